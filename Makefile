@@ -1,0 +1,41 @@
+# flaneur — the two commands a newcomer needs, and a few more.
+#   make demo   install what is missing, build the WASM package, serve the demo on http://127.0.0.1:8080
+#   make test   install what is missing, run every test suite (native, wasm in Chromium and Firefox, Playwright)
+# Build settings live in wasm-pack.toml; installs in scripts/install.sh.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+PORT ?= 8080
+
+.PHONY: demo test build serve install-build install-test opt-levels demo-catalog clean
+
+demo: build
+	@PORT=$(PORT) node scripts/serve.mjs
+
+test: install-test
+	@scripts/test.sh
+
+build: install-build
+	@scripts/build-wasm.sh
+
+serve:
+	@PORT=$(PORT) node scripts/serve.mjs
+
+install-build:
+	@scripts/install.sh build
+
+install-test:
+	@scripts/install.sh test
+
+# Size and speed of the .wasm at opt-level "z", "s" and 3 (see docs/ARCHITECTURE.md).
+opt-levels: install-build
+	@scripts/compare-opt-levels.sh
+
+# Regenerate www/catalog.json (deterministic).
+demo-catalog:
+	@node scripts/make-demo-catalog.mjs
+
+clean:
+	cargo clean
+	rm -rf www/pkg node_modules

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Install what flaneur's build and tests need, skipping whatever is already there.
+#
+#   scripts/install.sh build   # wasm32 target, the pinned wasm-bindgen CLI, npm dev dependencies
+#   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers
+#
+# Everything comes from the package registries (Debian packages, Rust crates, npm packages); no step
+# downloads a browser or a prebuilt binary of its own. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[install]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $apt_updated = 0 ]; then
+    say "apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  say "apt-get install ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_rust_wasm() {
+  command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup first" >&2; exit 1; }
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want have
+  want="$(scripts/config.sh wasm-bindgen version)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" || true
+  if [ "$have" != "$want" ]; then
+    say "cargo install wasm-bindgen-cli $want (was: ${have:-none}; takes ~6 min the first time)"
+    # Not --locked: the CLI's own lock file pins crates that no longer build with our toolchain.
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+}
+
+install_node_deps() {
+  if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
+  # node_modules is current when it was installed from this exact package-lock.json.
+  local stamp=node_modules/.flaneur-lock
+  if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then return 0; fi
+  say "npm ci (no browser downloads)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+}
+
+install_browsers() {
+  apt_install chromium chromium-driver firefox-esr
+  if ! command -v geckodriver >/dev/null; then
+    say "cargo install geckodriver (a few minutes the first time)"
+    cargo install geckodriver --locked
+  fi
+}
+
+case "${1:-build}" in
+  build) install_rust_wasm; install_node_deps ;;
+  test)  install_rust_wasm; install_node_deps; install_browsers ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac

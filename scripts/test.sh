@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Run every test suite, even after one fails, and end with one summary line:
+#   native cargo test · wasm-bindgen-test in headless Chromium · the same in
+#   headless Firefox · Playwright end-to-end in headless Chromium.
+# Exits non-zero if any suite fails or any test fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+logs=target/test-logs
+mkdir -p "$logs"
+
+passed=0 failed=0 broken=()
+results=()
+
+# run NAME COUNTER -- COMMAND...: runs the command, tees its output to a log,
+# and adds the counts that COUNTER reads from that log.
+run() {
+  local name="$1" counter="$2"; shift 3
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  "$@" 2>&1 | tee "$logs/$name.log"
+  local status=${PIPESTATUS[0]}
+  local p f
+  read -r p f < <("$counter" "$logs/$name.log")
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$status" -ne 0 ] || [ "$f" -gt 0 ] || [ "$p" -eq 0 ]; then
+    broken+=("$name")
+    # A suite that could not run at all counts as one failure.
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+  fi
+  results+=("$name: $p passed, $f failed")
+}
+
+# cargo test and wasm-bindgen-test: "test result: ok. 5 passed; 0 failed; ..."
+count_cargo() {
+  awk '/test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+       END { print p + 0, f + 0 }' "$1"
+}
+# Playwright's list reporter: "  12 passed (4.1s)", "  1 failed"
+count_playwright() {
+  awk '/^ +[0-9]+ passed/ { p += $1 } /^ +[0-9]+ failed/ { f += $1 } END { print p + 0, f + 0 }' "$1"
+}
+
+wasm_test() {
+  cargo test --target wasm32-unknown-unknown --test web
+}
+
+run native count_cargo -- cargo test --all-targets
+run native-doc count_cargo -- cargo test --doc
+run wasm-chromium count_cargo -- env -u GECKODRIVER -u SAFARIDRIVER CHROMEDRIVER="$(command -v chromedriver)" \
+  bash -c "$(declare -f wasm_test); wasm_test"
+run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER="$(command -v geckodriver)" \
+  bash -c "$(declare -f wasm_test); wasm_test"
+run e2e-chromium count_playwright -- bash -c "scripts/build-wasm.sh && playwright test"
+
+printf '\n'
+for line in "${results[@]}"; do printf '  %s\n' "$line"; done
+if [ ${#broken[@]} -gt 0 ]; then
+  printf 'failing suites: %s (logs in %s/)\n' "${broken[*]}" "$logs"
+fi
+printf 'flaneur: %d passed, %d failed\n' "$passed" "$failed"
+[ ${#broken[@]} -eq 0 ]

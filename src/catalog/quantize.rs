@@ -1,0 +1,84 @@
+//! Item vectors, L2-normalised and quantized to int8 with one scale per item.
+
+/// All item vectors of a catalog, struct-of-arrays: `codes[i*dims..][..dims]`
+/// holds item `i`, and `codes · scale ≈` the item's unit vector.
+///
+/// ```
+/// use flaneur::catalog::QuantizedVectors;
+/// let mut v = QuantizedVectors::new(2);
+/// v.push(&[3.0, 4.0]);
+/// let (codes, scale) = v.get(0);
+/// assert_eq!(codes, &[95, 127]);
+/// assert!((codes[1] as f32 * scale - 0.8).abs() < 1e-6);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct QuantizedVectors {
+    dims: usize,
+    codes: Vec<i8>,
+    scales: Vec<f32>,
+}
+
+impl QuantizedVectors {
+    /// An empty set of `dims`-dimensional vectors.
+    pub fn new(dims: usize) -> Self {
+        Self { dims, codes: Vec::new(), scales: Vec::new() }
+    }
+
+    /// Dimensions per vector; 0 when the catalog has no vectors.
+    pub fn dims(&self) -> usize {
+        self.dims
+    }
+
+    /// Number of vectors.
+    pub fn len(&self) -> usize {
+        self.scales.len()
+    }
+
+    /// Whether there are no vectors.
+    pub fn is_empty(&self) -> bool {
+        self.scales.is_empty()
+    }
+
+    /// Appends one vector (length `dims`, finite); a zero vector is kept as zeros.
+    pub fn push(&mut self, vector: &[f32]) {
+        let (codes, scale) = quantize(vector);
+        self.codes.extend_from_slice(&codes);
+        self.scales.push(scale);
+    }
+
+    /// Codes and scale of vector `i`.
+    pub fn get(&self, i: usize) -> (&[i8], f32) {
+        (&self.codes[i * self.dims..(i + 1) * self.dims], self.scales[i])
+    }
+
+    /// All codes, item after item.
+    pub fn codes(&self) -> &[i8] {
+        &self.codes
+    }
+
+    /// All scales, one per item.
+    pub fn scales(&self) -> &[f32] {
+        &self.scales
+    }
+
+    /// Vector `i` as a unit-length `f32` vector (approximately).
+    pub fn dequantize(&self, i: usize) -> Vec<f32> {
+        let (codes, scale) = self.get(i);
+        codes.iter().map(|&c| c as f32 * scale).collect()
+    }
+}
+
+/// L2-normalises `vector` and maps it to int8 codes with a symmetric scale:
+/// the largest component becomes ±127, and `code * scale` recovers each
+/// component of the unit vector within `scale / 2`.
+pub fn quantize(vector: &[f32]) -> (Vec<i8>, f32) {
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if norm == 0.0 || max_abs == 0.0 {
+        return (vec![0; vector.len()], 0.0);
+    }
+    let unit_max = max_abs / norm;
+    let scale = unit_max / 127.0;
+    let codes = vector.iter().map(|x| ((x / norm) / scale).round().clamp(-127.0, 127.0) as i8).collect();
+    (codes, scale)
+}

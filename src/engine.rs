@@ -1,0 +1,110 @@
+//! The engine: one catalog, one profile, one set of preferences.
+//!
+//! This is what the browser boundary wraps. It knows nothing of JavaScript and
+//! never reads a clock: callers pass every timestamp.
+//!
+//! ```
+//! use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::Request};
+//! let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+//!   {"id":"jeans","title":"Jeans","category":"Denim"},
+//!   {"id":"tee","title":"Tee","category":"Tops"},
+//!   {"id":"shorts","title":"Shorts","category":"Denim"}]}"#).unwrap();
+//! let mut engine = Engine::new(catalog);
+//! engine.record(&Event { kind: EventKind::View { item_id: "jeans".into() }, at: 0 }).unwrap();
+//! engine.record(&Event { kind: EventKind::View { item_id: "jeans".into() }, at: 1 }).unwrap();
+//! let slate = engine.recommend(&Request { k: 2, ..Request::default() }, 2).unwrap();
+//! assert_eq!(slate.items[0].item_id, "jeans");
+//! assert_eq!(slate.items[1].item_id, "shorts"); // same category; the tee is withheld
+//! assert_eq!(slate.withheld, 0);
+//! ```
+
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::preferences::{Preferences, PreferencesPatch};
+use crate::profile::{Event, EventKind, Evidence, Profile};
+use crate::rank::{Request, Slate, recommend};
+
+/// What [`Engine::record`] did with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// The profile learned from it.
+    Learned,
+    /// Learning is paused or personalization is off: nothing changed.
+    Paused,
+    /// The item is in a sensitive class the shopper has not opted into: nothing changed.
+    Sensitive,
+    /// The event carries nothing to learn about tastes (a search, for now).
+    Nothing,
+}
+
+/// A catalog, the shopper's profile for it, and the shopper's preferences.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    catalog: Catalog,
+    profile: Profile,
+    preferences: Preferences,
+}
+
+impl Engine {
+    /// An engine with an empty profile and default preferences.
+    pub fn new(catalog: Catalog) -> Self {
+        Self { catalog, profile: Profile::default(), preferences: Preferences::default() }
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    /// The preferences.
+    pub fn preferences(&self) -> &Preferences {
+        &self.preferences
+    }
+
+    /// Updates the preferences; an invalid patch changes nothing.
+    pub fn set_preferences(&mut self, patch: PreferencesPatch) -> Result<()> {
+        self.preferences.apply(patch)
+    }
+
+    /// Learns from one event. Events about items missing from the catalog are
+    /// refused with [`Error::UnknownItem`] and change nothing.
+    pub fn record(&mut self, event: &Event) -> Result<Recorded> {
+        let Some(item_id) = event.kind.item_id() else {
+            return Ok(Recorded::Nothing);
+        };
+        let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
+        if !self.preferences.is_learning() {
+            return Ok(Recorded::Paused);
+        }
+        let item = self.catalog.item(index);
+        if item.sensitive.as_ref().is_some_and(|class| !self.preferences.allows_sensitive(class)) {
+            return Ok(Recorded::Sensitive);
+        }
+        let taxonomy = self.catalog.taxonomy();
+        let categories: Vec<&str> = taxonomy.lineage(item.category).map(|n| taxonomy.path(n)).collect();
+        let facets: Vec<(&str, &str)> = item
+            .attributes
+            .iter()
+            .map(|(f, v)| (self.catalog.facets()[*f as usize].name.as_str(), v.as_str()))
+            .collect();
+        let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
+        let evidence = Evidence { item_id, categories: &categories, facets: &facets, vector: vector.as_deref() };
+        self.profile.learn(&evidence, event.kind.weight(), event.at);
+        match event.kind {
+            EventKind::Purchase { .. } => self.profile.mark_purchased(item_id, event.at),
+            EventKind::Dismiss { .. } => self.profile.mark_dismissed(item_id, event.at),
+            _ => {}
+        }
+        Ok(Recorded::Learned)
+    }
+
+    /// The slate for `request` at time `now` (ms since the epoch).
+    pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
+        recommend(&self.catalog, &self.profile, &self.preferences, request, now)
+    }
+}

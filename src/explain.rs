@@ -1,0 +1,113 @@
+//! Why an item was recommended, built from the very numbers that ranked it.
+//!
+//! A reason lists the item's strongest signals with their provenance (how many
+//! events, when last). It states what the profile holds, never a cause: "you
+//! often look at Knitwear", not "you want a sweater".
+
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::profile::Profile;
+use crate::rank::Scorer;
+
+/// Most signals a reason lists.
+pub const MAX_SIGNALS: usize = 3;
+
+/// The strongest signals behind one recommendation, strongest first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    /// At most [`MAX_SIGNALS`] signals; empty for non-personal items.
+    pub signals: Vec<Signal>,
+}
+
+/// One signal and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Signal {
+    /// Which kind of signal.
+    pub kind: SignalKind,
+    /// What it is about: a category path, `facet: value`, …
+    pub label: String,
+    /// Its share of the item's relevance.
+    pub contribution: f32,
+    /// How many events built it, where the profile keeps a count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    /// When it was last reinforced (ms since the epoch), where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen: Option<i64>,
+}
+
+/// Kinds of signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignalKind {
+    /// Affinity to a category.
+    Category,
+    /// Affinity to a facet value.
+    Facet,
+    /// Similarity to items the shopper engaged with.
+    Similarity,
+    /// The shop's aggregate popularity.
+    Popularity,
+}
+
+/// The reason for the item at `index`, from the scorer that ranked it.
+pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index: usize) -> Reason {
+    let item = catalog.item(index);
+    let signals = scorer.signals(index);
+    let weights = scorer.weights();
+    let taxonomy = catalog.taxonomy();
+    let mut out = Vec::new();
+
+    // The most specific category level the shopper has shown interest in.
+    if let Some(node) = taxonomy.lineage(item.category).filter(|&n| scorer.category_evidence(n) > 0.0).last() {
+        let path = taxonomy.path(node);
+        let affinity = profile.category(path);
+        out.push(Signal {
+            kind: SignalKind::Category,
+            label: path.to_owned(),
+            contribution: weights.category * signals.category * signals.penalty,
+            count: affinity.map(|a| a.count),
+            last_seen: affinity.map(|a| a.last_seen),
+        });
+    }
+    let facet_share = weights.facets / item.attributes.len().max(1) as f32;
+    for (facet, value) in &item.attributes {
+        let evidence = scorer.facet_evidence(*facet, value);
+        if evidence > 0.0 {
+            let name = &catalog.facets()[*facet as usize].name;
+            let affinity = profile.facet(name, value);
+            out.push(Signal {
+                kind: SignalKind::Facet,
+                label: format!("{name}: {value}"),
+                contribution: facet_share * evidence * signals.penalty,
+                count: affinity.map(|a| a.count),
+                last_seen: affinity.map(|a| a.last_seen),
+            });
+        }
+    }
+    if signals.vector > 0.0 {
+        out.push(Signal {
+            kind: SignalKind::Similarity,
+            label: "similar to items you looked at".into(),
+            contribution: weights.vector * signals.vector * signals.penalty,
+            count: None,
+            last_seen: None,
+        });
+    }
+    if signals.popularity > 0.0 {
+        out.push(Signal {
+            kind: SignalKind::Popularity,
+            label: "popular in this shop".into(),
+            contribution: weights.popularity * signals.popularity * signals.penalty,
+            count: None,
+            last_seen: None,
+        });
+    }
+    out.retain(|s| s.contribution > 0.0);
+    out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    out.truncate(MAX_SIGNALS);
+    Reason { signals: out }
+}

@@ -1,0 +1,41 @@
+//! # flaneur
+//!
+//! Privacy-first, on-device personalization for online shops. The shop
+//! publishes a catalog; the shopper's browser keeps the behavioural profile and
+//! ranks the catalog locally, so intimate behaviour never reaches a server.
+//!
+//! The crate is a pure core that knows nothing of JavaScript:
+//! [`catalog`] (what can be recommended), [`profile`] (what was learned),
+//! [`rank`] (relevance, abstention, top-k), [`explain`] (why), [`preferences`]
+//! (the shopper's settings) and [`engine`] (all of it together). The browser
+//! boundary lives in `src/wasm/` and is compiled only for `wasm32`.
+//!
+//! ```
+//! use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::Request};
+//! let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"demo","items":[
+//!   {"id":"a","title":"Red sweater","category":"Knitwear"},
+//!   {"id":"b","title":"Boots","category":"Shoes"}]}"#)?;
+//! let mut engine = Engine::new(catalog);
+//! engine.record(&Event { kind: EventKind::AddToCart { item_id: "a".into() }, at: 0 })?;
+//! let slate = engine.recommend(&Request::default(), 0)?;
+//! assert_eq!(slate.items[0].item_id, "a");
+//! # Ok::<(), flaneur::Error>(())
+//! ```
+
+#![forbid(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+
+pub mod catalog;
+pub mod engine;
+pub mod error;
+pub mod explain;
+pub mod intent;
+pub mod preferences;
+pub mod profile;
+pub mod rank;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use engine::{Engine, Recorded};
+pub use error::{Error, Result};

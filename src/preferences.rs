@@ -1,0 +1,106 @@
+//! The shopper's settings, as the preference panel sets them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Settings that shape what flaneur learns and shows.
+///
+/// ```
+/// use flaneur::preferences::Preferences;
+/// let prefs = Preferences { intensity: 1.5, ..Preferences::default() };
+/// assert_eq!(prefs.validate().unwrap_err().code(), "BAD_ARGUMENT");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Preferences {
+    /// Master switch: off shows the shop's default order and learns nothing.
+    pub personalization: bool,
+    /// 0 = the shop's default order, 1 = fully personal order.
+    pub intensity: f32,
+    /// Relevance below which nothing is recommended.
+    pub threshold: f32,
+    /// Learning paused: events are ignored, recommendations continue.
+    pub paused: bool,
+    /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
+    pub sensitive: BTreeMap<String, bool>,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self { personalization: true, intensity: 0.8, threshold: 0.2, paused: false, sensitive: BTreeMap::new() }
+    }
+}
+
+impl Preferences {
+    /// Checks ranges: `intensity` and `threshold` in [0, 1].
+    pub fn validate(&self) -> Result<()> {
+        for (name, value) in [("intensity", self.intensity), ("threshold", self.threshold)] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(Error::BadArgument(format!("{name} must be between 0 and 1, got {value}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether items of this sensitive class may be learned from and shown.
+    pub fn allows_sensitive(&self, class: &str) -> bool {
+        self.sensitive.get(class).copied().unwrap_or(false)
+    }
+
+    /// Whether events should be learned from now.
+    pub fn is_learning(&self) -> bool {
+        self.personalization && !self.paused
+    }
+}
+
+/// A partial update of [`Preferences`]: fields left out keep their value.
+///
+/// ```
+/// use flaneur::preferences::{Preferences, PreferencesPatch};
+/// let mut prefs = Preferences::default();
+/// prefs.apply(PreferencesPatch { intensity: Some(0.3), ..Default::default() }).unwrap();
+/// assert_eq!(prefs.intensity, 0.3);
+/// assert!(prefs.personalization);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PreferencesPatch {
+    /// See [`Preferences::personalization`].
+    pub personalization: Option<bool>,
+    /// See [`Preferences::intensity`].
+    pub intensity: Option<f32>,
+    /// See [`Preferences::threshold`].
+    pub threshold: Option<f32>,
+    /// See [`Preferences::paused`].
+    pub paused: Option<bool>,
+    /// Merged into [`Preferences::sensitive`] class by class.
+    pub sensitive: Option<BTreeMap<String, bool>>,
+}
+
+impl Preferences {
+    /// Applies `patch`; on a validation error nothing changes.
+    pub fn apply(&mut self, patch: PreferencesPatch) -> Result<()> {
+        let mut next = self.clone();
+        if let Some(v) = patch.personalization {
+            next.personalization = v;
+        }
+        if let Some(v) = patch.intensity {
+            next.intensity = v;
+        }
+        if let Some(v) = patch.threshold {
+            next.threshold = v;
+        }
+        if let Some(v) = patch.paused {
+            next.paused = v;
+        }
+        if let Some(classes) = patch.sensitive {
+            next.sensitive.extend(classes);
+        }
+        next.validate()?;
+        *self = next;
+        Ok(())
+    }
+}

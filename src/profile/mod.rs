@@ -1,0 +1,210 @@
+//! The shopper's profile: what flaneur has learned, kept on the device.
+//!
+//! The profile is keyed by the shop's stable strings (category paths, facet
+//! values, item ids), never by catalog positions, so it survives catalog
+//! updates. It is bounded: every map has a cap and evicts its weakest entry.
+//! It never reads a clock: every update carries its event's timestamp.
+//!
+//! ```
+//! use flaneur::profile::{Evidence, Profile};
+//! let mut profile = Profile::default();
+//! let seen = Evidence { item_id: "a", categories: &["Women", "Women > Knitwear"], facets: &[("colour", "red")], vector: None };
+//! profile.learn(&seen, 1.0, 1_000);
+//! profile.learn(&seen, 1.0, 2_000);
+//! assert_eq!(profile.category("Women > Knitwear").unwrap().count, 2);
+//! ```
+
+mod affinity;
+mod event;
+pub mod interests;
+
+pub use affinity::{Affinity, evidence};
+pub use event::{Event, EventKind};
+pub use interests::{Interest, Interests};
+
+use std::collections::{BTreeMap, VecDeque};
+
+/// Default half-life of what the profile learns: 30 days, in milliseconds.
+pub const DEFAULT_HALF_LIFE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
+/// Most category paths kept.
+pub const MAX_CATEGORIES: usize = 256;
+/// Most facet values kept.
+pub const MAX_FACET_VALUES: usize = 512;
+/// Most item ids kept in each of the purchased and dismissed sets.
+pub const MAX_ITEM_MARKS: usize = 256;
+/// Length of the ring of recently seen items.
+pub const MAX_RECENT: usize = 20;
+
+/// What one event teaches about one item, in the shop's strings.
+#[derive(Debug, Clone, Copy)]
+pub struct Evidence<'a> {
+    /// The item's id.
+    pub item_id: &'a str,
+    /// The item's category path and all its prefixes, root first.
+    pub categories: &'a [&'a str],
+    /// The item's `(facet, value)` pairs.
+    pub facets: &'a [(&'a str, &'a str)],
+    /// The item's unit vector, when the catalog has vectors.
+    pub vector: Option<&'a [f32]>,
+}
+
+/// Everything flaneur knows about one shopper of one shop.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    half_life_ms: f64,
+    categories: BTreeMap<String, Affinity>,
+    facets: BTreeMap<(String, String), Affinity>,
+    interests: Interests,
+    purchased: BTreeMap<String, i64>,
+    dismissed: BTreeMap<String, i64>,
+    recent: VecDeque<String>,
+    last_event_at: Option<i64>,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self::with_half_life(DEFAULT_HALF_LIFE_MS)
+    }
+}
+
+impl Profile {
+    /// An empty profile whose affinities halve every `half_life_ms`.
+    pub fn with_half_life(half_life_ms: f64) -> Self {
+        Self {
+            half_life_ms: half_life_ms.max(1.0),
+            categories: BTreeMap::new(),
+            facets: BTreeMap::new(),
+            interests: Interests::default(),
+            purchased: BTreeMap::new(),
+            dismissed: BTreeMap::new(),
+            recent: VecDeque::new(),
+            last_event_at: None,
+        }
+    }
+
+    /// The half-life of affinities, in milliseconds.
+    pub fn half_life_ms(&self) -> f64 {
+        self.half_life_ms
+    }
+
+    /// Adds `weight` (negative to weaken) to everything `seen` is made of, at time `at` (ms).
+    pub fn learn(&mut self, seen: &Evidence<'_>, weight: f32, at: i64) {
+        let hl = self.half_life_ms;
+        for path in seen.categories {
+            bump(&mut self.categories, (*path).to_owned(), weight, at, hl, MAX_CATEGORIES);
+        }
+        for (facet, value) in seen.facets {
+            bump(&mut self.facets, ((*facet).to_owned(), (*value).to_owned()), weight, at, hl, MAX_FACET_VALUES);
+        }
+        if let Some(vector) = seen.vector {
+            self.interests.learn(vector, weight, at, hl);
+        }
+        if weight > 0.0 {
+            self.recent.retain(|id| id != seen.item_id);
+            self.recent.push_back(seen.item_id.to_owned());
+            if self.recent.len() > MAX_RECENT {
+                self.recent.pop_front();
+            }
+        }
+        self.touch(at);
+    }
+
+    /// Notes that the shopper bought `item_id` (it is not pushed again).
+    pub fn mark_purchased(&mut self, item_id: &str, at: i64) {
+        mark(&mut self.purchased, item_id, at);
+        self.touch(at);
+    }
+
+    /// Notes that the shopper said "not interested" to `item_id`.
+    pub fn mark_dismissed(&mut self, item_id: &str, at: i64) {
+        mark(&mut self.dismissed, item_id, at);
+        self.touch(at);
+    }
+
+    fn touch(&mut self, at: i64) {
+        self.last_event_at = Some(self.last_event_at.map_or(at, |t| t.max(at)));
+    }
+
+    /// Affinity for a full category path ("Women > Knitwear").
+    pub fn category(&self, path: &str) -> Option<&Affinity> {
+        self.categories.get(path)
+    }
+
+    /// Affinity for one facet value.
+    pub fn facet(&self, facet: &str, value: &str) -> Option<&Affinity> {
+        self.facets.get(&(facet.to_owned(), value.to_owned()))
+    }
+
+    /// All category affinities, by path.
+    pub fn categories(&self) -> &BTreeMap<String, Affinity> {
+        &self.categories
+    }
+
+    /// All facet-value affinities, by `(facet, value)`.
+    pub fn facets(&self) -> &BTreeMap<(String, String), Affinity> {
+        &self.facets
+    }
+
+    /// The shopper's interest vectors.
+    pub fn interests(&self) -> &Interests {
+        &self.interests
+    }
+
+    /// Whether the shopper bought this item.
+    pub fn is_purchased(&self, item_id: &str) -> bool {
+        self.purchased.contains_key(item_id)
+    }
+
+    /// Whether the shopper dismissed this item.
+    pub fn is_dismissed(&self, item_id: &str) -> bool {
+        self.dismissed.contains_key(item_id)
+    }
+
+    /// Recently seen item ids, oldest first.
+    pub fn recent(&self) -> impl Iterator<Item = &str> {
+        self.recent.iter().map(String::as_str)
+    }
+
+    /// Time of the newest event learned, in ms; `None` for a fresh profile.
+    pub fn last_event_at(&self) -> Option<i64> {
+        self.last_event_at
+    }
+
+    /// Whether nothing has been learned yet.
+    pub fn is_empty(&self) -> bool {
+        self.last_event_at.is_none()
+    }
+}
+
+/// Adds `weight` to `map[key]`, creating it for positive weights and evicting
+/// the weakest entry when the map grows past `cap`.
+fn bump<K: Ord + Clone>(map: &mut BTreeMap<K, Affinity>, key: K, weight: f32, at: i64, hl: f64, cap: usize) {
+    match map.get_mut(&key) {
+        Some(affinity) => affinity.add(weight, at, hl),
+        None if weight > 0.0 => {
+            map.insert(key.clone(), Affinity::new(weight, at));
+            if map.len() > cap {
+                let weakest = map
+                    .iter()
+                    .filter(|(k, _)| **k != key)
+                    .min_by(|a, b| a.1.weight_at(at, hl).total_cmp(&b.1.weight_at(at, hl)))
+                    .map(|(k, _)| k.clone());
+                if let Some(weakest) = weakest {
+                    map.remove(&weakest);
+                }
+            }
+        }
+        None => {}
+    }
+}
+
+/// Records `item_id` at `at` in a bounded set, forgetting the oldest mark past the cap.
+fn mark(map: &mut BTreeMap<String, i64>, item_id: &str, at: i64) {
+    let when = map.entry(item_id.to_owned()).or_insert(at);
+    *when = (*when).max(at);
+    if map.len() > MAX_ITEM_MARKS {
+        if let Some(oldest) = map.iter().min_by_key(|(_, t)| **t).map(|(k, _)| k.clone()) {
+            map.remove(&oldest);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! What a page asks for, and the slate it gets back.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::explain::Reason;
+use crate::intent::Intent;
+
+/// A request for recommendations (`p.recommend({...})` in JS).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Request {
+    /// How many items at most (1 to [`super::MAX_K`]).
+    pub k: usize,
+    /// Where the shopper is.
+    pub context: Context,
+    /// Item ids never to return (already on the page, in the cart, …).
+    pub exclude: Vec<String>,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Self { k: 12, context: Context::default(), exclude: Vec::new() }
+    }
+}
+
+/// Where the shopper is when the page asks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct Context {
+    /// The product page being shown: never recommended to itself.
+    pub item_id: Option<String>,
+    /// Restrict to this category path and below.
+    pub category: Option<String>,
+    /// The current search query.
+    pub query: Option<String>,
+}
+
+/// Why an item is in the slate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Relevant to this shopper's profile.
+    Personal,
+    /// The shop's own default order: shown when personalization is off or at intensity 0.
+    Default,
+}
+
+/// One recommended item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    /// The item's id.
+    pub item_id: String,
+    /// Ranking score in [0, 1] (relevance blended with the shop's order by intensity).
+    pub score: f32,
+    /// Why it is here.
+    pub kind: Kind,
+    /// The signals that placed it, with their provenance.
+    pub reason: Reason,
+    /// The item's position in the catalog.
+    #[serde(skip)]
+    pub index: usize,
+}
+
+impl Recommendation {
+    pub(crate) fn new(catalog: &Catalog, index: usize, score: f32, kind: Kind, reason: Reason) -> Self {
+        Self { item_id: catalog.item(index).id.clone(), score, kind, reason, index }
+    }
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Slate {
+    /// Best first.
+    pub items: Vec<Recommendation>,
+    /// Slots left empty because too few items were relevant enough.
+    pub withheld: usize,
+    /// The session's inferred intent.
+    pub intent: Intent,
+}
+
+impl Slate {
+    pub(crate) fn new(items: Vec<Recommendation>, k: usize) -> Self {
+        let withheld = k.saturating_sub(items.len());
+        Self { items, withheld, intent: Intent::Unknown }
+    }
+}

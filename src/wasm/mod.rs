@@ -1,0 +1,11 @@
+//! The browser boundary: the only module that touches wasm-bindgen, js-sys
+//! and web-sys. It converts JavaScript values to core types and back, reads
+//! the clock for the core, and funnels every core [`crate::Error`] into a JS
+//! `Error` with a stable `code` (see [`error`]).
+
+mod convert;
+pub mod error;
+mod personalizer;
+mod types;
+
+pub use personalizer::Personalizer;

@@ -1,0 +1,72 @@
+//! TypeScript declarations for the objects the JS API takes and returns.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `Personalizer.open`. */
+export interface OpenOptions {
+  /** The shop's catalog: a JSON v1 object (see docs/FORMATS.md) or its text. */
+  catalog: object | string;
+  /** Storage key; defaults to the catalog's `shop`. */
+  shopId?: string;
+  /** Where the profile lives. Only "memory" for now. */
+  storage?: "memory";
+  /** Seed for reproducible choices. */
+  seed?: number;
+}
+
+/** Something the shopper did. `at` is ms since the epoch and defaults to now. */
+export type FlaneurEvent = { at?: number } & (
+  | { type: "view" | "click" | "add_to_cart" | "remove_from_cart" | "purchase" | "dismiss"; itemId: string }
+  | { type: "dwell"; itemId: string; ms: number }
+  | { type: "search"; query: string }
+);
+
+/** What `recommend` is asked. */
+export interface RecommendRequest {
+  k?: number;
+  context?: { itemId?: string; category?: string; query?: string };
+  exclude?: string[];
+}
+
+/** One signal behind a recommendation, with its provenance. */
+export interface Signal {
+  kind: "category" | "facet" | "similarity" | "popularity";
+  label: string;
+  contribution: number;
+  count?: number;
+  lastSeen?: number;
+}
+
+/** One recommended item. */
+export interface Recommendation {
+  itemId: string;
+  score: number;
+  kind: "personal" | "default";
+  reason: { signals: Signal[] };
+}
+
+/** What `recommend` returns. */
+export interface Slate {
+  items: Recommendation[];
+  /** Slots left empty rather than filled with items below the relevance threshold. */
+  withheld: number;
+  intent: "exploring" | "comparing" | "buying" | "unknown";
+}
+
+/** The shopper's settings. */
+export interface Preferences {
+  personalization: boolean;
+  intensity: number;
+  threshold: number;
+  paused: boolean;
+  sensitive: Record<string, boolean>;
+}
+
+/** Every error flaneur throws or rejects with. */
+export interface FlaneurError extends Error {
+  name: "FlaneurError";
+  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT";
+}
+"#;

@@ -1,0 +1,72 @@
+//! Catalog validation: every broken catalog is refused with an error naming the item and field.
+#![cfg(not(target_arch = "wasm32"))]
+
+use flaneur::Error;
+use flaneur::catalog::{Catalog, CatalogJson};
+
+fn catalog(items: &str) -> String {
+    format!(r#"{{"version":1,"shop":"s","dims":2,"facets":{{"colour":{{}}}},"items":[{items}]}}"#)
+}
+
+fn error(text: &str) -> Error {
+    Catalog::from_json_str(text).unwrap_err()
+}
+
+#[test]
+fn a_valid_catalog_keeps_order_fields_and_taxonomy() {
+    let c = Catalog::from_json_str(&catalog(
+        r#"{"id":"a","title":"A","category":"W > Knit > Sweaters","attributes":{"colour":"red"},"vector":[1,0],"price":9.5,"popularity":0.5},
+           {"id":"b","title":"B","category":" W>Knit ","vector":[0,2],"available":false}"#,
+    ))
+    .unwrap();
+    assert_eq!(c.items()[0].id, "a");
+    assert_eq!(c.items()[1].available, false);
+    assert_eq!(c.taxonomy().path(c.items()[1].category), "W > Knit");
+    assert_eq!(c.taxonomy().len(), 3);
+    assert_eq!(c.items()[0].attributes, vec![(0, "red".to_owned())]);
+    assert_eq!(c.vectors().get(1).0, &[0, 127]);
+}
+
+#[test]
+fn duplicate_ids_name_the_item() {
+    let e = error(&catalog(r#"{"id":"a","title":"A","category":"C","vector":[1,0]},{"id":"a","title":"B","category":"C","vector":[1,0]}"#));
+    assert_eq!(e, Error::CatalogInvalid { item: Some("a".into()), field: "id".into(), reason: "duplicate id".into() });
+    assert_eq!(e.to_string(), "invalid catalog: item \"a\", id: duplicate id");
+}
+
+#[test]
+fn wrong_vectors_unknown_facets_and_bad_numbers_are_refused() {
+    let cases = [
+        (r#"{"id":"a","title":"A","category":"C","vector":[1,0,0]}"#, "vector"),
+        (r#"{"id":"a","title":"A","category":"C"}"#, "vector"),
+        (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"attributes":{"size":"M"}}"#, "attributes.size"),
+        (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"popularity":1.5}"#, "popularity"),
+        (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"price":-1}"#, "price"),
+        (r#"{"id":"a","title":"A","category":"C > ","vector":[1,0]}"#, "category"),
+    ];
+    for (item, field) in cases {
+        match error(&catalog(item)) {
+            Error::CatalogInvalid { item: Some(id), field: f, .. } => {
+                assert_eq!((id.as_str(), f.as_str()), ("a", field), "{item}");
+            }
+            other => panic!("{item}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn non_finite_vectors_are_refused() {
+    let mut json: CatalogJson = serde_json::from_str(&catalog(r#"{"id":"a","title":"A","category":"C","vector":[1,0]}"#)).unwrap();
+    json.items[0].vector = Some(vec![f32::NAN, 1.0]);
+    let e = Catalog::from_json(json).unwrap_err();
+    assert_eq!(e.code(), "CATALOG_INVALID");
+    assert!(e.to_string().contains("not a finite number"), "{e}");
+}
+
+#[test]
+fn a_newer_version_and_a_broken_document_are_refused() {
+    let newer = r#"{"version":2,"shop":"s","items":[]}"#;
+    assert_eq!(error(newer), Error::CatalogVersion { found: 2, supported: 1 });
+    assert_eq!(error("{\"version\":1,").code(), "CATALOG_INVALID");
+    assert_eq!(error(r#"{"version":1,"shop":" ","items":[]}"#).code(), "CATALOG_INVALID");
+}

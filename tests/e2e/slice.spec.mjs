@@ -1,0 +1,59 @@
+// The first vertical slice in a real browser: the storefront loads the WASM
+// package, records views, and the "For you" shelf follows them.
+import { expect, test } from "@playwright/test";
+
+const shelfCategories = (page) =>
+  page.locator("#for-you .card").evaluateAll((cards) => cards.map((c) => c.dataset.category));
+
+test.beforeEach(async ({ page }) => {
+  page.on("pageerror", (err) => {
+    throw err;
+  });
+});
+
+test("the shelf abstains at first, then follows the categories the shopper views", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  // A fresh profile knows nothing: flaneur shows nothing rather than filler.
+  await expect(page.locator("#for-you .card")).toHaveCount(0);
+  await expect(page.locator("#all .card")).toHaveCount(60);
+
+  // View three different women's sweaters from the shop's grid.
+  const sweaters = page.locator('#all .card[data-category="Women > Knitwear > Sweaters"] button.open');
+  for (let i = 0; i < 3; i++) await sweaters.nth(i).click();
+
+  await expect(page.locator("#for-you .card").first()).toBeVisible();
+  const categories = await shelfCategories(page);
+  expect(categories.length).toBeGreaterThan(0);
+  // Everything shown is related to knitwear; the best are sweaters.
+  expect(categories[0]).toBe("Women > Knitwear > Sweaters");
+  for (const c of categories) expect(c).toMatch(/Knitwear/);
+  await expect(page.locator("#for-you .card .reason").first()).toContainText("You often look at");
+
+  // The shopper moves on to boots: boots join the shelf and rank above the cardigans they never viewed.
+  const boots = page.locator('#all .card[data-category="Shoes > Boots"] button.open');
+  for (let i = 0; i < 4; i++) await boots.nth(i).click();
+  const after = await shelfCategories(page);
+  expect(after[0]).toBe("Shoes > Boots");
+  expect(after).not.toContain("Home > Kitchen");
+});
+
+test("the WASM module is served as application/wasm and only same-origin assets are fetched", async ({ page }) => {
+  const requests = [];
+  page.on("request", (r) => requests.push(r));
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  await page.locator("#all .card button.open").first().click();
+  const wasm = requests.find((r) => r.url().endsWith(".wasm"));
+  expect(wasm, "the page loads a .wasm module").toBeTruthy();
+  expect((await wasm.response()).headers()["content-type"]).toBe("application/wasm");
+  for (const r of requests) {
+    const url = new URL(r.url());
+    expect(url.origin).toBe(new URL(page.url()).origin);
+    expect(r.method()).toBe("GET");
+    expect(url.search).toBe("");
+  }
+  // Viewing an item fetched nothing at all: the profile lives in the page.
+  const paths = requests.map((r) => new URL(r.url()).pathname).sort();
+  expect(paths).toEqual(["/", "/app.js", "/catalog.json", "/pkg/flaneur.js", "/pkg/flaneur_bg.wasm", "/style.css"].sort());
+});

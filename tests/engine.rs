@@ -1,0 +1,189 @@
+//! The first vertical slice, natively: catalog → events → profile → slate.
+#![cfg(not(target_arch = "wasm32"))]
+
+use flaneur::catalog::Catalog;
+use flaneur::preferences::PreferencesPatch;
+use flaneur::profile::{Event, EventKind};
+use flaneur::rank::{Context, Kind, Request};
+use flaneur::{Engine, Error, Recorded};
+
+const DAY: i64 = 86_400_000;
+
+fn demo() -> Engine {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    Engine::new(Catalog::from_json_str(&text).unwrap())
+}
+
+fn ids_in(engine: &Engine, category: &str) -> Vec<String> {
+    let c = engine.catalog();
+    c.items().iter().filter(|i| c.taxonomy().path(i.category) == category).map(|i| i.id.clone()).collect()
+}
+
+fn category_of(engine: &Engine, id: &str) -> String {
+    let c = engine.catalog();
+    c.taxonomy().path(c.item(c.index_of(id).unwrap()).category).to_owned()
+}
+
+fn view(engine: &mut Engine, id: &str, at: i64) -> Recorded {
+    engine.record(&Event { kind: EventKind::View { item_id: id.into() }, at }).unwrap()
+}
+
+fn request(k: usize) -> Request {
+    Request { k, ..Request::default() }
+}
+
+#[test]
+fn the_demo_catalog_loads() {
+    let engine = demo();
+    let catalog = engine.catalog();
+    assert_eq!(catalog.len(), 60);
+    assert_eq!(catalog.vectors().dims(), 16);
+    assert_eq!(catalog.vectors().len(), 60);
+    assert!(catalog.taxonomy().find("Women > Knitwear").is_some());
+}
+
+#[test]
+fn a_fresh_profile_gets_no_recommendations_rather_than_filler() {
+    let slate = demo().recommend(&request(6), 0).unwrap();
+    assert!(slate.items.is_empty());
+    assert_eq!(slate.withheld, 6);
+}
+
+#[test]
+fn viewed_category_ranks_above_unrelated_ones() {
+    let mut engine = demo();
+    let sweaters = ids_in(&engine, "Women > Knitwear > Sweaters");
+    for (n, id) in sweaters.iter().take(3).enumerate() {
+        assert_eq!(view(&mut engine, id, n as i64 * 60_000), Recorded::Learned);
+    }
+    let slate = engine.recommend(&request(12), 4 * 60_000).unwrap();
+    assert!(!slate.items.is_empty());
+    let categories: Vec<String> = slate.items.iter().map(|r| category_of(&engine, &r.item_id)).collect();
+    // Every sweater of the catalog that is available outranks everything else.
+    let first_other = categories.iter().position(|c| c != "Women > Knitwear > Sweaters").unwrap_or(categories.len());
+    assert!(categories[first_other..].iter().all(|c| c != "Women > Knitwear > Sweaters"));
+    assert!(first_other >= 3, "sweaters first: {categories:?}");
+    // Nothing unrelated (no shared department) is recommended at all.
+    assert!(categories.iter().all(|c| c.starts_with("Women") || c.contains("Knitwear")), "{categories:?}");
+    // Each item says why, starting from the most specific category seen.
+    let top = &slate.items[0];
+    assert_eq!(top.kind, Kind::Personal);
+    let category_signal = top.reason.signals.iter().find(|s| s.label == "Women > Knitwear > Sweaters").unwrap();
+    assert_eq!(category_signal.count, Some(3));
+    assert_eq!(category_signal.last_seen, Some(2 * 60_000));
+    // Scores are ordered and in [0, 1].
+    assert!(slate.items.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(slate.items.iter().all(|r| (0.0..=1.0).contains(&r.score)));
+}
+
+#[test]
+fn interest_follows_the_shopper_and_old_interest_fades() {
+    let mut engine = demo();
+    for id in ids_in(&engine, "Women > Knitwear > Sweaters").iter().take(3) {
+        view(&mut engine, id, 0);
+    }
+    for id in ids_in(&engine, "Shoes > Boots").iter().take(3) {
+        view(&mut engine, id, 90 * DAY);
+    }
+    let slate = engine.recommend(&request(3), 90 * DAY).unwrap();
+    assert!(slate.items.iter().all(|r| category_of(&engine, &r.item_id) == "Shoes > Boots"));
+}
+
+#[test]
+fn intensity_zero_is_exactly_the_shops_order() {
+    let mut engine = demo();
+    for id in ids_in(&engine, "Shoes > Boots").iter().take(3) {
+        view(&mut engine, id, 0);
+    }
+    engine.set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() }).unwrap();
+    let slate = engine.recommend(&request(10), 0).unwrap();
+    let expected: Vec<&str> =
+        engine.catalog().items().iter().filter(|i| i.available && i.sensitive.is_none()).take(10).map(|i| i.id.as_str()).collect();
+    let got: Vec<&str> = slate.items.iter().map(|r| r.item_id.as_str()).collect();
+    assert_eq!(got, expected);
+    assert!(slate.items.iter().all(|r| r.kind == Kind::Default));
+}
+
+#[test]
+fn context_restricts_to_a_category_and_never_recommends_the_current_item() {
+    let mut engine = demo();
+    let sweaters = ids_in(&engine, "Women > Knitwear > Sweaters");
+    for id in &sweaters {
+        view(&mut engine, id, 0);
+    }
+    let req = Request {
+        k: 20,
+        context: Context { item_id: Some(sweaters[0].clone()), category: Some("Women > Knitwear".into()), query: None },
+        exclude: vec![sweaters[1].clone()],
+    };
+    let slate = engine.recommend(&req, 0).unwrap();
+    assert!(!slate.items.is_empty());
+    for r in &slate.items {
+        assert!(category_of(&engine, &r.item_id).starts_with("Women > Knitwear"));
+        assert_ne!(r.item_id, sweaters[0]);
+        assert_ne!(r.item_id, sweaters[1]);
+    }
+    let unknown = Request { context: Context { category: Some("Garden".into()), ..Context::default() }, ..request(3) };
+    assert_eq!(engine.recommend(&unknown, 0).unwrap_err().code(), "BAD_ARGUMENT");
+}
+
+#[test]
+fn dismissed_items_disappear_and_bought_items_sink() {
+    let mut engine = demo();
+    let boots = ids_in(&engine, "Shoes > Boots");
+    for id in &boots {
+        view(&mut engine, id, 0);
+    }
+    let before = engine.recommend(&request(6), 0).unwrap();
+    let top = before.items[0].item_id.clone();
+    let second = before.items[1].item_id.clone();
+    engine.record(&Event { kind: EventKind::Dismiss { item_id: top.clone() }, at: 1 }).unwrap();
+    engine.record(&Event { kind: EventKind::Purchase { item_id: second.clone() }, at: 2 }).unwrap();
+    let after = engine.recommend(&request(6), 3).unwrap();
+    let ids: Vec<&str> = after.items.iter().map(|r| r.item_id.as_str()).collect();
+    assert!(!ids.contains(&top.as_str()), "dismissed item came back: {ids:?}");
+    assert!(ids.iter().position(|&i| i == second).is_none_or(|p| p > 0), "bought item still on top: {ids:?}");
+}
+
+#[test]
+fn sensitive_items_teach_nothing_and_are_not_shown_without_opt_in() {
+    let mut engine = demo();
+    let supplements = ids_in(&engine, "Health > Supplements");
+    assert!(!supplements.is_empty());
+    for id in &supplements {
+        assert_eq!(view(&mut engine, id, 0), Recorded::Sensitive);
+    }
+    assert!(engine.profile().is_empty());
+    assert!(engine.recommend(&request(6), 0).unwrap().items.is_empty());
+
+    let mut patch = PreferencesPatch::default();
+    patch.sensitive = Some([("health".to_owned(), true)].into());
+    engine.set_preferences(patch).unwrap();
+    for id in &supplements {
+        assert_eq!(view(&mut engine, id, 0), Recorded::Learned);
+    }
+    let slate = engine.recommend(&request(3), 0).unwrap();
+    assert_eq!(category_of(&engine, &slate.items[0].item_id), "Health > Supplements");
+}
+
+#[test]
+fn pausing_stops_learning() {
+    let mut engine = demo();
+    engine.set_preferences(PreferencesPatch { paused: Some(true), ..Default::default() }).unwrap();
+    let id = ids_in(&engine, "Shoes > Boots")[0].clone();
+    assert_eq!(view(&mut engine, &id, 0), Recorded::Paused);
+    assert!(engine.profile().is_empty());
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
+    let mut engine = demo();
+    let err = engine.record(&Event { kind: EventKind::View { item_id: "nope".into() }, at: 0 }).unwrap_err();
+    assert_eq!(err, Error::UnknownItem { id: "nope".into() });
+    assert!(engine.profile().is_empty());
+    assert_eq!(engine.recommend(&request(0), 0).unwrap_err().code(), "BAD_ARGUMENT");
+    assert_eq!(engine.recommend(&request(1001), 0).unwrap_err().code(), "BAD_ARGUMENT");
+    let bad = PreferencesPatch { intensity: Some(f32::NAN), paused: Some(true), ..Default::default() };
+    assert_eq!(engine.set_preferences(bad).unwrap_err().code(), "BAD_ARGUMENT");
+    assert!(!engine.preferences().paused, "a refused patch must not apply in part");
+}

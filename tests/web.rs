@@ -1,0 +1,122 @@
+//! The browser boundary, in real browsers (wasm-bindgen-test in headless Chromium and Firefox).
+#![cfg(target_arch = "wasm32")]
+
+use flaneur::rank::kernel::{dot_i8_scalar, dot_i8_simd};
+use flaneur::wasm::Personalizer;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CATALOG: &str = r#"{"version":1,"shop":"web-test","dims":4,"facets":{"colour":{"divergence":true}},"items":[
+  {"id":"tee","title":"Tee","category":"Men > Tops","attributes":{"colour":"white"},"vector":[0,0,1,0],"popularity":0.9},
+  {"id":"s1","title":"Red sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"},"vector":[1,0.1,0,0]},
+  {"id":"mug","title":"Mug","category":"Home > Kitchen","attributes":{"colour":"red"},"vector":[0,0,0,1],"popularity":1},
+  {"id":"s2","title":"Navy sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"navy"},"vector":[0.9,0.2,0,0]},
+  {"id":"c1","title":"Cardigan","category":"Women > Knitwear > Cardigans","attributes":{"colour":"red"},"vector":[0.7,0.5,0,0]},
+  {"id":"s3","title":"Cream sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"cream"},"vector":[1,0,0.1,0]}
+]}"#;
+
+fn js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn code_of(err: JsValue) -> String {
+    assert!(err.is_instance_of::<js_sys::Error>(), "errors reach JS as Error objects");
+    assert_eq!(err.unchecked_ref::<js_sys::Error>().name(), "FlaneurError");
+    get(&err, "code").as_string().unwrap()
+}
+
+async fn open() -> Personalizer {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    Personalizer::open(options.into()).await.unwrap()
+}
+
+fn slate_ids(p: &Personalizer, request: &str) -> Vec<String> {
+    let slate = p.recommend(js(request)).unwrap();
+    let items: js_sys::Array = get(&slate, "items").unchecked_into();
+    items.iter().map(|i| get(&i, "itemId").as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn views_move_their_category_to_the_top() {
+    let mut p = open().await;
+    assert_eq!(p.item_count(), 6);
+    assert_eq!(p.shop_id(), "web-test");
+    assert!(slate_ids(&p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
+    for id in ["s1", "s2"] {
+        // No `at`: the boundary stamps the event with the browser's clock.
+        assert!(p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap());
+    }
+    let ids = slate_ids(&p, r#"{"k":4}"#);
+    assert_eq!(&ids[..3], ["s1", "s2", "s3"]);
+    assert!(!ids.contains(&"mug".to_owned()) && !ids.contains(&"tee".to_owned()), "{ids:?}");
+    let slate = p.recommend(js(r#"{"k":4}"#)).unwrap();
+    let first = js_sys::Array::from(&get(&slate, "items")).get(0);
+    assert_eq!(get(&first, "kind").as_string().unwrap(), "personal");
+    let signals = js_sys::Array::from(&get(&get(&first, "reason"), "signals"));
+    assert!(signals.length() > 0);
+    assert_eq!(get(&slate, "intent").as_string().unwrap(), "unknown");
+}
+
+#[wasm_bindgen_test]
+async fn preferences_round_trip_and_intensity_zero_restores_the_shop_order() {
+    let mut p = open().await;
+    p.record(js(r#"{"type":"add_to_cart","itemId":"c1"}"#)).unwrap();
+    p.set_preferences(js(r#"{"intensity":0}"#)).unwrap();
+    assert_eq!(get(&p.preferences().unwrap(), "intensity").as_f64(), Some(0.0));
+    assert_eq!(slate_ids(&p, r#"{"k":3}"#), ["tee", "s1", "mug"]);
+    p.set_preferences(js(r#"{"paused":true,"intensity":1}"#)).unwrap();
+    assert!(!p.record(js(r#"{"type":"view","itemId":"mug"}"#)).unwrap(), "paused: nothing learned");
+}
+
+#[wasm_bindgen_test]
+async fn bad_arguments_become_coded_errors() {
+    let mut p = open().await;
+    assert_eq!(code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()), "UNKNOWN_ITEM");
+    assert_eq!(code_of(p.record(js(r#"{"type":"teleport","itemId":"s1"}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.record(JsValue::from_f64(3.0)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.recommend(js(r#"{"k":0}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.recommend(js(r#"{"k":3,"colour":"red"}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.recommend(js(r#"{"k":3,"context":{"item":"s1"}}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.set_preferences(js(r#"{"intensity":2}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.set_preferences(js(r#"{"intensty":0.5}"#)).unwrap_err()), "BAD_ARGUMENT");
+    // The personalizer still works after every refusal.
+    assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
+
+    let open_with = |catalog: JsValue| {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), &catalog).unwrap();
+        Personalizer::open(options.into())
+    };
+    let dup = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"a","title":"B","category":"C"}]}"#;
+    let err = open_with(js(dup)).await.err().unwrap();
+    assert!(err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("item \"a\""));
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    assert_eq!(code_of(open_with(JsValue::from_str("{not json")).await.err().unwrap()), "CATALOG_INVALID");
+    assert_eq!(code_of(open_with(js(r#"{"version":9,"shop":"s","items":[]}"#)).await.err().unwrap()), "CATALOG_VERSION");
+    assert_eq!(code_of(Personalizer::open(JsValue::NULL).await.err().unwrap()), "BAD_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+fn simd_and_scalar_kernels_agree_exactly() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 56) as u8 as i8
+    };
+    for len in [0usize, 1, 15, 16, 17, 64, 100, 1024] {
+        let a: Vec<i8> = (0..len).map(|_| next()).collect();
+        let b: Vec<i8> = (0..len).map(|_| next()).collect();
+        assert_eq!(dot_i8_simd(&a, &b), dot_i8_scalar(&a, &b), "len {len}");
+    }
+    let extreme = vec![-128i8; 1024];
+    assert_eq!(dot_i8_simd(&extreme, &extreme), 128 * 128 * 1024);
+}
