@@ -82,16 +82,13 @@ impl Engine {
             return Ok(Recorded::Paused);
         }
         let item = self.catalog.item(index);
-        if item.sensitive.as_ref().is_some_and(|class| !self.preferences.allows_sensitive(class)) {
+        if item.sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class)) {
             return Ok(Recorded::Sensitive);
         }
         let taxonomy = self.catalog.taxonomy();
-        let categories: Vec<&str> = taxonomy.lineage(item.category).map(|n| taxonomy.path(n)).collect();
-        let facets: Vec<(&str, &str)> = item
-            .attributes
-            .iter()
-            .map(|(f, v)| (self.catalog.facets()[*f as usize].name.as_str(), v.as_str()))
-            .collect();
+        let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
+        let facets: Vec<(&str, &str)> =
+            item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
         let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
         let evidence = Evidence { item_id, categories: &categories, facets: &facets, vector: vector.as_deref() };
         self.profile.learn(&evidence, event.kind.weight(), event.at);

@@ -62,7 +62,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     let mut out = Vec::new();
 
     // The most specific category level the shopper has shown interest in.
-    if let Some(node) = taxonomy.lineage(item.category).filter(|&n| scorer.category_evidence(n) > 0.0).last() {
+    if let Some(node) = taxonomy.lineage(item.category()).filter(|&n| scorer.category_evidence(n) > 0.0).last() {
         let path = taxonomy.path(node);
         let affinity = profile.category(path);
         out.push(Signal {
@@ -73,11 +73,13 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             last_seen: affinity.map(|a| a.last_seen),
         });
     }
-    let facet_share = weights.facets / item.attributes.len().max(1) as f32;
-    for (facet, value) in &item.attributes {
-        let evidence = scorer.facet_evidence(*facet, value);
+    let values = item.facet_value_ids();
+    let facet_share = weights.facets / values.len().max(1) as f32;
+    for &id in values {
+        let evidence = scorer.facet_evidence(id);
         if evidence > 0.0 {
-            let name = &catalog.facets()[*facet as usize].name;
+            let (facet, value) = catalog.facet_value(id);
+            let name = &catalog.facets()[facet as usize].name;
             let affinity = profile.facet(name, value);
             out.push(Signal {
                 kind: SignalKind::Facet,

@@ -19,11 +19,15 @@ fn a_valid_catalog_keeps_order_fields_and_taxonomy() {
            {"id":"b","title":"B","category":" W>Knit ","vector":[0,2],"available":false}"#,
     ))
     .unwrap();
-    assert_eq!(c.items()[0].id, "a");
-    assert_eq!(c.items()[1].available, false);
-    assert_eq!(c.taxonomy().path(c.items()[1].category), "W > Knit");
+    assert_eq!(c.item(0).id(), "a");
+    assert_eq!(c.item(0).price(), Some(9.5));
+    assert_eq!(c.item(1).price(), None);
+    assert!(!c.item(1).available());
+    assert_eq!(c.item(1).category_path(), "W > Knit");
     assert_eq!(c.taxonomy().len(), 3);
-    assert_eq!(c.items()[0].attributes, vec![(0, "red".to_owned())]);
+    assert_eq!(c.item(0).attributes().collect::<Vec<_>>(), vec![(0, "red")]);
+    assert_eq!(c.index_of("b"), Some(1));
+    assert_eq!(c.index_of("c"), None);
     assert_eq!(c.vectors().get(1).0, &[0, 127]);
 }
 

@@ -16,12 +16,12 @@ fn demo() -> Engine {
 
 fn ids_in(engine: &Engine, category: &str) -> Vec<String> {
     let c = engine.catalog();
-    c.items().iter().filter(|i| c.taxonomy().path(i.category) == category).map(|i| i.id.clone()).collect()
+    c.iter().filter(|i| i.category_path() == category).map(|i| i.id().to_owned()).collect()
 }
 
 fn category_of(engine: &Engine, id: &str) -> String {
     let c = engine.catalog();
-    c.taxonomy().path(c.item(c.index_of(id).unwrap()).category).to_owned()
+    c.item(c.index_of(id).unwrap()).category_path().to_owned()
 }
 
 fn view(engine: &mut Engine, id: &str, at: i64) -> Recorded {
@@ -98,7 +98,7 @@ fn intensity_zero_is_exactly_the_shops_order() {
     engine.set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() }).unwrap();
     let slate = engine.recommend(&request(10), 0).unwrap();
     let expected: Vec<&str> =
-        engine.catalog().items().iter().filter(|i| i.available && i.sensitive.is_none()).take(10).map(|i| i.id.as_str()).collect();
+        engine.catalog().iter().filter(|i| i.available() && i.sensitive().is_none()).take(10).map(|i| i.id()).collect();
     let got: Vec<&str> = slate.items.iter().map(|r| r.item_id.as_str()).collect();
     assert_eq!(got, expected);
     assert!(slate.items.iter().all(|r| r.kind == Kind::Default));

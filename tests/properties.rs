@@ -33,7 +33,7 @@ proptest! {
         let catalog = demo();
         let mut engine = Engine::new(catalog.clone());
         for (kind, item, at) in &history {
-            engine.record(&event(*kind, catalog.item(*item).id.clone(), *at)).unwrap();
+            engine.record(&event(*kind, catalog.item(*item).id().to_owned(), *at)).unwrap();
         }
         let scorer = Scorer::new(&catalog, engine.profile(), 10_000_000_000, Weights::default());
         for i in 0..catalog.len() {

@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Catalog, Facet, Item, QuantizedVectors, Taxonomy};
+use super::item::Columns;
+use super::strings::{StrId, Strings, StringsBuilder};
+use super::{Catalog, Facet, QuantizedVectors, Taxonomy};
 use crate::error::{Error, Result};
 
 /// The newest catalog format version this build reads.
@@ -98,29 +100,29 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
     if json.dims > MAX_DIMS {
         return Err(Error::header_field("dims", format!("{} exceeds the maximum of {MAX_DIMS}", json.dims)));
     }
+    if json.facets.len() > u16::MAX as usize {
+        return Err(Error::header_field("facets", "too many facets"));
+    }
     let facets: Vec<Facet> =
         json.facets.iter().map(|(name, f)| Facet { name: name.clone(), divergence: f.divergence }).collect();
     let facet_index: HashMap<&str, u16> =
         facets.iter().enumerate().map(|(i, f)| (f.name.as_str(), i as u16)).collect();
-    if facets.len() > u16::MAX as usize {
-        return Err(Error::header_field("facets", "too many facets"));
-    }
 
+    let n = json.items.len();
+    let mut strings = StringsBuilder::default();
     let mut taxonomy = Taxonomy::default();
     let mut vectors = QuantizedVectors::new(json.dims);
-    let mut ids = HashMap::with_capacity(json.items.len());
-    let mut items = Vec::with_capacity(json.items.len());
-    for (position, raw) in json.items.into_iter().enumerate() {
-        if raw.id.is_empty() {
+    let mut cols = Columns { attr_start: vec![0], ..Columns::default() };
+    let mut pairs: Vec<(u16, StrId)> = Vec::new();
+    let mut pair_ids: HashMap<(u16, StrId), u32> = HashMap::new();
+    for (position, raw) in json.items.iter().enumerate() {
+        let id = raw.id.as_str();
+        if id.is_empty() {
             return Err(Error::CatalogInvalid {
                 item: None,
                 field: format!("items[{position}].id"),
                 reason: "must not be empty".into(),
             });
-        }
-        let id = raw.id.as_str();
-        if ids.insert(raw.id.clone(), position as u32).is_some() {
-            return Err(Error::item_field(id, "id", "duplicate id"));
         }
         let category =
             taxonomy.intern(&raw.category).ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
@@ -132,14 +134,20 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
                 return Err(Error::item_field(id, "price", format!("{price} is not a price")));
             }
         }
-        let mut attributes = Vec::with_capacity(raw.attributes.len());
+        let mut attrs = Vec::with_capacity(raw.attributes.len());
         for (facet, value) in &raw.attributes {
             let index = *facet_index
                 .get(facet.as_str())
                 .ok_or_else(|| Error::item_field(id, &format!("attributes.{facet}"), "facet is not declared"))?;
-            attributes.push((index, value.clone()));
+            let pair = (index, strings.intern(value));
+            let next = pairs.len() as u32;
+            let tmp = *pair_ids.entry(pair).or_insert(next);
+            if tmp == next {
+                pairs.push(pair);
+            }
+            attrs.push((index, tmp));
         }
-        attributes.sort_by_key(|(f, _)| *f);
+        attrs.sort_unstable();
         match (&raw.vector, json.dims) {
             (None, 0) => {}
             (None, dims) => return Err(Error::item_field(id, "vector", format!("missing (dims is {dims})"))),
@@ -155,20 +163,49 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
                 }
             }
         }
-        items.push(Item {
-            id: raw.id,
-            title: raw.title,
-            category,
-            attributes,
-            price: raw.price,
-            currency: raw.currency,
-            available: raw.available,
-            popularity: raw.popularity,
-            released: raw.released,
-            sensitive: raw.sensitive,
-            url: raw.url,
-            image: raw.image,
-        });
+        cols.id.push(strings.intern(id));
+        cols.title.push(strings.intern(&raw.title));
+        cols.category.push(category);
+        cols.attrs.extend(attrs.iter().map(|&(_, tmp)| tmp));
+        cols.attr_start.push(cols.attrs.len() as u32);
+        cols.price.push(raw.price.unwrap_or(f64::NAN));
+        cols.currency.push(strings.intern_opt(raw.currency.as_deref()));
+        cols.available.push(raw.available);
+        cols.popularity.push(raw.popularity);
+        cols.released.push(strings.intern_opt(raw.released.as_deref()));
+        cols.sensitive.push(strings.intern_opt(raw.sensitive.as_deref()));
+        cols.url.push(strings.intern_opt(raw.url.as_deref()));
+        cols.image.push(strings.intern_opt(raw.image.as_deref()));
     }
-    Ok(Catalog { shop: json.shop, facets, items, ids, taxonomy, vectors })
+    let strings = strings.finish();
+
+    // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
+    let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (pa, pb) = (pairs[a as usize], pairs[b as usize]);
+        pa.0.cmp(&pb.0).then_with(|| strings.get(pa.1).cmp(strings.get(pb.1)))
+    });
+    let mut remap = vec![0u32; pairs.len()];
+    for (final_id, &tmp) in order.iter().enumerate() {
+        remap[tmp as usize] = final_id as u32;
+    }
+    let facet_values: Vec<(u16, StrId)> = order.iter().map(|&tmp| pairs[tmp as usize]).collect();
+    for a in &mut cols.attrs {
+        *a = remap[*a as usize];
+    }
+
+    let by_id = sorted_by_id(&strings, &cols.id)
+        .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
+    debug_assert_eq!(by_id.len(), n);
+    Ok(Catalog { shop: json.shop, facets, strings, facet_values, columns: cols, by_id, taxonomy, vectors })
+}
+
+/// Item positions sorted by id; `Err(id)` names an id that occurs twice.
+pub(super) fn sorted_by_id<'s>(strings: &'s Strings, ids: &[StrId]) -> Result<Vec<u32>, &'s str> {
+    let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])).then(a.cmp(&b)));
+    if let Some(w) = by_id.windows(2).find(|w| ids[w[0] as usize] == ids[w[1] as usize]) {
+        return Err(strings.get(ids[w[0] as usize]));
+    }
+    Ok(by_id)
 }

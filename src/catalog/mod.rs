@@ -2,7 +2,9 @@
 //!
 //! A catalog arrives as JSON v1 ([`CatalogJson`], specified in
 //! `docs/FORMATS.md`), is validated once, and is then held in a form built for
-//! scoring: category paths interned into a [`Taxonomy`], vectors L2-normalised
+//! scoring: items column by column ([`ItemRef`] borrows one), every string once
+//! in an arena ([`strings::Strings`]), each distinct facet value under a dense
+//! id, category paths interned into a [`Taxonomy`], and vectors L2-normalised
 //! and int8-quantized into [`QuantizedVectors`].
 //!
 //! ```
@@ -16,20 +18,24 @@
 //!   ]}"#).unwrap();
 //! assert_eq!(catalog.len(), 2);
 //! assert_eq!(catalog.index_of("b"), Some(1));
-//! assert_eq!(catalog.taxonomy().path(catalog.item(0).category), "Women > Knitwear");
+//! let a = catalog.item(0);
+//! assert_eq!(a.category_path(), "Women > Knitwear");
+//! assert_eq!(a.attributes().collect::<Vec<_>>(), [(0, "red")]);
 //! ```
 
 mod item;
 mod json;
 pub mod quantize;
+pub mod strings;
 mod taxonomy;
 
-pub use item::{Facet, Item};
+pub use item::{Facet, FacetValueId, ItemRef};
 pub use json::{CatalogJson, FacetJson, ItemJson, SUPPORTED_VERSION};
 pub use quantize::QuantizedVectors;
 pub use taxonomy::{CategoryId, Taxonomy};
 
-use std::collections::HashMap;
+use item::Columns;
+use strings::{StrId, Strings};
 
 use crate::error::Result;
 
@@ -38,8 +44,12 @@ use crate::error::Result;
 pub struct Catalog {
     shop: String,
     facets: Vec<Facet>,
-    items: Vec<Item>,
-    ids: HashMap<String, u32>,
+    strings: Strings,
+    /// Distinct `(facet index, value)` pairs, sorted; a pair's position is its [`FacetValueId`].
+    facet_values: Vec<(u16, StrId)>,
+    columns: Columns,
+    /// Item positions sorted by id, for lookups by binary search.
+    by_id: Vec<u32>,
     taxonomy: Taxonomy,
     vectors: QuantizedVectors,
 }
@@ -66,34 +76,62 @@ impl Catalog {
 
     /// Number of items.
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.columns.id.len()
     }
 
     /// Whether the catalog has no items.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
     }
 
     /// The item at `index` (its position in the shop's default order).
     ///
     /// Panics if `index >= len()`; indices come from [`Catalog::index_of`] or iteration.
-    pub fn item(&self, index: usize) -> &Item {
-        &self.items[index]
+    pub fn item(&self, index: usize) -> ItemRef<'_> {
+        assert!(index < self.len(), "item index {index} out of range");
+        ItemRef { catalog: self, index }
     }
 
     /// All items, in the shop's default order.
-    pub fn items(&self) -> &[Item] {
-        &self.items
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = ItemRef<'_>> + '_ {
+        (0..self.len()).map(move |index| ItemRef { catalog: self, index })
     }
 
     /// Position of the item with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.ids.get(id).map(|&i| i as usize)
+        self.by_id
+            .binary_search_by(|&i| self.strings.get(self.columns.id[i as usize]).cmp(id))
+            .ok()
+            .map(|slot| self.by_id[slot] as usize)
     }
 
     /// The facets the catalog declares.
     pub fn facets(&self) -> &[Facet] {
         &self.facets
+    }
+
+    /// The `(facet index, value)` pair with this id.
+    pub fn facet_value(&self, id: FacetValueId) -> (u16, &str) {
+        let (facet, value) = self.facet_values[id as usize];
+        (facet, self.strings.get(value))
+    }
+
+    /// Number of distinct facet values.
+    pub fn facet_value_count(&self) -> usize {
+        self.facet_values.len()
+    }
+
+    /// The id of a facet value, if any item has it.
+    pub fn find_facet_value(&self, facet: u16, value: &str) -> Option<FacetValueId> {
+        self.facet_values
+            .binary_search_by(|&(f, v)| f.cmp(&facet).then_with(|| self.strings.get(v).cmp(value)))
+            .ok()
+            .map(|i| i as FacetValueId)
+    }
+
+    /// The index of the facet with this name.
+    pub fn facet_index(&self, name: &str) -> Option<u16> {
+        self.facets.iter().position(|f| f.name == name).map(|i| i as u16)
     }
 
     /// The category tree.

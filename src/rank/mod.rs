@@ -70,10 +70,10 @@ pub fn recommend(
         .collect();
     let eligible = |index: usize| {
         let item = catalog.item(index);
-        item.available
-            && !excluded.contains(item.id.as_str())
-            && (in_context.is_empty() || in_context[item.category as usize])
-            && item.sensitive.as_ref().is_none_or(|class| prefs.allows_sensitive(class))
+        item.available()
+            && !excluded.contains(item.id())
+            && (in_context.is_empty() || in_context[item.category() as usize])
+            && item.sensitive().is_none_or(|class| prefs.allows_sensitive(class))
     };
 
     let n = catalog.len().max(1) as f32;

@@ -5,9 +5,7 @@
 //! with fixed weights. A threshold on the result therefore means the same
 //! amount of evidence for a new shopper and a long-standing one.
 
-use std::collections::HashMap;
-
-use crate::catalog::{Catalog, CategoryId, quantize::quantize};
+use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::quantize};
 use crate::profile::{Profile, evidence};
 
 use super::kernel::dot_i8;
@@ -63,7 +61,8 @@ pub struct Scorer<'a> {
     category: Vec<f32>,
     /// Category signal per taxonomy node (a function of the node's lineage only).
     category_signal: Vec<f32>,
-    facets: HashMap<(u16, &'a str), f32>,
+    /// Evidence per facet value id.
+    facets: Vec<f32>,
     interests: Vec<(Vec<i8>, f32, f32)>,
 }
 
@@ -76,16 +75,13 @@ impl<'a> Scorer<'a> {
             .map(|node| profile.category(taxonomy.path(node)).map_or(0.0, |a| evidence(a.weight_at(now, hl))))
             .collect();
         let category_signal = (0..taxonomy.len() as u32).map(|node| lineage_signal(catalog, &category, node)).collect();
-        let facet_index: HashMap<&str, u16> =
-            catalog.facets().iter().enumerate().map(|(i, f)| (f.name.as_str(), i as u16)).collect();
-        let facets = profile
-            .facets()
-            .iter()
-            .filter_map(|((facet, value), a)| {
-                let index = *facet_index.get(facet.as_str())?;
-                Some(((index, value.as_str()), evidence(a.weight_at(now, hl))))
-            })
-            .collect();
+        let mut facets = vec![0.0; catalog.facet_value_count()];
+        for ((facet, value), a) in profile.facets() {
+            let id = catalog.facet_index(facet).and_then(|f| catalog.find_facet_value(f, value));
+            if let Some(id) = id {
+                facets[id as usize] = evidence(a.weight_at(now, hl));
+            }
+        }
         let dims = catalog.vectors().dims();
         let interests = profile
             .interests()
@@ -121,24 +117,25 @@ impl<'a> Scorer<'a> {
     }
 
     /// Evidence for one facet value, in [0, 1).
-    pub fn facet_evidence(&self, facet: u16, value: &str) -> f32 {
-        self.facets.get(&(facet, value)).copied().unwrap_or(0.0)
+    pub fn facet_evidence(&self, value: FacetValueId) -> f32 {
+        self.facets.get(value as usize).copied().unwrap_or(0.0)
     }
 
     /// All signals of the item at `index`.
     pub fn signals(&self, index: usize) -> Signals {
         let item = self.catalog.item(index);
-        let category = self.category_signal.get(item.category as usize).copied().unwrap_or(0.0);
-        let facets = if item.attributes.is_empty() {
+        let category = self.category_signal.get(item.category() as usize).copied().unwrap_or(0.0);
+        let values = item.facet_value_ids();
+        let facets = if values.is_empty() {
             0.0
         } else {
-            item.attributes.iter().map(|(f, v)| self.facet_evidence(*f, v)).sum::<f32>() / item.attributes.len() as f32
+            values.iter().map(|&v| self.facet_evidence(v)).sum::<f32>() / values.len() as f32
         };
         let vector = self.vector_signal(index);
-        let popularity = item.popularity.clamp(0.0, 1.0);
-        let penalty = if self.profile.is_dismissed(&item.id) {
+        let popularity = item.popularity().clamp(0.0, 1.0);
+        let penalty = if self.profile.is_dismissed(item.id()) {
             0.0
-        } else if self.profile.is_purchased(&item.id) {
+        } else if self.profile.is_purchased(item.id()) {
             PURCHASED_FACTOR
         } else {
             1.0

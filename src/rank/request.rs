@@ -65,7 +65,7 @@ pub struct Recommendation {
 
 impl Recommendation {
     pub(crate) fn new(catalog: &Catalog, index: usize, score: f32, kind: Kind, reason: Reason) -> Self {
-        Self { item_id: catalog.item(index).id.clone(), score, kind, reason, index }
+        Self { item_id: catalog.item(index).id().to_owned(), score, kind, reason, index }
     }
 }
 

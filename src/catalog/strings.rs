@@ -1,0 +1,93 @@
+//! A string arena: every string of a catalog in one buffer, addressed by index.
+
+use std::collections::HashMap;
+
+/// Index of a string in a [`Strings`] arena.
+pub type StrId = u32;
+
+/// Marks an absent optional string.
+pub const NO_STR: StrId = u32::MAX;
+
+/// All strings of a catalog, concatenated, with their end offsets. One
+/// allocation for the text and one for the offsets, however many items.
+///
+/// ```
+/// use flaneur::catalog::strings::{Strings, StringsBuilder};
+/// let mut b = StringsBuilder::default();
+/// let red = b.intern("red");
+/// assert_eq!(b.intern("red"), red); // deduplicated
+/// let strings: Strings = b.finish();
+/// assert_eq!(strings.get(red), "red");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Strings {
+    pub(crate) text: String,
+    pub(crate) ends: Vec<u32>,
+}
+
+impl Strings {
+    /// The string with this id; `""` for [`NO_STR`] or an id out of range.
+    pub fn get(&self, id: StrId) -> &str {
+        let Some(&end) = self.ends.get(id as usize) else { return "" };
+        let start = if id == 0 { 0 } else { self.ends[id as usize - 1] };
+        self.text.get(start as usize..end as usize).unwrap_or("")
+    }
+
+    /// The string with this id, `None` for [`NO_STR`].
+    pub fn opt(&self, id: StrId) -> Option<&str> {
+        (id != NO_STR).then(|| self.get(id))
+    }
+
+    /// Number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Checks that offsets are non-decreasing, within the text and on UTF-8 boundaries.
+    pub(crate) fn is_well_formed(&self) -> bool {
+        let mut start = 0u32;
+        for &end in &self.ends {
+            if end < start || end as usize > self.text.len() || !self.text.is_char_boundary(end as usize) {
+                return false;
+            }
+            start = end;
+        }
+        true
+    }
+}
+
+/// Builds a [`Strings`] arena, storing each distinct string once.
+#[derive(Debug, Default)]
+pub struct StringsBuilder {
+    strings: Strings,
+    seen: HashMap<String, StrId>,
+}
+
+impl StringsBuilder {
+    /// The id of `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> StrId {
+        if let Some(&id) = self.seen.get(s) {
+            return id;
+        }
+        let id = self.strings.ends.len() as StrId;
+        self.strings.text.push_str(s);
+        self.strings.ends.push(self.strings.text.len() as u32);
+        self.seen.insert(s.to_owned(), id);
+        id
+    }
+
+    /// The id of `s`, or [`NO_STR`] for `None`.
+    pub fn intern_opt(&mut self, s: Option<&str>) -> StrId {
+        s.map_or(NO_STR, |s| self.intern(s))
+    }
+
+    /// The arena.
+    pub fn finish(self) -> Strings {
+        self.strings
+    }
+}
