@@ -74,17 +74,21 @@ impl Engine {
     /// Learns from one event. Events about items missing from the catalog are
     /// refused with [`Error::UnknownItem`] and change nothing.
     pub fn record(&mut self, event: &Event) -> Result<Recorded> {
-        let Some(item_id) = event.kind.item_id() else {
-            return Ok(Recorded::Nothing);
+        let item = match event.kind.item_id() {
+            Some(id) => Some(self.catalog.index_of(id).ok_or_else(|| Error::UnknownItem { id: id.to_owned() })?),
+            None => None,
         };
-        let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
         if !self.preferences.is_learning() {
             return Ok(Recorded::Paused);
         }
-        let item = self.catalog.item(index);
-        if item.sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class)) {
+        if item.is_some_and(|i| self.is_hidden_sensitive(i)) {
             return Ok(Recorded::Sensitive);
         }
+        self.profile.note_session(event);
+        let (Some(index), Some(item_id)) = (item, event.kind.item_id()) else {
+            return Ok(Recorded::Nothing);
+        };
+        let item = self.catalog.item(index);
         let taxonomy = self.catalog.taxonomy();
         let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
         let facets: Vec<(&str, &str)> =
@@ -98,6 +102,21 @@ impl Engine {
             _ => {}
         }
         Ok(Recorded::Learned)
+    }
+
+    /// Whether the item at `index` is in a sensitive class the shopper has not opted into.
+    fn is_hidden_sensitive(&self, index: usize) -> bool {
+        self.catalog.item(index).sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class))
+    }
+
+    /// Notes that the page showed `slate` at `now`: impressions without
+    /// engagement slowly lower an item's relevance. Does nothing while paused.
+    pub fn mark_shown(&mut self, slate: &Slate, now: i64) {
+        if self.preferences.is_learning() {
+            for item in &slate.items {
+                self.profile.mark_shown(&item.item_id, now);
+            }
+        }
     }
 
     /// The slate for `request` at time `now` (ms since the epoch).

@@ -33,6 +33,26 @@ pub enum Error {
         /// Newest version this build reads.
         supported: u32,
     },
+    /// A binary catalog is truncated, fails its checksum, or its structure is inconsistent.
+    #[error("corrupt binary catalog: {reason}")]
+    CatalogCorrupt {
+        /// What is wrong, with the byte offset where it helps.
+        reason: String,
+    },
+    /// A stored profile is truncated, fails its checksum, or cannot be decoded.
+    #[error("corrupt profile: {reason}")]
+    ProfileCorrupt {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A stored profile was written by a newer version of flaneur.
+    #[error("profile format version {found} is not supported (this build reads up to {supported})")]
+    ProfileVersion {
+        /// Version found in the stored profile.
+        found: u32,
+        /// Newest version this build reads.
+        supported: u32,
+    },
     /// An event or request names an item that is not in the catalog.
     #[error("no item with id \"{id}\" in the catalog")]
     UnknownItem {
@@ -50,6 +70,9 @@ impl Error {
         match self {
             Error::CatalogInvalid { .. } => "CATALOG_INVALID",
             Error::CatalogVersion { .. } => "CATALOG_VERSION",
+            Error::CatalogCorrupt { .. } => "CATALOG_INVALID",
+            Error::ProfileCorrupt { .. } => "PROFILE_CORRUPT",
+            Error::ProfileVersion { .. } => "PROFILE_VERSION",
             Error::UnknownItem { .. } => "UNKNOWN_ITEM",
             Error::BadArgument(_) => "BAD_ARGUMENT",
         }

@@ -25,6 +25,7 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+pub mod bytes;
 pub mod catalog;
 pub mod engine;
 pub mod error;

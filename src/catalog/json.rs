@@ -29,11 +29,26 @@ pub struct CatalogJson {
     /// Length of every item vector; 0 when items carry none.
     #[serde(default)]
     pub dims: usize,
+    /// What the vectors are: content embeddings (default) or learned item factors.
+    #[serde(default)]
+    pub vector_kind: VectorKind,
     /// Declared facets, by name.
     #[serde(default)]
     pub facets: BTreeMap<String, FacetJson>,
     /// Items in the shop's default order.
     pub items: Vec<ItemJson>,
+}
+
+/// What a catalog's item vectors are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VectorKind {
+    /// Content embeddings (text, attributes, images): similar items have similar vectors.
+    #[default]
+    Content,
+    /// Item factors learned by the shop from aggregate interaction data (e.g. implicit ALS):
+    /// the shopper's own factor is solved on the device from the local history.
+    Factors,
 }
 
 /// A facet declaration.
@@ -197,7 +212,7 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
     let by_id = sorted_by_id(&strings, &cols.id)
         .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
     debug_assert_eq!(by_id.len(), n);
-    Ok(Catalog { shop: json.shop, facets, strings, facet_values, columns: cols, by_id, taxonomy, vectors })
+    Ok(Catalog { shop: json.shop, vector_kind: json.vector_kind, facets, strings, facet_values, columns: cols, by_id, taxonomy, vectors })
 }
 
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.

@@ -30,7 +30,7 @@ pub mod strings;
 mod taxonomy;
 
 pub use item::{Facet, FacetValueId, ItemRef};
-pub use json::{CatalogJson, FacetJson, ItemJson, SUPPORTED_VERSION};
+pub use json::{CatalogJson, FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
 pub use quantize::QuantizedVectors;
 pub use taxonomy::{CategoryId, Taxonomy};
 
@@ -43,6 +43,7 @@ use crate::error::Result;
 #[derive(Debug, Clone)]
 pub struct Catalog {
     shop: String,
+    vector_kind: VectorKind,
     facets: Vec<Facet>,
     strings: Strings,
     /// Distinct `(facet index, value)` pairs, sorted; a pair's position is its [`FacetValueId`].
@@ -137,6 +138,11 @@ impl Catalog {
     /// The category tree.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
+    }
+
+    /// What the vectors are: content embeddings or learned item factors.
+    pub fn vector_kind(&self) -> VectorKind {
+        self.vector_kind
     }
 
     /// The items' vectors (empty when the catalog has `dims: 0`).

@@ -27,13 +27,30 @@ use std::collections::{BTreeMap, VecDeque};
 /// Default half-life of what the profile learns: 30 days, in milliseconds.
 pub const DEFAULT_HALF_LIFE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
 /// Most category paths kept.
-pub const MAX_CATEGORIES: usize = 256;
+pub const MAX_CATEGORIES: usize = 128;
 /// Most facet values kept.
-pub const MAX_FACET_VALUES: usize = 512;
+pub const MAX_FACET_VALUES: usize = 256;
+/// Most items kept with their own affinity (the history that item-level signals use).
+pub const MAX_ITEMS: usize = 256;
+/// Most items whose impressions without engagement are counted.
+pub const MAX_SHOWN: usize = 256;
+/// Most raw events kept in the current session's window.
+pub const MAX_SESSION_EVENTS: usize = 64;
+/// A gap this long (30 minutes, in ms) between two events starts a new session.
+pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
 /// Most item ids kept in each of the purchased and dismissed sets.
 pub const MAX_ITEM_MARKS: usize = 256;
 /// Length of the ring of recently seen items.
 pub const MAX_RECENT: usize = 20;
+
+/// Impressions of one item since the shopper last engaged with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    /// How many times it was shown.
+    pub count: u32,
+    /// When it was last shown (ms).
+    pub last_shown: i64,
+}
 
 /// What one event teaches about one item, in the shop's strings.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +72,9 @@ pub struct Profile {
     categories: BTreeMap<String, Affinity>,
     facets: BTreeMap<(String, String), Affinity>,
     interests: Interests,
+    items: BTreeMap<String, Affinity>,
+    shown: BTreeMap<String, Shown>,
+    session: VecDeque<Event>,
     purchased: BTreeMap<String, i64>,
     dismissed: BTreeMap<String, i64>,
     recent: VecDeque<String>,
@@ -75,6 +95,9 @@ impl Profile {
             categories: BTreeMap::new(),
             facets: BTreeMap::new(),
             interests: Interests::default(),
+            items: BTreeMap::new(),
+            shown: BTreeMap::new(),
+            session: VecDeque::new(),
             purchased: BTreeMap::new(),
             dismissed: BTreeMap::new(),
             recent: VecDeque::new(),
@@ -99,7 +122,9 @@ impl Profile {
         if let Some(vector) = seen.vector {
             self.interests.learn(vector, weight, at, hl);
         }
+        bump(&mut self.items, seen.item_id.to_owned(), weight, at, hl, MAX_ITEMS);
         if weight > 0.0 {
+            self.shown.remove(seen.item_id);
             self.recent.retain(|id| id != seen.item_id);
             self.recent.push_back(seen.item_id.to_owned());
             if self.recent.len() > MAX_RECENT {
@@ -119,6 +144,33 @@ impl Profile {
     pub fn mark_dismissed(&mut self, item_id: &str, at: i64) {
         mark(&mut self.dismissed, item_id, at);
         self.touch(at);
+    }
+
+    /// Counts one impression of `item_id` (shown in a slate) at `at`. Engaging
+    /// with the item (any positive event) clears its count.
+    pub fn mark_shown(&mut self, item_id: &str, at: i64) {
+        let entry = self.shown.entry(item_id.to_owned()).or_insert(Shown { count: 0, last_shown: at });
+        entry.count = entry.count.saturating_add(1);
+        entry.last_shown = entry.last_shown.max(at);
+        if self.shown.len() > MAX_SHOWN {
+            if let Some(oldest) = self.shown.iter().min_by_key(|(_, s)| s.last_shown).map(|(k, _)| k.clone()) {
+                self.shown.remove(&oldest);
+            }
+        }
+    }
+
+    /// Adds a raw event to the session window; a gap of [`SESSION_GAP_MS`]
+    /// since the window's newest event starts a new session.
+    pub fn note_session(&mut self, event: &Event) {
+        if let Some(last) = self.session.back() {
+            if event.at - last.at > SESSION_GAP_MS {
+                self.session.clear();
+            }
+        }
+        self.session.push_back(event.clone());
+        if self.session.len() > MAX_SESSION_EVENTS {
+            self.session.pop_front();
+        }
     }
 
     fn touch(&mut self, at: i64) {
@@ -148,6 +200,36 @@ impl Profile {
     /// The shopper's interest vectors.
     pub fn interests(&self) -> &Interests {
         &self.interests
+    }
+
+    /// Affinities to individual items, by id (bounded history).
+    pub fn items(&self) -> &BTreeMap<String, Affinity> {
+        &self.items
+    }
+
+    /// Impressions without engagement, by item id.
+    pub fn shown(&self) -> &BTreeMap<String, Shown> {
+        &self.shown
+    }
+
+    /// Times `item_id` was shown since the shopper last engaged with it.
+    pub fn shown_count(&self, item_id: &str) -> u32 {
+        self.shown.get(item_id).map_or(0, |s| s.count)
+    }
+
+    /// The current session's raw events, oldest first.
+    pub fn session(&self) -> impl Iterator<Item = &Event> {
+        self.session.iter()
+    }
+
+    /// Bought items and when, by id.
+    pub fn purchased(&self) -> &BTreeMap<String, i64> {
+        &self.purchased
+    }
+
+    /// Dismissed items and when, by id.
+    pub fn dismissed(&self) -> &BTreeMap<String, i64> {
+        &self.dismissed
     }
 
     /// Whether the shopper bought this item.
