@@ -39,6 +39,59 @@ pub struct Signal {
     pub last_seen: Option<i64>,
 }
 
+impl Signal {
+    /// Plain-language wording of the signal and its provenance, at the level
+    /// of tastes (categories, facet values) and days, never of single moments.
+    /// It says what the profile holds, never why the shopper did something.
+    ///
+    /// ```
+    /// use flaneur::explain::{Signal, SignalKind};
+    /// let s = Signal { kind: SignalKind::Category, label: "Women > Knitwear".into(), contribution: 0.3,
+    ///                  count: Some(3), last_seen: Some(1_778_544_000_000) };
+    /// assert_eq!(s.describe(), "you often look at Knitwear (3 interactions, last on 12 May 2026)");
+    /// ```
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            SignalKind::Category => {
+                format!("you often look at {}", self.label.rsplit(" > ").next().unwrap_or(&self.label))
+            }
+            SignalKind::Facet => match self.label.split_once(": ") {
+                Some((facet, value)) => format!("you often look at {facet} {value}"),
+                None => format!("you often look at {}", self.label),
+            },
+            SignalKind::Similarity | SignalKind::Popularity => self.label.clone(),
+        };
+        match (self.count, self.last_seen) {
+            (Some(n), Some(at)) => format!("{what} ({n} interaction{}, last on {})", if n == 1 { "" } else { "s" }, day(at)),
+            (Some(n), None) => format!("{what} ({n} interaction{})", if n == 1 { "" } else { "s" }),
+            _ => what,
+        }
+    }
+}
+
+/// "12 May 2026" for a time in ms since the epoch (UTC), by the civil-from-days algorithm.
+fn day(ms: i64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{d} {} {y}", MONTHS[(m - 1) as usize])
+}
+
+impl Reason {
+    /// The strongest signals in words, joined; empty for a non-personal item.
+    pub fn describe(&self) -> String {
+        self.signals.iter().map(Signal::describe).collect::<Vec<_>>().join("; ")
+    }
+}
+
 /// Kinds of signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

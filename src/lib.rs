@@ -35,6 +35,8 @@ pub mod preferences;
 pub mod profile;
 pub mod rank;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod synthetic;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

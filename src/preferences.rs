@@ -22,6 +22,9 @@ pub struct Preferences {
     pub intensity: f32,
     /// Relevance below which nothing is recommended.
     pub threshold: f32,
+    /// 0 = slates in pure relevance order; higher trades relevance for variety
+    /// (maximal marginal relevance over vectors, categories and facets).
+    pub diversity: f32,
     /// Learning paused: events are ignored, recommendations continue.
     pub paused: bool,
     /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
@@ -30,14 +33,21 @@ pub struct Preferences {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Self { personalization: true, intensity: 0.8, threshold: 0.2, paused: false, sensitive: BTreeMap::new() }
+        Self {
+            personalization: true,
+            intensity: 0.8,
+            threshold: 0.2,
+            diversity: 0.15,
+            paused: false,
+            sensitive: BTreeMap::new(),
+        }
     }
 }
 
 impl Preferences {
-    /// Checks ranges: `intensity` and `threshold` in [0, 1].
+    /// Checks ranges: `intensity`, `threshold` and `diversity` in [0, 1].
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [("intensity", self.intensity), ("threshold", self.threshold)] {
+        for (name, value) in [("intensity", self.intensity), ("threshold", self.threshold), ("diversity", self.diversity)] {
             if !(0.0..=1.0).contains(&value) {
                 return Err(Error::BadArgument(format!("{name} must be between 0 and 1, got {value}")));
             }
@@ -74,6 +84,8 @@ pub struct PreferencesPatch {
     pub intensity: Option<f32>,
     /// See [`Preferences::threshold`].
     pub threshold: Option<f32>,
+    /// See [`Preferences::diversity`].
+    pub diversity: Option<f32>,
     /// See [`Preferences::paused`].
     pub paused: Option<bool>,
     /// Merged into [`Preferences::sensitive`] class by class.
@@ -92,6 +104,9 @@ impl Preferences {
         }
         if let Some(v) = patch.threshold {
             next.threshold = v;
+        }
+        if let Some(v) = patch.diversity {
+            next.diversity = v;
         }
         if let Some(v) = patch.paused {
             next.paused = v;

@@ -52,6 +52,8 @@ fn a_fresh_profile_gets_no_recommendations_rather_than_filler() {
 #[test]
 fn viewed_category_ranks_above_unrelated_ones() {
     let mut engine = demo();
+    // Pure relevance order: no diversity re-rank.
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
     let sweaters = ids_in(&engine, "Women > Knitwear > Sweaters");
     for (n, id) in sweaters.iter().take(3).enumerate() {
         assert_eq!(view(&mut engine, id, n as i64 * 60_000), Recorded::Learned);
@@ -79,6 +81,7 @@ fn viewed_category_ranks_above_unrelated_ones() {
 #[test]
 fn interest_follows_the_shopper_and_old_interest_fades() {
     let mut engine = demo();
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
     for id in ids_in(&engine, "Women > Knitwear > Sweaters").iter().take(3) {
         view(&mut engine, id, 0);
     }
@@ -115,6 +118,7 @@ fn context_restricts_to_a_category_and_never_recommends_the_current_item() {
         k: 20,
         context: Context { item_id: Some(sweaters[0].clone()), category: Some("Women > Knitwear".into()), query: None },
         exclude: vec![sweaters[1].clone()],
+        fill: false,
     };
     let slate = engine.recommend(&req, 0).unwrap();
     assert!(!slate.items.is_empty());

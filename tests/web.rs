@@ -1,7 +1,7 @@
 //! The browser boundary, in real browsers (wasm-bindgen-test in headless Chromium and Firefox).
 #![cfg(target_arch = "wasm32")]
 
-use flaneur::rank::kernel::{dot_i8_scalar, dot_i8_simd};
+use flaneur::rank::kernel::{dot_i8_many_scalar, dot_i8_many_simd, dot_i8_scalar, dot_i8_simd};
 use flaneur::wasm::Personalizer;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -49,6 +49,7 @@ async fn views_move_their_category_to_the_top() {
     assert_eq!(p.item_count(), 6);
     assert_eq!(p.shop_id(), "web-test");
     assert!(slate_ids(&p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
+    p.set_preferences(js(r#"{"diversity":0}"#)).unwrap();
     for id in ["s1", "s2"] {
         // No `at`: the boundary stamps the event with the browser's clock.
         assert!(p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap());
@@ -119,4 +120,12 @@ fn simd_and_scalar_kernels_agree_exactly() {
     }
     let extreme = vec![-128i8; 1024];
     assert_eq!(dot_i8_simd(&extreme, &extreme), 128 * 128 * 1024);
+    for (d, m) in [(64usize, 1usize), (64, 4), (64, 6), (17, 3), (8, 2), (0, 2)] {
+        let item: Vec<i8> = (0..d).map(|_| next()).collect();
+        let rows: Vec<i8> = (0..d * m).map(|_| next()).collect();
+        let (mut simd, mut scalar) = (vec![7; m], vec![9; m]);
+        dot_i8_many_simd(&item, &rows, &mut simd);
+        dot_i8_many_scalar(&item, &rows, &mut scalar);
+        assert_eq!(simd, scalar, "d {d} m {m}");
+    }
 }

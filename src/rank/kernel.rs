@@ -50,3 +50,71 @@ pub fn dot_i8_simd(a: &[i8], b: &[i8]) -> i32 {
         + i32x4_extract_lane::<3>(acc);
     lanes + dot_i8_scalar(chunks_a.remainder(), chunks_b.remainder())
 }
+
+/// Dot products of one item vector with several rows at once: `out[j] =
+/// item · rows[j·d .. (j+1)·d]` where `d = item.len()`. The SIMD path reads and
+/// widens the item once for all rows. Rows missing from `rows` give 0.
+///
+/// ```
+/// use flaneur::rank::kernel::dot_i8_many;
+/// let mut out = [0; 2];
+/// dot_i8_many(&[1, 2], &[3, 4, -1, 1], &mut out);
+/// assert_eq!(out, [11, 1]);
+/// ```
+#[inline]
+pub fn dot_i8_many(item: &[i8], rows: &[i8], out: &mut [i32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        dot_i8_many_simd(item, rows, out)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        dot_i8_many_scalar(item, rows, out)
+    }
+}
+
+/// The portable reference for [`dot_i8_many`].
+pub fn dot_i8_many_scalar(item: &[i8], rows: &[i8], out: &mut [i32]) {
+    let d = item.len();
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = rows.get(j * d..(j + 1) * d).map_or(0, |row| dot_i8_scalar(item, row));
+    }
+}
+
+/// [`dot_i8_many`] with wasm `simd128`, four rows per pass over the item.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
+    use core::arch::wasm32::*;
+    let d = item.len();
+    let full = d / 16 * 16;
+    for (group, outs) in out.chunks_mut(4).enumerate() {
+        let first = group * 4;
+        let mut acc = [i32x4_splat(0); 4];
+        let rows_here: [&[i8]; 4] =
+            core::array::from_fn(|j| if j < outs.len() { rows.get((first + j) * d..(first + j + 1) * d).unwrap_or(&[]) } else { &[] });
+        for c in (0..full).step_by(16) {
+            let Some(chunk) = item.get(c..c + 16) else { break };
+            // SAFETY: `chunk` is exactly 16 bytes; v128_load has no alignment requirement.
+            let v = unsafe { v128_load(chunk.as_ptr().cast()) };
+            let (lo, hi) = (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v));
+            for (a, row) in acc.iter_mut().zip(&rows_here) {
+                if let Some(r) = row.get(c..c + 16) {
+                    // SAFETY: as above.
+                    let r = unsafe { v128_load(r.as_ptr().cast()) };
+                    let sum = i32x4_add(
+                        i32x4_dot_i16x8(lo, i16x8_extend_low_i8x16(r)),
+                        i32x4_dot_i16x8(hi, i16x8_extend_high_i8x16(r)),
+                    );
+                    *a = i32x4_add(*a, sum);
+                }
+            }
+        }
+        for (j, o) in outs.iter_mut().enumerate() {
+            let a = acc[j];
+            let lanes = i32x4_extract_lane::<0>(a) + i32x4_extract_lane::<1>(a) + i32x4_extract_lane::<2>(a)
+                + i32x4_extract_lane::<3>(a);
+            let row = rows_here[j];
+            *o = if row.len() == d { lanes + dot_i8_scalar(&item[full..], &row[full..]) } else { 0 };
+        }
+    }
+}

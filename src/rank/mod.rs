@@ -5,24 +5,30 @@
 //! ordered by a blend of relevance and the shop's default order set by
 //! `intensity`, and the best `k` are picked by partial selection ([`topk`]).
 
+pub mod diversity;
+mod filter;
 pub mod kernel;
 mod relevance;
 mod request;
 pub mod topk;
 
-pub use relevance::{PURCHASED_FACTOR, Scorer, Signals, Weights};
+pub use relevance::{PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, shown_factor};
 pub use request::{Context, Kind, Recommendation, Request, Slate};
-
-use std::collections::HashSet;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
-use crate::explain::explain;
+use crate::explain::{Reason, Signal, SignalKind, explain};
 use crate::preferences::Preferences;
 use crate::profile::Profile;
+use filter::Eligibility;
 
 /// Largest `k` a request may ask for.
 pub const MAX_K: usize = 1000;
+
+/// Candidates kept for the diversity re-rank: `CANDIDATES_PER_SLOT · k`, at least [`MIN_CANDIDATES`].
+pub const CANDIDATES_PER_SLOT: usize = 4;
+/// See [`CANDIDATES_PER_SLOT`].
+pub const MIN_CANDIDATES: usize = 48;
 
 /// Builds the slate for `request` at time `now` (ms).
 ///
@@ -46,63 +52,65 @@ pub fn recommend(
         return Err(Error::BadArgument(format!("k must be between 1 and {MAX_K}, got {}", request.k)));
     }
     prefs.validate()?;
-    let context_node = match &request.context.category {
-        Some(path) => Some(
-            catalog
-                .taxonomy()
-                .find(path)
-                .ok_or_else(|| Error::BadArgument(format!("context.category \"{path}\" is not in the catalog")))?,
-        ),
-        None => None,
-    };
-    let in_context: Vec<bool> = match context_node {
-        None => Vec::new(),
-        Some(root) => {
-            let taxonomy = catalog.taxonomy();
-            (0..taxonomy.len() as u32).map(|node| taxonomy.lineage(node).any(|n| n == root)).collect()
-        }
-    };
-    let excluded: HashSet<&str> = request
-        .exclude
-        .iter()
-        .map(String::as_str)
-        .chain(request.context.item_id.as_deref())
-        .collect();
-    let eligible = |index: usize| {
-        let item = catalog.item(index);
-        item.available()
-            && !excluded.contains(item.id())
-            && (in_context.is_empty() || in_context[item.category() as usize])
-            && item.sensitive().is_none_or(|class| prefs.allows_sensitive(class))
-    };
-
+    let eligible = Eligibility::new(catalog, prefs, request)?;
     let n = catalog.len().max(1) as f32;
     let shop_order = |index: usize| 1.0 - index as f32 / n;
-    let scorer = Scorer::new(catalog, profile, now, Weights::default());
 
     if !prefs.personalization || prefs.intensity == 0.0 {
         let items = (0..catalog.len())
-            .filter(|&i| eligible(i))
+            .filter(|&i| eligible.allows(i))
             .take(request.k)
-            .map(|i| Recommendation::new(catalog, i, shop_order(i), Kind::Default, Default::default()))
+            .map(|i| Recommendation::new(catalog, i, shop_order(i), Kind::Default, Reason::default()))
             .collect();
-        return Ok(Slate::new(items, request.k));
+        return Ok(Slate::new(items, 0));
     }
 
+    let scorer = Scorer::new(catalog, profile, now, Weights::default());
     let mut scored = Vec::new();
-    for index in (0..catalog.len()).filter(|&i| eligible(i)) {
+    for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
         let relevance = scorer.relevance(index);
         if relevance >= prefs.threshold {
             let blended = prefs.intensity * relevance + (1.0 - prefs.intensity) * shop_order(index);
             scored.push((blended, index as u32));
         }
     }
-    let items = topk::top_k(scored, request.k)
+    let pool = topk::top_k(scored, (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
+    let chosen = diversity::rerank(catalog, &pool, request.k, prefs.diversity);
+    let withheld = request.k - chosen.len();
+    let mut items: Vec<Recommendation> = chosen
         .into_iter()
         .map(|(score, index)| {
             let index = index as usize;
             Recommendation::new(catalog, index, score, Kind::Personal, explain(&scorer, catalog, profile, index))
         })
         .collect();
-    Ok(Slate::new(items, request.k))
+    if request.fill && items.len() < request.k {
+        let fill = popular_fill(catalog, &eligible, &items, request.k - items.len());
+        items.extend(fill);
+    }
+    Ok(Slate::new(items, withheld))
+}
+
+/// The most popular eligible items not already in `taken`, labelled `popular`:
+/// the non-personal fill a page may ask for with `fill: true`.
+fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommendation], count: usize) -> Vec<Recommendation> {
+    let candidates: Vec<(f32, u32)> = (0..catalog.len())
+        .filter(|&i| eligible.allows(i) && !taken.iter().any(|r| r.index == i))
+        .map(|i| (catalog.item(i).popularity(), i as u32))
+        .collect();
+    topk::top_k(candidates, count)
+        .into_iter()
+        .map(|(popularity, index)| {
+            let reason = Reason {
+                signals: vec![Signal {
+                    kind: SignalKind::Popularity,
+                    label: "popular in this shop".into(),
+                    contribution: popularity,
+                    count: None,
+                    last_seen: None,
+                }],
+            };
+            Recommendation::new(catalog, index as usize, popularity, Kind::Popular, reason)
+        })
+        .collect()
 }

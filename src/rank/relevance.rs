@@ -8,7 +8,8 @@
 use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::quantize};
 use crate::profile::{Profile, evidence};
 
-use super::kernel::dot_i8;
+use super::kernel::dot_i8_many;
+use crate::profile::interests::MAX_INTERESTS;
 
 /// How much each signal counts in relevance. The weights of the signals a
 /// catalog can provide are renormalised to sum to 1.
@@ -32,6 +33,22 @@ impl Default for Weights {
 
 /// Relevance after an item was bought: bought items are not pushed again.
 pub const PURCHASED_FACTOR: f32 = 0.2;
+/// Impressions without engagement that cost nothing; each one beyond costs 10%.
+pub const SHOWN_GRACE: u32 = 3;
+/// The lowest factor that impressions without engagement can bring an item to.
+pub const SHOWN_FLOOR: f32 = 0.5;
+
+/// The relevance factor for an item shown `count` times without engagement.
+///
+/// ```
+/// use flaneur::rank::shown_factor;
+/// assert_eq!(shown_factor(3), 1.0);
+/// assert!((shown_factor(5) - 0.81).abs() < 1e-6);
+/// assert_eq!(shown_factor(100), 0.5);
+/// ```
+pub fn shown_factor(count: u32) -> f32 {
+    if count <= SHOWN_GRACE { 1.0 } else { 0.9f32.powi((count - SHOWN_GRACE).min(64) as i32).max(SHOWN_FLOOR) }
+}
 
 /// One item's signals, each in [0, 1], and the relevance they make.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -44,7 +61,7 @@ pub struct Signals {
     pub vector: f32,
     /// Popularity prior.
     pub popularity: f32,
-    /// Multiplier for purchases and dismissals (1 when neither).
+    /// Multiplier for dismissal (0), purchase and impressions without engagement (1 when none).
     pub penalty: f32,
     /// The weighted mix, times `penalty`: the item's relevance.
     pub relevance: f32,
@@ -55,7 +72,6 @@ pub struct Signals {
 /// one int8 dot product per interest.
 pub struct Scorer<'a> {
     catalog: &'a Catalog,
-    profile: &'a Profile,
     weights: Weights,
     /// Evidence per taxonomy node.
     category: Vec<f32>,
@@ -63,7 +79,12 @@ pub struct Scorer<'a> {
     category_signal: Vec<f32>,
     /// Evidence per facet value id.
     facets: Vec<f32>,
-    interests: Vec<(Vec<i8>, f32, f32)>,
+    /// Interest centroids, quantized, one row of `dims` codes after another.
+    centroids: Vec<i8>,
+    /// Per interest: its quantization scale and its evidence.
+    interest_weights: Vec<(f32, f32)>,
+    /// `(item index, factor)` for items the profile penalises, sorted by index.
+    penalties: Vec<(u32, f32)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -83,15 +104,13 @@ impl<'a> Scorer<'a> {
             }
         }
         let dims = catalog.vectors().dims();
-        let interests = profile
-            .interests()
-            .iter()
-            .filter(|i| dims > 0 && i.centroid.len() == dims)
-            .map(|i| {
-                let (codes, scale) = quantize(&i.centroid);
-                (codes, scale, evidence(i.affinity.weight_at(now, hl)))
-            })
-            .collect();
+        let mut centroids = Vec::new();
+        let mut interest_weights = Vec::new();
+        for interest in profile.interests().iter().filter(|i| dims > 0 && i.centroid.len() == dims).take(MAX_INTERESTS) {
+            let (codes, scale) = quantize(&interest.centroid);
+            centroids.extend_from_slice(&codes);
+            interest_weights.push((scale, evidence(interest.affinity.weight_at(now, hl))));
+        }
         let mut weights = weights;
         if dims == 0 {
             weights.vector = 0.0;
@@ -103,7 +122,8 @@ impl<'a> Scorer<'a> {
             weights.vector /= total;
             weights.popularity /= total;
         }
-        Self { catalog, profile, weights, category, category_signal, facets, interests }
+        let penalties = penalties(catalog, profile);
+        Self { catalog, weights, category, category_signal, facets, centroids, interest_weights, penalties }
     }
 
     /// The normalised weights in use.
@@ -133,16 +153,15 @@ impl<'a> Scorer<'a> {
         };
         let vector = self.vector_signal(index);
         let popularity = item.popularity().clamp(0.0, 1.0);
-        let penalty = if self.profile.is_dismissed(item.id()) {
-            0.0
-        } else if self.profile.is_purchased(item.id()) {
-            PURCHASED_FACTOR
-        } else {
-            1.0
-        };
+        let penalty = self.penalty(index);
         let w = self.weights;
         let mix = w.category * category + w.facets * facets + w.vector * vector + w.popularity * popularity;
         Signals { category, facets, vector, popularity, penalty, relevance: (mix * penalty).clamp(0.0, 1.0) }
+    }
+
+    /// The penalty factor of the item at `index` (1 when none).
+    pub fn penalty(&self, index: usize) -> f32 {
+        self.penalties.binary_search_by_key(&(index as u32), |&(i, _)| i).map_or(1.0, |slot| self.penalties[slot].1)
     }
 
     /// Relevance of the item at `index`, in [0, 1].
@@ -152,18 +171,41 @@ impl<'a> Scorer<'a> {
 
     /// Best cosine similarity to an interest, each weighted by its evidence.
     fn vector_signal(&self, index: usize) -> f32 {
-        if self.interests.is_empty() {
+        if self.interest_weights.is_empty() {
             return 0.0;
         }
         let (codes, scale) = self.catalog.vectors().get(index);
-        self.interests
-            .iter()
-            .map(|(centroid, centroid_scale, strength)| {
-                let cosine = dot_i8(codes, centroid) as f32 * scale * centroid_scale;
-                cosine.clamp(0.0, 1.0) * strength
-            })
+        let mut dots = [0i32; MAX_INTERESTS];
+        let dots = &mut dots[..self.interest_weights.len()];
+        dot_i8_many(codes, &self.centroids, dots);
+        dots.iter()
+            .zip(&self.interest_weights)
+            .map(|(&dot, &(centroid_scale, strength))| (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength)
             .fold(0.0, f32::max)
     }
+}
+
+/// The profile's dismissals, purchases and impressions as per-item factors,
+/// resolved to catalog positions once (a few hundred lookups, not one per item).
+fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
+    let dismissed = profile.dismissed().keys().map(|id| (id, 0.0));
+    let purchased = profile.purchased().keys().map(|id| (id, PURCHASED_FACTOR));
+    let shown = profile.shown().iter().map(|(id, s)| (id, shown_factor(s.count)));
+    let mut out: Vec<(u32, f32)> = dismissed
+        .chain(purchased)
+        .chain(shown)
+        .filter(|(_, factor)| *factor < 1.0)
+        .filter_map(|(id, factor)| Some((catalog.index_of(id)? as u32, factor)))
+        .collect();
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 *= later.1;
+        }
+        same
+    });
+    out
 }
 
 /// Weighted mean of the evidence along a node's category path, the level at

@@ -16,11 +16,14 @@ pub struct Request {
     pub context: Context,
     /// Item ids never to return (already on the page, in the cart, …).
     pub exclude: Vec<String>,
+    /// Fill slots that no item is relevant enough for with popular items,
+    /// labelled `popular`. Off by default: flaneur prefers a short slate.
+    pub fill: bool,
 }
 
 impl Default for Request {
     fn default() -> Self {
-        Self { k: 12, context: Context::default(), exclude: Vec::new() }
+        Self { k: 12, context: Context::default(), exclude: Vec::new(), fill: false }
     }
 }
 
@@ -44,6 +47,8 @@ pub enum Kind {
     Personal,
     /// The shop's own default order: shown when personalization is off or at intensity 0.
     Default,
+    /// Non-personal fill by popularity, only when the request asks for `fill`.
+    Popular,
 }
 
 /// One recommended item.
@@ -75,15 +80,15 @@ impl Recommendation {
 pub struct Slate {
     /// Best first.
     pub items: Vec<Recommendation>,
-    /// Slots left empty because too few items were relevant enough.
+    /// Slots for which no item was relevant enough: left empty, or taken by
+    /// `popular` fill when the request asked for it.
     pub withheld: usize,
     /// The session's inferred intent.
     pub intent: Intent,
 }
 
 impl Slate {
-    pub(crate) fn new(items: Vec<Recommendation>, k: usize) -> Self {
-        let withheld = k.saturating_sub(items.len());
+    pub(crate) fn new(items: Vec<Recommendation>, withheld: usize) -> Self {
         Self { items, withheld, intent: Intent::Unknown }
     }
 }

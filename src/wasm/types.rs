@@ -28,6 +28,8 @@ export interface RecommendRequest {
   k?: number;
   context?: { itemId?: string; category?: string; query?: string };
   exclude?: string[];
+  /** Fill slots nothing is relevant enough for with popular items (kind "popular"). Default false. */
+  fill?: boolean;
 }
 
 /** One signal behind a recommendation, with its provenance. */
@@ -43,14 +45,14 @@ export interface Signal {
 export interface Recommendation {
   itemId: string;
   score: number;
-  kind: "personal" | "default";
+  kind: "personal" | "default" | "popular";
   reason: { signals: Signal[] };
 }
 
 /** What `recommend` returns. */
 export interface Slate {
   items: Recommendation[];
-  /** Slots left empty rather than filled with items below the relevance threshold. */
+  /** Slots no item was relevant enough for: left empty, or taken by "popular" fill when asked. */
   withheld: number;
   intent: "exploring" | "comparing" | "buying" | "unknown";
 }
@@ -60,6 +62,7 @@ export interface Preferences {
   personalization: boolean;
   intensity: number;
   threshold: number;
+  diversity: number;
   paused: boolean;
   sensitive: Record<string, boolean>;
 }
@@ -67,6 +70,6 @@ export interface Preferences {
 /** Every error flaneur throws or rejects with. */
 export interface FlaneurError extends Error {
   name: "FlaneurError";
-  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT";
+  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT";
 }
 "#;

@@ -1,0 +1,95 @@
+//! Diversity re-ranking: maximal marginal relevance over vectors and facets.
+
+use crate::catalog::Catalog;
+
+use super::kernel::dot_i8;
+
+/// Similarity at or above which two items count as near-duplicates: they are
+/// never placed side by side while another candidate can go between them.
+pub const NEAR_DUPLICATE: f32 = 0.92;
+
+/// Similarity of two items in [0, 1]: cosine of their vectors (when the
+/// catalog has them), same leaf category, and shared facet values (Jaccard).
+///
+/// ```
+/// use flaneur::{catalog::Catalog, rank::diversity::similarity};
+/// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","facets":{"colour":{}},"items":[
+///   {"id":"a","title":"A","category":"Knit","attributes":{"colour":"red"}},
+///   {"id":"b","title":"B","category":"Knit","attributes":{"colour":"red"}},
+///   {"id":"c","title":"C","category":"Shoes","attributes":{"colour":"navy"}}]}"#).unwrap();
+/// assert_eq!(similarity(&c, 0, 1), 1.0);
+/// assert_eq!(similarity(&c, 0, 2), 0.0);
+/// ```
+pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
+    let (ia, ib) = (catalog.item(a), catalog.item(b));
+    let same_leaf = if ia.category() == ib.category() { 1.0 } else { 0.0 };
+    let facets = jaccard(ia.facet_value_ids(), ib.facet_value_ids());
+    let vectors = catalog.vectors();
+    if vectors.dims() == 0 {
+        return 0.6 * same_leaf + 0.4 * facets;
+    }
+    let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
+    let cosine = (dot_i8(ca, cb) as f32 * sa * sb).clamp(0.0, 1.0);
+    0.6 * cosine + 0.25 * same_leaf + 0.15 * facets
+}
+
+/// |A ∩ B| / |A ∪ B| of two sorted id lists (0 when both are empty).
+fn jaccard(a: &[u32], b: &[u32]) -> f32 {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    if union == 0 { 0.0 } else { common as f32 / union as f32 }
+}
+
+/// Picks `k` of `candidates` (`(score, index)`, best first) by maximal
+/// marginal relevance: each slot takes the candidate maximising
+/// `(1 - diversity) · score - diversity · max similarity to those already picked`,
+/// skipping a near-duplicate of the previous pick when another candidate
+/// exists. `diversity = 0` keeps the order of `candidates`.
+pub fn rerank(catalog: &Catalog, candidates: &[(f32, u32)], k: usize, diversity: f32) -> Vec<(f32, u32)> {
+    if diversity <= 0.0 {
+        return candidates.iter().take(k).copied().collect();
+    }
+    let lambda = 1.0 - diversity;
+    let mut pool: Vec<(f32, u32, f32)> = candidates.iter().map(|&(s, i)| (s, i, 0.0)).collect();
+    let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k.min(pool.len()));
+    while picked.len() < k && !pool.is_empty() {
+        let previous = picked.last().map(|&(_, i)| i as usize);
+        let objective = |&(score, _, max_sim): &(f32, u32, f32)| lambda * score - diversity * max_sim;
+        let near_duplicate = |i: u32| previous.is_some_and(|p| similarity(catalog, p, i as usize) >= NEAR_DUPLICATE);
+        let best = best_slot(&pool, objective, |c| !near_duplicate(c.1)).or_else(|| best_slot(&pool, objective, |_| true));
+        let Some(slot) = best else { break };
+        let (score, index, _) = pool.swap_remove(slot);
+        for c in &mut pool {
+            c.2 = c.2.max(similarity(catalog, index as usize, c.1 as usize));
+        }
+        picked.push((score, index));
+    }
+    picked
+}
+
+/// Position of the candidate with the highest objective among those `keep`
+/// accepts; ties go to the higher score, then the earlier position in the catalog.
+fn best_slot(
+    pool: &[(f32, u32, f32)],
+    objective: impl Fn(&(f32, u32, f32)) -> f32,
+    keep: impl Fn(&(f32, u32, f32)) -> bool,
+) -> Option<usize> {
+    pool.iter()
+        .enumerate()
+        .filter(|(_, c)| keep(c))
+        .max_by(|(_, a), (_, b)| {
+            objective(a).total_cmp(&objective(b)).then(a.0.total_cmp(&b.0)).then(b.1.cmp(&a.1))
+        })
+        .map(|(slot, _)| slot)
+}
