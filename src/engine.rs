@@ -22,7 +22,11 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
 use crate::profile::{Event, EventKind, Evidence, Profile};
-use crate::rank::{Request, Slate, recommend};
+use std::cell::OnceCell;
+
+use crate::catalog::VectorKind;
+use crate::rank::foldin::FoldIn;
+use crate::rank::{Request, Slate, recommend_with};
 
 /// What [`Engine::record`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,12 +47,14 @@ pub struct Engine {
     catalog: Catalog,
     profile: Profile,
     preferences: Preferences,
+    /// `YᵀY` of a catalog of item factors, computed on the first slate.
+    fold_in: OnceCell<FoldIn>,
 }
 
 impl Engine {
     /// An engine with an empty profile and default preferences.
     pub fn new(catalog: Catalog) -> Self {
-        Self { catalog, profile: Profile::default(), preferences: Preferences::default() }
+        Self { catalog, profile: Profile::default(), preferences: Preferences::default(), fold_in: OnceCell::new() }
     }
 
     /// The catalog.
@@ -121,6 +127,8 @@ impl Engine {
 
     /// The slate for `request` at time `now` (ms since the epoch).
     pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
-        recommend(&self.catalog, &self.profile, &self.preferences, request, now)
+        let fold_in = (self.catalog.vector_kind() == VectorKind::Factors)
+            .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)));
+        recommend_with(&self.catalog, &self.profile, &self.preferences, request, now, fold_in)
     }
 }

@@ -144,9 +144,14 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
         }
     }
     if signals.vector > 0.0 {
+        let label = if scorer.uses_user_factor() {
+            "matches your history in this shop"
+        } else {
+            "similar to items you looked at"
+        };
         out.push(Signal {
             kind: SignalKind::Similarity,
-            label: "similar to items you looked at".into(),
+            label: label.into(),
             contribution: weights.vector * signals.vector * signals.penalty,
             count: None,
             last_seen: None,

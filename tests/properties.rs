@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flaneur::Engine;
+use flaneur::preferences::PreferencesPatch;
 use flaneur::catalog::{Catalog, quantize::quantize};
 use flaneur::profile::{Affinity, Event, EventKind, Profile};
 use flaneur::rank::{Request, Scorer, Weights, topk::top_k};
@@ -47,6 +48,34 @@ proptest! {
         }
         // Determinism: the same profile and request give the same slate.
         prop_assert_eq!(slate, engine.recommend(&Request { k: 60, ..Request::default() }, 10_000_000_000).unwrap());
+    }
+
+    #[test]
+    fn abstention_is_honoured_and_intensity_zero_is_the_shop_order(
+        history in prop::collection::vec((any::<u8>(), 0usize..60, 0i64..1_000_000), 0..40),
+        threshold in 0.0f32..0.9,
+        k in 1usize..30,
+    ) {
+        let catalog = demo();
+        let mut engine = Engine::new(catalog.clone());
+        for (kind, item, at) in &history {
+            engine.record(&event(*kind, catalog.item(*item).id().to_owned(), *at)).unwrap();
+        }
+        let patch = PreferencesPatch { threshold: Some(threshold), ..Default::default() };
+        engine.set_preferences(patch).unwrap();
+        let now = 1_000_000;
+        let slate = engine.recommend(&Request { k, ..Request::default() }, now).unwrap();
+        let scorer = Scorer::new(&catalog, engine.profile(), now, Weights::default());
+        for r in &slate.items {
+            prop_assert!(scorer.relevance(r.index) >= threshold, "{} below {threshold}", r.item_id);
+        }
+        prop_assert_eq!(slate.items.len() + slate.withheld, k);
+
+        engine.set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() }).unwrap();
+        let plain = engine.recommend(&Request { k, ..Request::default() }, now).unwrap();
+        let expected: Vec<&str> = catalog.iter().filter(|i| i.available() && i.sensitive().is_none()).take(k).map(|i| i.id()).collect();
+        let got: Vec<&str> = plain.items.iter().map(|r| r.item_id.as_str()).collect();
+        prop_assert_eq!(got, expected);
     }
 
     #[test]

@@ -157,3 +157,34 @@ fn items_shown_often_without_engagement_sink_and_engagement_restores_them() {
     record(&mut engine, EventKind::Click { item_id: top.clone() }, 1);
     assert_eq!(engine.profile().shown_count(&top), 0);
 }
+
+#[test]
+fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
+    use flaneur::rank::foldin::FoldIn;
+    use flaneur::synthetic::Rng;
+    // Three clusters of learned item factors, all in one category: only the factors can tell them apart.
+    let mut rng = Rng::new(5);
+    let dirs: Vec<Vec<f32>> = (0..3).map(|_| (0..8).map(|_| rng.unit() * 2.0 - 1.0).collect()).collect();
+    let mut items = Vec::new();
+    for n in 0..60 {
+        let v: Vec<String> = dirs[n % 3].iter().map(|d| format!("{:.4}", d * 0.8 + (rng.unit() - 0.5) * 0.1)).collect();
+        items.push(format!(r#"{{"id":"i{n}","title":"T","category":"All","vector":[{}]}}"#, v.join(",")));
+    }
+    let text = format!(r#"{{"version":1,"shop":"s","dims":8,"vector_kind":"factors","items":[{}]}}"#, items.join(","));
+    let catalog = Catalog::from_json_str(&text).unwrap();
+    let mut engine = Engine::new(catalog.clone());
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    for n in [1, 4, 7, 10, 13] {
+        record(&mut engine, view(&format!("i{n}")), 0); // all in cluster 1
+    }
+    let fold = FoldIn::new(&catalog);
+    let x = fold.solve(&catalog, engine.profile(), 0).expect("a history gives a factor");
+    assert_eq!(x.len(), 8);
+    let slate = engine.recommend(&Request { k: 10, exclude: (0..60).step_by(3).map(|n| format!("i{n}")).collect(), ..Request::default() }, 0).unwrap();
+    let clusters: Vec<usize> = slate.items.iter().map(|r| r.index % 3).collect();
+    assert!(clusters.len() >= 5, "{clusters:?}");
+    assert!(clusters.iter().all(|&c| c == 1), "only the shopper's cluster: {clusters:?}");
+    assert_eq!(slate.items[0].reason.signals.iter().find(|s| s.label == "matches your history in this shop").is_some(), true);
+    // A fresh profile has no factor.
+    assert!(fold.solve(&catalog, &flaneur::profile::Profile::default(), 0).is_none());
+}

@@ -7,6 +7,7 @@
 
 pub mod diversity;
 mod filter;
+pub mod foldin;
 pub mod kernel;
 mod relevance;
 mod request;
@@ -48,6 +49,19 @@ pub fn recommend(
     request: &Request,
     now: i64,
 ) -> Result<Slate> {
+    recommend_with(catalog, profile, prefs, request, now, None)
+}
+
+/// [`recommend`], with the catalog's `YᵀY` for catalogs of item factors: the
+/// vector signal then comes from the shopper's fold-in factor ([`foldin`]).
+pub fn recommend_with(
+    catalog: &Catalog,
+    profile: &Profile,
+    prefs: &Preferences,
+    request: &Request,
+    now: i64,
+    fold_in: Option<&foldin::FoldIn>,
+) -> Result<Slate> {
     if request.k == 0 || request.k > MAX_K {
         return Err(Error::BadArgument(format!("k must be between 1 and {MAX_K}, got {}", request.k)));
     }
@@ -65,7 +79,10 @@ pub fn recommend(
         return Ok(Slate::new(items, 0));
     }
 
-    let scorer = Scorer::new(catalog, profile, now, Weights::default());
+    let mut scorer = Scorer::new(catalog, profile, now, Weights::default());
+    if let Some(factor) = fold_in.and_then(|f| f.solve(catalog, profile, now)) {
+        scorer = scorer.with_user_factor(&factor);
+    }
     let mut scored = Vec::new();
     for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
         let relevance = scorer.relevance(index);

@@ -8,7 +8,7 @@
 use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::quantize};
 use crate::profile::{Profile, evidence};
 
-use super::kernel::dot_i8_many;
+use super::kernel::{dot_i8, dot_i8_many};
 use crate::profile::interests::MAX_INTERESTS;
 
 /// How much each signal counts in relevance. The weights of the signals a
@@ -85,6 +85,8 @@ pub struct Scorer<'a> {
     interest_weights: Vec<(f32, f32)>,
     /// `(item index, factor)` for items the profile penalises, sorted by index.
     penalties: Vec<(u32, f32)>,
+    /// The shopper's fold-in factor, quantized with its scale, for catalogs of item factors.
+    user_factor: Option<(Vec<i8>, f32)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -123,7 +125,27 @@ impl<'a> Scorer<'a> {
             weights.popularity /= total;
         }
         let penalties = penalties(catalog, profile);
-        Self { catalog, weights, category, category_signal, facets, centroids, interest_weights, penalties }
+        Self { catalog, weights, category, category_signal, facets, centroids, interest_weights, penalties, user_factor: None }
+    }
+
+    /// Scores the vector signal as the predicted preference `x · yᵢ` of the
+    /// shopper's fold-in factor `x` (see [`super::foldin`]) instead of the
+    /// similarity to interest vectors. A factor of the wrong length is ignored.
+    pub fn with_user_factor(mut self, factor: &[f32]) -> Self {
+        if factor.len() == self.catalog.vectors().dims() && !factor.is_empty() {
+            let max = factor.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+            if max > 0.0 && max.is_finite() {
+                let scale = max / 127.0;
+                let codes = factor.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect();
+                self.user_factor = Some((codes, scale));
+            }
+        }
+        self
+    }
+
+    /// Whether the vector signal comes from a fold-in factor.
+    pub fn uses_user_factor(&self) -> bool {
+        self.user_factor.is_some()
     }
 
     /// The normalised weights in use.
@@ -171,6 +193,10 @@ impl<'a> Scorer<'a> {
 
     /// Best cosine similarity to an interest, each weighted by its evidence.
     fn vector_signal(&self, index: usize) -> f32 {
+        if let Some((x, x_scale)) = &self.user_factor {
+            let (codes, scale) = self.catalog.vectors().get(index);
+            return (dot_i8(codes, x) as f32 * scale * x_scale).clamp(0.0, 1.0);
+        }
         if self.interest_weights.is_empty() {
             return 0.0;
         }
