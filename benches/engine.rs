@@ -54,6 +54,10 @@ fn main() {
             black_box(Catalog::from_json(json.clone()).ok());
         }));
         let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
+        let binary = built.to_binary();
+        row(format!("load binary catalog ({:.1} MB), {n} items", binary.len() as f64 / 1e6), measure(runs.min(11), || {
+            black_box(Catalog::from_binary(&binary).ok());
+        }));
         let mut engine = Engine::new(built);
         history(&mut engine, 200, 7);
         let now = 200 * 60_000;

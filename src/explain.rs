@@ -59,7 +59,7 @@ impl Signal {
                 Some((facet, value)) => format!("you often look at {facet} {value}"),
                 None => format!("you often look at {}", self.label),
             },
-            SignalKind::Similarity | SignalKind::Popularity => self.label.clone(),
+            SignalKind::Similarity | SignalKind::Popularity | SignalKind::Freshness => self.label.clone(),
         };
         match (self.count, self.last_seen) {
             (Some(n), Some(at)) => format!("{what} ({n} interaction{}, last on {})", if n == 1 { "" } else { "s" }, day(at)),
@@ -104,6 +104,8 @@ pub enum SignalKind {
     Similarity,
     /// The shop's aggregate popularity.
     Popularity,
+    /// How recently the item was released.
+    Freshness,
 }
 
 /// The reason for the item at `index`, from the scorer that ranked it.
@@ -162,6 +164,15 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             kind: SignalKind::Popularity,
             label: "popular in this shop".into(),
             contribution: weights.popularity * signals.popularity * signals.penalty,
+            count: None,
+            last_seen: None,
+        });
+    }
+    if signals.freshness > 0.0 {
+        out.push(Signal {
+            kind: SignalKind::Freshness,
+            label: "recently released".into(),
+            contribution: weights.freshness * signals.freshness * signals.penalty,
             count: None,
             last_seen: None,
         });

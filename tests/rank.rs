@@ -188,3 +188,36 @@ fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     // A fresh profile has no factor.
     assert!(fold.solve(&catalog, &flaneur::profile::Profile::default(), 0).is_none());
 }
+
+#[test]
+fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
+    let text = r#"{"version":1,"shop":"s","facets":{"colour":{}},"items":[
+      {"id":"old","title":"T","category":"Knit","attributes":{"colour":"red"},"released":"2025-01-10"},
+      {"id":"new","title":"T","category":"Knit","attributes":{"colour":"red"},"released":"2026-05-01"},
+      {"id":"undated","title":"T","category":"Knit","attributes":{"colour":"red"}}]}"#;
+    let catalog = Catalog::from_json_str(text).unwrap();
+    assert_eq!(catalog.released_day(1), flaneur::catalog::dates::parse_day("2026-05-01"));
+    assert_eq!(catalog.released_day(2), None);
+    let mut engine = Engine::new(catalog);
+    // Relevance alone decides (the shop's order would put "old" first).
+    engine.set_preferences(PreferencesPatch { intensity: Some(1.0), diversity: Some(0.0), ..Default::default() }).unwrap();
+    let now = 1_778_544_000_000; // 12 May 2026
+    record(&mut engine, view("old"), now);
+    record(&mut engine, view("new"), now);
+    record(&mut engine, view("undated"), now);
+    let slate = engine.recommend(&Request { k: 3, ..Request::default() }, now).unwrap();
+    let ids: Vec<&str> = slate.items.iter().map(|r| r.item_id.as_str()).collect();
+    assert_eq!(ids[0], "new");
+    assert!(slate.items[0].reason.signals.iter().any(|s| s.label == "recently released"));
+    let score = |id: &str| slate.items.iter().find(|r| r.item_id == id).unwrap().score;
+    assert!(score("new") > score("old") && score("old") > score("undated"));
+}
+
+#[test]
+fn a_release_date_that_is_not_a_date_is_refused() {
+    let text = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"T","category":"K","released":"2026-02-30"}]}"#;
+    match Catalog::from_json_str(text).unwrap_err() {
+        flaneur::Error::CatalogInvalid { item, field, .. } => assert_eq!((item.as_deref(), field.as_str()), (Some("a"), "released")),
+        other => panic!("{other:?}"),
+    }
+}

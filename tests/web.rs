@@ -105,6 +105,29 @@ async fn bad_arguments_become_coded_errors() {
 }
 
 #[wasm_bindgen_test]
+async fn a_binary_catalog_opens_like_its_json_form() {
+    let catalog = flaneur::catalog::Catalog::from_json(serde_wasm_bindgen::from_value(js(CATALOG)).unwrap()).unwrap();
+    let bytes = js_sys::Uint8Array::from(&catalog.to_binary()[..]);
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &bytes.buffer()).unwrap();
+    let mut p = Personalizer::open(options.into()).await.unwrap();
+    assert_eq!(p.item_count(), 6);
+    p.set_preferences(js(r#"{"diversity":0}"#)).unwrap();
+    for id in ["s1", "s2"] {
+        p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+    }
+    assert_eq!(&slate_ids(&p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
+
+    // A corrupted byte is caught by the checksum: a coded error, not a crash.
+    let mut broken = catalog.to_binary();
+    let last = broken.len() - 1;
+    broken[last] ^= 0x40;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js_sys::Uint8Array::from(&broken[..])).unwrap();
+    assert_eq!(code_of(Personalizer::open(options.into()).await.err().unwrap()), "CATALOG_INVALID");
+}
+
+#[wasm_bindgen_test]
 fn simd_and_scalar_kernels_agree_exactly() {
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut next = || {

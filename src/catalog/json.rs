@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 pub const SUPPORTED_VERSION: u32 = 1;
 
 /// Largest accepted vector dimension.
-const MAX_DIMS: usize = 1024;
+pub(super) const MAX_DIMS: usize = 1024;
 
 /// A JSON v1 catalog as parsed, before validation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -212,7 +212,22 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
     let by_id = sorted_by_id(&strings, &cols.id)
         .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
     debug_assert_eq!(by_id.len(), n);
-    Ok(Catalog { shop: json.shop, vector_kind: json.vector_kind, facets, strings, facet_values, columns: cols, by_id, taxonomy, vectors })
+    let released_days = super::released_days(&strings, &cols.released).map_err(|i| {
+        let id = json.items.get(i).map_or("", |item| item.id.as_str());
+        Error::item_field(id, "released", "must be a date YYYY-MM-DD")
+    })?;
+    Ok(Catalog {
+        shop: json.shop,
+        vector_kind: json.vector_kind,
+        facets,
+        strings,
+        facet_values,
+        columns: cols,
+        by_id,
+        released_days,
+        taxonomy,
+        vectors,
+    })
 }
 
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.

@@ -23,6 +23,8 @@
 //! assert_eq!(a.attributes().collect::<Vec<_>>(), [(0, "red")]);
 //! ```
 
+mod binary;
+pub mod dates;
 mod item;
 mod json;
 pub mod quantize;
@@ -35,6 +37,9 @@ pub use quantize::QuantizedVectors;
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;
+
+/// Marks an item without a release date in [`Catalog::released_day`].
+pub const NO_DAY: i32 = i32::MIN;
 use strings::{StrId, Strings};
 
 use crate::error::Result;
@@ -51,6 +56,9 @@ pub struct Catalog {
     columns: Columns,
     /// Item positions sorted by id, for lookups by binary search.
     by_id: Vec<u32>,
+    /// Release day of each item (days since 1970-01-01), [`NO_DAY`] when unknown;
+    /// derived from the `released` strings on load.
+    released_days: Vec<i32>,
     taxonomy: Taxonomy,
     vectors: QuantizedVectors,
 }
@@ -68,6 +76,34 @@ impl Catalog {
         let json: CatalogJson = serde_json::from_str(text)
             .map_err(|e| crate::Error::header_field("(document)", e.to_string()))?;
         Self::from_json(json)
+    }
+
+    /// Encodes the catalog in the compact binary format v1 (specified in
+    /// `docs/FORMATS.md`): deterministic, checksummed, and read back unchanged
+    /// by [`Catalog::from_binary`]. Vectors are stored as their quantized codes.
+    pub fn to_binary(&self) -> Vec<u8> {
+        binary::encode(self)
+    }
+
+    /// Decodes and validates a binary v1 catalog, as written by [`Catalog::to_binary`].
+    ///
+    /// Truncated, corrupt or inconsistent bytes are refused with
+    /// [`Error::CatalogCorrupt`](crate::Error::CatalogCorrupt), a newer format
+    /// version with [`Error::CatalogVersion`](crate::Error::CatalogVersion);
+    /// hostile input never panics, and nothing is allocated beyond what the
+    /// input's size warrants.
+    ///
+    /// ```
+    /// use flaneur::catalog::Catalog;
+    /// let catalog = Catalog::from_json_str(r#"{"version": 1, "shop": "demo",
+    ///   "items": [{"id": "a", "title": "Red sweater", "category": "Knitwear"}]}"#).unwrap();
+    /// let bytes = catalog.to_binary();
+    /// let loaded = Catalog::from_binary(&bytes).unwrap();
+    /// assert_eq!(loaded.item(0).title(), "Red sweater");
+    /// assert!(Catalog::from_binary(&bytes[..bytes.len() - 1]).is_err());
+    /// ```
+    pub fn from_binary(bytes: &[u8]) -> Result<Self> {
+        binary::decode(bytes)
     }
 
     /// The shop this catalog belongs to.
@@ -135,6 +171,16 @@ impl Catalog {
         self.facets.iter().position(|f| f.name == name).map(|i| i as u16)
     }
 
+    /// The item's release day (days since 1970-01-01), if it has one.
+    pub fn released_day(&self, index: usize) -> Option<i32> {
+        self.released_days.get(index).copied().filter(|&d| d != NO_DAY)
+    }
+
+    /// Whether any item has a release date.
+    pub fn has_release_dates(&self) -> bool {
+        self.released_days.iter().any(|&d| d != NO_DAY)
+    }
+
     /// The category tree.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
@@ -149,4 +195,17 @@ impl Catalog {
     pub fn vectors(&self) -> &QuantizedVectors {
         &self.vectors
     }
+}
+
+/// Parses every item's `released` string into a day; `Err(index)` names the
+/// first item whose date is not `YYYY-MM-DD`.
+fn released_days(strings: &Strings, released: &[StrId]) -> std::result::Result<Vec<i32>, usize> {
+    released
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| match strings.opt(s) {
+            None => Ok(NO_DAY),
+            Some(text) => dates::parse_day(text).ok_or(i),
+        })
+        .collect()
 }

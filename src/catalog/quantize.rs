@@ -24,6 +24,13 @@ impl QuantizedVectors {
         Self { dims, codes: Vec::new(), scales: Vec::new() }
     }
 
+    /// Vectors from their stored parts (the binary catalog loader validates them first):
+    /// `codes` holds `scales.len() * dims` codes, item after item.
+    pub(super) fn from_parts(dims: usize, codes: Vec<i8>, scales: Vec<f32>) -> Self {
+        debug_assert_eq!(codes.len(), scales.len() * dims);
+        Self { dims, codes, scales }
+    }
+
     /// Dimensions per vector; 0 when the catalog has no vectors.
     pub fn dims(&self) -> usize {
         self.dims

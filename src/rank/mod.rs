@@ -13,7 +13,9 @@ mod relevance;
 mod request;
 pub mod topk;
 
-pub use relevance::{PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, shown_factor};
+pub use relevance::{
+    FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, freshness, shown_factor,
+};
 pub use request::{Context, Kind, Recommendation, Request, Slate};
 
 use crate::catalog::Catalog;

@@ -5,6 +5,7 @@
 //! with fixed weights. A threshold on the result therefore means the same
 //! amount of evidence for a new shopper and a long-standing one.
 
+use crate::catalog::dates::day_of;
 use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::quantize};
 use crate::profile::{Profile, evidence};
 
@@ -23,11 +24,34 @@ pub struct Weights {
     pub vector: f32,
     /// The shop's aggregate popularity prior.
     pub popularity: f32,
+    /// How recently the item was released.
+    pub freshness: f32,
 }
 
 impl Default for Weights {
     fn default() -> Self {
-        Self { category: 0.45, facets: 0.2, vector: 0.3, popularity: 0.05 }
+        Self { category: 0.45, facets: 0.2, vector: 0.3, popularity: 0.05, freshness: 0.05 }
+    }
+}
+
+/// Freshness halves every 90 days after an item's release.
+pub const FRESHNESS_HALF_LIFE_DAYS: f32 = 90.0;
+
+/// Freshness in [0, 1] of an item released on `day`, seen on `today` (days
+/// since 1970-01-01): 1 on release (or before), halving every
+/// [`FRESHNESS_HALF_LIFE_DAYS`].
+///
+/// ```
+/// use flaneur::rank::freshness;
+/// assert_eq!(freshness(Some(100), 100), 1.0);
+/// assert_eq!(freshness(Some(100), 190), 0.5);
+/// assert_eq!(freshness(None, 190), 0.0);
+/// ```
+pub fn freshness(day: Option<i32>, today: i32) -> f32 {
+    match day {
+        None => 0.0,
+        Some(day) if day >= today => 1.0,
+        Some(day) => (-((today - day) as f32) / FRESHNESS_HALF_LIFE_DAYS).exp2(),
     }
 }
 
@@ -61,6 +85,8 @@ pub struct Signals {
     pub vector: f32,
     /// Popularity prior.
     pub popularity: f32,
+    /// Freshness of the release date.
+    pub freshness: f32,
     /// Multiplier for dismissal (0), purchase and impressions without engagement (1 when none).
     pub penalty: f32,
     /// The weighted mix, times `penalty`: the item's relevance.
@@ -73,6 +99,8 @@ pub struct Signals {
 pub struct Scorer<'a> {
     catalog: &'a Catalog,
     weights: Weights,
+    /// The day of `now`, for freshness.
+    today: i32,
     /// Evidence per taxonomy node.
     category: Vec<f32>,
     /// Category signal per taxonomy node (a function of the node's lineage only).
@@ -117,15 +145,19 @@ impl<'a> Scorer<'a> {
         if dims == 0 {
             weights.vector = 0.0;
         }
-        let total = weights.category + weights.facets + weights.vector + weights.popularity;
+        if !catalog.has_release_dates() {
+            weights.freshness = 0.0;
+        }
+        let total = weights.category + weights.facets + weights.vector + weights.popularity + weights.freshness;
         if total > 0.0 {
             weights.category /= total;
             weights.facets /= total;
             weights.vector /= total;
             weights.popularity /= total;
+            weights.freshness /= total;
         }
         let penalties = penalties(catalog, profile);
-        Self { catalog, weights, category, category_signal, facets, centroids, interest_weights, penalties, user_factor: None }
+        Self { catalog, weights, today: day_of(now), category, category_signal, facets, centroids, interest_weights, penalties, user_factor: None }
     }
 
     /// Scores the vector signal as the predicted preference `x · yᵢ` of the
@@ -175,10 +207,17 @@ impl<'a> Scorer<'a> {
         };
         let vector = self.vector_signal(index);
         let popularity = item.popularity().clamp(0.0, 1.0);
+        let freshness =
+            if self.weights.freshness > 0.0 { freshness(self.catalog.released_day(index), self.today) } else { 0.0 };
         let penalty = self.penalty(index);
         let w = self.weights;
-        let mix = w.category * category + w.facets * facets + w.vector * vector + w.popularity * popularity;
-        Signals { category, facets, vector, popularity, penalty, relevance: (mix * penalty).clamp(0.0, 1.0) }
+        let mix = w.category * category
+            + w.facets * facets
+            + w.vector * vector
+            + w.popularity * popularity
+            + w.freshness * freshness;
+        let relevance = (mix * penalty).clamp(0.0, 1.0);
+        Signals { category, facets, vector, popularity, freshness, penalty, relevance }
     }
 
     /// The penalty factor of the item at `index` (1 when none).

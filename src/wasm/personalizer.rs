@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{field_names, from_js, from_js_strict, to_js};
+use super::convert::{field_names, from_js_strict, to_js};
 use super::error::bad_argument;
 use crate::catalog::{Catalog, CatalogJson};
 use crate::preferences::PreferencesPatch;
@@ -34,17 +34,11 @@ struct OpenOptions {
     seed: Option<f64>,
 }
 
-/// An event as JavaScript sends it: `at` is optional and defaults to now.
-#[derive(Deserialize)]
-struct EventInput {
-    #[serde(flatten)]
-    kind: EventKind,
-    at: Option<f64>,
-}
 
 #[wasm_bindgen]
 impl Personalizer {
-    /// Opens a personalizer for a catalog (a JSON v1 object, or its text).
+    /// Opens a personalizer for a catalog: binary v1 bytes (`ArrayBuffer` or
+    /// `Uint8Array`), a JSON v1 object, or its text.
     ///
     /// Rejects with `CATALOG_INVALID` / `CATALOG_VERSION` for a bad catalog and
     /// `BAD_ARGUMENT` for bad options.
@@ -69,7 +63,7 @@ impl Personalizer {
                 return Err(bad_argument("options.seed", "must be a non-negative integer").into());
             }
         }
-        let catalog = Catalog::from_json(read_catalog(catalog_value)?)?;
+        let catalog = read_catalog(catalog_value)?;
         let shop_id = opts.shop_id.unwrap_or_else(|| catalog.shop().to_owned());
         Ok(Personalizer { engine: Engine::new(catalog), shop_id })
     }
@@ -79,13 +73,9 @@ impl Personalizer {
     /// when learning is paused or the item is in a sensitive class the shopper
     /// has not opted into. An unknown item is a `UNKNOWN_ITEM` error.
     pub fn record(&mut self, #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue) -> Result<bool, JsValue> {
-        let input: EventInput = from_js(event, "event")?;
-        let at = match input.at {
-            None => js_sys::Date::now() as i64,
-            Some(at) if at.is_finite() => at as i64,
-            Some(_) => return Err(bad_argument("event.at", "must be a finite number of ms").into()),
-        };
-        let recorded = self.engine.record(&Event { kind: input.kind, at })?;
+        let (kind, at) = read_event(&event)?;
+        let at = at.unwrap_or_else(|| js_sys::Date::now() as i64);
+        let recorded = self.engine.record(&Event { kind, at })?;
         Ok(recorded == Recorded::Learned)
     }
 
@@ -133,8 +123,55 @@ impl Personalizer {
     }
 }
 
-/// The catalog option: a parsed JSON v1 object or its text.
-fn read_catalog(value: JsValue) -> Result<CatalogJson, Error> {
+/// Reads `{ type, itemId | query, ms?, at? }` field by field (a serde derive
+/// for this tagged shape costs tens of kilobytes of WebAssembly).
+fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Error> {
+    if !event.is_object() {
+        return Err(bad_argument("event", "expected an object like { type: \"view\", itemId: \"sku-1\" }"));
+    }
+    let get = |key: &str| js_sys::Reflect::get(event, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let string = |key: &str| {
+        get(key).as_string().filter(|s| !s.is_empty()).ok_or_else(|| bad_argument(&format!("event.{key}"), "expected a non-empty string"))
+    };
+    let kind = string("type")?;
+    let item_id = || string("itemId");
+    let kind = match kind.as_str() {
+        "view" => EventKind::View { item_id: item_id()? },
+        "click" => EventKind::Click { item_id: item_id()? },
+        "add_to_cart" => EventKind::AddToCart { item_id: item_id()? },
+        "remove_from_cart" => EventKind::RemoveFromCart { item_id: item_id()? },
+        "purchase" => EventKind::Purchase { item_id: item_id()? },
+        "dismiss" => EventKind::Dismiss { item_id: item_id()? },
+        "dwell" => {
+            let ms = get("ms").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0);
+            let ms = ms.ok_or_else(|| bad_argument("event.ms", "expected a duration in ms"))?;
+            EventKind::Dwell { item_id: item_id()?, ms }
+        }
+        "search" => EventKind::Search { query: get("query").as_string().ok_or_else(|| bad_argument("event.query", "expected a string"))? },
+        other => {
+            return Err(bad_argument(
+                "event.type",
+                format!("unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"),
+            ));
+        }
+    };
+    let at = match get("at") {
+        at if at.is_undefined() || at.is_null() => None,
+        at => match at.as_f64() {
+            Some(ms) if ms.is_finite() => Some(ms as i64),
+            _ => return Err(bad_argument("event.at", "expected a finite number of ms since the epoch")),
+        },
+    };
+    Ok((kind, at))
+}
+
+/// The catalog option: binary v1 bytes (`ArrayBuffer` or `Uint8Array`,
+/// copied once into WebAssembly memory), a parsed JSON v1 object, or its text.
+fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
+    if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>() {
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        return Catalog::from_binary(&bytes);
+    }
     let value = match value.as_string() {
         Some(text) => js_sys::JSON::parse(&text).map_err(|e| Error::CatalogInvalid {
             item: None,
@@ -144,8 +181,9 @@ fn read_catalog(value: JsValue) -> Result<CatalogJson, Error> {
         None => value,
     };
     if !value.is_object() {
-        return Err(bad_argument("options.catalog", "expected a JSON v1 catalog object or its text"));
+        return Err(bad_argument("options.catalog", "expected binary catalog bytes, a JSON v1 catalog object or its text"));
     }
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::CatalogInvalid { item: None, field: "(document)".into(), reason: e.to_string() })
+    let json: CatalogJson = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::CatalogInvalid { item: None, field: "(document)".into(), reason: e.to_string() })?;
+    Catalog::from_json(json)
 }

@@ -6,8 +6,8 @@ use wasm_bindgen::prelude::*;
 const TYPES: &'static str = r#"
 /** Options of `Personalizer.open`. */
 export interface OpenOptions {
-  /** The shop's catalog: a JSON v1 object (see docs/FORMATS.md) or its text. */
-  catalog: object | string;
+  /** The shop's catalog: binary v1 bytes, a JSON v1 object or its text (see docs/FORMATS.md). */
+  catalog: ArrayBuffer | Uint8Array | object | string;
   /** Storage key; defaults to the catalog's `shop`. */
   shopId?: string;
   /** Where the profile lives. Only "memory" for now. */
@@ -34,7 +34,7 @@ export interface RecommendRequest {
 
 /** One signal behind a recommendation, with its provenance. */
 export interface Signal {
-  kind: "category" | "facet" | "similarity" | "popularity";
+  kind: "category" | "facet" | "similarity" | "popularity" | "freshness";
   label: string;
   contribution: number;
   count?: number;

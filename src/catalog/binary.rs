@@ -1,0 +1,599 @@
+//! Catalog format binary v1: the validated in-memory catalog, column by column,
+//! in a compact, checksummed form that loads without parsing JSON or
+//! re-quantizing vectors.
+//!
+//! Everything is little-endian. A `str` is a u32 byte length followed by that
+//! many UTF-8 bytes; an `[T]` array is a u32 element count followed by the
+//! elements, each a little-endian `T`. `NO_STR` (`0xFFFF_FFFF`) marks an
+//! absent optional string.
+//!
+//! Header (16 bytes):
+//!
+//! | offset | size | field |
+//! | --- | --- | --- |
+//! | 0 | 8 | magic `b"FLNRCAT\0"` |
+//! | 8 | 2 | format version, u16 = 1 |
+//! | 10 | 2 | flags, u16 = 0 (none defined in v1) |
+//! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
+//!
+//! Body, from offset 16, in this order:
+//!
+//! | field | encoding | rule checked on load |
+//! | --- | --- | --- |
+//! | shop | `str` | not blank |
+//! | vector kind | u8 | 0 = content, 1 = factors |
+//! | dims | u32 | ≤ 1024 |
+//! | facets | u32 count, then per facet: name `str`, divergence u8 | count ≤ 65535; names strictly ascending; divergence 0 or 1 |
+//! | string text | `str` | every string of the arena, concatenated |
+//! | string ends | `[u32]` | end offset of each string: non-decreasing, on UTF-8 boundaries, the last one = text length; fewer than `NO_STR` strings |
+//! | taxonomy | u32 count, then per node: full path `str` | node `i`'s path, interned in node order, is new, gets id `i` and is stored normalised |
+//! | facet values | u32 count, then per value: facet u16, value u32 | facet < facet count; value a string id; strictly ascending by (facet, value text) |
+//! | item count `n` | u32 | |
+//! | id | `[u32]` × n | string id of a non-empty string; no two items share the text |
+//! | title | `[u32]` × n | string id |
+//! | category | `[u32]` × n | < taxonomy node count |
+//! | attr_start | `[u32]` × (n + 1) | 0 first, non-decreasing, attrs count last |
+//! | attrs | `[u32]` | facet value ids; within an item, facets strictly ascending |
+//! | price | `[f64]` × n | NaN (no price) or finite ≥ 0 |
+//! | currency | `[u32]` × n | string id or `NO_STR` |
+//! | available | `[u8]` × n | 0 or 1 |
+//! | popularity | `[f32]` × n | in [0, 1] |
+//! | released, sensitive, url, image | `[u32]` × n each | string id or `NO_STR` |
+//! | codes | `[i8]` × (n · dims) | in [-127, 127]; item after item |
+//! | scales | `[f32]` × (n if dims > 0, else 0) | finite, ≥ 0 |
+//! | id order | `[u32]` × n | a permutation of the item positions, ids strictly ascending by text (so no two items share an id) |
+//!
+//! Nothing may follow the id order. Storing the id order lets a load check it
+//! in one pass instead of sorting 100,000 ids. Decoding checks the magic, then the version
+//! (newer → [`Error::CatalogVersion`]), the flags and the checksum, and then
+//! every count against the bytes that remain *before* allocating, so a hostile
+//! count fails fast; any inconsistency is an [`Error::CatalogCorrupt`] naming
+//! the field and, where it helps, the byte offset. Arrays are decoded straight
+//! into their columns: loading allocates per column, per facet and per
+//! taxonomy node, never per item.
+//!
+//! The body stores exactly what the in-memory catalog holds (the quantized
+//! codes, not the JSON floats), so encoding is deterministic and a decoded
+//! catalog re-encodes to the same bytes.
+
+use std::fmt::Debug;
+
+use super::item::Columns;
+use super::json::MAX_DIMS;
+use super::strings::{NO_STR, StrId, Strings};
+use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
+use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"FLNRCAT\0";
+/// The binary format version this build writes and the newest it reads.
+const VERSION: u16 = 1;
+const HEADER_LEN: usize = 16;
+/// Offset of the CRC-32 in the header.
+const CRC_AT: usize = 12;
+/// Bytes every item takes at the least, over all its per-item columns
+/// (id, title, category, attr_start, price, currency, available, popularity,
+/// released, sensitive, url, image): a bound to refuse hostile item counts early.
+const MIN_ITEM_BYTES: usize = 4 + 4 + 4 + 4 + 8 + 4 + 1 + 4 + 4 + 4 + 4 + 4;
+
+/// Encodes `catalog` as binary v1.
+pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
+    let mut w = ByteWriter::with_capacity(encoded_len_hint(catalog));
+    w.bytes(MAGIC);
+    w.u16(VERSION);
+    w.u16(0);
+    w.u32(0); // CRC, patched below
+    write_header_fields(&mut w, catalog);
+    write_strings(&mut w, &catalog.strings);
+    write_taxonomy(&mut w, &catalog.taxonomy);
+    write_facet_values(&mut w, &catalog.facet_values);
+    write_columns(&mut w, &catalog.columns);
+    write_vectors(&mut w, &catalog.vectors);
+    write_array(&mut w, &catalog.by_id);
+    let crc = crc32(&w.as_slice()[HEADER_LEN..]);
+    w.patch_u32(CRC_AT, crc);
+    w.into_bytes()
+}
+
+/// Decodes and validates a binary v1 catalog.
+pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
+    check_header(bytes)?;
+    let mut d = Decoder { r: ByteReader::new(bytes) };
+    d.take("header", HEADER_LEN)?;
+    let shop = d.shop()?;
+    let vector_kind = d.vector_kind()?;
+    let dims = d.dims()?;
+    let facets = d.facets()?;
+    let strings = d.strings()?;
+    let taxonomy = d.taxonomy()?;
+    let facet_values = d.facet_values(facets.len(), &strings)?;
+    let columns = d.columns(&strings, &taxonomy, &facet_values)?;
+    let vectors = d.vectors(dims, columns.id.len())?;
+    let by_id = d.id_order(&strings, &columns.id)?;
+    d.finish()?;
+    let released_days = super::released_days(&strings, &columns.released)
+        .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
+    Ok(Catalog { shop, vector_kind, facets, strings, facet_values, columns, by_id, released_days, taxonomy, vectors })
+}
+
+fn corrupt(reason: impl Into<String>) -> Error {
+    Error::CatalogCorrupt { reason: reason.into() }
+}
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+/// A length or count as the format's u32. Catalog ids and string offsets are
+/// u32, so every count of a catalog fits; saturating keeps this panic-free
+/// (a saturated count could only make the decoder refuse the bytes).
+fn len_u32(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
+/// The encoded size, give or take the few fixed-size fields, so the buffer is allocated once.
+fn encoded_len_hint(c: &Catalog) -> usize {
+    let names: usize = c.facets.iter().map(|f| 5 + f.name.len()).sum();
+    let paths: usize = (0..len_u32(c.taxonomy.len())).map(|id| 4 + c.taxonomy.path(id).len()).sum();
+    HEADER_LEN + 128 + c.shop.len() + names + paths + c.strings.text.len() + 4 * c.strings.len()
+        + 6 * c.facet_values.len() + (MIN_ITEM_BYTES + 4) * c.len() + 4 * c.columns.attrs.len()
+        + c.vectors.codes().len() + 4 * c.vectors.len()
+}
+
+fn write_str(w: &mut ByteWriter, s: &str) {
+    w.u32(len_u32(s.len()));
+    w.bytes(s.as_bytes());
+}
+
+fn write_array<T: Le>(w: &mut ByteWriter, values: &[T]) {
+    w.u32(len_u32(values.len()));
+    for &v in values {
+        v.write(w);
+    }
+}
+
+fn write_header_fields(w: &mut ByteWriter, c: &Catalog) {
+    write_str(w, &c.shop);
+    w.u8(match c.vector_kind {
+        VectorKind::Content => 0,
+        VectorKind::Factors => 1,
+    });
+    w.u32(len_u32(c.vectors.dims()));
+    w.u32(len_u32(c.facets.len()));
+    for facet in &c.facets {
+        write_str(w, &facet.name);
+        w.u8(u8::from(facet.divergence));
+    }
+}
+
+fn write_strings(w: &mut ByteWriter, strings: &Strings) {
+    write_str(w, &strings.text);
+    write_array(w, &strings.ends);
+}
+
+fn write_taxonomy(w: &mut ByteWriter, taxonomy: &Taxonomy) {
+    w.u32(len_u32(taxonomy.len()));
+    for id in 0..len_u32(taxonomy.len()) {
+        write_str(w, taxonomy.path(id));
+    }
+}
+
+fn write_facet_values(w: &mut ByteWriter, facet_values: &[(u16, StrId)]) {
+    w.u32(len_u32(facet_values.len()));
+    for &(facet, value) in facet_values {
+        w.u16(facet);
+        w.u32(value);
+    }
+}
+
+fn write_columns(w: &mut ByteWriter, c: &Columns) {
+    w.u32(len_u32(c.id.len()));
+    write_array(w, &c.id);
+    write_array(w, &c.title);
+    write_array(w, &c.category);
+    write_array(w, &c.attr_start);
+    write_array(w, &c.attrs);
+    write_array(w, &c.price);
+    write_array(w, &c.currency);
+    w.u32(len_u32(c.available.len()));
+    for &available in &c.available {
+        w.u8(u8::from(available));
+    }
+    write_array(w, &c.popularity);
+    for column in [&c.released, &c.sensitive, &c.url, &c.image] {
+        write_array(w, column);
+    }
+}
+
+fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
+    write_array(w, v.codes());
+    write_array(w, v.scales());
+}
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+/// Checks magic, version, flags and checksum, in that order: a newer version
+/// may change everything after its version field.
+fn check_header(bytes: &[u8]) -> Result<()> {
+    let Some(header) = bytes.get(..HEADER_LEN) else {
+        return Err(corrupt(format!("truncated: {} bytes, the header alone takes {HEADER_LEN}", bytes.len())));
+    };
+    let mut r = ByteReader::new(header);
+    if r.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
+        return Err(corrupt("not a flaneur binary catalog (wrong magic at byte 0)"));
+    }
+    let version = r.u16().unwrap_or_default();
+    if version == 0 || version > VERSION {
+        return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
+    }
+    let flags = r.u16().unwrap_or_default();
+    if flags != 0 {
+        return Err(corrupt(format!("unknown flags {flags:#06x} at byte 10 (v1 defines none)")));
+    }
+    let stored = r.u32().unwrap_or_default();
+    let actual = crc32(&bytes[HEADER_LEN..]);
+    if stored != actual {
+        return Err(corrupt(format!(
+            "checksum mismatch: header says {stored:#010x}, the {} body bytes give {actual:#010x}",
+            bytes.len() - HEADER_LEN
+        )));
+    }
+    Ok(())
+}
+
+/// A fixed-size little-endian value stored in arrays.
+trait Le: Copy + Debug {
+    const SIZE: usize;
+    /// Decodes one value from a chunk of exactly `SIZE` bytes.
+    fn read(chunk: &[u8]) -> Self;
+    fn write(self, w: &mut ByteWriter);
+}
+
+macro_rules! impl_le {
+    ($($t:ty),*) => {$(
+        impl Le for $t {
+            const SIZE: usize = size_of::<$t>();
+            #[inline]
+            fn read(chunk: &[u8]) -> Self {
+                // `chunks_exact(SIZE)` hands in exactly SIZE bytes: the default is unreachable.
+                chunk.try_into().map(<$t>::from_le_bytes).unwrap_or_default()
+            }
+            #[inline]
+            fn write(self, w: &mut ByteWriter) {
+                w.bytes(&self.to_le_bytes());
+            }
+        }
+    )*};
+}
+impl_le!(u8, i8, u32, f32, f64);
+
+/// A decoded array and the offset of its first element, for error messages.
+struct Array<T> {
+    at: usize,
+    values: Vec<T>,
+}
+
+impl<T: Le> Array<T> {
+    /// Fails naming the first element that breaks `rule`.
+    fn check(&self, what: &str, rule: impl FnOnce() -> String, ok: impl Fn(T) -> bool) -> Result<()> {
+        match self.values.iter().enumerate().find(|&(_, &v)| !ok(v)) {
+            None => Ok(()),
+            Some((i, v)) => Err(corrupt(format!("{what}[{i}] = {v:?} at byte {}: {}", self.at + i * T::SIZE, rule()))),
+        }
+    }
+}
+
+/// Bounds- and count-checked reads; every failure is an [`Error::CatalogCorrupt`].
+struct Decoder<'a> {
+    r: ByteReader<'a>,
+}
+
+impl<'a> Decoder<'a> {
+    fn at(&self) -> usize {
+        self.r.position()
+    }
+
+    fn take(&mut self, what: &str, len: usize) -> Result<&'a [u8]> {
+        let (at, remaining) = (self.at(), self.r.remaining());
+        self.r
+            .take(len)
+            .ok_or_else(|| corrupt(format!("truncated: {what} at byte {at} needs {len} bytes, {remaining} remain")))
+    }
+
+    fn u8(&mut self, what: &str) -> Result<u8> {
+        Ok(u8::read(self.take(what, 1)?))
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32> {
+        Ok(u32::read(self.take(what, 4)?))
+    }
+
+    /// A u32 count of entries at least `min_size` bytes each, refused unless that many could fit
+    /// in the bytes that remain.
+    fn count(&mut self, what: &str, min_size: usize) -> Result<usize> {
+        let at = self.at();
+        let count = self.u32(what)? as usize;
+        let remaining = self.r.remaining();
+        match count.checked_mul(min_size) {
+            Some(need) if need <= remaining => Ok(count),
+            _ => Err(corrupt(format!(
+                "{what}: count {count} at byte {at} needs at least {} bytes ({min_size} each), {remaining} remain",
+                count as u64 * min_size as u64
+            ))),
+        }
+    }
+
+    fn str(&mut self, what: &str) -> Result<&'a str> {
+        let len = self.count(what, 1)?;
+        let at = self.at();
+        let bytes = self.take(what, len)?;
+        std::str::from_utf8(bytes).map_err(|e| corrupt(format!("{what} at byte {at} is not UTF-8: {e}")))
+    }
+
+    fn bool(&mut self, what: &str) -> Result<bool> {
+        let at = self.at();
+        match self.u8(what)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(corrupt(format!("{what} at byte {at} is {other}, not 0 or 1"))),
+        }
+    }
+
+    /// An `[T]` array, with exactly `expected` elements when given.
+    fn array<T: Le>(&mut self, what: &str, expected: Option<usize>) -> Result<Array<T>> {
+        let count_at = self.at();
+        let count = self.count(what, T::SIZE)?;
+        if let Some(expected) = expected.filter(|&e| e != count) {
+            return Err(corrupt(format!("{what}: count {count} at byte {count_at}, expected {expected}")));
+        }
+        let at = self.at();
+        let bytes = self.take(what, count * T::SIZE)?;
+        Ok(Array { at, values: bytes.chunks_exact(T::SIZE).map(T::read).collect() })
+    }
+
+    fn shop(&mut self) -> Result<String> {
+        let at = self.at();
+        let shop = self.str("shop")?;
+        if shop.trim().is_empty() {
+            return Err(corrupt(format!("shop at byte {at} is blank")));
+        }
+        Ok(shop.to_owned())
+    }
+
+    fn vector_kind(&mut self) -> Result<VectorKind> {
+        let at = self.at();
+        match self.u8("vector kind")? {
+            0 => Ok(VectorKind::Content),
+            1 => Ok(VectorKind::Factors),
+            other => Err(corrupt(format!("vector kind at byte {at} is {other}, not 0 (content) or 1 (factors)"))),
+        }
+    }
+
+    fn dims(&mut self) -> Result<usize> {
+        let at = self.at();
+        let dims = self.u32("dims")? as usize;
+        if dims > MAX_DIMS {
+            return Err(corrupt(format!("dims {dims} at byte {at} exceeds the maximum of {MAX_DIMS}")));
+        }
+        Ok(dims)
+    }
+
+    fn facets(&mut self) -> Result<Vec<Facet>> {
+        let at = self.at();
+        let count = self.count("facets", 5)?;
+        if count > u16::MAX as usize {
+            return Err(corrupt(format!("facet count {count} at byte {at} exceeds {}", u16::MAX)));
+        }
+        let mut facets: Vec<Facet> = Vec::with_capacity(count);
+        for i in 0..count {
+            let at = self.at();
+            let name = self.str("facet name")?;
+            if facets.last().is_some_and(|last| last.name.as_str() >= name) {
+                return Err(corrupt(format!("facet {i} {name:?} at byte {at} is not after the previous name")));
+            }
+            let divergence = self.bool("facet divergence")?;
+            facets.push(Facet { name: name.to_owned(), divergence });
+        }
+        Ok(facets)
+    }
+
+    fn strings(&mut self) -> Result<Strings> {
+        let text_at = self.at();
+        let text = self.str("string text")?;
+        let ends = self.array::<u32>("string ends", None)?;
+        if ends.values.len() >= NO_STR as usize {
+            return Err(corrupt(format!("string ends at byte {}: too many strings", ends.at)));
+        }
+        let strings = Strings { text: text.to_owned(), ends: ends.values };
+        if !strings.is_well_formed() {
+            return Err(corrupt(format!(
+                "string ends at byte {}: offsets must be non-decreasing, within the text and on UTF-8 boundaries",
+                ends.at
+            )));
+        }
+        let last = strings.ends.last().map_or(0, |&end| end as usize);
+        if last != strings.text.len() {
+            return Err(corrupt(format!(
+                "string text at byte {text_at} has {} bytes, the strings end at {last}",
+                strings.text.len()
+            )));
+        }
+        Ok(strings)
+    }
+
+    fn taxonomy(&mut self) -> Result<Taxonomy> {
+        let count = self.count("taxonomy nodes", 5)?;
+        let mut taxonomy = Taxonomy::default();
+        for i in 0..count {
+            let at = self.at();
+            let path = self.str("taxonomy path")?;
+            let id = taxonomy.intern(path);
+            let fresh = id.is_some_and(|id| id as usize == i && taxonomy.len() == i + 1 && taxonomy.path(id) == path);
+            if !fresh {
+                return Err(corrupt(format!(
+                    "taxonomy node {i} at byte {at}: {path:?} is not a new, normalised path (levels joined by \" > \", \
+                     none empty, at most 256) whose parent comes before it"
+                )));
+            }
+        }
+        Ok(taxonomy)
+    }
+
+    fn facet_values(&mut self, facet_count: usize, strings: &Strings) -> Result<Vec<(u16, StrId)>> {
+        const SIZE: usize = 6;
+        let count = self.count("facet values", SIZE)?;
+        let at = self.at();
+        let bytes = self.take("facet values", count * SIZE)?;
+        let values: Vec<(u16, StrId)> = bytes
+            .chunks_exact(SIZE)
+            .map(|c| (u16::from_le_bytes([c[0], c[1]]), u32::from_le_bytes([c[2], c[3], c[4], c[5]])))
+            .collect();
+        let bad = |i: usize, why: &str| corrupt(format!("facet value {i} at byte {}: {why}", at + i * SIZE));
+        for (i, &(facet, value)) in values.iter().enumerate() {
+            if facet as usize >= facet_count {
+                return Err(bad(i, &format!("facet {facet}, but there are {facet_count} facets")));
+            }
+            if value as usize >= strings.len() {
+                return Err(bad(i, &format!("value {value} is not a string id ({} strings)", strings.len())));
+            }
+        }
+        let key = |&(facet, value): &(u16, StrId)| (facet, strings.get(value));
+        if let Some(i) = values.windows(2).position(|w| key(&w[0]) >= key(&w[1])) {
+            return Err(bad(i + 1, "not strictly after the previous (facet, value)"));
+        }
+        Ok(values)
+    }
+
+    /// The item columns, in layout order.
+    fn columns(&mut self, strings: &Strings, taxonomy: &Taxonomy, facet_values: &[(u16, StrId)]) -> Result<Columns> {
+        let n = self.count("items", MIN_ITEM_BYTES)?;
+        let (id, title) = self.ids_and_titles(n, strings)?;
+        let category = self.array::<u32>("category", Some(n))?;
+        let nodes = taxonomy.len();
+        category.check("category", || format!("not a taxonomy node ({nodes} nodes)"), |c| (c as usize) < nodes)?;
+        let (attr_start, attrs) = self.attrs(n, facet_values)?;
+        let price = self.array::<f64>("price", Some(n))?;
+        price.check("price", || "neither NaN (no price) nor finite and ≥ 0".into(), |p| {
+            p.is_nan() || (p.is_finite() && p >= 0.0)
+        })?;
+        let currency = self.optional_strings("currency", n, strings)?;
+        let available = self.array::<u8>("available", Some(n))?;
+        available.check("available", || "not 0 or 1".into(), |a| a <= 1)?;
+        let popularity = self.array::<f32>("popularity", Some(n))?;
+        popularity.check("popularity", || "outside [0, 1]".into(), |p| (0.0..=1.0).contains(&p))?;
+        let released = self.optional_strings("released", n, strings)?;
+        let sensitive = self.optional_strings("sensitive", n, strings)?;
+        let url = self.optional_strings("url", n, strings)?;
+        let image = self.optional_strings("image", n, strings)?;
+        Ok(Columns {
+            id,
+            title,
+            category: category.values,
+            attr_start,
+            attrs,
+            price: price.values,
+            currency,
+            available: available.values.iter().map(|&a| a == 1).collect(),
+            popularity: popularity.values,
+            released,
+            sensitive,
+            url,
+            image,
+        })
+    }
+
+    /// The required string columns: ids (non-empty) and titles.
+    fn ids_and_titles(&mut self, n: usize, strings: &Strings) -> Result<(Vec<StrId>, Vec<StrId>)> {
+        let count = strings.len();
+        let id = self.array::<u32>("id", Some(n))?;
+        id.check("id", || format!("not the id of a non-empty string ({count} strings)"), |s| {
+            (s as usize) < count && !strings.get(s).is_empty()
+        })?;
+        let title = self.array::<u32>("title", Some(n))?;
+        title.check("title", || format!("not a string id ({count} strings)"), |s| (s as usize) < count)?;
+        Ok((id.values, title.values))
+    }
+
+    /// A column of optional strings: string ids or [`NO_STR`].
+    fn optional_strings(&mut self, what: &str, n: usize, strings: &Strings) -> Result<Vec<StrId>> {
+        let count = strings.len();
+        let column = self.array::<u32>(what, Some(n))?;
+        column.check(what, || format!("neither a string id ({count} strings) nor NO_STR"), |s| {
+            s == NO_STR || (s as usize) < count
+        })?;
+        Ok(column.values)
+    }
+
+    /// `attr_start` and `attrs`: item `i`'s facet values, one per facet at most, by facet.
+    fn attrs(&mut self, n: usize, facet_values: &[(u16, StrId)]) -> Result<(Vec<u32>, Vec<u32>)> {
+        let start = self.array::<u32>("attr_start", Some(n + 1))?;
+        let attrs = self.array::<u32>("attrs", None)?;
+        let count = facet_values.len();
+        attrs.check("attrs", || format!("not a facet value id ({count} values)"), |v| (v as usize) < count)?;
+        let bad_start = |i: usize, why: &str| corrupt(format!("attr_start[{i}] at byte {}: {why}", start.at + 4 * i));
+        if start.values.first() != Some(&0) {
+            return Err(bad_start(0, "must be 0"));
+        }
+        if start.values.last().map(|&last| last as usize) != Some(attrs.values.len()) {
+            return Err(bad_start(n, &format!("must equal the attrs count {}", attrs.values.len())));
+        }
+        let facet = |v: u32| facet_values.get(v as usize).map(|&(f, _)| f);
+        for (i, w) in start.values.windows(2).enumerate() {
+            let Some(item) = attrs.values.get(w[0] as usize..w[1] as usize) else {
+                return Err(bad_start(i + 1, "must lie between the previous start and the attrs count"));
+            };
+            if item.windows(2).any(|p| facet(p[0]) >= facet(p[1])) {
+                return Err(corrupt(format!(
+                    "attrs of item {i} at byte {}: facets must be strictly ascending",
+                    attrs.at + 4 * w[0] as usize
+                )));
+            }
+        }
+        Ok((start.values, attrs.values))
+    }
+
+    fn vectors(&mut self, dims: usize, n: usize) -> Result<QuantizedVectors> {
+        let Some(code_count) = n.checked_mul(dims) else {
+            return Err(corrupt(format!("{n} items × {dims} dims overflow")));
+        };
+        let codes = self.array::<i8>("codes", Some(code_count))?;
+        codes.check("codes", || "-128 is not a code (codes are symmetric, ±127)".into(), |c| c != i8::MIN)?;
+        let scales = self.array::<f32>("scales", Some(if dims > 0 { n } else { 0 }))?;
+        scales.check("scales", || "not finite and ≥ 0".into(), |s| s.is_finite() && s >= 0.0)?;
+        Ok(QuantizedVectors::from_parts(dims, codes.values, scales.values))
+    }
+
+    /// The stored id order: a permutation of the positions with ids strictly
+    /// ascending by text, checked in one pass (which also rules out duplicates).
+    fn id_order(&mut self, strings: &Strings, ids: &[StrId]) -> Result<Vec<u32>> {
+        let n = ids.len();
+        let order = self.array::<u32>("id order", Some(n))?;
+        let mut seen = vec![0u64; n.div_ceil(64)];
+        let text = |i: u32| strings.get(ids[i as usize]);
+        for (slot, &i) in order.values.iter().enumerate() {
+            let fresh = (i as usize) < n && seen[i as usize / 64] & (1 << (i % 64)) == 0;
+            if !fresh {
+                return Err(corrupt(format!("id order: entry {slot} ({i}) is out of range or repeated")));
+            }
+            seen[i as usize / 64] |= 1 << (i % 64);
+            if slot > 0 {
+                let previous = order.values[slot - 1];
+                match text(previous).cmp(text(i)) {
+                    std::cmp::Ordering::Less => {}
+                    std::cmp::Ordering::Equal => return Err(corrupt(format!("duplicate item id {:?}", text(i)))),
+                    std::cmp::Ordering::Greater => {
+                        return Err(corrupt(format!("id order: entry {slot} is not in ascending id order")));
+                    }
+                }
+            }
+        }
+        Ok(order.values)
+    }
+
+    fn finish(&self) -> Result<()> {
+        match self.r.remaining() {
+            0 => Ok(()),
+            extra => Err(corrupt(format!("{extra} trailing bytes at byte {}", self.at()))),
+        }
+    }
+}
