@@ -197,7 +197,7 @@ impl<'a> ByteReader<'a> {
 /// assert_eq!(flaneur::bytes::crc32(b"123456789"), 0xCBF4_3926);
 /// ```
 pub fn crc32(data: &[u8]) -> u32 {
-    const TABLES: [[u32; 256]; 8] = {
+    static TABLES: [[u32; 256]; 8] = {
         let mut t = [[0u32; 256]; 8];
         let mut i = 0;
         while i < 256 {

@@ -22,11 +22,11 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
 use crate::profile::{Event, EventKind, Evidence, Profile};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use crate::catalog::VectorKind;
 use crate::rank::foldin::FoldIn;
-use crate::rank::{Request, Slate, recommend_with};
+use crate::rank::{Inputs, Request, Slate, recommend_in};
 
 /// What [`Engine::record`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,12 +49,28 @@ pub struct Engine {
     preferences: Preferences,
     /// `YᵀY` of a catalog of item factors, computed on the first slate.
     fold_in: OnceCell<FoldIn>,
+    /// Seed of the random choices; each slate uses the next value, so the
+    /// same seed and the same calls give the same slates.
+    seed: u64,
+    slates: Cell<u64>,
 }
 
 impl Engine {
     /// An engine with an empty profile and default preferences.
     pub fn new(catalog: Catalog) -> Self {
-        Self { catalog, profile: Profile::default(), preferences: Preferences::default(), fold_in: OnceCell::new() }
+        Self::with_seed(catalog, 0)
+    }
+
+    /// An engine whose random choices (divergence) follow `seed`.
+    pub fn with_seed(catalog: Catalog, seed: u64) -> Self {
+        Self {
+            catalog,
+            profile: Profile::default(),
+            preferences: Preferences::default(),
+            fold_in: OnceCell::new(),
+            seed,
+            slates: Cell::new(0),
+        }
     }
 
     /// The catalog.
@@ -129,6 +145,13 @@ impl Engine {
     pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
         let fold_in = (self.catalog.vector_kind() == VectorKind::Factors)
             .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)));
-        recommend_with(&self.catalog, &self.profile, &self.preferences, request, now, fold_in)
+        let slate_number = self.slates.get();
+        self.slates.set(slate_number.wrapping_add(1));
+        let inputs = Inputs {
+            fold_in,
+            seed: self.seed ^ slate_number.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            ..Inputs::new(&self.catalog, &self.profile, &self.preferences, now)
+        };
+        recommend_in(&inputs, request)
     }
 }

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::divergence::DivergentReason;
 use crate::profile::Profile;
 use crate::rank::Scorer;
 
@@ -19,6 +20,9 @@ pub const MAX_SIGNALS: usize = 3;
 pub struct Reason {
     /// At most [`MAX_SIGNALS`] signals; empty for non-personal items.
     pub signals: Vec<Signal>,
+    /// For a divergent item: the step it takes outside the bubble.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub divergence: Option<DivergentReason>,
 }
 
 /// One signal and where it came from.
@@ -180,5 +184,5 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     out.retain(|s| s.contribution > 0.0);
     out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
     out.truncate(MAX_SIGNALS);
-    Reason { signals: out }
+    Reason { signals: out, divergence: None }
 }

@@ -27,6 +27,7 @@
 
 pub mod bytes;
 pub mod catalog;
+pub mod divergence;
 pub mod engine;
 pub mod error;
 pub mod explain;

@@ -25,6 +25,14 @@ pub struct Preferences {
     /// 0 = slates in pure relevance order; higher trades relevance for variety
     /// (maximal marginal relevance over vectors, categories and facets).
     pub diversity: f32,
+    /// Share of a slate given to divergent items, one step outside the bubble (0 = none).
+    pub surprise: f32,
+    /// 0 = as precise as the profile allows; higher blends toward the shop's
+    /// default order and widens divergence, for shoppers who prefer a shop that
+    /// does not seem to know them.
+    pub discretion: f32,
+    /// The shopper's own word on their intent, or `auto` to infer it.
+    pub intent: IntentSetting,
     /// Learning paused: events are ignored, recommendations continue.
     pub paused: bool,
     /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
@@ -38,6 +46,9 @@ impl Default for Preferences {
             intensity: 0.8,
             threshold: 0.2,
             diversity: 0.15,
+            surprise: 0.2,
+            discretion: 0.0,
+            intent: IntentSetting::Auto,
             paused: false,
             sensitive: BTreeMap::new(),
         }
@@ -45,9 +56,16 @@ impl Default for Preferences {
 }
 
 impl Preferences {
-    /// Checks ranges: `intensity`, `threshold` and `diversity` in [0, 1].
+    /// Checks ranges: `intensity`, `threshold`, `diversity`, `surprise` and `discretion` in [0, 1].
     pub fn validate(&self) -> Result<()> {
-        for (name, value) in [("intensity", self.intensity), ("threshold", self.threshold), ("diversity", self.diversity)] {
+        let ranges = [
+            ("intensity", self.intensity),
+            ("threshold", self.threshold),
+            ("diversity", self.diversity),
+            ("surprise", self.surprise),
+            ("discretion", self.discretion),
+        ];
+        for (name, value) in ranges {
             if !(0.0..=1.0).contains(&value) {
                 return Err(Error::BadArgument(format!("{name} must be between 0 and 1, got {value}")));
             }
@@ -64,6 +82,19 @@ impl Preferences {
     pub fn is_learning(&self) -> bool {
         self.personalization && !self.paused
     }
+}
+
+/// The shopper's word on their intent ("just browsing" / "I know what I want").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IntentSetting {
+    /// Infer it from the session.
+    #[default]
+    Auto,
+    /// "Just browsing".
+    Exploring,
+    /// "I know what I want".
+    Buying,
 }
 
 /// A partial update of [`Preferences`]: fields left out keep their value.
@@ -86,6 +117,12 @@ pub struct PreferencesPatch {
     pub threshold: Option<f32>,
     /// See [`Preferences::diversity`].
     pub diversity: Option<f32>,
+    /// See [`Preferences::surprise`].
+    pub surprise: Option<f32>,
+    /// See [`Preferences::discretion`].
+    pub discretion: Option<f32>,
+    /// See [`Preferences::intent`].
+    pub intent: Option<IntentSetting>,
     /// See [`Preferences::paused`].
     pub paused: Option<bool>,
     /// Merged into [`Preferences::sensitive`] class by class.
@@ -107,6 +144,15 @@ impl Preferences {
         }
         if let Some(v) = patch.diversity {
             next.diversity = v;
+        }
+        if let Some(v) = patch.surprise {
+            next.surprise = v;
+        }
+        if let Some(v) = patch.discretion {
+            next.discretion = v;
+        }
+        if let Some(v) = patch.intent {
+            next.intent = v;
         }
         if let Some(v) = patch.paused {
             next.paused = v;

@@ -191,3 +191,25 @@ fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
     assert_eq!(engine.set_preferences(bad).unwrap_err().code(), "BAD_ARGUMENT");
     assert!(!engine.preferences().paused, "a refused patch must not apply in part");
 }
+
+#[test]
+fn extreme_timestamps_and_huge_queries_are_absorbed() {
+    let mut engine = demo();
+    let id = ids_in(&engine, "Shoes > Boots")[0].clone();
+    for at in [i64::MIN, i64::MAX, 0, i64::MIN + 1] {
+        view(&mut engine, &id, at);
+    }
+    let query = "é".repeat(10_000);
+    engine.record(&Event { kind: EventKind::Search { query }, at: 0 }).unwrap();
+    for now in [i64::MIN, 0, i64::MAX] {
+        let slate = engine.recommend(&request(5), now).unwrap();
+        assert!(slate.items.iter().all(|r| (0.0..=1.0).contains(&r.score)));
+    }
+    let stored = engine.profile().session().find_map(|e| match &e.kind {
+        EventKind::Search { query } => Some(query.len()),
+        _ => None,
+    });
+    assert!(stored.is_some_and(|len| len <= flaneur::profile::MAX_QUERY_BYTES));
+    let bytes = engine.profile().to_bytes();
+    assert_eq!(flaneur::profile::Profile::from_bytes(&bytes).as_ref(), Ok(engine.profile()));
+}

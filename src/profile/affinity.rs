@@ -33,7 +33,7 @@ impl Affinity {
 
     /// The weight decayed to time `now` (never grows for `now` before `last_seen`).
     pub fn weight_at(&self, now: i64, half_life_ms: f64) -> f32 {
-        self.weight * decay(now - self.last_seen, half_life_ms)
+        self.weight * decay(now.saturating_sub(self.last_seen), half_life_ms)
     }
 
     /// Adds one event's `weight` at time `at`; the result never drops below zero.
@@ -42,7 +42,7 @@ impl Affinity {
             self.weight = self.weight_at(at, half_life_ms) + weight;
             self.last_seen = at;
         } else {
-            self.weight += weight * decay(self.last_seen - at, half_life_ms);
+            self.weight += weight * decay(self.last_seen.saturating_sub(at), half_life_ms);
         }
         self.weight = self.weight.max(0.0);
         self.count = self.count.saturating_add(1);

@@ -34,6 +34,11 @@ pub struct Interests {
 }
 
 impl Interests {
+    /// Interests as stored, in the order they were formed.
+    pub(super) fn from_list(list: Vec<Interest>) -> Self {
+        Self { list }
+    }
+
     /// Learns from one item's unit `vector` with `weight` at time `at`.
     pub fn learn(&mut self, vector: &[f32], weight: f32, at: i64, half_life_ms: f64) {
         if vector.iter().all(|&x| x == 0.0) {

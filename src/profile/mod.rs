@@ -15,10 +15,12 @@
 //! ```
 
 mod affinity;
+mod codec;
 mod event;
 pub mod interests;
 
 pub use affinity::{Affinity, evidence};
+pub use codec::PROFILE_FORMAT_VERSION;
 pub use event::{Event, EventKind};
 pub use interests::{Interest, Interests};
 
@@ -31,17 +33,24 @@ pub const MAX_CATEGORIES: usize = 128;
 /// Most facet values kept.
 pub const MAX_FACET_VALUES: usize = 256;
 /// Most items kept with their own affinity (the history that item-level signals use).
-pub const MAX_ITEMS: usize = 256;
+/// Lowered from 256 to keep the stored profile within 32 KB (see `docs/FORMATS.md`).
+pub const MAX_ITEMS: usize = 128;
 /// Most items whose impressions without engagement are counted.
-pub const MAX_SHOWN: usize = 256;
+/// Lowered from 256 to keep the stored profile within 32 KB.
+pub const MAX_SHOWN: usize = 128;
 /// Most raw events kept in the current session's window.
 pub const MAX_SESSION_EVENTS: usize = 64;
+/// Longest search query kept in the session window, in bytes (longer ones are cut).
+pub const MAX_QUERY_BYTES: usize = 64;
 /// A gap this long (30 minutes, in ms) between two events starts a new session.
 pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
 /// Most item ids kept in each of the purchased and dismissed sets.
-pub const MAX_ITEM_MARKS: usize = 256;
+/// Lowered from 256 to keep the stored profile within 32 KB.
+pub const MAX_ITEM_MARKS: usize = 128;
 /// Length of the ring of recently seen items.
 pub const MAX_RECENT: usize = 20;
+/// Longest vector an interest learns from (the catalog's own limit on `dims`).
+pub const MAX_VECTOR_DIMS: usize = 1024;
 
 /// Impressions of one item since the shopper last engaged with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +75,9 @@ pub struct Evidence<'a> {
 }
 
 /// Everything flaneur knows about one shopper of one shop.
-#[derive(Debug, Clone)]
+///
+/// It is stored on the device in the binary form of [`Profile::to_bytes`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     half_life_ms: f64,
     categories: BTreeMap<String, Affinity>,
@@ -111,7 +122,14 @@ impl Profile {
     }
 
     /// Adds `weight` (negative to weaken) to everything `seen` is made of, at time `at` (ms).
+    ///
+    /// A non-finite weight (a dwell of NaN ms, say) teaches nothing, and a
+    /// vector with a non-finite component or more than [`MAX_VECTOR_DIMS`]
+    /// components is ignored: the profile holds only what its stored form accepts.
     pub fn learn(&mut self, seen: &Evidence<'_>, weight: f32, at: i64) {
+        if !weight.is_finite() {
+            return;
+        }
         let hl = self.half_life_ms;
         for path in seen.categories {
             bump(&mut self.categories, (*path).to_owned(), weight, at, hl, MAX_CATEGORIES);
@@ -119,7 +137,7 @@ impl Profile {
         for (facet, value) in seen.facets {
             bump(&mut self.facets, ((*facet).to_owned(), (*value).to_owned()), weight, at, hl, MAX_FACET_VALUES);
         }
-        if let Some(vector) = seen.vector {
+        if let Some(vector) = seen.vector.filter(|v| v.len() <= MAX_VECTOR_DIMS && v.iter().all(|x| x.is_finite())) {
             self.interests.learn(vector, weight, at, hl);
         }
         bump(&mut self.items, seen.item_id.to_owned(), weight, at, hl, MAX_ITEMS);
@@ -163,11 +181,15 @@ impl Profile {
     /// since the window's newest event starts a new session.
     pub fn note_session(&mut self, event: &Event) {
         if let Some(last) = self.session.back() {
-            if event.at - last.at > SESSION_GAP_MS {
+            if event.at.saturating_sub(last.at) > SESSION_GAP_MS {
                 self.session.clear();
             }
         }
-        self.session.push_back(event.clone());
+        let mut event = event.clone();
+        if let EventKind::Search { query } = &mut event.kind {
+            truncate_at_char(query, MAX_QUERY_BYTES);
+        }
+        self.session.push_back(event);
         if self.session.len() > MAX_SESSION_EVENTS {
             self.session.pop_front();
         }
@@ -288,5 +310,16 @@ fn mark(map: &mut BTreeMap<String, i64>, item_id: &str, at: i64) {
         if let Some(oldest) = map.iter().min_by_key(|(_, t)| **t).map(|(k, _)| k.clone()) {
             map.remove(&oldest);
         }
+    }
+}
+
+/// Cuts `s` to at most `max` bytes, on a character boundary.
+fn truncate_at_char(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut end = max;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
     }
 }

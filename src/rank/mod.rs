@@ -18,8 +18,13 @@ pub use relevance::{
 };
 pub use request::{Context, Kind, Recommendation, Request, Slate};
 
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
 use crate::catalog::Catalog;
+use crate::divergence::{self, Bubble, DivergenceState, divergent_slots, positions};
 use crate::error::{Error, Result};
+use crate::intent::Intent;
 use crate::explain::{Reason, Signal, SignalKind, explain};
 use crate::preferences::Preferences;
 use crate::profile::Profile;
@@ -51,19 +56,51 @@ pub fn recommend(
     request: &Request,
     now: i64,
 ) -> Result<Slate> {
-    recommend_with(catalog, profile, prefs, request, now, None)
+    recommend_in(&Inputs::new(catalog, profile, prefs, now), request)
 }
 
-/// [`recommend`], with the catalog's `YᵀY` for catalogs of item factors: the
-/// vector signal then comes from the shopper's fold-in factor ([`foldin`]).
-pub fn recommend_with(
-    catalog: &Catalog,
-    profile: &Profile,
-    prefs: &Preferences,
-    request: &Request,
-    now: i64,
-    fold_in: Option<&foldin::FoldIn>,
-) -> Result<Slate> {
+/// Everything a slate depends on besides the request.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The catalog.
+    pub catalog: &'a Catalog,
+    /// The shopper's profile.
+    pub profile: &'a Profile,
+    /// The shopper's preferences.
+    pub prefs: &'a Preferences,
+    /// The moment of the slate (ms since the epoch).
+    pub now: i64,
+    /// `YᵀY` of a catalog of item factors: the vector signal then comes from
+    /// the shopper's fold-in factor ([`foldin`]).
+    pub fold_in: Option<&'a foldin::FoldIn>,
+    /// What divergence has learned; `None` turns divergence off.
+    pub divergence: Option<&'a DivergenceState>,
+    /// The session's intent.
+    pub intent: Intent,
+    /// When the current session started (ms), for the per-session divergence cap.
+    pub session_start: i64,
+    /// Seed of the slate's random choices (Thompson sampling).
+    pub seed: u64,
+}
+
+impl<'a> Inputs<'a> {
+    /// Inputs without fold-in and without divergence, intent unknown.
+    pub fn new(catalog: &'a Catalog, profile: &'a Profile, prefs: &'a Preferences, now: i64) -> Self {
+        Self { catalog, profile, prefs, now, fold_in: None, divergence: None, intent: Intent::Unknown, session_start: now, seed: 0 }
+    }
+}
+
+/// Similarity above which a recommended item counts as derived from one item
+/// the shopper viewed (discretion: at most [`MAX_DERIVED`] per viewed item).
+pub const DERIVED_SIMILARITY: f32 = 0.85;
+/// Most items of a slate derived from any single viewed item, unless buying.
+pub const MAX_DERIVED: usize = 2;
+
+/// Builds the slate for `request`: hard filters, relevance, abstention below
+/// the threshold, the blend with the shop's order, discretion, diversity,
+/// divergence and, if asked, popular fill.
+pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
+    let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
     if request.k == 0 || request.k > MAX_K {
         return Err(Error::BadArgument(format!("k must be between 1 and {MAX_K}, got {}", request.k)));
     }
@@ -71,30 +108,43 @@ pub fn recommend_with(
     let eligible = Eligibility::new(catalog, prefs, request)?;
     let n = catalog.len().max(1) as f32;
     let shop_order = |index: usize| 1.0 - index as f32 / n;
+    let intensity = prefs.intensity * (1.0 - prefs.discretion);
 
-    if !prefs.personalization || prefs.intensity == 0.0 {
+    if !prefs.personalization || intensity == 0.0 {
         let items = (0..catalog.len())
             .filter(|&i| eligible.allows(i))
             .take(request.k)
             .map(|i| Recommendation::new(catalog, i, shop_order(i), Kind::Default, Reason::default()))
             .collect();
-        return Ok(Slate::new(items, 0));
+        return Ok(Slate::new(items, 0, intent));
     }
 
     let mut scorer = Scorer::new(catalog, profile, now, Weights::default());
-    if let Some(factor) = fold_in.and_then(|f| f.solve(catalog, profile, now)) {
+    if let Some(factor) = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now)) {
         scorer = scorer.with_user_factor(&factor);
     }
+    let focus = (intent == Intent::Buying).then(|| buying_focus(catalog, request)).flatten();
     let mut scored = Vec::new();
     for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
+        if focus.is_some_and(|node| !catalog.taxonomy().lineage(catalog.item(index).category()).any(|n| n == node)) {
+            continue;
+        }
         let relevance = scorer.relevance(index);
         if relevance >= prefs.threshold {
-            let blended = prefs.intensity * relevance + (1.0 - prefs.intensity) * shop_order(index);
+            let blended = intensity * relevance + (1.0 - intensity) * shop_order(index);
             scored.push((blended, index as u32));
         }
     }
-    let pool = topk::top_k(scored, (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
-    let chosen = diversity::rerank(catalog, &pool, request.k, prefs.diversity);
+    let mut pool = topk::top_k(scored, (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
+    if intent != Intent::Buying {
+        pool = limit_derived(catalog, profile, pool);
+    }
+    let diversity_level = match intent {
+        Intent::Exploring => (prefs.diversity * 2.0).min(1.0),
+        Intent::Buying => prefs.diversity * 0.5,
+        _ => prefs.diversity,
+    };
+    let chosen = diversity::rerank(catalog, &pool, request.k, diversity_level);
     let withheld = request.k - chosen.len();
     let mut items: Vec<Recommendation> = chosen
         .into_iter()
@@ -103,11 +153,94 @@ pub fn recommend_with(
             Recommendation::new(catalog, index, score, Kind::Personal, explain(&scorer, catalog, profile, index))
         })
         .collect();
+    if let Some(state) = inputs.divergence {
+        add_divergence(inputs, state, &scorer, &eligible, request.k, &mut items);
+    }
     if request.fill && items.len() < request.k {
         let fill = popular_fill(catalog, &eligible, &items, request.k - items.len());
         items.extend(fill);
     }
-    Ok(Slate::new(items, withheld))
+    Ok(Slate::new(items, withheld, intent))
+}
+
+/// When buying on a product page, the context item's category (one level
+/// above its leaf): no cross-category jumps.
+fn buying_focus(catalog: &Catalog, request: &Request) -> Option<crate::catalog::CategoryId> {
+    let item = catalog.item(catalog.index_of(request.context.item_id.as_deref()?)?);
+    let leaf = item.category();
+    Some(catalog.taxonomy().parent(leaf).unwrap_or(leaf))
+}
+
+/// Discretion: an item that closely resembles exactly one item the shopper
+/// viewed is derived from it; beyond [`MAX_DERIVED`] such items per viewed item
+/// are dropped (no chasing one product around the site). An item that
+/// resembles several viewed items reflects a taste, not one product, and stays.
+fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>) -> Vec<(f32, u32)> {
+    let viewed: Vec<usize> = profile.recent().filter_map(|id| catalog.index_of(id)).collect();
+    if viewed.is_empty() {
+        return pool;
+    }
+    let mut per_source = vec![0usize; viewed.len()];
+    pool.into_iter()
+        .filter(|&(_, index)| {
+            let mut sources = viewed
+                .iter()
+                .enumerate()
+                .filter(|&(_, &v)| diversity::similarity(catalog, v, index as usize) >= DERIVED_SIMILARITY);
+            match (sources.next(), sources.next()) {
+                (Some((s, _)), None) => {
+                    per_source[s] += 1;
+                    per_source[s] <= MAX_DERIVED
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+/// Replaces the slate's last personal slots with divergent items, spread
+/// through the slate and never first, within the budget.
+fn add_divergence(
+    inputs: &Inputs<'_>,
+    state: &DivergenceState,
+    scorer: &Scorer<'_>,
+    eligible: &Eligibility<'_>,
+    k: usize,
+    items: &mut Vec<Recommendation>,
+) {
+    let Inputs { catalog, profile, prefs, intent, .. } = *inputs;
+    if items.is_empty() {
+        return;
+    }
+    let surprise = match intent {
+        Intent::Exploring => prefs.surprise * 1.5,
+        _ => prefs.surprise,
+    } + prefs.discretion * 0.3;
+    let count = divergent_slots(k, surprise.min(1.0), intent, state.shown_in_session(inputs.session_start));
+    if count == 0 {
+        return;
+    }
+    let bubble = Bubble::new(catalog, scorer);
+    if bubble.is_empty() {
+        return;
+    }
+    let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
+    let pool = divergence::candidates(catalog, &bubble, |i| eligible.allows(i) && !taken.contains(&i), state.accepted_total() > 0);
+    let mut rng = SmallRng::seed_from_u64(inputs.seed);
+    let picks = divergence::choose(catalog, scorer, state, pool, count, &mut rng);
+    if picks.is_empty() {
+        return;
+    }
+    let keep = items.len().min(k - picks.len());
+    items.truncate(keep);
+    let spots = positions(items.len() + picks.len(), picks.len());
+    for (pick, at) in picks.into_iter().zip(spots) {
+        let mut reason = explain(scorer, catalog, profile, pick.index);
+        reason.divergence = Some(pick.reason);
+        let score = scorer.relevance(pick.index);
+        let recommendation = Recommendation::new(catalog, pick.index, score, Kind::Divergent, reason);
+        items.insert(at.min(items.len()), recommendation);
+    }
 }
 
 /// The most popular eligible items not already in `taken`, labelled `popular`:
@@ -128,6 +261,7 @@ fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommen
                     count: None,
                     last_seen: None,
                 }],
+                divergence: None,
             };
             Recommendation::new(catalog, index as usize, popularity, Kind::Popular, reason)
         })

@@ -49,6 +49,8 @@ pub enum Kind {
     Default,
     /// Non-personal fill by popularity, only when the request asks for `fill`.
     Popular,
+    /// Deliberately one step outside the shopper's bubble; the reason says how.
+    Divergent,
 }
 
 /// One recommended item.
@@ -88,7 +90,7 @@ pub struct Slate {
 }
 
 impl Slate {
-    pub(crate) fn new(items: Vec<Recommendation>, withheld: usize) -> Self {
-        Self { items, withheld, intent: Intent::Unknown }
+    pub(crate) fn new(items: Vec<Recommendation>, withheld: usize, intent: Intent) -> Self {
+        Self { items, withheld, intent }
     }
 }

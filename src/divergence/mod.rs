@@ -1,0 +1,118 @@
+//! Reasoned divergence: a measured share of well-chosen items one step
+//! outside the shopper's bubble, labelled, and learned from.
+//!
+//! 1. [`Bubble`]: the categories (anchors) and facet values the profile is sure of.
+//! 2. [`candidates`]: items that keep an anchor and change exactly one
+//!    divergence facet to a value outside the bubble (red → navy sweaters), or
+//!    move to a sibling category; two steps only after a divergence was accepted.
+//! 3. Each direction (anchor, axis, value) has a Beta [`Posterior`] of this
+//!    shopper's acceptance, with a prior from the catalog's aggregate
+//!    popularity; [`choose`] draws from each (Thompson sampling, seeded RNG)
+//!    and weighs the draw by the plausibility of the direction's best item.
+//! 4. [`divergent_slots`] and [`positions`]: the budget (the `surprise` share
+//!    of the slate, never the first slot, spread out, fewer when buying, a
+//!    per-session cap).
+//! 5. [`DivergenceState`] learns: click, cart or purchase accepts, an
+//!    impression left alone rejects, a dismissal rejects strongly and blocks
+//!    the direction for good.
+
+mod bubble;
+mod budget;
+mod candidates;
+mod posterior;
+
+pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS};
+pub use budget::{SESSION_CAP, divergent_slots, positions};
+pub use candidates::{Candidate, candidates};
+pub use posterior::{
+    CATEGORY_AXIS, DISMISS_WEIGHT, Direction, DivergenceState, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome,
+    Posterior,
+};
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use serde::Serialize;
+
+use crate::catalog::Catalog;
+use crate::rank::Scorer;
+
+/// Why an item is divergent, for the page to phrase ("You like red sweaters — navy?").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DivergentReason {
+    /// The liked category kept ("Women > Knitwear > Sweaters").
+    pub anchor: String,
+    /// The facet changed ("colour"), or `"category"` for a sibling category.
+    pub axis: String,
+    /// The shopper's value ("red"), or the anchor's path for a category step.
+    pub from: String,
+    /// The value stepped to ("navy"), or the sibling category's path.
+    pub to: String,
+    /// 1 for one step outside the bubble, 2 for two.
+    pub steps: u8,
+}
+
+/// A divergent item chosen for a slate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick {
+    /// The item's position in the catalog.
+    pub index: usize,
+    /// Its direction, for learning from the reaction.
+    pub direction: Direction,
+    /// Its label.
+    pub reason: DivergentReason,
+}
+
+/// Chooses up to `count` divergent items, one per direction: each direction
+/// not blocked draws from its posterior (in a fixed order, so a seeded `rng`
+/// gives the same choice), times the relevance of its most plausible item
+/// (halved for two steps); the best draws win, each with that item.
+pub fn choose<R: Rng + ?Sized>(
+    catalog: &Catalog,
+    scorer: &Scorer<'_>,
+    state: &DivergenceState,
+    candidates: Vec<Candidate>,
+    count: usize,
+    rng: &mut R,
+) -> Vec<Pick> {
+    if count == 0 {
+        return Vec::new();
+    }
+    let mut by_direction: BTreeMap<Direction, Vec<Candidate>> = BTreeMap::new();
+    for c in candidates {
+        if !state.is_blocked(&c.direction) {
+            by_direction.entry(c.direction.clone()).or_default().push(c);
+        }
+    }
+    let mut drawn: Vec<(f32, Candidate)> = by_direction
+        .into_iter()
+        .filter_map(|(direction, items)| {
+            let popularity = items.iter().map(|c| catalog.item(c.index).popularity()).sum::<f32>() / items.len() as f32;
+            let posterior = Posterior::new(popularity, &state.outcome(&direction));
+            let draw = posterior.sample(rng);
+            let best = items.into_iter().map(|c| (scorer.relevance(c.index), c)).max_by(|a, b| {
+                a.0.total_cmp(&b.0).then(b.1.index.cmp(&a.1.index))
+            })?;
+            let (plausibility, candidate) = best;
+            let distance = if candidate.steps > 1 { 0.5 } else { 1.0 };
+            Some((draw * plausibility * distance, candidate))
+        })
+        .collect();
+    drawn.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.index.cmp(&b.1.index)));
+    drawn
+        .into_iter()
+        .take(count)
+        .map(|(_, c)| Pick {
+            index: c.index,
+            reason: DivergentReason {
+                anchor: c.direction.anchor.clone(),
+                axis: c.direction.axis.clone(),
+                from: c.from,
+                to: c.direction.to.clone(),
+                steps: c.steps,
+            },
+            direction: c.direction,
+        })
+        .collect()
+}

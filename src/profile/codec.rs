@@ -1,0 +1,572 @@
+//! The stored profile's binary form: versioned, checksummed, bounded, migratable.
+//!
+//! [`Profile::to_bytes`] writes the newest version, [`PROFILE_FORMAT_VERSION`];
+//! [`Profile::from_bytes`] reads every version up to it. Decoding validates
+//! everything and never panics: damaged or hostile bytes give
+//! [`Error::ProfileCorrupt`], bytes from a newer flaneur [`Error::ProfileVersion`].
+//! No allocation is larger than the input can justify: every count is checked
+//! against its cap and against the bytes left before anything is reserved.
+//!
+//! ```
+//! use flaneur::profile::{Evidence, Profile};
+//! let mut profile = Profile::default();
+//! let seen = Evidence { item_id: "sku-1", categories: &["Women"], facets: &[("colour", "red")], vector: None };
+//! profile.learn(&seen, 1.0, 1_767_225_600_000);
+//! let bytes = profile.to_bytes();
+//! assert_eq!(&bytes[..8], b"FLNRPRF\0");
+//! assert_eq!(Profile::from_bytes(&bytes), Ok(profile));
+//! assert!(Profile::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+//! ```
+//!
+//! # Header (20 bytes, the same in every version)
+//!
+//! | offset | size | field |
+//! | --- | --- | --- |
+//! | 0 | 8 | magic `b"FLNRPRF\0"` |
+//! | 8 | 2 | format version, u16 LE |
+//! | 10 | 2 | flags, u16 LE; v1 defines none, so it must be 0 |
+//! | 12 | 4 | CRC-32 (IEEE) of the body, u32 LE |
+//! | 16 | 4 | body length in bytes, u32 LE; the body ends the input exactly |
+//! | 20 | … | body |
+//!
+//! # Body, v1
+//!
+//! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
+//! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
+//! `last_event_at`, or 0 when there is none; other times are stored as `zz`
+//! deltas (wrapping, so every `i64` round-trips) from the base the table names.
+//! Counts come first and are capped by the profile's limits.
+//!
+//! | # | section | encoding |
+//! | --- | --- | --- |
+//! | 1 | half-life | `f64` ms, ≥ 1 (+∞ allowed: no decay) |
+//! | 2 | last event | `u8` 0 (none) or 1 then `zz` T (absolute) |
+//! | 3 | categories | `varint` n ≤ `MAX_CATEGORIES`, n × (`str` path, affinity); paths strictly ascending |
+//! | 4 | facets | `varint` g, g × (`str` facet, `varint` m ≥ 1, m × (`str` value, affinity)); facets strictly ascending, values strictly ascending within one, Σm ≤ `MAX_FACET_VALUES` |
+//! | 5 | interests | `varint` n ≤ `MAX_INTERESTS`, n × (`varint` d in 1..=`MAX_VECTOR_DIMS`, d × finite `f32`, affinity), in formation order |
+//! | 6 | items | as categories, keyed by item id, n ≤ `MAX_ITEMS` |
+//! | 7 | shown | `varint` n ≤ `MAX_SHOWN`, n × (`str` id, `varint` count ≤ u32::MAX, `zz` last_shown − T); ids strictly ascending |
+//! | 8 | purchased | `varint` n ≤ `MAX_ITEM_MARKS`, n × (`str` id, `zz` at − T); ids strictly ascending |
+//! | 9 | dismissed | as purchased |
+//! | 10 | recent | `varint` n ≤ `MAX_RECENT`, n × `str` id, oldest first, no id twice |
+//! | 11 | session | `varint` n ≤ `MAX_SESSION_EVENTS`, n × event, oldest first |
+//!
+//! An affinity is `f32` weight (finite, ≥ 0), `varint` count (≤ u32::MAX),
+//! `zz` last_seen − T, `zz` first_seen − last_seen. An event is a `u8` tag,
+//! `zz` at − the previous event's `at` (T for the first), then its fields:
+//!
+//! | tag | kind | fields |
+//! | --- | --- | --- |
+//! | 0 | view | `str` item id |
+//! | 1 | dwell | `str` item id, `f64` ms (as the page reported it) |
+//! | 2 | click | `str` item id |
+//! | 3 | add to cart | `str` item id |
+//! | 4 | remove from cart | `str` item id |
+//! | 5 | purchase | `str` item id |
+//! | 6 | dismiss | `str` item id |
+//! | 7 | search | `str` query |
+//!
+//! Anything else is corrupt: an unknown tag, a count over its cap or larger
+//! than the bytes left, keys out of order or repeated, a non-finite number
+//! where one must be finite, invalid UTF-8, bytes left over after the last
+//! section, a varint longer than it needs to be. The encoding is canonical:
+//! a profile has exactly one, and whatever is accepted re-encodes to the
+//! very bytes it was read from.
+//!
+//! # Migration
+//!
+//! The header never changes. Each version has its own decoder (`v1` below)
+//! that reads that version's layout forever, and [`Profile::from_bytes`]
+//! dispatches on the version. A v2 bumps [`PROFILE_FORMAT_VERSION`] and the
+//! written version, adds a `v2` module whose encoder `to_bytes` calls from
+//! then on, and adds the arm `2 => v2::decode(body)`. The arm
+//! `1 => v1::decode(body)` stays: v1's decoder builds today's [`Profile`], so
+//! it is where a v1 profile is upgraded, in one place (whatever v2 added gets
+//! its default there). A stored v1 profile is then read as before and written
+//! back as v2 on the next save; old versions are never written. A version
+//! newer than this build is refused with [`Error::ProfileVersion`] (callers
+//! should keep those bytes rather than overwrite them); version 0 was never
+//! written and is corrupt.
+//!
+//! # Size
+//!
+//! The caps bound the encoding. With ids ≤ 12 bytes, category paths ≤ 32,
+//! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes, search queries
+//! ≤ 32, 64-dimensional vectors, counts below 2²¹ and times within 69 years
+//! of each other, the worst case is 30,757 bytes (see `docs/FORMATS.md`),
+//! under the 32 KB a profile may take however many events it has seen.
+
+use super::{
+    Affinity, Event, EventKind, Interest, Interests, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
+    MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, MAX_VECTOR_DIMS, Profile, Shown, interests::MAX_INTERESTS,
+};
+use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::error::{Error, Result};
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Display;
+
+/// The newest profile format version: the one [`Profile::to_bytes`] writes.
+pub const PROFILE_FORMAT_VERSION: u32 = 1;
+
+/// The version [`Profile::to_bytes`] writes: always the newest.
+const WRITTEN_VERSION: u16 = 1;
+const _: () = assert!(WRITTEN_VERSION as u32 == PROFILE_FORMAT_VERSION);
+/// The oldest version ever written.
+const OLDEST_VERSION: u16 = 1;
+/// First bytes of every stored profile.
+const MAGIC: &[u8; 8] = b"FLNRPRF\0";
+/// Bytes before the body.
+const HEADER_LEN: usize = 20;
+/// Offset of the CRC-32 in the header.
+const CRC_AT: usize = 12;
+/// Offset of the body length in the header.
+const LEN_AT: usize = 16;
+
+impl Profile {
+    /// The profile in the newest binary format ([`PROFILE_FORMAT_VERSION`]),
+    /// for storage on the device: at most 32 KB with realistic strings,
+    /// however many events it learned from. Equal profiles give equal bytes.
+    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v1").
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = ByteWriter::with_capacity(4096);
+        w.bytes(MAGIC);
+        w.u16(WRITTEN_VERSION);
+        w.u16(0); // flags
+        w.u32(0); // CRC-32, patched below
+        w.u32(0); // body length, patched below
+        v1::encode(self, &mut w); // the encoder of WRITTEN_VERSION
+        let body = &w.as_slice()[HEADER_LEN..];
+        let (crc, len) = (crc32(body), u32::try_from(body.len()).unwrap_or(u32::MAX));
+        w.patch_u32(CRC_AT, crc);
+        w.patch_u32(LEN_AT, len);
+        w.into_bytes()
+    }
+
+    /// Reads a profile written by [`Profile::to_bytes`] of this or an older
+    /// version of flaneur.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ProfileVersion`] for a format newer than this build reads;
+    /// [`Error::ProfileCorrupt`] for anything else that is not a valid profile.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Profile> {
+        let (version, body) = open(bytes)?;
+        match version {
+            1 => v1::decode(body),
+            other => Err(corrupt(format!("no decoder for format version {other}"))),
+        }
+    }
+}
+
+/// A [`Error::ProfileCorrupt`] with `reason`.
+fn corrupt(reason: impl Into<String>) -> Error {
+    Error::ProfileCorrupt { reason: reason.into() }
+}
+
+/// Checks the header, the length and the checksum; returns the version and the body.
+fn open(bytes: &[u8]) -> Result<(u16, &[u8])> {
+    let mut header = ByteReader::new(bytes);
+    if header.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
+        return Err(corrupt("not a flaneur profile (wrong magic)"));
+    }
+    let version = header.u16().ok_or_else(|| corrupt("truncated header"))?;
+    if u32::from(version) > PROFILE_FORMAT_VERSION {
+        return Err(Error::ProfileVersion { found: version.into(), supported: PROFILE_FORMAT_VERSION });
+    }
+    if version < OLDEST_VERSION {
+        return Err(corrupt(format!("format version {version} was never written")));
+    }
+    let (Some(flags), Some(crc), Some(len)) = (header.u16(), header.u32(), header.u32()) else {
+        return Err(corrupt("truncated header"));
+    };
+    if flags != 0 {
+        return Err(corrupt(format!("unknown flags {flags:#06x}")));
+    }
+    let body = header.take(header.remaining()).unwrap_or_default();
+    if body.len() as u64 != u64::from(len) {
+        return Err(corrupt(format!("the header announces a body of {len} bytes, {} follow", body.len())));
+    }
+    if crc32(body) != crc {
+        return Err(corrupt("checksum mismatch"));
+    }
+    Ok((version, body))
+}
+
+/// Version 1: encoder and decoder. Frozen: a new layout is a new module.
+mod v1 {
+    use super::*;
+
+    /// Smallest encoded affinity: weight, count and two time deltas.
+    const MIN_AFFINITY: usize = 4 + 1 + 1 + 1;
+    /// Smallest entry keyed by a string with an affinity.
+    const MIN_KEYED_AFFINITY: usize = 1 + MIN_AFFINITY;
+    /// Smallest facet group: name, value count, one value.
+    const MIN_FACET_GROUP: usize = 1 + 1 + MIN_KEYED_AFFINITY;
+    /// Smallest interest: dimension count, one component, affinity.
+    const MIN_INTEREST: usize = 1 + 4 + MIN_AFFINITY;
+    /// Smallest impressions entry: id, count, time.
+    const MIN_SHOWN: usize = 1 + 1 + 1;
+    /// Smallest purchase or dismissal mark: id, time.
+    const MIN_MARK: usize = 1 + 1;
+    /// Smallest session event: tag, time, one string.
+    const MIN_EVENT: usize = 1 + 1 + 1;
+
+    const VIEW: u8 = 0;
+    const DWELL: u8 = 1;
+    const CLICK: u8 = 2;
+    const ADD_TO_CART: u8 = 3;
+    const REMOVE_FROM_CART: u8 = 4;
+    const PURCHASE: u8 = 5;
+    const DISMISS: u8 = 6;
+    const SEARCH: u8 = 7;
+
+    // ----- encoding -----
+
+    /// Writes the v1 body of `p`.
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+        w.f64(p.half_life_ms);
+        let t = p.last_event_at.unwrap_or(0);
+        match p.last_event_at {
+            None => w.u8(0),
+            Some(at) => {
+                w.u8(1);
+                w.varint_signed(at);
+            }
+        }
+        write_keyed(w, &p.categories, |w, a| write_affinity(w, a, t));
+        write_facets(w, &p.facets, t);
+        write_interests(w, &p.interests, t);
+        write_keyed(w, &p.items, |w, a| write_affinity(w, a, t));
+        write_keyed(w, &p.shown, |w, s| {
+            w.varint(s.count.into());
+            write_time(w, s.last_shown, t);
+        });
+        write_keyed(w, &p.purchased, |w, at| write_time(w, *at, t));
+        write_keyed(w, &p.dismissed, |w, at| write_time(w, *at, t));
+        write_count(w, p.recent.len());
+        p.recent.iter().for_each(|id| w.str(id));
+        write_session(w, &p.session, t);
+    }
+
+    fn write_count(w: &mut ByteWriter, n: usize) {
+        w.varint(n as u64);
+    }
+
+    fn write_time(w: &mut ByteWriter, at: i64, base: i64) {
+        w.varint_signed(at.wrapping_sub(base));
+    }
+
+    fn write_affinity(w: &mut ByteWriter, a: &Affinity, t: i64) {
+        w.f32(a.weight);
+        w.varint(a.count.into());
+        write_time(w, a.last_seen, t);
+        write_time(w, a.first_seen, a.last_seen);
+    }
+
+    /// A count, then each key (in the map's ascending order) and its value.
+    fn write_keyed<V>(w: &mut ByteWriter, map: &BTreeMap<String, V>, mut value: impl FnMut(&mut ByteWriter, &V)) {
+        write_count(w, map.len());
+        for (key, v) in map {
+            w.str(key);
+            value(w, v);
+        }
+    }
+
+    /// Facet values grouped under their facet, so each facet name is written once.
+    fn write_facets(w: &mut ByteWriter, facets: &BTreeMap<(String, String), Affinity>, t: i64) {
+        let entries: Vec<_> = facets.iter().collect();
+        let groups: Vec<_> = entries.chunk_by(|a, b| a.0.0 == b.0.0).collect();
+        write_count(w, groups.len());
+        for group in groups {
+            w.str(&group[0].0.0);
+            write_count(w, group.len());
+            for ((_, value), a) in group {
+                w.str(value);
+                write_affinity(w, a, t);
+            }
+        }
+    }
+
+    fn write_interests(w: &mut ByteWriter, interests: &Interests, t: i64) {
+        write_count(w, interests.len());
+        for interest in interests.iter() {
+            write_count(w, interest.centroid.len());
+            interest.centroid.iter().for_each(|x| w.f32(*x));
+            write_affinity(w, &interest.affinity, t);
+        }
+    }
+
+    fn write_session(w: &mut ByteWriter, session: &VecDeque<Event>, t: i64) {
+        write_count(w, session.len());
+        let mut previous = t;
+        for event in session {
+            let (tag, text, ms) = match &event.kind {
+                EventKind::View { item_id } => (VIEW, item_id, None),
+                EventKind::Dwell { item_id, ms } => (DWELL, item_id, Some(*ms)),
+                EventKind::Click { item_id } => (CLICK, item_id, None),
+                EventKind::AddToCart { item_id } => (ADD_TO_CART, item_id, None),
+                EventKind::RemoveFromCart { item_id } => (REMOVE_FROM_CART, item_id, None),
+                EventKind::Purchase { item_id } => (PURCHASE, item_id, None),
+                EventKind::Dismiss { item_id } => (DISMISS, item_id, None),
+                EventKind::Search { query } => (SEARCH, query, None),
+            };
+            w.u8(tag);
+            write_time(w, event.at, previous);
+            w.str(text);
+            if let Some(ms) = ms {
+                w.f64(ms);
+            }
+            previous = event.at;
+        }
+    }
+
+    // ----- decoding -----
+
+    /// Reads and validates a v1 body.
+    pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
+        let half_life_ms = b.read(ByteReader::f64)?;
+        if half_life_ms.is_nan() || half_life_ms < 1.0 {
+            return Err(b.corrupt(format!("{half_life_ms} ms is not a half-life")));
+        }
+        b.section = "last event";
+        let last_event_at = match b.read(ByteReader::u8)? {
+            0 => None,
+            1 => Some(b.varint_signed()?),
+            other => return Err(b.corrupt(format!("presence byte {other}"))),
+        };
+        let t = last_event_at.unwrap_or(0);
+        b.section = "categories";
+        let categories = read_keyed(&mut b, MAX_CATEGORIES, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+        let facets = read_facets(&mut b, t)?;
+        let interests = read_interests(&mut b, t)?;
+        b.section = "items";
+        let items = read_keyed(&mut b, MAX_ITEMS, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+        b.section = "shown";
+        let shown =
+            read_keyed(&mut b, MAX_SHOWN, MIN_SHOWN, |b| Ok(Shown { count: b.count_u32()?, last_shown: b.time(t)? }))?;
+        b.section = "purchased";
+        let purchased = read_keyed(&mut b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        b.section = "dismissed";
+        let dismissed = read_keyed(&mut b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        let recent = read_recent(&mut b)?;
+        let session = read_session(&mut b, t)?;
+        b.finish()?;
+        Ok(Profile {
+            half_life_ms,
+            categories,
+            facets,
+            interests,
+            items,
+            shown,
+            session,
+            purchased,
+            dismissed,
+            recent,
+            last_event_at,
+        })
+    }
+
+    /// Entries keyed by strictly ascending strings.
+    fn read_keyed<'a, V>(
+        b: &mut Body<'a>,
+        cap: usize,
+        min_entry: usize,
+        mut value: impl FnMut(&mut Body<'a>) -> Result<V>,
+    ) -> Result<BTreeMap<String, V>> {
+        let n = b.count(cap, min_entry)?;
+        let mut map: BTreeMap<String, V> = BTreeMap::new();
+        for _ in 0..n {
+            let key = b.str()?;
+            if map.last_key_value().is_some_and(|(last, _)| last.as_str() >= key) {
+                return Err(b.corrupt(format!("key {key:?} out of order or repeated")));
+            }
+            let v = value(b)?;
+            map.insert(key.to_owned(), v);
+        }
+        Ok(map)
+    }
+
+    fn read_facets(b: &mut Body<'_>, t: i64) -> Result<BTreeMap<(String, String), Affinity>> {
+        b.section = "facets";
+        let groups = b.count(MAX_FACET_VALUES, MIN_FACET_GROUP)?;
+        let mut map = BTreeMap::new();
+        let mut previous: Option<&str> = None;
+        for _ in 0..groups {
+            let facet = b.str()?;
+            if previous.is_some_and(|p| p >= facet) {
+                return Err(b.corrupt(format!("facet {facet:?} out of order or repeated")));
+            }
+            previous = Some(facet);
+            let values = read_keyed(b, MAX_FACET_VALUES - map.len(), MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+            if values.is_empty() {
+                return Err(b.corrupt(format!("facet {facet:?} has no values")));
+            }
+            map.extend(values.into_iter().map(|(value, a)| ((facet.to_owned(), value), a)));
+        }
+        Ok(map)
+    }
+
+    fn read_interests(b: &mut Body<'_>, t: i64) -> Result<Interests> {
+        b.section = "interests";
+        let n = b.count(MAX_INTERESTS, MIN_INTEREST)?;
+        let mut list = Vec::with_capacity(n);
+        for _ in 0..n {
+            let centroid = read_centroid(b)?;
+            let affinity = b.affinity(t)?;
+            list.push(Interest { centroid, affinity });
+        }
+        Ok(Interests::from_list(list))
+    }
+
+    fn read_centroid(b: &mut Body<'_>) -> Result<Vec<f32>> {
+        let dims = b.count(MAX_VECTOR_DIMS, 4)?;
+        if dims == 0 {
+            return Err(b.corrupt("an interest without dimensions"));
+        }
+        let mut centroid = Vec::with_capacity(dims);
+        for _ in 0..dims {
+            let x = b.read(ByteReader::f32)?;
+            if !x.is_finite() {
+                return Err(b.corrupt(format!("centroid component {x}")));
+            }
+            centroid.push(x);
+        }
+        Ok(centroid)
+    }
+
+    fn read_recent(b: &mut Body<'_>) -> Result<VecDeque<String>> {
+        b.section = "recent";
+        let n = b.count(MAX_RECENT, 1)?;
+        let mut recent = VecDeque::with_capacity(n);
+        for _ in 0..n {
+            let id = b.str()?;
+            if recent.iter().any(|r| r == id) {
+                return Err(b.corrupt(format!("item {id:?} twice")));
+            }
+            recent.push_back(id.to_owned());
+        }
+        Ok(recent)
+    }
+
+    fn read_session(b: &mut Body<'_>, t: i64) -> Result<VecDeque<Event>> {
+        b.section = "session";
+        let n = b.count(MAX_SESSION_EVENTS, MIN_EVENT)?;
+        let mut session = VecDeque::with_capacity(n);
+        let mut previous = t;
+        for _ in 0..n {
+            let event = read_event(b, previous)?;
+            previous = event.at;
+            session.push_back(event);
+        }
+        Ok(session)
+    }
+
+    fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
+        let tag = b.read(ByteReader::u8)?;
+        let at = b.time(previous)?;
+        let text = b.str()?.to_owned();
+        let kind = match tag {
+            VIEW => EventKind::View { item_id: text },
+            DWELL => EventKind::Dwell { item_id: text, ms: b.read(ByteReader::f64)? },
+            CLICK => EventKind::Click { item_id: text },
+            ADD_TO_CART => EventKind::AddToCart { item_id: text },
+            REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id: text },
+            PURCHASE => EventKind::Purchase { item_id: text },
+            DISMISS => EventKind::Dismiss { item_id: text },
+            SEARCH => EventKind::Search { query: text },
+            other => return Err(b.corrupt(format!("unknown event tag {other}"))),
+        };
+        Ok(Event { kind, at })
+    }
+
+    /// A v1 body being read: every failure becomes [`Error::ProfileCorrupt`]
+    /// naming the section and the body offset.
+    struct Body<'a> {
+        bytes: ByteReader<'a>,
+        section: &'static str,
+    }
+
+    impl<'a> Body<'a> {
+        fn corrupt(&self, what: impl Display) -> Error {
+            corrupt(format!("{}: {what} (body offset {})", self.section, self.bytes.position()))
+        }
+
+        /// One value; `None` from the reader means truncated or malformed.
+        fn read<T>(&mut self, f: impl FnOnce(&mut ByteReader<'a>) -> Option<T>) -> Result<T> {
+            match f(&mut self.bytes) {
+                Some(v) => Ok(v),
+                None => Err(self.corrupt("truncated or malformed")),
+            }
+        }
+
+        /// An unsigned varint in its shortest form, so that the encoding stays canonical.
+        fn varint(&mut self) -> Result<u64> {
+            let start = self.bytes.position();
+            let v = self.read(ByteReader::varint)?;
+            let shortest = (u64::BITS - v.leading_zeros()).div_ceil(7).max(1) as usize;
+            if self.bytes.position() - start != shortest {
+                return Err(self.corrupt(format!("{v} written in more bytes than needed")));
+            }
+            Ok(v)
+        }
+
+        /// A zig-zag varint in its shortest form.
+        fn varint_signed(&mut self) -> Result<i64> {
+            let v = self.varint()?;
+            Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+        }
+
+        /// A varint byte length, then that many bytes of UTF-8.
+        fn str(&mut self) -> Result<&'a str> {
+            let len = self.varint()?;
+            let bytes = usize::try_from(len).ok().and_then(|len| self.bytes.take(len));
+            match bytes.map(std::str::from_utf8) {
+                Some(Ok(s)) => Ok(s),
+                Some(Err(_)) => Err(self.corrupt("a string that is not UTF-8")),
+                None => Err(self.corrupt(format!("a string of {len} bytes, past the end"))),
+            }
+        }
+
+        /// A count of entries of at least `min_entry` bytes each, at most `cap`.
+        fn count(&mut self, cap: usize, min_entry: usize) -> Result<usize> {
+            let n = self.varint()?;
+            let n = match usize::try_from(n) {
+                Ok(n) if n <= cap => n,
+                _ => return Err(self.corrupt(format!("{n} entries, more than the {cap} allowed"))),
+            };
+            if n.saturating_mul(min_entry) > self.bytes.remaining() {
+                return Err(self.corrupt(format!("{n} entries cannot fit in {} bytes", self.bytes.remaining())));
+            }
+            Ok(n)
+        }
+
+        fn count_u32(&mut self) -> Result<u32> {
+            let n = self.varint()?;
+            u32::try_from(n).map_err(|_| self.corrupt(format!("count {n} out of range")))
+        }
+
+        /// A time stored as a delta from `base`.
+        fn time(&mut self, base: i64) -> Result<i64> {
+            Ok(base.wrapping_add(self.varint_signed()?))
+        }
+
+        fn affinity(&mut self, t: i64) -> Result<Affinity> {
+            let weight = self.read(ByteReader::f32)?;
+            if !(weight.is_finite() && weight >= 0.0) {
+                return Err(self.corrupt(format!("weight {weight}")));
+            }
+            let count = self.count_u32()?;
+            let last_seen = self.time(t)?;
+            let first_seen = self.time(last_seen)?;
+            Ok(Affinity { weight, count, first_seen, last_seen })
+        }
+
+        fn finish(&self) -> Result<()> {
+            match self.bytes.remaining() {
+                0 => Ok(()),
+                n => Err(self.corrupt(format!("{n} bytes after the last section"))),
+            }
+        }
+    }
+}
