@@ -74,3 +74,17 @@ fn a_newer_version_and_a_broken_document_are_refused() {
     assert_eq!(error("{\"version\":1,").code(), "CATALOG_INVALID");
     assert_eq!(error(r#"{"version":1,"shop":" ","items":[]}"#).code(), "CATALOG_INVALID");
 }
+
+#[test]
+fn content_vectors_are_normalised_and_item_factors_keep_their_length() {
+    let doc = |kind: &str| {
+        format!(r#"{{"version":1,"shop":"s","dims":2,"vector_kind":"{kind}","items":[{{"id":"a","title":"A","category":"C","vector":[3,4]}}]}}"#)
+    };
+    let content = Catalog::from_json_str(&doc("content")).unwrap();
+    let factors = Catalog::from_json_str(&doc("factors")).unwrap();
+    assert!((content.vectors().norm(0) - 1.0).abs() < 0.01);
+    assert!((factors.vectors().norm(0) - 5.0).abs() < 0.05);
+    let v = factors.vectors().dequantize(0);
+    assert!((v[0] - 3.0).abs() < 0.02 && (v[1] - 4.0).abs() < 0.02, "{v:?}");
+    assert_eq!(Catalog::from_binary(&factors.to_binary()).unwrap().vectors().dequantize(0), v);
+}

@@ -174,7 +174,10 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
                     return Err(Error::item_field(id, "vector", format!("value {bad} is not a finite number")));
                 }
                 if json.dims > 0 {
-                    vectors.push(v);
+                    match json.vector_kind {
+                        VectorKind::Content => vectors.push(v),
+                        VectorKind::Factors => vectors.push_raw(v),
+                    }
                 }
             }
         }

@@ -53,6 +53,22 @@ impl QuantizedVectors {
         self.scales.push(scale);
     }
 
+    /// Appends one vector keeping its magnitude (for learned item factors,
+    /// whose length carries meaning): `code · scale` recovers each component
+    /// within `scale / 2`.
+    pub fn push_raw(&mut self, vector: &[f32]) {
+        let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+        let scale = if max_abs > 0.0 { max_abs / 127.0 } else { 0.0 };
+        self.codes.extend(vector.iter().map(|x| if scale > 0.0 { (x / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }));
+        self.scales.push(scale);
+    }
+
+    /// Euclidean length of vector `i` (about 1 for content vectors).
+    pub fn norm(&self, i: usize) -> f32 {
+        let (codes, scale) = self.get(i);
+        codes.iter().map(|&c| (c as i32 * c as i32) as f32).sum::<f32>().sqrt() * scale
+    }
+
     /// Codes and scale of vector `i`.
     pub fn get(&self, i: usize) -> (&[i8], f32) {
         (&self.codes[i * self.dims..(i + 1) * self.dims], self.scales[i])

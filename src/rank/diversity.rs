@@ -29,7 +29,8 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
         return 0.6 * same_leaf + 0.4 * facets;
     }
     let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
-    let cosine = (dot_i8(ca, cb) as f32 * sa * sb).clamp(0.0, 1.0);
+    let norms = vectors.norm(a) * vectors.norm(b);
+    let cosine = if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
     0.6 * cosine + 0.25 * same_leaf + 0.15 * facets
 }
 
