@@ -21,10 +21,13 @@
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
-use crate::profile::{Event, EventKind, Evidence, Profile};
+use crate::profile::{Event, EventKind, Evidence, Profile, SESSION_GAP_MS};
 use std::cell::{Cell, OnceCell};
 
 use crate::catalog::VectorKind;
+use crate::divergence::Direction;
+use crate::intent::{Intent, IntentEstimate, classify};
+use crate::preferences::IntentSetting;
 use crate::rank::foldin::FoldIn;
 use crate::rank::{Inputs, Request, Slate, recommend_in};
 
@@ -117,6 +120,13 @@ impl Engine {
             item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
         let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
         let evidence = Evidence { item_id, categories: &categories, facets: &facets, vector: vector.as_deref() };
+        match event.kind {
+            EventKind::View { .. } | EventKind::Click { .. } | EventKind::AddToCart { .. } | EventKind::Purchase { .. } => {
+                self.profile.note_engagement(item_id, event.at)
+            }
+            EventKind::Dismiss { .. } => self.profile.note_dismissal(item_id, event.at),
+            _ => {}
+        }
         self.profile.learn(&evidence, event.kind.weight(), event.at);
         match event.kind {
             EventKind::Purchase { .. } => self.profile.mark_purchased(item_id, event.at),
@@ -134,9 +144,29 @@ impl Engine {
     /// Notes that the page showed `slate` at `now`: impressions without
     /// engagement slowly lower an item's relevance. Does nothing while paused.
     pub fn mark_shown(&mut self, slate: &Slate, now: i64) {
-        if self.preferences.is_learning() {
-            for item in &slate.items {
-                self.profile.mark_shown(&item.item_id, now);
+        if !self.preferences.is_learning() {
+            return;
+        }
+        for item in &slate.items {
+            self.profile.mark_shown(&item.item_id, item.kind, now);
+            if let Some(reason) = &item.reason.divergence {
+                let direction = Direction { anchor: reason.anchor.clone(), axis: reason.axis.clone(), to: reason.to.clone() };
+                self.profile.note_divergent_shown(&item.item_id, &direction, now);
+            }
+        }
+    }
+
+    /// The session's intent at `now`: the shopper's own word if given
+    /// (confidence 1), else inferred on the device from the current session's
+    /// events. A session idle for [`SESSION_GAP_MS`] is over: a new one starts
+    /// with no evidence, so its intent is unknown.
+    pub fn intent(&self, now: i64) -> IntentEstimate {
+        match self.preferences.intent {
+            IntentSetting::Exploring => IntentEstimate { intent: Intent::Exploring, confidence: 1.0 },
+            IntentSetting::Buying => IntentEstimate { intent: Intent::Buying, confidence: 1.0 },
+            IntentSetting::Auto => {
+                let live = self.profile.session().last().is_some_and(|e| now.saturating_sub(e.at) <= SESSION_GAP_MS);
+                if live { classify(&self.catalog, self.profile.session()) } else { IntentEstimate::UNKNOWN }
             }
         }
     }
@@ -149,6 +179,9 @@ impl Engine {
         self.slates.set(slate_number.wrapping_add(1));
         let inputs = Inputs {
             fold_in,
+            divergence: Some(self.profile.divergence()),
+            intent: self.intent(now).intent,
+            session_start: self.profile.session_start().unwrap_or(now),
             seed: self.seed ^ slate_number.wrapping_mul(0x9E37_79B9_7F4A_7C15),
             ..Inputs::new(&self.catalog, &self.profile, &self.preferences, now)
         };

@@ -112,6 +112,16 @@ pub enum SignalKind {
     Freshness,
 }
 
+/// Fewest interactions behind a signal before its reason may say when it was
+/// last reinforced: a date next to a single interaction would point at one
+/// moment of the shopper's life, not at a taste.
+pub const MIN_COUNT_FOR_DATE: u32 = 2;
+
+/// When a taste was last reinforced, if it is a taste (several interactions).
+fn day_of_a_taste(affinity: &crate::profile::Affinity) -> Option<i64> {
+    (affinity.count >= MIN_COUNT_FOR_DATE).then_some(affinity.last_seen)
+}
+
 /// The reason for the item at `index`, from the scorer that ranked it.
 pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index: usize) -> Reason {
     let item = catalog.item(index);
@@ -129,7 +139,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             label: path.to_owned(),
             contribution: weights.category * signals.category * signals.penalty,
             count: affinity.map(|a| a.count),
-            last_seen: affinity.map(|a| a.last_seen),
+            last_seen: affinity.and_then(day_of_a_taste),
         });
     }
     let values = item.facet_value_ids();
@@ -145,7 +155,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
                 label: format!("{name}: {value}"),
                 contribution: facet_share * evidence * signals.penalty,
                 count: affinity.map(|a| a.count),
-                last_seen: affinity.map(|a| a.last_seen),
+                last_seen: affinity.and_then(day_of_a_taste),
             });
         }
     }

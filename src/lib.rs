@@ -32,6 +32,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod intent;
+pub mod measure;
 pub mod preferences;
 pub mod profile;
 pub mod rank;

@@ -81,7 +81,7 @@ fn viewed_category_ranks_above_unrelated_ones() {
 #[test]
 fn interest_follows_the_shopper_and_old_interest_fades() {
     let mut engine = demo();
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
     for id in ids_in(&engine, "Women > Knitwear > Sweaters").iter().take(3) {
         view(&mut engine, id, 0);
     }

@@ -2,6 +2,7 @@
 //! The stored profile's binary form (v1): round trips, validation of damaged
 //! and hostile bytes, and the 32 KB bound after a million events.
 
+use flaneur::measure::Kind;
 use flaneur::bytes::{ByteWriter, crc32};
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
@@ -97,7 +98,7 @@ fn direct_profile() -> Profile {
         };
         let at = -5_000_000 + n * 3_600_000;
         p.learn(&seen, if n % 7 == 6 { -1.0 } else { 1.5 }, at);
-        p.mark_shown(&id, at + 1);
+        p.mark_shown(&id, Kind::Divergent, at + 1);
         if n % 4 == 0 {
             p.mark_purchased(&id, at + 2);
         }
@@ -122,7 +123,21 @@ fn seal_as(version: u16, flags: u16, body: &[u8]) -> Vec<u8> {
 }
 
 fn seal(body: &[u8]) -> Vec<u8> {
-    seal_as(1, 0, body)
+    seal_as(PROFILE_FORMAT_VERSION as u16, 0, body)
+}
+
+/// The v2 sections of a profile with no divergence state and no counters:
+/// `shown` impression kinds (all personal), then empty divergence and counters.
+fn empty_v2_tail(shown: usize, t: i64) -> Vec<u8> {
+    let mut w = ByteWriter::default();
+    w.varint(shown as u64);
+    (0..shown).for_each(|_| w.u8(0));
+    (0..4).for_each(|_| w.varint(0)); // strings, outcomes, blocked, pending
+    w.varint(0); // accepted total
+    w.varint_signed(0 - t); // session start − T
+    w.varint(0); // session count
+    (0..8).for_each(|_| w.varint(0)); // counters
+    w.into_bytes()
 }
 
 fn is_corrupt<T>(result: &Result<T, Error>) -> bool {
@@ -171,8 +186,9 @@ fn an_empty_profile_round_trips() {
     assert_eq!(&bytes[..8], b"FLNRPRF\0");
     assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]) as u32, PROFILE_FORMAT_VERSION);
     assert_eq!(&bytes[10..12], &[0, 0]);
-    // Half-life, "no last event", nine empty sections.
-    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9);
+    // Half-life, "no last event", nine empty v1 sections, then the v2 sections:
+    // no impression kinds, an empty divergence state (7 bytes), eight zero counters.
+    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9 + 1 + 7 + 8);
     assert_eq!(Profile::from_bytes(&bytes), Ok(p));
 }
 
@@ -211,7 +227,7 @@ fn the_v1_layout_is_the_documented_one() {
     let seen =
         Evidence { item_id: "i", categories: &["A"], facets: &[("c", "r"), ("c", "s")], vector: Some(&[0.0, 1.0]) };
     p.learn(&seen, 2.0, 100);
-    p.mark_shown("j", 90);
+    p.mark_shown("j", Kind::Popular, 90);
     p.mark_purchased("i", 101);
     p.note_session(&Event { kind: EventKind::Dwell { item_id: "i".into(), ms: 1.5 }, at: 100 });
     p.note_session(&Event { kind: EventKind::Search { query: "q".into() }, at: 160 });
@@ -262,7 +278,32 @@ fn the_v1_layout_is_the_documented_one() {
     w.u8(7); // search
     w.varint_signed(60);
     w.str("q");
+    let v1 = w.as_slice().to_vec();
+
+    // A stored v1 profile is read and upgraded: its impressions count as personal, no counters.
+    let upgraded = Profile::from_bytes(&seal_as(1, 0, &v1)).unwrap();
+    assert_eq!(upgraded.categories(), p.categories());
+    assert_eq!(upgraded.facets(), p.facets());
+    assert_eq!(upgraded.interests(), p.interests());
+    assert_eq!(upgraded.session().collect::<Vec<_>>(), p.session().collect::<Vec<_>>());
+    assert_eq!(upgraded.shown()["j"].kind, Kind::Personal);
+    assert_eq!(upgraded.stats(), &flaneur::measure::Stats::default());
+
+    // v2 is the v1 sections, then impression kinds, divergence and counters.
+    w.varint(1); // impression kinds
+    w.u8(Kind::Popular.code());
+    (0..4).for_each(|_| w.varint(0)); // divergence: strings, outcomes, blocked, pending
+    w.varint(0); // accepted total
+    w.varint_signed(0 - 101); // session start − T
+    w.varint(0); // session count
+    for kind in Kind::ALL {
+        w.varint(u64::from(kind == Kind::Popular)); // impressions
+        w.varint(0); // engagements
+    }
     assert_eq!(p.to_bytes(), seal(w.as_slice()));
+    // Written back, the upgraded profile is v2.
+    assert_eq!(upgraded.to_bytes()[8], 2);
+    assert_eq!(Profile::from_bytes(&upgraded.to_bytes()).as_ref(), Ok(&upgraded));
 }
 
 // ----- damaged bytes -----
@@ -301,7 +342,7 @@ fn every_single_byte_flip_is_an_error() {
 #[test]
 fn a_newer_version_is_refused_as_such() {
     let body = &engine_profile().to_bytes()[HEADER_LEN..];
-    for version in [2u16, 0xffff] {
+    for version in [PROFILE_FORMAT_VERSION as u16 + 1, 0xffff] {
         let result = Profile::from_bytes(&seal_as(version, 0, body));
         assert_eq!(result, Err(Error::ProfileVersion { found: version.into(), supported: PROFILE_FORMAT_VERSION }));
         assert_eq!(result.unwrap_err().code(), "PROFILE_VERSION");
@@ -319,7 +360,7 @@ fn header_damage_is_corrupt() {
     magic[..8].copy_from_slice(b"FLNRCAT\0");
     assert_corrupt(&magic, "wrong magic");
     assert_corrupt(b"", "no bytes");
-    assert_corrupt(&seal_as(1, 1, body), "unknown flags");
+    assert_corrupt(&seal_as(PROFILE_FORMAT_VERSION as u16, 1, body), "unknown flags");
 
     let mut crc = bytes.clone();
     crc[12] ^= 1;
@@ -342,19 +383,25 @@ fn header_damage_is_corrupt() {
 }
 
 // ----- hostile bodies, checksummed -----
+// These build v1 bodies section by section: the v1 decoder reads every stored
+// v1 profile (and the first sections of every later version) forever.
+
+fn seal_v1(body: &[u8]) -> Vec<u8> {
+    seal_as(1, 0, body)
+}
 
 /// `bad` must be refused, while `good`, the same structure without the
 /// defect, is accepted: so each failure is the one the test means.
 fn refused(section: usize, good: &[u8], bad: &[u8], what: &str) {
-    let ok = Profile::from_bytes(&seal(&body_with(section, good)));
+    let ok = Profile::from_bytes(&seal_v1(&body_with(section, good)));
     assert!(ok.is_ok(), "{what}: the good twin fails: {ok:?}");
-    assert_corrupt(&seal(&body_with(section, bad)), what);
+    assert_corrupt(&seal_v1(&body_with(section, bad)), what);
 }
 
 #[test]
 fn the_baseline_body_is_an_empty_profile() {
     for section in 0..9 {
-        assert_eq!(Profile::from_bytes(&seal(&body_with(section, &[0]))), Ok(Profile::default()));
+        assert_eq!(Profile::from_bytes(&seal_v1(&body_with(section, &[0]))), Ok(Profile::default()));
     }
 }
 
@@ -363,11 +410,11 @@ fn bad_scalars_are_corrupt() {
     for half_life in [f64::NAN, 0.5, -1.0, f64::NEG_INFINITY] {
         let mut body = body_with(0, &[0]);
         body[..8].copy_from_slice(&half_life.to_le_bytes());
-        assert_corrupt(&seal(&body), &format!("half-life {half_life}"));
+        assert_corrupt(&seal_v1(&body), &format!("half-life {half_life}"));
     }
     let mut body = body_with(0, &[0]);
     body[8] = 2;
-    assert_corrupt(&seal(&body), "presence byte 2");
+    assert_corrupt(&seal_v1(&body), "presence byte 2");
 
     let one = |weight: f32| {
         encoded(|w| {
@@ -402,9 +449,9 @@ fn bad_scalars_are_corrupt() {
     let mut body = body_with(0, &[0]);
     body[8] = 1;
     body.splice(9..9, [0x82, 0x00]);
-    assert_corrupt(&seal(&body), "an overlong time");
+    assert_corrupt(&seal_v1(&body), "an overlong time");
     body.splice(9..11, [0x02]);
-    assert_eq!(Profile::from_bytes(&seal(&body)).map(|p| p.last_event_at()), Ok(Some(1)));
+    assert_eq!(Profile::from_bytes(&seal_v1(&body)).map(|p| p.last_event_at()), Ok(Some(1)));
 }
 
 #[test]
@@ -462,9 +509,9 @@ fn counts_over_their_caps_or_the_bytes_left_are_corrupt() {
     refused(8, &session(MAX_SESSION_EVENTS), &session(MAX_SESSION_EVENTS + 1), "session over the cap");
     // Within the cap, but more entries than bytes left; and a count that fits no integer type.
     for section in 0..9 {
-        assert_corrupt(&seal(&body_with(section, &[3, 0])), &format!("section {section}: 3 entries in 1 byte"));
+        assert_corrupt(&seal_v1(&body_with(section, &[3, 0])), &format!("section {section}: 3 entries in 1 byte"));
         let huge = encoded(|w| w.varint(u64::MAX));
-        assert_corrupt(&seal(&body_with(section, &huge)), &format!("section {section}: u64::MAX entries"));
+        assert_corrupt(&seal_v1(&body_with(section, &huge)), &format!("section {section}: u64::MAX entries"));
     }
 }
 
@@ -544,7 +591,7 @@ fn interests_are_finite_and_bounded() {
         w.varint(1000); // 4000 bytes announced, a dozen present
         w.bytes(&[0; 12]);
     });
-    assert_corrupt(&seal(&body_with(2, &hollow)), "a centroid longer than the bytes left");
+    assert_corrupt(&seal_v1(&body_with(2, &hollow)), "a centroid longer than the bytes left");
 }
 
 #[test]
@@ -561,14 +608,14 @@ fn session_events_must_have_a_known_kind() {
         })
     };
     for tag in 0..8 {
-        let p = Profile::from_bytes(&seal(&body_with(8, &event(tag)))).unwrap();
+        let p = Profile::from_bytes(&seal_v1(&body_with(8, &event(tag)))).unwrap();
         assert_eq!(p.session().next().map(|e| e.at), Some(-3));
     }
     for tag in [8, 9, 0x80, 0xff] {
-        assert_corrupt(&seal(&body_with(8, &event(tag))), &format!("event tag {tag}"));
+        assert_corrupt(&seal_v1(&body_with(8, &event(tag))), &format!("event tag {tag}"));
     }
     let truncated_dwell = &event(1)[..event(1).len() - 3];
-    assert_corrupt(&seal(&body_with(8, truncated_dwell)), "a dwell without its ms");
+    assert_corrupt(&seal_v1(&body_with(8, truncated_dwell)), "a dwell without its ms");
 }
 
 // ----- fuzzing -----
@@ -655,7 +702,7 @@ fn build(half_life: f64, ops: &[(Op, i64)]) -> Profile {
             }
             Op::Purchased(id) => p.mark_purchased(id, at),
             Op::Dismissed(id) => p.mark_dismissed(id, at),
-            Op::Shown(id) => p.mark_shown(id, at),
+            Op::Shown(id) => p.mark_shown(id, Kind::Personal, at),
             Op::Session(kind, id, ms) => {
                 let mut event = event_of_kind(*kind as usize, id.clone(), at);
                 if let EventKind::Dwell { ms: m, .. } = &mut event.kind {
@@ -685,7 +732,8 @@ proptest! {
         edits.iter().for_each(|e| apply(&mut body, e));
         if reseal {
             decode_never_panics(&seal(&body))?;
-        } else {
+        } else if body != bytes[HEADER_LEN..] {
+            // Any change to the body breaks the checksum.
             let mut damaged = bytes[..HEADER_LEN].to_vec();
             damaged.extend_from_slice(&body);
             prop_assert!(Profile::from_bytes(&damaged).is_err());
@@ -821,6 +869,8 @@ fn evidence<'a>(
 /// counts of 2²¹ − 1 and every time 2⁴⁰ ms from its base (6-byte varints).
 #[test]
 fn the_documented_worst_case_fits_in_32_kb() {
+    use flaneur::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
+    const WORST_CASE_BYTES: usize = 32_436;
     const FAR: i64 = -(1 << 40);
     let key = |prefix: &str, n: usize, len: usize| format!("{prefix}{n:0>width$}", width = len - prefix.len());
     let affinity = |w: &mut ByteWriter| {
@@ -879,11 +929,46 @@ fn the_documented_worst_case_fits_in_32_kb() {
         w.varint_signed(if n % 2 == 0 { FAR } else { -FAR });
         w.str(&key("merino sweater size ", n, 32));
     }
+    // v2: impression kinds, then divergence with every direction's strings distinct.
+    w.varint(MAX_SHOWN as u64);
+    (0..MAX_SHOWN).for_each(|_| w.u8(1));
+    let directions = MAX_DIRECTIONS + MAX_BLOCKED + MAX_PENDING;
+    w.varint(3 * directions as u64);
+    (0..directions).for_each(|n| w.str(&key("a", n, 32))); // anchors: category paths
+    (0..directions).for_each(|n| w.str(&key("b", n, 8))); // axes: facet names
+    (0..directions).for_each(|n| w.str(&key("c", n, 32))); // targets: sibling paths
+    let direction = |w: &mut ByteWriter, n: usize| {
+        w.varint(n as u64);
+        w.varint((directions + n) as u64);
+        w.varint((2 * directions + n) as u64);
+    };
+    w.varint(MAX_DIRECTIONS as u64);
+    for n in 0..MAX_DIRECTIONS {
+        direction(&mut w, n);
+        w.f32(1234.5);
+        w.f32(1234.5);
+        w.varint_signed(FAR);
+    }
+    w.varint(MAX_BLOCKED as u64);
+    for n in MAX_DIRECTIONS..MAX_DIRECTIONS + MAX_BLOCKED {
+        direction(&mut w, n);
+        w.varint_signed(FAR);
+    }
+    w.varint(MAX_PENDING as u64);
+    for (i, n) in (MAX_DIRECTIONS + MAX_BLOCKED..directions).enumerate() {
+        w.str(&key("sku-", i, 12));
+        direction(&mut w, n);
+        w.varint_signed(FAR);
+    }
+    w.varint(u32::MAX.into());
+    w.varint_signed(FAR);
+    w.varint(u32::MAX.into());
+    (0..8).for_each(|_| w.varint(u64::MAX));
     let bytes = seal(w.as_slice());
     let p = Profile::from_bytes(&bytes).unwrap();
     assert_eq!(p.to_bytes(), bytes, "the worst case is canonical");
     eprintln!("documented worst case: {} bytes", bytes.len());
-    assert_eq!(bytes.len(), 30_757, "the figure in docs/FORMATS.md");
+    assert_eq!(bytes.len(), WORST_CASE_BYTES, "the figure in docs/FORMATS.md");
     assert!(bytes.len() <= 32 * 1024);
 }
 
@@ -933,7 +1018,7 @@ fn a_million_events_fit_in_32_kb() {
         }
         if n % 128 == 0 {
             for _ in 0..6 {
-                p.mark_shown(&shop.ids[rng.below(shop.ids.len())], at + 2);
+                p.mark_shown(&shop.ids[rng.below(shop.ids.len())], Kind::Personal, at + 2);
             }
         }
     }

@@ -66,7 +66,7 @@ fn diversity_spreads_a_slate_and_zero_diversity_keeps_relevance_order() {
         let slate = engine.recommend(&request, 0).unwrap();
         slate.items.iter().map(|r| catalog.item(r.index).category_path().to_owned()).collect()
     };
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
     let plain = engine.recommend(&request, 0).unwrap();
     assert!(plain.items.windows(2).all(|w| w[0].score >= w[1].score));
     let plain_leaves = leaves(&engine);
@@ -97,6 +97,7 @@ fn near_duplicates_are_never_side_by_side() {
         record(&mut engine, view(&format!("s{n}")), 0);
     }
     record(&mut engine, view("c0"), 0);
+    engine.set_preferences(PreferencesPatch { surprise: Some(0.0), ..Default::default() }).unwrap();
     let slate = engine.recommend(&Request { k: 5, ..Request::default() }, 0).unwrap();
     assert_eq!(slate.items.len(), 5);
     for pair in slate.items.windows(2) {

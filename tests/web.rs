@@ -34,10 +34,11 @@ fn code_of(err: JsValue) -> String {
 async fn open() -> Personalizer {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    js_sys::Reflect::set(&options, &"seed".into(), &JsValue::from_f64(42.0)).unwrap();
     Personalizer::open(options.into()).await.unwrap()
 }
 
-fn slate_ids(p: &Personalizer, request: &str) -> Vec<String> {
+fn slate_ids(p: &mut Personalizer, request: &str) -> Vec<String> {
     let slate = p.recommend(js(request)).unwrap();
     let items: js_sys::Array = get(&slate, "items").unchecked_into();
     items.iter().map(|i| get(&i, "itemId").as_string().unwrap()).collect()
@@ -48,17 +49,22 @@ async fn views_move_their_category_to_the_top() {
     let mut p = open().await;
     assert_eq!(p.item_count(), 6);
     assert_eq!(p.shop_id(), "web-test");
-    assert!(slate_ids(&p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
-    p.set_preferences(js(r#"{"diversity":0}"#)).unwrap();
+    assert!(slate_ids(&mut p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
+    p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
     for id in ["s1", "s2"] {
         // No `at`: the boundary stamps the event with the browser's clock.
         assert!(p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap());
     }
-    let ids = slate_ids(&p, r#"{"k":4}"#);
+    let ids = slate_ids(&mut p, r#"{"k":4}"#);
     assert_eq!(&ids[..3], ["s1", "s2", "s3"]);
     assert!(!ids.contains(&"mug".to_owned()) && !ids.contains(&"tee".to_owned()), "{ids:?}");
     let slate = p.recommend(js(r#"{"k":4}"#)).unwrap();
     let first = js_sys::Array::from(&get(&slate, "items")).get(0);
+    // Every slate counts as shown; engaging with a shown item counts as engagement.
+    let stats = p.stats().unwrap();
+    assert!(get(&get(&stats, "personal"), "impressions").as_f64().unwrap() >= 4.0);
+    p.record(js(&format!(r#"{{"type":"click","itemId":"{}"}}"#, get(&first, "itemId").as_string().unwrap()))).unwrap();
+    assert_eq!(get(&get(&p.stats().unwrap(), "personal"), "engagements").as_f64(), Some(1.0));
     assert_eq!(get(&first, "kind").as_string().unwrap(), "personal");
     let signals = js_sys::Array::from(&get(&get(&first, "reason"), "signals"));
     assert!(signals.length() > 0);
@@ -71,7 +77,7 @@ async fn preferences_round_trip_and_intensity_zero_restores_the_shop_order() {
     p.record(js(r#"{"type":"add_to_cart","itemId":"c1"}"#)).unwrap();
     p.set_preferences(js(r#"{"intensity":0}"#)).unwrap();
     assert_eq!(get(&p.preferences().unwrap(), "intensity").as_f64(), Some(0.0));
-    assert_eq!(slate_ids(&p, r#"{"k":3}"#), ["tee", "s1", "mug"]);
+    assert_eq!(slate_ids(&mut p, r#"{"k":3}"#), ["tee", "s1", "mug"]);
     p.set_preferences(js(r#"{"paused":true,"intensity":1}"#)).unwrap();
     assert!(!p.record(js(r#"{"type":"view","itemId":"mug"}"#)).unwrap(), "paused: nothing learned");
 }
@@ -112,11 +118,11 @@ async fn a_binary_catalog_opens_like_its_json_form() {
     js_sys::Reflect::set(&options, &"catalog".into(), &bytes.buffer()).unwrap();
     let mut p = Personalizer::open(options.into()).await.unwrap();
     assert_eq!(p.item_count(), 6);
-    p.set_preferences(js(r#"{"diversity":0}"#)).unwrap();
+    p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
     for id in ["s1", "s2"] {
         p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
     }
-    assert_eq!(&slate_ids(&p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
+    assert_eq!(&slate_ids(&mut p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
 
     // A corrupted byte is caught by the checksum: a coded error, not a crash.
     let mut broken = catalog.to_binary();

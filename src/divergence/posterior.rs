@@ -21,11 +21,11 @@ pub struct Direction {
 /// The axis name of a step to a sibling category.
 pub const CATEGORY_AXIS: &str = "category";
 /// Most directions with outcomes kept (the oldest-touched is forgotten first).
-pub const MAX_DIRECTIONS: usize = 96;
+pub const MAX_DIRECTIONS: usize = 20;
 /// Most blocked (dismissed) directions kept.
-pub const MAX_BLOCKED: usize = 64;
+pub const MAX_BLOCKED: usize = 16;
 /// Most divergent items awaiting the shopper's reaction.
-pub const MAX_PENDING: usize = 48;
+pub const MAX_PENDING: usize = 12;
 /// Extra rejections a dismissal adds to the one its impression counted.
 pub const DISMISS_WEIGHT: f32 = 2.0;
 

@@ -29,7 +29,7 @@
 //! | 16 | 4 | body length in bytes, u32 LE; the body ends the input exactly |
 //! | 20 | … | body |
 //!
-//! # Body, v1
+//! # Body, v1 (v2 appends sections 12–14; see `docs/FORMATS.md`)
 //!
 //! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
 //! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
@@ -93,11 +93,11 @@
 //! The caps bound the encoding. With ids ≤ 12 bytes, category paths ≤ 32,
 //! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes, search queries
 //! ≤ 32, 64-dimensional vectors, counts below 2²¹ and times within 69 years
-//! of each other, the worst case is 30,757 bytes (see `docs/FORMATS.md`),
+//! of each other, the worst case is 32,436 bytes (see `docs/FORMATS.md`),
 //! under the 32 KB a profile may take however many events it has seen.
 
 use super::{
-    Affinity, Event, EventKind, Interest, Interests, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
+    Affinity, DivergenceState, Event, EventKind, Kind, Stats, Interest, Interests, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
     MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, MAX_VECTOR_DIMS, Profile, Shown, interests::MAX_INTERESTS,
 };
 use crate::bytes::{ByteReader, ByteWriter, crc32};
@@ -106,10 +106,10 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
-pub const PROFILE_FORMAT_VERSION: u32 = 1;
+pub const PROFILE_FORMAT_VERSION: u32 = 2;
 
 /// The version [`Profile::to_bytes`] writes: always the newest.
-const WRITTEN_VERSION: u16 = 1;
+const WRITTEN_VERSION: u16 = 2;
 const _: () = assert!(WRITTEN_VERSION as u32 == PROFILE_FORMAT_VERSION);
 /// The oldest version ever written.
 const OLDEST_VERSION: u16 = 1;
@@ -134,7 +134,7 @@ impl Profile {
         w.u16(0); // flags
         w.u32(0); // CRC-32, patched below
         w.u32(0); // body length, patched below
-        v1::encode(self, &mut w); // the encoder of WRITTEN_VERSION
+        v2::encode(self, &mut w); // the encoder of WRITTEN_VERSION
         let body = &w.as_slice()[HEADER_LEN..];
         let (crc, len) = (crc32(body), u32::try_from(body.len()).unwrap_or(u32::MAX));
         w.patch_u32(CRC_AT, crc);
@@ -153,6 +153,7 @@ impl Profile {
         let (version, body) = open(bytes)?;
         match version {
             1 => v1::decode(body),
+            2 => v2::decode(body),
             other => Err(corrupt(format!("no decoder for format version {other}"))),
         }
     }
@@ -248,11 +249,11 @@ mod v1 {
         write_session(w, &p.session, t);
     }
 
-    fn write_count(w: &mut ByteWriter, n: usize) {
+    pub(super) fn write_count(w: &mut ByteWriter, n: usize) {
         w.varint(n as u64);
     }
 
-    fn write_time(w: &mut ByteWriter, at: i64, base: i64) {
+    pub(super) fn write_time(w: &mut ByteWriter, at: i64, base: i64) {
         w.varint_signed(at.wrapping_sub(base));
     }
 
@@ -322,9 +323,17 @@ mod v1 {
 
     // ----- decoding -----
 
-    /// Reads and validates a v1 body.
+    /// Reads and validates a v1 body, upgrading it: whatever later versions
+    /// added starts empty (impressions count as personal).
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
+        let profile = decode_sections(&mut b)?;
+        b.finish()?;
+        Ok(profile)
+    }
+
+    /// Reads the v1 sections, which every later version starts with.
+    pub(super) fn decode_sections(b: &mut Body<'_>) -> Result<Profile> {
         let half_life_ms = b.read(ByteReader::f64)?;
         if half_life_ms.is_nan() || half_life_ms < 1.0 {
             return Err(b.corrupt(format!("{half_life_ms} ms is not a half-life")));
@@ -337,21 +346,21 @@ mod v1 {
         };
         let t = last_event_at.unwrap_or(0);
         b.section = "categories";
-        let categories = read_keyed(&mut b, MAX_CATEGORIES, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
-        let facets = read_facets(&mut b, t)?;
-        let interests = read_interests(&mut b, t)?;
+        let categories = read_keyed(b, MAX_CATEGORIES, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+        let facets = read_facets(b, t)?;
+        let interests = read_interests(b, t)?;
         b.section = "items";
-        let items = read_keyed(&mut b, MAX_ITEMS, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+        let items = read_keyed(b, MAX_ITEMS, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
         b.section = "shown";
-        let shown =
-            read_keyed(&mut b, MAX_SHOWN, MIN_SHOWN, |b| Ok(Shown { count: b.count_u32()?, last_shown: b.time(t)? }))?;
+        let shown = read_keyed(b, MAX_SHOWN, MIN_SHOWN, |b| {
+            Ok(Shown { count: b.count_u32()?, last_shown: b.time(t)?, kind: Kind::Personal })
+        })?;
         b.section = "purchased";
-        let purchased = read_keyed(&mut b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        let purchased = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
         b.section = "dismissed";
-        let dismissed = read_keyed(&mut b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
-        let recent = read_recent(&mut b)?;
-        let session = read_session(&mut b, t)?;
-        b.finish()?;
+        let dismissed = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        let recent = read_recent(b)?;
+        let session = read_session(b, t)?;
         Ok(Profile {
             half_life_ms,
             categories,
@@ -364,11 +373,13 @@ mod v1 {
             dismissed,
             recent,
             last_event_at,
+            divergence: DivergenceState::default(),
+            stats: Stats::default(),
         })
     }
 
     /// Entries keyed by strictly ascending strings.
-    fn read_keyed<'a, V>(
+    pub(super) fn read_keyed<'a, V>(
         b: &mut Body<'a>,
         cap: usize,
         min_entry: usize,
@@ -482,18 +493,18 @@ mod v1 {
 
     /// A v1 body being read: every failure becomes [`Error::ProfileCorrupt`]
     /// naming the section and the body offset.
-    struct Body<'a> {
-        bytes: ByteReader<'a>,
-        section: &'static str,
+    pub(super) struct Body<'a> {
+        pub(super) bytes: ByteReader<'a>,
+        pub(super) section: &'static str,
     }
 
     impl<'a> Body<'a> {
-        fn corrupt(&self, what: impl Display) -> Error {
+        pub(super) fn corrupt(&self, what: impl Display) -> Error {
             corrupt(format!("{}: {what} (body offset {})", self.section, self.bytes.position()))
         }
 
         /// One value; `None` from the reader means truncated or malformed.
-        fn read<T>(&mut self, f: impl FnOnce(&mut ByteReader<'a>) -> Option<T>) -> Result<T> {
+        pub(super) fn read<T>(&mut self, f: impl FnOnce(&mut ByteReader<'a>) -> Option<T>) -> Result<T> {
             match f(&mut self.bytes) {
                 Some(v) => Ok(v),
                 None => Err(self.corrupt("truncated or malformed")),
@@ -501,7 +512,7 @@ mod v1 {
         }
 
         /// An unsigned varint in its shortest form, so that the encoding stays canonical.
-        fn varint(&mut self) -> Result<u64> {
+        pub(super) fn varint(&mut self) -> Result<u64> {
             let start = self.bytes.position();
             let v = self.read(ByteReader::varint)?;
             let shortest = (u64::BITS - v.leading_zeros()).div_ceil(7).max(1) as usize;
@@ -512,13 +523,13 @@ mod v1 {
         }
 
         /// A zig-zag varint in its shortest form.
-        fn varint_signed(&mut self) -> Result<i64> {
+        pub(super) fn varint_signed(&mut self) -> Result<i64> {
             let v = self.varint()?;
             Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
         }
 
         /// A varint byte length, then that many bytes of UTF-8.
-        fn str(&mut self) -> Result<&'a str> {
+        pub(super) fn str(&mut self) -> Result<&'a str> {
             let len = self.varint()?;
             let bytes = usize::try_from(len).ok().and_then(|len| self.bytes.take(len));
             match bytes.map(std::str::from_utf8) {
@@ -529,7 +540,7 @@ mod v1 {
         }
 
         /// A count of entries of at least `min_entry` bytes each, at most `cap`.
-        fn count(&mut self, cap: usize, min_entry: usize) -> Result<usize> {
+        pub(super) fn count(&mut self, cap: usize, min_entry: usize) -> Result<usize> {
             let n = self.varint()?;
             let n = match usize::try_from(n) {
                 Ok(n) if n <= cap => n,
@@ -541,13 +552,13 @@ mod v1 {
             Ok(n)
         }
 
-        fn count_u32(&mut self) -> Result<u32> {
+        pub(super) fn count_u32(&mut self) -> Result<u32> {
             let n = self.varint()?;
             u32::try_from(n).map_err(|_| self.corrupt(format!("count {n} out of range")))
         }
 
         /// A time stored as a delta from `base`.
-        fn time(&mut self, base: i64) -> Result<i64> {
+        pub(super) fn time(&mut self, base: i64) -> Result<i64> {
             Ok(base.wrapping_add(self.varint_signed()?))
         }
 
@@ -562,11 +573,176 @@ mod v1 {
             Ok(Affinity { weight, count, first_seen, last_seen })
         }
 
-        fn finish(&self) -> Result<()> {
+        pub(super) fn finish(&self) -> Result<()> {
             match self.bytes.remaining() {
                 0 => Ok(()),
                 n => Err(self.corrupt(format!("{n} bytes after the last section"))),
             }
         }
+    }
+}
+
+/// Version 2: the v1 sections, then three more (impression kinds, divergence,
+/// local counters). Frozen like v1: a new layout is a new module.
+mod v2 {
+    use super::v1::{Body, decode_sections, write_count, write_time};
+    use super::*;
+    use crate::divergence::{Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome};
+    use crate::measure::Counter;
+    use std::collections::BTreeSet;
+
+    /// Smallest outcome entry: three string indices, two f32, one time.
+    const MIN_OUTCOME: usize = 3 + 4 + 4 + 1;
+    /// Smallest blocked entry: three string indices, one time.
+    const MIN_BLOCKED: usize = 3 + 1;
+    /// Smallest pending entry: item id, three string indices, one time.
+    const MIN_PENDING: usize = 1 + 3 + 1;
+    /// Most strings a divergence section can name: three per direction entry.
+    const MAX_STRINGS: usize = 3 * (MAX_DIRECTIONS + MAX_BLOCKED + MAX_PENDING);
+
+    /// Writes the v2 body of `p`.
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+        super::v1::encode(p, w);
+        let t = p.last_event_at.unwrap_or(0);
+        // 12. impression kinds, in the order of section 7
+        write_count(w, p.shown.len());
+        p.shown.values().for_each(|s| w.u8(s.kind.code()));
+        // 13. divergence
+        write_divergence(w, &p.divergence, t);
+        // 14. local counters
+        for kind in Kind::ALL {
+            let c = p.stats.get(kind);
+            w.varint(c.impressions);
+            w.varint(c.engagements);
+        }
+    }
+
+    fn write_divergence(w: &mut ByteWriter, d: &DivergenceState, t: i64) {
+        let directions = d.outcomes.keys().chain(d.blocked.keys()).chain(d.pending.values().map(|(dir, _)| dir));
+        let table: BTreeSet<&str> =
+            directions.flat_map(|dir| [dir.anchor.as_str(), dir.axis.as_str(), dir.to.as_str()]).collect();
+        let table: Vec<&str> = table.into_iter().collect();
+        let index = |s: &str| table.binary_search(&s).unwrap_or(0) as u64;
+        let write_direction = |w: &mut ByteWriter, dir: &Direction| {
+            w.varint(index(&dir.anchor));
+            w.varint(index(&dir.axis));
+            w.varint(index(&dir.to));
+        };
+        write_count(w, table.len());
+        table.iter().for_each(|s| w.str(s));
+        write_count(w, d.outcomes.len());
+        for (dir, o) in &d.outcomes {
+            write_direction(w, dir);
+            w.f32(o.accepted);
+            w.f32(o.rejected);
+            write_time(w, o.last_at, t);
+        }
+        write_count(w, d.blocked.len());
+        for (dir, at) in &d.blocked {
+            write_direction(w, dir);
+            write_time(w, *at, t);
+        }
+        write_count(w, d.pending.len());
+        for (item, (dir, at)) in &d.pending {
+            w.str(item);
+            write_direction(w, dir);
+            write_time(w, *at, t);
+        }
+        w.varint(d.accepted_total.into());
+        write_time(w, d.session.0, t);
+        w.varint(d.session.1.into());
+    }
+
+    /// Reads and validates a v2 body.
+    pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
+        let mut p = decode_sections(&mut b)?;
+        let t = p.last_event_at.unwrap_or(0);
+        b.section = "impression kinds";
+        let n = b.count(MAX_SHOWN, 1)?;
+        if n != p.shown.len() {
+            return Err(b.corrupt(format!("{n} kinds for {} impressions", p.shown.len())));
+        }
+        for shown in p.shown.values_mut() {
+            let code = b.read(ByteReader::u8)?;
+            shown.kind = Kind::from_code(code).ok_or_else(|| b.corrupt(format!("kind {code}")))?;
+        }
+        p.divergence = read_divergence(&mut b, t)?;
+        b.section = "counters";
+        for kind in Kind::ALL {
+            let impressions = b.varint()?;
+            let engagements = b.varint()?;
+            p.stats.set(kind, Counter { impressions, engagements });
+        }
+        b.finish()?;
+        Ok(p)
+    }
+
+    fn read_divergence(b: &mut Body<'_>, t: i64) -> Result<DivergenceState> {
+        b.section = "divergence strings";
+        let n = b.count(MAX_STRINGS, 1)?;
+        let mut table: Vec<&str> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let s = b.str()?;
+            if table.last().is_some_and(|last| *last >= s) {
+                return Err(b.corrupt(format!("string {s:?} out of order or repeated")));
+            }
+            table.push(s);
+        }
+        let mut used = vec![false; n];
+        let mut direction = |b: &mut Body<'_>| -> Result<Direction> {
+            let mut part = || -> Result<String> {
+                let i = b.varint()?;
+                let s = usize::try_from(i).ok().and_then(|i| table.get(i).map(|s| (i, *s)));
+                let (i, s) = s.ok_or_else(|| b.corrupt(format!("string index {i} out of range")))?;
+                used[i] = true;
+                Ok(s.to_owned())
+            };
+            Ok(Direction { anchor: part()?, axis: part()?, to: part()? })
+        };
+        let mut d = DivergenceState::default();
+        b.section = "divergence outcomes";
+        let n = b.count(MAX_DIRECTIONS, MIN_OUTCOME)?;
+        for _ in 0..n {
+            let dir = direction(b)?;
+            let (accepted, rejected) = (b.read(ByteReader::f32)?, b.read(ByteReader::f32)?);
+            if !(accepted.is_finite() && accepted >= 0.0 && rejected.is_finite() && rejected >= 0.0) {
+                return Err(b.corrupt(format!("outcome {accepted}/{rejected}")));
+            }
+            let last_at = b.time(t)?;
+            if d.outcomes.last_key_value().is_some_and(|(last, _)| *last >= dir) {
+                return Err(b.corrupt("directions out of order or repeated"));
+            }
+            d.outcomes.insert(dir, Outcome { accepted, rejected, last_at });
+        }
+        b.section = "divergence blocked";
+        let n = b.count(MAX_BLOCKED, MIN_BLOCKED)?;
+        for _ in 0..n {
+            let dir = direction(b)?;
+            let at = b.time(t)?;
+            if d.blocked.last_key_value().is_some_and(|(last, _)| *last >= dir) {
+                return Err(b.corrupt("directions out of order or repeated"));
+            }
+            d.blocked.insert(dir, at);
+        }
+        b.section = "divergence pending";
+        let n = b.count(MAX_PENDING, MIN_PENDING)?;
+        for _ in 0..n {
+            let item = b.str()?.to_owned();
+            let dir = direction(b)?;
+            let at = b.time(t)?;
+            if d.pending.last_key_value().is_some_and(|(last, _)| *last >= item) {
+                return Err(b.corrupt(format!("item {item:?} out of order or repeated")));
+            }
+            d.pending.insert(item, (dir, at));
+        }
+        if used.iter().any(|u| !u) {
+            return Err(b.corrupt("a string no direction uses"));
+        }
+        b.section = "divergence totals";
+        d.accepted_total = b.count_u32()?;
+        let start = b.time(t)?;
+        d.session = (start, b.count_u32()?);
+        Ok(d)
     }
 }

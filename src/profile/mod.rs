@@ -26,6 +26,9 @@ pub use interests::{Interest, Interests};
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::divergence::{Direction, DivergenceState};
+use crate::measure::{Kind, Stats};
+
 /// Default half-life of what the profile learns: 30 days, in milliseconds.
 pub const DEFAULT_HALF_LIFE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
 /// Most category paths kept.
@@ -37,16 +40,16 @@ pub const MAX_FACET_VALUES: usize = 256;
 pub const MAX_ITEMS: usize = 128;
 /// Most items whose impressions without engagement are counted.
 /// Lowered from 256 to keep the stored profile within 32 KB.
-pub const MAX_SHOWN: usize = 128;
+pub const MAX_SHOWN: usize = 96;
 /// Most raw events kept in the current session's window.
-pub const MAX_SESSION_EVENTS: usize = 64;
+pub const MAX_SESSION_EVENTS: usize = 40;
 /// Longest search query kept in the session window, in bytes (longer ones are cut).
 pub const MAX_QUERY_BYTES: usize = 64;
 /// A gap this long (30 minutes, in ms) between two events starts a new session.
 pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
 /// Most item ids kept in each of the purchased and dismissed sets.
 /// Lowered from 256 to keep the stored profile within 32 KB.
-pub const MAX_ITEM_MARKS: usize = 128;
+pub const MAX_ITEM_MARKS: usize = 96;
 /// Length of the ring of recently seen items.
 pub const MAX_RECENT: usize = 20;
 /// Longest vector an interest learns from (the catalog's own limit on `dims`).
@@ -59,6 +62,8 @@ pub struct Shown {
     pub count: u32,
     /// When it was last shown (ms).
     pub last_shown: i64,
+    /// As what it was last shown (personal, divergent, …).
+    pub kind: Kind,
 }
 
 /// What one event teaches about one item, in the shop's strings.
@@ -90,6 +95,8 @@ pub struct Profile {
     dismissed: BTreeMap<String, i64>,
     recent: VecDeque<String>,
     last_event_at: Option<i64>,
+    divergence: DivergenceState,
+    stats: Stats,
 }
 
 impl Default for Profile {
@@ -113,6 +120,8 @@ impl Profile {
             dismissed: BTreeMap::new(),
             recent: VecDeque::new(),
             last_event_at: None,
+            divergence: DivergenceState::default(),
+            stats: Stats::default(),
         }
     }
 
@@ -164,17 +173,59 @@ impl Profile {
         self.touch(at);
     }
 
-    /// Counts one impression of `item_id` (shown in a slate) at `at`. Engaging
+    /// Counts one impression of `item_id`, shown as `kind` at `at`. Engaging
     /// with the item (any positive event) clears its count.
-    pub fn mark_shown(&mut self, item_id: &str, at: i64) {
-        let entry = self.shown.entry(item_id.to_owned()).or_insert(Shown { count: 0, last_shown: at });
+    pub fn mark_shown(&mut self, item_id: &str, kind: Kind, at: i64) {
+        let entry = self.shown.entry(item_id.to_owned()).or_insert(Shown { count: 0, last_shown: at, kind });
         entry.count = entry.count.saturating_add(1);
-        entry.last_shown = entry.last_shown.max(at);
+        if at >= entry.last_shown {
+            entry.last_shown = at;
+            entry.kind = kind;
+        }
+        self.stats.shown(kind);
         if self.shown.len() > MAX_SHOWN {
             if let Some(oldest) = self.shown.iter().min_by_key(|(_, s)| s.last_shown).map(|(k, _)| k.clone()) {
                 self.shown.remove(&oldest);
             }
         }
+    }
+
+    /// The shopper engaged (view, click, cart, purchase) with `item_id` at
+    /// `at`: counts the engagement for the kind of slot it was last shown in,
+    /// and accepts a divergent impression awaiting a reaction. Call it before
+    /// [`Profile::learn`], which clears the item's impressions.
+    pub fn note_engagement(&mut self, item_id: &str, at: i64) {
+        if let Some(shown) = self.shown.get(item_id) {
+            self.stats.engaged(shown.kind);
+        }
+        self.divergence.engaged(item_id, at);
+    }
+
+    /// The shopper dismissed `item_id`: a divergent impression of it is
+    /// rejected strongly and its direction never proposed again.
+    pub fn note_dismissal(&mut self, item_id: &str, at: i64) {
+        self.divergence.dismissed(item_id, at);
+    }
+
+    /// `item_id` was shown as a divergent item taking `direction`.
+    pub fn note_divergent_shown(&mut self, item_id: &str, direction: &Direction, at: i64) {
+        let start = self.session_start().unwrap_or(at);
+        self.divergence.shown(item_id, direction, at, start);
+    }
+
+    /// When the current session started: its first event's time.
+    pub fn session_start(&self) -> Option<i64> {
+        self.session.front().map(|e| e.at)
+    }
+
+    /// What divergence has learned.
+    pub fn divergence(&self) -> &DivergenceState {
+        &self.divergence
+    }
+
+    /// The local counters of impressions and engagements per kind of slot.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Adds a raw event to the session window; a gap of [`SESSION_GAP_MS`]

@@ -145,7 +145,6 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         _ => prefs.diversity,
     };
     let chosen = diversity::rerank(catalog, &pool, request.k, diversity_level);
-    let withheld = request.k - chosen.len();
     let mut items: Vec<Recommendation> = chosen
         .into_iter()
         .map(|(score, index)| {
@@ -156,6 +155,7 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     if let Some(state) = inputs.divergence {
         add_divergence(inputs, state, &scorer, &eligible, request.k, &mut items);
     }
+    let withheld = request.k - items.len();
     if request.fill && items.len() < request.k {
         let fill = popular_fill(catalog, &eligible, &items, request.k - items.len());
         items.extend(fill);
@@ -198,6 +198,10 @@ fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>) ->
         .collect()
 }
 
+/// A divergent item needs at least this share of the relevance threshold:
+/// one step outside the bubble, still plausible, never noise.
+pub const DIVERGENT_FLOOR: f32 = 0.5;
+
 /// Replaces the slate's last personal slots with divergent items, spread
 /// through the slate and never first, within the budget.
 fn add_divergence(
@@ -225,7 +229,9 @@ fn add_divergence(
         return;
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
-    let pool = divergence::candidates(catalog, &bubble, |i| eligible.allows(i) && !taken.contains(&i), state.accepted_total() > 0);
+    let floor = prefs.threshold * DIVERGENT_FLOOR;
+    let plausible = |i: usize| eligible.allows(i) && !taken.contains(&i) && scorer.relevance(i) >= floor;
+    let pool = divergence::candidates(catalog, &bubble, plausible, state.accepted_total() > 0);
     let mut rng = SmallRng::seed_from_u64(inputs.seed);
     let picks = divergence::choose(catalog, scorer, state, pool, count, &mut rng);
     if picks.is_empty() {

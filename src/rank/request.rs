@@ -39,19 +39,7 @@ pub struct Context {
     pub query: Option<String>,
 }
 
-/// Why an item is in the slate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Relevant to this shopper's profile.
-    Personal,
-    /// The shop's own default order: shown when personalization is off or at intensity 0.
-    Default,
-    /// Non-personal fill by popularity, only when the request asks for `fill`.
-    Popular,
-    /// Deliberately one step outside the shopper's bubble; the reason says how.
-    Divergent,
-}
+pub use crate::measure::Kind;
 
 /// One recommended item.
 #[derive(Debug, Clone, PartialEq, Serialize)]

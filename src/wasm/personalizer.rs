@@ -8,6 +8,7 @@ use super::error::bad_argument;
 use crate::catalog::{Catalog, CatalogJson};
 use crate::preferences::PreferencesPatch;
 use crate::profile::{Event, EventKind};
+use crate::measure::StatsView;
 use crate::rank::{Context, Request};
 use crate::{Engine, Error, Recorded};
 
@@ -65,7 +66,11 @@ impl Personalizer {
         }
         let catalog = read_catalog(catalog_value)?;
         let shop_id = opts.shop_id.unwrap_or_else(|| catalog.shop().to_owned());
-        Ok(Personalizer { engine: Engine::new(catalog), shop_id })
+        let seed = match opts.seed {
+            Some(seed) => seed as u64,
+            None => random_seed()?,
+        };
+        Ok(Personalizer { engine: Engine::with_seed(catalog, seed), shop_id })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
@@ -79,15 +84,25 @@ impl Personalizer {
         Ok(recorded == Recorded::Learned)
     }
 
-    /// Recommends up to `k` items: `{ items, withheld, intent }`.
+    /// Recommends up to `k` items: `{ items, withheld, intent }`. The items
+    /// count as shown (impressions feed the local counters and divergence).
     #[wasm_bindgen(unchecked_return_type = "Slate")]
     pub fn recommend(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "RecommendRequest | undefined")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
         let request: Request = from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
-        let slate = self.engine.recommend(&request, js_sys::Date::now() as i64)?;
+        let now = js_sys::Date::now() as i64;
+        let slate = self.engine.recommend(&request, now)?;
+        self.engine.mark_shown(&slate, now);
         Ok(to_js(&slate)?)
+    }
+
+    /// Local measurement: impressions and engagements per kind of slot
+    /// (`personal`, `divergent`, `popular`, `default`). Never leaves the device.
+    #[wasm_bindgen(unchecked_return_type = "Stats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        Ok(to_js(&StatsView::from(self.engine.profile().stats()))?)
     }
 
     /// Updates the shopper's preferences; fields left out keep their value.
@@ -121,6 +136,13 @@ impl Personalizer {
     pub fn item_count(&self) -> usize {
         self.engine.catalog().len()
     }
+}
+
+/// A seed from `crypto.getRandomValues`, for when the page gives none.
+fn random_seed() -> Result<u64, Error> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::BadArgument(format!("no random seed available: {e}")))?;
+    Ok(u64::from_le_bytes(bytes))
 }
 
 /// Reads `{ type, itemId | query, ms?, at? }` field by field (a serde derive

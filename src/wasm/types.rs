@@ -12,7 +12,7 @@ export interface OpenOptions {
   shopId?: string;
   /** Where the profile lives. Only "memory" for now. */
   storage?: "memory";
-  /** Seed for reproducible choices. */
+  /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
   seed?: number;
 }
 
@@ -41,12 +41,35 @@ export interface Signal {
   lastSeen?: number;
 }
 
+/** Why a divergent item is one step outside the bubble ("You like red sweaters — navy?"). */
+export interface DivergentReason {
+  anchor: string;
+  axis: string;
+  from: string;
+  to: string;
+  steps: number;
+}
+
 /** One recommended item. */
 export interface Recommendation {
   itemId: string;
   score: number;
-  kind: "personal" | "default" | "popular";
-  reason: { signals: Signal[] };
+  kind: "personal" | "divergent" | "default" | "popular";
+  reason: { signals: Signal[]; divergence?: DivergentReason };
+}
+
+/** Impressions and engagements of one kind of slot. */
+export interface Counter {
+  impressions: number;
+  engagements: number;
+}
+
+/** Local measurement, per kind of slot. */
+export interface Stats {
+  personal: Counter;
+  divergent: Counter;
+  popular: Counter;
+  default: Counter;
 }
 
 /** What `recommend` returns. */
@@ -63,6 +86,9 @@ export interface Preferences {
   intensity: number;
   threshold: number;
   diversity: number;
+  surprise: number;
+  discretion: number;
+  intent: "auto" | "exploring" | "buying";
   paused: boolean;
   sensitive: Record<string, boolean>;
 }
