@@ -52,8 +52,8 @@ fn a_fresh_profile_gets_no_recommendations_rather_than_filler() {
 #[test]
 fn viewed_category_ranks_above_unrelated_ones() {
     let mut engine = demo();
-    // Pure relevance order: no diversity re-rank.
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    // Pure relevance order: no diversity re-rank, no divergence.
+    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
     let sweaters = ids_in(&engine, "Women > Knitwear > Sweaters");
     for (n, id) in sweaters.iter().take(3).enumerate() {
         assert_eq!(view(&mut engine, id, n as i64 * 60_000), Recorded::Learned);

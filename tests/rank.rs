@@ -110,6 +110,7 @@ fn near_duplicates_are_never_side_by_side() {
 fn popular_fill_is_off_by_default_and_labelled_when_asked() {
     let catalog = demo_catalog();
     let mut engine = Engine::new(catalog.clone());
+    engine.set_preferences(PreferencesPatch { surprise: Some(0.0), ..Default::default() }).unwrap();
     for id in &ids_in(&catalog, "Shoes > Boots")[..2] {
         record(&mut engine, view(id), 0);
     }

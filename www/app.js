@@ -8,11 +8,12 @@ const $ = (id) => document.getElementById(id);
 let personalizer = null;
 let catalog = null;
 
-function card(item, reason) {
+function card(item, reason, kind = "shop") {
   const li = document.createElement("li");
-  li.className = "card";
+  li.className = `card ${kind}`;
   li.dataset.itemId = item.id;
   li.dataset.category = item.category;
+  li.dataset.kind = kind;
   const open = document.createElement("button");
   open.className = "open";
   open.type = "button";
@@ -40,8 +41,16 @@ function card(item, reason) {
   return li;
 }
 
-// Phrases the strongest signal as what the profile holds, never as a cause.
+// Phrases why an item is shown: a divergent step as a question, otherwise the
+// strongest signal as what the profile holds (never as a cause).
 function phrase(reason) {
+  const step = reason?.divergence;
+  if (step) {
+    const leaf = step.anchor.split(" > ").at(-1).toLowerCase();
+    return step.axis === "category"
+      ? `You like ${leaf} — try ${step.to.split(" > ").at(-1).toLowerCase()}?`
+      : `You like ${step.from} ${leaf} — try ${step.to}?`;
+  }
   const top = reason?.signals?.[0];
   if (!top) return "";
   switch (top.kind) {
@@ -70,7 +79,7 @@ function renderShelf(currentItemId) {
   try {
     const slate = personalizer.recommend({ k: 6, context: currentItemId ? { itemId: currentItemId } : {} });
     const byId = new Map(catalog.items.map((i) => [i.id, i]));
-    shelf.replaceChildren(...slate.items.map((r) => card(byId.get(r.itemId), phrase(r.reason))));
+    shelf.replaceChildren(...slate.items.map((r) => card(byId.get(r.itemId), phrase(r.reason), r.kind)));
     status.textContent = slate.items.length === 0
       ? "Nothing yet: look at a few products and suggestions will appear here. They are computed on this device."
       : slate.withheld > 0

@@ -7,6 +7,10 @@ use crate::rank::Scorer;
 pub const ANCHOR_EVIDENCE: f32 = 0.3;
 /// Facet-value evidence from which a value is inside the bubble.
 pub const INSIDE_EVIDENCE: f32 = 0.2;
+/// Evidence from which the shopper's strongest value of a facet is a clear
+/// preference (about two interactions): only such facets are axes to step
+/// along; a facet without one constrains nothing.
+pub const TOP_EVIDENCE: f32 = 0.4;
 /// Most anchors.
 pub const MAX_ANCHORS: usize = 3;
 
@@ -16,7 +20,8 @@ pub struct Bubble {
     /// Categories below the department level the shopper likes, strongest
     /// first; no anchor is an ancestor of another.
     pub anchors: Vec<(CategoryId, f32)>,
-    /// Per facet (by index): the shopper's strongest value and its evidence.
+    /// Per facet (by index): the shopper's strongest value and its evidence,
+    /// when it is a clear preference ([`TOP_EVIDENCE`]).
     pub tops: Vec<Option<(FacetValueId, f32)>>,
     /// Per facet value id: whether it is inside the bubble.
     pub inside: Vec<bool>,
@@ -50,7 +55,7 @@ impl Bubble {
         let mut tops: Vec<Option<(FacetValueId, f32)>> = vec![None; catalog.facets().len()];
         for v in 0..catalog.facet_value_count() as u32 {
             let evidence = scorer.facet_evidence(v);
-            if evidence < INSIDE_EVIDENCE {
+            if evidence < TOP_EVIDENCE {
                 continue;
             }
             let (facet, _) = catalog.facet_value(v);

@@ -21,7 +21,7 @@ mod budget;
 mod candidates;
 mod posterior;
 
-pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS};
+pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS, TOP_EVIDENCE};
 pub use budget::{SESSION_CAP, divergent_slots, positions};
 pub use candidates::{Candidate, candidates};
 pub use posterior::{

@@ -28,7 +28,12 @@ test("the shelf abstains at first, then follows the categories the shopper views
   // Everything shown is related to knitwear; the best are sweaters.
   expect(categories[0]).toBe("Women > Knitwear > Sweaters");
   for (const c of categories) expect(c).toMatch(/Knitwear/);
-  await expect(page.locator("#for-you .card .reason").first()).toContainText("You often look at");
+  await expect(page.locator('#for-you .card[data-kind="personal"] .reason').first()).toContainText("You often look at");
+  // A measured share of the shelf is deliberately one step outside the bubble, labelled as such.
+  const divergent = page.locator('#for-you .card[data-kind="divergent"]');
+  await expect(divergent).toHaveCount(1);
+  await expect(divergent.locator(".reason")).toHaveText(/^You like .+ — try .+\?$/);
+  await expect(page.locator("#for-you .card").first()).toHaveAttribute("data-kind", "personal");
 
   // The shopper moves on to boots: boots join the shelf and rank above the cardigans they never viewed.
   const boots = page.locator('#all .card[data-category="Shoes > Boots"] button.open');
