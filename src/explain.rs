@@ -44,6 +44,12 @@ pub struct Signal {
 }
 
 impl Signal {
+    /// A signal about the item itself (similarity, popularity, freshness): no
+    /// count or date of the shopper's to cite.
+    pub fn of_item(kind: SignalKind, label: &str, contribution: f32) -> Self {
+        Self { kind, label: label.to_owned(), contribution, count: None, last_seen: None }
+    }
+
     /// Plain-language wording of the signal and its provenance, at the level
     /// of tastes (categories, facet values) and days, never of single moments.
     /// It says what the profile holds, never why the shopper did something.
@@ -165,31 +171,15 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
         } else {
             "similar to items you looked at"
         };
-        out.push(Signal {
-            kind: SignalKind::Similarity,
-            label: label.into(),
-            contribution: weights.vector * signals.vector * signals.penalty,
-            count: None,
-            last_seen: None,
-        });
+        out.push(Signal::of_item(SignalKind::Similarity, label, weights.vector * signals.vector * signals.penalty));
     }
     if signals.popularity > 0.0 {
-        out.push(Signal {
-            kind: SignalKind::Popularity,
-            label: "popular in this shop".into(),
-            contribution: weights.popularity * signals.popularity * signals.penalty,
-            count: None,
-            last_seen: None,
-        });
+        let contribution = weights.popularity * signals.popularity * signals.penalty;
+        out.push(Signal::of_item(SignalKind::Popularity, "popular in this shop", contribution));
     }
     if signals.freshness > 0.0 {
-        out.push(Signal {
-            kind: SignalKind::Freshness,
-            label: "recently released".into(),
-            contribution: weights.freshness * signals.freshness * signals.penalty,
-            count: None,
-            last_seen: None,
-        });
+        let contribution = weights.freshness * signals.freshness * signals.penalty;
+        out.push(Signal::of_item(SignalKind::Freshness, "recently released", contribution));
     }
     out.retain(|s| s.contribution > 0.0);
     out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));

@@ -2,6 +2,7 @@
 //! Binary catalog v1: lossless round trips, a deterministic encoding, and
 //! decoding that refuses every truncated, corrupt or hostile input without panicking.
 
+use flaneur::synthetic::Rng;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -572,26 +573,6 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
 // ---------------------------------------------------------------------------
 // Scale
 
-/// A deterministic pseudo-random stream (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
 
 fn synthetic(n: usize, dims: usize) -> CatalogJson {
     const COLOURS: [&str; 12] = ["red", "navy", "green", "black", "white", "grey", "mustard", "pink", "teal", "brown", "cream", "olive"];
@@ -601,7 +582,7 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
         .iter()
         .map(|&name| (name.to_owned(), FacetJson { divergence: name != "brand" }))
         .collect();
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     let items = (0..n)
         .map(|i| {
             // Ids in no particular order, as shops' SKUs tend to be.

@@ -2,6 +2,7 @@
 //! The stored profile's binary form (v1): round trips, validation of damaged
 //! and hostile bytes, and the 32 KB bound after a million events.
 
+use flaneur::synthetic::Rng;
 use flaneur::measure::Kind;
 use flaneur::bytes::{ByteWriter, crc32};
 use flaneur::catalog::Catalog;
@@ -126,19 +127,6 @@ fn seal(body: &[u8]) -> Vec<u8> {
     seal_as(PROFILE_FORMAT_VERSION as u16, 0, body)
 }
 
-/// The v2 sections of a profile with no divergence state and no counters:
-/// `shown` impression kinds (all personal), then empty divergence and counters.
-fn empty_v2_tail(shown: usize, t: i64) -> Vec<u8> {
-    let mut w = ByteWriter::default();
-    w.varint(shown as u64);
-    (0..shown).for_each(|_| w.u8(0));
-    (0..4).for_each(|_| w.varint(0)); // strings, outcomes, blocked, pending
-    w.varint(0); // accepted total
-    w.varint_signed(0 - t); // session start − T
-    w.varint(0); // session count
-    (0..8).for_each(|_| w.varint(0)); // counters
-    w.into_bytes()
-}
 
 fn is_corrupt<T>(result: &Result<T, Error>) -> bool {
     matches!(result, Err(Error::ProfileCorrupt { .. }))
@@ -760,22 +748,6 @@ proptest! {
 
 // ----- the size bound -----
 
-/// splitmix64: a small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// A shop's strings, made once: ids like "sku-0012345", three-level category
 /// paths like "Women > Knitwear > Sweaters", facet values of 8 characters,
@@ -975,7 +947,7 @@ fn the_documented_worst_case_fits_in_32_kb() {
 #[test]
 fn a_million_events_fit_in_32_kb() {
     let started = std::time::Instant::now();
-    let mut rng = Rng(0x5EED);
+    let mut rng = Rng::new(0x5EED);
     let shop = Shop::new(&mut rng);
     let mut p = Profile::default();
     let mut at = T0;

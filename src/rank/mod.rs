@@ -260,13 +260,7 @@ fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommen
         .into_iter()
         .map(|(popularity, index)| {
             let reason = Reason {
-                signals: vec![Signal {
-                    kind: SignalKind::Popularity,
-                    label: "popular in this shop".into(),
-                    contribution: popularity,
-                    count: None,
-                    last_seen: None,
-                }],
+                signals: vec![Signal::of_item(SignalKind::Popularity, "popular in this shop", popularity)],
                 divergence: None,
             };
             Recommendation::new(catalog, index as usize, popularity, Kind::Popular, reason)
