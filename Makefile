@@ -8,7 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build serve install-build install-test bench opt-levels demo-catalog clean
+.PHONY: demo test build serve install-build install-test bench opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -31,6 +31,10 @@ install-test:
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs).
 bench:
 	@cargo bench --bench engine
+
+# Seeded simulations of the engine; tables printed and written into docs/EVALUATION.md.
+eval:
+	@cargo run --release --bin flaneur-eval -- bubble
 
 # Size and speed of the .wasm at opt-level "z", "s" and 3 (see docs/ARCHITECTURE.md).
 opt-levels: install-build

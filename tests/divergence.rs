@@ -293,3 +293,32 @@ fn the_engine_infers_the_live_sessions_intent_and_slates_report_it() {
     engine.set_preferences(patch(|p| p.intent = Some(IntentSetting::Exploring))).unwrap();
     assert_eq!(engine.intent(now + 60_000).intent, flaneur::intent::Intent::Exploring);
 }
+
+#[test]
+fn a_whole_liked_category_steps_to_its_sibling_category() {
+    // The shopper likes knitwear as a whole (sweaters and cardigans alike): the
+    // anchor is "Women > Knitwear", and its sibling is "Women > Dresses".
+    let mut items = Vec::new();
+    for (leaf, n) in [("Women > Knitwear > Sweaters", 4), ("Women > Knitwear > Cardigans", 4), ("Women > Dresses > Midi", 4), ("Home > Kitchen", 4)] {
+        for i in 0..n {
+            items.push(format!(r#"{{"id":"{leaf}-{i}","title":"T","category":"{leaf}","attributes":{{"colour":"red"}},"popularity":0.5}}"#));
+        }
+    }
+    let text = format!(r#"{{"version":1,"shop":"s","facets":{{"colour":{{"divergence":true}}}},"items":[{}]}}"#, items.join(","));
+    let mut engine = Engine::with_seed(Catalog::from_json_str(&text).unwrap(), 11);
+    for i in 0..4 {
+        record(&mut engine, EventKind::View { item_id: format!("Women > Knitwear > Sweaters-{i}") }, i);
+        record(&mut engine, EventKind::View { item_id: format!("Women > Knitwear > Cardigans-{i}") }, i);
+    }
+    let catalog = engine.catalog();
+    let scorer = Scorer::new(catalog, engine.profile(), LATER, Weights::default());
+    let bubble = Bubble::new(catalog, &scorer);
+    assert_eq!(catalog.taxonomy().path(bubble.anchors[0].0), "Women > Knitwear");
+    let found = divergence::candidates(catalog, &bubble, |_| true, false);
+    assert!(!found.is_empty());
+    for c in &found {
+        assert_eq!(c.direction.axis, "category");
+        assert_eq!(c.direction.to, "Women > Dresses");
+        assert!(catalog.item(c.index).category_path().starts_with("Women > Dresses"));
+    }
+}

@@ -5,8 +5,10 @@ use crate::rank::Scorer;
 
 /// Category evidence from which a category can anchor a divergence.
 pub const ANCHOR_EVIDENCE: f32 = 0.3;
-/// Facet-value evidence from which a value is inside the bubble.
-pub const INSIDE_EVIDENCE: f32 = 0.2;
+/// Facet-value evidence from which a value is inside the bubble: a clear
+/// preference (about two interactions), so a value seen once is still a
+/// direction to step to.
+pub const INSIDE_EVIDENCE: f32 = 0.4;
 /// Evidence from which the shopper's strongest value of a facet is a clear
 /// preference (about two interactions): only such facets are axes to step
 /// along; a facet without one constrains nothing.

@@ -35,11 +35,10 @@ pub fn candidates(
         let item = catalog.item(index);
         let leaf = item.category();
         for &(anchor, _) in &bubble.anchors {
-            let under = taxonomy.lineage(leaf).any(|n| n == anchor);
-            let sibling = !under
-                && taxonomy.depth(leaf) == taxonomy.depth(anchor)
-                && taxonomy.parent(leaf).is_some()
-                && taxonomy.parent(leaf) == taxonomy.parent(anchor);
+            // The item's category at the anchor's level: the anchor itself, a sibling of it, or neither.
+            let Some(level) = taxonomy.lineage(leaf).nth(taxonomy.depth(anchor)) else { continue };
+            let under = level == anchor;
+            let sibling = !under && taxonomy.parent(level).is_some() && taxonomy.parent(level) == taxonomy.parent(anchor);
             if !under && !sibling {
                 continue;
             }
@@ -59,7 +58,7 @@ pub fn candidates(
             }
             let anchor_path = taxonomy.path(anchor).to_owned();
             let (direction, from) = if sibling {
-                let to = taxonomy.path(leaf).to_owned();
+                let to = taxonomy.path(level).to_owned();
                 (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
             } else {
                 let (facet, to) = changed[0];
