@@ -237,6 +237,16 @@ fn discretion_caps_items_derived_from_one_viewed_item() {
     assert!(slate.items.len() > 6, "enough room to chase the product");
     assert!(derived <= flaneur::rank::MAX_DERIVED, "{derived} items derived from one viewed item");
 
+    // A flâneur is chased even less: one near copy at most.
+    engine.set_preferences(patch(|p| p.intent = Some(IntentSetting::Exploring))).unwrap();
+    let exploring = engine.recommend(&Request { k: 12, ..Request::default() }, 10).unwrap();
+    let derived = exploring
+        .items
+        .iter()
+        .filter(|r| divergence_free_similarity(&catalog, viewed, r.index) >= flaneur::rank::DERIVED_SIMILARITY)
+        .count();
+    assert!(derived <= 1, "{derived} items derived from one viewed item while exploring");
+
     // When the shopper says "I know what I want", precision wins.
     engine.set_preferences(patch(|p| p.intent = Some(IntentSetting::Buying))).unwrap();
     let buying = engine.recommend(&Request { k: 12, ..Request::default() }, 10).unwrap();

@@ -136,8 +136,10 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         }
     }
     let mut pool = topk::top_k(scored, (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
-    if intent != Intent::Buying {
-        pool = limit_derived(catalog, profile, pool);
+    match intent {
+        Intent::Buying => {}
+        Intent::Exploring => pool = limit_derived(catalog, profile, pool, 1),
+        _ => pool = limit_derived(catalog, profile, pool, MAX_DERIVED),
     }
     let diversity_level = match intent {
         Intent::Exploring => (prefs.diversity * 2.0).min(1.0),
@@ -172,10 +174,11 @@ fn buying_focus(catalog: &Catalog, request: &Request) -> Option<crate::catalog::
 }
 
 /// Discretion: an item that closely resembles exactly one item the shopper
-/// viewed is derived from it; beyond [`MAX_DERIVED`] such items per viewed item
-/// are dropped (no chasing one product around the site). An item that
+/// viewed is derived from it; beyond `cap` such items per viewed item are
+/// dropped (no chasing one product around the site): [`MAX_DERIVED`], or one
+/// for a shopper who is exploring. An item that
 /// resembles several viewed items reflects a taste, not one product, and stays.
-fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>) -> Vec<(f32, u32)> {
+fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>, cap: usize) -> Vec<(f32, u32)> {
     let viewed: Vec<usize> = profile.recent().filter_map(|id| catalog.index_of(id)).collect();
     if viewed.is_empty() {
         return pool;
@@ -190,7 +193,7 @@ fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>) ->
             match (sources.next(), sources.next()) {
                 (Some((s, _)), None) => {
                     per_source[s] += 1;
-                    per_source[s] <= MAX_DERIVED
+                    per_source[s] <= cap
                 }
                 _ => true,
             }
