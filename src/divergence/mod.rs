@@ -35,7 +35,6 @@ use rand::Rng;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::rank::Scorer;
 
 /// Why an item is divergent, for the page to phrase ("You like red sweaters — navy?").
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,11 +65,11 @@ pub struct Pick {
 
 /// Chooses up to `count` divergent items, one per direction: each direction
 /// not blocked draws from its posterior (in a fixed order, so a seeded `rng`
-/// gives the same choice), times the relevance of its most plausible item
+/// gives the same choice), times the `relevance` of its most plausible item
 /// (halved for two steps); the best draws win, each with that item.
 pub fn choose<R: Rng + ?Sized>(
     catalog: &Catalog,
-    scorer: &Scorer<'_>,
+    relevance: impl Fn(usize) -> f32,
     state: &DivergenceState,
     candidates: Vec<Candidate>,
     count: usize,
@@ -91,7 +90,7 @@ pub fn choose<R: Rng + ?Sized>(
             let popularity = items.iter().map(|c| catalog.item(c.index).popularity()).sum::<f32>() / items.len() as f32;
             let posterior = Posterior::new(popularity, &state.outcome(&direction));
             let draw = posterior.sample(rng);
-            let best = items.into_iter().map(|c| (scorer.relevance(c.index), c)).max_by(|a, b| {
+            let best = items.into_iter().map(|c| (relevance(c.index), c)).max_by(|a, b| {
                 a.0.total_cmp(&b.0).then(b.1.index.cmp(&a.1.index))
             })?;
             let (plausibility, candidate) = best;

@@ -125,11 +125,14 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     }
     let focus = (intent == Intent::Buying).then(|| buying_focus(catalog, request)).flatten();
     let mut scored = Vec::new();
+    // Every eligible item's relevance, kept for divergence (NaN: not eligible).
+    let mut relevances = vec![f32::NAN; catalog.len()];
     for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
         if focus.is_some_and(|node| !catalog.taxonomy().lineage(catalog.item(index).category()).any(|n| n == node)) {
             continue;
         }
         let relevance = scorer.relevance(index);
+        relevances[index] = relevance;
         if relevance >= prefs.threshold {
             let blended = intensity * relevance + (1.0 - intensity) * shop_order(index);
             scored.push((blended, index as u32));
@@ -155,7 +158,7 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         })
         .collect();
     if let Some(state) = inputs.divergence {
-        add_divergence(inputs, state, &scorer, &eligible, request.k, &mut items);
+        add_divergence(inputs, state, &scorer, &relevances, request.k, &mut items);
     }
     let withheld = request.k - items.len();
     if request.fill && items.len() < request.k {
@@ -211,7 +214,7 @@ fn add_divergence(
     inputs: &Inputs<'_>,
     state: &DivergenceState,
     scorer: &Scorer<'_>,
-    eligible: &Eligibility<'_>,
+    relevances: &[f32],
     k: usize,
     items: &mut Vec<Recommendation>,
 ) {
@@ -233,10 +236,12 @@ fn add_divergence(
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
     let floor = prefs.threshold * DIVERGENT_FLOOR;
-    let plausible = |i: usize| eligible.allows(i) && !taken.contains(&i) && scorer.relevance(i) >= floor;
+    let relevance = |i: usize| relevances.get(i).copied().unwrap_or(f32::NAN);
+    // NaN (not eligible) fails the comparison.
+    let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
     let pool = divergence::candidates(catalog, &bubble, plausible, state.accepted_total() > 0);
     let mut rng = SmallRng::seed_from_u64(inputs.seed);
-    let picks = divergence::choose(catalog, scorer, state, pool, count, &mut rng);
+    let picks = divergence::choose(catalog, relevance, state, pool, count, &mut rng);
     if picks.is_empty() {
         return;
     }
@@ -246,7 +251,7 @@ fn add_divergence(
     for (pick, at) in picks.into_iter().zip(spots) {
         let mut reason = explain(scorer, catalog, profile, pick.index);
         reason.divergence = Some(pick.reason);
-        let score = scorer.relevance(pick.index);
+        let score = relevance(pick.index);
         let recommendation = Recommendation::new(catalog, pick.index, score, Kind::Divergent, reason);
         items.insert(at.min(items.len()), recommendation);
     }
