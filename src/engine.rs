@@ -21,7 +21,8 @@
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
-use crate::profile::{Event, EventKind, Evidence, Profile, SESSION_GAP_MS};
+use crate::portability::{ProfileExport, ProfileImport};
+use crate::profile::{Event, EventKind, Evidence, Profile, ProfileView, SESSION_GAP_MS};
 use std::cell::{Cell, OnceCell};
 
 use crate::catalog::VectorKind;
@@ -30,6 +31,24 @@ use crate::intent::{Intent, IntentEstimate, classify};
 use crate::preferences::IntentSetting;
 use crate::rank::foldin::FoldIn;
 use crate::rank::{Inputs, Request, Slate, recommend_in};
+
+/// What [`Engine::forget`] forgets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Forget {
+    /// One facet value ("colour: red").
+    Facet {
+        /// The facet's name.
+        facet: String,
+        /// The value.
+        value: String,
+    },
+    /// A category and everything below it.
+    Category(String),
+    /// One item, with what it taught about categories and facet values.
+    Item(String),
+    /// Everything learned.
+    Everything,
+}
 
 /// What [`Engine::record`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +108,11 @@ impl Engine {
     /// The preferences.
     pub fn preferences(&self) -> &Preferences {
         &self.preferences
+    }
+
+    /// Restores the default preferences.
+    pub fn reset_preferences(&mut self) {
+        self.preferences = Preferences::default();
     }
 
     /// Updates the preferences; an invalid patch changes nothing.
@@ -154,6 +178,53 @@ impl Engine {
                 self.profile.note_divergent_shown(&item.item_id, &direction, now);
             }
         }
+    }
+
+    /// Forgets something the profile holds, and its influence; returns
+    /// whether there was anything to forget. Works while learning is paused.
+    pub fn forget(&mut self, what: &Forget, now: i64) -> bool {
+        match what {
+            Forget::Facet { facet, value } => self.profile.forget_facet(facet, value),
+            Forget::Category(path) => self.profile.forget_category(path) > 0,
+            Forget::Item(id) => match self.catalog.index_of(id) {
+                Some(index) => {
+                    let item = self.catalog.item(index);
+                    let taxonomy = self.catalog.taxonomy();
+                    let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
+                    let facets: Vec<(&str, &str)> =
+                        item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
+                    let seen = Evidence { item_id: id, categories: &categories, facets: &facets, vector: None };
+                    self.profile.unlearn_item(&seen, now)
+                }
+                None => self.profile.forget_item(id),
+            },
+            Forget::Everything => {
+                let had = !self.profile.is_empty();
+                self.profile.forget_all();
+                had
+            }
+        }
+    }
+
+    /// The profile, readable, at `now`.
+    pub fn profile_view(&self, now: i64) -> ProfileView {
+        self.profile.view(now)
+    }
+
+    /// The shopper's copy of their profile and preferences.
+    pub fn export(&self, now: i64) -> ProfileExport {
+        ProfileExport::new(self.catalog.shop(), &self.profile, &self.preferences, now)
+    }
+
+    /// Replaces the profile (and preferences, if the export has them) with an
+    /// export's; anything invalid is refused and nothing changes.
+    pub fn import(&mut self, import: &ProfileImport) -> Result<()> {
+        let (profile, preferences) = import.decode(self.catalog.shop())?;
+        self.profile = profile;
+        if let Some(p) = preferences {
+            self.preferences = p;
+        }
+        Ok(())
     }
 
     /// The session's intent at `now`: the shopper's own word if given

@@ -33,6 +33,7 @@ pub mod error;
 pub mod explain;
 pub mod intent;
 pub mod measure;
+pub mod portability;
 pub mod preferences;
 pub mod profile;
 pub mod rank;
@@ -42,5 +43,5 @@ pub mod synthetic;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use engine::{Engine, Recorded};
+pub use engine::{Engine, Forget, Recorded};
 pub use error::{Error, Result};

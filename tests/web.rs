@@ -134,6 +134,39 @@ async fn a_binary_catalog_opens_like_its_json_form() {
 }
 
 #[wasm_bindgen_test]
+async fn the_shopper_reads_forgets_exports_imports_and_erases() {
+    let mut p = open().await;
+    for id in ["s1", "s2", "s1"] {
+        p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+    }
+    let summary = p.profile().unwrap();
+    let tastes = js_sys::Array::from(&get(&summary, "tastes"));
+    assert!(tastes.length() >= 3);
+    let labels: Vec<String> = tastes.iter().map(|t| get(&t, "label").as_string().unwrap()).collect();
+    assert!(labels.contains(&"Women > Knitwear > Sweaters".to_owned()));
+    assert!(get(&summary, "storedBytes").as_f64().unwrap() > 20.0);
+    assert!(get(&tastes.get(0), "expiresAt").as_f64().unwrap() > js_sys::Date::now());
+
+    assert!(p.forget(js(r#"{"facet":"colour","value":"red"}"#)).unwrap());
+    let after = js_sys::Array::from(&get(&p.profile().unwrap(), "tastes"));
+    assert!(after.iter().all(|t| get(&t, "value").as_string().as_deref() != Some("red")));
+    assert_eq!(code_of(p.forget(js(r#"{"facet":"colour"}"#)).unwrap_err()), "BAD_ARGUMENT");
+
+    let export = p.export_profile().unwrap();
+    assert!(export.contains("\"format\":\"flaneur-profile\""));
+    let mut twin = open().await;
+    twin.import_profile(&export).unwrap();
+    assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), get(&p.profile().unwrap(), "storedBytes").as_f64());
+    let before = get(&twin.profile().unwrap(), "storedBytes").as_f64();
+    assert_eq!(code_of(twin.import_profile("{\"format\":\"flaneur-profile\"}").unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(twin.import_profile(&export.replace("\"data\":\"", "\"data\":\"AAAA")).unwrap_err()), "PROFILE_CORRUPT");
+    assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), before, "a refused import keeps the profile");
+
+    p.erase().await.unwrap();
+    assert_eq!(js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length(), 0);
+}
+
+#[wasm_bindgen_test]
 fn simd_and_scalar_kernels_agree_exactly() {
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let mut next = || {

@@ -50,6 +50,17 @@ impl Affinity {
     }
 }
 
+impl Affinity {
+    /// Subtracts `weight` (as of `now`) from this affinity's weight at `now`;
+    /// returns true when nothing meaningful is left.
+    pub fn subtract(&mut self, weight: f32, now: i64, half_life_ms: f64) -> bool {
+        let remaining = (self.weight_at(now, half_life_ms) - weight.max(0.0)).max(0.0);
+        let factor = decay(now.saturating_sub(self.last_seen), half_life_ms);
+        self.weight = if factor > 0.0 { (remaining / factor).min(self.weight) } else { 0.0 };
+        self.weight < 1e-3
+    }
+}
+
 /// The factor by which a weight shrinks over `elapsed_ms` (1 for no or negative time).
 fn decay(elapsed_ms: i64, half_life_ms: f64) -> f32 {
     if elapsed_ms <= 0 { 1.0 } else { (-(elapsed_ms as f64) / half_life_ms).exp2() as f32 }

@@ -16,6 +16,8 @@
 
 mod affinity;
 mod codec;
+mod forget;
+mod view;
 mod event;
 pub mod interests;
 
@@ -23,6 +25,7 @@ pub use affinity::{Affinity, evidence};
 pub use codec::PROFILE_FORMAT_VERSION;
 pub use event::{Event, EventKind};
 pub use interests::{Interest, Interests};
+pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
 use std::collections::{BTreeMap, VecDeque};
 

@@ -1,16 +1,19 @@
 //! `Personalizer`: the class a storefront page uses.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::bad_argument;
 use crate::catalog::{Catalog, CatalogJson};
-use crate::preferences::PreferencesPatch;
+use crate::intent::IntentEstimate;
+use crate::portability::ProfileImport;
+use crate::preferences::{Preferences, PreferencesPatch};
+use crate::profile::ProfileView;
 use crate::profile::{Event, EventKind};
 use crate::measure::StatsView;
 use crate::rank::{Context, Request};
-use crate::{Engine, Error, Recorded};
+use crate::{Engine, Error, Forget, Recorded};
 
 /// On-device personalization for one shop: holds the catalog and the
 /// shopper's profile, learns from events and ranks the catalog.
@@ -125,6 +128,54 @@ impl Personalizer {
         Ok(to_js(self.engine.preferences())?)
     }
 
+    /// What the profile holds, readable: tastes with provenance and expiry,
+    /// counts of the rest, the preferences, and the stored size in bytes.
+    #[wasm_bindgen(unchecked_return_type = "ProfileSummary")]
+    pub fn profile(&self) -> Result<JsValue, JsValue> {
+        let now = js_sys::Date::now() as i64;
+        let summary = ProfileSummary {
+            view: self.engine.profile_view(now),
+            preferences: self.engine.preferences().clone(),
+            stored_bytes: self.engine.profile().to_bytes().len(),
+            intent: self.engine.intent(now),
+        };
+        Ok(to_js(&summary)?)
+    }
+
+    /// Forgets something and its influence: `{ facet, value }`, `{ category }`,
+    /// `{ itemId }` or `{ all: true }`. Returns whether there was anything to forget.
+    pub fn forget(&mut self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
+        let what = read_forget(&what)?;
+        Ok(self.engine.forget(&what, js_sys::Date::now() as i64))
+    }
+
+    /// The shopper's copy of their profile, as a JSON string: readable tastes,
+    /// preferences, and the exact stored profile for `importProfile`.
+    #[wasm_bindgen(js_name = exportProfile)]
+    pub fn export_profile(&self) -> Result<String, JsValue> {
+        let export = to_js(&self.engine.export(js_sys::Date::now() as i64))?;
+        let text = js_sys::JSON::stringify(&export).map_err(|_| bad_argument("export", "could not be written as JSON"))?;
+        Ok(String::from(text))
+    }
+
+    /// Replaces the profile with an exported one (a JSON string). Anything
+    /// invalid is refused with a coded error and the current profile is kept.
+    #[wasm_bindgen(js_name = importProfile)]
+    pub fn import_profile(&mut self, json: &str) -> Result<(), JsValue> {
+        let value = js_sys::JSON::parse(json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
+        let import: ProfileImport = serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
+        self.engine.import(&import)?;
+        Ok(())
+    }
+
+    /// Erases everything flaneur holds for this shop: the profile and the
+    /// preferences (in memory for now; persistent storage comes with it).
+    pub async fn erase(&mut self) -> Result<(), JsValue> {
+        self.engine.forget(&Forget::Everything, js_sys::Date::now() as i64);
+        self.engine.reset_preferences();
+        Ok(())
+    }
+
     /// The shop this personalizer serves.
     #[wasm_bindgen(getter, js_name = shopId)]
     pub fn shop_id(&self) -> String {
@@ -135,6 +186,34 @@ impl Personalizer {
     #[wasm_bindgen(getter, js_name = itemCount)]
     pub fn item_count(&self) -> usize {
         self.engine.catalog().len()
+    }
+}
+
+/// What `profile()` returns.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileSummary {
+    #[serde(flatten)]
+    view: ProfileView,
+    preferences: Preferences,
+    stored_bytes: usize,
+    intent: IntentEstimate,
+}
+
+/// Reads `{ facet, value }`, `{ category }`, `{ itemId }` or `{ all: true }`.
+fn read_forget(what: &JsValue) -> Result<Forget, Error> {
+    let get = |key: &str| js_sys::Reflect::get(what, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
+    if !what.is_object() {
+        return Err(bad_argument("forget", "expected { facet, value }, { category }, { itemId } or { all: true }"));
+    }
+    if js_sys::Reflect::get(what, &JsValue::from_str("all")).ok().and_then(|v| v.as_bool()) == Some(true) {
+        return Ok(Forget::Everything);
+    }
+    match (get("facet"), get("value"), get("category"), get("itemId")) {
+        (Some(facet), Some(value), None, None) => Ok(Forget::Facet { facet, value }),
+        (None, None, Some(category), None) => Ok(Forget::Category(category)),
+        (None, None, None, Some(id)) => Ok(Forget::Item(id)),
+        _ => Err(bad_argument("forget", "expected exactly one of { facet, value }, { category }, { itemId }, { all: true }")),
     }
 }
 

@@ -93,6 +93,36 @@ export interface Preferences {
   sensitive: Record<string, boolean>;
 }
 
+/** One taste the profile holds, with its provenance. */
+export interface Taste {
+  kind: "category" | "facet";
+  label: string;
+  value?: string;
+  strength: number;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** When it fades away on its own, without new interactions (ms). */
+  expiresAt: number;
+}
+
+/** What `profile()` returns. */
+export interface ProfileSummary {
+  tastes: Taste[];
+  items: number;
+  interestVectors: number;
+  purchases: number;
+  dismissals: number;
+  sessionEvents: number;
+  halfLifeDays: number;
+  preferences: Preferences;
+  storedBytes: number;
+  intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };
+}
+
+/** What `forget` takes. */
+export type ForgetRequest = { facet: string; value: string } | { category: string } | { itemId: string } | { all: true };
+
 /** Every error flaneur throws or rejects with. */
 export interface FlaneurError extends Error {
   name: "FlaneurError";

@@ -1,0 +1,101 @@
+//! The shopper's copy of their profile: export (GDPR art. 15 and 20) and import.
+//!
+//! An export is JSON: a readable account of what the profile holds (tastes
+//! with provenance and expiry, counts of the rest, the preferences) and, for
+//! import, the exact stored profile as base64 (`data`, checksummed and
+//! versioned: see `docs/FORMATS.md`). Import reads only `format`, `version`,
+//! `shop`, `preferences` and `data`, and validates all of it before anything
+//! changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bytes::{base64_decode, base64_encode};
+use crate::error::{Error, Result};
+use crate::preferences::Preferences;
+use crate::profile::{PROFILE_FORMAT_VERSION, Profile, ProfileView};
+
+/// The `format` of every export.
+pub const EXPORT_FORMAT: &str = "flaneur-profile";
+
+/// An export, as written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileExport {
+    /// Always [`EXPORT_FORMAT`].
+    pub format: &'static str,
+    /// The stored profile format version of `data`.
+    pub version: u32,
+    /// The shop this profile belongs to.
+    pub shop: String,
+    /// When it was exported (ms since the epoch).
+    pub exported_at: i64,
+    /// The shopper's settings.
+    pub preferences: Preferences,
+    /// What the profile holds, readable.
+    pub profile: ProfileView,
+    /// The stored profile, base64.
+    pub data: String,
+}
+
+impl ProfileExport {
+    /// The export of `profile` for `shop` at `now`.
+    pub fn new(shop: &str, profile: &Profile, preferences: &Preferences, now: i64) -> Self {
+        Self {
+            format: EXPORT_FORMAT,
+            version: PROFILE_FORMAT_VERSION,
+            shop: shop.to_owned(),
+            exported_at: now,
+            preferences: preferences.clone(),
+            profile: profile.view(now),
+            data: base64_encode(&profile.to_bytes()),
+        }
+    }
+}
+
+/// An export, as read back: everything else in it is ignored.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileImport {
+    /// Must be [`EXPORT_FORMAT`].
+    pub format: String,
+    /// Stored profile format version of `data`.
+    pub version: u32,
+    /// Must be this shop.
+    pub shop: String,
+    /// Settings to restore (validated).
+    #[serde(default)]
+    pub preferences: Option<Preferences>,
+    /// The stored profile, base64.
+    pub data: String,
+}
+
+impl ProfileImport {
+    /// Validates the import for `shop` and decodes it; nothing is applied here.
+    ///
+    /// ```
+    /// use flaneur::{portability::{ProfileExport, ProfileImport}, preferences::Preferences, profile::Profile};
+    /// let export = ProfileExport::new("demo", &Profile::default(), &Preferences::default(), 0);
+    /// let back = ProfileImport { format: export.format.into(), version: export.version, shop: "demo".into(),
+    ///                            preferences: None, data: export.data.clone() };
+    /// assert!(back.decode("demo").is_ok());
+    /// assert_eq!(back.decode("other").unwrap_err().code(), "BAD_ARGUMENT");
+    /// ```
+    pub fn decode(&self, shop: &str) -> Result<(Profile, Option<Preferences>)> {
+        if self.format != EXPORT_FORMAT {
+            return Err(Error::BadArgument(format!("not a flaneur profile export (format \"{}\")", self.format)));
+        }
+        if self.version > PROFILE_FORMAT_VERSION {
+            return Err(Error::ProfileVersion { found: self.version, supported: PROFILE_FORMAT_VERSION });
+        }
+        if self.shop != shop {
+            return Err(Error::BadArgument(format!("this export belongs to shop \"{}\", not \"{shop}\"", self.shop)));
+        }
+        let bytes = base64_decode(&self.data)
+            .ok_or_else(|| Error::ProfileCorrupt { reason: "data is not base64".into() })?;
+        let profile = Profile::from_bytes(&bytes)?;
+        if let Some(p) = &self.preferences {
+            p.validate()?;
+        }
+        Ok((profile, self.preferences.clone()))
+    }
+}

@@ -1,0 +1,82 @@
+//! Forgetting: the shopper removes something the profile holds, and its influence.
+
+use super::{Evidence, Profile};
+
+impl Profile {
+    /// Forgets one facet value ("colour: red"): its affinity is removed.
+    /// Returns whether the profile held it.
+    ///
+    /// ```
+    /// use flaneur::profile::{Evidence, Profile};
+    /// let mut p = Profile::default();
+    /// p.learn(&Evidence { item_id: "a", categories: &["Knit"], facets: &[("colour", "red")], vector: None }, 1.0, 0);
+    /// assert!(p.forget_facet("colour", "red"));
+    /// assert!(p.facet("colour", "red").is_none());
+    /// assert!(p.category("Knit").is_some());
+    /// ```
+    pub fn forget_facet(&mut self, facet: &str, value: &str) -> bool {
+        self.facets.remove(&(facet.to_owned(), value.to_owned())).is_some()
+    }
+
+    /// Forgets a category and everything below it ("Women > Knitwear" also
+    /// forgets "Women > Knitwear > Sweaters"). Returns how many paths were removed.
+    pub fn forget_category(&mut self, path: &str) -> usize {
+        let below = format!("{path} > ");
+        let before = self.categories.len();
+        self.categories.retain(|p, _| p != path && !p.starts_with(&below));
+        before - self.categories.len()
+    }
+
+    /// Forgets every trace of one item: its own affinity, impressions,
+    /// purchase and dismissal marks, the recent ring, the session's events
+    /// about it and a divergent impression awaiting a reaction. (What the item
+    /// taught about categories, facets and interests is taken back by
+    /// [`crate::Engine::forget`], which knows the item's catalog entry.)
+    /// Returns whether the profile held anything about it.
+    pub fn forget_item(&mut self, item_id: &str) -> bool {
+        let mut found = self.items.remove(item_id).is_some();
+        found |= self.shown.remove(item_id).is_some();
+        found |= self.purchased.remove(item_id).is_some();
+        found |= self.dismissed.remove(item_id).is_some();
+        let recent = self.recent.len();
+        self.recent.retain(|id| id != item_id);
+        found |= self.recent.len() != recent;
+        let session = self.session.len();
+        self.session.retain(|e| e.kind.item_id() != Some(item_id));
+        found |= self.session.len() != session;
+        found |= self.divergence.pending.remove(item_id).is_some();
+        found
+    }
+
+    /// Forgets everything learned, keeping the half-life.
+    pub fn forget_all(&mut self) {
+        *self = Profile::with_half_life(self.half_life_ms);
+    }
+
+    /// Takes back what the item `item_id` taught: its own decayed weight at
+    /// `now` is subtracted from each of `seen`'s categories and facet values
+    /// (entries left with nothing are removed), then the item is forgotten.
+    /// Interest vectors keep their shape: a centroid cannot be un-averaged.
+    pub fn unlearn_item(&mut self, seen: &Evidence<'_>, now: i64) -> bool {
+        let hl = self.half_life_ms;
+        let Some(weight) = self.items.get(seen.item_id).map(|a| a.weight_at(now, hl)) else {
+            return self.forget_item(seen.item_id);
+        };
+        for path in seen.categories {
+            if let Some(a) = self.categories.get_mut(*path) {
+                if a.subtract(weight, now, hl) {
+                    self.categories.remove(*path);
+                }
+            }
+        }
+        for (facet, value) in seen.facets {
+            let key = ((*facet).to_owned(), (*value).to_owned());
+            if let Some(a) = self.facets.get_mut(&key) {
+                if a.subtract(weight, now, hl) {
+                    self.facets.remove(&key);
+                }
+            }
+        }
+        self.forget_item(seen.item_id)
+    }
+}
