@@ -110,6 +110,18 @@ impl Engine {
         &self.preferences
     }
 
+    /// Replaces the profile (one read back from storage).
+    pub fn replace_profile(&mut self, profile: Profile) {
+        self.profile = profile;
+    }
+
+    /// Replaces the preferences after validating them.
+    pub fn replace_preferences(&mut self, preferences: Preferences) -> Result<()> {
+        preferences.validate()?;
+        self.preferences = preferences;
+        Ok(())
+    }
+
     /// Restores the default preferences.
     pub fn reset_preferences(&mut self) {
         self.preferences = Preferences::default();

@@ -166,6 +166,60 @@ async fn the_shopper_reads_forgets_exports_imports_and_erases() {
     assert_eq!(js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length(), 0);
 }
 
+async fn open_stored(shop_id: &str) -> Personalizer {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"local".into()).unwrap();
+    js_sys::Reflect::set(&options, &"shopId".into(), &shop_id.into()).unwrap();
+    Personalizer::open(options.into()).await.unwrap()
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn tastes(p: &Personalizer) -> usize {
+    js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length() as usize
+}
+
+#[wasm_bindgen_test]
+async fn a_local_profile_survives_reopening_and_erase_leaves_nothing() {
+    let shop = "web-test-persist";
+    let mut p = open_stored(shop).await;
+    p.erase().await.unwrap();
+    p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    p.set_preferences(js(r#"{"surprise":0.35}"#)).unwrap();
+    let key = format!("flaneur:profile:{shop}");
+    assert!(local_storage().get_item(&key).unwrap().is_some());
+
+    let reopened = open_stored(shop).await;
+    assert_eq!(tastes(&reopened), tastes(&p));
+    assert!(tastes(&reopened) > 0);
+    assert_eq!(get(&reopened.preferences().unwrap(), "surprise").as_f64().map(|v| (v * 100.0).round()), Some(35.0));
+
+    p.erase().await.unwrap();
+    assert!(local_storage().get_item(&key).unwrap().is_none());
+    assert_eq!(tastes(&open_stored(shop).await), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_stored_profile_is_set_aside_and_a_fresh_one_starts() {
+    let shop = "web-test-corrupt";
+    let storage = local_storage();
+    storage.set_item(&format!("flaneur:profile:{shop}"), "{\"format\":\"flaneur-profile\",\"version\":2,\"shop\":\"web-test\",\"data\":\"AAAA\"}").unwrap();
+    let mut p = open_stored(shop).await;
+    assert_eq!(tastes(&p), 0);
+    let notices = js_sys::Array::from(&get(&p.profile().unwrap(), "notices"));
+    assert_eq!(notices.length(), 1);
+    assert!(notices.get(0).as_string().unwrap().starts_with("PROFILE_CORRUPT"));
+    assert!(storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_some(), "the unreadable record is kept aside");
+    // The page keeps working, and learning starts again.
+    assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
+    assert_eq!(tastes(&open_stored(shop).await), tastes(&p));
+    p.erase().await.unwrap();
+    assert!(storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_none());
+}
+
 #[wasm_bindgen_test]
 fn simd_and_scalar_kernels_agree_exactly() {
     let mut state = 0x2545_f491_4f6c_dd1du64;

@@ -97,7 +97,7 @@ async function main() {
   $("all").replaceChildren(...catalog.items.map((item) => card(item)));
   try {
     await init();
-    personalizer = await Personalizer.open({ catalog, storage: "memory" });
+    personalizer = await Personalizer.open({ catalog, storage: "local" });
     renderShelf();
   } catch (err) {
     $("for-you-status").textContent = `Suggestions unavailable (${err.code ?? err.name}); the shop works as usual.`;

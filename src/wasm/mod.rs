@@ -3,9 +3,10 @@
 //! the clock for the core, and funnels every core [`crate::Error`] into a JS
 //! `Error` with a stable `code` (see [`error`]).
 
-mod convert;
+pub(crate) mod convert;
 pub mod error;
 mod personalizer;
+mod storage;
 mod types;
 
 pub use personalizer::Personalizer;

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::bad_argument;
+use super::storage::Store;
 use crate::catalog::{Catalog, CatalogJson};
 use crate::intent::IntentEstimate;
 use crate::portability::ProfileImport;
@@ -27,6 +28,8 @@ use crate::{Engine, Error, Forget, Recorded};
 pub struct Personalizer {
     engine: Engine,
     shop_id: String,
+    store: Store,
+    notices: Vec<String>,
 }
 
 /// `Personalizer.open` options other than the catalog.
@@ -56,12 +59,6 @@ impl Personalizer {
         js_sys::Reflect::delete_property(&rest, &JsValue::from_str("catalog"))
             .map_err(|_| bad_argument("options", "could not be read"))?;
         let opts: OpenOptions = from_js_strict(rest.into(), "options", &[])?;
-        match opts.storage.as_deref() {
-            None | Some("memory") => {}
-            Some(other) => {
-                return Err(bad_argument("options.storage", format!("\"{other}\" is not available yet; use \"memory\"")).into());
-            }
-        }
         if let Some(seed) = opts.seed {
             if !(seed >= 0.0 && seed.fract() == 0.0 && seed <= 9_007_199_254_740_991.0) {
                 return Err(bad_argument("options.seed", "must be a non-negative integer").into());
@@ -73,7 +70,17 @@ impl Personalizer {
             Some(seed) => seed as u64,
             None => random_seed()?,
         };
-        Ok(Personalizer { engine: Engine::with_seed(catalog, seed), shop_id })
+        let (mut store, mut notices) = Store::open(opts.storage.as_deref().unwrap_or("memory"), &shop_id)?;
+        let loaded = store.load(catalog.shop());
+        notices.extend(loaded.notices);
+        let mut engine = Engine::with_seed(catalog, seed);
+        if let Some(profile) = loaded.profile {
+            engine.replace_profile(profile);
+        }
+        if let Some(preferences) = loaded.preferences {
+            engine.replace_preferences(preferences)?;
+        }
+        Ok(Personalizer { engine, shop_id, store, notices })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
@@ -84,6 +91,9 @@ impl Personalizer {
         let (kind, at) = read_event(&event)?;
         let at = at.unwrap_or_else(|| js_sys::Date::now() as i64);
         let recorded = self.engine.record(&Event { kind, at })?;
+        if recorded == Recorded::Learned {
+            self.save();
+        }
         Ok(recorded == Recorded::Learned)
     }
 
@@ -98,6 +108,9 @@ impl Personalizer {
         let now = js_sys::Date::now() as i64;
         let slate = self.engine.recommend(&request, now)?;
         self.engine.mark_shown(&slate, now);
+        if self.engine.preferences().is_learning() {
+            self.save();
+        }
         Ok(to_js(&slate)?)
     }
 
@@ -119,6 +132,7 @@ impl Personalizer {
         }
         let patch: PreferencesPatch = from_js_strict(patch, "preferences", &[])?;
         self.engine.set_preferences(patch)?;
+        self.save();
         Ok(())
     }
 
@@ -138,6 +152,7 @@ impl Personalizer {
             preferences: self.engine.preferences().clone(),
             stored_bytes: self.engine.profile().to_bytes().len(),
             intent: self.engine.intent(now),
+            notices: self.notices.clone(),
         };
         Ok(to_js(&summary)?)
     }
@@ -146,7 +161,9 @@ impl Personalizer {
     /// `{ itemId }` or `{ all: true }`. Returns whether there was anything to forget.
     pub fn forget(&mut self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
         let what = read_forget(&what)?;
-        Ok(self.engine.forget(&what, js_sys::Date::now() as i64))
+        let forgot = self.engine.forget(&what, js_sys::Date::now() as i64);
+        self.save();
+        Ok(forgot)
     }
 
     /// The shopper's copy of their profile, as a JSON string: readable tastes,
@@ -165,14 +182,16 @@ impl Personalizer {
         let value = js_sys::JSON::parse(json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
         let import: ProfileImport = serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
         self.engine.import(&import)?;
+        self.save();
         Ok(())
     }
 
-    /// Erases everything flaneur holds for this shop: the profile and the
-    /// preferences (in memory for now; persistent storage comes with it).
+    /// Erases everything flaneur holds for this shop: the profile, the
+    /// preferences and every byte it stored.
     pub async fn erase(&mut self) -> Result<(), JsValue> {
         self.engine.forget(&Forget::Everything, js_sys::Date::now() as i64);
         self.engine.reset_preferences();
+        self.store.erase();
         Ok(())
     }
 
@@ -198,6 +217,18 @@ struct ProfileSummary {
     preferences: Preferences,
     stored_bytes: usize,
     intent: IntentEstimate,
+    notices: Vec<String>,
+}
+
+impl Personalizer {
+    /// Writes the profile to the store; a failure becomes a notice, never an error.
+    fn save(&mut self) {
+        let now = js_sys::Date::now() as i64;
+        let shop = self.engine.catalog().shop().to_owned();
+        if let Some(notice) = self.store.save(&shop, self.engine.profile(), self.engine.preferences(), now) {
+            self.notices.push(notice);
+        }
+    }
 }
 
 /// Reads `{ facet, value }`, `{ category }`, `{ itemId }` or `{ all: true }`.

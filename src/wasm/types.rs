@@ -10,8 +10,8 @@ export interface OpenOptions {
   catalog: ArrayBuffer | Uint8Array | object | string;
   /** Storage key; defaults to the catalog's `shop`. */
   shopId?: string;
-  /** Where the profile lives. Only "memory" for now. */
-  storage?: "memory";
+  /** Where the profile lives: "local" (localStorage, one record per shop) or "memory" (default). */
+  storage?: "local" | "memory";
   /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
   seed?: number;
 }
@@ -117,6 +117,8 @@ export interface ProfileSummary {
   halfLifeDays: number;
   preferences: Preferences;
   storedBytes: number;
+  /** What went wrong with storage, if anything (e.g. "STORAGE_FULL: …"). */
+  notices: string[];
   intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };
 }
 

@@ -67,3 +67,29 @@ test("the WASM module is served as application/wasm and only same-origin assets 
   const paths = requests.map((r) => new URL(r.url()).pathname).sort();
   expect(paths).toEqual(["/", "/app.js", "/catalog.json", "/pkg/flaneur.js", "/pkg/flaneur_bg.wasm", "/style.css"].sort());
 });
+
+test("the profile stays on the device across reloads and never travels", async ({ page }) => {
+  const requests = [];
+  page.on("request", (r) => requests.push(r));
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  const boots = page.locator('#all .card[data-category="Shoes > Boots"] button.open');
+  for (let i = 0; i < 3; i++) await boots.nth(i).click();
+  const stored = await page.evaluate(() => localStorage.getItem("flaneur:profile:flaneur-demo"));
+  expect(stored, "the profile is kept in this browser").toBeTruthy();
+  expect(JSON.parse(stored).format).toBe("flaneur-profile");
+
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  // Right after the reload, before any new click, the shelf knows the shopper.
+  await expect(page.locator("#for-you .card").first()).toHaveAttribute("data-category", "Shoes > Boots");
+
+  // Nothing of the profile left the page: only GETs of static files, no query strings, no bodies.
+  const data = JSON.parse(stored).data;
+  for (const r of requests) {
+    expect(r.method()).toBe("GET");
+    expect(new URL(r.url()).search).toBe("");
+    expect(r.postData()).toBeNull();
+    expect(r.url()).not.toContain(data.slice(0, 16));
+  }
+});
