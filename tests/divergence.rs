@@ -229,37 +229,27 @@ fn discretion_caps_items_derived_from_one_viewed_item() {
     let catalog = engine.catalog().clone();
     let viewed = catalog.index_of("sweater-red-wool-0").unwrap();
     let slate = engine.recommend(&Request { k: 12, ..Request::default() }, 10).unwrap();
-    let derived = slate
-        .items
-        .iter()
-        .filter(|r| divergence_free_similarity(&catalog, viewed, r.index) >= flaneur::rank::DERIVED_SIMILARITY)
-        .count();
+    let derived = derived_from(&catalog, viewed, &slate);
     assert!(slate.items.len() > 6, "enough room to chase the product");
     assert!(derived <= flaneur::rank::MAX_DERIVED, "{derived} items derived from one viewed item");
 
     // A flâneur is chased even less: one near copy at most.
     engine.set_preferences(patch(|p| p.intent = Some(IntentSetting::Exploring))).unwrap();
     let exploring = engine.recommend(&Request { k: 12, ..Request::default() }, 10).unwrap();
-    let derived = exploring
-        .items
-        .iter()
-        .filter(|r| divergence_free_similarity(&catalog, viewed, r.index) >= flaneur::rank::DERIVED_SIMILARITY)
-        .count();
+    let derived = derived_from(&catalog, viewed, &exploring);
     assert!(derived <= 1, "{derived} items derived from one viewed item while exploring");
 
     // When the shopper says "I know what I want", precision wins.
     engine.set_preferences(patch(|p| p.intent = Some(IntentSetting::Buying))).unwrap();
     let buying = engine.recommend(&Request { k: 12, ..Request::default() }, 10).unwrap();
-    let derived = buying
-        .items
-        .iter()
-        .filter(|r| divergence_free_similarity(&catalog, viewed, r.index) >= flaneur::rank::DERIVED_SIMILARITY)
-        .count();
+    let derived = derived_from(&catalog, viewed, &buying);
     assert!(derived > flaneur::rank::MAX_DERIVED);
 }
 
-fn divergence_free_similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
-    flaneur::rank::diversity::similarity(catalog, a, b)
+/// Items of `slate` close enough to the viewed item to count as derived from it.
+fn derived_from(catalog: &Catalog, viewed: usize, slate: &Slate) -> usize {
+    let similarity = |r: &&flaneur::rank::Recommendation| flaneur::rank::diversity::similarity(catalog, viewed, r.index);
+    slate.items.iter().filter(|r| similarity(r) >= flaneur::rank::DERIVED_SIMILARITY).count()
 }
 
 #[test]
