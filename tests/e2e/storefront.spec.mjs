@@ -93,3 +93,30 @@ test("the profile stays on the device across reloads and never travels", async (
     expect(r.url()).not.toContain(data.slice(0, 16));
   }
 });
+
+test("the shop keeps working when flaneur cannot load", async ({ page }) => {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  await page.route("**/*.wasm", (route) => route.abort());
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "error");
+  await expect(page.locator("#all .card")).toHaveCount(60);
+  await expect(page.locator("#for-you-status")).toContainText("the shop works as usual");
+  // Browsing still works: opening a product shows it, with no script error.
+  await page.locator("#all .card button.open").first().click();
+  await expect(page.locator("#viewing")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("a corrupt stored profile is set aside and the shelf starts afresh", async ({ page }) => {
+  await page.goto("/");
+  await page.evaluate(() => localStorage.setItem("flaneur:profile:flaneur-demo", "{not json"));
+  await page.reload();
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  await expect(page.locator("#for-you .card")).toHaveCount(0);
+  const kept = await page.evaluate(() => localStorage.getItem("flaneur:quarantine:flaneur-demo"));
+  expect(kept).toBe("{not json");
+  await page.locator('#all .card[data-category="Shoes > Boots"] button.open').first().click();
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("flaneur:profile:flaneur-demo")));
+  expect(stored.format).toBe("flaneur-profile");
+});
