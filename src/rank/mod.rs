@@ -123,12 +123,19 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     if let Some(factor) = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now)) {
         scorer = scorer.with_user_factor(&factor);
     }
-    let focus = (intent == Intent::Buying).then(|| buying_focus(catalog, request)).flatten();
+    // Per taxonomy node: inside the buying focus (empty: no focus).
+    let in_focus: Vec<bool> = match (intent == Intent::Buying).then(|| buying_focus(catalog, request)).flatten() {
+        None => Vec::new(),
+        Some(focus) => {
+            let taxonomy = catalog.taxonomy();
+            (0..taxonomy.len() as u32).map(|node| taxonomy.lineage(node).any(|n| n == focus)).collect()
+        }
+    };
     let mut scored = Vec::new();
     // Every eligible item's relevance, kept for divergence (NaN: not eligible).
     let mut relevances = vec![f32::NAN; catalog.len()];
     for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
-        if focus.is_some_and(|node| !catalog.taxonomy().lineage(catalog.item(index).category()).any(|n| n == node)) {
+        if !in_focus.is_empty() && !in_focus[catalog.item(index).category() as usize] {
             continue;
         }
         let relevance = scorer.relevance(index);
