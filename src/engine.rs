@@ -21,7 +21,9 @@
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
+use crate::journal::Change;
 use crate::portability::{ProfileExport, ProfileImport};
+use crate::record::Record;
 use crate::profile::{Event, EventKind, Evidence, Profile, ProfileView, SESSION_GAP_MS};
 use std::cell::{Cell, OnceCell};
 
@@ -30,7 +32,8 @@ use crate::divergence::Direction;
 use crate::intent::{Intent, IntentEstimate, classify};
 use crate::preferences::IntentSetting;
 use crate::rank::foldin::FoldIn;
-use crate::rank::{Inputs, Request, Slate, recommend_in};
+use crate::explain::{Reason, explain};
+use crate::rank::{Inputs, Request, Scorer, Slate, Weights, recommend_in};
 
 /// What [`Engine::forget`] forgets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,22 @@ pub enum Recorded {
     Sensitive,
     /// The event carries nothing to learn about tastes (a search, for now).
     Nothing,
+}
+
+/// What [`Engine::explain`] says about one item.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// The item.
+    pub item_id: String,
+    /// Its relevance to the profile, in [0, 1].
+    pub relevance: f32,
+    /// Whether it clears the shopper's threshold (with personalization on).
+    pub recommendable: bool,
+    /// The strongest signals, with provenance.
+    pub reason: Reason,
+    /// The signals in words ("you often look at Knitwear; …").
+    pub text: String,
 }
 
 /// A catalog, the shopper's profile for it, and the shopper's preferences.
@@ -216,6 +235,83 @@ impl Engine {
                 had
             }
         }
+    }
+
+    /// Applies one change as the page made it (see [`crate::journal`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::record`], [`Engine::set_preferences`] and
+    /// [`Engine::import`]; an erroneous change changes nothing.
+    pub fn apply(&mut self, change: &Change) -> Result<()> {
+        match change {
+            Change::Event(event) => self.record(event).map(|_| ()),
+            Change::Shown { slate, at } => {
+                self.mark_shown(slate, *at);
+                Ok(())
+            }
+            Change::Forget { what, at } => {
+                self.forget(what, *at);
+                Ok(())
+            }
+            Change::Preferences(patch) => self.set_preferences(patch.clone()),
+            Change::Import(import) => self.import(import),
+        }
+    }
+
+    /// Makes the engine hold `base` (the latest stored record, `None` when
+    /// nothing is stored) with `pending` replayed onto it: how a tab takes in
+    /// what other tabs stored without losing its own unsaved changes.
+    pub fn rebase(&mut self, base: Option<Record>, pending: &[Change]) {
+        let (profile, preferences) = match base {
+            Some(record) => (record.profile, record.preferences),
+            None => (Profile::default(), Preferences::default()),
+        };
+        self.profile = profile;
+        self.preferences = preferences;
+        for change in pending {
+            // Each change was valid when the page made it, against this same
+            // catalog; one that no longer applies (an import of another
+            // version) is skipped rather than undoing the others.
+            let _ = self.apply(change);
+        }
+    }
+
+    /// The stored record of this engine's profile and preferences, saved at `now`.
+    pub fn record_at(&self, now: i64) -> Record {
+        Record {
+            shop: self.catalog.shop().to_owned(),
+            saved_at: now,
+            preferences: self.preferences.clone(),
+            profile: self.profile.clone(),
+        }
+    }
+
+    /// Why the item `item_id` would be recommended at `now`: its relevance
+    /// and the strongest signals behind it, from the same scorer that ranks
+    /// slates (without the divergence step, which belongs to a slate).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownItem`] for an id not in the catalog.
+    pub fn explain(&self, item_id: &str, now: i64) -> Result<Explanation> {
+        let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
+        let mut scorer = Scorer::new(&self.catalog, &self.profile, now, Weights::default());
+        let factor = (self.catalog.vector_kind() == VectorKind::Factors)
+            .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)))
+            .and_then(|f| f.solve(&self.catalog, &self.profile, now));
+        if let Some(factor) = &factor {
+            scorer = scorer.with_user_factor(factor);
+        }
+        let reason = explain(&scorer, &self.catalog, &self.profile, index);
+        let relevance = scorer.relevance(index);
+        Ok(Explanation {
+            item_id: item_id.to_owned(),
+            relevance,
+            recommendable: self.preferences.personalization && relevance >= self.preferences.threshold,
+            text: reason.describe(),
+            reason,
+        })
     }
 
     /// The profile, readable, at `now`.

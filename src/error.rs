@@ -62,6 +62,12 @@ pub enum Error {
     /// A caller passed an argument of the wrong shape or out of range.
     #[error("bad argument: {0}")]
     BadArgument(String),
+    /// The browser refused a storage operation that had to succeed (erasing, for one).
+    #[error("storage unavailable: {reason}")]
+    StorageUnavailable {
+        /// What the browser said.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -75,6 +81,7 @@ impl Error {
             Error::ProfileVersion { .. } => "PROFILE_VERSION",
             Error::UnknownItem { .. } => "UNKNOWN_ITEM",
             Error::BadArgument(_) => "BAD_ARGUMENT",
+            Error::StorageUnavailable { .. } => "STORAGE_UNAVAILABLE",
         }
     }
 

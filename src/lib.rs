@@ -7,7 +7,8 @@
 //! The crate is a pure core that knows nothing of JavaScript:
 //! [`catalog`] (what can be recommended), [`profile`] (what was learned),
 //! [`rank`] (relevance, abstention, top-k), [`explain`] (why), [`preferences`]
-//! (the shopper's settings) and [`engine`] (all of it together). The browser
+//! (the shopper's settings), [`record`] (what is stored), [`journal`]
+//! (unsaved changes and merging tabs) and [`engine`] (all of it together). The browser
 //! boundary lives in `src/wasm/` and is compiled only for `wasm32`.
 //!
 //! ```
@@ -32,11 +33,13 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod intent;
+pub mod journal;
 pub mod measure;
 pub mod portability;
 pub mod preferences;
 pub mod profile;
 pub mod rank;
+pub mod record;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod synthetic;

@@ -53,7 +53,7 @@ impl ProfileExport {
 }
 
 /// An export, as read back: everything else in it is ignored.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileImport {
     /// Must be [`EXPORT_FORMAT`].

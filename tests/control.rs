@@ -125,3 +125,18 @@ fn an_export_imports_back_and_bad_imports_change_nothing() {
     assert_eq!(other.import(&not_ours).unwrap_err().code(), "BAD_ARGUMENT");
     assert_eq!(other.profile(), &kept);
 }
+
+#[test]
+fn explain_gives_the_reason_and_relevance_the_slate_would_use() {
+    let mut e = shop();
+    view(&mut e, "s1", 0);
+    view(&mut e, "s2", 1);
+    let why = e.explain("s3", 2).unwrap();
+    assert!((why.relevance - relevance(&e, "s3", 2)).abs() < 1e-6);
+    assert!(why.recommendable);
+    assert_eq!(why.reason.signals[0].label, "Women > Knitwear > Sweaters");
+    assert!(why.text.contains("Sweaters"), "{}", why.text);
+    let boots = e.explain("b1", 2).unwrap();
+    assert!(boots.relevance < why.relevance, "a red boot shares the colour, not the category");
+    assert_eq!(e.explain("nope", 2).unwrap_err().code(), "UNKNOWN_ITEM");
+}

@@ -1,0 +1,180 @@
+//! The stored record: what the browser keeps for one shop between page loads.
+//!
+//! One record per shop holds the profile (in its own checksummed binary
+//! format, see [`crate::profile`]) and the shopper's preferences. IndexedDB
+//! stores the bytes as they are; localStorage stores them in base64. The
+//! layout ("Stored record v1" in `docs/FORMATS.md`):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 4 | magic `FLRC` |
+//! | 1 | record format version (1) |
+//! | varint + UTF-8 | shop id |
+//! | 8 | saved at, ms since the epoch (i64, little-endian) |
+//! | 1 | flags: bit 0 personalization, bit 1 paused |
+//! | 5 × 4 | intensity, threshold, diversity, surprise, discretion (f32) |
+//! | 1 | intent setting: 0 auto, 1 exploring, 2 buying |
+//! | varint, then (varint + UTF-8, 1) × n | sensitive classes and their opt-in |
+//! | varint + bytes | the stored profile |
+//! | 4 | CRC-32 of everything before it |
+//!
+//! ```
+//! use flaneur::{preferences::Preferences, profile::Profile, record::Record};
+//! let record = Record { shop: "demo".into(), saved_at: 7, preferences: Preferences::default(), profile: Profile::default() };
+//! let bytes = record.to_bytes();
+//! assert_eq!(Record::from_bytes(&bytes, "demo").unwrap(), record);
+//! assert_eq!(Record::from_bytes(&bytes, "other").unwrap_err().code(), "PROFILE_CORRUPT");
+//! let mut flipped = bytes.clone();
+//! flipped[20] ^= 1;
+//! assert_eq!(Record::from_bytes(&flipped, "demo").unwrap_err().code(), "PROFILE_CORRUPT");
+//! ```
+
+use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::error::{Error, Result};
+use crate::preferences::{IntentSetting, Preferences};
+use crate::profile::Profile;
+
+/// The first bytes of every stored record.
+pub const RECORD_MAGIC: &[u8; 4] = b"FLRC";
+/// The record format this build writes (and the newest it reads).
+pub const RECORD_FORMAT_VERSION: u8 = 1;
+/// Most sensitive classes a record may list (a bound for hostile input).
+const MAX_SENSITIVE: u64 = 64;
+
+/// One shop's stored profile and preferences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The shop the record belongs to.
+    pub shop: String,
+    /// When it was written (ms since the epoch).
+    pub saved_at: i64,
+    /// The shopper's settings.
+    pub preferences: Preferences,
+    /// What was learned.
+    pub profile: Profile,
+}
+
+impl Record {
+    /// The record as bytes (equal records give equal bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let profile = self.profile.to_bytes();
+        let mut w = ByteWriter::with_capacity(profile.len() + 96);
+        w.bytes(RECORD_MAGIC);
+        w.u8(RECORD_FORMAT_VERSION);
+        w.str(&self.shop);
+        w.i64(self.saved_at);
+        let p = &self.preferences;
+        w.u8(u8::from(p.personalization) | (u8::from(p.paused) << 1));
+        for v in [p.intensity, p.threshold, p.diversity, p.surprise, p.discretion] {
+            w.f32(v);
+        }
+        w.u8(match p.intent {
+            IntentSetting::Auto => 0,
+            IntentSetting::Exploring => 1,
+            IntentSetting::Buying => 2,
+        });
+        w.varint(p.sensitive.len() as u64);
+        for (class, allowed) in &p.sensitive {
+            w.str(class);
+            w.u8(u8::from(*allowed));
+        }
+        w.varint(profile.len() as u64);
+        w.bytes(&profile);
+        let crc = crc32(w.as_slice());
+        w.u32(crc);
+        w.into_bytes()
+    }
+
+    /// Reads a record of `shop`, checking everything before trusting any of it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ProfileVersion`] for a record (or profile) written by a newer
+    /// flaneur; [`Error::ProfileCorrupt`] for anything else that is not a
+    /// valid record of this shop.
+    pub fn from_bytes(bytes: &[u8], shop: &str) -> Result<Record> {
+        let corrupt = |reason: &str| Error::ProfileCorrupt { reason: format!("stored record: {reason}") };
+        if bytes.len() < RECORD_MAGIC.len() + 1 + 4 || &bytes[..4] != RECORD_MAGIC {
+            return Err(corrupt("not a flaneur record"));
+        }
+        if bytes[4] > RECORD_FORMAT_VERSION {
+            return Err(Error::ProfileVersion { found: bytes[4].into(), supported: RECORD_FORMAT_VERSION.into() });
+        }
+        let (body, tail) = bytes.split_at(bytes.len() - 4);
+        let stored_crc = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
+        if crc32(body) != stored_crc {
+            return Err(corrupt("checksum mismatch"));
+        }
+        let mut r = ByteReader::new(&body[5..]);
+        let truncated = || corrupt("truncated");
+        let record_shop = r.str().ok_or_else(truncated)?;
+        if record_shop != shop {
+            return Err(corrupt(&format!("belongs to shop \"{record_shop}\", not \"{shop}\"")));
+        }
+        let saved_at = r.i64().ok_or_else(truncated)?;
+        let flags = r.u8().ok_or_else(truncated)?;
+        let mut ranges = [0f32; 5];
+        for v in &mut ranges {
+            *v = r.f32().ok_or_else(truncated)?;
+        }
+        let intent = match r.u8().ok_or_else(truncated)? {
+            0 => IntentSetting::Auto,
+            1 => IntentSetting::Exploring,
+            2 => IntentSetting::Buying,
+            _ => return Err(corrupt("unknown intent setting")),
+        };
+        let classes = r.varint().ok_or_else(truncated)?;
+        if classes > MAX_SENSITIVE {
+            return Err(corrupt("too many sensitive classes"));
+        }
+        let mut preferences = Preferences {
+            personalization: flags & 1 != 0,
+            paused: flags & 2 != 0,
+            intensity: ranges[0],
+            threshold: ranges[1],
+            diversity: ranges[2],
+            surprise: ranges[3],
+            discretion: ranges[4],
+            intent,
+            sensitive: Default::default(),
+        };
+        for _ in 0..classes {
+            let class = r.str().ok_or_else(truncated)?.to_owned();
+            let allowed = r.u8().ok_or_else(truncated)? != 0;
+            preferences.sensitive.insert(class, allowed);
+        }
+        preferences.validate().map_err(|e| corrupt(&e.to_string()))?;
+        let profile_len = usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
+        let profile = Profile::from_bytes(r.take(profile_len).ok_or_else(truncated)?)?;
+        if r.remaining() != 0 {
+            return Err(corrupt("trailing bytes"));
+        }
+        Ok(Record { shop: shop.to_owned(), saved_at, preferences, profile })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preferences_survive_the_round_trip() {
+        let mut preferences = Preferences { paused: true, surprise: 0.5, intent: IntentSetting::Buying, ..Default::default() };
+        preferences.sensitive.insert("health".into(), true);
+        preferences.sensitive.insert("intimate".into(), false);
+        let record = Record { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default() };
+        assert_eq!(Record::from_bytes(&record.to_bytes(), "s").unwrap(), record);
+    }
+
+    #[test]
+    fn every_truncation_and_newer_versions_are_refused() {
+        let record = Record { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default() };
+        let bytes = record.to_bytes();
+        for cut in 0..bytes.len() {
+            assert!(Record::from_bytes(&bytes[..cut], "s").is_err(), "cut at {cut}");
+        }
+        let mut newer = bytes.clone();
+        newer[4] = RECORD_FORMAT_VERSION + 1;
+        assert_eq!(Record::from_bytes(&newer, "s").unwrap_err().code(), "PROFILE_VERSION");
+    }
+}
