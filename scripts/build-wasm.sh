@@ -25,6 +25,10 @@ cargo build --lib --target wasm32-unknown-unknown --profile "$profile" ${feature
 [ "$profile" = dev ] && profile_dir=debug || profile_dir="$profile"
 wasm-bindgen "target/wasm32-unknown-unknown/$profile_dir/flaneur.wasm" \
   --target "$target" --out-dir "$out_dir" --out-name "$out_name"
+# The flaneur/worker entry: the client, the worker's module and their types (they import ./flaneur.js).
+cp www/worker/client.js "$out_dir/worker.js"
+cp www/worker/host.js "$out_dir/worker-host.js"
+cp www/worker/worker.d.ts "$out_dir/worker.d.ts"
 wasm="$out_dir/${out_name}_bg.wasm"
 wasm-opt "${opt_flags[@]}" "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"

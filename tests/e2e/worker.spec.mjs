@@ -1,0 +1,246 @@
+// flaneur/worker: the engine in a dedicated Web Worker, on the demo page (strict CSP),
+// against the main-thread engine with the same catalog, seed and events.
+import { crc32 } from "node:zlib";
+import { expect, test } from "@playwright/test";
+
+/** 1 May 2026, 10:00 UTC: the clock both engines read while slates are compared. */
+const NOW = 1_777_629_600_000;
+const MINUTE = 60_000;
+
+/**
+ * A two-item binary v1 catalog (docs/FORMATS.md), shop "tiny", no facets, no
+ * vectors: small enough to write here, so the test can pass an ArrayBuffer.
+ */
+function tinyBinaryCatalog() {
+  const body = [];
+  const u8 = (v) => body.push(v & 0xff);
+  const u32 = (v) => [0, 8, 16, 24].forEach((s) => u8(v >>> s));
+  const str = (s) => { const b = Buffer.from(s, "utf8"); u32(b.length); b.forEach(u8); };
+  const u32s = (vs) => { u32(vs.length); vs.forEach(u32); };
+  const bytesOf = (TypedArray, vs) => { u32(vs.length); new Uint8Array(TypedArray.from(vs).buffer).forEach(u8); };
+  const NO_STR = 0xffffffff;
+  str("tiny"); // shop
+  u8(0); // vector kind: content
+  u32(0); // dims
+  u32(0); // facets
+  str("t-1t-2Wool socksLeather boots"); // string text: ids 0, 1; titles 2, 3
+  u32s([3, 6, 16, 29]); // string ends
+  u32(1); str("Shoes"); // taxonomy
+  u32(0); // facet values
+  u32(2); // items
+  u32s([0, 1]); // id
+  u32s([2, 3]); // title
+  u32s([0, 0]); // category
+  u32s([0, 0, 0]); // attr_start
+  u32s([]); // attrs
+  bytesOf(Float64Array, [12, 80]); // price
+  u32s([NO_STR, NO_STR]); // currency
+  u32(2); u8(1); u8(1); // available
+  bytesOf(Float32Array, [0.5, 0.25]); // popularity
+  for (let i = 0; i < 4; i++) u32s([NO_STR, NO_STR]); // released, sensitive, url, image
+  u32(0); // codes
+  u32(0); // scales
+  u32s([0, 1]); // id order
+  const header = Buffer.alloc(16);
+  header.write("FLNRCAT\0", 0, "latin1");
+  header.writeUInt16LE(1, 8);
+  header.writeUInt16LE(0, 10);
+  header.writeUInt32LE(crc32(Buffer.from(body)), 12);
+  return [...header, ...body];
+}
+
+test.beforeEach(async ({ page }) => {
+  page.on("pageerror", (err) => {
+    throw err;
+  });
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+});
+
+test("worker mode gives the same slates as main-thread mode", async ({ page }) => {
+  const opened = await page.evaluate(async () => {
+    const main = await import("/pkg/flaneur.js");
+    const worker = await import("/pkg/worker.js");
+    await main.default();
+    await worker.default();
+    const catalog = await (await fetch("/catalog.json")).json();
+    const options = { catalog, storage: "memory", seed: 1 };
+    globalThis.onMain = await main.Personalizer.open(options);
+    globalThis.inWorker = await worker.Personalizer.open(options);
+    globalThis.otherSeed = await main.Personalizer.open({ ...options, seed: 2 });
+    const summary = (p) => ({ shopId: p.shopId, itemCount: p.itemCount });
+    return { main: summary(onMain), worker: summary(inWorker), items: catalog.items };
+  });
+  expect(opened.worker).toEqual(opened.main);
+  expect(opened.worker.itemCount).toBe(60);
+
+  // The engine really runs in a worker, and both engines read the same frozen clock
+  // (scores decay with time, so slates are compared at one instant).
+  const workers = page.workers().filter((w) => w.url().endsWith("/pkg/worker-host.js"));
+  expect(workers).toHaveLength(1);
+  await workers[0].evaluate((now) => (Date.now = () => now), NOW);
+  await page.evaluate((now) => (Date.now = () => now), NOW);
+
+  const byCategory = (c) => opened.items.filter((i) => i.category === c).map((i) => i.id);
+  const sweaters = byCategory("Women > Knitwear > Sweaters");
+  const boots = byCategory("Shoes > Boots");
+  const events = [
+    ...sweaters.slice(0, 4).map((itemId) => ({ type: "view", itemId })),
+    { type: "dwell", itemId: sweaters[0], ms: 40_000 },
+    { type: "click", itemId: sweaters[1] },
+    ...boots.slice(0, 2).map((itemId) => ({ type: "view", itemId })),
+    { type: "view", itemId: sweaters[2] },
+  ].map((e, i, all) => ({ ...e, at: NOW - (all.length - i) * MINUTE }));
+  const requests = [{ k: 6 }, { k: 6 }, { k: 4, context: { itemId: boots[0] } }, { k: 8, fill: true }];
+
+  const { main, worker, other, promised } = await page.evaluate(
+    async ({ events, requests }) => {
+      const run = async (p) => {
+        const recorded = [];
+        for (const e of events) recorded.push(await p.record(e));
+        const slates = [];
+        for (const r of requests) slates.push(await p.recommend(r));
+        await p.setPreferences({ diversity: 0.8 });
+        slates.push(await p.recommend({ k: 6 }));
+        await p.setPreferences({ surprise: 1 }); // more divergent picks: Thompson draws from the seed
+        for (let i = 0; i < 3; i++) slates.push(await p.recommend({ k: 6 }));
+        return { recorded, slates, stats: await p.stats(), profile: await p.profile(), exported: await p.exportProfile() };
+      };
+      const promised = inWorker.stats() instanceof Promise;
+      return { main: await run(onMain), worker: await run(inWorker), other: await run(otherSeed), promised };
+    },
+    { events, requests },
+  );
+  expect(promised, "worker methods return Promises").toBe(true);
+  expect(main.recorded.filter(Boolean).length, "the engine learned from the events").toBeGreaterThan(5);
+  expect(worker.recorded).toEqual(main.recorded);
+  expect(main.slates[0].items[0].kind).toBe("personal");
+  const kinds = main.slates.flatMap((s) => s.items.map((i) => i.kind));
+  expect(kinds, "seeded divergent picks are part of the comparison").toContain("divergent");
+  expect(other.slates, "another seed gives other slates, so equal slates mean the seed reached the worker").not.toEqual(
+    main.slates,
+  );
+  for (const [i, slate] of main.slates.entries()) {
+    expect(slate.items.length, `slate ${i} is not empty`).toBeGreaterThan(0);
+    const essentials = (s) => s.items.map(({ itemId, kind, score }) => ({ itemId, kind, score }));
+    expect(essentials(worker.slates[i]), `slate ${i}`).toEqual(essentials(slate));
+    expect(worker.slates[i], `slate ${i}, reasons included`).toEqual(slate);
+  }
+  expect(worker.stats).toEqual(main.stats);
+  expect(worker.stats.personal.impressions).toBeGreaterThan(0);
+  expect(worker.profile).toEqual(main.profile);
+  expect(worker.exported).toBe(main.exported);
+});
+
+test("worker errors keep their name, message and code; the catalog is transferred; close is final", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const main = await import("/pkg/flaneur.js");
+    const { Personalizer } = await import("/pkg/worker.js");
+    await main.default();
+    const caught = async (f) => {
+      try {
+        await f();
+        return "resolved";
+      } catch (e) {
+        return { isError: e instanceof Error, name: e.name, message: e.message, code: e.code };
+      }
+    };
+
+    // An ArrayBuffer is transferred: detached in the page as soon as open posts it.
+    const buffer = new Uint8Array(bytes).buffer;
+    const opening = Personalizer.open({ catalog: buffer, storage: "memory", seed: 1 });
+    const detachedAtOnce = buffer.byteLength;
+    const p = await opening;
+    const reference = await main.Personalizer.open({ catalog: new Uint8Array(bytes), storage: "memory", seed: 1 });
+
+    // A Uint8Array view is copied: neither the view nor its larger buffer is touched.
+    const larger = new Uint8Array(bytes.length + 8);
+    larger.set(bytes, 4);
+    const view = larger.subarray(4, 4 + bytes.length);
+    const fromView = await Personalizer.open({ catalog: view, storage: "memory" });
+    const viewKept = { buffer: larger.buffer.byteLength, view: view.byteLength, first: view[0] };
+    fromView.close();
+
+    // The engine's errors, from the worker and on the main thread.
+    const errors = {
+      badType: [await caught(() => p.record({ type: "nope" })), await caught(() => reference.record({ type: "nope" }))],
+      unknownItem: [
+        await caught(() => p.record({ type: "view", itemId: "sku-none" })),
+        await caught(() => reference.record({ type: "view", itemId: "sku-none" })),
+      ],
+      badImport: [await caught(() => p.importProfile("{")), await caught(() => reference.importProfile("{"))],
+    };
+    const garbage = new TextEncoder().encode("not a catalog at all").buffer;
+    const badCatalog = [
+      await caught(() => Personalizer.open({ catalog: garbage })),
+      await caught(() => main.Personalizer.open({ catalog: new TextEncoder().encode("not a catalog at all") })),
+    ];
+    const garbageDetached = garbage.byteLength;
+    const uncloneable = await caught(() => p.record({ type: "view", itemId: "t-1", at: () => 1 }));
+
+    // Still usable after errors; then close: pending and later calls reject with CLOSED.
+    const afterErrors = await p.record({ type: "view", itemId: "t-2", at: 1_777_629_600_000 });
+    const pending = caught(() => p.recommend({ k: 2 }));
+    p.close();
+    const closed = { pending: await pending, later: await caught(() => p.stats()), free: (p.free(), await caught(() => p.profile())) };
+    return {
+      detachedAtOnce,
+      opened: { shopId: p.shopId, itemCount: p.itemCount },
+      reference: { shopId: reference.shopId, itemCount: reference.itemCount },
+      viewKept,
+      viewOpened: fromView.itemCount,
+      errors,
+      badCatalog,
+      garbageDetached,
+      uncloneable,
+      afterErrors,
+      closed,
+    };
+  }, tinyBinaryCatalog());
+
+  expect(result.detachedAtOnce, "the catalog ArrayBuffer was transferred, not copied").toBe(0);
+  expect(result.opened).toEqual({ shopId: "tiny", itemCount: 2 });
+  expect(result.opened).toEqual(result.reference);
+  expect(result.viewKept).toEqual({ buffer: result.viewKept.view + 8, view: result.viewKept.view, first: 0x46 });
+  expect(result.viewOpened).toBe(2);
+
+  for (const [what, [fromWorker, onMain]] of Object.entries(result.errors)) {
+    expect(fromWorker.isError, what).toBe(true);
+    expect(fromWorker.name, what).toBe("FlaneurError");
+    expect(fromWorker, what).toEqual(onMain);
+  }
+  expect(result.errors.badType[0].code).toBe("BAD_ARGUMENT");
+  expect(result.errors.unknownItem[0].code).toBe("UNKNOWN_ITEM");
+  expect(result.badCatalog[0].code).toBe("CATALOG_INVALID");
+  expect(result.badCatalog[0]).toEqual(result.badCatalog[1]);
+  expect(result.garbageDetached).toBe(0);
+  expect(result.uncloneable.code).toBe("BAD_ARGUMENT");
+  expect(result.afterErrors).toBe(true);
+
+  expect(result.closed.pending.code).toBe("CLOSED");
+  expect(result.closed.later).toMatchObject({ isError: true, name: "FlaneurError", code: "CLOSED" });
+  expect(result.closed.free.code).toBe("CLOSED");
+  await expect.poll(() => page.workers().length, { message: "every worker was terminated" }).toBe(0);
+});
+
+test("open rejects with WORKER_UNAVAILABLE when the worker or its engine cannot load", async ({ page }) => {
+  const open = () =>
+    page.evaluate(async () => {
+      const { Personalizer } = await import("/pkg/worker.js");
+      const catalog = await (await fetch("/catalog.json")).text();
+      try {
+        await Personalizer.open({ catalog, storage: "memory" });
+        return "opened";
+      } catch (e) {
+        return { name: e.name, code: e.code, message: e.message };
+      }
+    });
+  await page.route("**/pkg/worker-host.js", (route) => route.abort());
+  expect(await open()).toMatchObject({ name: "FlaneurError", code: "WORKER_UNAVAILABLE" });
+
+  await page.unroute("**/pkg/worker-host.js");
+  await page.route("**/*.wasm", (route) => route.abort());
+  const noEngine = await open();
+  expect(noEngine).toMatchObject({ name: "FlaneurError", code: "WORKER_UNAVAILABLE" });
+  expect(noEngine.message).toContain("engine could not load");
+});

@@ -1,0 +1,64 @@
+/* flaneur/worker: the Personalizer API run in a dedicated Web Worker; every method returns a Promise. */
+import type {
+  FlaneurEvent,
+  ForgetRequest,
+  OpenOptions,
+  Preferences,
+  ProfileSummary,
+  RecommendRequest,
+  Slate,
+  Stats,
+} from "./flaneur.js";
+
+export type { FlaneurEvent, ForgetRequest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
+
+/** Every error the worker client rejects with: the engine's codes, plus its own. */
+export interface FlaneurWorkerError extends Error {
+  /** "FlaneurError" for everything flaneur itself rejects with. */
+  name: string;
+  /**
+   * The engine's code (`BAD_ARGUMENT`, `CATALOG_INVALID`, `UNKNOWN_ITEM`, …), or
+   * `WORKER_UNAVAILABLE` (the worker or the engine could not start, or died) or
+   * `CLOSED` (called after `close()`).
+   */
+  code: string;
+}
+
+/**
+ * On-device personalization in a dedicated Web Worker.
+ *
+ * The catalog crosses to the worker once, at `open`: an `ArrayBuffer` is
+ * transferred (detached in the caller: `byteLength` 0 afterwards, even if
+ * `open` rejects); a `Uint8Array` is copied once and the copy transferred; a
+ * JSON object or text is structured-cloned once. Calls run in order.
+ */
+export class Personalizer {
+  private constructor();
+  /** Starts a worker and opens a personalizer in it. */
+  static open(options: OpenOptions): Promise<Personalizer>;
+  /** The shop this personalizer serves. */
+  readonly shopId: string;
+  /** Number of items in the catalog. */
+  readonly itemCount: number;
+  record(event: FlaneurEvent): Promise<boolean>;
+  recommend(request?: RecommendRequest): Promise<Slate>;
+  /** Why `itemId` would be recommended (in flaneur builds that have `explain`). */
+  explain(itemId: string): Promise<unknown>;
+  profile(): Promise<ProfileSummary>;
+  preferences(): Promise<Preferences>;
+  setPreferences(patch: Partial<Preferences>): Promise<void>;
+  forget(what: ForgetRequest): Promise<boolean>;
+  exportProfile(): Promise<string>;
+  importProfile(json: string): Promise<void>;
+  stats(): Promise<Stats>;
+  erase(): Promise<void>;
+  /** Waits until the profile is stored (in flaneur builds that have `flush`). */
+  flush(): Promise<void>;
+  /** Terminates the worker; pending and later calls reject with code `CLOSED`. */
+  close(): void;
+  /** Alias of `close()`. */
+  free(): void;
+}
+
+/** Resolves at once (the worker loads the WebAssembly itself); mirrors the main entry's `init`. */
+export default function init(): Promise<void>;
