@@ -91,6 +91,11 @@ impl Journal {
         self.writing
     }
 
+    /// How many changes the write under way carries (0 when none is).
+    pub fn writing(&self) -> usize {
+        self.writing
+    }
+
     /// The write that [`Journal::begin`] started is stored: its changes are done.
     pub fn written(&mut self) {
         let done = self.writing.min(self.changes.len());

@@ -441,6 +441,7 @@ fn inconsistent_contents_are_refused_with_the_field_named() {
         ("scales[0]", |r| r.scales[0] = f32::NAN),
         ("scales[1]", |r| r.scales[1] = -1.0),
     ];
+    #[allow(clippy::type_complexity)]
     let id_order_cases: [(&str, fn(&mut Raw)); 4] = [
         ("id order: entry 1 (2) is out of range", |r| r.id_order = vec![0, 2]),
         ("id order: entry 1 (0) is out of range or repeated", |r| r.id_order = vec![0, 0]),
@@ -587,8 +588,8 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
         .map(|i| {
             // Ids in no particular order, as shops' SKUs tend to be.
             let sku = (i as u64).wrapping_mul(2_654_435_761) % 1_000_003;
-            let colour = COLOURS[rng.below(12) as usize];
-            let kind = KINDS[rng.below(8) as usize];
+            let colour = COLOURS[rng.below(12)];
+            let kind = KINDS[rng.below(8)];
             let mut attributes = BTreeMap::new();
             attributes.insert("colour".to_owned(), colour.to_owned());
             attributes.insert("brand".to_owned(), format!("Brand {}", rng.below(300)));
@@ -599,7 +600,7 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
             ItemJson {
                 id: format!("sku-{sku:07}"),
                 title: format!("{colour} {kind} no. {i}"),
-                category: format!("{} > {kind} > Line {}", DEPARTMENTS[rng.below(4) as usize], rng.below(5)),
+                category: format!("{} > {kind} > Line {}", DEPARTMENTS[rng.below(4)], rng.below(5)),
                 attributes,
                 price: (i % 10 != 0).then(|| rng.below(50_000) as f64 / 100.0),
                 currency: Some("EUR".to_owned()),

@@ -160,8 +160,7 @@ fn sensitive_items_teach_nothing_and_are_not_shown_without_opt_in() {
     assert!(engine.profile().is_empty());
     assert!(engine.recommend(&request(6), 0).unwrap().items.is_empty());
 
-    let mut patch = PreferencesPatch::default();
-    patch.sensitive = Some([("health".to_owned(), true)].into());
+    let patch = PreferencesPatch { sensitive: Some([("health".to_owned(), true)].into()), ..Default::default() };
     engine.set_preferences(patch).unwrap();
     for id in &supplements {
         assert_eq!(view(&mut engine, id, 0), Recorded::Learned);

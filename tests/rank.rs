@@ -186,7 +186,7 @@ fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     let clusters: Vec<usize> = slate.items.iter().map(|r| r.index % 3).collect();
     assert!(clusters.len() >= 5, "{clusters:?}");
     assert!(clusters.iter().all(|&c| c == 1), "only the shopper's cluster: {clusters:?}");
-    assert_eq!(slate.items[0].reason.signals.iter().find(|s| s.label == "matches your history in this shop").is_some(), true);
+    assert!(slate.items[0].reason.signals.iter().any(|s| s.label == "matches your history in this shop"));
     // A fresh profile has no factor.
     assert!(fold.solve(&catalog, &flaneur::profile::Profile::default(), 0).is_none());
 }

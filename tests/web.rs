@@ -3,6 +3,7 @@
 
 use flaneur::rank::kernel::{dot_i8_many_scalar, dot_i8_many_simd, dot_i8_scalar, dot_i8_simd};
 use flaneur::wasm::Personalizer;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
@@ -35,10 +36,11 @@ async fn open() -> Personalizer {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
     js_sys::Reflect::set(&options, &"seed".into(), &JsValue::from_f64(42.0)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
     Personalizer::open(options.into()).await.unwrap()
 }
 
-fn slate_ids(p: &mut Personalizer, request: &str) -> Vec<String> {
+fn slate_ids(p: &Personalizer, request: &str) -> Vec<String> {
     let slate = p.recommend(js(request)).unwrap();
     let items: js_sys::Array = get(&slate, "items").unchecked_into();
     items.iter().map(|i| get(&i, "itemId").as_string().unwrap()).collect()
@@ -46,16 +48,16 @@ fn slate_ids(p: &mut Personalizer, request: &str) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn views_move_their_category_to_the_top() {
-    let mut p = open().await;
-    assert_eq!(p.item_count(), 6);
+    let p = open().await;
+    assert_eq!(p.item_count().unwrap(), 6);
     assert_eq!(p.shop_id(), "web-test");
-    assert!(slate_ids(&mut p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
+    assert!(slate_ids(&p, r#"{"k":3}"#).is_empty(), "a fresh profile abstains");
     p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
     for id in ["s1", "s2"] {
         // No `at`: the boundary stamps the event with the browser's clock.
         assert!(p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap());
     }
-    let ids = slate_ids(&mut p, r#"{"k":4}"#);
+    let ids = slate_ids(&p, r#"{"k":4}"#);
     assert_eq!(&ids[..3], ["s1", "s2", "s3"]);
     assert!(!ids.contains(&"mug".to_owned()) && !ids.contains(&"tee".to_owned()), "{ids:?}");
     let slate = p.recommend(js(r#"{"k":4}"#)).unwrap();
@@ -73,18 +75,18 @@ async fn views_move_their_category_to_the_top() {
 
 #[wasm_bindgen_test]
 async fn preferences_round_trip_and_intensity_zero_restores_the_shop_order() {
-    let mut p = open().await;
+    let p = open().await;
     p.record(js(r#"{"type":"add_to_cart","itemId":"c1"}"#)).unwrap();
     p.set_preferences(js(r#"{"intensity":0}"#)).unwrap();
     assert_eq!(get(&p.preferences().unwrap(), "intensity").as_f64(), Some(0.0));
-    assert_eq!(slate_ids(&mut p, r#"{"k":3}"#), ["tee", "s1", "mug"]);
+    assert_eq!(slate_ids(&p, r#"{"k":3}"#), ["tee", "s1", "mug"]);
     p.set_preferences(js(r#"{"paused":true,"intensity":1}"#)).unwrap();
     assert!(!p.record(js(r#"{"type":"view","itemId":"mug"}"#)).unwrap(), "paused: nothing learned");
 }
 
 #[wasm_bindgen_test]
 async fn bad_arguments_become_coded_errors() {
-    let mut p = open().await;
+    let p = open().await;
     assert_eq!(code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()), "UNKNOWN_ITEM");
     assert_eq!(code_of(p.record(js(r#"{"type":"teleport","itemId":"s1"}"#)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.record(JsValue::from_f64(3.0)).unwrap_err()), "BAD_ARGUMENT");
@@ -116,13 +118,13 @@ async fn a_binary_catalog_opens_like_its_json_form() {
     let bytes = js_sys::Uint8Array::from(&catalog.to_binary()[..]);
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"catalog".into(), &bytes.buffer()).unwrap();
-    let mut p = Personalizer::open(options.into()).await.unwrap();
-    assert_eq!(p.item_count(), 6);
+    let p = Personalizer::open(options.into()).await.unwrap();
+    assert_eq!(p.item_count().unwrap(), 6);
     p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
     for id in ["s1", "s2"] {
         p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
     }
-    assert_eq!(&slate_ids(&mut p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
+    assert_eq!(&slate_ids(&p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
 
     // A corrupted byte is caught by the checksum: a coded error, not a crash.
     let mut broken = catalog.to_binary();
@@ -135,7 +137,7 @@ async fn a_binary_catalog_opens_like_its_json_form() {
 
 #[wasm_bindgen_test]
 async fn the_shopper_reads_forgets_exports_imports_and_erases() {
-    let mut p = open().await;
+    let p = open().await;
     for id in ["s1", "s2", "s1"] {
         p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
     }
@@ -154,24 +156,30 @@ async fn the_shopper_reads_forgets_exports_imports_and_erases() {
 
     let export = p.export_profile().unwrap();
     assert!(export.contains("\"format\":\"flaneur-profile\""));
-    let mut twin = open().await;
-    twin.import_profile(&export).unwrap();
+    let twin = open().await;
+    twin.import_profile(JsValue::from_str(&export)).unwrap();
     assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), get(&p.profile().unwrap(), "storedBytes").as_f64());
     let before = get(&twin.profile().unwrap(), "storedBytes").as_f64();
-    assert_eq!(code_of(twin.import_profile("{\"format\":\"flaneur-profile\"}").unwrap_err()), "BAD_ARGUMENT");
-    assert_eq!(code_of(twin.import_profile(&export.replace("\"data\":\"", "\"data\":\"AAAA")).unwrap_err()), "PROFILE_CORRUPT");
+    assert_eq!(code_of(twin.import_profile(JsValue::from_str("{\"format\":\"flaneur-profile\"}")).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(twin.import_profile(JsValue::from_str(&export.replace("\"data\":\"", "\"data\":\"AAAA"))).unwrap_err()), "PROFILE_CORRUPT");
     assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), before, "a refused import keeps the profile");
 
     p.erase().await.unwrap();
     assert_eq!(js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length(), 0);
 }
 
-async fn open_stored(shop_id: &str) -> Personalizer {
+async fn open_in(storage: &str, shop_id: &str) -> Personalizer {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
-    js_sys::Reflect::set(&options, &"storage".into(), &"local".into()).unwrap();
+    if !storage.is_empty() {
+        js_sys::Reflect::set(&options, &"storage".into(), &storage.into()).unwrap();
+    }
     js_sys::Reflect::set(&options, &"shopId".into(), &shop_id.into()).unwrap();
     Personalizer::open(options.into()).await.unwrap()
+}
+
+async fn open_stored(shop_id: &str) -> Personalizer {
+    open_in("local", shop_id).await
 }
 
 fn local_storage() -> web_sys::Storage {
@@ -182,14 +190,50 @@ fn tastes(p: &Personalizer) -> usize {
     js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length() as usize
 }
 
+/// How many events the profile learned about a category (its taste's count).
+fn count_of(p: &Personalizer, label: &str) -> f64 {
+    let tastes = js_sys::Array::from(&get(&p.profile().unwrap(), "tastes"));
+    tastes.iter().find(|t| get(t, "label").as_string().as_deref() == Some(label)).map_or(0.0, |t| get(&t, "count").as_f64().unwrap())
+}
+
+fn notices(p: &Personalizer) -> Vec<String> {
+    js_sys::Array::from(&get(&p.profile().unwrap(), "notices")).iter().map(|n| n.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen(inline_js = r#"
+function request(r) { return new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); }
+async function db() {
+  const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur", 1);
+    r.onupgradeneeded = () => { for (const s of ["profiles", "quarantine"]) if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s); };
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  return d;
+}
+export async function idb_get(store, key) { const d = await db(); try { return await request(d.transaction(store).objectStore(store).get(key)); } finally { d.close(); } }
+export async function idb_put(store, key, value) { const d = await db(); const tx = d.transaction(store, "readwrite");
+  tx.objectStore(store).put(value, key); await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); }); d.close(); }
+export async function idb_keys(store) { const d = await db(); try { return await request(d.transaction(store).objectStore(store).getAllKeys()); } finally { d.close(); } }
+export function sleep(ms) { return new Promise((ok) => setTimeout(ok, ms)); }
+"#)]
+extern "C" {
+    async fn idb_get(store: &str, key: &str) -> JsValue;
+    async fn idb_put(store: &str, key: &str, value: JsValue);
+    async fn idb_keys(store: &str) -> JsValue;
+    async fn sleep(ms: u32);
+}
+
+fn has_key(keys: &JsValue, key: &str) -> bool {
+    js_sys::Array::from(keys).iter().any(|k| k.as_string().as_deref() == Some(key))
+}
+
 #[wasm_bindgen_test]
 async fn a_local_profile_survives_reopening_and_erase_leaves_nothing() {
     let shop = "web-test-persist";
-    let mut p = open_stored(shop).await;
+    let p = open_stored(shop).await;
     p.erase().await.unwrap();
     p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
     p.set_preferences(js(r#"{"surprise":0.35}"#)).unwrap();
     let key = format!("flaneur:profile:{shop}");
+    p.flush().await.unwrap();
     assert!(local_storage().get_item(&key).unwrap().is_some());
 
     let reopened = open_stored(shop).await;
@@ -207,17 +251,130 @@ async fn a_corrupt_stored_profile_is_set_aside_and_a_fresh_one_starts() {
     let shop = "web-test-corrupt";
     let storage = local_storage();
     storage.set_item(&format!("flaneur:profile:{shop}"), "{\"format\":\"flaneur-profile\",\"version\":2,\"shop\":\"web-test\",\"data\":\"AAAA\"}").unwrap();
-    let mut p = open_stored(shop).await;
+    let p = open_stored(shop).await;
     assert_eq!(tastes(&p), 0);
-    let notices = js_sys::Array::from(&get(&p.profile().unwrap(), "notices"));
-    assert_eq!(notices.length(), 1);
-    assert!(notices.get(0).as_string().unwrap().starts_with("PROFILE_CORRUPT"));
+    let notices = notices(&p);
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].starts_with("PROFILE_CORRUPT"), "{notices:?}");
     assert!(storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_some(), "the unreadable record is kept aside");
     // The page keeps working, and learning starts again.
     assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
+    p.flush().await.unwrap();
     assert_eq!(tastes(&open_stored(shop).await), tastes(&p));
     p.erase().await.unwrap();
     assert!(storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_is_the_default_store_and_erase_empties_it() {
+    let shop = "web-test-idb";
+    let p = open_in("", shop).await;
+    p.erase().await.unwrap();
+    assert_eq!(get(&p.profile().unwrap(), "storage").as_string().as_deref(), Some("indexeddb"));
+    for id in ["s1", "s2", "c1"] {
+        p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+    }
+    p.flush().await.unwrap();
+    let stored = idb_get("profiles", shop).await;
+    assert!(stored.is_instance_of::<js_sys::Uint8Array>(), "the record is stored as bytes");
+    let bytes = js_sys::Uint8Array::from(stored).to_vec();
+    assert_eq!(&bytes[..4], b"FLRC");
+    assert_eq!(get(&p.profile().unwrap(), "storedBytes").as_f64(), Some(bytes.len() as f64));
+
+    let reopened = open_in("indexeddb", shop).await;
+    assert_eq!(count_of(&reopened, "Women > Knitwear"), 3.0);
+    assert!(local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(), "nothing in localStorage");
+
+    reopened.erase().await.unwrap();
+    assert!(idb_get("profiles", shop).await.is_undefined());
+    assert!(!has_key(&idb_keys("quarantine").await, shop));
+    assert_eq!(tastes(&reopened), 0);
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_merge_their_events_and_stay_in_sync() {
+    let shop = "web-test-tabs";
+    let (a, b) = (open_in("indexeddb", shop).await, open_in("indexeddb", shop).await);
+    a.erase().await.unwrap();
+    sleep(20).await;
+    // Interleaved, in bursts, with writes overlapping.
+    for round in 0..10 {
+        for _ in 0..5 {
+            a.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+            b.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap();
+        }
+        if round % 3 == 0 {
+            sleep(1).await;
+        }
+    }
+    a.flush().await.unwrap();
+    b.flush().await.unwrap();
+    let fresh = open_in("indexeddb", shop).await;
+    assert_eq!(count_of(&fresh, "Women > Knitwear"), 100.0, "50 + 50 events, none lost");
+    assert_eq!(count_of(&fresh, "Women > Knitwear > Sweaters"), 50.0);
+    assert_eq!(count_of(&fresh, "Women > Knitwear > Cardigans"), 50.0);
+    // The tabs take in each other's writes (BroadcastChannel).
+    let mut synced = false;
+    for _ in 0..50 {
+        if count_of(&a, "Women > Knitwear") == 100.0 && count_of(&b, "Women > Knitwear") == 100.0 {
+            synced = true;
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(synced, "a sees {}, b sees {}", count_of(&a, "Women > Knitwear"), count_of(&b, "Women > Knitwear"));
+    // Erasing in one tab erases the other tab's copy too.
+    a.erase().await.unwrap();
+    for _ in 0..50 {
+        if tastes(&b) == 0 {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(tastes(&b), 0, "the other tab forgot too");
+    b.flush().await.unwrap();
+    assert!(idb_get("profiles", shop).await.is_undefined(), "and wrote nothing back");
+}
+
+#[wasm_bindgen_test]
+async fn paused_learning_writes_nothing() {
+    let shop = "web-test-paused";
+    let p = open_in("indexeddb", shop).await;
+    p.erase().await.unwrap();
+    p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    p.set_preferences(js(r#"{"paused":true}"#)).unwrap();
+    p.flush().await.unwrap();
+    let before = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+    assert!(!p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap(), "nothing learned while paused");
+    p.recommend(js(r#"{"k":3}"#)).unwrap();
+    p.flush().await.unwrap();
+    let after = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+    assert_eq!(before, after, "not a byte written while paused");
+    let reopened = open_in("indexeddb", shop).await;
+    assert_eq!(get(&reopened.preferences().unwrap(), "paused").as_bool(), Some(true), "the pause itself is kept");
+    reopened.erase().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_indexeddb_record_is_quarantined_and_a_local_one_is_adopted() {
+    let shop = "web-test-idb-corrupt";
+    open_in("indexeddb", shop).await.erase().await.unwrap();
+    idb_put("profiles", shop, js_sys::Uint8Array::from(&b"FLRC\x01garbage"[..]).into()).await;
+    let p = open_in("indexeddb", shop).await;
+    assert!(notices(&p).iter().any(|n| n.starts_with("PROFILE_CORRUPT")), "{:?}", notices(&p));
+    assert!(has_key(&idb_keys("quarantine").await, shop), "the unreadable record is kept aside");
+    assert!(idb_get("profiles", shop).await.is_undefined());
+    p.erase().await.unwrap();
+
+    // A profile kept in localStorage (the "local" store, or flaneur 0.1) moves into IndexedDB.
+    let old = open_stored(shop).await;
+    old.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    old.flush().await.unwrap();
+    let moved = open_in("indexeddb", shop).await;
+    assert_eq!(count_of(&moved, "Women > Knitwear > Sweaters"), 1.0);
+    assert!(local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(), "moved, not copied");
+    assert!(idb_get("profiles", shop).await.is_instance_of::<js_sys::Uint8Array>());
+    moved.erase().await.unwrap();
 }
 
 #[wasm_bindgen_test]

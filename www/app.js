@@ -97,7 +97,9 @@ async function main() {
   $("all").replaceChildren(...catalog.items.map((item) => card(item)));
   try {
     await init();
-    personalizer = await Personalizer.open({ catalog, storage: "local" });
+    // The profile lives in this browser's IndexedDB (merged across tabs);
+    // flaneur falls back to localStorage, then memory, on its own.
+    personalizer = await Personalizer.open({ catalog });
     renderShelf();
   } catch (err) {
     $("for-you-status").textContent = `Suggestions unavailable (${err.code ?? err.name}); the shop works as usual.`;

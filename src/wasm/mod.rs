@@ -3,10 +3,12 @@
 //! the clock for the core, and funnels every core [`crate::Error`] into a JS
 //! `Error` with a stable `code` (see [`error`]).
 
+mod args;
 pub(crate) mod convert;
 pub mod error;
 mod personalizer;
-mod storage;
+mod store;
+mod sync;
 mod types;
 
 pub use personalizer::Personalizer;

@@ -2,34 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use web_sys::MessageEvent;
 
+use super::args::{random_seed, read_catalog, read_event, read_forget};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::bad_argument;
-use super::storage::Store;
-use crate::catalog::{Catalog, CatalogJson};
+use super::store::{Store, Stored};
+use super::sync::{self, Shared, State};
 use crate::intent::IntentEstimate;
+use crate::journal::Change;
+use crate::measure::StatsView;
 use crate::portability::ProfileImport;
 use crate::preferences::{Preferences, PreferencesPatch};
-use crate::profile::ProfileView;
-use crate::profile::{Event, EventKind};
-use crate::measure::StatsView;
+use crate::profile::{Event, ProfileView};
 use crate::rank::{Context, Request};
-use crate::{Engine, Error, Forget, Recorded};
+use crate::{Engine, Error, Recorded};
 
 /// On-device personalization for one shop: holds the catalog and the
-/// shopper's profile, learns from events and ranks the catalog.
+/// shopper's profile, learns from events and ranks the catalog. The profile
+/// is kept in IndexedDB by default and merged with the shop's other tabs.
 ///
 /// ```js
-/// const p = await Personalizer.open({ catalog, storage: "memory" });
+/// const p = await Personalizer.open({ catalog, shopId: "demo" });
 /// p.record({ type: "view", itemId: "sku-1" });
 /// const slate = p.recommend({ k: 12 });
 /// ```
 #[wasm_bindgen]
 pub struct Personalizer {
-    engine: Engine,
+    state: Shared,
     shop_id: String,
-    store: Store,
-    notices: Vec<String>,
+    /// Listens to the shop's other tabs; dropped (and the channel closed) with the personalizer.
+    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
 }
 
 /// `Personalizer.open` options other than the catalog.
@@ -41,11 +44,12 @@ struct OpenOptions {
     seed: Option<f64>,
 }
 
-
 #[wasm_bindgen]
 impl Personalizer {
     /// Opens a personalizer for a catalog: binary v1 bytes (`ArrayBuffer` or
-    /// `Uint8Array`), a JSON v1 object, or its text.
+    /// `Uint8Array`), a JSON v1 object, or its text. `storage` is
+    /// `"indexeddb"` (default), `"local"` or `"memory"`; where the one asked
+    /// for is unavailable the next one is used and `profile().notices` says so.
     ///
     /// Rejects with `CATALOG_INVALID` / `CATALOG_VERSION` for a bad catalog and
     /// `BAD_ARGUMENT` for bad options.
@@ -64,105 +68,155 @@ impl Personalizer {
                 return Err(bad_argument("options.seed", "must be a non-negative integer").into());
             }
         }
+        if opts.shop_id.as_deref() == Some("") {
+            return Err(bad_argument("options.shopId", "must not be empty").into());
+        }
         let catalog = read_catalog(catalog_value)?;
         let shop_id = opts.shop_id.unwrap_or_else(|| catalog.shop().to_owned());
         let seed = match opts.seed {
             Some(seed) => seed as u64,
             None => random_seed()?,
         };
-        let (mut store, mut notices) = Store::open(opts.storage.as_deref().unwrap_or("memory"), &shop_id)?;
-        let loaded = store.load(catalog.shop());
-        notices.extend(loaded.notices);
+        let storage = opts.storage.as_deref().unwrap_or("indexeddb");
+        let (mut store, mut notices) = Store::open(storage, &shop_id, catalog.shop()).await?;
         let mut engine = Engine::with_seed(catalog, seed);
-        if let Some(profile) = loaded.profile {
-            engine.replace_profile(profile);
+        match store.read().await {
+            Stored::Nothing => {}
+            Stored::Found(record) => engine.rebase(Some(*record), &[]),
+            Stored::Newer { found } => {
+                notices.push(sync::newer_notice(found));
+                store = Store::Memory;
+            }
+            Stored::Unreadable(err) => notices.push(format!(
+                "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
+                err.code()
+            )),
         }
-        if let Some(preferences) = loaded.preferences {
-            engine.replace_preferences(preferences)?;
-        }
-        Ok(Personalizer { engine, shop_id, store, notices })
+        let persistent = !store.is_memory();
+        let state = Shared::new(std::cell::RefCell::new(State::new(engine, store, notices, None)));
+        let on_message = if persistent { sync::listen(&state, &shop_id) } else { None };
+        Ok(Personalizer { state, shop_id, _on_message: on_message })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
     /// the README). Returns `true` when the profile learned from it, `false`
     /// when learning is paused or the item is in a sensitive class the shopper
     /// has not opted into. An unknown item is a `UNKNOWN_ITEM` error.
-    pub fn record(&mut self, #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue) -> Result<bool, JsValue> {
+    pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue) -> Result<bool, JsValue> {
         let (kind, at) = read_event(&event)?;
-        let at = at.unwrap_or_else(|| js_sys::Date::now() as i64);
-        let recorded = self.engine.record(&Event { kind, at })?;
-        if recorded == Recorded::Learned {
-            self.save();
-        }
-        Ok(recorded == Recorded::Learned)
+        let event = Event { kind, at: at.unwrap_or_else(now) };
+        let learned = {
+            let mut state = self.borrow_mut()?;
+            let learned = state.engine.record(&event)? == Recorded::Learned;
+            if learned {
+                state.keep(Change::Event(event));
+            }
+            learned
+        };
+        sync::schedule(&self.state);
+        Ok(learned)
     }
 
     /// Recommends up to `k` items: `{ items, withheld, intent }`. The items
-    /// count as shown (impressions feed the local counters and divergence).
+    /// count as shown (impressions feed the local counters and divergence),
+    /// unless learning is paused.
     #[wasm_bindgen(unchecked_return_type = "Slate")]
     pub fn recommend(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "RecommendRequest | undefined")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
         let request: Request = from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
-        let now = js_sys::Date::now() as i64;
-        let slate = self.engine.recommend(&request, now)?;
-        self.engine.mark_shown(&slate, now);
-        if self.engine.preferences().is_learning() {
-            self.save();
-        }
+        let at = now();
+        let slate = {
+            let mut state = self.borrow_mut()?;
+            let slate = state.engine.recommend(&request, at)?;
+            if state.engine.preferences().is_learning() && !slate.items.is_empty() {
+                state.engine.mark_shown(&slate, at);
+                state.keep(Change::Shown { slate: slate.clone(), at });
+            }
+            slate
+        };
+        sync::schedule(&self.state);
         Ok(to_js(&slate)?)
+    }
+
+    /// Why one item would be recommended now: `{ itemId, relevance,
+    /// recommendable, reason, text }`. An unknown item is `UNKNOWN_ITEM`.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: JsValue) -> Result<JsValue, JsValue> {
+        let id = item_id.as_string().ok_or_else(|| bad_argument("itemId", "expected a string"))?;
+        let explanation = self.borrow()?.engine.explain(&id, now())?;
+        Ok(to_js(&explanation)?)
     }
 
     /// Local measurement: impressions and engagements per kind of slot
     /// (`personal`, `divergent`, `popular`, `default`). Never leaves the device.
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&StatsView::from(self.engine.profile().stats()))?)
+        Ok(to_js(&StatsView::from(self.borrow()?.engine.profile().stats()))?)
     }
 
     /// Updates the shopper's preferences; fields left out keep their value.
+    /// Stored even while paused (so the pause itself survives a reload).
     #[wasm_bindgen(js_name = setPreferences)]
     pub fn set_preferences(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "Partial<Preferences>")] patch: JsValue,
     ) -> Result<(), JsValue> {
         if !patch.is_object() {
             return Err(bad_argument("preferences", "expected an object").into());
         }
         let patch: PreferencesPatch = from_js_strict(patch, "preferences", &[])?;
-        self.engine.set_preferences(patch)?;
-        self.save();
+        {
+            let mut state = self.borrow_mut()?;
+            state.engine.set_preferences(patch.clone())?;
+            state.keep(Change::Preferences(patch));
+        }
+        sync::schedule(&self.state);
         Ok(())
     }
 
     /// The current preferences.
     #[wasm_bindgen(unchecked_return_type = "Preferences")]
     pub fn preferences(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(self.engine.preferences())?)
+        Ok(to_js(self.borrow()?.engine.preferences())?)
     }
 
     /// What the profile holds, readable: tastes with provenance and expiry,
-    /// counts of the rest, the preferences, and the stored size in bytes.
+    /// counts of the rest, the preferences, the stored size in bytes, the
+    /// session's intent and storage notices.
     #[wasm_bindgen(unchecked_return_type = "ProfileSummary")]
     pub fn profile(&self) -> Result<JsValue, JsValue> {
-        let now = js_sys::Date::now() as i64;
+        let at = now();
+        let state = self.borrow()?;
         let summary = ProfileSummary {
-            view: self.engine.profile_view(now),
-            preferences: self.engine.preferences().clone(),
-            stored_bytes: self.engine.profile().to_bytes().len(),
-            intent: self.engine.intent(now),
-            notices: self.notices.clone(),
+            view: state.engine.profile_view(at),
+            preferences: state.engine.preferences().clone(),
+            stored_bytes: state.engine.record_at(at).to_bytes().len(),
+            storage: match state.store {
+                Store::Memory => "memory",
+                Store::Local(_) => "local",
+                Store::Indexed(_) => "indexeddb",
+            },
+            intent: state.engine.intent(at),
+            notices: state.notices.clone(),
         };
         Ok(to_js(&summary)?)
     }
 
     /// Forgets something and its influence: `{ facet, value }`, `{ category }`,
-    /// `{ itemId }` or `{ all: true }`. Returns whether there was anything to forget.
-    pub fn forget(&mut self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
+    /// `{ itemId }` or `{ all: true }`. Returns whether there was anything to
+    /// forget. Stored even while paused.
+    pub fn forget(&self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
         let what = read_forget(&what)?;
-        let forgot = self.engine.forget(&what, js_sys::Date::now() as i64);
-        self.save();
+        let at = now();
+        let forgot = {
+            let mut state = self.borrow_mut()?;
+            let forgot = state.engine.forget(&what, at);
+            state.keep(Change::Forget { what, at });
+            forgot
+        };
+        sync::schedule(&self.state);
         Ok(forgot)
     }
 
@@ -170,7 +224,7 @@ impl Personalizer {
     /// preferences, and the exact stored profile for `importProfile`.
     #[wasm_bindgen(js_name = exportProfile)]
     pub fn export_profile(&self) -> Result<String, JsValue> {
-        let export = to_js(&self.engine.export(js_sys::Date::now() as i64))?;
+        let export = to_js(&self.borrow()?.engine.export(now()))?;
         let text = js_sys::JSON::stringify(&export).map_err(|_| bad_argument("export", "could not be written as JSON"))?;
         Ok(String::from(text))
     }
@@ -178,24 +232,45 @@ impl Personalizer {
     /// Replaces the profile with an exported one (a JSON string). Anything
     /// invalid is refused with a coded error and the current profile is kept.
     #[wasm_bindgen(js_name = importProfile)]
-    pub fn import_profile(&mut self, json: &str) -> Result<(), JsValue> {
-        let value = js_sys::JSON::parse(json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
+    pub fn import_profile(&self, json: JsValue) -> Result<(), JsValue> {
+        let json = json.as_string().ok_or_else(|| bad_argument("importProfile", "expected the export's JSON text"))?;
+        let value = js_sys::JSON::parse(&json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
         let import: ProfileImport = serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
-        self.engine.import(&import)?;
-        self.save();
+        {
+            let mut state = self.borrow_mut()?;
+            state.engine.import(&import)?;
+            state.keep(Change::Import(Box::new(import)));
+        }
+        sync::schedule(&self.state);
         Ok(())
     }
 
     /// Erases everything flaneur holds for this shop: the profile, the
-    /// preferences and every byte it stored.
-    pub async fn erase(&mut self) -> Result<(), JsValue> {
-        self.engine.forget(&Forget::Everything, js_sys::Date::now() as i64);
-        self.engine.reset_preferences();
-        self.store.erase();
+    /// preferences and every byte it stored, in this tab and the shop's other
+    /// tabs. Rejects with `STORAGE_UNAVAILABLE` if the browser refuses.
+    pub async fn erase(&self) -> Result<(), JsValue> {
+        let home = {
+            let mut state = self.borrow_mut()?;
+            state.clear();
+            state.notices.clear();
+            state.home.clone()
+        };
+        home.erase().await.map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
+        self.borrow()?.announce("erased");
         Ok(())
     }
 
-    /// The shop this personalizer serves.
+    /// Resolves once everything recorded so far is stored (writes happen on
+    /// their own within a few milliseconds; call this before navigating away
+    /// if the last events matter).
+    pub async fn flush(&self) -> Result<(), JsValue> {
+        if let Some(promise) = sync::flushed(&self.state) {
+            sync::wait(promise).await;
+        }
+        Ok(())
+    }
+
+    /// The shop this personalizer serves (the storage key).
     #[wasm_bindgen(getter, js_name = shopId)]
     pub fn shop_id(&self) -> String {
         self.shop_id.clone()
@@ -203,8 +278,18 @@ impl Personalizer {
 
     /// Number of items in the catalog.
     #[wasm_bindgen(getter, js_name = itemCount)]
-    pub fn item_count(&self) -> usize {
-        self.engine.catalog().len()
+    pub fn item_count(&self) -> Result<usize, JsValue> {
+        Ok(self.borrow()?.engine.catalog().len())
+    }
+}
+
+impl Drop for Personalizer {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            if let Some(channel) = state.channel.take() {
+                channel.close();
+            }
+        }
     }
 }
 
@@ -216,106 +301,27 @@ struct ProfileSummary {
     view: ProfileView,
     preferences: Preferences,
     stored_bytes: usize,
+    storage: &'static str,
     intent: IntentEstimate,
     notices: Vec<String>,
 }
 
 impl Personalizer {
-    /// Writes the profile to the store; a failure becomes a notice, never an error.
-    fn save(&mut self) {
-        let now = js_sys::Date::now() as i64;
-        let shop = self.engine.catalog().shop().to_owned();
-        if let Some(notice) = self.store.save(&shop, self.engine.profile(), self.engine.preferences(), now) {
-            self.notices.push(notice);
-        }
+    fn borrow(&self) -> Result<std::cell::Ref<'_, State>, Error> {
+        self.state.try_borrow().map_err(|_| busy())
+    }
+
+    fn borrow_mut(&self) -> Result<std::cell::RefMut<'_, State>, Error> {
+        self.state.try_borrow_mut().map_err(|_| busy())
     }
 }
 
-/// Reads `{ facet, value }`, `{ category }`, `{ itemId }` or `{ all: true }`.
-fn read_forget(what: &JsValue) -> Result<Forget, Error> {
-    let get = |key: &str| js_sys::Reflect::get(what, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
-    if !what.is_object() {
-        return Err(bad_argument("forget", "expected { facet, value }, { category }, { itemId } or { all: true }"));
-    }
-    if js_sys::Reflect::get(what, &JsValue::from_str("all")).ok().and_then(|v| v.as_bool()) == Some(true) {
-        return Ok(Forget::Everything);
-    }
-    match (get("facet"), get("value"), get("category"), get("itemId")) {
-        (Some(facet), Some(value), None, None) => Ok(Forget::Facet { facet, value }),
-        (None, None, Some(category), None) => Ok(Forget::Category(category)),
-        (None, None, None, Some(id)) => Ok(Forget::Item(id)),
-        _ => Err(bad_argument("forget", "expected exactly one of { facet, value }, { category }, { itemId }, { all: true }")),
-    }
+/// Re-entry from a callback while a call is running (never expected).
+fn busy() -> Error {
+    Error::BadArgument("flaneur is busy with another call".into())
 }
 
-/// A seed from `crypto.getRandomValues`, for when the page gives none.
-fn random_seed() -> Result<u64, Error> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| Error::BadArgument(format!("no random seed available: {e}")))?;
-    Ok(u64::from_le_bytes(bytes))
-}
-
-/// Reads `{ type, itemId | query, ms?, at? }` field by field (a serde derive
-/// for this tagged shape costs tens of kilobytes of WebAssembly).
-fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Error> {
-    if !event.is_object() {
-        return Err(bad_argument("event", "expected an object like { type: \"view\", itemId: \"sku-1\" }"));
-    }
-    let get = |key: &str| js_sys::Reflect::get(event, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-    let string = |key: &str| {
-        get(key).as_string().filter(|s| !s.is_empty()).ok_or_else(|| bad_argument(&format!("event.{key}"), "expected a non-empty string"))
-    };
-    let kind = string("type")?;
-    let item_id = || string("itemId");
-    let kind = match kind.as_str() {
-        "view" => EventKind::View { item_id: item_id()? },
-        "click" => EventKind::Click { item_id: item_id()? },
-        "add_to_cart" => EventKind::AddToCart { item_id: item_id()? },
-        "remove_from_cart" => EventKind::RemoveFromCart { item_id: item_id()? },
-        "purchase" => EventKind::Purchase { item_id: item_id()? },
-        "dismiss" => EventKind::Dismiss { item_id: item_id()? },
-        "dwell" => {
-            let ms = get("ms").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0);
-            let ms = ms.ok_or_else(|| bad_argument("event.ms", "expected a duration in ms"))?;
-            EventKind::Dwell { item_id: item_id()?, ms }
-        }
-        "search" => EventKind::Search { query: get("query").as_string().ok_or_else(|| bad_argument("event.query", "expected a string"))? },
-        other => {
-            return Err(bad_argument(
-                "event.type",
-                format!("unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"),
-            ));
-        }
-    };
-    let at = match get("at") {
-        at if at.is_undefined() || at.is_null() => None,
-        at => match at.as_f64() {
-            Some(ms) if ms.is_finite() => Some(ms as i64),
-            _ => return Err(bad_argument("event.at", "expected a finite number of ms since the epoch")),
-        },
-    };
-    Ok((kind, at))
-}
-
-/// The catalog option: binary v1 bytes (`ArrayBuffer` or `Uint8Array`,
-/// copied once into WebAssembly memory), a parsed JSON v1 object, or its text.
-fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
-    if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>() {
-        let bytes = js_sys::Uint8Array::new(&value).to_vec();
-        return Catalog::from_binary(&bytes);
-    }
-    let value = match value.as_string() {
-        Some(text) => js_sys::JSON::parse(&text).map_err(|e| Error::CatalogInvalid {
-            item: None,
-            field: "(document)".into(),
-            reason: e.as_string().unwrap_or_else(|| "not valid JSON".into()),
-        })?,
-        None => value,
-    };
-    if !value.is_object() {
-        return Err(bad_argument("options.catalog", "expected binary catalog bytes, a JSON v1 catalog object or its text"));
-    }
-    let json: CatalogJson = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::CatalogInvalid { item: None, field: "(document)".into(), reason: e.to_string() })?;
-    Catalog::from_json(json)
+/// The clock, in ms since the epoch.
+fn now() -> i64 {
+    js_sys::Date::now() as i64
 }

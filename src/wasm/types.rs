@@ -10,8 +10,12 @@ export interface OpenOptions {
   catalog: ArrayBuffer | Uint8Array | object | string;
   /** Storage key; defaults to the catalog's `shop`. */
   shopId?: string;
-  /** Where the profile lives: "local" (localStorage, one record per shop) or "memory" (default). */
-  storage?: "local" | "memory";
+  /**
+   * Where the profile lives: "indexeddb" (default; one record per shop, merged across tabs),
+   * "local" (localStorage) or "memory" (nothing kept). Falls back indexeddb → local → memory
+   * where a store is unavailable; `profile().notices` says so.
+   */
+  storage?: "indexeddb" | "local" | "memory";
   /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
   seed?: number;
 }
@@ -72,6 +76,18 @@ export interface Stats {
   default: Counter;
 }
 
+/** What `explain` returns: why one item would (or would not) be recommended now. */
+export interface Explanation {
+  itemId: string;
+  /** Relevance to the profile, in [0, 1]. */
+  relevance: number;
+  /** Whether it clears the shopper's threshold (with personalization on). */
+  recommendable: boolean;
+  reason: { signals: Signal[] };
+  /** The signals in words. */
+  text: string;
+}
+
 /** What `recommend` returns. */
 export interface Slate {
   items: Recommendation[];
@@ -116,7 +132,10 @@ export interface ProfileSummary {
   sessionEvents: number;
   halfLifeDays: number;
   preferences: Preferences;
+  /** Bytes the stored record takes (or would take, when kept in memory). */
   storedBytes: number;
+  /** Where the profile is kept now: after a failure (a full quota) this is "memory". */
+  storage: "indexeddb" | "local" | "memory";
   /** What went wrong with storage, if anything (e.g. "STORAGE_FULL: …"). */
   notices: string[];
   intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };
@@ -128,6 +147,6 @@ export type ForgetRequest = { facet: string; value: string } | { category: strin
 /** Every error flaneur throws or rejects with. */
 export interface FlaneurError extends Error {
   name: "FlaneurError";
-  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT";
+  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT" | "STORAGE_UNAVAILABLE";
 }
 "#;

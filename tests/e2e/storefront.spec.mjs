@@ -75,9 +75,10 @@ test("the profile stays on the device across reloads and never travels", async (
   await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
   const boots = page.locator('#all .card[data-category="Shoes > Boots"] button.open');
   for (let i = 0; i < 3; i++) await boots.nth(i).click();
-  const stored = await page.evaluate(() => localStorage.getItem("flaneur:profile:flaneur-demo"));
-  expect(stored, "the profile is kept in this browser").toBeTruthy();
-  expect(JSON.parse(stored).format).toBe("flaneur-profile");
+  // The record lands in IndexedDB within a few milliseconds of the last click.
+  await expect.poll(() => page.evaluate(readRecord, "flaneur-demo")).not.toBeNull();
+  const stored = await page.evaluate(readRecord, "flaneur-demo");
+  expect(stored.slice(0, 4), "a flaneur record (magic FLRC)").toEqual([70, 76, 82, 67]);
 
   await page.reload();
   await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
@@ -85,12 +86,12 @@ test("the profile stays on the device across reloads and never travels", async (
   await expect(page.locator("#for-you .card").first()).toHaveAttribute("data-category", "Shoes > Boots");
 
   // Nothing of the profile left the page: only GETs of static files, no query strings, no bodies.
-  const data = JSON.parse(stored).data;
+  const fingerprint = Buffer.from(stored.slice(24, 48)).toString("base64");
   for (const r of requests) {
     expect(r.method()).toBe("GET");
     expect(new URL(r.url()).search).toBe("");
     expect(r.postData()).toBeNull();
-    expect(r.url()).not.toContain(data.slice(0, 16));
+    expect(r.url()).not.toContain(fingerprint);
   }
 });
 
@@ -110,13 +111,48 @@ test("the shop keeps working when flaneur cannot load", async ({ page }) => {
 
 test("a corrupt stored profile is set aside and the shelf starts afresh", async ({ page }) => {
   await page.goto("/");
-  await page.evaluate(() => localStorage.setItem("flaneur:profile:flaneur-demo", "{not json"));
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  await page.evaluate(writeRecord, ["flaneur-demo", [70, 76, 82, 67, 1, 9, 9, 9, 9, 9, 9]]);
   await page.reload();
   await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
   await expect(page.locator("#for-you .card")).toHaveCount(0);
-  const kept = await page.evaluate(() => localStorage.getItem("flaneur:quarantine:flaneur-demo"));
-  expect(kept).toBe("{not json");
+  const kept = await page.evaluate(readRecord, ["flaneur-demo", "quarantine"]);
+  expect(kept).toEqual([70, 76, 82, 67, 1, 9, 9, 9, 9, 9, 9]);
   await page.locator('#all .card[data-category="Shoes > Boots"] button.open').first().click();
-  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem("flaneur:profile:flaneur-demo")));
-  expect(stored.format).toBe("flaneur-profile");
+  await expect.poll(async () => (await page.evaluate(readRecord, "flaneur-demo"))?.length ?? 0).toBeGreaterThan(40);
+  await expect(page.locator("#for-you .card").first()).toHaveAttribute("data-category", "Shoes > Boots");
 });
+
+// In the page: the bytes IndexedDB holds under `key` (object store "profiles" unless named), or null.
+async function readRecord(args) {
+  const [key, store] = Array.isArray(args) ? args : [args, "profiles"];
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open("flaneur");
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => no(r.error);
+  });
+  try {
+    if (!db.objectStoreNames.contains(store)) return null;
+    const value = await new Promise((ok, no) => {
+      const r = db.transaction(store).objectStore(store).get(key);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    return value === undefined ? null : Array.from(value);
+  } finally {
+    db.close();
+  }
+}
+
+// In the page: stores `bytes` as the record of `key`.
+async function writeRecord([key, bytes]) {
+  const db = await new Promise((ok, no) => {
+    const r = indexedDB.open("flaneur");
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => no(r.error);
+  });
+  const tx = db.transaction("profiles", "readwrite");
+  tx.objectStore("profiles").put(new Uint8Array(bytes), key);
+  await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); });
+  db.close();
+}

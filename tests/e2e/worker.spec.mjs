@@ -104,7 +104,8 @@ test("worker mode gives the same slates as main-thread mode", async ({ page }) =
         slates.push(await p.recommend({ k: 6 }));
         await p.setPreferences({ surprise: 1 }); // more divergent picks: Thompson draws from the seed
         for (let i = 0; i < 3; i++) slates.push(await p.recommend({ k: 6 }));
-        return { recorded, slates, stats: await p.stats(), profile: await p.profile(), exported: await p.exportProfile() };
+        const explained = await p.explain(events[0].itemId);
+        return { recorded, slates, explained, stats: await p.stats(), profile: await p.profile(), exported: await p.exportProfile() };
       };
       const promised = inWorker.stats() instanceof Promise;
       return { main: await run(onMain), worker: await run(inWorker), other: await run(otherSeed), promised };
@@ -126,6 +127,8 @@ test("worker mode gives the same slates as main-thread mode", async ({ page }) =
     expect(essentials(worker.slates[i]), `slate ${i}`).toEqual(essentials(slate));
     expect(worker.slates[i], `slate ${i}, reasons included`).toEqual(slate);
   }
+  expect(main.explained.relevance, "explain reads the learned profile").toBeGreaterThan(0);
+  expect(worker.explained).toEqual(main.explained);
   expect(worker.stats).toEqual(main.stats);
   expect(worker.stats.personal.impressions).toBeGreaterThan(0);
   expect(worker.profile).toEqual(main.profile);

@@ -1,5 +1,6 @@
 /* flaneur/worker: the Personalizer API run in a dedicated Web Worker; every method returns a Promise. */
 import type {
+  Explanation,
   FlaneurEvent,
   ForgetRequest,
   OpenOptions,
@@ -10,7 +11,7 @@ import type {
   Stats,
 } from "./flaneur.js";
 
-export type { FlaneurEvent, ForgetRequest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
+export type { Explanation, FlaneurEvent, ForgetRequest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
 
 /** Every error the worker client rejects with: the engine's codes, plus its own. */
 export interface FlaneurWorkerError extends Error {
@@ -42,8 +43,8 @@ export class Personalizer {
   readonly itemCount: number;
   record(event: FlaneurEvent): Promise<boolean>;
   recommend(request?: RecommendRequest): Promise<Slate>;
-  /** Why `itemId` would be recommended (in flaneur builds that have `explain`). */
-  explain(itemId: string): Promise<unknown>;
+  /** Why `itemId` would be recommended now: relevance, signals, words. */
+  explain(itemId: string): Promise<Explanation>;
   profile(): Promise<ProfileSummary>;
   preferences(): Promise<Preferences>;
   setPreferences(patch: Partial<Preferences>): Promise<void>;

@@ -1,0 +1,100 @@
+//! Reading the arguments JavaScript passes: events, forget requests, catalogs.
+//! Each function checks the shape by hand and names the offending field in a
+//! `BAD_ARGUMENT` error (a serde derive for these tagged shapes would cost
+//! tens of kilobytes of WebAssembly).
+
+use wasm_bindgen::prelude::*;
+
+use super::error::bad_argument;
+use crate::catalog::{Catalog, CatalogJson};
+use crate::profile::EventKind;
+use crate::{Error, Forget};
+
+/// Reads `{ facet, value }`, `{ category }`, `{ itemId }` or `{ all: true }`.
+pub(crate) fn read_forget(what: &JsValue) -> Result<Forget, Error> {
+    let get = |key: &str| js_sys::Reflect::get(what, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
+    if !what.is_object() {
+        return Err(bad_argument("forget", "expected { facet, value }, { category }, { itemId } or { all: true }"));
+    }
+    if js_sys::Reflect::get(what, &JsValue::from_str("all")).ok().and_then(|v| v.as_bool()) == Some(true) {
+        return Ok(Forget::Everything);
+    }
+    match (get("facet"), get("value"), get("category"), get("itemId")) {
+        (Some(facet), Some(value), None, None) => Ok(Forget::Facet { facet, value }),
+        (None, None, Some(category), None) => Ok(Forget::Category(category)),
+        (None, None, None, Some(id)) => Ok(Forget::Item(id)),
+        _ => Err(bad_argument("forget", "expected exactly one of { facet, value }, { category }, { itemId }, { all: true }")),
+    }
+}
+
+/// A seed from `crypto.getRandomValues`, for when the page gives none.
+pub(crate) fn random_seed() -> Result<u64, Error> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).map_err(|e| Error::BadArgument(format!("no random seed available: {e}")))?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
+/// Reads `{ type, itemId | query, ms?, at? }` field by field (a serde derive
+/// for this tagged shape costs tens of kilobytes of WebAssembly).
+pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Error> {
+    if !event.is_object() {
+        return Err(bad_argument("event", "expected an object like { type: \"view\", itemId: \"sku-1\" }"));
+    }
+    let get = |key: &str| js_sys::Reflect::get(event, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let string = |key: &str| {
+        get(key).as_string().filter(|s| !s.is_empty()).ok_or_else(|| bad_argument(&format!("event.{key}"), "expected a non-empty string"))
+    };
+    let kind = string("type")?;
+    let item_id = || string("itemId");
+    let kind = match kind.as_str() {
+        "view" => EventKind::View { item_id: item_id()? },
+        "click" => EventKind::Click { item_id: item_id()? },
+        "add_to_cart" => EventKind::AddToCart { item_id: item_id()? },
+        "remove_from_cart" => EventKind::RemoveFromCart { item_id: item_id()? },
+        "purchase" => EventKind::Purchase { item_id: item_id()? },
+        "dismiss" => EventKind::Dismiss { item_id: item_id()? },
+        "dwell" => {
+            let ms = get("ms").as_f64().filter(|ms| ms.is_finite() && *ms >= 0.0);
+            let ms = ms.ok_or_else(|| bad_argument("event.ms", "expected a duration in ms"))?;
+            EventKind::Dwell { item_id: item_id()?, ms }
+        }
+        "search" => EventKind::Search { query: get("query").as_string().ok_or_else(|| bad_argument("event.query", "expected a string"))? },
+        other => {
+            return Err(bad_argument(
+                "event.type",
+                format!("unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"),
+            ));
+        }
+    };
+    let at = match get("at") {
+        at if at.is_undefined() || at.is_null() => None,
+        at => match at.as_f64() {
+            Some(ms) if ms.is_finite() => Some(ms as i64),
+            _ => return Err(bad_argument("event.at", "expected a finite number of ms since the epoch")),
+        },
+    };
+    Ok((kind, at))
+}
+
+/// The catalog option: binary v1 bytes (`ArrayBuffer` or `Uint8Array`,
+/// copied once into WebAssembly memory), a parsed JSON v1 object, or its text.
+pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
+    if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>() {
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        return Catalog::from_binary(&bytes);
+    }
+    let value = match value.as_string() {
+        Some(text) => js_sys::JSON::parse(&text).map_err(|e| Error::CatalogInvalid {
+            item: None,
+            field: "(document)".into(),
+            reason: e.as_string().unwrap_or_else(|| "not valid JSON".into()),
+        })?,
+        None => value,
+    };
+    if !value.is_object() {
+        return Err(bad_argument("options.catalog", "expected binary catalog bytes, a JSON v1 catalog object or its text"));
+    }
+    let json: CatalogJson = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| Error::CatalogInvalid { item: None, field: "(document)".into(), reason: e.to_string() })?;
+    Catalog::from_json(json)
+}

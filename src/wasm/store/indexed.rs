@@ -1,0 +1,217 @@
+//! The IndexedDB store: database `flaneur`, object store `profiles` (the
+//! record bytes under the shop's key) and `quarantine` (unreadable records).
+//!
+//! Every read and write is one `readwrite` transaction: the record is read
+//! and, in the same transaction, the merged record is put back. Browsers run
+//! `readwrite` transactions over the same store one after another, across
+//! tabs and workers, so two tabs never overwrite each other's changes, and a
+//! transaction either commits whole or not at all. Works in windows and in
+//! workers (it reads `indexedDB` from the global scope).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+use super::local::Local;
+use super::{Failure, Merge, Stored};
+use crate::Error;
+
+/// The database's name.
+pub(crate) const DATABASE: &str = "flaneur";
+/// Its schema version.
+const SCHEMA_VERSION: u32 = 1;
+/// The object store of records, keyed by shop.
+pub(crate) const PROFILES: &str = "profiles";
+/// The object store of records that could not be read, keyed by shop.
+pub(crate) const QUARANTINE: &str = "quarantine";
+
+/// A shop's record in IndexedDB.
+#[derive(Clone)]
+pub(crate) struct Indexed {
+    db: IdbDatabase,
+    key: String,
+    shop: String,
+}
+
+impl Indexed {
+    /// Opens (creating on first use) the database; moves a record the shop
+    /// kept in localStorage into it.
+    pub(crate) async fn open(key: &str, shop: &str) -> Result<Indexed, String> {
+        let factory = factory().ok_or("no indexedDB in this context")?;
+        let request = factory.open_with_u32(DATABASE, SCHEMA_VERSION).map_err(|e| describe(&e))?;
+        let upgrade_request = request.clone();
+        let upgrade = Closure::once(move || {
+            if let Ok(db) = upgrade_request.result().map(JsCast::unchecked_into::<IdbDatabase>) {
+                for name in [PROFILES, QUARANTINE] {
+                    if !db.object_store_names().contains(name) {
+                        let _ = db.create_object_store(name);
+                    }
+                }
+            }
+        });
+        request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+        let opened = settle(&request).await;
+        drop(upgrade);
+        let db: IdbDatabase = opened.map_err(|e| describe(&e))?.unchecked_into();
+        // Another page upgrading the schema asks this one to step aside.
+        let closing = db.clone();
+        let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
+        db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        on_version_change.forget(); // lives as long as the connection
+        let store = Indexed { db, key: key.to_owned(), shop: shop.to_owned() };
+        store.adopt_local_record().await;
+        Ok(store)
+    }
+
+    /// The record, if any; an unreadable one is moved to `quarantine`.
+    pub(crate) async fn read(&self) -> Stored {
+        let seen = Rc::new(RefCell::new(None));
+        let keep = seen.clone();
+        let merge: Merge = Box::new(move |stored| {
+            *keep.borrow_mut() = Some(stored);
+            None
+        });
+        match self.transact(merge).await {
+            Ok(()) => seen.take().unwrap_or(Stored::Nothing),
+            Err(failure) => Stored::Unreadable(Error::StorageUnavailable { reason: failure.notice() }),
+        }
+    }
+
+    /// Reads the record, merges, and puts the result, in one transaction.
+    pub(crate) async fn write(&self, merge: Merge) -> Result<(), Failure> {
+        self.transact(merge).await
+    }
+
+    /// Deletes the record and its quarantined copy (and any localStorage copy).
+    pub(crate) async fn erase(&self) -> Result<(), Failure> {
+        let tx = self.transaction()?;
+        let key = JsValue::from_str(&self.key);
+        for name in [PROFILES, QUARANTINE] {
+            object_store(&tx, name)?.delete(&key).map_err(|e| Failure::from_js(&e))?;
+        }
+        completion(&tx).await?;
+        if let Some(local) = Local::open(&self.key, &self.shop) {
+            local.erase()?;
+        }
+        Ok(())
+    }
+
+    /// One `readwrite` transaction: get the record, set an unreadable one
+    /// aside, run `merge` on it and put what it returns.
+    async fn transact(&self, merge: Merge) -> Result<(), Failure> {
+        let tx = self.transaction()?;
+        let profiles = object_store(&tx, PROFILES)?;
+        let quarantine = object_store(&tx, QUARANTINE)?;
+        let key = JsValue::from_str(&self.key);
+        let get = profiles.get(&key).map_err(|e| Failure::from_js(&e))?;
+        let (request, shop, transaction) = (get.clone(), self.shop.clone(), tx.clone());
+        let refused = Rc::new(RefCell::new(None));
+        let refusal = refused.clone();
+        // Runs inside the transaction, before it can commit: the put joins it.
+        let on_read = Closure::once(move || {
+            let value = request.result().unwrap_or(JsValue::UNDEFINED);
+            let stored = decode(&value, &shop);
+            if matches!(stored, Stored::Unreadable(_)) {
+                let _ = quarantine.put_with_key(&value, &key);
+                let _ = profiles.delete(&key);
+            }
+            if let Some(bytes) = merge(stored) {
+                // A put the browser refuses at once (a value it cannot store)
+                // must not let the transaction commit as if it had succeeded.
+                if let Err(err) = profiles.put_with_key(&Uint8Array::from(bytes.as_slice()), &key) {
+                    *refusal.borrow_mut() = Some(err);
+                    let _ = transaction.abort();
+                }
+            }
+        });
+        get.set_onsuccess(Some(on_read.as_ref().unchecked_ref()));
+        let done = completion(&tx).await;
+        drop(on_read);
+        match refused.take() {
+            Some(err) => Err(Failure::from_js(&err)),
+            None => done,
+        }
+    }
+
+    fn transaction(&self) -> Result<IdbTransaction, Failure> {
+        let names = Array::of2(&PROFILES.into(), &QUARANTINE.into());
+        self.db
+            .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
+            .map_err(|e| Failure::from_js(&e))
+    }
+
+    /// Moves a record this shop kept in localStorage (flaneur 0.1, or the
+    /// `local` store) into IndexedDB, unless IndexedDB already has one.
+    async fn adopt_local_record(&self) {
+        let Some(local) = Local::open(&self.key, &self.shop) else { return };
+        let Stored::Found(record) = local.read() else { return };
+        let bytes = record.to_bytes();
+        let merge: Merge = Box::new(move |stored| matches!(stored, Stored::Nothing).then_some(bytes));
+        if self.transact(merge).await.is_ok() {
+            local.take();
+        }
+    }
+}
+
+/// The global `indexedDB`, in a window or a worker.
+fn factory() -> Option<IdbFactory> {
+    let value = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).ok()?;
+    (!value.is_undefined() && !value.is_null()).then(|| value.unchecked_into())
+}
+
+fn object_store(tx: &IdbTransaction, name: &str) -> Result<IdbObjectStore, Failure> {
+    tx.object_store(name).map_err(|e| Failure::from_js(&e))
+}
+
+/// A stored value: record bytes, or nothing.
+fn decode(value: &JsValue, shop: &str) -> Stored {
+    if value.is_undefined() {
+        Stored::Nothing
+    } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        Stored::from_bytes(&bytes.to_vec(), shop)
+    } else {
+        Stored::Unreadable(Error::ProfileCorrupt { reason: "the stored record is not bytes".into() })
+    }
+}
+
+/// Waits for an open request; resolves with its result, or with what went
+/// wrong (the request's `DOMException`, or the event that ended it).
+async fn settle(request: &IdbOpenDbRequest) -> Result<JsValue, JsValue> {
+    let target: &IdbRequest = request.as_ref();
+    let promise = Promise::new(&mut |resolve, reject| {
+        target.set_onsuccess(Some(&resolve));
+        target.set_onerror(Some(&reject));
+        request.set_onblocked(Some(&reject));
+    });
+    match JsFuture::from(promise).await {
+        Ok(_) => target.result(),
+        Err(event) => Err(target.error().ok().flatten().map(JsValue::from).unwrap_or(event)),
+    }
+}
+
+/// Waits for a transaction to commit; an abort (a full quota, for one) is a [`Failure`].
+async fn completion(tx: &IdbTransaction) -> Result<(), Failure> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onabort(Some(&reject));
+    });
+    match JsFuture::from(promise).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(match tx.error() {
+            Some(err) => Failure::from_js(&err),
+            None => Failure::Unavailable("the transaction was aborted".into()),
+        }),
+    }
+}
+
+/// What the browser said, in words.
+fn describe(err: &JsValue) -> String {
+    match Failure::from_js(err) {
+        Failure::Full => "the storage quota is full".into(),
+        Failure::Unavailable(why) => why,
+    }
+}

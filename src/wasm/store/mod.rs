@@ -1,0 +1,152 @@
+//! Where the profile lives between page loads: IndexedDB (the default),
+//! localStorage (the fallback), or memory (where neither works).
+//!
+//! Each shop has one record (a [`Record`]: the profile and the preferences,
+//! versioned and checksummed; `docs/FORMATS.md`). Writes go through
+//! [`Store::write`], which hands the latest stored record to a merge function
+//! and stores what it returns in one atomic step: an IndexedDB `readwrite`
+//! transaction (which the browser serializes across tabs), or one synchronous
+//! read and `setItem` for localStorage. A record that cannot be read is copied
+//! aside (quarantine) before anything overwrites it.
+
+mod indexed;
+mod local;
+
+use crate::Error;
+use crate::record::Record;
+
+pub(crate) use indexed::Indexed;
+pub(crate) use local::Local;
+
+/// What a store holds for the shop.
+pub(crate) enum Stored {
+    /// No record yet (or it was erased).
+    Nothing,
+    /// A valid record.
+    Found(Box<Record>),
+    /// A record written by a newer flaneur: left untouched.
+    Newer { found: u32 },
+    /// A record that cannot be read (it has been copied aside).
+    Unreadable(Error),
+}
+
+impl Stored {
+    /// Reads record bytes.
+    pub(crate) fn from_bytes(bytes: &[u8], shop: &str) -> Stored {
+        match Record::from_bytes(bytes, shop) {
+            Ok(record) => Stored::Found(Box::new(record)),
+            Err(Error::ProfileVersion { found, .. }) => Stored::Newer { found },
+            Err(err) => Stored::Unreadable(err),
+        }
+    }
+}
+
+/// Why a write did not happen.
+pub(crate) enum Failure {
+    /// The browser's quota is exhausted.
+    Full,
+    /// Anything else the browser refused, in its words.
+    Unavailable(String),
+}
+
+impl Failure {
+    /// The notice `profile()` shows for it.
+    pub(crate) fn notice(&self) -> String {
+        match self {
+            Failure::Full => {
+                "STORAGE_FULL: the browser's storage is full; flaneur keeps working in memory for this page".into()
+            }
+            Failure::Unavailable(why) => {
+                format!("STORAGE_UNAVAILABLE: the profile could not be stored ({why}); flaneur keeps working in memory for this page")
+            }
+        }
+    }
+
+    /// Reads a `DOMException` (or anything thrown) from the browser.
+    pub(crate) fn from_js(err: &wasm_bindgen::JsValue) -> Failure {
+        let name = js_sys::Reflect::get(err, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+        if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
+            return Failure::Full;
+        }
+        let message = js_sys::Reflect::get(err, &"message".into()).ok().and_then(|m| m.as_string());
+        Failure::Unavailable(message.filter(|m| !m.is_empty()).unwrap_or(if name.is_empty() { "unknown error".into() } else { name }))
+    }
+}
+
+/// The merge a write runs on the latest stored record: it returns the bytes
+/// to store, or `None` to store nothing.
+pub(crate) type Merge = Box<dyn FnOnce(Stored) -> Option<Vec<u8>>>;
+
+/// Where a personalizer keeps its profile.
+#[derive(Clone)]
+pub(crate) enum Store {
+    /// Nothing survives the page.
+    Memory,
+    /// `window.localStorage`.
+    Local(Local),
+    /// IndexedDB, database `flaneur`.
+    Indexed(Indexed),
+}
+
+impl Store {
+    /// Opens the store `kind` names (`"indexeddb"`, `"local"` or `"memory"`)
+    /// for the record `key` of `shop`, falling back from IndexedDB to
+    /// localStorage to memory; each fallback leaves a notice.
+    pub(crate) async fn open(kind: &str, key: &str, shop: &str) -> Result<(Store, Vec<String>), Error> {
+        let mut notices = Vec::new();
+        match kind {
+            "memory" => return Ok((Store::Memory, notices)),
+            "indexeddb" => match Indexed::open(key, shop).await {
+                Ok(store) => return Ok((Store::Indexed(store), notices)),
+                Err(why) => notices.push(format!(
+                    "STORAGE_UNAVAILABLE: IndexedDB cannot be used here ({why}); the profile is kept in localStorage instead"
+                )),
+            },
+            "local" => {}
+            other => {
+                return Err(Error::BadArgument(format!(
+                    "options.storage: \"{other}\" is not a store; use \"indexeddb\", \"local\" or \"memory\""
+                )));
+            }
+        }
+        match Local::open(key, shop) {
+            Some(store) => Ok((Store::Local(store), notices)),
+            None => {
+                notices.push("STORAGE_UNAVAILABLE: this browser gives no storage here; nothing is kept after the page closes".into());
+                Ok((Store::Memory, notices))
+            }
+        }
+    }
+
+    /// Whether nothing is kept beyond the page.
+    pub(crate) fn is_memory(&self) -> bool {
+        matches!(self, Store::Memory)
+    }
+
+    /// The shop's record as stored now; an unreadable one is copied aside.
+    pub(crate) async fn read(&self) -> Stored {
+        match self {
+            Store::Memory => Stored::Nothing,
+            Store::Local(local) => local.read(),
+            Store::Indexed(indexed) => indexed.read().await,
+        }
+    }
+
+    /// Runs `merge` on the latest stored record and stores its result, atomically.
+    pub(crate) async fn write(&self, merge: Merge) -> Result<(), Failure> {
+        match self {
+            Store::Memory => Ok(()),
+            Store::Local(local) => local.write(merge),
+            Store::Indexed(indexed) => indexed.write(merge).await,
+        }
+    }
+
+    /// Removes every byte stored for the shop, the quarantined copy included.
+    pub(crate) async fn erase(&self) -> Result<(), Failure> {
+        match self {
+            Store::Memory => Ok(()),
+            Store::Local(local) => local.erase(),
+            Store::Indexed(indexed) => indexed.erase().await,
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Keeping the stored record and the other tabs up to date.
+//!
+//! A change (event, slate shown, forget, preferences, import) is applied to
+//! the engine at once and kept in the [`Journal`]; writing is scheduled on a
+//! microtask, so the changes a page makes in one task are stored in one
+//! write, and while a write is under way new changes wait for the next one.
+//! Each write merges: it replays the pending changes onto the record as
+//! stored now (`Engine::rebase`), so two tabs never lose each other's events.
+//! After a write, a message on the `BroadcastChannel` `flaneur:<shopId>`
+//! (it carries only the word `saved` or `erased`, never profile data) tells
+//! the other tabs to take the new record in.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{BroadcastChannel, MessageEvent};
+
+use super::store::{Merge, Store, Stored};
+use crate::Engine;
+use crate::journal::{Change, Journal};
+
+/// Everything a personalizer holds, shared with the write and sync tasks.
+pub(crate) struct State {
+    /// The catalog, the profile and the preferences.
+    pub engine: Engine,
+    /// Changes not yet stored.
+    pub journal: Journal,
+    /// Where writes go now (memory after a failure).
+    pub store: Store,
+    /// Where the profile was kept when the page opened: erased even after a
+    /// failure switched writes to memory.
+    pub home: Store,
+    /// What went wrong with storage, for `profile()`.
+    pub notices: Vec<String>,
+    /// The channel to the shop's other tabs (none for memory).
+    pub channel: Option<BroadcastChannel>,
+    writing: bool,
+    scheduled: bool,
+    /// Completed writes and erasures: a read older than this is stale.
+    generation: u64,
+    /// `flush()` calls waiting for the journal to empty.
+    waiters: Vec<js_sys::Function>,
+}
+
+/// The shared state.
+pub(crate) type Shared = Rc<RefCell<State>>;
+
+impl State {
+    /// The state of a freshly opened personalizer.
+    pub(crate) fn new(engine: Engine, store: Store, notices: Vec<String>, channel: Option<BroadcastChannel>) -> State {
+        State {
+            engine,
+            journal: Journal::default(),
+            home: store.clone(),
+            store,
+            notices,
+            channel,
+            writing: false,
+            scheduled: false,
+            generation: 0,
+            waiters: Vec::new(),
+        }
+    }
+
+    /// Keeps an applied change for the next write (memory keeps nothing).
+    pub(crate) fn keep(&mut self, change: Change) {
+        if !self.store.is_memory() {
+            self.journal.push(change);
+        }
+    }
+
+    /// Forgets everything in this tab: the profile, the preferences, the
+    /// pending changes; stale reads in flight are ignored.
+    pub(crate) fn clear(&mut self) {
+        self.journal.clear();
+        self.engine.rebase(None, &[]);
+        self.generation += 1;
+    }
+
+    /// Tells the other tabs what happened (`saved` or `erased`).
+    pub(crate) fn announce(&self, what: &str) {
+        if let Some(channel) = &self.channel {
+            let _ = channel.post_message(&JsValue::from_str(what));
+        }
+    }
+
+    fn settle_waiters(&mut self) {
+        for resolve in self.waiters.drain(..) {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
+}
+
+/// Schedules a write of the pending changes, unless one is scheduled or under way.
+pub(crate) fn schedule(shared: &Shared) {
+    let Ok(mut state) = shared.try_borrow_mut() else { return };
+    if state.scheduled || state.writing || state.journal.is_empty() {
+        return;
+    }
+    state.scheduled = true;
+    drop(state);
+    spawn_local(write_pending(shared.clone()));
+}
+
+/// A promise that resolves once everything recorded so far is stored (or
+/// storing it failed, which leaves a notice).
+pub(crate) fn flushed(shared: &Shared) -> Option<Promise> {
+    let promise = {
+        let mut state = shared.try_borrow_mut().ok()?;
+        if state.journal.is_empty() && !state.writing {
+            return None;
+        }
+        Promise::new(&mut |resolve, _| state.waiters.push(resolve))
+    };
+    schedule(shared);
+    Some(promise)
+}
+
+/// Writes until nothing is pending.
+async fn write_pending(shared: Shared) {
+    loop {
+        let (store, generation) = {
+            let Ok(mut state) = shared.try_borrow_mut() else { return };
+            state.scheduled = false;
+            if state.journal.is_empty() {
+                state.writing = false;
+                state.settle_waiters();
+                return;
+            }
+            state.writing = true;
+            (state.store.clone(), state.generation)
+        };
+        let result = store.write(merge(Rc::downgrade(&shared), generation)).await;
+        let Ok(mut state) = shared.try_borrow_mut() else { return };
+        let carried = state.journal.writing();
+        match result {
+            Ok(()) if carried > 0 => {
+                state.journal.written();
+                state.generation += 1;
+                state.announce("saved");
+            }
+            // The merge stored nothing (a newer record, or the profile was
+            // erased meanwhile): nothing more to do for these changes now.
+            Ok(()) => {
+                state.writing = false;
+                state.settle_waiters();
+                return;
+            }
+            Err(failure) => {
+                state.notices.push(failure.notice());
+                state.store = Store::Memory;
+                state.journal.clear();
+            }
+        }
+    }
+}
+
+/// The merge a write runs inside its transaction: the latest stored record
+/// plus this tab's pending changes. It stores nothing if the profile was
+/// erased since the write began, or if the record is from a newer flaneur
+/// (which switches this page to memory).
+fn merge(shared: Weak<RefCell<State>>, generation: u64) -> Merge {
+    Box::new(move |stored| {
+        let shared = shared.upgrade()?;
+        let mut state = shared.try_borrow_mut().ok()?;
+        let state = &mut *state;
+        if state.generation != generation {
+            return None;
+        }
+        let base = match stored {
+            Stored::Nothing => None,
+            Stored::Found(record) => Some(*record),
+            Stored::Unreadable(err) => {
+                state.notices.push(format!(
+                    "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
+                    err.code()
+                ));
+                None
+            }
+            Stored::Newer { found } => {
+                state.notices.push(newer_notice(found));
+                state.store = Store::Memory;
+                state.journal.clear();
+                return None;
+            }
+        };
+        state.engine.rebase(base, state.journal.pending());
+        state.journal.begin();
+        Some(state.engine.record_at(js_sys::Date::now() as i64).to_bytes())
+    })
+}
+
+/// The notice for a record written by a newer flaneur.
+pub(crate) fn newer_notice(found: u32) -> String {
+    format!(
+        "PROFILE_VERSION: the stored profile was written by a newer flaneur (format {found}); it is kept as it is and this page works in memory"
+    )
+}
+
+/// Opens the channel to the shop's other tabs and listens on it. The
+/// returned closure must live as long as the personalizer.
+pub(crate) fn listen(shared: &Shared, key: &str) -> Option<Closure<dyn FnMut(MessageEvent)>> {
+    let channel = BroadcastChannel::new(&format!("flaneur:{key}")).ok()?;
+    let weak = Rc::downgrade(shared);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let Some(shared) = weak.upgrade() else { return };
+        match event.data().as_string().as_deref() {
+            Some("saved") => spawn_local(take_in(shared)),
+            Some("erased") => {
+                if let Ok(mut state) = shared.try_borrow_mut() {
+                    state.clear();
+                }
+            }
+            _ => {}
+        }
+    });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    shared.borrow_mut().channel = Some(channel);
+    Some(on_message)
+}
+
+/// Takes in a record another tab stored: the engine becomes that record
+/// with this tab's pending changes replayed on it. Skipped when this tab is
+/// writing (its write merges anyway) or wrote since the read began.
+async fn take_in(shared: Shared) {
+    let (store, generation) = {
+        let Ok(state) = shared.try_borrow() else { return };
+        if state.writing || state.scheduled {
+            return;
+        }
+        (state.store.clone(), state.generation)
+    };
+    let stored = store.read().await;
+    let Ok(mut state) = shared.try_borrow_mut() else { return };
+    if state.writing || state.generation != generation {
+        return;
+    }
+    let state = &mut *state;
+    match stored {
+        Stored::Found(record) => state.engine.rebase(Some(*record), state.journal.pending()),
+        Stored::Nothing => state.engine.rebase(None, state.journal.pending()),
+        Stored::Newer { .. } | Stored::Unreadable(_) => {}
+    }
+}
+
+/// Waits for `promise` (a [`flushed`] promise).
+pub(crate) async fn wait(promise: Promise) {
+    let _ = JsFuture::from(promise).await;
+}
