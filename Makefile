@@ -1,6 +1,7 @@
 # flaneur — the two commands a newcomer needs, and a few more.
 #   make demo   install what is missing, build the WASM package, serve the demo on http://127.0.0.1:8080
 #   make test   install what is missing, run every test suite (native, wasm in Chromium and Firefox, Playwright)
+#   make package  build the npm package into pkg/ (ES module glue, .wasm, .d.ts, package.json), bundler or not
 # Build settings live in wasm-pack.toml; installs in scripts/install.sh.
 
 SHELL := /bin/bash
@@ -8,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build serve install-build install-test bench opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test bench opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -18,6 +19,9 @@ test: install-test
 
 build: install-build
 	@scripts/build-wasm.sh
+
+package: install-build
+	@scripts/package.sh
 
 serve:
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -46,4 +50,4 @@ demo-catalog:
 
 clean:
 	cargo clean
-	rm -rf www/pkg node_modules
+	rm -rf www/pkg pkg node_modules

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what flaneur's build and tests need, skipping whatever is already there.
 #
-#   scripts/install.sh build   # wasm32 target, the pinned wasm-bindgen CLI, npm dev dependencies
+#   scripts/install.sh build   # wasm32 target, the pinned wasm-bindgen CLI, npm dev dependencies (binaryen, Playwright, Vite)
 #   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers
 #
 # Everything comes from the package registries (Debian packages, Rust crates, npm packages); no step
@@ -50,12 +50,12 @@ install_rust_wasm() {
 
 install_node_deps() {
   if ! command -v npm >/dev/null; then apt_install nodejs npm; fi
-  # node_modules is current when it was installed from this exact package-lock.json.
+  # node_modules is current when it was installed from this exact package.json and package-lock.json.
   local stamp=node_modules/.flaneur-lock
-  if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then return 0; fi
+  if [ -f "$stamp" ] && cat package.json package-lock.json | cmp -s - "$stamp"; then return 0; fi
   say "npm ci (no browser downloads)"
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
-  cp package-lock.json "$stamp"
+  cat package.json package-lock.json >"$stamp"
 }
 
 install_browsers() {

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
-// Serves www/ on http://127.0.0.1:PORT (default 8080) for the demo and the end-to-end tests.
+// Serves www/ on http://127.0.0.1:PORT (default 8080) for the demo and the end-to-end tests;
+// ROOT=DIR serves another directory instead (the package tests' fixture pages).
 //
-// Static files only, from www/, with the right MIME types (application/wasm
+// Static files only, from www/ (or ROOT), with the right MIME types (application/wasm
 // for .wasm, so browsers can stream-compile it) and the strict
 // Content-Security-Policy a storefront would set. Ctrl-C stops it cleanly.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = fileURLToPath(new URL("../www/", import.meta.url));
+const root = process.env.ROOT
+  ? resolve(process.env.ROOT) + sep
+  : fileURLToPath(new URL("../www/", import.meta.url));
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
 
@@ -50,7 +53,8 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(port, host, () => {
-  console.log(`flaneur demo storefront: http://${host}:${port}/  (Ctrl-C to stop)`);
+  const what = process.env.ROOT ? `serving ${root}` : "flaneur demo storefront";
+  console.log(`${what}: http://${host}:${port}/  (Ctrl-C to stop)`);
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test suite, even after one fails, and end with one summary line:
 #   native cargo test · wasm-bindgen-test in headless Chromium · the same in
-#   headless Firefox · Playwright end-to-end in headless Chromium.
+#   headless Firefox · Playwright end-to-end in headless Chromium (the demo, and the
+#   npm package without and with a bundler).
 # Exits non-zero if any suite fails or any test fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +52,9 @@ run wasm-chromium count_cargo -- env -u GECKODRIVER -u SAFARIDRIVER CHROMEDRIVER
   bash -c "$(declare -f wasm_test); wasm_test"
 run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER="$(command -v geckodriver)" \
   bash -c "$(declare -f wasm_test); wasm_test"
-run e2e-chromium count_playwright -- bash -c "scripts/build-wasm.sh && playwright test"
+# package.sh runs build-wasm.sh (www/pkg, for the demo) and then packs pkg/, which the
+# package tests load from a plain page and from a Vite build.
+run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test"
 
 printf '\n'
 for line in "${results[@]}"; do printf '  %s\n' "$line"; done

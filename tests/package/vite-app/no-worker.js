@@ -1,0 +1,2 @@
+// Stands in for "flaneur/worker" when the package was built without the worker entry.
+export {};
