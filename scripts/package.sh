@@ -5,10 +5,10 @@
 #   scripts/package.sh              build the browser package (scripts/build-wasm.sh), then assemble pkg/
 #   scripts/package.sh --no-build   assemble pkg/ from the last build
 #
-# The files come from wasm-pack.toml's out-dir; the worker entry (worker.js,
-# worker-host.js, worker.d.ts) is packaged, and exported as "flaneur/worker",
-# when the build put it there. Name, version, licence and description come
-# from Cargo.toml. No wasm-pack involved.
+# The files come from wasm-pack.toml's out-dir, where scripts/build-wasm.sh puts
+# the glue, the .wasm, the declarations and the worker entry (worker.js,
+# worker-host.js, worker.d.ts: exported as "flaneur/worker"). Name, version,
+# licence and description come from Cargo.toml. No wasm-pack involved.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
@@ -28,27 +28,12 @@ if [ "$(cfg wasm-bindgen target)" != web ]; then
   exit 1
 fi
 
-worker_files=(worker.js worker-host.js worker.d.ts)
-if [ $build = 1 ]; then
-  # A worker entry left over from another branch's build must not slip into the package.
-  for f in "${worker_files[@]}"; do rm -f "$out_dir/$f"; done
-  scripts/build-wasm.sh
-fi
+[ $build = 1 ] && scripts/build-wasm.sh
 
-files=("$out_name.js" "${out_name}_bg.wasm" "$out_name.d.ts" "${out_name}_bg.wasm.d.ts")
+files=("$out_name.js" "${out_name}_bg.wasm" "$out_name.d.ts" "${out_name}_bg.wasm.d.ts" worker.js worker-host.js worker.d.ts)
 for f in "${files[@]}"; do
   [ -f "$out_dir/$f" ] || { echo "$out_dir/$f is missing: run scripts/build-wasm.sh (or $0 without --no-build)" >&2; exit 1; }
 done
-worker=0
-present=0
-for f in "${worker_files[@]}"; do [ -f "$out_dir/$f" ] && present=$((present + 1)); done
-if [ $present = ${#worker_files[@]} ]; then
-  worker=1
-  files+=("${worker_files[@]}")
-elif [ $present != 0 ]; then
-  echo "$out_dir has only part of the worker entry (${worker_files[*]}): rebuild with scripts/build-wasm.sh" >&2
-  exit 1
-fi
 
 # One value from Cargo.toml's [package] table.
 cargo_field() {
@@ -65,20 +50,14 @@ rm -rf pkg
 mkdir pkg
 for f in "${files[@]}"; do cp "$out_dir/$f" pkg/; done
 
-# The README's worker section is kept only when the worker entry is packaged.
-if [ $worker = 1 ]; then
-  sed '/^<!-- worker -->$/d; /^<!-- \/worker -->$/d' scripts/package/README.md >pkg/README.md
-else
-  sed '/^<!-- worker -->$/,/^<!-- \/worker -->$/d' scripts/package/README.md >pkg/README.md
-fi
+cp scripts/package/README.md pkg/README.md
 
 NAME="$(cargo_field name)" VERSION="$(cargo_field version)" LICENSE="$(cargo_field license)" \
 DESCRIPTION="$(cargo_field description)" PUBLISH="$(cargo_field publish)" \
-OUT_NAME="$out_name" WORKER="$worker" FILES="${files[*]}" node --input-type=module -e '
+OUT_NAME="$out_name" FILES="${files[*]}" node --input-type=module -e '
   import { writeFileSync } from "node:fs";
   const e = process.env;
   if (!e.NAME || !/^\d+\.\d+\.\d+/.test(e.VERSION ?? "")) throw new Error("Cargo.toml: no [package] name or version");
-  const worker = e.WORKER === "1";
   const js = `./${e.OUT_NAME}.js`, dts = `./${e.OUT_NAME}.d.ts`, wasm = `./${e.OUT_NAME}_bg.wasm`;
   const pkg = {
     name: e.NAME,
@@ -93,7 +72,7 @@ OUT_NAME="$out_name" WORKER="$worker" FILES="${files[*]}" node --input-type=modu
     types: dts.slice(2),
     exports: {
       ".": { types: dts, default: js },
-      ...(worker ? { "./worker": { types: "./worker.d.ts", default: "./worker.js" } } : {}),
+      "./worker": { types: "./worker.d.ts", default: "./worker.js" },
       // For pages that hand init() the module URL themselves (with Vite: "flaneur/flaneur_bg.wasm?url").
       [wasm]: wasm,
       "./package.json": "./package.json",
@@ -101,10 +80,9 @@ OUT_NAME="$out_name" WORKER="$worker" FILES="${files[*]}" node --input-type=modu
     files: e.FILES.split(" "),
     // The glue only defines things (its top level touches no global), so a bundler may drop it when
     // unused. The worker client and the worker script may start or be a worker: never dropped.
-    sideEffects: worker ? ["./worker.js", "./worker-host.js"] : false,
+    sideEffects: ["./worker.js", "./worker-host.js"],
   };
   writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
 '
 
-printf 'packaged pkg/ (%s %s%s): %s\n' "$(cargo_field name)" "$(cargo_field version)" \
-  "$([ $worker = 1 ] && echo ", with flaneur/worker")" "$(cd pkg && ls | tr '\n' ' ')"
+printf 'packaged pkg/ (%s %s): %s\n' "$(cargo_field name)" "$(cargo_field version)" "$(cd pkg && ls | tr '\n' ' ')"

@@ -2,7 +2,8 @@
 # Run every test suite, even after one fails, and end with one summary line:
 #   native cargo test · wasm-bindgen-test in headless Chromium · the same in
 #   headless Firefox · Playwright end-to-end in headless Chromium (the demo, and the
-#   npm package without and with a bundler).
+#   npm package without and with a bundler) · the package's TypeScript
+#   declarations under tsc --strict.
 # Exits non-zero if any suite fails or any test fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,11 @@ count_playwright() {
   awk '/^ +[0-9]+ passed/ { p += $1 } /^ +[0-9]+ failed/ { f += $1 } END { print p + 0, f + 0 }' "$1"
 }
 
+# scripts/check-types.sh: one check, passed when tsc found nothing.
+count_types() {
+  if grep -q "^types: .* check under tsc" "$1"; then echo 1 0; else echo 0 1; fi
+}
+
 wasm_test() {
   cargo test --target wasm32-unknown-unknown --test web
 }
@@ -55,6 +61,7 @@ run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER=
 # package.sh runs build-wasm.sh (www/pkg, for the demo) and then packs pkg/, which the
 # package tests load from a plain page and from a Vite build.
 run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test"
+run types count_types -- scripts/check-types.sh
 
 printf '\n'
 for line in "${results[@]}"; do printf '  %s\n' "$line"; done

@@ -1,0 +1,58 @@
+// Compiled by `tsc --noEmit --strict` against the packed package (scripts/check-types.sh):
+// every method of both entries, used as the README shows it. A declaration that
+// is missing, misnamed or mistyped fails the build; the @ts-expect-error lines
+// fail it if the declarations stop refusing what they must refuse.
+import init, { Personalizer, type Slate, type Explanation, type ProfileSummary, type FlaneurError } from "flaneur";
+import { Personalizer as WorkerPersonalizer } from "flaneur/worker";
+
+export async function mainThread(catalog: object): Promise<string[]> {
+  await init();
+  const p = await Personalizer.open({ catalog, shopId: "demo", storage: "indexeddb", seed: 42 });
+  const learned: boolean = p.record({ type: "view", itemId: "sku-1", at: Date.now() });
+  p.record({ type: "dwell", itemId: "sku-1", ms: 4000 });
+  p.record({ type: "search", query: "red sweater" });
+  // @ts-expect-error a dwell needs its duration
+  p.record({ type: "dwell", itemId: "sku-1" });
+  // @ts-expect-error not an event type
+  p.record({ type: "stare", itemId: "sku-1" });
+  const slate: Slate = p.recommend({ k: 12, context: { itemId: "sku-1" }, exclude: ["sku-2"] });
+  const why: Explanation = p.explain("sku-1");
+  const summary: ProfileSummary = p.profile();
+  const where: "indexeddb" | "local" | "memory" = summary.storage;
+  p.setPreferences({ personalization: true, intensity: 0.7, surprise: 0.2, discretion: 0, sensitive: { health: false }, paused: false, intent: "auto" });
+  // @ts-expect-error intent is auto, exploring or buying
+  p.setPreferences({ intent: "shopping" });
+  p.forget({ facet: "colour", value: "red" });
+  p.forget({ itemId: "sku-1" });
+  p.forget({ all: true });
+  const json: string = p.exportProfile();
+  p.importProfile(json);
+  await p.flush();
+  await p.erase();
+  const stats = p.stats();
+  const count: number = p.itemCount + stats.divergent.impressions;
+  try {
+    p.record({ type: "view", itemId: "nope" });
+  } catch (err) {
+    const code: FlaneurError["code"] = (err as FlaneurError).code;
+    return [code];
+  }
+  return [String(learned), slate.intent, why.text, where, String(count), p.shopId];
+}
+
+export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
+  const p = await WorkerPersonalizer.open({ catalog, seed: 1 });
+  const learned: boolean = await p.record({ type: "view", itemId: "sku-1" });
+  const slate: Slate = await p.recommend({ k: 6 });
+  const why: Explanation = await p.explain("sku-1");
+  const summary: ProfileSummary = await p.profile();
+  await p.setPreferences({ surprise: 0.5 });
+  await p.forget({ category: "Shoes" });
+  await p.importProfile(await p.exportProfile());
+  await p.flush();
+  await p.erase();
+  // @ts-expect-error worker methods return promises
+  const sync: Slate = p.recommend({ k: 6 });
+  p.close();
+  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync)];
+}

@@ -1,2 +1,0 @@
-// Stands in for "flaneur/worker" when the package was built without the worker entry.
-export {};
