@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test bench opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test bench bench-browser opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -35,6 +35,10 @@ install-test:
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs).
 bench:
 	@cargo bench --bench engine
+
+# What keeping the profile costs a page, per store, in headless Chromium (scripts/bench-storage.mjs).
+bench-browser: build
+	@node scripts/bench-storage.mjs
 
 # Seeded simulations of the engine; tables printed and written into docs/EVALUATION.md.
 eval:
