@@ -216,19 +216,37 @@ impl Engine {
     pub fn forget(&mut self, what: &Forget, now: i64) -> bool {
         match what {
             Forget::Facet { facet, value } => self.profile.forget_facet(facet, value),
-            Forget::Category(path) => self.profile.forget_category(path) > 0,
-            Forget::Item(id) => match self.catalog.index_of(id) {
-                Some(index) => {
-                    let item = self.catalog.item(index);
-                    let taxonomy = self.catalog.taxonomy();
-                    let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
-                    let facets: Vec<(&str, &str)> =
-                        item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
-                    let seen = Evidence { item_id: id, categories: &categories, facets: &facets, vector: None };
-                    self.profile.unlearn_item(&seen, now)
+            Forget::Category(path) => {
+                let paths = self.profile.forget_category(path);
+                // The category's items go too: their history, impressions and
+                // what they taught the interest vectors.
+                let below = format!("{path} > ");
+                let taxonomy = self.catalog.taxonomy();
+                let items: Vec<String> = self
+                    .profile
+                    .items()
+                    .keys()
+                    .filter(|id| {
+                        self.catalog.index_of(id).is_some_and(|i| {
+                            let p = taxonomy.path(self.catalog.item(i).category());
+                            p == path || p.starts_with(&below)
+                        })
+                    })
+                    .cloned()
+                    .collect();
+                for id in &items {
+                    self.unlearn_item(id, now);
                 }
-                None => self.profile.forget_item(id),
-            },
+                if !items.is_empty() {
+                    self.relearn_interests();
+                }
+                paths > 0 || !items.is_empty()
+            }
+            Forget::Item(id) => {
+                let forgot = self.unlearn_item(id, now);
+                self.relearn_interests();
+                forgot
+            }
             Forget::Everything => {
                 let had = !self.profile.is_empty();
                 self.profile.forget_all();
@@ -312,6 +330,38 @@ impl Engine {
             text: reason.describe(),
             reason,
         })
+    }
+
+    /// Takes back what the item `id` taught (its categories up to the root,
+    /// its facet values) and forgets its traces; the interest vectors are
+    /// the caller's to rebuild.
+    fn unlearn_item(&mut self, id: &str, now: i64) -> bool {
+        let Some(index) = self.catalog.index_of(id) else { return self.profile.forget_item(id) };
+        let item = self.catalog.item(index);
+        let taxonomy = self.catalog.taxonomy();
+        let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
+        let facets: Vec<(&str, &str)> =
+            item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
+        let seen = Evidence { item_id: id, categories: &categories, facets: &facets, vector: None };
+        self.profile.unlearn_item(&seen, now)
+    }
+
+    /// Rebuilds the interest vectors from the items the profile still
+    /// remembers, oldest first (after forgetting some of them).
+    fn relearn_interests(&mut self) {
+        let vectors = self.catalog.vectors();
+        if vectors.dims() == 0 {
+            return;
+        }
+        let mut remembered: Vec<(Vec<f32>, f32, i64)> = self
+            .profile
+            .items()
+            .iter()
+            .filter(|(_, a)| a.weight > 0.0)
+            .filter_map(|(id, a)| self.catalog.index_of(id).map(|i| (vectors.dequantize(i), a.weight, a.last_seen)))
+            .collect();
+        remembered.sort_by_key(|(_, _, at)| *at);
+        self.profile.relearn_interests(remembered.iter().map(|(v, w, at)| (v.as_slice(), *w, *at)));
     }
 
     /// The profile, readable, at `now`.

@@ -140,3 +140,34 @@ fn explain_gives_the_reason_and_relevance_the_slate_would_use() {
     assert!(boots.relevance < why.relevance, "a red boot shares the colour, not the category");
     assert_eq!(e.explain("nope", 2).unwrap_err().code(), "UNKNOWN_ITEM");
 }
+
+#[test]
+fn forgetting_a_category_forgets_its_items_and_what_they_taught_the_vectors() {
+    let text = r#"{"version":1,"shop":"demo","dims":3,"facets":{"colour":{}},"items":[
+      {"id":"s1","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"},"vector":[1,0,0]},
+      {"id":"s2","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"navy"},"vector":[0.95,0.1,0]},
+      {"id":"s3","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"cream"},"vector":[0.9,0,0.1]},
+      {"id":"b1","title":"B","category":"Shoes > Boots","attributes":{"colour":"black"},"vector":[0,0,1]},
+      {"id":"b2","title":"B","category":"Shoes > Boots","attributes":{"colour":"brown"},"vector":[0,0.1,0.95]}]}"#;
+    let mut e = Engine::with_seed(Catalog::from_json_str(text).unwrap(), 1);
+    for (i, id) in ["s1", "s2", "b1", "s1", "s2"].iter().enumerate() {
+        view(&mut e, id, i as i64 * 1000);
+    }
+    let before = e.explain("s3", 10_000).unwrap();
+    assert!(before.reason.signals.iter().any(|s| s.kind == flaneur::explain::SignalKind::Similarity));
+    assert!(e.forget(&Forget::Category("Women > Knitwear".into()), 10_000));
+    assert!(e.profile().items().keys().all(|id| id.starts_with('b')), "{:?}", e.profile().items().keys().collect::<Vec<_>>());
+    let after = e.explain("s3", 10_000).unwrap();
+    assert!(!after.recommendable && after.relevance < before.relevance / 3.0, "{} after {}", after.relevance, before.relevance);
+    // Nothing categorial is left ("Women" was taught only by the sweaters), and
+    // the vectors were learned again from the boots alone.
+    assert!(after.reason.signals.iter().all(|s| s.kind != flaneur::explain::SignalKind::Category), "{:?}", after.reason.signals);
+    let similarity = |x: &flaneur::engine::Explanation| {
+        x.reason.signals.iter().filter(|s| s.kind == flaneur::explain::SignalKind::Similarity).map(|s| s.contribution).sum::<f32>()
+    };
+    assert!(similarity(&after) < similarity(&before) / 5.0, "{} vs {}", similarity(&after), similarity(&before));
+    assert!(e.profile().facet("colour", "red").is_none(), "what the red sweater taught went with it");
+    // The boots remain, through their category and their vector.
+    let boots = e.explain("b2", 10_000).unwrap();
+    assert!(boots.recommendable && boots.reason.signals.iter().any(|s| s.kind == flaneur::explain::SignalKind::Similarity));
+}

@@ -48,6 +48,20 @@ impl Profile {
         found
     }
 
+    /// Rebuilds the interest vectors from `remembered` (each item's vector,
+    /// weight and time, oldest first): after forgetting items, what they
+    /// taught the vectors goes too (a centroid cannot be un-averaged, but it
+    /// can be learned again without them).
+    pub fn relearn_interests<'v>(&mut self, remembered: impl IntoIterator<Item = (&'v [f32], f32, i64)>) {
+        self.interests = Default::default();
+        let hl = self.half_life_ms;
+        for (vector, weight, at) in remembered {
+            if vector.len() <= super::MAX_VECTOR_DIMS && vector.iter().all(|x| x.is_finite()) && weight.is_finite() {
+                self.interests.learn(vector, weight, at, hl);
+            }
+        }
+    }
+
     /// Forgets everything learned, keeping the half-life.
     pub fn forget_all(&mut self) {
         *self = Profile::with_half_life(self.half_life_ms);
