@@ -1,0 +1,505 @@
+// <flaneur-preferences label="Your privacy & personalization">
+//
+// A button that opens a modal <dialog>: the shopper's settings (applied at
+// once), what the profile holds with its provenance and a "Forget" per taste,
+// export / import / erase, and what stays on the device.
+// data-state on the element: "loading" | "ready" | "error".
+import { CHANGE, describe, hidden, notify, ready, state } from "./runtime.js";
+import { h, srOnly, uid } from "./dom.js";
+import { bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName } from "./words.js";
+
+const TITLE = "Your privacy & personalization";
+
+const SLIDERS = [
+  {
+    key: "intensity",
+    label: "How much your interests shape suggestions",
+    hint: "At 0%, suggestions follow the shop's own order.",
+  },
+  {
+    key: "surprise",
+    label: "Surprise",
+    hint: "How often to suggest something one step outside what you usually look at.",
+  },
+  {
+    key: "discretion",
+    label: "Discretion",
+    hint: "Higher keeps suggestions less revealing of exactly what you looked at.",
+  },
+];
+
+const INTENTS = [
+  ["auto", "Let the shop work it out"],
+  ["exploring", "Just browsing"],
+  ["buying", "I know what I want"],
+];
+
+const percent = (x) => Math.round(100 * (Number(x) || 0));
+const safeName = (s) => String(s).replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") || "shop";
+
+export class FlaneurPreferences extends HTMLElement {
+  #built = false;
+  #personalizer = null;
+  #button;
+  #dialog;
+  #unavailable;
+  #live; // sections shown once flaneur is open
+  #status;
+  #controls = {};
+  #outputs = {};
+  #sensitiveSet;
+  #sensitiveBoxes;
+  #tastes;
+  #tastesEmpty;
+  #storage;
+  #counts;
+  #notices;
+  #knowsHeading;
+  #eraseButton;
+  #confirm;
+  #focusAfterForget = null;
+  #onChange = () => {
+    if (this.#dialog?.open && this.#personalizer) this.#refresh();
+  };
+
+  connectedCallback() {
+    try {
+      if (!this.#built) this.#build();
+      document.addEventListener(CHANGE, this.#onChange);
+    } catch (err) {
+      console.warn("flaneur-preferences:", err);
+    }
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener(CHANGE, this.#onChange);
+  }
+
+  /** Opens the dialog (the button does this). */
+  open() {
+    try {
+      if (this.#personalizer) this.#refresh();
+      if (!this.#dialog.open) this.#dialog.showModal();
+    } catch (err) {
+      console.warn("flaneur-preferences:", err);
+    }
+  }
+
+  /** Closes the dialog; focus returns to the button. */
+  close() {
+    if (this.#dialog?.open) this.#dialog.close();
+  }
+
+  #build() {
+    this.#built = true;
+    this.dataset.state = "loading";
+    const titleId = uid("fl-prefs-title");
+    this.#button = h(
+      "button",
+      { type: "button", class: "fl-prefs-button", "aria-haspopup": "dialog" },
+      this.getAttribute("label") || TITLE,
+    );
+    this.#button.addEventListener("click", () => this.open());
+
+    this.#status = h("p", { class: "fl-dialog__status", role: "status", "aria-live": "polite" });
+    this.#unavailable = h("p", { class: "fl-dialog__note" }, "Loading…");
+    this.#live = h("div", { class: "fl-dialog__live", hidden: true }, this.#settings(), this.#knows(), this.#data());
+
+    const close = h("button", { type: "button", class: "fl-button", dataset: { action: "close" } }, "Close");
+    close.addEventListener("click", () => this.close());
+    this.#dialog = h(
+      "dialog",
+      { class: "fl-dialog", "aria-labelledby": titleId },
+      h(
+        "div",
+        { class: "fl-dialog__frame" },
+        h("div", { class: "fl-dialog__head" }, h("h2", { id: titleId, class: "fl-dialog__title" }, TITLE), close),
+        h("div", { class: "fl-dialog__body" }, this.#statement(), this.#unavailable, this.#live),
+        this.#status,
+      ),
+    );
+    // Esc closes natively ("cancel" then "close"); a click on the backdrop closes too.
+    this.#dialog.addEventListener("click", (event) => {
+      if (event.target === this.#dialog) this.close();
+    });
+    this.#dialog.addEventListener("close", () => {
+      this.#confirm.hidden = true;
+      this.#eraseButton.setAttribute("aria-expanded", "false");
+      this.#button.focus();
+    });
+    this.replaceChildren(this.#button, this.#dialog);
+
+    ready.then(
+      ({ personalizer }) => {
+        this.#personalizer = personalizer;
+        this.#unavailable.hidden = true;
+        this.#live.hidden = false;
+        this.#buildSensitive();
+        this.dataset.state = "ready";
+        if (this.#dialog.open) this.#refresh();
+      },
+      (err) => {
+        this.dataset.state = "error";
+        this.dataset.error = err?.code ?? err?.name ?? "ERROR";
+        this.#unavailable.textContent =
+          "Personalization isn't available in this browser right now, so nothing is being learned or stored. The shop works as usual.";
+      },
+    );
+  }
+
+  #statement() {
+    return h(
+      "section",
+      { class: "fl-section", "aria-labelledby": this.#headingId("stays") },
+      h("h3", { id: this.#headingId("stays") }, "What stays on this device"),
+      h(
+        "ul",
+        { class: "fl-statement" },
+        h("li", {}, "Your profile is computed and kept in this browser, for this shop only."),
+        h("li", {}, "The shop's server only sends its catalog. Nothing about what you look at is sent anywhere."),
+        h("li", {}, "You can see what is kept below, change how it is used, export it or erase it at any time."),
+      ),
+    );
+  }
+
+  #ids = {};
+  #headingId(name) {
+    return (this.#ids[name] ??= uid(`fl-prefs-${name}`));
+  }
+
+  // ---- settings -------------------------------------------------------------------------------
+
+  #checkbox(key, label, hint, { role } = {}) {
+    const id = uid(`fl-${key}`);
+    const hintId = uid(`fl-${key}-hint`);
+    const input = h("input", { type: "checkbox", id, role, "aria-describedby": hintId, dataset: { pref: key } });
+    input.addEventListener("change", () => this.#apply({ [key]: input.checked }));
+    this.#controls[key] = input;
+    return h(
+      "div",
+      { class: "fl-field fl-field--check" },
+      input,
+      h("label", { for: id }, label),
+      h("p", { id: hintId, class: "fl-hint" }, hint),
+    );
+  }
+
+  #slider({ key, label, hint }) {
+    const id = uid(`fl-${key}`);
+    const hintId = uid(`fl-${key}-hint`);
+    const input = h("input", {
+      type: "range", id, min: "0", max: "100", step: "5", "aria-describedby": hintId, dataset: { pref: key },
+    });
+    const output = h("output", { for: id, class: "fl-value", "aria-hidden": "true" });
+    input.addEventListener("input", () => this.#showValue(key, input.value));
+    input.addEventListener("change", () => this.#apply({ [key]: Number(input.value) / 100 }));
+    this.#controls[key] = input;
+    this.#outputs[key] = output;
+    return h(
+      "div",
+      { class: "fl-field fl-field--range" },
+      h("div", { class: "fl-field__row" }, h("label", { for: id }, label), output),
+      input,
+      h("p", { id: hintId, class: "fl-hint" }, hint),
+    );
+  }
+
+  #showValue(key, value) {
+    this.#outputs[key].textContent = `${value}%`;
+    this.#controls[key].setAttribute("aria-valuetext", `${value}%`);
+  }
+
+  #settings() {
+    const name = uid("fl-intent");
+    const intentLegend = uid("fl-intent-legend");
+    const radios = INTENTS.map(([value, label]) => {
+      const id = uid("fl-intent");
+      const input = h("input", { type: "radio", name, id, value, dataset: { pref: "intent" } });
+      input.addEventListener("change", () => {
+        if (input.checked) this.#apply({ intent: value });
+      });
+      return h("div", { class: "fl-field fl-field--check" }, input, h("label", { for: id }, label));
+    });
+    this.#controls.intent = radios.map((r) => r.querySelector("input"));
+
+    this.#sensitiveBoxes = h("div", { class: "fl-sensitive" });
+    this.#sensitiveSet = h(
+      "fieldset",
+      { class: "fl-fieldset", hidden: true },
+      h("legend", {}, "Sensitive categories"),
+      h(
+        "p",
+        { class: "fl-hint" },
+        "Unless you opt in, looking at these items teaches nothing and they are never suggested.",
+      ),
+      this.#sensitiveBoxes,
+    );
+
+    return h(
+      "section",
+      { class: "fl-section", "aria-labelledby": this.#headingId("settings") },
+      h("h3", { id: this.#headingId("settings") }, "Personalization"),
+      this.#checkbox(
+        "personalization",
+        "Personalize suggestions for me",
+        "Off: suggestions follow the shop's own order and your profile is not used.",
+        { role: "switch" },
+      ),
+      this.#checkbox(
+        "paused",
+        "Pause learning",
+        "While paused, nothing you do is learned. What is already known stays until you forget it.",
+      ),
+      SLIDERS.map((s) => this.#slider(s)),
+      h(
+        "fieldset",
+        { class: "fl-fieldset", "aria-labelledby": intentLegend },
+        h("legend", { id: intentLegend }, "What brings you here?"),
+        radios,
+      ),
+      this.#sensitiveSet,
+    );
+  }
+
+  #buildSensitive() {
+    const classes = state.sensitiveClasses;
+    this.#sensitiveSet.hidden = classes.length === 0;
+    this.#controls.sensitive = {};
+    this.#sensitiveBoxes.replaceChildren(
+      ...classes.map((cls) => {
+        const id = uid("fl-sensitive");
+        const input = h("input", { type: "checkbox", id, dataset: { pref: "sensitive", sensitiveClass: cls } });
+        input.addEventListener("change", () => {
+          const current = this.#personalizer.preferences().sensitive ?? {};
+          this.#apply({ sensitive: { ...current, [cls]: input.checked } });
+        });
+        this.#controls.sensitive[cls] = input;
+        return h("div", { class: "fl-field fl-field--check" }, input, h("label", { for: id }, `Learn from and suggest ${cls} items`));
+      }),
+    );
+  }
+
+  #apply(patch) {
+    const p = this.#personalizer;
+    if (!p) return;
+    try {
+      p.setPreferences(patch);
+      notify({ reason: "preferences", patch });
+    } catch (err) {
+      this.#say(`That setting couldn't be changed (${describe(err)}).`, true);
+    }
+    this.#syncControls(p.preferences());
+  }
+
+  #syncControls(prefs) {
+    this.#controls.personalization.checked = !!prefs.personalization;
+    this.#controls.paused.checked = !!prefs.paused;
+    for (const { key } of SLIDERS) {
+      const value = String(percent(prefs[key]));
+      if (this.#controls[key].value !== value) this.#controls[key].value = value;
+      this.#showValue(key, value);
+    }
+    for (const radio of this.#controls.intent) radio.checked = radio.value === prefs.intent;
+    for (const [cls, box] of Object.entries(this.#controls.sensitive ?? {})) box.checked = !!prefs.sensitive?.[cls];
+  }
+
+  // ---- what the profile holds ----------------------------------------------------------------
+
+  #knows() {
+    this.#knowsHeading = h("h3", { id: this.#headingId("knows"), tabindex: "-1" }, "What this shop's page knows about you");
+    this.#storage = h("p", { class: "fl-storage" });
+    this.#tastes = h("ul", { class: "fl-tastes", role: "list", "aria-labelledby": this.#headingId("knows") });
+    this.#tastesEmpty = h("p", { class: "fl-hint", hidden: true }, "Nothing yet: no interests have been learned.");
+    this.#counts = h("p", { class: "fl-hint" });
+    this.#notices = h("ul", { class: "fl-notices", hidden: true });
+    return h(
+      "section",
+      { class: "fl-section", "aria-labelledby": this.#headingId("knows") },
+      this.#knowsHeading,
+      this.#storage,
+      this.#notices,
+      this.#tastes,
+      this.#tastesEmpty,
+      this.#counts,
+    );
+  }
+
+  #refresh() {
+    const p = this.#personalizer;
+    let profile;
+    try {
+      profile = p.profile();
+    } catch (err) {
+      this.#say(`The profile couldn't be read (${describe(err)}).`, true);
+      return;
+    }
+    this.#syncControls(profile.preferences);
+
+    this.#storage.textContent = `Kept ${storageWords(profile.storage)}: ${bytesWords(profile.storedBytes)}.`;
+    this.#notices.hidden = profile.notices.length === 0;
+    this.#notices.replaceChildren(...profile.notices.map((n) => h("li", {}, `Storage note: ${n}`)));
+
+    const active = document.activeElement;
+    const focusKey = active && this.#tastes.contains(active) ? active.closest("[data-key]")?.dataset.key : null;
+    const rows = profile.tastes.map((taste) => this.#taste(taste));
+    this.#tastes.replaceChildren(...rows);
+    this.#tastesEmpty.hidden = rows.length > 0;
+    if (this.#focusAfterForget !== null) {
+      const index = Math.min(this.#focusAfterForget, rows.length - 1);
+      this.#focusAfterForget = null;
+      (rows[index]?.querySelector("button") ?? this.#knowsHeading).focus();
+    } else if (focusKey) {
+      (rows.find((r) => r.dataset.key === focusKey)?.querySelector("button") ?? this.#knowsHeading).focus();
+    }
+
+    const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+    this.#counts.textContent =
+      `Also kept: ${n(profile.items, "item", "items")} you looked at recently, ` +
+      `${n(profile.interestVectors, "interest pattern", "interest patterns")}, ` +
+      `${n(profile.purchases, "purchase", "purchases")}, ` +
+      `${n(profile.dismissals, "item", "items")} marked “Not interested” and ` +
+      `${n(profile.sessionEvents, "action", "actions")} from this visit. ` +
+      `Interests fade by half every ${profile.halfLifeDays} days without new visits.`;
+  }
+
+  #taste(taste) {
+    const name = tasteName(taste);
+    const forget = h("button", { type: "button", class: "fl-button fl-button--quiet", dataset: { action: "forget" } }, "Forget", srOnly(` ${name}`));
+    forget.addEventListener("click", () => this.#forget(taste, name, forget));
+    const seen = taste.count === 1
+      ? `1 interaction, on ${formatDate(taste.lastSeen)}`
+      : `${taste.count} interactions, first seen ${formatDate(taste.firstSeen)}, last seen ${formatDate(taste.lastSeen)}`;
+    return h(
+      "li",
+      { class: "fl-taste", dataset: { key: tasteKey(taste), kind: taste.kind } },
+      h(
+        "div",
+        { class: "fl-taste__text" },
+        h("p", { class: "fl-taste__name" }, name, h("span", { class: "fl-taste__strength" }, ` — ${strengthWords(taste.strength)}`)),
+        h("p", { class: "fl-taste__meta" }, `From ${seen}. Fades by ${formatDate(taste.expiresAt)}.`),
+      ),
+      forget,
+    );
+  }
+
+  #forget(taste, name, button) {
+    const index = [...this.#tastes.children].indexOf(button.closest("li"));
+    let forgotten = false;
+    try {
+      forgotten = this.#personalizer.forget(forgetRequest(taste));
+    } catch (err) {
+      this.#say(`“${name}” couldn't be forgotten (${describe(err)}).`, true);
+      return;
+    }
+    this.#say(forgotten ? `Forgot “${name}”.` : `“${name}” was already gone.`);
+    this.#focusAfterForget = Math.max(0, index);
+    notify({ reason: "forget", what: forgetRequest(taste) });
+  }
+
+  // ---- export, import, erase -----------------------------------------------------------------
+
+  #data() {
+    const exportButton = h("button", { type: "button", class: "fl-button", dataset: { action: "export" } }, "Export my profile");
+    exportButton.addEventListener("click", () => this.#export());
+
+    const fileId = uid("fl-import");
+    const file = h("input", { type: "file", id: fileId, accept: ".json,application/json", class: "fl-file", dataset: { action: "import" } });
+    file.addEventListener("change", () => this.#import(file));
+
+    const confirmId = uid("fl-erase-confirm");
+    const confirmText = uid("fl-erase-text");
+    this.#eraseButton = h(
+      "button",
+      { type: "button", class: "fl-button fl-button--danger", "aria-expanded": "false", "aria-controls": confirmId, dataset: { action: "erase" } },
+      "Erase everything…",
+    );
+    const yes = h("button", { type: "button", class: "fl-button fl-button--danger", dataset: { action: "erase-confirm" } }, "Yes, erase everything");
+    const no = h("button", { type: "button", class: "fl-button", dataset: { action: "erase-cancel" } }, "Cancel");
+    this.#confirm = h(
+      "div",
+      { class: "fl-confirm", id: confirmId, role: "group", "aria-labelledby": confirmText, hidden: true },
+      h("p", { id: confirmText }, "Erase your profile, your settings and everything stored for this shop in this browser? This can't be undone."),
+      h("div", { class: "fl-row" }, yes, no),
+    );
+    this.#eraseButton.addEventListener("click", () => {
+      const open = this.#confirm.hidden;
+      this.#confirm.hidden = !open;
+      this.#eraseButton.setAttribute("aria-expanded", String(open));
+      if (open) no.focus();
+    });
+    no.addEventListener("click", () => {
+      this.#confirm.hidden = true;
+      this.#eraseButton.setAttribute("aria-expanded", "false");
+      this.#eraseButton.focus();
+    });
+    yes.addEventListener("click", () => this.#erase(yes));
+
+    return h(
+      "section",
+      { class: "fl-section", "aria-labelledby": this.#headingId("data") },
+      h("h3", { id: this.#headingId("data") }, "Your data"),
+      h("div", { class: "fl-row" }, exportButton),
+      h(
+        "div",
+        { class: "fl-field" },
+        h("label", { for: fileId }, "Import a profile you exported"),
+        file,
+      ),
+      h("div", { class: "fl-row" }, this.#eraseButton),
+      this.#confirm,
+    );
+  }
+
+  #export() {
+    try {
+      const json = this.#personalizer.exportProfile();
+      const name = `flaneur-profile-${safeName(state.shop || this.#personalizer.shopId)}.json`;
+      const url = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+      // Inside the dialog: everything outside a modal dialog is inert.
+      const a = h("a", { href: url, download: name, hidden: true });
+      this.#dialog.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 30_000);
+      this.#say(`Downloaded ${name}: your profile as JSON, to keep or import elsewhere.`);
+    } catch (err) {
+      this.#say(`The profile couldn't be exported (${describe(err)}).`, true);
+    }
+  }
+
+  async #import(input) {
+    const file = input.files?.[0];
+    if (!file) return;
+    try {
+      this.#personalizer.importProfile(await file.text());
+      this.#say(`Imported your profile from ${file.name}.`);
+      notify({ reason: "import" });
+    } catch (err) {
+      this.#say(`Couldn't import ${file.name}: ${describe(err)}. Your current profile is unchanged.`, true);
+    } finally {
+      input.value = "";
+    }
+  }
+
+  async #erase(yes) {
+    yes.disabled = true;
+    try {
+      await this.#personalizer.erase();
+      hidden.clear();
+      this.#say("Everything is erased: nothing about you is stored for this shop in this browser now.");
+    } catch (err) {
+      this.#say(`Erasing failed (${describe(err)}).`, true);
+    } finally {
+      yes.disabled = false;
+      this.#confirm.hidden = true;
+      this.#eraseButton.setAttribute("aria-expanded", "false");
+      this.#eraseButton.focus();
+      notify({ reason: "erase" });
+    }
+  }
+
+  #say(text, isError = false) {
+    this.#status.classList.toggle("fl-dialog__status--error", isError);
+    this.#status.textContent = text;
+  }
+}

@@ -1,0 +1,119 @@
+// The one shared flaneur of a page: finds the embedding <script>, loads the
+// engine, fetches the catalog and opens ONE Personalizer that every element
+// (and the storefront, through `record`) uses. Nothing here ever throws into
+// the page: failures become a rejected `ready` (already handled, so no
+// unhandled-rejection noise) that the elements turn into a quiet message.
+
+export const CHANGE = "flaneur:change";
+
+const PKG = new URL("../pkg/flaneur.js", import.meta.url);
+const STORAGES = new Set(["indexeddb", "local", "memory"]);
+
+// Items hidden on this page by "Not interested": the engine remembers a
+// dismissal, but not while learning is paused or for a sensitive item the
+// shopper has not opted into; the page still keeps its word until it unloads.
+export const hidden = new Set();
+
+// Module scripts have no document.currentScript: the embedding tag is the
+// module script with data-catalog whose src is this module (or the first one).
+function findScript() {
+  const here = new URL("./flaneur-elements.js", import.meta.url).href;
+  const tags = [...document.querySelectorAll("script[type=module][data-catalog]")];
+  return tags.find((s) => s.src === here) ?? tags[0] ?? null;
+}
+
+function failure(code, message) {
+  return Object.assign(new Error(message), { name: "FlaneurError", code });
+}
+
+async function fetchCatalog(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw failure("CATALOG_UNAVAILABLE", `the catalog ${url.pathname} answered ${response.status}`);
+  try {
+    return await response.json();
+  } catch {
+    throw failure("CATALOG_INVALID", `the catalog ${url.pathname} is not JSON`);
+  }
+}
+
+async function boot() {
+  if (document.readyState === "loading") {
+    await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+  }
+  const script = findScript();
+  if (!script) throw failure("NO_CATALOG", "no <script type=module data-catalog=…> tag names the catalog");
+  const options = {};
+  if (STORAGES.has(script.dataset.storage)) options.storage = script.dataset.storage;
+  if (script.dataset.shop) options.shopId = script.dataset.shop;
+  const catalogUrl = new URL(script.dataset.catalog, document.baseURI);
+  // A dynamic import, so a missing or refused engine is a rejected promise here,
+  // not a failed module graph that would leave the elements undefined.
+  const [engine, catalog] = await Promise.all([import(PKG.href), fetchCatalog(catalogUrl)]);
+  await engine.default();
+  const personalizer = await engine.Personalizer.open({ catalog, ...options });
+  const items = new Map();
+  const sensitive = new Set();
+  for (const item of catalog.items ?? []) {
+    items.set(item.id, item);
+    if (typeof item.sensitive === "string" && item.sensitive) sensitive.add(item.sensitive);
+  }
+  state.items = items;
+  state.sensitiveClasses = [...sensitive].sort();
+  state.shop = String(catalog.shop ?? personalizer.shopId);
+  // Writes land within milliseconds; on leaving, ask for the last ones.
+  addEventListener("pagehide", () => personalizer.flush().catch(() => {}));
+  // Another tab may have taught this profile something (the engine merges it
+  // on its own): refresh what is shown when the shopper comes back.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") notify({ reason: "visible" });
+  });
+  return { personalizer, catalog };
+}
+
+// Filled in by boot: the catalog's items by id, its sensitive classes, its shop.
+export const state = { items: new Map(), sensitiveClasses: [], shop: "" };
+
+/** Resolves to `{ personalizer, catalog }` once flaneur is open; rejects (handled) if it cannot be. */
+export const ready = boot();
+ready.catch((err) => {
+  console.warn(`flaneur: personalization unavailable (${err?.code ?? err?.name}): ${err?.message}`);
+});
+
+/** Tells every shelf and panel that the profile or the preferences changed. */
+export function notify(detail = {}) {
+  try {
+    document.dispatchEvent(new CustomEvent(CHANGE, { detail }));
+  } catch (err) {
+    console.warn("flaneur: a flaneur:change listener failed:", err);
+  }
+}
+
+/**
+ * Records something the shopper did (`{ type: "view", itemId }`, …). Queued
+ * until flaneur is open, in call order. Resolves to whether the profile learned
+ * from it (false when paused, for a sensitive class not opted into, for an
+ * unknown item, or when flaneur is unavailable); never rejects.
+ */
+export function record(event) {
+  return ready.then(
+    ({ personalizer }) => {
+      let learned = false;
+      try {
+        learned = personalizer.record(event);
+      } catch (err) {
+        console.warn(`flaneur: could not record ${event?.type} (${err?.code ?? err?.name}): ${err?.message}`);
+        return false;
+      }
+      if (learned) notify({ reason: "record", event });
+      return learned;
+    },
+    () => false,
+  );
+}
+
+/** "CODE: message" for an error the engine (or boot) raised. */
+export function describe(err) {
+  const code = err?.code ?? err?.name ?? "ERROR";
+  const message = String(err?.message ?? err ?? "").replace(/^bad argument: /, "");
+  return message ? `${code}: ${message}` : code;
+}
