@@ -322,29 +322,35 @@ test("the preferences panel works with the keyboard alone", async ({ page }) => 
 
 test("the panel lists a learned interest with its provenance; Forget removes it and changes the shelf", async ({ page }) => {
   const { shelf, cards, group, category } = await openDemo(page);
+  const other = page.locator(".demo-group").nth(1);
+  const otherCategory = await other.getAttribute("data-category");
+  expect(otherCategory).not.toBe(category);
   const leaf = leafOf(category);
   await viewFirst(page, group, 3);
+  await viewFirst(page, other, 2);
   const byCategory = shelf.locator(".fl-card__reason", { hasText: new RegExp(`^You often look at ${escape(leaf)}$`) });
   await expect(byCategory).not.toHaveCount(0);
+  await expect(cards.first()).toHaveAttribute("data-category", category);
 
   const dialog = await openPanel(page);
   const rows = dialog.locator(".fl-taste");
   const row = dialog.locator(`.fl-taste[data-key="category:${category}"]`);
   await expect(row.locator(".fl-taste__name")).toContainText(category.split(" > ").join(" › "));
   await expect(row.locator(".fl-taste__meta")).toHaveText(/^From 3 interactions, first seen .+, last seen .+\. Fades by .+\.$/);
-  await expect(dialog.locator(".fl-storage")).toHaveText(/^Kept in this browser's storage for this site \(IndexedDB\): \d+ bytes\.$/);
+  await expect(dialog.locator(".fl-storage")).toHaveText(/^Kept in this browser's storage for this site \(IndexedDB\): (\d+ bytes|\d+\.\d KB)\.$/);
   const count = await rows.count();
   expect(count).toBeGreaterThan(1);
 
   await row.getByRole("button", { name: /^Forget/ }).click();
   await expect(row).toHaveCount(0);
-  await expect(rows).toHaveCount(count - 1);
+  // What those views taught goes with them (their facet values too), so more than one row may go.
+  await expect.poll(() => rows.count()).toBeLessThan(count);
   await expect(dialog.getByRole("status")).toHaveText(`Forgot “${category.split(" > ").join(" › ")}”.`);
   await expect(page.locator(":focus")).toHaveAttribute("data-action", "forget");
   expect((await profileOf(page)).tastes.some((t) => t.kind === "category" && t.label === category)).toBe(false);
-  // The shelf no longer says it is because of that category.
+  // The shelf no longer leads with that category: the other one, viewed less, now does.
   await expect(byCategory).toHaveCount(0);
-  await expect(cards.first()).toBeAttached();
+  await expect(cards.first()).toHaveAttribute("data-category", otherCategory);
 
   // A facet taste forgets by { facet, value }.
   const facet = dialog.locator('.fl-taste[data-kind="facet"]').first();
