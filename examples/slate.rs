@@ -19,14 +19,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         catalog.iter().find(|i| i.title() == title).map(|i| i.id().to_owned()).ok_or(format!("no item titled {title}"))
     };
     let script = [
-        (0, "view", "Red cashmere sweater"),
-        (0, "view", "Mustard cashmere sweater"),
-        (1, "view", "Red cotton cardigan"),
-        (3, "view", "Navy wool sweater"),
-        (3, "add_to_cart", "Red cashmere sweater"),
-        (5, "view", "Red leather boots"),
-        (5, "dismiss", "Red porcelain mug"),
-        (11, "view", "Red cotton cardigan"),
+        (0, "view", "Red cotton roll-neck sweater"),
+        (0, "view", "Mustard ribbed cashmere crew-neck sweater"),
+        (1, "view", "Red cotton button-through cardigan"),
+        (3, "view", "Navy wool cable-knit sweater"),
+        (3, "add_to_cart", "Red cotton roll-neck sweater"),
+        (5, "view", "Red leather Chelsea boots"),
+        (5, "dismiss", "Mustard stoneware mug"),
+        (11, "view", "Red cotton button-through cardigan"),
     ];
     println!("A scripted shopper:");
     for (day, kind, title) in script {
@@ -41,12 +41,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  day {day:>2}: {kind:<12} {title}");
     }
     // The page excludes what is already in the cart.
-    let request = Request { k: 6, exclude: vec![find("Red cashmere sweater")?], ..Request::default() };
+    let request = Request { k: 6, exclude: vec![find("Red cotton roll-neck sweater")?], ..Request::default() };
     let slate = engine.recommend(&request, START + 12 * DAY)?;
     println!("\nFor you ({} shown, {} withheld rather than filled with weak matches):", slate.items.len(), slate.withheld);
     for (n, r) in slate.items.iter().enumerate() {
         let item = catalog.item(r.index);
-        println!("  {}. {:<28} {:<30} score {:.2}", n + 1, item.title(), item.category_path(), r.score);
+        println!("  {}. {:<44} {:<30} score {:.2}", n + 1, item.title(), item.category_path(), r.score);
         println!("     why: {}", r.reason.describe());
     }
     Ok(())

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 const NO_STR: u32 = u32::MAX;
 
 fn demo() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 
@@ -114,7 +114,7 @@ fn the_encoding_is_deterministic() {
 
 #[test]
 fn the_demo_catalog_is_smaller_than_its_json() {
-    let json_len = std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap().len();
+    let json_len = std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap().len();
     let binary_len = demo().to_binary().len() as u64;
     eprintln!("demo catalog: JSON {json_len} bytes, binary {binary_len} bytes");
     assert!(binary_len < json_len);

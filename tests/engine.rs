@@ -10,7 +10,7 @@ use flaneur::{Engine, Error, Recorded};
 const DAY: i64 = 86_400_000;
 
 fn demo() -> Engine {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
     Engine::new(Catalog::from_json_str(&text).unwrap())
 }
 

@@ -7,7 +7,7 @@ use flaneur::profile::{Event, EventKind, Profile};
 use proptest::prelude::*;
 
 fn demo() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 

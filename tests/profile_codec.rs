@@ -24,7 +24,7 @@ const HEADER_LEN: usize = 20;
 // ----- fixtures -----
 
 fn demo_engine() -> Engine {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
     Engine::new(Catalog::from_json_str(&text).unwrap())
 }
 

@@ -9,7 +9,7 @@ use flaneur::rank::{Kind, Request, Scorer, Weights, shown_factor};
 use flaneur::Engine;
 
 fn demo_catalog() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 

@@ -1,110 +1,135 @@
-// The demo storefront. The shop's page works on its own (it lists the catalog
-// in the shop's order); flaneur only adds the "For you" shelf. If anything in
-// flaneur fails, the shelf says so and the shop keeps working.
-import init, { Personalizer } from "./pkg/flaneur.js";
+// The demo storefront: a hash-routed single page over www/catalog.json.
+//
+// The shop is plain JavaScript (shop/): it loads its catalog, lists categories,
+// shows products, searches and keeps a cart on its own. flaneur comes in
+// through its web components (components/flaneur-elements.js): <flaneur-shelf>
+// elements on the pages, <flaneur-preferences> in the header, and `record`
+// for what the shopper does. The components are imported dynamically, so that
+// if they (or the WASM) fail to load, the shop still works.
+import { h } from "./shop/dom.js";
+import { loadShop } from "./shop/catalog.js";
+import { href, parse } from "./shop/router.js";
+import { connect, shelf, track } from "./shop/flaneur.js";
+import { cart } from "./shop/cart.js";
+import { plural } from "./shop/format.js";
+import { home } from "./shop/pages/home.js";
+import { category, search } from "./shop/pages/listing.js";
+import { product } from "./shop/pages/product.js";
+import { cartPage } from "./shop/pages/cart.js";
+import { notFound } from "./shop/pages/not-found.js";
 
-const SWATCH = { red: "#b3261e", navy: "#1f2f57", green: "#2e6b3f", cream: "#efe6cf", black: "#202124", mustard: "#c9962b" };
+const SHOP_TITLE = "flaneur demo shop";
+const PAGES = { home, category, product, search, cart: cartPage };
 const $ = (id) => document.getElementById(id);
-let personalizer = null;
-let catalog = null;
 
-function card(item, reason, kind = "shop") {
-  const li = document.createElement("li");
-  li.className = `card ${kind}`;
-  li.dataset.itemId = item.id;
-  li.dataset.category = item.category;
-  li.dataset.kind = kind;
-  const open = document.createElement("button");
-  open.className = "open";
-  open.type = "button";
-  const swatch = document.createElement("div");
-  swatch.className = "swatch";
-  swatch.style.background = SWATCH[item.attributes?.colour] ?? "#999";
-  const body = document.createElement("div");
-  body.className = "body";
-  const title = document.createElement("div");
-  title.className = "title";
-  title.textContent = item.title;
-  const meta = document.createElement("div");
-  meta.className = "meta";
-  meta.textContent = `${item.category.split(" > ").at(-1)} · ${item.price?.toFixed(2) ?? "–"} ${item.currency ?? ""}`;
-  body.append(title, meta);
-  if (reason) {
-    const why = document.createElement("div");
-    why.className = "reason";
-    why.textContent = reason;
-    body.append(why);
-  }
-  open.append(swatch, body);
-  open.addEventListener("click", () => view(item));
-  li.append(open);
-  return li;
+connect(() => import("./components/flaneur-elements.js"));
+
+let shop = null;
+let cleanups = [];
+let previous = null; // { hash, key } of the page shown
+let linked = false; // the next hashchange comes from a link or a form, not Back/Forward
+const memory = new Map(); // hash → { shown, scrollY }: listings come back as they were left
+
+/** What identifies a visit: a new key records a new view or search. */
+const keyOf = (route) => `${route.name}:${route.id ?? route.slug ?? route.q ?? ""}`;
+
+function navigate(hash, { replace = false } = {}) {
+  linked = true;
+  if (replace) location.replace(hash);
+  else location.hash = hash;
 }
 
-// Phrases why an item is shown: a divergent step as a question, otherwise the
-// strongest signal as what the profile holds (never as a cause).
-function phrase(reason) {
-  const step = reason?.divergence;
-  if (step) {
-    const leaf = step.anchor.split(" > ").at(-1).toLowerCase();
-    return step.axis === "category"
-      ? `You like ${leaf} — try ${step.to.split(" > ").at(-1).toLowerCase()}?`
-      : `You like ${step.from} ${leaf} — try ${step.to}?`;
+function render() {
+  const hash = location.hash || "#/";
+  const route = parse(hash);
+  const restoring = !linked && previous !== null; // Back/Forward
+  linked = false;
+  if (previous) memory.set(previous.hash, { ...memory.get(previous.hash), scrollY: window.scrollY });
+  for (const fn of cleanups.splice(0)) fn();
+
+  const key = keyOf(route);
+  const context = {
+    shop,
+    shelf,
+    track,
+    navigate,
+    fresh: previous?.key !== key,
+    recalled: restoring ? memory.get(hash) : undefined,
+    remember: (state) => memory.set(hash, { ...memory.get(hash), ...state }),
+    onCleanup: (fn) => cleanups.push(fn),
+  };
+  let page = PAGES[route.name]?.(route, context) ?? null;
+  let name = route.name;
+  if (!page) {
+    page = notFound();
+    name = "not-found";
   }
-  const top = reason?.signals?.[0];
-  if (!top) return "";
-  switch (top.kind) {
-    case "category": return `You often look at ${top.label.split(" > ").at(-1)}`;
-    case "facet": return `You often look at ${top.label.replace(": ", " ")}`;
-    case "similarity": return "Similar to items you looked at";
-    default: return "Popular in this shop";
+  $("main").replaceChildren(page.node);
+  document.title = `${page.title} · ${SHOP_TITLE}`;
+  markDepartment(route);
+  if (route.name === "search") $("search-input").value = route.q;
+
+  if (previous) {
+    window.scrollTo(0, context.recalled?.scrollY ?? 0);
+    $("page-title")?.focus({ preventScroll: true });
+  }
+  previous = { hash, key };
+  document.body.dataset.page = name;
+}
+
+/** aria-current on the header's department link of the page shown. */
+function markDepartment(route) {
+  let department = null;
+  if (route.name === "category") department = shop.nodeBySlug(route.slug)?.path.split(" > ")[0];
+  if (route.name === "product") department = shop.item(route.id)?.category.split(" > ")[0];
+  for (const a of $("departments").querySelectorAll("a")) {
+    const here = a.dataset.department === department;
+    if (here) a.setAttribute("aria-current", route.name === "category" && shop.node(department)?.slug === route.slug ? "page" : "true");
+    else a.removeAttribute("aria-current");
   }
 }
 
-function view(item) {
-  $("viewing").hidden = false;
-  $("viewing-item").replaceChildren(card(item));
-  try {
-    personalizer?.record({ type: "view", itemId: item.id });
-  } catch (err) {
-    console.warn("flaneur could not record the view:", err.code, err.message);
-  }
-  renderShelf(item.id);
+function showCartCount() {
+  const n = cart.count();
+  $("cart-count").textContent = String(n);
+  $("cart-link").setAttribute("aria-label", `Cart, ${plural(n, "item")}`);
 }
 
-function renderShelf(currentItemId) {
-  const shelf = $("for-you");
-  const status = $("for-you-status");
-  if (!personalizer) return;
-  try {
-    const slate = personalizer.recommend({ k: 6, context: currentItemId ? { itemId: currentItemId } : {} });
-    const byId = new Map(catalog.items.map((i) => [i.id, i]));
-    shelf.replaceChildren(...slate.items.map((r) => card(byId.get(r.itemId), phrase(r.reason), r.kind)));
-    status.textContent = slate.items.length === 0
-      ? "Nothing yet: look at a few products and suggestions will appear here. They are computed on this device."
-      : slate.withheld > 0
-        ? `${slate.items.length} suggestions (${slate.withheld} slots left empty rather than filled with weak matches).`
-        : `${slate.items.length} suggestions, computed on this device.`;
-    document.body.dataset.flaneur = "ready";
-  } catch (err) {
-    status.textContent = `Suggestions unavailable (${err.code ?? err.name}).`;
-    document.body.dataset.flaneur = "error";
-  }
+function wireHeader() {
+  $("departments").replaceChildren(
+    ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), data: { department: d.path }, text: d.name }))),
+  );
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    navigate(href.search($("search-input").value.trim()));
+  });
+  $("skip-link").addEventListener("click", (event) => {
+    event.preventDefault();
+    $("main").focus();
+  });
+  // Links inside the shop are navigation, not Back/Forward.
+  document.addEventListener("click", (event) => {
+    const a = event.target.closest?.('a[href^="#/"]');
+    if (a && a.getAttribute("href") !== location.hash) linked = true;
+  });
+  cart.subscribe(showCartCount);
+  showCartCount();
 }
 
 async function main() {
-  catalog = await (await fetch("catalog.json")).json();
-  $("all").replaceChildren(...catalog.items.map((item) => card(item)));
   try {
-    await init();
-    // The profile lives in this browser's IndexedDB (merged across tabs);
-    // flaneur falls back to localStorage, then memory, on its own.
-    personalizer = await Personalizer.open({ catalog });
-    renderShelf();
+    shop = await loadShop("catalog.json");
   } catch (err) {
-    $("for-you-status").textContent = `Suggestions unavailable (${err.code ?? err.name}); the shop works as usual.`;
-    document.body.dataset.flaneur = "error";
+    $("main").replaceChildren(
+      h("h1", { tabindex: "-1", id: "page-title", text: "The shop is closed for a moment" }),
+      h("p", { text: `Its catalog could not be loaded (${err.message}). Please try again later.` }),
+    );
+    document.body.dataset.page = "error";
+    return;
   }
+  wireHeader();
+  window.addEventListener("hashchange", render);
+  render();
 }
 
 main();
