@@ -106,41 +106,108 @@ fn default_true() -> bool {
 
 /// Validates `json` and builds the scoring form.
 pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
-    if json.version == 0 || json.version > SUPPORTED_VERSION {
-        return Err(Error::CatalogVersion { found: json.version, supported: SUPPORTED_VERSION });
-    }
-    if json.shop.trim().is_empty() {
-        return Err(Error::header_field("shop", "must not be empty"));
-    }
-    if json.dims > MAX_DIMS {
-        return Err(Error::header_field("dims", format!("{} exceeds the maximum of {MAX_DIMS}", json.dims)));
-    }
-    if json.facets.len() > u16::MAX as usize {
-        return Err(Error::header_field("facets", "too many facets"));
-    }
-    let facets: Vec<Facet> =
-        json.facets.iter().map(|(name, f)| Facet { name: name.clone(), divergence: f.divergence }).collect();
-    let facet_index: HashMap<&str, u16> =
-        facets.iter().enumerate().map(|(i, f)| (f.name.as_str(), i as u16)).collect();
-
-    let n = json.items.len();
-    let mut strings = StringsBuilder::default();
-    let mut taxonomy = Taxonomy::default();
-    let mut vectors = QuantizedVectors::new(json.dims);
-    let mut cols = Columns { attr_start: vec![0], ..Columns::default() };
-    let mut pairs: Vec<(u16, StrId)> = Vec::new();
-    let mut pair_ids: HashMap<(u16, StrId), u32> = HashMap::new();
+    let mut builder = CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     for (position, raw) in json.items.iter().enumerate() {
-        let id = raw.id.as_str();
-        if id.is_empty() {
+        if raw.id.is_empty() {
             return Err(Error::CatalogInvalid {
                 item: None,
                 field: format!("items[{position}].id"),
                 reason: "must not be empty".into(),
             });
         }
-        let category =
-            taxonomy.intern(&raw.category).ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
+        builder.push(raw)?;
+    }
+    builder.finish()
+}
+
+/// Builds a [`Catalog`] item by item, with the validation of
+/// [`Catalog::from_json`] but without holding the items' JSON form: each item
+/// is interned into the columns and its vector quantized as it is pushed, so a
+/// catalog compiler can stream a large feed in bounded memory.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use flaneur::catalog::{CatalogBuilder, FacetJson, ItemJson, VectorKind};
+/// let facets = BTreeMap::from([("colour".to_string(), FacetJson { divergence: true })]);
+/// let mut b = CatalogBuilder::new(1, "demo".into(), 0, VectorKind::Content, &facets).unwrap();
+/// let item: ItemJson = serde_json::from_str(r#"{"id":"a","title":"Red","category":"Knitwear"}"#).unwrap();
+/// b.push(&item).unwrap();
+/// assert_eq!(b.finish().unwrap().len(), 1);
+/// ```
+#[derive(Debug)]
+pub struct CatalogBuilder {
+    shop: String,
+    dims: usize,
+    vector_kind: VectorKind,
+    facets: Vec<Facet>,
+    facet_index: HashMap<String, u16>,
+    strings: StringsBuilder,
+    taxonomy: Taxonomy,
+    vectors: QuantizedVectors,
+    cols: Columns,
+    pairs: Vec<(u16, StrId)>,
+    pair_ids: HashMap<(u16, StrId), u32>,
+}
+
+impl CatalogBuilder {
+    /// Starts a catalog: checks the header fields as [`Catalog::from_json`] does.
+    pub fn new(
+        version: u32,
+        shop: String,
+        dims: usize,
+        vector_kind: VectorKind,
+        facets: &BTreeMap<String, FacetJson>,
+    ) -> Result<Self> {
+        if version == 0 || version > SUPPORTED_VERSION {
+            return Err(Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION });
+        }
+        if shop.trim().is_empty() {
+            return Err(Error::header_field("shop", "must not be empty"));
+        }
+        if dims > MAX_DIMS {
+            return Err(Error::header_field("dims", format!("{dims} exceeds the maximum of {MAX_DIMS}")));
+        }
+        if facets.len() > u16::MAX as usize {
+            return Err(Error::header_field("facets", "too many facets"));
+        }
+        let facets: Vec<Facet> =
+            facets.iter().map(|(name, f)| Facet { name: name.clone(), divergence: f.divergence }).collect();
+        let facet_index = facets.iter().enumerate().map(|(i, f)| (f.name.clone(), i as u16)).collect();
+        Ok(Self {
+            shop,
+            dims,
+            vector_kind,
+            facets,
+            facet_index,
+            strings: StringsBuilder::default(),
+            taxonomy: Taxonomy::default(),
+            vectors: QuantizedVectors::new(dims),
+            cols: Columns { attr_start: vec![0], ..Columns::default() },
+            pairs: Vec::new(),
+            pair_ids: HashMap::new(),
+        })
+    }
+
+    /// Number of items pushed so far.
+    pub fn len(&self) -> usize {
+        self.cols.id.len()
+    }
+
+    /// Whether no item was pushed yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Validates one item and appends it; a refused item leaves the builder unchanged.
+    /// Duplicate ids are found by [`CatalogBuilder::finish`].
+    pub fn push(&mut self, raw: &ItemJson) -> Result<()> {
+        let id = raw.id.as_str();
+        if id.is_empty() {
+            return Err(Error::item_field(id, "id", "must not be empty"));
+        }
+        if raw.category.split('>').enumerate().any(|(depth, l)| l.trim().is_empty() || depth > u8::MAX as usize) {
+            return Err(Error::item_field(id, "category", "empty category level"));
+        }
         if !(0.0..=1.0).contains(&raw.popularity) {
             return Err(Error::item_field(id, "popularity", format!("{} is outside [0, 1]", raw.popularity)));
         }
@@ -149,21 +216,15 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
                 return Err(Error::item_field(id, "price", format!("{price} is not a price")));
             }
         }
-        let mut attrs = Vec::with_capacity(raw.attributes.len());
-        for (facet, value) in &raw.attributes {
-            let index = *facet_index
+        let mut facet_ids = Vec::with_capacity(raw.attributes.len());
+        for facet in raw.attributes.keys() {
+            let index = *self
+                .facet_index
                 .get(facet.as_str())
                 .ok_or_else(|| Error::item_field(id, &format!("attributes.{facet}"), "facet is not declared"))?;
-            let pair = (index, strings.intern(value));
-            let next = pairs.len() as u32;
-            let tmp = *pair_ids.entry(pair).or_insert(next);
-            if tmp == next {
-                pairs.push(pair);
-            }
-            attrs.push((index, tmp));
+            facet_ids.push(index);
         }
-        attrs.sort_unstable();
-        match (&raw.vector, json.dims) {
+        match (&raw.vector, self.dims) {
             (None, 0) => {}
             (None, dims) => return Err(Error::item_field(id, "vector", format!("missing (dims is {dims})"))),
             (Some(v), dims) if v.len() != dims => {
@@ -173,14 +234,32 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
                 if let Some(bad) = v.iter().position(|x| !x.is_finite()) {
                     return Err(Error::item_field(id, "vector", format!("value {bad} is not a finite number")));
                 }
-                if json.dims > 0 {
-                    match json.vector_kind {
-                        VectorKind::Content => vectors.push(v),
-                        VectorKind::Factors => vectors.push_raw(v),
-                    }
+            }
+        }
+        // Everything is checked: from here on the item is appended.
+        let category =
+            self.taxonomy.intern(&raw.category).ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
+        let mut attrs = Vec::with_capacity(raw.attributes.len());
+        for (index, value) in facet_ids.into_iter().zip(raw.attributes.values()) {
+            let pair = (index, self.strings.intern(value));
+            let next = self.pairs.len() as u32;
+            let tmp = *self.pair_ids.entry(pair).or_insert(next);
+            if tmp == next {
+                self.pairs.push(pair);
+            }
+            attrs.push((index, tmp));
+        }
+        attrs.sort_unstable();
+        if let (Some(v), dims) = (&raw.vector, self.dims) {
+            if dims > 0 {
+                match self.vector_kind {
+                    VectorKind::Content => self.vectors.push(v),
+                    VectorKind::Factors => self.vectors.push_raw(v),
                 }
             }
         }
+        let strings = &mut self.strings;
+        let cols = &mut self.cols;
         cols.id.push(strings.intern(id));
         cols.title.push(strings.intern(&raw.title));
         cols.category.push(category);
@@ -194,43 +273,47 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
         cols.sensitive.push(strings.intern_opt(raw.sensitive.as_deref()));
         cols.url.push(strings.intern_opt(raw.url.as_deref()));
         cols.image.push(strings.intern_opt(raw.image.as_deref()));
-    }
-    let strings = strings.finish();
-
-    // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
-    let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let (pa, pb) = (pairs[a as usize], pairs[b as usize]);
-        pa.0.cmp(&pb.0).then_with(|| strings.get(pa.1).cmp(strings.get(pb.1)))
-    });
-    let mut remap = vec![0u32; pairs.len()];
-    for (final_id, &tmp) in order.iter().enumerate() {
-        remap[tmp as usize] = final_id as u32;
-    }
-    let facet_values: Vec<(u16, StrId)> = order.iter().map(|&tmp| pairs[tmp as usize]).collect();
-    for a in &mut cols.attrs {
-        *a = remap[*a as usize];
+        Ok(())
     }
 
-    let by_id = sorted_by_id(&strings, &cols.id)
-        .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
-    debug_assert_eq!(by_id.len(), n);
-    let released_days = super::released_days(&strings, &cols.released).map_err(|i| {
-        let id = json.items.get(i).map_or("", |item| item.id.as_str());
-        Error::item_field(id, "released", "must be a date YYYY-MM-DD")
-    })?;
-    Ok(Catalog {
-        shop: json.shop,
-        vector_kind: json.vector_kind,
-        facets,
-        strings,
-        facet_values,
-        columns: cols,
-        by_id,
-        released_days,
-        taxonomy,
-        vectors,
-    })
+    /// Checks what needs every item (unique ids, release dates) and builds the catalog.
+    pub fn finish(self) -> Result<Catalog> {
+        let Self { shop, vector_kind, facets, strings, taxonomy, vectors, mut cols, pairs, .. } = self;
+        let strings = strings.finish();
+
+        // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
+        let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (pa, pb) = (pairs[a as usize], pairs[b as usize]);
+            pa.0.cmp(&pb.0).then_with(|| strings.get(pa.1).cmp(strings.get(pb.1)))
+        });
+        let mut remap = vec![0u32; pairs.len()];
+        for (final_id, &tmp) in order.iter().enumerate() {
+            remap[tmp as usize] = final_id as u32;
+        }
+        let facet_values: Vec<(u16, StrId)> = order.iter().map(|&tmp| pairs[tmp as usize]).collect();
+        for a in &mut cols.attrs {
+            *a = remap[*a as usize];
+        }
+
+        let by_id = sorted_by_id(&strings, &cols.id).map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
+        let released_days = super::released_days(&strings, &cols.released).map_err(|i| {
+            let id = cols.id.get(i).map_or("", |&s| strings.get(s));
+            Error::item_field(id, "released", "must be a date YYYY-MM-DD")
+        })?;
+        Ok(Catalog {
+            shop,
+            vector_kind,
+            facets,
+            strings,
+            facet_values,
+            columns: cols,
+            by_id,
+            released_days,
+            taxonomy,
+            vectors,
+        })
+    }
 }
 
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.

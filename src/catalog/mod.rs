@@ -32,7 +32,7 @@ pub mod strings;
 mod taxonomy;
 
 pub use item::{Facet, FacetValueId, ItemRef};
-pub use json::{CatalogJson, FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
+pub use json::{CatalogBuilder, CatalogJson, FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
 pub use quantize::QuantizedVectors;
 pub use taxonomy::{CategoryId, Taxonomy};
 
