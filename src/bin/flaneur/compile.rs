@@ -1,0 +1,295 @@
+//! The catalog compiler's common half: options, the problem list, and the
+//! step every feed row goes through (checks, sensitive class, popularity,
+//! vector, then the core's [`CatalogBuilder`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
+
+use super::vectorize::Vectorizer;
+
+/// Where a problem is: a line of a text feed, or a path in a JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum At {
+    /// 1-based line and the column's header name.
+    Line(u64, String),
+    /// A JSON path such as `products[3].variants[0].price`.
+    Path(String),
+    /// The command line or the whole feed.
+    Feed,
+}
+
+/// One problem of a feed.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub at: At,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            At::Line(line, column) => write!(f, "line {line}, column {column}: {}", self.message),
+            At::Path(path) => write!(f, "{path}: {}", self.message),
+            At::Feed => write!(f, "{}", self.message),
+        }
+    }
+}
+
+/// Every problem found, in the order found.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn line(&mut self, line: u64, column: &str, message: impl Into<String>) {
+        self.0.push(Problem { at: At::Line(line, column.to_string()), message: message.into() });
+    }
+    pub fn path(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem { at: At::Path(path.into()), message: message.into() });
+    }
+    pub fn feed(&mut self, message: impl Into<String>) {
+        self.0.push(Problem { at: At::Feed, message: message.into() });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What the command line says about the catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub shop: Option<String>,
+    pub dims: usize,
+    /// Feed column (or Shopify option name) → facet name, from `--facet COLUMN=FACET`.
+    pub facets: Vec<(String, String)>,
+    pub divergence: Vec<String>,
+    /// Category prefix (levels) → sensitive class.
+    pub sensitive: Vec<(Vec<String>, String)>,
+    pub popularity: Option<std::path::PathBuf>,
+    /// A column holding the shop's own vectors (numbers separated by spaces, commas or `;`).
+    pub vector_column: Option<String>,
+    pub currency: Option<String>,
+    pub base_url: String,
+}
+
+/// Parses `COLUMN=FACET` (or `NAME`, same name for both).
+pub fn parse_facet(arg: &str) -> Result<(String, String), String> {
+    let (column, facet) = arg.split_once('=').unwrap_or((arg, arg));
+    let (column, facet) = (column.trim(), facet.trim());
+    if column.is_empty() || facet.is_empty() {
+        return Err(format!("--facet {arg:?}: expected COLUMN=FACET"));
+    }
+    Ok((column.to_string(), facet.to_string()))
+}
+
+/// Parses `PREFIX=CLASS` (`"Health=health"`, `"Home > Pharmacy=health"`).
+pub fn parse_sensitive(arg: &str) -> Result<(Vec<String>, String), String> {
+    let (prefix, class) = arg.rsplit_once('=').ok_or_else(|| format!("--sensitive {arg:?}: expected PREFIX=CLASS"))?;
+    let levels: Vec<String> = prefix.split('>').map(|l| l.trim().to_lowercase()).collect();
+    if levels.iter().any(String::is_empty) || class.trim().is_empty() {
+        return Err(format!("--sensitive {arg:?}: expected PREFIX=CLASS"));
+    }
+    Ok((levels, class.trim().to_string()))
+}
+
+/// One item as a feed reader produced it, before the common checks.
+pub struct Draft {
+    pub item: ItemJson,
+    pub description: String,
+    /// Extra text for the vector (tags, every option value).
+    pub extra: Vec<String>,
+    /// Where the item's fields are: `(line, column)` of a text feed or a JSON path prefix.
+    pub at: Locator,
+}
+
+/// Names the place of an item's field in its feed.
+#[derive(Clone)]
+pub enum Locator {
+    /// A line of a text feed, and the column the category came from.
+    Line(u64, &'static str),
+    Path(String),
+}
+
+impl Locator {
+    pub fn report(&self, problems: &mut Problems, field: &str, message: impl Into<String>) {
+        match self {
+            Locator::Line(line, category) => {
+                problems.line(*line, if field == "category" { category } else { field }, message)
+            }
+            Locator::Path(prefix) => problems.path(format!("{prefix}.{field}"), message),
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            Locator::Line(line, _) => format!("line {line}"),
+            Locator::Path(p) => p.clone(),
+        }
+    }
+}
+
+/// Streams drafts into a catalog, collecting every problem.
+pub struct Compiler {
+    pub options: Options,
+    pub problems: Problems,
+    builder: Option<CatalogBuilder>,
+    seen: HashMap<Box<str>, Box<str>>,
+    popularity: HashMap<String, f32>,
+    vectorizer: Vectorizer,
+    /// Vectors come from the feed (JSON v1 with dims > 0, or `--vector-column`).
+    pub supplied_vectors: bool,
+    pub dims: usize,
+    pub items: usize,
+}
+
+impl Compiler {
+    /// Reads the popularity file; facets are declared once the feed's header is known ([`Compiler::start`]).
+    pub fn new(options: Options) -> Self {
+        let mut problems = Problems::default();
+        let popularity = match &options.popularity {
+            Some(path) => read_popularity(path, &mut problems),
+            None => HashMap::new(),
+        };
+        let dims = options.dims;
+        Self {
+            vectorizer: Vectorizer::new(dims),
+            options,
+            problems,
+            builder: None,
+            seen: HashMap::new(),
+            popularity,
+            supplied_vectors: false,
+            dims,
+            items: 0,
+        }
+    }
+
+    /// Declares the facets (names after mapping) and starts the catalog.
+    pub fn start(&mut self, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
+        let mut facets = BTreeMap::new();
+        for name in facet_names {
+            facets.insert(name.clone(), FacetJson { divergence: false });
+        }
+        for d in &self.options.divergence {
+            match facets.get_mut(d) {
+                Some(f) => f.divergence = true,
+                None => self.problems.feed(format!("--divergence {d:?}: no such facet (facets: {})", facet_names.join(", "))),
+            }
+        }
+        self.dims = dims;
+        self.vectorizer = Vectorizer::new(dims);
+        let shop = self.options.shop.clone().unwrap_or_else(|| shop.to_string());
+        match CatalogBuilder::new(1, shop, dims, kind, &facets) {
+            Ok(b) => self.builder = Some(b),
+            Err(e) => self.problems.feed(e.to_string()),
+        }
+    }
+
+    /// Runs the common checks on a row that already has a problem, so all of its problems are reported.
+    pub fn check_only(&mut self, draft: Draft) {
+        self.check(&draft.item, &draft.at);
+    }
+
+    /// Checks one draft, completes it and appends it; every problem is recorded.
+    pub fn accept(&mut self, draft: Draft) {
+        if !self.check(&draft.item, &draft.at) {
+            return;
+        }
+        let Draft { mut item, description, extra, at } = draft;
+        if item.sensitive.is_none() {
+            item.sensitive = self.sensitive_class(&item.category);
+        }
+        if let Some(&p) = self.popularity.get(&item.id) {
+            item.popularity = p;
+        }
+        if item.vector.is_none() && self.dims > 0 && !self.supplied_vectors {
+            item.vector = Some(self.vectorizer.item(&item.title, &description, &item.category, &item.attributes, &extra));
+        }
+        if let Some(builder) = &mut self.builder {
+            match builder.push(&item) {
+                Ok(()) => self.items += 1,
+                Err(e) => at.report(&mut self.problems, "item", e.to_string()),
+            }
+        }
+    }
+
+    /// The checks every feed shares; `false` when the item has a problem.
+    fn check(&mut self, item: &ItemJson, at: &Locator) -> bool {
+        let before = self.problems.0.len();
+        if item.id.trim().is_empty() {
+            at.report(&mut self.problems, "id", "empty id");
+        } else if let Some(first) = self.seen.get(item.id.as_str()) {
+            at.report(&mut self.problems, "id", format!("duplicate id {:?} (first at {first})", item.id));
+        } else {
+            self.seen.insert(item.id.clone().into_boxed_str(), at.describe().into_boxed_str());
+        }
+        if item.title.trim().is_empty() {
+            at.report(&mut self.problems, "title", "empty title");
+        }
+        if item.category.trim().is_empty() {
+            at.report(&mut self.problems, "category", "no category");
+        } else if item.category.split('>').any(|l| l.trim().is_empty()) {
+            at.report(&mut self.problems, "category", format!("empty level in {:?}", item.category));
+        }
+        self.problems.0.len() == before
+    }
+
+    fn sensitive_class(&self, category: &str) -> Option<String> {
+        let levels: Vec<String> = category.split('>').map(|l| l.trim().to_lowercase()).collect();
+        self.options
+            .sensitive
+            .iter()
+            .find(|(prefix, _)| levels.len() >= prefix.len() && levels[..prefix.len()] == prefix[..])
+            .map(|(_, class)| class.clone())
+    }
+
+    /// The catalog, or every problem found.
+    pub fn finish(mut self) -> Result<Catalog, Problems> {
+        if self.items == 0 && self.problems.is_empty() {
+            self.problems.feed("the feed has no items");
+        }
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        let Some(builder) = self.builder else {
+            self.problems.feed("the feed was not started");
+            return Err(self.problems);
+        };
+        builder.finish().map_err(|e| {
+            self.problems.feed(e.to_string());
+            self.problems
+        })
+    }
+}
+
+/// Reads `item_id,count` lines (a header line is skipped); counts are
+/// log-scaled to `ln(1 + count) / ln(1 + max)`.
+fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.feed(format!("{}: {e}", path.display()));
+            return HashMap::new();
+        }
+    };
+    let mut counts: Vec<(String, f64)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, count) = line.split_once([',', '\t']).unwrap_or((line, ""));
+        match count.trim().parse::<f64>() {
+            Ok(c) if c.is_finite() && c >= 0.0 => counts.push((id.trim().to_string(), c)),
+            _ if i == 0 => {} // a header
+            _ => problems.line(line_no, "count", format!("popularity {}: {:?} is not a count", path.display(), count.trim())),
+        }
+    }
+    let max = counts.iter().map(|c| c.1).fold(0.0f64, f64::max);
+    let denominator = (1.0 + max).ln();
+    counts
+        .into_iter()
+        .map(|(id, c)| (id, if denominator > 0.0 { ((1.0 + c).ln() / denominator).clamp(0.0, 1.0) as f32 } else { 0.0 }))
+        .collect()
+}
