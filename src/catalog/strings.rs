@@ -65,19 +65,39 @@ impl Strings {
 #[derive(Debug, Default)]
 pub struct StringsBuilder {
     strings: Strings,
-    seen: HashMap<String, StrId>,
+    /// FNV-1a hash of a string → the first string interned with that hash; the
+    /// arena holds the text, so a million-item catalog is not held twice.
+    seen: HashMap<u64, StrId>,
+    /// Further strings whose hash collided with an earlier one.
+    collisions: HashMap<u64, Vec<StrId>>,
+}
+
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 impl StringsBuilder {
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> StrId {
-        if let Some(&id) = self.seen.get(s) {
-            return id;
+        let hash = fnv1a(s);
+        let first = self.seen.get(&hash).copied();
+        if let Some(id) = first {
+            if self.strings.get(id) == s {
+                return id;
+            }
+            if let Some(&id) = self.collisions.get(&hash).and_then(|ids| ids.iter().find(|&&id| self.strings.get(id) == s)) {
+                return id;
+            }
         }
         let id = self.strings.ends.len() as StrId;
         self.strings.text.push_str(s);
         self.strings.ends.push(self.strings.text.len() as u32);
-        self.seen.insert(s.to_owned(), id);
+        match first {
+            None => {
+                self.seen.insert(hash, id);
+            }
+            Some(_) => self.collisions.entry(hash).or_default().push(id),
+        }
         id
     }
 
@@ -89,5 +109,23 @@ impl StringsBuilder {
     /// The arena.
     pub fn finish(self) -> Strings {
         self.strings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_returns_the_same_id_for_the_same_text() {
+        let mut b = StringsBuilder::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        let ids: Vec<StrId> = words.iter().map(|w| b.intern(w)).collect();
+        let again: Vec<StrId> = words.iter().map(|w| b.intern(w)).collect();
+        assert_eq!(ids, again);
+        assert_eq!(b.intern(""), b.intern(""));
+        let strings = b.finish();
+        assert_eq!(strings.len(), 5001);
+        assert!(words.iter().zip(&ids).all(|(w, &id)| strings.get(id) == w));
     }
 }

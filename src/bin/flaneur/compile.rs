@@ -252,7 +252,9 @@ impl Compiler {
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
-        let Some(builder) = self.builder else {
+        self.seen = HashMap::new();
+        self.popularity = HashMap::new();
+        let Some(builder) = self.builder.take() else {
             self.problems.feed("the feed was not started");
             return Err(self.problems);
         };
