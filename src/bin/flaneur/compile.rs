@@ -109,7 +109,8 @@ pub struct Draft {
 pub enum Locator {
     /// A line of a text feed, and the column the category came from.
     Line(u64, &'static str),
-    Path(String),
+    /// A JSON path prefix, and the field the category came from.
+    Path(String, &'static str),
 }
 
 impl Locator {
@@ -118,13 +119,15 @@ impl Locator {
             Locator::Line(line, category) => {
                 problems.line(*line, if field == "category" { category } else { field }, message)
             }
-            Locator::Path(prefix) => problems.path(format!("{prefix}.{field}"), message),
+            Locator::Path(prefix, category) => {
+                problems.path(format!("{prefix}.{}", if field == "category" { category } else { field }), message)
+            }
         }
     }
     fn describe(&self) -> String {
         match self {
             Locator::Line(line, _) => format!("line {line}"),
-            Locator::Path(p) => p.clone(),
+            Locator::Path(p, _) => p.clone(),
         }
     }
 }

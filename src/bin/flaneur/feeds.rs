@@ -365,7 +365,7 @@ pub fn read_shopify(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
     names.sort();
     c.start(&shop_name(path), &names, c.options.dims, VectorKind::Content);
     for (i, p) in export.products.into_iter().enumerate() {
-        let at = Locator::Path(format!("products[{i}]"));
+        let at = Locator::Path(format!("products[{i}]"), "product_type");
         let mut bad = false;
         let mut price: Option<f64> = None;
         for (j, v) in p.variants.iter().enumerate() {
@@ -446,7 +446,7 @@ pub fn read_json(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
     };
     c.start(&json.shop, &names, dims, if json.dims > 0 { json.vector_kind } else { VectorKind::Content });
     for (i, item) in json.items.into_iter().enumerate() {
-        let at = Locator::Path(format!("items[{i}]"));
+        let at = Locator::Path(format!("items[{i}]"), "category");
         c.accept(Draft { item, description: String::new(), extra: Vec::new(), at });
     }
     Ok(())

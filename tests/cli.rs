@@ -1,0 +1,225 @@
+//! The catalog compiler's command line (`flaneur catalog …`) on the feeds in
+//! `tests/fixtures/feeds/`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use flaneur::catalog::Catalog;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
+
+fn feed(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("the flaneur binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir.join(name)
+}
+
+/// Builds `feed` into a temporary catalog and loads it back.
+fn build(feed_name: &str, out: &str, extra: &[&str]) -> (Catalog, Vec<u8>) {
+    let out = tmp(out);
+    let input = feed(feed_name);
+    let mut args = vec!["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "build failed: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).expect("catalog written");
+    (Catalog::from_binary(&bytes).expect("a valid binary catalog"), bytes)
+}
+
+#[test]
+fn merchant_center_csv_builds_with_facets_sensitive_classes_and_popularity() {
+    let popularity = feed("popularity.csv");
+    let (c, _) = build(
+        "merchant.csv",
+        "merchant.bin",
+        &["--divergence", "color,material", "--sensitive", "Health=health", "--popularity", popularity.to_str().unwrap()],
+    );
+    assert_eq!(c.len(), 19);
+    assert_eq!(c.shop(), "merchant");
+    let names: Vec<&str> = c.facets().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["brand", "color", "gender", "material", "size"]);
+    assert!(c.facets().iter().all(|f| f.divergence == (f.name == "color" || f.name == "material")));
+    let sweater = c.item(c.index_of("SW-001").unwrap());
+    assert_eq!(sweater.title(), "Red merino crew-neck sweater");
+    assert_eq!(sweater.category_path(), "Women > Knitwear > Sweaters");
+    assert_eq!(sweater.price(), Some(89.0));
+    assert_eq!(sweater.currency(), Some("EUR"));
+    assert_eq!(sweater.url(), Some("https://shop.example/p/sw-001"));
+    assert_eq!(sweater.popularity(), 1.0);
+    let color = c.facet_index("color").unwrap();
+    assert!(sweater.attributes().any(|(f, v)| f == color && v == "red"));
+    // out of stock → unavailable; backorder and preorder can be ordered.
+    assert!(!c.item(c.index_of("SW-003").unwrap()).available());
+    assert!(c.item(c.index_of("JN-003").unwrap()).available());
+    assert!(c.item(c.index_of("SH-002").unwrap()).available());
+    assert_eq!(c.item(c.index_of("HL-001").unwrap()).sensitive(), Some("health"));
+    assert_eq!(c.item(c.index_of("BT-001").unwrap()).sensitive(), None);
+    let p = c.item(c.index_of("SH-001").unwrap()).popularity();
+    assert!(p > 0.4 && p < 0.6, "log-scaled: {p}");
+    assert_eq!(c.item(c.index_of("HM-001").unwrap()).popularity(), 0.0);
+    // Computed content vectors: 64 dims, unit length, similar items closer.
+    let v = c.vectors();
+    assert_eq!((v.dims(), v.len()), (64, 19));
+    let dot = |a: &str, b: &str| {
+        let (x, y) = (v.dequantize(c.index_of(a).unwrap()), v.dequantize(c.index_of(b).unwrap()));
+        x.iter().zip(&y).map(|(p, q)| p * q).sum::<f32>()
+    };
+    assert!(dot("JN-001", "JN-002") > dot("JN-001", "HM-002"));
+}
+
+#[test]
+fn tsv_is_sniffed_and_column_mapping_renames_facets() {
+    let (c, _) = build("merchant.tsv", "merchant-tsv.bin", &["--facet", "color=colour", "--divergence", "colour", "--dims", "32"]);
+    assert_eq!(c.len(), 11);
+    assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
+    assert!(c.facet_index("color").is_none());
+    assert_eq!(c.vectors().dims(), 32);
+}
+
+#[test]
+fn shopify_products_are_items_and_variants_fold_into_them() {
+    let (c, _) = build("shopify-products.json", "shopify.bin", &["--currency", "EUR", "--base-url", "https://shop.example/"]);
+    assert_eq!(c.len(), 4, "one item per product, not per variant");
+    let merino = c.item(c.index_of("7001").unwrap());
+    assert_eq!(merino.price(), Some(84.0), "the lowest variant price");
+    assert_eq!(merino.currency(), Some("EUR"));
+    assert!(merino.available());
+    assert_eq!(merino.url(), Some("https://shop.example/products/merino-crew-neck-sweater"));
+    assert_eq!(merino.image(), Some("https://cdn.shop.example/merino-red.jpg"));
+    let attrs: Vec<(String, &str)> =
+        merino.attributes().map(|(f, v)| (c.facets()[f as usize].name.clone(), v)).collect();
+    // The first available variant (Red / M) gives the option values; vendor is the brand.
+    assert_eq!(attrs, [("brand".to_string(), "Alder"), ("color".to_string(), "Red"), ("size".to_string(), "M")]);
+    assert!(!c.item(c.index_of("7002").unwrap()).available(), "no variant available");
+    assert!(c.facet_index("title").is_none(), "Shopify's placeholder option is not a facet");
+}
+
+#[test]
+fn json_v1_round_trips_to_binary_and_inspect() {
+    let (c, _) = build("catalog-v1.json", "v1.bin", &[]);
+    let original = Catalog::from_json_str(&std::fs::read_to_string(feed("catalog-v1.json")).unwrap()).unwrap();
+    assert_eq!(c.shop(), "json-shop");
+    assert_eq!(c.len(), original.len());
+    for (a, b) in c.iter().zip(original.iter()) {
+        assert_eq!((a.id(), a.title(), a.category_path()), (b.id(), b.title(), b.category_path()));
+        assert_eq!((a.price(), a.available(), a.popularity(), a.sensitive()), (b.price(), b.available(), b.popularity(), b.sensitive()));
+        assert_eq!(a.released(), b.released());
+        assert_eq!(a.attributes().collect::<Vec<_>>(), b.attributes().collect::<Vec<_>>());
+    }
+    let o = run(&["catalog", "inspect", tmp("v1.bin").to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for line in [
+        "shop: json-shop",
+        "items: 4 (3 available, 2 priced, 1 sensitive, 1 with popularity)",
+        "facets: 2 (5 distinct values)",
+        "  brand: 2 values",
+        "  colour: 3 values, divergence",
+        "vectors: 4 x 64 dims, content, int8 with one f32 scale per item (272 bytes)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} missing from:\n{text}");
+    }
+    assert!(text.contains("  norm: mean 1.0") || text.contains("  norm: mean 0.99"), "{text}");
+    assert!(text.contains(&format!("size: {} bytes", std::fs::metadata(tmp("v1.bin")).unwrap().len())));
+}
+
+#[test]
+fn the_same_feed_gives_byte_identical_catalogs() {
+    for (name, extra) in [("merchant.csv", &["--sensitive", "Health=health"][..]), ("shopify-products.json", &[][..]), ("catalog-v1.json", &[][..])] {
+        let (_, a) = build(name, &format!("{name}.1.bin"), extra);
+        let (_, b) = build(name, &format!("{name}.2.bin"), extra);
+        assert!(a == b, "{name}: two builds differ");
+    }
+}
+
+#[test]
+fn validate_reports_every_problem_with_line_and_column() {
+    let input = feed("malformed.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let prefix = format!("{}: ", input.display());
+    let lines: Vec<String> = stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "line 3, column title: empty title",
+            "line 4, column id: duplicate id \"A-1\" (first at line 2)",
+            "line 5, column price: \"forty EUR\" is not a price like \"49.90 EUR\"",
+            "line 6, column availability: \"sold out\" is not one of in stock, out of stock, preorder, backorder",
+            "line 7, column price: \"12.00 EURO\": \"EURO\" is not an ISO 4217 currency code",
+            "line 7, column availability: \"maybe\" is not one of in stock, out of stock, preorder, backorder",
+            "line 8, column product_type: empty level in \"Women >  > Knitwear\"",
+            "line 9, column id: empty id",
+            "line 11, column (row): has 3 fields, the header has 8",
+        ]
+    );
+    // build reports the same problems and writes nothing.
+    let out = tmp("malformed.bin");
+    let _ = std::fs::remove_file(&out);
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 9);
+    assert!(!out.exists());
+}
+
+#[test]
+fn shopify_problems_name_the_json_path() {
+    let o = run(&["catalog", "validate", feed("malformed-shopify.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    for p in [
+        "products[1].variants[0].price: \"ten\" is not a price",
+        "products[1].id: duplicate id \"1\" (first at products[0])",
+        "products[1].title: empty title",
+        "products[2].id: empty id",
+        "products[2].product_type: empty level in \"Home >\"",
+    ] {
+        assert!(text.contains(p), "{p:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn validate_accepts_a_good_feed_and_options_are_checked() {
+    let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("ok, 19 items"));
+    let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap(), "--divergence", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--divergence \"nope\": no such facet"));
+    let o = run(&["catalog", "inspect", feed("merchant.csv").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a CSV is not a binary catalog");
+}
+
+#[test]
+fn shop_supplied_vectors_are_read_from_a_column() {
+    let input = tmp("vectors.csv");
+    std::fs::write(
+        &input,
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\nc,Bad,Denim,1 x 2\n",
+    )
+    .unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vector-column", "embedding"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("line 4, column embedding: \"x\" is not a number"), "{}", stdout(&o));
+    std::fs::write(&input, "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n").unwrap();
+    let out = tmp("vectors.bin");
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--vector-column", "embedding"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(c.vectors().dims(), 3);
+    let v = c.vectors().dequantize(0);
+    assert!((v[0] - 0.6).abs() < 0.01 && (v[1] - 0.8).abs() < 0.01);
+}
