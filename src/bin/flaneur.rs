@@ -37,7 +37,9 @@ mod vectorize;
 fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
-use native::main;
+fn main() -> std::process::ExitCode {
+    native::main()
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
