@@ -223,3 +223,15 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     let v = c.vectors().dequantize(0);
     assert!((v[0] - 0.6).abs() < 0.01 && (v[1] - 0.8).abs() < 0.01);
 }
+
+#[test]
+fn popularity_file_problems_are_reported_with_the_feed_problems() {
+    let counts = tmp("bad-counts.csv");
+    std::fs::write(&counts, "item_id,count\nSW-001,12\nJN-001,many\n").unwrap();
+    let input = feed("malformed.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())), "{text}");
+    assert_eq!(text.lines().count(), 10, "the popularity problem and the feed's nine: {text}");
+}

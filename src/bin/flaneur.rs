@@ -108,7 +108,7 @@ mod native {
         #[arg(long)]
         shop: Option<String>,
         /// Vector dimensions of computed vectors (0: no vectors).
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = parse_dims)]
         dims: usize,
         /// Map a feed column (or Shopify option) to a facet: COLUMN=FACET, repeatable.
         #[arg(long, value_parser = compile::parse_facet)]
@@ -131,6 +131,14 @@ mod native {
         /// Prefix of Shopify product links (`{base}/products/{handle}`).
         #[arg(long, default_value = "")]
         base_url: String,
+    }
+
+    /// `--dims`: 0 to 1024, the catalog format's limit.
+    fn parse_dims(arg: &str) -> Result<usize, String> {
+        match arg.parse::<usize>() {
+            Ok(d) if d <= 1024 => Ok(d),
+            _ => Err(format!("{arg:?} is not a number of dimensions from 0 to 1024")),
+        }
     }
 
     pub fn main() -> ExitCode {
@@ -187,7 +195,10 @@ mod native {
             Ok(c) => c,
             Err(problems) => {
                 for p in &problems.0 {
-                    println!("{}: {p}", path.display());
+                    match p.at {
+                        compile::At::File(..) => println!("{p}"),
+                        _ => println!("{}: {p}", path.display()),
+                    }
                 }
                 eprintln!("flaneur: {} problem(s) in {}", problems.0.len(), path.display());
                 return ExitCode::from(1);

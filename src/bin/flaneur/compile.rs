@@ -17,6 +17,8 @@ pub enum At {
     Line(u64, String),
     /// A JSON path such as `products[3].variants[0].price`.
     Path(String),
+    /// A line of another input file (the popularity counts).
+    File(String, u64, String),
     /// The command line or the whole feed.
     Feed,
 }
@@ -33,6 +35,7 @@ impl fmt::Display for Problem {
         match &self.at {
             At::Line(line, column) => write!(f, "line {line}, column {column}: {}", self.message),
             At::Path(path) => write!(f, "{path}: {}", self.message),
+            At::File(file, line, column) => write!(f, "{file}: line {line}, column {column}: {}", self.message),
             At::Feed => write!(f, "{}", self.message),
         }
     }
@@ -288,7 +291,10 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
         match count.trim().parse::<f64>() {
             Ok(c) if c.is_finite() && c >= 0.0 => counts.push((id.trim().to_string(), c)),
             _ if i == 0 => {} // a header
-            _ => problems.line(line_no, "count", format!("popularity {}: {:?} is not a count", path.display(), count.trim())),
+            _ => problems.0.push(Problem {
+                at: At::File(path.display().to_string(), line_no, "count".into()),
+                message: format!("{:?} is not a count", count.trim()),
+            }),
         }
     }
     let max = counts.iter().map(|c| c.1).fold(0.0f64, f64::max);

@@ -101,6 +101,7 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         }
     };
     let col = |name: &str| header.iter().position(|h| h == name);
+    let before = c.problems.0.len();
     for required in ["id", "title"] {
         if col(required).is_none() {
             c.problems.line(1, required, "missing column");
@@ -138,8 +139,8 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         },
         None => None,
     };
-    if !c.problems.is_empty() {
-        return Ok(());
+    if c.problems.0.len() > before {
+        return Ok(()); // the header is wrong: the rows cannot be read
     }
     let (id, title) = (col("id").unwrap_or(0), col("title").unwrap_or(0));
     let (description, link, image, price, availability) =
@@ -450,4 +451,37 @@ pub fn read_json(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
         c.accept(Draft { item, description: String::new(), extra: Vec::new(), at });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_in_merchant_center_forms() {
+        assert_eq!(parse_price("49.90 EUR"), Ok((49.9, Some("EUR".into()))));
+        assert_eq!(parse_price("usd 12"), Ok((12.0, Some("USD".into()))));
+        assert_eq!(parse_price("7.5"), Ok((7.5, None)));
+        for bad in ["", "forty EUR", "49,90 EUR", "-1 EUR", "12 EURO", "1 2 3", "NaN EUR", "inf"] {
+            assert!(parse_price(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn availability_values() {
+        assert_eq!(parse_availability("in stock"), Ok(true));
+        assert_eq!(parse_availability("In_Stock"), Ok(true));
+        assert_eq!(parse_availability("preorder"), Ok(true));
+        assert_eq!(parse_availability("backorder"), Ok(true));
+        assert_eq!(parse_availability("out of stock"), Ok(false));
+        assert_eq!(parse_availability(""), Ok(true));
+        assert!(parse_availability("sold out").is_err());
+    }
+
+    #[test]
+    fn html_is_stripped_and_vectors_parse() {
+        assert_eq!(strip_html("<p>Fine <b>wool</b> &amp; silk</p>").split_whitespace().collect::<Vec<_>>(), ["Fine", "wool", "&", "silk"]);
+        assert_eq!(parse_vector("[1, 2.5; -3]"), Ok(vec![1.0, 2.5, -3.0]));
+        assert!(parse_vector("1 NaN").is_err());
+    }
 }
