@@ -235,3 +235,16 @@ fn popularity_file_problems_are_reported_with_the_feed_problems() {
     assert!(text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())), "{text}");
     assert_eq!(text.lines().count(), 10, "the popularity problem and the feed's nine: {text}");
 }
+
+#[test]
+fn a_row_that_is_not_utf8_is_reported_and_the_rest_still_read() {
+    let input = tmp("latin1.csv");
+    let mut bytes = b"id,title,product_type\na,Caf\xe9 au lait mug,Home\nb,,Home\n".to_vec();
+    bytes.extend_from_slice(b"c,Tea cup,Home\n");
+    std::fs::write(&input, bytes).unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("line 2, column (row):") && text.contains("UTF-8"), "{text}");
+    assert!(text.contains("line 3, column title: empty title"), "{text}");
+}

@@ -157,6 +157,9 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(std::io::Error::other(e.to_string()));
+                }
                 let line = e.position().map_or(0, |p| p.line());
                 c.problems.line(line, "(row)", e.to_string());
                 continue;
