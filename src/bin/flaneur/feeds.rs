@@ -342,15 +342,21 @@ fn strip_html(html: &str) -> String {
     out.replace("&amp;", "&").replace("&nbsp;", " ").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
-/// Reads a Shopify export: one catalog item per product (not per variant).
-pub fn read_shopify(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
-    let export: ShopifyExport = match serde_json::from_reader(BufReader::new(File::open(path)?)) {
-        Ok(e) => e,
+/// Parses a whole JSON document; a syntax error is one problem, with its line and character.
+fn read_document<T: serde::de::DeserializeOwned>(path: &Path, c: &mut Compiler) -> std::io::Result<Option<T>> {
+    match serde_json::from_reader(BufReader::new(File::open(path)?)) {
+        Ok(document) => Ok(Some(document)),
+        Err(e) if e.is_io() => Err(std::io::Error::other(e)),
         Err(e) => {
             c.problems.line(e.line() as u64, &format!("character {}", e.column()), e.to_string());
-            return Ok(());
+            Ok(None)
         }
-    };
+    }
+}
+
+/// Reads a Shopify export: one catalog item per product (not per variant).
+pub fn read_shopify(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
+    let Some(export) = read_document::<ShopifyExport>(path, c)? else { return Ok(()) };
     // Facets: brand (vendor) and every option name (lower-cased), renamed by --facet.
     let mapping = c.options.facets.clone();
     let rename = |name: &str| -> String {
@@ -426,13 +432,7 @@ pub fn read_shopify(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
 
 /// Reads a flaneur JSON v1 catalog: its items are checked one by one, so every problem is reported.
 pub fn read_json(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
-    let json: CatalogJson = match serde_json::from_reader(BufReader::new(File::open(path)?)) {
-        Ok(j) => j,
-        Err(e) => {
-            c.problems.line(e.line() as u64, &format!("character {}", e.column()), e.to_string());
-            return Ok(());
-        }
-    };
+    let Some(json) = read_document::<CatalogJson>(path, c)? else { return Ok(()) };
     if c.options.shop.is_none() {
         c.options.shop = Some(json.shop.clone());
     }
