@@ -22,7 +22,18 @@ const SHOP_TITLE = "flaneur demo shop";
 const PAGES = { home, category, product, search, cart: cartPage };
 const $ = (id) => document.getElementById(id);
 
-connect(() => import("./components/flaneur-elements.js"));
+const components = import("./components/flaneur-elements.js");
+connect(() => components);
+
+// The components download the catalog their tag names (this same catalog.json):
+// take their copy rather than fetch it twice; without them, fetch it ourselves.
+async function componentsCatalog() {
+  try {
+    return (await (await components).catalog) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 let shop = null;
 let cleanups = [];
@@ -118,7 +129,7 @@ function wireHeader() {
 
 async function main() {
   try {
-    shop = await loadShop("catalog.json");
+    shop = await loadShop("catalog.json", await componentsCatalog());
   } catch (err) {
     $("main").replaceChildren(
       h("h1", { tabindex: "-1", id: "page-title", text: "The shop is closed for a moment" }),

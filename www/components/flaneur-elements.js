@@ -10,17 +10,18 @@
 // The module opens ONE Personalizer for the page (../pkg/flaneur.js, relative
 // to this file) and exports:
 //   ready   Promise<{ personalizer, catalog }>; rejects (already handled) if flaneur cannot run
+//   catalog Promise of the parsed catalog the tag names, for a page that lists it too (one download)
 //   record  record(event) → Promise<boolean>: queued until ready, never rejects
 //   notify  notify(detail): dispatch `flaneur:change` after calling the personalizer directly
 //   CHANGE  "flaneur:change", dispatched on `document` after every change
 //
 // Styles: a <link rel="stylesheet"> to flaneur-elements.css beside this file,
 // added once to <head> (style-src 'self' allows it; no inline styles anywhere).
-import { CHANGE, notify, ready, record } from "./runtime.js";
+import { CHANGE, catalog, notify, ready, record } from "./runtime.js";
 import { FlaneurShelf } from "./shelf.js";
 import { FlaneurPreferences } from "./preferences.js";
 
-export { CHANGE, notify, ready, record };
+export { CHANGE, catalog, notify, ready, record };
 
 function addStylesheet() {
   const href = new URL("./flaneur-elements.css", import.meta.url).href;

@@ -36,30 +36,43 @@ async function fetchCatalog(url) {
   }
 }
 
-async function boot() {
+// The embedding tag, once the document is parsed.
+async function embedding() {
   if (document.readyState === "loading") {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
   const script = findScript();
   if (!script) throw failure("NO_CATALOG", "no <script type=module data-catalog=…> tag names the catalog");
+  return script;
+}
+
+/**
+ * The catalog the embedding tag names, fetched and parsed once: a page that
+ * needs it too (a storefront listing its products) can take this copy
+ * instead of downloading it again. Rejects (handled) if it cannot be loaded.
+ */
+export const catalog = embedding().then((script) => fetchCatalog(new URL(script.dataset.catalog, document.baseURI)));
+catalog.catch(() => {});
+
+async function boot() {
+  const script = await embedding();
   const options = {};
   if (STORAGES.has(script.dataset.storage)) options.storage = script.dataset.storage;
   if (script.dataset.shop) options.shopId = script.dataset.shop;
-  const catalogUrl = new URL(script.dataset.catalog, document.baseURI);
   // A dynamic import, so a missing or refused engine is a rejected promise here,
   // not a failed module graph that would leave the elements undefined.
-  const [engine, catalog] = await Promise.all([import(PKG.href), fetchCatalog(catalogUrl)]);
+  const [engine, json] = await Promise.all([import(PKG.href), catalog]);
   await engine.default();
-  const personalizer = await engine.Personalizer.open({ catalog, ...options });
+  const personalizer = await engine.Personalizer.open({ catalog: json, ...options });
   const items = new Map();
   const sensitive = new Set();
-  for (const item of catalog.items ?? []) {
+  for (const item of json.items ?? []) {
     items.set(item.id, item);
     if (typeof item.sensitive === "string" && item.sensitive) sensitive.add(item.sensitive);
   }
   state.items = items;
   state.sensitiveClasses = [...sensitive].sort();
-  state.shop = String(catalog.shop ?? personalizer.shopId);
+  state.shop = String(json.shop ?? personalizer.shopId);
   // Writes land within milliseconds; on leaving, ask for the last ones.
   addEventListener("pagehide", () => personalizer.flush().catch(() => {}));
   // Another tab may have taught this profile something (the engine merges it
@@ -67,7 +80,7 @@ async function boot() {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") notify({ reason: "visible" });
   });
-  return { personalizer, catalog };
+  return { personalizer, catalog: json };
 }
 
 // Filled in by boot: the catalog's items by id, its sensitive classes, its shop.

@@ -65,8 +65,9 @@ export function makeShop(catalog) {
   };
 }
 
-/** Fetches and indexes the catalog. */
-export async function loadShop(url = "catalog.json") {
+/** Indexes the catalog: `json` when the page already has it, else fetched from `url`. */
+export async function loadShop(url = "catalog.json", json = null) {
+  if (json) return makeShop(json);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`catalog: HTTP ${response.status}`);
   return makeShop(await response.json());
