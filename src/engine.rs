@@ -315,9 +315,7 @@ impl Engine {
     pub fn explain(&self, item_id: &str, now: i64) -> Result<Explanation> {
         let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
         let mut scorer = Scorer::new(&self.catalog, &self.profile, now, Weights::default());
-        let factor = (self.catalog.vector_kind() == VectorKind::Factors)
-            .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)))
-            .and_then(|f| f.solve(&self.catalog, &self.profile, now));
+        let factor = self.fold_in().and_then(|f| f.solve(&self.catalog, &self.profile, now));
         if let Some(factor) = &factor {
             scorer = scorer.with_user_factor(factor);
         }
@@ -330,6 +328,11 @@ impl Engine {
             text: reason.describe(),
             reason,
         })
+    }
+
+    /// `YᵀY` of a catalog of item factors (computed once), `None` for content vectors.
+    fn fold_in(&self) -> Option<&FoldIn> {
+        (self.catalog.vector_kind() == VectorKind::Factors).then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)))
     }
 
     /// Takes back what the item `id` taught (its categories up to the root,
@@ -402,8 +405,7 @@ impl Engine {
 
     /// The slate for `request` at time `now` (ms since the epoch).
     pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
-        let fold_in = (self.catalog.vector_kind() == VectorKind::Factors)
-            .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)));
+        let fold_in = self.fold_in();
         let slate_number = self.slates.get();
         self.slates.set(slate_number.wrapping_add(1));
         let inputs = Inputs {
