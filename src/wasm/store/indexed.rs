@@ -152,7 +152,7 @@ impl Indexed {
         let bytes = record.to_bytes();
         let merge: Merge = Box::new(move |stored| matches!(stored, Stored::Nothing).then_some(bytes));
         if self.transact(merge).await.is_ok() {
-            local.take();
+            local.remove();
         }
     }
 }

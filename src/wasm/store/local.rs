@@ -55,13 +55,9 @@ impl Local {
         self.storage.remove_item(&self.quarantine).map_err(|e| Failure::from_js(&e))
     }
 
-    /// Takes the record out of localStorage (moving it to another store).
-    pub(crate) fn take(&self) -> Stored {
-        let stored = self.read();
-        if matches!(stored, Stored::Found(_)) {
-            let _ = self.storage.remove_item(&self.key);
-        }
-        stored
+    /// Removes the record (it moved to another store).
+    pub(crate) fn remove(&self) {
+        let _ = self.storage.remove_item(&self.key);
     }
 }
 
