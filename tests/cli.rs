@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use flaneur::catalog::Catalog;
+use flaneur::catalog::{Catalog, VectorKind};
 
 const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
 
@@ -222,6 +222,121 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     assert_eq!(c.vectors().dims(), 3);
     let v = c.vectors().dequantize(0);
     assert!((v[0] - 0.6).abs() < 0.01 && (v[1] - 0.8).abs() < 0.01);
+}
+
+/// Dot product of two items' dequantized vectors.
+fn dot(c: &Catalog, a: &str, b: &str) -> f32 {
+    let v = c.vectors();
+    let (x, y) = (v.dequantize(c.index_of(a).unwrap()), v.dequantize(c.index_of(b).unwrap()));
+    x.iter().zip(&y).map(|(p, q)| p * q).sum()
+}
+
+#[test]
+fn shop_embeddings_are_read_from_a_separate_file() {
+    let vectors = feed("embeddings.csv");
+    let (c, _) = build("merchant.csv", "embedded.bin", &["--vectors", vectors.to_str().unwrap()]);
+    assert_eq!((c.vectors().dims(), c.vectors().len()), (6, 19));
+    assert_eq!(c.vector_kind(), VectorKind::Content);
+    // SW-002's line: -0.884,0.015,-0.925,-0.133,-0.860,-0.819, stored unit length.
+    let given = [-0.884f32, 0.015, -0.925, -0.133, -0.860, -0.819];
+    let norm = given.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let stored = c.vectors().dequantize(c.index_of("SW-002").unwrap());
+    assert!(given.iter().zip(&stored).all(|(g, s)| (g / norm - s).abs() < 0.01), "{stored:?}");
+    // As learned factors, their magnitude is kept.
+    let (f, _) = build("merchant.csv", "embedded-factors.bin", &["--vectors", vectors.to_str().unwrap(), "--vector-kind", "factors"]);
+    assert_eq!(f.vector_kind(), VectorKind::Factors);
+    let stored = f.vectors().dequantize(f.index_of("SW-002").unwrap());
+    assert!(given.iter().zip(&stored).all(|(g, s)| (g - s).abs() < 0.01), "{stored:?}");
+}
+
+#[test]
+fn embedding_file_problems_are_all_reported() {
+    let vectors = tmp("bad-embeddings.tsv");
+    let good = "0.1\t0.2\t0.3";
+    let mut text = String::from("id\te1\te2\te3\n");
+    for id in ["SW-001", "SW-002", "SW-003", "JN-001", "JN-002", "JN-003", "SH-001", "SH-002", "SH-003", "HM-001"] {
+        text.push_str(&format!("{id}\t{good}\n"));
+    }
+    text.push_str("HM-002\t0.1\t0.2\n"); // line 12: too short
+    text.push_str("HM-003\t0.1\tlots\t0.3\n"); // line 13: not a number
+    text.push_str("SW-001\t0.3\t0.2\t0.1\n"); // line 14: given twice
+    text.push_str("GONE-1\t0.3\t0.2\t0.1\n"); // not in the feed: ignored
+    std::fs::write(&vectors, text).unwrap();
+    let input = feed("merchant.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vectors", vectors.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let v = vectors.display();
+    let expected = [
+        format!("{v}: line 12, column vector: has 2 values, the first vector has 3"),
+        format!("{v}: line 13, column vector: \"lots\" is not a number"),
+        format!("{v}: line 14, column id: \"SW-001\" already has a vector (line 2)"),
+        format!(
+            "{v}: 9 item(s) of the feed have no vector: \"HM-002\", \"HM-003\", \"HM-004\", \"KD-001\", \"KD-002\", \"HL-001\", \"HL-002\", \"BT-001\", \"BT-002\""
+        ),
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
+    // Two sources of vectors at once are refused.
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vectors", vectors.to_str().unwrap(), "--vector-column", "title"]);
+    assert!(stdout(&o).contains("--vectors and --vector-column both supply vectors"), "{}", stdout(&o));
+}
+
+#[test]
+fn factors_are_learned_from_aggregate_co_purchase_counts() {
+    let pairs = feed("co-purchases.csv");
+    let (content, _) = build("merchant.csv", "content.bin", &[]);
+    let (c, bytes) = build("merchant.csv", "co-purchased.bin", &["--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(c.vector_kind(), VectorKind::Factors);
+    assert_eq!((c.vectors().dims(), c.vectors().len()), (64, 19));
+    // Bought together, unlike in text: the factors bring them together, the content vectors did not.
+    assert!(dot(&c, "SW-001", "JN-001") > 0.2, "{}", dot(&c, "SW-001", "JN-001"));
+    assert!(dot(&c, "SW-001", "JN-001") > dot(&c, "SW-001", "HM-002") + 0.2);
+    assert!(dot(&c, "HM-003", "HM-004") > dot(&c, "HM-003", "KD-001") + 0.2);
+    assert!(dot(&content, "SW-001", "JN-001") < dot(&c, "SW-001", "JN-001"));
+    // Below --min-co-purchases (SW-001–HM-003: 3, HL-001–BT-001: 2) teaches nothing:
+    // an item with no pair kept has a zero factor.
+    assert_eq!(c.vectors().norm(c.index_of("HL-001").unwrap()), 0.0);
+    assert_eq!(c.vectors().norm(c.index_of("SH-003").unwrap()), 0.0);
+    assert!(dot(&c, "SW-001", "HM-003").abs() < 0.05, "{}", dot(&c, "SW-001", "HM-003"));
+    // The order of the lines does not matter: byte-identical catalogs.
+    let text = std::fs::read_to_string(&pairs).unwrap();
+    let mut lines: Vec<&str> = text.lines().skip(1).collect();
+    lines.reverse();
+    let shuffled = tmp("co-purchases-reversed.csv");
+    std::fs::write(&shuffled, lines.join("\n")).unwrap();
+    let (_, again) = build("merchant.csv", "co-purchased-again.bin", &["--co-purchases", shuffled.to_str().unwrap()]);
+    assert!(again == bytes, "same counts, same catalog");
+    // On the device, a shopper who viewed jeans gets the sweater bought with them above the lamp.
+    let mut engine = flaneur::Engine::new(c);
+    let view = |id: &str| flaneur::profile::Event { kind: flaneur::profile::EventKind::View { item_id: id.into() }, at: 0 };
+    engine.record(&view("JN-001")).unwrap();
+    engine.record(&view("JN-001")).unwrap();
+    let relevance = |e: &flaneur::Engine, id: &str| e.explain(id, 0).unwrap().relevance;
+    assert!(relevance(&engine, "SW-001") > relevance(&engine, "HM-002"), "{} vs {}", relevance(&engine, "SW-001"), relevance(&engine, "HM-002"));
+}
+
+#[test]
+fn co_purchase_file_problems_and_misuse_are_reported() {
+    let pairs = tmp("bad-pairs.csv");
+    std::fs::write(&pairs, "SW-001,JN-001,40\nJN-001,SW-001,41\nSW-002,JN-002,x\n").unwrap();
+    let input = feed("merchant.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let p = pairs.display();
+    assert_eq!(
+        stdout(&o).lines().collect::<Vec<_>>(),
+        [
+            format!("{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice (first at line 1)"),
+            format!("{p}: line 3, column count: \"x\" is not a count"),
+        ]
+    );
+    // Counts that are all below the threshold leave nothing to learn: refused, not an all-zero catalog.
+    std::fs::write(&pairs, "SW-001,JN-001,4\n").unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("no pair of the feed's items was bought together at least 5 times"), "{}", stdout(&o));
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap(), "--dims", "0"]);
+    assert!(stdout(&o).contains("--co-purchases needs --dims above 0"), "{}", stdout(&o));
 }
 
 #[test]

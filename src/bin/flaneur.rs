@@ -4,6 +4,7 @@
 //! ```text
 //! flaneur catalog build FEED -o catalog.bin [--facet COLUMN=FACET] [--divergence colour,material]
 //!                       [--sensitive "Health=health"] [--popularity counts.csv] [--dims 64]
+//!                       [--vectors embeddings.csv [--vector-kind factors]] [--co-purchases pairs.csv]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! ```
@@ -20,6 +21,18 @@
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "flaneur/compile.rs"]
 mod compile;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/copurchase.rs"]
+mod copurchase;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/delimited.rs"]
+mod delimited;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/eigen.rs"]
+mod eigen;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/embeddings.rs"]
+mod embeddings;
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "flaneur/feeds.rs"]
 mod feeds;
@@ -48,6 +61,7 @@ mod native {
     use std::time::Instant;
 
     use clap::{Args, Parser, Subcommand};
+    use flaneur::catalog::VectorKind;
 
     use super::compile::{self, Compiler, Options};
     use super::feeds::{self, Format};
@@ -125,12 +139,33 @@ mod native {
         /// A column holding the shop's own vectors (numbers separated by spaces, commas or ';').
         #[arg(long)]
         vector_column: Option<String>,
+        /// The shop's own vectors in a file: `id,x1,x2,…` per line (CSV or TSV).
+        #[arg(long, value_name = "FILE")]
+        vectors: Option<PathBuf>,
+        /// What supplied vectors are: `content` embeddings or `factors` learned from aggregate interactions.
+        #[arg(long, value_parser = parse_kind)]
+        vector_kind: Option<VectorKind>,
+        /// Learn item factors from aggregate co-purchase counts: `item_a,item_b,count` per line.
+        #[arg(long, value_name = "FILE")]
+        co_purchases: Option<PathBuf>,
+        /// Ignore pairs bought together fewer times than this (no one basket shapes the vectors).
+        #[arg(long, default_value_t = 5.0)]
+        min_co_purchases: f64,
         /// Currency when the feed gives none (Shopify exports carry none).
         #[arg(long)]
         currency: Option<String>,
         /// Prefix of Shopify product links (`{base}/products/{handle}`).
         #[arg(long, default_value = "")]
         base_url: String,
+    }
+
+    /// `--vector-kind`: `content` or `factors`.
+    fn parse_kind(arg: &str) -> Result<VectorKind, String> {
+        match arg {
+            "content" => Ok(VectorKind::Content),
+            "factors" => Ok(VectorKind::Factors),
+            _ => Err(format!("{arg:?} is not content or factors")),
+        }
     }
 
     /// `--dims`: 0 to 1024, the catalog format's limit.
@@ -171,6 +206,10 @@ mod native {
             vector_column: args.vector_column.clone(),
             currency: args.currency.clone(),
             base_url: args.base_url.trim_end_matches('/').to_string(),
+            vectors_file: args.vectors.clone(),
+            vector_kind: args.vector_kind,
+            co_purchases: args.co_purchases.clone(),
+            min_co_purchases: args.min_co_purchases,
         };
         let path = &args.feed;
         let format = match args.format.map_or_else(|| feeds::sniff(path), Ok) {

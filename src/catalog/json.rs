@@ -193,6 +193,11 @@ impl CatalogBuilder {
         self.cols.id.len()
     }
 
+    /// The id of the `index`-th pushed item.
+    pub fn id(&self, index: usize) -> Option<&str> {
+        self.cols.id.get(index).map(|&s| self.strings.get(s))
+    }
+
     /// Whether no item was pushed yet.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -273,6 +278,24 @@ impl CatalogBuilder {
         cols.sensitive.push(strings.intern_opt(raw.sensitive.as_deref()));
         cols.url.push(strings.intern_opt(raw.url.as_deref()));
         cols.image.push(strings.intern_opt(raw.image.as_deref()));
+        Ok(())
+    }
+
+    /// Replaces the vector of the `index`-th pushed item (for vectors known only
+    /// after every item is: a separate embeddings file, factors learned from
+    /// co-purchase counts). The vector is checked as [`CatalogBuilder::push`] checks it.
+    pub fn set_vector(&mut self, index: usize, vector: &[f32]) -> Result<()> {
+        let id = self.cols.id.get(index).map(|&s| self.strings.get(s).to_string()).unwrap_or_default();
+        if index >= self.vectors.len() {
+            return Err(Error::item_field(&id, "vector", format!("item {index} has no vector to replace")));
+        }
+        if vector.len() != self.dims {
+            return Err(Error::item_field(&id, "vector", format!("has {} values, dims is {}", vector.len(), self.dims)));
+        }
+        if let Some(bad) = vector.iter().position(|x| !x.is_finite()) {
+            return Err(Error::item_field(&id, "vector", format!("value {bad} is not a finite number")));
+        }
+        self.vectors.replace(index, vector, self.vector_kind == VectorKind::Factors);
         Ok(())
     }
 

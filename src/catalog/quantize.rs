@@ -63,6 +63,24 @@ impl QuantizedVectors {
         self.scales.push(scale);
     }
 
+    /// Replaces vector `i` as [`QuantizedVectors::push`] (`raw: false`) or
+    /// [`QuantizedVectors::push_raw`] (`raw: true`) would have stored it.
+    /// `i` and the length must be in range (the caller checks).
+    ///
+    /// ```
+    /// use flaneur::catalog::QuantizedVectors;
+    /// let mut v = QuantizedVectors::new(2);
+    /// v.push(&[0.0, 0.0]);
+    /// v.replace(0, &[0.0, 2.0], false);
+    /// assert_eq!(v.get(0).0, &[0, 127]);
+    /// ```
+    pub fn replace(&mut self, i: usize, vector: &[f32], raw: bool) {
+        let mut one = Self::new(self.dims);
+        if raw { one.push_raw(vector) } else { one.push(vector) }
+        self.codes[i * self.dims..(i + 1) * self.dims].copy_from_slice(&one.codes);
+        self.scales[i] = one.scales[0];
+    }
+
     /// Euclidean length of vector `i` (about 1 for content vectors).
     pub fn norm(&self, i: usize) -> f32 {
         let (codes, scale) = self.get(i);

@@ -101,6 +101,11 @@ impl StringsBuilder {
         id
     }
 
+    /// The text of an interned string.
+    pub fn get(&self, id: StrId) -> &str {
+        self.strings.get(id)
+    }
+
     /// The id of `s`, or [`NO_STR`] for `None`.
     pub fn intern_opt(&mut self, s: Option<&str>) -> StrId {
         s.map_or(NO_STR, |s| self.intern(s))

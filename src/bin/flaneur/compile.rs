@@ -4,10 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
 
+use super::copurchase;
+use super::embeddings::Embeddings;
 use super::vectorize::Vectorizer;
 
 /// Where a problem is: a line of a text feed, or a path in a JSON document.
@@ -17,7 +19,7 @@ pub enum At {
     Line(u64, String),
     /// A JSON path such as `products[3].variants[0].price`.
     Path(String),
-    /// A line of another input file (the popularity counts).
+    /// A line of another input file (popularity, embeddings, co-purchases); line 0: the whole file.
     File(String, u64, String),
     /// The command line or the whole feed.
     Feed,
@@ -35,6 +37,7 @@ impl fmt::Display for Problem {
         match &self.at {
             At::Line(line, column) => write!(f, "line {line}, column {column}: {}", self.message),
             At::Path(path) => write!(f, "{path}: {}", self.message),
+            At::File(file, 0, _) => write!(f, "{file}: {}", self.message),
             At::File(file, line, column) => write!(f, "{file}: line {line}, column {column}: {}", self.message),
             At::Feed => write!(f, "{}", self.message),
         }
@@ -75,6 +78,27 @@ pub struct Options {
     pub vector_column: Option<String>,
     pub currency: Option<String>,
     pub base_url: String,
+    /// The shop's own vectors in a file beside the feed (`--vectors`).
+    pub vectors_file: Option<PathBuf>,
+    /// What supplied vectors are (`--vector-kind`; default: content, or JSON v1's own).
+    pub vector_kind: Option<VectorKind>,
+    /// Aggregate co-purchase counts to learn item factors from (`--co-purchases`).
+    pub co_purchases: Option<PathBuf>,
+    /// Pairs bought together fewer times are ignored (`--min-co-purchases`).
+    pub min_co_purchases: f64,
+}
+
+/// Vectors that are known only once every item is: they replace zero placeholders.
+enum Deferred {
+    Embeddings(Embeddings),
+    CoPurchases(PathBuf),
+}
+
+/// What the compiler remembers of an item id: where it was first seen, and
+/// its index in the catalog once pushed (`u32::MAX` before).
+struct Seen {
+    index: u32,
+    at: Box<str>,
 }
 
 /// Parses `COLUMN=FACET` (or `NAME`, same name for both).
@@ -140,7 +164,8 @@ pub struct Compiler {
     pub options: Options,
     pub problems: Problems,
     builder: Option<CatalogBuilder>,
-    seen: HashMap<Box<str>, Box<str>>,
+    seen: HashMap<Box<str>, Seen>,
+    deferred: Option<Deferred>,
     popularity: HashMap<String, f32>,
     vectorizer: Vectorizer,
     /// Vectors come from the feed (JSON v1 with dims > 0, or `--vector-column`).
@@ -157,13 +182,38 @@ impl Compiler {
             Some(path) => read_popularity(path, &mut problems),
             None => HashMap::new(),
         };
-        let dims = options.dims;
+        let mut dims = options.dims;
+        let mut deferred = None;
+        if options.vectors_file.is_some() && options.vector_column.is_some() {
+            problems.feed("--vectors and --vector-column both supply vectors: give one");
+        }
+        if options.co_purchases.is_some() && (options.vectors_file.is_some() || options.vector_column.is_some()) {
+            problems.feed("--co-purchases learns vectors; --vectors or --vector-column supplies them: give one");
+        }
+        if !(options.min_co_purchases.is_finite() && options.min_co_purchases >= 0.0) {
+            problems.feed(format!("--min-co-purchases {}: expected a count of 0 or more", options.min_co_purchases));
+        }
+        if let Some(path) = &options.vectors_file {
+            match Embeddings::open(path) {
+                Ok(e) => {
+                    dims = e.dims;
+                    deferred = Some(Deferred::Embeddings(e));
+                }
+                Err(e) => problems.feed(e),
+            }
+        } else if let Some(path) = &options.co_purchases {
+            if dims == 0 {
+                problems.feed("--co-purchases needs --dims above 0");
+            }
+            deferred = Some(Deferred::CoPurchases(path.clone()));
+        }
         Self {
             vectorizer: Vectorizer::new(dims),
             options,
             problems,
             builder: None,
             seen: HashMap::new(),
+            deferred,
             popularity,
             supplied_vectors: false,
             dims,
@@ -183,6 +233,16 @@ impl Compiler {
                 None => self.problems.feed(format!("--divergence {d:?}: no such facet (facets: {})", facet_names.join(", "))),
             }
         }
+        let (dims, kind) = match &self.deferred {
+            Some(_) if self.supplied_vectors => {
+                self.problems.feed("the feed has its own vectors; --vectors or --co-purchases would replace them: give one");
+                (dims, kind)
+            }
+            Some(Deferred::Embeddings(e)) => (e.dims, self.options.vector_kind.unwrap_or(VectorKind::Content)),
+            Some(Deferred::CoPurchases(_)) => (self.dims, VectorKind::Factors),
+            None if self.supplied_vectors => (dims, self.options.vector_kind.unwrap_or(kind)),
+            None => (dims, kind),
+        };
         self.dims = dims;
         self.vectorizer = Vectorizer::new(dims);
         let shop = self.options.shop.clone().unwrap_or_else(|| shop.to_string());
@@ -209,12 +269,19 @@ impl Compiler {
         if let Some(&p) = self.popularity.get(&item.id) {
             item.popularity = p;
         }
-        if item.vector.is_none() && self.dims > 0 && !self.supplied_vectors {
+        if self.deferred.is_some() && !self.supplied_vectors {
+            item.vector = Some(vec![0.0; self.dims]); // replaced in `finish`
+        } else if item.vector.is_none() && self.dims > 0 && !self.supplied_vectors {
             item.vector = Some(self.vectorizer.item(&item.title, &description, &item.category, &item.attributes, &extra));
         }
         if let Some(builder) = &mut self.builder {
             match builder.push(&item) {
-                Ok(()) => self.items += 1,
+                Ok(()) => {
+                    if let Some(seen) = self.seen.get_mut(item.id.as_str()) {
+                        seen.index = self.items as u32;
+                    }
+                    self.items += 1;
+                }
                 Err(e) => at.report(&mut self.problems, "item", e.to_string()),
             }
         }
@@ -226,9 +293,10 @@ impl Compiler {
         if item.id.trim().is_empty() {
             at.report(&mut self.problems, "id", "empty id");
         } else if let Some(first) = self.seen.get(item.id.as_str()) {
-            at.report(&mut self.problems, "id", format!("duplicate id {:?} (first at {first})", item.id));
+            at.report(&mut self.problems, "id", format!("duplicate id {:?} (first at {})", item.id, first.at));
         } else {
-            self.seen.insert(item.id.clone().into_boxed_str(), at.describe().into_boxed_str());
+            let seen = Seen { index: u32::MAX, at: at.describe().into_boxed_str() };
+            self.seen.insert(item.id.clone().into_boxed_str(), seen);
         }
         if item.title.trim().is_empty() {
             at.report(&mut self.problems, "title", "empty title");
@@ -250,24 +318,90 @@ impl Compiler {
             .map(|(_, class)| class.clone())
     }
 
-    /// The catalog, or every problem found.
+    /// The catalog, or every problem found (the side files' too).
     pub fn finish(mut self) -> Result<Catalog, Problems> {
         if self.items == 0 && self.problems.is_empty() {
             self.problems.feed("the feed has no items");
+        }
+        let Some(mut builder) = self.builder.take() else {
+            if self.problems.is_empty() {
+                self.problems.feed("the feed was not started");
+            }
+            return Err(self.problems);
+        };
+        match self.deferred.take() {
+            Some(Deferred::Embeddings(e)) => self.attach_embeddings(&e, &mut builder),
+            Some(Deferred::CoPurchases(path)) if self.items > 0 => self.learn_factors(&path, &mut builder),
+            _ => {}
         }
         if !self.problems.is_empty() {
             return Err(self.problems);
         }
         self.seen = HashMap::new();
         self.popularity = HashMap::new();
-        let Some(builder) = self.builder.take() else {
-            self.problems.feed("the feed was not started");
-            return Err(self.problems);
-        };
         builder.finish().map_err(|e| {
             self.problems.feed(e.to_string());
             self.problems
         })
+    }
+}
+
+impl Compiler {
+    /// The catalog index of a pushed item.
+    fn index_of(seen: &HashMap<Box<str>, Seen>, id: &str) -> Option<usize> {
+        seen.get(id).filter(|s| s.index != u32::MAX).map(|s| s.index as usize)
+    }
+
+    /// Gives every item its vector from the `--vectors` file.
+    fn attach_embeddings(&mut self, embeddings: &Embeddings, builder: &mut CatalogBuilder) {
+        let seen = &self.seen;
+        let (unknown, missing) = embeddings.attach(
+            builder.len(),
+            |id| Self::index_of(seen, id),
+            |i, v| builder.set_vector(i, v).map_err(|e| e.to_string()),
+            &mut self.problems,
+        );
+        if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().take(10).map(|&i| format!("{:?}", builder.id(i).unwrap_or(""))).collect();
+            let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
+            let file = self.options.vectors_file.as_deref().map_or_else(String::new, |p| p.display().to_string());
+            self.problems.0.push(Problem {
+                at: At::File(file, 0, "id".into()),
+                message: format!("{} item(s) of the feed have no vector: {}{more}", missing.len(), names.join(", ")),
+            });
+        }
+        if unknown > 0 {
+            eprintln!("flaneur: note: {unknown} vector(s) name items the feed does not have (ignored)");
+        }
+    }
+
+    /// Learns item factors from the aggregate co-purchase counts.
+    fn learn_factors(&mut self, path: &Path, builder: &mut CatalogBuilder) {
+        let seen = &self.seen;
+        let min = self.options.min_co_purchases;
+        let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
+        let Some(matrix) = copurchase::read(path, min, index_of, &mut self.problems) else { return };
+        if matrix.items.is_empty() {
+            self.problems.feed(format!(
+                "{}: no pair of the feed's items was bought together at least {min} times (--min-co-purchases)",
+                path.display()
+            ));
+            return;
+        }
+        eprintln!(
+            "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, factors for {} of {} items{}",
+            path.display(),
+            matrix.lines_read,
+            matrix.pairs_kept,
+            matrix.items.len(),
+            builder.len(),
+            if matrix.unknown > 0 { format!(", {} line(s) name items the feed does not have", matrix.unknown) } else { String::new() },
+        );
+        for (&index, factor) in matrix.items.iter().zip(matrix.factors(self.dims)) {
+            if let Err(e) = builder.set_vector(index as usize, &factor) {
+                self.problems.feed(e.to_string());
+            }
+        }
     }
 }
 

@@ -72,7 +72,7 @@ pub fn parse_availability(text: &str) -> Result<bool, String> {
 }
 
 /// Parses a vector written as numbers separated by spaces, commas or `;` (brackets allowed).
-fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
+pub fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
     text.trim()
         .trim_start_matches('[')
         .trim_end_matches(']')

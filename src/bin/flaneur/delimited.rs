@@ -1,0 +1,22 @@
+//! The shop's side files (embeddings, co-purchase counts): CSV or TSV,
+//! told apart by their first line, read record by record.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// A CSV or TSV reader over `path`: TSV when the first line has more tabs than
+/// commas. Records may have different lengths (the caller checks them), and
+/// no line is taken for a header (the caller skips one it cannot parse).
+pub fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
+    let mut head = Vec::new();
+    File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let tsv = first.iter().filter(|&&b| b == b'\t').count() > first.iter().filter(|&&b| b == b',').count();
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(if tsv { b'\t' } else { b',' })
+        .quoting(!tsv)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 20, File::open(path)?)))
+}
