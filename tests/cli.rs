@@ -288,11 +288,15 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
     let (c, bytes) = build("merchant.csv", "co-purchased.bin", &["--co-purchases", pairs.to_str().unwrap()]);
     assert_eq!(c.vector_kind(), VectorKind::Factors);
     assert_eq!((c.vectors().dims(), c.vectors().len()), (64, 19));
-    // Bought together, unlike in text: the factors bring them together, the content vectors did not.
-    assert!(dot(&c, "SW-001", "JN-001") > 0.2, "{}", dot(&c, "SW-001", "JN-001"));
-    assert!(dot(&c, "SW-001", "JN-001") > dot(&c, "SW-001", "HM-002") + 0.2);
-    assert!(dot(&c, "HM-003", "HM-004") > dot(&c, "HM-003", "KD-001") + 0.2);
-    assert!(dot(&content, "SW-001", "JN-001") < dot(&c, "SW-001", "JN-001"));
+    // 64 dims hold every direction of these 16 items' counts, so y_a · y_b recovers
+    // count(a, b) / the largest own count (JN-001's 150), up to int8 rounding.
+    for (a, b, count) in [("SW-001", "JN-001", 48.0), ("HM-003", "HM-004", 27.0), ("KD-001", "KD-002", 19.0), ("JN-001", "JN-001", 150.0)] {
+        assert!((dot(&c, a, b) - count / 150.0).abs() < 0.02, "{a}·{b} = {}", dot(&c, a, b));
+    }
+    assert!(dot(&c, "SW-001", "HM-002").abs() < 0.02 && dot(&c, "HM-003", "KD-001").abs() < 0.02);
+    // Bought together, unlike in text: the factors bring them together more than the content vectors did.
+    let cosine = |c: &Catalog, a: &str, b: &str| dot(c, a, b) / (dot(c, a, a) * dot(c, b, b)).sqrt();
+    assert!(cosine(&c, "SW-001", "JN-001") > cosine(&content, "SW-001", "JN-001") + 0.2);
     // Below --min-co-purchases (SW-001–HM-003: 3, HL-001–BT-001: 2) teaches nothing:
     // an item with no pair kept has a zero factor.
     assert_eq!(c.vectors().norm(c.index_of("HL-001").unwrap()), 0.0);

@@ -151,6 +151,9 @@ mod native {
         /// Ignore pairs bought together fewer times than this (no one basket shapes the vectors).
         #[arg(long, default_value_t = 5.0)]
         min_co_purchases: f64,
+        /// Divide each co-purchase count by (count_a · count_b)^B: 0 keeps raw counts, 0.5 is cosine.
+        #[arg(long, default_value_t = 0.0, value_name = "B")]
+        co_purchase_damping: f64,
         /// Currency when the feed gives none (Shopify exports carry none).
         #[arg(long)]
         currency: Option<String>,
@@ -210,6 +213,7 @@ mod native {
             vector_kind: args.vector_kind,
             co_purchases: args.co_purchases.clone(),
             min_co_purchases: args.min_co_purchases,
+            co_purchase_damping: args.co_purchase_damping,
         };
         let path = &args.feed;
         let format = match args.format.map_or_else(|| feeds::sniff(path), Ok) {

@@ -86,6 +86,8 @@ pub struct Options {
     pub co_purchases: Option<PathBuf>,
     /// Pairs bought together fewer times are ignored (`--min-co-purchases`).
     pub min_co_purchases: f64,
+    /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5: cosine).
+    pub co_purchase_damping: f64,
 }
 
 /// Vectors that are known only once every item is: they replace zero placeholders.
@@ -192,6 +194,9 @@ impl Compiler {
         }
         if !(options.min_co_purchases.is_finite() && options.min_co_purchases >= 0.0) {
             problems.feed(format!("--min-co-purchases {}: expected a count of 0 or more", options.min_co_purchases));
+        }
+        if !(0.0..=1.0).contains(&options.co_purchase_damping) {
+            problems.feed(format!("--co-purchase-damping {}: expected 0 to 1", options.co_purchase_damping));
         }
         if let Some(path) = &options.vectors_file {
             match Embeddings::open(path) {
@@ -380,7 +385,8 @@ impl Compiler {
         let seen = &self.seen;
         let min = self.options.min_co_purchases;
         let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
-        let Some(matrix) = copurchase::read(path, min, index_of, &mut self.problems) else { return };
+        let damping = self.options.co_purchase_damping;
+        let Some(matrix) = copurchase::read(path, min, damping, index_of, &mut self.problems) else { return };
         if matrix.items.is_empty() {
             self.problems.feed(format!(
                 "{}: no pair of the feed's items was bought together at least {min} times (--min-co-purchases)",

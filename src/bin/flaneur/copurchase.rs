@@ -6,8 +6,9 @@
 //! single shopper's basket shapes the published vectors.
 //!
 //! The counts form a symmetric matrix `C` (`C[i][j]` orders with both `i` and
-//! `j`, `C[i][i]` orders with `i`), normalized to `C'[i][j] = C[i][j] / √(C[i][i] C[j][j])`
-//! (so a best-seller does not dominate every direction). Its `d` largest
+//! `j`, `C[i][i]` orders with `i`), scaled to `C'[i][j] = C[i][j] / (C[i][i] C[j][j])^β / s`
+//! with `β` the damping (default 0: raw counts, which rank best on MovieLens;
+//! 0.5 is cosine) and `s` making the largest diagonal entry 1. Its `d` largest
 //! eigenpairs `C' ≈ U Λ Uᵀ` give the item factors `Y = U √Λ`, so `yᵢ · yⱼ ≈ C'[i][j]`.
 //! This is the right input for the device's implicit-ALS fold-in
 //! (`src/rank/foldin.rs`): `C = RᵀR` is exactly what the fold-in needs to know
@@ -35,7 +36,7 @@ pub struct CoPurchases {
     row_start: Vec<usize>,
     cols: Vec<u32>,
     values: Vec<f64>,
-    /// Normalized diagonal (1 for every row).
+    /// The scaled diagonal.
     diagonal: Vec<f64>,
     /// Data lines read, pairs kept, and lines naming an item not in the feed.
     pub lines_read: usize,
@@ -52,6 +53,7 @@ fn problem(problems: &mut Problems, path: &Path, line: u64, column: &str, messag
 pub fn read(
     path: &Path,
     min_count: f64,
+    damping: f64,
     index_of: impl Fn(&str) -> Option<u32>,
     problems: &mut Problems,
 ) -> Option<CoPurchases> {
@@ -142,12 +144,17 @@ pub fn read(
     for r in 0..n {
         row_start[r + 1] = row_start[r] + degree[r];
     }
+    // C'ᵢⱼ = Cᵢⱼ / (CᵢᵢCⱼⱼ)^β / s, s = the largest Cᵢᵢ^(1-2β).
+    let weight: Vec<f64> = count_of.iter().map(|&c| c.powf(-damping)).collect();
+    let diagonal: Vec<f64> = count_of.iter().zip(&weight).map(|(c, w)| c * w * w).collect();
+    let scale = diagonal.iter().copied().fold(0.0, f64::max);
+    let diagonal: Vec<f64> = diagonal.into_iter().map(|d| d / scale).collect();
     let mut fill = row_start.clone();
     let mut cols = vec![0u32; row_start[n]];
     let mut values = vec![0.0; row_start[n]];
     for &(i, j, c) in &kept {
         let (ri, rj) = (row_of[&i], row_of[&j]);
-        let v = c / (count_of[ri] * count_of[rj]).sqrt();
+        let v = c * weight[ri] * weight[rj] / scale;
         cols[fill[ri]] = rj as u32;
         values[fill[ri]] = v;
         fill[ri] += 1;
@@ -155,25 +162,26 @@ pub fn read(
         values[fill[rj]] = v;
         fill[rj] += 1;
     }
-    Some(CoPurchases { items, row_start, cols, values, diagonal: vec![1.0; n], lines_read, pairs_kept, unknown })
+    Some(CoPurchases { items, row_start, cols, values, diagonal, lines_read, pairs_kept, unknown })
 }
 
 impl CoPurchases {
-    /// `y = C' x`.
-    fn multiply(&self, x: &[f64], y: &mut [f64]) {
-        for (r, out) in y.iter_mut().enumerate() {
-            let mut sum = self.diagonal[r] * x[r];
+    /// `Y = C' X` for `k` vectors at once (row-major, `k` values per item).
+    fn multiply(&self, x: &[f64], y: &mut [f64], k: usize) {
+        for (r, out) in y.chunks_exact_mut(k).enumerate() {
+            let d = self.diagonal[r];
+            out.iter_mut().zip(&x[r * k..(r + 1) * k]).for_each(|(o, &xv)| *o = d * xv);
             for e in self.row_start[r]..self.row_start[r + 1] {
-                sum += self.values[e] * x[self.cols[e] as usize];
+                let (w, c) = (self.values[e], self.cols[e] as usize);
+                out.iter_mut().zip(&x[c * k..(c + 1) * k]).for_each(|(o, &xv)| *o += w * xv);
             }
-            *out = sum;
         }
     }
 
     /// The `dims`-dimensional factor of each matrix row (`self.items[r]`), `Y = U √Λ`.
     pub fn factors(&self, dims: usize) -> Vec<Vec<f32>> {
         let n = self.items.len();
-        let (values, vectors) = eigen::top_eigenpairs(n, dims, ITERATIONS, |x, y| self.multiply(x, y));
+        let (values, vectors) = eigen::top_eigenpairs(n, dims, ITERATIONS, |x, y, k| self.multiply(x, y, k));
         let mut factors = vec![vec![0.0f32; dims]; n];
         for (r, (value, u)) in values.iter().zip(&vectors).enumerate() {
             let s = value.max(0.0).sqrt();
@@ -205,17 +213,22 @@ mod tests {
         let ids = ["a", "b", "c", "x", "y"];
         let index_of = |s: &str| ids.iter().position(|&i| i == s).map(|p| p as u32);
         let mut problems = Problems::default();
-        let m = read(&path, 5.0, index_of, &mut problems).expect("read");
+        let m = read(&path, 5.0, 0.0, index_of, &mut problems).expect("read");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!((m.lines_read, m.pairs_kept, m.unknown), (11, 4, 1));
         assert_eq!(m.items, [0, 1, 2, 3, 4]);
         let y = m.factors(8);
-        let dot = |i: usize, j: usize| y[i].iter().zip(&y[j]).map(|(p, q)| (p * q) as f64).sum::<f64>();
-        // With d ≥ the rank, y_i · y_j recovers C' exactly: C'[a][b] = 20 / √(40·30).
-        assert!((dot(0, 1) - 20.0 / (1200.0f64).sqrt()).abs() < 1e-4, "{}", dot(0, 1));
-        assert!((dot(3, 4) - 12.0 / (15.0f64 * 12.0).sqrt()).abs() < 1e-4, "{}", dot(3, 4));
-        assert!(dot(0, 3).abs() < 1e-4, "the a–x pair is below the threshold: {}", dot(0, 3));
-        assert!((dot(2, 2) - 1.0).abs() < 1e-4);
+        let dot = |y: &[Vec<f32>], i: usize, j: usize| y[i].iter().zip(&y[j]).map(|(p, q)| (p * q) as f64).sum::<f64>();
+        // With d ≥ the rank, y_i · y_j recovers C' exactly: raw counts over the largest own count, 40.
+        assert!((dot(&y, 0, 1) - 20.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 0, 1));
+        assert!((dot(&y, 3, 4) - 12.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 3, 4));
+        assert!((dot(&y, 0, 0) - 1.0).abs() < 1e-4 && (dot(&y, 2, 2) - 0.5).abs() < 1e-4);
+        assert!(dot(&y, 0, 3).abs() < 1e-4, "the a–x pair is below the threshold: {}", dot(&y, 0, 3));
+        // Cosine damping: C'[a][b] = 20 / √(40·30), every diagonal 1.
+        let cosine = read(&path, 5.0, 0.5, index_of, &mut problems).expect("read").factors(8);
+        assert!((dot(&cosine, 0, 1) - 20.0 / 1200f64.sqrt()).abs() < 1e-4, "{}", dot(&cosine, 0, 1));
+        assert!((dot(&cosine, 3, 4) - 12.0 / 180f64.sqrt()).abs() < 1e-4, "{}", dot(&cosine, 3, 4));
+        assert!((dot(&cosine, 2, 2) - 1.0).abs() < 1e-4);
         std::fs::remove_file(path).ok();
     }
 
@@ -225,7 +238,7 @@ mod tests {
         let ids = ["a", "b", "c"];
         let index_of = |s: &str| ids.iter().position(|&i| i == s).map(|p| p as u32);
         let mut problems = Problems::default();
-        read(&path, 1.0, index_of, &mut problems).expect("read");
+        read(&path, 1.0, 0.0, index_of, &mut problems).expect("read");
         let text: Vec<String> = problems.0.iter().map(ToString::to_string).collect();
         let p = path.display();
         assert_eq!(

@@ -19,26 +19,78 @@ impl SplitMix {
     }
 }
 
-/// Orthonormalizes the `k` columns of `q` (column-major, `n` rows each) by
-/// modified Gram–Schmidt, twice ("twice is enough"). A column that depends
-/// on the earlier ones becomes zero: the subspace has a smaller rank.
-fn orthonormalize(q: &mut [f64], n: usize, k: usize) {
-    for c in 0..k {
-        let (done, rest) = q.split_at_mut(c * n);
-        let col = &mut rest[..n];
-        let before = col.iter().map(|x| x * x).sum::<f64>().sqrt();
-        for _ in 0..2 {
-            for p in 0..c {
-                let prev = &done[p * n..(p + 1) * n];
-                let dot: f64 = prev.iter().zip(col.iter()).map(|(a, b)| a * b).sum();
-                col.iter_mut().zip(prev).for_each(|(x, p)| *x -= dot * p);
+/// A dot product in four lanes (a fixed order, so results stay bit-identical,
+/// and one the compiler vectorizes, unlike a single running sum).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in a4.zip(b4) {
+        for l in 0..4 {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]) + tail
+}
+
+/// Orthonormalizes the `k` columns of `q` (row-major, `n` rows of `k`) by
+/// Cholesky QR, `passes` times (two, CholQR2, repair what the first lost
+/// to rounding; one is enough between power steps). Both passes read the rows in order, `O(n k²)` each, and stay
+/// in cache. A column that depends on the earlier ones (a pivot below 1e-6 of
+/// its norm) becomes zero: the subspace has a smaller rank.
+fn orthonormalize(q: &mut [f64], n: usize, k: usize, passes: usize) {
+    for _pass in 0..passes {
+        // G = QᵀQ (upper triangle).
+        let mut g = vec![0.0; k * k];
+        for row in q.chunks_exact(k).take(n) {
+            for a in 0..k {
+                let x = row[a];
+                if x == 0.0 {
+                    continue;
+                }
+                for (gb, &y) in g[a * k + a..(a + 1) * k].iter_mut().zip(&row[a..]) {
+                    *gb += x * y;
+                }
             }
         }
-        let norm = col.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if norm > 1e-10 * before && norm > 0.0 {
-            col.iter_mut().for_each(|x| *x /= norm);
-        } else {
-            col.iter_mut().for_each(|x| *x = 0.0);
+        // G = RᵀR, R upper triangular; a dependent column gets a zero row.
+        let mut r = vec![0.0; k * k];
+        let mut kept = vec![true; k];
+        for c in 0..k {
+            let mut pivot = g[c * k + c];
+            for p in 0..c {
+                pivot -= r[p * k + c] * r[p * k + c];
+            }
+            if !(pivot > 1e-12 * g[c * k + c]) || g[c * k + c] <= 0.0 {
+                kept[c] = false;
+                continue;
+            }
+            let d = pivot.sqrt();
+            r[c * k + c] = d;
+            for j in c + 1..k {
+                let mut v = g[c * k + j];
+                for p in 0..c {
+                    v -= r[p * k + c] * r[p * k + j];
+                }
+                r[c * k + j] = v / d;
+            }
+        }
+        // Q ← Q R⁻¹, row by row (forward substitution on x R = row), with R's
+        // columns stored contiguously.
+        let mut rt = vec![0.0; k * k];
+        for p in 0..k {
+            for c in p..k {
+                rt[c * k + p] = r[p * k + c];
+            }
+        }
+        for row in q.chunks_exact_mut(k).take(n) {
+            for c in 0..k {
+                if !kept[c] {
+                    row[c] = 0.0;
+                    continue;
+                }
+                row[c] = (row[c] - dot(&row[..c], &rt[c * k..c * k + c])) / rt[c * k + c];
+            }
         }
     }
 }
@@ -91,9 +143,10 @@ pub fn jacobi(a: &mut [f64], k: usize) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// The `wanted` largest eigenpairs of the symmetric `n×n` matrix `M`, given
-/// `multiply(x, y)` computing `y = M x`. Returns `(values, vectors)`, values
-/// in decreasing order, `vectors[r]` of length `n` and unit length (fewer
-/// pairs than `wanted` when the matrix's rank or `n` is smaller).
+/// `multiply(x, y, k)` computing `Y = M X` for `k` vectors at once (row-major:
+/// row `i` of `X` holds the `k` values of item `i`). Returns `(values,
+/// vectors)`, values in decreasing order, `vectors[r]` of length `n` and unit
+/// length (fewer pairs than `wanted` when the matrix's rank or `n` is smaller).
 ///
 /// `iterations` power steps sharpen the subspace; 10 is plenty for the
 /// slowly decaying spectra of co-purchase matrices.
@@ -101,7 +154,7 @@ pub fn top_eigenpairs(
     n: usize,
     wanted: usize,
     iterations: usize,
-    mut multiply: impl FnMut(&[f64], &mut [f64]),
+    mut multiply: impl FnMut(&[f64], &mut [f64], usize),
 ) -> (Vec<f64>, Vec<Vec<f64>>) {
     let k = (wanted + 10).min(n);
     if k == 0 {
@@ -110,23 +163,23 @@ pub fn top_eigenpairs(
     let mut rng = SplitMix(0x0066_6c61_6e65_7572); // "flaneur"
     let mut q: Vec<f64> = (0..n * k).map(|_| rng.next()).collect();
     let mut z = vec![0.0; n * k];
-    orthonormalize(&mut q, n, k);
-    for _ in 0..iterations {
-        for c in 0..k {
-            multiply(&q[c * n..(c + 1) * n], &mut z[c * n..(c + 1) * n]);
-        }
+    orthonormalize(&mut q, n, k, 2);
+    for step in 0..iterations {
+        multiply(&q, &mut z, k);
         std::mem::swap(&mut q, &mut z);
-        orthonormalize(&mut q, n, k);
+        orthonormalize(&mut q, n, k, if step + 1 == iterations { 2 } else { 1 });
     }
     // Rayleigh–Ritz: B = Qᵀ M Q, eigenvectors of M ≈ Q × eigenvectors of B.
-    for c in 0..k {
-        multiply(&q[c * n..(c + 1) * n], &mut z[c * n..(c + 1) * n]);
-    }
+    multiply(&q, &mut z, k);
     let mut b = vec![0.0; k * k];
-    for r in 0..k {
-        for c in 0..k {
-            let dot: f64 = q[r * n..(r + 1) * n].iter().zip(&z[c * n..(c + 1) * n]).map(|(x, y)| x * y).sum();
-            b[r * k + c] = dot;
+    for (qi, zi) in q.chunks_exact(k).zip(z.chunks_exact(k)) {
+        for r in 0..k {
+            if qi[r] == 0.0 {
+                continue;
+            }
+            for (bc, &zc) in b[r * k..(r + 1) * k].iter_mut().zip(zi) {
+                *bc += qi[r] * zc;
+            }
         }
     }
     for r in 0..k {
@@ -142,13 +195,7 @@ pub fn top_eigenpairs(
     let mut out_values = Vec::new();
     let mut out_vectors = Vec::new();
     for &r in order.iter().take(wanted) {
-        let mut u = vec![0.0; n];
-        for c in 0..k {
-            let w = v[c * k + r];
-            if w != 0.0 {
-                u.iter_mut().zip(&q[c * n..(c + 1) * n]).for_each(|(x, qc)| *x += w * qc);
-            }
-        }
+        let u: Vec<f64> = q.chunks_exact(k).map(|qi| (0..k).map(|c| qi[c] * v[c * k + r]).sum()).collect();
         let norm = u.iter().map(|x| x * x).sum::<f64>().sqrt();
         if norm < 0.5 {
             continue; // a direction of the zero columns: the matrix's rank is smaller
@@ -187,9 +234,11 @@ mod tests {
                 m[i * n + j] = if i == j { 1.0 } else if (i < 30) == (j < 30) { if i < 30 { 0.5 } else { 0.2 } } else { 0.0 };
             }
         }
-        let multiply = |x: &[f64], y: &mut [f64]| {
+        let multiply = |x: &[f64], y: &mut [f64], k: usize| {
             for i in 0..n {
-                y[i] = (0..n).map(|j| m[i * n + j] * x[j]).sum();
+                for c in 0..k {
+                    y[i * k + c] = (0..n).map(|j| m[i * n + j] * x[j * k + c]).sum();
+                }
             }
         };
         let (values, vectors) = top_eigenpairs(n, 2, 10, multiply);
@@ -206,9 +255,13 @@ mod tests {
     fn a_matrix_of_smaller_rank_gives_fewer_pairs() {
         // Rank 1: M = u uᵀ.
         let u = [1.0, 2.0, 2.0];
-        let multiply = |x: &[f64], y: &mut [f64]| {
-            let dot: f64 = u.iter().zip(x).map(|(a, b)| a * b).sum();
-            y.iter_mut().zip(&u).for_each(|(y, a)| *y = a * dot);
+        let multiply = |x: &[f64], y: &mut [f64], k: usize| {
+            for c in 0..k {
+                let dot: f64 = (0..3).map(|i| u[i] * x[i * k + c]).sum();
+                for i in 0..3 {
+                    y[i * k + c] = u[i] * dot;
+                }
+            }
         };
         let (values, vectors) = top_eigenpairs(3, 3, 5, multiply);
         assert_eq!(values.len(), 1, "{values:?}");
