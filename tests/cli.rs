@@ -367,3 +367,132 @@ fn a_row_that_is_not_utf8_is_reported_and_the_rest_still_read() {
     assert!(text.contains("line 2, column (row):") && text.contains("UTF-8"), "{text}");
     assert!(text.contains("line 3, column title: empty title"), "{text}");
 }
+
+/// `validate`'s problem lines, without the `FEED: ` prefix.
+fn problems(input: &Path) -> Vec<String> {
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let prefix = format!("{}: ", input.display());
+    stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect()
+}
+
+#[test]
+fn json_v1_items_of_the_wrong_type_are_all_reported_with_their_path() {
+    assert_eq!(
+        problems(&feed("wrong-types-v1.json")),
+        [
+            "items[1]: invalid type: string \"cheap\", expected f64",
+            "items[2]: invalid type: integer `5`, expected a string",
+            "items[4]: invalid type: sequence, expected a map",
+            "items[5].title: empty title",
+        ]
+    );
+    // A syntax error ends the read with its line and character; the problems before it stay.
+    let input = tmp("broken-v1.json");
+    std::fs::write(
+        &input,
+        "{\"version\": 1, \"shop\": \"s\", \"items\": [\n  {\"id\": \"a\", \"title\": 5, \"category\": \"Home\"},\n  {\"id\": \"b\" \"title\": \"B\"}\n]}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        problems(&input),
+        ["items[0]: invalid type: integer `5`, expected a string", "line 3, column character 14: expected `,` or `}` at line 3 column 14"]
+    );
+    // A version this build cannot read is a problem, not a catalog.
+    std::fs::write(&input, r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#).unwrap();
+    assert_eq!(problems(&input), ["version: catalog format version 2 is not supported (this build reads up to 1)"]);
+}
+
+#[test]
+fn shopify_products_of_the_wrong_type_are_all_reported_with_their_path() {
+    assert_eq!(
+        problems(&feed("wrong-types-shopify.json")),
+        [
+            "products[0].variants[0].price: {\"amount\":\"10.00\",\"currency_code\":\"EUR\"} is not a price",
+            "products[2].variants[1].price: [\"8.00\"] is not a price",
+            "products[3]: invalid type: integer `5`, expected a string",
+        ]
+    );
+}
+
+#[test]
+fn json_v1_items_before_the_header_build_the_same_catalog() {
+    let items = r#"[
+    {"id": "a", "title": "Red wool sweater", "category": "Women > Knitwear", "attributes": {"colour": "red", "brand": "Alder"}, "price": 49.9, "currency": "EUR", "popularity": 0.4, "vector": [1, 0, 0]},
+    {"id": "b", "title": "Blue jeans", "category": "Men > Denim", "attributes": {"colour": "blue"}, "available": false, "vector": [0.6, 0.8, 0]},
+    {"id": "c", "title": "Vitamin D3", "category": "Health > Supplements", "sensitive": "health", "vector": [0, 0, 1]}
+  ]"#;
+    let header = r#""version": 1, "shop": "ordered", "dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
+    let (first, last) = (tmp("header-first.json"), tmp("items-first.json"));
+    std::fs::write(&first, format!("{{{header}, \"items\": {items}}}")).unwrap();
+    // Sorted keys (as `jq -S` writes them) put `items` before `shop` and `version`.
+    std::fs::write(&last, format!("{{\"items\": {items}, {header}}}")).unwrap();
+    let catalog = |input: &Path, name: &str| {
+        let out = tmp(name);
+        let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stdout(&o));
+        std::fs::read(out).unwrap()
+    };
+    let (a, b) = (catalog(&first, "header-first.bin"), catalog(&last, "items-first.bin"));
+    assert!(a == b, "the order of the keys changed the catalog");
+    let c = Catalog::from_binary(&a).unwrap();
+    assert_eq!((c.len(), c.shop(), c.vectors().dims()), (3, "ordered", 3));
+    assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
+    // A header field after streamed items, unlike the default they were read with, is a problem.
+    std::fs::write(&last, format!("{{\"version\": 1, \"shop\": \"late\", \"items\": {items}, \"dims\": 3}}")).unwrap();
+    assert!(
+        problems(&last).contains(&"dims: comes after \"items\", which were read without it: write the header fields before \"items\"".to_string())
+    );
+}
+
+#[test]
+fn a_large_shopify_export_is_read_in_bounded_memory() {
+    // 3,000 products with a 16 kB description each: a 50 MB export. Parsed
+    // whole, its build peaked at 57 MB; streamed, one product at a time, at
+    // 6.5 MB (the catalog itself is 0.7 MB).
+    let (products, body) = (3_000, 16 * 1024);
+    let input = tmp("large-shopify.json");
+    {
+        use std::io::Write;
+        let words = ["soft", "merino", "wool", "ribbed", "cuffs", "warm", "autumn", "layer", "classic", "fit", "knit"];
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        out.write_all(b"{\"products\": [\n").unwrap();
+        for i in 0..products {
+            let mut text = String::with_capacity(body + 16);
+            let mut k = i;
+            while text.len() < body {
+                text.push_str(words[k % words.len()]);
+                text.push(' ');
+                k = (k * 7 + 3) % 1_000_003;
+            }
+            writeln!(
+                out,
+                "{}{{\"id\": {i}, \"title\": \"Sweater {i}\", \"handle\": \"sweater-{i}\", \"body_html\": \"<p>{text}</p>\", \
+                 \"vendor\": \"Brand {}\", \"product_type\": \"Women > Knitwear > T{}\", \"tags\": \"wool, autumn\", \
+                 \"options\": [{{\"name\": \"Color\", \"values\": [\"Red\", \"Navy\"]}}, {{\"name\": \"Size\", \"values\": [\"S\", \"M\"]}}], \
+                 \"variants\": [{{\"price\": \"49.00\", \"available\": true, \"option1\": \"Red\", \"option2\": \"M\"}}], \
+                 \"images\": [{{\"src\": \"https://cdn.shop.example/{i}.jpg\"}}]}}",
+                if i == 0 { "" } else { "," },
+                i % 50,
+                i % 20,
+            )
+            .unwrap();
+        }
+        out.write_all(b"]}\n").unwrap();
+    }
+    let size = std::fs::metadata(&input).unwrap().len() as f64 / 1e6;
+    let out = tmp("large-shopify.bin");
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(text.contains("3000 items (Shopify), 3 facets"), "{text}");
+    if !cfg!(target_os = "linux") {
+        return; // the peak (VmHWM) comes from /proc
+    }
+    let peak: f64 = text
+        .split("peak memory ")
+        .nth(1)
+        .and_then(|m| m.trim_end().strip_suffix(" MB")?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in {text:?}"));
+    assert!(peak < 24.0, "peak memory {peak} MB for a {size:.0} MB export: the products are not streamed");
+}

@@ -43,6 +43,9 @@ mod generate;
 #[path = "flaneur/inspect.rs"]
 mod inspect;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/json_stream.rs"]
+mod json_stream;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "flaneur/vectorize.rs"]
 mod vectorize;
 

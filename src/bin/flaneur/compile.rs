@@ -226,8 +226,9 @@ impl Compiler {
         }
     }
 
-    /// Declares the facets (names after mapping) and starts the catalog.
-    pub fn start(&mut self, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
+    /// Declares the facets (names after mapping) and starts the catalog in format `version`
+    /// (the core refuses one it cannot write).
+    pub fn start(&mut self, version: u32, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
         let mut facets = BTreeMap::new();
         for name in facet_names {
             facets.insert(name.clone(), FacetJson { divergence: false });
@@ -251,7 +252,7 @@ impl Compiler {
         self.dims = dims;
         self.vectorizer = Vectorizer::new(dims);
         let shop = self.options.shop.clone().unwrap_or_else(|| shop.to_string());
-        match CatalogBuilder::new(1, shop, dims, kind, &facets) {
+        match CatalogBuilder::new(version, shop, dims, kind, &facets) {
             Ok(b) => self.builder = Some(b),
             Err(e) => self.problems.feed(e.to_string()),
         }

@@ -1,17 +1,19 @@
 //! Feed readers: Merchant Center CSV/TSV (streamed row by row), Shopify
-//! `products.json` and flaneur JSON v1. Each turns its rows into [`Draft`]s
-//! for the [`Compiler`], reporting its own problems with line and column (or
-//! JSON path).
+//! `products.json` and flaneur JSON v1 (streamed product by product, item by
+//! item: see [`json_stream`]). Each turns its rows into [`Draft`]s for the
+//! [`Compiler`], reporting its own problems with line and column (or JSON path).
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use flaneur::catalog::{CatalogJson, ItemJson, VectorKind};
+use flaneur::catalog::{FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::compile::{Compiler, Draft, Locator};
+use super::json_stream::{self, Elements, Fields};
 
 /// A feed's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -198,7 +200,7 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             }
         }
         if !started {
-            c.start(&shop_name(path), &names, dims, VectorKind::Content);
+            c.start(SUPPORTED_VERSION, &shop_name(path), &names, dims, VectorKind::Content);
             started = true;
         }
         let (mut price_value, mut currency) = (None, c.options.currency.clone());
@@ -255,17 +257,12 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         }
     }
     if !started && c.problems.is_empty() {
-        c.start(&shop_name(path), &names, dims, VectorKind::Content);
+        c.start(SUPPORTED_VERSION, &shop_name(path), &names, dims, VectorKind::Content);
     }
     Ok(())
 }
 
-/// A Shopify `products.json` export.
-#[derive(Deserialize)]
-struct ShopifyExport {
-    products: Vec<ShopifyProduct>,
-}
-
+/// One product of a Shopify export, converted from its JSON value.
 #[derive(Deserialize)]
 struct ShopifyProduct {
     #[serde(default)]
@@ -342,116 +339,417 @@ fn strip_html(html: &str) -> String {
     out.replace("&amp;", "&").replace("&nbsp;", " ").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
-/// Parses a whole JSON document; a syntax error is one problem, with its line and character.
-fn read_document<T: serde::de::DeserializeOwned>(path: &Path, c: &mut Compiler) -> std::io::Result<Option<T>> {
-    match serde_json::from_reader(BufReader::new(File::open(path)?)) {
-        Ok(document) => Ok(Some(document)),
-        Err(e) if e.is_io() => Err(std::io::Error::other(e)),
-        Err(e) => {
-            c.problems.line(e.line() as u64, &format!("character {}", e.column()), e.to_string());
-            Ok(None)
+/// A document error (syntax, a wrong type outside the items, a missing key)
+/// ends the read: one problem with its line and character; the problems found
+/// before it stay.
+fn document_error(c: &mut Compiler, e: &serde_json::Error) {
+    c.problems.line(e.line() as u64, &format!("character {}", e.column()), e.to_string());
+}
+
+/// An element of the streamed array that does not convert to the reader's
+/// type: a problem at its path (`items[7]: invalid type: …`), and the next
+/// element is read.
+fn element<T: DeserializeOwned>(c: &mut Compiler, array: &str, index: usize, value: serde_json::Value) -> Option<T> {
+    serde_json::from_value(value).map_err(|e| c.problems.path(format!("{array}[{index}]"), e.to_string())).ok()
+}
+
+/// A Shopify option name as a facet name: lower-cased, renamed by `--facet`.
+fn option_facet(mapping: &[(String, String)], name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    mapping.iter().find(|(col, _)| col.to_lowercase() == lower).map_or(lower, |(_, f)| f.clone())
+}
+
+/// The option names of one product, all the first pass over a Shopify export
+/// reads: every other key is skipped, and a product of the wrong shape reads
+/// as none (the second pass reports it).
+struct OptionNames(Vec<String>);
+
+impl<'de> Deserialize<'de> for OptionNames {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OptionNamesVisitor)
+    }
+}
+
+struct OptionNamesVisitor;
+
+impl<'de> Visitor<'de> for OptionNamesVisitor {
+    type Value = OptionNames;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a product")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OptionNames, A::Error> {
+        let mut names = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "options" {
+                json_stream::skip(&mut map)?;
+                continue;
+            }
+            // Small: `[{"name": "Color", "values": ["Red", "Navy"]}, …]`.
+            if let serde_json::Value::Array(options) = map.next_value::<serde_json::Value>()? {
+                names.extend(options.iter().filter_map(|o| o.get("name")?.as_str().map(str::to_string)));
+            }
         }
+        Ok(OptionNames(names))
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<OptionNames, S::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(OptionNames(Vec::new()))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<OptionNames, E> {
+        Ok(OptionNames(Vec::new()))
+    }
+}
+
+/// The first pass over a Shopify export: the distinct option names of all products.
+#[derive(Default)]
+struct ShopifyOptionNames(Vec<String>);
+
+impl Fields for ShopifyOptionNames {
+    fn expecting(&self) -> &'static str {
+        "a Shopify products.json object"
+    }
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if key != "products" {
+            return json_stream::skip(map);
+        }
+        let names = &mut self.0;
+        let each = |_, product: OptionNames| {
+            for name in product.0 {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        };
+        map.next_value_seed(Elements::new(each)).map(drop)
+    }
+
+    fn end<E: de::Error>(&mut self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The second pass over a Shopify export: each product, converted and compiled as soon as it is parsed.
+struct ShopifyProducts<'a> {
+    c: &'a mut Compiler,
+    seen: bool,
+}
+
+impl Fields for ShopifyProducts<'_> {
+    fn expecting(&self) -> &'static str {
+        "a Shopify products.json object"
+    }
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if key != "products" {
+            return json_stream::skip(map);
+        }
+        if std::mem::replace(&mut self.seen, true) {
+            return Err(de::Error::duplicate_field("products"));
+        }
+        let c = &mut *self.c;
+        let each = |i, value| {
+            if let Some(product) = element(c, "products", i, value) {
+                shopify_product(c, i, product);
+            }
+        };
+        map.next_value_seed(Elements::new(each)).map(drop)
+    }
+
+    fn end<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.seen { Ok(()) } else { Err(E::missing_field("products")) }
     }
 }
 
 /// Reads a Shopify export: one catalog item per product (not per variant).
+///
+/// Streamed in two passes, each holding one product at a time: the facets
+/// (brand and every option name) must be declared before the first item, so
+/// the first pass reads only the products' option names and the second the
+/// whole products. A document error in the first pass is left to the second,
+/// which meets it after the same products and reports their problems too.
 pub fn read_shopify(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
-    let Some(export) = read_document::<ShopifyExport>(path, c)? else { return Ok(()) };
+    let mut options = ShopifyOptionNames::default();
+    let _first_pass = json_stream::read_object(path, &mut options)?;
     // Facets: brand (vendor) and every option name (lower-cased), renamed by --facet.
-    let mapping = c.options.facets.clone();
-    let rename = |name: &str| -> String {
-        let lower = name.trim().to_lowercase();
-        mapping.iter().find(|(col, _)| col.to_lowercase() == lower).map_or(lower, |(_, f)| f.clone())
-    };
-    let mut names: Vec<String> = vec![rename("brand")];
-    for p in &export.products {
-        for o in &p.options {
-            let name = rename(&o.name);
-            if name != "title" && !names.contains(&name) {
-                names.push(name);
-            }
+    let mut names: Vec<String> = vec![option_facet(&c.options.facets, "brand")];
+    for option in &options.0 {
+        let name = option_facet(&c.options.facets, option);
+        if name != "title" && !names.contains(&name) {
+            names.push(name);
         }
     }
     names.sort();
-    c.start(&shop_name(path), &names, c.options.dims, VectorKind::Content);
-    for (i, p) in export.products.into_iter().enumerate() {
-        let at = Locator::Path(format!("products[{i}]"), "product_type");
-        let mut bad = false;
-        let mut price: Option<f64> = None;
-        for (j, v) in p.variants.iter().enumerate() {
-            let Some(raw) = &v.price else { continue };
-            match json_text(raw).and_then(|t| t.trim().parse::<f64>().ok()).filter(|x| x.is_finite() && *x >= 0.0) {
-                Some(x) => price = Some(price.map_or(x, |m| m.min(x))),
-                None => {
-                    c.problems.path(format!("products[{i}].variants[{j}].price"), format!("{raw} is not a price"));
-                    bad = true;
-                }
-            }
-        }
-        let available = p.variants.is_empty() || p.variants.iter().any(|v| v.available.unwrap_or(true));
-        // Attributes: the option values of the first available variant (else the first).
-        let mut attributes = BTreeMap::new();
-        if let Some(vendor) = p.vendor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            attributes.insert(rename("brand"), vendor.to_string());
-        }
-        if let Some(v) = p.variants.iter().find(|v| v.available.unwrap_or(true)).or(p.variants.first()) {
-            for (o, value) in p.options.iter().zip([&v.option1, &v.option2, &v.option3]) {
-                let name = rename(&o.name);
-                if let Some(value) = value.as_deref().map(str::trim).filter(|s| !s.is_empty() && name != "title") {
-                    attributes.insert(name, value.to_string());
-                }
-            }
-        }
-        let mut extra: Vec<String> = p.options.iter().flat_map(|o| o.values.iter().cloned()).collect();
-        match &p.tags {
-            Some(serde_json::Value::String(s)) => extra.extend(s.split(',').map(|t| t.trim().to_string())),
-            Some(serde_json::Value::Array(a)) => extra.extend(a.iter().filter_map(json_text)),
-            _ => {}
-        }
-        let category = p.product_type.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("Uncategorized");
-        let item = ItemJson {
-            id: p.id.as_ref().and_then(json_text).unwrap_or_default(),
-            title: p.title,
-            category: category.to_string(),
-            attributes,
-            price,
-            currency: c.options.currency.clone(),
-            available,
-            popularity: 0.0,
-            released: None,
-            sensitive: None,
-            vector: None,
-            url: p.handle.map(|h| format!("{}/products/{h}", c.options.base_url)),
-            image: p.images.into_iter().next().map(|i| i.src),
-        };
-        let draft = Draft { item, description: strip_html(p.body_html.as_deref().unwrap_or("")), extra, at };
-        if bad { c.check_only(draft) } else { c.accept(draft) }
+    c.start(SUPPORTED_VERSION, &shop_name(path), &names, c.options.dims, VectorKind::Content);
+    let mut products = ShopifyProducts { c, seen: false };
+    if let Err(e) = json_stream::read_object(path, &mut products)? {
+        document_error(c, &e);
     }
     Ok(())
 }
 
-/// Reads a flaneur JSON v1 catalog: its items are checked one by one, so every problem is reported.
-pub fn read_json(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
-    let Some(json) = read_document::<CatalogJson>(path, c)? else { return Ok(()) };
-    if c.options.shop.is_none() {
-        c.options.shop = Some(json.shop.clone());
-    }
-    for (name, f) in &json.facets {
-        if f.divergence && !c.options.divergence.contains(name) {
-            c.options.divergence.push(name.clone());
+/// Compiles product `i` of a Shopify export into one item.
+fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
+    let rename = |name: &str| option_facet(&c.options.facets, name);
+    let at = Locator::Path(format!("products[{i}]"), "product_type");
+    let mut bad = false;
+    let mut price: Option<f64> = None;
+    for (j, v) in p.variants.iter().enumerate() {
+        let Some(raw) = &v.price else { continue };
+        match json_text(raw).and_then(|t| t.trim().parse::<f64>().ok()).filter(|x| x.is_finite() && *x >= 0.0) {
+            Some(x) => price = Some(price.map_or(x, |m| m.min(x))),
+            None => {
+                c.problems.path(format!("products[{i}].variants[{j}].price"), format!("{raw} is not a price"));
+                bad = true;
+            }
         }
     }
-    let names: Vec<String> = json.facets.keys().cloned().collect();
-    let dims = if json.dims > 0 {
-        c.supplied_vectors = true;
-        json.dims
-    } else {
-        c.options.dims
+    let available = p.variants.is_empty() || p.variants.iter().any(|v| v.available.unwrap_or(true));
+    // Attributes: the option values of the first available variant (else the first).
+    let mut attributes = BTreeMap::new();
+    if let Some(vendor) = p.vendor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        attributes.insert(rename("brand"), vendor.to_string());
+    }
+    if let Some(v) = p.variants.iter().find(|v| v.available.unwrap_or(true)).or(p.variants.first()) {
+        for (o, value) in p.options.iter().zip([&v.option1, &v.option2, &v.option3]) {
+            let name = rename(&o.name);
+            if let Some(value) = value.as_deref().map(str::trim).filter(|s| !s.is_empty() && name != "title") {
+                attributes.insert(name, value.to_string());
+            }
+        }
+    }
+    let mut extra: Vec<String> = p.options.iter().flat_map(|o| o.values.iter().cloned()).collect();
+    match &p.tags {
+        Some(serde_json::Value::String(s)) => extra.extend(s.split(',').map(|t| t.trim().to_string())),
+        Some(serde_json::Value::Array(a)) => extra.extend(a.iter().filter_map(json_text)),
+        _ => {}
+    }
+    let category = p.product_type.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("Uncategorized");
+    let item = ItemJson {
+        id: p.id.as_ref().and_then(json_text).unwrap_or_default(),
+        title: p.title,
+        category: category.to_string(),
+        attributes,
+        price,
+        currency: c.options.currency.clone(),
+        available,
+        popularity: 0.0,
+        released: None,
+        sensitive: None,
+        vector: None,
+        url: p.handle.map(|h| format!("{}/products/{h}", c.options.base_url)),
+        image: p.images.into_iter().next().map(|i| i.src),
     };
-    c.start(&json.shop, &names, dims, if json.dims > 0 { json.vector_kind } else { VectorKind::Content });
-    for (i, item) in json.items.into_iter().enumerate() {
-        let at = Locator::Path(format!("items[{i}]"), "category");
-        c.accept(Draft { item, description: String::new(), extra: Vec::new(), at });
+    let draft = Draft { item, description: strip_html(p.body_html.as_deref().unwrap_or("")), extra, at };
+    if bad { c.check_only(draft) } else { c.accept(draft) }
+}
+
+/// The header fields of a JSON v1 catalog, as far as read (field names and
+/// defaults as in the core's `CatalogJson`).
+#[derive(Default)]
+struct Header {
+    version: Option<u32>,
+    shop: Option<String>,
+    dims: Option<usize>,
+    vector_kind: Option<VectorKind>,
+    facets: Option<BTreeMap<String, FacetJson>>,
+}
+
+/// What has become of a JSON v1 catalog's `items`.
+enum Items {
+    /// Not met yet.
+    Ahead,
+    /// Streamed into the compiler, started with the header read before them
+    /// (whose `dims` was this).
+    Streamed { dims: usize },
+    /// Met before `version` and `shop`: held until the object ends (the fallback).
+    Held(Vec<(usize, ItemJson)>),
+    /// Skipped: the catalog's version is not one this build reads.
+    Skipped,
+}
+
+/// Reads a JSON v1 catalog's top-level object.
+struct JsonV1<'a> {
+    c: &'a mut Compiler,
+    header: Header,
+    items: Items,
+}
+
+/// Reads a header field's value; a key given twice is an error, as for the core.
+fn header_field<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    key: &'static str,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+impl JsonV1<'_> {
+    /// Starts the catalog from the header (`version` and `shop` known; the
+    /// other fields take their defaults when not given yet). `false` when the
+    /// version is not one this build reads (a problem): the items are then skipped.
+    fn start(&mut self) -> bool {
+        let (Some(version), Some(shop)) = (self.header.version, self.header.shop.clone()) else { return false };
+        let c = &mut *self.c;
+        if version == 0 || version > SUPPORTED_VERSION {
+            c.problems.path("version", flaneur::Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION }.to_string());
+            return false;
+        }
+        if c.options.shop.is_none() {
+            c.options.shop = Some(shop.clone());
+        }
+        let facets = self.header.facets.clone().unwrap_or_default();
+        for (name, f) in &facets {
+            if f.divergence && !c.options.divergence.contains(name) {
+                c.options.divergence.push(name.clone());
+            }
+        }
+        let names: Vec<String> = facets.keys().cloned().collect();
+        let json_dims = self.header.dims.unwrap_or(0);
+        let dims = if json_dims > 0 {
+            c.supplied_vectors = true;
+            json_dims
+        } else {
+            c.options.dims
+        };
+        let kind = if json_dims > 0 { self.header.vector_kind.unwrap_or_default() } else { VectorKind::Content };
+        c.start(version, &shop, &names, dims, kind);
+        true
+    }
+
+    /// Called after a header field was read: when the items were already
+    /// streamed (with that field's default), a value other than the default is a problem.
+    fn late(&mut self, key: &str) {
+        let Items::Streamed { dims } = self.items else { return };
+        let differs = match key {
+            "dims" => self.header.dims != Some(0),
+            "vector_kind" => dims > 0 && self.header.vector_kind != Some(VectorKind::Content),
+            _ => self.header.facets.as_ref().is_some_and(|f| !f.is_empty()),
+        };
+        if differs {
+            self.c.problems.path(key, "comes after \"items\", which were read without it: write the header fields before \"items\"");
+        }
+    }
+}
+
+/// Compiles item `i` of a JSON v1 catalog.
+fn json_item(c: &mut Compiler, i: usize, item: ItemJson) {
+    c.accept(Draft { item, description: String::new(), extra: Vec::new(), at: Locator::Path(format!("items[{i}]"), "category") });
+}
+
+impl Fields for JsonV1<'_> {
+    fn expecting(&self) -> &'static str {
+        "a flaneur JSON v1 catalog object"
+    }
+
+    fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let header = &mut self.header;
+        match key {
+            "version" => header_field(&mut header.version, "version", map),
+            "shop" => header_field(&mut header.shop, "shop", map),
+            "dims" | "vector_kind" | "facets" => {
+                match key {
+                    "dims" => header_field(&mut header.dims, "dims", map)?,
+                    "vector_kind" => header_field(&mut header.vector_kind, "vector_kind", map)?,
+                    _ => header_field(&mut header.facets, "facets", map)?,
+                }
+                self.late(key);
+                Ok(())
+            }
+            "items" => {
+                if !matches!(self.items, Items::Ahead) {
+                    return Err(de::Error::duplicate_field("items"));
+                }
+                if header.version.is_none() || header.shop.is_none() {
+                    // The fallback: `items` before `version` or `shop` (a
+                    // serialized `CatalogJson` has `items` last; `jq -S` sorts
+                    // them first). The catalog cannot be started yet, so the
+                    // items are held, converted, until the object ends
+                    // (`end`): memory then grows with the items.
+                    let mut held = Vec::new();
+                    let c = &mut *self.c;
+                    let each = |i, value| {
+                        if let Some(item) = element(c, "items", i, value) {
+                            held.push((i, item));
+                        }
+                    };
+                    map.next_value_seed(Elements::new(each))?;
+                    self.items = Items::Held(held);
+                    return Ok(());
+                }
+                if !self.start() {
+                    self.items = Items::Skipped;
+                    return json_stream::skip(map);
+                }
+                self.items = Items::Streamed { dims: self.header.dims.unwrap_or(0) };
+                let c = &mut *self.c;
+                let each = |i, value| {
+                    if let Some(item) = element(c, "items", i, value) {
+                        json_item(c, i, item);
+                    }
+                };
+                map.next_value_seed(Elements::new(each)).map(drop)
+            }
+            _ => json_stream::skip(map),
+        }
+    }
+
+    fn end<E: de::Error>(&mut self) -> Result<(), E> {
+        if self.header.version.is_none() {
+            return Err(E::missing_field("version"));
+        }
+        if self.header.shop.is_none() {
+            return Err(E::missing_field("shop"));
+        }
+        match std::mem::replace(&mut self.items, Items::Skipped) {
+            Items::Ahead => return Err(E::missing_field("items")),
+            Items::Held(held) => {
+                if self.start() {
+                    for (i, item) in held {
+                        json_item(self.c, i, item);
+                    }
+                }
+            }
+            Items::Streamed { .. } | Items::Skipped => {}
+        }
+        Ok(())
+    }
+}
+
+/// Reads a flaneur JSON v1 catalog, streamed: each item is converted, checked
+/// and compiled as soon as it is parsed, so every problem is reported and only
+/// one item is held at a time. The header fields (`version`, `shop`, `dims`,
+/// `vector_kind`, `facets`) start the catalog; our writer puts them before
+/// `items`. Fallback: `items` before `version` or `shop` are held until the
+/// object ends; an optional header field after `items` that is not its default
+/// is a problem.
+pub fn read_json(path: &Path, c: &mut Compiler) -> std::io::Result<()> {
+    let mut reader = JsonV1 { c, header: Header::default(), items: Items::Ahead };
+    if let Err(e) = json_stream::read_object(path, &mut reader)? {
+        document_error(c, &e);
     }
     Ok(())
 }
