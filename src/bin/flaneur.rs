@@ -109,6 +109,9 @@ mod native {
             /// Number of items.
             #[arg(long, default_value_t = 1_000_000)]
             items: usize,
+            /// Write co-purchase counts over the first ITEMS items instead: this many pairs.
+            #[arg(long)]
+            co_purchases: Option<usize>,
             #[arg(short, long)]
             output: PathBuf,
         },
@@ -189,7 +192,10 @@ mod native {
             CatalogCommand::Build { feed, output } => build(&feed, Some(&output)),
             CatalogCommand::Validate { feed } => build(&feed, None),
             CatalogCommand::Inspect { catalog } => super::inspect::run(&catalog),
-            CatalogCommand::Generate { items, output } => match super::generate::write_feed(&output, items) {
+            CatalogCommand::Generate { items, co_purchases, output } => match match co_purchases {
+                Some(pairs) => super::generate::write_co_purchases(&output, items, pairs),
+                None => super::generate::write_feed(&output, items),
+            } {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("flaneur: {}: {e}", output.display());

@@ -61,7 +61,7 @@ fn orthonormalize(q: &mut [f64], n: usize, k: usize, passes: usize) {
             for p in 0..c {
                 pivot -= r[p * k + c] * r[p * k + c];
             }
-            if !(pivot > 1e-12 * g[c * k + c]) || g[c * k + c] <= 0.0 {
+            if pivot.is_nan() || pivot <= 1e-12 * g[c * k + c] || g[c * k + c] <= 0.0 {
                 kept[c] = false;
                 continue;
             }

@@ -1,5 +1,6 @@
 //! `flaneur catalog generate` (hidden): a synthetic Merchant Center CSV feed
-//! of any size, deterministic, for the build benchmark.
+//! of any size and, optionally, aggregate co-purchase counts over its items,
+//! deterministic, for the build benchmark.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -44,6 +45,32 @@ pub fn write_feed(path: &Path, items: usize) -> std::io::Result<()> {
             cents % 100,
             if i % 2 == 0 { "Classic" } else { "Modern" },
         )?;
+    }
+    out.flush()
+}
+
+/// Writes `pairs` co-purchase counts (`item_a,item_b,count`) over the first
+/// `items` items of a generated feed: each item's partners mostly among its 50
+/// neighbours, counts from 5 to a few hundred, long-tailed; no pair twice.
+pub fn write_co_purchases(path: &Path, items: usize, pairs: usize) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut seen = std::collections::HashSet::with_capacity(pairs);
+    writeln!(out, "item_a,item_b,count")?;
+    if items < 2 {
+        return out.flush();
+    }
+    let mut written = 0;
+    while written < pairs && seen.len() < items * (items - 1) / 2 {
+        let a = (rng.next() % items as u64) as usize;
+        let b = if rng.next() % 5 < 4 { (a + 1 + (rng.next() % 50) as usize) % items } else { (rng.next() % items as u64) as usize };
+        let key = (a.min(b), a.max(b));
+        if a == b || !seen.insert(key) {
+            continue;
+        }
+        let count = 5 + 500 / (1 + rng.next() % 100);
+        writeln!(out, "sku-{:07},sku-{:07},{count}", key.0, key.1)?;
+        written += 1;
     }
     out.flush()
 }
