@@ -42,9 +42,12 @@ bench:
 bench-browser: build
 	@node scripts/bench-storage.mjs
 
-# Seeded simulations of the engine; tables printed and written into docs/EVALUATION.md.
+# The evaluations (scripts/eval.sh): the seeded divergence simulation, and
+# quality on MovieLens-100k/-1M against most-popular, item-kNN and ALS (data and
+# a Python venv with implicit cached under target/eval/); tables written into
+# docs/EVALUATION.md, the MovieLens report into target/eval/report.json.
 eval:
-	@cargo run --release --bin flaneur-eval -- bubble
+	@scripts/eval.sh
 
 # Size and speed of the .wasm at opt-level "z", "s" and 3 (see docs/ARCHITECTURE.md).
 opt-levels: install-build

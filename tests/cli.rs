@@ -356,6 +356,21 @@ fn popularity_file_problems_are_reported_with_the_feed_problems() {
 }
 
 #[test]
+fn side_files_read_quoted_ids_with_commas() {
+    let input = tmp("commas.csv");
+    std::fs::write(&input, "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n").unwrap();
+    let counts = tmp("commas-popularity.csv");
+    std::fs::write(&counts, "item_id,count\n\"Seven, The (1995)\",40\nHeat (1995),10\n").unwrap();
+    let out = tmp("commas.bin");
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(c.item(c.index_of("Seven, The (1995)").unwrap()).popularity(), 1.0);
+    let heat = c.item(c.index_of("Heat (1995)").unwrap()).popularity();
+    assert!((heat - 11f32.ln() / 41f32.ln()).abs() < 1e-6, "{heat}");
+}
+
+#[test]
 fn a_row_that_is_not_utf8_is_reported_and_the_rest_still_read() {
     let input = tmp("latin1.csv");
     let mut bytes = b"id,title,product_type\na,Caf\xe9 au lait mug,Home\nb,,Home\n".to_vec();

@@ -187,6 +187,15 @@ fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     assert!(clusters.len() >= 5, "{clusters:?}");
     assert!(clusters.iter().all(|&c| c == 1), "only the shopper's cluster: {clusters:?}");
     assert!(slate.items[0].reason.signals.iter().any(|s| s.label == "matches your history in this shop"));
+    // The fold-in preference carries FACTOR_WEIGHT of relevance, the other signals the rest.
+    use flaneur::rank::{FACTOR_WEIGHT, Scorer, Weights};
+    let scorer = Scorer::new(&catalog, engine.profile(), 0, Weights::default());
+    let plain = scorer.weights();
+    let weighted = Scorer::new(&catalog, engine.profile(), 0, Weights::default()).with_user_factor(&x).weights();
+    assert!((weighted.vector - FACTOR_WEIGHT).abs() < 1e-6, "{weighted:?}");
+    let sum = weighted.category + weighted.facets + weighted.vector + weighted.popularity + weighted.freshness;
+    assert!((sum - 1.0).abs() < 1e-6, "{weighted:?}");
+    assert!((weighted.category / weighted.facets - plain.category / plain.facets).abs() < 1e-4, "proportions kept");
     // A fresh profile has no factor.
     assert!(fold.solve(&catalog, &flaneur::profile::Profile::default(), 0).is_none());
 }

@@ -4,12 +4,17 @@
 //!
 //! ```text
 //! cargo run --release --bin flaneur-eval -- bubble [--shoppers N] [--sessions N] [--seed N]
+//! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m]
 //! make eval
 //! ```
 //!
 //! - `bubble`: does divergence (the `surprise` preference) discover latent
 //!   interests, and at what engagement and relevance cost? Compares surprise
 //!   0, 0.2 (the default) and 0.5 on the same shoppers (see `bubble.rs`).
+//! - `movielens`: quality on MovieLens-100k and -1M, flaneur on the device
+//!   against most-popular, item-kNN and ALS trained on everyone's data (see
+//!   `movielens.rs`; `make eval` fetches the data and trains ALS first) and
+//!   writes `target/eval/report.json`.
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -24,6 +29,21 @@
 #[path = "flaneur-eval/bubble.rs"]
 mod bubble;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur-eval/movielens.rs"]
+mod movielens;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur-eval/movielens_catalog.rs"]
+mod movielens_catalog;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur-eval/movielens_data.rs"]
+mod movielens_data;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur-eval/movielens_metrics.rs"]
+mod movielens_metrics;
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur-eval/movielens_rank.rs"]
+mod movielens_rank;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "flaneur-eval/shop.rs"]
 mod shop;
 
@@ -34,7 +54,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]";
+const USAGE: &str = "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]";
 
 /// The evaluations' shared document.
 const DOC: &str = "docs/EVALUATION.md";
@@ -45,6 +65,13 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("bubble") => match parse_bubble(&args[1..]) {
             Ok(config) => run_bubble(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("movielens") => match parse_movielens(&args[1..]) {
+            Ok(config) => run_movielens(config),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -86,6 +113,65 @@ fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
         return Err("--shoppers and --sessions must be at least 1".into());
     }
     Ok(config)
+}
+
+/// Parses `--data DIR --out DIR --datasets a,b --dims N`, each optional.
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
+    let mut config = movielens::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--out" => config.out = value.into(),
+            "--datasets" => config.datasets = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            "--dims" => {
+                config.dims = value.parse().ok().filter(|d| (1..=1024).contains(d)).ok_or("--dims must be 1 to 1024")?;
+            }
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    if config.datasets.is_empty() {
+        return Err("--datasets names no dataset".into());
+    }
+    Ok(config)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn run_movielens(config: movielens::Config) -> ExitCode {
+    let started = Instant::now();
+    let reports = match movielens::run(&config) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let table = movielens::render(&reports);
+    println!("{table}");
+    eprintln!("movielens: {:.1} s", started.elapsed().as_secs_f64());
+    let json = config.out.join("report.json");
+    if let Err(message) = movielens::write_json(&reports, &json) {
+        eprintln!("flaneur-eval: {message}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("movielens: report written to {}", json.display());
+    if config != movielens::Config::default() {
+        eprintln!("movielens: non-default parameters, {DOC} left unchanged");
+        return ExitCode::SUCCESS;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
+    match write_section(&path, "movielens", &table) {
+        Ok(()) => {
+            eprintln!("movielens: tables written to {DOC}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

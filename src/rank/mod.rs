@@ -14,7 +14,8 @@ mod request;
 pub mod topk;
 
 pub use relevance::{
-    FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, freshness, shown_factor,
+    FACTOR_WEIGHT, FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, freshness,
+    shown_factor,
 };
 pub use request::{Context, Kind, Recommendation, Request, Slate};
 

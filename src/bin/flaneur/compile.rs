@@ -412,30 +412,47 @@ impl Compiler {
     }
 }
 
-/// Reads `item_id,count` lines (a header line is skipped); counts are
-/// log-scaled to `ln(1 + count) / ln(1 + max)`.
+/// Reads `item_id,count` lines (CSV or TSV, quoted ids allowed; a header line
+/// is skipped); counts are log-scaled to `ln(1 + count) / ln(1 + max)`.
 fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let mut reader = match super::delimited::open(path) {
+        Ok(r) => r,
         Err(e) => {
             problems.feed(format!("{}: {e}", path.display()));
             return HashMap::new();
         }
     };
+    let file = path.display().to_string();
+    let mut problem = |line: u64, column: &str, message: String| {
+        problems.0.push(Problem { at: At::File(file.clone(), line, column.into()), message })
+    };
     let mut counts: Vec<(String, f64)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i as u64 + 1;
-        if line.trim().is_empty() {
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                problem(e.position().map_or(0, |p| p.line()), "(row)", e.to_string());
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    break;
+                }
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let (id, count) = line.split_once([',', '\t']).unwrap_or((line, ""));
-        match count.trim().parse::<f64>() {
-            Ok(c) if c.is_finite() && c >= 0.0 => counts.push((id.trim().to_string(), c)),
-            _ if i == 0 => {} // a header
-            _ => problems.0.push(Problem {
-                at: At::File(path.display().to_string(), line_no, "count".into()),
-                message: format!("{:?} is not a count", count.trim()),
-            }),
+        if record.len() != 2 {
+            problem(line, "(row)", format!("has {} fields, expected item_id,count", record.len()));
+            continue;
+        }
+        let count = record[1].trim();
+        match count.parse::<f64>() {
+            Ok(c) if c.is_finite() && c >= 0.0 => counts.push((record[0].trim().to_string(), c)),
+            _ if line == 1 => {} // a header
+            _ => problem(line, "count", format!("{count:?} is not a count")),
         }
     }
     let max = counts.iter().map(|c| c.1).fold(0.0f64, f64::max);
