@@ -371,6 +371,18 @@ fn side_files_read_quoted_ids_with_commas() {
 }
 
 #[test]
+fn a_json_feed_with_a_byte_order_mark_builds_like_one_without() {
+    let plain = std::fs::read(feed("catalog-v1.json")).unwrap();
+    let with_bom = tmp("bom.json");
+    std::fs::write(&with_bom, [b"\xEF\xBB\xBF".as_slice(), &plain].concat()).unwrap();
+    let out = tmp("bom.bin");
+    let o = run(&["catalog", "build", with_bom.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let (_, expected) = build("catalog-v1.json", "no-bom.bin", &[]);
+    assert!(std::fs::read(&out).unwrap() == expected, "the BOM changed the catalog");
+}
+
+#[test]
 fn a_row_that_is_not_utf8_is_reported_and_the_rest_still_read() {
     let input = tmp("latin1.csv");
     let mut bytes = b"id,title,product_type\na,Caf\xe9 au lait mug,Home\nb,,Home\n".to_vec();

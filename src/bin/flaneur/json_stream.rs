@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::marker::PhantomData;
 use std::path::Path;
 
@@ -36,8 +36,13 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// `Ok(Err(e))` is an error of the document itself (syntax, a wrong type of a
 /// value read from the stream, a missing key, trailing characters): it carries
 /// line and column, and ends the read. `Err` is an I/O error.
+/// A UTF-8 byte order mark (as Windows tools write) is skipped.
 pub fn read_object<F: Fields>(path: &Path, fields: &mut F) -> std::io::Result<Result<(), serde_json::Error>> {
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(1 << 16, File::open(path)?));
+    let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
     match de.deserialize_map(Object(fields)).and_then(|()| de.end()) {
         Err(e) if e.is_io() => Err(std::io::Error::other(e)),
         result => Ok(result),
