@@ -85,6 +85,22 @@ async fn preferences_round_trip_and_intensity_zero_restores_the_shop_order() {
 }
 
 #[wasm_bindgen_test]
+async fn nearest_finds_the_items_closest_to_a_vector() {
+    let p = open().await;
+    let found = p.nearest(&[1.0, 0.0, 0.0, 0.0], 3).unwrap();
+    let ids: Vec<String> = get(&found, "ids").unchecked_into::<js_sys::Array>().iter().map(|v| v.as_string().unwrap()).collect();
+    // Unit-length stored vectors: s1 (0.995), s3 (0.995, later), s2 (0.976).
+    assert_eq!(ids, ["s1", "s3", "s2"]);
+    let scores = get(&found, "scores").unchecked_into::<js_sys::Float32Array>().to_vec();
+    assert_eq!(scores.len(), 3);
+    assert!((scores[0] - 1.0 / 1.01f32.sqrt()).abs() < 0.01, "{scores:?}");
+    assert!(scores[1] <= scores[0] && scores[2] <= scores[1]);
+    assert_eq!(code_of(p.nearest(&[1.0, 0.0], 3).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.nearest(&[1.0, f32::NAN, 0.0, 0.0], 3).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(code_of(p.nearest(&[1.0, 0.0, 0.0, 0.0], 0).unwrap_err()), "BAD_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
 async fn bad_arguments_become_coded_errors() {
     let p = open().await;
     assert_eq!(code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()), "UNKNOWN_ITEM");

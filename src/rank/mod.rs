@@ -9,6 +9,7 @@ pub mod diversity;
 mod filter;
 pub mod foldin;
 pub mod kernel;
+pub mod nearest;
 mod relevance;
 mod request;
 pub mod topk;

@@ -149,6 +149,32 @@ impl Personalizer {
         Ok(to_js(&explanation)?)
     }
 
+    /// The `k` items whose vectors are nearest `vector` by dot product, best
+    /// first, as `{ ids, scores }` (`scores` a `Float32Array`): a visual or
+    /// semantic search over the catalog's own vectors (for example an image
+    /// embedding computed in the page). The profile is neither read nor
+    /// changed. A vector of the wrong length, a non-finite value or `k`
+    /// outside 1–1000 is `BAD_ARGUMENT`.
+    ///
+    /// ```js
+    /// const { ids, scores } = p.nearest(new Float32Array(embedding), 24);
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Nearest")]
+    pub fn nearest(&self, vector: &[f32], k: u32) -> Result<JsValue, JsValue> {
+        let state = self.borrow()?;
+        let catalog = state.engine.catalog();
+        let best = crate::rank::nearest::nearest(catalog, vector, k as usize)?;
+        let ids = js_sys::Array::new_with_length(best.len() as u32);
+        let scores: Vec<f32> = best.iter().map(|&(_, s)| s).collect();
+        for (slot, &(index, _)) in best.iter().enumerate() {
+            ids.set(slot as u32, JsValue::from_str(catalog.item(index).id()));
+        }
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &JsValue::from_str("ids"), &ids)?;
+        js_sys::Reflect::set(&out, &JsValue::from_str("scores"), &js_sys::Float32Array::from(scores.as_slice()))?;
+        Ok(out.into())
+    }
+
     /// Local measurement: impressions and engagements per kind of slot
     /// (`personal`, `divergent`, `popular`, `default`). Never leaves the device.
     #[wasm_bindgen(unchecked_return_type = "Stats")]

@@ -88,6 +88,12 @@ export interface Explanation {
   text: string;
 }
 
+/** What `nearest` returns: item ids best first, and their dot products with the query. */
+export interface Nearest {
+  ids: string[];
+  scores: Float32Array;
+}
+
 /** What `recommend` returns. */
 export interface Slate {
   items: Recommendation[];

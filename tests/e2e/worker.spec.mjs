@@ -106,7 +106,10 @@ test("worker mode gives the same slates as main-thread mode", async ({ page }) =
         await p.setPreferences({ surprise: 1 }); // more divergent picks: Thompson draws from the seed
         for (let i = 0; i < 3; i++) slates.push(await p.recommend({ k: 6 }));
         const explained = await p.explain(events[0].itemId);
-        return { recorded, slates, explained, stats: await p.stats(), profile: await p.profile(), exported: await p.exportProfile() };
+        const query = new Float32Array(16).map((_, i) => Math.cos(i));
+        const near = await p.nearest(query, 5);
+        const nearest = { ids: near.ids, scores: Array.from(near.scores), typed: near.scores instanceof Float32Array };
+        return { recorded, slates, explained, nearest, stats: await p.stats(), profile: await p.profile(), exported: await p.exportProfile() };
       };
       const promised = inWorker.stats() instanceof Promise;
       return { main: await run(onMain), worker: await run(inWorker), other: await run(otherSeed), promised };
@@ -130,6 +133,9 @@ test("worker mode gives the same slates as main-thread mode", async ({ page }) =
   }
   expect(main.explained.relevance, "explain reads the learned profile").toBeGreaterThan(0);
   expect(worker.explained).toEqual(main.explained);
+  expect(main.nearest.ids.length, "nearest returns k items").toBe(5);
+  expect(worker.nearest.typed && main.nearest.typed, "scores arrive as a Float32Array").toBe(true);
+  expect(worker.nearest).toEqual(main.nearest);
   expect(worker.stats).toEqual(main.stats);
   expect(worker.stats.personal.impressions).toBeGreaterThan(0);
   expect(worker.profile).toEqual(main.profile);

@@ -115,6 +115,7 @@ export class Personalizer {
   record(event) { return this.#call("record", [event]); }
   recommend(request) { return this.#call("recommend", [request]); }
   explain(itemId) { return this.#call("explain", [itemId]); }
+  nearest(vector, k) { return this.#call("nearest", [vector, k]); }
   profile() { return this.#call("profile", []); }
   preferences() { return this.#call("preferences", []); }
   setPreferences(patch) { return this.#call("setPreferences", [patch]); }

@@ -11,6 +11,7 @@ const METHODS = new Set([
   "record",
   "recommend",
   "explain",
+  "nearest",
   "profile",
   "preferences",
   "setPreferences",

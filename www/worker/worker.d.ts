@@ -3,6 +3,7 @@ import type {
   Explanation,
   FlaneurEvent,
   ForgetRequest,
+  Nearest,
   OpenOptions,
   Preferences,
   ProfileSummary,
@@ -11,7 +12,7 @@ import type {
   Stats,
 } from "./flaneur.js";
 
-export type { Explanation, FlaneurEvent, ForgetRequest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
+export type { Explanation, FlaneurEvent, ForgetRequest, Nearest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
 
 /** Every error the worker client rejects with: the engine's codes, plus its own. */
 export interface FlaneurWorkerError extends Error {
@@ -45,6 +46,8 @@ export class Personalizer {
   recommend(request?: RecommendRequest): Promise<Slate>;
   /** Why `itemId` would be recommended now: relevance, signals, words. */
   explain(itemId: string): Promise<Explanation>;
+  /** The `k` items nearest `vector` by dot product, best first. */
+  nearest(vector: Float32Array, k: number): Promise<Nearest>;
   profile(): Promise<ProfileSummary>;
   preferences(): Promise<Preferences>;
   setPreferences(patch: Partial<Preferences>): Promise<void>;

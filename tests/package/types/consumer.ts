@@ -2,7 +2,7 @@
 // every method of both entries, used as the README shows it. A declaration that
 // is missing, misnamed or mistyped fails the build; the @ts-expect-error lines
 // fail it if the declarations stop refusing what they must refuse.
-import init, { Personalizer, type Slate, type Explanation, type ProfileSummary, type FlaneurError } from "flaneur";
+import init, { Personalizer, type Slate, type Explanation, type Nearest, type ProfileSummary, type FlaneurError } from "flaneur";
 import { Personalizer as WorkerPersonalizer } from "flaneur/worker";
 
 export async function mainThread(catalog: object): Promise<string[]> {
@@ -17,6 +17,9 @@ export async function mainThread(catalog: object): Promise<string[]> {
   p.record({ type: "stare", itemId: "sku-1" });
   const slate: Slate = p.recommend({ k: 12, context: { itemId: "sku-1" }, exclude: ["sku-2"] });
   const why: Explanation = p.explain("sku-1");
+  const near: Nearest = p.nearest(new Float32Array(16), 4);
+  const nearestIds: string[] = near.ids;
+  const nearestScores: Float32Array = near.scores;
   const summary: ProfileSummary = p.profile();
   const where: "indexeddb" | "local" | "memory" = summary.storage;
   p.setPreferences({ personalization: true, intensity: 0.7, surprise: 0.2, discretion: 0, sensitive: { health: false }, paused: false, intent: "auto" });
@@ -37,7 +40,7 @@ export async function mainThread(catalog: object): Promise<string[]> {
     const code: FlaneurError["code"] = (err as FlaneurError).code;
     return [code];
   }
-  return [String(learned), slate.intent, why.text, where, String(count), p.shopId];
+  return [String(learned), slate.intent, why.text, where, String(count), p.shopId, nearestIds.join(), String(nearestScores.length)];
 }
 
 export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
@@ -45,6 +48,7 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   const learned: boolean = await p.record({ type: "view", itemId: "sku-1" });
   const slate: Slate = await p.recommend({ k: 6 });
   const why: Explanation = await p.explain("sku-1");
+  const near: Nearest = await p.nearest(new Float32Array(16), 4);
   const summary: ProfileSummary = await p.profile();
   await p.setPreferences({ surprise: 0.5 });
   await p.forget({ category: "Shoes" });
@@ -54,5 +58,5 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   // @ts-expect-error worker methods return promises
   const sync: Slate = p.recommend({ k: 6 });
   p.close();
-  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync)];
+  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join()];
 }
