@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test bench bench-browser opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test bench bench-browser bench-peers opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -41,6 +41,14 @@ bench:
 # What keeping the profile costs a page, per store, in headless Chromium (scripts/bench-storage.mjs).
 bench-browser: build
 	@node scripts/bench-storage.mjs
+
+# flaneur against its peers (tfjs-core wasm, Orama, voy and a plain JS loop) in headless Chromium
+# (scripts/bench-peers.mjs, issue #9): top-24 search and recommend() on 10,000 and 100,000 items
+# (BENCH_1M=1 adds 1,000,000). The peers are pinned in bench/package.json, apart from the root's
+# so make test never installs them. Writes target/bench/report.json and docs/BENCHMARKS.md.
+bench-peers: build
+	@npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@node scripts/bench-peers.mjs > /dev/null
 
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, and
 # quality on MovieLens-100k/-1M against most-popular, item-kNN and ALS (data and
