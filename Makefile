@@ -33,8 +33,9 @@ install-test:
 	@scripts/install.sh test
 
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs),
-# then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size).
-bench:
+# then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
+# then flaneur against its peers in headless Chromium (bench-peers, below).
+bench: bench-peers
 	@cargo bench --bench engine
 	@scripts/bench-compiler.sh
 

@@ -1,7 +1,9 @@
 //! The browser boundary, in real browsers (wasm-bindgen-test in headless Chromium and Firefox).
 #![cfg(target_arch = "wasm32")]
 
-use flaneur::rank::kernel::{dot_i8_many_scalar, dot_i8_many_simd, dot_i8_scalar, dot_i8_simd};
+use flaneur::rank::kernel::{
+    dot_i8_many_scalar, dot_i8_many_simd, dot_i8_rows_scalar, dot_i8_rows_simd, dot_i8_scalar, dot_i8_simd,
+};
 use flaneur::wasm::Personalizer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -416,5 +418,12 @@ fn simd_and_scalar_kernels_agree_exactly() {
         dot_i8_many_simd(&item, &rows, &mut simd);
         dot_i8_many_scalar(&item, &rows, &mut scalar);
         assert_eq!(simd, scalar, "d {d} m {m}");
+        let (mut simd, mut scalar) = (vec![7; m + 1], vec![7; m + 1]);
+        dot_i8_rows_simd(&item, &rows, &mut simd);
+        dot_i8_rows_scalar(&item, &rows, &mut scalar);
+        assert_eq!(simd, scalar, "rows: d {d} m {m}");
+        if d > 0 {
+            assert_eq!(simd[m], 7, "out beyond the rows is left alone");
+        }
     }
 }

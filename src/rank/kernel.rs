@@ -118,3 +118,72 @@ pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
         }
     }
 }
+
+/// Dot products of one query with every row of a block: `out[j] = query ·
+/// rows[j·d .. (j+1)·d]` for `d = query.len()` and every whole row (`out`
+/// may be longer; the rest is left alone). The scan of a catalog against one
+/// vector ([`super::nearest`]): the SIMD path widens the query once for the
+/// whole block, so each row costs one load and two widenings per 16 codes.
+///
+/// ```
+/// use flaneur::rank::kernel::dot_i8_rows;
+/// let mut out = [0; 2];
+/// dot_i8_rows(&[1, 2], &[3, 4, -1, 1], &mut out);
+/// assert_eq!(out, [11, 1]);
+/// ```
+#[inline]
+pub fn dot_i8_rows(query: &[i8], rows: &[i8], out: &mut [i32]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        dot_i8_rows_simd(query, rows, out)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        dot_i8_rows_scalar(query, rows, out)
+    }
+}
+
+/// The portable reference for [`dot_i8_rows`].
+pub fn dot_i8_rows_scalar(query: &[i8], rows: &[i8], out: &mut [i32]) {
+    if query.is_empty() {
+        return;
+    }
+    for (row, o) in rows.chunks_exact(query.len()).zip(out) {
+        *o = dot_i8_scalar(query, row);
+    }
+}
+
+/// [`dot_i8_rows`] with wasm `simd128`: the query widened to i16 once, each
+/// row loaded 16 codes at a time; rows whose length is not a multiple of 16
+/// finish with a scalar tail.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
+    use core::arch::wasm32::*;
+    let d = query.len();
+    if d == 0 {
+        return;
+    }
+    let full = d / 16 * 16;
+    let widened: Vec<(v128, v128)> = query[..full]
+        .chunks_exact(16)
+        .map(|c| {
+            // SAFETY: `c` is exactly 16 bytes; v128_load has no alignment requirement.
+            let v = unsafe { v128_load(c.as_ptr().cast()) };
+            (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v))
+        })
+        .collect();
+    for (row, o) in rows.chunks_exact(d).zip(out) {
+        let mut acc = i32x4_splat(0);
+        for (chunk, &(lo, hi)) in row[..full].chunks_exact(16).zip(&widened) {
+            // SAFETY: as above.
+            let r = unsafe { v128_load(chunk.as_ptr().cast()) };
+            acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_low_i8x16(r), lo));
+            acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_high_i8x16(r), hi));
+        }
+        let lanes = i32x4_extract_lane::<0>(acc)
+            + i32x4_extract_lane::<1>(acc)
+            + i32x4_extract_lane::<2>(acc)
+            + i32x4_extract_lane::<3>(acc);
+        *o = lanes + dot_i8_scalar(&query[full..], &row[full..]);
+    }
+}

@@ -2,8 +2,8 @@
 //! search the page runs against the catalog's own vectors, without a profile.
 //!
 //! Two passes. The first streams every item's int8 codes once against the
-//! query quantized to int8 (the [`kernel`](super::kernel), `simd128` in the
-//! browser) and keeps the best `RERANK × k` approximate scores with a
+//! query quantized to int8 (the [`kernel`](super::kernel)'s `dot_i8_rows`,
+//! `simd128` in the browser, the query widened once per block) and keeps the best `RERANK × k` approximate scores with a
 //! running threshold, so no per-item allocation is made. The second re-scores
 //! those candidates exactly — the query's `f32` values against the item's
 //! stored (dequantized) vector — and returns the best `k`. The returned scores
@@ -16,11 +16,14 @@ use crate::catalog::Catalog;
 use crate::catalog::quantize::quantize;
 use crate::error::{Error, Result};
 
-use super::kernel::dot_i8;
+use super::kernel::dot_i8_rows;
 use super::topk::top_k;
 
 /// Candidates re-scored exactly per item returned.
 pub const RERANK: usize = 4;
+
+/// Items scored per kernel call.
+const BLOCK: usize = 256;
 
 /// The `k` items whose vectors have the largest dot product with `query`,
 /// best first (ties: earlier catalog position), as `(position, score)`.
@@ -59,15 +62,21 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     let mut floor = f32::NEG_INFINITY;
     let codes = vectors.codes();
     let scales = vectors.scales();
-    for (i, (row, &scale)) in codes.chunks_exact(dims).zip(scales).enumerate() {
-        let score = dot_i8(row, &q) as f32 * scale;
-        if score < floor {
-            continue;
-        }
-        pool.push((score, i as u32));
-        if pool.len() == 2 * keep {
-            pool = top_k(pool, keep);
-            floor = pool.last().map_or(f32::NEG_INFINITY, |p| p.0);
+    // Blocks of rows: the kernel widens the query once per block.
+    let mut dots = [0i32; BLOCK];
+    for (b, (rows, block_scales)) in codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate() {
+        let dots = &mut dots[..block_scales.len()];
+        dot_i8_rows(&q, rows, dots);
+        for (j, (&dot, &scale)) in dots.iter().zip(block_scales).enumerate() {
+            let score = dot as f32 * scale;
+            if score < floor {
+                continue;
+            }
+            pool.push((score, (b * BLOCK + j) as u32));
+            if pool.len() == 2 * keep {
+                pool = top_k(pool, keep);
+                floor = pool.last().map_or(f32::NEG_INFINITY, |p| p.0);
+            }
         }
     }
     let candidates = top_k(pool, keep);
