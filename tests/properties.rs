@@ -5,7 +5,7 @@ use flaneur::Engine;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::catalog::{Catalog, quantize::quantize};
 use flaneur::profile::{Affinity, Event, EventKind, Profile};
-use flaneur::rank::{Request, Scorer, Weights, topk::top_k};
+use flaneur::rank::{Request, Scorer, Weights, topk::{Pool, top_k}};
 use proptest::prelude::*;
 
 fn demo() -> Catalog {
@@ -109,6 +109,15 @@ proptest! {
         sorted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         sorted.truncate(k);
         prop_assert_eq!(top_k(scored, k), sorted);
+    }
+
+    #[test]
+    fn a_streaming_pool_keeps_what_top_k_keeps(scores in prop::collection::vec(0u8..20, 0..300), k in 0usize..40) {
+        // Few distinct scores, so ties between positions are common.
+        let scored: Vec<(f32, u32)> = scores.iter().enumerate().map(|(i, s)| (*s as f32 / 20.0, i as u32)).collect();
+        let mut pool = Pool::new(k);
+        scored.iter().for_each(|&p| pool.push(p));
+        prop_assert_eq!(pool.finish(), top_k(scored, k));
     }
 
     #[test]

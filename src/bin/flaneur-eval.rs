@@ -225,7 +225,7 @@ fn replace_section(text: &str, name: &str, body: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -1,5 +1,7 @@
 //! Items one step outside the bubble, and the direction each one takes.
 
+use std::collections::HashMap;
+
 use super::{Bubble, CATEGORY_AXIS, Direction};
 use crate::catalog::{Catalog, CategoryId};
 
@@ -16,22 +18,34 @@ pub struct Candidate {
     pub steps: u8,
 }
 
+/// The items outside the bubble that lead one way, and how far each one is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Way {
+    /// Where they lead.
+    pub direction: Direction,
+    /// The shopper's own value on the axis (or the anchor category's path).
+    pub from: String,
+    /// `(position, steps)` of each item, by position.
+    pub items: Vec<(usize, u8)>,
+}
+
 /// Every eligible item that keeps an anchor the shopper likes and changes
 /// exactly one divergence facet to a value outside the bubble (red → navy
 /// sweaters), or that sits in a sibling category of an anchor with the
-/// shopper's values on every divergence facet. With `farther`, items two steps
-/// out (two facets changed, or a sibling category and one facet) qualify too;
-/// their direction is their first changed axis.
-pub fn candidates(
-    catalog: &Catalog,
-    bubble: &Bubble,
-    eligible: impl Fn(usize) -> bool,
-    farther: bool,
-) -> Vec<Candidate> {
+/// shopper's values on every divergence facet, grouped by direction, the
+/// directions in order. With `farther`, items two steps out (two facets
+/// changed, or a sibling category and one facet) qualify too; their direction
+/// is their first changed axis.
+///
+/// One pass over the catalog with no allocation per item: directions are
+/// keyed by ids while scanning, and their names are spelled once per direction.
+pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool, farther: bool) -> Vec<Way> {
     let taxonomy = catalog.taxonomy();
     let max_steps = if farther { 2 } else { 1 };
     let places = places(catalog, bubble);
-    let mut out = Vec::new();
+    // (anchor, facet or `u32::MAX` for a sibling category, value id or sibling category) → way.
+    let mut way_of: HashMap<(CategoryId, u32, u32), usize> = HashMap::new();
+    let mut ways: Vec<Way> = Vec::new();
     for index in 0..catalog.len() {
         let item = catalog.item(index);
         // Cheap structural test first (a table per taxonomy node), then the caller's filter.
@@ -39,35 +53,65 @@ pub fn candidates(
         if !eligible(index) {
             continue;
         }
-        // Divergence facets on which the item leaves the bubble.
-        let mut changed: Vec<(u16, &str)> = Vec::new();
+        // Divergence facets on which the item leaves the bubble: how many, and the first.
+        let mut changed = 0usize;
+        let mut first: Option<(u16, u32)> = None;
         for &value in item.facet_value_ids() {
-            let (facet, text) = catalog.facet_value(value);
+            let (facet, _) = catalog.facet_value(value);
             let divergence = catalog.facets().get(facet as usize).is_some_and(|f| f.divergence);
             let top = bubble.tops.get(facet as usize).copied().flatten();
             if divergence && top.is_some() && !bubble.inside.get(value as usize).copied().unwrap_or(false) {
-                changed.push((facet, text));
+                changed += 1;
+                first = first.or(Some((facet, value)));
             }
         }
-        let steps = changed.len() + usize::from(place.sibling.is_some());
+        let steps = changed + usize::from(place.sibling.is_some());
         if steps == 0 || steps > max_steps {
             continue;
         }
-        let anchor_path = taxonomy.path(place.anchor).to_owned();
-        let (direction, from) = match place.sibling {
-            Some(level) => {
-                let to = taxonomy.path(level).to_owned();
-                (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
-            }
-            None => {
-                let (facet, to) = changed[0];
-                let from = bubble.tops[facet as usize].map(|(v, _)| catalog.facet_value(v).1.to_owned()).unwrap_or_default();
-                let axis = catalog.facets()[facet as usize].name.clone();
-                (Direction { anchor: anchor_path, axis, to: to.to_owned() }, from)
-            }
+        let key = match (place.sibling, first) {
+            (Some(level), _) => (place.anchor, u32::MAX, level),
+            (None, Some((facet, value))) => (place.anchor, facet as u32, value),
+            (None, None) => continue, // steps ≥ 1 without a sibling means a changed facet
         };
-        out.push(Candidate { index, direction, from, steps: steps as u8 });
+        let way = *way_of.entry(key).or_insert_with(|| {
+            let anchor_path = taxonomy.path(place.anchor).to_owned();
+            let (direction, from) = match place.sibling {
+                Some(level) => {
+                    let to = taxonomy.path(level).to_owned();
+                    (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
+                }
+                None => {
+                    let (facet, value) = (key.1 as usize, key.2);
+                    let from = bubble.tops[facet].map(|(v, _)| catalog.facet_value(v).1.to_owned()).unwrap_or_default();
+                    let axis = catalog.facets()[facet].name.clone();
+                    (Direction { anchor: anchor_path, axis, to: catalog.facet_value(value).1.to_owned() }, from)
+                }
+            };
+            ways.push(Way { direction, from, items: Vec::new() });
+            ways.len() - 1
+        });
+        ways[way].items.push((index, steps as u8));
     }
+    ways.sort_by(|a, b| a.direction.cmp(&b.direction));
+    ways
+}
+
+/// [`ways`], one entry per item, by position.
+pub fn candidates(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool, farther: bool) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = ways(catalog, bubble, eligible, farther)
+        .into_iter()
+        .flat_map(|w| {
+            let (direction, from) = (w.direction, w.from);
+            w.items.into_iter().map(move |(index, steps)| Candidate {
+                index,
+                direction: direction.clone(),
+                from: from.clone(),
+                steps,
+            })
+        })
+        .collect();
+    out.sort_by_key(|c| c.index);
     out
 }
 

@@ -23,13 +23,12 @@ mod posterior;
 
 pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS, TOP_EVIDENCE};
 pub use budget::{SESSION_CAP, divergent_slots, positions};
-pub use candidates::{Candidate, candidates};
+pub use candidates::{Candidate, Way, candidates, ways};
 pub use posterior::{
     CATEGORY_AXIS, DISMISS_WEIGHT, Direction, DivergenceState, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome,
     Posterior,
 };
 
-use std::collections::BTreeMap;
 
 use rand::Rng;
 use serde::Serialize;
@@ -71,47 +70,44 @@ pub fn choose<R: Rng + ?Sized>(
     catalog: &Catalog,
     relevance: impl Fn(usize) -> f32,
     state: &DivergenceState,
-    candidates: Vec<Candidate>,
+    ways: Vec<Way>,
     count: usize,
     rng: &mut R,
 ) -> Vec<Pick> {
     if count == 0 {
         return Vec::new();
     }
-    let mut by_direction: BTreeMap<Direction, Vec<Candidate>> = BTreeMap::new();
-    for c in candidates {
-        if !state.is_blocked(&c.direction) {
-            by_direction.entry(c.direction.clone()).or_default().push(c);
-        }
-    }
-    let mut drawn: Vec<(f32, Candidate)> = by_direction
+    let mut drawn: Vec<(f32, usize, u8, Way)> = ways
         .into_iter()
-        .filter_map(|(direction, items)| {
-            let popularity = items.iter().map(|c| catalog.item(c.index).popularity()).sum::<f32>() / items.len() as f32;
-            let posterior = Posterior::new(popularity, &state.outcome(&direction));
+        .filter(|w| !w.items.is_empty() && !state.is_blocked(&w.direction))
+        .filter_map(|way| {
+            let popularity =
+                way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>() / way.items.len() as f32;
+            let posterior = Posterior::new(popularity, &state.outcome(&way.direction));
             let draw = posterior.sample(rng);
-            let best = items.into_iter().map(|c| (relevance(c.index), c)).max_by(|a, b| {
-                a.0.total_cmp(&b.0).then(b.1.index.cmp(&a.1.index))
-            })?;
-            let (plausibility, candidate) = best;
-            let distance = if candidate.steps > 1 { 0.5 } else { 1.0 };
-            Some((draw * plausibility * distance, candidate))
+            let (plausibility, index, steps) = way
+                .items
+                .iter()
+                .map(|&(i, steps)| (relevance(i), i, steps))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+            let distance = if steps > 1 { 0.5 } else { 1.0 };
+            Some((draw * plausibility * distance, index, steps, way))
         })
         .collect();
-    drawn.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.index.cmp(&b.1.index)));
+    drawn.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     drawn
         .into_iter()
         .take(count)
-        .map(|(_, c)| Pick {
-            index: c.index,
+        .map(|(_, index, steps, way)| Pick {
+            index,
             reason: DivergentReason {
-                anchor: c.direction.anchor.clone(),
-                axis: c.direction.axis.clone(),
-                from: c.from,
-                to: c.direction.to.clone(),
-                steps: c.steps,
+                anchor: way.direction.anchor.clone(),
+                axis: way.direction.axis.clone(),
+                from: way.from,
+                to: way.direction.to.clone(),
+                steps,
             },
-            direction: c.direction,
+            direction: way.direction,
         })
         .collect()
 }

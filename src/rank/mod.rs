@@ -133,7 +133,7 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
             (0..taxonomy.len() as u32).map(|node| taxonomy.lineage(node).any(|n| n == focus)).collect()
         }
     };
-    let mut scored = Vec::new();
+    let mut pool = topk::Pool::new((request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
     // Every eligible item's relevance, kept for divergence (NaN: not eligible).
     let mut relevances = vec![f32::NAN; catalog.len()];
     for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
@@ -144,10 +144,10 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         relevances[index] = relevance;
         if relevance >= prefs.threshold {
             let blended = intensity * relevance + (1.0 - intensity) * shop_order(index);
-            scored.push((blended, index as u32));
+            pool.push((blended, index as u32));
         }
     }
-    let mut pool = topk::top_k(scored, (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
+    let mut pool = pool.finish();
     match intent {
         Intent::Buying => {}
         Intent::Exploring => pool = limit_derived(catalog, profile, pool, 1),
@@ -248,7 +248,7 @@ fn add_divergence(
     let relevance = |i: usize| relevances.get(i).copied().unwrap_or(f32::NAN);
     // NaN (not eligible) fails the comparison.
     let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
-    let pool = divergence::candidates(catalog, &bubble, plausible, state.accepted_total() > 0);
+    let pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
     let mut rng = SmallRng::seed_from_u64(inputs.seed);
     let picks = divergence::choose(catalog, relevance, state, pool, count, &mut rng);
     if picks.is_empty() {

@@ -26,3 +26,54 @@ pub fn top_k(mut scored: Vec<(f32, u32)>, k: usize) -> Vec<(f32, u32)> {
     scored.sort_unstable_by(better);
     scored
 }
+
+/// The `k` best of a stream of `(score, position)` pairs, kept with a running
+/// floor: at most `2k` pairs are held, trimmed to `k` whenever full, so
+/// scoring a large catalog allocates nothing per item. [`Pool::finish`] gives
+/// exactly what [`top_k`] would give for the same pairs.
+///
+/// ```
+/// use flaneur::rank::topk::{Pool, top_k};
+/// let pairs = [(0.2, 0), (0.9, 1), (0.5, 2), (0.9, 3), (0.1, 4)];
+/// let mut pool = Pool::new(2);
+/// pairs.iter().for_each(|&p| pool.push(p));
+/// assert_eq!(pool.finish(), top_k(pairs.to_vec(), 2));
+/// ```
+#[derive(Debug)]
+pub struct Pool {
+    k: usize,
+    held: Vec<(f32, u32)>,
+    /// The worst pair still worth holding once the pool was trimmed.
+    floor: Option<(f32, u32)>,
+}
+
+impl Pool {
+    /// A pool for the best `k`.
+    pub fn new(k: usize) -> Self {
+        Self { k, held: Vec::with_capacity(2 * k + 1), floor: None }
+    }
+
+    /// Offers one pair.
+    #[inline]
+    pub fn push(&mut self, pair: (f32, u32)) {
+        if self.k == 0 {
+            return;
+        }
+        if let Some(floor) = self.floor {
+            if better(&pair, &floor) != Ordering::Less {
+                return; // no better than the k-th best so far
+            }
+        }
+        self.held.push(pair);
+        if self.held.len() >= 2 * self.k {
+            let held = std::mem::take(&mut self.held);
+            self.held = top_k(held, self.k);
+            self.floor = self.held.last().copied();
+        }
+    }
+
+    /// The best `k`, best first.
+    pub fn finish(self) -> Vec<(f32, u32)> {
+        top_k(self.held, self.k)
+    }
+}
