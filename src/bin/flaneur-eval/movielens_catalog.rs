@@ -72,22 +72,7 @@ fn write_feed(data: &Dataset, popularity: &[u32], path: &Path, counts: &Path) ->
 /// users in the training split, and `item,item,count` for each movie's raters.
 pub fn write_co_purchases(data: &Dataset, path: &Path) -> Result<usize, String> {
     let n = data.movies.len();
-    let mut counts = vec![0u32; n * n];
-    let mut own = vec![0u32; n];
-    let mut items: Vec<usize> = Vec::new();
-    for user in &data.users {
-        items.clear();
-        items.extend(user.train.iter().map(|r| r.movie as usize));
-        items.sort_unstable();
-        items.dedup();
-        for (a, &i) in items.iter().enumerate() {
-            own[i] += 1;
-            let row = &mut counts[i * n..(i + 1) * n];
-            for &j in &items[a + 1..] {
-                row[j] += 1;
-            }
-        }
-    }
+    let counts = super::movielens_data::co_ratings(data);
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let mut lines = 0;
@@ -96,8 +81,9 @@ pub fn write_co_purchases(data: &Dataset, path: &Path) -> Result<usize, String> 
     writeln!(w, "item_a,item_b,count").map_err(io)?;
     let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     for i in 0..n {
-        if own[i] > 0 {
-            writeln!(w, "{},{},{}", quoted(&data.movies[i].id), quoted(&data.movies[i].id), own[i]).map_err(io)?;
+        let own = counts[i * n + i];
+        if own > 0 {
+            writeln!(w, "{},{},{own}", quoted(&data.movies[i].id), quoted(&data.movies[i].id)).map_err(io)?;
             lines += 1;
         }
         for j in i + 1..n {

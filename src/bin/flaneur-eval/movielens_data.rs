@@ -152,6 +152,27 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
     Ok(Dataset { name: name.to_string(), movies, genres: genre_names, users, skipped_users, interactions })
 }
 
+/// How many users rated both movies of each pair in training, `n × n`
+/// row-major (`n` movies, symmetric), the diagonal holding each movie's raters.
+pub fn co_ratings(data: &Dataset) -> Vec<u32> {
+    let n = data.movies.len();
+    let mut counts = vec![0u32; n * n];
+    let mut items: Vec<usize> = Vec::new();
+    for user in &data.users {
+        items.clear();
+        items.extend(user.train.iter().map(|r| r.movie as usize));
+        items.sort_unstable();
+        items.dedup();
+        for &i in &items {
+            let row = &mut counts[i * n..(i + 1) * n];
+            for &j in &items {
+                row[j] += 1;
+            }
+        }
+    }
+    counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,20 +57,7 @@ pub fn most_popular(data: &Dataset, popularity: &[u32]) -> Vec<Vec<u32>> {
 /// a movie's score is the sum of its similarities to the user's movies.
 pub fn item_knn(data: &Dataset, neighbours: usize) -> Vec<Vec<u32>> {
     let n = data.movies.len();
-    let mut counts = vec![0u32; n * n];
-    let mut items: Vec<usize> = Vec::new();
-    for user in &data.users {
-        items.clear();
-        items.extend(user.train.iter().map(|r| r.movie as usize));
-        items.sort_unstable();
-        items.dedup();
-        for &i in &items {
-            let row = &mut counts[i * n..(i + 1) * n];
-            for &j in &items {
-                row[j] += 1;
-            }
-        }
-    }
+    let counts = super::movielens_data::co_ratings(data);
     // Each movie's neighbour list, as a sparse row of similarities.
     let mut sim: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
     for i in 0..n {

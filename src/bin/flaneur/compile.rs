@@ -415,38 +415,19 @@ impl Compiler {
 /// Reads `item_id,count` lines (CSV or TSV, quoted ids allowed; a header line
 /// is skipped); counts are log-scaled to `ln(1 + count) / ln(1 + max)`.
 fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32> {
-    let mut reader = match super::delimited::open(path) {
-        Ok(r) => r,
-        Err(e) => {
-            problems.feed(format!("{}: {e}", path.display()));
-            return HashMap::new();
-        }
-    };
     let file = path.display().to_string();
+    let mut found: Vec<Problem> = Vec::new();
     let mut problem = |line: u64, column: &str, message: String| {
-        problems.0.push(Problem { at: At::File(file.clone(), line, column.into()), message })
+        found.push(Problem { at: At::File(file.clone(), line, column.into()), message })
     };
     let mut counts: Vec<(String, f64)> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                problem(e.position().map_or(0, |p| p.line()), "(row)", e.to_string());
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
+    let read = super::delimited::records(path, |line, record| {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => return problem(line, "(row)", e),
+        };
         if record.len() != 2 {
-            problem(line, "(row)", format!("has {} fields, expected item_id,count", record.len()));
-            continue;
+            return problem(line, "(row)", format!("has {} fields, expected item_id,count", record.len()));
         }
         let count = record[1].trim();
         match count.parse::<f64>() {
@@ -454,6 +435,10 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
             _ if line == 1 => {} // a header
             _ => problem(line, "count", format!("{count:?} is not a count")),
         }
+    });
+    problems.0.extend(found);
+    if let Err(e) = read {
+        problems.feed(format!("{}: {e}", path.display()));
     }
     let max = counts.iter().map(|c| c.1).fold(0.0f64, f64::max);
     let denominator = (1.0 + max).ln();

@@ -57,68 +57,46 @@ pub fn read(
     index_of: impl Fn(&str) -> Option<u32>,
     problems: &mut Problems,
 ) -> Option<CoPurchases> {
-    let mut csv = match delimited::open(path) {
-        Ok(r) => r,
-        Err(e) => {
-            problems.feed(format!("{}: {e}", path.display()));
-            return None;
-        }
-    };
     let mut pairs: HashMap<(u32, u32), (f64, u64)> = HashMap::new();
     let mut own: HashMap<u32, f64> = HashMap::new();
     let (mut lines_read, mut unknown) = (0, 0);
-    let mut record = csv::StringRecord::new();
-    loop {
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problem(problems, path, line, "(row)", e.to_string());
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    return None;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
+    let read = delimited::records(path, |line, record| {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => return problem(problems, path, line, "(row)", e),
+        };
         if record.len() != 3 {
-            problem(problems, path, line, "(row)", format!("has {} fields, expected item_a,item_b,count", record.len()));
-            continue;
+            return problem(problems, path, line, "(row)", format!("has {} fields, expected item_a,item_b,count", record.len()));
         }
         let (a, b, count) = (record[0].trim(), record[1].trim(), record[2].trim());
         let count = match count.parse::<f64>() {
             Ok(c) if c.is_finite() && c >= 0.0 => c,
-            _ if line == 1 => continue, // a header
-            _ => {
-                problem(problems, path, line, "count", format!("{count:?} is not a count"));
-                continue;
-            }
+            _ if line == 1 => return, // a header
+            _ => return problem(problems, path, line, "count", format!("{count:?} is not a count")),
         };
         if a.is_empty() || b.is_empty() {
-            problem(problems, path, line, if a.is_empty() { "item_a" } else { "item_b" }, "empty item id");
-            continue;
+            return problem(problems, path, line, if a.is_empty() { "item_a" } else { "item_b" }, "empty item id");
         }
         lines_read += 1;
         let (Some(i), Some(j)) = (index_of(a), index_of(b)) else {
             unknown += 1; // an item the feed no longer has
-            continue;
+            return;
         };
         if i == j {
             if own.insert(i, count).is_some() {
                 problem(problems, path, line, "item_a", format!("the count of {a:?} is given twice"));
             }
-            continue;
+            return;
         }
         let key = (i.min(j), i.max(j));
         if let Some(&(_, first)) = pairs.get(&key) {
-            problem(problems, path, line, "item_b", format!("the pair {a:?}, {b:?} is given twice (first at line {first})"));
-            continue;
+            return problem(problems, path, line, "item_b", format!("the pair {a:?}, {b:?} is given twice (first at line {first})"));
         }
         pairs.insert(key, (count, line));
+    });
+    if let Err(e) = read {
+        problems.feed(format!("{}: {e}", path.display()));
+        return None;
     }
     // Keep the pairs bought together often enough; order them so the matrix is the same whatever the file's order.
     let mut kept: Vec<(u32, u32, f64)> =

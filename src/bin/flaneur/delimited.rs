@@ -20,3 +20,29 @@ pub fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
         .flexible(true)
         .from_reader(BufReader::with_capacity(1 << 20, File::open(path)?)))
 }
+
+/// Reads every record of `path` that is not blank, handing `each` its 1-based
+/// line and the record, or the reason a record could not be read (then reading
+/// goes on). `Err` when the file cannot be opened or read (an I/O error ends
+/// the reading); its message does not repeat the path.
+pub fn records(path: &Path, mut each: impl FnMut(u64, Result<&csv::StringRecord, String>)) -> Result<(), String> {
+    let mut reader = open(path).map_err(|e| e.to_string())?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(e.to_string());
+                }
+                each(e.position().map_or(0, |p| p.line()), Err(e.to_string()));
+                continue;
+            }
+        }
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        each(record.position().map_or(0, |p| p.line()), Ok(&record));
+    }
+}

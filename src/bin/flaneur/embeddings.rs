@@ -73,57 +73,37 @@ impl Embeddings {
         let mut problem = |line: u64, column: &str, message: String| {
             problems.0.push(Problem { at: At::File(file.clone(), line, column.into()), message })
         };
-        let mut reader = match delimited::open(&self.path) {
-            Ok(r) => r,
-            Err(e) => {
-                problem(0, "(file)", e.to_string());
-                return (0, Vec::new());
-            }
-        };
         let mut given: Vec<u32> = vec![0; items]; // the line of each item's vector, 0: none yet
         let mut unknown = 0;
-        let mut record = csv::StringRecord::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    problem(e.position().map_or(0, |p| p.line()), "(row)", e.to_string());
-                    if let csv::ErrorKind::Io(_) = e.kind() {
-                        return (unknown, Vec::new());
-                    }
-                    continue;
-                }
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let vector = match vector_of(&record) {
+        let read = delimited::records(&self.path, |line, record| {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => return problem(line, "(row)", e),
+            };
+            let vector = match vector_of(record) {
                 Ok(v) => v,
-                Err(_) if line == 1 => continue, // the header
-                Err(e) => {
-                    problem(line, "vector", e);
-                    continue;
-                }
+                Err(_) if line == 1 => return, // the header
+                Err(e) => return problem(line, "vector", e),
             };
             let id = record[0].trim();
             let Some(index) = index_of(id) else {
                 unknown += 1;
-                continue;
+                return;
             };
             if vector.len() != self.dims {
-                problem(line, "vector", format!("has {} values, the first vector has {}", vector.len(), self.dims));
-                continue;
+                return problem(line, "vector", format!("has {} values, the first vector has {}", vector.len(), self.dims));
             }
             if given[index] != 0 {
-                problem(line, "id", format!("{id:?} already has a vector (line {})", given[index]));
-                continue;
+                return problem(line, "id", format!("{id:?} already has a vector (line {})", given[index]));
             }
             given[index] = line.min(u32::MAX as u64) as u32;
             if let Err(e) = set(index, &vector) {
                 problem(line, "vector", e);
             }
+        });
+        if let Err(e) = read {
+            problem(0, "(file)", e);
+            return (unknown, Vec::new());
         }
         (unknown, (0..items).filter(|&i| given[i] == 0).collect())
     }
