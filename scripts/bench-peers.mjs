@@ -141,7 +141,7 @@ try {
     try {
       const b = await withTimeout(page.evaluate(() => window.bench.runB()), PEER_TIMEOUT_MS, "Task B");
       report.tasks.B[N] = { flaneur: b };
-      log(`N=${N} B flaneur recommend: median ${b.median_ms} ms, p95 ${b.p95_ms} ms (${b.items} items, ${b.divergent} divergent)`);
+      log(`N=${N} B flaneur recommend: median ${b.median_ms} ms, p95 ${b.p95_ms} ms (${b.items} items, ${b.divergent_mean} divergent per slate on average)`);
       report.record_us_by_n[N] = await withTimeout(page.evaluate(() => window.bench.recordCost()), PEER_TIMEOUT_MS, "record");
       log(`N=${N} record(): ${report.record_us_by_n[N]} µs`);
     } catch (err) {
