@@ -157,14 +157,21 @@ fn run_movielens(config: movielens::Config) -> ExitCode {
         return ExitCode::FAILURE;
     }
     eprintln!("movielens: report written to {}", json.display());
-    if config != movielens::Config::default() {
-        eprintln!("movielens: non-default parameters, {DOC} left unchanged");
+    publish("movielens", &table, config == movielens::Config::default())
+}
+
+/// Writes an evaluation's tables into its section of [`DOC`], when it ran
+/// with its default parameters (other runs are printed only).
+#[cfg(not(target_arch = "wasm32"))]
+fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
+    if !defaults {
+        eprintln!("{name}: non-default parameters, {DOC} left unchanged");
         return ExitCode::SUCCESS;
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
-    match write_section(&path, "movielens", &table) {
+    match write_section(&path, name, table) {
         Ok(()) => {
-            eprintln!("movielens: tables written to {DOC}");
+            eprintln!("{name}: tables written to {DOC}");
             ExitCode::SUCCESS
         }
         Err(message) => {
@@ -181,21 +188,7 @@ fn run_bubble(config: bubble::Config) -> ExitCode {
     let table = bubble::render(&report);
     println!("{table}");
     eprintln!("bubble: {:.1} s", started.elapsed().as_secs_f64());
-    if config != bubble::Config::default() {
-        eprintln!("bubble: non-default parameters, {DOC} left unchanged");
-        return ExitCode::SUCCESS;
-    }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
-    match write_section(&path, "bubble", &table) {
-        Ok(()) => {
-            eprintln!("bubble: table written to {DOC}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("flaneur-eval: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    publish("bubble", &table, config == bubble::Config::default())
 }
 
 /// Replaces what lies between `<!-- name:begin -->` and `<!-- name:end -->`

@@ -3,8 +3,8 @@
 //!
 //! Two passes. The first streams every item's int8 codes once against the
 //! query quantized to int8 (the [`kernel`](super::kernel)'s `dot_i8_rows`,
-//! `simd128` in the browser, the query widened once per block) and keeps the best `RERANK × k` approximate scores with a
-//! running threshold, so no per-item allocation is made. The second re-scores
+//! `simd128` in the browser, the query widened once per block) and keeps the best `RERANK × k` approximate scores in a
+//! streaming [`Pool`](super::topk::Pool), so no per-item allocation is made. The second re-scores
 //! those candidates exactly — the query's `f32` values against the item's
 //! stored (dequantized) vector — and returns the best `k`. The returned scores
 //! are therefore exact for the catalog as stored; only the *choice* of
@@ -17,7 +17,7 @@ use crate::catalog::quantize::quantize;
 use crate::error::{Error, Result};
 
 use super::kernel::dot_i8_rows;
-use super::topk::top_k;
+use super::topk::{Pool, top_k};
 
 /// Candidates re-scored exactly per item returned.
 pub const RERANK: usize = 4;
@@ -56,10 +56,8 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     }
     let (q, _) = quantize(query);
     let keep = (k * RERANK).min(vectors.len());
-    // Pass 1: approximate scores; `pool` holds at most 2·keep, trimmed to `keep`
-    // whenever full, and `floor` is the worst score still worth keeping.
-    let mut pool: Vec<(f32, u32)> = Vec::with_capacity(2 * keep + 1);
-    let mut floor = f32::NEG_INFINITY;
+    // Pass 1: approximate scores, the best `keep` kept by a streaming pool.
+    let mut pool = Pool::new(keep);
     let codes = vectors.codes();
     let scales = vectors.scales();
     // Blocks of rows: the kernel widens the query once per block.
@@ -67,19 +65,10 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     for (b, (rows, block_scales)) in codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate() {
         let dots = &mut dots[..block_scales.len()];
         dot_i8_rows(&q, rows, dots);
-        for (j, (&dot, &scale)) in dots.iter().zip(block_scales).enumerate() {
-            let score = dot as f32 * scale;
-            if score < floor {
-                continue;
-            }
-            pool.push((score, (b * BLOCK + j) as u32));
-            if pool.len() == 2 * keep {
-                pool = top_k(pool, keep);
-                floor = pool.last().map_or(f32::NEG_INFINITY, |p| p.0);
-            }
-        }
+        let first = b * BLOCK;
+        pool.extend(dots.iter().zip(block_scales).enumerate().map(|(j, (&dot, &scale))| (dot as f32 * scale, (first + j) as u32)));
     }
-    let candidates = top_k(pool, keep);
+    let candidates = pool.finish();
     // Pass 2: exact scores of the candidates.
     let exact: Vec<(f32, u32)> = candidates
         .into_iter()

@@ -43,33 +43,46 @@ pub fn top_k(mut scored: Vec<(f32, u32)>, k: usize) -> Vec<(f32, u32)> {
 pub struct Pool {
     k: usize,
     held: Vec<(f32, u32)>,
-    /// The worst pair still worth holding once the pool was trimmed.
-    floor: Option<(f32, u32)>,
+    /// The k-th best score once the pool was trimmed (−∞ before): anything
+    /// lower cannot be among the best k.
+    floor: f32,
 }
 
 impl Pool {
     /// A pool for the best `k`.
     pub fn new(k: usize) -> Self {
-        Self { k, held: Vec::with_capacity(2 * k + 1), floor: None }
+        Self { k, held: Vec::with_capacity(2 * k + 1), floor: f32::NEG_INFINITY }
     }
 
     /// Offers one pair.
     #[inline]
     pub fn push(&mut self, pair: (f32, u32)) {
+        self.extend(std::iter::once(pair));
+    }
+
+    /// Offers every pair of `pairs` (the floor stays in a register meanwhile:
+    /// the form for a scan of the whole catalog).
+    #[inline]
+    pub fn extend(&mut self, pairs: impl IntoIterator<Item = (f32, u32)>) {
         if self.k == 0 {
             return;
         }
-        if let Some(floor) = self.floor {
-            if better(&pair, &floor) != Ordering::Less {
-                return; // no better than the k-th best so far
+        let mut floor = self.floor;
+        for pair in pairs {
+            // Below the k-th best so far: never among the best k (ties are kept; trimming settles them).
+            if pair.0 < floor {
+                continue;
+            }
+            self.held.push(pair);
+            if self.held.len() >= 2 * self.k {
+                let held = std::mem::take(&mut self.held);
+                self.held = top_k(held, self.k);
+                if let Some(&(score, _)) = self.held.last() {
+                    floor = score;
+                }
             }
         }
-        self.held.push(pair);
-        if self.held.len() >= 2 * self.k {
-            let held = std::mem::take(&mut self.held);
-            self.held = top_k(held, self.k);
-            self.floor = self.held.last().copied();
-        }
+        self.floor = floor;
     }
 
     /// The best `k`, best first.

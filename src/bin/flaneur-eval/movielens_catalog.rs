@@ -73,28 +73,25 @@ fn write_feed(data: &Dataset, popularity: &[u32], path: &Path, counts: &Path) ->
 pub fn write_co_purchases(data: &Dataset, path: &Path) -> Result<usize, String> {
     let n = data.movies.len();
     let counts = super::movielens_data::co_ratings(data);
-    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut w = csv::Writer::from_path(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut lines = 0;
-    use std::io::Write;
-    let io = |e: std::io::Error| e.to_string();
-    writeln!(w, "item_a,item_b,count").map_err(io)?;
-    let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    w.write_record(["item_a", "item_b", "count"]).map_err(|e| e.to_string())?;
     for i in 0..n {
+        let a = data.movies[i].id.as_str();
         let own = counts[i * n + i];
         if own > 0 {
-            writeln!(w, "{},{},{own}", quoted(&data.movies[i].id), quoted(&data.movies[i].id)).map_err(io)?;
+            w.write_record([a, a, &own.to_string()]).map_err(|e| e.to_string())?;
             lines += 1;
         }
         for j in i + 1..n {
             let c = counts[i * n + j];
             if c > 0 {
-                writeln!(w, "{},{},{c}", quoted(&data.movies[i].id), quoted(&data.movies[j].id)).map_err(io)?;
+                w.write_record([a, data.movies[j].id.as_str(), &c.to_string()]).map_err(|e| e.to_string())?;
                 lines += 1;
             }
         }
     }
-    w.flush().map_err(io)?;
+    w.flush().map_err(|e| e.to_string())?;
     Ok(lines)
 }
 

@@ -36,14 +36,8 @@ fn seen_mask(data: &Dataset, user: &User) -> Vec<bool> {
 
 /// The `K` best of `scores` among movies the user has not seen (ties: lower index).
 fn top_k(scores: &[f32], seen: &[bool]) -> Vec<u32> {
-    let mut candidates: Vec<u32> = (0..scores.len() as u32).filter(|&i| !seen[i as usize]).collect();
-    let by = |a: &u32, b: &u32| scores[*b as usize].total_cmp(&scores[*a as usize]).then(a.cmp(b));
-    if candidates.len() > K {
-        candidates.select_nth_unstable_by(K - 1, by);
-        candidates.truncate(K);
-    }
-    candidates.sort_by(by);
-    candidates
+    let candidates = (0..scores.len() as u32).filter(|&i| !seen[i as usize]).map(|i| (scores[i as usize], i)).collect();
+    flaneur::rank::topk::top_k(candidates, K).into_iter().map(|(_, i)| i).collect()
 }
 
 /// Most popular unseen movies.
