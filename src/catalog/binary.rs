@@ -113,7 +113,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     d.finish()?;
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
-    Ok(Catalog { shop, vector_kind, facets, strings, facet_values, columns, by_id, released_days, taxonomy, vectors })
+    let members = super::members::Members::new(&columns.category, taxonomy.len());
+    Ok(Catalog { shop, vector_kind, facets, strings, facet_values, columns, by_id, released_days, taxonomy, vectors, members })
 }
 
 fn corrupt(reason: impl Into<String>) -> Error {

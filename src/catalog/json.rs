@@ -324,7 +324,9 @@ impl CatalogBuilder {
             let id = cols.id.get(i).map_or("", |&s| strings.get(s));
             Error::item_field(id, "released", "must be a date YYYY-MM-DD")
         })?;
+        let members = super::members::Members::new(&cols.category, taxonomy.len());
         Ok(Catalog {
+            members,
             shop,
             vector_kind,
             facets,

@@ -27,6 +27,7 @@ mod binary;
 pub mod dates;
 mod item;
 mod json;
+mod members;
 pub mod quantize;
 pub mod strings;
 mod taxonomy;
@@ -61,6 +62,8 @@ pub struct Catalog {
     released_days: Vec<i32>,
     taxonomy: Taxonomy,
     vectors: QuantizedVectors,
+    /// The items of each taxonomy node, derived on load.
+    members: members::Members,
 }
 
 impl Catalog {
@@ -104,6 +107,12 @@ impl Catalog {
     /// ```
     pub fn from_binary(bytes: &[u8]) -> Result<Self> {
         binary::decode(bytes)
+    }
+
+    /// The positions of the items filed under taxonomy node `node` (their
+    /// own category, not an ancestor), ascending; empty for an unknown node.
+    pub fn items_in(&self, node: CategoryId) -> &[u32] {
+        self.members.of(node)
     }
 
     /// The shop this catalog belongs to.

@@ -48,11 +48,9 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
     let mut ways: Vec<Way> = Vec::new();
     for index in 0..catalog.len() {
         let item = catalog.item(index);
-        // Cheap structural test first (a table per taxonomy node), then the caller's filter.
+        // Cheap structural tests first (a table per taxonomy node, then the
+        // facets), the caller's filter (which may score the item) last.
         let Some(place) = places[item.category() as usize] else { continue };
-        if !eligible(index) {
-            continue;
-        }
         // Divergence facets on which the item leaves the bubble: how many, and the first.
         let mut changed = 0usize;
         let mut first: Option<(u16, u32)> = None;
@@ -66,7 +64,7 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
             }
         }
         let steps = changed + usize::from(place.sibling.is_some());
-        if steps == 0 || steps > max_steps {
+        if steps == 0 || steps > max_steps || !eligible(index) {
             continue;
         }
         let key = match (place.sibling, first) {

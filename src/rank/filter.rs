@@ -38,6 +38,16 @@ impl<'a> Eligibility<'a> {
         Ok(Self { catalog, prefs, excluded, in_context })
     }
 
+    /// Number of items of the catalog.
+    pub(crate) fn len(&self) -> usize {
+        self.catalog.len()
+    }
+
+    /// The taxonomy node of the item at `index`.
+    pub(crate) fn category(&self, index: usize) -> u32 {
+        self.catalog.item(index).category()
+    }
+
     /// Whether the item at `index` may be returned: available, not excluded,
     /// inside the context's category, and not of a sensitive class the shopper
     /// has not opted into.

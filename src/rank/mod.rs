@@ -7,6 +7,7 @@
 
 pub mod diversity;
 mod filter;
+mod lazy;
 pub mod foldin;
 pub mod kernel;
 pub mod nearest;
@@ -31,6 +32,7 @@ use crate::explain::{Reason, Signal, SignalKind, explain};
 use crate::preferences::Preferences;
 use crate::profile::Profile;
 use filter::Eligibility;
+use lazy::Relevances;
 
 /// Largest `k` a request may ask for.
 pub const MAX_K: usize = 1000;
@@ -102,6 +104,20 @@ pub const MAX_DERIVED: usize = 2;
 /// the threshold, the blend with the shop's order, discretion, diversity,
 /// divergence and, if asked, popular fill.
 pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
+    recommend_with(inputs, request, Scan::Bounded)
+}
+
+/// How the ranking loop visits the catalog.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Scan {
+    /// Skip the items whose bounds rule them out (what ships).
+    Bounded,
+    /// Score every allowed item (the reference the tests hold `Bounded` to).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Exhaustive,
+}
+
+fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
     if request.k == 0 || request.k > MAX_K {
         return Err(Error::BadArgument(format!("k must be between 1 and {MAX_K}, got {}", request.k)));
@@ -134,17 +150,47 @@ pub fn recommend_in(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         }
     };
     let mut pool = topk::Pool::new((request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
-    // Every eligible item's relevance, kept for divergence (NaN: not eligible).
-    let mut relevances = vec![f32::NAN; catalog.len()];
-    for index in (0..catalog.len()).filter(|&i| eligible.allows(i)) {
-        if !in_focus.is_empty() && !in_focus[catalog.item(index).category() as usize] {
+    let relevances = Relevances::new(&scorer, &eligible, &in_focus);
+    // Bounds first, dot products last: most items cannot reach the threshold
+    // or the pool's floor whatever their vector, and the bounds hold exactly
+    // in floating point, so skipping them changes nothing. Divergence scores
+    // the skipped items it looks at when it looks.
+    let by_category = scorer.category_bounds();
+    let blend = |relevance: f32, index: usize| intensity * relevance + (1.0 - intensity) * shop_order(index);
+    // Categories whose items could be relevant, most promising first: the
+    // pool's floor rises fast and rules out whole categories.
+    let mut nodes: Vec<u32> =
+        (0..by_category.len() as u32).filter(|&node| !catalog.items_in(node).is_empty()).collect();
+    nodes.sort_unstable_by(|&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]).then(a.cmp(&b)));
+    let bounded = scan == Scan::Bounded;
+    for node in nodes {
+        let bound = by_category[node as usize];
+        // Later categories have lower bounds, and the floor only rises.
+        if bounded && (bound < prefs.threshold || intensity * bound + (1.0 - intensity) < pool.floor()) {
+            break;
+        }
+        if !in_focus.is_empty() && !in_focus[node as usize] {
             continue;
         }
-        let relevance = scorer.relevance(index);
-        relevances[index] = relevance;
-        if relevance >= prefs.threshold {
-            let blended = intensity * relevance + (1.0 - intensity) * shop_order(index);
-            pool.push((blended, index as u32));
+        for &index in catalog.items_in(node) {
+            let index = index as usize;
+            let floor = if bounded { pool.floor() } else { f32::NEG_INFINITY };
+            if blend(bound, index) < floor {
+                continue;
+            }
+            if !relevances.admits(index) {
+                relevances.set(index, f32::NAN);
+                continue;
+            }
+            let bound = scorer.relevance_bound(index);
+            if bounded && (bound < prefs.threshold || blend(bound, index) < floor) {
+                continue;
+            }
+            let relevance = scorer.relevance(index);
+            relevances.set(index, relevance);
+            if relevance >= prefs.threshold {
+                pool.push((blend(relevance, index), index as u32));
+            }
         }
     }
     let mut pool = pool.finish();
@@ -223,7 +269,7 @@ fn add_divergence(
     inputs: &Inputs<'_>,
     state: &DivergenceState,
     scorer: &Scorer<'_>,
-    relevances: &[f32],
+    relevances: &Relevances<'_>,
     k: usize,
     items: &mut Vec<Recommendation>,
 ) {
@@ -245,7 +291,7 @@ fn add_divergence(
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
     let floor = prefs.threshold * DIVERGENT_FLOOR;
-    let relevance = |i: usize| relevances.get(i).copied().unwrap_or(f32::NAN);
+    let relevance = |i: usize| relevances.get(i);
     // NaN (not eligible) fails the comparison.
     let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
     let pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
@@ -283,4 +329,60 @@ fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommen
             Recommendation::new(catalog, index as usize, popularity, Kind::Popular, reason)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Engine;
+    use crate::profile::{Event, EventKind};
+    use crate::synthetic::{Rng, Shape, catalog};
+
+    /// Skipping items by their bounds must give the very slate that scoring
+    /// every item gives: same items, kinds, order and scores, divergence included.
+    #[test]
+    fn bounded_scan_gives_the_exhaustive_slate() {
+        let json = catalog(11, Shape { items: 3000, dims: 16, leaves: 40, facets: 4 });
+        let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
+        let mut compared = 0;
+        let mut divergent = 0;
+        for shopper in 0..24u64 {
+            let mut engine = Engine::with_seed(built.clone(), shopper);
+            let mut rng = Rng::new(shopper);
+            let focus: Vec<usize> = (0..3).map(|_| rng.below(built.len())).collect();
+            for e in 0..(20 + shopper as usize * 7) {
+                // Mostly near a few items' categories, sometimes anywhere.
+                let index = if rng.below(5) == 0 { rng.below(built.len()) } else { focus[e % 3] + 40 * rng.below(40) };
+                let item_id = built.item(index.min(built.len() - 1)).id().to_owned();
+                let kind = match e % 11 {
+                    10 => EventKind::AddToCart { item_id },
+                    7 if shopper % 2 == 0 => EventKind::Dismiss { item_id },
+                    _ => EventKind::View { item_id },
+                };
+                let _ = engine.record(&Event { kind, at: e as i64 * 60_000 });
+            }
+            let mut prefs = engine.preferences().clone();
+            prefs.intensity = [1.0, 0.8, 0.5][shopper as usize % 3];
+            prefs.surprise = 0.3;
+            let now = 10_000 * 60_000; // a new session: browsing, divergence on
+            let inputs = Inputs {
+                divergence: Some(engine.profile().divergence()),
+                seed: shopper,
+                ..Inputs::new(engine.catalog(), engine.profile(), &prefs, now)
+            };
+            for k in [1, 8, 24] {
+                let request = Request { k, ..Request::default() };
+                let fast = recommend_with(&inputs, &request, Scan::Bounded);
+                let reference = recommend_with(&inputs, &request, Scan::Exhaustive);
+                let (Ok(fast), Ok(reference)) = (fast, reference) else { panic!("both scans give a slate") };
+                let key = |s: &Slate| s.items.iter().map(|r| (r.index, r.kind, r.score.to_bits())).collect::<Vec<_>>();
+                assert_eq!(key(&fast), key(&reference), "shopper {shopper}, k {k}");
+                compared += fast.items.len();
+                divergent += fast.items.iter().filter(|r| r.kind == Kind::Divergent).count();
+            }
+        }
+        // The comparison covered full slates and divergent picks.
+        assert!(compared > 500, "{compared} items compared");
+        assert!(divergent > 10, "{divergent} divergent items compared");
+    }
 }

@@ -121,6 +121,11 @@ pub struct Scorer<'a> {
     interest_weights: Vec<(f32, f32)>,
     /// `(item index, factor)` for items the profile penalises, sorted by index.
     penalties: Vec<(u32, f32)>,
+    /// One bit per item: whether it is in `penalties` (most items are not,
+    /// and a bit test spares them the binary search).
+    penalised: Vec<u64>,
+    /// The largest value the vector signal can take for any item.
+    vector_bound: f32,
     /// The shopper's fold-in factor, quantized with its scale, for catalogs of item factors.
     user_factor: Option<(Vec<i8>, f32)>,
 }
@@ -165,7 +170,26 @@ impl<'a> Scorer<'a> {
             weights.freshness /= total;
         }
         let penalties = penalties(catalog, profile);
-        Self { catalog, weights, today: day_of(now), category, category_signal, facets, centroids, interest_weights, penalties, user_factor: None }
+        let mut penalised = vec![0u64; catalog.len().div_ceil(64)];
+        for &(index, _) in &penalties {
+            penalised[index as usize / 64] |= 1 << (index % 64);
+        }
+        // Each interest's similarity is clamped to 1 and weighted by its evidence.
+        let vector_bound = interest_weights.iter().map(|&(_, strength)| strength).fold(0.0, f32::max);
+        Self {
+            catalog,
+            weights,
+            today: day_of(now),
+            category,
+            category_signal,
+            facets,
+            centroids,
+            interest_weights,
+            penalties,
+            penalised,
+            vector_bound,
+            user_factor: None,
+        }
     }
 
     /// Scores the vector signal as the predicted preference `x · yᵢ` of the
@@ -179,6 +203,7 @@ impl<'a> Scorer<'a> {
                 let scale = max / 127.0;
                 let codes = factor.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect();
                 self.user_factor = Some((codes, scale));
+                self.vector_bound = 1.0;
                 let w = &mut self.weights;
                 let rest = w.category + w.facets + w.popularity + w.freshness;
                 let k = if rest > 0.0 { (1.0 - FACTOR_WEIGHT) / rest } else { 0.0 };
@@ -214,6 +239,70 @@ impl<'a> Scorer<'a> {
 
     /// All signals of the item at `index`.
     pub fn signals(&self, index: usize) -> Signals {
+        self.signals_with(index, self.vector_signal(index))
+    }
+
+    /// An upper bound of [`Self::relevance`] that skips the vector signal
+    /// (the int8 dot products), assuming the best the profile allows: the
+    /// same arithmetic in the same order, so the bound holds exactly in
+    /// floating point. Ranking scores the vectors of only the items whose
+    /// bound could still enter the slate.
+    ///
+    /// ```
+    /// use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::{Scorer, Weights}};
+    /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","dims":2,"items":[
+    ///   {"id":"a","title":"A","category":"Knit","vector":[1,0]},
+    ///   {"id":"b","title":"B","category":"Shoes","vector":[0,1]}]}"#).unwrap();
+    /// let mut engine = Engine::new(c);
+    /// engine.record(&Event { kind: EventKind::View { item_id: "a".into() }, at: 0 }).unwrap();
+    /// let s = Scorer::new(engine.catalog(), engine.profile(), 0, Weights::default());
+    /// for i in 0..2 {
+    ///     assert!(s.relevance(i) <= s.relevance_bound(i));
+    /// }
+    /// assert!(s.relevance(1) < s.relevance_bound(1)); // "b" points elsewhere
+    /// ```
+    pub fn relevance_bound(&self, index: usize) -> f32 {
+        self.signals_with(index, self.vector_bound).relevance
+    }
+
+    /// Per taxonomy node, an upper bound of the relevance of any item of that
+    /// node: its facets, vector, popularity and freshness taken at the best
+    /// the profile allows and no penalty, loosened by a hair so that it holds
+    /// whatever the rounding. One table lookup then rules out most items of a
+    /// catalog before [`Self::relevance_bound`] looks at them.
+    ///
+    /// ```
+    /// use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::{Scorer, Weights}};
+    /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+    ///   {"id":"a","title":"A","category":"Knit"},{"id":"b","title":"B","category":"Shoes"}]}"#).unwrap();
+    /// let mut engine = Engine::new(c);
+    /// engine.record(&Event { kind: EventKind::View { item_id: "a".into() }, at: 0 }).unwrap();
+    /// let s = Scorer::new(engine.catalog(), engine.profile(), 0, Weights::default());
+    /// let bounds = s.category_bounds();
+    /// for i in 0..2 {
+    ///     assert!(s.relevance(i) <= bounds[engine.catalog().item(i).category() as usize]);
+    /// }
+    /// ```
+    pub fn category_bounds(&self) -> Vec<f32> {
+        let w = self.weights;
+        let facets = self.facets.iter().copied().fold(0.0, f32::max);
+        let freshness = if w.freshness > 0.0 { 1.0 } else { 0.0 };
+        self.category_signal
+            .iter()
+            .map(|&category| {
+                let mix = w.category * category
+                    + w.facets * facets
+                    + w.vector * self.vector_bound
+                    + w.popularity
+                    + w.freshness * freshness;
+                mix.clamp(0.0, 1.0) * (1.0 + 1e-5) + 1e-6
+            })
+            .collect()
+    }
+
+    /// The signals of the item at `index` with `vector` as its vector signal.
+    #[inline(always)]
+    fn signals_with(&self, index: usize, vector: f32) -> Signals {
         let item = self.catalog.item(index);
         let category = self.category_signal.get(item.category() as usize).copied().unwrap_or(0.0);
         let values = item.facet_value_ids();
@@ -222,7 +311,6 @@ impl<'a> Scorer<'a> {
         } else {
             values.iter().map(|&v| self.facet_evidence(v)).sum::<f32>() / values.len() as f32
         };
-        let vector = self.vector_signal(index);
         let popularity = item.popularity().clamp(0.0, 1.0);
         let freshness =
             if self.weights.freshness > 0.0 { freshness(self.catalog.released_day(index), self.today) } else { 0.0 };
@@ -239,6 +327,10 @@ impl<'a> Scorer<'a> {
 
     /// The penalty factor of the item at `index` (1 when none).
     pub fn penalty(&self, index: usize) -> f32 {
+        let bit = self.penalised.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0);
+        if !bit {
+            return 1.0;
+        }
         self.penalties.binary_search_by_key(&(index as u32), |&(i, _)| i).map_or(1.0, |slot| self.penalties[slot].1)
     }
 

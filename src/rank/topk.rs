@@ -85,6 +85,12 @@ impl Pool {
         self.floor = floor;
     }
 
+    /// The score below which a pushed pair is dropped at once (`-∞` until
+    /// the pool first trims): a caller may skip computing such a score.
+    pub fn floor(&self) -> f32 {
+        self.floor
+    }
+
     /// The best `k`, best first.
     pub fn finish(self) -> Vec<(f32, u32)> {
         top_k(self.held, self.k)

@@ -1,0 +1,56 @@
+//! The items of each category: a catalog grouped by its taxonomy nodes.
+
+use super::CategoryId;
+
+/// Item positions grouped by the taxonomy node each item is filed under
+/// (its own category, not the ancestors), ascending within a node.
+/// Four bytes per item and per node.
+///
+/// ```
+/// use flaneur::catalog::Catalog;
+/// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+///   {"id":"a","title":"A","category":"Knit"},{"id":"b","title":"B","category":"Shoes"},
+///   {"id":"c","title":"C","category":"Knit"}]}"#).unwrap();
+/// let knit = c.item(0).category();
+/// assert_eq!(c.items_in(knit), [0, 2]);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Members {
+    /// Per node, where its items start in `items`; one more entry than nodes.
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Members {
+    /// Groups the items, given each one's node, over `nodes` taxonomy nodes.
+    /// A node id out of range is ignored (a validated catalog has none).
+    pub(crate) fn new(categories: &[CategoryId], nodes: usize) -> Self {
+        let mut start = vec![0u32; nodes + 1];
+        for &c in categories {
+            if let Some(count) = start.get_mut(c as usize + 1) {
+                *count += 1;
+            }
+        }
+        for n in 0..nodes {
+            start[n + 1] += start[n];
+        }
+        let mut next = start.clone();
+        let mut items = vec![0u32; start[nodes] as usize];
+        for (index, &c) in categories.iter().enumerate() {
+            if let Some(slot) = next.get_mut(c as usize).filter(|_| (c as usize) < nodes) {
+                items[*slot as usize] = index as u32;
+                *slot += 1;
+            }
+        }
+        Self { start, items }
+    }
+
+    /// The positions of the items filed under `node`, ascending.
+    pub(crate) fn of(&self, node: CategoryId) -> &[u32] {
+        let n = node as usize;
+        match (self.start.get(n), self.start.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+}
