@@ -411,7 +411,7 @@ fn simd_and_scalar_kernels_agree_exactly() {
     }
     let extreme = vec![-128i8; 1024];
     assert_eq!(dot_i8_simd(&extreme, &extreme), 128 * 128 * 1024);
-    for (d, m) in [(64usize, 1usize), (64, 4), (64, 6), (17, 3), (8, 2), (0, 2)] {
+    for (d, m) in [(64usize, 1usize), (64, 4), (64, 6), (64, 9), (48, 8), (17, 3), (33, 5), (8, 2), (0, 2)] {
         let item: Vec<i8> = (0..d).map(|_| next()).collect();
         let rows: Vec<i8> = (0..d * m).map(|_| next()).collect();
         let (mut simd, mut scalar) = (vec![7; m], vec![9; m]);
@@ -425,5 +425,14 @@ fn simd_and_scalar_kernels_agree_exactly() {
         if d > 0 {
             assert_eq!(simd[m], 7, "out beyond the rows is left alone");
         }
+    }
+    // The i16 sum of two products at its extremes: rows of -128 against a query of -127 and of 127.
+    for q in [-127i8, 127] {
+        let (query, rows) = (vec![q; 64], vec![-128i8; 64 * 5]);
+        let (mut simd, mut scalar) = (vec![0; 5], vec![0; 5]);
+        dot_i8_rows_simd(&query, &rows, &mut simd);
+        dot_i8_rows_scalar(&query, &rows, &mut scalar);
+        assert_eq!(simd, scalar, "query of {q}");
+        assert_eq!(simd[4], -128 * q as i32 * 64, "query of {q}");
     }
 }

@@ -153,9 +153,14 @@ pub fn dot_i8_rows_scalar(query: &[i8], rows: &[i8], out: &mut [i32]) {
     }
 }
 
-/// [`dot_i8_rows`] with wasm `simd128`: the query widened to i16 once, each
-/// row loaded 16 codes at a time; rows whose length is not a multiple of 16
-/// finish with a scalar tail.
+/// [`dot_i8_rows`] with wasm `simd128`. Per 16 codes of a row: one load, two
+/// i8×i8→i16 multiplies, one i16 add (with query codes in ±127 two products
+/// sum to at most 32,512 in magnitude, so it cannot overflow) and one pairwise
+/// widening add into the i32 accumulator. Four rows are reduced together (a
+/// 4×4 transpose of their accumulators by shuffles) instead of one horizontal
+/// sum per row. Rows whose length is not a multiple of 16 finish with a scalar
+/// tail; a query holding −128 (which [`crate::catalog::quantize`] never
+/// writes) takes the scalar path.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     use core::arch::wasm32::*;
@@ -163,27 +168,49 @@ pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     if d == 0 {
         return;
     }
+    if query.contains(&i8::MIN) {
+        return dot_i8_rows_scalar(query, rows, out);
+    }
     let full = d / 16 * 16;
-    let widened: Vec<(v128, v128)> = query[..full]
-        .chunks_exact(16)
-        .map(|c| {
-            // SAFETY: `c` is exactly 16 bytes; v128_load has no alignment requirement.
-            let v = unsafe { v128_load(c.as_ptr().cast()) };
-            (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v))
-        })
-        .collect();
-    for (row, o) in rows.chunks_exact(d).zip(out) {
+    // SAFETY: each chunk is exactly 16 bytes; v128_load has no alignment requirement.
+    let q: Vec<v128> = query[..full].chunks_exact(16).map(|c| unsafe { v128_load(c.as_ptr().cast()) }).collect();
+    #[inline(always)]
+    fn accumulate(q: &[v128], row: &[i8]) -> v128 {
         let mut acc = i32x4_splat(0);
-        for (chunk, &(lo, hi)) in row[..full].chunks_exact(16).zip(&widened) {
+        for (chunk, &qc) in row.chunks_exact(16).zip(q) {
             // SAFETY: as above.
             let r = unsafe { v128_load(chunk.as_ptr().cast()) };
-            acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_low_i8x16(r), lo));
-            acc = i32x4_add(acc, i32x4_dot_i16x8(i16x8_extend_high_i8x16(r), hi));
+            let products = i16x8_add(i16x8_extmul_low_i8x16(r, qc), i16x8_extmul_high_i8x16(r, qc));
+            acc = i32x4_add(acc, i32x4_extadd_pairwise_i16x8(products));
         }
+        acc
+    }
+    let tail = |row: &[i8]| dot_i8_scalar(&query[full..], &row[full..]);
+    // As many rows as both sides hold, so the blocks of four line up.
+    let n = (rows.len() / d).min(out.len());
+    let (rows, out) = (&rows[..n * d], &mut out[..n]);
+    let mut rows4 = rows.chunks_exact(4 * d);
+    let mut out4 = out.chunks_exact_mut(4);
+    for (block, o) in (&mut rows4).zip(&mut out4) {
+        let (r0, rest) = block.split_at(d);
+        let (r1, rest) = rest.split_at(d);
+        let (r2, r3) = rest.split_at(d);
+        let (a0, a1, a2, a3) = (accumulate(&q, r0), accumulate(&q, r1), accumulate(&q, r2), accumulate(&q, r3));
+        // Transpose-and-add: lane i of the result is the sum of row i's accumulator.
+        let t0 = i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a0, a1), i32x4_shuffle::<2, 6, 3, 7>(a0, a1));
+        let t1 = i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a2, a3), i32x4_shuffle::<2, 6, 3, 7>(a2, a3));
+        let sums = i32x4_add(i64x2_shuffle::<0, 2>(t0, t1), i64x2_shuffle::<1, 3>(t0, t1));
+        o[0] = i32x4_extract_lane::<0>(sums) + tail(r0);
+        o[1] = i32x4_extract_lane::<1>(sums) + tail(r1);
+        o[2] = i32x4_extract_lane::<2>(sums) + tail(r2);
+        o[3] = i32x4_extract_lane::<3>(sums) + tail(r3);
+    }
+    for (row, o) in rows4.remainder().chunks_exact(d).zip(out4.into_remainder()) {
+        let acc = accumulate(&q, row);
         let lanes = i32x4_extract_lane::<0>(acc)
             + i32x4_extract_lane::<1>(acc)
             + i32x4_extract_lane::<2>(acc)
             + i32x4_extract_lane::<3>(acc);
-        *o = lanes + dot_i8_scalar(&query[full..], &row[full..]);
+        *o = lanes + tail(row);
     }
 }
