@@ -34,6 +34,31 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
     0.6 * cosine + 0.25 * same_leaf + 0.15 * facets
 }
 
+/// The most two items of different leaf categories can score in
+/// [`similarity`]: 0.6 + 0.15 with vectors, 0.4 without.
+pub const MAX_ACROSS_LEAVES: f32 = 0.75;
+
+/// Whether `similarity(catalog, a, b) >= threshold`, without looking at the
+/// vectors when the leaf categories alone decide it (a threshold above
+/// [`MAX_ACROSS_LEAVES`] and items of different leaves).
+///
+/// ```
+/// use flaneur::{catalog::Catalog, rank::diversity::is_similar};
+/// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","dims":2,"items":[
+///   {"id":"a","title":"A","category":"Knit","vector":[1,0]},
+///   {"id":"b","title":"B","category":"Knit","vector":[1,0]},
+///   {"id":"c","title":"C","category":"Shoes","vector":[1,0]}]}"#).unwrap();
+/// assert!(is_similar(&c, 0, 1, 0.85));
+/// assert!(!is_similar(&c, 0, 2, 0.85)); // same vector, another leaf
+/// assert!(is_similar(&c, 0, 2, 0.6));
+/// ```
+pub fn is_similar(catalog: &Catalog, a: usize, b: usize, threshold: f32) -> bool {
+    if threshold > MAX_ACROSS_LEAVES && catalog.item(a).category() != catalog.item(b).category() {
+        return false;
+    }
+    similarity(catalog, a, b) >= threshold
+}
+
 /// |A ∩ B| / |A ∪ B| of two sorted id lists (0 when both are empty).
 fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     let (mut i, mut j, mut common) = (0, 0, 0);
@@ -62,29 +87,34 @@ pub fn rerank(catalog: &Catalog, candidates: &[(f32, u32)], k: usize, diversity:
         return candidates.iter().take(k).copied().collect();
     }
     let lambda = 1.0 - diversity;
-    let mut pool: Vec<(f32, u32, f32)> = candidates.iter().map(|&(s, i)| (s, i, 0.0)).collect();
+    // (score, index, max similarity to the picks, similarity to the last pick).
+    let mut pool: Vec<Candidate> = candidates.iter().map(|&(s, i)| (s, i, 0.0, 0.0)).collect();
     let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k.min(pool.len()));
     while picked.len() < k && !pool.is_empty() {
-        let previous = picked.last().map(|&(_, i)| i as usize);
-        let objective = |&(score, _, max_sim): &(f32, u32, f32)| lambda * score - diversity * max_sim;
-        let near_duplicate = |i: u32| previous.is_some_and(|p| similarity(catalog, p, i as usize) >= NEAR_DUPLICATE);
-        let best = best_slot(&pool, objective, |c| !near_duplicate(c.1)).or_else(|| best_slot(&pool, objective, |_| true));
+        let objective = |&(score, _, max_sim, _): &Candidate| lambda * score - diversity * max_sim;
+        let near_duplicate = |c: &Candidate| !picked.is_empty() && c.3 >= NEAR_DUPLICATE;
+        let best = best_slot(&pool, objective, |c| !near_duplicate(c)).or_else(|| best_slot(&pool, objective, |_| true));
         let Some(slot) = best else { break };
-        let (score, index, _) = pool.swap_remove(slot);
+        let (score, index, _, _) = pool.swap_remove(slot);
         for c in &mut pool {
-            c.2 = c.2.max(similarity(catalog, index as usize, c.1 as usize));
+            c.3 = similarity(catalog, index as usize, c.1 as usize);
+            c.2 = c.2.max(c.3);
         }
         picked.push((score, index));
     }
     picked
 }
 
+/// A candidate of the re-rank: score, position, greatest similarity to the
+/// items picked so far, similarity to the last one picked.
+type Candidate = (f32, u32, f32, f32);
+
 /// Position of the candidate with the highest objective among those `keep`
 /// accepts; ties go to the higher score, then the earlier position in the catalog.
 fn best_slot(
-    pool: &[(f32, u32, f32)],
-    objective: impl Fn(&(f32, u32, f32)) -> f32,
-    keep: impl Fn(&(f32, u32, f32)) -> bool,
+    pool: &[Candidate],
+    objective: impl Fn(&Candidate) -> f32,
+    keep: impl Fn(&Candidate) -> bool,
 ) -> Option<usize> {
     pool.iter()
         .enumerate()

@@ -247,7 +247,7 @@ fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>, ca
             let mut sources = viewed
                 .iter()
                 .enumerate()
-                .filter(|&(_, &v)| diversity::similarity(catalog, v, index as usize) >= DERIVED_SIMILARITY);
+                .filter(|&(_, &v)| diversity::is_similar(catalog, v, index as usize, DERIVED_SIMILARITY));
             match (sources.next(), sources.next()) {
                 (Some((s, _)), None) => {
                     per_source[s] += 1;
