@@ -128,6 +128,17 @@ async fn bad_arguments_become_coded_errors() {
     assert_eq!(code_of(open_with(JsValue::from_str("{not json")).await.err().unwrap()), "CATALOG_INVALID");
     assert_eq!(code_of(open_with(js(r#"{"version":9,"shop":"s","items":[]}"#)).await.err().unwrap()), "CATALOG_VERSION");
     assert_eq!(code_of(Personalizer::open(JsValue::NULL).await.err().unwrap()), "BAD_ARGUMENT");
+    // Items are converted one at a time: a malformed one is named by its position.
+    let message_of = |err: JsValue| err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+    let bad_item = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"b","title":5,"category":"C"}]}"#;
+    let err = open_with(js(bad_item)).await.err().unwrap();
+    assert!(message_of(err.clone()).contains("items[1]"), "{}", message_of(err.clone()));
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    let err = open_with(js(r#"{"version":1,"shop":"s","items":{"a":1}}"#)).await.err().unwrap();
+    assert!(message_of(err.clone()).contains("items"), "{}", message_of(err.clone()));
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    let no_id = r#"{"version":1,"shop":"s","items":[{"id":"","title":"A","category":"C"}]}"#;
+    assert!(message_of(open_with(js(no_id)).await.err().unwrap()).contains("items[0].id"));
 }
 
 #[wasm_bindgen_test]

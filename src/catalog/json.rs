@@ -108,14 +108,7 @@ fn default_true() -> bool {
 pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
     let mut builder = CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     for (position, raw) in json.items.iter().enumerate() {
-        if raw.id.is_empty() {
-            return Err(Error::CatalogInvalid {
-                item: None,
-                field: format!("items[{position}].id"),
-                reason: "must not be empty".into(),
-            });
-        }
-        builder.push(raw)?;
+        builder.push_at(position, raw)?;
     }
     builder.finish()
 }
@@ -201,6 +194,19 @@ impl CatalogBuilder {
     /// Whether no item was pushed yet.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// [`CatalogBuilder::push`] for the item at `position` of a catalog's
+    /// `items`: an item without an id is named by its position.
+    pub fn push_at(&mut self, position: usize, raw: &ItemJson) -> Result<()> {
+        if raw.id.is_empty() {
+            return Err(Error::CatalogInvalid {
+                item: None,
+                field: format!("items[{position}].id"),
+                reason: "must not be empty".into(),
+            });
+        }
+        self.push(raw)
     }
 
     /// Validates one item and appends it; a refused item leaves the builder unchanged.
