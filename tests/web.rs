@@ -139,6 +139,18 @@ async fn bad_arguments_become_coded_errors() {
     assert_eq!(code_of(err), "CATALOG_INVALID");
     let no_id = r#"{"version":1,"shop":"s","items":[{"id":"","title":"A","category":"C"}]}"#;
     assert!(message_of(open_with(js(no_id)).await.err().unwrap()).contains("items[0].id"));
+    // A sparse array claiming 100 million items: refused, and the memory reserved for it stays bounded.
+    let memory_bytes = || {
+        let buffer = get(&wasm_bindgen::memory(), "buffer");
+        get(&buffer, "byteLength").as_f64().unwrap()
+    };
+    let before = memory_bytes();
+    let sparse = js(r#"{"version":1,"shop":"s","dims":64,"facets":{"a":{},"b":{}},"items":[]}"#);
+    js_sys::Reflect::set(&get(&sparse, "items"), &"length".into(), &JsValue::from_f64(1e8)).unwrap();
+    let err = open_with(sparse).await.err().unwrap();
+    assert!(message_of(err.clone()).contains("items[0]"), "{}", message_of(err.clone()));
+    let grown = memory_bytes() - before;
+    assert!(grown < 200e6, "a sparse items array grew the memory by {grown} bytes");
 }
 
 #[wasm_bindgen_test]

@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 /// The newest catalog format version this build reads.
 pub const SUPPORTED_VERSION: u32 = 1;
 
+/// The most items [`CatalogBuilder::reserve`] makes room for at once.
+pub const MAX_RESERVED_ITEMS: usize = 1 << 20;
+
 /// Largest accepted vector dimension.
 pub(super) const MAX_DIMS: usize = 1024;
 
@@ -107,6 +110,7 @@ fn default_true() -> bool {
 /// Validates `json` and builds the scoring form.
 pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
     let mut builder = CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
+    builder.reserve(json.items.len());
     for (position, raw) in json.items.iter().enumerate() {
         builder.push_at(position, raw)?;
     }
@@ -179,6 +183,28 @@ impl CatalogBuilder {
             pairs: Vec::new(),
             pair_ids: HashMap::new(),
         })
+    }
+
+    /// Room for `items` more items, so that the columns grow once instead of
+    /// doubling (in WebAssembly memory, which never shrinks, the slack of
+    /// doubling would stay for good). Item ids and titles are reckoned at 16
+    /// bytes each. Only a hint: at most [`MAX_RESERVED_ITEMS`] are reserved (a
+    /// sparse array's `length` must not grow the memory for good), and what
+    /// cannot be had is simply not reserved.
+    pub fn reserve(&mut self, items: usize) {
+        let items = items.min(MAX_RESERVED_ITEMS);
+        let c = &mut self.cols;
+        for column in [&mut c.id, &mut c.title, &mut c.currency, &mut c.released, &mut c.sensitive, &mut c.url, &mut c.image] {
+            let _ = column.try_reserve(items);
+        }
+        let _ = c.category.try_reserve(items);
+        let _ = c.attr_start.try_reserve(items);
+        let _ = c.attrs.try_reserve(items.saturating_mul(self.facets.len().min(16)));
+        let _ = c.price.try_reserve(items);
+        let _ = c.available.try_reserve(items);
+        let _ = c.popularity.try_reserve(items);
+        self.vectors.reserve(items);
+        self.strings.reserve(items.saturating_mul(2), items.saturating_mul(32));
     }
 
     /// Number of items pushed so far.
@@ -271,7 +297,7 @@ impl CatalogBuilder {
         }
         let strings = &mut self.strings;
         let cols = &mut self.cols;
-        cols.id.push(strings.intern(id));
+        cols.id.push(strings.add(id));
         cols.title.push(strings.intern(&raw.title));
         cols.category.push(category);
         cols.attrs.extend(attrs.iter().map(|&(_, tmp)| tmp));
@@ -351,7 +377,7 @@ impl CatalogBuilder {
 pub(super) fn sorted_by_id<'s>(strings: &'s Strings, ids: &[StrId]) -> Result<Vec<u32>, &'s str> {
     let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
     by_id.sort_unstable_by(|&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])).then(a.cmp(&b)));
-    if let Some(w) = by_id.windows(2).find(|w| ids[w[0] as usize] == ids[w[1] as usize]) {
+    if let Some(w) = by_id.windows(2).find(|w| strings.get(ids[w[0] as usize]) == strings.get(ids[w[1] as usize])) {
         return Err(strings.get(ids[w[0] as usize]));
     }
     Ok(by_id)

@@ -81,6 +81,12 @@ impl QuantizedVectors {
         self.scales[i] = one.scales[0];
     }
 
+    /// Room for `n` more vectors, if it can be had (a hint, never an error).
+    pub fn reserve(&mut self, n: usize) {
+        let _ = self.codes.try_reserve(n.saturating_mul(self.dims));
+        let _ = self.scales.try_reserve(n);
+    }
+
     /// Euclidean length of vector `i` (about 1 for content vectors).
     pub fn norm(&self, i: usize) -> f32 {
         let (codes, scale) = self.get(i);

@@ -101,6 +101,24 @@ impl StringsBuilder {
         id
     }
 
+    /// Adds `s` without looking for an equal string first, and without a
+    /// hash entry: for strings that are distinct by contract (item ids, whose
+    /// uniqueness is checked once every item is in), so a million-item
+    /// catalog's build does not hold a million entries.
+    pub fn add(&mut self, s: &str) -> StrId {
+        let id = self.strings.ends.len() as StrId;
+        self.strings.text.push_str(s);
+        self.strings.ends.push(self.strings.text.len() as u32);
+        id
+    }
+
+    /// Room for `strings` more strings of `bytes` bytes in all, if it can be
+    /// had (a hint, never an error).
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        let _ = self.strings.ends.try_reserve(strings);
+        let _ = self.strings.text.try_reserve(bytes);
+    }
+
     /// The text of an interned string.
     pub fn get(&self, id: StrId) -> &str {
         self.strings.get(id)

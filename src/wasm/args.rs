@@ -108,6 +108,7 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
         return Err(invalid("items".into(), "must be an array of items".into()));
     };
     let mut builder = CatalogBuilder::new(header.version, header.shop, header.dims, header.vector_kind, &header.facets)?;
+    builder.reserve(items.length() as usize);
     for position in 0..items.length() {
         let raw: ItemJson = serde_wasm_bindgen::from_value(items.get(position))
             .map_err(|e| invalid(format!("items[{position}]"), e.to_string()))?;
