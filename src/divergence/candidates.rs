@@ -37,7 +37,8 @@ pub struct Way {
 /// changed, or a sibling category and one facet) qualify too; their direction
 /// is their first changed axis.
 ///
-/// One pass over the catalog with no allocation per item: directions are
+/// One pass over the items of the categories one step can reach (the
+/// catalog's per-category lists), with no allocation per item: directions are
 /// keyed by ids while scanning, and their names are spelled once per direction.
 pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool, farther: bool) -> Vec<Way> {
     let taxonomy = catalog.taxonomy();
@@ -45,51 +46,65 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
     let places = places(catalog, bubble);
     // (anchor, facet or `u32::MAX` for a sibling category, value id or sibling category) → way.
     let mut way_of: HashMap<(CategoryId, u32, u32), usize> = HashMap::new();
+    // The last key looked up: a category's items mostly go the same way.
+    let mut last: Option<((CategoryId, u32, u32), usize)> = None;
     let mut ways: Vec<Way> = Vec::new();
-    for index in 0..catalog.len() {
-        let item = catalog.item(index);
-        // Cheap structural tests first (a table per taxonomy node, then the
-        // facets), the caller's filter (which may score the item) last.
-        let Some(place) = places[item.category() as usize] else { continue };
-        // Divergence facets on which the item leaves the bubble: how many, and the first.
-        let mut changed = 0usize;
-        let mut first: Option<(u16, u32)> = None;
-        for &value in item.facet_value_ids() {
-            let (facet, _) = catalog.facet_value(value);
-            let divergence = catalog.facets().get(facet as usize).is_some_and(|f| f.divergence);
-            let top = bubble.tops.get(facet as usize).copied().flatten();
-            if divergence && top.is_some() && !bubble.inside.get(value as usize).copied().unwrap_or(false) {
-                changed += 1;
-                first = first.or(Some((facet, value)));
+    // Only the categories one step can reach, through their item lists; the
+    // caller's filter (which may score the item) comes after the cheap
+    // structural tests.
+    let reachable = places.iter().enumerate().filter_map(|(node, place)| Some((node as CategoryId, (*place)?)));
+    for (node, place) in reachable {
+        for &index in catalog.items_in(node) {
+            let index = index as usize;
+            let item = catalog.item(index);
+            // Divergence facets on which the item leaves the bubble: how many, and the first.
+            let mut changed = 0usize;
+            let mut first: Option<(u16, u32)> = None;
+            for &value in item.facet_value_ids() {
+                let (facet, _) = catalog.facet_value(value);
+                let divergence = catalog.facets().get(facet as usize).is_some_and(|f| f.divergence);
+                let top = bubble.tops.get(facet as usize).copied().flatten();
+                if divergence && top.is_some() && !bubble.inside.get(value as usize).copied().unwrap_or(false) {
+                    changed += 1;
+                    first = first.or(Some((facet, value)));
+                }
             }
-        }
-        let steps = changed + usize::from(place.sibling.is_some());
-        if steps == 0 || steps > max_steps || !eligible(index) {
-            continue;
-        }
-        let key = match (place.sibling, first) {
-            (Some(level), _) => (place.anchor, u32::MAX, level),
-            (None, Some((facet, value))) => (place.anchor, facet as u32, value),
-            (None, None) => continue, // steps ≥ 1 without a sibling means a changed facet
-        };
-        let way = *way_of.entry(key).or_insert_with(|| {
-            let anchor_path = taxonomy.path(place.anchor).to_owned();
-            let (direction, from) = match place.sibling {
-                Some(level) => {
-                    let to = taxonomy.path(level).to_owned();
-                    (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
-                }
-                None => {
-                    let (facet, value) = (key.1 as usize, key.2);
-                    let from = bubble.tops[facet].map(|(v, _)| catalog.facet_value(v).1.to_owned()).unwrap_or_default();
-                    let axis = catalog.facets()[facet].name.clone();
-                    (Direction { anchor: anchor_path, axis, to: catalog.facet_value(value).1.to_owned() }, from)
-                }
+            let steps = changed + usize::from(place.sibling.is_some());
+            if steps == 0 || steps > max_steps || !eligible(index) {
+                continue;
+            }
+            let key = match (place.sibling, first) {
+                (Some(level), _) => (place.anchor, u32::MAX, level),
+                (None, Some((facet, value))) => (place.anchor, facet as u32, value),
+                (None, None) => continue, // steps ≥ 1 without a sibling means a changed facet
             };
-            ways.push(Way { direction, from, items: Vec::new() });
-            ways.len() - 1
-        });
-        ways[way].items.push((index, steps as u8));
+            if let Some((_, way)) = last.filter(|&(known, _)| known == key) {
+                ways[way].items.push((index, steps as u8));
+                continue;
+            }
+            let way = *way_of.entry(key).or_insert_with(|| {
+                let anchor_path = taxonomy.path(place.anchor).to_owned();
+                let (direction, from) = match place.sibling {
+                    Some(level) => {
+                        let to = taxonomy.path(level).to_owned();
+                        (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
+                    }
+                    None => {
+                        let (facet, value) = (key.1 as usize, key.2);
+                        let from = bubble.tops[facet].map(|(v, _)| catalog.facet_value(v).1.to_owned()).unwrap_or_default();
+                        let axis = catalog.facets()[facet].name.clone();
+                        (Direction { anchor: anchor_path, axis, to: catalog.facet_value(value).1.to_owned() }, from)
+                    }
+                };
+                ways.push(Way { direction, from, items: Vec::new() });
+                ways.len() - 1
+            });
+            ways[way].items.push((index, steps as u8));
+            last = Some((key, way));
+        }
+    }
+    for way in &mut ways {
+        way.items.sort_unstable_by_key(|&(index, _)| index);
     }
     ways.sort_by(|a, b| a.direction.cmp(&b.direction));
     ways
