@@ -363,7 +363,7 @@ impl Engine {
             .filter(|(_, a)| a.weight > 0.0)
             .filter_map(|(id, a)| self.catalog.index_of(id).map(|i| (vectors.dequantize(i), a.weight, a.last_seen)))
             .collect();
-        remembered.sort_by_key(|(_, _, at)| *at);
+        crate::sort::sort_by_key(&mut remembered, |(_, _, at)| *at);
         self.profile.relearn_interests(remembered.iter().map(|(v, w, at)| (v.as_slice(), *w, *at)));
     }
 

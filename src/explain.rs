@@ -182,7 +182,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
         out.push(Signal::of_item(SignalKind::Freshness, "recently released", contribution));
     }
     out.retain(|s| s.contribution > 0.0);
-    out.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    crate::sort::sort_by(&mut out, |a, b| b.contribution.total_cmp(&a.contribution));
     out.truncate(MAX_SIGNALS);
     Reason { signals: out, divergence: None }
 }

@@ -40,6 +40,7 @@ pub mod preferences;
 pub mod profile;
 pub mod rank;
 pub mod record;
+pub mod sort;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod synthetic;

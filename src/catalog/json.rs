@@ -286,7 +286,7 @@ impl CatalogBuilder {
             }
             attrs.push((index, tmp));
         }
-        attrs.sort_unstable();
+        crate::sort::sort(&mut attrs);
         if let (Some(v), dims) = (&raw.vector, self.dims) {
             if dims > 0 {
                 match self.vector_kind {
@@ -338,7 +338,7 @@ impl CatalogBuilder {
 
         // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
         let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
+        crate::sort::sort_by(&mut order, |&a, &b| {
             let (pa, pb) = (pairs[a as usize], pairs[b as usize]);
             pa.0.cmp(&pb.0).then_with(|| strings.get(pa.1).cmp(strings.get(pb.1)))
         });
@@ -376,7 +376,7 @@ impl CatalogBuilder {
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.
 pub(super) fn sorted_by_id<'s>(strings: &'s Strings, ids: &[StrId]) -> Result<Vec<u32>, &'s str> {
     let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
-    by_id.sort_unstable_by(|&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])).then(a.cmp(&b)));
+    crate::sort::sort_by(&mut by_id, |&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])));
     if let Some(w) = by_id.windows(2).find(|w| strings.get(ids[w[0] as usize]) == strings.get(ids[w[1] as usize])) {
         return Err(strings.get(ids[w[0] as usize]));
     }

@@ -104,9 +104,9 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
         }
     }
     for way in &mut ways {
-        way.items.sort_unstable_by_key(|&(index, _)| index);
+        crate::sort::sort_by_key(&mut way.items, |&(index, _)| index);
     }
-    ways.sort_by(|a, b| a.direction.cmp(&b.direction));
+    crate::sort::sort_by(&mut ways, |a, b| a.direction.cmp(&b.direction));
     ways
 }
 
@@ -124,7 +124,7 @@ pub fn candidates(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -
             })
         })
         .collect();
-    out.sort_by_key(|c| c.index);
+    crate::sort::sort_by_key(&mut out, |c| c.index);
     out
 }
 

@@ -94,7 +94,7 @@ pub fn choose<R: Rng + ?Sized>(
             Some((draw * plausibility * distance, index, steps, way))
         })
         .collect();
-    drawn.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut drawn, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     drawn
         .into_iter()
         .take(count)

@@ -161,7 +161,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // pool's floor rises fast and rules out whole categories.
     let mut nodes: Vec<u32> =
         (0..by_category.len() as u32).filter(|&node| !catalog.items_in(node).is_empty()).collect();
-    nodes.sort_unstable_by(|&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]).then(a.cmp(&b)));
+    crate::sort::sort_by(&mut nodes, |&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]));
     let bounded = scan == Scan::Bounded;
     for node in nodes {
         let bound = by_category[node as usize];

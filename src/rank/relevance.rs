@@ -371,7 +371,7 @@ fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
         .filter(|(_, factor)| *factor < 1.0)
         .filter_map(|(id, factor)| Some((catalog.index_of(id)? as u32, factor)))
         .collect();
-    out.sort_unstable_by_key(|&(i, _)| i);
+    crate::sort::sort_by_key(&mut out, |&(i, _)| i);
     out.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         if same {

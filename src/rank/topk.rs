@@ -7,24 +7,25 @@ fn better(a: &(f32, u32), b: &(f32, u32)) -> Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
-/// The `k` best `(score, position)` pairs, best first. Runs in O(n + k log k):
-/// a partial selection, then a sort of the `k` survivors only.
+/// The `k` best `(score, position)` pairs, best first: one pass through a
+/// [`Pool`] (its running floor drops most pairs at once; at most `2k` are ever
+/// sorted together), so it costs O(n log k) at worst.
 ///
 /// ```
 /// use flaneur::rank::topk::top_k;
 /// let best = top_k(vec![(0.2, 0), (0.9, 1), (0.5, 2), (0.9, 3)], 3);
 /// assert_eq!(best, vec![(0.9, 1), (0.9, 3), (0.5, 2)]);
 /// ```
-pub fn top_k(mut scored: Vec<(f32, u32)>, k: usize) -> Vec<(f32, u32)> {
-    if k == 0 {
-        return Vec::new();
-    }
-    if scored.len() > k {
-        scored.select_nth_unstable_by(k - 1, better);
-        scored.truncate(k);
-    }
-    scored.sort_unstable_by(better);
-    scored
+pub fn top_k(scored: Vec<(f32, u32)>, k: usize) -> Vec<(f32, u32)> {
+    let mut pool = Pool::new(k);
+    pool.extend(scored);
+    pool.finish()
+}
+
+/// Keeps the best `k` of `held`, best first.
+fn trim(held: &mut Vec<(f32, u32)>, k: usize) {
+    crate::sort::sort_by(held, better);
+    held.truncate(k);
 }
 
 /// The `k` best of a stream of `(score, position)` pairs, kept with a running
@@ -75,8 +76,7 @@ impl Pool {
             }
             self.held.push(pair);
             if self.held.len() >= 2 * self.k {
-                let held = std::mem::take(&mut self.held);
-                self.held = top_k(held, self.k);
+                trim(&mut self.held, self.k);
                 if let Some(&(score, _)) = self.held.last() {
                     floor = score;
                 }
@@ -92,7 +92,8 @@ impl Pool {
     }
 
     /// The best `k`, best first.
-    pub fn finish(self) -> Vec<(f32, u32)> {
-        top_k(self.held, self.k)
+    pub fn finish(mut self) -> Vec<(f32, u32)> {
+        trim(&mut self.held, self.k);
+        self.held
     }
 }
