@@ -8,7 +8,8 @@
 //! [`catalog`] (what can be recommended), [`profile`] (what was learned),
 //! [`rank`] (relevance, abstention, top-k), [`explain`] (why), [`preferences`]
 //! (the shopper's settings), [`record`] (what is stored), [`journal`]
-//! (unsaved changes and merging tabs) and [`engine`] (all of it together). The browser
+//! (unsaved changes and merging tabs), [`engine`] (all of it together) and [`ldp`] (privacy-preserving
+//! reports of how slots are received). The browser
 //! boundary lives in `src/wasm/` and is compiled only for `wasm32`.
 //!
 //! ```
@@ -34,6 +35,7 @@ pub mod error;
 pub mod explain;
 pub mod intent;
 pub mod journal;
+pub mod ldp;
 pub mod measure;
 pub mod portability;
 pub mod preferences;

@@ -1,5 +1,6 @@
 //! `flaneur`: the catalog compiler a shop runs on its side to publish a
-//! catalog (native only; nothing here is part of the WebAssembly build).
+//! catalog, and the aggregator of the shoppers' LDP reports (native only;
+//! nothing here is part of the WebAssembly build).
 //!
 //! ```text
 //! flaneur catalog build FEED -o catalog.bin [--facet COLUMN=FACET] [--divergence colour,material]
@@ -7,6 +8,7 @@
 //!                       [--vectors embeddings.csv [--vector-kind factors]] [--co-purchases pairs.csv]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
+//! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
 //! ```
 //!
 //! FEED is a Merchant Center CSV or TSV, a Shopify `products.json` or a
@@ -46,6 +48,9 @@ mod inspect;
 #[path = "flaneur/json_stream.rs"]
 mod json_stream;
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "flaneur/ldp.rs"]
+mod ldp;
+#[cfg(not(target_arch = "wasm32"))]
 #[path = "flaneur/vectorize.rs"]
 mod vectorize;
 
@@ -70,7 +75,7 @@ mod native {
     use super::feeds::{self, Format};
 
     #[derive(Parser)]
-    #[command(name = "flaneur", version, about = "flaneur's catalog compiler: merchant feeds to a compact, validated catalog")]
+    #[command(name = "flaneur", version, about = "flaneur's shop-side tools: catalog compiler, LDP report aggregator")]
     struct Cli {
         #[command(subcommand)]
         command: Top,
@@ -80,7 +85,22 @@ mod native {
     enum Top {
         /// Build, validate and inspect catalogs.
         #[command(subcommand)]
-        Catalog(CatalogCommand),
+        Catalog(Box<CatalogCommand>),
+        /// Estimate from local-differential-privacy reports.
+        #[command(subcommand)]
+        Ldp(LdpCommand),
+    }
+
+    #[derive(Subcommand)]
+    enum LdpCommand {
+        /// Unbiased estimates per question, with 95% intervals, from reports (one JSON object per line).
+        Aggregate {
+            /// The reports: JSON Lines, blank lines skipped.
+            reports: PathBuf,
+            /// Print the estimates as a JSON array instead of a table.
+            #[arg(long)]
+            json: bool,
+        },
     }
 
     #[derive(Subcommand)]
@@ -187,7 +207,10 @@ mod native {
 
     pub fn main() -> ExitCode {
         let cli = Cli::parse();
-        let Top::Catalog(command) = cli.command;
+        let command = match cli.command {
+            Top::Catalog(command) => *command,
+            Top::Ldp(LdpCommand::Aggregate { reports, json }) => return super::ldp::aggregate(&reports, json),
+        };
         match command {
             CatalogCommand::Build { feed, output } => build(&feed, Some(&output)),
             CatalogCommand::Validate { feed } => build(&feed, None),

@@ -42,3 +42,27 @@ pub fn parse_day(text: &str) -> Option<i32> {
 pub fn day_of(ms: i64) -> i32 {
     ms.div_euclid(DAY_MS).clamp(i32::MIN as i64 + 1, i32::MAX as i64) as i32
 }
+
+/// The `YYYY-MM-DD` date of a day since 1970-01-01 (proleptic Gregorian, the
+/// inverse of [`parse_day`] for the years 0 to 9999), or `None` outside them.
+///
+/// ```
+/// use flaneur::catalog::dates::{format_day, parse_day};
+/// assert_eq!(format_day(20_513).as_deref(), Some("2026-03-01"));
+/// assert_eq!(format_day(0).as_deref(), Some("1970-01-01"));
+/// assert_eq!(parse_day(&format_day(-1).unwrap()), Some(-1));
+/// assert_eq!(format_day(i32::MAX), None);
+/// ```
+pub fn format_day(day: i32) -> Option<String> {
+    // Civil from days (H. Hinnant's algorithm).
+    let z = i64::from(day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (0..=9999).contains(&y).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}

@@ -1,0 +1,40 @@
+//! Local differential privacy (LDP) reports: what a shop may learn about how
+//! its slots are received, without learning anything reliable about one shopper.
+//!
+//! 1. [`questions`]: the public schema, yes/no questions built from shop-level
+//!    names only (`shown.divergent`, `divergent.accepted.colour`, …).
+//! 2. [`Indicators`]: the true answers of one reporting period, from the local
+//!    counters' increases since the last report; they stay on the device.
+//! 3. [`Ledger`]: the daily ε budget, spent before each report.
+//! 4. [`randomize`]: one question drawn uniformly, its answer kept with
+//!    probability `e^ε / (1 + e^ε)` and flipped otherwise: the [`Report`].
+//! 5. [`Aggregator`]: on the shop's side, an unbiased [`Estimate`] per question
+//!    from many reports (`flaneur ldp aggregate reports.jsonl`).
+//!
+//! ```
+//! use flaneur::ldp::{questions, randomize, Indicators, Ledger, DEFAULT_DAILY_BUDGET, DEFAULT_EPSILON};
+//! use flaneur::measure::{Counter, Kind};
+//! use rand::{SeedableRng, rngs::SmallRng};
+//! let schema = questions(&["colour", "material"]);
+//! let period = Indicators::from_counts([(Kind::Divergent, Counter { impressions: 3, engagements: 1 })], []);
+//! let (mut ledger, today) = (Ledger::default(), 20_513);
+//! let mut rng = SmallRng::seed_from_u64(1);
+//! if ledger.try_spend(today, DEFAULT_EPSILON, DEFAULT_DAILY_BUDGET) {
+//!     let report = randomize(&period, &schema, DEFAULT_EPSILON, today, &mut rng)?;
+//!     assert_eq!(report.day, "2026-03-01");
+//! }
+//! assert!(!ledger.try_spend(today, DEFAULT_EPSILON, DEFAULT_DAILY_BUDGET));
+//! # Ok::<(), flaneur::Error>(())
+//! ```
+
+mod aggregate;
+mod ledger;
+mod mechanism;
+mod question;
+mod report;
+
+pub use aggregate::{Aggregator, Estimate, Z_95, aggregate};
+pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_VERSION, Ledger};
+pub use mechanism::{DEFAULT_EPSILON, MAX_EPSILON, check_epsilon, keep_probability, probability, randomize};
+pub use question::{AxisCounter, Indicators, KINDS, Question, questions};
+pub use report::{REPORT_VERSION, Report};
