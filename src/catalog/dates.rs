@@ -54,8 +54,22 @@ pub fn day_of(ms: i64) -> i32 {
 /// assert_eq!(format_day(i32::MAX), None);
 /// ```
 pub fn format_day(day: i32) -> Option<String> {
-    // Civil from days (H. Hinnant's algorithm).
-    let z = i64::from(day) + 719_468;
+    let (y, m, d) = civil(i64::from(day));
+    (0..=9999).contains(&y).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// `(year, month 1–12, day 1–31)` of a day since 1970-01-01, proleptic
+/// Gregorian (H. Hinnant's civil-from-days algorithm), for any `i64` day a
+/// timestamp in ms can give.
+///
+/// ```
+/// use flaneur::catalog::dates::civil;
+/// assert_eq!(civil(0), (1970, 1, 1));
+/// assert_eq!(civil(20_513), (2026, 3, 1));
+/// assert_eq!(civil(-1), (1969, 12, 31));
+/// ```
+pub fn civil(day: i64) -> (i64, u32, u32) {
+    let z = day + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -63,6 +77,5 @@ pub fn format_day(day: i32) -> Option<String> {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (0..=9999).contains(&y).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    (yoe + era * 400 + i64::from(m <= 2), m as u32, d as u32)
 }
