@@ -43,6 +43,7 @@ pub mod profile;
 pub mod rank;
 pub mod record;
 pub mod sort;
+pub mod sorted_map;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod synthetic;

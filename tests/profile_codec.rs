@@ -274,7 +274,7 @@ fn the_v1_layout_is_the_documented_one() {
     assert_eq!(upgraded.facets(), p.facets());
     assert_eq!(upgraded.interests(), p.interests());
     assert_eq!(upgraded.session().collect::<Vec<_>>(), p.session().collect::<Vec<_>>());
-    assert_eq!(upgraded.shown()["j"].kind, Kind::Personal);
+    assert_eq!(upgraded.shown().get("j").map(|s| s.kind), Some(Kind::Personal));
     assert_eq!(upgraded.stats(), &flaneur::measure::Stats::default());
 
     // v2 is the v1 sections, then impression kinds, divergence and counters.

@@ -1,6 +1,6 @@
 //! What this shopper made of each direction of divergence: Beta posteriors.
 
-use std::collections::BTreeMap;
+use crate::sorted_map::SortedMap;
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution};
@@ -81,11 +81,11 @@ impl Posterior {
 /// and this session's count of divergent impressions.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DivergenceState {
-    pub(crate) outcomes: BTreeMap<Direction, Outcome>,
+    pub(crate) outcomes: SortedMap<Direction, Outcome>,
     /// Dismissed directions and when.
-    pub(crate) blocked: BTreeMap<Direction, i64>,
+    pub(crate) blocked: SortedMap<Direction, i64>,
     /// Divergent items awaiting a reaction: their direction and when shown.
-    pub(crate) pending: BTreeMap<String, (Direction, i64)>,
+    pub(crate) pending: SortedMap<String, (Direction, i64)>,
     /// Accepted divergent impressions, ever: farther steps open after the first.
     pub(crate) accepted_total: u32,
     /// Divergent impressions in the current session, and when that session started.
@@ -99,7 +99,7 @@ impl DivergenceState {
     }
 
     /// All directions with outcomes.
-    pub fn outcomes(&self) -> &BTreeMap<Direction, Outcome> {
+    pub fn outcomes(&self) -> &SortedMap<Direction, Outcome> {
         &self.outcomes
     }
 
@@ -109,12 +109,12 @@ impl DivergenceState {
     }
 
     /// Directions never to propose again (the [`MAX_BLOCKED`] most recent), with when.
-    pub fn blocked(&self) -> &BTreeMap<Direction, i64> {
+    pub fn blocked(&self) -> &SortedMap<Direction, i64> {
         &self.blocked
     }
 
     /// Divergent items shown and not yet engaged with, by item id: direction and when shown.
-    pub fn pending(&self) -> &BTreeMap<String, (Direction, i64)> {
+    pub fn pending(&self) -> &SortedMap<String, (Direction, i64)> {
         &self.pending
     }
 

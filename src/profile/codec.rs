@@ -102,7 +102,9 @@ use super::{
 };
 use crate::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sorted_map::SortedMap;
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
@@ -265,7 +267,7 @@ mod v1 {
     }
 
     /// A count, then each key (in the map's ascending order) and its value.
-    fn write_keyed<V>(w: &mut ByteWriter, map: &BTreeMap<String, V>, mut value: impl FnMut(&mut ByteWriter, &V)) {
+    fn write_keyed<V>(w: &mut ByteWriter, map: &SortedMap<String, V>, mut value: impl FnMut(&mut ByteWriter, &V)) {
         write_count(w, map.len());
         for (key, v) in map {
             w.str(key);
@@ -274,7 +276,7 @@ mod v1 {
     }
 
     /// Facet values grouped under their facet, so each facet name is written once.
-    fn write_facets(w: &mut ByteWriter, facets: &BTreeMap<(String, String), Affinity>, t: i64) {
+    fn write_facets(w: &mut ByteWriter, facets: &SortedMap<(String, String), Affinity>, t: i64) {
         let entries: Vec<_> = facets.iter().collect();
         let groups: Vec<_> = entries.chunk_by(|a, b| a.0.0 == b.0.0).collect();
         write_count(w, groups.len());
@@ -384,9 +386,9 @@ mod v1 {
         cap: usize,
         min_entry: usize,
         mut value: impl FnMut(&mut Body<'a>) -> Result<V>,
-    ) -> Result<BTreeMap<String, V>> {
+    ) -> Result<SortedMap<String, V>> {
         let n = b.count(cap, min_entry)?;
-        let mut map: BTreeMap<String, V> = BTreeMap::new();
+        let mut map: SortedMap<String, V> = SortedMap::new();
         for _ in 0..n {
             let key = b.str()?;
             if map.last_key_value().is_some_and(|(last, _)| last.as_str() >= key) {
@@ -398,10 +400,10 @@ mod v1 {
         Ok(map)
     }
 
-    fn read_facets(b: &mut Body<'_>, t: i64) -> Result<BTreeMap<(String, String), Affinity>> {
+    fn read_facets(b: &mut Body<'_>, t: i64) -> Result<SortedMap<(String, String), Affinity>> {
         b.section = "facets";
         let groups = b.count(MAX_FACET_VALUES, MIN_FACET_GROUP)?;
-        let mut map = BTreeMap::new();
+        let mut map = SortedMap::new();
         let mut previous: Option<&str> = None;
         for _ in 0..groups {
             let facet = b.str()?;

@@ -27,7 +27,9 @@ pub use event::{Event, EventKind};
 pub use interests::{Interest, Interests};
 pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sorted_map::SortedMap;
 
 use crate::divergence::{Direction, DivergenceState};
 use crate::measure::{Kind, Stats};
@@ -88,14 +90,14 @@ pub struct Evidence<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     half_life_ms: f64,
-    categories: BTreeMap<String, Affinity>,
-    facets: BTreeMap<(String, String), Affinity>,
+    categories: SortedMap<String, Affinity>,
+    facets: SortedMap<(String, String), Affinity>,
     interests: Interests,
-    items: BTreeMap<String, Affinity>,
-    shown: BTreeMap<String, Shown>,
+    items: SortedMap<String, Affinity>,
+    shown: SortedMap<String, Shown>,
     session: VecDeque<Event>,
-    purchased: BTreeMap<String, i64>,
-    dismissed: BTreeMap<String, i64>,
+    purchased: SortedMap<String, i64>,
+    dismissed: SortedMap<String, i64>,
     recent: VecDeque<String>,
     last_event_at: Option<i64>,
     divergence: DivergenceState,
@@ -113,14 +115,14 @@ impl Profile {
     pub fn with_half_life(half_life_ms: f64) -> Self {
         Self {
             half_life_ms: half_life_ms.max(1.0),
-            categories: BTreeMap::new(),
-            facets: BTreeMap::new(),
+            categories: SortedMap::new(),
+            facets: SortedMap::new(),
             interests: Interests::default(),
-            items: BTreeMap::new(),
-            shown: BTreeMap::new(),
+            items: SortedMap::new(),
+            shown: SortedMap::new(),
             session: VecDeque::new(),
-            purchased: BTreeMap::new(),
-            dismissed: BTreeMap::new(),
+            purchased: SortedMap::new(),
+            dismissed: SortedMap::new(),
             recent: VecDeque::new(),
             last_event_at: None,
             divergence: DivergenceState::default(),
@@ -264,12 +266,12 @@ impl Profile {
     }
 
     /// All category affinities, by path.
-    pub fn categories(&self) -> &BTreeMap<String, Affinity> {
+    pub fn categories(&self) -> &SortedMap<String, Affinity> {
         &self.categories
     }
 
     /// All facet-value affinities, by `(facet, value)`.
-    pub fn facets(&self) -> &BTreeMap<(String, String), Affinity> {
+    pub fn facets(&self) -> &SortedMap<(String, String), Affinity> {
         &self.facets
     }
 
@@ -279,12 +281,12 @@ impl Profile {
     }
 
     /// Affinities to individual items, by id (bounded history).
-    pub fn items(&self) -> &BTreeMap<String, Affinity> {
+    pub fn items(&self) -> &SortedMap<String, Affinity> {
         &self.items
     }
 
     /// Impressions without engagement, by item id.
-    pub fn shown(&self) -> &BTreeMap<String, Shown> {
+    pub fn shown(&self) -> &SortedMap<String, Shown> {
         &self.shown
     }
 
@@ -299,12 +301,12 @@ impl Profile {
     }
 
     /// Bought items and when, by id.
-    pub fn purchased(&self) -> &BTreeMap<String, i64> {
+    pub fn purchased(&self) -> &SortedMap<String, i64> {
         &self.purchased
     }
 
     /// Dismissed items and when, by id.
-    pub fn dismissed(&self) -> &BTreeMap<String, i64> {
+    pub fn dismissed(&self) -> &SortedMap<String, i64> {
         &self.dismissed
     }
 
@@ -336,7 +338,7 @@ impl Profile {
 
 /// Adds `weight` to `map[key]`, creating it for positive weights and evicting
 /// the weakest entry when the map grows past `cap`.
-fn bump<K: Ord + Clone>(map: &mut BTreeMap<K, Affinity>, key: K, weight: f32, at: i64, hl: f64, cap: usize) {
+fn bump<K: Ord + Clone>(map: &mut SortedMap<K, Affinity>, key: K, weight: f32, at: i64, hl: f64, cap: usize) {
     match map.get_mut(&key) {
         Some(affinity) => affinity.add(weight, at, hl),
         None if weight > 0.0 => {
@@ -357,7 +359,7 @@ fn bump<K: Ord + Clone>(map: &mut BTreeMap<K, Affinity>, key: K, weight: f32, at
 }
 
 /// Records `item_id` at `at` in a bounded set, forgetting the oldest mark past the cap.
-fn mark(map: &mut BTreeMap<String, i64>, item_id: &str, at: i64) {
+fn mark(map: &mut SortedMap<String, i64>, item_id: &str, at: i64) {
     let when = map.entry(item_id.to_owned()).or_insert(at);
     *when = (*when).max(at);
     if map.len() > MAX_ITEM_MARKS {
