@@ -103,6 +103,54 @@ async fn nearest_finds_the_items_closest_to_a_vector() {
 }
 
 #[wasm_bindgen_test]
+async fn item_vectors_may_be_typed_arrays() {
+    // The same catalog with every vector as a Float32Array, or a Float64Array.
+    let typed = |float64: bool| {
+        let catalog = js(CATALOG);
+        for item in get(&catalog, "items").unchecked_into::<js_sys::Array>().iter() {
+            let plain = get(&item, "vector").unchecked_into::<js_sys::Array>();
+            let vector: JsValue =
+                if float64 { js_sys::Float64Array::new(&plain).into() } else { js_sys::Float32Array::new(&plain).into() };
+            js_sys::Reflect::set(&item, &"vector".into(), &vector).unwrap();
+        }
+        catalog
+    };
+    let open_with = |catalog: &JsValue| {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), catalog).unwrap();
+        js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+        Personalizer::open(options.into())
+    };
+    let plain = open().await;
+    let query = [0.7, 0.5, 0.1, 0.0];
+    let found = |p: &Personalizer| {
+        let found = p.nearest(&query, 6).unwrap();
+        let ids: Vec<String> =
+            get(&found, "ids").unchecked_into::<js_sys::Array>().iter().map(|v| v.as_string().unwrap()).collect();
+        (ids, get(&found, "scores").unchecked_into::<js_sys::Float32Array>().to_vec())
+    };
+    for float64 in [false, true] {
+        let catalog = typed(float64);
+        let p = open_with(&catalog).await.unwrap();
+        assert_eq!(found(&p), found(&plain), "float64: {float64}");
+        // The page's own catalog keeps its vectors.
+        let first = js_sys::Array::from(&get(&catalog, "items")).get(0);
+        assert!(get(&first, "vector").is_instance_of::<js_sys::Float32Array>() != float64);
+    }
+    // Typed arrays are checked like plain ones: length and finite values.
+    let short = typed(false);
+    let first = js_sys::Array::from(&get(&short, "items")).get(0);
+    js_sys::Reflect::set(&first, &"vector".into(), &js_sys::Float32Array::new_with_length(3)).unwrap();
+    let err = open_with(&short).await.err().unwrap();
+    assert_eq!(code_of(err.clone()), "CATALOG_INVALID");
+    assert!(err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("vector"));
+    let nan = typed(true);
+    let first = js_sys::Array::from(&get(&nan, "items")).get(0);
+    js_sys::Reflect::set(&first, &"vector".into(), &js_sys::Float64Array::from(&[0.0, f64::NAN, 0.0, 1.0][..])).unwrap();
+    assert_eq!(code_of(open_with(&nan).await.err().unwrap()), "CATALOG_INVALID");
+}
+
+#[wasm_bindgen_test]
 async fn bad_arguments_become_coded_errors() {
     let p = open().await;
     assert_eq!(code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()), "UNKNOWN_ITEM");

@@ -82,6 +82,8 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
 
 /// The catalog option: binary v1 bytes (`ArrayBuffer` or `Uint8Array`,
 /// copied once into WebAssembly memory), a parsed JSON v1 object, or its text.
+/// In an object, an item's `vector` may also be a `Float32Array` or
+/// `Float64Array`, read in one copy ([`typed_vector`]).
 pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
     if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>() {
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
@@ -110,11 +112,37 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
     let mut builder = CatalogBuilder::new(header.version, header.shop, header.dims, header.vector_kind, &header.facets)?;
     builder.reserve(items.length() as usize);
     for position in 0..items.length() {
-        let raw: ItemJson = serde_wasm_bindgen::from_value(items.get(position))
-            .map_err(|e| invalid(format!("items[{position}]"), e.to_string()))?;
+        let (item, vector) = typed_vector(items.get(position));
+        let mut raw: ItemJson =
+            serde_wasm_bindgen::from_value(item).map_err(|e| invalid(format!("items[{position}]"), e.to_string()))?;
+        if vector.is_some() {
+            raw.vector = vector;
+        }
         builder.push_at(position as usize, &raw)?;
     }
     builder.finish()
+}
+
+/// An item whose `vector` is a `Float32Array` or `Float64Array`: its values in
+/// one copy, and a shallow copy of the item without them for serde (the
+/// page's own object is left untouched). Read through serde, a plain array
+/// costs two calls across the boundary per number, most of the time of
+/// opening a catalog with vectors; a typed array holds only numbers, so
+/// nothing is lost by skipping serde. Any other item is returned as it is.
+fn typed_vector(item: JsValue) -> (JsValue, Option<Vec<f32>>) {
+    let key = JsValue::from_str("vector");
+    let Some(object) = item.dyn_ref::<js_sys::Object>() else { return (item, None) };
+    let vector = js_sys::Reflect::get(object, &key).unwrap_or(JsValue::UNDEFINED);
+    let values: Vec<f32> = if let Some(v) = vector.dyn_ref::<js_sys::Float32Array>() {
+        v.to_vec()
+    } else if let Some(v) = vector.dyn_ref::<js_sys::Float64Array>() {
+        v.to_vec().into_iter().map(|x| x as f32).collect()
+    } else {
+        return (item, None);
+    };
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), object);
+    let _ = js_sys::Reflect::delete_property(&copy, &key);
+    (copy.into(), Some(values))
 }
 
 /// Every field of a JSON v1 catalog but `items` (see [`crate::catalog::CatalogJson`]), which
