@@ -26,17 +26,25 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
     let facets = jaccard(ia.facet_value_ids(), ib.facet_value_ids());
     let vectors = catalog.vectors();
     if vectors.dims() == 0 {
-        return 0.6 * same_leaf + 0.4 * facets;
+        return LEAF_ONLY * same_leaf + FACETS_ONLY * facets;
     }
     let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
     let norms = vectors.norm(a) * vectors.norm(b);
     let cosine = if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
-    0.6 * cosine + 0.25 * same_leaf + 0.15 * facets
+    COSINE * cosine + LEAF * same_leaf + FACETS * facets
 }
 
 /// The most two items of different leaf categories can score in
-/// [`similarity`]: 0.6 + 0.15 with vectors, 0.4 without.
-pub const MAX_ACROSS_LEAVES: f32 = 0.75;
+/// [`similarity`]: cosine and facets with vectors, facets alone without.
+pub const MAX_ACROSS_LEAVES: f32 = if COSINE + FACETS > FACETS_ONLY { COSINE + FACETS } else { FACETS_ONLY };
+
+/// [`similarity`]'s weights with vectors: cosine, same leaf, shared facet values.
+const COSINE: f32 = 0.6;
+const LEAF: f32 = 0.25;
+const FACETS: f32 = 0.15;
+/// [`similarity`]'s weights in a catalog without vectors.
+const LEAF_ONLY: f32 = 0.6;
+const FACETS_ONLY: f32 = 0.4;
 
 /// Whether `similarity(catalog, a, b) >= threshold`, without looking at the
 /// vectors when the leaf categories alone decide it (a threshold above
