@@ -3,7 +3,7 @@
 //! Every item gets a calibrated relevance ([`Scorer`]). Items below the
 //! threshold are withheld: a short slate beats filler. The survivors are
 //! ordered by a blend of relevance and the shop's default order set by
-//! `intensity`, and the best `k` are picked by partial selection ([`topk`]).
+//! `intensity`, and the best `k` are kept by a streaming pool with a running floor ([`topk`]).
 
 pub mod diversity;
 mod filter;

@@ -1,4 +1,4 @@
-//! Top-k by partial selection, with a deterministic tie-break.
+//! Top-k over a stream, with a running floor and a deterministic tie-break.
 
 use std::cmp::Ordering;
 
