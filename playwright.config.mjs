@@ -34,7 +34,7 @@ export default defineConfig({
   webServer: [
     {
       command: `node scripts/serve.mjs`,
-      env: { PORT: String(PORT) },
+      env: { PORT: String(PORT), REPORTS: "target/e2e/reports.jsonl" },
       url: `http://127.0.0.1:${PORT}/`,
       reuseExistingServer: false,
       timeout: 20_000,

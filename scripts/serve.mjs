@@ -2,12 +2,17 @@
 // Serves www/ on http://127.0.0.1:PORT (default 8080) for the demo and the end-to-end tests;
 // ROOT=DIR serves another directory instead (the package tests' fixture pages).
 //
-// Static files only, from www/ (or ROOT), with the right MIME types (application/wasm
+// Static files from www/ (or ROOT), with the right MIME types (application/wasm
 // for .wasm, so browsers can stream-compile it) and the strict
 // Content-Security-Policy a storefront would set. Ctrl-C stops it cleanly.
+//
+// One more route plays the shop's server for anonymous reports (docs/PRIVACY.md):
+// POST /flaneur-reports takes one LDP report, exactly { v, question, answer,
+// epsilon, day } and nothing else, and appends it as a line to REPORTS
+// (default target/ldp/reports.jsonl), ready for `flaneur ldp aggregate`.
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, normalize, resolve, sep } from "node:path";
+import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = process.env.ROOT
@@ -15,6 +20,8 @@ const root = process.env.ROOT
   : fileURLToPath(new URL("../www/", import.meta.url));
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
+const reports = resolve(process.env.REPORTS ?? fileURLToPath(new URL("../target/ldp/reports.jsonl", import.meta.url)));
+const REPORT_KEYS = ["answer", "day", "epsilon", "question", "v"];
 
 const types = {
   ".html": "text/html; charset=utf-8",
@@ -36,9 +43,38 @@ const headers = {
   "Cache-Control": "no-cache",
 };
 
+/** The report a request body holds, or null: a small JSON object with exactly the report's fields. */
+function readReport(body) {
+  try {
+    const report = JSON.parse(body);
+    const keys = Object.keys(report ?? {}).sort();
+    const typed = report.v === 1 && typeof report.question === "string" && typeof report.answer === "boolean" &&
+      typeof report.epsilon === "number" && /^\d{4}-\d{2}-\d{2}$/.test(report.day);
+    return typed && keys.join() === REPORT_KEYS.join() ? report : null;
+  } catch {
+    return null;
+  }
+}
+
+async function takeReport(req, res) {
+  let body = "";
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 1024) break;
+  }
+  const report = body.length <= 1024 ? readReport(body) : null;
+  if (report) {
+    await mkdir(dirname(reports), { recursive: true });
+    await appendFile(reports, `${JSON.stringify(report)}\n`);
+  }
+  res.writeHead(report ? 204 : 400, headers);
+  res.end();
+}
+
 const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/flaneur-reports" && req.method === "POST") return await takeReport(req, res);
     let path = normalize(join(root, decodeURIComponent(url.pathname)));
     if (!path.startsWith(root) && path + sep !== root) throw Object.assign(new Error("outside root"), { status: 403 });
     if ((await stat(path)).isDirectory()) path = join(path, "index.html");

@@ -22,6 +22,8 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::{Preferences, PreferencesPatch};
 use crate::journal::Change;
+use crate::ldp::{Report, Reporting, questions};
+use crate::measure::Kind;
 use crate::portability::{ProfileExport, ProfileImport};
 use crate::record::Record;
 use crate::profile::{Event, EventKind, Evidence, Profile, ProfileView, SESSION_GAP_MS};
@@ -88,6 +90,8 @@ pub struct Engine {
     catalog: Catalog,
     profile: Profile,
     preferences: Preferences,
+    /// The privacy ledger and the counts for the next LDP report.
+    reporting: Reporting,
     /// `YᵀY` of a catalog of item factors, computed on the first slate.
     fold_in: OnceCell<FoldIn>,
     /// Seed of the random choices; each slate uses the next value, so the
@@ -108,6 +112,7 @@ impl Engine {
             catalog,
             profile: Profile::default(),
             preferences: Preferences::default(),
+            reporting: Reporting::default(),
             fold_in: OnceCell::new(),
             seed,
             slates: Cell::new(0),
@@ -134,21 +139,61 @@ impl Engine {
         self.profile = profile;
     }
 
+    /// The privacy ledger and the counts for the next report.
+    pub fn reporting(&self) -> &Reporting {
+        &self.reporting
+    }
+
     /// Replaces the preferences after validating them.
     pub fn replace_preferences(&mut self, preferences: Preferences) -> Result<()> {
         preferences.validate()?;
         self.preferences = preferences;
+        self.drop_period_unless_opted_in();
         Ok(())
     }
 
-    /// Restores the default preferences.
+    /// Restores the default preferences (reports off).
     pub fn reset_preferences(&mut self) {
         self.preferences = Preferences::default();
+        self.drop_period_unless_opted_in();
     }
 
-    /// Updates the preferences; an invalid patch changes nothing.
+    /// Updates the preferences; an invalid patch changes nothing. Turning
+    /// reports off discards what was counted for the next report (the ledger
+    /// stays: opting out and in again frees no budget).
     pub fn set_preferences(&mut self, patch: PreferencesPatch) -> Result<()> {
-        self.preferences.apply(patch)
+        self.preferences.apply(patch)?;
+        self.drop_period_unless_opted_in();
+        Ok(())
+    }
+
+    /// Nothing is kept for a report the shopper has not opted into.
+    fn drop_period_unless_opted_in(&mut self) {
+        if !self.preferences.reports {
+            self.reporting.period = Default::default();
+        }
+    }
+
+    /// The local differential privacy report of the period since the last
+    /// one, made on `today` (days since 1970-01-01, UTC) with `epsilon`:
+    /// `None` unless the shopper opted in ([`Preferences::reports`]), the
+    /// period showed something and today's privacy budget can pay for it.
+    /// A report spends its ε and starts a new period; the caller stores the
+    /// record (with the spent ledger) before handing the report to anyone.
+    /// `rng` must be unpredictable to whoever receives the report (the
+    /// browser's `crypto.getRandomValues`), never the page's seed.
+    ///
+    /// # Errors
+    ///
+    /// As [`Reporting::report`]: an ε outside (0, 1] is [`Error::BadArgument`].
+    pub fn report<R: rand::Rng + ?Sized>(&mut self, today: i32, epsilon: f64, rng: &mut R) -> Result<Option<Report>> {
+        let axes: Vec<&str> = self.catalog.facets().iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
+        let schema = questions(&axes);
+        if !self.preferences.reports {
+            // The same argument errors either way; an empty period reports nothing and draws nothing.
+            return Reporting::default().report(&schema, epsilon, today, rng);
+        }
+        self.reporting.report(&schema, epsilon, today, rng)
     }
 
     /// Learns from one event. Events about items missing from the catalog are
@@ -168,6 +213,13 @@ impl Engine {
         let (Some(index), Some(item_id)) = (item, event.kind.item_id()) else {
             return Ok(Recorded::Nothing);
         };
+        let engaged = matches!(
+            event.kind,
+            EventKind::View { .. } | EventKind::Click { .. } | EventKind::AddToCart { .. } | EventKind::Purchase { .. }
+        );
+        if engaged && self.preferences.reports {
+            self.count_engagement(item_id);
+        }
         let item = self.catalog.item(index);
         let taxonomy = self.catalog.taxonomy();
         let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
@@ -191,6 +243,15 @@ impl Engine {
         Ok(Recorded::Learned)
     }
 
+    /// Counts an engagement with `item_id` for the next report: by the kind
+    /// of slot it was last shown in, and as accepted along its axis if it was
+    /// a divergent item awaiting a reaction (before the profile settles both).
+    fn count_engagement(&mut self, item_id: &str) {
+        let Some(kind) = self.profile.shown().get(item_id).map(|s| s.kind) else { return };
+        let axis = self.profile.divergence().pending().get(item_id).map(|(d, _)| d.axis.as_str());
+        self.reporting.period.engaged(kind, axis.filter(|_| kind == Kind::Divergent));
+    }
+
     /// Whether the item at `index` is in a sensitive class the shopper has not opted into.
     fn is_hidden_sensitive(&self, index: usize) -> bool {
         self.catalog.item(index).sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class))
@@ -204,7 +265,11 @@ impl Engine {
         }
         for item in &slate.items {
             self.profile.mark_shown(&item.item_id, item.kind, now);
-            if let Some(reason) = &item.reason.divergence {
+            let divergence = item.reason.divergence.as_ref();
+            if self.preferences.reports {
+                self.reporting.period.shown(item.kind, divergence.map(|r| r.axis.as_str()));
+            }
+            if let Some(reason) = divergence {
                 let direction = Direction { anchor: reason.anchor.clone(), axis: reason.axis.clone(), to: reason.to.clone() };
                 self.profile.note_divergent_shown(&item.item_id, &direction, now);
             }
@@ -250,6 +315,7 @@ impl Engine {
             Forget::Everything => {
                 let had = !self.profile.is_empty();
                 self.profile.forget_all();
+                self.reporting.period = Default::default();
                 had
             }
         }
@@ -281,12 +347,13 @@ impl Engine {
     /// nothing is stored) with `pending` replayed onto it: how a tab takes in
     /// what other tabs stored without losing its own unsaved changes.
     pub fn rebase(&mut self, base: Option<Record>, pending: &[Change]) {
-        let (profile, preferences) = match base {
-            Some(record) => (record.profile, record.preferences),
-            None => (Profile::default(), Preferences::default()),
+        let (profile, preferences, reporting) = match base {
+            Some(record) => (record.profile, record.preferences, record.reporting),
+            None => (Profile::default(), Preferences::default(), Reporting::default()),
         };
         self.profile = profile;
         self.preferences = preferences;
+        self.reporting = reporting;
         for change in pending {
             // Each change was valid when the page made it, against this same
             // catalog; one that no longer applies (an import of another
@@ -302,6 +369,7 @@ impl Engine {
             saved_at: now,
             preferences: self.preferences.clone(),
             profile: self.profile.clone(),
+            reporting: self.reporting.clone(),
         }
     }
 
@@ -384,6 +452,7 @@ impl Engine {
         self.profile = profile;
         if let Some(p) = preferences {
             self.preferences = p;
+            self.drop_period_unless_opted_in();
         }
         Ok(())
     }

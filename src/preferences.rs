@@ -37,6 +37,11 @@ pub struct Preferences {
     pub paused: bool,
     /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
     pub sensitive: BTreeMap<String, bool>,
+    /// Opt-in, off by default: the page may hand the shop one randomized
+    /// yes/no answer about how suggestions were received, within a daily
+    /// privacy budget (see [`crate::ldp`] and `docs/PRIVACY.md`). Turning it
+    /// off discards what was counted for the next report.
+    pub reports: bool,
 }
 
 impl Default for Preferences {
@@ -51,6 +56,7 @@ impl Default for Preferences {
             intent: IntentSetting::Auto,
             paused: false,
             sensitive: BTreeMap::new(),
+            reports: false,
         }
     }
 }
@@ -127,6 +133,8 @@ pub struct PreferencesPatch {
     pub paused: Option<bool>,
     /// Merged into [`Preferences::sensitive`] class by class.
     pub sensitive: Option<BTreeMap<String, bool>>,
+    /// See [`Preferences::reports`].
+    pub reports: Option<bool>,
 }
 
 impl Preferences {
@@ -156,6 +164,9 @@ impl Preferences {
         }
         if let Some(v) = patch.paused {
             next.paused = v;
+        }
+        if let Some(v) = patch.reports {
+            next.reports = v;
         }
         if let Some(classes) = patch.sensitive {
             next.sensitive.extend(classes);

@@ -1,26 +1,31 @@
 //! The stored record: what the browser keeps for one shop between page loads.
 //!
 //! One record per shop holds the profile (in its own checksummed binary
-//! format, see [`crate::profile`]) and the shopper's preferences. IndexedDB
-//! stores the bytes as they are; localStorage stores them in base64. The
-//! layout ("Stored record v1" in `docs/FORMATS.md`):
+//! format, see [`crate::profile`]), the shopper's preferences and, since
+//! version 2, the reporting state ([`Reporting`]: privacy ledger and period).
+//! IndexedDB stores the bytes as they are; localStorage stores them in
+//! base64. The layout ("Stored record v2" in `docs/FORMATS.md`):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 4 | magic `FLRC` |
-//! | 1 | record format version (1) |
+//! | 1 | record format version (2; 1 is still read) |
 //! | varint + UTF-8 | shop id |
 //! | 8 | saved at, ms since the epoch (i64, little-endian) |
-//! | 1 | flags: bit 0 personalization, bit 1 paused |
+//! | 1 | flags: bit 0 personalization, bit 1 paused, bit 2 reports (v2) |
 //! | 5 × 4 | intensity, threshold, diversity, surprise, discretion (f32) |
 //! | 1 | intent setting: 0 auto, 1 exploring, 2 buying |
 //! | varint, then (varint + UTF-8, 1) × n | sensitive classes and their opt-in |
 //! | varint + bytes | the stored profile |
+//! | varint + bytes | the reporting state (v2; a version 1 record reads as none) |
 //! | 4 | CRC-32 of everything before it |
 //!
 //! ```
-//! use flaneur::{preferences::Preferences, profile::Profile, record::Record};
-//! let record = Record { shop: "demo".into(), saved_at: 7, preferences: Preferences::default(), profile: Profile::default() };
+//! use flaneur::{ldp::Reporting, preferences::Preferences, profile::Profile, record::Record};
+//! let record = Record {
+//!     shop: "demo".into(), saved_at: 7, preferences: Preferences::default(),
+//!     profile: Profile::default(), reporting: Reporting::default(),
+//! };
 //! let bytes = record.to_bytes();
 //! assert_eq!(Record::from_bytes(&bytes, "demo").unwrap(), record);
 //! assert_eq!(Record::from_bytes(&bytes, "other").unwrap_err().code(), "PROFILE_CORRUPT");
@@ -31,13 +36,14 @@
 
 use crate::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
+use crate::ldp::Reporting;
 use crate::preferences::{IntentSetting, Preferences};
 use crate::profile::Profile;
 
 /// The first bytes of every stored record.
 pub const RECORD_MAGIC: &[u8; 4] = b"FLRC";
-/// The record format this build writes (and the newest it reads).
-pub const RECORD_FORMAT_VERSION: u8 = 1;
+/// The record format this build writes (and the newest it reads; it reads every older one).
+pub const RECORD_FORMAT_VERSION: u8 = 2;
 /// Most sensitive classes a record may list (a bound for hostile input).
 const MAX_SENSITIVE: u64 = 64;
 
@@ -52,6 +58,9 @@ pub struct Record {
     pub preferences: Preferences,
     /// What was learned.
     pub profile: Profile,
+    /// The privacy ledger and the counts for the next report (empty in a
+    /// version 1 record, which had none).
+    pub reporting: Reporting,
 }
 
 impl Record {
@@ -64,7 +73,7 @@ impl Record {
         w.str(&self.shop);
         w.i64(self.saved_at);
         let p = &self.preferences;
-        w.u8(u8::from(p.personalization) | (u8::from(p.paused) << 1));
+        w.u8(u8::from(p.personalization) | (u8::from(p.paused) << 1) | (u8::from(p.reports) << 2));
         for v in [p.intensity, p.threshold, p.diversity, p.surprise, p.discretion] {
             w.f32(v);
         }
@@ -80,12 +89,17 @@ impl Record {
         }
         w.varint(profile.len() as u64);
         w.bytes(&profile);
+        let reporting = self.reporting.to_bytes();
+        w.varint(reporting.len() as u64);
+        w.bytes(&reporting);
         let crc = crc32(w.as_slice());
         w.u32(crc);
         w.into_bytes()
     }
 
     /// Reads a record of `shop`, checking everything before trusting any of it.
+    /// A version 1 record (before reports) reads with reports off and an
+    /// empty [`Reporting`]; the next write stores it as version 2.
     ///
     /// # Errors
     ///
@@ -105,6 +119,10 @@ impl Record {
         if crc32(body) != stored_crc {
             return Err(corrupt("checksum mismatch"));
         }
+        let version = bytes[4];
+        if version == 0 {
+            return Err(corrupt("format version 0"));
+        }
         let mut r = ByteReader::new(&body[5..]);
         let truncated = || corrupt("truncated");
         let record_shop = r.str().ok_or_else(truncated)?;
@@ -113,6 +131,10 @@ impl Record {
         }
         let saved_at = r.i64().ok_or_else(truncated)?;
         let flags = r.u8().ok_or_else(truncated)?;
+        let known_flags = if version >= 2 { 0b111 } else { 0b11 };
+        if flags & !known_flags != 0 {
+            return Err(corrupt("unknown flags"));
+        }
         let mut ranges = [0f32; 5];
         for v in &mut ranges {
             *v = r.f32().ok_or_else(truncated)?;
@@ -137,6 +159,7 @@ impl Record {
             discretion: ranges[4],
             intent,
             sensitive: Default::default(),
+            reports: flags & 4 != 0,
         };
         for _ in 0..classes {
             let class = r.str().ok_or_else(truncated)?.to_owned();
@@ -146,10 +169,16 @@ impl Record {
         preferences.validate().map_err(|e| corrupt(&e.to_string()))?;
         let profile_len = usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
         let profile = Profile::from_bytes(r.take(profile_len).ok_or_else(truncated)?)?;
+        let reporting = if version >= 2 {
+            let len = usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
+            Reporting::from_bytes(r.take(len).ok_or_else(truncated)?).ok_or_else(|| corrupt("bad reporting state"))?
+        } else {
+            Reporting::default()
+        };
         if r.remaining() != 0 {
             return Err(corrupt("trailing bytes"));
         }
-        Ok(Record { shop: shop.to_owned(), saved_at, preferences, profile })
+        Ok(Record { shop: shop.to_owned(), saved_at, preferences, profile, reporting })
     }
 }
 
@@ -159,16 +188,16 @@ mod tests {
 
     #[test]
     fn preferences_survive_the_round_trip() {
-        let mut preferences = Preferences { paused: true, surprise: 0.5, intent: IntentSetting::Buying, ..Default::default() };
+        let mut preferences = Preferences { paused: true, surprise: 0.5, intent: IntentSetting::Buying, reports: true, ..Default::default() };
         preferences.sensitive.insert("health".into(), true);
         preferences.sensitive.insert("intimate".into(), false);
-        let record = Record { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default() };
+        let record = Record { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default(), reporting: Reporting::default() };
         assert_eq!(Record::from_bytes(&record.to_bytes(), "s").unwrap(), record);
     }
 
     #[test]
     fn every_truncation_and_newer_versions_are_refused() {
-        let record = Record { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default() };
+        let record = Record { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default(), reporting: Reporting::default() };
         let bytes = record.to_bytes();
         for cut in 0..bytes.len() {
             assert!(Record::from_bytes(&bytes[..cut], "s").is_err(), "cut at {cut}");
@@ -176,5 +205,36 @@ mod tests {
         let mut newer = bytes.clone();
         newer[4] = RECORD_FORMAT_VERSION + 1;
         assert_eq!(Record::from_bytes(&newer, "s").unwrap_err().code(), "PROFILE_VERSION");
+    }
+
+    #[test]
+    fn the_reporting_state_survives_and_a_version_1_record_still_reads() {
+        let mut reporting = Reporting::default();
+        reporting.period.shown(crate::measure::Kind::Divergent, Some("colour"));
+        assert!(reporting.ledger.try_spend(20_000, 0.5, 1.0));
+        let preferences = Preferences { reports: true, ..Default::default() };
+        let record = Record { shop: "s".into(), saved_at: 2, preferences, profile: Profile::default(), reporting };
+        assert_eq!(Record::from_bytes(&record.to_bytes(), "s").unwrap(), record);
+
+        // The fixture was written by the version 1 code (the demo catalog's
+        // shop, 8 views, a slate shown, an item carted, surprise 0.3).
+        let v1 = include_bytes!("../tests/fixtures/record-v1.bin");
+        assert_eq!(v1[4], 1);
+        let old = Record::from_bytes(v1, "flaneur-demo").unwrap();
+        assert_eq!(old.reporting, Reporting::default());
+        assert!(!old.preferences.reports);
+        assert_eq!(old.preferences.surprise, 0.3);
+        assert_eq!(old.profile.stats().get(crate::measure::Kind::Personal).engagements, 1);
+        let rewritten = old.to_bytes();
+        assert_eq!(rewritten[4], RECORD_FORMAT_VERSION);
+        assert_eq!(Record::from_bytes(&rewritten, "flaneur-demo").unwrap(), old);
+        // A version 1 record never had the reports flag.
+        let mut flagged = v1.to_vec();
+        let flags_at = 5 + 1 + "flaneur-demo".len() + 8;
+        flagged[flags_at] |= 4;
+        let crc = crc32(&flagged[..flagged.len() - 4]).to_le_bytes();
+        let end = flagged.len();
+        flagged[end - 4..].copy_from_slice(&crc);
+        assert_eq!(Record::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(), "PROFILE_CORRUPT");
     }
 }

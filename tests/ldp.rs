@@ -406,3 +406,131 @@ fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
 }
+
+// The engine: counting only while opted in, one report a day, the ledger in the stored record.
+
+mod engine {
+    use flaneur::catalog::Catalog;
+    use flaneur::ldp::{Question, Report};
+    use flaneur::measure::Kind;
+    use flaneur::preferences::PreferencesPatch;
+    use flaneur::profile::{Event, EventKind};
+    use flaneur::rank::{Request, Slate};
+    use flaneur::record::Record;
+    use flaneur::Engine;
+    use rand::SeedableRng;
+    use rand::rngs::SmallRng;
+
+    /// 2026-03-01, noon UTC, in ms.
+    const NOON: i64 = 20_513 * 86_400_000 + 43_200_000;
+    const DAY: i32 = 20_513;
+
+    fn demo() -> Engine {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+        Engine::with_seed(Catalog::from_json_str(&text).unwrap(), 11)
+    }
+
+    fn opt(engine: &mut Engine, reports: bool) {
+        engine.set_preferences(PreferencesPatch { reports: Some(reports), ..Default::default() }).unwrap();
+    }
+
+    /// Views of the first knitwear items, then a slate shown; returns it.
+    fn browse(engine: &mut Engine, at: i64) -> Slate {
+        let knitwear: Vec<String> = (0..engine.catalog().len())
+            .map(|i| engine.catalog().item(i))
+            .filter(|item| engine.catalog().taxonomy().path(item.category()).contains("Knitwear"))
+            .map(|item| item.id().to_owned())
+            .take(6)
+            .collect();
+        assert_eq!(knitwear.len(), 6, "the demo catalog has knitwear");
+        for (n, id) in knitwear.iter().enumerate() {
+            engine.record(&Event { kind: EventKind::View { item_id: id.clone() }, at: at + n as i64 }).unwrap();
+        }
+        let slate = engine.recommend(&Request { k: 12, ..Request::default() }, at + 10).unwrap();
+        engine.mark_shown(&slate, at + 10);
+        slate
+    }
+
+    fn divergent(slate: &Slate) -> (&str, &str) {
+        let item = slate.items.iter().find(|i| i.kind == Kind::Divergent).expect("a divergent slot");
+        (item.item_id.as_str(), item.reason.divergence.as_ref().unwrap().axis.as_str())
+    }
+
+    fn report(engine: &mut Engine, day: i32) -> Option<Report> {
+        engine.report(day, 1.0, &mut SmallRng::seed_from_u64(day as u64)).unwrap()
+    }
+
+    /// The stored record read back into a fresh engine: what a reload sees.
+    fn reload(engine: &Engine, at: i64) -> Engine {
+        let bytes = engine.record_at(at).to_bytes();
+        let mut fresh = demo();
+        fresh.rebase(Some(Record::from_bytes(&bytes, engine.catalog().shop()).unwrap()), &[]);
+        fresh
+    }
+
+    #[test]
+    fn nothing_is_counted_or_reported_without_the_shoppers_opt_in() {
+        let mut engine = demo();
+        assert!(!engine.preferences().reports, "reports are off by default");
+        let slate = browse(&mut engine, NOON);
+        let (id, _) = divergent(&slate);
+        engine.record(&Event { kind: EventKind::Click { item_id: id.to_owned() }, at: NOON + 20 }).unwrap();
+        assert!(engine.profile().stats().get(Kind::Divergent).engagements > 0, "the local counters did count");
+        assert!(engine.reporting().period.is_empty());
+        assert_eq!(report(&mut engine, DAY), None);
+        assert_eq!(engine.reporting(), &Default::default(), "no ε spent");
+        assert_eq!(engine.report(DAY, 1.5, &mut SmallRng::seed_from_u64(1)).unwrap_err().code(), "BAD_ARGUMENT");
+    }
+
+    #[test]
+    fn an_opted_in_period_counts_per_kind_and_axis_and_reports_once_a_day_across_reloads() {
+        let mut engine = demo();
+        opt(&mut engine, true);
+        let slate = browse(&mut engine, NOON);
+        let (id, axis) = divergent(&slate);
+        let (id, axis) = (id.to_owned(), axis.to_owned());
+        engine.record(&Event { kind: EventKind::AddToCart { item_id: id }, at: NOON + 20 }).unwrap();
+        let answers = engine.reporting().period.indicators();
+        for yes in [
+            Question::Shown(Kind::Personal),
+            Question::Shown(Kind::Divergent),
+            Question::Engaged(Kind::Divergent),
+            Question::DivergentShown(axis.clone()),
+            Question::DivergentAccepted(axis.clone()),
+        ] {
+            assert!(answers.answer(&yes), "{yes}");
+        }
+        assert!(!answers.answer(&Question::Engaged(Kind::Personal)));
+        assert!(!answers.answer(&Question::Shown(Kind::Popular)));
+
+        let made = report(&mut engine, DAY).expect("a report");
+        assert_eq!((made.v, made.epsilon, made.day.as_str()), (1, 1.0, "2026-03-01"));
+        assert!(engine.reporting().period.is_empty(), "a report starts a new period");
+        browse(&mut engine, NOON + 60_000);
+        assert_eq!(report(&mut engine, DAY), None, "today's ε is spent");
+
+        let mut reloaded = reload(&engine, NOON + 70_000);
+        assert_eq!(reloaded.reporting(), engine.reporting());
+        assert_eq!(report(&mut reloaded, DAY), None, "a reload frees no budget");
+        assert_eq!(report(&mut reloaded, DAY - 1), None, "nor does a clock turned back");
+        assert!(report(&mut reloaded, DAY + 1).is_some(), "the next day has its own budget");
+    }
+
+    #[test]
+    fn opting_out_discards_the_period_and_keeps_the_spent_budget() {
+        let mut engine = demo();
+        opt(&mut engine, true);
+        browse(&mut engine, NOON);
+        assert!(report(&mut engine, DAY).is_some());
+        browse(&mut engine, NOON + 60_000);
+        assert!(!engine.reporting().period.is_empty());
+        opt(&mut engine, false);
+        assert!(engine.reporting().period.is_empty(), "nothing kept for a report the shopper withdrew from");
+        opt(&mut engine, true);
+        browse(&mut engine, NOON + 120_000);
+        assert_eq!(report(&mut engine, DAY), None, "opting out and in again frees no budget");
+        engine.forget(&flaneur::Forget::Everything, NOON + 130_000);
+        assert!(engine.reporting().period.is_empty(), "forgetting everything forgets the period");
+        assert_eq!(engine.reporting().ledger.day, DAY, "but not the ε spent");
+    }
+}

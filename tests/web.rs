@@ -507,3 +507,92 @@ fn simd_and_scalar_kernels_agree_exactly() {
         assert_eq!(simd[4], -128 * q as i32 * 64, "query of {q}");
     }
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function collector() { const got = []; const send = (r) => { got.push(r); }; send.got = got; return send; }
+"#)]
+extern "C" {
+    fn collector() -> js_sys::Function;
+}
+
+/// Runs two futures at once (as two tabs would), both to the end.
+async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    (ra.unwrap(), rb.unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_across_tabs_and_reloads() {
+    let shop = "web-test-reports";
+    let send = collector();
+    let got: js_sys::Array = get(&send, "got").unchecked_into();
+    let browse = |p: &Personalizer| {
+        for id in ["s1", "s2", "c1"] {
+            p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+        }
+        assert!(!slate_ids(p, r#"{"k":4}"#).is_empty());
+    };
+    let (a, b) = (open_in("indexeddb", shop).await, open_in("indexeddb", shop).await);
+    a.erase().await.unwrap();
+    sleep(20).await;
+    // Not opted in: a full period, and nothing handed over.
+    browse(&a);
+    assert_eq!(get(&a.preferences().unwrap(), "reports"), JsValue::FALSE, "off by default");
+    assert!(!a.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
+    assert_eq!(got.length(), 0);
+    // Bad arguments are refused before anything happens.
+    assert_eq!(code_of(a.report(js(r#""not a function""#), JsValue::UNDEFINED).await.unwrap_err()), "BAD_ARGUMENT");
+    for options in [r#"{"epsilon":1.5}"#, r#"{"epsilon":0}"#, r#"{"epsilon":"1"}"#, r#"{"epsilonn":1}"#] {
+        assert_eq!(code_of(a.report(send.clone().into(), js(options)).await.unwrap_err()), "BAD_ARGUMENT", "{options}");
+    }
+    // Opted in, in both tabs; each shows a slate, then both report at once.
+    a.set_preferences(js(r#"{"reports":true}"#)).unwrap();
+    a.flush().await.unwrap();
+    for _ in 0..50 {
+        if get(&b.preferences().unwrap(), "reports") == JsValue::TRUE {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(get(&b.preferences().unwrap(), "reports"), JsValue::TRUE, "the other tab took the opt-in in");
+    browse(&a);
+    browse(&b);
+    let (made_a, made_b) = both(a.report(send.clone().into(), JsValue::UNDEFINED), b.report(send.clone().into(), JsValue::UNDEFINED)).await;
+    assert_eq!(u8::from(made_a.unwrap()) + u8::from(made_b.unwrap()), 1, "one budget, one report");
+    assert_eq!(got.length(), 1);
+    let report = got.get(0);
+    let keys: Vec<String> = js_sys::Object::keys(report.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect();
+    assert_eq!(keys, ["v", "question", "answer", "epsilon", "day"], "the report carries nothing else");
+    assert_eq!(get(&report, "epsilon").as_f64(), Some(1.0));
+    let today = js_sys::Date::new_0().to_iso_string().as_string().unwrap()[..10].to_owned();
+    assert_eq!(get(&report, "day").as_string(), Some(today));
+    // A reload (a new personalizer on the stored record) has no budget left today.
+    let c = open_in("indexeddb", shop).await;
+    assert_eq!(get(&c.preferences().unwrap(), "reports"), JsValue::TRUE);
+    browse(&c);
+    assert!(!c.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
+    // Memory storage cannot keep a budget beyond the page: no report at all.
+    let m = open().await;
+    m.set_preferences(js(r#"{"reports":true}"#)).unwrap();
+    browse(&m);
+    assert!(!m.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
+    assert_eq!(got.length(), 1);
+    c.erase().await.unwrap();
+}
+

@@ -8,7 +8,10 @@
 //! 3. [`Ledger`]: the daily ε budget, spent before each report.
 //! 4. [`randomize`]: one question drawn uniformly, its answer kept with
 //!    probability `e^ε / (1 + e^ε)` and flipped otherwise: the [`Report`].
-//! 5. [`Aggregator`]: on the shop's side, an unbiased [`Estimate`] per question
+//! 5. [`Period`] and [`Reporting`]: what the device keeps between reports
+//!    (the counts since the last one, taken only while the shopper opted in,
+//!    and the ledger), stored in the shop's record.
+//! 6. [`Aggregator`]: on the shop's side, an unbiased [`Estimate`] per question
 //!    from many reports (`flaneur ldp aggregate reports.jsonl`).
 //!
 //! ```
@@ -30,11 +33,15 @@
 mod aggregate;
 mod ledger;
 mod mechanism;
+mod period;
 mod question;
 mod report;
+mod reporting;
 
 pub use aggregate::{Aggregator, Estimate, Z_95, aggregate};
 pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_VERSION, Ledger};
 pub use mechanism::{DEFAULT_EPSILON, MAX_EPSILON, check_epsilon, keep_probability, probability, randomize};
+pub use period::{MAX_AXES, Period};
 pub use question::{AxisCounter, Indicators, KINDS, Question, questions};
 pub use report::{REPORT_VERSION, Report};
+pub use reporting::{Reporting, report_epsilon};

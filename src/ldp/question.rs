@@ -6,7 +6,6 @@
 //! so every shopper of a shop has the same schema and the key itself says
 //! nothing about the shopper.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::divergence::CATEGORY_AXIS;
@@ -103,7 +102,9 @@ fn kind_name(kind: Kind) -> &'static str {
 /// ]);
 /// ```
 pub fn questions(axes: &[&str]) -> Vec<String> {
-    let axes: BTreeSet<&str> = axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
+    let mut axes: Vec<&str> = axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
+    crate::sort::sort(&mut axes);
+    axes.dedup();
     let kinds = KINDS.into_iter().map(Question::Shown).chain(KINDS.into_iter().map(Question::Engaged));
     let divergent = axes.into_iter().flat_map(|a| {
         [Question::DivergentShown(a.to_owned()), Question::DivergentAccepted(a.to_owned())]
@@ -143,10 +144,10 @@ pub struct Indicators {
     shown: [bool; 3],
     /// `engaged.<kind>`, by index in [`KINDS`].
     engaged: [bool; 3],
-    /// Axes with a divergent item shown.
-    divergent_shown: BTreeSet<String>,
-    /// Axes with a divergent item accepted.
-    divergent_accepted: BTreeSet<String>,
+    /// Axes with a divergent item shown, in byte order, each once.
+    divergent_shown: Vec<String>,
+    /// Axes with a divergent item accepted, in byte order, each once.
+    divergent_accepted: Vec<String>,
 }
 
 impl Indicators {
@@ -168,10 +169,10 @@ impl Indicators {
         }
         for (axis, counter) in axes {
             if counter.shown > 0 {
-                out.divergent_shown.insert(axis.to_owned());
+                insert(&mut out.divergent_shown, axis);
             }
             if counter.accepted > 0 {
-                out.divergent_accepted.insert(axis.to_owned());
+                insert(&mut out.divergent_accepted, axis);
             }
         }
         out
@@ -183,9 +184,17 @@ impl Indicators {
         match question {
             Question::Shown(kind) => index(kind).is_some_and(|i| self.shown[i]),
             Question::Engaged(kind) => index(kind).is_some_and(|i| self.engaged[i]),
-            Question::DivergentShown(axis) => self.divergent_shown.contains(axis),
-            Question::DivergentAccepted(axis) => self.divergent_accepted.contains(axis),
+            Question::DivergentShown(axis) => self.divergent_shown.binary_search(axis).is_ok(),
+            Question::DivergentAccepted(axis) => self.divergent_accepted.binary_search(axis).is_ok(),
         }
+    }
+}
+
+/// Adds `axis` to the sorted set `axes` (a sorted `Vec`: a handful of axes,
+/// and far less WebAssembly than a `BTreeSet`).
+fn insert(axes: &mut Vec<String>, axis: &str) {
+    if let Err(at) = axes.binary_search_by(|a| a.as_str().cmp(axis)) {
+        axes.insert(at, axis.to_owned());
     }
 }
 

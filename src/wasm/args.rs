@@ -158,3 +158,28 @@ struct Header {
     #[serde(default)]
     facets: BTreeMap<String, FacetJson>,
 }
+
+/// The ε of `report`'s options (`undefined` or `{ epsilon? }`), read field by
+/// field: [`DEFAULT_EPSILON`](crate::ldp::DEFAULT_EPSILON) when not given; an
+/// unknown field, or an ε that is not a number in (0, 1], is `BAD_ARGUMENT`.
+pub(crate) fn read_report_epsilon(options: &JsValue) -> Result<f64, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(crate::ldp::DEFAULT_EPSILON);
+    }
+    if !options.is_object() {
+        return Err(bad_argument("options", "expected an object like { epsilon: 0.5 }"));
+    }
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
+        if key != "epsilon" {
+            return Err(bad_argument("options", format!("unknown field `{key}`, expected `epsilon`")));
+        }
+    }
+    let epsilon = js_sys::Reflect::get(options, &JsValue::from_str("epsilon")).unwrap_or(JsValue::UNDEFINED);
+    if epsilon.is_undefined() {
+        return Ok(crate::ldp::DEFAULT_EPSILON);
+    }
+    epsilon
+        .as_f64()
+        .and_then(|e| crate::ldp::report_epsilon(e).ok())
+        .ok_or_else(|| bad_argument("options.epsilon", "must be a number greater than 0 and at most 1 (the daily budget)"))
+}

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::MessageEvent;
 
-use super::args::{random_seed, read_catalog, read_event, read_forget};
+use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::bad_argument;
 use super::store::{Store, Stored};
@@ -180,6 +180,39 @@ impl Personalizer {
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
         Ok(to_js(&StatsView::from(self.borrow()?.engine.profile().stats()))?)
+    }
+
+    /// Hands the shop at most one anonymous, randomized report, and only if
+    /// the shopper opted in (`preferences().reports`, off by default): one
+    /// yes/no answer about how suggestions were received since the last
+    /// report (`{ v, question, answer, epsilon, day }`, nothing else), kept
+    /// true with probability e^ε / (1 + e^ε) and flipped otherwise.
+    ///
+    /// flaneur makes no network call: it calls `send(report)`, a function the
+    /// page supplies, and resolves `true`; it resolves `false` without calling
+    /// it when the shopper has not opted in, nothing was shown since the last
+    /// report, today's privacy budget (ε = 1 a day, across reloads and tabs)
+    /// is spent, or the profile is kept in memory only. The spent budget is
+    /// stored before `send` is called. `options.epsilon` is the report's ε, in
+    /// (0, 1] (default 1); anything else is `BAD_ARGUMENT`. The coins come
+    /// from `crypto.getRandomValues`, never from `options.seed` of `open`.
+    ///
+    /// ```js
+    /// await p.report((r) => navigator.sendBeacon("/flaneur-reports", JSON.stringify(r)));
+    /// ```
+    pub async fn report(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "(report: FlaneurReport) => void")] send: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions | undefined")] options: JsValue,
+    ) -> Result<bool, JsValue> {
+        let send: js_sys::Function = send.dyn_into().map_err(|_| bad_argument("send", "expected a function"))?;
+        let epsilon = read_report_epsilon(&options)?;
+        let seed = random_seed()?;
+        let Some(report) = sync::report(&self.state, epsilon, seed).await else {
+            return Ok(false);
+        };
+        send.call1(&JsValue::NULL, &to_js(&report)?)?;
+        Ok(true)
     }
 
     /// Updates the shopper's preferences; fields left out keep their value.

@@ -18,9 +18,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{BroadcastChannel, MessageEvent};
 
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
+
 use super::store::{Merge, Store, Stored};
 use crate::Engine;
+use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
+use crate::ldp::Report;
 
 /// Everything a personalizer holds, shared with the write and sync tasks.
 pub(crate) struct State {
@@ -133,7 +138,7 @@ async fn write_pending(shared: Shared) {
             state.writing = true;
             (state.store.clone(), state.generation)
         };
-        let result = store.write(merge(Rc::downgrade(&shared), generation)).await;
+        let result = store.write(merge(Rc::downgrade(&shared), generation, None)).await;
         let Ok(mut state) = shared.try_borrow_mut() else { return };
         let carried = state.journal.writing();
         match result {
@@ -158,11 +163,14 @@ async fn write_pending(shared: Shared) {
     }
 }
 
+/// A last step of a merge, on the merged engine: whether to store the result.
+type Step = Box<dyn FnOnce(&mut Engine) -> bool>;
+
 /// The merge a write runs inside its transaction: the latest stored record
-/// plus this tab's pending changes. It stores nothing if the profile was
-/// erased since the write began, or if the record is from a newer flaneur
-/// (which switches this page to memory).
-fn merge(shared: Weak<RefCell<State>>, generation: u64) -> Merge {
+/// plus this tab's pending changes, then `step` if given. It stores nothing
+/// if the profile was erased since the write began, if the record is from a
+/// newer flaneur (which switches this page to memory), or if `step` says so.
+fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> Merge {
     Box::new(move |stored| {
         let shared = shared.upgrade()?;
         let mut state = shared.try_borrow_mut().ok()?;
@@ -188,9 +196,73 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64) -> Merge {
             }
         };
         state.engine.rebase(base, state.journal.pending());
+        if let Some(step) = step {
+            if !step(&mut state.engine) {
+                return None;
+            }
+        }
         state.journal.begin();
         Some(state.engine.record_at(js_sys::Date::now() as i64).to_bytes())
     })
+}
+
+/// Makes the LDP report of the period since the last one, if the shopper
+/// opted in and today's budget allows, and stores the spent ledger: the
+/// report is returned only once the record that spends its ε is stored.
+///
+/// It runs as a write of its own (after any write under way), whose merge
+/// reads the latest stored record inside the store's transaction, which the
+/// browser serializes across tabs: two tabs cannot both spend the same
+/// budget. Memory storage makes no report (the budget could not outlive the
+/// page); a failed write makes none either, and leaves a notice.
+pub(crate) async fn report(shared: &Shared, epsilon: f64, seed: u64) -> Option<Report> {
+    let (store, generation) = loop {
+        let promise = {
+            let mut state = shared.try_borrow_mut().ok()?;
+            if state.store.is_memory() {
+                return None;
+            }
+            if !state.writing && !state.scheduled {
+                state.writing = true;
+                break (state.store.clone(), state.generation);
+            }
+            Promise::new(&mut |resolve, _| state.waiters.push(resolve))
+        };
+        wait(promise).await;
+    };
+    let made: Rc<RefCell<Option<Report>>> = Rc::default();
+    let slot = made.clone();
+    let step: Step = Box::new(move |engine: &mut Engine| {
+        let today = day_of(js_sys::Date::now() as i64);
+        let report = engine.report(today, epsilon, &mut SmallRng::seed_from_u64(seed)).ok().flatten();
+        let made = report.is_some();
+        *slot.borrow_mut() = report;
+        made
+    });
+    let result = store.write(merge(Rc::downgrade(shared), generation, Some(step))).await;
+    let mut report = made.borrow_mut().take();
+    if let Ok(mut state) = shared.try_borrow_mut() {
+        state.writing = false;
+        match result {
+            Ok(()) if report.is_some() => {
+                state.journal.written();
+                state.generation += 1;
+                state.announce("saved");
+            }
+            Ok(()) => {}
+            Err(failure) => {
+                report = None;
+                state.notices.push(failure.notice());
+                state.store = Store::Memory;
+                state.journal.clear();
+            }
+        }
+        if state.journal.is_empty() {
+            state.settle_waiters();
+        }
+    }
+    schedule(shared);
+    report
 }
 
 /// The notice for a record written by a newer flaneur.

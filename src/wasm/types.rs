@@ -113,6 +113,29 @@ export interface Preferences {
   intent: "auto" | "exploring" | "buying";
   paused: boolean;
   sensitive: Record<string, boolean>;
+  /** Opt-in (off by default): `report` may hand the shop one randomized answer a day. */
+  reports: boolean;
+}
+
+/**
+ * What `report` hands to the page's `send`, and nothing else: one yes/no
+ * question about how suggestions were received since the last report, its
+ * answer randomized with `epsilon` (local differential privacy), and the day.
+ */
+export interface FlaneurReport {
+  v: 1;
+  /** `shown.<kind>`, `engaged.<kind>`, `divergent.shown.<axis>` or `divergent.accepted.<axis>`. */
+  question: string;
+  answer: boolean;
+  epsilon: number;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+}
+
+/** `report` options. */
+export interface ReportOptions {
+  /** ε of this report, in (0, 1]; default 1. The daily budget is 1. */
+  epsilon?: number;
 }
 
 /** One taste the profile holds, with its provenance. */

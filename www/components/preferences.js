@@ -258,6 +258,28 @@ export class FlaneurPreferences extends HTMLElement {
         radios,
       ),
       this.#sensitiveSet,
+      this.#reports(),
+    );
+  }
+
+  // The local-DP opt-in (docs/PRIVACY.md): off by default, and the statement
+  // says exactly what leaves the browser when it is on.
+  #reports() {
+    const legend = uid("fl-reports-legend");
+    return h(
+      "fieldset",
+      { class: "fl-fieldset", "aria-labelledby": legend },
+      h("legend", { id: legend }, "Help the shop measure its suggestions"),
+      this.#checkbox(
+        "reports",
+        "Send the shop anonymous, randomized answers",
+        "Off unless you turn it on. When on, at most once a day this browser sends the shop one yes-or-no " +
+          "answer about the suggestions shown here (for example “did you click a surprise suggestion?”) " +
+          "and the date. At least 1 time in 4 (27%) the answer is flipped at random, so it says nothing " +
+          "reliable about you: only totals over many shoppers mean something. Nothing else is sent: no " +
+          "identifier, no products, no profile. Turning it off discards what was counted for the next answer.",
+        { role: "switch" },
+      ),
     );
   }
 
@@ -294,6 +316,7 @@ export class FlaneurPreferences extends HTMLElement {
   #syncControls(prefs) {
     this.#controls.personalization.checked = !!prefs.personalization;
     this.#controls.paused.checked = !!prefs.paused;
+    this.#controls.reports.checked = !!prefs.reports;
     for (const { key } of SLIDERS) {
       const value = String(percent(prefs[key]));
       if (this.#controls[key].value !== value) this.#controls[key].value = value;

@@ -22,14 +22,46 @@ export async function connect(load) {
   try {
     mod = await load();
     for (const event of early.splice(0)) send(event);
-    await mod.ready;
+    const { personalizer } = await mod.ready;
     setState("ready", "Suggestions are computed on this device: what you look at stays in this browser.");
+    offerReport(personalizer);
   } catch (err) {
     failed = true;
     early.length = 0;
     console.warn("flaneur is unavailable; the shop works without it:", err?.code ?? err?.name, err?.message);
     setState("error", `Personal suggestions are unavailable (${err?.code ?? err?.name ?? "error"}); the shop works as usual.`);
   }
+}
+
+// Anonymous measurement (docs/PRIVACY.md). flaneur makes no network call of
+// its own: when the shopper has opted in (in the preference panel; off by
+// default) and today's privacy budget allows, `report` hands this function one
+// randomized yes/no answer, { v, question, answer, epsilon, day }, and the shop
+// posts it to its own server. Without the opt-in it is never called.
+export const REPORTS_URL = "/flaneur-reports";
+
+function sendReport(report) {
+  fetch(REPORTS_URL, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(report),
+    credentials: "omit",
+    keepalive: true,
+  }).catch(() => {});
+}
+
+// Asks flaneur for a report once per page load: the period since the last
+// report (earlier visits included) ends here, and flaneur decides whether there
+// is one. Not on leaving, when the page may die between storing the spent
+// budget and sending. data-flaneur-report on <body> says how the attempt
+// ended ("sent" or "none").
+// Never throws: a flaneur build without `report` simply sends nothing.
+function offerReport(personalizer) {
+  if (typeof personalizer?.report !== "function") return;
+  personalizer.report(sendReport).then(
+    (sent) => (document.body.dataset.flaneurReport = sent ? "sent" : "none"),
+    (err) => console.warn("flaneur could not report", err?.code ?? err),
+  );
 }
 
 function send(event) {

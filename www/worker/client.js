@@ -125,6 +125,14 @@ export class Personalizer {
   stats() { return this.#call("stats", []); }
   erase() { return this.#call("erase", []); }
   flush() { return this.#call("flush", []); }
+  /** As the main-thread `report`: the worker makes the report and stores the spent budget, `send` runs here. */
+  async report(send, options) {
+    if (typeof send !== "function") throw flaneurError({ message: "send: expected a function", code: "BAD_ARGUMENT" });
+    const report = await this.#call("report", [options]);
+    if (!report) return false;
+    send(report);
+    return true;
+  }
 
   /** Terminates the worker. Pending and later calls reject with code `CLOSED`. */
   close() {

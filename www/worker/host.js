@@ -41,6 +41,13 @@ async function run(method, args) {
     return { shopId: personalizer.shopId, itemCount: personalizer.itemCount };
   }
   if (!personalizer) throw refuse(`${method}: no personalizer is open`);
+  if (method === "report") {
+    // The page's `send` cannot cross to the worker: the report (or null) goes
+    // back, and the client hands it to `send` on the page's side.
+    let made = null;
+    await personalizer.report((report) => (made = report), ...args);
+    return made;
+  }
   if (!METHODS.has(method) || typeof personalizer[method] !== "function") {
     throw refuse(`${method}: not a method of this flaneur build`);
   }

@@ -2,17 +2,22 @@
 import type {
   Explanation,
   FlaneurEvent,
+  FlaneurReport,
   ForgetRequest,
   Nearest,
   OpenOptions,
   Preferences,
   ProfileSummary,
   RecommendRequest,
+  ReportOptions,
   Slate,
   Stats,
 } from "./flaneur.js";
 
-export type { Explanation, FlaneurEvent, ForgetRequest, Nearest, OpenOptions, Preferences, ProfileSummary, RecommendRequest, Slate, Stats };
+export type {
+  Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, Nearest, OpenOptions, Preferences, ProfileSummary,
+  RecommendRequest, ReportOptions, Slate, Stats,
+};
 
 /** Every error the worker client rejects with: the engine's codes, plus its own. */
 export interface FlaneurWorkerError extends Error {
@@ -56,6 +61,11 @@ export class Personalizer {
   importProfile(json: string): Promise<void>;
   stats(): Promise<Stats>;
   erase(): Promise<void>;
+  /**
+   * At most one anonymous, randomized report, handed to `send` on this thread,
+   * only if the shopper opted in (`preferences().reports`) and today's budget allows.
+   */
+  report(send: (report: FlaneurReport) => void, options?: ReportOptions): Promise<boolean>;
   /** Waits until the profile is stored (in flaneur builds that have `flush`). */
   flush(): Promise<void>;
   /** Terminates the worker; pending and later calls reject with code `CLOSED`. */

@@ -93,5 +93,5 @@ fn legacy(text: &str, shop: &str) -> Result<Record, Error> {
     let import: ProfileImport =
         serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(format!("the stored record is not a profile: {e}")))?;
     let (profile, preferences) = import.decode(shop)?;
-    Ok(Record { shop: shop.to_owned(), saved_at: 0, preferences: preferences.unwrap_or_default(), profile })
+    Ok(Record { shop: shop.to_owned(), saved_at: 0, preferences: preferences.unwrap_or_default(), profile, reporting: Default::default() })
 }

@@ -3,7 +3,7 @@
 // is missing, misnamed or mistyped fails the build; the @ts-expect-error lines
 // fail it if the declarations stop refusing what they must refuse.
 import init, { Personalizer, type Slate, type Explanation, type Nearest, type ProfileSummary, type FlaneurError } from "flaneur";
-import { Personalizer as WorkerPersonalizer } from "flaneur/worker";
+import { Personalizer as WorkerPersonalizer, type FlaneurReport } from "flaneur/worker";
 
 export async function mainThread(catalog: object): Promise<string[]> {
   await init();
@@ -31,6 +31,10 @@ export async function mainThread(catalog: object): Promise<string[]> {
   const json: string = p.exportProfile();
   p.importProfile(json);
   await p.flush();
+  p.setPreferences({ reports: true });
+  const reported: boolean = await p.report((r) => console.log(r.question, r.answer, r.epsilon, r.day), { epsilon: 0.5 });
+  // @ts-expect-error a report's answer is a boolean
+  await p.report((r) => r.answer.toFixed());
   await p.erase();
   const stats = p.stats();
   const count: number = p.itemCount + stats.divergent.impressions;
@@ -40,7 +44,7 @@ export async function mainThread(catalog: object): Promise<string[]> {
     const code: FlaneurError["code"] = (err as FlaneurError).code;
     return [code];
   }
-  return [String(learned), slate.intent, why.text, where, String(count), p.shopId, nearestIds.join(), String(nearestScores.length)];
+  return [String(learned), slate.intent, why.text, where, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported)];
 }
 
 export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
@@ -54,9 +58,10 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   await p.forget({ category: "Shoes" });
   await p.importProfile(await p.exportProfile());
   await p.flush();
+  const sent: boolean = await p.report((r: FlaneurReport) => r.day.length);
   await p.erase();
   // @ts-expect-error worker methods return promises
   const sync: Slate = p.recommend({ k: 6 });
   p.close();
-  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join()];
+  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join(), String(sent)];
 }

@@ -1,0 +1,129 @@
+// Anonymous reports (local differential privacy, docs/PRIVACY.md) on the demo shop:
+// without the shopper's opt-in the page's `send` is never called and no request carries
+// anything; with it, one randomized answer a day reaches the shop's server, and neither
+// reloads nor a second tab buy another one. The page asks for a report on each load
+// (www/shop/flaneur.js) and says how the attempt ended in <body data-flaneur-report>.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+
+const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
+const SWEATERS = "Women > Knitwear > Sweaters";
+const sweaters = catalog.items.filter((i) => i.category === SWEATERS && i.available && !i.sensitive);
+const PANEL = "Your privacy & personalization";
+const SWITCH = "Send the shop anonymous, randomized answers";
+// The schema's shape (src/ldp/question.rs); the axes are the catalog's divergence facets and category.
+const axes = ["category", ...Object.entries(catalog.facets ?? {}).filter(([, f]) => f.divergence).map(([name]) => name)];
+const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.(${axes.join("|")}))$`);
+
+const day = (n) => new Date(Date.UTC(2026, 11, 3 + n, 12));
+
+/** Views three sweaters and comes back home, where "For you" shows a slate (impressions). */
+async function browse(page, from = 0) {
+  for (const item of sweaters.slice(from, from + 3)) {
+    await page.goto(`/#/product/${item.id}`);
+    await expect(page.locator("h1")).toHaveText(item.title);
+  }
+  await page.goto("/#/");
+  await expect(page.locator('flaneur-shelf[heading="For you"] [data-item-id]').first()).toBeVisible();
+}
+
+/** Loads the page (again) and waits for its report attempt to end; returns "sent" or "none". */
+async function load(page, how = "reload") {
+  if (how === "goto") await page.goto("/");
+  else await page.reload();
+  const body = page.locator("body");
+  await expect(body).toHaveAttribute("data-flaneur", "ready");
+  await expect(body).toHaveAttribute("data-flaneur-report", /^(sent|none)$/);
+  return body.getAttribute("data-flaneur-report");
+}
+
+async function panel(page) {
+  await page.locator(".site-header flaneur-preferences").getByRole("button").first().click();
+  const dialog = page.getByRole("dialog", { name: PANEL });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+test("without the opt-in nothing is handed to the page's send and no request carries a report", async ({ page }) => {
+  const requests = [];
+  page.on("request", (r) => requests.push(r));
+  await page.clock.setFixedTime(day(0));
+  expect(await load(page, "goto")).toBe("none");
+  await browse(page);
+  expect(await load(page)).toBe("none");
+  await browse(page, 3);
+  await page.clock.setFixedTime(day(1));
+  expect(await load(page)).toBe("none");
+
+  // The panel offers the switch, off, with its statement of what would be sent.
+  const dialog = await panel(page);
+  const toggle = dialog.getByRole("switch", { name: SWITCH });
+  await expect(toggle).not.toBeChecked();
+  await expect(dialog.getByText("Nothing else is sent: no identifier, no products, no profile.")).toBeVisible();
+
+  expect(requests.length).toBeGreaterThan(5);
+  for (const r of requests) {
+    expect(`${r.method()} ${new URL(r.url()).pathname}`).toMatch(/^GET /);
+    expect(r.postData()).toBeNull();
+    expect(new URL(r.url()).pathname).not.toBe("/flaneur-reports");
+  }
+});
+
+test("with the opt-in one randomized answer a day reaches the shop, across reloads and tabs", async ({ page, context }) => {
+  test.setTimeout(60_000);
+  const posted = [];
+  await context.route("**/flaneur-reports", async (route) => {
+    posted.push(route.request());
+    await route.fulfill({ status: 204 });
+  });
+  await page.clock.setFixedTime(day(0));
+  await load(page, "goto");
+  const dialog = await panel(page);
+  await dialog.getByRole("switch", { name: SWITCH }).check();
+  await page.keyboard.press("Escape");
+  await browse(page);
+
+  expect(await load(page)).toBe("sent");
+  expect(posted).toHaveLength(1);
+  const request = posted[0];
+  expect(request.method()).toBe("POST");
+  expect(new URL(request.url()).origin).toBe(new URL(page.url()).origin);
+  expect(await request.allHeaders()).not.toHaveProperty("cookie");
+  const report = JSON.parse(request.postData());
+  expect(Object.keys(report).sort()).toEqual(["answer", "day", "epsilon", "question", "v"]);
+  expect(report).toMatchObject({ v: 1, epsilon: 1, day: "2026-12-03" });
+  expect(typeof report.answer).toBe("boolean");
+  expect(report.question).toMatch(QUESTION);
+
+  // Same day: more browsing, a reload and a second tab buy no second report.
+  await browse(page, 3);
+  expect(await load(page)).toBe("none");
+  const second = await context.newPage();
+  expect(await load(second, "goto")).toBe("none");
+  await browse(second);
+  await second.close();
+  expect(posted).toHaveLength(1);
+
+  // The next day has its own budget: the period since the last report goes.
+  await page.clock.setFixedTime(day(1));
+  expect(await load(page)).toBe("sent");
+  expect(posted).toHaveLength(2);
+  expect(JSON.parse(posted[1].postData())).toMatchObject({ v: 1, epsilon: 1, day: "2026-12-04" });
+
+  // Opting out stops it, whatever the day.
+  const again = await panel(page);
+  await again.getByRole("switch", { name: SWITCH }).uncheck();
+  await page.keyboard.press("Escape");
+  await browse(page);
+  await page.clock.setFixedTime(day(2));
+  expect(await load(page)).toBe("none");
+  expect(posted).toHaveLength(2);
+});
+
+test("the demo server keeps exactly a report's fields and refuses anything else", async ({ request }) => {
+  const good = { v: 1, question: "shown.personal", answer: true, epsilon: 1, day: "2026-12-03" };
+  expect((await request.post("/flaneur-reports", { data: good })).status()).toBe(204);
+  for (const bad of [{ ...good, profile: "red sweaters" }, { ...good, answer: "yes" }, { v: 1 }, "not json"]) {
+    expect((await request.post("/flaneur-reports", { data: bad })).status(), JSON.stringify(bad)).toBe(400);
+  }
+});
