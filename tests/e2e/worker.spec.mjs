@@ -233,6 +233,43 @@ test("worker errors keep their name, message and code; the catalog is transferre
   await expect.poll(() => page.workers().length, { message: "every worker was terminated" }).toBe(0);
 });
 
+test("a report made in the worker reaches the page's send only with the opt-in, once a day", async ({ page }) => {
+  const result = await page.evaluate(async (bytes) => {
+    const { Personalizer } = await import("/pkg/worker.js");
+    const sent = [];
+    const send = (r) => sent.push(r);
+    const p = await Personalizer.open({ catalog: new Uint8Array(bytes), storage: "indexeddb", shopId: "worker-reports", seed: 3 });
+    await p.erase();
+    const browse = async () => {
+      await p.record({ type: "view", itemId: "t-1" });
+      return (await p.recommend({ k: 2 })).items.length;
+    };
+    const shown = await browse();
+    const withoutOptIn = await p.report(send);
+    let notAFunction;
+    try {
+      await p.report("send");
+    } catch (e) {
+      notAFunction = e.code;
+    }
+    await p.setPreferences({ reports: true });
+    await browse();
+    const first = await p.report(send, { epsilon: 1 });
+    await browse();
+    const second = await p.report(send);
+    await p.erase();
+    p.close();
+    return { shown, withoutOptIn, notAFunction, first, second, sent };
+  }, tinyBinaryCatalog());
+  expect(result.shown, "the slate shows items, so the period is not empty").toBeGreaterThan(0);
+  expect(result.withoutOptIn).toBe(false);
+  expect(result.notAFunction).toBe("BAD_ARGUMENT");
+  expect([result.first, result.second]).toEqual([true, false]);
+  expect(result.sent).toHaveLength(1);
+  expect(Object.keys(result.sent[0]).sort()).toEqual(["answer", "day", "epsilon", "question", "v"]);
+  expect(result.sent[0]).toMatchObject({ v: 1, epsilon: 1, day: new Date().toISOString().slice(0, 10) });
+});
+
 test("open rejects with WORKER_UNAVAILABLE when the worker or its engine cannot load", async ({ page }) => {
   const open = () =>
     page.evaluate(async () => {
