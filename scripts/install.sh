@@ -2,7 +2,8 @@
 # Install what flaneur's build and tests need, skipping whatever is already there.
 #
 #   scripts/install.sh build   # wasm32 target, the pinned wasm-bindgen CLI, npm dev dependencies (binaryen, Playwright, Vite)
-#   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers
+#   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers,
+#                              # and the nightly toolchain with cargo-fuzz for the fuzz smoke
 #
 # Everything comes from the package registries (Debian packages, Rust crates, npm packages); no step
 # downloads a browser or a prebuilt binary of its own. Safe to run again and again.
@@ -66,8 +67,19 @@ install_browsers() {
   fi
 }
 
+install_fuzz() {
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "rustup toolchain install nightly --profile minimal (cargo-fuzz needs it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "cargo install cargo-fuzz (a minute or two the first time)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
 case "${1:-build}" in
   build) install_rust_wasm; install_node_deps ;;
-  test)  install_rust_wasm; install_node_deps; install_browsers ;;
+  test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac

@@ -523,3 +523,18 @@ fn a_large_shopify_export_is_read_in_bounded_memory() {
         .unwrap_or_else(|| panic!("no peak memory in {text:?}"));
     assert!(peak < 24.0, "peak memory {peak} MB for a {size:.0} MB export: the products are not streamed");
 }
+
+#[test]
+fn a_feed_with_a_one_megabyte_title_is_refused_naming_the_line() {
+    let huge = "x".repeat(1 << 20);
+    let path = tmp("huge-title.csv");
+    let rows = format!(
+        "id,title,product_type,price,availability\na,{huge},Shoes,10.00 EUR,in stock\nb,Boots,Shoes,12.00 EUR,in stock\n"
+    );
+    std::fs::write(&path, rows).unwrap();
+    let o = run(&["catalog", "validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("line 2") && out.contains("title: is 1048576 bytes long, at most 4096"), "{}", &out[..out.len().min(500)]);
+    assert!(out.len() < 1000, "the report does not repeat the title");
+}

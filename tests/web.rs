@@ -11,6 +11,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+
 const CATALOG: &str = r#"{"version":1,"shop":"web-test","dims":4,"facets":{"colour":{"divergence":true}},"items":[
   {"id":"tee","title":"Tee","category":"Men > Tops","attributes":{"colour":"white"},"vector":[0,0,1,0],"popularity":0.9},
   {"id":"s1","title":"Red sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"},"vector":[1,0.1,0,0]},
@@ -596,3 +598,61 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
     c.erase().await.unwrap();
 }
 
+
+#[wasm_bindgen(inline_js = r#"
+export function nested(depth) { let v = "deep"; for (let i = 0; i < depth; i++) v = { v }; return v; }
+"#)]
+extern "C" {
+    fn nested(depth: u32) -> JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
+    let open_with = |catalog: JsValue| {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), &catalog).unwrap();
+        js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+        Personalizer::open(options.into())
+    };
+    let refusal = |err: JsValue| {
+        let message = err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+        (code_of(err), message)
+    };
+    let memory_bytes = || get(&get(&wasm_bindgen::memory(), "buffer"), "byteLength").as_f64().unwrap();
+    let before = memory_bytes();
+    // 10 million items declared in a binary catalog of under 1 KB.
+    let ten_million = common::binary(10_000_000, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 29], 0, 0, 0);
+    assert!(ten_million.len() < 1024);
+    let (code, message) = refusal(open_with(js_sys::Uint8Array::from(ten_million.as_slice()).into()).await.err().unwrap());
+    assert_eq!(code, "CATALOG_INVALID");
+    assert!(message.contains("10000000"), "{message}");
+    // A string table pointing outside the buffer.
+    let outside = common::binary(2, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 4_000_000], 0, 0, 0);
+    assert_eq!(refusal(open_with(js_sys::Uint8Array::from(outside.as_slice()).into()).await.err().unwrap()).0, "CATALOG_INVALID");
+    // A 1 MB title, in the object form and in the text form.
+    let huge = "x".repeat(1 << 20);
+    let text = format!(r#"{{"version":1,"shop":"s","items":[{{"id":"a","title":"{huge}","category":"C"}}]}}"#);
+    for catalog in [js(&text), JsValue::from_str(&text)] {
+        let (code, message) = refusal(open_with(catalog).await.err().unwrap());
+        assert_eq!(code, "CATALOG_INVALID");
+        assert!(message.contains("title") && message.contains("at most 4096"), "{message}");
+    }
+    // A vector of the wrong length.
+    let short = r#"{"version":1,"shop":"s","dims":4,"items":[{"id":"a","title":"A","category":"C","vector":[1,2,3]}]}"#;
+    let (code, message) = refusal(open_with(js(short)).await.err().unwrap());
+    assert_eq!(code, "CATALOG_INVALID");
+    assert!(message.contains("3 values, dims is 4"), "{message}");
+    // Objects nested 100,000 deep where a string is expected, and in a field flaneur does not know.
+    for field in ["title", "extra"] {
+        let item = js(r#"{"id":"a","title":"A","category":"C"}"#);
+        js_sys::Reflect::set(&item, &field.into(), &nested(100_000)).unwrap();
+        let catalog = js(r#"{"version":1,"shop":"s","items":[]}"#);
+        js_sys::Reflect::set(&catalog, &"items".into(), &js_sys::Array::of1(&item)).unwrap();
+        match open_with(catalog).await {
+            Err(err) => assert_eq!(refusal(err).0, "CATALOG_INVALID", "{field}"),
+            Ok(p) => assert_eq!((field, p.item_count().unwrap()), ("extra", 1), "an unknown field is ignored, whatever its depth"),
+        }
+    }
+    let grown = memory_bytes() - before;
+    assert!(grown < 16e6, "hostile catalogs grew the memory by {grown} bytes");
+}

@@ -59,7 +59,7 @@
 use std::fmt::Debug;
 
 use super::item::Columns;
-use super::json::MAX_DIMS;
+use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
 use crate::bytes::{ByteReader, ByteWriter, crc32};
@@ -324,6 +324,16 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// A [`Decoder::str`] that is one field's text: at most [`MAX_FIELD_BYTES`].
+    fn field(&mut self, what: &str) -> Result<&'a str> {
+        let at = self.at();
+        let text = self.str(what)?;
+        if text.len() > MAX_FIELD_BYTES {
+            return Err(corrupt(format!("{what} at byte {at} is {} bytes long, at most {MAX_FIELD_BYTES}", text.len())));
+        }
+        Ok(text)
+    }
+
     fn str(&mut self, what: &str) -> Result<&'a str> {
         let len = self.count(what, 1)?;
         let at = self.at();
@@ -354,7 +364,7 @@ impl<'a> Decoder<'a> {
 
     fn shop(&mut self) -> Result<String> {
         let at = self.at();
-        let shop = self.str("shop")?;
+        let shop = self.field("shop")?;
         if shop.trim().is_empty() {
             return Err(corrupt(format!("shop at byte {at} is blank")));
         }
@@ -388,7 +398,7 @@ impl<'a> Decoder<'a> {
         let mut facets: Vec<Facet> = Vec::with_capacity(count);
         for i in 0..count {
             let at = self.at();
-            let name = self.str("facet name")?;
+            let name = self.field("facet name")?;
             if facets.last().is_some_and(|last| last.name.as_str() >= name) {
                 return Err(corrupt(format!("facet {i} {name:?} at byte {at} is not after the previous name")));
             }
@@ -412,6 +422,14 @@ impl<'a> Decoder<'a> {
                 ends.at
             )));
         }
+        let mut start = 0;
+        for (i, &end) in strings.ends.iter().enumerate() {
+            let len = end as usize - start;
+            if len > MAX_FIELD_BYTES {
+                return Err(corrupt(format!("string {i} at byte {} is {len} bytes long, at most {MAX_FIELD_BYTES}", text_at + 4 + start)));
+            }
+            start = end as usize;
+        }
         let last = strings.ends.last().map_or(0, |&end| end as usize);
         if last != strings.text.len() {
             return Err(corrupt(format!(
@@ -427,7 +445,7 @@ impl<'a> Decoder<'a> {
         let mut taxonomy = Taxonomy::default();
         for i in 0..count {
             let at = self.at();
-            let path = self.str("taxonomy path")?;
+            let path = self.field("taxonomy path")?;
             let id = taxonomy.intern(path);
             let fresh = id.is_some_and(|id| id as usize == i && taxonomy.len() == i + 1 && taxonomy.path(id) == path);
             if !fresh {

@@ -21,6 +21,20 @@ pub const MAX_RESERVED_ITEMS: usize = 1 << 20;
 
 /// Largest accepted vector dimension.
 pub(super) const MAX_DIMS: usize = 1024;
+/// Longest text of a catalog field, in bytes of UTF-8: an id, a title, a
+/// category path, a facet name or value, a currency, a date, a sensitive
+/// class, a url, an image address, the shop's name. Real ones are far
+/// shorter (Merchant Center allows 150 characters of title); a longer one is
+/// a broken or hostile feed, refused before it costs memory.
+pub const MAX_FIELD_BYTES: usize = 4096;
+
+/// `Err` naming `field` if `text` is longer than [`MAX_FIELD_BYTES`].
+pub(super) fn check_field_len(text: &str, field: &str, error: impl FnOnce(&str, String) -> Error) -> Result<()> {
+    if text.len() > MAX_FIELD_BYTES {
+        return Err(error(field, format!("is {} bytes long, at most {MAX_FIELD_BYTES}", text.len())));
+    }
+    Ok(())
+}
 
 /// A JSON v1 catalog as parsed, before validation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -158,6 +172,10 @@ impl CatalogBuilder {
         if version == 0 || version > SUPPORTED_VERSION {
             return Err(Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION });
         }
+        check_field_len(&shop, "shop", Error::header_field)?;
+        for name in facets.keys() {
+            check_field_len(name, "facets", Error::header_field)?;
+        }
         if shop.trim().is_empty() {
             return Err(Error::header_field("shop", "must not be empty"));
         }
@@ -241,6 +259,25 @@ impl CatalogBuilder {
         let id = raw.id.as_str();
         if id.is_empty() {
             return Err(Error::item_field(id, "id", "must not be empty"));
+        }
+        if id.len() > MAX_FIELD_BYTES {
+            let head = &id[..id.floor_char_boundary(32)];
+            return Err(Error::item_field(&format!("{head}…"), "id", format!("is {} bytes long, at most {MAX_FIELD_BYTES}", id.len())));
+        }
+        let field = |f: &str, reason: String| Error::item_field(id, f, reason);
+        check_field_len(&raw.title, "title", field)?;
+        check_field_len(&raw.category, "category", field)?;
+        for (facet, value) in &raw.attributes {
+            check_field_len(value, &format!("attributes.{}", &facet[..facet.floor_char_boundary(64)]), field)?;
+        }
+        for (name, text) in [
+            ("currency", &raw.currency),
+            ("released", &raw.released),
+            ("sensitive", &raw.sensitive),
+            ("url", &raw.url),
+            ("image", &raw.image),
+        ] {
+            check_field_len(text.as_deref().unwrap_or(""), name, field)?;
         }
         if raw.category.split('>').enumerate().any(|(depth, l)| l.trim().is_empty() || depth > u8::MAX as usize) {
             return Err(Error::item_field(id, "category", "empty category level"));

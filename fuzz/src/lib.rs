@@ -1,0 +1,114 @@
+//! What the fuzz targets share: the catalog compiler's feed readers, which
+//! live in the `flaneur` binary (`src/bin/flaneur/`), included here by path,
+//! and a driver that compiles bytes as a feed.
+//!
+//! Every target checks the same two things: no input panics, runs away or
+//! exhausts memory (libFuzzer's `-rss_limit_mb` and `-timeout` enforce the
+//! last two), and whatever is accepted survives its own round trip.
+#![allow(dead_code, unused_imports, clippy::all)]
+
+#[path = "../../src/bin/flaneur/compile.rs"]
+mod compile;
+#[path = "../../src/bin/flaneur/copurchase.rs"]
+mod copurchase;
+#[path = "../../src/bin/flaneur/delimited.rs"]
+mod delimited;
+#[path = "../../src/bin/flaneur/eigen.rs"]
+mod eigen;
+#[path = "../../src/bin/flaneur/embeddings.rs"]
+mod embeddings;
+#[path = "../../src/bin/flaneur/feeds.rs"]
+mod feeds;
+#[path = "../../src/bin/flaneur/json_stream.rs"]
+mod json_stream;
+#[path = "../../src/bin/flaneur/vectorize.rs"]
+mod vectorize;
+
+use std::path::PathBuf;
+
+use flaneur::catalog::Catalog;
+
+/// A feed format the compiler reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Feed {
+    /// Merchant Center CSV.
+    Csv,
+    /// Merchant Center TSV.
+    Tsv,
+    /// Shopify `products.json`.
+    Shopify,
+    /// flaneur JSON v1.
+    Json,
+}
+
+/// A side file given beside a feed.
+#[derive(Debug, Clone, Copy)]
+pub enum Side {
+    /// `--popularity counts.csv`.
+    Popularity,
+    /// `--vectors embeddings.csv`.
+    Vectors,
+    /// `--co-purchases pairs.csv`.
+    CoPurchases,
+}
+
+/// A file of this process holding `bytes` (the readers take paths).
+fn file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("flaneur-fuzz-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("the temporary directory is writable");
+    path
+}
+
+/// The small valid Merchant Center feed the side-file target compiles.
+const FEED: &str = "id,title,product_type,price,availability,color\n\
+    a,Red sweater,Women > Knitwear,39.00 EUR,in stock,red\n\
+    b,Navy sweater,Women > Knitwear,42.00 EUR,in stock,navy\n\
+    c,Boots,Shoes > Boots,99.00 EUR,out of stock,brown\n";
+
+/// Compiles `bytes` as a feed of `format` (with `dims` vector dimensions
+/// learned from the text), and checks that an accepted catalog survives its
+/// binary round trip unchanged.
+pub fn compile_feed(format: Feed, bytes: &[u8], dims: usize) {
+    let path = file("feed", bytes);
+    let options = compile::Options { dims, base_url: String::new(), co_purchase_damping: 0.5, ..Default::default() };
+    run(format, &path, options);
+}
+
+/// Compiles the small feed [`FEED`] with `bytes` as the side file `side`.
+pub fn compile_with_side_file(side: Side, bytes: &[u8]) {
+    let feed = file("side-feed.csv", FEED.as_bytes());
+    let extra = file("side", bytes);
+    let mut options = compile::Options { base_url: String::new(), co_purchase_damping: 0.5, ..Default::default() };
+    match side {
+        Side::Popularity => options.popularity = Some(extra),
+        Side::Vectors => options.vectors_file = Some(extra),
+        Side::CoPurchases => {
+            options.co_purchases = Some(extra);
+            options.dims = 2;
+        }
+    }
+    run(Feed::Csv, &feed, options);
+}
+
+fn run(format: Feed, path: &std::path::Path, options: compile::Options) {
+    let mut compiler = compile::Compiler::new(options);
+    let read = match format {
+        Feed::Csv => feeds::read_merchant(path, false, &mut compiler),
+        Feed::Tsv => feeds::read_merchant(path, true, &mut compiler),
+        Feed::Shopify => feeds::read_shopify(path, &mut compiler),
+        Feed::Json => feeds::read_json(path, &mut compiler),
+    };
+    if read.is_err() {
+        return;
+    }
+    if let Ok(catalog) = compiler.finish() {
+        round_trip(&catalog);
+    }
+}
+
+/// An accepted catalog must read back from its own binary form, equal.
+pub fn round_trip(catalog: &Catalog) {
+    let bytes = catalog.to_binary();
+    let back = Catalog::from_binary(&bytes).expect("a catalog's own binary form reads back");
+    assert_eq!(back.to_binary(), bytes, "binary round trip changed the catalog");
+}

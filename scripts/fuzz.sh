@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# cargo-fuzz over flaneur's decoders and the catalog compiler's feed parsers
+# (fuzz/, issue #11; figures in docs/RELIABILITY.md).
+#
+#   scripts/fuzz.sh smoke [SECONDS]        # every target for SECONDS (default 30) over the committed
+#                                          # corpus, two at a time; part of `make test`
+#   scripts/fuzz.sh run MINUTES [TARGET…]  # the long runs (default: every target), two at a time
+#   scripts/fuzz.sh list                   # the targets
+#
+# New inputs a run finds go to fuzz/corpus-run/ (not committed); fuzz/corpus/ holds the small
+# committed seeds. A crash, a timeout (10 s) or more than 2 GB of memory fails the run and leaves
+# the input in fuzz/artifacts/TARGET/. Each run's summary line ("TARGET: N runs in S s, C crashes")
+# is printed and written to target/fuzz/TARGET.log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+targets() { sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^flaneur-fuzz$'; }
+
+# fuzz_one TARGET SECONDS: runs one target, prints its summary, returns libFuzzer's status.
+fuzz_one() {
+  local target="$1" seconds="$2" log="target/fuzz/$1.log"
+  mkdir -p "fuzz/corpus-run/$target" "fuzz/corpus/$target" target/fuzz
+  cargo +nightly fuzz run "$target" "fuzz/corpus-run/$target" "fuzz/corpus/$target" -- \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    >"$log" 2>&1
+  local status=$?
+  local runs
+  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+  if [ "$status" -eq 0 ]; then
+    printf '%s: %s runs in %s s, 0 crashes\n' "$target" "${runs:-0}" "$seconds"
+  else
+    printf '%s: FAILED after %s runs (status %s): see %s and fuzz/artifacts/%s/\n' "$target" "${runs:-?}" "$status" "$log" "$target"
+    grep -m3 -E 'panicked|ERROR: libFuzzer|SUMMARY' "$log" | sed 's/^/  /'
+  fi
+  return "$status"
+}
+
+# fuzz_all SECONDS TARGET…: two targets at a time (the machines have two cores).
+fuzz_all() {
+  local seconds="$1"; shift
+  local failed=0 pids=() names=()
+  cargo +nightly fuzz build >target/fuzz-build.log 2>&1 || { cat target/fuzz-build.log; return 1; }
+  for target in "$@"; do
+    fuzz_one "$target" "$seconds" &
+    pids+=($!)
+    if [ ${#pids[@]} -eq 2 ]; then
+      wait "${pids[0]}" || failed=1
+      pids=("${pids[@]:1}")
+    fi
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  return "$failed"
+}
+
+mkdir -p target
+case "${1:-}" in
+  smoke) fuzz_all "${2:-30}" $(targets) ;;
+  run) minutes="${2:?minutes}"; shift 2; fuzz_all $((minutes * 60)) ${@:-$(targets)} ;;
+  list) targets ;;
+  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+esac
