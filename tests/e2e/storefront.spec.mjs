@@ -10,6 +10,7 @@
 // WASM engine behind them.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { readRecord, writeRecord } from "./idb.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
 const items = catalog.items;
@@ -458,39 +459,3 @@ test.describe("with the flaneur components", () => {
   });
 });
 
-// In the page: the bytes IndexedDB holds under `key` (object store "profiles" unless named), or null.
-async function readRecord(args) {
-  const [key, store] = Array.isArray(args) ? args : [args, "profiles"];
-  const db = await new Promise((ok, no) => {
-    const r = indexedDB.open("flaneur");
-    r.onsuccess = () => ok(r.result);
-    r.onerror = () => no(r.error);
-  });
-  try {
-    if (!db.objectStoreNames.contains(store)) return null;
-    const value = await new Promise((ok, no) => {
-      const r = db.transaction(store).objectStore(store).get(key);
-      r.onsuccess = () => ok(r.result);
-      r.onerror = () => no(r.error);
-    });
-    return value === undefined ? null : Array.from(value);
-  } finally {
-    db.close();
-  }
-}
-
-// In the page: stores `bytes` as the record of `key`.
-async function writeRecord([key, bytes]) {
-  const db = await new Promise((ok, no) => {
-    const r = indexedDB.open("flaneur");
-    r.onsuccess = () => ok(r.result);
-    r.onerror = () => no(r.error);
-  });
-  const tx = db.transaction("profiles", "readwrite");
-  tx.objectStore("profiles").put(new Uint8Array(bytes), key);
-  await new Promise((ok, no) => {
-    tx.oncomplete = ok;
-    tx.onabort = () => no(tx.error);
-  });
-  db.close();
-}
