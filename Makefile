@@ -1,6 +1,6 @@
 # flaneur — the two commands a newcomer needs, and a few more.
 #   make demo   install what is missing, build the WASM package, serve the demo on http://127.0.0.1:8080
-#   make test   install what is missing, run every test suite (native, wasm in Chromium and Firefox, Playwright)
+#   make test   install what is missing, run every test suite (native, wasm in Chromium and Firefox, Playwright, fuzz smoke)
 #   make package  build the npm package into pkg/ (ES module glue, .wasm, .d.ts, package.json), bundler or not
 # Build settings live in wasm-pack.toml; installs in scripts/install.sh.
 
@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test bench bench-browser bench-peers opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -31,6 +31,12 @@ install-build:
 
 install-test:
 	@scripts/install.sh test
+
+# The long fuzz runs: every cargo-fuzz target for MINUTES (default 10), two at a time
+# (docs/RELIABILITY.md). `make test` runs a 30-second smoke of each.
+MINUTES ?= 10
+fuzz: install-test
+	@scripts/fuzz.sh run $(MINUTES)
 
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs),
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),

@@ -5,12 +5,14 @@
 #   scripts/fuzz.sh smoke [SECONDS]        # every target for SECONDS (default 30) over the committed
 #                                          # corpus, two at a time; part of `make test`
 #   scripts/fuzz.sh run MINUTES [TARGET…]  # the long runs (default: every target), two at a time
+#   scripts/fuzz.sh minimize [TARGET…]    # fuzz/corpus/TARGET becomes the smallest set of inputs
+#                                          # covering what it and fuzz/corpus-run/TARGET cover
 #   scripts/fuzz.sh list                   # the targets
 #
 # New inputs a run finds go to fuzz/corpus-run/ (not committed); fuzz/corpus/ holds the small
-# committed seeds. A crash, a timeout (10 s) or more than 2 GB of memory fails the run and leaves
-# the input in fuzz/artifacts/TARGET/. Each run's summary line ("TARGET: N runs in S s, C crashes")
-# is printed and written to target/fuzz/TARGET.log.
+# committed corpus (seeds, then minimized after the long runs). A crash, a timeout (10 s) or
+# more than 2 GB of memory fails the run and leaves the input in fuzz/artifacts/TARGET/. Each
+# run prints a summary line ("TARGET: N runs in S s, 0 crashes"); its log is target/fuzz/TARGET.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -53,10 +55,24 @@ fuzz_all() {
   return "$failed"
 }
 
+# minimize TARGET…: libFuzzer's merge of the committed and the found inputs into a fresh, minimal set.
+minimize() {
+  cargo +nightly fuzz build >target/fuzz-build.log 2>&1 || { cat target/fuzz-build.log; return 1; }
+  for target in "$@"; do
+    local fresh="target/fuzz/min-$target"
+    rm -rf "$fresh" && mkdir -p "$fresh" "fuzz/corpus-run/$target"
+    cargo +nightly fuzz run "$target" "$fresh" "fuzz/corpus/$target" "fuzz/corpus-run/$target" -- -merge=1 \
+      >"target/fuzz/min-$target.log" 2>&1 || { tail -5 "target/fuzz/min-$target.log"; return 1; }
+    rm -rf "fuzz/corpus/$target" && mv "$fresh" "fuzz/corpus/$target"
+    printf '%s: %s inputs, %s\n' "$target" "$(ls "fuzz/corpus/$target" | wc -l)" "$(du -sh "fuzz/corpus/$target" | cut -f1)"
+  done
+}
+
 mkdir -p target
 case "${1:-}" in
   smoke) fuzz_all "${2:-30}" $(targets) ;;
   run) minutes="${2:?minutes}"; shift 2; fuzz_all $((minutes * 60)) ${@:-$(targets)} ;;
+  minimize) shift; minimize ${@:-$(targets)} ;;
   list) targets ;;
-  *) sed -n '2,14p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
 esac

@@ -3,7 +3,8 @@
 #   native cargo test · wasm-bindgen-test in headless Chromium · the same in
 #   headless Firefox · Playwright end-to-end in headless Chromium (the demo, and the
 #   npm package without and with a bundler) · the package's TypeScript
-#   declarations under tsc --strict.
+#   declarations under tsc --strict · a fuzz smoke: every cargo-fuzz target for
+#   30 s over its committed corpus (scripts/fuzz.sh).
 # Exits non-zero if any suite fails or any test fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,11 @@ count_types() {
   if grep -q "^types: .* check under tsc" "$1"; then echo 1 0; else echo 0 1; fi
 }
 
+# scripts/fuzz.sh: "TARGET: N runs in S s, 0 crashes" per target that held, "TARGET: FAILED …" otherwise.
+count_fuzz() {
+  awk '/^[a-z_0-9]+: [0-9]+ runs in [0-9]+ s, 0 crashes$/ { p++ } /^[a-z_0-9]+: FAILED/ { f++ } END { print p + 0, f + 0 }' "$1"
+}
+
 wasm_test() {
   cargo test --target wasm32-unknown-unknown --test web
 }
@@ -62,6 +68,7 @@ run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER=
 # package tests load from a plain page and from a Vite build.
 run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test"
 run types count_types -- scripts/check-types.sh
+run fuzz-smoke count_fuzz -- scripts/fuzz.sh smoke 30
 
 printf '\n'
 for line in "${results[@]}"; do printf '  %s\n' "$line"; done
