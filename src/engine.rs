@@ -177,7 +177,7 @@ impl Engine {
     /// The local differential privacy report of the period since the last
     /// one, made on `today` (days since 1970-01-01, UTC) with `epsilon`:
     /// `None` unless the shopper opted in ([`Preferences::reports`]), the
-    /// period showed something and today's privacy budget can pay for it.
+    /// period showed something and no report was made today.
     /// A report spends its ε and starts a new period; the caller stores the
     /// record (with the spent ledger) before handing the report to anyone.
     /// `rng` must be unpredictable to whoever receives the report (the

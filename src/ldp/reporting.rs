@@ -39,9 +39,13 @@ pub struct Reporting {
 
 impl Reporting {
     /// The report of the current period, randomized with `epsilon` on `today`
-    /// (days since 1970-01-01), or `None` when the period showed nothing or
-    /// today's budget ([`DEFAULT_DAILY_BUDGET`]) cannot pay for it. A report
-    /// spends its ε in the ledger and starts a new, empty period.
+    /// (days since 1970-01-01), or `None` when the period showed nothing or a
+    /// report was already made today. A report spends its ε in the ledger
+    /// (at most [`DEFAULT_DAILY_BUDGET`]) and starts a new, empty period.
+    ///
+    /// At most one report a day, whatever its ε: what the preference panel
+    /// tells the shopper holds for any ε the page chooses, and a smaller ε
+    /// only makes that one report more private.
     ///
     /// # Errors
     ///
@@ -62,7 +66,8 @@ impl Reporting {
         if questions.is_empty() {
             return Err(Error::BadArgument("no question to report on".into()));
         }
-        if self.period.is_empty() || self.ledger.remaining(today, DEFAULT_DAILY_BUDGET) + 1e-9 < epsilon {
+        let spent_today = self.ledger.remaining(today, DEFAULT_DAILY_BUDGET) < DEFAULT_DAILY_BUDGET;
+        if self.period.is_empty() || spent_today {
             return Ok(None);
         }
         let report = randomize(&self.period.indicators(), questions, epsilon, today, rng)?;
@@ -141,7 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn small_epsilons_share_the_day_and_the_clock_going_back_frees_nothing() {
+    fn one_report_a_day_whatever_its_epsilon_and_the_clock_going_back_frees_nothing() {
         let schema = questions(&[]);
         let mut rng = SmallRng::seed_from_u64(2);
         let mut reporting = Reporting::default();
@@ -150,7 +155,8 @@ mod tests {
             reporting.period.shown(Kind::Personal, None);
             made += usize::from(reporting.report(&schema, 0.25, 20_100, &mut rng).unwrap().is_some());
         }
-        assert_eq!(made, 4);
+        assert_eq!(made, 1);
+        assert_eq!(reporting.ledger.spent, 0.25);
         assert_eq!(reporting.report(&schema, 0.25, 20_099, &mut rng).unwrap(), None);
         assert!(!reporting.period.is_empty(), "an unpaid period is kept for a later report");
         assert!(reporting.report(&schema, 0.25, 20_101, &mut rng).unwrap().is_some());

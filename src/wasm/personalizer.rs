@@ -191,8 +191,8 @@ impl Personalizer {
     /// flaneur makes no network call: it calls `send(report)`, a function the
     /// page supplies, and resolves `true`; it resolves `false` without calling
     /// it when the shopper has not opted in, nothing was shown since the last
-    /// report, today's privacy budget (ε = 1 a day, across reloads and tabs)
-    /// is spent, or the profile is kept in memory only. The spent budget is
+    /// report, a report was already made today (one a day, across reloads and
+    /// tabs), or the profile is kept in memory only. The spent budget is
     /// stored before `send` is called. `options.epsilon` is the report's ε, in
     /// (0, 1] (default 1); anything else is `BAD_ARGUMENT`. The coins come
     /// from `crypto.getRandomValues`, never from `options.seed` of `open`.

@@ -207,7 +207,7 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
 }
 
 /// Makes the LDP report of the period since the last one, if the shopper
-/// opted in and today's budget allows, and stores the spent ledger: the
+/// opted in and no report was made today, and stores the spent ledger: the
 /// report is returned only once the record that spends its ε is stored.
 ///
 /// It runs as a write of its own (after any write under way), whose merge

@@ -134,7 +134,7 @@ export interface FlaneurReport {
 
 /** `report` options. */
 export interface ReportOptions {
-  /** ε of this report, in (0, 1]; default 1. The daily budget is 1. */
+  /** ε of this report, in (0, 1]; default 1. There is one report a day at most, whatever its ε. */
   epsilon?: number;
 }
 

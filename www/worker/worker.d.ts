@@ -63,7 +63,7 @@ export class Personalizer {
   erase(): Promise<void>;
   /**
    * At most one anonymous, randomized report, handed to `send` on this thread,
-   * only if the shopper opted in (`preferences().reports`) and today's budget allows.
+   * only if the shopper opted in (`preferences().reports`) and no report was made today.
    */
   report(send: (report: FlaneurReport) => void, options?: ReportOptions): Promise<boolean>;
   /** Waits until the profile is stored (in flaneur builds that have `flush`). */
