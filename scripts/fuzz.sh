@@ -19,12 +19,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 targets() { sed -n 's/^name = "\(.*\)"$/\1/p' fuzz/Cargo.toml | grep -v '^flaneur-fuzz$'; }
 
-# fuzz_one TARGET SECONDS: runs one target, prints its summary, returns libFuzzer's status.
+# fuzz_one TARGET SECONDS [LIBFUZZER_FLAG…]: runs one target, prints its summary, returns libFuzzer's status.
 fuzz_one() {
   local target="$1" seconds="$2" log="target/fuzz/$1.log"
+  shift 2
   mkdir -p "fuzz/corpus-run/$target" "fuzz/corpus/$target" target/fuzz
   cargo +nightly fuzz run "$target" "fuzz/corpus-run/$target" "fuzz/corpus/$target" -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 "$@" \
     >"$log" 2>&1
   local status=$?
   local runs
@@ -38,13 +39,14 @@ fuzz_one() {
   return "$status"
 }
 
-# fuzz_all SECONDS TARGET…: two targets at a time (the machines have two cores).
+# fuzz_all SECONDS FLAGS TARGET…: two targets at a time (the machines have two cores); FLAGS is
+# one word of extra libFuzzer flags ("" for none).
 fuzz_all() {
-  local seconds="$1"; shift
-  local failed=0 pids=() names=()
+  local seconds="$1" flags="$2"; shift 2
+  local failed=0 pids=()
   cargo +nightly fuzz build >target/fuzz-build.log 2>&1 || { cat target/fuzz-build.log; return 1; }
   for target in "$@"; do
-    fuzz_one "$target" "$seconds" &
+    fuzz_one "$target" "$seconds" $flags &
     pids+=($!)
     if [ ${#pids[@]} -eq 2 ]; then
       wait "${pids[0]}" || failed=1
@@ -68,11 +70,18 @@ minimize() {
   done
 }
 
-mkdir -p target
-case "${1:-}" in
-  smoke) fuzz_all "${2:-30}" $(targets) ;;
-  run) minutes="${2:?minutes}"; shift 2; fuzz_all $((minutes * 60)) ${@:-$(targets)} ;;
-  minimize) shift; minimize ${@:-$(targets)} ;;
-  list) targets ;;
-  *) sed -n '2,15p' "$0" >&2; exit 2 ;;
-esac
+# All in one function, read whole before it runs: editing this file during a long run is safe.
+main() {
+  mkdir -p target
+  case "${1:-}" in
+    # The smoke replays the same mutations each time (a fixed seed), so CI does not depend on luck.
+    smoke) fuzz_all "${2:-30}" -seed=1 $(targets) ;;
+    run) minutes="${2:?minutes}"; shift 2; fuzz_all $((minutes * 60)) "" ${@:-$(targets)} ;;
+    minimize) shift; minimize ${@:-$(targets)} ;;
+    list) targets ;;
+    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
+exit $?

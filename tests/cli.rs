@@ -538,3 +538,16 @@ fn a_feed_with_a_one_megabyte_title_is_refused_naming_the_line() {
     assert!(out.contains("line 2") && out.contains("title: is 1048576 bytes long, at most 4096"), "{}", &out[..out.len().min(500)]);
     assert!(out.len() < 1000, "the report does not repeat the title");
 }
+
+/// Inputs that once crashed a fuzz target (`tests/fixtures/fuzz/`, docs/RELIABILITY.md):
+/// each is now a clear problem report, never an abort.
+#[test]
+fn inputs_found_by_fuzzing_are_reported_not_crashed_on() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    // A JSON v1 feed whose header declares 1111111111111111111 dims (and then breaks off):
+    // the compiler sized its vectorizer before the core refused the dims, and aborted.
+    let huge_dims = dir.join("feed_json_v1-huge-dims.json");
+    let o = run(&["catalog", "validate", "--format", "json", huge_dims.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("dims: 1111111111111111111 exceeds the maximum of 1024"), "{}", stdout(&o));
+}

@@ -249,12 +249,20 @@ impl Compiler {
             None if self.supplied_vectors => (dims, self.options.vector_kind.unwrap_or(kind)),
             None => (dims, kind),
         };
-        self.dims = dims;
-        self.vectorizer = Vectorizer::new(dims);
         let shop = self.options.shop.clone().unwrap_or_else(|| shop.to_string());
         match CatalogBuilder::new(version, shop, dims, kind, &facets) {
-            Ok(b) => self.builder = Some(b),
-            Err(e) => self.problems.feed(e.to_string()),
+            Ok(b) => {
+                // Sized only once the core has accepted `dims` (at most 1,024): a
+                // feed's header declaring 10^18 dims once aborted the compiler
+                // here (found by the `feed_json_v1` fuzz target).
+                self.dims = dims;
+                self.vectorizer = Vectorizer::new(dims);
+                self.builder = Some(b);
+            }
+            Err(e) => {
+                self.dims = 0;
+                self.problems.feed(e.to_string());
+            }
         }
     }
 
