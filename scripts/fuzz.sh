@@ -5,8 +5,8 @@
 #   scripts/fuzz.sh smoke [SECONDS]        # every target for SECONDS (default 30) over the committed
 #                                          # corpus, two at a time; part of `make test`
 #   scripts/fuzz.sh run MINUTES [TARGET…]  # the long runs (default: every target), two at a time
-#   scripts/fuzz.sh minimize [TARGET…]    # fuzz/corpus/TARGET becomes the smallest set of inputs
-#                                          # covering what it and fuzz/corpus-run/TARGET cover
+#   scripts/fuzz.sh minimize [TARGET…]    # adds to fuzz/corpus/TARGET the fewest (at most 100, the
+#                                          # smallest) inputs covering what fuzz/corpus-run/TARGET adds
 #   scripts/fuzz.sh list                   # the targets
 #
 # New inputs a run finds go to fuzz/corpus-run/ (not committed); fuzz/corpus/ holds the small
@@ -57,16 +57,22 @@ fuzz_all() {
   return "$failed"
 }
 
-# minimize TARGET…: libFuzzer's merge of the committed and the found inputs into a fresh, minimal set.
+# minimize TARGET…: folds what the runs found (fuzz/corpus-run/TARGET) into the committed corpus:
+# libFuzzer's set-cover merge adds the fewest inputs that cover the features the corpus lacks,
+# then only the MAX_ADDED smallest of those additions are kept, so the corpus stays small.
+MAX_ADDED=${MAX_ADDED:-100}
 minimize() {
   cargo +nightly fuzz build >target/fuzz-build.log 2>&1 || { cat target/fuzz-build.log; return 1; }
   for target in "$@"; do
-    local fresh="target/fuzz/min-$target"
-    rm -rf "$fresh" && mkdir -p "$fresh" "fuzz/corpus-run/$target"
-    cargo +nightly fuzz run "$target" "$fresh" "fuzz/corpus/$target" "fuzz/corpus-run/$target" -- -merge=1 \
+    local corpus="fuzz/corpus/$target" before
+    mkdir -p "$corpus" "fuzz/corpus-run/$target"
+    before="$(ls "$corpus" | sort)"
+    cargo +nightly fuzz run "$target" "$corpus" "fuzz/corpus-run/$target" -- -set_cover_merge=1 \
       >"target/fuzz/min-$target.log" 2>&1 || { tail -5 "target/fuzz/min-$target.log"; return 1; }
-    rm -rf "fuzz/corpus/$target" && mv "$fresh" "fuzz/corpus/$target"
-    printf '%s: %s inputs, %s\n' "$target" "$(ls "fuzz/corpus/$target" | wc -l)" "$(du -sh "fuzz/corpus/$target" | cut -f1)"
+    comm -13 <(printf '%s\n' "$before") <(ls "$corpus" | sort) | while read -r added; do
+      printf '%s %s\n' "$(stat -c %s "$corpus/$added")" "$added"
+    done | sort -n | tail -n +$((MAX_ADDED + 1)) | while read -r _ added; do rm "$corpus/$added"; done
+    printf '%s: %s inputs, %s bytes\n' "$target" "$(ls "$corpus" | wc -l)" "$(cat "$corpus"/* | wc -c)"
   done
 }
 
