@@ -227,12 +227,10 @@ impl Engine {
             item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
         let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
         let evidence = Evidence { item_id, categories: &categories, facets: &facets, vector: vector.as_deref() };
-        match event.kind {
-            EventKind::View { .. } | EventKind::Click { .. } | EventKind::AddToCart { .. } | EventKind::Purchase { .. } => {
-                self.profile.note_engagement(item_id, event.at)
-            }
-            EventKind::Dismiss { .. } => self.profile.note_dismissal(item_id, event.at),
-            _ => {}
+        if engaged {
+            self.profile.note_engagement(item_id, event.at);
+        } else if matches!(event.kind, EventKind::Dismiss { .. }) {
+            self.profile.note_dismissal(item_id, event.at);
         }
         self.profile.learn(&evidence, event.kind.weight(), event.at);
         match event.kind {

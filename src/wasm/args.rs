@@ -9,6 +9,7 @@ use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use super::convert::check_keys;
 use super::error::bad_argument;
 use crate::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
 use crate::profile::EventKind;
@@ -169,11 +170,7 @@ pub(crate) fn read_report_epsilon(options: &JsValue) -> Result<f64, Error> {
     if !options.is_object() {
         return Err(bad_argument("options", "expected an object like { epsilon: 0.5 }"));
     }
-    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
-        if key != "epsilon" {
-            return Err(bad_argument("options", format!("unknown field `{key}`, expected `epsilon`")));
-        }
-    }
+    check_keys(options, &["epsilon"], "options")?;
     let epsilon = js_sys::Reflect::get(options, &JsValue::from_str("epsilon")).unwrap_or(JsValue::UNDEFINED);
     if epsilon.is_undefined() {
         return Ok(crate::ldp::DEFAULT_EPSILON);

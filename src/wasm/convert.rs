@@ -47,7 +47,8 @@ pub(crate) fn from_js_strict<T: DeserializeOwned + Default>(
     from_js_or_default(value, what)
 }
 
-fn check_keys(value: &JsValue, known: &[&str], what: &str) -> Result<(), Error> {
+/// Refuses keys of the object `value` that are not in `known` (an empty `known` allows any).
+pub(crate) fn check_keys(value: &JsValue, known: &[&str], what: &str) -> Result<(), Error> {
     if known.is_empty() {
         return Ok(());
     }
