@@ -18,42 +18,23 @@
 //! assert_eq!(slate.withheld, 0);
 //! ```
 
-use crate::catalog::Catalog;
-use crate::error::{Error, Result};
-use crate::preferences::{Preferences, PreferencesPatch};
-use crate::journal::Change;
-use crate::ldp::{Report, Reporting, questions};
-use crate::measure::Kind;
-use crate::portability::{ProfileExport, ProfileImport};
-use crate::record::Record;
-use crate::profile::{Event, EventKind, Evidence, Profile, ProfileView, SESSION_GAP_MS};
 use std::cell::{Cell, OnceCell};
 
-use crate::catalog::VectorKind;
-use crate::divergence::Direction;
+use crate::catalog::{Catalog, VectorKind};
+use crate::error::{Error, Result};
 use crate::intent::{Intent, IntentEstimate, classify};
-use crate::preferences::IntentSetting;
+use crate::journal::Change;
+use crate::ldp::{Report, Reporting, questions};
+use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
+use crate::profile::{
+    Event, EventKind, Evidence, Forget, Impression, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS,
+    within,
+};
+use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
-use crate::explain::{Reason, explain};
-use crate::rank::{Inputs, Request, Scorer, Slate, Weights, recommend_in};
-
-/// What [`Engine::forget`] forgets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Forget {
-    /// One facet value ("colour: red").
-    Facet {
-        /// The facet's name.
-        facet: String,
-        /// The value.
-        value: String,
-    },
-    /// A category and everything below it.
-    Category(String),
-    /// One item, with what it taught about categories and facet values.
-    Item(String),
-    /// Everything learned.
-    Everything,
-}
+use crate::rank::{Inputs, Request, Scorer, Slate, recommend_in};
+use crate::slot::Kind;
+use crate::snapshot::Snapshot;
 
 /// What [`Engine::record`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +47,31 @@ pub enum Recorded {
     Sensitive,
     /// The event carries nothing to learn about tastes (a search, for now).
     Nothing,
+}
+
+/// What [`Engine::apply`] did with a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// An event, and what became of it.
+    Event(Recorded),
+    /// A slate shown: whether its impressions were noted (not while paused).
+    Shown(bool),
+    /// A forget: whether there was anything to forget.
+    Forgot(bool),
+    /// New preferences.
+    Preferences,
+    /// An imported profile.
+    Imported,
+}
+
+impl Applied {
+    /// Whether the change must be stored (and replayed onto what other tabs
+    /// stored): everything but an event the profile did not learn from and a
+    /// slate whose impressions were not noted. A forget and new preferences
+    /// are stored even while paused.
+    pub fn is_kept(self) -> bool {
+        !matches!(self, Applied::Event(Recorded::Paused | Recorded::Sensitive | Recorded::Nothing) | Applied::Shown(false))
+    }
 }
 
 /// What [`Engine::explain`] says about one item.
@@ -220,19 +226,14 @@ impl Engine {
         if engaged && self.preferences.reports {
             self.count_engagement(item_id);
         }
-        let item = self.catalog.item(index);
-        let taxonomy = self.catalog.taxonomy();
-        let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
-        let facets: Vec<(&str, &str)> =
-            item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
+        let traits = Traits::of(&self.catalog, index);
         let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
-        let evidence = Evidence { item_id, categories: &categories, facets: &facets, vector: vector.as_deref() };
         if engaged {
             self.profile.note_engagement(item_id, event.at);
         } else if matches!(event.kind, EventKind::Dismiss { .. }) {
             self.profile.note_dismissal(item_id, event.at);
         }
-        self.profile.learn(&evidence, event.kind.weight(), event.at);
+        self.profile.learn(&traits.evidence(item_id, vector.as_deref()), event.kind.weight(), event.at);
         match event.kind {
             EventKind::Purchase { .. } => self.profile.mark_purchased(item_id, event.at),
             EventKind::Dismiss { .. } => self.profile.mark_dismissed(item_id, event.at),
@@ -255,23 +256,24 @@ impl Engine {
         self.catalog.item(index).sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class))
     }
 
-    /// Notes that the page showed `slate` at `now`: impressions without
-    /// engagement slowly lower an item's relevance. Does nothing while paused.
-    pub fn mark_shown(&mut self, slate: &Slate, now: i64) {
-        if !self.preferences.is_learning() {
-            return;
+    /// Notes that the page showed these items (a slate's
+    /// [`Slate::impressions`]) at `now`: impressions without engagement
+    /// slowly lower an item's relevance, and divergence learns from them.
+    /// Returns whether anything was noted: nothing is while paused.
+    pub fn mark_shown(&mut self, shown: &[Impression], now: i64) -> bool {
+        if !self.preferences.is_learning() || shown.is_empty() {
+            return false;
         }
-        for item in &slate.items {
+        for item in shown {
             self.profile.mark_shown(&item.item_id, item.kind, now);
-            let divergence = item.reason.divergence.as_ref();
             if self.preferences.reports {
-                self.reporting.period.shown(item.kind, divergence.map(|r| r.axis.as_str()));
+                self.reporting.period.shown(item.kind, item.direction.as_ref().map(|d| d.axis.as_str()));
             }
-            if let Some(reason) = divergence {
-                let direction = Direction { anchor: reason.anchor.clone(), axis: reason.axis.clone(), to: reason.to.clone() };
-                self.profile.note_divergent_shown(&item.item_id, &direction, now);
+            if let Some(direction) = &item.direction {
+                self.profile.note_divergent_shown(&item.item_id, direction, now);
             }
         }
+        true
     }
 
     /// Forgets something the profile holds, and its influence; returns
@@ -283,17 +285,14 @@ impl Engine {
                 let paths = self.profile.forget_category(path);
                 // The category's items go too: their history, impressions and
                 // what they taught the interest vectors.
-                let below = format!("{path} > ");
                 let taxonomy = self.catalog.taxonomy();
                 let items: Vec<String> = self
                     .profile
                     .items()
                     .keys()
                     .filter(|id| {
-                        self.catalog.index_of(id).is_some_and(|i| {
-                            let p = taxonomy.path(self.catalog.item(i).category());
-                            p == path || p.starts_with(&below)
-                        })
+                        let category = self.catalog.index_of(id).map(|i| self.catalog.item(i).category());
+                        category.is_some_and(|c| within(taxonomy.path(c), path))
                     })
                     .cloned()
                     .collect();
@@ -319,34 +318,36 @@ impl Engine {
         }
     }
 
-    /// Applies one change as the page made it (see [`crate::journal`]).
+    /// Applies one change as the page made it (see [`crate::journal`]): the
+    /// one path by which the page changes the profile or the preferences.
+    /// [`Applied::is_kept`] says whether the change must be stored.
     ///
     /// # Errors
     ///
     /// As [`Engine::record`], [`Engine::set_preferences`] and
     /// [`Engine::import`]; an erroneous change changes nothing.
-    pub fn apply(&mut self, change: &Change) -> Result<()> {
-        match change {
-            Change::Event(event) => self.record(event).map(|_| ()),
-            Change::Shown { slate, at } => {
-                self.mark_shown(slate, *at);
-                Ok(())
+    pub fn apply(&mut self, change: &Change) -> Result<Applied> {
+        Ok(match change {
+            Change::Event(event) => Applied::Event(self.record(event)?),
+            Change::Shown { items, at } => Applied::Shown(self.mark_shown(items, *at)),
+            Change::Forget { what, at } => Applied::Forgot(self.forget(what, *at)),
+            Change::Preferences(patch) => {
+                self.set_preferences(patch.clone())?;
+                Applied::Preferences
             }
-            Change::Forget { what, at } => {
-                self.forget(what, *at);
-                Ok(())
+            Change::Import(import) => {
+                self.import(import)?;
+                Applied::Imported
             }
-            Change::Preferences(patch) => self.set_preferences(patch.clone()),
-            Change::Import(import) => self.import(import),
-        }
+        })
     }
 
-    /// Makes the engine hold `base` (the latest stored record, `None` when
+    /// Makes the engine hold `base` (the latest stored snapshot, `None` when
     /// nothing is stored) with `pending` replayed onto it: how a tab takes in
     /// what other tabs stored without losing its own unsaved changes.
-    pub fn rebase(&mut self, base: Option<Record>, pending: &[Change]) {
+    pub fn rebase(&mut self, base: Option<Snapshot>, pending: &[Change]) {
         let (profile, preferences, reporting) = match base {
-            Some(record) => (record.profile, record.preferences, record.reporting),
+            Some(snapshot) => (snapshot.profile, snapshot.preferences, snapshot.reporting),
             None => (Profile::default(), Preferences::default(), Reporting::default()),
         };
         self.profile = profile;
@@ -360,9 +361,10 @@ impl Engine {
         }
     }
 
-    /// The stored record of this engine's profile and preferences, saved at `now`.
-    pub fn record_at(&self, now: i64) -> Record {
-        Record {
+    /// The snapshot of this engine's profile, preferences and reporting
+    /// state to store, taken at `now`.
+    pub fn snapshot(&self, now: i64) -> Snapshot {
+        Snapshot {
             shop: self.catalog.shop().to_owned(),
             saved_at: now,
             preferences: self.preferences.clone(),
@@ -380,11 +382,8 @@ impl Engine {
     /// [`Error::UnknownItem`] for an id not in the catalog.
     pub fn explain(&self, item_id: &str, now: i64) -> Result<Explanation> {
         let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
-        let mut scorer = Scorer::new(&self.catalog, &self.profile, now, Weights::default());
         let factor = self.fold_in().and_then(|f| f.solve(&self.catalog, &self.profile, now));
-        if let Some(factor) = &factor {
-            scorer = scorer.with_user_factor(factor);
-        }
+        let scorer = Scorer::for_shopper(&self.catalog, &self.profile, now, factor.as_deref());
         let reason = explain(&scorer, &self.catalog, &self.profile, index);
         let relevance = scorer.relevance(index);
         Ok(Explanation {
@@ -406,13 +405,8 @@ impl Engine {
     /// the caller's to rebuild.
     fn unlearn_item(&mut self, id: &str, now: i64) -> bool {
         let Some(index) = self.catalog.index_of(id) else { return self.profile.forget_item(id) };
-        let item = self.catalog.item(index);
-        let taxonomy = self.catalog.taxonomy();
-        let categories: Vec<&str> = taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect();
-        let facets: Vec<(&str, &str)> =
-            item.attributes().map(|(f, v)| (self.catalog.facets()[f as usize].name.as_str(), v)).collect();
-        let seen = Evidence { item_id: id, categories: &categories, facets: &facets, vector: None };
-        self.profile.unlearn_item(&seen, now)
+        let traits = Traits::of(&self.catalog, index);
+        self.profile.unlearn_item(&traits.evidence(id, None), now)
     }
 
     /// Rebuilds the interest vectors from the items the profile still
@@ -429,7 +423,7 @@ impl Engine {
             .filter(|(_, a)| a.weight > 0.0)
             .filter_map(|(id, a)| self.catalog.index_of(id).map(|i| (vectors.dequantize(i), a.weight, a.last_seen)))
             .collect();
-        crate::sort::sort_by_key(&mut remembered, |(_, _, at)| *at);
+        crate::util::sort::sort_by_key(&mut remembered, |(_, _, at)| *at);
         self.profile.relearn_interests(remembered.iter().map(|(v, w, at)| (v.as_slice(), *w, *at)));
     }
 
@@ -484,5 +478,27 @@ impl Engine {
             ..Inputs::new(&self.catalog, &self.profile, &self.preferences, now)
         };
         recommend_in(&inputs, request)
+    }
+}
+
+/// What an item teaches the profile, in the shop's strings: its category
+/// path with every prefix, root first, and its `(facet, value)` pairs.
+struct Traits<'c> {
+    categories: Vec<&'c str>,
+    facets: Vec<(&'c str, &'c str)>,
+}
+
+impl<'c> Traits<'c> {
+    fn of(catalog: &'c Catalog, index: usize) -> Self {
+        let item = catalog.item(index);
+        let taxonomy = catalog.taxonomy();
+        Self {
+            categories: taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect(),
+            facets: item.attributes().map(|(f, v)| (catalog.facets()[f as usize].name.as_str(), v)).collect(),
+        }
+    }
+
+    fn evidence<'a>(&'a self, item_id: &'a str, vector: Option<&'a [f32]>) -> Evidence<'a> {
+        Evidence { item_id, categories: &self.categories, facets: &self.facets, vector }
     }
 }

@@ -2,7 +2,10 @@
 //!
 //! Every fallible core function returns [`Result`]. The browser boundary turns
 //! an [`Error`] into a JavaScript `Error` whose `code` property is
-//! [`Error::code`], a stable string that pages can switch on.
+//! [`Error::code`], a stable string that pages can switch on, and whose
+//! `message` is the error's text, written for people. [`Error::fault`] keeps
+//! the caller's fault (a bad catalog, argument or call) apart from the
+//! browser's (storage, randomness) and from flaneur's own (a bug).
 
 /// Everything that can go wrong in the core, with enough detail to act on.
 ///
@@ -59,9 +62,28 @@ pub enum Error {
         /// The id that was asked for.
         id: String,
     },
-    /// A caller passed an argument of the wrong shape or out of range.
-    #[error("bad argument: {0}")]
+    /// A caller passed an argument of the wrong shape or out of range; the
+    /// text names the argument ("options.seed: must be a non-negative integer").
+    #[error("{0}")]
     BadArgument(String),
+    /// The page called flaneur again from inside one of its own calls (from a
+    /// callback flaneur was running): the second call is refused.
+    #[error("flaneur is busy with another call; call it again once that call has returned")]
+    Busy,
+    /// The browser gave no random numbers (`crypto.getRandomValues`) for a
+    /// seed or a report's coins.
+    #[error("no random numbers are available here ({reason})")]
+    RandomUnavailable {
+        /// What the browser said.
+        reason: String,
+    },
+    /// Something flaneur should never do happened (a bug): a result that could
+    /// not be handed to JavaScript, or a panic.
+    #[error("flaneur failed internally: {reason}")]
+    Internal {
+        /// What failed.
+        reason: String,
+    },
     /// The browser refused a storage operation that had to succeed (erasing, for one).
     #[error("storage unavailable: {reason}")]
     StorageUnavailable {
@@ -81,7 +103,34 @@ impl Error {
             Error::ProfileVersion { .. } => "PROFILE_VERSION",
             Error::UnknownItem { .. } => "UNKNOWN_ITEM",
             Error::BadArgument(_) => "BAD_ARGUMENT",
+            Error::Busy => "BUSY",
             Error::StorageUnavailable { .. } => "STORAGE_UNAVAILABLE",
+            Error::RandomUnavailable { .. } => "RANDOM_UNAVAILABLE",
+            Error::Internal { .. } => "INTERNAL",
+        }
+    }
+
+    /// Whose fault the error is.
+    ///
+    /// ```
+    /// use flaneur::{Error, error::Fault};
+    /// assert_eq!(Error::BadArgument("k: must be at least 1".into()).fault(), Fault::Caller);
+    /// assert_eq!(Error::Busy.fault(), Fault::Caller);
+    /// assert_eq!(Error::Internal { reason: "a panic".into() }.fault(), Fault::Flaneur);
+    /// ```
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::CatalogInvalid { .. }
+            | Error::CatalogVersion { .. }
+            | Error::CatalogCorrupt { .. }
+            | Error::UnknownItem { .. }
+            | Error::BadArgument(_)
+            | Error::Busy => Fault::Caller,
+            Error::ProfileCorrupt { .. }
+            | Error::ProfileVersion { .. }
+            | Error::StorageUnavailable { .. }
+            | Error::RandomUnavailable { .. } => Fault::Environment,
+            Error::Internal { .. } => Fault::Flaneur,
         }
     }
 
@@ -94,6 +143,19 @@ impl Error {
     pub(crate) fn header_field(field: &str, reason: impl Into<String>) -> Self {
         Error::CatalogInvalid { item: None, field: field.to_owned(), reason: reason.into() }
     }
+}
+
+/// Whose fault an [`Error`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller's: a catalog, an argument or a call that breaks the
+    /// contract. Fix the call; retrying it unchanged fails again.
+    Caller,
+    /// The environment's: the browser's storage or randomness, or stored
+    /// data that another version or a corruption left.
+    Environment,
+    /// flaneur's own: a bug, to be reported.
+    Flaneur,
 }
 
 /// `Result` with flaneur's [`Error`].

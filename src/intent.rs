@@ -512,7 +512,7 @@ fn median_gap(steps: &[Step<'_>]) -> Option<i64> {
         *gap = pair[1].at.saturating_sub(pair[0].at).max(0);
     }
     let gaps = &mut gaps[..n];
-    crate::sort::sort(gaps);
+    crate::util::sort::sort(gaps);
     gaps.get(n / 2).copied()
 }
 

@@ -2,8 +2,9 @@
 //!
 //! Every change a page makes to the profile (an event, a slate shown, a
 //! forget, new preferences, an import) is applied to the in-memory engine at
-//! once and kept in a [`Journal`] until a write has stored it. A write reads
-//! the latest stored record (which another tab may have written since), and
+//! once ([`crate::Engine::apply`]) and kept in a [`Journal`] until a write
+//! has stored it. A write reads
+//! the latest stored snapshot (which another tab may have written since), and
 //! replays the pending changes onto it with [`crate::Engine::rebase`]; the
 //! result is what gets stored and what the engine holds. Learning is
 //! order-independent (affinities decay from each event's own time), so a
@@ -11,7 +12,7 @@
 //! would have built from all of them: nothing is lost and no tab wins.
 //!
 //! ```
-//! use flaneur::{Engine, catalog::Catalog, journal::{Change, Journal}, profile::{Event, EventKind}, record::Record};
+//! use flaneur::{Engine, catalog::Catalog, journal::{Change, Journal}, profile::{Event, EventKind}};
 //! let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
 //!   {"id":"a","title":"A","category":"X"},{"id":"b","title":"B","category":"Y"}]}"#)?;
 //! let (mut tab1, mut tab2) = (Engine::new(catalog.clone()), Engine::new(catalog));
@@ -21,8 +22,8 @@
 //!     engine.apply(&change)?;
 //!     journal.push(change);
 //! }
-//! // Tab 1 writes first; tab 2 then replays its change onto tab 1's record.
-//! let stored = tab1.record_at(3);
+//! // Tab 1 writes first; tab 2 then replays its change onto what tab 1 stored.
+//! let stored = tab1.snapshot(3);
 //! journal1.begin();
 //! journal1.written();
 //! tab2.rebase(Some(stored), journal2.pending());
@@ -30,11 +31,8 @@
 //! # Ok::<(), flaneur::Error>(())
 //! ```
 
-use crate::engine::Forget;
-use crate::portability::ProfileImport;
 use crate::preferences::PreferencesPatch;
-use crate::profile::Event;
-use crate::rank::Slate;
+use crate::profile::{Event, Forget, Impression, ProfileImport};
 
 /// One change to the profile or the preferences, as the page made it.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,8 +41,8 @@ pub enum Change {
     Event(Event),
     /// The page showed a slate (impressions and divergence learning).
     Shown {
-        /// The slate as shown.
-        slate: Slate,
+        /// Its items, as the profile learns from them ([`crate::rank::Slate::impressions`]).
+        items: Vec<Impression>,
         /// When.
         at: i64,
     },

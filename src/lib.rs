@@ -5,12 +5,15 @@
 //! ranks the catalog locally, so intimate behaviour never reaches a server.
 //!
 //! The crate is a pure core that knows nothing of JavaScript:
-//! [`catalog`] (what can be recommended), [`profile`] (what was learned),
-//! [`rank`] (relevance, abstention, top-k), [`explain`] (why), [`preferences`]
-//! (the shopper's settings), [`record`] (what is stored), [`journal`]
-//! (unsaved changes and merging tabs), [`engine`] (all of it together) and [`ldp`] (privacy-preserving
-//! reports of how slots are received). The browser
-//! boundary lives in `src/wasm/` and is compiled only for `wasm32`.
+//! [`catalog`] (what can be recommended), [`profile`] (what was learned, with
+//! what divergence learned and the shopper's copy), [`preferences`] (the
+//! shopper's settings), [`intent`] (the session's intent), [`rank`]
+//! (relevance, abstention, diversity, divergence, reasons), [`ldp`]
+//! (privacy-preserving reports of how slots are received), [`snapshot`] (what
+//! is stored), [`journal`] (unsaved changes and merging tabs) and [`engine`]
+//! (all of it together); [`slot`] names the kinds of slot, [`util`] holds byte
+//! encodings, the sort and the sorted map. The browser boundary lives in
+//! `src/wasm/` and is compiled only for `wasm32`.
 //!
 //! ```
 //! use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::Request};
@@ -27,28 +30,26 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-pub mod bytes;
-pub mod catalog;
-pub mod divergence;
-pub mod engine;
+// Modules from the bottom up: each imports only modules listed above it
+// (docs/ARCHITECTURE.md draws the graph).
 pub mod error;
-pub mod explain;
-pub mod intent;
-pub mod journal;
-pub mod ldp;
-pub mod measure;
-pub mod portability;
+pub mod util;
+pub mod slot;
+pub mod catalog;
 pub mod preferences;
 pub mod profile;
+pub mod intent;
 pub mod rank;
-pub mod record;
-pub mod sort;
-pub mod sorted_map;
+pub mod ldp;
+pub mod snapshot;
+pub mod journal;
+pub mod engine;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod synthetic;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use engine::{Engine, Forget, Recorded};
+pub use engine::{Applied, Engine, Recorded};
+pub use profile::Forget;
 pub use error::{Error, Result};

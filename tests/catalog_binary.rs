@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use flaneur::Error;
-use flaneur::bytes::crc32;
+use flaneur::util::bytes::crc32;
 use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
 use proptest::prelude::*;
 

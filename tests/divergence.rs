@@ -2,7 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flaneur::catalog::Catalog;
-use flaneur::divergence::{self, Bubble, DISMISS_WEIGHT, Direction, DivergenceState, positions};
+use flaneur::profile::divergence::{DISMISS_WEIGHT, Direction, DivergenceState};
+use flaneur::rank::divergence::{self, Bubble, positions};
 use flaneur::preferences::{IntentSetting, PreferencesPatch};
 use flaneur::profile::{Event, EventKind};
 use flaneur::rank::{Kind, Request, Scorer, Slate, Weights};
@@ -121,7 +122,7 @@ fn the_same_seed_gives_the_same_slates_and_other_seeds_differ() {
         (0..4)
             .map(|n| {
                 let slate = engine.recommend(&Request { k: 10, ..Request::default() }, LATER + n).unwrap();
-                engine.mark_shown(&slate, LATER + n);
+                engine.mark_shown(&slate.impressions(), LATER + n);
                 slate.items.iter().map(|r| (r.item_id.clone(), r.kind)).collect()
             })
             .collect()
@@ -158,7 +159,7 @@ fn engagement_through_the_engine_accepts_and_a_dismissed_direction_never_returns
     engine.set_preferences(patch(|p| p.surprise = Some(0.5))).unwrap();
     let mut now = LATER;
     let slate = engine.recommend(&Request { k: 12, ..Request::default() }, now).unwrap();
-    engine.mark_shown(&slate, now);
+    engine.mark_shown(&slate.impressions(), now);
     let picks: Vec<_> = slate.items.iter().filter(|r| r.kind == Kind::Divergent).cloned().collect();
     assert!(picks.len() >= 2);
     let (liked, disliked) = (&picks[0], &picks[1]);
@@ -175,7 +176,7 @@ fn engagement_through_the_engine_accepts_and_a_dismissed_direction_never_returns
     for _ in 0..30 {
         now += 60_000;
         let slate = engine.recommend(&Request { k: 12, ..Request::default() }, now).unwrap();
-        engine.mark_shown(&slate, now);
+        engine.mark_shown(&slate.impressions(), now);
         for r in slate.items.iter().filter(|r| r.kind == Kind::Divergent) {
             assert_ne!(direction(r), blocked, "a dismissed direction came back");
         }

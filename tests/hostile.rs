@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use flaneur::Error;
-use flaneur::bytes::crc32;
+use flaneur::util::bytes::crc32;
 
 mod common;
 use common::binary;

@@ -5,9 +5,9 @@ use flaneur::catalog::Catalog;
 use flaneur::journal::{Change, Journal};
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind};
-use flaneur::record::Record;
+use flaneur::snapshot::Snapshot;
 use flaneur::rank::Request;
-use flaneur::measure::Kind;
+use flaneur::slot::Kind;
 use flaneur::synthetic::{Rng, Shape, catalog as synthetic};
 use flaneur::{Engine, Forget};
 
@@ -29,10 +29,10 @@ impl Tab {
 
     /// One atomic read-merge-write against `store`, as an IndexedDB readwrite transaction does it.
     fn flush(&mut self, store: &mut Option<Vec<u8>>, now: i64) {
-        let base = store.as_deref().map(|b| Record::from_bytes(b, self.engine.catalog().shop()).unwrap());
+        let base = store.as_deref().map(|b| Snapshot::from_bytes(b, self.engine.catalog().shop()).unwrap());
         self.engine.rebase(base, self.journal.pending());
         self.journal.begin();
-        *store = Some(self.engine.record_at(now).to_bytes());
+        *store = Some(self.engine.snapshot(now).to_bytes());
         self.journal.written();
     }
 }
@@ -45,8 +45,8 @@ fn view(id: &str, at: i64) -> Change {
     Change::Event(Event { kind: EventKind::View { item_id: id.into() }, at })
 }
 
-fn stored(store: &Option<Vec<u8>>, shop: &str) -> Record {
-    Record::from_bytes(store.as_deref().unwrap(), shop).unwrap()
+fn stored(store: &Option<Vec<u8>>, shop: &str) -> Snapshot {
+    Snapshot::from_bytes(store.as_deref().unwrap(), shop).unwrap()
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn slates_shown_in_two_tabs_all_count() {
     for (i, tab) in [&mut a, &mut b].into_iter().enumerate() {
         tab.change(view(&id, i as i64));
         let slate = tab.engine.recommend(&Request { k: 6, ..Request::default() }, 10).unwrap();
-        tab.change(Change::Shown { slate, at: 10 });
+        tab.change(Change::Shown { items: slate.impressions(), at: 10 });
     }
     a.flush(&mut store, 11);
     b.flush(&mut store, 12);

@@ -10,7 +10,7 @@ use flaneur::ldp::{
     AxisCounter, DEFAULT_DAILY_BUDGET, Estimate, Indicators, KINDS, LEDGER_BYTES, Ledger, Question, Report, aggregate,
     probability, questions, randomize,
 };
-use flaneur::measure::Counter;
+use flaneur::profile::Counter;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
@@ -412,11 +412,11 @@ fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
 mod engine {
     use flaneur::catalog::Catalog;
     use flaneur::ldp::{Question, Report};
-    use flaneur::measure::Kind;
+    use flaneur::slot::Kind;
     use flaneur::preferences::PreferencesPatch;
     use flaneur::profile::{Event, EventKind};
     use flaneur::rank::{Request, Slate};
-    use flaneur::record::Record;
+    use flaneur::snapshot::Snapshot;
     use flaneur::Engine;
     use rand::SeedableRng;
     use rand::rngs::SmallRng;
@@ -447,7 +447,7 @@ mod engine {
             engine.record(&Event { kind: EventKind::View { item_id: id.clone() }, at: at + n as i64 }).unwrap();
         }
         let slate = engine.recommend(&Request { k: 12, ..Request::default() }, at + 10).unwrap();
-        engine.mark_shown(&slate, at + 10);
+        engine.mark_shown(&slate.impressions(), at + 10);
         slate
     }
 
@@ -462,9 +462,9 @@ mod engine {
 
     /// The stored record read back into a fresh engine: what a reload sees.
     fn reload(engine: &Engine, at: i64) -> Engine {
-        let bytes = engine.record_at(at).to_bytes();
+        let bytes = engine.snapshot(at).to_bytes();
         let mut fresh = demo();
-        fresh.rebase(Some(Record::from_bytes(&bytes, engine.catalog().shop()).unwrap()), &[]);
+        fresh.rebase(Some(Snapshot::from_bytes(&bytes, engine.catalog().shop()).unwrap()), &[]);
         fresh
     }
 

@@ -3,8 +3,8 @@
 //! and hostile bytes, and the 32 KB bound after a million events.
 
 use flaneur::synthetic::Rng;
-use flaneur::measure::Kind;
-use flaneur::bytes::{ByteWriter, crc32};
+use flaneur::slot::Kind;
+use flaneur::util::bytes::{ByteWriter, crc32};
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{
@@ -64,14 +64,14 @@ fn engine_profile() -> &'static Profile {
             engine.record(&event_of_kind(kind, ids[item].clone(), at)).unwrap();
             if step % 5 == 0 {
                 let slate = engine.recommend(&Request { k: 6, ..Request::default() }, at).unwrap();
-                engine.mark_shown(&slate, at);
+                engine.mark_shown(&slate.impressions(), at);
             }
         }
         engine.record(&event_of_kind(5, ids[0].clone(), at)).unwrap();
         engine.record(&event_of_kind(6, ids[10].clone(), at)).unwrap();
         // Impressions after the last engagement, so some are still counted.
         let slate = engine.recommend(&Request { k: 6, ..Request::default() }, at).unwrap();
-        engine.mark_shown(&slate, at + 1);
+        engine.mark_shown(&slate.impressions(), at + 1);
         engine.profile().clone()
     })
 }
@@ -275,7 +275,7 @@ fn the_v1_layout_is_the_documented_one() {
     assert_eq!(upgraded.interests(), p.interests());
     assert_eq!(upgraded.session().collect::<Vec<_>>(), p.session().collect::<Vec<_>>());
     assert_eq!(upgraded.shown().get("j").map(|s| s.kind), Some(Kind::Personal));
-    assert_eq!(upgraded.stats(), &flaneur::measure::Stats::default());
+    assert_eq!(upgraded.stats(), &flaneur::profile::Stats::default());
 
     // v2 is the v1 sections, then impression kinds, divergence and counters.
     w.varint(1); // impression kinds
@@ -841,7 +841,7 @@ fn evidence<'a>(
 /// counts of 2²¹ − 1 and every time 2⁴⁰ ms from its base (6-byte varints).
 #[test]
 fn the_documented_worst_case_fits_in_32_kb() {
-    use flaneur::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
+    use flaneur::profile::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
     const WORST_CASE_BYTES: usize = 32_436;
     const FAR: i64 = -(1 << 40);
     let key = |prefix: &str, n: usize, len: usize| format!("{prefix}{n:0>width$}", width = len - prefix.len());

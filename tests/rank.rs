@@ -147,7 +147,7 @@ fn items_shown_often_without_engagement_sink_and_engagement_restores_them() {
     let top_score = first.items[0].score;
     for _ in 0..12 {
         let slate = engine.recommend(&request, 0).unwrap();
-        engine.mark_shown(&slate, 0);
+        engine.mark_shown(&slate.impressions(), 0);
     }
     assert!(engine.profile().shown_count(&top) > 3);
     let index = catalog.index_of(&top).unwrap();

@@ -1,7 +1,7 @@
 //! `importProfile` input: the export's JSON text, parsed as the browser does
 //! (serde, then `ProfileImport::decode`), then applied to an engine.
 #![no_main]
-use flaneur::portability::ProfileImport;
+use flaneur::profile::ProfileImport;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,9 +1,9 @@
 //! The stored profile decoder and migrator (`Profile::from_bytes`, binary v1
-//! and v2) and the stored record around it (`Record::from_bytes`, v1 and v2):
+//! and v2) and the stored record around it (`Snapshot::from_bytes`, v1 and v2):
 //! any bytes. What is accepted re-encodes to bytes that read back equal.
 #![no_main]
 use flaneur::profile::Profile;
-use flaneur::record::Record;
+use flaneur::snapshot::Snapshot;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,8 +12,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again, profile);
     }
     for shop in ["flaneur-demo", "s"] {
-        if let Ok(record) = Record::from_bytes(data, shop) {
-            let again = Record::from_bytes(&record.to_bytes(), shop).expect("a record's own bytes read back");
+        if let Ok(record) = Snapshot::from_bytes(data, shop) {
+            let again = Snapshot::from_bytes(&record.to_bytes(), shop).expect("a record's own bytes read back");
             assert_eq!(again, record);
         }
     }

@@ -62,7 +62,7 @@ use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
-use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"FLNRCAT\0";

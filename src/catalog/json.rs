@@ -323,7 +323,7 @@ impl CatalogBuilder {
             }
             attrs.push((index, tmp));
         }
-        crate::sort::sort(&mut attrs);
+        crate::util::sort::sort(&mut attrs);
         if let (Some(v), dims) = (&raw.vector, self.dims) {
             if dims > 0 {
                 match self.vector_kind {
@@ -375,7 +375,7 @@ impl CatalogBuilder {
 
         // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
         let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
-        crate::sort::sort_by(&mut order, |&a, &b| {
+        crate::util::sort::sort_by(&mut order, |&a, &b| {
             let (pa, pb) = (pairs[a as usize], pairs[b as usize]);
             pa.0.cmp(&pb.0).then_with(|| strings.get(pa.1).cmp(strings.get(pb.1)))
         });
@@ -413,7 +413,7 @@ impl CatalogBuilder {
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.
 pub(super) fn sorted_by_id<'s>(strings: &'s Strings, ids: &[StrId]) -> Result<Vec<u32>, &'s str> {
     let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
-    crate::sort::sort_by(&mut by_id, |&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])));
+    crate::util::sort::sort_by(&mut by_id, |&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])));
     if let Some(w) = by_id.windows(2).find(|w| strings.get(ids[w[0] as usize]) == strings.get(ids[w[1] as usize])) {
         return Err(strings.get(ids[w[0] as usize]));
     }

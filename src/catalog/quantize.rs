@@ -122,12 +122,24 @@ impl QuantizedVectors {
 /// component of the unit vector within `scale / 2`.
 pub fn quantize(vector: &[f32]) -> (Vec<i8>, f32) {
     let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
-    let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-    if norm == 0.0 || max_abs == 0.0 {
-        return (vec![0; vector.len()], 0.0);
+    let unit: Vec<f32> = if norm == 0.0 { Vec::new() } else { vector.iter().map(|x| x / norm).collect() };
+    quantize_as_is(&unit).unwrap_or_else(|| (vec![0; vector.len()], 0.0))
+}
+
+/// Maps `vector` as it is (not normalised) to int8 codes with a symmetric
+/// scale: the largest component becomes ±127. `None` for an empty, zero or
+/// non-finite vector.
+///
+/// ```
+/// use flaneur::catalog::quantize::quantize_as_is;
+/// assert_eq!(quantize_as_is(&[2.0, -1.0]), Some((vec![127, -64], 2.0 / 127.0)));
+/// assert_eq!(quantize_as_is(&[0.0, 0.0]), None);
+/// ```
+pub fn quantize_as_is(vector: &[f32]) -> Option<(Vec<i8>, f32)> {
+    let max = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    if !(max > 0.0 && max.is_finite()) {
+        return None;
     }
-    let unit_max = max_abs / norm;
-    let scale = unit_max / 127.0;
-    let codes = vector.iter().map(|x| ((x / norm) / scale).round().clamp(-127.0, 127.0) as i8).collect();
-    (codes, scale)
+    let scale = max / 127.0;
+    Some((vector.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect(), scale))
 }

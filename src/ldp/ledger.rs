@@ -1,6 +1,6 @@
 //! The daily privacy budget: how much ε the shopper's reports spent today.
 
-use crate::bytes::{ByteReader, ByteWriter};
+use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::error::{Error, Result};
 
 /// Total ε a shopper's reports may spend in one day unless the caller chooses another.

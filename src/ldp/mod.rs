@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use flaneur::ldp::{questions, randomize, Indicators, Ledger, DEFAULT_DAILY_BUDGET, DEFAULT_EPSILON};
-//! use flaneur::measure::{Counter, Kind};
+//! use flaneur::{profile::Counter, slot::Kind};
 //! use rand::{SeedableRng, rngs::SmallRng};
 //! let schema = questions(&["colour", "material"]);
 //! let period = Indicators::from_counts([(Kind::Divergent, Counter { impressions: 3, engagements: 1 })], []);

@@ -2,9 +2,10 @@
 //! while the shopper had opted in.
 
 use super::question::{AxisCounter, Indicators, KINDS};
-use crate::bytes::{ByteReader, ByteWriter};
-use crate::measure::{Counter, Kind};
-use crate::sorted_map::SortedMap;
+use crate::util::bytes::{ByteReader, ByteWriter};
+use crate::profile::Counter;
+use crate::slot::Kind;
+use crate::util::sorted_map::SortedMap;
 
 /// Most divergence axes a period keeps (a bound for hostile stored bytes;
 /// a catalog's axes are its divergence facets and `category`).
@@ -17,7 +18,7 @@ pub const MAX_AXES: usize = 64;
 ///
 /// ```
 /// use flaneur::ldp::{Period, Question};
-/// use flaneur::measure::Kind;
+/// use flaneur::slot::Kind;
 /// let mut period = Period::default();
 /// period.shown(Kind::Divergent, Some("colour"));
 /// period.engaged(Kind::Divergent, Some("colour"));

@@ -8,8 +8,9 @@
 
 use std::fmt;
 
-use crate::divergence::CATEGORY_AXIS;
-use crate::measure::{Counter, Kind};
+use crate::profile::divergence::CATEGORY_AXIS;
+use crate::profile::Counter;
+use crate::slot::Kind;
 
 /// The slot kinds with questions of their own, in code order (the shop's
 /// default order is not personalization, so it has none).
@@ -19,7 +20,7 @@ pub const KINDS: [Kind; 3] = [Kind::Personal, Kind::Divergent, Kind::Popular];
 ///
 /// ```
 /// use flaneur::ldp::Question;
-/// use flaneur::measure::Kind;
+/// use flaneur::slot::Kind;
 /// let q = Question::parse("divergent.accepted.colour").unwrap();
 /// assert_eq!(q, Question::DivergentAccepted("colour".into()));
 /// assert_eq!(Question::Engaged(Kind::Popular).key(), "engaged.popular");
@@ -103,7 +104,7 @@ fn kind_name(kind: Kind) -> &'static str {
 /// ```
 pub fn questions(axes: &[&str]) -> Vec<String> {
     let mut axes: Vec<&str> = axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
-    crate::sort::sort(&mut axes);
+    crate::util::sort::sort(&mut axes);
     axes.dedup();
     let kinds = KINDS.into_iter().map(Question::Shown).chain(KINDS.into_iter().map(Question::Engaged));
     let divergent = axes.into_iter().flat_map(|a| {
@@ -127,7 +128,7 @@ pub struct AxisCounter {
 ///
 /// ```
 /// use flaneur::ldp::{AxisCounter, Indicators, Question};
-/// use flaneur::measure::{Counter, Kind};
+/// use flaneur::{profile::Counter, slot::Kind};
 /// let period = Indicators::from_counts(
 ///     [(Kind::Personal, Counter { impressions: 12, engagements: 1 }),
 ///      (Kind::Divergent, Counter { impressions: 2, engagements: 0 })],

@@ -6,7 +6,7 @@ use super::ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, Ledger};
 use super::mechanism::{check_epsilon, randomize};
 use super::period::Period;
 use super::report::Report;
-use crate::bytes::{ByteReader, ByteWriter};
+use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::catalog::dates::format_day;
 use crate::error::{Error, Result};
 
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 ///
 /// ```
 /// use flaneur::ldp::{questions, Reporting};
-/// use flaneur::measure::Kind;
+/// use flaneur::slot::Kind;
 /// use rand::{SeedableRng, rngs::SmallRng};
 /// let (schema, mut rng) = (questions(&["colour"]), SmallRng::seed_from_u64(3));
 /// let mut reporting = Reporting::default();
@@ -129,7 +129,7 @@ pub fn report_epsilon(epsilon: f64) -> Result<f64> {
 mod tests {
     use super::*;
     use crate::ldp::questions;
-    use crate::measure::Kind;
+    use crate::slot::Kind;
     use rand::{SeedableRng, rngs::SmallRng};
 
     #[test]

@@ -100,11 +100,11 @@ use super::{
     Affinity, DivergenceState, Event, EventKind, Kind, Stats, Interest, Interests, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
     MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, MAX_VECTOR_DIMS, Profile, Shown, interests::MAX_INTERESTS,
 };
-use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 
-use crate::sorted_map::SortedMap;
+use crate::util::sorted_map::SortedMap;
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
@@ -589,8 +589,8 @@ mod v1 {
 mod v2 {
     use super::v1::{Body, decode_sections, write_count, write_time};
     use super::*;
-    use crate::divergence::{Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome};
-    use crate::measure::Counter;
+    use crate::profile::divergence::{Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome};
+    use crate::profile::Counter;
     use std::collections::BTreeSet;
 
     /// Smallest outcome entry: three string indices, two f32, one time.

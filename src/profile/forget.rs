@@ -2,6 +2,37 @@
 
 use super::{Evidence, Profile};
 
+/// What the shopper asks to forget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Forget {
+    /// One facet value ("colour: red").
+    Facet {
+        /// The facet's name.
+        facet: String,
+        /// The value.
+        value: String,
+    },
+    /// A category and everything below it.
+    Category(String),
+    /// One item, with what it taught about categories and facet values.
+    Item(String),
+    /// Everything learned.
+    Everything,
+}
+
+/// Whether the category `path` is `ancestor` or below it: what forgetting
+/// `ancestor` reaches.
+///
+/// ```
+/// use flaneur::profile::within;
+/// assert!(within("Women > Knitwear > Sweaters", "Women > Knitwear"));
+/// assert!(within("Women > Knitwear", "Women > Knitwear"));
+/// assert!(!within("Women > Knitwear2", "Women > Knitwear"));
+/// ```
+pub fn within(path: &str, ancestor: &str) -> bool {
+    path.strip_prefix(ancestor).is_some_and(|rest| rest.is_empty() || rest.starts_with(" > "))
+}
+
 impl Profile {
     /// Forgets one facet value ("colour: red"): its affinity is removed.
     /// Returns whether the profile held it.
@@ -21,9 +52,8 @@ impl Profile {
     /// Forgets a category and everything below it ("Women > Knitwear" also
     /// forgets "Women > Knitwear > Sweaters"). Returns how many paths were removed.
     pub fn forget_category(&mut self, path: &str) -> usize {
-        let below = format!("{path} > ");
         let before = self.categories.len();
-        self.categories.retain(|p, _| p != path && !p.starts_with(&below));
+        self.categories.retain(|p, _| !within(p, path));
         before - self.categories.len()
     }
 

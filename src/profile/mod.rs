@@ -16,23 +16,31 @@
 
 mod affinity;
 mod codec;
-mod forget;
-mod view;
+pub mod divergence;
 mod event;
+mod forget;
+mod impression;
 pub mod interests;
+mod portability;
+mod stats;
+mod view;
 
 pub use affinity::{Affinity, evidence};
 pub use codec::PROFILE_FORMAT_VERSION;
 pub use event::{Event, EventKind};
 pub use interests::{Interest, Interests};
+pub use forget::{Forget, within};
+pub use impression::Impression;
+pub use portability::{ProfileExport, ProfileImport};
+pub use stats::{Counter, Stats};
 pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
 use std::collections::VecDeque;
 
-use crate::sorted_map::SortedMap;
+use crate::util::sorted_map::SortedMap;
 
-use crate::divergence::{Direction, DivergenceState};
-use crate::measure::{Kind, Stats};
+use crate::slot::Kind;
+use divergence::{Direction, DivergenceState};
 
 /// Default half-life of what the profile learns: 30 days, in milliseconds.
 pub const DEFAULT_HALF_LIFE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;

@@ -4,7 +4,7 @@ use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::preferences::Preferences;
 
-use super::Request;
+use super::request::Request;
 
 /// The hard filters of a request, resolved once to positions and taxonomy
 /// nodes so that checking an item costs a few array reads.

@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use super::Scorer;
+use super::relevance::Scorer;
 use super::filter::Eligibility;
 
 /// Not looked at yet (a relevance is never negative; NaN marks an item the

@@ -5,11 +5,14 @@
 //! ordered by a blend of relevance and the shop's default order set by
 //! `intensity`, and the best `k` are kept by a streaming pool with a running floor ([`topk`]).
 
+pub mod divergence;
 pub mod diversity;
+pub mod explain;
 mod filter;
-mod lazy;
 pub mod foldin;
 pub mod kernel;
+mod knobs;
+mod lazy;
 pub mod nearest;
 mod relevance;
 mod request;
@@ -19,23 +22,22 @@ pub use relevance::{
     FACTOR_WEIGHT, FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, freshness,
     shown_factor,
 };
-pub use request::{Context, Kind, Recommendation, Request, Slate};
+pub use knobs::{Knobs, MAX_DERIVED};
+pub use request::{Context, Kind, MAX_K, Recommendation, Request, Slate};
 
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
 use crate::catalog::Catalog;
-use crate::divergence::{self, Bubble, DivergenceState, divergent_slots, positions};
 use crate::error::{Error, Result};
 use crate::intent::Intent;
-use crate::explain::{Reason, Signal, SignalKind, explain};
 use crate::preferences::Preferences;
 use crate::profile::Profile;
+use crate::profile::divergence::DivergenceState;
+use divergence::{Bubble, divergent_slots, positions};
+use explain::{Reason, Signal, SignalKind, explain};
 use filter::Eligibility;
 use lazy::Relevances;
-
-/// Largest `k` a request may ask for.
-pub const MAX_K: usize = 1000;
 
 /// Candidates kept for the diversity re-rank: `CANDIDATES_PER_SLOT · k`, at least [`MIN_CANDIDATES`].
 pub const CANDIDATES_PER_SLOT: usize = 4;
@@ -97,8 +99,6 @@ impl<'a> Inputs<'a> {
 /// Similarity above which a recommended item counts as derived from one item
 /// the shopper viewed (discretion: at most [`MAX_DERIVED`] per viewed item).
 pub const DERIVED_SIMILARITY: f32 = 0.85;
-/// Most items of a slate derived from any single viewed item, unless buying.
-pub const MAX_DERIVED: usize = 2;
 
 /// Builds the slate for `request`: hard filters, relevance, abstention below
 /// the threshold, the blend with the shop's order, discretion, diversity,
@@ -126,7 +126,8 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     let eligible = Eligibility::new(catalog, prefs, request)?;
     let n = catalog.len().max(1) as f32;
     let shop_order = |index: usize| 1.0 - index as f32 / n;
-    let intensity = prefs.intensity * (1.0 - prefs.discretion);
+    let knobs = Knobs::new(prefs, intent);
+    let intensity = knobs.intensity;
 
     if !prefs.personalization || intensity == 0.0 {
         let items = (0..catalog.len())
@@ -137,12 +138,10 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         return Ok(Slate::new(items, 0, intent));
     }
 
-    let mut scorer = Scorer::new(catalog, profile, now, Weights::default());
-    if let Some(factor) = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now)) {
-        scorer = scorer.with_user_factor(&factor);
-    }
+    let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
+    let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
     // Per taxonomy node: inside the buying focus (empty: no focus).
-    let in_focus: Vec<bool> = match (intent == Intent::Buying).then(|| buying_focus(catalog, request)).flatten() {
+    let in_focus: Vec<bool> = match knobs.focus.then(|| buying_focus(catalog, request)).flatten() {
         None => Vec::new(),
         Some(focus) => {
             let taxonomy = catalog.taxonomy();
@@ -161,7 +160,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // pool's floor rises fast and rules out whole categories.
     let mut nodes: Vec<u32> =
         (0..by_category.len() as u32).filter(|&node| !catalog.items_in(node).is_empty()).collect();
-    crate::sort::sort_by(&mut nodes, |&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]));
+    crate::util::sort::sort_by(&mut nodes, |&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]));
     let bounded = scan == Scan::Bounded;
     for node in nodes {
         let bound = by_category[node as usize];
@@ -194,17 +193,10 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         }
     }
     let mut pool = pool.finish();
-    match intent {
-        Intent::Buying => {}
-        Intent::Exploring => pool = limit_derived(catalog, profile, pool, 1),
-        _ => pool = limit_derived(catalog, profile, pool, MAX_DERIVED),
+    if let Some(cap) = knobs.derived_cap {
+        pool = limit_derived(catalog, profile, pool, cap);
     }
-    let diversity_level = match intent {
-        Intent::Exploring => (prefs.diversity * 2.0).min(1.0),
-        Intent::Buying => prefs.diversity * 0.5,
-        _ => prefs.diversity,
-    };
-    let chosen = diversity::rerank(catalog, &pool, request.k, diversity_level);
+    let chosen = diversity::rerank(catalog, &pool, request.k, knobs.diversity);
     let mut items: Vec<Recommendation> = chosen
         .into_iter()
         .map(|(score, index)| {
@@ -213,7 +205,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         })
         .collect();
     if let Some(state) = inputs.divergence {
-        add_divergence(inputs, state, &scorer, &relevances, request.k, &mut items);
+        add_divergence(inputs, &knobs, state, &scorer, &relevances, request.k, &mut items);
     }
     let withheld = request.k - items.len();
     if request.fill && items.len() < request.k {
@@ -233,8 +225,7 @@ fn buying_focus(catalog: &Catalog, request: &Request) -> Option<crate::catalog::
 
 /// Discretion: an item that closely resembles exactly one item the shopper
 /// viewed is derived from it; beyond `cap` such items per viewed item are
-/// dropped (no chasing one product around the site): [`MAX_DERIVED`], or one
-/// for a shopper who is exploring. An item that
+/// dropped (no chasing one product around the site): the knobs' cap. An item that
 /// resembles several viewed items reflects a taste, not one product, and stays.
 fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>, cap: usize) -> Vec<(f32, u32)> {
     let viewed: Vec<usize> = profile.recent().filter_map(|id| catalog.index_of(id)).collect();
@@ -267,21 +258,18 @@ pub const DIVERGENT_FLOOR: f32 = 0.5;
 /// through the slate and never first, within the budget.
 fn add_divergence(
     inputs: &Inputs<'_>,
+    knobs: &Knobs,
     state: &DivergenceState,
     scorer: &Scorer<'_>,
     relevances: &Relevances<'_>,
     k: usize,
     items: &mut Vec<Recommendation>,
 ) {
-    let Inputs { catalog, profile, prefs, intent, .. } = *inputs;
+    let Inputs { catalog, profile, prefs, .. } = *inputs;
     if items.is_empty() {
         return;
     }
-    let surprise = match intent {
-        Intent::Exploring => prefs.surprise * 1.5,
-        _ => prefs.surprise,
-    } + prefs.discretion * 0.3;
-    let count = divergent_slots(k, surprise.min(1.0), intent, state.shown_in_session(inputs.session_start));
+    let count = divergent_slots(k, knobs, state.shown_in_session(inputs.session_start));
     if count == 0 {
         return;
     }

@@ -17,6 +17,7 @@ use crate::catalog::quantize::quantize;
 use crate::error::{Error, Result};
 
 use super::kernel::dot_i8_rows;
+use super::request::MAX_K;
 use super::topk::{Pool, top_k};
 
 /// Candidates re-scored exactly per item returned.
@@ -51,8 +52,8 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     if let Some(bad) = query.iter().position(|x| !x.is_finite()) {
         return Err(Error::BadArgument(format!("vector value {bad} is not a finite number")));
     }
-    if k == 0 || k > super::MAX_K {
-        return Err(Error::BadArgument(format!("k must be between 1 and {}, got {k}", super::MAX_K)));
+    if k == 0 || k > MAX_K {
+        return Err(Error::BadArgument(format!("k must be between 1 and {}, got {k}", MAX_K)));
     }
     let (q, _) = quantize(query);
     let keep = (k * RERANK).min(vectors.len());

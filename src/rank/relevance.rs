@@ -6,7 +6,7 @@
 //! amount of evidence for a new shopper and a long-standing one.
 
 use crate::catalog::dates::day_of;
-use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::quantize};
+use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::{quantize, quantize_as_is}};
 use crate::profile::{Profile, evidence};
 
 use super::kernel::{dot_i8, dot_i8_many};
@@ -131,7 +131,19 @@ pub struct Scorer<'a> {
 }
 
 impl<'a> Scorer<'a> {
-    /// Prepares scoring at time `now` (ms): decays every affinity to `now`.
+    /// The scorer of a shopper's slates and explanations: default weights,
+    /// and the vector signal from `factor` when the catalog's vectors are
+    /// item factors and the fold-in solved one (see [`Scorer::with_user_factor`]).
+    pub fn for_shopper(catalog: &'a Catalog, profile: &'a Profile, now: i64, factor: Option<&[f32]>) -> Self {
+        let scorer = Self::new(catalog, profile, now, Weights::default());
+        match factor {
+            Some(factor) => scorer.with_user_factor(factor),
+            None => scorer,
+        }
+    }
+
+    /// Prepares scoring at time `now` (ms) with explicit `weights`: decays
+    /// every affinity to `now`.
     pub fn new(catalog: &'a Catalog, profile: &'a Profile, now: i64, weights: Weights) -> Self {
         let hl = profile.half_life_ms();
         let taxonomy = catalog.taxonomy();
@@ -197,12 +209,9 @@ impl<'a> Scorer<'a> {
     /// similarity to interest vectors, weighing it [`FACTOR_WEIGHT`] of
     /// relevance. A factor of the wrong length is ignored.
     pub fn with_user_factor(mut self, factor: &[f32]) -> Self {
-        if factor.len() == self.catalog.vectors().dims() && !factor.is_empty() {
-            let max = factor.iter().fold(0.0f32, |m, x| m.max(x.abs()));
-            if max > 0.0 && max.is_finite() {
-                let scale = max / 127.0;
-                let codes = factor.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect();
-                self.user_factor = Some((codes, scale));
+        if factor.len() == self.catalog.vectors().dims() {
+            if let Some(quantized) = quantize_as_is(factor) {
+                self.user_factor = Some(quantized);
                 self.vector_bound = 1.0;
                 let w = &mut self.weights;
                 let rest = w.category + w.facets + w.popularity + w.freshness;
@@ -371,7 +380,7 @@ fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
         .filter(|(_, factor)| *factor < 1.0)
         .filter_map(|(id, factor)| Some((catalog.index_of(id)? as u32, factor)))
         .collect();
-    crate::sort::sort_by_key(&mut out, |&(i, _)| i);
+    crate::util::sort::sort_by_key(&mut out, |&(i, _)| i);
     out.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         if same {

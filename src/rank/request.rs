@@ -3,14 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
-use crate::explain::Reason;
+use super::explain::Reason;
 use crate::intent::Intent;
+use crate::profile::Impression;
+use crate::profile::divergence::Direction;
 
 /// A request for recommendations (`p.recommend({...})` in JS).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Request {
-    /// How many items at most (1 to [`super::MAX_K`]).
+    /// How many items at most (1 to [`MAX_K`]).
     pub k: usize,
     /// Where the shopper is.
     pub context: Context,
@@ -39,7 +41,10 @@ pub struct Context {
     pub query: Option<String>,
 }
 
-pub use crate::measure::Kind;
+pub use crate::slot::Kind;
+
+/// Largest `k` a request may ask for.
+pub const MAX_K: usize = 1000;
 
 /// One recommended item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -80,5 +85,22 @@ pub struct Slate {
 impl Slate {
     pub(crate) fn new(items: Vec<Recommendation>, withheld: usize, intent: Intent) -> Self {
         Self { items, withheld, intent }
+    }
+
+    /// The slate as the profile learns from it once shown: each item's id,
+    /// kind and divergent direction.
+    pub fn impressions(&self) -> Vec<Impression> {
+        self.items
+            .iter()
+            .map(|item| Impression {
+                item_id: item.item_id.clone(),
+                kind: item.kind,
+                direction: item.reason.divergence.as_ref().map(|d| Direction {
+                    anchor: d.anchor.clone(),
+                    axis: d.axis.clone(),
+                    to: d.to.clone(),
+                }),
+            })
+            .collect()
     }
 }

@@ -24,7 +24,7 @@ pub fn top_k(scored: Vec<(f32, u32)>, k: usize) -> Vec<(f32, u32)> {
 
 /// Keeps the best `k` of `held`, best first.
 fn trim(held: &mut Vec<(f32, u32)>, k: usize) {
-    crate::sort::sort_by(held, better);
+    crate::util::sort::sort_by(held, better);
     held.truncate(k);
 }
 

@@ -35,7 +35,7 @@ pub(crate) fn read_forget(what: &JsValue) -> Result<Forget, Error> {
 /// A seed from `crypto.getRandomValues`, for when the page gives none.
 pub(crate) fn random_seed() -> Result<u64, Error> {
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| Error::BadArgument(format!("no random seed available: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::RandomUnavailable { reason: e.to_string() })?;
     Ok(u64::from_le_bytes(bytes))
 }
 

@@ -23,7 +23,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::BadArgument(format!("could not convert a result for JavaScript: {e}")))
+        .map_err(|e| Error::Internal { reason: format!("a result could not be converted for JavaScript ({e})") })
 }
 
 /// Like [`from_js_or_default`], but refuses keys that `T` does not know, and

@@ -1,9 +1,11 @@
-//! The single funnel from [`crate::Error`] to a JavaScript `Error`.
+//! The single funnel from [`crate::Error`] to a JavaScript `Error`, and the
+//! panic hook.
 //!
 //! Every exported function returns `Result<_, JsValue>`; `?` on a core result
 //! goes through the `From` impl below, so every failure reaching JavaScript is
-//! an `Error` whose `name` is `"FlaneurError"` and whose `code` is
-//! [`crate::Error::code`] (`CATALOG_INVALID`, `BAD_ARGUMENT`, …).
+//! an `Error` whose `name` is `"FlaneurError"`, whose `code` is
+//! [`crate::Error::code`] (`CATALOG_INVALID`, `BAD_ARGUMENT`, `BUSY`, …) and
+//! whose `message` is the error's text as written for people.
 
 use wasm_bindgen::JsValue;
 
@@ -22,4 +24,21 @@ impl From<Error> for JsValue {
 /// A bad argument from JavaScript, named by `what`, as a core error.
 pub(crate) fn bad_argument(what: &str, detail: impl std::fmt::Display) -> Error {
     Error::BadArgument(format!("{what}: {detail}"))
+}
+
+/// Makes a panic (which nothing should cause) show in the console as a
+/// coded `FlaneurError` (`INTERNAL`) with its message and place, instead of
+/// an opaque `unreachable` trap. Installed once, by the first `open`;
+/// the `panic-hook` feature (on by default) compiles it in.
+pub(crate) fn install_panic_hook() {
+    #[cfg(feature = "panic-hook")]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            std::panic::set_hook(Box::new(|info| {
+                let err = Error::Internal { reason: format!("panic: {info}") };
+                web_sys::console::error_1(&JsValue::from(err));
+            }));
+        });
+    }
 }

@@ -6,17 +6,15 @@ use web_sys::MessageEvent;
 
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
 use super::convert::{field_names, from_js_strict, to_js};
-use super::error::bad_argument;
+use super::error::{bad_argument, install_panic_hook};
 use super::store::{Store, Stored};
-use super::sync::{self, Shared, State};
+use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
-use crate::measure::StatsView;
-use crate::portability::ProfileImport;
 use crate::preferences::{Preferences, PreferencesPatch};
-use crate::profile::{Event, ProfileView};
+use crate::profile::{Event, ProfileImport, ProfileView};
 use crate::rank::{Context, Request};
-use crate::{Engine, Error, Recorded};
+use crate::{Applied, Engine, Error, Recorded};
 
 /// On-device personalization for one shop: holds the catalog and the
 /// shopper's profile, learns from events and ranks the catalog. The profile
@@ -54,6 +52,7 @@ impl Personalizer {
     /// Rejects with `CATALOG_INVALID` / `CATALOG_VERSION` for a bad catalog and
     /// `BAD_ARGUMENT` for bad options.
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: JsValue) -> Result<Personalizer, JsValue> {
+        install_panic_hook();
         if !options.is_object() {
             return Err(bad_argument("options", "expected an object with a `catalog`").into());
         }
@@ -77,20 +76,17 @@ impl Personalizer {
             Some(seed) => seed as u64,
             None => random_seed()?,
         };
-        let storage = opts.storage.as_deref().unwrap_or("indexeddb");
+        let storage = opts.storage.as_deref().unwrap_or(Store::DEFAULT);
         let (mut store, mut notices) = Store::open(storage, &shop_id, catalog.shop()).await?;
         let mut engine = Engine::with_seed(catalog, seed);
         match store.read().await {
             Stored::Nothing => {}
-            Stored::Found(record) => engine.rebase(Some(*record), &[]),
+            Stored::Found(snapshot) => engine.rebase(Some(*snapshot), &[]),
             Stored::Newer { found } => {
                 notices.push(sync::newer_notice(found));
                 store = Store::Memory;
             }
-            Stored::Unreadable(err) => notices.push(format!(
-                "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
-                err.code()
-            )),
+            Stored::Unreadable(err) => notices.push(sync::unreadable_notice(&err)),
         }
         let persistent = !store.is_memory();
         let state = Shared::new(std::cell::RefCell::new(State::new(engine, store, notices, None)));
@@ -105,16 +101,7 @@ impl Personalizer {
     pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue) -> Result<bool, JsValue> {
         let (kind, at) = read_event(&event)?;
         let event = Event { kind, at: at.unwrap_or_else(now) };
-        let learned = {
-            let mut state = self.borrow_mut()?;
-            let learned = state.engine.record(&event)? == Recorded::Learned;
-            if learned {
-                state.keep(Change::Event(event));
-            }
-            learned
-        };
-        sync::schedule(&self.state);
-        Ok(learned)
+        Ok(commit(&self.state, Change::Event(event))? == Applied::Event(Recorded::Learned))
     }
 
     /// Recommends up to `k` items: `{ items, withheld, intent }`. The items
@@ -127,16 +114,8 @@ impl Personalizer {
     ) -> Result<JsValue, JsValue> {
         let request: Request = from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
         let at = now();
-        let slate = {
-            let mut state = self.borrow_mut()?;
-            let slate = state.engine.recommend(&request, at)?;
-            if state.engine.preferences().is_learning() && !slate.items.is_empty() {
-                state.engine.mark_shown(&slate, at);
-                state.keep(Change::Shown { slate: slate.clone(), at });
-            }
-            slate
-        };
-        sync::schedule(&self.state);
+        let slate = self.borrow()?.engine.recommend(&request, at)?;
+        commit(&self.state, Change::Shown { items: slate.impressions(), at })?;
         Ok(to_js(&slate)?)
     }
 
@@ -179,7 +158,7 @@ impl Personalizer {
     /// (`personal`, `divergent`, `popular`, `default`). Never leaves the device.
     #[wasm_bindgen(unchecked_return_type = "Stats")]
     pub fn stats(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&StatsView::from(self.borrow()?.engine.profile().stats()))?)
+        Ok(to_js(self.borrow()?.engine.profile().stats())?)
     }
 
     /// Hands the shop at most one anonymous, randomized report, and only if
@@ -226,12 +205,7 @@ impl Personalizer {
             return Err(bad_argument("preferences", "expected an object").into());
         }
         let patch: PreferencesPatch = from_js_strict(patch, "preferences", &[])?;
-        {
-            let mut state = self.borrow_mut()?;
-            state.engine.set_preferences(patch.clone())?;
-            state.keep(Change::Preferences(patch));
-        }
-        sync::schedule(&self.state);
+        commit(&self.state, Change::Preferences(patch))?;
         Ok(())
     }
 
@@ -251,12 +225,8 @@ impl Personalizer {
         let summary = ProfileSummary {
             view: state.engine.profile_view(at),
             preferences: state.engine.preferences().clone(),
-            stored_bytes: state.engine.record_at(at).to_bytes().len(),
-            storage: match state.store {
-                Store::Memory => "memory",
-                Store::Local(_) => "local",
-                Store::Indexed(_) => "indexeddb",
-            },
+            stored_bytes: state.engine.snapshot(at).to_bytes().len(),
+            storage: state.store.name(),
             intent: state.engine.intent(at),
             notices: state.notices.clone(),
         };
@@ -268,15 +238,7 @@ impl Personalizer {
     /// forget. Stored even while paused.
     pub fn forget(&self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
         let what = read_forget(&what)?;
-        let at = now();
-        let forgot = {
-            let mut state = self.borrow_mut()?;
-            let forgot = state.engine.forget(&what, at);
-            state.keep(Change::Forget { what, at });
-            forgot
-        };
-        sync::schedule(&self.state);
-        Ok(forgot)
+        Ok(commit(&self.state, Change::Forget { what, at: now() })? == Applied::Forgot(true))
     }
 
     /// The shopper's copy of their profile, as a JSON string: readable tastes,
@@ -295,12 +257,7 @@ impl Personalizer {
         let json = json.as_string().ok_or_else(|| bad_argument("importProfile", "expected the export's JSON text"))?;
         let value = js_sys::JSON::parse(&json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
         let import: ProfileImport = serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
-        {
-            let mut state = self.borrow_mut()?;
-            state.engine.import(&import)?;
-            state.keep(Change::Import(Box::new(import)));
-        }
-        sync::schedule(&self.state);
+        commit(&self.state, Change::Import(Box::new(import)))?;
         Ok(())
     }
 
@@ -367,17 +324,12 @@ struct ProfileSummary {
 
 impl Personalizer {
     fn borrow(&self) -> Result<std::cell::Ref<'_, State>, Error> {
-        self.state.try_borrow().map_err(|_| busy())
+        self.state.try_borrow().map_err(|_| Error::Busy)
     }
 
     fn borrow_mut(&self) -> Result<std::cell::RefMut<'_, State>, Error> {
-        self.state.try_borrow_mut().map_err(|_| busy())
+        self.state.try_borrow_mut().map_err(|_| Error::Busy)
     }
-}
-
-/// Re-entry from a callback while a call is running (never expected).
-fn busy() -> Error {
-    Error::BadArgument("flaneur is busy with another call".into())
 }
 
 /// The clock, in ms since the epoch.

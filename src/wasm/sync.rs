@@ -22,10 +22,10 @@ use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
 use super::store::{Merge, Store, Stored};
-use crate::Engine;
 use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
 use crate::ldp::Report;
+use crate::{Applied, Engine, Error};
 
 /// Everything a personalizer holds, shared with the write and sync tasks.
 pub(crate) struct State {
@@ -97,6 +97,23 @@ impl State {
             let _ = resolve.call0(&JsValue::UNDEFINED);
         }
     }
+}
+
+/// The one path of a change the page makes: the engine applies it, the
+/// journal keeps it if it must be stored ([`Applied::is_kept`]; memory keeps
+/// nothing), and a write is scheduled. An erroneous change changes nothing;
+/// a call made from inside another call is [`Error::Busy`].
+pub(crate) fn commit(shared: &Shared, change: Change) -> Result<Applied, Error> {
+    let applied = {
+        let mut state = shared.try_borrow_mut().map_err(|_| Error::Busy)?;
+        let applied = state.engine.apply(&change)?;
+        if applied.is_kept() {
+            state.keep(change);
+        }
+        applied
+    };
+    schedule(shared);
+    Ok(applied)
 }
 
 /// Schedules a write of the pending changes, unless one is scheduled or under way.
@@ -182,10 +199,7 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
             Stored::Nothing => None,
             Stored::Found(record) => Some(*record),
             Stored::Unreadable(err) => {
-                state.notices.push(format!(
-                    "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
-                    err.code()
-                ));
+                state.notices.push(unreadable_notice(&err));
                 None
             }
             Stored::Newer { found } => {
@@ -202,7 +216,7 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
             }
         }
         state.journal.begin();
-        Some(state.engine.record_at(js_sys::Date::now() as i64).to_bytes())
+        Some(state.engine.snapshot(js_sys::Date::now() as i64).to_bytes())
     })
 }
 
@@ -263,6 +277,11 @@ pub(crate) async fn report(shared: &Shared, epsilon: f64, seed: u64) -> Option<R
     }
     schedule(shared);
     report
+}
+
+/// The notice for a stored record that could not be read (and was set aside).
+pub(crate) fn unreadable_notice(err: &Error) -> String {
+    format!("{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started", err.code())
 }
 
 /// The notice for a record written by a newer flaneur.

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests (native and in the browser).
 #![allow(dead_code)]
 
-use flaneur::bytes::crc32;
+use flaneur::util::bytes::crc32;
 
 /// A binary v1 catalog (docs/FORMATS.md, "Catalog, binary v1"), written field by field.
 #[derive(Default)]

@@ -47,7 +47,7 @@
 //! facet evidence of at least [`INSIDE_EVIDENCE`] (inside the bubble).
 
 use flaneur::Engine;
-use flaneur::divergence::{ANCHOR_EVIDENCE, INSIDE_EVIDENCE};
+use flaneur::rank::divergence::{ANCHOR_EVIDENCE, INSIDE_EVIDENCE};
 use flaneur::intent::Intent;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind, evidence};
@@ -410,7 +410,7 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
             let exclude: Vec<String> = cart.iter().chain(&hidden).cloned().collect();
             let request = Request { k: K, exclude, ..Request::default() };
             let slate = engine.recommend(&request, t).expect("a valid request");
-            engine.mark_shown(&slate, t);
+            engine.mark_shown(&slate.impressions(), t);
             totals.slates += 1;
             totals.intents[intent_slot(slate.intent)] += 1;
             if totals.by_session.len() <= session {

@@ -6,9 +6,9 @@
 //! 0.1 (the export JSON) is read and rewritten in the current format.
 
 use super::{Failure, Merge, Stored};
-use crate::bytes::{base64_decode, base64_encode};
-use crate::portability::ProfileImport;
-use crate::record::Record;
+use crate::util::bytes::{base64_decode, base64_encode};
+use crate::profile::ProfileImport;
+use crate::snapshot::Snapshot;
 use crate::Error;
 
 /// A shop's record in `window.localStorage`.
@@ -87,11 +87,11 @@ fn decode(text: &str, shop: &str) -> Stored {
 }
 
 /// Reads a record written as export JSON (flaneur 0.1, before records existed).
-fn legacy(text: &str, shop: &str) -> Result<Record, Error> {
+fn legacy(text: &str, shop: &str) -> Result<Snapshot, Error> {
     let corrupt = |reason: String| Error::ProfileCorrupt { reason };
     let value = js_sys::JSON::parse(text).map_err(|_| corrupt("the stored record is not JSON".into()))?;
     let import: ProfileImport =
         serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(format!("the stored record is not a profile: {e}")))?;
     let (profile, preferences) = import.decode(shop)?;
-    Ok(Record { shop: shop.to_owned(), saved_at: 0, preferences: preferences.unwrap_or_default(), profile, reporting: Default::default() })
+    Ok(Snapshot { shop: shop.to_owned(), saved_at: 0, preferences: preferences.unwrap_or_default(), profile, reporting: Default::default() })
 }

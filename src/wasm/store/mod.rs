@@ -1,7 +1,7 @@
 //! Where the profile lives between page loads: IndexedDB (the default),
 //! localStorage (the fallback), or memory (where neither works).
 //!
-//! Each shop has one record (a [`Record`]: the profile and the preferences,
+//! Each shop has one record (a [`Snapshot`]: the profile and the preferences,
 //! versioned and checksummed; `docs/FORMATS.md`). Writes go through
 //! [`Store::write`], which hands the latest stored record to a merge function
 //! and stores what it returns in one atomic step: an IndexedDB `readwrite`
@@ -13,7 +13,7 @@ mod indexed;
 mod local;
 
 use crate::Error;
-use crate::record::Record;
+use crate::snapshot::Snapshot;
 
 pub(crate) use indexed::Indexed;
 pub(crate) use local::Local;
@@ -23,7 +23,7 @@ pub(crate) enum Stored {
     /// No record yet (or it was erased).
     Nothing,
     /// A valid record.
-    Found(Box<Record>),
+    Found(Box<Snapshot>),
     /// A record written by a newer flaneur: left untouched.
     Newer { found: u32 },
     /// A record that cannot be read (it has been copied aside).
@@ -33,7 +33,7 @@ pub(crate) enum Stored {
 impl Stored {
     /// Reads record bytes.
     pub(crate) fn from_bytes(bytes: &[u8], shop: &str) -> Stored {
-        match Record::from_bytes(bytes, shop) {
+        match Snapshot::from_bytes(bytes, shop) {
             Ok(record) => Stored::Found(Box::new(record)),
             Err(Error::ProfileVersion { found, .. }) => Stored::Newer { found },
             Err(err) => Stored::Unreadable(err),
@@ -89,23 +89,44 @@ pub(crate) enum Store {
 }
 
 impl Store {
+    /// The name of the memory store, as `open`'s `storage` and `profile().storage` spell it.
+    const MEMORY: &'static str = "memory";
+    /// The name of the localStorage store.
+    const LOCAL: &'static str = "local";
+    /// The name of the IndexedDB store.
+    const INDEXED: &'static str = "indexeddb";
+    /// The store a page gets unless it asks for another.
+    pub(crate) const DEFAULT: &'static str = Store::INDEXED;
+
+    /// This store's name.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Store::Memory => Store::MEMORY,
+            Store::Local(_) => Store::LOCAL,
+            Store::Indexed(_) => Store::INDEXED,
+        }
+    }
+
     /// Opens the store `kind` names (`"indexeddb"`, `"local"` or `"memory"`)
     /// for the record `key` of `shop`, falling back from IndexedDB to
     /// localStorage to memory; each fallback leaves a notice.
     pub(crate) async fn open(kind: &str, key: &str, shop: &str) -> Result<(Store, Vec<String>), Error> {
         let mut notices = Vec::new();
         match kind {
-            "memory" => return Ok((Store::Memory, notices)),
-            "indexeddb" => match Indexed::open(key, shop).await {
+            Store::MEMORY => return Ok((Store::Memory, notices)),
+            Store::INDEXED => match Indexed::open(key, shop).await {
                 Ok(store) => return Ok((Store::Indexed(store), notices)),
                 Err(why) => notices.push(format!(
                     "STORAGE_UNAVAILABLE: IndexedDB cannot be used here ({why}); the profile is kept in localStorage instead"
                 )),
             },
-            "local" => {}
+            Store::LOCAL => {}
             other => {
                 return Err(Error::BadArgument(format!(
-                    "options.storage: \"{other}\" is not a store; use \"indexeddb\", \"local\" or \"memory\""
+                    "options.storage: \"{other}\" is not a store; use \"{}\", \"{}\" or \"{}\"",
+                    Store::INDEXED,
+                    Store::LOCAL,
+                    Store::MEMORY
                 )));
             }
         }

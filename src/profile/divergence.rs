@@ -1,9 +1,9 @@
-//! What this shopper made of each direction of divergence: Beta posteriors.
+//! What divergence has learned about this shopper: outcomes per direction,
+//! blocked directions, items awaiting a reaction. The ranking stage that
+//! uses it is `rank::divergence`.
 
-use crate::sorted_map::SortedMap;
+use crate::util::sorted_map::SortedMap;
 
-use rand::Rng;
-use rand_distr::{Beta, Distribution};
 
 /// One direction one step outside the bubble: from `anchor` (a category the
 /// shopper likes), along `axis` (a divergence facet, or `"category"` for a
@@ -39,41 +39,6 @@ pub struct Outcome {
     pub rejected: f32,
     /// When the direction was last shown or answered (ms).
     pub last_at: i64,
-}
-
-/// A Beta distribution over a direction's acceptance rate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Posterior {
-    /// 1 + prior successes + accepted.
-    pub alpha: f32,
-    /// 1 + prior failures + rejected.
-    pub beta: f32,
-}
-
-impl Posterior {
-    /// The prior from the catalog's aggregate popularity `p` of the direction's
-    /// items (worth two impressions), updated with `outcome`.
-    ///
-    /// ```
-    /// use flaneur::divergence::{Outcome, Posterior};
-    /// let p = Posterior::new(0.5, &Outcome { accepted: 3.0, rejected: 1.0, last_at: 0 });
-    /// assert_eq!((p.alpha, p.beta), (5.0, 3.0));
-    /// assert_eq!(p.mean(), 0.625);
-    /// ```
-    pub fn new(popularity: f32, outcome: &Outcome) -> Self {
-        let p = popularity.clamp(0.0, 1.0);
-        Self { alpha: 1.0 + 2.0 * p + outcome.accepted, beta: 1.0 + 2.0 * (1.0 - p) + outcome.rejected }
-    }
-
-    /// Expected acceptance rate.
-    pub fn mean(&self) -> f32 {
-        self.alpha / (self.alpha + self.beta)
-    }
-
-    /// One draw (Thompson sampling); the mean if the parameters are degenerate.
-    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f32 {
-        Beta::new(self.alpha, self.beta).map_or(self.mean(), |b| b.sample(rng))
-    }
 }
 
 /// Everything divergence remembers for one shopper: outcomes per direction,

@@ -7,9 +7,9 @@
 use serde::Serialize;
 
 use crate::catalog::Catalog;
-use crate::divergence::DivergentReason;
+use super::divergence::DivergentReason;
 use crate::profile::Profile;
-use crate::rank::Scorer;
+use super::relevance::Scorer;
 
 /// Most signals a reason lists.
 pub const MAX_SIGNALS: usize = 3;
@@ -55,7 +55,7 @@ impl Signal {
     /// It says what the profile holds, never why the shopper did something.
     ///
     /// ```
-    /// use flaneur::explain::{Signal, SignalKind};
+    /// use flaneur::rank::explain::{Signal, SignalKind};
     /// let s = Signal { kind: SignalKind::Category, label: "Women > Knitwear".into(), contribution: 0.3,
     ///                  count: Some(3), last_seen: Some(1_778_544_000_000) };
     /// assert_eq!(s.describe(), "you often look at Knitwear (3 interactions, last on 12 May 2026)");
@@ -173,7 +173,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
         out.push(Signal::of_item(SignalKind::Freshness, "recently released", contribution));
     }
     out.retain(|s| s.contribution > 0.0);
-    crate::sort::sort_by(&mut out, |a, b| b.contribution.total_cmp(&a.contribution));
+    crate::util::sort::sort_by(&mut out, |a, b| b.contribution.total_cmp(&a.contribution));
     out.truncate(MAX_SIGNALS);
     Reason { signals: out, divergence: None }
 }

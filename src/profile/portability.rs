@@ -9,10 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bytes::{base64_decode, base64_encode};
+use crate::util::bytes::{base64_decode, base64_encode};
 use crate::error::{Error, Result};
 use crate::preferences::Preferences;
-use crate::profile::{PROFILE_FORMAT_VERSION, Profile, ProfileView};
+use super::{PROFILE_FORMAT_VERSION, Profile, ProfileView};
 
 /// The `format` of every export.
 pub const EXPORT_FORMAT: &str = "flaneur-profile";
@@ -73,7 +73,7 @@ impl ProfileImport {
     /// Validates the import for `shop` and decodes it; nothing is applied here.
     ///
     /// ```
-    /// use flaneur::{portability::{ProfileExport, ProfileImport}, preferences::Preferences, profile::Profile};
+    /// use flaneur::{preferences::Preferences, profile::{Profile, ProfileExport, ProfileImport}};
     /// let export = ProfileExport::new("demo", &Profile::default(), &Preferences::default(), 0);
     /// let back = ProfileImport { format: export.format.into(), version: export.version, shop: "demo".into(),
     ///                            preferences: None, data: export.data.clone() };

@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 /// Sorts `items` by `compare`, stably (equal items keep their order).
 ///
 /// ```
-/// use flaneur::sort::sort_by;
+/// use flaneur::util::sort::sort_by;
 /// let mut v = [(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd')];
 /// sort_by(&mut v, |x, y| x.0.cmp(&y.0));
 /// assert_eq!(v, [(0, 'd'), (1, 'b'), (2, 'a'), (2, 'c')]);
@@ -49,7 +49,7 @@ pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
 /// Sorts `items` by the key `key` gives each, stably.
 ///
 /// ```
-/// use flaneur::sort::sort_by_key;
+/// use flaneur::util::sort::sort_by_key;
 /// let mut v = ["ccc", "a", "bb"];
 /// sort_by_key(&mut v, |s| s.len());
 /// assert_eq!(v, ["a", "bb", "ccc"]);
@@ -61,7 +61,7 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 /// Sorts `items` in their natural order, stably.
 ///
 /// ```
-/// use flaneur::sort::sort;
+/// use flaneur::util::sort::sort;
 /// let mut v = [3u32, 1, 2];
 /// sort(&mut v);
 /// assert_eq!(v, [1, 2, 3]);
@@ -136,13 +136,15 @@ fn permute<T>(items: &mut [T], order: &[u32]) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use rand::rngs::SmallRng;
+    use rand::{RngExt, SeedableRng};
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {
-        let mut rng = crate::synthetic::Rng::new(5);
+        let mut rng = SmallRng::seed_from_u64(5);
         for n in [0usize, 1, 2, 15, 16, 17, 31, 33, 100, 1000, 4097] {
             for modulus in [1usize, 3, 50, 1 << 30] {
-                let v: Vec<(usize, usize)> = (0..n).map(|i| (rng.below(modulus), i)).collect();
+                let v: Vec<(usize, usize)> = (0..n).map(|i| (rng.random_range(0..modulus), i)).collect();
                 let mut ours = v.clone();
                 let mut reference = v.clone();
                 sort_by(&mut ours, |a, b| a.0.cmp(&b.0));

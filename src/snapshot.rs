@@ -1,15 +1,15 @@
-//! The stored record: what the browser keeps for one shop between page loads.
+//! The snapshot: what the browser keeps for one shop between page loads.
 //!
-//! One record per shop holds the profile (in its own checksummed binary
+//! One snapshot per shop holds the profile (in its own checksummed binary
 //! format, see [`crate::profile`]), the shopper's preferences and, since
 //! version 2, the reporting state ([`Reporting`]: privacy ledger and period).
 //! IndexedDB stores the bytes as they are; localStorage stores them in
-//! base64. The layout ("Stored record v2" in `docs/FORMATS.md`):
+//! base64. The layout ("Stored snapshot v2" in `docs/FORMATS.md`):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 4 | magic `FLRC` |
-//! | 1 | record format version (2; 1 is still read) |
+//! | 1 | snapshot format version (2; 1 is still read) |
 //! | varint + UTF-8 | shop id |
 //! | 8 | saved at, ms since the epoch (i64, little-endian) |
 //! | 1 | flags: bit 0 personalization, bit 1 paused, bit 2 reports (v2) |
@@ -17,40 +17,40 @@
 //! | 1 | intent setting: 0 auto, 1 exploring, 2 buying |
 //! | varint, then (varint + UTF-8, 1) × n | sensitive classes and their opt-in |
 //! | varint + bytes | the stored profile |
-//! | varint + bytes | the reporting state (v2; a version 1 record reads as none) |
+//! | varint + bytes | the reporting state (v2; a version 1 snapshot reads as none) |
 //! | 4 | CRC-32 of everything before it |
 //!
 //! ```
-//! use flaneur::{ldp::Reporting, preferences::Preferences, profile::Profile, record::Record};
-//! let record = Record {
+//! use flaneur::{ldp::Reporting, preferences::Preferences, profile::Profile, snapshot::Snapshot};
+//! let snapshot = Snapshot {
 //!     shop: "demo".into(), saved_at: 7, preferences: Preferences::default(),
 //!     profile: Profile::default(), reporting: Reporting::default(),
 //! };
-//! let bytes = record.to_bytes();
-//! assert_eq!(Record::from_bytes(&bytes, "demo").unwrap(), record);
-//! assert_eq!(Record::from_bytes(&bytes, "other").unwrap_err().code(), "PROFILE_CORRUPT");
+//! let bytes = snapshot.to_bytes();
+//! assert_eq!(Snapshot::from_bytes(&bytes, "demo").unwrap(), snapshot);
+//! assert_eq!(Snapshot::from_bytes(&bytes, "other").unwrap_err().code(), "PROFILE_CORRUPT");
 //! let mut flipped = bytes.clone();
 //! flipped[20] ^= 1;
-//! assert_eq!(Record::from_bytes(&flipped, "demo").unwrap_err().code(), "PROFILE_CORRUPT");
+//! assert_eq!(Snapshot::from_bytes(&flipped, "demo").unwrap_err().code(), "PROFILE_CORRUPT");
 //! ```
 
-use crate::bytes::{ByteReader, ByteWriter, crc32};
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
 use crate::ldp::Reporting;
 use crate::preferences::{IntentSetting, Preferences};
 use crate::profile::Profile;
 
-/// The first bytes of every stored record.
-pub const RECORD_MAGIC: &[u8; 4] = b"FLRC";
-/// The record format this build writes (and the newest it reads; it reads every older one).
-pub const RECORD_FORMAT_VERSION: u8 = 2;
-/// Most sensitive classes a record may list (a bound for hostile input).
+/// The first bytes of every stored snapshot.
+pub const SNAPSHOT_MAGIC: &[u8; 4] = b"FLRC";
+/// The snapshot format this build writes (and the newest it reads; it reads every older one).
+pub const SNAPSHOT_FORMAT_VERSION: u8 = 2;
+/// Most sensitive classes a snapshot may list (a bound for hostile input).
 const MAX_SENSITIVE: u64 = 64;
 
 /// One shop's stored profile and preferences.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
-    /// The shop the record belongs to.
+pub struct Snapshot {
+    /// The shop the snapshot belongs to.
     pub shop: String,
     /// When it was written (ms since the epoch).
     pub saved_at: i64,
@@ -59,17 +59,17 @@ pub struct Record {
     /// What was learned.
     pub profile: Profile,
     /// The privacy ledger and the counts for the next report (empty in a
-    /// version 1 record, which had none).
+    /// version 1 snapshot, which had none).
     pub reporting: Reporting,
 }
 
-impl Record {
-    /// The record as bytes (equal records give equal bytes).
+impl Snapshot {
+    /// The snapshot as bytes (equal snapshots give equal bytes).
     pub fn to_bytes(&self) -> Vec<u8> {
         let profile = self.profile.to_bytes();
         let mut w = ByteWriter::with_capacity(profile.len() + 96);
-        w.bytes(RECORD_MAGIC);
-        w.u8(RECORD_FORMAT_VERSION);
+        w.bytes(SNAPSHOT_MAGIC);
+        w.u8(SNAPSHOT_FORMAT_VERSION);
         w.str(&self.shop);
         w.i64(self.saved_at);
         let p = &self.preferences;
@@ -97,22 +97,22 @@ impl Record {
         w.into_bytes()
     }
 
-    /// Reads a record of `shop`, checking everything before trusting any of it.
-    /// A version 1 record (before reports) reads with reports off and an
+    /// Reads a snapshot of `shop`, checking everything before trusting any of it.
+    /// A version 1 snapshot (before reports) reads with reports off and an
     /// empty [`Reporting`]; the next write stores it as version 2.
     ///
     /// # Errors
     ///
-    /// [`Error::ProfileVersion`] for a record (or profile) written by a newer
+    /// [`Error::ProfileVersion`] for a snapshot (or profile) written by a newer
     /// flaneur; [`Error::ProfileCorrupt`] for anything else that is not a
-    /// valid record of this shop.
-    pub fn from_bytes(bytes: &[u8], shop: &str) -> Result<Record> {
+    /// valid snapshot of this shop.
+    pub fn from_bytes(bytes: &[u8], shop: &str) -> Result<Snapshot> {
         let corrupt = |reason: &str| Error::ProfileCorrupt { reason: format!("stored record: {reason}") };
-        if bytes.len() < RECORD_MAGIC.len() + 1 + 4 || &bytes[..4] != RECORD_MAGIC {
+        if bytes.len() < SNAPSHOT_MAGIC.len() + 1 + 4 || &bytes[..4] != SNAPSHOT_MAGIC {
             return Err(corrupt("not a flaneur record"));
         }
-        if bytes[4] > RECORD_FORMAT_VERSION {
-            return Err(Error::ProfileVersion { found: bytes[4].into(), supported: RECORD_FORMAT_VERSION.into() });
+        if bytes[4] > SNAPSHOT_FORMAT_VERSION {
+            return Err(Error::ProfileVersion { found: bytes[4].into(), supported: SNAPSHOT_FORMAT_VERSION.into() });
         }
         let (body, tail) = bytes.split_at(bytes.len() - 4);
         let stored_crc = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
@@ -178,7 +178,7 @@ impl Record {
         if r.remaining() != 0 {
             return Err(corrupt("trailing bytes"));
         }
-        Ok(Record { shop: shop.to_owned(), saved_at, preferences, profile, reporting })
+        Ok(Snapshot { shop: shop.to_owned(), saved_at, preferences, profile, reporting })
     }
 }
 
@@ -191,50 +191,50 @@ mod tests {
         let mut preferences = Preferences { paused: true, surprise: 0.5, intent: IntentSetting::Buying, reports: true, ..Default::default() };
         preferences.sensitive.insert("health".into(), true);
         preferences.sensitive.insert("intimate".into(), false);
-        let record = Record { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default(), reporting: Reporting::default() };
-        assert_eq!(Record::from_bytes(&record.to_bytes(), "s").unwrap(), record);
+        let snapshot = Snapshot { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default(), reporting: Reporting::default() };
+        assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
     }
 
     #[test]
     fn every_truncation_and_newer_versions_are_refused() {
-        let record = Record { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default(), reporting: Reporting::default() };
-        let bytes = record.to_bytes();
+        let snapshot = Snapshot { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default(), reporting: Reporting::default() };
+        let bytes = snapshot.to_bytes();
         for cut in 0..bytes.len() {
-            assert!(Record::from_bytes(&bytes[..cut], "s").is_err(), "cut at {cut}");
+            assert!(Snapshot::from_bytes(&bytes[..cut], "s").is_err(), "cut at {cut}");
         }
         let mut newer = bytes.clone();
-        newer[4] = RECORD_FORMAT_VERSION + 1;
-        assert_eq!(Record::from_bytes(&newer, "s").unwrap_err().code(), "PROFILE_VERSION");
+        newer[4] = SNAPSHOT_FORMAT_VERSION + 1;
+        assert_eq!(Snapshot::from_bytes(&newer, "s").unwrap_err().code(), "PROFILE_VERSION");
     }
 
     #[test]
     fn the_reporting_state_survives_and_a_version_1_record_still_reads() {
         let mut reporting = Reporting::default();
-        reporting.period.shown(crate::measure::Kind::Divergent, Some("colour"));
+        reporting.period.shown(crate::slot::Kind::Divergent, Some("colour"));
         assert!(reporting.ledger.try_spend(20_000, 0.5, 1.0));
         let preferences = Preferences { reports: true, ..Default::default() };
-        let record = Record { shop: "s".into(), saved_at: 2, preferences, profile: Profile::default(), reporting };
-        assert_eq!(Record::from_bytes(&record.to_bytes(), "s").unwrap(), record);
+        let snapshot = Snapshot { shop: "s".into(), saved_at: 2, preferences, profile: Profile::default(), reporting };
+        assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
 
         // The fixture was written by the version 1 code (the demo catalog's
         // shop, 8 views, a slate shown, an item carted, surprise 0.3).
         let v1 = include_bytes!("../tests/fixtures/record-v1.bin");
         assert_eq!(v1[4], 1);
-        let old = Record::from_bytes(v1, "flaneur-demo").unwrap();
+        let old = Snapshot::from_bytes(v1, "flaneur-demo").unwrap();
         assert_eq!(old.reporting, Reporting::default());
         assert!(!old.preferences.reports);
         assert_eq!(old.preferences.surprise, 0.3);
-        assert_eq!(old.profile.stats().get(crate::measure::Kind::Personal).engagements, 1);
+        assert_eq!(old.profile.stats().get(crate::slot::Kind::Personal).engagements, 1);
         let rewritten = old.to_bytes();
-        assert_eq!(rewritten[4], RECORD_FORMAT_VERSION);
-        assert_eq!(Record::from_bytes(&rewritten, "flaneur-demo").unwrap(), old);
-        // A version 1 record never had the reports flag.
+        assert_eq!(rewritten[4], SNAPSHOT_FORMAT_VERSION);
+        assert_eq!(Snapshot::from_bytes(&rewritten, "flaneur-demo").unwrap(), old);
+        // A version 1 snapshot never had the reports flag.
         let mut flagged = v1.to_vec();
         let flags_at = 5 + 1 + "flaneur-demo".len() + 8;
         flagged[flags_at] |= 4;
         let crc = crc32(&flagged[..flagged.len() - 4]).to_le_bytes();
         let end = flagged.len();
         flagged[end - 4..].copy_from_slice(&crc);
-        assert_eq!(Record::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(), "PROFILE_CORRUPT");
+        assert_eq!(Snapshot::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(), "PROFILE_CORRUPT");
     }
 }

@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 /// what the crate uses of it.
 ///
 /// ```
-/// use flaneur::sorted_map::SortedMap;
+/// use flaneur::util::sorted_map::SortedMap;
 /// let mut m = SortedMap::new();
 /// m.insert("b".to_string(), 2);
 /// m.insert("a".to_string(), 1);
@@ -218,7 +218,7 @@ impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
     /// Like collecting into a `BTreeMap`: of equal keys, the last one wins.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut entries: Vec<(K, V)> = iter.into_iter().collect();
-        crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        crate::util::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         // Stable sort: of a run of equal keys the last inserted is last; keep it.
         let mut kept: Vec<(K, V)> = Vec::with_capacity(entries.len());
         for entry in entries {
@@ -245,16 +245,18 @@ impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use rand::rngs::SmallRng;
+    use rand::{RngExt, SeedableRng};
     use std::collections::BTreeMap;
 
     #[test]
     fn behaves_like_a_btreemap() {
-        let mut rng = crate::synthetic::Rng::new(3);
+        let mut rng = SmallRng::seed_from_u64(3);
         let mut ours: SortedMap<u32, u32> = SortedMap::new();
         let mut reference: BTreeMap<u32, u32> = BTreeMap::new();
         for step in 0..5000u32 {
-            let key = rng.below(300) as u32;
-            match rng.below(6) {
+            let key = rng.random_range(0..300u32);
+            match rng.random_range(0..6u32) {
                 0 => assert_eq!(ours.remove(&key), reference.remove(&key)),
                 1 => {
                     *ours.entry(key).or_insert(0) += step;

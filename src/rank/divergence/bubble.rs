@@ -1,7 +1,7 @@
 //! The shopper's bubble: the categories and facet values the profile is sure of.
 
 use crate::catalog::{Catalog, CategoryId, FacetValueId};
-use crate::rank::Scorer;
+use crate::rank::relevance::Scorer;
 
 /// Category evidence from which a category can anchor a divergence.
 pub const ANCHOR_EVIDENCE: f32 = 0.3;
@@ -39,7 +39,7 @@ impl Bubble {
             .filter(|&(_, e)| e >= ANCHOR_EVIDENCE)
             .collect();
         // Strongest first; among equals the more specific (deeper) category.
-        crate::sort::sort_by(&mut nodes, |a, b| b.1.total_cmp(&a.1).then(taxonomy.depth(b.0).cmp(&taxonomy.depth(a.0))).then(a.0.cmp(&b.0)));
+        crate::util::sort::sort_by(&mut nodes, |a, b| b.1.total_cmp(&a.1).then(taxonomy.depth(b.0).cmp(&taxonomy.depth(a.0))).then(a.0.cmp(&b.0)));
         let mut anchors: Vec<(CategoryId, f32)> = Vec::new();
         for (node, evidence) in nodes {
             let related = anchors

@@ -4,7 +4,7 @@
 /// Appends values to a byte buffer.
 ///
 /// ```
-/// use flaneur::bytes::{ByteReader, ByteWriter};
+/// use flaneur::util::bytes::{ByteReader, ByteWriter};
 /// let mut w = ByteWriter::default();
 /// w.u32(7);
 /// w.varint(300);
@@ -194,7 +194,7 @@ impl<'a> ByteReader<'a> {
 /// time ("slicing-by-8": eight 256-entry tables built at compile time).
 ///
 /// ```
-/// assert_eq!(flaneur::bytes::crc32(b"123456789"), 0xCBF4_3926);
+/// assert_eq!(flaneur::util::bytes::crc32(b"123456789"), 0xCBF4_3926);
 /// ```
 pub fn crc32(data: &[u8]) -> u32 {
     static TABLES: [[u32; 256]; 8] = {
@@ -247,7 +247,7 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /// Standard base64 (RFC 4648, with padding) of `data`.
 ///
 /// ```
-/// use flaneur::bytes::{base64_decode, base64_encode};
+/// use flaneur::util::bytes::{base64_decode, base64_encode};
 /// assert_eq!(base64_encode(b"flaneur"), "ZmxhbmV1cg==");
 /// assert_eq!(base64_decode("ZmxhbmV1cg==").as_deref(), Some(&b"flaneur"[..]));
 /// assert_eq!(base64_decode("not base64!"), None);

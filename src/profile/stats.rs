@@ -1,36 +1,9 @@
 //! Local measurement: how each kind of slot is received, counted on the device.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
-/// Why an item is in a slate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Relevant to this shopper's profile.
-    #[default]
-    Personal,
-    /// Deliberately one step outside the shopper's bubble; the reason says how.
-    Divergent,
-    /// Non-personal fill by popularity, only when the request asks for `fill`.
-    Popular,
-    /// The shop's own default order: shown when personalization is off or at intensity 0.
-    Default,
-}
-
-impl Kind {
-    /// Every kind, in code order.
-    pub const ALL: [Kind; 4] = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default];
-
-    /// A stable one-byte code (the stored profile uses it).
-    pub fn code(self) -> u8 {
-        self as u8
-    }
-
-    /// The kind with this code.
-    pub fn from_code(code: u8) -> Option<Kind> {
-        Kind::ALL.get(code as usize).copied()
-    }
-}
+use crate::slot::Kind;
 
 /// Impressions and engagements of one kind of slot.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -52,7 +25,7 @@ impl Counter {
 /// The local counters, one per kind of slot; they never leave the device.
 ///
 /// ```
-/// use flaneur::measure::{Kind, Stats};
+/// use flaneur::{profile::Stats, slot::Kind};
 /// let mut stats = Stats::default();
 /// stats.shown(Kind::Divergent);
 /// stats.shown(Kind::Divergent);
@@ -88,26 +61,13 @@ impl Stats {
     }
 }
 
-/// The counters as the JS API reports them: `{ personal: {impressions, engagements}, … }`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct StatsView {
-    /// Personal slots.
-    pub personal: Counter,
-    /// Divergent slots.
-    pub divergent: Counter,
-    /// Popular fill.
-    pub popular: Counter,
-    /// The shop's default order.
-    pub default: Counter,
-}
-
-impl From<&Stats> for StatsView {
-    fn from(s: &Stats) -> Self {
-        Self {
-            personal: s.get(Kind::Personal),
-            divergent: s.get(Kind::Divergent),
-            popular: s.get(Kind::Popular),
-            default: s.get(Kind::Default),
+/// As the JS API reports them: `{ personal: {impressions, engagements}, divergent: …, popular: …, default: … }`.
+impl Serialize for Stats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Kind::ALL.len()))?;
+        for kind in Kind::ALL {
+            map.serialize_entry(&kind, &self.get(kind))?;
         }
+        map.end()
     }
 }

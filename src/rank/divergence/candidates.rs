@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Bubble, CATEGORY_AXIS, Direction};
+use super::Bubble;
+use crate::profile::divergence::{CATEGORY_AXIS, Direction};
 use crate::catalog::{Catalog, CategoryId};
 
 /// An item outside the bubble, the direction it takes, and how far.
@@ -104,9 +105,9 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
         }
     }
     for way in &mut ways {
-        crate::sort::sort_by_key(&mut way.items, |&(index, _)| index);
+        crate::util::sort::sort_by_key(&mut way.items, |&(index, _)| index);
     }
-    crate::sort::sort_by(&mut ways, |a, b| a.direction.cmp(&b.direction));
+    crate::util::sort::sort_by(&mut ways, |a, b| a.direction.cmp(&b.direction));
     ways
 }
 
@@ -124,7 +125,7 @@ pub fn candidates(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -
             })
         })
         .collect();
-    crate::sort::sort_by_key(&mut out, |c| c.index);
+    crate::util::sort::sort_by_key(&mut out, |c| c.index);
     out
 }
 

@@ -12,7 +12,7 @@
 //! 4. [`divergent_slots`] and [`positions`]: the budget (the `surprise` share
 //!    of the slate, never the first slot, spread out, fewer when buying, a
 //!    per-session cap).
-//! 5. [`DivergenceState`] learns: click, cart or purchase accepts, an
+//! 5. [`DivergenceState`] (kept with the profile) learns: click, cart or purchase accepts, an
 //!    impression left alone rejects, a dismissal rejects strongly and blocks
 //!    the direction for good.
 
@@ -24,16 +24,14 @@ mod posterior;
 pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS, TOP_EVIDENCE};
 pub use budget::{SESSION_CAP, divergent_slots, positions};
 pub use candidates::{Candidate, Way, candidates, ways};
-pub use posterior::{
-    CATEGORY_AXIS, DISMISS_WEIGHT, Direction, DivergenceState, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome,
-    Posterior,
-};
+pub use posterior::Posterior;
 
 
 use rand::Rng;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
+use crate::profile::divergence::{Direction, DivergenceState};
 
 /// Why an item is divergent, for the page to phrase ("You like red sweaters — navy?").
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,7 +92,7 @@ pub fn choose<R: Rng + ?Sized>(
             Some((draw * plausibility * distance, index, steps, way))
         })
         .collect();
-    crate::sort::sort_by(&mut drawn, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::util::sort::sort_by(&mut drawn, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     drawn
         .into_iter()
         .take(count)

@@ -1,0 +1,41 @@
+//! A direction's acceptance rate as a Beta posterior, for Thompson sampling.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution};
+
+use crate::profile::divergence::Outcome;
+
+/// A Beta distribution over a direction's acceptance rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Posterior {
+    /// 1 + prior successes + accepted.
+    pub alpha: f32,
+    /// 1 + prior failures + rejected.
+    pub beta: f32,
+}
+
+impl Posterior {
+    /// The prior from the catalog's aggregate popularity `p` of the direction's
+    /// items (worth two impressions), updated with `outcome`.
+    ///
+    /// ```
+    /// use flaneur::{profile::divergence::Outcome, rank::divergence::Posterior};
+    /// let p = Posterior::new(0.5, &Outcome { accepted: 3.0, rejected: 1.0, last_at: 0 });
+    /// assert_eq!((p.alpha, p.beta), (5.0, 3.0));
+    /// assert_eq!(p.mean(), 0.625);
+    /// ```
+    pub fn new(popularity: f32, outcome: &Outcome) -> Self {
+        let p = popularity.clamp(0.0, 1.0);
+        Self { alpha: 1.0 + 2.0 * p + outcome.accepted, beta: 1.0 + 2.0 * (1.0 - p) + outcome.rejected }
+    }
+
+    /// Expected acceptance rate.
+    pub fn mean(&self) -> f32 {
+        self.alpha / (self.alpha + self.beta)
+    }
+
+    /// One draw (Thompson sampling); the mean if the parameters are degenerate.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f32 {
+        Beta::new(self.alpha, self.beta).map_or(self.mean(), |b| b.sample(rng))
+    }
+}
