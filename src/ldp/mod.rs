@@ -31,6 +31,7 @@
 //! ```
 
 mod aggregate;
+mod epsilon;
 mod ledger;
 mod mechanism;
 mod period;
@@ -40,7 +41,8 @@ mod reporting;
 
 pub use aggregate::{Aggregator, Estimate, Z_95, aggregate};
 pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_VERSION, Ledger};
-pub use mechanism::{DEFAULT_EPSILON, MAX_EPSILON, check_epsilon, keep_probability, probability, randomize};
+pub use epsilon::{DEFAULT_EPSILON, MAX_EPSILON, check_epsilon};
+pub use mechanism::{keep_probability, probability, randomize};
 pub use period::{MAX_AXES, Period};
 pub use question::{AxisCounter, Indicators, KINDS, Question, questions};
 pub use report::{REPORT_VERSION, Report};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::mechanism::check_epsilon;
+use super::epsilon::check_epsilon;
 use super::question::Question;
 use crate::catalog::dates::parse_day;
 use crate::error::{Error, Result};

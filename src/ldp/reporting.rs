@@ -3,7 +3,8 @@
 use rand::Rng;
 
 use super::ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, Ledger};
-use super::mechanism::{check_epsilon, randomize};
+use super::epsilon::check_epsilon;
+use super::mechanism::randomize;
 use super::period::Period;
 use super::report::Report;
 use crate::util::bytes::{ByteReader, ByteWriter};
