@@ -163,6 +163,13 @@ async fn bad_arguments_become_coded_errors() {
     assert_eq!(code_of(p.recommend(js(r#"{"k":3,"context":{"item":"s1"}}"#)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.set_preferences(js(r#"{"intensity":2}"#)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.set_preferences(js(r#"{"intensty":0.5}"#)).unwrap_err()), "BAD_ARGUMENT");
+    // The message is written for people: it names the argument, with no prefix to strip.
+    let err = p.recommend(js(r#"{"k":0}"#)).unwrap_err();
+    let message = err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+    assert!(message.starts_with("k must be between 1 and 1000"), "{message}");
+    let err = p.set_preferences(js(r#"{"intensty":0.5}"#)).unwrap_err();
+    let message = err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+    assert!(message.starts_with("preferences: unknown field `intensty`"), "{message}");
     // The personalizer still works after every refusal.
     assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
 
@@ -201,6 +208,21 @@ async fn bad_arguments_become_coded_errors() {
     assert!(message_of(err.clone()).contains("items[0]"), "{}", message_of(err.clone()));
     let grown = memory_bytes() - before;
     assert!(grown < 200e6, "a sparse items array grew the memory by {grown} bytes");
+}
+
+#[wasm_bindgen_test]
+async fn a_browser_without_random_numbers_is_its_own_error_not_a_bad_argument() {
+    let crypto: js_sys::Object = get(&js_sys::global(), "crypto").unchecked_into();
+    let refuse = js_sys::Function::new_no_args("throw new Error('no random numbers here')");
+    js_sys::Reflect::set(&crypto, &"getRandomValues".into(), &refuse).unwrap();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+    // No seed: open asks crypto.getRandomValues for one.
+    let refused = Personalizer::open(options.clone().into()).await;
+    js_sys::Reflect::delete_property(&crypto, &"getRandomValues".into()).unwrap();
+    assert_eq!(code_of(refused.err().unwrap()), "RANDOM_UNAVAILABLE");
+    assert!(Personalizer::open(options.into()).await.is_ok(), "with random numbers back, open works");
 }
 
 #[wasm_bindgen_test]

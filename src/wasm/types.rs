@@ -176,6 +176,9 @@ export type ForgetRequest = { facet: string; value: string } | { category: strin
 /** Every error flaneur throws or rejects with. */
 export interface FlaneurError extends Error {
   name: "FlaneurError";
-  code: "CATALOG_INVALID" | "CATALOG_VERSION" | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT" | "STORAGE_UNAVAILABLE";
+  code:
+    | "CATALOG_INVALID" | "CATALOG_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT" | "BUSY"
+    | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "STORAGE_UNAVAILABLE" | "RANDOM_UNAVAILABLE"
+    | "INTERNAL";
 }
 "#;
