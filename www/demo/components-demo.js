@@ -1,7 +1,7 @@
-// The demo page's own script (a file: the CSP allows no inline script). It stands in
-// for a shop's product pages: each button records a view through the exported
-// `record`, exactly what a product page would call.
-import { ready, record } from "./flaneur-elements.js";
+// The components' demo page's own script (a file: the CSP allows no inline script).
+// It stands in for a shop's product pages: each button records a view through the
+// exported `record`, exactly what a product page would call.
+import { ready, record } from "/components/flaneur-elements.js";
 
 const browse = document.getElementById("browse");
 const log = document.getElementById("demo-log");
