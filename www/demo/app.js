@@ -108,7 +108,7 @@ function showCartCount() {
 
 function wireHeader() {
   $("departments").replaceChildren(
-    ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), data: { department: d.path }, text: d.name }))),
+    ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), dataset: { department: d.path } }, d.name))),
   );
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -132,8 +132,8 @@ async function main() {
     shop = await loadShop("catalog.json", await componentsCatalog());
   } catch (err) {
     $("main").replaceChildren(
-      h("h1", { tabindex: "-1", id: "page-title", text: "The shop is closed for a moment" }),
-      h("p", { text: `Its catalog could not be loaded (${err.message}). Please try again later.` }),
+      h("h1", { tabindex: "-1", id: "page-title" }, "The shop is closed for a moment"),
+      h("p", {}, `Its catalog could not be loaded (${err.message}). Please try again later.`),
     );
     document.body.dataset.page = "error";
     return;

@@ -2,34 +2,36 @@
 // It stands in for a shop's product pages: each button records a view through the
 // exported `record`, exactly what a product page would call.
 import { ready, record } from "/components/flaneur-elements.js";
+import { h } from "/components/dom.js";
 
 const browse = document.getElementById("browse");
 const log = document.getElementById("demo-log");
 
 function categoryGroup(category, items) {
-  const section = document.createElement("div");
-  section.className = "demo-group";
-  section.dataset.category = category;
-  const title = document.createElement("h3");
-  title.textContent = category.split(" > ").join(" › ");
-  const list = document.createElement("ul");
-  list.className = "demo-buttons";
-  for (const item of items) {
-    const li = document.createElement("li");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.dataset.itemId = item.id;
-    button.dataset.category = item.category;
-    button.textContent = `View ${item.title}`;
-    button.addEventListener("click", async () => {
-      const learned = await record({ type: "view", itemId: item.id });
-      log.textContent = learned ? `Viewed ${item.title}.` : `Viewed ${item.title} (nothing learned).`;
-    });
-    li.append(button);
-    list.append(li);
-  }
-  section.append(title, list);
-  return section;
+  const view = async (item) => {
+    const learned = await record({ type: "view", itemId: item.id });
+    log.textContent = learned ? `Viewed ${item.title}.` : `Viewed ${item.title} (nothing learned).`;
+  };
+  return h(
+    "div",
+    { class: "demo-group", dataset: { category } },
+    h("h3", {}, category.split(" > ").join(" › ")),
+    h(
+      "ul",
+      { class: "demo-buttons" },
+      items.map((item) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            { type: "button", dataset: { itemId: item.id, category: item.category }, onclick: () => view(item) },
+            `View ${item.title}`,
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 ready.then(

@@ -1,36 +1,39 @@
-// Tiny DOM helpers: the storefront builds its pages with these, never with
-// innerHTML or style attributes (the page runs under a strict CSP).
+// The shop's DOM helpers: it builds its pages with these, never with innerHTML
+// or style attributes (the page runs under a strict CSP).
+//
+// `h` and `svg` are the components' own (www/components/dom.js), same convention,
+// same code:
+//   h(tag, attrs, ...children)    an HTML element
+//   svg(tag, attrs, ...children)  an SVG element
+// attrs: `class`, `dataset` (an object for el.dataset), `on<event>` (a listener
+// function: onclick, onchange…), anything else an attribute (skipped when null,
+// undefined or false; `true` sets it empty). children: nodes, and strings or
+// numbers as text; arrays are flattened one level; null, undefined and false are
+// skipped.
+// A copy rather than an import of /components/dom.js: the shop must keep working
+// when the components fail to load (tests/e2e/storefront.spec.mjs blocks them).
 
-/**
- * Creates an element. `props`: `class`, `text`, `data` (dataset), `on`
- * (event listeners), anything else becomes an attribute (skipped when null,
- * false or undefined; `true` sets an empty attribute).
- */
-export function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  return apply(el, props, children);
+const SVG = "http://www.w3.org/2000/svg";
+
+/** h("button", { type: "button", class: "x", onclick }, "text", child…) */
+export function h(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** Creates an SVG element, with the same props as `h`. */
-export function svg(tag, props = {}, ...children) {
-  return apply(document.createElementNS(SVG_NS, tag), props, children);
+/** svg("rect", { width: 40, height: 40, fill }): the same as `h`, in the SVG namespace. */
+export function svg(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG, tag), attrs, children);
 }
 
-function apply(el, props, children) {
-  for (const [key, value] of Object.entries(props ?? {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") el.setAttribute("class", value);
-    else if (key === "text") el.textContent = value;
-    else if (key === "data") Object.assign(el.dataset, value);
-    else if (key === "on") for (const [type, fn] of Object.entries(value)) el.addEventListener(type, fn);
+function build(el, attrs, children) {
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.setAttribute("class", value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
+  el.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 
