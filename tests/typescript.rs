@@ -109,31 +109,36 @@ fn report_hands_send_a_declared_report() {
 fn profile_returns_a_declared_summary() {
     let (engine, now) = engine();
     // `ProfileSummary` is private to src/wasm/personalizer.rs: its fields are read from
-    // the source, and each gets a value of its Rust type.
+    // the source, and each gets a value of its Rust type (a `&'static str`, the storage's
+    // name, takes each of the declared names in turn).
     let summary = rust_struct(PERSONALIZER_RS, "ProfileSummary");
-    let storages = arm_values(&rust_fn(PERSONALIZER_RS, "profile"));
-    assert_eq!(storages, set(["indexeddb", "local", "memory"]), "the storage names `profile()` reports");
+    let declared = dts();
     let views = [json_of(&engine.profile_view(now)), json_of(&profile_view())];
     let mut samples = Vec::new();
-    for (view, storage) in views.iter().flat_map(|v| storages.iter().map(move |s| (v, s))) {
-        let mut object = serde_json::Map::new();
-        for field in &summary.fields {
-            let value = match field.ty.as_str() {
-                "ProfileView" => view.clone(),
-                "Preferences" => json_of(&preferences()),
-                "IntentEstimate" => json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 }),
-                "usize" => json!(4096),
-                "&'static str" => json!(storage),
-                "Vec<String>" => json!(["STORAGE_FULL: the profile is kept in memory"]),
-                other => panic!("ProfileSummary.{}: no sample for a {other} here: add one", field.name),
-            };
-            if field.flatten {
-                object.extend(value.as_object().expect("a flattened field is an object").clone());
-            } else {
-                object.insert(field.json_name(summary.camel_case), value);
+    for view in &views {
+        let names = summary.fields.iter().filter(|f| f.ty == "&'static str").map(|f| f.json_name(summary.camel_case));
+        let names: Vec<String> =
+            names.flat_map(|name| declared.literals(declared.at(&format!("ProfileSummary.{name}")))).collect();
+        for name in &names {
+            let mut object = serde_json::Map::new();
+            for field in &summary.fields {
+                let value = match field.ty.as_str() {
+                    "ProfileView" => view.clone(),
+                    "Preferences" => json_of(&preferences()),
+                    "IntentEstimate" => json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 }),
+                    "usize" => json!(4096),
+                    "&'static str" => json!(name),
+                    "Vec<String>" => json!(["STORAGE_FULL: the profile is kept in memory"]),
+                    other => panic!("ProfileSummary.{}: no sample for a {other} here: add one", field.name),
+                };
+                if field.flatten {
+                    object.extend(value.as_object().expect("a flattened field is an object").clone());
+                } else {
+                    object.insert(field.json_name(summary.camel_case), value);
+                }
             }
+            samples.push(Value::Object(object));
         }
-        samples.push(Value::Object(object));
     }
     holds("ProfileSummary", &samples);
 }
@@ -921,16 +926,6 @@ fn arm_literals(body: &[Tok]) -> BTreeSet<String> {
     body.windows(3)
         .filter_map(|w| match w {
             [Tok::Str(s), Tok::P('='), Tok::P('>')] => Some(s.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The string literals match arms give: `… => "memory"` → `memory`.
-fn arm_values(body: &[Tok]) -> BTreeSet<String> {
-    body.windows(3)
-        .filter_map(|w| match w {
-            [Tok::P('='), Tok::P('>'), Tok::Str(s)] => Some(s.clone()),
             _ => None,
         })
         .collect()
