@@ -68,7 +68,7 @@ eval:
 opt-levels: install-build
 	@scripts/compare-opt-levels.sh
 
-# Regenerate www/catalog.json (deterministic).
+# Regenerate www/demo/catalog.json (deterministic).
 demo-catalog:
 	@node scripts/make-demo-catalog.mjs
 

@@ -12,7 +12,7 @@ const DAY: i64 = 86_400_000;
 const START: i64 = 1_777_629_600_000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json"))?;
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/demo/catalog.json"))?;
     let mut engine = Engine::new(Catalog::from_json_str(&text)?);
     let catalog = engine.catalog().clone();
     let find = |title: &str| -> Result<String, String> {

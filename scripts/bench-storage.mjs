@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Storage benchmark in headless Chromium (Debian's): what keeping the profile
-// costs the page, per store. Serves www/ (build it first: make build), opens the
+// costs the page, per store. Serves the demo (scripts/serve.mjs; build first: make build), opens the
 // demo catalog in a page, and for "indexeddb", "local" and "memory" times:
 //   record_us   one record() call (the page never waits for storage)
 //   flush_ms    a burst of 25 records + recommend, until stored (await flush())

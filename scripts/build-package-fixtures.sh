@@ -5,7 +5,7 @@
 #   target/vite-app/dist/  tests/package/vite-app/ built by Vite, with pkg/ packed by
 #                          `npm pack` and unpacked into its node_modules/flaneur, as an
 #                          install from the tarball would (so "files" and "exports" count)
-# Both get the demo catalog as catalog.json. Takes a few seconds.
+# Both get the demo catalog (www/demo/catalog.json) as catalog.json. Takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -16,13 +16,13 @@ site=target/package-site
 rm -rf "$site"
 mkdir -p "$site"
 cp -R pkg "$site/pkg"
-cp tests/package/plain/* tests/package/fixture.js www/catalog.json "$site/"
+cp tests/package/plain/* tests/package/fixture.js www/demo/catalog.json "$site/"
 
 app=target/vite-app
 rm -rf "$app"
 mkdir -p "$app/node_modules/flaneur" "$app/public"
 cp tests/package/vite-app/* tests/package/fixture.js "$app/"
-cp www/catalog.json "$app/public/"
+cp www/demo/catalog.json "$app/public/"
 (cd pkg && npm pack --silent --pack-destination "../$app" >/dev/null)
 tar -xzf "$app"/flaneur-*.tgz -C "$app/node_modules/flaneur" --strip-components=1
 vite build "$app"

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes www/catalog.json, the demo storefront's catalog (flaneur JSON v1):
+// Writes www/demo/catalog.json, the demo storefront's catalog (flaneur JSON v1):
 // 2,036 invented products over seven departments and 40 leaf categories.
 //
 // Provenance: nothing here comes from a real shop or an open data set. Every
@@ -37,7 +37,7 @@ import { writeFileSync } from "node:fs";
 
 const DIMS = 16;
 const SEED = 20261123;
-const OUT = new URL("../www/catalog.json", import.meta.url);
+const OUT = new URL("../www/demo/catalog.json", import.meta.url);
 const MAX_BYTES = 2_000_000;
 
 function mulberry32(seed) {

@@ -1,10 +1,17 @@
 #!/usr/bin/env node
-// Serves www/ on http://127.0.0.1:PORT (default 8080) for the demo and the end-to-end tests;
-// ROOT=DIR serves another directory instead (the package tests' fixture pages).
+// Serves the demo on http://127.0.0.1:PORT (default 8080) for people and the end-to-end tests;
+// ROOT=DIR serves that one directory instead (the package tests' fixture pages).
 //
-// Static files from www/ (or ROOT), with the right MIME types (application/wasm
-// for .wasm, so browsers can stream-compile it) and the strict
-// Content-Security-Policy a storefront would set. Ctrl-C stops it cleanly.
+// The demo's URLs (see www/README.md): the parts of flaneur at their own paths, the
+// demo everywhere else, as a shop would serve them beside its own pages:
+//   /components/…  www/components/  the web components (they load ../pkg/flaneur.js)
+//   /worker/…      www/worker/      the worker entry's sources (the package ships them from pkg/)
+//   /pkg/…         www/pkg/         the built package (scripts/build-wasm.sh)
+//   /…             www/demo/        the demo shop (/), its catalog, the components' demo page
+//
+// Static files, with the right MIME types (application/wasm for .wasm, so
+// browsers can stream-compile it) and the strict Content-Security-Policy a
+// storefront would set. Ctrl-C stops it cleanly.
 //
 // One more route plays the shop's server for anonymous reports (docs/PRIVACY.md):
 // POST /flaneur-reports takes one LDP report, exactly { v, question, answer,
@@ -15,9 +22,16 @@ import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = process.env.ROOT
-  ? resolve(process.env.ROOT) + sep
-  : fileURLToPath(new URL("../www/", import.meta.url));
+const www = (dir) => fileURLToPath(new URL(`../www/${dir}/`, import.meta.url));
+// [URL prefix, directory], the first prefix that matches wins.
+const mounts = process.env.ROOT
+  ? [["/", resolve(process.env.ROOT) + sep]]
+  : [
+      ["/components/", www("components")],
+      ["/worker/", www("worker")],
+      ["/pkg/", www("pkg")],
+      ["/", www("demo")],
+    ];
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
 const reports = resolve(process.env.REPORTS ?? fileURLToPath(new URL("../target/ldp/reports.jsonl", import.meta.url)));
@@ -75,7 +89,8 @@ const server = createServer(async (req, res) => {
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/flaneur-reports" && req.method === "POST") return await takeReport(req, res);
-    let path = normalize(join(root, decodeURIComponent(url.pathname)));
+    const [prefix, root] = mounts.find(([prefix]) => url.pathname.startsWith(prefix));
+    let path = normalize(join(root, decodeURIComponent(url.pathname.slice(prefix.length))));
     if (!path.startsWith(root) && path + sep !== root) throw Object.assign(new Error("outside root"), { status: 403 });
     if ((await stat(path)).isDirectory()) path = join(path, "index.html");
     const body = await readFile(path);
@@ -89,7 +104,7 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(port, host, () => {
-  const what = process.env.ROOT ? `serving ${root}` : "flaneur demo storefront";
+  const what = process.env.ROOT ? `serving ${mounts[0][1]}` : "flaneur demo storefront";
   console.log(`${what}: http://${host}:${port}/  (Ctrl-C to stop)`);
 });
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -426,7 +426,7 @@ mod engine {
     const DAY: i32 = 20_513;
 
     fn demo() -> Engine {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/catalog.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/demo/catalog.json")).unwrap();
         Engine::with_seed(Catalog::from_json_str(&text).unwrap(), 11)
     }
 

@@ -1,4 +1,5 @@
-// The embeddable web components (www/components/) on their demo page, under the
+// The embeddable web components (www/components/) on their demo page
+// (www/demo/components-demo.html, served at /components-demo.html), under the
 // strict CSP: <flaneur-shelf>, <flaneur-preferences> and the exported `record`.
 // Nothing here depends on the exact items of the catalog: categories, ids and the
 // shop's name are read from the page.
@@ -6,9 +7,9 @@ import { expect, test } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const DEMO = "/components/demo.html";
+const DEMO = "/components-demo.html";
 const AXE = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
-const CATALOG = fileURLToPath(new URL("../../www/catalog.json", import.meta.url));
+const CATALOG = fileURLToPath(new URL("../../www/demo/catalog.json", import.meta.url));
 const PANEL = "Your privacy & personalization";
 
 let pageErrors;

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 
-const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
+const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const SWEATERS = "Women > Knitwear > Sweaters";
 const redSweaters = catalog.items.filter((i) => i.category === SWEATERS && i.attributes.colour === "red" && i.available);
 // A red item the journey never comes near: what it owes to the profile is the colour alone.

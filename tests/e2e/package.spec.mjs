@@ -5,7 +5,7 @@ import { readFileSync, statSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { PLAIN_URL, VITE_URL } from "../../playwright.config.mjs";
 
-const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
+const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const categoryOf = new Map(catalog.items.map((item) => [item.id, item.category]));
 const byCategory = new Map();
 for (const item of catalog.items) byCategory.set(item.category, [...(byCategory.get(item.category) ?? []), item]);

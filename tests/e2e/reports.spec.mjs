@@ -2,11 +2,11 @@
 // without the shopper's opt-in the page's `send` is never called and no request carries
 // anything; with it, one randomized answer a day reaches the shop's server, and neither
 // reloads nor a second tab buy another one. The page asks for a report on each load
-// (www/shop/flaneur.js) and says how the attempt ended in <body data-flaneur-report>.
+// (www/demo/shop/flaneur.js) and says how the attempt ended in <body data-flaneur-report>.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 
-const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
+const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const SWEATERS = "Women > Knitwear > Sweaters";
 const sweaters = catalog.items.filter((i) => i.category === SWEATERS && i.available && !i.sensitive);
 const PANEL = "Your privacy & personalization";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 
-const demoItems = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8")).items.length;
+const demoItems = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8")).items.length;
 
 test.beforeEach(async ({ page }) => {
   page.on("pageerror", (err) => {

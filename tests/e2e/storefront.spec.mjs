@@ -1,5 +1,5 @@
-// The demo storefront (www/): a hash-routed shop over the 2,000-item demo catalog,
-// with flaneur's web components (www/components/, from the components branch) on its pages.
+// The demo storefront (www/demo/): a hash-routed shop over the 2,000-item demo catalog,
+// with flaneur's web components (www/components/) on its pages.
 //
 // The first part tests the shop on its own: routes, category grids, product pages,
 // search, the cart, keyboard use, what it fetches, and that it keeps working when
@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { readRecord, writeRecord } from "./idb.mjs";
 
-const catalog = JSON.parse(readFileSync(new URL("../../www/catalog.json", import.meta.url), "utf8"));
+const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const items = catalog.items;
 const byId = new Map(items.map((i) => [i.id, i]));
 const inCategory = (path) => items.filter((i) => i.category === path || i.category.startsWith(`${path} > `));

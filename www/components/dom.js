@@ -1,16 +1,33 @@
 // DOM building without markup strings: every node is created and its text set
 // as text, so catalog and profile strings can never become markup, and no
 // inline style attribute is ever written (the page's CSP forbids them).
+//
+// The one convention of www/ (the demo shop's www/demo/shop/dom.js follows it too):
+//   h(tag, attrs, ...children)    an HTML element
+//   svg(tag, attrs, ...children)  an SVG element
+// attrs: `class`, `dataset` (an object for el.dataset), `on<event>` (a listener
+// function: onclick, onchange…), anything else an attribute (skipped when null,
+// undefined or false; `true` sets it empty). children: nodes, and strings or
+// numbers as text; arrays are flattened one level; null, undefined and false are
+// skipped.
 
 const SVG = "http://www.w3.org/2000/svg";
 
 /** h("button", { type: "button", class: "x", onclick }, "text", child…) */
 export function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+/** svg("rect", { width: 40, height: 40, fill }): the same as `h`, in the SVG namespace. */
+export function svg(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG, tag), attrs, children);
+}
+
+function build(el, attrs, children) {
+  for (const [key, value] of Object.entries(attrs ?? {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
-    else if (key === "class") el.className = value;
+    else if (key === "class") el.setAttribute("class", value);
     else if (key === "dataset") Object.assign(el.dataset, value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
@@ -20,19 +37,18 @@ export function h(tag, attrs = {}, ...children) {
 
 /** A decorative colour swatch: an inline <svg> (no data: URL, no style attribute). */
 export function swatch(fill, label) {
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("class", "fl-swatch");
-  svg.setAttribute("viewBox", "0 0 40 40");
-  svg.setAttribute("preserveAspectRatio", "none");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  if (label) svg.dataset.colour = label;
-  const rect = document.createElementNS(SVG, "rect");
-  rect.setAttribute("width", "40");
-  rect.setAttribute("height", "40");
-  rect.setAttribute("fill", fill);
-  svg.append(rect);
-  return svg;
+  return svg(
+    "svg",
+    {
+      class: "fl-swatch",
+      viewBox: "0 0 40 40",
+      preserveAspectRatio: "none",
+      "aria-hidden": "true",
+      focusable: "false",
+      dataset: label ? { colour: label } : null,
+    },
+    svg("rect", { width: "40", height: "40", fill }),
+  );
 }
 
 /** Text only for screen readers (visually hidden by the stylesheet). */

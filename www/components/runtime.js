@@ -124,9 +124,12 @@ export function record(event) {
   );
 }
 
-/** "CODE: message" for an error the engine (or boot) raised. */
+/**
+ * "CODE: message" for an error the engine (or boot) raised: its stable `code`, and
+ * its `message` as written (the engine writes it for people; it is never parsed here).
+ */
 export function describe(err) {
   const code = err?.code ?? err?.name ?? "ERROR";
-  const message = String(err?.message ?? err ?? "").replace(/^bad argument: /, "");
+  const message = String(err?.message ?? err ?? "");
   return message ? `${code}: ${message}` : code;
 }

@@ -10,15 +10,15 @@ export const PAGE_SIZE = 24;
 export function card(item) {
   return h(
     "li",
-    { class: `card${item.available === false ? " sold-out" : ""}`, data: { itemId: item.id, category: item.category, kind: "shop" } },
-    h("a", { class: "card-link", href: href.product(item.id) }, swatch(item), h("span", { class: "card-title", text: item.title })),
+    { class: `card${item.available === false ? " sold-out" : ""}`, dataset: { itemId: item.id, category: item.category, kind: "shop" } },
+    h("a", { class: "card-link", href: href.product(item.id) }, swatch(item), h("span", { class: "card-title" }, item.title)),
     h(
       "p",
       { class: "card-meta" },
-      h("span", { class: "price", text: price(item.price, item.currency) }),
-      item.attributes?.brand ? h("span", { class: "card-brand", text: item.attributes.brand }) : null,
+      h("span", { class: "price" }, price(item.price, item.currency)),
+      item.attributes?.brand ? h("span", { class: "card-brand" }, item.attributes.brand) : null,
     ),
-    item.available === false ? h("p", { class: "badge", text: "Sold out" }) : null,
+    item.available === false ? h("p", { class: "badge" }, "Sold out") : null,
   );
 }
 
@@ -59,10 +59,10 @@ export function sortControl(value, onChange) {
   const id = "sort";
   const select = h(
     "select",
-    { id, on: { change: (e) => onChange(e.target.value) } },
-    SORTS.map(([v, text]) => h("option", { value: v, selected: v === value, text })),
+    { id, onchange: (e) => onChange(e.target.value) },
+    SORTS.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
   );
-  return h("div", { class: "sort" }, h("label", { for: id, text: "Sort by" }), select);
+  return h("div", { class: "sort" }, h("label", { for: id }, "Sort by"), select);
 }
 
 /** `items` in the order `sort` names (a copy; "" keeps the shop's order). */

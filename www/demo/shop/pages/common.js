@@ -12,11 +12,11 @@ export function breadcrumb(trail, { current = true } = {}) {
       "ol",
       {},
       crumbs.map((c, i) =>
-        h("li", {}, h("a", { href: c.link, "aria-current": current && i === crumbs.length - 1 ? "page" : null, text: c.name })),
+        h("li", {}, h("a", { href: c.link, "aria-current": current && i === crumbs.length - 1 ? "page" : null }, c.name)),
       ),
     ),
   );
 }
 
 /** The page's main heading, focusable so that navigation can move focus to it. */
-export const heading = (text, props = {}) => h("h1", { tabindex: "-1", id: "page-title", ...props }, text);
+export const heading = (text, attrs = {}) => h("h1", { tabindex: "-1", id: "page-title", ...attrs }, text);

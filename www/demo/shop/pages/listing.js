@@ -15,18 +15,18 @@ export function category(route, { shop, shelf, remember, recalled, navigate }) {
     ? h(
         "nav",
         { class: "subcategories", "aria-label": `${node.name} categories` },
-        h("ul", {}, node.children.map((c) => h("li", {}, h("a", { href: href.category(c) }, c.name, h("span", { class: "count", text: ` (${c.count})` }))))),
+        h("ul", {}, node.children.map((c) => h("li", {}, h("a", { href: href.category(c) }, c.name, h("span", { class: "count" }, ` (${c.count})`))))),
       )
     : null;
   const page = h(
     "div",
-    { class: "listing", data: { category: node.path } },
+    { class: "listing", dataset: { category: node.path } },
     breadcrumb(shop.trail(node.path)),
     h(
       "div",
       { class: "listing-head" },
       heading(node.name),
-      h("p", { class: "listing-count", id: "result-count", text: plural(node.count, "product") }),
+      h("p", { class: "listing-count", id: "result-count" }, plural(node.count, "product")),
       sortControl(route.sort, (sort) => navigate(href.category(node, sort), { replace: true })),
     ),
     sub,
@@ -47,7 +47,7 @@ export function search(route, { shop, shelf, track, remember, recalled, navigate
       "div",
       { class: "listing-head" },
       heading(q ? `Results for “${q}”` : "Search"),
-      h("p", { class: "listing-count", id: "result-count", text: q ? plural(items.length, "product") : "Type what you are looking for in the search box." }),
+      h("p", { class: "listing-count", id: "result-count" }, q ? plural(items.length, "product") : "Type what you are looking for in the search box."),
       items.length > 1 ? sortControl(route.sort, (sort) => navigate(href.search(q, sort), { replace: true })) : null,
     ),
     q ? shelf({ k: 6, context: `query:${q}`, heading: "Suggested for you" }) : null,
@@ -57,8 +57,8 @@ export function search(route, { shop, shelf, track, remember, recalled, navigate
         ? h(
             "div",
             { class: "empty", id: "no-results" },
-            h("p", { text: `Nothing matches “${q}”. Try fewer words, or browse a department:` }),
-            h("ul", { class: "inline-list" }, shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), text: d.name })))),
+            h("p", {}, `Nothing matches “${q}”. Try fewer words, or browse a department:`),
+            h("ul", { class: "inline-list" }, shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d) }, d.name)))),
           )
         : null,
   );

@@ -21,26 +21,26 @@ export function home(_route, { shop, shelf }) {
       "section",
       { class: "hero" },
       heading("Welcome to the flaneur demo shop"),
-      h("p", { class: "tagline", text: "Personalized in your browser: what you look at stays on this device." }),
+      h("p", { class: "tagline" }, "Personalized in your browser: what you look at stays on this device."),
     ),
     shelf({ k: 12, heading: "For you" }),
     h(
       "section",
       { "aria-labelledby": "departments-title" },
-      h("h2", { id: "departments-title", text: "Shop by department" }),
+      h("h2", { id: "departments-title" }, "Shop by department"),
       h(
         "ul",
         { class: "tiles", id: "department-tiles" },
         shop.departments.map((d) =>
           h(
             "li",
-            { class: "tile", data: { category: d.path } },
+            { class: "tile", dataset: { category: d.path } },
             h(
               "a",
               { href: href.category(d) },
               swatch({ category: shop.itemsUnder(d.path)[0].category, attributes: { colour: TILE_COLOURS[d.name] ?? "grey" } }),
-              h("span", { class: "tile-name", text: d.name }),
-              h("span", { class: "tile-count", text: plural(d.count, "product") }),
+              h("span", { class: "tile-name" }, d.name),
+              h("span", { class: "tile-count" }, plural(d.count, "product")),
             ),
           ),
         ),
@@ -50,7 +50,7 @@ export function home(_route, { shop, shelf }) {
       ? h(
           "section",
           { "aria-labelledby": "new-in-title" },
-          h("h2", { id: "new-in-title", text: "New in" }),
+          h("h2", { id: "new-in-title" }, "New in"),
           h("ol", { class: "cards", id: "new-in" }, newIn.map(card)),
         )
       : null,

@@ -1,8 +1,8 @@
-// The demo storefront: a hash-routed single page over www/catalog.json.
+// The demo storefront: a hash-routed single page over catalog.json (www/demo/).
 //
 // The shop is plain JavaScript (shop/): it loads its catalog, lists categories,
 // shows products, searches and keeps a cart on its own. flaneur comes in
-// through its web components (components/flaneur-elements.js): <flaneur-shelf>
+// through its web components (/components/flaneur-elements.js): <flaneur-shelf>
 // elements on the pages, <flaneur-preferences> in the header, and `record`
 // for what the shopper does. The components are imported dynamically, so that
 // if they (or the WASM) fail to load, the shop still works.
@@ -22,7 +22,7 @@ const SHOP_TITLE = "flaneur demo shop";
 const PAGES = { home, category, product, search, cart: cartPage };
 const $ = (id) => document.getElementById(id);
 
-const components = import("./components/flaneur-elements.js");
+const components = import("/components/flaneur-elements.js");
 connect(() => components);
 
 // The components download the catalog their tag names (this same catalog.json):
@@ -108,7 +108,7 @@ function showCartCount() {
 
 function wireHeader() {
   $("departments").replaceChildren(
-    ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), data: { department: d.path }, text: d.name }))),
+    ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), dataset: { department: d.path } }, d.name))),
   );
   $("search-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -132,8 +132,8 @@ async function main() {
     shop = await loadShop("catalog.json", await componentsCatalog());
   } catch (err) {
     $("main").replaceChildren(
-      h("h1", { tabindex: "-1", id: "page-title", text: "The shop is closed for a moment" }),
-      h("p", { text: `Its catalog could not be loaded (${err.message}). Please try again later.` }),
+      h("h1", { tabindex: "-1", id: "page-title" }, "The shop is closed for a moment"),
+      h("p", {}, `Its catalog could not be loaded (${err.message}). Please try again later.`),
     );
     document.body.dataset.page = "error";
     return;

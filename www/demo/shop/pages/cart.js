@@ -16,7 +16,7 @@ export function cartPage(_route, { shop, track, onCleanup }) {
     if (placed) return body.replaceChildren(placed);
     if (lines.length === 0) {
       return body.replaceChildren(
-        h("p", { class: "empty", id: "cart-empty" }, "Your cart is empty. ", h("a", { href: href.home(), text: "Continue shopping" })),
+        h("p", { class: "empty", id: "cart-empty" }, "Your cart is empty. ", h("a", { href: href.home() }, "Continue shopping")),
       );
     }
     const currency = shop.item(lines[0].id).currency ?? "EUR";
@@ -29,32 +29,32 @@ export function cartPage(_route, { shop, track, onCleanup }) {
           const item = shop.item(id);
           return h(
             "li",
-            { class: "cart-line", data: { itemId: id } },
+            { class: "cart-line", dataset: { itemId: id } },
             swatch(item),
-            h("a", { class: "line-title", href: href.product(id), text: item.title }),
-            h("span", { class: "line-unit", text: price(item.price, item.currency) }),
+            h("a", { class: "line-title", href: href.product(id) }, item.title),
+            h("span", { class: "line-unit" }, price(item.price, item.currency)),
             h(
               "span",
               { class: "qty", role: "group", "aria-label": `Quantity of ${item.title}` },
-              h("button", { type: "button", class: "dec", "aria-label": `One fewer ${item.title}`, text: "−",
-                on: { click: () => { cart.decrement(id); track({ type: "remove_from_cart", itemId: id }); } } }),
-              h("span", { class: "qty-value", text: String(qty) }),
-              h("button", { type: "button", class: "inc", "aria-label": `One more ${item.title}`, text: "+", disabled: item.available === false,
-                on: { click: () => { cart.add(id); track({ type: "add_to_cart", itemId: id }); } } }),
+              h("button", { type: "button", class: "dec", "aria-label": `One fewer ${item.title}`,
+                onclick: () => { cart.decrement(id); track({ type: "remove_from_cart", itemId: id }); } }, "−"),
+              h("span", { class: "qty-value" }, String(qty)),
+              h("button", { type: "button", class: "inc", "aria-label": `One more ${item.title}`, disabled: item.available === false,
+                onclick: () => { cart.add(id); track({ type: "add_to_cart", itemId: id }); } }, "+"),
             ),
-            h("span", { class: "line-total", text: price((item.price ?? 0) * qty, item.currency) }),
-            h("button", { type: "button", class: "remove link", "aria-label": `Remove ${item.title}`, text: "Remove",
-              on: { click: () => {
+            h("span", { class: "line-total" }, price((item.price ?? 0) * qty, item.currency)),
+            h("button", { type: "button", class: "remove link", "aria-label": `Remove ${item.title}`,
+              onclick: () => {
                 cart.remove(id);
                 track({ type: "remove_from_cart", itemId: id });
                 announce(`Removed ${item.title}.`);
-              } } }),
+              } }, "Remove"),
           );
         }),
       ),
-      h("p", { class: "cart-total" }, "Total ", h("strong", { id: "cart-total", text: price(total, currency) })),
-      h("button", { type: "button", class: "primary", id: "buy", text: "Buy", on: { click: () => buy(lines, total, currency) } }),
-      h("p", { class: "note", text: "Your cart is kept in this tab only. This is a demo: nothing is charged or shipped." }),
+      h("p", { class: "cart-total" }, "Total ", h("strong", { id: "cart-total" }, price(total, currency))),
+      h("button", { type: "button", class: "primary", id: "buy", onclick: () => buy(lines, total, currency) }, "Buy"),
+      h("p", { class: "note" }, "Your cart is kept in this tab only. This is a demo: nothing is charged or shipped."),
     );
   };
 
@@ -64,9 +64,9 @@ export function cartPage(_route, { shop, track, onCleanup }) {
     placed = h(
       "div",
       { class: "confirmation", id: "order-placed", role: "status" },
-      h("h2", { text: "Thank you!" }),
-      h("p", { text: `Your order of ${plural(units, "item")} (${price(total, currency)}) is placed.` }),
-      h("p", {}, h("a", { href: href.home(), text: "Continue shopping" })),
+      h("h2", {}, "Thank you!"),
+      h("p", {}, `Your order of ${plural(units, "item")} (${price(total, currency)}) is placed.`),
+      h("p", {}, h("a", { href: href.home() }, "Continue shopping")),
     );
     cart.clear();
   };

@@ -16,22 +16,23 @@ export function product(route, { shop, shelf, track, fresh, onCleanup }) {
   const inCart = h("p", { class: "in-cart", id: "in-cart" });
   const showInCart = () => {
     const n = cart.qty(item.id);
-    inCart.replaceChildren(...(n ? [`${plural(n, "unit")} in your cart · `, h("a", { href: href.cart(), text: "View cart" })] : []));
+    inCart.replaceChildren(...(n ? [`${plural(n, "unit")} in your cart · `, h("a", { href: href.cart() }, "View cart")] : []));
   };
-  const add = h("button", {
-    type: "button",
-    class: "primary",
-    id: "add-to-cart",
-    disabled: !available,
-    text: available ? "Add to cart" : "Sold out",
-    on: {
-      click: () => {
+  const add = h(
+    "button",
+    {
+      type: "button",
+      class: "primary",
+      id: "add-to-cart",
+      disabled: !available,
+      onclick: () => {
         cart.add(item.id);
         track({ type: "add_to_cart", itemId: item.id });
         announce(`Added ${item.title} to your cart. ${plural(cart.count(), "item")} in your cart.`);
       },
     },
-  });
+    available ? "Add to cart" : "Sold out",
+  );
   onCleanup(cart.subscribe(showInCart));
   showInCart();
   const leaf = shop.node(item.category);
@@ -44,7 +45,7 @@ export function product(route, { shop, shelf, track, fresh, onCleanup }) {
   ].filter(([, v]) => v);
   const page = h(
     "div",
-    { class: "product", data: { itemId: item.id, category: item.category } },
+    { class: "product", dataset: { itemId: item.id, category: item.category } },
     breadcrumb(shop.trail(item.category), { current: false }),
     h(
       "div",
@@ -54,15 +55,15 @@ export function product(route, { shop, shelf, track, fresh, onCleanup }) {
         "div",
         { class: "product-info" },
         heading(item.title),
-        attrs.brand ? h("p", { class: "product-brand", text: attrs.brand }) : null,
-        h("p", { class: "product-price", id: "product-price", text: price(item.price, item.currency) }),
-        h("p", { class: `availability ${available ? "in-stock" : "out-of-stock"}`, id: "availability", text: available ? "In stock" : "Sold out" }),
+        attrs.brand ? h("p", { class: "product-brand" }, attrs.brand) : null,
+        h("p", { class: "product-price", id: "product-price" }, price(item.price, item.currency)),
+        h("p", { class: `availability ${available ? "in-stock" : "out-of-stock"}`, id: "availability" }, available ? "In stock" : "Sold out"),
         add,
         inCart,
         details.length
-          ? h("dl", { class: "details" }, details.flatMap(([k, v]) => [h("dt", { text: k }), h("dd", { text: capitalize(v) })]))
+          ? h("dl", { class: "details" }, details.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, capitalize(v))]))
           : null,
-        leaf ? h("p", {}, h("a", { href: href.category(leaf), text: `More ${leaf.name.toLowerCase()}` })) : null,
+        leaf ? h("p", {}, h("a", { href: href.category(leaf) }, `More ${leaf.name.toLowerCase()}`)) : null,
       ),
     ),
     shelf({ k: 6, context: `item:${item.id}`, heading: "You may also like" }),

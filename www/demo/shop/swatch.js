@@ -96,7 +96,7 @@ export function swatch(item, { label, className = "swatch" } = {}) {
       role: label ? "img" : null,
       "aria-label": label ?? null,
       "aria-hidden": label ? null : "true",
-      data: { colour: item.attributes?.colour ?? "" },
+      dataset: { colour: item.attributes?.colour ?? "" },
     },
     svg("rect", { width: 120, height: 90, fill }),
     svg("path", {

@@ -8,7 +8,7 @@ export function notFound() {
     "div",
     { class: "not-found" },
     heading("Page not found"),
-    h("p", {}, "There is nothing here. ", h("a", { href: href.home(), text: "Back to the shop" })),
+    h("p", {}, "There is nothing here. ", h("a", { href: href.home() }, "Back to the shop")),
   );
   return { title: "Not found", node };
 }

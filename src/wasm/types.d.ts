@@ -1,0 +1,177 @@
+/** Options of `Personalizer.open`. */
+export interface OpenOptions {
+  /** The shop's catalog: binary v1 bytes, a JSON v1 object or its text (see docs/FORMATS.md). */
+  catalog: ArrayBuffer | Uint8Array | object | string;
+  /** Storage key; defaults to the catalog's `shop`. */
+  shopId?: string;
+  /**
+   * Where the profile lives: "indexeddb" (default; one record per shop, merged across tabs),
+   * "local" (localStorage) or "memory" (nothing kept). Falls back indexeddb → local → memory
+   * where a store is unavailable; `profile().notices` says so.
+   */
+  storage?: "indexeddb" | "local" | "memory";
+  /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
+  seed?: number;
+}
+
+/** Something the shopper did. `at` is ms since the epoch and defaults to now. */
+export type FlaneurEvent = { at?: number } & (
+  | { type: "view" | "click" | "add_to_cart" | "remove_from_cart" | "purchase" | "dismiss"; itemId: string }
+  | { type: "dwell"; itemId: string; ms: number }
+  | { type: "search"; query: string }
+);
+
+/** What `recommend` is asked. */
+export interface RecommendRequest {
+  k?: number;
+  context?: { itemId?: string; category?: string; query?: string };
+  exclude?: string[];
+  /** Fill slots nothing is relevant enough for with popular items (kind "popular"). Default false. */
+  fill?: boolean;
+}
+
+/** One signal behind a recommendation, with its provenance. */
+export interface Signal {
+  kind: "category" | "facet" | "similarity" | "popularity" | "freshness";
+  label: string;
+  contribution: number;
+  count?: number;
+  lastSeen?: number;
+}
+
+/** Why a divergent item is one step outside the bubble ("You like red sweaters — navy?"). */
+export interface DivergentReason {
+  anchor: string;
+  axis: string;
+  from: string;
+  to: string;
+  steps: number;
+}
+
+/** One recommended item. */
+export interface Recommendation {
+  itemId: string;
+  score: number;
+  kind: "personal" | "divergent" | "default" | "popular";
+  reason: { signals: Signal[]; divergence?: DivergentReason };
+}
+
+/** Impressions and engagements of one kind of slot. */
+export interface Counter {
+  impressions: number;
+  engagements: number;
+}
+
+/** Local measurement, per kind of slot. */
+export interface Stats {
+  personal: Counter;
+  divergent: Counter;
+  popular: Counter;
+  default: Counter;
+}
+
+/** What `explain` returns: why one item would (or would not) be recommended now. */
+export interface Explanation {
+  itemId: string;
+  /** Relevance to the profile, in [0, 1]. */
+  relevance: number;
+  /** Whether it clears the shopper's threshold (with personalization on). */
+  recommendable: boolean;
+  reason: { signals: Signal[] };
+  /** The signals in words. */
+  text: string;
+}
+
+/** What `nearest` returns: item ids best first, and their dot products with the query. */
+export interface Nearest {
+  ids: string[];
+  scores: Float32Array;
+}
+
+/** What `recommend` returns. */
+export interface Slate {
+  items: Recommendation[];
+  /** Slots no item was relevant enough for: left empty, or taken by "popular" fill when asked. */
+  withheld: number;
+  intent: "exploring" | "comparing" | "buying" | "unknown";
+}
+
+/** The shopper's settings. */
+export interface Preferences {
+  personalization: boolean;
+  intensity: number;
+  threshold: number;
+  diversity: number;
+  surprise: number;
+  discretion: number;
+  intent: "auto" | "exploring" | "buying";
+  paused: boolean;
+  sensitive: Record<string, boolean>;
+  /** Opt-in (off by default): `report` may hand the shop one randomized answer a day. */
+  reports: boolean;
+}
+
+/**
+ * What `report` hands to the page's `send`, and nothing else: one yes/no
+ * question about how suggestions were received since the last report, its
+ * answer randomized with `epsilon` (local differential privacy), and the day.
+ */
+export interface FlaneurReport {
+  v: 1;
+  /** `shown.<kind>`, `engaged.<kind>`, `divergent.shown.<axis>` or `divergent.accepted.<axis>`. */
+  question: string;
+  answer: boolean;
+  epsilon: number;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+}
+
+/** `report` options. */
+export interface ReportOptions {
+  /** ε of this report, in (0, 1]; default 1. There is one report a day at most, whatever its ε. */
+  epsilon?: number;
+}
+
+/** One taste the profile holds, with its provenance. */
+export interface Taste {
+  kind: "category" | "facet";
+  label: string;
+  value?: string;
+  strength: number;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** When it fades away on its own, without new interactions (ms). */
+  expiresAt: number;
+}
+
+/** What `profile()` returns. */
+export interface ProfileSummary {
+  tastes: Taste[];
+  items: number;
+  interestVectors: number;
+  purchases: number;
+  dismissals: number;
+  sessionEvents: number;
+  halfLifeDays: number;
+  preferences: Preferences;
+  /** Bytes the stored record takes (or would take, when kept in memory). */
+  storedBytes: number;
+  /** Where the profile is kept now: after a failure (a full quota) this is "memory". */
+  storage: "indexeddb" | "local" | "memory";
+  /** What went wrong with storage, if anything (e.g. "STORAGE_FULL: …"). */
+  notices: string[];
+  intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };
+}
+
+/** What `forget` takes. */
+export type ForgetRequest = { facet: string; value: string } | { category: string } | { itemId: string } | { all: true };
+
+/** Every error flaneur throws or rejects with. */
+export interface FlaneurError extends Error {
+  name: "FlaneurError";
+  code:
+    | "CATALOG_INVALID" | "CATALOG_VERSION" | "UNKNOWN_ITEM" | "BAD_ARGUMENT" | "BUSY"
+    | "PROFILE_CORRUPT" | "PROFILE_VERSION" | "STORAGE_UNAVAILABLE" | "RANDOM_UNAVAILABLE"
+    | "INTERNAL";
+}
