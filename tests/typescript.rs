@@ -32,12 +32,13 @@ use serde_json::{Value, json};
 
 use flaneur::Engine;
 use flaneur::catalog::Catalog;
-use flaneur::divergence::DivergentReason;
 use flaneur::engine::Explanation;
-use flaneur::explain::{Reason, Signal, SignalKind};
+use flaneur::rank::divergence::DivergentReason;
+use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::intent::{Intent, IntentEstimate};
 use flaneur::ldp::Report;
-use flaneur::measure::{Counter, Kind, StatsView};
+use flaneur::profile::Stats;
+use flaneur::slot::Kind;
 use flaneur::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use flaneur::profile::{Event, EventKind, ProfileView, Taste};
 use flaneur::rank::{Context, Recommendation, Request, Slate};
@@ -88,9 +89,12 @@ fn explain_returns_a_declared_explanation() {
 #[test]
 fn stats_returns_declared_counters() {
     let (engine, _) = engine();
-    let counter = Counter { impressions: 12, engagements: 3 };
-    let made = StatsView { personal: counter, divergent: counter, popular: counter, default: counter };
-    holds("Stats", &[json_of(&StatsView::from(engine.profile().stats())), json_of(&made)]);
+    let mut made = Stats::default();
+    for kind in Kind::ALL {
+        made.shown(kind);
+        made.engaged(kind);
+    }
+    holds("Stats", &[json_of(engine.profile().stats()), json_of(&made)]);
 }
 
 #[test]
