@@ -42,7 +42,7 @@ fuzz: install-test
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
 # then flaneur against its peers in headless Chromium (bench-peers, below).
 bench: bench-peers
-	@cargo bench --bench engine
+	@cargo bench -p flaneur --bench engine
 	@scripts/bench-compiler.sh
 
 # What keeping the profile costs a page, per store, in headless Chromium (scripts/bench-storage.mjs).

@@ -105,7 +105,8 @@ pub fn jacobi(a: &mut [f64], k: usize) -> (Vec<f64>, Vec<f64>) {
     }
     for _sweep in 0..100 {
         let diagonal: f64 = (0..k).map(|i| a[i * k + i] * a[i * k + i]).sum();
-        let off: f64 = (0..k).flat_map(|p| (p + 1..k).map(move |q| (p, q))).map(|(p, q)| a[p * k + q] * a[p * k + q]).sum();
+        let off: f64 =
+            (0..k).flat_map(|p| (p + 1..k).map(move |q| (p, q))).map(|(p, q)| a[p * k + q] * a[p * k + q]).sum();
         if off <= 1e-24 * diagonal || off == 0.0 {
             break;
         }
@@ -231,7 +232,13 @@ mod tests {
         let mut m = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..n {
-                m[i * n + j] = if i == j { 1.0 } else if (i < 30) == (j < 30) { if i < 30 { 0.5 } else { 0.2 } } else { 0.0 };
+                m[i * n + j] = if i == j {
+                    1.0
+                } else if (i < 30) == (j < 30) {
+                    if i < 30 { 0.5 } else { 0.2 }
+                } else {
+                    0.0
+                };
             }
         }
         let multiply = |x: &[f64], y: &mut [f64], k: usize| {

@@ -22,8 +22,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::compile::{At, Problem, Problems};
-use super::{delimited, eigen};
+use crate::problem::{At, Problem, Problems};
+use crate::{delimited, eigen};
 
 /// Power iterations of the eigen-solver.
 const ITERATIONS: usize = 12;
@@ -66,7 +66,13 @@ pub fn read(
             Err(e) => return problem(problems, path, line, "(row)", e),
         };
         if record.len() != 3 {
-            return problem(problems, path, line, "(row)", format!("has {} fields, expected item_a,item_b,count", record.len()));
+            return problem(
+                problems,
+                path,
+                line,
+                "(row)",
+                format!("has {} fields, expected item_a,item_b,count", record.len()),
+            );
         }
         let (a, b, count) = (record[0].trim(), record[1].trim(), record[2].trim());
         let count = match count.parse::<f64>() {
@@ -90,7 +96,13 @@ pub fn read(
         }
         let key = (i.min(j), i.max(j));
         if let Some(&(_, first)) = pairs.get(&key) {
-            return problem(problems, path, line, "item_b", format!("the pair {a:?}, {b:?} is given twice (first at line {first})"));
+            return problem(
+                problems,
+                path,
+                line,
+                "item_b",
+                format!("the pair {a:?}, {b:?} is given twice (first at line {first})"),
+            );
         }
         pairs.insert(key, (count, line));
     });

@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::compile::{At, Problem, Problems};
-use super::{delimited, feeds};
+use crate::delimited;
+use crate::problem::{At, Problem, Problems};
+use crate::vector_text::parse_vector;
 
 /// An embeddings file and the length of its vectors.
 pub struct Embeddings {
@@ -21,8 +22,8 @@ pub struct Embeddings {
 fn vector_of(record: &csv::StringRecord) -> Result<Vec<f32>, String> {
     match record.len() {
         0 | 1 => Err("has no vector after the id".into()),
-        2 => feeds::parse_vector(&record[1]),
-        _ => record.iter().skip(1).map(|f| feeds::parse_vector(f).and_then(|v| one(&v, f))).collect(),
+        2 => parse_vector(&record[1]),
+        _ => record.iter().skip(1).map(|f| parse_vector(f).and_then(|v| one(&v, f))).collect(),
     }
 }
 
@@ -91,7 +92,11 @@ impl Embeddings {
                 return;
             };
             if vector.len() != self.dims {
-                return problem(line, "vector", format!("has {} values, the first vector has {}", vector.len(), self.dims));
+                return problem(
+                    line,
+                    "vector",
+                    format!("has {} values, the first vector has {}", vector.len(), self.dims),
+                );
             }
             if given[index] != 0 {
                 return problem(line, "id", format!("{id:?} already has a vector (line {})", given[index]));

@@ -45,7 +45,14 @@ fn merchant_center_csv_builds_with_facets_sensitive_classes_and_popularity() {
     let (c, _) = build(
         "merchant.csv",
         "merchant.bin",
-        &["--divergence", "color,material", "--sensitive", "Health=health", "--popularity", popularity.to_str().unwrap()],
+        &[
+            "--divergence",
+            "color,material",
+            "--sensitive",
+            "Health=health",
+            "--popularity",
+            popularity.to_str().unwrap(),
+        ],
     );
     assert_eq!(c.len(), 19);
     assert_eq!(c.shop(), "merchant");
@@ -82,7 +89,11 @@ fn merchant_center_csv_builds_with_facets_sensitive_classes_and_popularity() {
 
 #[test]
 fn tsv_is_sniffed_and_column_mapping_renames_facets() {
-    let (c, _) = build("merchant.tsv", "merchant-tsv.bin", &["--facet", "color=colour", "--divergence", "colour", "--dims", "32"]);
+    let (c, _) = build(
+        "merchant.tsv",
+        "merchant-tsv.bin",
+        &["--facet", "color=colour", "--divergence", "colour", "--dims", "32"],
+    );
     assert_eq!(c.len(), 11);
     assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
     assert!(c.facet_index("color").is_none());
@@ -91,7 +102,8 @@ fn tsv_is_sniffed_and_column_mapping_renames_facets() {
 
 #[test]
 fn shopify_products_are_items_and_variants_fold_into_them() {
-    let (c, _) = build("shopify-products.json", "shopify.bin", &["--currency", "EUR", "--base-url", "https://shop.example/"]);
+    let (c, _) =
+        build("shopify-products.json", "shopify.bin", &["--currency", "EUR", "--base-url", "https://shop.example/"]);
     assert_eq!(c.len(), 4, "one item per product, not per variant");
     let merino = c.item(c.index_of("7001").unwrap());
     assert_eq!(merino.price(), Some(84.0), "the lowest variant price");
@@ -115,7 +127,10 @@ fn json_v1_round_trips_to_binary_and_inspect() {
     assert_eq!(c.len(), original.len());
     for (a, b) in c.iter().zip(original.iter()) {
         assert_eq!((a.id(), a.title(), a.category_path()), (b.id(), b.title(), b.category_path()));
-        assert_eq!((a.price(), a.available(), a.popularity(), a.sensitive()), (b.price(), b.available(), b.popularity(), b.sensitive()));
+        assert_eq!(
+            (a.price(), a.available(), a.popularity(), a.sensitive()),
+            (b.price(), b.available(), b.popularity(), b.sensitive())
+        );
         assert_eq!(a.released(), b.released());
         assert_eq!(a.attributes().collect::<Vec<_>>(), b.attributes().collect::<Vec<_>>());
     }
@@ -138,7 +153,11 @@ fn json_v1_round_trips_to_binary_and_inspect() {
 
 #[test]
 fn the_same_feed_gives_byte_identical_catalogs() {
-    for (name, extra) in [("merchant.csv", &["--sensitive", "Health=health"][..]), ("shopify-products.json", &[][..]), ("catalog-v1.json", &[][..])] {
+    for (name, extra) in [
+        ("merchant.csv", &["--sensitive", "Health=health"][..]),
+        ("shopify-products.json", &[][..]),
+        ("catalog-v1.json", &[][..]),
+    ] {
         let (_, a) = build(name, &format!("{name}.1.bin"), extra);
         let (_, b) = build(name, &format!("{name}.2.bin"), extra);
         assert!(a == b, "{name}: two builds differ");
@@ -214,9 +233,21 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vector-column", "embedding"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("line 4, column embedding: \"x\" is not a number"), "{}", stdout(&o));
-    std::fs::write(&input, "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n").unwrap();
+    std::fs::write(
+        &input,
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n",
+    )
+    .unwrap();
     let out = tmp("vectors.bin");
-    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--vector-column", "embedding"]);
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--vector-column",
+        "embedding",
+    ]);
     assert!(o.status.success(), "{}", stdout(&o));
     let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(c.vectors().dims(), 3);
@@ -243,7 +274,11 @@ fn shop_embeddings_are_read_from_a_separate_file() {
     let stored = c.vectors().dequantize(c.index_of("SW-002").unwrap());
     assert!(given.iter().zip(&stored).all(|(g, s)| (g / norm - s).abs() < 0.01), "{stored:?}");
     // As learned factors, their magnitude is kept.
-    let (f, _) = build("merchant.csv", "embedded-factors.bin", &["--vectors", vectors.to_str().unwrap(), "--vector-kind", "factors"]);
+    let (f, _) = build(
+        "merchant.csv",
+        "embedded-factors.bin",
+        &["--vectors", vectors.to_str().unwrap(), "--vector-kind", "factors"],
+    );
     assert_eq!(f.vector_kind(), VectorKind::Factors);
     let stored = f.vectors().dequantize(f.index_of("SW-002").unwrap());
     assert!(given.iter().zip(&stored).all(|(g, s)| (g - s).abs() < 0.01), "{stored:?}");
@@ -277,7 +312,15 @@ fn embedding_file_problems_are_all_reported() {
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
     // Two sources of vectors at once are refused.
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vectors", vectors.to_str().unwrap(), "--vector-column", "title"]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--vectors",
+        vectors.to_str().unwrap(),
+        "--vector-column",
+        "title",
+    ]);
     assert!(stdout(&o).contains("--vectors and --vector-column both supply vectors"), "{}", stdout(&o));
 }
 
@@ -290,7 +333,12 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
     assert_eq!((c.vectors().dims(), c.vectors().len()), (64, 19));
     // 64 dims hold every direction of these 16 items' counts, so y_a · y_b recovers
     // count(a, b) / the largest own count (JN-001's 150), up to int8 rounding.
-    for (a, b, count) in [("SW-001", "JN-001", 48.0), ("HM-003", "HM-004", 27.0), ("KD-001", "KD-002", 19.0), ("JN-001", "JN-001", 150.0)] {
+    for (a, b, count) in [
+        ("SW-001", "JN-001", 48.0),
+        ("HM-003", "HM-004", 27.0),
+        ("KD-001", "KD-002", 19.0),
+        ("JN-001", "JN-001", 150.0),
+    ] {
         assert!((dot(&c, a, b) - count / 150.0).abs() < 0.02, "{a}·{b} = {}", dot(&c, a, b));
     }
     assert!(dot(&c, "SW-001", "HM-002").abs() < 0.02 && dot(&c, "HM-003", "KD-001").abs() < 0.02);
@@ -312,11 +360,17 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
     assert!(again == bytes, "same counts, same catalog");
     // On the device, a shopper who viewed jeans gets the sweater bought with them above the lamp.
     let mut engine = flaneur::Engine::new(c);
-    let view = |id: &str| flaneur::profile::Event { kind: flaneur::profile::EventKind::View { item_id: id.into() }, at: 0 };
+    let view =
+        |id: &str| flaneur::profile::Event { kind: flaneur::profile::EventKind::View { item_id: id.into() }, at: 0 };
     engine.record(&view("JN-001")).unwrap();
     engine.record(&view("JN-001")).unwrap();
     let relevance = |e: &flaneur::Engine, id: &str| e.explain(id, 0).unwrap().relevance;
-    assert!(relevance(&engine, "SW-001") > relevance(&engine, "HM-002"), "{} vs {}", relevance(&engine, "SW-001"), relevance(&engine, "HM-002"));
+    assert!(
+        relevance(&engine, "SW-001") > relevance(&engine, "HM-002"),
+        "{} vs {}",
+        relevance(&engine, "SW-001"),
+        relevance(&engine, "HM-002")
+    );
 }
 
 #[test]
@@ -339,7 +393,15 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
     let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("no pair of the feed's items was bought together at least 5 times"), "{}", stdout(&o));
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap(), "--dims", "0"]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--co-purchases",
+        pairs.to_str().unwrap(),
+        "--dims",
+        "0",
+    ]);
     assert!(stdout(&o).contains("--co-purchases needs --dims above 0"), "{}", stdout(&o));
 }
 
@@ -351,18 +413,30 @@ fn popularity_file_problems_are_reported_with_the_feed_problems() {
     let o = run(&["catalog", "validate", input.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
-    assert!(text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())), "{text}");
+    assert!(
+        text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())),
+        "{text}"
+    );
     assert_eq!(text.lines().count(), 10, "the popularity problem and the feed's nine: {text}");
 }
 
 #[test]
 fn side_files_read_quoted_ids_with_commas() {
     let input = tmp("commas.csv");
-    std::fs::write(&input, "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n").unwrap();
+    std::fs::write(&input, "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n")
+        .unwrap();
     let counts = tmp("commas-popularity.csv");
     std::fs::write(&counts, "item_id,count\n\"Seven, The (1995)\",40\nHeat (1995),10\n").unwrap();
     let out = tmp("commas.bin");
-    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--popularity",
+        counts.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stdout(&o));
     let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(c.item(c.index_of("Seven, The (1995)").unwrap()).popularity(), 1.0);
@@ -423,10 +497,14 @@ fn json_v1_items_of_the_wrong_type_are_all_reported_with_their_path() {
     .unwrap();
     assert_eq!(
         problems(&input),
-        ["items[0]: invalid type: integer `5`, expected a string", "line 3, column character 14: expected `,` or `}` at line 3 column 14"]
+        [
+            "items[0]: invalid type: integer `5`, expected a string",
+            "line 3, column character 14: expected `,` or `}` at line 3 column 14"
+        ]
     );
     // A version this build cannot read is a problem, not a catalog.
-    std::fs::write(&input, r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#).unwrap();
+    std::fs::write(&input, r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#)
+        .unwrap();
     assert_eq!(problems(&input), ["version: catalog format version 2 is not supported (this build reads up to 1)"]);
 }
 
@@ -535,7 +613,11 @@ fn a_feed_with_a_one_megabyte_title_is_refused_naming_the_line() {
     let o = run(&["catalog", "validate", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("line 2") && out.contains("title: is 1048576 bytes long, at most 4096"), "{}", &out[..out.len().min(500)]);
+    assert!(
+        out.contains("line 2") && out.contains("title: is 1048576 bytes long, at most 4096"),
+        "{}",
+        &out[..out.len().min(500)]
+    );
     assert!(out.len() < 1000, "the report does not repeat the title");
 }
 

@@ -133,12 +133,9 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
 
     let anchors = &methods[..3];
     let best_anchor = anchors.iter().max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10)).ok_or("no anchor")?;
-    let best_flaneur = methods[3..].iter().max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10)).ok_or("no flaneur")?;
-    let tied = d
-        .users
-        .iter()
-        .filter(|u| u.train.last().is_some_and(|r| r.at == u.test.at))
-        .count();
+    let best_flaneur =
+        methods[3..].iter().max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10)).ok_or("no flaneur")?;
+    let tied = d.users.iter().filter(|u| u.train.last().is_some_and(|r| r.at == u.test.at)).count();
     Ok(DatasetReport {
         dataset: name.into(),
         users: d.users.len(),

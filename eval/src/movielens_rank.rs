@@ -87,13 +87,20 @@ pub fn read_lists(data: &Dataset, path: &Path) -> Result<Vec<Vec<u32>>, String> 
         let mut fields = line.split('\t');
         let user = fields.next().unwrap_or("");
         let list = fields
-            .map(|id| index.get(id).copied().ok_or_else(|| format!("{}: line {}: unknown movie {id:?}", path.display(), n + 1)))
+            .map(|id| {
+                index
+                    .get(id)
+                    .copied()
+                    .ok_or_else(|| format!("{}: line {}: unknown movie {id:?}", path.display(), n + 1))
+            })
             .collect::<Result<Vec<u32>, String>>()?;
         by_user.insert(user, list);
     }
     data.users
         .iter()
-        .map(|u| by_user.remove(u.id.as_str()).ok_or_else(|| format!("{}: no list for user {:?}", path.display(), u.id)))
+        .map(|u| {
+            by_user.remove(u.id.as_str()).ok_or_else(|| format!("{}: no list for user {:?}", path.display(), u.id))
+        })
         .collect()
 }
 
@@ -123,7 +130,12 @@ fn events(data: &Dataset, rating: &super::movielens_data::Rating) -> impl Iterat
 /// replayed in time order, then one slate of 10 asked at the test moment, the
 /// user's movies excluded, `surprise` and `intensity` as given (the other
 /// preferences at their defaults), popular fill on.
-pub fn flaneur(data: &Dataset, catalog: &Catalog, surprise: f32, intensity: f32) -> Result<(Vec<Vec<u32>>, SlateMix), String> {
+pub fn flaneur(
+    data: &Dataset,
+    catalog: &Catalog,
+    surprise: f32,
+    intensity: f32,
+) -> Result<(Vec<Vec<u32>>, SlateMix), String> {
     // Catalog positions (the shop's order) → movie indices.
     let mut movie_of = vec![u32::MAX; catalog.len()];
     for (i, m) in data.movies.iter().enumerate() {
@@ -132,7 +144,13 @@ pub fn flaneur(data: &Dataset, catalog: &Catalog, surprise: f32, intensity: f32)
     }
     let started = std::time::Instant::now();
     let mut engine = Engine::with_seed(catalog.clone(), 7);
-    engine.set_preferences(PreferencesPatch { surprise: Some(surprise), intensity: Some(intensity), ..Default::default() }).map_err(|e| e.to_string())?;
+    engine
+        .set_preferences(PreferencesPatch {
+            surprise: Some(surprise),
+            intensity: Some(intensity),
+            ..Default::default()
+        })
+        .map_err(|e| e.to_string())?;
     let mut lists = Vec::with_capacity(data.users.len());
     let (mut slots, mut popular, mut divergent) = (0usize, 0usize, 0usize);
     for user in &data.users {

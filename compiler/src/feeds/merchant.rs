@@ -8,8 +8,9 @@ use std::path::Path;
 
 use flaneur::catalog::{ItemJson, SUPPORTED_VERSION, VectorKind};
 
-use super::super::compile::{Compiler, Draft, Locator};
-use super::{parse_availability, parse_price, parse_vector, shop_name};
+use super::common::{parse_availability, parse_price, shop_name};
+use crate::compile::{Compiler, Draft, Locator};
+use crate::vector_text::parse_vector;
 
 /// The default facets of a Merchant Center feed, when their columns exist.
 const MERCHANT_FACETS: [&str; 5] = ["brand", "color", "material", "size", "gender"];
@@ -103,8 +104,11 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             continue;
         }
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
-        let category_column =
-            if get(product_type).is_empty() && !get(google_category).is_empty() { "google_product_category" } else { "product_type" };
+        let category_column = if get(product_type).is_empty() && !get(google_category).is_empty() {
+            "google_product_category"
+        } else {
+            "product_type"
+        };
         let at = Locator::Line(line, category_column);
         let mut bad = false;
         let mut vector = None;
@@ -115,7 +119,11 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
                         dims = v.len();
                     }
                     if v.len() != dims {
-                        at.report(&mut c.problems, &header[i], format!("has {} values, the first row has {dims}", v.len()));
+                        at.report(
+                            &mut c.problems,
+                            &header[i],
+                            format!("has {} values, the first row has {dims}", v.len()),
+                        );
                         bad = true;
                     }
                     vector = Some(v);
@@ -188,4 +196,3 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
     }
     Ok(())
 }
-

@@ -27,6 +27,7 @@ impl Rng {
     }
 }
 
+/// Writes a generated Merchant Center CSV feed of `items` items to `path`.
 pub fn write_feed(path: &Path, items: usize) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -63,7 +64,11 @@ pub fn write_co_purchases(path: &Path, items: usize, pairs: usize) -> std::io::R
     let mut written = 0;
     while written < pairs && seen.len() < items * (items - 1) / 2 {
         let a = (rng.next() % items as u64) as usize;
-        let b = if rng.next() % 5 < 4 { (a + 1 + (rng.next() % 50) as usize) % items } else { (rng.next() % items as u64) as usize };
+        let b = if rng.next() % 5 < 4 {
+            (a + 1 + (rng.next() % 50) as usize) % items
+        } else {
+            (rng.next() % items as u64) as usize
+        };
         let key = (a.min(b), a.max(b));
         if a == b || !seen.insert(key) {
             continue;

@@ -11,9 +11,9 @@ use std::path::Path;
 use flaneur::catalog::{FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
 use serde::de::{self, DeserializeOwned, MapAccess};
 
-use super::super::compile::{Compiler, Draft, Locator};
-use super::super::json_stream::{self, Elements, Fields};
-use super::{document_error, element};
+use super::common::{document_error, element};
+use crate::compile::{Compiler, Draft, Locator};
+use crate::json_stream::{self, Elements, Fields};
 
 /// The header fields of a JSON v1 catalog (field names and defaults as in the
 /// core's `CatalogJson`), and whether `items` was met: the first pass.
@@ -81,7 +81,10 @@ impl Header {
     fn start(&self, c: &mut Compiler) -> bool {
         let (Some(version), Some(shop)) = (self.version, self.shop.as_deref()) else { return false };
         if version == 0 || version > SUPPORTED_VERSION {
-            c.problems.path("version", flaneur::Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION }.to_string());
+            c.problems.path(
+                "version",
+                flaneur::Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION }.to_string(),
+            );
             return false;
         }
         if c.options.shop.is_none() {

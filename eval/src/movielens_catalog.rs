@@ -56,7 +56,9 @@ fn write_feed(data: &Dataset, popularity: &[u32], path: &Path, counts: &Path) ->
             format!("Movies > {first}"),
             m.year.map_or(String::new(), |y| format!("{}s", y / 10 * 10)),
         ];
-        row.extend((0..data.genres.len()).map(|g| if m.genres.contains(&(g as u8)) { "yes".into() } else { String::new() }));
+        row.extend(
+            (0..data.genres.len()).map(|g| if m.genres.contains(&(g as u8)) { "yes".into() } else { String::new() }),
+        );
         w.write_record(&row).map_err(|e| e.to_string())?;
     }
     w.flush().map_err(|e| e.to_string())?;

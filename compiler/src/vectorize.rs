@@ -82,8 +82,7 @@ impl Vectorizer {
             path.push_str(&level.to_lowercase());
             levels.push(path.clone());
         }
-        let attrs: Vec<String> =
-            attributes.iter().map(|(f, v)| format!("{f}={}", v.to_lowercase())).collect();
+        let attrs: Vec<String> = attributes.iter().map(|(f, v)| format!("{f}={}", v.to_lowercase())).collect();
         let extra: Vec<String> = extra.iter().flat_map(|e| words(e).collect::<Vec<_>>()).collect();
         self.block(b'w', &title_words, 2.0);
         self.block(b'c', &grams, 1.0);

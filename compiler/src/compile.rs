@@ -1,82 +1,38 @@
-//! The catalog compiler's common half: options, the problem list, and the
-//! step every feed row goes through (checks, sensitive class, popularity,
-//! vector, then the core's [`CatalogBuilder`]).
+//! The catalog compiler's common half: the options, and the step every feed
+//! row goes through (checks, sensitive class, popularity, vector, then the
+//! core's [`CatalogBuilder`]). The problems it reports are in [`crate::problem`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
 
-use super::copurchase;
-use super::embeddings::Embeddings;
-use super::vectorize::Vectorizer;
-
-/// Where a problem is: a line of a text feed, or a path in a JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum At {
-    /// 1-based line and the column's header name.
-    Line(u64, String),
-    /// A JSON path such as `products[3].variants[0].price`.
-    Path(String),
-    /// A line of another input file (popularity, embeddings, co-purchases); line 0: the whole file.
-    File(String, u64, String),
-    /// The command line or the whole feed.
-    Feed,
-}
-
-/// One problem of a feed.
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub at: At,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
-            At::Line(line, column) => write!(f, "line {line}, column {column}: {}", self.message),
-            At::Path(path) => write!(f, "{path}: {}", self.message),
-            At::File(file, 0, _) => write!(f, "{file}: {}", self.message),
-            At::File(file, line, column) => write!(f, "{file}: line {line}, column {column}: {}", self.message),
-            At::Feed => write!(f, "{}", self.message),
-        }
-    }
-}
-
-/// Every problem found, in the order found.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<Problem>);
-
-impl Problems {
-    pub fn line(&mut self, line: u64, column: &str, message: impl Into<String>) {
-        self.0.push(Problem { at: At::Line(line, column.to_string()), message: message.into() });
-    }
-    pub fn path(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem { at: At::Path(path.into()), message: message.into() });
-    }
-    pub fn feed(&mut self, message: impl Into<String>) {
-        self.0.push(Problem { at: At::Feed, message: message.into() });
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+use crate::copurchase;
+use crate::delimited;
+use crate::embeddings::Embeddings;
+use crate::problem::{At, Problem, Problems};
+use crate::vectorize::Vectorizer;
 
 /// What the command line says about the catalog.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// The shop's identifier (`--shop`; default: JSON v1's `shop`, else the feed's file name).
     pub shop: Option<String>,
+    /// Dimensions of computed vectors (`--dims`; 0: no vectors).
     pub dims: usize,
     /// Feed column (or Shopify option name) → facet name, from `--facet COLUMN=FACET`.
     pub facets: Vec<(String, String)>,
+    /// Facets divergence may step along (`--divergence`).
     pub divergence: Vec<String>,
     /// Category prefix (levels) → sensitive class.
     pub sensitive: Vec<(Vec<String>, String)>,
+    /// Aggregate popularity counts, `item_id,count` (`--popularity`).
     pub popularity: Option<std::path::PathBuf>,
     /// A column holding the shop's own vectors (numbers separated by spaces, commas or `;`).
     pub vector_column: Option<String>,
+    /// Currency when the feed gives none (`--currency`).
     pub currency: Option<String>,
+    /// Prefix of Shopify product links (`--base-url`, without a trailing `/`).
     pub base_url: String,
     /// The shop's own vectors in a file beside the feed (`--vectors`).
     pub vectors_file: Option<PathBuf>,
@@ -124,7 +80,7 @@ pub fn parse_sensitive(arg: &str) -> Result<(Vec<String>, String), String> {
 }
 
 /// One item as a feed reader produced it, before the common checks.
-pub struct Draft {
+pub(crate) struct Draft {
     pub item: ItemJson,
     pub description: String,
     /// Extra text for the vector (tags, every option value).
@@ -135,7 +91,7 @@ pub struct Draft {
 
 /// Names the place of an item's field in its feed.
 #[derive(Clone)]
-pub enum Locator {
+pub(crate) enum Locator {
     /// A line of a text feed, and the column the category came from.
     Line(u64, &'static str),
     /// A JSON path prefix, and the field the category came from.
@@ -143,6 +99,7 @@ pub enum Locator {
 }
 
 impl Locator {
+    /// Records a problem of `field` of this item (`category`: the column or field the category came from).
     pub fn report(&self, problems: &mut Problems, field: &str, message: impl Into<String>) {
         match self {
             Locator::Line(line, category) => {
@@ -161,23 +118,24 @@ impl Locator {
     }
 }
 
-/// Streams drafts into a catalog, collecting every problem.
+/// Streams drafts into a catalog, collecting every problem. The feed readers
+/// (`crate::feeds`) drive it; [`Compiler::finish`] gives the catalog.
 pub struct Compiler {
-    pub options: Options,
-    pub problems: Problems,
+    pub(crate) options: Options,
+    pub(crate) problems: Problems,
     builder: Option<CatalogBuilder>,
     seen: HashMap<Box<str>, Seen>,
     deferred: Option<Deferred>,
     popularity: HashMap<String, f32>,
     vectorizer: Vectorizer,
     /// Vectors come from the feed (JSON v1 with dims > 0, or `--vector-column`).
-    pub supplied_vectors: bool,
-    pub dims: usize,
-    pub items: usize,
+    pub(crate) supplied_vectors: bool,
+    pub(crate) dims: usize,
+    pub(crate) items: usize,
 }
 
 impl Compiler {
-    /// Reads the popularity file; facets are declared once the feed's header is known ([`Compiler::start`]).
+    /// Reads the popularity file; facets are declared once the feed's header is known (`Compiler::start`).
     pub fn new(options: Options) -> Self {
         let mut problems = Problems::default();
         let popularity = match &options.popularity {
@@ -228,7 +186,7 @@ impl Compiler {
 
     /// Declares the facets (names after mapping) and starts the catalog in format `version`
     /// (the core refuses one it cannot write).
-    pub fn start(&mut self, version: u32, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
+    pub(crate) fn start(&mut self, version: u32, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
         let mut facets = BTreeMap::new();
         for name in facet_names {
             facets.insert(name.clone(), FacetJson { divergence: false });
@@ -236,12 +194,15 @@ impl Compiler {
         for d in &self.options.divergence {
             match facets.get_mut(d) {
                 Some(f) => f.divergence = true,
-                None => self.problems.feed(format!("--divergence {d:?}: no such facet (facets: {})", facet_names.join(", "))),
+                None => self
+                    .problems
+                    .feed(format!("--divergence {d:?}: no such facet (facets: {})", facet_names.join(", "))),
             }
         }
         let (dims, kind) = match &self.deferred {
             Some(_) if self.supplied_vectors => {
-                self.problems.feed("the feed has its own vectors; --vectors or --co-purchases would replace them: give one");
+                self.problems
+                    .feed("the feed has its own vectors; --vectors or --co-purchases would replace them: give one");
                 (dims, kind)
             }
             Some(Deferred::Embeddings(e)) => (e.dims, self.options.vector_kind.unwrap_or(VectorKind::Content)),
@@ -267,12 +228,12 @@ impl Compiler {
     }
 
     /// Runs the common checks on a row that already has a problem, so all of its problems are reported.
-    pub fn check_only(&mut self, draft: Draft) {
+    pub(crate) fn check_only(&mut self, draft: Draft) {
         self.check(&draft.item, &draft.at);
     }
 
     /// Checks one draft, completes it and appends it; every problem is recorded.
-    pub fn accept(&mut self, draft: Draft) {
+    pub(crate) fn accept(&mut self, draft: Draft) {
         if !self.check(&draft.item, &draft.at) {
             return;
         }
@@ -286,7 +247,8 @@ impl Compiler {
         if self.deferred.is_some() && !self.supplied_vectors {
             item.vector = Some(vec![0.0; self.dims]); // replaced in `finish`
         } else if item.vector.is_none() && self.dims > 0 && !self.supplied_vectors {
-            item.vector = Some(self.vectorizer.item(&item.title, &description, &item.category, &item.attributes, &extra));
+            item.vector =
+                Some(self.vectorizer.item(&item.title, &description, &item.category, &item.attributes, &extra));
         }
         if let Some(builder) = &mut self.builder {
             match builder.push(&item) {
@@ -376,7 +338,8 @@ impl Compiler {
             &mut self.problems,
         );
         if !missing.is_empty() {
-            let names: Vec<String> = missing.iter().take(10).map(|&i| format!("{:?}", builder.id(i).unwrap_or(""))).collect();
+            let names: Vec<String> =
+                missing.iter().take(10).map(|&i| format!("{:?}", builder.id(i).unwrap_or(""))).collect();
             let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
             let file = self.options.vectors_file.as_deref().map_or_else(String::new, |p| p.display().to_string());
             self.problems.0.push(Problem {
@@ -410,7 +373,11 @@ impl Compiler {
             matrix.pairs_kept,
             matrix.items.len(),
             builder.len(),
-            if matrix.unknown > 0 { format!(", {} line(s) name items the feed does not have", matrix.unknown) } else { String::new() },
+            if matrix.unknown > 0 {
+                format!(", {} line(s) name items the feed does not have", matrix.unknown)
+            } else {
+                String::new()
+            },
         );
         for (&index, factor) in matrix.items.iter().zip(matrix.factors(self.dims)) {
             if let Err(e) = builder.set_vector(index as usize, &factor) {
@@ -429,7 +396,7 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
         found.push(Problem { at: At::File(file.clone(), line, column.into()), message })
     };
     let mut counts: Vec<(String, f64)> = Vec::new();
-    let read = super::delimited::records(path, |line, record| {
+    let read = delimited::records(path, |line, record| {
         let record = match record {
             Ok(r) => r,
             Err(e) => return problem(line, "(row)", e),
@@ -452,6 +419,8 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
     let denominator = (1.0 + max).ln();
     counts
         .into_iter()
-        .map(|(id, c)| (id, if denominator > 0.0 { ((1.0 + c).ln() / denominator).clamp(0.0, 1.0) as f32 } else { 0.0 }))
+        .map(|(id, c)| {
+            (id, if denominator > 0.0 { ((1.0 + c).ln() / denominator).clamp(0.0, 1.0) as f32 } else { 0.0 })
+        })
         .collect()
 }

@@ -21,34 +21,13 @@
 //! (`<!-- bubble:begin -->` … `<!-- bubble:end -->`). Runs are deterministic:
 //! the same command gives the same table.
 
-// A native tool: on wasm32 (which `cargo test --target wasm32-unknown-unknown`
-// builds every binary for) it compiles to an empty program.
-#![cfg_attr(target_arch = "wasm32", allow(dead_code, unused_imports))]
-
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/bubble.rs"]
 mod bubble;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/movielens.rs"]
 mod movielens;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/movielens_catalog.rs"]
 mod movielens_catalog;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/movielens_data.rs"]
 mod movielens_data;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/movielens_metrics.rs"]
 mod movielens_metrics;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/movielens_rank.rs"]
 mod movielens_rank;
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "flaneur-eval/shop.rs"]
 mod shop;
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -56,10 +35,9 @@ use std::time::Instant;
 
 const USAGE: &str = "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]";
 
-/// The evaluations' shared document.
+/// The evaluations' shared document, in the repository (this crate's parent directory).
 const DOC: &str = "docs/EVALUATION.md";
 
-#[cfg(not(target_arch = "wasm32"))]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -93,7 +71,6 @@ fn main() -> ExitCode {
 }
 
 /// Parses `--shoppers N --sessions N --seed N`, each optional.
-#[cfg(not(target_arch = "wasm32"))]
 fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
     let mut config = bubble::Config::default();
     let mut rest = args.iter();
@@ -116,7 +93,6 @@ fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
 }
 
 /// Parses `--data DIR --out DIR --datasets a,b --dims N`, each optional.
-#[cfg(not(target_arch = "wasm32"))]
 fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
     let mut config = movielens::Config::default();
     let mut rest = args.iter();
@@ -125,9 +101,12 @@ fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
         match flag.as_str() {
             "--data" => config.data = value.into(),
             "--out" => config.out = value.into(),
-            "--datasets" => config.datasets = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            "--datasets" => {
+                config.datasets = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+            }
             "--dims" => {
-                config.dims = value.parse().ok().filter(|d| (1..=1024).contains(d)).ok_or("--dims must be 1 to 1024")?;
+                config.dims =
+                    value.parse().ok().filter(|d| (1..=1024).contains(d)).ok_or("--dims must be 1 to 1024")?;
             }
             _ => return Err(format!("unknown option {flag:?}")),
         }
@@ -138,7 +117,6 @@ fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
     Ok(config)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn run_movielens(config: movielens::Config) -> ExitCode {
     let started = Instant::now();
     let reports = match movielens::run(&config) {
@@ -162,13 +140,12 @@ fn run_movielens(config: movielens::Config) -> ExitCode {
 
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
 /// with its default parameters (other runs are printed only).
-#[cfg(not(target_arch = "wasm32"))]
 fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
     if !defaults {
         eprintln!("{name}: non-default parameters, {DOC} left unchanged");
         return ExitCode::SUCCESS;
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DOC);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DOC);
     match write_section(&path, name, table) {
         Ok(()) => {
             eprintln!("{name}: tables written to {DOC}");
@@ -181,7 +158,6 @@ fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 fn run_bubble(config: bubble::Config) -> ExitCode {
     let started = Instant::now();
     let report = bubble::run(config);
@@ -218,7 +194,7 @@ fn replace_section(text: &str, name: &str, body: &str) -> String {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -1,55 +1,15 @@
-//! Feed readers: Merchant Center CSV/TSV ([`merchant`], streamed row by row),
-//! Shopify `products.json` ([`shopify`]) and flaneur JSON v1 ([`json_v1`]),
-//! both streamed product by product, item by item (see [`json_stream`]). Each
-//! turns its rows into [`Draft`]s for the [`Compiler`], reporting its own
-//! problems with line and column (or JSON path). This file holds what they share.
-//!
-//! [`Draft`]: super::compile::Draft
-//! [`json_stream`]: super::json_stream
+//! What the feed readers share: the file name as the default shop, the
+//! Merchant Center price and availability fields, and how a streamed JSON
+//! reader reports a broken document or a malformed element.
 
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::compile::Compiler;
+use crate::compile::Compiler;
 
-#[path = "feeds/json_v1.rs"]
-mod json_v1;
-#[path = "feeds/merchant.rs"]
-mod merchant;
-#[path = "feeds/shopify.rs"]
-mod shopify;
-
-pub use json_v1::read_json;
-pub use merchant::read_merchant;
-pub use shopify::read_shopify;
-
-/// A feed's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Csv,
-    Tsv,
-    Shopify,
-    Json,
-}
-
-/// Guesses the format: JSON by its first character (`products` → Shopify,
-/// otherwise flaneur JSON v1), else TSV when the header line has more tabs than commas.
-pub fn sniff(path: &Path) -> std::io::Result<Format> {
-    let mut head = Vec::new();
-    File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
-    let text = String::from_utf8_lossy(&head);
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.starts_with('{') {
-        return Ok(if text.contains("\"products\"") && !text.contains("\"items\"") { Format::Shopify } else { Format::Json });
-    }
-    let header = text.lines().next().unwrap_or("");
-    Ok(if header.matches('\t').count() > header.matches(',').count() { Format::Tsv } else { Format::Csv })
-}
-
-fn shop_name(path: &Path) -> String {
+/// The shop's default name: the feed's file name without its extension.
+pub fn shop_name(path: &Path) -> String {
     path.file_stem().map_or_else(|| "shop".into(), |s| s.to_string_lossy().into_owned())
 }
 
@@ -84,32 +44,24 @@ pub fn parse_availability(text: &str) -> Result<bool, String> {
     }
 }
 
-/// Parses a vector written as numbers separated by spaces, commas or `;` (brackets allowed).
-pub fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
-    text.trim()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<f32>().ok().filter(|x| x.is_finite()).ok_or_else(|| format!("{s:?} is not a number")))
-        .collect()
-}
-
-
 /// A document error (syntax, a wrong type outside the items, a missing key)
 /// ends the read: one problem with its line and character; the problems found
 /// before it stay.
-fn document_error(c: &mut Compiler, e: &serde_json::Error) {
+pub fn document_error(c: &mut Compiler, e: &serde_json::Error) {
     c.problems.line(e.line() as u64, &format!("character {}", e.column()), e.to_string());
 }
 
 /// An element of the streamed array that does not convert to the reader's
 /// type: a problem at its path (`items[7]: invalid type: …`), and the next
 /// element is read.
-fn element<T: DeserializeOwned>(c: &mut Compiler, array: &str, index: usize, value: serde_json::Value) -> Option<T> {
+pub fn element<T: DeserializeOwned>(
+    c: &mut Compiler,
+    array: &str,
+    index: usize,
+    value: serde_json::Value,
+) -> Option<T> {
     serde_json::from_value(value).map_err(|e| c.problems.path(format!("{array}[{index}]"), e.to_string())).ok()
 }
-
 
 #[cfg(test)]
 mod tests {

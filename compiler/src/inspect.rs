@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use flaneur::catalog::{Catalog, VectorKind};
 
+/// `flaneur catalog inspect`: prints what the binary catalog at `path` holds.
 pub fn run(path: &Path) -> ExitCode {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -35,7 +36,10 @@ pub fn report(c: &Catalog, size: usize) -> String {
     let popular = c.iter().filter(|i| i.popularity() > 0.0).count();
     let _ = writeln!(out, "shop: {}", c.shop());
     let _ = writeln!(out, "size: {size} bytes (binary v1)");
-    let _ = writeln!(out, "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, {popular} with popularity)");
+    let _ = writeln!(
+        out,
+        "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, {popular} with popularity)"
+    );
     let _ = writeln!(out, "categories: {}", c.taxonomy().len());
     let _ = writeln!(out, "facets: {} ({} distinct values)", c.facets().len(), c.facet_value_count());
     let mut cardinality = vec![0usize; c.facets().len()];

@@ -144,8 +144,10 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
             continue;
         }
         history.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.as_bytes().cmp(b.0.as_bytes())));
-        let mut ratings: Vec<Rating> =
-            history.iter().map(|(item, rating, at)| Rating { movie: index[item.as_str()], rating: *rating, at: *at }).collect();
+        let mut ratings: Vec<Rating> = history
+            .iter()
+            .map(|(item, rating, at)| Rating { movie: index[item.as_str()], rating: *rating, at: *at })
+            .collect();
         let test = ratings.pop().ok_or("empty history")?;
         users.push(User { id: uid.clone(), train: ratings, test });
     }
@@ -194,7 +196,10 @@ mod tests {
         assert_eq!((d.users.len(), d.skipped_users, d.interactions), (1, 1, 6));
         let u = &d.users[0];
         assert_eq!(d.movies[u.test.movie as usize].id, "9");
-        assert_eq!(u.train.iter().map(|r| d.movies[r.movie as usize].id.as_str()).collect::<Vec<_>>(), ["1", "2", "3", "10"]);
+        assert_eq!(
+            u.train.iter().map(|r| d.movies[r.movie as usize].id.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3", "10"]
+        );
         assert_eq!(d.movies[0].genres.len(), 2);
         assert_eq!(d.movies[0].year, Some(1995));
         std::fs::remove_dir_all(dir).ok();

@@ -8,9 +8,9 @@ use flaneur::catalog::{ItemJson, SUPPORTED_VERSION, VectorKind};
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::super::compile::{Compiler, Draft, Locator};
-use super::super::json_stream::{self, Elements, Fields};
-use super::{document_error, element, shop_name};
+use super::common::{document_error, element, shop_name};
+use crate::compile::{Compiler, Draft, Locator};
+use crate::json_stream::{self, Elements, Fields};
 
 /// One product of a Shopify export, converted from its JSON value.
 #[derive(Deserialize)]
@@ -305,6 +305,9 @@ mod tests {
 
     #[test]
     fn html_is_stripped_and_vectors_parse() {
-        assert_eq!(strip_html("<p>Fine <b>wool</b> &amp; silk</p>").split_whitespace().collect::<Vec<_>>(), ["Fine", "wool", "&", "silk"]);
+        assert_eq!(
+            strip_html("<p>Fine <b>wool</b> &amp; silk</p>").split_whitespace().collect::<Vec<_>>(),
+            ["Fine", "wool", "&", "silk"]
+        );
     }
 }
