@@ -45,8 +45,8 @@ pub mod record;
 pub mod sort;
 pub mod sorted_map;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod synthetic;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {
-        let mut rng = crate::synthetic::Rng::new(5);
+        let mut rng = crate::testkit::Rng::new(5);
         for n in [0usize, 1, 2, 15, 16, 17, 31, 33, 100, 1000, 4097] {
             for modulus in [1usize, 3, 50, 1 << 30] {
                 let v: Vec<(usize, usize)> = (0..n).map(|i| (rng.below(modulus), i)).collect();

@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn behaves_like_a_btreemap() {
-        let mut rng = crate::synthetic::Rng::new(3);
+        let mut rng = crate::testkit::Rng::new(3);
         let mut ours: SortedMap<u32, u32> = SortedMap::new();
         let mut reference: BTreeMap<u32, u32> = BTreeMap::new();
         for step in 0..5000u32 {

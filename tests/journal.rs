@@ -8,7 +8,7 @@ use flaneur::profile::{Event, EventKind};
 use flaneur::record::Record;
 use flaneur::rank::Request;
 use flaneur::measure::Kind;
-use flaneur::synthetic::{Rng, Shape, catalog as synthetic};
+use flaneur::testkit::{Rng, Shape, catalog as synthetic};
 use flaneur::{Engine, Forget};
 
 /// A tab: an engine, its journal, and the protocol the browser store follows.

@@ -52,7 +52,7 @@ use flaneur::intent::Intent;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind, evidence};
 use flaneur::rank::{Kind, Request};
-use flaneur::synthetic::Rng;
+use flaneur::testkit::Rng;
 
 use crate::shop::{self, COLOURS, LEAVES, LEAVES_PER_CATEGORY, STYLES, Shop, category_of, department_of, leaf_path};
 

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
-use flaneur::synthetic::Rng;
+use flaneur::testkit::Rng;
 
 /// A category and its leaves.
 pub type Category = (&'static str, [&'static str; LEAVES_PER_CATEGORY]);

@@ -1,5 +1,6 @@
 //! Seeded synthetic catalogs and histories for benchmarks, examples and
-//! evaluations (native only: never part of the WebAssembly build).
+//! evaluations (the `testkit` feature, or the core's unit tests: never part
+//! of the WebAssembly build).
 
 use std::collections::BTreeMap;
 
@@ -57,7 +58,7 @@ impl Default for Shape {
 /// vector is its leaf's direction plus noise, so categories form clusters.
 ///
 /// ```
-/// use flaneur::synthetic::{catalog, Shape};
+/// use flaneur::testkit::{catalog, Shape};
 /// let a = catalog(7, Shape { items: 100, ..Shape::default() });
 /// let b = catalog(7, Shape { items: 100, ..Shape::default() });
 /// assert_eq!(a.items[42].vector, b.items[42].vector);
