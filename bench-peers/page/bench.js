@@ -2,7 +2,7 @@
 // One page per catalog size: setup(N) generates the seeded catalog and the 200-event profile and
 // opens flaneur; runA(name) times Task A (top 24 by dot product against the shopper's interest
 // vector) for flaneur or one peer; runB() times flaneur's recommend({k: 24}); recordCost() times
-// record(). Served by scripts/bench-peers.mjs: /pkg/ is www/pkg/, /peers/ is bench/node_modules/.
+// record(). Served by scripts/bench-peers.mjs: /pkg/ is www/pkg/, /peers/ is bench-peers/node_modules/.
 import init, { Personalizer } from "/pkg/flaneur.js";
 
 const DIMS = 64, K = 24, EVENTS = 200, LEAVES = 200;
