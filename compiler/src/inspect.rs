@@ -26,7 +26,7 @@ pub fn run(path: &Path) -> ExitCode {
 }
 
 /// The inspection report.
-pub fn report(c: &Catalog, size: usize) -> String {
+fn report(c: &Catalog, size: usize) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let n = c.len();

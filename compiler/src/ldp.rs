@@ -86,7 +86,7 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
 }
 
 /// The estimates as a table sorted by question: reports, estimate and 95% interval (not clamped).
-pub fn table(estimates: &[Estimate]) -> String {
+fn table(estimates: &[Estimate]) -> String {
     let width = estimates.iter().map(|e| e.question.len()).chain(["question".len()]).max().unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(out, "{:<width$}  {:>9}  {:>8}  95% CI", "question", "reports", "estimate");

@@ -48,15 +48,15 @@ pub struct Problems(pub Vec<Problem>);
 
 impl Problems {
     /// A problem at a 1-based line and a named column of a text feed.
-    pub fn line(&mut self, line: u64, column: &str, message: impl Into<String>) {
+    pub(crate) fn line(&mut self, line: u64, column: &str, message: impl Into<String>) {
         self.0.push(Problem { at: At::Line(line, column.to_string()), message: message.into() });
     }
     /// A problem at a JSON path.
-    pub fn path(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn path(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.0.push(Problem { at: At::Path(path.into()), message: message.into() });
     }
     /// A problem of the command line or of the whole feed.
-    pub fn feed(&mut self, message: impl Into<String>) {
+    pub(crate) fn feed(&mut self, message: impl Into<String>) {
         self.0.push(Problem { at: At::Feed, message: message.into() });
     }
     /// No problem found.
