@@ -42,7 +42,7 @@ fuzz: install-test
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
 # then flaneur against its peers in headless Chromium (bench-peers, below).
 bench: bench-peers
-	@cargo bench --bench engine
+	@cargo bench -p flaneur --bench engine
 	@scripts/bench-compiler.sh
 
 # What keeping the profile costs a page, per store, in headless Chromium (scripts/bench-storage.mjs).
@@ -51,10 +51,10 @@ bench-browser: build
 
 # flaneur against its peers (tfjs-core wasm, Orama, voy and a plain JS loop) in headless Chromium
 # (scripts/bench-peers.mjs, issue #9): top-24 search and recommend() on 10,000 and 100,000 items
-# (BENCH_1M=1 adds 1,000,000). The peers are pinned in bench/package.json, apart from the root's
+# (BENCH_1M=1 adds 1,000,000). The peers are pinned in bench-peers/package.json, apart from the root's
 # so make test never installs them. Writes target/bench/report.json and docs/BENCHMARKS.md.
 bench-peers: build
-	@npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@npm ci --prefix bench-peers --no-audit --no-fund --loglevel=error
 	@node scripts/bench-peers.mjs > /dev/null
 
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, and

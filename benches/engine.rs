@@ -11,7 +11,7 @@ use std::time::Instant;
 use flaneur::catalog::Catalog;
 use flaneur::profile::{Event, EventKind};
 use flaneur::rank::{Request, Scorer, Weights};
-use flaneur::synthetic::{Rng, Shape, catalog};
+use flaneur::testkit::{Rng, Shape, catalog};
 use flaneur::Engine;
 
 const RUNS: usize = 31;

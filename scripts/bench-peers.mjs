@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // flaneur against its peers in headless Chromium (Debian's), issue #9's harness.
-// Serves bench/page/ (the benchmark page), www/pkg/ (flaneur, as built: make build) at /pkg/
-// and bench/node_modules/ (the peers, installed by `npm ci --prefix bench`) at /peers/,
+// Serves bench-peers/page/ (the benchmark page), www/pkg/ (flaneur, as built: make build) at /pkg/
+// and bench-peers/node_modules/ (the peers, installed by `npm ci --prefix bench-peers`) at /peers/,
 // then per catalog size N (10,000 and 100,000; 1,000,000 too with BENCH_1M=1), in a fresh page:
 //   Task A  top 24 by dot product against the shopper's interest vector, over the whole catalog:
 //           flaneur's nearest() (when the build has it), an exact JS loop (the reference),
@@ -33,15 +33,15 @@ const RUNNERS = ["flaneur", "js", "tfjs", "orama", "voy"];
 const PEERS = RUNNERS.slice(1);
 const log = (...a) => console.error("bench-peers:", ...a);
 
-for (const need of [join(PKG, "flaneur.js"), join(repo, "bench/node_modules")]) {
+for (const need of [join(PKG, "flaneur.js"), join(repo, "bench-peers/node_modules")]) {
   if (!existsSync(need)) throw new Error(`${need} is missing: run make bench-peers (it builds and installs first)`);
 }
 
 // --- a tiny static server: three roots, application/wasm, cross-origin isolated (5 µs timers) ---
 const roots = [
   ["/pkg/", PKG + sep],
-  ["/peers/", join(repo, "bench/node_modules") + sep],
-  ["/", join(repo, "bench/page") + sep],
+  ["/peers/", join(repo, "bench-peers/node_modules") + sep],
+  ["/", join(repo, "bench-peers/page") + sep],
 ];
 const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
   ".json": "application/json", ".wasm": "application/wasm" };

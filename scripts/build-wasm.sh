@@ -21,7 +21,8 @@ out_name="$(cfg wasm-bindgen out-name)"
 target="$(cfg wasm-bindgen target)"
 read -r -a opt_flags <<<"$(cfg wasm-opt flags)"
 
-cargo build --lib --target wasm32-unknown-unknown --profile "$profile" ${features:+--features "$features"}
+# -p flaneur: only the core is ever built for wasm32, never the shop-side crates of the workspace.
+cargo build -p flaneur --lib --target wasm32-unknown-unknown --profile "$profile" ${features:+--features "$features"}
 [ "$profile" = dev ] && profile_dir=debug || profile_dir="$profile"
 wasm-bindgen "target/wasm32-unknown-unknown/$profile_dir/flaneur.wasm" \
   --target "$target" --out-dir "$out_dir" --out-name "$out_name"

@@ -12,7 +12,7 @@ items="${ITEMS:-20000}"
 printf '%-9s %12s %12s %12s %10s\n' opt-level raw_bytes gzip_bytes median_ms p95_ms
 for level in z s 3; do
   dir="target/opt-levels/$level"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q --lib --release \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q -p flaneur --lib --release \
     --target wasm32-unknown-unknown --target-dir "$dir/cargo"
   wasm-bindgen "$dir/cargo/wasm32-unknown-unknown/release/flaneur.wasm" --target web --out-dir "$dir/pkg" --out-name flaneur
   wasm-opt "${opt_flags[@]}" "$dir/pkg/flaneur_bg.wasm" -o "$dir/pkg/flaneur_bg.wasm"

@@ -54,12 +54,14 @@ count_fuzz() {
   awk '/^[a-z_0-9]+: [0-9]+ runs in [0-9]+ s, 0 crashes$/ { p++ } /^[a-z_0-9]+: FAILED/ { f++ } END { print p + 0, f + 0 }' "$1"
 }
 
+# Only the core (-p flaneur) is built for wasm32; the shop-side crates are native only.
 wasm_test() {
-  cargo test --target wasm32-unknown-unknown --test web
+  cargo test -p flaneur --target wasm32-unknown-unknown --test web
 }
 
-run native count_cargo -- cargo test --all-targets
-run native-doc count_cargo -- cargo test --doc
+# Every crate of the workspace: the core, the compiler and the evaluations.
+run native count_cargo -- cargo test --workspace --all-targets
+run native-doc count_cargo -- cargo test --workspace --doc
 run wasm-chromium count_cargo -- env -u GECKODRIVER -u SAFARIDRIVER CHROMEDRIVER="$(command -v chromedriver)" \
   bash -c "$(declare -f wasm_test); wasm_test"
 run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER="$(command -v geckodriver)" \

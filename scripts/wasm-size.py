@@ -3,7 +3,7 @@
 section) and per rough bucket (sorting, BTreeMap, wasm-bindgen glue, serde,
 formatting, flaneur's own code). For the size work of issue #9.
 
-    cargo build --lib --release --target wasm32-unknown-unknown
+    cargo build -p flaneur --lib --release --target wasm32-unknown-unknown
     python3 scripts/wasm-size.py target/wasm32-unknown-unknown/release/flaneur.wasm
 
 Read it before wasm-opt (which strips the names); sizes are of function bodies.

@@ -45,8 +45,8 @@ pub mod snapshot;
 pub mod journal;
 pub mod engine;
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod synthetic;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

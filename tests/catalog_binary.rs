@@ -2,7 +2,7 @@
 //! Binary catalog v1: lossless round trips, a deterministic encoding, and
 //! decoding that refuses every truncated, corrupt or hostile input without panicking.
 
-use flaneur::synthetic::Rng;
+use flaneur::testkit::Rng;
 use std::collections::BTreeMap;
 use std::time::Instant;
 

@@ -8,7 +8,7 @@ use flaneur::profile::{Event, EventKind};
 use flaneur::snapshot::Snapshot;
 use flaneur::rank::Request;
 use flaneur::slot::Kind;
-use flaneur::synthetic::{Rng, Shape, catalog as synthetic};
+use flaneur::testkit::{Rng, Shape, catalog as synthetic};
 use flaneur::{Engine, Forget};
 
 /// A tab: an engine, its journal, and the protocol the browser store follows.

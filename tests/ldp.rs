@@ -1,10 +1,9 @@
 //! Local-differential-privacy reports: the mechanism's guarantee, the
-//! estimates on simulated shoppers, the daily budget, and `flaneur ldp aggregate`.
+//! estimates on simulated shoppers, the daily budget (`flaneur ldp aggregate`
+//! is tested with the compiler, in `compiler/tests/ldp.rs`).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use flaneur::ldp::{
     AxisCounter, DEFAULT_DAILY_BUDGET, Estimate, Indicators, KINDS, LEDGER_BYTES, Ledger, Question, Report, aggregate,
@@ -14,7 +13,6 @@ use flaneur::profile::Counter;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
-const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
 /// 2026-03-01.
 const TODAY: i32 = 20_513;
 /// True shares of yes, given to the schema's questions in turn.
@@ -295,116 +293,6 @@ fn the_ledger_round_trips_through_bytes_and_refuses_corrupted_ones() {
     for bad in [-0.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         assert_eq!(corrupt(&|b| b[5..].copy_from_slice(&bad.to_le_bytes())), Err("BAD_ARGUMENT"), "{bad}");
     }
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ldp");
-    std::fs::create_dir_all(&dir).expect("tmp dir");
-    dir.join(name)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("the flaneur binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn write_jsonl(name: &str, reports: &[Report], blank_every: usize) -> PathBuf {
-    let mut text = String::new();
-    for (i, r) in reports.iter().enumerate() {
-        text.push_str(&serde_json::to_string(r).unwrap());
-        text.push('\n');
-        if blank_every > 0 && i % blank_every == 0 {
-            text.push_str("  \n");
-        }
-    }
-    let path = tmp(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
-#[test]
-fn flaneur_ldp_aggregate_recovers_the_true_shares_from_a_jsonl_file() {
-    // Half the shoppers report with ε = 1, half with ε = 0.5: estimates combine both.
-    let mut reports = simulate(10_000, 1.0, 7);
-    reports.extend(simulate(10_000, 0.5, 8));
-    let path = write_jsonl("reports.jsonl", &reports, 1000);
-    let o = run(&["ldp", "aggregate", path.to_str().unwrap(), "--json"]);
-    assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
-    let estimates: Vec<Estimate> = serde_json::from_str(&stdout(&o)).expect("a JSON array of estimates");
-    // The command and the library agree (to the last bits serde_json's float parsing may round differently).
-    let library = aggregate(&reports).unwrap();
-    assert_eq!(estimates.len(), library.len());
-    for (e, l) in estimates.iter().zip(&library) {
-        assert_eq!((&e.question, e.reports), (&l.question, l.reports));
-        let pairs = [(e.estimate, l.estimate), (e.std_error, l.std_error), (e.ci_low, l.ci_low), (e.ci_high, l.ci_high)];
-        for (a, b) in pairs {
-            assert!((a - b).abs() < 1e-12, "{e:?} vs {l:?}");
-        }
-    }
-    assert_eq!(estimates.len(), schema().len());
-    assert!(estimates.windows(2).all(|w| w[0].question < w[1].question), "sorted by question");
-    assert_eq!(estimates.iter().map(|e| e.reports).sum::<u64>(), 20_000);
-    for e in &estimates {
-        let truth = truth_of(&e.question);
-        assert!(e.ci_low <= truth && truth <= e.ci_high, "{e:?} misses {truth}");
-    }
-
-    let o = run(&["ldp", "aggregate", path.to_str().unwrap()]);
-    assert!(o.status.success());
-    let table = stdout(&o);
-    let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines.len(), 1 + schema().len());
-    assert!(lines[0].starts_with("question") && lines[0].ends_with("95% CI"), "{}", lines[0]);
-    let first = &estimates[0];
-    assert!(lines[1].starts_with(&first.question), "{}", lines[1]);
-    let cells: Vec<&str> = lines[1].split_whitespace().collect();
-    assert_eq!(cells[1], first.reports.to_string());
-    assert_eq!(cells[2], format!("{:.3}", first.estimate));
-}
-
-#[test]
-fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
-    let good = simulate(3, 1.0, 1);
-    let line = |r: &Report| serde_json::to_string(r).unwrap();
-    let text = [
-        line(&good[0]),
-        String::new(),
-        r#"{"v":1,"question":"shown.personal","answer":true"#.to_string(),
-        line(&good[1]).replace("\"v\":1", "\"v\":2"),
-        line(&Report { question: "shown.default".into(), ..good[2].clone() }),
-        line(&good[2]).replace("\"v\":1", "\"id\":\"shopper-7\",\"v\":1"),
-        line(&Report { epsilon: 8.0, ..good[2].clone() }),
-        line(&good[2]),
-    ]
-    .join("\n");
-    let path = tmp("malformed.jsonl");
-    std::fs::write(&path, text).unwrap();
-    for json in [false, true] {
-        let mut args = vec!["ldp", "aggregate", path.to_str().unwrap()];
-        if json {
-            args.push("--json");
-        }
-        let o = run(&args);
-        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-        let prefix = format!("{}: ", path.display());
-        let problems: Vec<String> =
-            stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
-        assert_eq!(problems.len(), 5, "{problems:?}");
-        assert!(problems[0].starts_with("line 3, column "), "{}", problems[0]);
-        assert!(problems[0].contains("EOF"), "{}", problems[0]);
-        assert_eq!(problems[1], "line 4: report version 2 (this build reads 1)");
-        assert_eq!(problems[2], "line 5: question \"shown.default\" is not of the schema");
-        let unknown = &problems[3];
-        assert!(unknown.starts_with("line 6, column ") && unknown.contains("unknown field `id`"), "{unknown}");
-        assert_eq!(problems[4], "line 7: epsilon 8 is not in (0, 4]");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("5 problem(s)"));
-    }
-    let o = run(&["ldp", "aggregate", tmp("missing.jsonl").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).is_empty());
 }
 
 // The engine: counting only while opted in, one report a day, the ledger in the stored record.

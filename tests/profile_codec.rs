@@ -2,7 +2,7 @@
 //! The stored profile's binary form (v1): round trips, validation of damaged
 //! and hostile bytes, and the 32 KB bound after a million events.
 
-use flaneur::synthetic::Rng;
+use flaneur::testkit::Rng;
 use flaneur::slot::Kind;
 use flaneur::util::bytes::{ByteWriter, crc32};
 use flaneur::catalog::Catalog;

@@ -163,7 +163,7 @@ fn items_shown_often_without_engagement_sink_and_engagement_restores_them() {
 #[test]
 fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     use flaneur::rank::foldin::FoldIn;
-    use flaneur::synthetic::Rng;
+    use flaneur::testkit::Rng;
     // Three clusters of learned item factors, all in one category: only the factors can tell them apart.
     let mut rng = Rng::new(5);
     let dirs: Vec<Vec<f32>> = (0..3).map(|_| (0..8).map(|_| rng.unit() * 2.0 - 1.0).collect()).collect();

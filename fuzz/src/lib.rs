@@ -1,32 +1,14 @@
-//! What the fuzz targets share: the catalog compiler's feed readers, which
-//! live in the `flaneur` binary (`src/bin/flaneur/`), included here by path,
-//! and a driver that compiles bytes as a feed.
+//! What the fuzz targets share: a driver that compiles bytes as a feed with
+//! the catalog compiler's library (`flaneur-compiler`, `compiler/src/lib.rs`).
 //!
 //! Every target checks the same two things: no input panics, runs away or
 //! exhausts memory (libFuzzer's `-rss_limit_mb` and `-timeout` enforce the
 //! last two), and whatever is accepted survives its own round trip.
-#![allow(dead_code, unused_imports, clippy::all)]
-
-#[path = "../../src/bin/flaneur/compile.rs"]
-mod compile;
-#[path = "../../src/bin/flaneur/copurchase.rs"]
-mod copurchase;
-#[path = "../../src/bin/flaneur/delimited.rs"]
-mod delimited;
-#[path = "../../src/bin/flaneur/eigen.rs"]
-mod eigen;
-#[path = "../../src/bin/flaneur/embeddings.rs"]
-mod embeddings;
-#[path = "../../src/bin/flaneur/feeds.rs"]
-mod feeds;
-#[path = "../../src/bin/flaneur/json_stream.rs"]
-mod json_stream;
-#[path = "../../src/bin/flaneur/vectorize.rs"]
-mod vectorize;
 
 use std::path::PathBuf;
 
 use flaneur::catalog::Catalog;
+use flaneur_compiler::{compile, feeds};
 
 /// A feed format the compiler reads.
 #[derive(Debug, Clone, Copy)]

@@ -324,7 +324,7 @@ mod tests {
     use super::*;
     use crate::Engine;
     use crate::profile::{Event, EventKind};
-    use crate::synthetic::{Rng, Shape, catalog};
+    use crate::testkit::{Rng, Shape, catalog};
 
     /// Skipping items by their bounds must give the very slate that scoring
     /// every item gives: same items, kinds, order and scores, divergence included.

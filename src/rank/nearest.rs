@@ -89,7 +89,7 @@ mod tests {
     use crate::catalog::Catalog;
 
     fn catalog(n: usize, dims: usize, seed: u64) -> Catalog {
-        let mut rng = crate::synthetic::Rng::new(seed);
+        let mut rng = crate::testkit::Rng::new(seed);
         let items: Vec<String> = (0..n)
             .map(|i| {
                 let v: Vec<String> = (0..dims).map(|_| format!("{:.4}", rng.unit() * 2.0 - 1.0)).collect();
@@ -111,7 +111,7 @@ mod tests {
     #[test]
     fn finds_the_exact_top_k_of_random_catalogs() {
         let c = catalog(3000, 32, 11);
-        let mut rng = crate::synthetic::Rng::new(99);
+        let mut rng = crate::testkit::Rng::new(99);
         let mut found = 0;
         for _ in 0..20 {
             let query: Vec<f32> = (0..32).map(|_| rng.unit() * 2.0 - 1.0).collect();

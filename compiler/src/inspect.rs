@@ -1,0 +1,79 @@
+//! `flaneur catalog inspect`: what a binary catalog holds.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use flaneur::catalog::{Catalog, VectorKind};
+
+/// `flaneur catalog inspect`: prints what the binary catalog at `path` holds.
+pub fn run(path: &Path) -> ExitCode {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let catalog = match Catalog::from_binary(&bytes) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    };
+    print!("{}", report(&catalog, bytes.len()));
+    ExitCode::SUCCESS
+}
+
+/// The inspection report.
+fn report(c: &Catalog, size: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let n = c.len();
+    let available = c.iter().filter(|i| i.available()).count();
+    let priced = c.iter().filter(|i| i.price().is_some()).count();
+    let sensitive = c.iter().filter(|i| i.sensitive().is_some()).count();
+    let popular = c.iter().filter(|i| i.popularity() > 0.0).count();
+    let _ = writeln!(out, "shop: {}", c.shop());
+    let _ = writeln!(out, "size: {size} bytes (binary v1)");
+    let _ = writeln!(
+        out,
+        "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, {popular} with popularity)"
+    );
+    let _ = writeln!(out, "categories: {}", c.taxonomy().len());
+    let _ = writeln!(out, "facets: {} ({} distinct values)", c.facets().len(), c.facet_value_count());
+    let mut cardinality = vec![0usize; c.facets().len()];
+    for id in 0..c.facet_value_count() {
+        let (facet, _) = c.facet_value(id as u32);
+        if let Some(slot) = cardinality.get_mut(facet as usize) {
+            *slot += 1;
+        }
+    }
+    for (f, count) in c.facets().iter().zip(&cardinality) {
+        let divergence = if f.divergence { ", divergence" } else { "" };
+        let _ = writeln!(out, "  {}: {count} values{divergence}", f.name);
+    }
+    let v = c.vectors();
+    if v.dims() == 0 {
+        let _ = writeln!(out, "vectors: none");
+    } else {
+        let norms: Vec<f64> = (0..v.len()).map(|i| v.norm(i) as f64).collect();
+        let mean = norms.iter().sum::<f64>() / norms.len().max(1) as f64;
+        let min = norms.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = norms.iter().copied().fold(0.0, f64::max);
+        let zero = norms.iter().filter(|&&x| x == 0.0).count();
+        let kind = match c.vector_kind() {
+            VectorKind::Content => "content",
+            VectorKind::Factors => "factors",
+        };
+        let _ = writeln!(
+            out,
+            "vectors: {} x {} dims, {kind}, int8 with one f32 scale per item ({} bytes)",
+            v.len(),
+            v.dims(),
+            v.len() * (v.dims() + 4)
+        );
+        let _ = writeln!(out, "  norm: mean {mean:.4}, min {min:.4}, max {max:.4}, {zero} zero vectors");
+    }
+    out
+}

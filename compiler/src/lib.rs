@@ -1,0 +1,37 @@
+//! # flaneur-compiler
+//!
+//! flaneur's shop-side tools as a library: the catalog compiler (a shop's
+//! feed → the binary catalog the browser loads) and the aggregator of the
+//! shoppers' LDP reports. The `flaneur` binary (`src/main.rs`) is their
+//! command line; the fuzz targets (`fuzz/`) drive the feed readers through
+//! [`compile`] and [`feeds`]. Native only: the core (`flaneur`) depends on
+//! nothing here, so none of it reaches the WebAssembly build.
+//!
+//! The modules import one another in one direction only (no import circle):
+//!
+//! - leaves: `problem` (what is wrong and where), `delimited` (CSV/TSV side
+//!   files), `vector_text` (a vector written as text), `vectorize` (vectors
+//!   computed from text), `eigen`, `json_stream`;
+//! - the side files, which report into `problem`: `embeddings`
+//!   (`--vectors`), `copurchase` (`--co-purchases`, over `eigen`);
+//! - `compile`: the options and the checks every item goes through; it reads
+//!   the side files and knows no feed format;
+//! - `feeds`: the format readers, which push drafts into `compile`;
+//! - on their own: `inspect`, `generate` and `ldp`, the other commands.
+
+#![warn(missing_docs)]
+
+pub mod compile;
+pub mod feeds;
+pub mod generate;
+pub mod inspect;
+pub mod ldp;
+pub mod problem;
+
+mod copurchase;
+mod delimited;
+mod eigen;
+mod embeddings;
+mod json_stream;
+mod vector_text;
+mod vectorize;

@@ -1,0 +1,265 @@
+//! `flaneur`: the catalog compiler a shop runs on its side to publish a
+//! catalog, and the aggregator of the shoppers' LDP reports (native only;
+//! nothing here is part of the WebAssembly build).
+//!
+//! ```text
+//! flaneur catalog build FEED -o catalog.bin [--facet COLUMN=FACET] [--divergence colour,material]
+//!                       [--sensitive "Health=health"] [--popularity counts.csv] [--dims 64]
+//!                       [--vectors embeddings.csv [--vector-kind factors]] [--co-purchases pairs.csv]
+//! flaneur catalog validate FEED        # every problem of the feed, with line and column
+//! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
+//! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
+//! ```
+//!
+//! FEED is a Merchant Center CSV or TSV, a Shopify `products.json` or a
+//! flaneur JSON v1 catalog (sniffed; `--format` forces one). See the
+//! "Catalog compiler" section of docs/ARCHITECTURE.md and the feed mapping in
+//! docs/FORMATS.md.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use flaneur::catalog::VectorKind;
+
+use flaneur_compiler::compile::{self, Compiler, Options};
+use flaneur_compiler::feeds::{self, Format};
+use flaneur_compiler::problem::At;
+use flaneur_compiler::{generate, inspect, ldp};
+
+#[derive(Parser)]
+#[command(name = "flaneur", version, about = "flaneur's shop-side tools: catalog compiler, LDP report aggregator")]
+struct Cli {
+    #[command(subcommand)]
+    command: Top,
+}
+
+#[derive(Subcommand)]
+enum Top {
+    /// Build, validate and inspect catalogs.
+    #[command(subcommand)]
+    Catalog(Box<CatalogCommand>),
+    /// Estimate from local-differential-privacy reports.
+    #[command(subcommand)]
+    Ldp(LdpCommand),
+}
+
+#[derive(Subcommand)]
+enum LdpCommand {
+    /// Unbiased estimates per question, with 95% intervals, from reports (one JSON object per line).
+    Aggregate {
+        /// The reports: JSON Lines, blank lines skipped.
+        reports: PathBuf,
+        /// Print the estimates as a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Compile a feed into a binary v1 catalog.
+    Build {
+        #[command(flatten)]
+        feed: FeedArgs,
+        /// Where to write the catalog.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Check a feed and print every problem, with line and column.
+    Validate {
+        #[command(flatten)]
+        feed: FeedArgs,
+    },
+    /// Print what a binary catalog holds.
+    Inspect {
+        /// A catalog written by `flaneur catalog build`.
+        catalog: PathBuf,
+    },
+    /// Write a synthetic Merchant Center CSV feed (for benchmarks).
+    #[command(hide = true)]
+    Generate {
+        /// Number of items.
+        #[arg(long, default_value_t = 1_000_000)]
+        items: usize,
+        /// Write co-purchase counts over the first ITEMS items instead: this many pairs.
+        #[arg(long)]
+        co_purchases: Option<usize>,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct FeedArgs {
+    /// Merchant Center CSV/TSV, Shopify products.json or flaneur JSON v1.
+    feed: PathBuf,
+    /// The feed's format (default: sniffed from its first bytes).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// The shop's identifier (default: JSON v1's `shop`, else the feed's file name).
+    #[arg(long)]
+    shop: Option<String>,
+    /// Vector dimensions of computed vectors (0: no vectors).
+    #[arg(long, default_value_t = 64, value_parser = parse_dims)]
+    dims: usize,
+    /// Map a feed column (or Shopify option) to a facet: COLUMN=FACET, repeatable.
+    #[arg(long, value_parser = compile::parse_facet)]
+    facet: Vec<(String, String)>,
+    /// Facets divergence may step along (comma-separated facet names).
+    #[arg(long, value_delimiter = ',')]
+    divergence: Vec<String>,
+    /// Category prefix → sensitive class: "Health=health", repeatable.
+    #[arg(long, value_parser = compile::parse_sensitive)]
+    sensitive: Vec<(Vec<String>, String)>,
+    /// Aggregate popularity: an item_id,count CSV (log-scaled to 0..1).
+    #[arg(long)]
+    popularity: Option<PathBuf>,
+    /// A column holding the shop's own vectors (numbers separated by spaces, commas or ';').
+    #[arg(long)]
+    vector_column: Option<String>,
+    /// The shop's own vectors in a file: `id,x1,x2,…` per line (CSV or TSV).
+    #[arg(long, value_name = "FILE")]
+    vectors: Option<PathBuf>,
+    /// What supplied vectors are: `content` embeddings or `factors` learned from aggregate interactions.
+    #[arg(long, value_parser = parse_kind)]
+    vector_kind: Option<VectorKind>,
+    /// Learn item factors from aggregate co-purchase counts: `item_a,item_b,count` per line.
+    #[arg(long, value_name = "FILE")]
+    co_purchases: Option<PathBuf>,
+    /// Ignore pairs bought together fewer times than this (no one basket shapes the vectors).
+    #[arg(long, default_value_t = 5.0)]
+    min_co_purchases: f64,
+    /// Divide each co-purchase count by (count_a · count_b)^B: 0 keeps raw counts, 0.5 is cosine.
+    #[arg(long, default_value_t = 0.0, value_name = "B")]
+    co_purchase_damping: f64,
+    /// Currency when the feed gives none (Shopify exports carry none).
+    #[arg(long)]
+    currency: Option<String>,
+    /// Prefix of Shopify product links (`{base}/products/{handle}`).
+    #[arg(long, default_value = "")]
+    base_url: String,
+}
+
+/// `--vector-kind`: `content` or `factors`.
+fn parse_kind(arg: &str) -> Result<VectorKind, String> {
+    match arg {
+        "content" => Ok(VectorKind::Content),
+        "factors" => Ok(VectorKind::Factors),
+        _ => Err(format!("{arg:?} is not content or factors")),
+    }
+}
+
+/// `--dims`: 0 to 1024, the catalog format's limit.
+fn parse_dims(arg: &str) -> Result<usize, String> {
+    match arg.parse::<usize>() {
+        Ok(d) if d <= 1024 => Ok(d),
+        _ => Err(format!("{arg:?} is not a number of dimensions from 0 to 1024")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = match cli.command {
+        Top::Catalog(command) => *command,
+        Top::Ldp(LdpCommand::Aggregate { reports, json }) => return ldp::aggregate(&reports, json),
+    };
+    match command {
+        CatalogCommand::Build { feed, output } => build(&feed, Some(&output)),
+        CatalogCommand::Validate { feed } => build(&feed, None),
+        CatalogCommand::Inspect { catalog } => inspect::run(&catalog),
+        CatalogCommand::Generate { items, co_purchases, output } => match match co_purchases {
+            Some(pairs) => generate::write_co_purchases(&output, items, pairs),
+            None => generate::write_feed(&output, items),
+        } {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("flaneur: {}: {e}", output.display());
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// Compiles the feed; writes the catalog when `output` is given.
+fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
+    let started = Instant::now();
+    let options = Options {
+        shop: args.shop.clone(),
+        dims: args.dims,
+        facets: args.facet.clone(),
+        divergence: args.divergence.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
+        sensitive: args.sensitive.clone(),
+        popularity: args.popularity.clone(),
+        vector_column: args.vector_column.clone(),
+        currency: args.currency.clone(),
+        base_url: args.base_url.trim_end_matches('/').to_string(),
+        vectors_file: args.vectors.clone(),
+        vector_kind: args.vector_kind,
+        co_purchases: args.co_purchases.clone(),
+        min_co_purchases: args.min_co_purchases,
+        co_purchase_damping: args.co_purchase_damping,
+    };
+    let path = &args.feed;
+    let format = match args.format.map_or_else(|| feeds::sniff(path), Ok) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut compiler = Compiler::new(options);
+    let read = match format {
+        Format::Csv => feeds::read_merchant(path, false, &mut compiler),
+        Format::Tsv => feeds::read_merchant(path, true, &mut compiler),
+        Format::Shopify => feeds::read_shopify(path, &mut compiler),
+        Format::Json => feeds::read_json(path, &mut compiler),
+    };
+    if let Err(e) = read {
+        eprintln!("flaneur: {}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    let catalog = match compiler.finish() {
+        Ok(c) => c,
+        Err(problems) => {
+            for p in &problems.0 {
+                match p.at {
+                    At::File(..) => println!("{p}"),
+                    _ => println!("{}: {p}", path.display()),
+                }
+            }
+            eprintln!("flaneur: {} problem(s) in {}", problems.0.len(), path.display());
+            return ExitCode::from(1);
+        }
+    };
+    let bytes = catalog.to_binary();
+    if let Some(output) = output {
+        if let Err(e) = std::fs::write(output, &bytes) {
+            eprintln!("flaneur: {}: {e}", output.display());
+            return ExitCode::from(2);
+        }
+        println!(
+            "{}: {} items ({:?}), {} facets, {} dims, {} bytes in {:.2} s, peak memory {}",
+            output.display(),
+            catalog.len(),
+            format,
+            catalog.facets().len(),
+            catalog.vectors().dims(),
+            bytes.len(),
+            started.elapsed().as_secs_f64(),
+            peak_memory().unwrap_or_else(|| "unknown".into()),
+        );
+    } else {
+        println!("{}: ok, {} items ({:?}), no problems", path.display(), catalog.len(), format);
+    }
+    ExitCode::SUCCESS
+}
+
+/// The process's peak resident memory (VmHWM), where /proc offers it.
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.1} MB", kb as f64 / 1024.0))
+}

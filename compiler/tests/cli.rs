@@ -1,0 +1,635 @@
+//! The catalog compiler's command line (`flaneur catalog …`) on the feeds in
+//! `tests/fixtures/feeds/`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use flaneur::catalog::{Catalog, VectorKind};
+
+const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
+
+fn feed(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds").join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("the flaneur binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir.join(name)
+}
+
+/// Builds `feed` into a temporary catalog and loads it back.
+fn build(feed_name: &str, out: &str, extra: &[&str]) -> (Catalog, Vec<u8>) {
+    let out = tmp(out);
+    let input = feed(feed_name);
+    let mut args = vec!["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "build failed: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).expect("catalog written");
+    (Catalog::from_binary(&bytes).expect("a valid binary catalog"), bytes)
+}
+
+#[test]
+fn merchant_center_csv_builds_with_facets_sensitive_classes_and_popularity() {
+    let popularity = feed("popularity.csv");
+    let (c, _) = build(
+        "merchant.csv",
+        "merchant.bin",
+        &[
+            "--divergence",
+            "color,material",
+            "--sensitive",
+            "Health=health",
+            "--popularity",
+            popularity.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(c.len(), 19);
+    assert_eq!(c.shop(), "merchant");
+    let names: Vec<&str> = c.facets().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["brand", "color", "gender", "material", "size"]);
+    assert!(c.facets().iter().all(|f| f.divergence == (f.name == "color" || f.name == "material")));
+    let sweater = c.item(c.index_of("SW-001").unwrap());
+    assert_eq!(sweater.title(), "Red merino crew-neck sweater");
+    assert_eq!(sweater.category_path(), "Women > Knitwear > Sweaters");
+    assert_eq!(sweater.price(), Some(89.0));
+    assert_eq!(sweater.currency(), Some("EUR"));
+    assert_eq!(sweater.url(), Some("https://shop.example/p/sw-001"));
+    assert_eq!(sweater.popularity(), 1.0);
+    let color = c.facet_index("color").unwrap();
+    assert!(sweater.attributes().any(|(f, v)| f == color && v == "red"));
+    // out of stock → unavailable; backorder and preorder can be ordered.
+    assert!(!c.item(c.index_of("SW-003").unwrap()).available());
+    assert!(c.item(c.index_of("JN-003").unwrap()).available());
+    assert!(c.item(c.index_of("SH-002").unwrap()).available());
+    assert_eq!(c.item(c.index_of("HL-001").unwrap()).sensitive(), Some("health"));
+    assert_eq!(c.item(c.index_of("BT-001").unwrap()).sensitive(), None);
+    let p = c.item(c.index_of("SH-001").unwrap()).popularity();
+    assert!(p > 0.4 && p < 0.6, "log-scaled: {p}");
+    assert_eq!(c.item(c.index_of("HM-001").unwrap()).popularity(), 0.0);
+    // Computed content vectors: 64 dims, unit length, similar items closer.
+    let v = c.vectors();
+    assert_eq!((v.dims(), v.len()), (64, 19));
+    let dot = |a: &str, b: &str| {
+        let (x, y) = (v.dequantize(c.index_of(a).unwrap()), v.dequantize(c.index_of(b).unwrap()));
+        x.iter().zip(&y).map(|(p, q)| p * q).sum::<f32>()
+    };
+    assert!(dot("JN-001", "JN-002") > dot("JN-001", "HM-002"));
+}
+
+#[test]
+fn tsv_is_sniffed_and_column_mapping_renames_facets() {
+    let (c, _) = build(
+        "merchant.tsv",
+        "merchant-tsv.bin",
+        &["--facet", "color=colour", "--divergence", "colour", "--dims", "32"],
+    );
+    assert_eq!(c.len(), 11);
+    assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
+    assert!(c.facet_index("color").is_none());
+    assert_eq!(c.vectors().dims(), 32);
+}
+
+#[test]
+fn shopify_products_are_items_and_variants_fold_into_them() {
+    let (c, _) =
+        build("shopify-products.json", "shopify.bin", &["--currency", "EUR", "--base-url", "https://shop.example/"]);
+    assert_eq!(c.len(), 4, "one item per product, not per variant");
+    let merino = c.item(c.index_of("7001").unwrap());
+    assert_eq!(merino.price(), Some(84.0), "the lowest variant price");
+    assert_eq!(merino.currency(), Some("EUR"));
+    assert!(merino.available());
+    assert_eq!(merino.url(), Some("https://shop.example/products/merino-crew-neck-sweater"));
+    assert_eq!(merino.image(), Some("https://cdn.shop.example/merino-red.jpg"));
+    let attrs: Vec<(String, &str)> =
+        merino.attributes().map(|(f, v)| (c.facets()[f as usize].name.clone(), v)).collect();
+    // The first available variant (Red / M) gives the option values; vendor is the brand.
+    assert_eq!(attrs, [("brand".to_string(), "Alder"), ("color".to_string(), "Red"), ("size".to_string(), "M")]);
+    assert!(!c.item(c.index_of("7002").unwrap()).available(), "no variant available");
+    assert!(c.facet_index("title").is_none(), "Shopify's placeholder option is not a facet");
+}
+
+#[test]
+fn json_v1_round_trips_to_binary_and_inspect() {
+    let (c, _) = build("catalog-v1.json", "v1.bin", &[]);
+    let original = Catalog::from_json_str(&std::fs::read_to_string(feed("catalog-v1.json")).unwrap()).unwrap();
+    assert_eq!(c.shop(), "json-shop");
+    assert_eq!(c.len(), original.len());
+    for (a, b) in c.iter().zip(original.iter()) {
+        assert_eq!((a.id(), a.title(), a.category_path()), (b.id(), b.title(), b.category_path()));
+        assert_eq!(
+            (a.price(), a.available(), a.popularity(), a.sensitive()),
+            (b.price(), b.available(), b.popularity(), b.sensitive())
+        );
+        assert_eq!(a.released(), b.released());
+        assert_eq!(a.attributes().collect::<Vec<_>>(), b.attributes().collect::<Vec<_>>());
+    }
+    let o = run(&["catalog", "inspect", tmp("v1.bin").to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for line in [
+        "shop: json-shop",
+        "items: 4 (3 available, 2 priced, 1 sensitive, 1 with popularity)",
+        "facets: 2 (5 distinct values)",
+        "  brand: 2 values",
+        "  colour: 3 values, divergence",
+        "vectors: 4 x 64 dims, content, int8 with one f32 scale per item (272 bytes)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} missing from:\n{text}");
+    }
+    assert!(text.contains("  norm: mean 1.0") || text.contains("  norm: mean 0.99"), "{text}");
+    assert!(text.contains(&format!("size: {} bytes", std::fs::metadata(tmp("v1.bin")).unwrap().len())));
+}
+
+#[test]
+fn the_same_feed_gives_byte_identical_catalogs() {
+    for (name, extra) in [
+        ("merchant.csv", &["--sensitive", "Health=health"][..]),
+        ("shopify-products.json", &[][..]),
+        ("catalog-v1.json", &[][..]),
+    ] {
+        let (_, a) = build(name, &format!("{name}.1.bin"), extra);
+        let (_, b) = build(name, &format!("{name}.2.bin"), extra);
+        assert!(a == b, "{name}: two builds differ");
+    }
+}
+
+#[test]
+fn validate_reports_every_problem_with_line_and_column() {
+    let input = feed("malformed.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let prefix = format!("{}: ", input.display());
+    let lines: Vec<String> = stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "line 3, column title: empty title",
+            "line 4, column id: duplicate id \"A-1\" (first at line 2)",
+            "line 5, column price: \"forty EUR\" is not a price like \"49.90 EUR\"",
+            "line 6, column availability: \"sold out\" is not one of in stock, out of stock, preorder, backorder",
+            "line 7, column price: \"12.00 EURO\": \"EURO\" is not an ISO 4217 currency code",
+            "line 7, column availability: \"maybe\" is not one of in stock, out of stock, preorder, backorder",
+            "line 8, column product_type: empty level in \"Women >  > Knitwear\"",
+            "line 9, column id: empty id",
+            "line 11, column (row): has 3 fields, the header has 8",
+        ]
+    );
+    // build reports the same problems and writes nothing.
+    let out = tmp("malformed.bin");
+    let _ = std::fs::remove_file(&out);
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 9);
+    assert!(!out.exists());
+}
+
+#[test]
+fn shopify_problems_name_the_json_path() {
+    let o = run(&["catalog", "validate", feed("malformed-shopify.json").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    for p in [
+        "products[1].variants[0].price: \"ten\" is not a price",
+        "products[1].id: duplicate id \"1\" (first at products[0])",
+        "products[1].title: empty title",
+        "products[2].id: empty id",
+        "products[2].product_type: empty level in \"Home >\"",
+    ] {
+        assert!(text.contains(p), "{p:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn validate_accepts_a_good_feed_and_options_are_checked() {
+    let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("ok, 19 items"));
+    let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap(), "--divergence", "nope"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--divergence \"nope\": no such facet"));
+    let o = run(&["catalog", "inspect", feed("merchant.csv").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a CSV is not a binary catalog");
+}
+
+#[test]
+fn shop_supplied_vectors_are_read_from_a_column() {
+    let input = tmp("vectors.csv");
+    std::fs::write(
+        &input,
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\nc,Bad,Denim,1 x 2\n",
+    )
+    .unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vector-column", "embedding"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("line 4, column embedding: \"x\" is not a number"), "{}", stdout(&o));
+    std::fs::write(
+        &input,
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n",
+    )
+    .unwrap();
+    let out = tmp("vectors.bin");
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--vector-column",
+        "embedding",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(c.vectors().dims(), 3);
+    let v = c.vectors().dequantize(0);
+    assert!((v[0] - 0.6).abs() < 0.01 && (v[1] - 0.8).abs() < 0.01);
+}
+
+/// Dot product of two items' dequantized vectors.
+fn dot(c: &Catalog, a: &str, b: &str) -> f32 {
+    let v = c.vectors();
+    let (x, y) = (v.dequantize(c.index_of(a).unwrap()), v.dequantize(c.index_of(b).unwrap()));
+    x.iter().zip(&y).map(|(p, q)| p * q).sum()
+}
+
+#[test]
+fn shop_embeddings_are_read_from_a_separate_file() {
+    let vectors = feed("embeddings.csv");
+    let (c, _) = build("merchant.csv", "embedded.bin", &["--vectors", vectors.to_str().unwrap()]);
+    assert_eq!((c.vectors().dims(), c.vectors().len()), (6, 19));
+    assert_eq!(c.vector_kind(), VectorKind::Content);
+    // SW-002's line: -0.884,0.015,-0.925,-0.133,-0.860,-0.819, stored unit length.
+    let given = [-0.884f32, 0.015, -0.925, -0.133, -0.860, -0.819];
+    let norm = given.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let stored = c.vectors().dequantize(c.index_of("SW-002").unwrap());
+    assert!(given.iter().zip(&stored).all(|(g, s)| (g / norm - s).abs() < 0.01), "{stored:?}");
+    // As learned factors, their magnitude is kept.
+    let (f, _) = build(
+        "merchant.csv",
+        "embedded-factors.bin",
+        &["--vectors", vectors.to_str().unwrap(), "--vector-kind", "factors"],
+    );
+    assert_eq!(f.vector_kind(), VectorKind::Factors);
+    let stored = f.vectors().dequantize(f.index_of("SW-002").unwrap());
+    assert!(given.iter().zip(&stored).all(|(g, s)| (g - s).abs() < 0.01), "{stored:?}");
+}
+
+#[test]
+fn embedding_file_problems_are_all_reported() {
+    let vectors = tmp("bad-embeddings.tsv");
+    let good = "0.1\t0.2\t0.3";
+    let mut text = String::from("id\te1\te2\te3\n");
+    for id in ["SW-001", "SW-002", "SW-003", "JN-001", "JN-002", "JN-003", "SH-001", "SH-002", "SH-003", "HM-001"] {
+        text.push_str(&format!("{id}\t{good}\n"));
+    }
+    text.push_str("HM-002\t0.1\t0.2\n"); // line 12: too short
+    text.push_str("HM-003\t0.1\tlots\t0.3\n"); // line 13: not a number
+    text.push_str("SW-001\t0.3\t0.2\t0.1\n"); // line 14: given twice
+    text.push_str("GONE-1\t0.3\t0.2\t0.1\n"); // not in the feed: ignored
+    std::fs::write(&vectors, text).unwrap();
+    let input = feed("merchant.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vectors", vectors.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let v = vectors.display();
+    let expected = [
+        format!("{v}: line 12, column vector: has 2 values, the first vector has 3"),
+        format!("{v}: line 13, column vector: \"lots\" is not a number"),
+        format!("{v}: line 14, column id: \"SW-001\" already has a vector (line 2)"),
+        format!(
+            "{v}: 9 item(s) of the feed have no vector: \"HM-002\", \"HM-003\", \"HM-004\", \"KD-001\", \"KD-002\", \"HL-001\", \"HL-002\", \"BT-001\", \"BT-002\""
+        ),
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
+    // Two sources of vectors at once are refused.
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--vectors",
+        vectors.to_str().unwrap(),
+        "--vector-column",
+        "title",
+    ]);
+    assert!(stdout(&o).contains("--vectors and --vector-column both supply vectors"), "{}", stdout(&o));
+}
+
+#[test]
+fn factors_are_learned_from_aggregate_co_purchase_counts() {
+    let pairs = feed("co-purchases.csv");
+    let (content, _) = build("merchant.csv", "content.bin", &[]);
+    let (c, bytes) = build("merchant.csv", "co-purchased.bin", &["--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(c.vector_kind(), VectorKind::Factors);
+    assert_eq!((c.vectors().dims(), c.vectors().len()), (64, 19));
+    // 64 dims hold every direction of these 16 items' counts, so y_a · y_b recovers
+    // count(a, b) / the largest own count (JN-001's 150), up to int8 rounding.
+    for (a, b, count) in [
+        ("SW-001", "JN-001", 48.0),
+        ("HM-003", "HM-004", 27.0),
+        ("KD-001", "KD-002", 19.0),
+        ("JN-001", "JN-001", 150.0),
+    ] {
+        assert!((dot(&c, a, b) - count / 150.0).abs() < 0.02, "{a}·{b} = {}", dot(&c, a, b));
+    }
+    assert!(dot(&c, "SW-001", "HM-002").abs() < 0.02 && dot(&c, "HM-003", "KD-001").abs() < 0.02);
+    // Bought together, unlike in text: the factors bring them together more than the content vectors did.
+    let cosine = |c: &Catalog, a: &str, b: &str| dot(c, a, b) / (dot(c, a, a) * dot(c, b, b)).sqrt();
+    assert!(cosine(&c, "SW-001", "JN-001") > cosine(&content, "SW-001", "JN-001") + 0.2);
+    // Below --min-co-purchases (SW-001–HM-003: 3, HL-001–BT-001: 2) teaches nothing:
+    // an item with no pair kept has a zero factor.
+    assert_eq!(c.vectors().norm(c.index_of("HL-001").unwrap()), 0.0);
+    assert_eq!(c.vectors().norm(c.index_of("SH-003").unwrap()), 0.0);
+    assert!(dot(&c, "SW-001", "HM-003").abs() < 0.05, "{}", dot(&c, "SW-001", "HM-003"));
+    // The order of the lines does not matter: byte-identical catalogs.
+    let text = std::fs::read_to_string(&pairs).unwrap();
+    let mut lines: Vec<&str> = text.lines().skip(1).collect();
+    lines.reverse();
+    let shuffled = tmp("co-purchases-reversed.csv");
+    std::fs::write(&shuffled, lines.join("\n")).unwrap();
+    let (_, again) = build("merchant.csv", "co-purchased-again.bin", &["--co-purchases", shuffled.to_str().unwrap()]);
+    assert!(again == bytes, "same counts, same catalog");
+    // On the device, a shopper who viewed jeans gets the sweater bought with them above the lamp.
+    let mut engine = flaneur::Engine::new(c);
+    let view =
+        |id: &str| flaneur::profile::Event { kind: flaneur::profile::EventKind::View { item_id: id.into() }, at: 0 };
+    engine.record(&view("JN-001")).unwrap();
+    engine.record(&view("JN-001")).unwrap();
+    let relevance = |e: &flaneur::Engine, id: &str| e.explain(id, 0).unwrap().relevance;
+    assert!(
+        relevance(&engine, "SW-001") > relevance(&engine, "HM-002"),
+        "{} vs {}",
+        relevance(&engine, "SW-001"),
+        relevance(&engine, "HM-002")
+    );
+}
+
+#[test]
+fn co_purchase_file_problems_and_misuse_are_reported() {
+    let pairs = tmp("bad-pairs.csv");
+    std::fs::write(&pairs, "SW-001,JN-001,40\nJN-001,SW-001,41\nSW-002,JN-002,x\n").unwrap();
+    let input = feed("merchant.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let p = pairs.display();
+    assert_eq!(
+        stdout(&o).lines().collect::<Vec<_>>(),
+        [
+            format!("{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice (first at line 1)"),
+            format!("{p}: line 3, column count: \"x\" is not a count"),
+        ]
+    );
+    // Counts that are all below the threshold leave nothing to learn: refused, not an all-zero catalog.
+    std::fs::write(&pairs, "SW-001,JN-001,4\n").unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("no pair of the feed's items was bought together at least 5 times"), "{}", stdout(&o));
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--co-purchases",
+        pairs.to_str().unwrap(),
+        "--dims",
+        "0",
+    ]);
+    assert!(stdout(&o).contains("--co-purchases needs --dims above 0"), "{}", stdout(&o));
+}
+
+#[test]
+fn popularity_file_problems_are_reported_with_the_feed_problems() {
+    let counts = tmp("bad-counts.csv");
+    std::fs::write(&counts, "item_id,count\nSW-001,12\nJN-001,many\n").unwrap();
+    let input = feed("malformed.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 10, "the popularity problem and the feed's nine: {text}");
+}
+
+#[test]
+fn side_files_read_quoted_ids_with_commas() {
+    let input = tmp("commas.csv");
+    std::fs::write(&input, "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n")
+        .unwrap();
+    let counts = tmp("commas-popularity.csv");
+    std::fs::write(&counts, "item_id,count\n\"Seven, The (1995)\",40\nHeat (1995),10\n").unwrap();
+    let out = tmp("commas.bin");
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--popularity",
+        counts.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(c.item(c.index_of("Seven, The (1995)").unwrap()).popularity(), 1.0);
+    let heat = c.item(c.index_of("Heat (1995)").unwrap()).popularity();
+    assert!((heat - 11f32.ln() / 41f32.ln()).abs() < 1e-6, "{heat}");
+}
+
+#[test]
+fn a_json_feed_with_a_byte_order_mark_builds_like_one_without() {
+    let plain = std::fs::read(feed("catalog-v1.json")).unwrap();
+    let with_bom = tmp("bom.json");
+    std::fs::write(&with_bom, [b"\xEF\xBB\xBF".as_slice(), &plain].concat()).unwrap();
+    let out = tmp("bom.bin");
+    let o = run(&["catalog", "build", with_bom.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let (_, expected) = build("catalog-v1.json", "no-bom.bin", &[]);
+    assert!(std::fs::read(&out).unwrap() == expected, "the BOM changed the catalog");
+}
+
+#[test]
+fn a_row_that_is_not_utf8_is_reported_and_the_rest_still_read() {
+    let input = tmp("latin1.csv");
+    let mut bytes = b"id,title,product_type\na,Caf\xe9 au lait mug,Home\nb,,Home\n".to_vec();
+    bytes.extend_from_slice(b"c,Tea cup,Home\n");
+    std::fs::write(&input, bytes).unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("line 2, column (row):") && text.contains("UTF-8"), "{text}");
+    assert!(text.contains("line 3, column title: empty title"), "{text}");
+}
+
+/// `validate`'s problem lines, without the `FEED: ` prefix.
+fn problems(input: &Path) -> Vec<String> {
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let prefix = format!("{}: ", input.display());
+    stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect()
+}
+
+#[test]
+fn json_v1_items_of_the_wrong_type_are_all_reported_with_their_path() {
+    assert_eq!(
+        problems(&feed("wrong-types-v1.json")),
+        [
+            "items[1]: invalid type: string \"cheap\", expected f64",
+            "items[2]: invalid type: integer `5`, expected a string",
+            "items[4]: invalid type: sequence, expected a map",
+            "items[5].title: empty title",
+        ]
+    );
+    // A syntax error ends the read with its line and character; the problems before it stay.
+    let input = tmp("broken-v1.json");
+    std::fs::write(
+        &input,
+        "{\"version\": 1, \"shop\": \"s\", \"items\": [\n  {\"id\": \"a\", \"title\": 5, \"category\": \"Home\"},\n  {\"id\": \"b\" \"title\": \"B\"}\n]}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        problems(&input),
+        [
+            "items[0]: invalid type: integer `5`, expected a string",
+            "line 3, column character 14: expected `,` or `}` at line 3 column 14"
+        ]
+    );
+    // A version this build cannot read is a problem, not a catalog.
+    std::fs::write(&input, r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#)
+        .unwrap();
+    assert_eq!(problems(&input), ["version: catalog format version 2 is not supported (this build reads up to 1)"]);
+}
+
+#[test]
+fn shopify_products_of_the_wrong_type_are_all_reported_with_their_path() {
+    assert_eq!(
+        problems(&feed("wrong-types-shopify.json")),
+        [
+            "products[0].variants[0].price: {\"amount\":\"10.00\",\"currency_code\":\"EUR\"} is not a price",
+            "products[2].variants[1].price: [\"8.00\"] is not a price",
+            "products[3]: invalid type: integer `5`, expected a string",
+        ]
+    );
+}
+
+#[test]
+fn json_v1_items_before_the_header_build_the_same_catalog() {
+    let items = r#"[
+    {"id": "a", "title": "Red wool sweater", "category": "Women > Knitwear", "attributes": {"colour": "red", "brand": "Alder"}, "price": 49.9, "currency": "EUR", "popularity": 0.4, "vector": [1, 0, 0]},
+    {"id": "b", "title": "Blue jeans", "category": "Men > Denim", "attributes": {"colour": "blue"}, "available": false, "vector": [0.6, 0.8, 0]},
+    {"id": "c", "title": "Vitamin D3", "category": "Health > Supplements", "sensitive": "health", "vector": [0, 0, 1]}
+  ]"#;
+    let header = r#""version": 1, "shop": "ordered", "dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
+    let (first, last) = (tmp("header-first.json"), tmp("items-first.json"));
+    std::fs::write(&first, format!("{{{header}, \"items\": {items}}}")).unwrap();
+    // Sorted keys (as `jq -S` writes them) put `items` before `shop` and `version`.
+    std::fs::write(&last, format!("{{\"items\": {items}, {header}}}")).unwrap();
+    let catalog = |input: &Path, name: &str| {
+        let out = tmp(name);
+        let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stdout(&o));
+        std::fs::read(out).unwrap()
+    };
+    let (a, b) = (catalog(&first, "header-first.bin"), catalog(&last, "items-first.bin"));
+    assert!(a == b, "the order of the keys changed the catalog");
+    let c = Catalog::from_binary(&a).unwrap();
+    assert_eq!((c.len(), c.shop(), c.vectors().dims()), (3, "ordered", 3));
+    assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
+    // Header fields on both sides of `items` read the same: a first pass reads the header.
+    let split = tmp("items-between.json");
+    let tail = r#""dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
+    std::fs::write(&split, format!("{{\"version\": 1, \"shop\": \"ordered\", \"items\": {items}, {tail}}}")).unwrap();
+    assert!(catalog(&split, "items-between.bin") == a, "a header field after the items changed the catalog");
+}
+
+#[test]
+fn a_large_shopify_export_is_read_in_bounded_memory() {
+    // 3,000 products with a 16 kB description each: a 50 MB export. Parsed
+    // whole, its build peaked at 57 MB; streamed, one product at a time, at
+    // 6.5 MB (the catalog itself is 0.7 MB).
+    let (products, body) = (3_000, 16 * 1024);
+    let input = tmp("large-shopify.json");
+    {
+        use std::io::Write;
+        let words = ["soft", "merino", "wool", "ribbed", "cuffs", "warm", "autumn", "layer", "classic", "fit", "knit"];
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+        out.write_all(b"{\"products\": [\n").unwrap();
+        for i in 0..products {
+            let mut text = String::with_capacity(body + 16);
+            let mut k = i;
+            while text.len() < body {
+                text.push_str(words[k % words.len()]);
+                text.push(' ');
+                k = (k * 7 + 3) % 1_000_003;
+            }
+            writeln!(
+                out,
+                "{}{{\"id\": {i}, \"title\": \"Sweater {i}\", \"handle\": \"sweater-{i}\", \"body_html\": \"<p>{text}</p>\", \
+                 \"vendor\": \"Brand {}\", \"product_type\": \"Women > Knitwear > T{}\", \"tags\": \"wool, autumn\", \
+                 \"options\": [{{\"name\": \"Color\", \"values\": [\"Red\", \"Navy\"]}}, {{\"name\": \"Size\", \"values\": [\"S\", \"M\"]}}], \
+                 \"variants\": [{{\"price\": \"49.00\", \"available\": true, \"option1\": \"Red\", \"option2\": \"M\"}}], \
+                 \"images\": [{{\"src\": \"https://cdn.shop.example/{i}.jpg\"}}]}}",
+                if i == 0 { "" } else { "," },
+                i % 50,
+                i % 20,
+            )
+            .unwrap();
+        }
+        out.write_all(b"]}\n").unwrap();
+    }
+    let size = std::fs::metadata(&input).unwrap().len() as f64 / 1e6;
+    let out = tmp("large-shopify.bin");
+    let o = run(&["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(text.contains("3000 items (Shopify), 3 facets"), "{text}");
+    if !cfg!(target_os = "linux") {
+        return; // the peak (VmHWM) comes from /proc
+    }
+    let peak: f64 = text
+        .split("peak memory ")
+        .nth(1)
+        .and_then(|m| m.trim_end().strip_suffix(" MB")?.parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in {text:?}"));
+    assert!(peak < 24.0, "peak memory {peak} MB for a {size:.0} MB export: the products are not streamed");
+}
+
+#[test]
+fn a_feed_with_a_one_megabyte_title_is_refused_naming_the_line() {
+    let huge = "x".repeat(1 << 20);
+    let path = tmp("huge-title.csv");
+    let rows = format!(
+        "id,title,product_type,price,availability\na,{huge},Shoes,10.00 EUR,in stock\nb,Boots,Shoes,12.00 EUR,in stock\n"
+    );
+    std::fs::write(&path, rows).unwrap();
+    let o = run(&["catalog", "validate", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("line 2") && out.contains("title: is 1048576 bytes long, at most 4096"),
+        "{}",
+        &out[..out.len().min(500)]
+    );
+    assert!(out.len() < 1000, "the report does not repeat the title");
+}
+
+/// Inputs that once crashed a fuzz target (`tests/fixtures/fuzz/`, docs/RELIABILITY.md):
+/// each is now a clear problem report, never an abort.
+#[test]
+fn inputs_found_by_fuzzing_are_reported_not_crashed_on() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    // A JSON v1 feed whose header declares 1111111111111111111 dims (and then breaks off):
+    // the compiler sized its vectorizer before the core refused the dims, and aborted.
+    let huge_dims = dir.join("feed_json_v1-huge-dims.json");
+    let o = run(&["catalog", "validate", "--format", "json", huge_dims.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("dims: 1111111111111111111 exceeds the maximum of 1024"), "{}", stdout(&o));
+}

@@ -1,0 +1,177 @@
+//! `flaneur ldp aggregate` on simulated shoppers' reports: the command agrees
+//! with the core's `flaneur::ldp::aggregate`, and names every malformed line.
+//! (The mechanism itself is tested in the core's `tests/ldp.rs`.)
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use flaneur::ldp::{AxisCounter, Estimate, Indicators, KINDS, Question, Report, aggregate, questions, randomize};
+use flaneur::measure::Counter;
+use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
+
+const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
+/// 2026-03-01.
+const TODAY: i32 = 20_513;
+/// True shares of yes, given to the schema's questions in turn.
+const RATES: [f64; 4] = [0.1, 0.3, 0.6, 0.9];
+
+/// A shop diverging along colour and material (and category): 12 questions.
+fn schema() -> Vec<String> {
+    questions(&["colour", "material"])
+}
+
+/// The true share of yes of the schema's `i`-th question.
+fn rate(i: usize) -> f64 {
+    RATES[i % RATES.len()]
+}
+
+/// A period with the given answer to each question of `schema`, built from counts as the browser will.
+fn period(schema: &[String], answers: impl Fn(usize) -> bool) -> Indicators {
+    let mut kinds = [Counter::default(); 3];
+    let mut axes: BTreeMap<String, AxisCounter> = BTreeMap::new();
+    for (i, key) in schema.iter().enumerate() {
+        let count = u64::from(answers(i)) * (1 + i as u64 % 3);
+        match Question::parse(key).expect("a schema key") {
+            Question::Shown(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].impressions = count,
+            Question::Engaged(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].engagements = count,
+            Question::DivergentShown(a) => axes.entry(a).or_default().shown = count,
+            Question::DivergentAccepted(a) => axes.entry(a).or_default().accepted = count,
+        }
+    }
+    let period = Indicators::from_counts(KINDS.into_iter().zip(kinds), axes.iter().map(|(a, c)| (a.as_str(), *c)));
+    for (i, key) in schema.iter().enumerate() {
+        assert_eq!(period.answer(&Question::parse(key).unwrap()), answers(i), "{key}");
+    }
+    period
+}
+
+/// One report from each of `shoppers` simulated shoppers, whose true answers follow [`rate`].
+fn simulate(shoppers: usize, epsilon: f64, seed: u64) -> Vec<Report> {
+    let schema = schema();
+    let mut truth = SmallRng::seed_from_u64(seed);
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed);
+    (0..shoppers)
+        .map(|_| {
+            let answers: Vec<bool> = (0..schema.len()).map(|i| truth.random_bool(rate(i))).collect();
+            randomize(&period(&schema, |i| answers[i]), &schema, epsilon, TODAY, &mut rng).unwrap()
+        })
+        .collect()
+}
+
+fn truth_of(question: &str) -> f64 {
+    rate(schema().iter().position(|q| q == question).expect("a schema question"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ldp");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir.join(name)
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("the flaneur binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write_jsonl(name: &str, reports: &[Report], blank_every: usize) -> PathBuf {
+    let mut text = String::new();
+    for (i, r) in reports.iter().enumerate() {
+        text.push_str(&serde_json::to_string(r).unwrap());
+        text.push('\n');
+        if blank_every > 0 && i % blank_every == 0 {
+            text.push_str("  \n");
+        }
+    }
+    let path = tmp(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn flaneur_ldp_aggregate_recovers_the_true_shares_from_a_jsonl_file() {
+    // Half the shoppers report with ε = 1, half with ε = 0.5: estimates combine both.
+    let mut reports = simulate(10_000, 1.0, 7);
+    reports.extend(simulate(10_000, 0.5, 8));
+    let path = write_jsonl("reports.jsonl", &reports, 1000);
+    let o = run(&["ldp", "aggregate", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    let estimates: Vec<Estimate> = serde_json::from_str(&stdout(&o)).expect("a JSON array of estimates");
+    // The command and the library agree (to the last bits serde_json's float parsing may round differently).
+    let library = aggregate(&reports).unwrap();
+    assert_eq!(estimates.len(), library.len());
+    for (e, l) in estimates.iter().zip(&library) {
+        assert_eq!((&e.question, e.reports), (&l.question, l.reports));
+        let pairs =
+            [(e.estimate, l.estimate), (e.std_error, l.std_error), (e.ci_low, l.ci_low), (e.ci_high, l.ci_high)];
+        for (a, b) in pairs {
+            assert!((a - b).abs() < 1e-12, "{e:?} vs {l:?}");
+        }
+    }
+    assert_eq!(estimates.len(), schema().len());
+    assert!(estimates.windows(2).all(|w| w[0].question < w[1].question), "sorted by question");
+    assert_eq!(estimates.iter().map(|e| e.reports).sum::<u64>(), 20_000);
+    for e in &estimates {
+        let truth = truth_of(&e.question);
+        assert!(e.ci_low <= truth && truth <= e.ci_high, "{e:?} misses {truth}");
+    }
+
+    let o = run(&["ldp", "aggregate", path.to_str().unwrap()]);
+    assert!(o.status.success());
+    let table = stdout(&o);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 1 + schema().len());
+    assert!(lines[0].starts_with("question") && lines[0].ends_with("95% CI"), "{}", lines[0]);
+    let first = &estimates[0];
+    assert!(lines[1].starts_with(&first.question), "{}", lines[1]);
+    let cells: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(cells[1], first.reports.to_string());
+    assert_eq!(cells[2], format!("{:.3}", first.estimate));
+}
+
+#[test]
+fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
+    let good = simulate(3, 1.0, 1);
+    let line = |r: &Report| serde_json::to_string(r).unwrap();
+    let text = [
+        line(&good[0]),
+        String::new(),
+        r#"{"v":1,"question":"shown.personal","answer":true"#.to_string(),
+        line(&good[1]).replace("\"v\":1", "\"v\":2"),
+        line(&Report { question: "shown.default".into(), ..good[2].clone() }),
+        line(&good[2]).replace("\"v\":1", "\"id\":\"shopper-7\",\"v\":1"),
+        line(&Report { epsilon: 8.0, ..good[2].clone() }),
+        line(&good[2]),
+    ]
+    .join("\n");
+    let path = tmp("malformed.jsonl");
+    std::fs::write(&path, text).unwrap();
+    for json in [false, true] {
+        let mut args = vec!["ldp", "aggregate", path.to_str().unwrap()];
+        if json {
+            args.push("--json");
+        }
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        let prefix = format!("{}: ", path.display());
+        let problems: Vec<String> =
+            stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert!(problems[0].starts_with("line 3, column "), "{}", problems[0]);
+        assert!(problems[0].contains("EOF"), "{}", problems[0]);
+        assert_eq!(problems[1], "line 4: report version 2 (this build reads 1)");
+        assert_eq!(problems[2], "line 5: question \"shown.default\" is not of the schema");
+        let unknown = &problems[3];
+        assert!(unknown.starts_with("line 6, column ") && unknown.contains("unknown field `id`"), "{unknown}");
+        assert_eq!(problems[4], "line 7: epsilon 8 is not in (0, 4]");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("5 problem(s)"));
+    }
+    let o = run(&["ldp", "aggregate", tmp("missing.jsonl").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+}

@@ -1,0 +1,220 @@
+//! `flaneur-eval`: offline evaluations of the engine with seeded synthetic
+//! shops and shoppers (native only; nothing here is part of the WebAssembly
+//! build).
+//!
+//! ```text
+//! cargo run --release --bin flaneur-eval -- bubble [--shoppers N] [--sessions N] [--seed N]
+//! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m]
+//! make eval
+//! ```
+//!
+//! - `bubble`: does divergence (the `surprise` preference) discover latent
+//!   interests, and at what engagement and relevance cost? Compares surprise
+//!   0, 0.2 (the default) and 0.5 on the same shoppers (see `bubble.rs`).
+//! - `movielens`: quality on MovieLens-100k and -1M, flaneur on the device
+//!   against most-popular, item-kNN and ALS trained on everyone's data (see
+//!   `movielens.rs`; `make eval` fetches the data and trains ALS first) and
+//!   writes `target/eval/report.json`.
+//!
+//! Each evaluation prints a Markdown table and, when run with its default
+//! parameters, writes it into `docs/EVALUATION.md` between its markers
+//! (`<!-- bubble:begin -->` … `<!-- bubble:end -->`). Runs are deterministic:
+//! the same command gives the same table.
+
+mod bubble;
+mod movielens;
+mod movielens_catalog;
+mod movielens_data;
+mod movielens_metrics;
+mod movielens_rank;
+mod shop;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]";
+
+/// The evaluations' shared document, in the repository (this crate's parent directory).
+const DOC: &str = "docs/EVALUATION.md";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("bubble") => match parse_bubble(&args[1..]) {
+            Ok(config) => run_bubble(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("movielens") => match parse_movielens(&args[1..]) {
+            Ok(config) => run_movielens(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("flaneur-eval: unknown evaluation {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parses `--shoppers N --sessions N --seed N`, each optional.
+fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
+    let mut config = bubble::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = |what: &str| -> Result<u64, String> {
+            value.parse::<u64>().map_err(|_| format!("{what} must be a non-negative integer, got {value:?}"))
+        };
+        match flag.as_str() {
+            "--shoppers" => config.shoppers = number("--shoppers")? as usize,
+            "--sessions" => config.sessions = number("--sessions")? as usize,
+            "--seed" => config.seed = number("--seed")?,
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    if config.shoppers == 0 || config.sessions == 0 {
+        return Err("--shoppers and --sessions must be at least 1".into());
+    }
+    Ok(config)
+}
+
+/// Parses `--data DIR --out DIR --datasets a,b --dims N`, each optional.
+fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
+    let mut config = movielens::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--out" => config.out = value.into(),
+            "--datasets" => {
+                config.datasets = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+            }
+            "--dims" => {
+                config.dims =
+                    value.parse().ok().filter(|d| (1..=1024).contains(d)).ok_or("--dims must be 1 to 1024")?;
+            }
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    if config.datasets.is_empty() {
+        return Err("--datasets names no dataset".into());
+    }
+    Ok(config)
+}
+
+fn run_movielens(config: movielens::Config) -> ExitCode {
+    let started = Instant::now();
+    let reports = match movielens::run(&config) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let table = movielens::render(&reports);
+    println!("{table}");
+    eprintln!("movielens: {:.1} s", started.elapsed().as_secs_f64());
+    let json = config.out.join("report.json");
+    if let Err(message) = movielens::write_json(&reports, &json) {
+        eprintln!("flaneur-eval: {message}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("movielens: report written to {}", json.display());
+    publish("movielens", &table, config == movielens::Config::default())
+}
+
+/// Writes an evaluation's tables into its section of [`DOC`], when it ran
+/// with its default parameters (other runs are printed only).
+fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
+    if !defaults {
+        eprintln!("{name}: non-default parameters, {DOC} left unchanged");
+        return ExitCode::SUCCESS;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DOC);
+    match write_section(&path, name, table) {
+        Ok(()) => {
+            eprintln!("{name}: tables written to {DOC}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_bubble(config: bubble::Config) -> ExitCode {
+    let started = Instant::now();
+    let report = bubble::run(config);
+    let table = bubble::render(&report);
+    println!("{table}");
+    eprintln!("bubble: {:.1} s", started.elapsed().as_secs_f64());
+    publish("bubble", &table, config == bubble::Config::default())
+}
+
+/// Replaces what lies between `<!-- name:begin -->` and `<!-- name:end -->`
+/// in the file at `path` with `body`; a file without the markers gets them
+/// appended, a missing file is created.
+fn write_section(path: &Path, name: &str, body: &str) -> Result<(), String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "# Evaluation\n".to_owned(),
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    let updated = replace_section(&text, name, body);
+    if updated != text {
+        std::fs::write(path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `text` with the section `name` holding `body` (appended when missing).
+fn replace_section(text: &str, name: &str, body: &str) -> String {
+    let begin = format!("<!-- {name}:begin -->");
+    let end = format!("<!-- {name}:end -->");
+    let section = format!("{begin}\n{}\n{end}", body.trim_end());
+    match (text.find(&begin), text.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{section}{}", &text[..b], &text[e + end.len()..]),
+        _ => format!("{}\n{section}\n", text.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse() {
+        let args: Vec<String> = ["--shoppers", "5", "--seed", "9"].iter().map(|s| s.to_string()).collect();
+        let config = parse_bubble(&args).unwrap();
+        assert_eq!((config.shoppers, config.sessions, config.seed), (5, bubble::Config::default().sessions, 9));
+        assert!(parse_bubble(&["--shoppers".to_string()]).is_err());
+        assert!(parse_bubble(&["--colour".to_string(), "red".to_string()]).is_err());
+        assert!(parse_bubble(&["--sessions".to_string(), "0".to_string()]).is_err());
+    }
+
+    #[test]
+    fn sections_are_replaced_in_place() {
+        let text = "intro\n<!-- bubble:begin -->\nold\n<!-- bubble:end -->\noutro\n";
+        assert_eq!(
+            replace_section(text, "bubble", "new\n"),
+            "intro\n<!-- bubble:begin -->\nnew\n<!-- bubble:end -->\noutro\n"
+        );
+        assert_eq!(replace_section("intro\n", "bubble", "t"), "intro\n<!-- bubble:begin -->\nt\n<!-- bubble:end -->\n");
+    }
+}
