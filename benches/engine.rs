@@ -8,11 +8,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::profile::{Event, EventKind};
 use flaneur::rank::{Request, Scorer, Weights};
 use flaneur::testkit::{Rng, Shape, catalog};
-use flaneur::Engine;
 
 const RUNS: usize = 31;
 
@@ -37,7 +37,11 @@ fn history(engine: &mut Engine, events: usize, seed: u64) {
     for e in 0..events {
         let index = focus[rng.below(focus.len())];
         let item_id = engine.catalog().item(index).id().to_owned();
-        let kind = if e % 10 == 9 { EventKind::AddToCart { item_id } } else { EventKind::View { item_id } };
+        let kind = if e % 10 == 9 {
+            EventKind::AddToCart { item_id }
+        } else {
+            EventKind::View { item_id }
+        };
         let _ = engine.record(&Event { kind, at: e as i64 * 60_000 });
     }
 }
@@ -47,41 +51,59 @@ fn main() {
     let sizes: &[usize] = if full { &[10_000, 100_000] } else { &[500] };
     let runs = if full { RUNS } else { 1 };
     println!("{:<44} {:>12} {:>12}", "benchmark", "median_ms", "p95_ms");
-    let row = |name: String, (median, p95): (f64, f64)| println!("{name:<44} {median:>12.3} {p95:>12.3}");
+    let row =
+        |name: String, (median, p95): (f64, f64)| println!("{name:<44} {median:>12.3} {p95:>12.3}");
     for &n in sizes {
         let json = catalog(42, Shape { items: n, ..Shape::default() });
-        row(format!("load JSON v1 catalog, {n} items"), measure(runs.min(5), || {
-            black_box(Catalog::from_json(json.clone()).ok());
-        }));
+        row(
+            format!("load JSON v1 catalog, {n} items"),
+            measure(runs.min(5), || {
+                black_box(Catalog::from_json(json.clone()).ok());
+            }),
+        );
         let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
         let binary = built.to_binary();
-        row(format!("load binary catalog ({:.1} MB), {n} items", binary.len() as f64 / 1e6), measure(runs.min(11), || {
-            black_box(Catalog::from_binary(&binary).ok());
-        }));
+        row(
+            format!("load binary catalog ({:.1} MB), {n} items", binary.len() as f64 / 1e6),
+            measure(runs.min(11), || {
+                black_box(Catalog::from_binary(&binary).ok());
+            }),
+        );
         let mut engine = Engine::new(built);
         history(&mut engine, 200, 7);
         let now = 200 * 60_000;
         let request = Request { k: 24, ..Request::default() };
         let slate = engine.recommend(&request, now).ok();
         assert!(slate.is_some_and(|s| s.items.len() == 24), "the benchmark profile fills a slate");
-        row(format!("score every item, {n} items"), measure(runs, || {
-            let scorer = Scorer::new(engine.catalog(), engine.profile(), now, Weights::default());
-            let mut best = 0.0f32;
-            for i in 0..engine.catalog().len() {
-                best = best.max(scorer.relevance(i));
-            }
-            black_box(best);
-        }));
-        row(format!("recommend k=24 (full slate), {n} items"), measure(runs, || {
-            black_box(engine.recommend(&request, now).ok());
-        }));
+        row(
+            format!("score every item, {n} items"),
+            measure(runs, || {
+                let scorer =
+                    Scorer::new(engine.catalog(), engine.profile(), now, Weights::default());
+                let mut best = 0.0f32;
+                for i in 0..engine.catalog().len() {
+                    best = best.max(scorer.relevance(i));
+                }
+                black_box(best);
+            }),
+        );
+        row(
+            format!("recommend k=24 (full slate), {n} items"),
+            measure(runs, || {
+                black_box(engine.recommend(&request, now).ok());
+            }),
+        );
         let id = engine.catalog().item(n / 2).id().to_owned();
         let batch = 1000;
         let (median, p95) = measure(runs, || {
             for e in 0..batch {
-                let _ = engine.record(&Event { kind: EventKind::View { item_id: id.clone() }, at: now + e });
+                let _ = engine
+                    .record(&Event { kind: EventKind::View { item_id: id.clone() }, at: now + e });
             }
         });
-        row(format!("record one view event (µs), {n} items"), (median * 1e3 / batch as f64, p95 * 1e3 / batch as f64));
+        row(
+            format!("record one view event (µs), {n} items"),
+            (median * 1e3 / batch as f64, p95 * 1e3 / batch as f64),
+        );
     }
 }

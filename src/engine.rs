@@ -27,8 +27,8 @@ use crate::journal::Change;
 use crate::ldp::{Report, Reporting, questions};
 use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use crate::profile::{
-    Event, EventKind, Evidence, Forget, Impression, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS,
-    within,
+    Event, EventKind, Evidence, Forget, Impression, Profile, ProfileExport, ProfileImport,
+    ProfileView, SESSION_GAP_MS, within,
 };
 use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
@@ -70,7 +70,11 @@ impl Applied {
     /// slate whose impressions were not noted. A forget and new preferences
     /// are stored even while paused.
     pub fn is_kept(self) -> bool {
-        !matches!(self, Applied::Event(Recorded::Paused | Recorded::Sensitive | Recorded::Nothing) | Applied::Shown(false))
+        !matches!(
+            self,
+            Applied::Event(Recorded::Paused | Recorded::Sensitive | Recorded::Nothing)
+                | Applied::Shown(false)
+        )
     }
 }
 
@@ -192,8 +196,19 @@ impl Engine {
     /// # Errors
     ///
     /// As [`Reporting::report`]: an ε outside (0, 1] is [`Error::BadArgument`].
-    pub fn report<R: rand::Rng + ?Sized>(&mut self, today: i32, epsilon: f64, rng: &mut R) -> Result<Option<Report>> {
-        let axes: Vec<&str> = self.catalog.facets().iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
+    pub fn report<R: rand::Rng + ?Sized>(
+        &mut self,
+        today: i32,
+        epsilon: f64,
+        rng: &mut R,
+    ) -> Result<Option<Report>> {
+        let axes: Vec<&str> = self
+            .catalog
+            .facets()
+            .iter()
+            .filter(|f| f.divergence)
+            .map(|f| f.name.as_str())
+            .collect();
         let schema = questions(&axes);
         if !self.preferences.reports {
             // The same argument errors either way; an empty period reports nothing and draws nothing.
@@ -206,7 +221,11 @@ impl Engine {
     /// refused with [`Error::UnknownItem`] and change nothing.
     pub fn record(&mut self, event: &Event) -> Result<Recorded> {
         let item = match event.kind.item_id() {
-            Some(id) => Some(self.catalog.index_of(id).ok_or_else(|| Error::UnknownItem { id: id.to_owned() })?),
+            Some(id) => Some(
+                self.catalog
+                    .index_of(id)
+                    .ok_or_else(|| Error::UnknownItem { id: id.to_owned() })?,
+            ),
             None => None,
         };
         if !self.preferences.is_learning() {
@@ -221,19 +240,27 @@ impl Engine {
         };
         let engaged = matches!(
             event.kind,
-            EventKind::View { .. } | EventKind::Click { .. } | EventKind::AddToCart { .. } | EventKind::Purchase { .. }
+            EventKind::View { .. }
+                | EventKind::Click { .. }
+                | EventKind::AddToCart { .. }
+                | EventKind::Purchase { .. }
         );
         if engaged && self.preferences.reports {
             self.count_engagement(item_id);
         }
         let traits = Traits::of(&self.catalog, index);
-        let vector = (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
+        let vector =
+            (self.catalog.vectors().dims() > 0).then(|| self.catalog.vectors().dequantize(index));
         if engaged {
             self.profile.note_engagement(item_id, event.at);
         } else if matches!(event.kind, EventKind::Dismiss { .. }) {
             self.profile.note_dismissal(item_id, event.at);
         }
-        self.profile.learn(&traits.evidence(item_id, vector.as_deref()), event.kind.weight(), event.at);
+        self.profile.learn(
+            &traits.evidence(item_id, vector.as_deref()),
+            event.kind.weight(),
+            event.at,
+        );
         match event.kind {
             EventKind::Purchase { .. } => self.profile.mark_purchased(item_id, event.at),
             EventKind::Dismiss { .. } => self.profile.mark_dismissed(item_id, event.at),
@@ -253,7 +280,10 @@ impl Engine {
 
     /// Whether the item at `index` is in a sensitive class the shopper has not opted into.
     fn is_hidden_sensitive(&self, index: usize) -> bool {
-        self.catalog.item(index).sensitive().is_some_and(|class| !self.preferences.allows_sensitive(class))
+        self.catalog
+            .item(index)
+            .sensitive()
+            .is_some_and(|class| !self.preferences.allows_sensitive(class))
     }
 
     /// Notes that the page showed these items (a slate's
@@ -267,7 +297,9 @@ impl Engine {
         for item in shown {
             self.profile.mark_shown(&item.item_id, item.kind, now);
             if self.preferences.reports {
-                self.reporting.period.shown(item.kind, item.direction.as_ref().map(|d| d.axis.as_str()));
+                self.reporting
+                    .period
+                    .shown(item.kind, item.direction.as_ref().map(|d| d.axis.as_str()));
             }
             if let Some(direction) = &item.direction {
                 self.profile.note_divergent_shown(&item.item_id, direction, now);
@@ -291,7 +323,8 @@ impl Engine {
                     .items()
                     .keys()
                     .filter(|id| {
-                        let category = self.catalog.index_of(id).map(|i| self.catalog.item(i).category());
+                        let category =
+                            self.catalog.index_of(id).map(|i| self.catalog.item(i).category());
                         category.is_some_and(|c| within(taxonomy.path(c), path))
                     })
                     .cloned()
@@ -381,7 +414,10 @@ impl Engine {
     ///
     /// [`Error::UnknownItem`] for an id not in the catalog.
     pub fn explain(&self, item_id: &str, now: i64) -> Result<Explanation> {
-        let index = self.catalog.index_of(item_id).ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
+        let index = self
+            .catalog
+            .index_of(item_id)
+            .ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
         let factor = self.fold_in().and_then(|f| f.solve(&self.catalog, &self.profile, now));
         let scorer = Scorer::for_shopper(&self.catalog, &self.profile, now, factor.as_deref());
         let reason = explain(&scorer, &self.catalog, &self.profile, index);
@@ -389,7 +425,8 @@ impl Engine {
         Ok(Explanation {
             item_id: item_id.to_owned(),
             relevance,
-            recommendable: self.preferences.personalization && relevance >= self.preferences.threshold,
+            recommendable: self.preferences.personalization
+                && relevance >= self.preferences.threshold,
             text: reason.describe(),
             reason,
         })
@@ -397,7 +434,8 @@ impl Engine {
 
     /// `YᵀY` of a catalog of item factors (computed once), `None` for content vectors.
     fn fold_in(&self) -> Option<&FoldIn> {
-        (self.catalog.vector_kind() == VectorKind::Factors).then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)))
+        (self.catalog.vector_kind() == VectorKind::Factors)
+            .then(|| self.fold_in.get_or_init(|| FoldIn::new(&self.catalog)))
     }
 
     /// Takes back what the item `id` taught (its categories up to the root,
@@ -421,7 +459,9 @@ impl Engine {
             .items()
             .iter()
             .filter(|(_, a)| a.weight > 0.0)
-            .filter_map(|(id, a)| self.catalog.index_of(id).map(|i| (vectors.dequantize(i), a.weight, a.last_seen)))
+            .filter_map(|(id, a)| {
+                self.catalog.index_of(id).map(|i| (vectors.dequantize(i), a.weight, a.last_seen))
+            })
             .collect();
         crate::util::sort::sort_by_key(&mut remembered, |(_, _, at)| *at);
         self.profile.relearn_interests(remembered.iter().map(|(v, w, at)| (v.as_slice(), *w, *at)));
@@ -455,11 +495,21 @@ impl Engine {
     /// with no evidence, so its intent is unknown.
     pub fn intent(&self, now: i64) -> IntentEstimate {
         match self.preferences.intent {
-            IntentSetting::Exploring => IntentEstimate { intent: Intent::Exploring, confidence: 1.0 },
+            IntentSetting::Exploring => {
+                IntentEstimate { intent: Intent::Exploring, confidence: 1.0 }
+            }
             IntentSetting::Buying => IntentEstimate { intent: Intent::Buying, confidence: 1.0 },
             IntentSetting::Auto => {
-                let live = self.profile.session().last().is_some_and(|e| now.saturating_sub(e.at) <= SESSION_GAP_MS);
-                if live { classify(&self.catalog, self.profile.session()) } else { IntentEstimate::UNKNOWN }
+                let live = self
+                    .profile
+                    .session()
+                    .last()
+                    .is_some_and(|e| now.saturating_sub(e.at) <= SESSION_GAP_MS);
+                if live {
+                    classify(&self.catalog, self.profile.session())
+                } else {
+                    IntentEstimate::UNKNOWN
+                }
             }
         }
     }
@@ -494,7 +544,10 @@ impl<'c> Traits<'c> {
         let taxonomy = catalog.taxonomy();
         Self {
             categories: taxonomy.lineage(item.category()).map(|n| taxonomy.path(n)).collect(),
-            facets: item.attributes().map(|(f, v)| (catalog.facets()[f as usize].name.as_str(), v)).collect(),
+            facets: item
+                .attributes()
+                .map(|(f, v)| (catalog.facets()[f as usize].name.as_str(), v))
+                .collect(),
         }
     }
 

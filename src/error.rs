@@ -136,7 +136,11 @@ impl Error {
 
     /// Shorthand for a [`Error::CatalogInvalid`] about one item's field.
     pub(crate) fn item_field(item: &str, field: &str, reason: impl Into<String>) -> Self {
-        Error::CatalogInvalid { item: Some(item.to_owned()), field: field.to_owned(), reason: reason.into() }
+        Error::CatalogInvalid {
+            item: Some(item.to_owned()),
+            field: field.to_owned(),
+            reason: reason.into(),
+        }
     }
 
     /// Shorthand for a [`Error::CatalogInvalid`] about a header field.

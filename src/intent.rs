@@ -149,7 +149,10 @@ pub const DELIBERATE_POINTS: f32 = 0.1;
 /// Median gap between events (ms) from which the pace is deliberate.
 pub const DELIBERATE_GAP_MS: i64 = 20_000;
 
-const _: () = assert!(COMPARE_SET_POINTS + DELIBERATE_POINTS < MIN_CONFIDENCE, "comparing needs back and forth");
+const _: () = assert!(
+    COMPARE_SET_POINTS + DELIBERATE_POINTS < MIN_CONFIDENCE,
+    "comparing needs back and forth"
+);
 
 // ---- Exploring ------------------------------------------------------------
 
@@ -211,7 +214,10 @@ pub const MIN_WORD_CHARS: usize = 3;
 /// assert_eq!(classify(&catalog, &session[..2]).intent, Intent::Unknown);
 /// # Ok::<(), flaneur::Error>(())
 /// ```
-pub fn classify<'a>(catalog: &Catalog, session: impl IntoIterator<Item = &'a Event>) -> IntentEstimate {
+pub fn classify<'a>(
+    catalog: &Catalog,
+    session: impl IntoIterator<Item = &'a Event>,
+) -> IntentEstimate {
     let mut window = Window::default();
     for step in session.into_iter().filter_map(|event| resolve(catalog, event)) {
         window.push(step);
@@ -283,9 +289,13 @@ impl ItemStep {
 fn resolve<'a>(catalog: &Catalog, event: &'a Event) -> Option<Step<'a>> {
     let what = match &event.kind {
         EventKind::Search { query } => What::Search(query),
-        EventKind::View { item_id } | EventKind::Click { item_id } => item_step(catalog, item_id, Act::Open)?,
+        EventKind::View { item_id } | EventKind::Click { item_id } => {
+            item_step(catalog, item_id, Act::Open)?
+        }
         EventKind::Dwell { item_id, ms } => item_step(catalog, item_id, Act::Dwell(clean_ms(*ms)))?,
-        EventKind::AddToCart { item_id } | EventKind::Purchase { item_id } => item_step(catalog, item_id, Act::Cart)?,
+        EventKind::AddToCart { item_id } | EventKind::Purchase { item_id } => {
+            item_step(catalog, item_id, Act::Cart)?
+        }
         EventKind::RemoveFromCart { item_id } | EventKind::Dismiss { item_id } => {
             item_step(catalog, item_id, Act::Other)?
         }
@@ -397,13 +407,20 @@ fn engaged_at(steps: &[Step<'_>], i: usize) -> Option<ItemStep> {
 }
 
 /// Whether an engaged step before `i` has `key`.
-fn seen_before<K: PartialEq>(steps: &[Step<'_>], i: usize, key: K, by: impl Fn(&ItemStep) -> K) -> bool {
+fn seen_before<K: PartialEq>(
+    steps: &[Step<'_>],
+    i: usize,
+    key: K,
+    by: impl Fn(&ItemStep) -> K,
+) -> bool {
     steps[..i].iter().filter_map(Step::engaged).any(|e| by(e) == key)
 }
 
 /// Distinct keys (leaves, departments) among engaged steps.
 fn distinct<K: PartialEq>(steps: &[Step<'_>], by: impl Fn(&ItemStep) -> K + Copy) -> usize {
-    (0..steps.len()).filter(|&i| engaged_at(steps, i).is_some_and(|e| !seen_before(steps, i, by(&e), by))).count()
+    (0..steps.len())
+        .filter(|&i| engaged_at(steps, i).is_some_and(|e| !seen_before(steps, i, by(&e), by)))
+        .count()
 }
 
 /// Item events on the most visited leaf.
@@ -439,9 +456,12 @@ fn top_product(steps: &[Step<'_>], visits: &[bool; WINDOW], firsts: &[bool; WIND
     let mut top = TopProduct::default();
     for i in (0..steps.len()).filter(|&i| firsts[i]) {
         let Some(e) = engaged_at(steps, i) else { continue };
-        let on_item = || steps.iter().enumerate().filter(|(_, s)| s.engaged().is_some_and(|s| s.item == e.item));
+        let on_item = || {
+            steps.iter().enumerate().filter(|(_, s)| s.engaged().is_some_and(|s| s.item == e.item))
+        };
         let count = on_item().filter(|&(j, _)| visits[j]).count();
-        let dwell_ms: f64 = on_item().filter_map(|(_, s)| s.engaged()).map(ItemStep::dwell_ms).sum();
+        let dwell_ms: f64 =
+            on_item().filter_map(|(_, s)| s.engaged()).map(ItemStep::dwell_ms).sum();
         if count > top.visits || (count == top.visits && dwell_ms > top.dwell_ms) {
             top = TopProduct { visits: count, dwell_ms, share: count as f32 / total.max(1) as f32 };
         }
@@ -529,8 +549,11 @@ fn points(rule: bool, points: f32) -> f32 {
 
 /// The buying rules: [`CART_POINTS`], [`SEARCH_FOCUS_POINTS`], [`DEPTH_POINTS`].
 fn buying_score(f: &Features) -> f32 {
-    let deep = f.top.share >= DOMINANT_SHARE && (f.top.visits >= DEEP_VISITS || f.top.dwell_ms >= DEEP_DWELL_MS);
-    points(f.carts > 0, CART_POINTS) + points(searching_toward_one_thing(f), SEARCH_FOCUS_POINTS) + points(deep, DEPTH_POINTS)
+    let deep = f.top.share >= DOMINANT_SHARE
+        && (f.top.visits >= DEEP_VISITS || f.top.dwell_ms >= DEEP_DWELL_MS);
+    points(f.carts > 0, CART_POINTS)
+        + points(searching_toward_one_thing(f), SEARCH_FOCUS_POINTS)
+        + points(deep, DEPTH_POINTS)
 }
 
 /// The comparing rules: [`COMPARE_SET_POINTS`], [`SWITCHBACK_POINTS`], [`DELIBERATE_POINTS`].
@@ -539,7 +562,9 @@ fn comparing_score(f: &Features) -> f32 {
         return 0.0;
     }
     let deliberate = f.median_gap_ms.is_some_and(|g| g >= DELIBERATE_GAP_MS);
-    COMPARE_SET_POINTS + SWITCHBACK_POINTS * f.switchbacks.min(MAX_SWITCHBACKS) as f32 + points(deliberate, DELIBERATE_POINTS)
+    COMPARE_SET_POINTS
+        + SWITCHBACK_POINTS * f.switchbacks.min(MAX_SWITCHBACKS) as f32
+        + points(deliberate, DELIBERATE_POINTS)
 }
 
 /// The exploring rules: [`SPREAD_POINTS`], [`DEPARTMENT_POINTS`], [`LOW_FOCUS_POINTS`], [`BRISK_POINTS`].
@@ -565,13 +590,20 @@ fn decide(f: &Features) -> IntentEstimate {
     if f.item_events < MIN_ITEM_EVENTS && f.carts == 0 {
         return IntentEstimate::UNKNOWN;
     }
-    let scores = [(Intent::Buying, buying_score(f)), (Intent::Comparing, comparing_score(f)), (Intent::Exploring, exploring_score(f))];
+    let scores = [
+        (Intent::Buying, buying_score(f)),
+        (Intent::Comparing, comparing_score(f)),
+        (Intent::Exploring, exploring_score(f)),
+    ];
     // The first of equal scores leads; a tie has no lead, so the order never shows.
-    let (intent, best) = scores.iter().fold((Intent::Unknown, 0.0f32), |acc, &(i, s)| if s > acc.1 { (i, s) } else { acc });
+    let (intent, best) = scores
+        .iter()
+        .fold((Intent::Unknown, 0.0f32), |acc, &(i, s)| if s > acc.1 { (i, s) } else { acc });
     if best <= 0.0 {
         return IntentEstimate::UNKNOWN;
     }
-    let runner_up = scores.iter().filter(|(i, _)| *i != intent).map(|&(_, s)| s).fold(0.0f32, f32::max);
+    let runner_up =
+        scores.iter().filter(|(i, _)| *i != intent).map(|&(_, s)| s).fold(0.0f32, f32::max);
     let lead = (best - runner_up) / best;
     let confidence = (best.min(1.0) * lead * evidence(f)).clamp(0.0, 1.0);
     let intent = if confidence >= MIN_CONFIDENCE { intent } else { Intent::Unknown };

@@ -32,18 +32,18 @@
 
 // Modules from the bottom up: each imports only modules listed above it
 // (docs/ARCHITECTURE.md draws the graph).
-pub mod error;
-pub mod util;
-pub mod slot;
 pub mod catalog;
+pub mod engine;
+pub mod error;
+pub mod intent;
+pub mod journal;
+pub mod ldp;
 pub mod preferences;
 pub mod profile;
-pub mod intent;
 pub mod rank;
-pub mod ldp;
+pub mod slot;
 pub mod snapshot;
-pub mod journal;
-pub mod engine;
+pub mod util;
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
@@ -51,5 +51,5 @@ pub mod testkit;
 pub mod wasm;
 
 pub use engine::{Applied, Engine, Recorded};
-pub use profile::Forget;
 pub use error::{Error, Result};
+pub use profile::Forget;

@@ -73,7 +73,9 @@ impl Preferences {
         ];
         for (name, value) in ranges {
             if !(0.0..=1.0).contains(&value) {
-                return Err(Error::BadArgument(format!("{name} must be between 0 and 1, got {value}")));
+                return Err(Error::BadArgument(format!(
+                    "{name} must be between 0 and 1, got {value}"
+                )));
             }
         }
         Ok(())

@@ -34,11 +34,11 @@
 //! assert_eq!(Snapshot::from_bytes(&flipped, "demo").unwrap_err().code(), "PROFILE_CORRUPT");
 //! ```
 
-use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
 use crate::ldp::Reporting;
 use crate::preferences::{IntentSetting, Preferences};
 use crate::profile::Profile;
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 
 /// The first bytes of every stored snapshot.
 pub const SNAPSHOT_MAGIC: &[u8; 4] = b"FLRC";
@@ -107,12 +107,16 @@ impl Snapshot {
     /// flaneur; [`Error::ProfileCorrupt`] for anything else that is not a
     /// valid snapshot of this shop.
     pub fn from_bytes(bytes: &[u8], shop: &str) -> Result<Snapshot> {
-        let corrupt = |reason: &str| Error::ProfileCorrupt { reason: format!("stored record: {reason}") };
+        let corrupt =
+            |reason: &str| Error::ProfileCorrupt { reason: format!("stored record: {reason}") };
         if bytes.len() < SNAPSHOT_MAGIC.len() + 1 + 4 || &bytes[..4] != SNAPSHOT_MAGIC {
             return Err(corrupt("not a flaneur record"));
         }
         if bytes[4] > SNAPSHOT_FORMAT_VERSION {
-            return Err(Error::ProfileVersion { found: bytes[4].into(), supported: SNAPSHOT_FORMAT_VERSION.into() });
+            return Err(Error::ProfileVersion {
+                found: bytes[4].into(),
+                supported: SNAPSHOT_FORMAT_VERSION.into(),
+            });
         }
         let (body, tail) = bytes.split_at(bytes.len() - 4);
         let stored_crc = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]);
@@ -167,11 +171,14 @@ impl Snapshot {
             preferences.sensitive.insert(class, allowed);
         }
         preferences.validate().map_err(|e| corrupt(&e.to_string()))?;
-        let profile_len = usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
+        let profile_len =
+            usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
         let profile = Profile::from_bytes(r.take(profile_len).ok_or_else(truncated)?)?;
         let reporting = if version >= 2 {
-            let len = usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
-            Reporting::from_bytes(r.take(len).ok_or_else(truncated)?).ok_or_else(|| corrupt("bad reporting state"))?
+            let len =
+                usize::try_from(r.varint().ok_or_else(truncated)?).map_err(|_| truncated())?;
+            Reporting::from_bytes(r.take(len).ok_or_else(truncated)?)
+                .ok_or_else(|| corrupt("bad reporting state"))?
         } else {
             Reporting::default()
         };
@@ -188,16 +195,34 @@ mod tests {
 
     #[test]
     fn preferences_survive_the_round_trip() {
-        let mut preferences = Preferences { paused: true, surprise: 0.5, intent: IntentSetting::Buying, reports: true, ..Default::default() };
+        let mut preferences = Preferences {
+            paused: true,
+            surprise: 0.5,
+            intent: IntentSetting::Buying,
+            reports: true,
+            ..Default::default()
+        };
         preferences.sensitive.insert("health".into(), true);
         preferences.sensitive.insert("intimate".into(), false);
-        let snapshot = Snapshot { shop: "s".into(), saved_at: -3, preferences, profile: Profile::default(), reporting: Reporting::default() };
+        let snapshot = Snapshot {
+            shop: "s".into(),
+            saved_at: -3,
+            preferences,
+            profile: Profile::default(),
+            reporting: Reporting::default(),
+        };
         assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
     }
 
     #[test]
     fn every_truncation_and_newer_versions_are_refused() {
-        let snapshot = Snapshot { shop: "s".into(), saved_at: 1, preferences: Preferences::default(), profile: Profile::default(), reporting: Reporting::default() };
+        let snapshot = Snapshot {
+            shop: "s".into(),
+            saved_at: 1,
+            preferences: Preferences::default(),
+            profile: Profile::default(),
+            reporting: Reporting::default(),
+        };
         let bytes = snapshot.to_bytes();
         for cut in 0..bytes.len() {
             assert!(Snapshot::from_bytes(&bytes[..cut], "s").is_err(), "cut at {cut}");
@@ -213,7 +238,13 @@ mod tests {
         reporting.period.shown(crate::slot::Kind::Divergent, Some("colour"));
         assert!(reporting.ledger.try_spend(20_000, 0.5, 1.0));
         let preferences = Preferences { reports: true, ..Default::default() };
-        let snapshot = Snapshot { shop: "s".into(), saved_at: 2, preferences, profile: Profile::default(), reporting };
+        let snapshot = Snapshot {
+            shop: "s".into(),
+            saved_at: 2,
+            preferences,
+            profile: Profile::default(),
+            reporting,
+        };
         assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
 
         // The fixture was written by the version 1 code (the demo catalog's
@@ -235,6 +266,9 @@ mod tests {
         let crc = crc32(&flagged[..flagged.len() - 4]).to_le_bytes();
         let end = flagged.len();
         flagged[end - 4..].copy_from_slice(&crc);
-        assert_eq!(Snapshot::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(), "PROFILE_CORRUPT");
+        assert_eq!(
+            Snapshot::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(),
+            "PROFILE_CORRUPT"
+        );
     }
 }

@@ -73,8 +73,10 @@ pub fn catalog(seed: u64, shape: Shape) -> CatalogJson {
     let items = (0..shape.items)
         .map(|i| {
             let leaf = rng.below(leaves);
-            let vector = directions[leaf].iter().map(|d| d + 0.6 * (rng.unit() * 2.0 - 1.0)).collect();
-            let attributes = facet_names.iter().map(|f| (f.clone(), format!("v{}", rng.below(8)))).collect();
+            let vector =
+                directions[leaf].iter().map(|d| d + 0.6 * (rng.unit() * 2.0 - 1.0)).collect();
+            let attributes =
+                facet_names.iter().map(|f| (f.clone(), format!("v{}", rng.below(8)))).collect();
             ItemJson {
                 id: format!("sku-{i:07}"),
                 title: format!("Item {i}"),
@@ -97,7 +99,10 @@ pub fn catalog(seed: u64, shape: Shape) -> CatalogJson {
         shop: "synthetic".into(),
         dims: shape.dims,
         vector_kind: VectorKind::Content,
-        facets: facet_names.into_iter().map(|f| (f, FacetJson { divergence: true })).collect::<BTreeMap<_, _>>(),
+        facets: facet_names
+            .into_iter()
+            .map(|f| (f, FacetJson { divergence: true }))
+            .collect::<BTreeMap<_, _>>(),
         items,
     }
 }

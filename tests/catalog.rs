@@ -33,8 +33,17 @@ fn a_valid_catalog_keeps_order_fields_and_taxonomy() {
 
 #[test]
 fn duplicate_ids_name_the_item() {
-    let e = error(&catalog(r#"{"id":"a","title":"A","category":"C","vector":[1,0]},{"id":"a","title":"B","category":"C","vector":[1,0]}"#));
-    assert_eq!(e, Error::CatalogInvalid { item: Some("a".into()), field: "id".into(), reason: "duplicate id".into() });
+    let e = error(&catalog(
+        r#"{"id":"a","title":"A","category":"C","vector":[1,0]},{"id":"a","title":"B","category":"C","vector":[1,0]}"#,
+    ));
+    assert_eq!(
+        e,
+        Error::CatalogInvalid {
+            item: Some("a".into()),
+            field: "id".into(),
+            reason: "duplicate id".into()
+        }
+    );
     assert_eq!(e.to_string(), "invalid catalog: item \"a\", id: duplicate id");
 }
 
@@ -43,7 +52,10 @@ fn wrong_vectors_unknown_facets_and_bad_numbers_are_refused() {
     let cases = [
         (r#"{"id":"a","title":"A","category":"C","vector":[1,0,0]}"#, "vector"),
         (r#"{"id":"a","title":"A","category":"C"}"#, "vector"),
-        (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"attributes":{"size":"M"}}"#, "attributes.size"),
+        (
+            r#"{"id":"a","title":"A","category":"C","vector":[1,0],"attributes":{"size":"M"}}"#,
+            "attributes.size",
+        ),
         (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"popularity":1.5}"#, "popularity"),
         (r#"{"id":"a","title":"A","category":"C","vector":[1,0],"price":-1}"#, "price"),
         (r#"{"id":"a","title":"A","category":"C > ","vector":[1,0]}"#, "category"),
@@ -60,7 +72,9 @@ fn wrong_vectors_unknown_facets_and_bad_numbers_are_refused() {
 
 #[test]
 fn non_finite_vectors_are_refused() {
-    let mut json: CatalogJson = serde_json::from_str(&catalog(r#"{"id":"a","title":"A","category":"C","vector":[1,0]}"#)).unwrap();
+    let mut json: CatalogJson =
+        serde_json::from_str(&catalog(r#"{"id":"a","title":"A","category":"C","vector":[1,0]}"#))
+            .unwrap();
     json.items[0].vector = Some(vec![f32::NAN, 1.0]);
     let e = Catalog::from_json(json).unwrap_err();
     assert_eq!(e.code(), "CATALOG_INVALID");
@@ -78,7 +92,9 @@ fn a_newer_version_and_a_broken_document_are_refused() {
 #[test]
 fn content_vectors_are_normalised_and_item_factors_keep_their_length() {
     let doc = |kind: &str| {
-        format!(r#"{{"version":1,"shop":"s","dims":2,"vector_kind":"{kind}","items":[{{"id":"a","title":"A","category":"C","vector":[3,4]}}]}}"#)
+        format!(
+            r#"{{"version":1,"shop":"s","dims":2,"vector_kind":"{kind}","items":[{{"id":"a","title":"A","category":"C","vector":[3,4]}}]}}"#
+        )
     };
     let content = Catalog::from_json_str(&doc("content")).unwrap();
     let factors = Catalog::from_json_str(&doc("factors")).unwrap();

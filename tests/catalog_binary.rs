@@ -7,14 +7,18 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use flaneur::Error;
-use flaneur::util::bytes::crc32;
 use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
+use flaneur::util::bytes::crc32;
 use proptest::prelude::*;
 
 const NO_STR: u32 = u32::MAX;
 
 fn demo() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 
@@ -97,7 +101,12 @@ fn assert_same(a: &Catalog, b: &Catalog) {
 
 #[test]
 fn round_trips_are_lossless() {
-    for catalog in [demo(), small(), varied(), Catalog::from_json_str(r#"{"version":1,"shop":"e","items":[]}"#).unwrap()] {
+    for catalog in [
+        demo(),
+        small(),
+        varied(),
+        Catalog::from_json_str(r#"{"version":1,"shop":"e","items":[]}"#).unwrap(),
+    ] {
         let bytes = catalog.to_binary();
         let decoded = Catalog::from_binary(&bytes).unwrap();
         assert_same(&catalog, &decoded);
@@ -114,7 +123,10 @@ fn the_encoding_is_deterministic() {
 
 #[test]
 fn the_demo_catalog_is_smaller_than_its_json() {
-    let json_len = std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap().len();
+    let json_len =
+        std::fs::metadata(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json"))
+            .unwrap()
+            .len();
     let binary_len = demo().to_binary().len() as u64;
     eprintln!("demo catalog: JSON {json_len} bytes, binary {binary_len} bytes");
     assert!(binary_len < json_len);
@@ -134,7 +146,8 @@ fn every_truncation_with_a_fixed_checksum_is_an_error() {
     for catalog in [small(), varied()] {
         let bytes = catalog.to_binary();
         for len in 16..bytes.len() {
-            let reason = corrupt_reason(Catalog::from_binary(&with_fixed_crc(bytes[..len].to_vec())));
+            let reason =
+                corrupt_reason(Catalog::from_binary(&with_fixed_crc(bytes[..len].to_vec())));
             assert!(!reason.contains("checksum"), "{reason}");
         }
     }
@@ -201,7 +214,10 @@ fn a_wrong_magic_is_corrupt() {
     let mut bytes = small().to_binary();
     bytes[0] = b'X';
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("magic"));
-    assert!(corrupt_reason(Catalog::from_binary(br#"{"version":1,"shop":"s","items":[]}"#)).contains("magic"));
+    assert!(
+        corrupt_reason(Catalog::from_binary(br#"{"version":1,"shop":"s","items":[]}"#))
+            .contains("magic")
+    );
 }
 
 #[test]
@@ -536,8 +552,10 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
         prop::collection::vec(-5.0f32..5.0, 3),
     );
     prop::collection::vec(item, 0..12).prop_map(|items| {
-        let facets: BTreeMap<String, FacetJson> =
-            [("a", true), ("b", false)].iter().map(|&(n, d)| (n.to_owned(), FacetJson { divergence: d })).collect();
+        let facets: BTreeMap<String, FacetJson> = [("a", true), ("b", false)]
+            .iter()
+            .map(|&(n, d)| (n.to_owned(), FacetJson { divergence: d }))
+            .collect();
         let items = items
             .into_iter()
             .enumerate()
@@ -566,7 +584,14 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
                 }
             })
             .collect();
-        let json = CatalogJson { version: 1, shop: "p".into(), dims: 3, vector_kind: VectorKind::Content, facets, items };
+        let json = CatalogJson {
+            version: 1,
+            shop: "p".into(),
+            dims: 3,
+            vector_kind: VectorKind::Content,
+            facets,
+            items,
+        };
         Catalog::from_json(json).unwrap()
     })
 }
@@ -574,11 +599,14 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
 // ---------------------------------------------------------------------------
 // Scale
 
-
 fn synthetic(n: usize, dims: usize) -> CatalogJson {
-    const COLOURS: [&str; 12] = ["red", "navy", "green", "black", "white", "grey", "mustard", "pink", "teal", "brown", "cream", "olive"];
+    const COLOURS: [&str; 12] = [
+        "red", "navy", "green", "black", "white", "grey", "mustard", "pink", "teal", "brown",
+        "cream", "olive",
+    ];
     const DEPARTMENTS: [&str; 4] = ["Women", "Men", "Kids", "Home"];
-    const KINDS: [&str; 8] = ["Knitwear", "Shoes", "Dresses", "Coats", "Denim", "Shirts", "Bags", "Lamps"];
+    const KINDS: [&str; 8] =
+        ["Knitwear", "Shoes", "Dresses", "Coats", "Denim", "Shirts", "Bags", "Lamps"];
     let facets: BTreeMap<String, FacetJson> = ["brand", "colour", "material", "style"]
         .iter()
         .map(|&name| (name.to_owned(), FacetJson { divergence: name != "brand" }))
@@ -606,7 +634,8 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
                 currency: Some("EUR".to_owned()),
                 available: i % 17 != 0,
                 popularity: rng.unit(),
-                released: (i % 4 == 0).then(|| format!("2026-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))),
+                released: (i % 4 == 0)
+                    .then(|| format!("2026-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))),
                 sensitive: (i % 97 == 0).then(|| "health".to_owned()),
                 vector: Some((0..dims).map(|_| rng.unit() * 2.0 - 1.0).collect()),
                 url: Some(format!("/p/sku-{sku:07}")),
@@ -614,7 +643,14 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
             }
         })
         .collect();
-    CatalogJson { version: 1, shop: "synthetic".into(), dims, vector_kind: VectorKind::Content, facets, items }
+    CatalogJson {
+        version: 1,
+        shop: "synthetic".into(),
+        dims,
+        vector_kind: VectorKind::Content,
+        facets,
+        items,
+    }
 }
 
 /// A large catalog round-trips (the 100k-item load time is measured by `make bench`, not here).

@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flaneur::catalog::Catalog;
-use flaneur::profile::ProfileImport;
 use flaneur::preferences::PreferencesPatch;
+use flaneur::profile::ProfileImport;
 use flaneur::profile::{Event, EventKind, FORGOTTEN_EVIDENCE};
 use flaneur::rank::{Scorer, Weights};
 use flaneur::{Engine, Forget};
@@ -37,7 +37,8 @@ fn the_view_lists_tastes_with_provenance_and_expiry() {
     let knit = v.tastes.iter().find(|t| t.label == "Women > Knitwear > Sweaters").unwrap();
     assert_eq!((knit.kind, knit.count, knit.first_seen, knit.last_seen), ("category", 2, 0, DAY));
     assert!(knit.expires_at > DAY + 30 * DAY, "a taste fades over months, not days");
-    let red = v.tastes.iter().find(|t| t.kind == "facet" && t.value.as_deref() == Some("red")).unwrap();
+    let red =
+        v.tastes.iter().find(|t| t.kind == "facet" && t.value.as_deref() == Some("red")).unwrap();
     assert_eq!(red.label, "colour");
     assert!(v.tastes.windows(2).all(|w| w[0].strength >= w[1].strength));
     // Long after its expiry, a taste is no longer listed.
@@ -57,7 +58,10 @@ fn forgetting_a_facet_value_removes_its_influence() {
     assert!(e.forget(&Forget::Facet { facet: "colour".into(), value: "red".into() }, 10));
     assert!(e.profile().facet("colour", "red").is_none());
     assert!(relevance(&e, "s2", 10) < before);
-    assert!(!e.forget(&Forget::Facet { facet: "colour".into(), value: "red".into() }, 10), "nothing left to forget");
+    assert!(
+        !e.forget(&Forget::Facet { facet: "colour".into(), value: "red".into() }, 10),
+        "nothing left to forget"
+    );
 }
 
 #[test]
@@ -154,20 +158,59 @@ fn forgetting_a_category_forgets_its_items_and_what_they_taught_the_vectors() {
         view(&mut e, id, i as i64 * 1000);
     }
     let before = e.explain("s3", 10_000).unwrap();
-    assert!(before.reason.signals.iter().any(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity));
+    assert!(
+        before
+            .reason
+            .signals
+            .iter()
+            .any(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity)
+    );
     assert!(e.forget(&Forget::Category("Women > Knitwear".into()), 10_000));
-    assert!(e.profile().items().keys().all(|id| id.starts_with('b')), "{:?}", e.profile().items().keys().collect::<Vec<_>>());
+    assert!(
+        e.profile().items().keys().all(|id| id.starts_with('b')),
+        "{:?}",
+        e.profile().items().keys().collect::<Vec<_>>()
+    );
     let after = e.explain("s3", 10_000).unwrap();
-    assert!(!after.recommendable && after.relevance < before.relevance / 3.0, "{} after {}", after.relevance, before.relevance);
+    assert!(
+        !after.recommendable && after.relevance < before.relevance / 3.0,
+        "{} after {}",
+        after.relevance,
+        before.relevance
+    );
     // Nothing categorial is left ("Women" was taught only by the sweaters), and
     // the vectors were learned again from the boots alone.
-    assert!(after.reason.signals.iter().all(|s| s.kind != flaneur::rank::explain::SignalKind::Category), "{:?}", after.reason.signals);
+    assert!(
+        after.reason.signals.iter().all(|s| s.kind != flaneur::rank::explain::SignalKind::Category),
+        "{:?}",
+        after.reason.signals
+    );
     let similarity = |x: &flaneur::engine::Explanation| {
-        x.reason.signals.iter().filter(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity).map(|s| s.contribution).sum::<f32>()
+        x.reason
+            .signals
+            .iter()
+            .filter(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity)
+            .map(|s| s.contribution)
+            .sum::<f32>()
     };
-    assert!(similarity(&after) < similarity(&before) / 5.0, "{} vs {}", similarity(&after), similarity(&before));
-    assert!(e.profile().facet("colour", "red").is_none(), "what the red sweater taught went with it");
+    assert!(
+        similarity(&after) < similarity(&before) / 5.0,
+        "{} vs {}",
+        similarity(&after),
+        similarity(&before)
+    );
+    assert!(
+        e.profile().facet("colour", "red").is_none(),
+        "what the red sweater taught went with it"
+    );
     // The boots remain, through their category and their vector.
     let boots = e.explain("b2", 10_000).unwrap();
-    assert!(boots.recommendable && boots.reason.signals.iter().any(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity));
+    assert!(
+        boots.recommendable
+            && boots
+                .reason
+                .signals
+                .iter()
+                .any(|s| s.kind == flaneur::rank::explain::SignalKind::Similarity)
+    );
 }

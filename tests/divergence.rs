@@ -1,13 +1,13 @@
 //! Reasoned divergence, intent-shaped slates and discretion, on scripted shoppers.
 #![cfg(not(target_arch = "wasm32"))]
 
-use flaneur::catalog::Catalog;
-use flaneur::profile::divergence::{DISMISS_WEIGHT, Direction, DivergenceState};
-use flaneur::rank::divergence::{self, Bubble, positions};
-use flaneur::preferences::{IntentSetting, PreferencesPatch};
-use flaneur::profile::{Event, EventKind};
-use flaneur::rank::{Kind, Request, Scorer, Slate, Weights};
 use flaneur::Engine;
+use flaneur::catalog::Catalog;
+use flaneur::preferences::{IntentSetting, PreferencesPatch};
+use flaneur::profile::divergence::{DISMISS_WEIGHT, Direction, DivergenceState};
+use flaneur::profile::{Event, EventKind};
+use flaneur::rank::divergence::{self, Bubble, positions};
+use flaneur::rank::{Kind, Request, Scorer, Slate, Weights};
 
 const COLOURS: [&str; 6] = ["red", "navy", "green", "cream", "black", "mustard"];
 const MATERIALS: [&str; 4] = ["wool", "cotton", "cashmere", "linen"];
@@ -16,7 +16,9 @@ const MATERIALS: [&str; 4] = ["wool", "cotton", "cashmere", "linen"];
 /// sibling cardigans, and unrelated mugs.
 fn shop() -> Catalog {
     let mut items = Vec::new();
-    for (leaf, noun) in [("Women > Knitwear > Sweaters", "sweater"), ("Women > Knitwear > Cardigans", "cardigan")] {
+    for (leaf, noun) in
+        [("Women > Knitwear > Sweaters", "sweater"), ("Women > Knitwear > Cardigans", "cardigan")]
+    {
         for copy in 0..6 {
             for colour in COLOURS {
                 for material in MATERIALS {
@@ -53,7 +55,11 @@ fn red_wool_fan(seed: u64) -> Engine {
     let mut engine = Engine::with_seed(shop(), seed);
     for day in 0..3 {
         for copy in 0..2 {
-            record(&mut engine, EventKind::View { item_id: format!("sweater-red-wool-{copy}") }, day * DAY + copy);
+            record(
+                &mut engine,
+                EventKind::View { item_id: format!("sweater-red-wool-{copy}") },
+                day * DAY + copy,
+            );
         }
     }
     engine
@@ -66,7 +72,13 @@ fn patch(f: impl FnOnce(&mut PreferencesPatch)) -> PreferencesPatch {
 }
 
 fn divergent(slate: &Slate) -> Vec<usize> {
-    slate.items.iter().enumerate().filter(|(_, r)| r.kind == Kind::Divergent).map(|(i, _)| i).collect()
+    slate
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind == Kind::Divergent)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 #[test]
@@ -76,7 +88,12 @@ fn the_budget_is_honoured_exactly_for_each_surprise_level() {
         engine.set_preferences(patch(|p| p.surprise = Some(surprise))).unwrap();
         let slate = engine.recommend(&Request { k: 10, ..Request::default() }, LATER).unwrap();
         let at = divergent(&slate);
-        assert_eq!(at.len(), expected, "surprise {surprise}: {:?}", slate.items.iter().map(|r| r.kind).collect::<Vec<_>>());
+        assert_eq!(
+            at.len(),
+            expected,
+            "surprise {surprise}: {:?}",
+            slate.items.iter().map(|r| r.kind).collect::<Vec<_>>()
+        );
         // Never first, spread through the slate.
         assert!(!at.contains(&0));
         assert_eq!(at, positions(slate.items.len(), expected));
@@ -100,15 +117,23 @@ fn every_divergent_item_is_one_labelled_step_outside_the_bubble() {
                 assert_eq!(reason.to, "Women > Knitwear > Cardigans");
                 assert_eq!(item.category_path(), reason.to);
                 let values: Vec<&str> = item.attributes().map(|(_, v)| v).collect();
-                assert_eq!(values, ["red", "wool"], "a sibling category keeps the shopper's values");
+                assert_eq!(
+                    values,
+                    ["red", "wool"],
+                    "a sibling category keeps the shopper's values"
+                );
             }
             axis => {
                 assert_eq!(item.category_path(), reason.anchor);
-                let (kept, changed) = if axis == "colour" { ("wool", "red") } else { ("red", "wool") };
+                let (kept, changed) =
+                    if axis == "colour" { ("wool", "red") } else { ("red", "wool") };
                 assert_eq!(reason.from, changed);
                 assert_ne!(reason.to, reason.from);
                 let values: Vec<&str> = item.attributes().map(|(_, v)| v).collect();
-                assert!(values.contains(&kept) && values.contains(&reason.to.as_str()), "{values:?} for {reason:?}");
+                assert!(
+                    values.contains(&kept) && values.contains(&reason.to.as_str()),
+                    "{values:?} for {reason:?}"
+                );
             }
         }
     }
@@ -121,7 +146,8 @@ fn the_same_seed_gives_the_same_slates_and_other_seeds_differ() {
         engine.set_preferences(patch(|p| p.surprise = Some(0.4))).unwrap();
         (0..4)
             .map(|n| {
-                let slate = engine.recommend(&Request { k: 10, ..Request::default() }, LATER + n).unwrap();
+                let slate =
+                    engine.recommend(&Request { k: 10, ..Request::default() }, LATER + n).unwrap();
                 engine.mark_shown(&slate.impressions(), LATER + n);
                 slate.items.iter().map(|r| (r.item_id.clone(), r.kind)).collect()
             })
@@ -201,13 +227,18 @@ fn farther_steps_open_only_after_an_accepted_divergence() {
 fn a_buying_shopper_gets_little_divergence_and_no_cross_category_jumps() {
     let mut engine = red_wool_fan(5);
     record(&mut engine, EventKind::View { item_id: "cardigan-red-wool-0".into() }, 3 * DAY);
-    engine.set_preferences(patch(|p| {
-        p.surprise = Some(0.5);
-        p.intent = Some(IntentSetting::Buying);
-    })).unwrap();
+    engine
+        .set_preferences(patch(|p| {
+            p.surprise = Some(0.5);
+            p.intent = Some(IntentSetting::Buying);
+        }))
+        .unwrap();
     let request = Request {
         k: 12,
-        context: flaneur::rank::Context { item_id: Some("sweater-red-wool-0".into()), ..Default::default() },
+        context: flaneur::rank::Context {
+            item_id: Some("sweater-red-wool-0".into()),
+            ..Default::default()
+        },
         ..Request::default()
     };
     let slate = engine.recommend(&request, LATER).unwrap();
@@ -249,7 +280,9 @@ fn discretion_caps_items_derived_from_one_viewed_item() {
 
 /// Items of `slate` close enough to the viewed item to count as derived from it.
 fn derived_from(catalog: &Catalog, viewed: usize, slate: &Slate) -> usize {
-    let similarity = |r: &&flaneur::rank::Recommendation| flaneur::rank::diversity::similarity(catalog, viewed, r.index);
+    let similarity = |r: &&flaneur::rank::Recommendation| {
+        flaneur::rank::diversity::similarity(catalog, viewed, r.index)
+    };
     slate.items.iter().filter(|r| similarity(r) >= flaneur::rank::DERIVED_SIMILARITY).count()
 }
 
@@ -268,8 +301,13 @@ fn full_discretion_shows_the_shops_own_order() {
 fn reasons_speak_of_tastes_never_of_a_single_moment() {
     let mut engine = Engine::with_seed(shop(), 9);
     engine.set_preferences(patch(|p| p.surprise = Some(0.0))).unwrap();
-    record(&mut engine, EventKind::AddToCart { item_id: "cardigan-navy-linen-0".into() }, 1_778_544_000_000);
-    let slate = engine.recommend(&Request { k: 3, ..Request::default() }, 1_778_544_000_000).unwrap();
+    record(
+        &mut engine,
+        EventKind::AddToCart { item_id: "cardigan-navy-linen-0".into() },
+        1_778_544_000_000,
+    );
+    let slate =
+        engine.recommend(&Request { k: 3, ..Request::default() }, 1_778_544_000_000).unwrap();
     assert!(!slate.items.is_empty());
     for r in &slate.items {
         for s in &r.reason.signals {
@@ -284,7 +322,11 @@ fn the_engine_infers_the_live_sessions_intent_and_slates_report_it() {
     let mut engine = Engine::with_seed(shop(), 10);
     let now = 10 * DAY;
     record(&mut engine, EventKind::View { item_id: "sweater-navy-wool-0".into() }, now);
-    record(&mut engine, EventKind::AddToCart { item_id: "sweater-navy-wool-0".into() }, now + 30_000);
+    record(
+        &mut engine,
+        EventKind::AddToCart { item_id: "sweater-navy-wool-0".into() },
+        now + 30_000,
+    );
     assert_eq!(engine.intent(now + 60_000).intent, flaneur::intent::Intent::Buying);
     let slate = engine.recommend(&Request { k: 4, ..Request::default() }, now + 60_000).unwrap();
     assert_eq!(slate.intent, flaneur::intent::Intent::Buying);
@@ -300,16 +342,32 @@ fn a_whole_liked_category_steps_to_its_sibling_category() {
     // The shopper likes knitwear as a whole (sweaters and cardigans alike): the
     // anchor is "Women > Knitwear", and its sibling is "Women > Dresses".
     let mut items = Vec::new();
-    for (leaf, n) in [("Women > Knitwear > Sweaters", 4), ("Women > Knitwear > Cardigans", 4), ("Women > Dresses > Midi", 4), ("Home > Kitchen", 4)] {
+    for (leaf, n) in [
+        ("Women > Knitwear > Sweaters", 4),
+        ("Women > Knitwear > Cardigans", 4),
+        ("Women > Dresses > Midi", 4),
+        ("Home > Kitchen", 4),
+    ] {
         for i in 0..n {
             items.push(format!(r#"{{"id":"{leaf}-{i}","title":"T","category":"{leaf}","attributes":{{"colour":"red"}},"popularity":0.5}}"#));
         }
     }
-    let text = format!(r#"{{"version":1,"shop":"s","facets":{{"colour":{{"divergence":true}}}},"items":[{}]}}"#, items.join(","));
+    let text = format!(
+        r#"{{"version":1,"shop":"s","facets":{{"colour":{{"divergence":true}}}},"items":[{}]}}"#,
+        items.join(",")
+    );
     let mut engine = Engine::with_seed(Catalog::from_json_str(&text).unwrap(), 11);
     for i in 0..4 {
-        record(&mut engine, EventKind::View { item_id: format!("Women > Knitwear > Sweaters-{i}") }, i);
-        record(&mut engine, EventKind::View { item_id: format!("Women > Knitwear > Cardigans-{i}") }, i);
+        record(
+            &mut engine,
+            EventKind::View { item_id: format!("Women > Knitwear > Sweaters-{i}") },
+            i,
+        );
+        record(
+            &mut engine,
+            EventKind::View { item_id: format!("Women > Knitwear > Cardigans-{i}") },
+            i,
+        );
     }
     let catalog = engine.catalog();
     let scorer = Scorer::new(catalog, engine.profile(), LATER, Weights::default());

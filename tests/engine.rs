@@ -10,7 +10,11 @@ use flaneur::{Engine, Error, Recorded};
 const DAY: i64 = 86_400_000;
 
 fn demo() -> Engine {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Engine::new(Catalog::from_json_str(&text).unwrap())
 }
 
@@ -53,24 +57,38 @@ fn a_fresh_profile_gets_no_recommendations_rather_than_filler() {
 fn viewed_category_ranks_above_unrelated_ones() {
     let mut engine = demo();
     // Pure relevance order: no diversity re-rank, no divergence.
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch {
+            diversity: Some(0.0),
+            surprise: Some(0.0),
+            ..Default::default()
+        })
+        .unwrap();
     let sweaters = ids_in(&engine, "Women > Knitwear > Sweaters");
     for (n, id) in sweaters.iter().take(3).enumerate() {
         assert_eq!(view(&mut engine, id, n as i64 * 60_000), Recorded::Learned);
     }
     let slate = engine.recommend(&request(12), 4 * 60_000).unwrap();
     assert!(!slate.items.is_empty());
-    let categories: Vec<String> = slate.items.iter().map(|r| category_of(&engine, &r.item_id)).collect();
+    let categories: Vec<String> =
+        slate.items.iter().map(|r| category_of(&engine, &r.item_id)).collect();
     // Every sweater of the catalog that is available outranks everything else.
-    let first_other = categories.iter().position(|c| c != "Women > Knitwear > Sweaters").unwrap_or(categories.len());
+    let first_other = categories
+        .iter()
+        .position(|c| c != "Women > Knitwear > Sweaters")
+        .unwrap_or(categories.len());
     assert!(categories[first_other..].iter().all(|c| c != "Women > Knitwear > Sweaters"));
     assert!(first_other >= 3, "sweaters first: {categories:?}");
     // Nothing unrelated (no shared department) is recommended at all.
-    assert!(categories.iter().all(|c| c.starts_with("Women") || c.contains("Knitwear")), "{categories:?}");
+    assert!(
+        categories.iter().all(|c| c.starts_with("Women") || c.contains("Knitwear")),
+        "{categories:?}"
+    );
     // Each item says why, starting from the most specific category seen.
     let top = &slate.items[0];
     assert_eq!(top.kind, Kind::Personal);
-    let category_signal = top.reason.signals.iter().find(|s| s.label == "Women > Knitwear > Sweaters").unwrap();
+    let category_signal =
+        top.reason.signals.iter().find(|s| s.label == "Women > Knitwear > Sweaters").unwrap();
     assert_eq!(category_signal.count, Some(3));
     assert_eq!(category_signal.last_seen, Some(2 * 60_000));
     // Scores are ordered and in [0, 1].
@@ -81,7 +99,13 @@ fn viewed_category_ranks_above_unrelated_ones() {
 #[test]
 fn interest_follows_the_shopper_and_old_interest_fades() {
     let mut engine = demo();
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch {
+            diversity: Some(0.0),
+            surprise: Some(0.0),
+            ..Default::default()
+        })
+        .unwrap();
     for id in ids_in(&engine, "Women > Knitwear > Sweaters").iter().take(3) {
         view(&mut engine, id, 0);
     }
@@ -98,10 +122,17 @@ fn intensity_zero_is_exactly_the_shops_order() {
     for id in ids_in(&engine, "Shoes > Boots").iter().take(3) {
         view(&mut engine, id, 0);
     }
-    engine.set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() })
+        .unwrap();
     let slate = engine.recommend(&request(10), 0).unwrap();
-    let expected: Vec<&str> =
-        engine.catalog().iter().filter(|i| i.available() && i.sensitive().is_none()).take(10).map(|i| i.id()).collect();
+    let expected: Vec<&str> = engine
+        .catalog()
+        .iter()
+        .filter(|i| i.available() && i.sensitive().is_none())
+        .take(10)
+        .map(|i| i.id())
+        .collect();
     let got: Vec<&str> = slate.items.iter().map(|r| r.item_id.as_str()).collect();
     assert_eq!(got, expected);
     assert!(slate.items.iter().all(|r| r.kind == Kind::Default));
@@ -116,7 +147,11 @@ fn context_restricts_to_a_category_and_never_recommends_the_current_item() {
     }
     let req = Request {
         k: 20,
-        context: Context { item_id: Some(sweaters[0].clone()), category: Some("Women > Knitwear".into()), query: None },
+        context: Context {
+            item_id: Some(sweaters[0].clone()),
+            category: Some("Women > Knitwear".into()),
+            query: None,
+        },
         exclude: vec![sweaters[1].clone()],
         fill: false,
     };
@@ -127,7 +162,10 @@ fn context_restricts_to_a_category_and_never_recommends_the_current_item() {
         assert_ne!(r.item_id, sweaters[0]);
         assert_ne!(r.item_id, sweaters[1]);
     }
-    let unknown = Request { context: Context { category: Some("Garden".into()), ..Context::default() }, ..request(3) };
+    let unknown = Request {
+        context: Context { category: Some("Garden".into()), ..Context::default() },
+        ..request(3)
+    };
     assert_eq!(engine.recommend(&unknown, 0).unwrap_err().code(), "BAD_ARGUMENT");
 }
 
@@ -146,7 +184,10 @@ fn dismissed_items_disappear_and_bought_items_sink() {
     let after = engine.recommend(&request(6), 3).unwrap();
     let ids: Vec<&str> = after.items.iter().map(|r| r.item_id.as_str()).collect();
     assert!(!ids.contains(&top.as_str()), "dismissed item came back: {ids:?}");
-    assert!(ids.iter().position(|&i| i == second).is_none_or(|p| p > 0), "bought item still on top: {ids:?}");
+    assert!(
+        ids.iter().position(|&i| i == second).is_none_or(|p| p > 0),
+        "bought item still on top: {ids:?}"
+    );
 }
 
 #[test]
@@ -160,7 +201,10 @@ fn sensitive_items_teach_nothing_and_are_not_shown_without_opt_in() {
     assert!(engine.profile().is_empty());
     assert!(engine.recommend(&request(6), 0).unwrap().items.is_empty());
 
-    let patch = PreferencesPatch { sensitive: Some([("health".to_owned(), true)].into()), ..Default::default() };
+    let patch = PreferencesPatch {
+        sensitive: Some([("health".to_owned(), true)].into()),
+        ..Default::default()
+    };
     engine.set_preferences(patch).unwrap();
     for id in &supplements {
         assert_eq!(view(&mut engine, id, 0), Recorded::Learned);
@@ -181,12 +225,15 @@ fn pausing_stops_learning() {
 #[test]
 fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
     let mut engine = demo();
-    let err = engine.record(&Event { kind: EventKind::View { item_id: "nope".into() }, at: 0 }).unwrap_err();
+    let err = engine
+        .record(&Event { kind: EventKind::View { item_id: "nope".into() }, at: 0 })
+        .unwrap_err();
     assert_eq!(err, Error::UnknownItem { id: "nope".into() });
     assert!(engine.profile().is_empty());
     assert_eq!(engine.recommend(&request(0), 0).unwrap_err().code(), "BAD_ARGUMENT");
     assert_eq!(engine.recommend(&request(1001), 0).unwrap_err().code(), "BAD_ARGUMENT");
-    let bad = PreferencesPatch { intensity: Some(f32::NAN), paused: Some(true), ..Default::default() };
+    let bad =
+        PreferencesPatch { intensity: Some(f32::NAN), paused: Some(true), ..Default::default() };
     assert_eq!(engine.set_preferences(bad).unwrap_err().code(), "BAD_ARGUMENT");
     assert!(!engine.preferences().paused, "a refused patch must not apply in part");
 }

@@ -10,7 +10,11 @@ use flaneur::error::Fault;
 fn every_error() -> Vec<(Error, &'static str, Fault)> {
     let text = || "x".to_owned();
     vec![
-        (Error::CatalogInvalid { item: None, field: text(), reason: text() }, "CATALOG_INVALID", Fault::Caller),
+        (
+            Error::CatalogInvalid { item: None, field: text(), reason: text() },
+            "CATALOG_INVALID",
+            Fault::Caller,
+        ),
         (Error::CatalogVersion { found: 9, supported: 1 }, "CATALOG_VERSION", Fault::Caller),
         (Error::CatalogCorrupt { reason: text() }, "CATALOG_INVALID", Fault::Caller),
         (Error::ProfileCorrupt { reason: text() }, "PROFILE_CORRUPT", Fault::Environment),
@@ -49,7 +53,10 @@ fn messages_are_written_for_people_without_a_code_prefix() {
         assert!(!message.starts_with(code), "{message}");
         assert!(!message.to_lowercase().starts_with("bad argument"), "{message}");
     }
-    assert_eq!(Error::BadArgument("k must be between 1 and 1000, got 0".into()).to_string(), "k must be between 1 and 1000, got 0");
+    assert_eq!(
+        Error::BadArgument("k must be between 1 and 1000, got 0".into()).to_string(),
+        "k must be between 1 and 1000, got 0"
+    );
 }
 
 #[test]

@@ -49,7 +49,11 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let q = unsafe { System.realloc(p, layout, new_size) };
         if !q.is_null() {
-            if new_size >= layout.size() { grew(new_size - layout.size()) } else { shrank(layout.size() - new_size) }
+            if new_size >= layout.size() {
+                grew(new_size - layout.size())
+            } else {
+                shrank(layout.size() - new_size)
+            }
         }
         q
     }
@@ -72,7 +76,13 @@ const MB: usize = 1 << 20;
 
 /// Asserts that `result` is the refusal `code` naming `words`, reached in
 /// under a second with at most `heap` bytes of heap.
-fn refused(what: &str, (result, peak, took): (Result<Catalog, Error>, usize, Duration), code: &str, words: &[&str], heap: usize) {
+fn refused(
+    what: &str,
+    (result, peak, took): (Result<Catalog, Error>, usize, Duration),
+    code: &str,
+    words: &[&str],
+    heap: usize,
+) {
     let err = match result {
         Ok(c) => panic!("{what}: accepted ({} items)", c.len()),
         Err(e) => e,
@@ -104,7 +114,13 @@ fn the_binary_builder_writes_a_catalog_the_decoder_accepts() {
 fn ten_million_items_declared_in_a_kilobyte_are_refused_without_allocating_them() {
     let bytes = binary(10_000_000, TEXT, &ENDS, 0, 0, 0);
     assert!(bytes.len() < 1024);
-    refused("10M items", measure(|| Catalog::from_binary(&bytes)), "CATALOG_INVALID", &["10000000"], MB / 4);
+    refused(
+        "10M items",
+        measure(|| Catalog::from_binary(&bytes)),
+        "CATALOG_INVALID",
+        &["10000000"],
+        MB / 4,
+    );
 }
 
 #[test]
@@ -117,47 +133,109 @@ fn a_string_table_pointing_outside_the_buffer_is_refused() {
     ] {
         let text = if what.contains("UTF-8") { "t-1t-2Wool sock\u{e9}Leather boot" } else { TEXT };
         let bytes = binary(2, text, &ends, 0, 0, 0);
-        refused(what, measure(|| Catalog::from_binary(&bytes)), "CATALOG_INVALID", &["string"], MB / 4);
+        refused(
+            what,
+            measure(|| Catalog::from_binary(&bytes)),
+            "CATALOG_INVALID",
+            &["string"],
+            MB / 4,
+        );
     }
     // Ids that point at strings that do not exist.
     let mut b = binary(2, TEXT, &ENDS, 0, 0, 0);
-    let at = b.windows(12).position(|w| w == [2, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).expect("the title column");
+    let at = b
+        .windows(12)
+        .position(|w| w == [2, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0])
+        .expect("the title column");
     b[at + 4..at + 8].copy_from_slice(&4_000_000u32.to_le_bytes());
     let crc = crc32(&b[16..]).to_le_bytes();
     b[12..16].copy_from_slice(&crc);
-    refused("a title id past the table", measure(|| Catalog::from_binary(&b)), "CATALOG_INVALID", &["title"], MB / 4);
+    refused(
+        "a title id past the table",
+        measure(|| Catalog::from_binary(&b)),
+        "CATALOG_INVALID",
+        &["title"],
+        MB / 4,
+    );
 }
 
 #[test]
 fn vectors_of_the_wrong_length_are_refused() {
     for (codes, scales) in [(7, 2), (9, 2), (8, 1), (8, 3), (0, 0)] {
         let bytes = binary(2, TEXT, &ENDS, 4, codes, scales);
-        refused(&format!("{codes} codes, {scales} scales"), measure(|| Catalog::from_binary(&bytes)), "CATALOG_INVALID", &[], MB / 4);
+        refused(
+            &format!("{codes} codes, {scales} scales"),
+            measure(|| Catalog::from_binary(&bytes)),
+            "CATALOG_INVALID",
+            &[],
+            MB / 4,
+        );
     }
     let json = r#"{"version":1,"shop":"s","dims":4,"items":[
         {"id":"a","title":"A","category":"X","vector":[1,0,0,0]},
         {"id":"b","title":"B","category":"X","vector":[1,0,0]}]}"#;
-    refused("a short JSON vector", measure(|| Catalog::from_json_str(json)), "CATALOG_INVALID", &["\"b\"", "vector", "3 values, dims is 4"], MB);
+    refused(
+        "a short JSON vector",
+        measure(|| Catalog::from_json_str(json)),
+        "CATALOG_INVALID",
+        &["\"b\"", "vector", "3 values, dims is 4"],
+        MB,
+    );
     let json = json.replace("[1,0,0]}", "[1,0,0,0,0]}");
-    refused("a long JSON vector", measure(|| Catalog::from_json_str(&json)), "CATALOG_INVALID", &["5 values"], MB);
+    refused(
+        "a long JSON vector",
+        measure(|| Catalog::from_json_str(&json)),
+        "CATALOG_INVALID",
+        &["5 values"],
+        MB,
+    );
     let json = json.replace(r#""dims":4"#, r#""dims":1000000"#);
-    refused("a million dims", measure(|| Catalog::from_json_str(&json)), "CATALOG_INVALID", &["dims", "1000000"], MB);
+    refused(
+        "a million dims",
+        measure(|| Catalog::from_json_str(&json)),
+        "CATALOG_INVALID",
+        &["dims", "1000000"],
+        MB,
+    );
 }
 
 #[test]
 fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
     for depth in [1_000, 1_000_000] {
         for (what, json) in [
-            ("items", format!(r#"{{"version":1,"shop":"s","items":[{}{}]}}"#, "[".repeat(depth), "]".repeat(depth))),
-            ("an attribute", format!(
-                r#"{{"version":1,"shop":"s","facets":{{"c":{{}}}},"items":[{{"id":"a","title":"A","category":"X","attributes":{{"c":{}1{}}}}}]}}"#,
-                "[".repeat(depth),
-                "]".repeat(depth)
-            )),
-            ("an unknown field", format!(r#"{{"version":1,"shop":"s","x":{}{},"items":[]}}"#, "{\"a\":".repeat(depth), "}".repeat(depth))),
+            (
+                "items",
+                format!(
+                    r#"{{"version":1,"shop":"s","items":[{}{}]}}"#,
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                ),
+            ),
+            (
+                "an attribute",
+                format!(
+                    r#"{{"version":1,"shop":"s","facets":{{"c":{{}}}},"items":[{{"id":"a","title":"A","category":"X","attributes":{{"c":{}1{}}}}}]}}"#,
+                    "[".repeat(depth),
+                    "]".repeat(depth)
+                ),
+            ),
+            (
+                "an unknown field",
+                format!(
+                    r#"{{"version":1,"shop":"s","x":{}{},"items":[]}}"#,
+                    "{\"a\":".repeat(depth),
+                    "}".repeat(depth)
+                ),
+            ),
         ] {
             let heap = json.len() * 4 + MB;
-            refused(&format!("{what} nested {depth} deep"), measure(|| Catalog::from_json_str(&json)), "CATALOG_INVALID", &[], heap);
+            refused(
+                &format!("{what} nested {depth} deep"),
+                measure(|| Catalog::from_json_str(&json)),
+                "CATALOG_INVALID",
+                &[],
+                heap,
+            );
         }
     }
 }
@@ -174,14 +252,29 @@ fn a_one_megabyte_field_is_refused_naming_it() {
     for field in ["title", "category", "url", "id"] {
         let json = format!(r#"{{"version":1,"shop":"s","items":[{}]}}"#, item(field));
         let words = [field, "1048576 bytes long", "at most 4096"];
-        refused(&format!("a 1 MB {field}"), measure(|| Catalog::from_json_str(&json)), "CATALOG_INVALID", &words, 4 * MB);
+        refused(
+            &format!("a 1 MB {field}"),
+            measure(|| Catalog::from_json_str(&json)),
+            "CATALOG_INVALID",
+            &words,
+            4 * MB,
+        );
     }
     // Just under the limit is fine.
-    let fits = format!(r#"{{"version":1,"shop":"s","items":[{{"id":"a","title":"{}","category":"X"}}]}}"#, "é".repeat(MAX_FIELD_BYTES / 2));
+    let fits = format!(
+        r#"{{"version":1,"shop":"s","items":[{{"id":"a","title":"{}","category":"X"}}]}}"#,
+        "é".repeat(MAX_FIELD_BYTES / 2)
+    );
     assert_eq!(Catalog::from_json_str(&fits).unwrap().item(0).title().len(), MAX_FIELD_BYTES);
     // And in a binary catalog: one string of the table.
     let text = format!("t-1t-2{huge}Leather boots");
     let ends = [3, 6, 6 + MB as u32, 6 + MB as u32 + 13];
     let bytes = binary(2, &text, &ends, 0, 0, 0);
-    refused("a 1 MB binary title", measure(|| Catalog::from_binary(&bytes)), "CATALOG_INVALID", &["string 2", "1048576 bytes long"], 3 * MB);
+    refused(
+        "a 1 MB binary title",
+        measure(|| Catalog::from_binary(&bytes)),
+        "CATALOG_INVALID",
+        &["string 2", "1048576 bytes long"],
+        3 * MB,
+    );
 }

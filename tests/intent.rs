@@ -7,7 +7,11 @@ use flaneur::profile::{Event, EventKind, Profile};
 use proptest::prelude::*;
 
 fn demo() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 
@@ -79,7 +83,13 @@ fn comparing_boots(catalog: &Catalog) -> Script {
 fn an_idle_browse_across_five_departments_is_exploring() {
     let catalog = demo();
     let mut script = Script::default();
-    let paths = ["Women > Dresses", "Men > Shirts", "Shoes > Sneakers", "Home > Kitchen", "Health > Supplements"];
+    let paths = [
+        "Women > Dresses",
+        "Men > Shirts",
+        "Shoes > Sneakers",
+        "Home > Kitchen",
+        "Health > Supplements",
+    ];
     for path in paths.into_iter().chain(["Women > Knitwear > Cardigans"]) {
         script.visit(&ids(&catalog, path)[0], 4_000);
     }
@@ -118,7 +128,12 @@ fn a_refined_search_then_a_cart_add_is_buying() {
     let catalog = demo();
     let boots = leather_boots(&catalog);
     let mut script = Script::default();
-    script.search("boots").search("leather boots").visit(&boots[0], 12_000).visit(&boots[1], 20_000).cart(&boots[1]);
+    script
+        .search("boots")
+        .search("leather boots")
+        .visit(&boots[0], 12_000)
+        .visit(&boots[1], 20_000)
+        .cart(&boots[1]);
     let estimate = script.classify(&catalog);
     assert_label(estimate, Intent::Buying);
     assert!(estimate.confidence > 0.9, "{estimate:?}");
@@ -129,7 +144,11 @@ fn a_refined_search_toward_one_leaf_is_buying_even_before_the_cart() {
     let catalog = demo();
     let boots = leather_boots(&catalog);
     let mut script = Script::default();
-    script.search("boots").search("leather boots").visit(&boots[0], 12_000).visit(&boots[1], 20_000);
+    script
+        .search("boots")
+        .search("leather boots")
+        .visit(&boots[0], 12_000)
+        .visit(&boots[1], 20_000);
     assert_label(script.classify(&catalog), Intent::Buying);
 }
 
@@ -157,7 +176,12 @@ fn returning_again_and_again_to_one_product_is_buying() {
     let sweater = ids(&catalog, "Women > Knitwear > Sweaters")[0].clone();
     let other = ids(&catalog, "Women > Knitwear > Sweaters")[1].clone();
     let mut script = Script::default();
-    script.visit(&sweater, 30_000).visit(&other, 5_000).visit(&sweater, 25_000).search("cashmere care").visit(&sweater, 20_000);
+    script
+        .visit(&sweater, 30_000)
+        .visit(&other, 5_000)
+        .visit(&sweater, 25_000)
+        .search("cashmere care")
+        .visit(&sweater, 20_000);
     assert_label(script.classify(&catalog), Intent::Buying);
 }
 
@@ -166,14 +190,23 @@ fn two_events_are_unknown() {
     let catalog = demo();
     let mut script = Script::default();
     script.view(&ids(&catalog, "Shoes > Boots")[0]).view(&ids(&catalog, "Home > Kitchen")[0]);
-    assert_eq!(script.classify(&catalog), IntentEstimate { intent: Intent::Unknown, confidence: 0.0 });
+    assert_eq!(
+        script.classify(&catalog),
+        IntentEstimate { intent: Intent::Unknown, confidence: 0.0 }
+    );
 }
 
 #[test]
 fn an_empty_session_is_unknown_with_confidence_0() {
     let catalog = demo();
-    assert_eq!(classify(&catalog, &[]), IntentEstimate { intent: Intent::Unknown, confidence: 0.0 });
-    assert_eq!(classify(&catalog, &Profile::default().session().cloned().collect::<Vec<_>>()), IntentEstimate::UNKNOWN);
+    assert_eq!(
+        classify(&catalog, &[]),
+        IntentEstimate { intent: Intent::Unknown, confidence: 0.0 }
+    );
+    assert_eq!(
+        classify(&catalog, &Profile::default().session().cloned().collect::<Vec<_>>()),
+        IntentEstimate::UNKNOWN
+    );
 }
 
 #[test]
@@ -203,11 +236,20 @@ fn events_about_unknown_items_are_ignored() {
     for script in [comparing_boots(&catalog), Script::default()] {
         let mut noisy = Vec::new();
         for event in &script.events {
-            noisy.push(Event { kind: EventKind::View { item_id: "no-such-item".into() }, at: event.at });
+            noisy.push(Event {
+                kind: EventKind::View { item_id: "no-such-item".into() },
+                at: event.at,
+            });
             noisy.push(event.clone());
-            noisy.push(Event { kind: EventKind::AddToCart { item_id: "gone".into() }, at: event.at + 1 });
+            noisy.push(Event {
+                kind: EventKind::AddToCart { item_id: "gone".into() },
+                at: event.at + 1,
+            });
         }
-        noisy.push(Event { kind: EventKind::Purchase { item_id: "gone".into() }, at: script.at + 1 });
+        noisy.push(Event {
+            kind: EventKind::Purchase { item_id: "gone".into() },
+            at: script.at + 1,
+        });
         assert_eq!(classify(&catalog, &noisy), script.classify(&catalog));
     }
 }
@@ -252,7 +294,13 @@ fn back_and_forth_responds_to_order() {
 fn only_the_newest_session_window_counts() {
     // A cart add followed by 64 exploring events has left the window.
     let catalog = demo();
-    let paths = ["Women > Dresses", "Men > Shirts", "Shoes > Sneakers", "Home > Kitchen", "Health > Supplements"];
+    let paths = [
+        "Women > Dresses",
+        "Men > Shirts",
+        "Shoes > Sneakers",
+        "Home > Kitchen",
+        "Health > Supplements",
+    ];
     let mut script = Script::default();
     script.cart(&ids(&catalog, "Shoes > Boots")[0]);
     for n in 0..32 {
@@ -268,7 +316,10 @@ fn odd_dwells_and_clocks_are_harmless() {
     let boots = ids(&catalog, "Shoes > Boots");
     let mut events = comparing_boots(&catalog).events;
     for (n, ms) in [f64::NAN, f64::INFINITY, -5.0, f64::MAX].into_iter().enumerate() {
-        events.push(Event { kind: EventKind::Dwell { item_id: boots[n].clone(), ms }, at: i64::MIN + n as i64 });
+        events.push(Event {
+            kind: EventKind::Dwell { item_id: boots[n].clone(), ms },
+            at: i64::MIN + n as i64,
+        });
     }
     let estimate = classify(&catalog, &events);
     assert!((0.0..=1.0).contains(&estimate.confidence), "{estimate:?}");
@@ -277,12 +328,19 @@ fn odd_dwells_and_clocks_are_harmless() {
 #[test]
 fn the_estimate_serializes_in_camel_case() {
     let estimate = IntentEstimate { intent: Intent::Comparing, confidence: 0.5 };
-    assert_eq!(serde_json::to_string(&estimate).unwrap(), r#"{"intent":"comparing","confidence":0.5}"#);
+    assert_eq!(
+        serde_json::to_string(&estimate).unwrap(),
+        r#"{"intent":"comparing","confidence":0.5}"#
+    );
 }
 
 fn arbitrary_event(catalog: &Catalog, kind: u8, item: usize, at: i64, ms: f64) -> Event {
     const QUERIES: [&str; 6] = ["boots", "leather boots", "mug", "red", "", "Red Cashmere"];
-    let item_id = if item < catalog.len() { catalog.item(item).id().to_owned() } else { format!("unknown-{item}") };
+    let item_id = if item < catalog.len() {
+        catalog.item(item).id().to_owned()
+    } else {
+        format!("unknown-{item}")
+    };
     let kind = match kind % 9 {
         0 => EventKind::View { item_id },
         1 => EventKind::Dwell { item_id, ms },

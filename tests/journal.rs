@@ -5,9 +5,9 @@ use flaneur::catalog::Catalog;
 use flaneur::journal::{Change, Journal};
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind};
-use flaneur::snapshot::Snapshot;
 use flaneur::rank::Request;
 use flaneur::slot::Kind;
+use flaneur::snapshot::Snapshot;
 use flaneur::testkit::{Rng, Shape, catalog as synthetic};
 use flaneur::{Engine, Forget};
 
@@ -29,7 +29,9 @@ impl Tab {
 
     /// One atomic read-merge-write against `store`, as an IndexedDB readwrite transaction does it.
     fn flush(&mut self, store: &mut Option<Vec<u8>>, now: i64) {
-        let base = store.as_deref().map(|b| Snapshot::from_bytes(b, self.engine.catalog().shop()).unwrap());
+        let base = store
+            .as_deref()
+            .map(|b| Snapshot::from_bytes(b, self.engine.catalog().shop()).unwrap());
         self.engine.rebase(base, self.journal.pending());
         self.journal.begin();
         *store = Some(self.engine.snapshot(now).to_bytes());
@@ -82,10 +84,19 @@ fn two_tabs_recording_500_events_each_lose_none() {
     for (path, want) in alone.profile().categories() {
         let got = merged.category(path).unwrap_or_else(|| panic!("{path} lost"));
         assert_eq!(got.count, want.count, "{path}");
-        assert!((got.weight - want.weight).abs() <= 1e-3 * want.weight.max(1.0), "{path}: {} vs {}", got.weight, want.weight);
+        assert!(
+            (got.weight - want.weight).abs() <= 1e-3 * want.weight.max(1.0),
+            "{path}: {} vs {}",
+            got.weight,
+            want.weight
+        );
     }
     for ((facet, value), want) in alone.profile().facets() {
-        assert_eq!(merged.facet(facet, value).map(|a| a.count), Some(want.count), "{facet}={value}");
+        assert_eq!(
+            merged.facet(facet, value).map(|a| a.count),
+            Some(want.count),
+            "{facet}={value}"
+        );
     }
     assert!(a.journal.is_empty() && b.journal.is_empty());
 }
@@ -125,7 +136,11 @@ fn forgetting_and_preferences_replay_onto_another_tabs_record() {
     let record = stored(&store, "demo");
     assert!(record.preferences.paused);
     assert!(record.profile.category("Boots").is_none(), "b's forget applies to a's record");
-    assert_eq!(record.profile.category("Knitwear").map(|a| a.count), Some(1), "a's view kept, b's paused view not learned");
+    assert_eq!(
+        record.profile.category("Knitwear").map(|a| a.count),
+        Some(1),
+        "a's view kept, b's paused view not learned"
+    );
     // Tab a, rebased on the record, sees the pause too.
     a.flush(&mut store, 7);
     assert!(a.engine.preferences().paused);
@@ -147,6 +162,9 @@ fn slates_shown_in_two_tabs_all_count() {
     b.flush(&mut store, 12);
     let record = stored(&store, &shop);
     let stats = record.profile.stats();
-    let impressions: u64 = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default].iter().map(|k| stats.get(*k).impressions).sum();
+    let impressions: u64 = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default]
+        .iter()
+        .map(|k| stats.get(*k).impressions)
+        .sum();
     assert_eq!(impressions, 12, "6 items shown in each tab");
 }

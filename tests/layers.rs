@@ -20,13 +20,34 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ldp", &["error", "util", "slot", "catalog", "profile"]),
     ("snapshot", &["error", "util", "preferences", "profile", "ldp"]),
     ("journal", &["preferences", "profile"]),
-    ("engine", &["error", "util", "slot", "catalog", "preferences", "profile", "intent", "rank", "ldp", "snapshot", "journal"]),
+    (
+        "engine",
+        &[
+            "error",
+            "util",
+            "slot",
+            "catalog",
+            "preferences",
+            "profile",
+            "intent",
+            "rank",
+            "ldp",
+            "snapshot",
+            "journal",
+        ],
+    ),
     ("testkit", &["error", "util", "catalog"]),
 ];
 
 /// What the crate root re-exports, by the module that defines it.
-const ROOT_REEXPORTS: &[(&str, &str)] =
-    &[("Engine", "engine"), ("Applied", "engine"), ("Recorded", "engine"), ("Error", "error"), ("Result", "error"), ("Forget", "profile")];
+const ROOT_REEXPORTS: &[(&str, &str)] = &[
+    ("Engine", "engine"),
+    ("Applied", "engine"),
+    ("Recorded", "engine"),
+    ("Error", "error"),
+    ("Result", "error"),
+    ("Forget", "profile"),
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -49,8 +70,13 @@ fn module_of(src: &Path, file: &Path) -> String {
 /// The code of a file without comments and without its test module (tests
 /// may build an `Engine` to check a lower module; that is no dependency).
 fn code_of(text: &str) -> String {
-    let end = text.find("#[cfg(test)]").or_else(|| text.find("#[cfg(all(test")).unwrap_or(text.len());
-    text[..end].lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+    let end =
+        text.find("#[cfg(test)]").or_else(|| text.find("#[cfg(all(test")).unwrap_or(text.len());
+    text[..end]
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The top-level modules `code` names through `crate::…` paths.
@@ -66,8 +92,12 @@ fn imports(code: &str) -> Vec<String> {
             vec![rest]
         };
         for name in names {
-            let first: String = name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let module = ROOT_REEXPORTS.iter().find(|(n, _)| *n == first).map_or(first.clone(), |(_, m)| (*m).to_owned());
+            let first: String =
+                name.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let module = ROOT_REEXPORTS
+                .iter()
+                .find(|(n, _)| *n == first)
+                .map_or(first.clone(), |(_, m)| (*m).to_owned());
             found.push(module);
         }
     }
@@ -130,5 +160,10 @@ fn the_floors_allow_no_circle() {
 fn the_reader_sees_through_groups_and_re_exports() {
     let code = "use crate::{Engine, rank::Scorer};\nuse crate::profile::Profile;\nfn f() -> crate::Result<()> { Ok(()) }";
     assert_eq!(imports(code), ["engine", "rank", "profile", "error"]);
-    assert_eq!(imports(&code_of("// crate::engine\nuse crate::slot::Kind;\n#[cfg(test)]\nmod tests { use crate::Engine; }")), ["slot"]);
+    assert_eq!(
+        imports(&code_of(
+            "// crate::engine\nuse crate::slot::Kind;\n#[cfg(test)]\nmod tests { use crate::Engine; }"
+        )),
+        ["slot"]
+    );
 }

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use flaneur::ldp::{
-    AxisCounter, DEFAULT_DAILY_BUDGET, Estimate, Indicators, KINDS, LEDGER_BYTES, Ledger, Question, Report, aggregate,
-    probability, questions, randomize,
+    AxisCounter, DEFAULT_DAILY_BUDGET, Estimate, Indicators, KINDS, LEDGER_BYTES, Ledger, Question,
+    Report, aggregate, probability, questions, randomize,
 };
 use flaneur::profile::Counter;
 use rand::rngs::SmallRng;
@@ -35,13 +35,20 @@ fn period(schema: &[String], answers: impl Fn(usize) -> bool) -> Indicators {
     for (i, key) in schema.iter().enumerate() {
         let count = u64::from(answers(i)) * (1 + i as u64 % 3);
         match Question::parse(key).expect("a schema key") {
-            Question::Shown(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].impressions = count,
-            Question::Engaged(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].engagements = count,
+            Question::Shown(k) => {
+                kinds[KINDS.iter().position(|x| *x == k).unwrap()].impressions = count
+            }
+            Question::Engaged(k) => {
+                kinds[KINDS.iter().position(|x| *x == k).unwrap()].engagements = count
+            }
             Question::DivergentShown(a) => axes.entry(a).or_default().shown = count,
             Question::DivergentAccepted(a) => axes.entry(a).or_default().accepted = count,
         }
     }
-    let period = Indicators::from_counts(KINDS.into_iter().zip(kinds), axes.iter().map(|(a, c)| (a.as_str(), *c)));
+    let period = Indicators::from_counts(
+        KINDS.into_iter().zip(kinds),
+        axes.iter().map(|(a, c)| (a.as_str(), *c)),
+    );
     for (i, key) in schema.iter().enumerate() {
         assert_eq!(period.answer(&Question::parse(key).unwrap()), answers(i), "{key}");
     }
@@ -55,7 +62,8 @@ fn simulate(shoppers: usize, epsilon: f64, seed: u64) -> Vec<Report> {
     let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed);
     (0..shoppers)
         .map(|_| {
-            let answers: Vec<bool> = (0..schema.len()).map(|i| truth.random_bool(rate(i))).collect();
+            let answers: Vec<bool> =
+                (0..schema.len()).map(|i| truth.random_bool(rate(i))).collect();
             randomize(&period(&schema, |i| answers[i]), &schema, epsilon, TODAY, &mut rng).unwrap()
         })
         .collect()
@@ -97,7 +105,10 @@ fn estimates_of_20000_shoppers_recover_the_true_shares_within_their_intervals() 
             let half = (e.ci_high - e.ci_low) / 2.0;
             let theory = expected_half_width(truth, per_question, epsilon);
             let question = &e.question;
-            assert!((half / theory - 1.0).abs() < 0.2, "ε = {epsilon}, {question}: half-width {half}, theory {theory}");
+            assert!(
+                (half / theory - 1.0).abs() < 0.2,
+                "ε = {epsilon}, {question}: half-width {half}, theory {theory}"
+            );
             widths.insert((e.question.clone(), epsilon.to_bits()), half);
         }
     }
@@ -139,12 +150,16 @@ fn every_report_is_at_most_e_to_the_epsilon_times_likelier_under_one_truth_than_
         for (q, key) in schema.iter().enumerate() {
             // The probability of the report (key, answer) for a period: the uniform
             // choice of the question, then the randomized answer to it.
-            let report = |answer: bool, truth: bool| (1.0 / m) * probability(answer, truth, epsilon);
+            let report =
+                |answer: bool, truth: bool| (1.0 / m) * probability(answer, truth, epsilon);
             for answer in [false, true] {
                 assert!((report(answer, true) + report(!answer, true) - 1.0 / m).abs() < 1e-15);
                 for (x, x2) in [(true, false), (false, true), (true, true), (false, false)] {
                     let ratio = report(answer, x) / report(answer, x2);
-                    assert!(ratio <= bound * (1.0 + 1e-12), "ε = {epsilon}, {key} ({q}), answer {answer}: {ratio}");
+                    assert!(
+                        ratio <= bound * (1.0 + 1e-12),
+                        "ε = {epsilon}, {key} ({q}), answer {answer}: {ratio}"
+                    );
                 }
                 // The bound is reached: the answer carries exactly ε, no less.
                 let ratio = report(answer, answer) / report(answer, !answer);
@@ -176,9 +191,15 @@ fn observed_report_frequencies_keep_to_the_bound() {
         for (report, n_yes) in &all_yes {
             let n_no = all_no[report];
             let ratio = if report.1 { n_yes / n_no } else { n_no / n_yes };
-            assert!(ratio <= bound * (1.0 + tolerance), "ε = {epsilon}, {report:?}: ratio {ratio} above {bound}");
+            assert!(
+                ratio <= bound * (1.0 + tolerance),
+                "ε = {epsilon}, {report:?}: ratio {ratio} above {bound}"
+            );
             // … and the mechanism is not noisier than it claims either.
-            assert!(ratio >= bound * (1.0 - tolerance), "ε = {epsilon}, {report:?}: ratio {ratio} far below {bound}");
+            assert!(
+                ratio >= bound * (1.0 - tolerance),
+                "ε = {epsilon}, {report:?}: ratio {ratio} far below {bound}"
+            );
         }
     }
 }
@@ -193,13 +214,15 @@ fn the_question_is_chosen_uniformly_whatever_the_answers() {
         period(&schema, |i| answers[i])
     };
     // Only the first question yes: a choice leaning on the data would show here.
-    let periods = [period(&schema, |_| false), period(&schema, |_| true), period(&schema, |i| i == 0), mixed];
+    let periods =
+        [period(&schema, |_| false), period(&schema, |_| true), period(&schema, |i| i == 0), mixed];
     let draws = 60_000;
     let mut sequences = Vec::new();
     for period in &periods {
         let mut rng = SmallRng::seed_from_u64(42);
-        let chosen: Vec<String> =
-            (0..draws).map(|_| randomize(period, &schema, 1.0, TODAY, &mut rng).unwrap().question).collect();
+        let chosen: Vec<String> = (0..draws)
+            .map(|_| randomize(period, &schema, 1.0, TODAY, &mut rng).unwrap().question)
+            .collect();
         let mut counts: BTreeMap<&str, f64> = BTreeMap::new();
         for q in &chosen {
             *counts.entry(q.as_str()).or_default() += 1.0;
@@ -260,7 +283,14 @@ fn the_ledger_spends_up_to_the_budget_each_day_and_never_again_when_the_clock_go
     let mut tenths = Ledger::default();
     assert_eq!((0..11).filter(|_| tenths.try_spend(TODAY, 0.1, 1.0)).count(), 10);
     // Nonsense spends nothing.
-    let nonsense = [(0.0, 1.0), (-1.0, 1.0), (f64::NAN, 1.0), (0.5, f64::NAN), (0.5, -1.0), (f64::INFINITY, 1.0)];
+    let nonsense = [
+        (0.0, 1.0),
+        (-1.0, 1.0),
+        (f64::NAN, 1.0),
+        (0.5, f64::NAN),
+        (0.5, -1.0),
+        (f64::INFINITY, 1.0),
+    ];
     for (epsilon, budget) in nonsense {
         let mut l = Ledger::default();
         assert!(!l.try_spend(TODAY, epsilon, budget), "{epsilon} {budget}");
@@ -291,21 +321,25 @@ fn the_ledger_round_trips_through_bytes_and_refuses_corrupted_ones() {
     assert_eq!(corrupt(&|b| b[0] = 2), Err("BAD_ARGUMENT"));
     assert_eq!(corrupt(&|b| b[0] = 0), Err("BAD_ARGUMENT"));
     for bad in [-0.5, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        assert_eq!(corrupt(&|b| b[5..].copy_from_slice(&bad.to_le_bytes())), Err("BAD_ARGUMENT"), "{bad}");
+        assert_eq!(
+            corrupt(&|b| b[5..].copy_from_slice(&bad.to_le_bytes())),
+            Err("BAD_ARGUMENT"),
+            "{bad}"
+        );
     }
 }
 
 // The engine: counting only while opted in, one report a day, the ledger in the stored record.
 
 mod engine {
+    use flaneur::Engine;
     use flaneur::catalog::Catalog;
     use flaneur::ldp::{Question, Report};
-    use flaneur::slot::Kind;
     use flaneur::preferences::PreferencesPatch;
     use flaneur::profile::{Event, EventKind};
     use flaneur::rank::{Request, Slate};
+    use flaneur::slot::Kind;
     use flaneur::snapshot::Snapshot;
-    use flaneur::Engine;
     use rand::SeedableRng;
     use rand::rngs::SmallRng;
 
@@ -314,12 +348,16 @@ mod engine {
     const DAY: i32 = 20_513;
 
     fn demo() -> Engine {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/demo/catalog.json")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/demo/catalog.json"))
+                .unwrap();
         Engine::with_seed(Catalog::from_json_str(&text).unwrap(), 11)
     }
 
     fn opt(engine: &mut Engine, reports: bool) {
-        engine.set_preferences(PreferencesPatch { reports: Some(reports), ..Default::default() }).unwrap();
+        engine
+            .set_preferences(PreferencesPatch { reports: Some(reports), ..Default::default() })
+            .unwrap();
     }
 
     /// Views of the first knitwear items, then a slate shown; returns it.
@@ -332,7 +370,9 @@ mod engine {
             .collect();
         assert_eq!(knitwear.len(), 6, "the demo catalog has knitwear");
         for (n, id) in knitwear.iter().enumerate() {
-            engine.record(&Event { kind: EventKind::View { item_id: id.clone() }, at: at + n as i64 }).unwrap();
+            engine
+                .record(&Event { kind: EventKind::View { item_id: id.clone() }, at: at + n as i64 })
+                .unwrap();
         }
         let slate = engine.recommend(&Request { k: 12, ..Request::default() }, at + 10).unwrap();
         engine.mark_shown(&slate.impressions(), at + 10);
@@ -340,7 +380,8 @@ mod engine {
     }
 
     fn divergent(slate: &Slate) -> (&str, &str) {
-        let item = slate.items.iter().find(|i| i.kind == Kind::Divergent).expect("a divergent slot");
+        let item =
+            slate.items.iter().find(|i| i.kind == Kind::Divergent).expect("a divergent slot");
         (item.item_id.as_str(), item.reason.divergence.as_ref().unwrap().axis.as_str())
     }
 
@@ -362,12 +403,20 @@ mod engine {
         assert!(!engine.preferences().reports, "reports are off by default");
         let slate = browse(&mut engine, NOON);
         let (id, _) = divergent(&slate);
-        engine.record(&Event { kind: EventKind::Click { item_id: id.to_owned() }, at: NOON + 20 }).unwrap();
-        assert!(engine.profile().stats().get(Kind::Divergent).engagements > 0, "the local counters did count");
+        engine
+            .record(&Event { kind: EventKind::Click { item_id: id.to_owned() }, at: NOON + 20 })
+            .unwrap();
+        assert!(
+            engine.profile().stats().get(Kind::Divergent).engagements > 0,
+            "the local counters did count"
+        );
         assert!(engine.reporting().period.is_empty());
         assert_eq!(report(&mut engine, DAY), None);
         assert_eq!(engine.reporting(), &Default::default(), "no ε spent");
-        assert_eq!(engine.report(DAY, 1.5, &mut SmallRng::seed_from_u64(1)).unwrap_err().code(), "BAD_ARGUMENT");
+        assert_eq!(
+            engine.report(DAY, 1.5, &mut SmallRng::seed_from_u64(1)).unwrap_err().code(),
+            "BAD_ARGUMENT"
+        );
     }
 
     #[test]
@@ -377,7 +426,9 @@ mod engine {
         let slate = browse(&mut engine, NOON);
         let (id, axis) = divergent(&slate);
         let (id, axis) = (id.to_owned(), axis.to_owned());
-        engine.record(&Event { kind: EventKind::AddToCart { item_id: id }, at: NOON + 20 }).unwrap();
+        engine
+            .record(&Event { kind: EventKind::AddToCart { item_id: id }, at: NOON + 20 })
+            .unwrap();
         let answers = engine.reporting().period.indicators();
         for yes in [
             Question::Shown(Kind::Personal),
@@ -413,7 +464,10 @@ mod engine {
         browse(&mut engine, NOON + 60_000);
         assert!(!engine.reporting().period.is_empty());
         opt(&mut engine, false);
-        assert!(engine.reporting().period.is_empty(), "nothing kept for a report the shopper withdrew from");
+        assert!(
+            engine.reporting().period.is_empty(),
+            "nothing kept for a report the shopper withdrew from"
+        );
         opt(&mut engine, true);
         browse(&mut engine, NOON + 120_000);
         assert_eq!(report(&mut engine, DAY), None, "opting out and in again frees no budget");

@@ -2,16 +2,17 @@
 //! The stored profile's binary form (v1): round trips, validation of damaged
 //! and hostile bytes, and the 32 KB bound after a million events.
 
-use flaneur::testkit::Rng;
-use flaneur::slot::Kind;
-use flaneur::util::bytes::{ByteWriter, crc32};
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{
-    DEFAULT_HALF_LIFE_MS, Event, EventKind, Evidence, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
-    MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, PROFILE_FORMAT_VERSION, Profile, interests::MAX_INTERESTS,
+    DEFAULT_HALF_LIFE_MS, Event, EventKind, Evidence, MAX_CATEGORIES, MAX_FACET_VALUES,
+    MAX_ITEM_MARKS, MAX_ITEMS, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, PROFILE_FORMAT_VERSION,
+    Profile, interests::MAX_INTERESTS,
 };
 use flaneur::rank::Request;
+use flaneur::slot::Kind;
+use flaneur::testkit::Rng;
+use flaneur::util::bytes::{ByteWriter, crc32};
 use flaneur::{Engine, Error};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -24,7 +25,11 @@ const HEADER_LEN: usize = 20;
 // ----- fixtures -----
 
 fn demo_engine() -> Engine {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Engine::new(Catalog::from_json_str(&text).unwrap())
 }
 
@@ -54,7 +59,11 @@ fn engine_profile() -> &'static Profile {
         let ids: Vec<String> = engine.catalog().iter().map(|i| i.id().to_owned()).collect();
         let mut at = T0;
         for step in 0..900 {
-            at += if step % 150 == 100 { 3 * 60 * MINUTE } else { MINUTE + (step as i64 * 7_919) % 20_000 };
+            at += if step % 150 == 100 {
+                3 * 60 * MINUTE
+            } else {
+                MINUTE + (step as i64 * 7_919) % 20_000
+            };
             let item = (step * 7 + step / 13) % ids.len();
             // Buy or dismiss only a few items, so that slates are not empty.
             let kind = match (step + step / 8) % 8 {
@@ -127,7 +136,6 @@ fn seal(body: &[u8]) -> Vec<u8> {
     seal_as(PROFILE_FORMAT_VERSION as u16, 0, body)
 }
 
-
 fn is_corrupt<T>(result: &Result<T, Error>) -> bool {
     matches!(result, Err(Error::ProfileCorrupt { .. }))
 }
@@ -186,7 +194,8 @@ fn a_profile_learned_through_the_engine_round_trips() {
     assert!(!p.categories().is_empty() && !p.facets().is_empty() && !p.items().is_empty());
     assert!(!p.interests().is_empty() && !p.shown().is_empty() && p.session().count() > 0);
     assert!(!p.purchased().is_empty() && !p.dismissed().is_empty() && p.recent().count() > 0);
-    let kinds: std::collections::HashSet<_> = p.session().map(|e| std::mem::discriminant(&e.kind)).collect();
+    let kinds: std::collections::HashSet<_> =
+        p.session().map(|e| std::mem::discriminant(&e.kind)).collect();
     assert_eq!(kinds.len(), 8, "the session holds every kind of event");
     assert_eq!(Profile::from_bytes(&p.to_bytes()).as_ref(), Ok(p));
 }
@@ -194,7 +203,8 @@ fn a_profile_learned_through_the_engine_round_trips() {
 #[test]
 fn a_profile_learned_directly_round_trips() {
     let p = direct_profile();
-    let dims: std::collections::BTreeSet<_> = p.interests().iter().map(|i| i.centroid.len()).collect();
+    let dims: std::collections::BTreeSet<_> =
+        p.interests().iter().map(|i| i.centroid.len()).collect();
     assert_eq!(dims.len(), 2, "interests of two dimensions");
     assert_eq!(p.session().count(), 40);
     assert!(p.last_event_at().is_some_and(|t| t < 1_000_000_000));
@@ -212,8 +222,12 @@ fn encoding_is_deterministic_and_canonical() {
 #[test]
 fn the_v1_layout_is_the_documented_one() {
     let mut p = Profile::with_half_life(1000.0);
-    let seen =
-        Evidence { item_id: "i", categories: &["A"], facets: &[("c", "r"), ("c", "s")], vector: Some(&[0.0, 1.0]) };
+    let seen = Evidence {
+        item_id: "i",
+        categories: &["A"],
+        facets: &[("c", "r"), ("c", "s")],
+        vector: Some(&[0.0, 1.0]),
+    };
     p.learn(&seen, 2.0, 100);
     p.mark_shown("j", Kind::Popular, 90);
     p.mark_purchased("i", 101);
@@ -318,7 +332,8 @@ fn every_single_byte_flip_is_an_error() {
                 let result = Profile::from_bytes(&flipped);
                 let version_byte = (8..10).contains(&at);
                 assert!(
-                    is_corrupt(&result) || (version_byte && matches!(result, Err(Error::ProfileVersion { .. }))),
+                    is_corrupt(&result)
+                        || (version_byte && matches!(result, Err(Error::ProfileVersion { .. }))),
                     "byte {at} ^ {mask:#04x}: {result:?}"
                 );
                 flipped[at] ^= mask;
@@ -332,7 +347,10 @@ fn a_newer_version_is_refused_as_such() {
     let body = &engine_profile().to_bytes()[HEADER_LEN..];
     for version in [PROFILE_FORMAT_VERSION as u16 + 1, 0xffff] {
         let result = Profile::from_bytes(&seal_as(version, 0, body));
-        assert_eq!(result, Err(Error::ProfileVersion { found: version.into(), supported: PROFILE_FORMAT_VERSION }));
+        assert_eq!(
+            result,
+            Err(Error::ProfileVersion { found: version.into(), supported: PROFILE_FORMAT_VERSION })
+        );
         assert_eq!(result.unwrap_err().code(), "PROFILE_VERSION");
     }
     assert_corrupt(&seal_as(0, 0, body), "version 0");
@@ -389,7 +407,10 @@ fn refused(section: usize, good: &[u8], bad: &[u8], what: &str) {
 #[test]
 fn the_baseline_body_is_an_empty_profile() {
     for section in 0..9 {
-        assert_eq!(Profile::from_bytes(&seal_v1(&body_with(section, &[0]))), Ok(Profile::default()));
+        assert_eq!(
+            Profile::from_bytes(&seal_v1(&body_with(section, &[0]))),
+            Ok(Profile::default())
+        );
     }
 }
 
@@ -422,7 +443,12 @@ fn bad_scalars_are_corrupt() {
             w.varint_signed(0);
         })
     };
-    refused(4, &count(u32::MAX.into()), &count(u64::from(u32::MAX) + 1), "impression count over u32");
+    refused(
+        4,
+        &count(u32::MAX.into()),
+        &count(u64::from(u32::MAX) + 1),
+        "impression count over u32",
+    );
     let string = |s: &[u8]| {
         encoded(|w| {
             w.varint(1);
@@ -453,7 +479,12 @@ fn counts_over_their_caps_or_the_bytes_left_are_corrupt() {
             }
         })
     };
-    refused(0, &keyed(MAX_CATEGORIES, 1.0), &keyed(MAX_CATEGORIES + 1, 1.0), "categories over the cap");
+    refused(
+        0,
+        &keyed(MAX_CATEGORIES, 1.0),
+        &keyed(MAX_CATEGORIES + 1, 1.0),
+        "categories over the cap",
+    );
     refused(3, &keyed(MAX_ITEMS, 1.0), &keyed(MAX_ITEMS + 1, 1.0), "items over the cap");
     let marks = |n: usize| {
         encoded(|w| {
@@ -494,12 +525,23 @@ fn counts_over_their_caps_or_the_bytes_left_are_corrupt() {
             }
         })
     };
-    refused(8, &session(MAX_SESSION_EVENTS), &session(MAX_SESSION_EVENTS + 1), "session over the cap");
+    refused(
+        8,
+        &session(MAX_SESSION_EVENTS),
+        &session(MAX_SESSION_EVENTS + 1),
+        "session over the cap",
+    );
     // Within the cap, but more entries than bytes left; and a count that fits no integer type.
     for section in 0..9 {
-        assert_corrupt(&seal_v1(&body_with(section, &[3, 0])), &format!("section {section}: 3 entries in 1 byte"));
+        assert_corrupt(
+            &seal_v1(&body_with(section, &[3, 0])),
+            &format!("section {section}: 3 entries in 1 byte"),
+        );
         let huge = encoded(|w| w.varint(u64::MAX));
-        assert_corrupt(&seal_v1(&body_with(section, &huge)), &format!("section {section}: u64::MAX entries"));
+        assert_corrupt(
+            &seal_v1(&body_with(section, &huge)),
+            &format!("section {section}: u64::MAX entries"),
+        );
     }
 }
 
@@ -570,8 +612,18 @@ fn interests_are_finite_and_bounded() {
         &interests(&[64; MAX_INTERESTS + 1], 0.125),
         "too many interests",
     );
-    refused(2, &interests(&[16, 8], 0.25), &interests(&[16, 0], 0.25), "an interest without dimensions");
-    refused(2, &interests(&[1024], 0.0), &interests(&[1025], 0.0), "a centroid over 1024 dimensions");
+    refused(
+        2,
+        &interests(&[16, 8], 0.25),
+        &interests(&[16, 0], 0.25),
+        "an interest without dimensions",
+    );
+    refused(
+        2,
+        &interests(&[1024], 0.0),
+        &interests(&[1025], 0.0),
+        "a centroid over 1024 dimensions",
+    );
     refused(2, &interests(&[4], 0.5), &interests(&[4], f32::NAN), "a NaN centroid");
     refused(2, &interests(&[4], 0.5), &interests(&[4], f32::INFINITY), "an infinite centroid");
     let hollow = encoded(|w| {
@@ -663,8 +715,10 @@ enum Op {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let vector =
-        prop::option::of(prop_oneof![prop::collection::vec(-1.0f32..1.0, 8), prop::collection::vec(-1.0f32..1.0, 3),]);
+    let vector = prop::option::of(prop_oneof![
+        prop::collection::vec(-1.0f32..1.0, 8),
+        prop::collection::vec(-1.0f32..1.0, 3),
+    ]);
     prop_oneof![
         4 => (id(), id(), id(), -3.0f32..5.0, vector).prop_map(|(id, path, value, weight, vector)| Op::Learn { id, path, value, weight, vector }),
         1 => id().prop_map(Op::Purchased),
@@ -748,7 +802,6 @@ proptest! {
 
 // ----- the size bound -----
 
-
 /// A shop's strings, made once: ids like "sku-0012345", three-level category
 /// paths like "Women > Knitwear > Sweaters", facet values of 8 characters,
 /// 64-dimensional unit vectors and search queries.
@@ -765,7 +818,8 @@ struct Shop {
 
 impl Shop {
     fn new(rng: &mut Rng) -> Self {
-        const DEPARTMENTS: [&str; 8] = ["Women", "Men", "Kids", "Home", "Shoes", "Beauty", "Sports", "Garden"];
+        const DEPARTMENTS: [&str; 8] =
+            ["Women", "Men", "Kids", "Home", "Shoes", "Beauty", "Sports", "Garden"];
         const AISLES: [&str; 12] = [
             "Knitwear",
             "Outerwear",
@@ -798,10 +852,12 @@ impl Shop {
                 [d.to_owned(), format!("{d} > {a}"), format!("{d} > {a} > {s}")]
             })
             .collect();
-        let values = |prefix: &str, n: usize| (0..n).map(|k| format!("{prefix}{k:03}")).collect::<Vec<_>>();
+        let values =
+            |prefix: &str, n: usize| (0..n).map(|k| format!("{prefix}{k:03}")).collect::<Vec<_>>();
         let vectors = (0..48)
             .map(|_| {
-                let v: Vec<f32> = (0..64).map(|_| (rng.below(2001) as f32 - 1000.0) / 1000.0).collect();
+                let v: Vec<f32> =
+                    (0..64).map(|_| (rng.below(2001) as f32 - 1000.0) / 1000.0).collect();
                 let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
                 v.iter().map(|x| x / norm).collect()
             })
@@ -844,7 +900,9 @@ fn the_documented_worst_case_fits_in_32_kb() {
     use flaneur::profile::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
     const WORST_CASE_BYTES: usize = 32_436;
     const FAR: i64 = -(1 << 40);
-    let key = |prefix: &str, n: usize, len: usize| format!("{prefix}{n:0>width$}", width = len - prefix.len());
+    let key = |prefix: &str, n: usize, len: usize| {
+        format!("{prefix}{n:0>width$}", width = len - prefix.len())
+    };
     let affinity = |w: &mut ByteWriter| {
         w.f32(123.25);
         w.varint((1 << 21) - 1);
@@ -952,7 +1010,8 @@ fn a_million_events_fit_in_32_kb() {
     let mut p = Profile::default();
     let mut at = T0;
     for n in 0..1_000_000usize {
-        at += if n % 400 == 7 { 3 * 60 * MINUTE } else { MINUTE + rng.below(20_000) as i64 - 10_000 };
+        at +=
+            if n % 400 == 7 { 3 * 60 * MINUTE } else { MINUTE + rng.below(20_000) as i64 - 10_000 };
         // Most events are about the shopper's hundred favourites, one in 64 about anything.
         let item = if rng.below(64) > 0 { rng.below(100) } else { rng.below(shop.ids.len()) };
         let lineage = &shop.lineages[item / 3 % shop.lineages.len()];

@@ -2,14 +2,21 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use flaneur::Engine;
-use flaneur::preferences::PreferencesPatch;
 use flaneur::catalog::{Catalog, quantize::quantize};
+use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Affinity, Event, EventKind, Profile};
-use flaneur::rank::{Request, Scorer, Weights, topk::{Pool, top_k}};
+use flaneur::rank::{
+    Request, Scorer, Weights,
+    topk::{Pool, top_k},
+};
 use proptest::prelude::*;
 
 fn demo() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 
@@ -133,7 +140,9 @@ proptest! {
 
 #[test]
 fn the_profile_stays_bounded_however_many_distinct_things_it_sees() {
-    use flaneur::profile::{Evidence, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_RECENT, interests::MAX_INTERESTS};
+    use flaneur::profile::{
+        Evidence, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_RECENT, interests::MAX_INTERESTS,
+    };
     let mut profile = Profile::default();
     for n in 0..5_000i64 {
         let path = format!("Dept {} > Cat {n}", n % 7);

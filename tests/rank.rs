@@ -1,20 +1,28 @@
 //! Ranking behaviour: calibration, diversity, near-duplicates, fill, impressions.
 #![cfg(not(target_arch = "wasm32"))]
 
+use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind};
 use flaneur::rank::diversity::{NEAR_DUPLICATE, similarity};
 use flaneur::rank::{Kind, Request, Scorer, Weights, shown_factor};
-use flaneur::Engine;
 
 fn demo_catalog() -> Catalog {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/catalog-60.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/catalog-60.json"
+    ))
+    .unwrap();
     Catalog::from_json_str(&text).unwrap()
 }
 
 fn ids_in(catalog: &Catalog, prefix: &str) -> Vec<String> {
-    catalog.iter().filter(|i| i.category_path().starts_with(prefix)).map(|i| i.id().to_owned()).collect()
+    catalog
+        .iter()
+        .filter(|i| i.category_path().starts_with(prefix))
+        .map(|i| i.id().to_owned())
+        .collect()
 }
 
 fn record(engine: &mut Engine, kind: EventKind, at: i64) {
@@ -33,7 +41,10 @@ fn relevance_means_the_same_for_a_new_and_a_long_standing_shopper() {
         items.push(format!(r#"{{"id":"k{n}","title":"K","category":"Women > Knitwear","attributes":{{"colour":"red"}},"vector":[1,0.{n},0,0]}}"#));
         items.push(format!(r#"{{"id":"h{n}","title":"H","category":"Home > Kitchen","attributes":{{"colour":"white"}},"vector":[0,0,1,0.{n}]}}"#));
     }
-    let text = format!(r#"{{"version":1,"shop":"s","dims":4,"facets":{{"colour":{{}}}},"items":[{}]}}"#, items.join(","));
+    let text = format!(
+        r#"{{"version":1,"shop":"s","dims":4,"facets":{{"colour":{{}}}},"items":[{}]}}"#,
+        items.join(",")
+    );
     let catalog = Catalog::from_json_str(&text).unwrap();
     let mut newcomer = Engine::new(catalog.clone());
     let mut regular = Engine::new(catalog.clone());
@@ -49,7 +60,12 @@ fn relevance_means_the_same_for_a_new_and_a_long_standing_shopper() {
     let b = Scorer::new(&catalog, regular.profile(), 0, Weights::default());
     for n in 0..5 {
         let i = catalog.index_of(&format!("k{n}")).unwrap();
-        assert!((a.relevance(i) - b.relevance(i)).abs() < 1e-6, "k{n}: {} vs {}", a.relevance(i), b.relevance(i));
+        assert!(
+            (a.relevance(i) - b.relevance(i)).abs() < 1e-6,
+            "k{n}: {} vs {}",
+            a.relevance(i),
+            b.relevance(i)
+        );
         assert!(a.relevance(i) > 0.2);
     }
 }
@@ -58,7 +74,9 @@ fn relevance_means_the_same_for_a_new_and_a_long_standing_shopper() {
 fn diversity_spreads_a_slate_and_zero_diversity_keeps_relevance_order() {
     let catalog = demo_catalog();
     let mut engine = Engine::new(catalog.clone());
-    for id in ids_in(&catalog, "Women > Knitwear").iter().chain(&ids_in(&catalog, "Women > Dresses")[..2]) {
+    for id in
+        ids_in(&catalog, "Women > Knitwear").iter().chain(&ids_in(&catalog, "Women > Dresses")[..2])
+    {
         record(&mut engine, view(id), 0);
     }
     let request = Request { k: 6, ..Request::default() };
@@ -66,14 +84,25 @@ fn diversity_spreads_a_slate_and_zero_diversity_keeps_relevance_order() {
         let slate = engine.recommend(&request, 0).unwrap();
         slate.items.iter().map(|r| catalog.item(r.index).category_path().to_owned()).collect()
     };
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), surprise: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch {
+            diversity: Some(0.0),
+            surprise: Some(0.0),
+            ..Default::default()
+        })
+        .unwrap();
     let plain = engine.recommend(&request, 0).unwrap();
     assert!(plain.items.windows(2).all(|w| w[0].score >= w[1].score));
     let plain_leaves = leaves(&engine);
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.6), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch { diversity: Some(0.6), ..Default::default() })
+        .unwrap();
     let diverse_leaves = leaves(&engine);
     let distinct = |v: &[String]| v.iter().collect::<std::collections::BTreeSet<_>>().len();
-    assert!(distinct(&diverse_leaves) > distinct(&plain_leaves), "{plain_leaves:?} vs {diverse_leaves:?}");
+    assert!(
+        distinct(&diverse_leaves) > distinct(&plain_leaves),
+        "{plain_leaves:?} vs {diverse_leaves:?}"
+    );
     // The best item stays first whatever the diversity.
     assert_eq!(plain.items[0].item_id, engine.recommend(&request, 0).unwrap().items[0].item_id);
 }
@@ -88,7 +117,10 @@ fn near_duplicates_are_never_side_by_side() {
     for n in 0..2 {
         items.push(format!(r#"{{"id":"c{n}","title":"C","category":"Knit > Cardigans","attributes":{{"colour":"red"}},"vector":[0.7,0.7,0]}}"#));
     }
-    let text = format!(r#"{{"version":1,"shop":"s","dims":3,"facets":{{"colour":{{}}}},"items":[{}]}}"#, items.join(","));
+    let text = format!(
+        r#"{{"version":1,"shop":"s","dims":3,"facets":{{"colour":{{}}}},"items":[{}]}}"#,
+        items.join(",")
+    );
     let catalog = Catalog::from_json_str(&text).unwrap();
     assert!(similarity(&catalog, 0, 1) >= NEAR_DUPLICATE);
     assert!(similarity(&catalog, 0, 6) < NEAR_DUPLICATE);
@@ -137,7 +169,9 @@ fn popular_fill_is_off_by_default_and_labelled_when_asked() {
 fn items_shown_often_without_engagement_sink_and_engagement_restores_them() {
     let catalog = demo_catalog();
     let mut engine = Engine::new(catalog.clone());
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() })
+        .unwrap();
     for id in ids_in(&catalog, "Shoes > Boots") {
         record(&mut engine, view(&id), 0);
     }
@@ -166,36 +200,72 @@ fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     use flaneur::testkit::Rng;
     // Three clusters of learned item factors, all in one category: only the factors can tell them apart.
     let mut rng = Rng::new(5);
-    let dirs: Vec<Vec<f32>> = (0..3).map(|_| (0..8).map(|_| rng.unit() * 2.0 - 1.0).collect()).collect();
+    let dirs: Vec<Vec<f32>> =
+        (0..3).map(|_| (0..8).map(|_| rng.unit() * 2.0 - 1.0).collect()).collect();
     let mut items = Vec::new();
     for n in 0..60 {
-        let v: Vec<String> = dirs[n % 3].iter().map(|d| format!("{:.4}", d * 0.8 + (rng.unit() - 0.5) * 0.1)).collect();
-        items.push(format!(r#"{{"id":"i{n}","title":"T","category":"All","vector":[{}]}}"#, v.join(",")));
+        let v: Vec<String> = dirs[n % 3]
+            .iter()
+            .map(|d| format!("{:.4}", d * 0.8 + (rng.unit() - 0.5) * 0.1))
+            .collect();
+        items.push(format!(
+            r#"{{"id":"i{n}","title":"T","category":"All","vector":[{}]}}"#,
+            v.join(",")
+        ));
     }
-    let text = format!(r#"{{"version":1,"shop":"s","dims":8,"vector_kind":"factors","items":[{}]}}"#, items.join(","));
+    let text = format!(
+        r#"{{"version":1,"shop":"s","dims":8,"vector_kind":"factors","items":[{}]}}"#,
+        items.join(",")
+    );
     let catalog = Catalog::from_json_str(&text).unwrap();
     let mut engine = Engine::new(catalog.clone());
-    engine.set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch { diversity: Some(0.0), ..Default::default() })
+        .unwrap();
     for n in [1, 4, 7, 10, 13] {
         record(&mut engine, view(&format!("i{n}")), 0); // all in cluster 1
     }
     let fold = FoldIn::new(&catalog);
     let x = fold.solve(&catalog, engine.profile(), 0).expect("a history gives a factor");
     assert_eq!(x.len(), 8);
-    let slate = engine.recommend(&Request { k: 10, exclude: (0..60).step_by(3).map(|n| format!("i{n}")).collect(), ..Request::default() }, 0).unwrap();
+    let slate = engine
+        .recommend(
+            &Request {
+                k: 10,
+                exclude: (0..60).step_by(3).map(|n| format!("i{n}")).collect(),
+                ..Request::default()
+            },
+            0,
+        )
+        .unwrap();
     let clusters: Vec<usize> = slate.items.iter().map(|r| r.index % 3).collect();
     assert!(clusters.len() >= 5, "{clusters:?}");
     assert!(clusters.iter().all(|&c| c == 1), "only the shopper's cluster: {clusters:?}");
-    assert!(slate.items[0].reason.signals.iter().any(|s| s.label == "matches your history in this shop"));
+    assert!(
+        slate.items[0]
+            .reason
+            .signals
+            .iter()
+            .any(|s| s.label == "matches your history in this shop")
+    );
     // The fold-in preference carries FACTOR_WEIGHT of relevance, the other signals the rest.
     use flaneur::rank::{FACTOR_WEIGHT, Scorer, Weights};
     let scorer = Scorer::new(&catalog, engine.profile(), 0, Weights::default());
     let plain = scorer.weights();
-    let weighted = Scorer::new(&catalog, engine.profile(), 0, Weights::default()).with_user_factor(&x).weights();
+    let weighted = Scorer::new(&catalog, engine.profile(), 0, Weights::default())
+        .with_user_factor(&x)
+        .weights();
     assert!((weighted.vector - FACTOR_WEIGHT).abs() < 1e-6, "{weighted:?}");
-    let sum = weighted.category + weighted.facets + weighted.vector + weighted.popularity + weighted.freshness;
+    let sum = weighted.category
+        + weighted.facets
+        + weighted.vector
+        + weighted.popularity
+        + weighted.freshness;
     assert!((sum - 1.0).abs() < 1e-6, "{weighted:?}");
-    assert!((weighted.category / weighted.facets - plain.category / plain.facets).abs() < 1e-4, "proportions kept");
+    assert!(
+        (weighted.category / weighted.facets - plain.category / plain.facets).abs() < 1e-4,
+        "proportions kept"
+    );
     // A fresh profile has no factor.
     assert!(fold.solve(&catalog, &flaneur::profile::Profile::default(), 0).is_none());
 }
@@ -211,7 +281,13 @@ fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
     assert_eq!(catalog.released_day(2), None);
     let mut engine = Engine::new(catalog);
     // Relevance alone decides (the shop's order would put "old" first).
-    engine.set_preferences(PreferencesPatch { intensity: Some(1.0), diversity: Some(0.0), ..Default::default() }).unwrap();
+    engine
+        .set_preferences(PreferencesPatch {
+            intensity: Some(1.0),
+            diversity: Some(0.0),
+            ..Default::default()
+        })
+        .unwrap();
     let now = 1_778_544_000_000; // 12 May 2026
     record(&mut engine, view("old"), now);
     record(&mut engine, view("new"), now);
@@ -228,7 +304,9 @@ fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
 fn a_release_date_that_is_not_a_date_is_refused() {
     let text = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"T","category":"K","released":"2026-02-30"}]}"#;
     match Catalog::from_json_str(text).unwrap_err() {
-        flaneur::Error::CatalogInvalid { item, field, .. } => assert_eq!((item.as_deref(), field.as_str()), (Some("a"), "released")),
+        flaneur::Error::CatalogInvalid { item, field, .. } => {
+            assert_eq!((item.as_deref(), field.as_str()), (Some("a"), "released"))
+        }
         other => panic!("{other:?}"),
     }
 }

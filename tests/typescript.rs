@@ -33,15 +33,15 @@ use serde_json::{Value, json};
 use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::engine::Explanation;
-use flaneur::rank::divergence::DivergentReason;
-use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::intent::{Intent, IntentEstimate};
 use flaneur::ldp::Report;
-use flaneur::profile::Stats;
-use flaneur::slot::Kind;
 use flaneur::preferences::{IntentSetting, Preferences, PreferencesPatch};
+use flaneur::profile::Stats;
 use flaneur::profile::{Event, EventKind, ProfileView, Taste};
+use flaneur::rank::divergence::DivergentReason;
+use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::rank::{Context, Recommendation, Request, Slate};
+use flaneur::slot::Kind;
 
 /// The declarations.
 const TYPES_D_TS: &str = include_str!("../src/wasm/types.d.ts");
@@ -104,9 +104,19 @@ fn preferences_returns_declared_preferences() {
 
 #[test]
 fn report_hands_send_a_declared_report() {
-    let report = Report { v: 1, question: "shown.personal".into(), answer: true, epsilon: 1.0, day: "2025-06-01".into() };
+    let report = Report {
+        v: 1,
+        question: "shown.personal".into(),
+        answer: true,
+        epsilon: 1.0,
+        day: "2025-06-01".into(),
+    };
     holds("FlaneurReport", &[json_of(&report)]);
-    assert_eq!(serde_fields::<Report>(), dts().field_names("FlaneurReport"), "Report vs FlaneurReport");
+    assert_eq!(
+        serde_fields::<Report>(),
+        dts().field_names("FlaneurReport"),
+        "Report vs FlaneurReport"
+    );
 }
 
 #[test]
@@ -120,23 +130,34 @@ fn profile_returns_a_declared_summary() {
     let views = [json_of(&engine.profile_view(now)), json_of(&profile_view())];
     let mut samples = Vec::new();
     for view in &views {
-        let names = summary.fields.iter().filter(|f| f.ty == "&'static str").map(|f| f.json_name(summary.camel_case));
-        let names: Vec<String> =
-            names.flat_map(|name| declared.literals(declared.at(&format!("ProfileSummary.{name}")))).collect();
+        let names = summary
+            .fields
+            .iter()
+            .filter(|f| f.ty == "&'static str")
+            .map(|f| f.json_name(summary.camel_case));
+        let names: Vec<String> = names
+            .flat_map(|name| declared.literals(declared.at(&format!("ProfileSummary.{name}"))))
+            .collect();
         for name in &names {
             let mut object = serde_json::Map::new();
             for field in &summary.fields {
                 let value = match field.ty.as_str() {
                     "ProfileView" => view.clone(),
                     "Preferences" => json_of(&preferences()),
-                    "IntentEstimate" => json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 }),
+                    "IntentEstimate" => {
+                        json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 })
+                    }
                     "usize" => json!(4096),
                     "&'static str" => json!(name),
                     "Vec<String>" => json!(["STORAGE_FULL: the profile is kept in memory"]),
-                    other => panic!("ProfileSummary.{}: no sample for a {other} here: add one", field.name),
+                    other => panic!(
+                        "ProfileSummary.{}: no sample for a {other} here: add one",
+                        field.name
+                    ),
                 };
                 if field.flatten {
-                    object.extend(value.as_object().expect("a flattened field is an object").clone());
+                    object
+                        .extend(value.as_object().expect("a flattened field is an object").clone());
                 } else {
                     object.insert(field.json_name(summary.camel_case), value);
                 }
@@ -150,14 +171,23 @@ fn profile_returns_a_declared_summary() {
 #[test]
 fn events_are_declared_both_as_rust_writes_and_as_the_boundary_reads_them() {
     // As serde writes them (the journal, the tests): every kind, with `at`.
-    let events: Vec<Value> = event_kinds().into_iter().map(|kind| json_of(&Event { kind, at: 1_700_000_000_000 })).collect();
+    let events: Vec<Value> = event_kinds()
+        .into_iter()
+        .map(|kind| json_of(&Event { kind, at: 1_700_000_000_000 }))
+        .collect();
     holds("FlaneurEvent", &events);
     // As src/wasm/args.rs reads them from JavaScript, field by field.
     let declared = dts();
     let read_event = rust_fn(ARGS_RS, "read_event");
-    let keys: BTreeSet<String> =
-        call_literals(&read_event, "get").union(&call_literals(&read_event, "string")).cloned().collect();
-    assert_eq!(keys, declared.field_names("FlaneurEvent"), "keys read_event reads vs FlaneurEvent's fields");
+    let keys: BTreeSet<String> = call_literals(&read_event, "get")
+        .union(&call_literals(&read_event, "string"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        keys,
+        declared.field_names("FlaneurEvent"),
+        "keys read_event reads vs FlaneurEvent's fields"
+    );
     assert_eq!(
         arm_literals(&read_event),
         declared.literals_of_field("FlaneurEvent", "type"),
@@ -170,18 +200,36 @@ fn events_are_declared_both_as_rust_writes_and_as_the_boundary_reads_them() {
 #[test]
 fn string_enums_are_the_declared_literals() {
     let declared = dts();
-    let names = |values: Vec<Value>| -> BTreeSet<String> { values.iter().map(|v| v.as_str().unwrap().to_owned()).collect() };
+    let names = |values: Vec<Value>| -> BTreeSet<String> {
+        values.iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    };
     let kinds = names(Kind::ALL.iter().map(json_of).collect());
-    assert_eq!(kinds, declared.literals(declared.at("Recommendation.kind")), "Kind vs Recommendation.kind");
+    assert_eq!(
+        kinds,
+        declared.literals(declared.at("Recommendation.kind")),
+        "Kind vs Recommendation.kind"
+    );
     let signals = names(signal_kinds().iter().map(json_of).collect());
     assert_eq!(signals, declared.literals(declared.at("Signal.kind")), "SignalKind vs Signal.kind");
     let intents = names(intents().iter().map(json_of).collect());
     assert_eq!(intents, declared.literals(declared.at("Slate.intent")), "Intent vs Slate.intent");
-    assert_eq!(intents, declared.literals(declared.at("ProfileSummary.intent.intent")), "Intent vs ProfileSummary.intent");
+    assert_eq!(
+        intents,
+        declared.literals(declared.at("ProfileSummary.intent.intent")),
+        "Intent vs ProfileSummary.intent"
+    );
     let settings = names(intent_settings().iter().map(json_of).collect());
-    assert_eq!(settings, declared.literals(declared.at("Preferences.intent")), "IntentSetting vs Preferences.intent");
+    assert_eq!(
+        settings,
+        declared.literals(declared.at("Preferences.intent")),
+        "IntentSetting vs Preferences.intent"
+    );
     let events = names(event_kinds().iter().map(|kind| json_of(kind)["type"].clone()).collect());
-    assert_eq!(events, declared.literals_of_field("FlaneurEvent", "type"), "EventKind vs FlaneurEvent.type");
+    assert_eq!(
+        events,
+        declared.literals_of_field("FlaneurEvent", "type"),
+        "EventKind vs FlaneurEvent.type"
+    );
 }
 
 // ---- What JavaScript hands in, read with serde ----
@@ -189,26 +237,44 @@ fn string_enums_are_the_declared_literals() {
 #[test]
 fn recommend_reads_the_declared_request() {
     let declared = dts();
-    assert_eq!(serde_fields::<Request>(), declared.field_names("RecommendRequest"), "Request vs RecommendRequest");
+    assert_eq!(
+        serde_fields::<Request>(),
+        declared.field_names("RecommendRequest"),
+        "Request vs RecommendRequest"
+    );
     assert_eq!(
         serde_fields::<Context>(),
         declared.field_names("RecommendRequest.context"),
         "Context vs RecommendRequest.context"
     );
     let full = declared.sample(&Ty::Named("RecommendRequest".into(), vec![]));
-    let read: Request = serde_json::from_value(full.clone()).unwrap_or_else(|e| panic!("Request cannot read {full}: {e}"));
-    assert!(read.fill && read.context.item_id.is_some() && read.context.category.is_some() && read.context.query.is_some());
+    let read: Request = serde_json::from_value(full.clone())
+        .unwrap_or_else(|e| panic!("Request cannot read {full}: {e}"));
+    assert!(
+        read.fill
+            && read.context.item_id.is_some()
+            && read.context.category.is_some()
+            && read.context.query.is_some()
+    );
 }
 
 #[test]
 fn set_preferences_reads_the_declared_preferences() {
     // setPreferences takes `Partial<Preferences>`: a PreferencesPatch on the Rust side.
     let declared = dts();
-    assert_eq!(serde_fields::<PreferencesPatch>(), declared.field_names("Preferences"), "PreferencesPatch vs Preferences");
-    assert_eq!(serde_fields::<Preferences>(), declared.field_names("Preferences"), "Preferences vs Preferences");
+    assert_eq!(
+        serde_fields::<PreferencesPatch>(),
+        declared.field_names("Preferences"),
+        "PreferencesPatch vs Preferences"
+    );
+    assert_eq!(
+        serde_fields::<Preferences>(),
+        declared.field_names("Preferences"),
+        "Preferences vs Preferences"
+    );
     let full = declared.sample(&Ty::Named("Preferences".into(), vec![]));
-    let patch: PreferencesPatch =
-        serde_json::from_value(full.clone()).unwrap_or_else(|e| panic!("PreferencesPatch cannot read {full}: {e}"));
+    let patch: PreferencesPatch = serde_json::from_value(full.clone())
+        .unwrap_or_else(|e| panic!("PreferencesPatch cannot read {full}: {e}"));
     assert!(patch.reports.is_some() && patch.sensitive.is_some());
 }
 
@@ -217,18 +283,29 @@ fn set_preferences_reads_the_declared_preferences() {
 #[test]
 fn open_reads_the_declared_options() {
     let options = rust_struct(PERSONALIZER_RS, "OpenOptions");
-    let mut keys: BTreeSet<String> = options.fields.iter().map(|f| f.json_name(options.camel_case)).collect();
+    let mut keys: BTreeSet<String> =
+        options.fields.iter().map(|f| f.json_name(options.camel_case)).collect();
     // The catalog is taken out of the options by hand before serde reads the rest.
     keys.extend(call_literals(&rust_fn(PERSONALIZER_RS, "open"), "from_str"));
-    assert_eq!(keys, dts().field_names("OpenOptions"), "Personalizer.open's options vs OpenOptions");
+    assert_eq!(
+        keys,
+        dts().field_names("OpenOptions"),
+        "Personalizer.open's options vs OpenOptions"
+    );
 }
 
 #[test]
 fn forget_reads_the_declared_requests() {
     let read_forget = rust_fn(ARGS_RS, "read_forget");
-    let keys: BTreeSet<String> =
-        call_literals(&read_forget, "get").union(&call_literals(&read_forget, "from_str")).cloned().collect();
-    assert_eq!(keys, dts().field_names("ForgetRequest"), "keys read_forget reads vs ForgetRequest's");
+    let keys: BTreeSet<String> = call_literals(&read_forget, "get")
+        .union(&call_literals(&read_forget, "from_str"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        keys,
+        dts().field_names("ForgetRequest"),
+        "keys read_forget reads vs ForgetRequest's"
+    );
 }
 
 #[test]
@@ -252,7 +329,8 @@ fn nearest_returns_the_declared_fields() {
 
 #[test]
 fn the_checker_catches_a_renamed_an_undeclared_and_a_missing_field() {
-    let declared = Dts::parse("export interface A { x: number; y?: \"a\" | \"b\"; z: { w: string[] } }");
+    let declared =
+        Dts::parse("export interface A { x: number; y?: \"a\" | \"b\"; z: { w: string[] } }");
     let a = Ty::Named("A".into(), vec![]);
     let check = |v: Value| declared.check(&v, &a, "A", &mut Seen::new());
     assert!(check(json!({ "x": 1, "y": "a", "z": { "w": ["s"] } })).is_ok());
@@ -260,7 +338,10 @@ fn the_checker_catches_a_renamed_an_undeclared_and_a_missing_field() {
     assert!(check(json!({ "X": 1, "z": { "w": [] } })).unwrap_err().contains("`X`"));
     assert!(check(json!({ "x": 1, "z": { "w": [], "v": 0 } })).unwrap_err().contains("A.z: `v`"));
     assert!(check(json!({ "x": 1 })).unwrap_err().contains("A.z"));
-    assert!(check(json!({ "x": 1, "y": "c", "z": { "w": [] } })).is_err(), "not one of the literals");
+    assert!(
+        check(json!({ "x": 1, "y": "c", "z": { "w": [] } })).is_err(),
+        "not one of the literals"
+    );
     assert!(check(json!({ "x": "1", "z": { "w": [] } })).is_err(), "not a number");
     assert!(check(json!({ "x": null, "z": { "w": [] } })).is_err(), "null is not a number");
 }
@@ -272,14 +353,27 @@ fn engine() -> (Engine, i64) {
     let now = 1_700_000_000_000;
     let ids: Vec<String> = engine.catalog().iter().take(4).map(|i| i.id().to_owned()).collect();
     for (n, id) in ids.iter().enumerate() {
-        engine.record(&Event { kind: EventKind::View { item_id: id.clone() }, at: now - 60_000 * (4 - n as i64) }).unwrap();
+        engine
+            .record(&Event {
+                kind: EventKind::View { item_id: id.clone() },
+                at: now - 60_000 * (4 - n as i64),
+            })
+            .unwrap();
     }
-    engine.record(&Event { kind: EventKind::AddToCart { item_id: ids[0].clone() }, at: now - 1_000 }).unwrap();
+    engine
+        .record(&Event { kind: EventKind::AddToCart { item_id: ids[0].clone() }, at: now - 1_000 })
+        .unwrap();
     (engine, now)
 }
 
 fn signal(kind: SignalKind, count: Option<u32>) -> Signal {
-    Signal { kind, label: "Women > Knitwear".into(), contribution: 0.5, count, last_seen: count.map(|_| 1_700_000_000_000) }
+    Signal {
+        kind,
+        label: "Women > Knitwear".into(),
+        contribution: 0.5,
+        count,
+        last_seen: count.map(|_| 1_700_000_000_000),
+    }
 }
 
 fn reason(divergent: bool) -> Reason {
@@ -409,13 +503,20 @@ fn holds(root: &str, samples: &[Value]) {
     let mut seen = Seen::new();
     for (n, sample) in samples.iter().enumerate() {
         if let Err(e) = declared.check(sample, &ty, root, &mut seen) {
-            panic!("src/wasm/types.d.ts and Rust disagree on {root} (value {n}): {e}\nthe value: {sample:#}");
+            panic!(
+                "src/wasm/types.d.ts and Rust disagree on {root} (value {n}): {e}\nthe value: {sample:#}"
+            );
         }
     }
     let mut all = Seen::new();
     declared.declared(&ty, root, &mut all, &mut BTreeSet::new());
-    let never: Vec<String> = all.difference(&seen).map(|(owner, field)| format!("{owner}.{field}")).collect();
-    assert!(never.is_empty(), "declared in src/wasm/types.d.ts but never produced by Rust: {}", never.join(", "));
+    let never: Vec<String> =
+        all.difference(&seen).map(|(owner, field)| format!("{owner}.{field}")).collect();
+    assert!(
+        never.is_empty(),
+        "declared in src/wasm/types.d.ts but never produced by Rust: {}",
+        never.join(", ")
+    );
 }
 
 /// The field names a serde struct reads, as its `Deserialize` impl names them to the deserializer.
@@ -534,7 +635,10 @@ fn tokens(src: &str) -> Vec<Tok> {
             out.push(Tok::Str(s));
         } else if c[i].is_ascii_digit() {
             let start = i;
-            while i < c.len() && (c[i].is_ascii_digit() || (c[i] == '.' && c.get(i + 1).is_some_and(|d| d.is_ascii_digit()))) {
+            while i < c.len()
+                && (c[i].is_ascii_digit()
+                    || (c[i] == '.' && c.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
+            {
                 i += 1;
             }
             out.push(Tok::Num(c[start..i].iter().collect::<String>().parse().unwrap_or(f64::NAN)));
@@ -592,7 +696,11 @@ impl Parser {
     fn declarations(mut self) -> BTreeMap<String, Ty> {
         let mut decls = BTreeMap::new();
         while self.peek().is_some() {
-            assert_eq!(self.word(), "export", "types.d.ts: only exported declarations are expected");
+            assert_eq!(
+                self.word(),
+                "export",
+                "types.d.ts: only exported declarations are expected"
+            );
             let (name, ty) = match self.word().as_str() {
                 "interface" => {
                     let name = self.word();
@@ -676,7 +784,8 @@ impl Parser {
             Tok::Num(n) => Ty::Num(n),
             Tok::Word(w) => match w.as_str() {
                 "true" | "false" => Ty::Bool(w == "true"),
-                "number" | "string" | "boolean" | "object" | "unknown" | "any" | "null" | "undefined" | "void" => Ty::Prim(w),
+                "number" | "string" | "boolean" | "object" | "unknown" | "any" | "null"
+                | "undefined" | "void" => Ty::Prim(w),
                 _ => {
                     let mut args = Vec::new();
                     if self.eat('<') {
@@ -714,14 +823,20 @@ impl Dts {
         let mut ty = self.decl(parts.next().unwrap());
         for part in parts {
             let Ty::Object(fields) = self.resolve(ty) else { panic!("{path}: not an object type") };
-            ty = &fields.iter().find(|f| f.name == part).unwrap_or_else(|| panic!("types.d.ts: {path}: no field `{part}`")).ty;
+            ty = &fields
+                .iter()
+                .find(|f| f.name == part)
+                .unwrap_or_else(|| panic!("types.d.ts: {path}: no field `{part}`"))
+                .ty;
         }
         ty
     }
 
     fn resolve<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
         match ty {
-            Ty::Named(name, args) if args.is_empty() && self.decls.contains_key(name) => self.resolve(self.decl(name)),
+            Ty::Named(name, args) if args.is_empty() && self.decls.contains_key(name) => {
+                self.resolve(self.decl(name))
+            }
             _ => ty,
         }
     }
@@ -733,7 +848,9 @@ impl Dts {
             Ty::Union(alts) => alts.iter().flat_map(|a| self.alternatives(a)).collect(),
             Ty::Both(parts) => parts.iter().fold(vec![Vec::new()], |acc, part| {
                 let mine = self.alternatives(part);
-                acc.iter().flat_map(|a| mine.iter().map(move |b| [a.clone(), b.clone()].concat())).collect()
+                acc.iter()
+                    .flat_map(|a| mine.iter().map(move |b| [a.clone(), b.clone()].concat()))
+                    .collect()
             }),
             other => panic!("types.d.ts: {other:?} is not an object type"),
         }
@@ -756,12 +873,19 @@ impl Dts {
     /// The string literals of field `field` over every alternative of the object type `name`.
     fn literals_of_field(&self, name: &str, field: &str) -> BTreeSet<String> {
         let alternatives = self.alternatives(self.decl(name));
-        alternatives.iter().flatten().filter(|f| f.name == field).flat_map(|f| self.literals(&f.ty)).collect()
+        alternatives
+            .iter()
+            .flatten()
+            .filter(|f| f.name == field)
+            .flat_map(|f| self.literals(&f.ty))
+            .collect()
     }
 
     /// Checks a JSON value against `ty`, declared under `owner`; adds the fields it produced to `seen`.
     fn check(&self, value: &Value, ty: &Ty, owner: &str, seen: &mut Seen) -> Result<(), String> {
-        let is = |ok: bool, what: &str| if ok { Ok(()) } else { Err(format!("{owner}: {value} is not {what}")) };
+        let is = |ok: bool, what: &str| {
+            if ok { Ok(()) } else { Err(format!("{owner}: {value} is not {what}")) }
+        };
         match ty {
             Ty::Prim(p) => match p.as_str() {
                 "number" => is(value.is_number(), "a number"),
@@ -774,11 +898,14 @@ impl Dts {
             Ty::Num(n) => is(value.as_f64() == Some(*n), &n.to_string()),
             Ty::Bool(b) => is(value.as_bool() == Some(*b), &b.to_string()),
             Ty::Array(element) => {
-                let items = value.as_array().ok_or_else(|| format!("{owner}: {value} is not an array"))?;
+                let items =
+                    value.as_array().ok_or_else(|| format!("{owner}: {value} is not an array"))?;
                 items.iter().try_for_each(|item| self.check(item, element, owner, seen))
             }
             Ty::Named(name, args) if name == "Record" && args.len() == 2 => {
-                let entries = value.as_object().ok_or_else(|| format!("{owner}: {value} is not an object"))?;
+                let entries = value
+                    .as_object()
+                    .ok_or_else(|| format!("{owner}: {value} is not an object"))?;
                 let inner = format!("{owner}[*]");
                 entries.values().try_for_each(|v| self.check(v, &args[1], &inner, seen))
             }
@@ -795,8 +922,15 @@ impl Dts {
         }
     }
 
-    fn check_object(&self, value: &Value, fields: &[Field], owner: &str, seen: &mut Seen) -> Result<(), String> {
-        let object = value.as_object().ok_or_else(|| format!("{owner}: {value} is not an object"))?;
+    fn check_object(
+        &self,
+        value: &Value,
+        fields: &[Field],
+        owner: &str,
+        seen: &mut Seen,
+    ) -> Result<(), String> {
+        let object =
+            value.as_object().ok_or_else(|| format!("{owner}: {value} is not an object"))?;
         let mut mine = Seen::new();
         for (key, v) in object {
             let Some(field) = fields.iter().find(|f| f.name == *key) else {
@@ -805,19 +939,34 @@ impl Dts {
             self.check(v, &field.ty, &format!("{owner}.{key}"), &mut mine)?;
             mine.insert((owner.to_owned(), key.clone()));
         }
-        if let Some(missing) = fields.iter().find(|f| !f.optional && !object.contains_key(&f.name)) {
-            return Err(format!("{owner}.{}: declared (not optional) but not produced by Rust", missing.name));
+        if let Some(missing) = fields.iter().find(|f| !f.optional && !object.contains_key(&f.name))
+        {
+            return Err(format!(
+                "{owner}.{}: declared (not optional) but not produced by Rust",
+                missing.name
+            ));
         }
         seen.extend(mine);
         Ok(())
     }
 
     /// The first alternative the value matches (object alternatives are owned as `owner|n`).
-    fn check_first(&self, value: &Value, alternatives: Vec<Ty>, owner: &str, seen: &mut Seen) -> Result<(), String> {
+    fn check_first(
+        &self,
+        value: &Value,
+        alternatives: Vec<Ty>,
+        owner: &str,
+        seen: &mut Seen,
+    ) -> Result<(), String> {
         let mut errors = Vec::new();
         for (n, alternative) in alternatives.iter().enumerate() {
             let mut mine = Seen::new();
-            match self.check(value, alternative, &alternative_owner(owner, n, alternative), &mut mine) {
+            match self.check(
+                value,
+                alternative,
+                &alternative_owner(owner, n, alternative),
+                &mut mine,
+            ) {
                 Ok(()) => {
                     seen.extend(mine);
                     return Ok(());
@@ -850,13 +999,23 @@ impl Dts {
             }
             Ty::Union(alternatives) => {
                 for (n, alternative) in alternatives.iter().enumerate() {
-                    self.declared(alternative, &alternative_owner(owner, n, alternative), out, visited);
+                    self.declared(
+                        alternative,
+                        &alternative_owner(owner, n, alternative),
+                        out,
+                        visited,
+                    );
                 }
             }
             Ty::Both(_) => {
                 for (n, fields) in self.alternatives(ty).into_iter().enumerate() {
                     let alternative = Ty::Object(fields);
-                    self.declared(&alternative, &alternative_owner(owner, n, &alternative), out, visited);
+                    self.declared(
+                        &alternative,
+                        &alternative_owner(owner, n, &alternative),
+                        out,
+                        visited,
+                    );
                 }
             }
             Ty::Prim(_) | Ty::Str(_) | Ty::Num(_) | Ty::Bool(_) => {}
@@ -876,9 +1035,13 @@ impl Dts {
             Ty::Num(n) => json!(n),
             Ty::Bool(b) => json!(b),
             Ty::Array(element) => json!([self.sample(element)]),
-            Ty::Named(name, args) if name == "Record" && args.len() == 2 => json!({ "x": self.sample(&args[1]) }),
+            Ty::Named(name, args) if name == "Record" && args.len() == 2 => {
+                json!({ "x": self.sample(&args[1]) })
+            }
             Ty::Named(name, _) => self.sample(self.decl(name)),
-            Ty::Object(fields) => Value::Object(fields.iter().map(|f| (f.name.clone(), self.sample(&f.ty))).collect()),
+            Ty::Object(fields) => {
+                Value::Object(fields.iter().map(|f| (f.name.clone(), self.sample(&f.ty))).collect())
+            }
             Ty::Union(alternatives) => self.sample(&alternatives[0]),
             Ty::Both(_) => self.sample(&Ty::Object(self.alternatives(ty).swap_remove(0))),
         }
@@ -937,7 +1100,10 @@ fn arm_literals(body: &[Tok]) -> BTreeSet<String> {
 
 /// The strings of the first `&[…]` list in the call of `callee`: `check_keys(o, &["epsilon"], …)` → `epsilon`.
 fn list_after(body: &[Tok], callee: &str) -> BTreeSet<String> {
-    let at = body.iter().position(|t| *t == Tok::Word(callee.into())).unwrap_or_else(|| panic!("no call of {callee}"));
+    let at = body
+        .iter()
+        .position(|t| *t == Tok::Word(callee.into()))
+        .unwrap_or_else(|| panic!("no call of {callee}"));
     let open = at + body[at..].iter().position(|t| *t == Tok::P('[')).unwrap();
     body[open + 1..]
         .iter()
@@ -983,12 +1149,19 @@ fn rust_struct(src: &str, name: &str) -> RustStruct {
     let lines: Vec<&str> = src.lines().collect();
     let start = lines
         .iter()
-        .position(|l| l.trim_start().trim_start_matches("pub ").starts_with(&format!("struct {name} {{")))
+        .position(|l| {
+            l.trim_start().trim_start_matches("pub ").starts_with(&format!("struct {name} {{"))
+        })
         .unwrap_or_else(|| panic!("no `struct {name} {{` in the source"));
-    let attributes =
-        lines[..start].iter().rev().take_while(|l| l.trim_start().starts_with("#[") || l.trim_start().starts_with("///"));
+    let attributes = lines[..start]
+        .iter()
+        .rev()
+        .take_while(|l| l.trim_start().starts_with("#[") || l.trim_start().starts_with("///"));
     let camel_case = attributes.clone().any(|l| l.contains("rename_all = \"camelCase\""));
-    assert!(!attributes.clone().any(|l| l.contains("rename =")), "{name}: serde renames are not read here");
+    assert!(
+        !attributes.clone().any(|l| l.contains("rename =")),
+        "{name}: serde renames are not read here"
+    );
     let mut fields = Vec::new();
     let mut flatten = false;
     for line in lines[start + 1..].iter().map(|l| l.trim()).take_while(|l| *l != "}") {
@@ -997,7 +1170,11 @@ fn rust_struct(src: &str, name: &str) -> RustStruct {
             flatten |= line.contains("flatten");
         } else if let Some((field, ty)) = line.split_once(':').filter(|_| !line.starts_with("//")) {
             let field = field.trim().trim_start_matches("pub ").trim();
-            fields.push(RustField { name: field.to_owned(), ty: ty.trim().trim_end_matches(',').to_owned(), flatten });
+            fields.push(RustField {
+                name: field.to_owned(),
+                ty: ty.trim().trim_end_matches(',').to_owned(),
+                flatten,
+            });
             flatten = false;
         }
     }

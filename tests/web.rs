@@ -2,7 +2,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use flaneur::rank::kernel::{
-    dot_i8_many_scalar, dot_i8_many_simd, dot_i8_rows_scalar, dot_i8_rows_simd, dot_i8_scalar, dot_i8_simd,
+    dot_i8_many_scalar, dot_i8_many_simd, dot_i8_rows_scalar, dot_i8_rows_simd, dot_i8_scalar,
+    dot_i8_simd,
 };
 use flaneur::wasm::Personalizer;
 use wasm_bindgen::prelude::*;
@@ -69,7 +70,11 @@ async fn views_move_their_category_to_the_top() {
     // Every slate counts as shown; engaging with a shown item counts as engagement.
     let stats = p.stats().unwrap();
     assert!(get(&get(&stats, "personal"), "impressions").as_f64().unwrap() >= 4.0);
-    p.record(js(&format!(r#"{{"type":"click","itemId":"{}"}}"#, get(&first, "itemId").as_string().unwrap()))).unwrap();
+    p.record(js(&format!(
+        r#"{{"type":"click","itemId":"{}"}}"#,
+        get(&first, "itemId").as_string().unwrap()
+    )))
+    .unwrap();
     assert_eq!(get(&get(&p.stats().unwrap(), "personal"), "engagements").as_f64(), Some(1.0));
     assert_eq!(get(&first, "kind").as_string().unwrap(), "personal");
     let signals = js_sys::Array::from(&get(&get(&first, "reason"), "signals"));
@@ -92,7 +97,11 @@ async fn preferences_round_trip_and_intensity_zero_restores_the_shop_order() {
 async fn nearest_finds_the_items_closest_to_a_vector() {
     let p = open().await;
     let found = p.nearest(&[1.0, 0.0, 0.0, 0.0], 3).unwrap();
-    let ids: Vec<String> = get(&found, "ids").unchecked_into::<js_sys::Array>().iter().map(|v| v.as_string().unwrap()).collect();
+    let ids: Vec<String> = get(&found, "ids")
+        .unchecked_into::<js_sys::Array>()
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
     // Unit-length stored vectors: s1 (0.995), s3 (0.995, later), s2 (0.976).
     assert_eq!(ids, ["s1", "s3", "s2"]);
     let scores = get(&found, "scores").unchecked_into::<js_sys::Float32Array>().to_vec();
@@ -111,8 +120,11 @@ async fn item_vectors_may_be_typed_arrays() {
         let catalog = js(CATALOG);
         for item in get(&catalog, "items").unchecked_into::<js_sys::Array>().iter() {
             let plain = get(&item, "vector").unchecked_into::<js_sys::Array>();
-            let vector: JsValue =
-                if float64 { js_sys::Float64Array::new(&plain).into() } else { js_sys::Float32Array::new(&plain).into() };
+            let vector: JsValue = if float64 {
+                js_sys::Float64Array::new(&plain).into()
+            } else {
+                js_sys::Float32Array::new(&plain).into()
+            };
             js_sys::Reflect::set(&item, &"vector".into(), &vector).unwrap();
         }
         catalog
@@ -127,8 +139,11 @@ async fn item_vectors_may_be_typed_arrays() {
     let query = [0.7, 0.5, 0.1, 0.0];
     let found = |p: &Personalizer| {
         let found = p.nearest(&query, 6).unwrap();
-        let ids: Vec<String> =
-            get(&found, "ids").unchecked_into::<js_sys::Array>().iter().map(|v| v.as_string().unwrap()).collect();
+        let ids: Vec<String> = get(&found, "ids")
+            .unchecked_into::<js_sys::Array>()
+            .iter()
+            .map(|v| v.as_string().unwrap())
+            .collect();
         (ids, get(&found, "scores").unchecked_into::<js_sys::Float32Array>().to_vec())
     };
     for float64 in [false, true] {
@@ -142,25 +157,40 @@ async fn item_vectors_may_be_typed_arrays() {
     // Typed arrays are checked like plain ones: length and finite values.
     let short = typed(false);
     let first = js_sys::Array::from(&get(&short, "items")).get(0);
-    js_sys::Reflect::set(&first, &"vector".into(), &js_sys::Float32Array::new_with_length(3)).unwrap();
+    js_sys::Reflect::set(&first, &"vector".into(), &js_sys::Float32Array::new_with_length(3))
+        .unwrap();
     let err = open_with(&short).await.err().unwrap();
     assert_eq!(code_of(err.clone()), "CATALOG_INVALID");
     assert!(err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("vector"));
     let nan = typed(true);
     let first = js_sys::Array::from(&get(&nan, "items")).get(0);
-    js_sys::Reflect::set(&first, &"vector".into(), &js_sys::Float64Array::from(&[0.0, f64::NAN, 0.0, 1.0][..])).unwrap();
+    js_sys::Reflect::set(
+        &first,
+        &"vector".into(),
+        &js_sys::Float64Array::from(&[0.0, f64::NAN, 0.0, 1.0][..]),
+    )
+    .unwrap();
     assert_eq!(code_of(open_with(&nan).await.err().unwrap()), "CATALOG_INVALID");
 }
 
 #[wasm_bindgen_test]
 async fn bad_arguments_become_coded_errors() {
     let p = open().await;
-    assert_eq!(code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()), "UNKNOWN_ITEM");
-    assert_eq!(code_of(p.record(js(r#"{"type":"teleport","itemId":"s1"}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(
+        code_of(p.record(js(r#"{"type":"view","itemId":"nope"}"#)).unwrap_err()),
+        "UNKNOWN_ITEM"
+    );
+    assert_eq!(
+        code_of(p.record(js(r#"{"type":"teleport","itemId":"s1"}"#)).unwrap_err()),
+        "BAD_ARGUMENT"
+    );
     assert_eq!(code_of(p.record(JsValue::from_f64(3.0)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.recommend(js(r#"{"k":0}"#)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.recommend(js(r#"{"k":3,"colour":"red"}"#)).unwrap_err()), "BAD_ARGUMENT");
-    assert_eq!(code_of(p.recommend(js(r#"{"k":3,"context":{"item":"s1"}}"#)).unwrap_err()), "BAD_ARGUMENT");
+    assert_eq!(
+        code_of(p.recommend(js(r#"{"k":3,"context":{"item":"s1"}}"#)).unwrap_err()),
+        "BAD_ARGUMENT"
+    );
     assert_eq!(code_of(p.set_preferences(js(r#"{"intensity":2}"#)).unwrap_err()), "BAD_ARGUMENT");
     assert_eq!(code_of(p.set_preferences(js(r#"{"intensty":0.5}"#)).unwrap_err()), "BAD_ARGUMENT");
     // The message is written for people: it names the argument, with no prefix to strip.
@@ -180,13 +210,22 @@ async fn bad_arguments_become_coded_errors() {
     };
     let dup = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"a","title":"B","category":"C"}]}"#;
     let err = open_with(js(dup)).await.err().unwrap();
-    assert!(err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("item \"a\""));
+    assert!(
+        err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("item \"a\"")
+    );
     assert_eq!(code_of(err), "CATALOG_INVALID");
-    assert_eq!(code_of(open_with(JsValue::from_str("{not json")).await.err().unwrap()), "CATALOG_INVALID");
-    assert_eq!(code_of(open_with(js(r#"{"version":9,"shop":"s","items":[]}"#)).await.err().unwrap()), "CATALOG_VERSION");
+    assert_eq!(
+        code_of(open_with(JsValue::from_str("{not json")).await.err().unwrap()),
+        "CATALOG_INVALID"
+    );
+    assert_eq!(
+        code_of(open_with(js(r#"{"version":9,"shop":"s","items":[]}"#)).await.err().unwrap()),
+        "CATALOG_VERSION"
+    );
     assert_eq!(code_of(Personalizer::open(JsValue::NULL).await.err().unwrap()), "BAD_ARGUMENT");
     // Items are converted one at a time: a malformed one is named by its position.
-    let message_of = |err: JsValue| err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+    let message_of =
+        |err: JsValue| err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
     let bad_item = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"b","title":5,"category":"C"}]}"#;
     let err = open_with(js(bad_item)).await.err().unwrap();
     assert!(message_of(err.clone()).contains("items[1]"), "{}", message_of(err.clone()));
@@ -203,7 +242,8 @@ async fn bad_arguments_become_coded_errors() {
     };
     let before = memory_bytes();
     let sparse = js(r#"{"version":1,"shop":"s","dims":64,"facets":{"a":{},"b":{}},"items":[]}"#);
-    js_sys::Reflect::set(&get(&sparse, "items"), &"length".into(), &JsValue::from_f64(1e8)).unwrap();
+    js_sys::Reflect::set(&get(&sparse, "items"), &"length".into(), &JsValue::from_f64(1e8))
+        .unwrap();
     let err = open_with(sparse).await.err().unwrap();
     assert!(message_of(err.clone()).contains("items[0]"), "{}", message_of(err.clone()));
     let grown = memory_bytes() - before;
@@ -222,12 +262,17 @@ async fn a_browser_without_random_numbers_is_its_own_error_not_a_bad_argument() 
     let refused = Personalizer::open(options.clone().into()).await;
     js_sys::Reflect::delete_property(&crypto, &"getRandomValues".into()).unwrap();
     assert_eq!(code_of(refused.err().unwrap()), "RANDOM_UNAVAILABLE");
-    assert!(Personalizer::open(options.into()).await.is_ok(), "with random numbers back, open works");
+    assert!(
+        Personalizer::open(options.into()).await.is_ok(),
+        "with random numbers back, open works"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_binary_catalog_opens_like_its_json_form() {
-    let catalog = flaneur::catalog::Catalog::from_json(serde_wasm_bindgen::from_value(js(CATALOG)).unwrap()).unwrap();
+    let catalog =
+        flaneur::catalog::Catalog::from_json(serde_wasm_bindgen::from_value(js(CATALOG)).unwrap())
+            .unwrap();
     let bytes = js_sys::Uint8Array::from(&catalog.to_binary()[..]);
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"catalog".into(), &bytes.buffer()).unwrap();
@@ -244,7 +289,8 @@ async fn a_binary_catalog_opens_like_its_json_form() {
     let last = broken.len() - 1;
     broken[last] ^= 0x40;
     let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"catalog".into(), &js_sys::Uint8Array::from(&broken[..])).unwrap();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js_sys::Uint8Array::from(&broken[..]))
+        .unwrap();
     assert_eq!(code_of(Personalizer::open(options.into()).await.err().unwrap()), "CATALOG_INVALID");
 }
 
@@ -257,7 +303,8 @@ async fn the_shopper_reads_forgets_exports_imports_and_erases() {
     let summary = p.profile().unwrap();
     let tastes = js_sys::Array::from(&get(&summary, "tastes"));
     assert!(tastes.length() >= 3);
-    let labels: Vec<String> = tastes.iter().map(|t| get(&t, "label").as_string().unwrap()).collect();
+    let labels: Vec<String> =
+        tastes.iter().map(|t| get(&t, "label").as_string().unwrap()).collect();
     assert!(labels.contains(&"Women > Knitwear > Sweaters".to_owned()));
     assert!(get(&summary, "storedBytes").as_f64().unwrap() > 20.0);
     assert!(get(&tastes.get(0), "expiresAt").as_f64().unwrap() > js_sys::Date::now());
@@ -271,11 +318,31 @@ async fn the_shopper_reads_forgets_exports_imports_and_erases() {
     assert!(export.contains("\"format\":\"flaneur-profile\""));
     let twin = open().await;
     twin.import_profile(JsValue::from_str(&export)).unwrap();
-    assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), get(&p.profile().unwrap(), "storedBytes").as_f64());
+    assert_eq!(
+        get(&twin.profile().unwrap(), "storedBytes").as_f64(),
+        get(&p.profile().unwrap(), "storedBytes").as_f64()
+    );
     let before = get(&twin.profile().unwrap(), "storedBytes").as_f64();
-    assert_eq!(code_of(twin.import_profile(JsValue::from_str("{\"format\":\"flaneur-profile\"}")).unwrap_err()), "BAD_ARGUMENT");
-    assert_eq!(code_of(twin.import_profile(JsValue::from_str(&export.replace("\"data\":\"", "\"data\":\"AAAA"))).unwrap_err()), "PROFILE_CORRUPT");
-    assert_eq!(get(&twin.profile().unwrap(), "storedBytes").as_f64(), before, "a refused import keeps the profile");
+    assert_eq!(
+        code_of(
+            twin.import_profile(JsValue::from_str("{\"format\":\"flaneur-profile\"}")).unwrap_err()
+        ),
+        "BAD_ARGUMENT"
+    );
+    assert_eq!(
+        code_of(
+            twin.import_profile(JsValue::from_str(
+                &export.replace("\"data\":\"", "\"data\":\"AAAA")
+            ))
+            .unwrap_err()
+        ),
+        "PROFILE_CORRUPT"
+    );
+    assert_eq!(
+        get(&twin.profile().unwrap(), "storedBytes").as_f64(),
+        before,
+        "a refused import keeps the profile"
+    );
 
     p.erase().await.unwrap();
     assert_eq!(js_sys::Array::from(&get(&p.profile().unwrap(), "tastes")).length(), 0);
@@ -306,11 +373,17 @@ fn tastes(p: &Personalizer) -> usize {
 /// How many events the profile learned about a category (its taste's count).
 fn count_of(p: &Personalizer, label: &str) -> f64 {
     let tastes = js_sys::Array::from(&get(&p.profile().unwrap(), "tastes"));
-    tastes.iter().find(|t| get(t, "label").as_string().as_deref() == Some(label)).map_or(0.0, |t| get(&t, "count").as_f64().unwrap())
+    tastes
+        .iter()
+        .find(|t| get(t, "label").as_string().as_deref() == Some(label))
+        .map_or(0.0, |t| get(&t, "count").as_f64().unwrap())
 }
 
 fn notices(p: &Personalizer) -> Vec<String> {
-    js_sys::Array::from(&get(&p.profile().unwrap(), "notices")).iter().map(|n| n.as_string().unwrap()).collect()
+    js_sys::Array::from(&get(&p.profile().unwrap(), "notices"))
+        .iter()
+        .map(|n| n.as_string().unwrap())
+        .collect()
 }
 
 #[wasm_bindgen(inline_js = r#"
@@ -352,7 +425,10 @@ async fn a_local_profile_survives_reopening_and_erase_leaves_nothing() {
     let reopened = open_stored(shop).await;
     assert_eq!(tastes(&reopened), tastes(&p));
     assert!(tastes(&reopened) > 0);
-    assert_eq!(get(&reopened.preferences().unwrap(), "surprise").as_f64().map(|v| (v * 100.0).round()), Some(35.0));
+    assert_eq!(
+        get(&reopened.preferences().unwrap(), "surprise").as_f64().map(|v| (v * 100.0).round()),
+        Some(35.0)
+    );
 
     p.erase().await.unwrap();
     assert!(local_storage().get_item(&key).unwrap().is_none());
@@ -369,7 +445,10 @@ async fn a_corrupt_stored_profile_is_set_aside_and_a_fresh_one_starts() {
     let notices = notices(&p);
     assert_eq!(notices.len(), 1);
     assert!(notices[0].starts_with("PROFILE_CORRUPT"), "{notices:?}");
-    assert!(storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_some(), "the unreadable record is kept aside");
+    assert!(
+        storage.get_item(&format!("flaneur:quarantine:{shop}")).unwrap().is_some(),
+        "the unreadable record is kept aside"
+    );
     // The page keeps working, and learning starts again.
     assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
     p.flush().await.unwrap();
@@ -396,7 +475,10 @@ async fn indexeddb_is_the_default_store_and_erase_empties_it() {
 
     let reopened = open_in("indexeddb", shop).await;
     assert_eq!(count_of(&reopened, "Women > Knitwear"), 3.0);
-    assert!(local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(), "nothing in localStorage");
+    assert!(
+        local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(),
+        "nothing in localStorage"
+    );
 
     reopened.erase().await.unwrap();
     assert!(idb_get("profiles", shop).await.is_undefined());
@@ -435,7 +517,12 @@ async fn two_tabs_merge_their_events_and_stay_in_sync() {
         }
         sleep(10).await;
     }
-    assert!(synced, "a sees {}, b sees {}", count_of(&a, "Women > Knitwear"), count_of(&b, "Women > Knitwear"));
+    assert!(
+        synced,
+        "a sees {}, b sees {}",
+        count_of(&a, "Women > Knitwear"),
+        count_of(&b, "Women > Knitwear")
+    );
     // Erasing in one tab erases the other tab's copy too.
     a.erase().await.unwrap();
     for _ in 0..50 {
@@ -458,13 +545,20 @@ async fn paused_learning_writes_nothing() {
     p.set_preferences(js(r#"{"paused":true}"#)).unwrap();
     p.flush().await.unwrap();
     let before = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
-    assert!(!p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap(), "nothing learned while paused");
+    assert!(
+        !p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap(),
+        "nothing learned while paused"
+    );
     p.recommend(js(r#"{"k":3}"#)).unwrap();
     p.flush().await.unwrap();
     let after = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
     assert_eq!(before, after, "not a byte written while paused");
     let reopened = open_in("indexeddb", shop).await;
-    assert_eq!(get(&reopened.preferences().unwrap(), "paused").as_bool(), Some(true), "the pause itself is kept");
+    assert_eq!(
+        get(&reopened.preferences().unwrap(), "paused").as_bool(),
+        Some(true),
+        "the pause itself is kept"
+    );
     reopened.erase().await.unwrap();
 }
 
@@ -485,7 +579,10 @@ async fn a_corrupt_indexeddb_record_is_quarantined_and_a_local_one_is_adopted() 
     old.flush().await.unwrap();
     let moved = open_in("indexeddb", shop).await;
     assert_eq!(count_of(&moved, "Women > Knitwear > Sweaters"), 1.0);
-    assert!(local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(), "moved, not copied");
+    assert!(
+        local_storage().get_item(&format!("flaneur:profile:{shop}")).unwrap().is_none(),
+        "moved, not copied"
+    );
     assert!(idb_get("profiles", shop).await.is_instance_of::<js_sys::Uint8Array>());
     moved.erase().await.unwrap();
 }
@@ -506,7 +603,9 @@ fn simd_and_scalar_kernels_agree_exactly() {
     }
     let extreme = vec![-128i8; 1024];
     assert_eq!(dot_i8_simd(&extreme, &extreme), 128 * 128 * 1024);
-    for (d, m) in [(64usize, 1usize), (64, 4), (64, 6), (64, 9), (48, 8), (17, 3), (33, 5), (8, 2), (0, 2)] {
+    for (d, m) in
+        [(64usize, 1usize), (64, 4), (64, 6), (64, 9), (48, 8), (17, 3), (33, 5), (8, 2), (0, 2)]
+    {
         let item: Vec<i8> = (0..d).map(|_| next()).collect();
         let rows: Vec<i8> = (0..d * m).map(|_| next()).collect();
         let (mut simd, mut scalar) = (vec![7; m], vec![9; m]);
@@ -540,7 +639,10 @@ extern "C" {
 }
 
 /// Runs two futures at once (as two tabs would), both to the end.
-async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+async fn both<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
     use std::task::Poll;
     let (mut a, mut b) = (Box::pin(a), Box::pin(b));
     let (mut ra, mut rb) = (None, None);
@@ -562,7 +664,8 @@ async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A:
 }
 
 #[wasm_bindgen_test]
-async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_across_tabs_and_reloads() {
+async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_across_tabs_and_reloads()
+{
     let shop = "web-test-reports";
     let send = collector();
     let got: js_sys::Array = get(&send, "got").unchecked_into();
@@ -581,9 +684,18 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
     assert!(!a.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
     assert_eq!(got.length(), 0);
     // Bad arguments are refused before anything happens.
-    assert_eq!(code_of(a.report(js(r#""not a function""#), JsValue::UNDEFINED).await.unwrap_err()), "BAD_ARGUMENT");
-    for options in [r#"{"epsilon":1.5}"#, r#"{"epsilon":0}"#, r#"{"epsilon":"1"}"#, r#"{"epsilonn":1}"#] {
-        assert_eq!(code_of(a.report(send.clone().into(), js(options)).await.unwrap_err()), "BAD_ARGUMENT", "{options}");
+    assert_eq!(
+        code_of(a.report(js(r#""not a function""#), JsValue::UNDEFINED).await.unwrap_err()),
+        "BAD_ARGUMENT"
+    );
+    for options in
+        [r#"{"epsilon":1.5}"#, r#"{"epsilon":0}"#, r#"{"epsilon":"1"}"#, r#"{"epsilonn":1}"#]
+    {
+        assert_eq!(
+            code_of(a.report(send.clone().into(), js(options)).await.unwrap_err()),
+            "BAD_ARGUMENT",
+            "{options}"
+        );
     }
     // Opted in, in both tabs; each shows a slate, then both report at once.
     a.set_preferences(js(r#"{"reports":true}"#)).unwrap();
@@ -594,15 +706,30 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
         }
         sleep(10).await;
     }
-    assert_eq!(get(&b.preferences().unwrap(), "reports"), JsValue::TRUE, "the other tab took the opt-in in");
+    assert_eq!(
+        get(&b.preferences().unwrap(), "reports"),
+        JsValue::TRUE,
+        "the other tab took the opt-in in"
+    );
     browse(&a);
     browse(&b);
-    let (made_a, made_b) = both(a.report(send.clone().into(), JsValue::UNDEFINED), b.report(send.clone().into(), JsValue::UNDEFINED)).await;
+    let (made_a, made_b) = both(
+        a.report(send.clone().into(), JsValue::UNDEFINED),
+        b.report(send.clone().into(), JsValue::UNDEFINED),
+    )
+    .await;
     assert_eq!(u8::from(made_a.unwrap()) + u8::from(made_b.unwrap()), 1, "one budget, one report");
     assert_eq!(got.length(), 1);
     let report = got.get(0);
-    let keys: Vec<String> = js_sys::Object::keys(report.unchecked_ref::<js_sys::Object>()).iter().map(|k| k.as_string().unwrap()).collect();
-    assert_eq!(keys, ["v", "question", "answer", "epsilon", "day"], "the report carries nothing else");
+    let keys: Vec<String> = js_sys::Object::keys(report.unchecked_ref::<js_sys::Object>())
+        .iter()
+        .map(|k| k.as_string().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["v", "question", "answer", "epsilon", "day"],
+        "the report carries nothing else"
+    );
     assert_eq!(get(&report, "epsilon").as_f64(), Some(1.0));
     let today = js_sys::Date::new_0().to_iso_string().as_string().unwrap()[..10].to_owned();
     assert_eq!(get(&report, "day").as_string(), Some(today));
@@ -619,7 +746,6 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
     assert_eq!(got.length(), 1);
     c.erase().await.unwrap();
 }
-
 
 #[wasm_bindgen(inline_js = r#"
 export function nested(depth) { let v = "deep"; for (let i = 0; i < depth; i++) v = { v }; return v; }
@@ -640,20 +766,33 @@ async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
         let message = err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
         (code_of(err), message)
     };
-    let memory_bytes = || get(&get(&wasm_bindgen::memory(), "buffer"), "byteLength").as_f64().unwrap();
+    let memory_bytes =
+        || get(&get(&wasm_bindgen::memory(), "buffer"), "byteLength").as_f64().unwrap();
     let before = memory_bytes();
     // 10 million items declared in a binary catalog of under 1 KB.
-    let ten_million = common::binary(10_000_000, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 29], 0, 0, 0);
+    let ten_million =
+        common::binary(10_000_000, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 29], 0, 0, 0);
     assert!(ten_million.len() < 1024);
-    let (code, message) = refusal(open_with(js_sys::Uint8Array::from(ten_million.as_slice()).into()).await.err().unwrap());
+    let (code, message) = refusal(
+        open_with(js_sys::Uint8Array::from(ten_million.as_slice()).into()).await.err().unwrap(),
+    );
     assert_eq!(code, "CATALOG_INVALID");
     assert!(message.contains("10000000"), "{message}");
     // A string table pointing outside the buffer.
-    let outside = common::binary(2, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 4_000_000], 0, 0, 0);
-    assert_eq!(refusal(open_with(js_sys::Uint8Array::from(outside.as_slice()).into()).await.err().unwrap()).0, "CATALOG_INVALID");
+    let outside =
+        common::binary(2, "t-1t-2Wool socksLeather boots", &[3, 6, 16, 4_000_000], 0, 0, 0);
+    assert_eq!(
+        refusal(
+            open_with(js_sys::Uint8Array::from(outside.as_slice()).into()).await.err().unwrap()
+        )
+        .0,
+        "CATALOG_INVALID"
+    );
     // A 1 MB title, in the object form and in the text form.
     let huge = "x".repeat(1 << 20);
-    let text = format!(r#"{{"version":1,"shop":"s","items":[{{"id":"a","title":"{huge}","category":"C"}}]}}"#);
+    let text = format!(
+        r#"{{"version":1,"shop":"s","items":[{{"id":"a","title":"{huge}","category":"C"}}]}}"#
+    );
     for catalog in [js(&text), JsValue::from_str(&text)] {
         let (code, message) = refusal(open_with(catalog).await.err().unwrap());
         assert_eq!(code, "CATALOG_INVALID");
@@ -672,7 +811,11 @@ async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
         js_sys::Reflect::set(&catalog, &"items".into(), &js_sys::Array::of1(&item)).unwrap();
         match open_with(catalog).await {
             Err(err) => assert_eq!(refusal(err).0, "CATALOG_INVALID", "{field}"),
-            Ok(p) => assert_eq!((field, p.item_count().unwrap()), ("extra", 1), "an unknown field is ignored, whatever its depth"),
+            Ok(p) => assert_eq!(
+                (field, p.item_count().unwrap()),
+                ("extra", 1),
+                "an unknown field is ignored, whatever its depth"
+            ),
         }
     }
     let grown = memory_bytes() - before;

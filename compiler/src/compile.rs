@@ -71,7 +71,9 @@ pub fn parse_facet(arg: &str) -> Result<(String, String), String> {
 
 /// Parses `PREFIX=CLASS` (`"Health=health"`, `"Home > Pharmacy=health"`).
 pub fn parse_sensitive(arg: &str) -> Result<(Vec<String>, String), String> {
-    let (prefix, class) = arg.rsplit_once('=').ok_or_else(|| format!("--sensitive {arg:?}: expected PREFIX=CLASS"))?;
+    let (prefix, class) = arg
+        .rsplit_once('=')
+        .ok_or_else(|| format!("--sensitive {arg:?}: expected PREFIX=CLASS"))?;
     let levels: Vec<String> = prefix.split('>').map(|l| l.trim().to_lowercase()).collect();
     if levels.iter().any(String::is_empty) || class.trim().is_empty() {
         return Err(format!("--sensitive {arg:?}: expected PREFIX=CLASS"));
@@ -105,9 +107,10 @@ impl Locator {
             Locator::Line(line, category) => {
                 problems.line(*line, if field == "category" { category } else { field }, message)
             }
-            Locator::Path(prefix, category) => {
-                problems.path(format!("{prefix}.{}", if field == "category" { category } else { field }), message)
-            }
+            Locator::Path(prefix, category) => problems.path(
+                format!("{prefix}.{}", if field == "category" { category } else { field }),
+                message,
+            ),
         }
     }
     fn describe(&self) -> String {
@@ -147,14 +150,22 @@ impl Compiler {
         if options.vectors_file.is_some() && options.vector_column.is_some() {
             problems.feed("--vectors and --vector-column both supply vectors: give one");
         }
-        if options.co_purchases.is_some() && (options.vectors_file.is_some() || options.vector_column.is_some()) {
+        if options.co_purchases.is_some()
+            && (options.vectors_file.is_some() || options.vector_column.is_some())
+        {
             problems.feed("--co-purchases learns vectors; --vectors or --vector-column supplies them: give one");
         }
         if !(options.min_co_purchases.is_finite() && options.min_co_purchases >= 0.0) {
-            problems.feed(format!("--min-co-purchases {}: expected a count of 0 or more", options.min_co_purchases));
+            problems.feed(format!(
+                "--min-co-purchases {}: expected a count of 0 or more",
+                options.min_co_purchases
+            ));
         }
         if !(0.0..=1.0).contains(&options.co_purchase_damping) {
-            problems.feed(format!("--co-purchase-damping {}: expected 0 to 1", options.co_purchase_damping));
+            problems.feed(format!(
+                "--co-purchase-damping {}: expected 0 to 1",
+                options.co_purchase_damping
+            ));
         }
         if let Some(path) = &options.vectors_file {
             match Embeddings::open(path) {
@@ -186,7 +197,14 @@ impl Compiler {
 
     /// Declares the facets (names after mapping) and starts the catalog in format `version`
     /// (the core refuses one it cannot write).
-    pub(crate) fn start(&mut self, version: u32, shop: &str, facet_names: &[String], dims: usize, kind: VectorKind) {
+    pub(crate) fn start(
+        &mut self,
+        version: u32,
+        shop: &str,
+        facet_names: &[String],
+        dims: usize,
+        kind: VectorKind,
+    ) {
         let mut facets = BTreeMap::new();
         for name in facet_names {
             facets.insert(name.clone(), FacetJson { divergence: false });
@@ -194,9 +212,10 @@ impl Compiler {
         for d in &self.options.divergence {
             match facets.get_mut(d) {
                 Some(f) => f.divergence = true,
-                None => self
-                    .problems
-                    .feed(format!("--divergence {d:?}: no such facet (facets: {})", facet_names.join(", "))),
+                None => self.problems.feed(format!(
+                    "--divergence {d:?}: no such facet (facets: {})",
+                    facet_names.join(", ")
+                )),
             }
         }
         let (dims, kind) = match &self.deferred {
@@ -205,7 +224,9 @@ impl Compiler {
                     .feed("the feed has its own vectors; --vectors or --co-purchases would replace them: give one");
                 (dims, kind)
             }
-            Some(Deferred::Embeddings(e)) => (e.dims, self.options.vector_kind.unwrap_or(VectorKind::Content)),
+            Some(Deferred::Embeddings(e)) => {
+                (e.dims, self.options.vector_kind.unwrap_or(VectorKind::Content))
+            }
             Some(Deferred::CoPurchases(_)) => (self.dims, VectorKind::Factors),
             None if self.supplied_vectors => (dims, self.options.vector_kind.unwrap_or(kind)),
             None => (dims, kind),
@@ -247,8 +268,13 @@ impl Compiler {
         if self.deferred.is_some() && !self.supplied_vectors {
             item.vector = Some(vec![0.0; self.dims]); // replaced in `finish`
         } else if item.vector.is_none() && self.dims > 0 && !self.supplied_vectors {
-            item.vector =
-                Some(self.vectorizer.item(&item.title, &description, &item.category, &item.attributes, &extra));
+            item.vector = Some(self.vectorizer.item(
+                &item.title,
+                &description,
+                &item.category,
+                &item.attributes,
+                &extra,
+            ));
         }
         if let Some(builder) = &mut self.builder {
             match builder.push(&item) {
@@ -269,7 +295,11 @@ impl Compiler {
         if item.id.trim().is_empty() {
             at.report(&mut self.problems, "id", "empty id");
         } else if let Some(first) = self.seen.get(item.id.as_str()) {
-            at.report(&mut self.problems, "id", format!("duplicate id {:?} (first at {})", item.id, first.at));
+            at.report(
+                &mut self.problems,
+                "id",
+                format!("duplicate id {:?} (first at {})", item.id, first.at),
+            );
         } else {
             let seen = Seen { index: u32::MAX, at: at.describe().into_boxed_str() };
             self.seen.insert(item.id.clone().into_boxed_str(), seen);
@@ -280,7 +310,11 @@ impl Compiler {
         if item.category.trim().is_empty() {
             at.report(&mut self.problems, "category", "no category");
         } else if item.category.split('>').any(|l| l.trim().is_empty()) {
-            at.report(&mut self.problems, "category", format!("empty level in {:?}", item.category));
+            at.report(
+                &mut self.problems,
+                "category",
+                format!("empty level in {:?}", item.category),
+            );
         }
         self.problems.0.len() == before
     }
@@ -290,7 +324,9 @@ impl Compiler {
         self.options
             .sensitive
             .iter()
-            .find(|(prefix, _)| levels.len() >= prefix.len() && levels[..prefix.len()] == prefix[..])
+            .find(|(prefix, _)| {
+                levels.len() >= prefix.len() && levels[..prefix.len()] == prefix[..]
+            })
             .map(|(_, class)| class.clone())
     }
 
@@ -307,7 +343,9 @@ impl Compiler {
         };
         match self.deferred.take() {
             Some(Deferred::Embeddings(e)) => self.attach_embeddings(&e, &mut builder),
-            Some(Deferred::CoPurchases(path)) if self.items > 0 => self.learn_factors(&path, &mut builder),
+            Some(Deferred::CoPurchases(path)) if self.items > 0 => {
+                self.learn_factors(&path, &mut builder)
+            }
             _ => {}
         }
         if !self.problems.is_empty() {
@@ -338,17 +376,34 @@ impl Compiler {
             &mut self.problems,
         );
         if !missing.is_empty() {
-            let names: Vec<String> =
-                missing.iter().take(10).map(|&i| format!("{:?}", builder.id(i).unwrap_or(""))).collect();
-            let more = if missing.len() > 10 { format!(" and {} more", missing.len() - 10) } else { String::new() };
-            let file = self.options.vectors_file.as_deref().map_or_else(String::new, |p| p.display().to_string());
+            let names: Vec<String> = missing
+                .iter()
+                .take(10)
+                .map(|&i| format!("{:?}", builder.id(i).unwrap_or("")))
+                .collect();
+            let more = if missing.len() > 10 {
+                format!(" and {} more", missing.len() - 10)
+            } else {
+                String::new()
+            };
+            let file = self
+                .options
+                .vectors_file
+                .as_deref()
+                .map_or_else(String::new, |p| p.display().to_string());
             self.problems.0.push(Problem {
                 at: At::File(file, 0, "id".into()),
-                message: format!("{} item(s) of the feed have no vector: {}{more}", missing.len(), names.join(", ")),
+                message: format!(
+                    "{} item(s) of the feed have no vector: {}{more}",
+                    missing.len(),
+                    names.join(", ")
+                ),
             });
         }
         if unknown > 0 {
-            eprintln!("flaneur: note: {unknown} vector(s) name items the feed does not have (ignored)");
+            eprintln!(
+                "flaneur: note: {unknown} vector(s) name items the feed does not have (ignored)"
+            );
         }
     }
 
@@ -358,7 +413,10 @@ impl Compiler {
         let min = self.options.min_co_purchases;
         let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
         let damping = self.options.co_purchase_damping;
-        let Some(matrix) = copurchase::read(path, min, damping, index_of, &mut self.problems) else { return };
+        let Some(matrix) = copurchase::read(path, min, damping, index_of, &mut self.problems)
+        else {
+            return;
+        };
         if matrix.items.is_empty() {
             self.problems.feed(format!(
                 "{}: no pair of the feed's items was bought together at least {min} times (--min-co-purchases)",
@@ -402,7 +460,11 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
             Err(e) => return problem(line, "(row)", e),
         };
         if record.len() != 2 {
-            return problem(line, "(row)", format!("has {} fields, expected item_id,count", record.len()));
+            return problem(
+                line,
+                "(row)",
+                format!("has {} fields, expected item_id,count", record.len()),
+            );
         }
         let count = record[1].trim();
         match count.parse::<f64>() {
@@ -420,7 +482,14 @@ fn read_popularity(path: &Path, problems: &mut Problems) -> HashMap<String, f32>
     counts
         .into_iter()
         .map(|(id, c)| {
-            (id, if denominator > 0.0 { ((1.0 + c).ln() / denominator).clamp(0.0, 1.0) as f32 } else { 0.0 })
+            (
+                id,
+                if denominator > 0.0 {
+                    ((1.0 + c).ln() / denominator).clamp(0.0, 1.0) as f32
+                } else {
+                    0.0
+                },
+            )
         })
         .collect()
 }

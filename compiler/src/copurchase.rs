@@ -44,8 +44,17 @@ pub struct CoPurchases {
     pub unknown: usize,
 }
 
-fn problem(problems: &mut Problems, path: &Path, line: u64, column: &str, message: impl Into<String>) {
-    problems.0.push(Problem { at: At::File(path.display().to_string(), line, column.into()), message: message.into() });
+fn problem(
+    problems: &mut Problems,
+    path: &Path,
+    line: u64,
+    column: &str,
+    message: impl Into<String>,
+) {
+    problems.0.push(Problem {
+        at: At::File(path.display().to_string(), line, column.into()),
+        message: message.into(),
+    });
 }
 
 /// Reads the counts; `index_of` maps an item id of the feed to its catalog index.
@@ -78,10 +87,18 @@ pub fn read(
         let count = match count.parse::<f64>() {
             Ok(c) if c.is_finite() && c >= 0.0 => c,
             _ if line == 1 => return, // a header
-            _ => return problem(problems, path, line, "count", format!("{count:?} is not a count")),
+            _ => {
+                return problem(problems, path, line, "count", format!("{count:?} is not a count"));
+            }
         };
         if a.is_empty() || b.is_empty() {
-            return problem(problems, path, line, if a.is_empty() { "item_a" } else { "item_b" }, "empty item id");
+            return problem(
+                problems,
+                path,
+                line,
+                if a.is_empty() { "item_a" } else { "item_b" },
+                "empty item id",
+            );
         }
         lines_read += 1;
         let (Some(i), Some(j)) = (index_of(a), index_of(b)) else {
@@ -90,7 +107,13 @@ pub fn read(
         };
         if i == j {
             if own.insert(i, count).is_some() {
-                problem(problems, path, line, "item_a", format!("the count of {a:?} is given twice"));
+                problem(
+                    problems,
+                    path,
+                    line,
+                    "item_a",
+                    format!("the count of {a:?} is given twice"),
+                );
             }
             return;
         }
@@ -111,8 +134,11 @@ pub fn read(
         return None;
     }
     // Keep the pairs bought together often enough; order them so the matrix is the same whatever the file's order.
-    let mut kept: Vec<(u32, u32, f64)> =
-        pairs.into_iter().filter(|(_, (c, _))| *c >= min_count && *c > 0.0).map(|((i, j), (c, _))| (i, j, c)).collect();
+    let mut kept: Vec<(u32, u32, f64)> = pairs
+        .into_iter()
+        .filter(|(_, (c, _))| *c >= min_count && *c > 0.0)
+        .map(|((i, j), (c, _))| (i, j, c))
+        .collect();
     kept.sort_unstable_by_key(|x| (x.0, x.1));
     let pairs_kept = kept.len();
     let mut items: Vec<u32> = kept.iter().flat_map(|&(i, j, _)| [i, j]).collect();
@@ -171,7 +197,8 @@ impl CoPurchases {
     /// The `dims`-dimensional factor of each matrix row (`self.items[r]`), `Y = U √Λ`.
     pub fn factors(&self, dims: usize) -> Vec<Vec<f32>> {
         let n = self.items.len();
-        let (values, vectors) = eigen::top_eigenpairs(n, dims, ITERATIONS, |x, y, k| self.multiply(x, y, k));
+        let (values, vectors) =
+            eigen::top_eigenpairs(n, dims, ITERATIONS, |x, y, k| self.multiply(x, y, k));
         let mut factors = vec![vec![0.0f32; dims]; n];
         for (r, (value, u)) in values.iter().zip(&vectors).enumerate() {
             let s = value.max(0.0).sqrt();
@@ -188,7 +215,8 @@ mod tests {
     use super::*;
 
     fn write(name: &str, text: &str) -> std::path::PathBuf {
-        let path = std::env::temp_dir().join(format!("flaneur-copurchase-{}-{name}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("flaneur-copurchase-{}-{name}", std::process::id()));
         std::fs::write(&path, text).unwrap();
         path
     }
@@ -208,15 +236,25 @@ mod tests {
         assert_eq!((m.lines_read, m.pairs_kept, m.unknown), (11, 4, 1));
         assert_eq!(m.items, [0, 1, 2, 3, 4]);
         let y = m.factors(8);
-        let dot = |y: &[Vec<f32>], i: usize, j: usize| y[i].iter().zip(&y[j]).map(|(p, q)| (p * q) as f64).sum::<f64>();
+        let dot = |y: &[Vec<f32>], i: usize, j: usize| {
+            y[i].iter().zip(&y[j]).map(|(p, q)| (p * q) as f64).sum::<f64>()
+        };
         // With d ≥ the rank, y_i · y_j recovers C' exactly: raw counts over the largest own count, 40.
         assert!((dot(&y, 0, 1) - 20.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 0, 1));
         assert!((dot(&y, 3, 4) - 12.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 3, 4));
         assert!((dot(&y, 0, 0) - 1.0).abs() < 1e-4 && (dot(&y, 2, 2) - 0.5).abs() < 1e-4);
-        assert!(dot(&y, 0, 3).abs() < 1e-4, "the a–x pair is below the threshold: {}", dot(&y, 0, 3));
+        assert!(
+            dot(&y, 0, 3).abs() < 1e-4,
+            "the a–x pair is below the threshold: {}",
+            dot(&y, 0, 3)
+        );
         // Cosine damping: C'[a][b] = 20 / √(40·30), every diagonal 1.
         let cosine = read(&path, 5.0, 0.5, index_of, &mut problems).expect("read").factors(8);
-        assert!((dot(&cosine, 0, 1) - 20.0 / 1200f64.sqrt()).abs() < 1e-4, "{}", dot(&cosine, 0, 1));
+        assert!(
+            (dot(&cosine, 0, 1) - 20.0 / 1200f64.sqrt()).abs() < 1e-4,
+            "{}",
+            dot(&cosine, 0, 1)
+        );
         assert!((dot(&cosine, 3, 4) - 12.0 / 180f64.sqrt()).abs() < 1e-4, "{}", dot(&cosine, 3, 4));
         assert!((dot(&cosine, 2, 2) - 1.0).abs() < 1e-4);
         std::fs::remove_file(path).ok();
@@ -234,7 +272,9 @@ mod tests {
         assert_eq!(
             text,
             [
-                format!("{p}: line 2, column item_b: the pair \"a\", \"b\" is given twice (first at line 1)"),
+                format!(
+                    "{p}: line 2, column item_b: the pair \"a\", \"b\" is given twice (first at line 1)"
+                ),
                 format!("{p}: line 3, column count: \"many\" is not a count"),
                 format!("{p}: line 4, column item_b: empty item id"),
                 format!("{p}: line 5, column (row): has 2 fields, expected item_a,item_b,count"),

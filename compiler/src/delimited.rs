@@ -12,7 +12,8 @@ pub fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
     let mut head = Vec::new();
     File::open(path)?.take(64 * 1024).read_to_end(&mut head)?;
     let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let tsv = first.iter().filter(|&&b| b == b'\t').count() > first.iter().filter(|&&b| b == b',').count();
+    let tsv = first.iter().filter(|&&b| b == b'\t').count()
+        > first.iter().filter(|&&b| b == b',').count();
     Ok(csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         .quoting(!tsv)
@@ -25,7 +26,10 @@ pub fn open(path: &Path) -> std::io::Result<csv::Reader<BufReader<File>>> {
 /// line and the record, or the reason a record could not be read (then reading
 /// goes on). `Err` when the file cannot be opened or read (an I/O error ends
 /// the reading); its message does not repeat the path.
-pub fn records(path: &Path, mut each: impl FnMut(u64, Result<&csv::StringRecord, String>)) -> Result<(), String> {
+pub fn records(
+    path: &Path,
+    mut each: impl FnMut(u64, Result<&csv::StringRecord, String>),
+) -> Result<(), String> {
     let mut reader = open(path).map_err(|e| e.to_string())?;
     let mut record = csv::StringRecord::new();
     loop {

@@ -105,8 +105,10 @@ pub fn jacobi(a: &mut [f64], k: usize) -> (Vec<f64>, Vec<f64>) {
     }
     for _sweep in 0..100 {
         let diagonal: f64 = (0..k).map(|i| a[i * k + i] * a[i * k + i]).sum();
-        let off: f64 =
-            (0..k).flat_map(|p| (p + 1..k).map(move |q| (p, q))).map(|(p, q)| a[p * k + q] * a[p * k + q]).sum();
+        let off: f64 = (0..k)
+            .flat_map(|p| (p + 1..k).map(move |q| (p, q)))
+            .map(|(p, q)| a[p * k + q] * a[p * k + q])
+            .sum();
         if off <= 1e-24 * diagonal || off == 0.0 {
             break;
         }
@@ -196,7 +198,8 @@ pub fn top_eigenpairs(
     let mut out_values = Vec::new();
     let mut out_vectors = Vec::new();
     for &r in order.iter().take(wanted) {
-        let u: Vec<f64> = q.chunks_exact(k).map(|qi| (0..k).map(|c| qi[c] * v[c * k + r]).sum()).collect();
+        let u: Vec<f64> =
+            q.chunks_exact(k).map(|qi| (0..k).map(|c| qi[c] * v[c * k + r]).sum()).collect();
         let norm = u.iter().map(|x| x * x).sum::<f64>().sqrt();
         if norm < 0.5 {
             continue; // a direction of the zero columns: the matrix's rank is smaller
@@ -219,7 +222,11 @@ mod tests {
         for r in 0..3 {
             for i in 0..3 {
                 let mv: f64 = (0..3).map(|j| m[i * 3 + j] * v[j * 3 + r]).sum();
-                assert!((mv - values[r] * v[i * 3 + r]).abs() < 1e-10, "{mv} vs {}", values[r] * v[i * 3 + r]);
+                assert!(
+                    (mv - values[r] * v[i * 3 + r]).abs() < 1e-10,
+                    "{mv} vs {}",
+                    values[r] * v[i * 3 + r]
+                );
             }
         }
         assert!((values.iter().sum::<f64>() - 8.0).abs() < 1e-10, "trace");
@@ -252,7 +259,10 @@ mod tests {
         // Group eigenvalues: 1 + 0.5·29 = 15.5 and 1 + 0.2·29 = 6.8.
         assert!((values[0] - 15.5).abs() < 1e-6, "{values:?}");
         assert!((values[1] - 6.8).abs() < 1e-6, "{values:?}");
-        assert!(vectors[0][..30].iter().all(|x| x.abs() > 0.15) && vectors[0][30..].iter().all(|x| x.abs() < 1e-6));
+        assert!(
+            vectors[0][..30].iter().all(|x| x.abs() > 0.15)
+                && vectors[0][30..].iter().all(|x| x.abs() < 1e-6)
+        );
         let again = top_eigenpairs(n, 2, 10, multiply);
         assert_eq!(again.0, values);
         assert_eq!(again.1, vectors);
@@ -275,6 +285,9 @@ mod tests {
         assert!((values[0] - 9.0).abs() < 1e-9, "{values:?}");
         let expected = [1.0 / 3.0, 2.0 / 3.0, 2.0 / 3.0];
         let sign = vectors[0][0].signum();
-        assert!(vectors[0].iter().zip(expected).all(|(x, e)| (x * sign - e).abs() < 1e-9), "{vectors:?}");
+        assert!(
+            vectors[0].iter().zip(expected).all(|(x, e)| (x * sign - e).abs() < 1e-9),
+            "{vectors:?}"
+        );
     }
 }

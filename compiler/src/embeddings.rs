@@ -50,10 +50,16 @@ impl Embeddings {
                 continue;
             }
             match vector_of(&record) {
-                Ok(v) if !v.is_empty() => return Ok(Self { path: path.to_path_buf(), dims: v.len() }),
+                Ok(v) if !v.is_empty() => {
+                    return Ok(Self { path: path.to_path_buf(), dims: v.len() });
+                }
                 _ if line == 1 => continue, // a header
-                Ok(_) => return Err(format!("{}: line {line}: the vector is empty", path.display())),
-                Err(e) => return Err(format!("{}: line {line}, column vector: {e}", path.display())),
+                Ok(_) => {
+                    return Err(format!("{}: line {line}: the vector is empty", path.display()));
+                }
+                Err(e) => {
+                    return Err(format!("{}: line {line}, column vector: {e}", path.display()));
+                }
             }
         }
     }
@@ -99,7 +105,11 @@ impl Embeddings {
                 );
             }
             if given[index] != 0 {
-                return problem(line, "id", format!("{id:?} already has a vector (line {})", given[index]));
+                return problem(
+                    line,
+                    "id",
+                    format!("{id:?} already has a vector (line {})", given[index]),
+                );
             }
             given[index] = line.min(u32::MAX as u64) as u32;
             if let Err(e) = set(index, &vector) {

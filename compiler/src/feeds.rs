@@ -52,5 +52,9 @@ pub fn sniff(path: &Path) -> std::io::Result<Format> {
         });
     }
     let header = text.lines().next().unwrap_or("");
-    Ok(if header.matches('\t').count() > header.matches(',').count() { Format::Tsv } else { Format::Csv })
+    Ok(if header.matches('\t').count() > header.matches(',').count() {
+        Format::Tsv
+    } else {
+        Format::Csv
+    })
 }

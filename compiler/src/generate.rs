@@ -6,12 +6,17 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-const NOUNS: [&str; 12] =
-    ["sweater", "jeans", "jacket", "shirt", "dress", "boots", "sneakers", "scarf", "lamp", "mug", "cushion", "serum"];
-const COLOURS: [&str; 10] = ["red", "navy", "black", "white", "green", "grey", "beige", "rose", "olive", "mustard"];
-const MATERIALS: [&str; 8] = ["wool", "cotton", "linen", "leather", "denim", "silk", "ceramic", "oak"];
+const NOUNS: [&str; 12] = [
+    "sweater", "jeans", "jacket", "shirt", "dress", "boots", "sneakers", "scarf", "lamp", "mug",
+    "cushion", "serum",
+];
+const COLOURS: [&str; 10] =
+    ["red", "navy", "black", "white", "green", "grey", "beige", "rose", "olive", "mustard"];
+const MATERIALS: [&str; 8] =
+    ["wool", "cotton", "linen", "leather", "denim", "silk", "ceramic", "oak"];
 const DEPARTMENTS: [&str; 6] = ["Women", "Men", "Shoes", "Home", "Kids", "Health"];
-const BRANDS: [&str; 9] = ["Alder", "Birch", "Cedar", "Dune", "Elm", "Fjord", "Grove", "Heath", "Isle"];
+const BRANDS: [&str; 9] =
+    ["Alder", "Birch", "Cedar", "Dune", "Elm", "Fjord", "Grove", "Heath", "Isle"];
 
 /// A small xorshift generator: the same feed for the same size.
 struct Rng(u64);
@@ -31,10 +36,18 @@ impl Rng {
 pub fn write_feed(path: &Path, items: usize) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    writeln!(out, "id,title,description,link,image_link,price,availability,brand,color,material,product_type")?;
+    writeln!(
+        out,
+        "id,title,description,link,image_link,price,availability,brand,color,material,product_type"
+    )?;
     for i in 0..items {
-        let (noun, colour, material, dept, brand) =
-            (rng.pick(&NOUNS), rng.pick(&COLOURS), rng.pick(&MATERIALS), rng.pick(&DEPARTMENTS), rng.pick(&BRANDS));
+        let (noun, colour, material, dept, brand) = (
+            rng.pick(&NOUNS),
+            rng.pick(&COLOURS),
+            rng.pick(&MATERIALS),
+            rng.pick(&DEPARTMENTS),
+            rng.pick(&BRANDS),
+        );
         let cents = 500 + rng.next() % 20_000;
         let availability = if rng.next() % 20 == 0 { "out of stock" } else { "in stock" };
         let leaf = format!("{}{}", noun[..1].to_uppercase(), &noun[1..]);

@@ -41,7 +41,8 @@ fn report(c: &Catalog, size: usize) -> String {
         "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, {popular} with popularity)"
     );
     let _ = writeln!(out, "categories: {}", c.taxonomy().len());
-    let _ = writeln!(out, "facets: {} ({} distinct values)", c.facets().len(), c.facet_value_count());
+    let _ =
+        writeln!(out, "facets: {} ({} distinct values)", c.facets().len(), c.facet_value_count());
     let mut cardinality = vec![0usize; c.facets().len()];
     for id in 0..c.facet_value_count() {
         let (facet, _) = c.facet_value(id as u32);
@@ -73,7 +74,10 @@ fn report(c: &Catalog, size: usize) -> String {
             v.dims(),
             v.len() * (v.dims() + 4)
         );
-        let _ = writeln!(out, "  norm: mean {mean:.4}, min {min:.4}, max {max:.4}, {zero} zero vectors");
+        let _ = writeln!(
+            out,
+            "  norm: mean {mean:.4}, min {min:.4}, max {max:.4}, {zero} zero vectors"
+        );
     }
     out
 }

@@ -11,7 +11,9 @@ use std::marker::PhantomData;
 use std::path::Path;
 
 use serde::Deserializer as _;
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 /// What a reader does with the keys of the document's top-level object.
 pub trait Fields {
@@ -37,7 +39,10 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// value read from the stream, a missing key, trailing characters): it carries
 /// line and column, and ends the read. `Err` is an I/O error.
 /// A UTF-8 byte order mark (as Windows tools write) is skipped.
-pub fn read_object<F: Fields>(path: &Path, fields: &mut F) -> std::io::Result<Result<(), serde_json::Error>> {
+pub fn read_object<F: Fields>(
+    path: &Path,
+    fields: &mut F,
+) -> std::io::Result<Result<(), serde_json::Error>> {
     let mut reader = BufReader::with_capacity(1 << 16, File::open(path)?);
     if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         reader.consume(3);
@@ -123,7 +128,11 @@ mod tests {
         fn expecting(&self) -> &'static str {
             "an object"
         }
-        fn field<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
             self.keys.push(key.to_string());
             if key == "list" {
                 let list = &mut self.list;
@@ -133,7 +142,11 @@ mod tests {
             }
         }
         fn end<E: de::Error>(&mut self) -> Result<(), E> {
-            if self.keys.iter().any(|k| k == "list") { Ok(()) } else { Err(E::missing_field("list")) }
+            if self.keys.iter().any(|k| k == "list") {
+                Ok(())
+            } else {
+                Err(E::missing_field("list"))
+            }
         }
     }
 
@@ -141,7 +154,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("flaneur-json-stream-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let path = dir.join(format!("{}.json", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        let path =
+            dir.join(format!("{}.json", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         std::fs::write(&path, text).unwrap();
         let mut c = Collect::default();
         let r = read_object(&path, &mut c).unwrap();
@@ -151,7 +165,9 @@ mod tests {
 
     #[test]
     fn elements_are_handed_over_in_order_and_other_keys_skipped() {
-        let (c, r) = read(r#"{"a": {"deep": [1, {"x": null}]}, "list": [1, "two", {"three": 3}], "z": "end"}"#);
+        let (c, r) = read(
+            r#"{"a": {"deep": [1, {"x": null}]}, "list": [1, "two", {"three": 3}], "z": "end"}"#,
+        );
         r.unwrap();
         assert_eq!(c.keys, ["a", "list", "z"]);
         let list: Vec<String> = c.list.iter().map(|(i, v)| format!("{i}:{v}")).collect();

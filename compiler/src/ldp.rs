@@ -37,7 +37,8 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        let bytes = if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf };
+        let bytes =
+            if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf };
         let Ok(line) = std::str::from_utf8(bytes) else {
             problems.push((format!("line {line_no}"), "not UTF-8".to_string()));
             continue;
@@ -59,7 +60,8 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
                 // serde_json's message ends with " at line 1 column C": the line is the file's here.
                 let message = e.to_string();
                 let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
-                problems.push((format!("line {line_no}, column {}", e.column()), message.to_string()));
+                problems
+                    .push((format!("line {line_no}, column {}", e.column()), message.to_string()));
             }
         }
     }
@@ -87,7 +89,8 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
 
 /// The estimates as a table sorted by question: reports, estimate and 95% interval (not clamped).
 fn table(estimates: &[Estimate]) -> String {
-    let width = estimates.iter().map(|e| e.question.len()).chain(["question".len()]).max().unwrap_or(0);
+    let width =
+        estimates.iter().map(|e| e.question.len()).chain(["question".len()]).max().unwrap_or(0);
     let mut out = String::new();
     let _ = writeln!(out, "{:<width$}  {:>9}  {:>8}  95% CI", "question", "reports", "estimate");
     for e in estimates {

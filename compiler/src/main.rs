@@ -29,7 +29,11 @@ use flaneur_compiler::problem::At;
 use flaneur_compiler::{generate, inspect, ldp};
 
 #[derive(Parser)]
-#[command(name = "flaneur", version, about = "flaneur's shop-side tools: catalog compiler, LDP report aggregator")]
+#[command(
+    name = "flaneur",
+    version,
+    about = "flaneur's shop-side tools: catalog compiler, LDP report aggregator"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Top,
@@ -189,7 +193,12 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
         shop: args.shop.clone(),
         dims: args.dims,
         facets: args.facet.clone(),
-        divergence: args.divergence.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect(),
+        divergence: args
+            .divergence
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect(),
         sensitive: args.sensitive.clone(),
         popularity: args.popularity.clone(),
         vector_column: args.vector_column.clone(),

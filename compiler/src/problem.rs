@@ -36,7 +36,9 @@ impl fmt::Display for Problem {
             At::Line(line, column) => write!(f, "line {line}, column {column}: {}", self.message),
             At::Path(path) => write!(f, "{path}: {}", self.message),
             At::File(file, 0, _) => write!(f, "{file}: {}", self.message),
-            At::File(file, line, column) => write!(f, "{file}: line {line}, column {column}: {}", self.message),
+            At::File(file, line, column) => {
+                write!(f, "{file}: line {line}, column {column}: {}", self.message)
+            }
             At::Feed => write!(f, "{}", self.message),
         }
     }

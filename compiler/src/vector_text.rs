@@ -12,6 +12,11 @@ pub fn parse_vector(text: &str) -> Result<Vec<f32>, String> {
         .trim_end_matches(']')
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<f32>().ok().filter(|x| x.is_finite()).ok_or_else(|| format!("{s:?} is not a number")))
+        .map(|s| {
+            s.parse::<f32>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| format!("{s:?} is not a number"))
+        })
         .collect()
 }

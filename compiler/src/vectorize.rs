@@ -67,7 +67,8 @@ impl Vectorizer {
         let title_words: Vec<String> = words(title).collect();
         let mut grams = Vec::new();
         for w in &title_words {
-            let chars: Vec<char> = std::iter::once('#').chain(w.chars()).chain(std::iter::once('#')).collect();
+            let chars: Vec<char> =
+                std::iter::once('#').chain(w.chars()).chain(std::iter::once('#')).collect();
             for g in chars.windows(3) {
                 grams.push(g.iter().collect::<String>());
             }
@@ -82,7 +83,8 @@ impl Vectorizer {
             path.push_str(&level.to_lowercase());
             levels.push(path.clone());
         }
-        let attrs: Vec<String> = attributes.iter().map(|(f, v)| format!("{f}={}", v.to_lowercase())).collect();
+        let attrs: Vec<String> =
+            attributes.iter().map(|(f, v)| format!("{f}={}", v.to_lowercase())).collect();
         let extra: Vec<String> = extra.iter().flat_map(|e| words(e).collect::<Vec<_>>()).collect();
         self.block(b'w', &title_words, 2.0);
         self.block(b'c', &grams, 1.0);

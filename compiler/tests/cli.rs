@@ -34,7 +34,12 @@ fn build(feed_name: &str, out: &str, extra: &[&str]) -> (Catalog, Vec<u8>) {
     let mut args = vec!["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()];
     args.extend_from_slice(extra);
     let o = run(&args);
-    assert!(o.status.success(), "build failed: {}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "build failed: {}{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
     let bytes = std::fs::read(&out).expect("catalog written");
     (Catalog::from_binary(&bytes).expect("a valid binary catalog"), bytes)
 }
@@ -102,8 +107,11 @@ fn tsv_is_sniffed_and_column_mapping_renames_facets() {
 
 #[test]
 fn shopify_products_are_items_and_variants_fold_into_them() {
-    let (c, _) =
-        build("shopify-products.json", "shopify.bin", &["--currency", "EUR", "--base-url", "https://shop.example/"]);
+    let (c, _) = build(
+        "shopify-products.json",
+        "shopify.bin",
+        &["--currency", "EUR", "--base-url", "https://shop.example/"],
+    );
     assert_eq!(c.len(), 4, "one item per product, not per variant");
     let merino = c.item(c.index_of("7001").unwrap());
     assert_eq!(merino.price(), Some(84.0), "the lowest variant price");
@@ -114,7 +122,10 @@ fn shopify_products_are_items_and_variants_fold_into_them() {
     let attrs: Vec<(String, &str)> =
         merino.attributes().map(|(f, v)| (c.facets()[f as usize].name.clone(), v)).collect();
     // The first available variant (Red / M) gives the option values; vendor is the brand.
-    assert_eq!(attrs, [("brand".to_string(), "Alder"), ("color".to_string(), "Red"), ("size".to_string(), "M")]);
+    assert_eq!(
+        attrs,
+        [("brand".to_string(), "Alder"), ("color".to_string(), "Red"), ("size".to_string(), "M")]
+    );
     assert!(!c.item(c.index_of("7002").unwrap()).available(), "no variant available");
     assert!(c.facet_index("title").is_none(), "Shopify's placeholder option is not a facet");
 }
@@ -122,7 +133,8 @@ fn shopify_products_are_items_and_variants_fold_into_them() {
 #[test]
 fn json_v1_round_trips_to_binary_and_inspect() {
     let (c, _) = build("catalog-v1.json", "v1.bin", &[]);
-    let original = Catalog::from_json_str(&std::fs::read_to_string(feed("catalog-v1.json")).unwrap()).unwrap();
+    let original =
+        Catalog::from_json_str(&std::fs::read_to_string(feed("catalog-v1.json")).unwrap()).unwrap();
     assert_eq!(c.shop(), "json-shop");
     assert_eq!(c.len(), original.len());
     for (a, b) in c.iter().zip(original.iter()) {
@@ -148,7 +160,9 @@ fn json_v1_round_trips_to_binary_and_inspect() {
         assert!(text.lines().any(|l| l == line), "{line:?} missing from:\n{text}");
     }
     assert!(text.contains("  norm: mean 1.0") || text.contains("  norm: mean 0.99"), "{text}");
-    assert!(text.contains(&format!("size: {} bytes", std::fs::metadata(tmp("v1.bin")).unwrap().len())));
+    assert!(
+        text.contains(&format!("size: {} bytes", std::fs::metadata(tmp("v1.bin")).unwrap().len()))
+    );
 }
 
 #[test]
@@ -170,7 +184,8 @@ fn validate_reports_every_problem_with_line_and_column() {
     let o = run(&["catalog", "validate", input.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let prefix = format!("{}: ", input.display());
-    let lines: Vec<String> = stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
+    let lines: Vec<String> =
+        stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
     assert_eq!(
         lines,
         [
@@ -215,7 +230,13 @@ fn validate_accepts_a_good_feed_and_options_are_checked() {
     let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap()]);
     assert!(o.status.success());
     assert!(stdout(&o).contains("ok, 19 items"));
-    let o = run(&["catalog", "validate", feed("merchant.csv").to_str().unwrap(), "--divergence", "nope"]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        feed("merchant.csv").to_str().unwrap(),
+        "--divergence",
+        "nope",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("--divergence \"nope\": no such facet"));
     let o = run(&["catalog", "inspect", feed("merchant.csv").to_str().unwrap()]);
@@ -232,7 +253,11 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     .unwrap();
     let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vector-column", "embedding"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("line 4, column embedding: \"x\" is not a number"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("line 4, column embedding: \"x\" is not a number"),
+        "{}",
+        stdout(&o)
+    );
     std::fs::write(
         &input,
         "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n",
@@ -289,7 +314,10 @@ fn embedding_file_problems_are_all_reported() {
     let vectors = tmp("bad-embeddings.tsv");
     let good = "0.1\t0.2\t0.3";
     let mut text = String::from("id\te1\te2\te3\n");
-    for id in ["SW-001", "SW-002", "SW-003", "JN-001", "JN-002", "JN-003", "SH-001", "SH-002", "SH-003", "HM-001"] {
+    for id in [
+        "SW-001", "SW-002", "SW-003", "JN-001", "JN-002", "JN-003", "SH-001", "SH-002", "SH-003",
+        "HM-001",
+    ] {
         text.push_str(&format!("{id}\t{good}\n"));
     }
     text.push_str("HM-002\t0.1\t0.2\n"); // line 12: too short
@@ -298,7 +326,13 @@ fn embedding_file_problems_are_all_reported() {
     text.push_str("GONE-1\t0.3\t0.2\t0.1\n"); // not in the feed: ignored
     std::fs::write(&vectors, text).unwrap();
     let input = feed("merchant.csv");
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vectors", vectors.to_str().unwrap()]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--vectors",
+        vectors.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let v = vectors.display();
@@ -321,14 +355,19 @@ fn embedding_file_problems_are_all_reported() {
         "--vector-column",
         "title",
     ]);
-    assert!(stdout(&o).contains("--vectors and --vector-column both supply vectors"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("--vectors and --vector-column both supply vectors"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn factors_are_learned_from_aggregate_co_purchase_counts() {
     let pairs = feed("co-purchases.csv");
     let (content, _) = build("merchant.csv", "content.bin", &[]);
-    let (c, bytes) = build("merchant.csv", "co-purchased.bin", &["--co-purchases", pairs.to_str().unwrap()]);
+    let (c, bytes) =
+        build("merchant.csv", "co-purchased.bin", &["--co-purchases", pairs.to_str().unwrap()]);
     assert_eq!(c.vector_kind(), VectorKind::Factors);
     assert_eq!((c.vectors().dims(), c.vectors().len()), (64, 19));
     // 64 dims hold every direction of these 16 items' counts, so y_a · y_b recovers
@@ -343,7 +382,8 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
     }
     assert!(dot(&c, "SW-001", "HM-002").abs() < 0.02 && dot(&c, "HM-003", "KD-001").abs() < 0.02);
     // Bought together, unlike in text: the factors bring them together more than the content vectors did.
-    let cosine = |c: &Catalog, a: &str, b: &str| dot(c, a, b) / (dot(c, a, a) * dot(c, b, b)).sqrt();
+    let cosine =
+        |c: &Catalog, a: &str, b: &str| dot(c, a, b) / (dot(c, a, a) * dot(c, b, b)).sqrt();
     assert!(cosine(&c, "SW-001", "JN-001") > cosine(&content, "SW-001", "JN-001") + 0.2);
     // Below --min-co-purchases (SW-001–HM-003: 3, HL-001–BT-001: 2) teaches nothing:
     // an item with no pair kept has a zero factor.
@@ -356,12 +396,18 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
     lines.reverse();
     let shuffled = tmp("co-purchases-reversed.csv");
     std::fs::write(&shuffled, lines.join("\n")).unwrap();
-    let (_, again) = build("merchant.csv", "co-purchased-again.bin", &["--co-purchases", shuffled.to_str().unwrap()]);
+    let (_, again) = build(
+        "merchant.csv",
+        "co-purchased-again.bin",
+        &["--co-purchases", shuffled.to_str().unwrap()],
+    );
     assert!(again == bytes, "same counts, same catalog");
     // On the device, a shopper who viewed jeans gets the sweater bought with them above the lamp.
     let mut engine = flaneur::Engine::new(c);
-    let view =
-        |id: &str| flaneur::profile::Event { kind: flaneur::profile::EventKind::View { item_id: id.into() }, at: 0 };
+    let view = |id: &str| flaneur::profile::Event {
+        kind: flaneur::profile::EventKind::View { item_id: id.into() },
+        at: 0,
+    };
     engine.record(&view("JN-001")).unwrap();
     engine.record(&view("JN-001")).unwrap();
     let relevance = |e: &flaneur::Engine, id: &str| e.explain(id, 0).unwrap().relevance;
@@ -378,21 +424,39 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
     let pairs = tmp("bad-pairs.csv");
     std::fs::write(&pairs, "SW-001,JN-001,40\nJN-001,SW-001,41\nSW-002,JN-002,x\n").unwrap();
     let input = feed("merchant.csv");
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--co-purchases",
+        pairs.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let p = pairs.display();
     assert_eq!(
         stdout(&o).lines().collect::<Vec<_>>(),
         [
-            format!("{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice (first at line 1)"),
+            format!(
+                "{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice (first at line 1)"
+            ),
             format!("{p}: line 3, column count: \"x\" is not a count"),
         ]
     );
     // Counts that are all below the threshold leave nothing to learn: refused, not an all-zero catalog.
     std::fs::write(&pairs, "SW-001,JN-001,4\n").unwrap();
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--co-purchases", pairs.to_str().unwrap()]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--co-purchases",
+        pairs.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("no pair of the feed's items was bought together at least 5 times"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("no pair of the feed's items was bought together at least 5 times"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(&[
         "catalog",
         "validate",
@@ -410,11 +474,19 @@ fn popularity_file_problems_are_reported_with_the_feed_problems() {
     let counts = tmp("bad-counts.csv");
     std::fs::write(&counts, "item_id,count\nSW-001,12\nJN-001,many\n").unwrap();
     let input = feed("malformed.csv");
-    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--popularity", counts.to_str().unwrap()]);
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--popularity",
+        counts.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     assert!(
-        text.lines().any(|l| l == format!("{}: line 3, column count: \"many\" is not a count", counts.display())),
+        text.lines()
+            .any(|l| l
+                == format!("{}: line 3, column count: \"many\" is not a count", counts.display())),
         "{text}"
     );
     assert_eq!(text.lines().count(), 10, "the popularity problem and the feed's nine: {text}");
@@ -423,8 +495,11 @@ fn popularity_file_problems_are_reported_with_the_feed_problems() {
 #[test]
 fn side_files_read_quoted_ids_with_commas() {
     let input = tmp("commas.csv");
-    std::fs::write(&input, "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n")
-        .unwrap();
+    std::fs::write(
+        &input,
+        "id,title,product_type\n\"Seven, The (1995)\",Seven,Movies\nHeat (1995),Heat,Movies\n",
+    )
+    .unwrap();
     let counts = tmp("commas-popularity.csv");
     std::fs::write(&counts, "item_id,count\n\"Seven, The (1995)\",40\nHeat (1995),10\n").unwrap();
     let out = tmp("commas.bin");
@@ -503,9 +578,15 @@ fn json_v1_items_of_the_wrong_type_are_all_reported_with_their_path() {
         ]
     );
     // A version this build cannot read is a problem, not a catalog.
-    std::fs::write(&input, r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#)
-        .unwrap();
-    assert_eq!(problems(&input), ["version: catalog format version 2 is not supported (this build reads up to 1)"]);
+    std::fs::write(
+        &input,
+        r#"{"version": 2, "shop": "s", "items": [{"id": "a", "title": "A", "category": "Home"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        problems(&input),
+        ["version: catalog format version 2 is not supported (this build reads up to 1)"]
+    );
 }
 
 #[test]
@@ -546,8 +627,15 @@ fn json_v1_items_before_the_header_build_the_same_catalog() {
     // Header fields on both sides of `items` read the same: a first pass reads the header.
     let split = tmp("items-between.json");
     let tail = r#""dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
-    std::fs::write(&split, format!("{{\"version\": 1, \"shop\": \"ordered\", \"items\": {items}, {tail}}}")).unwrap();
-    assert!(catalog(&split, "items-between.bin") == a, "a header field after the items changed the catalog");
+    std::fs::write(
+        &split,
+        format!("{{\"version\": 1, \"shop\": \"ordered\", \"items\": {items}, {tail}}}"),
+    )
+    .unwrap();
+    assert!(
+        catalog(&split, "items-between.bin") == a,
+        "a header field after the items changed the catalog"
+    );
 }
 
 #[test]
@@ -559,7 +647,10 @@ fn a_large_shopify_export_is_read_in_bounded_memory() {
     let input = tmp("large-shopify.json");
     {
         use std::io::Write;
-        let words = ["soft", "merino", "wool", "ribbed", "cuffs", "warm", "autumn", "layer", "classic", "fit", "knit"];
+        let words = [
+            "soft", "merino", "wool", "ribbed", "cuffs", "warm", "autumn", "layer", "classic",
+            "fit", "knit",
+        ];
         let mut out = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
         out.write_all(b"{\"products\": [\n").unwrap();
         for i in 0..products {
@@ -599,7 +690,10 @@ fn a_large_shopify_export_is_read_in_bounded_memory() {
         .nth(1)
         .and_then(|m| m.trim_end().strip_suffix(" MB")?.parse().ok())
         .unwrap_or_else(|| panic!("no peak memory in {text:?}"));
-    assert!(peak < 24.0, "peak memory {peak} MB for a {size:.0} MB export: the products are not streamed");
+    assert!(
+        peak < 24.0,
+        "peak memory {peak} MB for a {size:.0} MB export: the products are not streamed"
+    );
 }
 
 #[test]
@@ -631,5 +725,9 @@ fn inputs_found_by_fuzzing_are_reported_not_crashed_on() {
     let huge_dims = dir.join("feed_json_v1-huge-dims.json");
     let o = run(&["catalog", "validate", "--format", "json", huge_dims.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
-    assert!(stdout(&o).contains("dims: 1111111111111111111 exceeds the maximum of 1024"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("dims: 1111111111111111111 exceeds the maximum of 1024"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use flaneur::ldp::{AxisCounter, Estimate, Indicators, KINDS, Question, Report, aggregate, questions, randomize};
-use flaneur::measure::Counter;
+use flaneur::ldp::{
+    AxisCounter, Estimate, Indicators, KINDS, Question, Report, aggregate, questions, randomize,
+};
+use flaneur::profile::Counter;
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
@@ -35,13 +37,20 @@ fn period(schema: &[String], answers: impl Fn(usize) -> bool) -> Indicators {
     for (i, key) in schema.iter().enumerate() {
         let count = u64::from(answers(i)) * (1 + i as u64 % 3);
         match Question::parse(key).expect("a schema key") {
-            Question::Shown(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].impressions = count,
-            Question::Engaged(k) => kinds[KINDS.iter().position(|x| *x == k).unwrap()].engagements = count,
+            Question::Shown(k) => {
+                kinds[KINDS.iter().position(|x| *x == k).unwrap()].impressions = count
+            }
+            Question::Engaged(k) => {
+                kinds[KINDS.iter().position(|x| *x == k).unwrap()].engagements = count
+            }
             Question::DivergentShown(a) => axes.entry(a).or_default().shown = count,
             Question::DivergentAccepted(a) => axes.entry(a).or_default().accepted = count,
         }
     }
-    let period = Indicators::from_counts(KINDS.into_iter().zip(kinds), axes.iter().map(|(a, c)| (a.as_str(), *c)));
+    let period = Indicators::from_counts(
+        KINDS.into_iter().zip(kinds),
+        axes.iter().map(|(a, c)| (a.as_str(), *c)),
+    );
     for (i, key) in schema.iter().enumerate() {
         assert_eq!(period.answer(&Question::parse(key).unwrap()), answers(i), "{key}");
     }
@@ -55,7 +64,8 @@ fn simulate(shoppers: usize, epsilon: f64, seed: u64) -> Vec<Report> {
     let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed);
     (0..shoppers)
         .map(|_| {
-            let answers: Vec<bool> = (0..schema.len()).map(|i| truth.random_bool(rate(i))).collect();
+            let answers: Vec<bool> =
+                (0..schema.len()).map(|i| truth.random_bool(rate(i))).collect();
             randomize(&period(&schema, |i| answers[i]), &schema, epsilon, TODAY, &mut rng).unwrap()
         })
         .collect()
@@ -101,14 +111,19 @@ fn flaneur_ldp_aggregate_recovers_the_true_shares_from_a_jsonl_file() {
     let path = write_jsonl("reports.jsonl", &reports, 1000);
     let o = run(&["ldp", "aggregate", path.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
-    let estimates: Vec<Estimate> = serde_json::from_str(&stdout(&o)).expect("a JSON array of estimates");
+    let estimates: Vec<Estimate> =
+        serde_json::from_str(&stdout(&o)).expect("a JSON array of estimates");
     // The command and the library agree (to the last bits serde_json's float parsing may round differently).
     let library = aggregate(&reports).unwrap();
     assert_eq!(estimates.len(), library.len());
     for (e, l) in estimates.iter().zip(&library) {
         assert_eq!((&e.question, e.reports), (&l.question, l.reports));
-        let pairs =
-            [(e.estimate, l.estimate), (e.std_error, l.std_error), (e.ci_low, l.ci_low), (e.ci_high, l.ci_high)];
+        let pairs = [
+            (e.estimate, l.estimate),
+            (e.std_error, l.std_error),
+            (e.ci_low, l.ci_low),
+            (e.ci_high, l.ci_high),
+        ];
         for (a, b) in pairs {
             assert!((a - b).abs() < 1e-12, "{e:?} vs {l:?}");
         }
@@ -167,7 +182,10 @@ fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
         assert_eq!(problems[1], "line 4: report version 2 (this build reads 1)");
         assert_eq!(problems[2], "line 5: question \"shown.default\" is not of the schema");
         let unknown = &problems[3];
-        assert!(unknown.starts_with("line 6, column ") && unknown.contains("unknown field `id`"), "{unknown}");
+        assert!(
+            unknown.starts_with("line 6, column ") && unknown.contains("unknown field `id`"),
+            "{unknown}"
+        );
         assert_eq!(problems[4], "line 7: epsilon 8 is not in (0, 4]");
         assert!(String::from_utf8_lossy(&o.stderr).contains("5 problem(s)"));
     }

@@ -47,14 +47,16 @@
 //! facet evidence of at least [`INSIDE_EVIDENCE`] (inside the bubble).
 
 use flaneur::Engine;
-use flaneur::rank::divergence::{ANCHOR_EVIDENCE, INSIDE_EVIDENCE};
 use flaneur::intent::Intent;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind, evidence};
+use flaneur::rank::divergence::{ANCHOR_EVIDENCE, INSIDE_EVIDENCE};
 use flaneur::rank::{Kind, Request};
 use flaneur::testkit::Rng;
 
-use crate::shop::{self, COLOURS, LEAVES, LEAVES_PER_CATEGORY, STYLES, Shop, category_of, department_of, leaf_path};
+use crate::shop::{
+    self, COLOURS, LEAVES, LEAVES_PER_CATEGORY, STYLES, Shop, category_of, department_of, leaf_path,
+};
 
 /// The arms compared: `surprise` 0 (no divergence), the default and high.
 pub const ARMS: [f32; 3] = [0.0, 0.2, 0.5];
@@ -97,7 +99,8 @@ pub enum TasteKind {
 
 impl TasteKind {
     /// The latent kinds, in table order.
-    pub const LATENT: [TasteKind; 3] = [TasteKind::ColourStep, TasteKind::SiblingLeaf, TasteKind::Elsewhere];
+    pub const LATENT: [TasteKind; 3] =
+        [TasteKind::ColourStep, TasteKind::SiblingLeaf, TasteKind::Elsewhere];
 
     fn label(self) -> &'static str {
         match self {
@@ -219,7 +222,9 @@ pub fn shopper(shop: &Shop, seed: u64, id: u64) -> Shopper {
     let mut rng = Rng::new(mix(&[seed, id, 0x5107]));
     let mut tastes: Vec<Taste> = Vec::new();
     let stocked = |leaf: u16, colour: u8| !shop.of(leaf, colour).is_empty();
-    let free = |tastes: &[Taste], leaf: u16, colour: u8| !tastes.iter().any(|t| t.leaf == leaf && t.colour == colour);
+    let free = |tastes: &[Taste], leaf: u16, colour: u8| {
+        !tastes.iter().any(|t| t.leaf == leaf && t.colour == colour)
+    };
     let expressed = 1 + usize::from(rng.unit() < 0.4);
     for n in 0..expressed {
         for _ in 0..64 {
@@ -255,11 +260,15 @@ pub fn shopper(shop: &Shop, seed: u64, id: u64) -> Shopper {
                 _ => (rng.below(LEAVES) as u16, rng.below(COLOURS.len()) as u8),
             };
             let fits = match kind {
-                TasteKind::ColourStep => {
-                    !tastes.iter().any(|t| t.kind == TasteKind::Expressed && t.leaf == leaf && t.colour == colour)
+                TasteKind::ColourStep => !tastes.iter().any(|t| {
+                    t.kind == TasteKind::Expressed && t.leaf == leaf && t.colour == colour
+                }),
+                TasteKind::SiblingLeaf => {
+                    !tastes.iter().any(|t| t.kind == TasteKind::Expressed && t.leaf == leaf)
                 }
-                TasteKind::SiblingLeaf => !tastes.iter().any(|t| t.kind == TasteKind::Expressed && t.leaf == leaf),
-                _ => !tastes.iter().any(|t| t.kind == TasteKind::Expressed && category_of(t.leaf) == category_of(leaf)),
+                _ => !tastes.iter().any(|t| {
+                    t.kind == TasteKind::Expressed && category_of(t.leaf) == category_of(leaf)
+                }),
             };
             if fits && free(&tastes, leaf, colour) && stocked(leaf, colour) {
                 let style = rng.below(STYLES.len()) as u8;
@@ -372,7 +381,10 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
     let seed = run.seed;
     let mut engine = Engine::with_seed(shop.catalog.clone(), mix(&[seed, shopper.id, 0xE9]));
     engine
-        .set_preferences(PreferencesPatch { surprise: Some(run.surprise), ..PreferencesPatch::default() })
+        .set_preferences(PreferencesPatch {
+            surprise: Some(run.surprise),
+            ..PreferencesPatch::default()
+        })
         .expect("surprise is in [0, 1]");
     let id = |index: usize| shop.catalog.item(index).id().to_owned();
     let hidden: Vec<String> = if run.hide_latent {
@@ -391,7 +403,9 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
         .iter()
         .enumerate()
         .filter(|(_, t)| t.kind != TasteKind::Expressed)
-        .map(|(n, t)| (n, Latent { kind: t.kind, exposed: false, first_engaged: None, carried: false }))
+        .map(|(n, t)| {
+            (n, Latent { kind: t.kind, exposed: false, first_engaged: None, carried: false })
+        })
         .collect();
     let mut cart: Vec<String> = Vec::new();
     let record = |engine: &mut Engine, kind: EventKind, at: i64| {
@@ -403,7 +417,11 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
         let mut browsing = Rng::new(mix(&[seed, shopper.id, session as u64, 0xB0]));
         let own = if session == 0 { 5 } else { 3 };
         for _ in 0..own {
-            record(&mut engine, EventKind::View { item_id: id(own_pick(shop, shopper, &mut browsing)) }, t);
+            record(
+                &mut engine,
+                EventKind::View { item_id: id(own_pick(shop, shopper, &mut browsing)) },
+                t,
+            );
             t += MINUTE;
         }
         for slate_number in 0..SLATES_PER_SESSION {
@@ -417,7 +435,8 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
                 totals.by_session.resize(session + 1, (0, 0));
             }
             totals.by_session[session].0 += slate.items.len() as u64;
-            totals.by_session[session].1 += slate.items.iter().filter(|r| r.kind == Kind::Divergent).count() as u64;
+            totals.by_session[session].1 +=
+                slate.items.iter().filter(|r| r.kind == Kind::Divergent).count() as u64;
             for (position, shown) in slate.items.iter().enumerate() {
                 let kind = shown.kind;
                 let item = &shop.items[shown.index];
@@ -430,7 +449,14 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
                 }
                 let odds = reaction(shopper.appeal(item), position);
                 let draws = |purpose: u64| {
-                    draw(&[seed, shopper.id, session as u64, slate_number as u64, shown.index as u64, purpose])
+                    draw(&[
+                        seed,
+                        shopper.id,
+                        session as u64,
+                        slate_number as u64,
+                        shown.index as u64,
+                        purpose,
+                    ])
                 };
                 if draws(1) < odds.click {
                     t += 15 * SECOND;
@@ -449,7 +475,11 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
                     }
                     if draws(2) < odds.cart {
                         t += 15 * SECOND;
-                        record(&mut engine, EventKind::AddToCart { item_id: shown.item_id.clone() }, t);
+                        record(
+                            &mut engine,
+                            EventKind::AddToCart { item_id: shown.item_id.clone() },
+                            t,
+                        );
                         cart.push(shown.item_id.clone());
                         totals.carts += 1;
                     }
@@ -461,7 +491,11 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
             }
             t += MINUTE;
             for _ in 0..1 + browsing.below(2) {
-                record(&mut engine, EventKind::View { item_id: id(own_pick(shop, shopper, &mut browsing)) }, t);
+                record(
+                    &mut engine,
+                    EventKind::View { item_id: id(own_pick(shop, shopper, &mut browsing)) },
+                    t,
+                );
                 t += MINUTE;
             }
         }
@@ -470,7 +504,9 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
     let half_life = profile.half_life_ms();
     for (n, l) in &mut latent {
         let taste = shopper.tastes[*n];
-        let leaf = profile.category(&leaf_path(taste.leaf)).map_or(0.0, |a| evidence(a.weight_at(t, half_life)));
+        let leaf = profile
+            .category(&leaf_path(taste.leaf))
+            .map_or(0.0, |a| evidence(a.weight_at(t, half_life)));
         let colour = profile
             .facet("colour", COLOURS[taste.colour as usize])
             .map_or(0.0, |a| evidence(a.weight_at(t, half_life)));
@@ -496,7 +532,8 @@ fn own_pick(shop: &Shop, shopper: &Shopper, rng: &mut Rng) -> usize {
     let expressed: Vec<&Taste> = shopper.expressed().collect();
     let taste = expressed[rng.below(expressed.len())];
     let hits = shop.of(taste.leaf, taste.colour);
-    let styled: Vec<usize> = hits.iter().copied().filter(|&i| shop.items[i].style == taste.style).collect();
+    let styled: Vec<usize> =
+        hits.iter().copied().filter(|&i| shop.items[i].style == taste.style).collect();
     let pool = if rng.unit() < 0.6 && !styled.is_empty() { &styled[..] } else { hits };
     pool[rng.below(pool.len())]
 }
@@ -538,7 +575,12 @@ pub fn run(config: Config) -> Report {
         .map(|&surprise| {
             let mut totals = Totals::default();
             for shopper in &shoppers {
-                let run = Run { surprise, sessions: config.sessions, seed: config.seed, hide_latent: false };
+                let run = Run {
+                    surprise,
+                    sessions: config.sessions,
+                    seed: config.seed,
+                    hide_latent: false,
+                };
                 totals.add(&simulate(&shop, shopper, run));
             }
             (surprise, totals)
@@ -583,7 +625,8 @@ pub fn render(report: &Report) -> String {
             ratio(t.personal_score, t.impressions[personal] as f64),
         )
     };
-    let (base_expressed, base_score) = report.arms.first().map(|(_, t)| cost(t)).unwrap_or((None, None));
+    let (base_expressed, base_score) =
+        report.arms.first().map(|(_, t)| cost(t)).unwrap_or((None, None));
     for (surprise, t) in &report.arms {
         let impressions = t.impressions_total() as f64;
         let (expressed, score) = cost(t);
@@ -604,8 +647,9 @@ pub fn render(report: &Report) -> String {
         ));
     }
 
-    let count =
-        |kind: TasteKind| report.arms.first().map_or(0, |(_, t)| t.latent.iter().filter(|l| l.kind == kind).count());
+    let count = |kind: TasteKind| {
+        report.arms.first().map_or(0, |(_, t)| t.latent.iter().filter(|l| l.kind == kind).count())
+    };
     out.push_str(&format!(
         "\n**Discovery** of the {} latent tastes after {} sessions: discovered (exposed in brackets), by kind.\n\n",
         report.arms.first().map_or(0, |(_, t)| t.latent.len()),
@@ -622,7 +666,8 @@ pub fn render(report: &Report) -> String {
     out.push_str("---|---|\n");
     for (surprise, t) in &report.arms {
         let share = |kind: Option<TasteKind>| {
-            let of_kind: Vec<&Latent> = t.latent.iter().filter(|l| kind.is_none_or(|k| l.kind == k)).collect();
+            let of_kind: Vec<&Latent> =
+                t.latent.iter().filter(|l| kind.is_none_or(|k| l.kind == k)).collect();
             let n = of_kind.len() as f64;
             let discovered = ratio(of_kind.iter().filter(|l| l.discovered()).count() as f64, n);
             let exposed = ratio(of_kind.iter().filter(|l| l.exposed).count() as f64, n);
@@ -641,8 +686,11 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!(" {} ({}) |", percent(discovered), percent(exposed)));
         }
         let found = t.latent.iter().filter(|l| l.discovered()).count() as f64;
-        let via_divergent =
-            t.latent.iter().filter(|l| l.discovered() && l.first_engaged == Some(Kind::Divergent)).count() as f64;
+        let via_divergent = t
+            .latent
+            .iter()
+            .filter(|l| l.discovered() && l.first_engaged == Some(Kind::Divergent))
+            .count() as f64;
         out.push_str(&format!(
             " {} | {:.3} |\n",
             percent(ratio(via_divergent, found)),
@@ -695,7 +743,10 @@ mod tests {
         }
         for appeal in [-1.0, 0.0, 0.5, 1.0, 2.0, f32::INFINITY] {
             let r = reaction(appeal, 0);
-            assert!([r.click, r.cart, r.dismiss].iter().all(|p| (0.0..=1.0).contains(p)), "{appeal}: {r:?}");
+            assert!(
+                [r.click, r.cart, r.dismiss].iter().all(|p| (0.0..=1.0).contains(p)),
+                "{appeal}: {r:?}"
+            );
         }
         // A perfect match at the top is likelier clicked than lower down, and than a mismatch.
         assert!(reaction(1.0, 0).click > reaction(1.0, 11).click);
@@ -706,7 +757,8 @@ mod tests {
     fn shoppers_have_expressed_and_latent_tastes() {
         let shop = small_shop();
         for shopper in shoppers(&shop, 3, 50) {
-            let expressed = shopper.tastes.iter().filter(|t| t.kind == TasteKind::Expressed).count();
+            let expressed =
+                shopper.tastes.iter().filter(|t| t.kind == TasteKind::Expressed).count();
             assert!((1..=2).contains(&expressed), "{shopper:?}");
             assert!(shopper.tastes.len() > expressed, "{shopper:?}");
             for t in &shopper.tastes {
@@ -731,7 +783,9 @@ mod tests {
         // The contrast: the same shoppers, latent tastes not hidden, are shown some.
         let exposed: usize = shoppers(&shop, 5, 3)
             .iter()
-            .map(|s| simulate(&shop, s, Run { surprise: 0.5, sessions: 3, seed: 5, hide_latent: false }))
+            .map(|s| {
+                simulate(&shop, s, Run { surprise: 0.5, sessions: 3, seed: 5, hide_latent: false })
+            })
             .map(|t| t.latent.iter().filter(|l| l.exposed).count())
             .sum();
         assert!(exposed > 0);

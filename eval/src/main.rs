@@ -77,7 +77,9 @@ fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = |what: &str| -> Result<u64, String> {
-            value.parse::<u64>().map_err(|_| format!("{what} must be a non-negative integer, got {value:?}"))
+            value
+                .parse::<u64>()
+                .map_err(|_| format!("{what} must be a non-negative integer, got {value:?}"))
         };
         match flag.as_str() {
             "--shoppers" => config.shoppers = number("--shoppers")? as usize,
@@ -102,11 +104,18 @@ fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
             "--data" => config.data = value.into(),
             "--out" => config.out = value.into(),
             "--datasets" => {
-                config.datasets = value.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+                config.datasets = value
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
             }
             "--dims" => {
-                config.dims =
-                    value.parse().ok().filter(|d| (1..=1024).contains(d)).ok_or("--dims must be 1 to 1024")?;
+                config.dims = value
+                    .parse()
+                    .ok()
+                    .filter(|d| (1..=1024).contains(d))
+                    .ok_or("--dims must be 1 to 1024")?;
             }
             _ => return Err(format!("unknown option {flag:?}")),
         }
@@ -178,7 +187,8 @@ fn write_section(path: &Path, name: &str, body: &str) -> Result<(), String> {
     };
     let updated = replace_section(&text, name, body);
     if updated != text {
-        std::fs::write(path, updated).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, updated)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }
@@ -200,9 +210,13 @@ mod tests {
 
     #[test]
     fn options_parse() {
-        let args: Vec<String> = ["--shoppers", "5", "--seed", "9"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> =
+            ["--shoppers", "5", "--seed", "9"].iter().map(|s| s.to_string()).collect();
         let config = parse_bubble(&args).unwrap();
-        assert_eq!((config.shoppers, config.sessions, config.seed), (5, bubble::Config::default().sessions, 9));
+        assert_eq!(
+            (config.shoppers, config.sessions, config.seed),
+            (5, bubble::Config::default().sessions, 9)
+        );
         assert!(parse_bubble(&["--shoppers".to_string()]).is_err());
         assert!(parse_bubble(&["--colour".to_string(), "red".to_string()]).is_err());
         assert!(parse_bubble(&["--sessions".to_string(), "0".to_string()]).is_err());
@@ -215,6 +229,9 @@ mod tests {
             replace_section(text, "bubble", "new\n"),
             "intro\n<!-- bubble:begin -->\nnew\n<!-- bubble:end -->\noutro\n"
         );
-        assert_eq!(replace_section("intro\n", "bubble", "t"), "intro\n<!-- bubble:begin -->\nt\n<!-- bubble:end -->\n");
+        assert_eq!(
+            replace_section("intro\n", "bubble", "t"),
+            "intro\n<!-- bubble:begin -->\nt\n<!-- bubble:end -->\n"
+        );
     }
 }

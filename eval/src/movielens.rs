@@ -92,18 +92,39 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
     let dir = config.data.join(name);
     let out = config.out.join(name);
     let d: Dataset = data::load(&dir, name)?;
-    eprintln!("{name}: {} users, {} movies, {} interactions", d.users.len(), d.movies.len(), d.interactions);
+    eprintln!(
+        "{name}: {} users, {} movies, {} interactions",
+        d.users.len(),
+        d.movies.len(),
+        d.interactions
+    );
     let popularity = rank::popularity(&d);
     let mut methods = Vec::new();
-    let mut add = |method: &str, runs: &str, lists: &[Vec<u32>], slates: Option<SlateMix>, seconds: f64| {
-        let m = metrics::score(&d, &popularity, lists);
-        eprintln!("{name}: {method}: NDCG@10 {:.4}, HR@10 {:.4} ({seconds:.1} s)", m.ndcg10, m.hr10);
-        methods.push(MethodResult { method: method.into(), runs: runs.into(), metrics: m, slates, seconds });
-    };
+    let mut add =
+        |method: &str, runs: &str, lists: &[Vec<u32>], slates: Option<SlateMix>, seconds: f64| {
+            let m = metrics::score(&d, &popularity, lists);
+            eprintln!(
+                "{name}: {method}: NDCG@10 {:.4}, HR@10 {:.4} ({seconds:.1} s)",
+                m.ndcg10, m.hr10
+            );
+            methods.push(MethodResult {
+                method: method.into(),
+                runs: runs.into(),
+                metrics: m,
+                slates,
+                seconds,
+            });
+        };
     let (lists, s) = timed(|| Ok(rank::most_popular(&d, &popularity)))?;
     add("most popular", "server, everyone's data", &lists, None, s);
     let (lists, s) = timed(|| Ok(rank::item_knn(&d, config.neighbours)))?;
-    add(&format!("item-kNN (cosine, {} neighbours)", config.neighbours), "server, everyone's data", &lists, None, s);
+    add(
+        &format!("item-kNN (cosine, {} neighbours)", config.neighbours),
+        "server, everyone's data",
+        &lists,
+        None,
+        s,
+    );
     let als_lists = rank::read_lists(&d, &out.join("als-top10.tsv"))?;
     let als: serde_json::Value = std::fs::read_to_string(out.join("als.json"))
         .ok()
@@ -132,9 +153,14 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
     add("flaneur, co-purchase factors, intensity 1, divergence 0.2", runs, &lists, Some(mix), s);
 
     let anchors = &methods[..3];
-    let best_anchor = anchors.iter().max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10)).ok_or("no anchor")?;
-    let best_flaneur =
-        methods[3..].iter().max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10)).ok_or("no flaneur")?;
+    let best_anchor = anchors
+        .iter()
+        .max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10))
+        .ok_or("no anchor")?;
+    let best_flaneur = methods[3..]
+        .iter()
+        .max_by(|a, b| a.metrics.ndcg10.total_cmp(&b.metrics.ndcg10))
+        .ok_or("no flaneur")?;
     let tied = d.users.iter().filter(|u| u.train.last().is_some_and(|r| r.at == u.test.at)).count();
     Ok(DatasetReport {
         dataset: name.into(),
@@ -144,7 +170,8 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
         skipped_users: d.skipped_users,
         tied_last_interactions: tied,
         co_purchase_lines,
-        ndcg_ratio_to_best_anchor: best_flaneur.metrics.ndcg10 / best_anchor.metrics.ndcg10.max(1e-12),
+        ndcg_ratio_to_best_anchor: best_flaneur.metrics.ndcg10
+            / best_anchor.metrics.ndcg10.max(1e-12),
         best_anchor: best_anchor.method.clone(),
         best_flaneur: best_flaneur.method.clone(),
         methods,
@@ -161,7 +188,9 @@ pub fn render(reports: &[DatasetReport]) -> String {
             r.dataset, r.users, r.tied_last_interactions, r.movies, r.interactions, r.co_purchase_lines
         ));
         out.push_str("| method | runs on | HR@10 | NDCG@10 | coverage@10 | genre diversity@10 | novelty (bits) | hits outside top genres | popular fill | divergent | time |\n");
-        out.push_str("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.push_str(
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        );
         for m in &r.methods {
             let x = &m.metrics;
             let (fill, divergent) = m.slates.map_or(("–".into(), "–".into()), |s| {

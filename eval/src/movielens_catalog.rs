@@ -37,7 +37,12 @@ fn shop_order(popularity: &[u32]) -> Vec<usize> {
 }
 
 /// Writes the feed and the popularity counts; returns the `--facet` options that declare its facets.
-fn write_feed(data: &Dataset, popularity: &[u32], path: &Path, counts: &Path) -> Result<Vec<String>, String> {
+fn write_feed(
+    data: &Dataset,
+    popularity: &[u32],
+    path: &Path,
+    counts: &Path,
+) -> Result<Vec<String>, String> {
     let mut c = csv::Writer::from_path(counts).map_err(|e| format!("{}: {e}", counts.display()))?;
     c.write_record(["item_id", "count"]).map_err(|e| e.to_string())?;
     for (m, n) in data.movies.iter().zip(popularity) {
@@ -57,7 +62,8 @@ fn write_feed(data: &Dataset, popularity: &[u32], path: &Path, counts: &Path) ->
             m.year.map_or(String::new(), |y| format!("{}s", y / 10 * 10)),
         ];
         row.extend(
-            (0..data.genres.len()).map(|g| if m.genres.contains(&(g as u8)) { "yes".into() } else { String::new() }),
+            (0..data.genres.len())
+                .map(|g| if m.genres.contains(&(g as u8)) { "yes".into() } else { String::new() }),
         );
         w.write_record(&row).map_err(|e| e.to_string())?;
     }
@@ -88,7 +94,8 @@ pub fn write_co_purchases(data: &Dataset, path: &Path) -> Result<usize, String> 
         for j in i + 1..n {
             let c = counts[i * n + j];
             if c > 0 {
-                w.write_record([a, data.movies[j].id.as_str(), &c.to_string()]).map_err(|e| e.to_string())?;
+                w.write_record([a, data.movies[j].id.as_str(), &c.to_string()])
+                    .map_err(|e| e.to_string())?;
                 lines += 1;
             }
         }
@@ -114,7 +121,11 @@ pub fn build(
     let out = dir.join(name);
     let mut command = Command::new(compiler()?);
     command.args(["catalog", "build"]).arg(&feed).arg("-o").arg(&out).args(["--shop", &data.name]);
-    command.args(facets).args(["--divergence", "decade", "--dims", &dims.to_string()]).arg("--popularity").arg(&counts);
+    command
+        .args(facets)
+        .args(["--divergence", "decade", "--dims", &dims.to_string()])
+        .arg("--popularity")
+        .arg(&counts);
     if let Some(counts) = co_purchases {
         command.arg("--co-purchases").arg(counts);
     }

@@ -57,7 +57,11 @@ pub struct Dataset {
 
 /// The column index of each named field of a typed RecBole header (`user_id:token` → `user_id`).
 fn header_columns(header: &str) -> HashMap<String, usize> {
-    header.split('\t').enumerate().map(|(i, f)| (f.split(':').next().unwrap_or(f).trim().to_string(), i)).collect()
+    header
+        .split('\t')
+        .enumerate()
+        .map(|(i, f)| (f.split(':').next().unwrap_or(f).trim().to_string(), i))
+        .collect()
 }
 
 fn read_lines(path: &Path) -> Result<Vec<String>, String> {
@@ -88,7 +92,9 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
         let f: Vec<&str> = line.split('\t').collect();
         let Some(id) = column(&f, &mcols, "item_id") else { continue };
         let title = column(&f, &mcols, "movie_title").unwrap_or(id).trim().to_string();
-        let year = column(&f, &mcols, "release_year").and_then(|y| y.trim().parse::<f64>().ok()).map(|y| y as u16);
+        let year = column(&f, &mcols, "release_year")
+            .and_then(|y| y.trim().parse::<f64>().ok())
+            .map(|y| y as u16);
         let genres = column(&f, &mcols, "class")
             .or_else(|| column(&f, &mcols, "genre"))
             .unwrap_or("")
@@ -105,8 +111,11 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
         let bad = || format!("{}: line {}: malformed", inter_path.display(), n + 1);
         let user = column(&f, &icols, "user_id").ok_or_else(bad)?;
         let item = column(&f, &icols, "item_id").ok_or_else(bad)?;
-        let rating: f32 = column(&f, &icols, "rating").and_then(|r| r.trim().parse().ok()).ok_or_else(bad)?;
-        let at = column(&f, &icols, "timestamp").and_then(|t| t.trim().parse::<f64>().ok()).ok_or_else(bad)? as i64;
+        let rating: f32 =
+            column(&f, &icols, "rating").and_then(|r| r.trim().parse().ok()).ok_or_else(bad)?;
+        let at = column(&f, &icols, "timestamp")
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .ok_or_else(bad)? as i64;
         by_user.entry(user.to_string()).or_default().push((item.to_string(), rating, at));
         interactions += 1;
     }
@@ -117,7 +126,8 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
     let mut genre_names: Vec<String> = Vec::new();
     let mut movies = Vec::with_capacity(ids.len());
     for id in &ids {
-        let (title, year, genres) = meta.get(*id).cloned().unwrap_or_else(|| (id.to_string(), None, Vec::new()));
+        let (title, year, genres) =
+            meta.get(*id).cloned().unwrap_or_else(|| (id.to_string(), None, Vec::new()));
         let mut g: Vec<u8> = genres
             .iter()
             .map(|name| match genre_names.iter().position(|n| n == name) {
@@ -146,12 +156,23 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
         history.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.as_bytes().cmp(b.0.as_bytes())));
         let mut ratings: Vec<Rating> = history
             .iter()
-            .map(|(item, rating, at)| Rating { movie: index[item.as_str()], rating: *rating, at: *at })
+            .map(|(item, rating, at)| Rating {
+                movie: index[item.as_str()],
+                rating: *rating,
+                at: *at,
+            })
             .collect();
         let test = ratings.pop().ok_or("empty history")?;
         users.push(User { id: uid.clone(), train: ratings, test });
     }
-    Ok(Dataset { name: name.to_string(), movies, genres: genre_names, users, skipped_users, interactions })
+    Ok(Dataset {
+        name: name.to_string(),
+        movies,
+        genres: genre_names,
+        users,
+        skipped_users,
+        interactions,
+    })
 }
 
 /// How many users rated both movies of each pair in training, `n × n`
@@ -183,7 +204,8 @@ mod tests {
     fn split_orders_by_time_then_item_id_and_skips_short_histories() {
         let dir = std::env::temp_dir().join(format!("flaneur-ml-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let mut inter = String::from("user_id:token\titem_id:token\trating:float\ttimestamp:float\r\n");
+        let mut inter =
+            String::from("user_id:token\titem_id:token\trating:float\ttimestamp:float\r\n");
         // u1: five ratings, the last two in the same second: "9" sorts after "10" byte by byte.
         for (item, at) in [("1", 100), ("2", 200), ("3", 300), ("9", 400), ("10", 400)] {
             inter.push_str(&format!("u1\t{item}\t4\t{at}\r\n"));
@@ -192,7 +214,10 @@ mod tests {
         std::fs::write(dir.join("t.inter"), inter).unwrap();
         std::fs::write(dir.join("t.item"), "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n1\tA\t1995\tDrama Comedy\n9\tB\t1999\tDrama\n").unwrap();
         let d = load(&dir, "t").unwrap();
-        assert_eq!(d.movies.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["1", "10", "2", "3", "9"]);
+        assert_eq!(
+            d.movies.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["1", "10", "2", "3", "9"]
+        );
         assert_eq!((d.users.len(), d.skipped_users, d.interactions), (1, 1, 6));
         let u = &d.users[0];
         assert_eq!(d.movies[u.test.movie as usize].id, "9");

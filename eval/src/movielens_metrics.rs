@@ -51,8 +51,10 @@ pub fn score(data: &Dataset, popularity: &[u32], lists: &[Vec<u32>]) -> Metrics 
             seen[i as usize] = true;
         }
         if !list.is_empty() {
-            let novelty: f64 =
-                list.iter().map(|&i| -((popularity[i as usize] as f64 + 1.0) / (n_users + 1.0)).log2()).sum::<f64>();
+            let novelty: f64 = list
+                .iter()
+                .map(|&i| -((popularity[i as usize] as f64 + 1.0) / (n_users + 1.0)).log2())
+                .sum::<f64>();
             m.novelty10 += novelty / list.len() as f64;
         }
         m.diversity10 += diversity(data, list);
@@ -129,7 +131,8 @@ mod tests {
         assert!((m.diversity10 - 0.5).abs() < 1e-12);
         assert_eq!(m.mean_length, 1.5);
         // Novelty: list 1 = mean(−log2(2/3), −log2(1/3)), list 2 = −log2(1/3).
-        let expected = ((-(2.0f64 / 3.0).log2() - (1.0f64 / 3.0).log2()) / 2.0 - (1.0f64 / 3.0).log2()) / 2.0;
+        let expected =
+            ((-(2.0f64 / 3.0).log2() - (1.0f64 / 3.0).log2()) / 2.0 - (1.0f64 / 3.0).log2()) / 2.0;
         assert!((m.novelty10 - expected).abs() < 1e-12);
     }
 }

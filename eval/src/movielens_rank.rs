@@ -36,7 +36,10 @@ fn seen_mask(data: &Dataset, user: &User) -> Vec<bool> {
 
 /// The `K` best of `scores` among movies the user has not seen (ties: lower index).
 fn top_k(scores: &[f32], seen: &[bool]) -> Vec<u32> {
-    let candidates = (0..scores.len() as u32).filter(|&i| !seen[i as usize]).map(|i| (scores[i as usize], i)).collect();
+    let candidates = (0..scores.len() as u32)
+        .filter(|&i| !seen[i as usize])
+        .map(|i| (scores[i as usize], i))
+        .collect();
     flaneur::rank::topk::top_k(candidates, K).into_iter().map(|(_, i)| i).collect()
 }
 
@@ -81,17 +84,17 @@ pub fn item_knn(data: &Dataset, neighbours: usize) -> Vec<Vec<u32>> {
 /// ALS top-10 lists from `scripts/eval/als.py` (`user<TAB>movie…`), in the dataset's user order.
 pub fn read_lists(data: &Dataset, path: &Path) -> Result<Vec<Vec<u32>>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let index: HashMap<&str, u32> = data.movies.iter().enumerate().map(|(i, m)| (m.id.as_str(), i as u32)).collect();
+    let index: HashMap<&str, u32> =
+        data.movies.iter().enumerate().map(|(i, m)| (m.id.as_str(), i as u32)).collect();
     let mut by_user: HashMap<&str, Vec<u32>> = HashMap::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.is_empty()) {
         let mut fields = line.split('\t');
         let user = fields.next().unwrap_or("");
         let list = fields
             .map(|id| {
-                index
-                    .get(id)
-                    .copied()
-                    .ok_or_else(|| format!("{}: line {}: unknown movie {id:?}", path.display(), n + 1))
+                index.get(id).copied().ok_or_else(|| {
+                    format!("{}: line {}: unknown movie {id:?}", path.display(), n + 1)
+                })
             })
             .collect::<Result<Vec<u32>, String>>()?;
         by_user.insert(user, list);
@@ -99,7 +102,9 @@ pub fn read_lists(data: &Dataset, path: &Path) -> Result<Vec<Vec<u32>>, String> 
     data.users
         .iter()
         .map(|u| {
-            by_user.remove(u.id.as_str()).ok_or_else(|| format!("{}: no list for user {:?}", path.display(), u.id))
+            by_user
+                .remove(u.id.as_str())
+                .ok_or_else(|| format!("{}: no list for user {:?}", path.display(), u.id))
         })
         .collect()
 }
@@ -122,7 +127,8 @@ fn events(data: &Dataset, rating: &super::movielens_data::Rating) -> impl Iterat
     let at = rating.at * 1000;
     let strong = rating.rating >= 4.0;
     let view = Event { kind: EventKind::View { item_id: id.clone() }, at };
-    let dwell = strong.then_some(Event { kind: EventKind::Dwell { item_id: id, ms: 30_000.0 }, at });
+    let dwell =
+        strong.then_some(Event { kind: EventKind::Dwell { item_id: id, ms: 30_000.0 }, at });
     std::iter::once(view).chain(dwell)
 }
 
@@ -139,7 +145,9 @@ pub fn flaneur(
     // Catalog positions (the shop's order) → movie indices.
     let mut movie_of = vec![u32::MAX; catalog.len()];
     for (i, m) in data.movies.iter().enumerate() {
-        let index = catalog.index_of(&m.id).ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
+        let index = catalog
+            .index_of(&m.id)
+            .ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
         movie_of[index] = i as u32;
     }
     let started = std::time::Instant::now();
@@ -160,7 +168,8 @@ pub fn flaneur(
                 engine.record(&event).map_err(|e| e.to_string())?;
             }
         }
-        let exclude: Vec<String> = user.train.iter().map(|r| data.movies[r.movie as usize].id.clone()).collect();
+        let exclude: Vec<String> =
+            user.train.iter().map(|r| data.movies[r.movie as usize].id.clone()).collect();
         let request = Request { k: K, exclude, fill: true, ..Request::default() };
         let slate = engine.recommend(&request, user.test.at * 1000).map_err(|e| e.to_string())?;
         slots += slate.items.len();
@@ -185,7 +194,8 @@ mod tests {
     /// Four movies; users 1 and 2 watched 0 and 1 together, user 3 watched 0 and 2.
     fn tiny() -> Dataset {
         let r = |movie: u32| Rating { movie, rating: 5.0, at: 0 };
-        let movie = |id: &str| Movie { id: id.into(), title: id.into(), year: None, genres: vec![] };
+        let movie =
+            |id: &str| Movie { id: id.into(), title: id.into(), year: None, genres: vec![] };
         Dataset {
             name: "t".into(),
             movies: vec![movie("a"), movie("b"), movie("c"), movie("d")],

@@ -137,7 +137,8 @@ pub fn shop(seed: u64, items: usize, dims: usize) -> Shop {
         v.into_iter().map(|x| x / norm).collect()
     };
     let departments: Vec<Vec<f32>> = (0..TAXONOMY.len()).map(|_| direction(&mut rng)).collect();
-    let categories: Vec<Vec<f32>> = (0..LEAVES / LEAVES_PER_CATEGORY).map(|_| direction(&mut rng)).collect();
+    let categories: Vec<Vec<f32>> =
+        (0..LEAVES / LEAVES_PER_CATEGORY).map(|_| direction(&mut rng)).collect();
     let leaves: Vec<Vec<f32>> = (0..LEAVES).map(|_| direction(&mut rng)).collect();
     let colours: Vec<Vec<f32>> = COLOURS.iter().map(|_| direction(&mut rng)).collect();
     let materials: Vec<Vec<f32>> = MATERIALS.iter().map(|_| direction(&mut rng)).collect();
@@ -166,7 +167,8 @@ pub fn shop(seed: u64, items: usize, dims: usize) -> Shop {
             (&styles[item.style as usize], 0.2),
             (&noise, 0.3),
         ];
-        let vector: Vec<f32> = (0..dims).map(|d| parts.iter().map(|(v, w)| v[d] * w).sum()).collect();
+        let vector: Vec<f32> =
+            (0..dims).map(|d| parts.iter().map(|(v, w)| v[d] * w).sum()).collect();
         let path = leaf_path(item.leaf);
         let noun = path.rsplit(" > ").next().unwrap_or("item").to_owned();
         let attributes = BTreeMap::from([

@@ -8,12 +8,14 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(profile) = Profile::from_bytes(data) {
-        let again = Profile::from_bytes(&profile.to_bytes()).expect("a profile's own bytes read back");
+        let again =
+            Profile::from_bytes(&profile.to_bytes()).expect("a profile's own bytes read back");
         assert_eq!(again, profile);
     }
     for shop in ["flaneur-demo", "s"] {
         if let Ok(record) = Snapshot::from_bytes(data, shop) {
-            let again = Snapshot::from_bytes(&record.to_bytes(), shop).expect("a record's own bytes read back");
+            let again = Snapshot::from_bytes(&record.to_bytes(), shop)
+                .expect("a record's own bytes read back");
             assert_eq!(again, record);
         }
     }

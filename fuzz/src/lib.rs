@@ -52,7 +52,12 @@ const FEED: &str = "id,title,product_type,price,availability,color\n\
 /// binary round trip unchanged.
 pub fn compile_feed(format: Feed, bytes: &[u8], dims: usize) {
     let path = file("feed", bytes);
-    let options = compile::Options { dims, base_url: String::new(), co_purchase_damping: 0.5, ..Default::default() };
+    let options = compile::Options {
+        dims,
+        base_url: String::new(),
+        co_purchase_damping: 0.5,
+        ..Default::default()
+    };
     run(format, &path, options);
 }
 
@@ -60,7 +65,11 @@ pub fn compile_feed(format: Feed, bytes: &[u8], dims: usize) {
 pub fn compile_with_side_file(side: Side, bytes: &[u8]) {
     let feed = file("side-feed.csv", FEED.as_bytes());
     let extra = file("side", bytes);
-    let mut options = compile::Options { base_url: String::new(), co_purchase_damping: 0.5, ..Default::default() };
+    let mut options = compile::Options {
+        base_url: String::new(),
+        co_purchase_damping: 0.5,
+        ..Default::default()
+    };
     match side {
         Side::Popularity => options.popularity = Some(extra),
         Side::Vectors => options.vectors_file = Some(extra),

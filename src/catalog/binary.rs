@@ -62,8 +62,8 @@ use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
-use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 
 const MAGIC: &[u8; 8] = b"FLNRCAT\0";
 /// The binary format version this build writes and the newest it reads.
@@ -114,7 +114,19 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
     let members = super::members::Members::new(&columns.category, taxonomy.len());
-    Ok(Catalog { shop, vector_kind, facets, strings, facet_values, columns, by_id, released_days, taxonomy, vectors, members })
+    Ok(Catalog {
+        shop,
+        vector_kind,
+        facets,
+        strings,
+        facet_values,
+        columns,
+        by_id,
+        released_days,
+        taxonomy,
+        vectors,
+        members,
+    })
 }
 
 fn corrupt(reason: impl Into<String>) -> Error {
@@ -135,9 +147,18 @@ fn len_u32(len: usize) -> u32 {
 fn encoded_len_hint(c: &Catalog) -> usize {
     let names: usize = c.facets.iter().map(|f| 5 + f.name.len()).sum();
     let paths: usize = (0..len_u32(c.taxonomy.len())).map(|id| 4 + c.taxonomy.path(id).len()).sum();
-    HEADER_LEN + 128 + c.shop.len() + names + paths + c.strings.text.len() + 4 * c.strings.len()
-        + 6 * c.facet_values.len() + (MIN_ITEM_BYTES + 4) * c.len() + 4 * c.columns.attrs.len()
-        + c.vectors.codes().len() + 4 * c.vectors.len()
+    HEADER_LEN
+        + 128
+        + c.shop.len()
+        + names
+        + paths
+        + c.strings.text.len()
+        + 4 * c.strings.len()
+        + 6 * c.facet_values.len()
+        + (MIN_ITEM_BYTES + 4) * c.len()
+        + 4 * c.columns.attrs.len()
+        + c.vectors.codes().len()
+        + 4 * c.vectors.len()
 }
 
 fn write_str(w: &mut ByteWriter, s: &str) {
@@ -217,7 +238,10 @@ fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
 /// may change everything after its version field.
 fn check_header(bytes: &[u8]) -> Result<()> {
     let Some(header) = bytes.get(..HEADER_LEN) else {
-        return Err(corrupt(format!("truncated: {} bytes, the header alone takes {HEADER_LEN}", bytes.len())));
+        return Err(corrupt(format!(
+            "truncated: {} bytes, the header alone takes {HEADER_LEN}",
+            bytes.len()
+        )));
     };
     let mut r = ByteReader::new(header);
     if r.take(MAGIC.len()) != Some(MAGIC.as_slice()) {
@@ -276,10 +300,19 @@ struct Array<T> {
 
 impl<T: Le> Array<T> {
     /// Fails naming the first element that breaks `rule`.
-    fn check(&self, what: &str, rule: impl FnOnce() -> String, ok: impl Fn(T) -> bool) -> Result<()> {
+    fn check(
+        &self,
+        what: &str,
+        rule: impl FnOnce() -> String,
+        ok: impl Fn(T) -> bool,
+    ) -> Result<()> {
         match self.values.iter().enumerate().find(|&(_, &v)| !ok(v)) {
             None => Ok(()),
-            Some((i, v)) => Err(corrupt(format!("{what}[{i}] = {v:?} at byte {}: {}", self.at + i * T::SIZE, rule()))),
+            Some((i, v)) => Err(corrupt(format!(
+                "{what}[{i}] = {v:?} at byte {}: {}",
+                self.at + i * T::SIZE,
+                rule()
+            ))),
         }
     }
 }
@@ -296,9 +329,9 @@ impl<'a> Decoder<'a> {
 
     fn take(&mut self, what: &str, len: usize) -> Result<&'a [u8]> {
         let (at, remaining) = (self.at(), self.r.remaining());
-        self.r
-            .take(len)
-            .ok_or_else(|| corrupt(format!("truncated: {what} at byte {at} needs {len} bytes, {remaining} remain")))
+        self.r.take(len).ok_or_else(|| {
+            corrupt(format!("truncated: {what} at byte {at} needs {len} bytes, {remaining} remain"))
+        })
     }
 
     fn u8(&mut self, what: &str) -> Result<u8> {
@@ -329,7 +362,10 @@ impl<'a> Decoder<'a> {
         let at = self.at();
         let text = self.str(what)?;
         if text.len() > MAX_FIELD_BYTES {
-            return Err(corrupt(format!("{what} at byte {at} is {} bytes long, at most {MAX_FIELD_BYTES}", text.len())));
+            return Err(corrupt(format!(
+                "{what} at byte {at} is {} bytes long, at most {MAX_FIELD_BYTES}",
+                text.len()
+            )));
         }
         Ok(text)
     }
@@ -338,7 +374,8 @@ impl<'a> Decoder<'a> {
         let len = self.count(what, 1)?;
         let at = self.at();
         let bytes = self.take(what, len)?;
-        std::str::from_utf8(bytes).map_err(|e| corrupt(format!("{what} at byte {at} is not UTF-8: {e}")))
+        std::str::from_utf8(bytes)
+            .map_err(|e| corrupt(format!("{what} at byte {at} is not UTF-8: {e}")))
     }
 
     fn bool(&mut self, what: &str) -> Result<bool> {
@@ -355,7 +392,9 @@ impl<'a> Decoder<'a> {
         let count_at = self.at();
         let count = self.count(what, T::SIZE)?;
         if let Some(expected) = expected.filter(|&e| e != count) {
-            return Err(corrupt(format!("{what}: count {count} at byte {count_at}, expected {expected}")));
+            return Err(corrupt(format!(
+                "{what}: count {count} at byte {count_at}, expected {expected}"
+            )));
         }
         let at = self.at();
         let bytes = self.take(what, count * T::SIZE)?;
@@ -376,7 +415,9 @@ impl<'a> Decoder<'a> {
         match self.u8("vector kind")? {
             0 => Ok(VectorKind::Content),
             1 => Ok(VectorKind::Factors),
-            other => Err(corrupt(format!("vector kind at byte {at} is {other}, not 0 (content) or 1 (factors)"))),
+            other => Err(corrupt(format!(
+                "vector kind at byte {at} is {other}, not 0 (content) or 1 (factors)"
+            ))),
         }
     }
 
@@ -384,7 +425,9 @@ impl<'a> Decoder<'a> {
         let at = self.at();
         let dims = self.u32("dims")? as usize;
         if dims > MAX_DIMS {
-            return Err(corrupt(format!("dims {dims} at byte {at} exceeds the maximum of {MAX_DIMS}")));
+            return Err(corrupt(format!(
+                "dims {dims} at byte {at} exceeds the maximum of {MAX_DIMS}"
+            )));
         }
         Ok(dims)
     }
@@ -400,7 +443,9 @@ impl<'a> Decoder<'a> {
             let at = self.at();
             let name = self.field("facet name")?;
             if facets.last().is_some_and(|last| last.name.as_str() >= name) {
-                return Err(corrupt(format!("facet {i} {name:?} at byte {at} is not after the previous name")));
+                return Err(corrupt(format!(
+                    "facet {i} {name:?} at byte {at} is not after the previous name"
+                )));
             }
             let divergence = self.bool("facet divergence")?;
             facets.push(Facet { name: name.to_owned(), divergence });
@@ -426,7 +471,10 @@ impl<'a> Decoder<'a> {
         for (i, &end) in strings.ends.iter().enumerate() {
             let len = end as usize - start;
             if len > MAX_FIELD_BYTES {
-                return Err(corrupt(format!("string {i} at byte {} is {len} bytes long, at most {MAX_FIELD_BYTES}", text_at + 4 + start)));
+                return Err(corrupt(format!(
+                    "string {i} at byte {} is {len} bytes long, at most {MAX_FIELD_BYTES}",
+                    text_at + 4 + start
+                )));
             }
             start = end as usize;
         }
@@ -447,7 +495,9 @@ impl<'a> Decoder<'a> {
             let at = self.at();
             let path = self.field("taxonomy path")?;
             let id = taxonomy.intern(path);
-            let fresh = id.is_some_and(|id| id as usize == i && taxonomy.len() == i + 1 && taxonomy.path(id) == path);
+            let fresh = id.is_some_and(|id| {
+                id as usize == i && taxonomy.len() == i + 1 && taxonomy.path(id) == path
+            });
             if !fresh {
                 return Err(corrupt(format!(
                     "taxonomy node {i} at byte {at}: {path:?} is not a new, normalised path (levels joined by \" > \", \
@@ -465,15 +515,22 @@ impl<'a> Decoder<'a> {
         let bytes = self.take("facet values", count * SIZE)?;
         let values: Vec<(u16, StrId)> = bytes
             .chunks_exact(SIZE)
-            .map(|c| (u16::from_le_bytes([c[0], c[1]]), u32::from_le_bytes([c[2], c[3], c[4], c[5]])))
+            .map(|c| {
+                (u16::from_le_bytes([c[0], c[1]]), u32::from_le_bytes([c[2], c[3], c[4], c[5]]))
+            })
             .collect();
-        let bad = |i: usize, why: &str| corrupt(format!("facet value {i} at byte {}: {why}", at + i * SIZE));
+        let bad = |i: usize, why: &str| {
+            corrupt(format!("facet value {i} at byte {}: {why}", at + i * SIZE))
+        };
         for (i, &(facet, value)) in values.iter().enumerate() {
             if facet as usize >= facet_count {
                 return Err(bad(i, &format!("facet {facet}, but there are {facet_count} facets")));
             }
             if value as usize >= strings.len() {
-                return Err(bad(i, &format!("value {value} is not a string id ({} strings)", strings.len())));
+                return Err(bad(
+                    i,
+                    &format!("value {value} is not a string id ({} strings)", strings.len()),
+                ));
             }
         }
         let key = |&(facet, value): &(u16, StrId)| (facet, strings.get(value));
@@ -484,17 +541,28 @@ impl<'a> Decoder<'a> {
     }
 
     /// The item columns, in layout order.
-    fn columns(&mut self, strings: &Strings, taxonomy: &Taxonomy, facet_values: &[(u16, StrId)]) -> Result<Columns> {
+    fn columns(
+        &mut self,
+        strings: &Strings,
+        taxonomy: &Taxonomy,
+        facet_values: &[(u16, StrId)],
+    ) -> Result<Columns> {
         let n = self.count("items", MIN_ITEM_BYTES)?;
         let (id, title) = self.ids_and_titles(n, strings)?;
         let category = self.array::<u32>("category", Some(n))?;
         let nodes = taxonomy.len();
-        category.check("category", || format!("not a taxonomy node ({nodes} nodes)"), |c| (c as usize) < nodes)?;
+        category.check(
+            "category",
+            || format!("not a taxonomy node ({nodes} nodes)"),
+            |c| (c as usize) < nodes,
+        )?;
         let (attr_start, attrs) = self.attrs(n, facet_values)?;
         let price = self.array::<f64>("price", Some(n))?;
-        price.check("price", || "neither NaN (no price) nor finite and ≥ 0".into(), |p| {
-            p.is_nan() || (p.is_finite() && p >= 0.0)
-        })?;
+        price.check(
+            "price",
+            || "neither NaN (no price) nor finite and ≥ 0".into(),
+            |p| p.is_nan() || (p.is_finite() && p >= 0.0),
+        )?;
         let currency = self.optional_strings("currency", n, strings)?;
         let available = self.array::<u8>("available", Some(n))?;
         available.check("available", || "not 0 or 1".into(), |a| a <= 1)?;
@@ -525,11 +593,17 @@ impl<'a> Decoder<'a> {
     fn ids_and_titles(&mut self, n: usize, strings: &Strings) -> Result<(Vec<StrId>, Vec<StrId>)> {
         let count = strings.len();
         let id = self.array::<u32>("id", Some(n))?;
-        id.check("id", || format!("not the id of a non-empty string ({count} strings)"), |s| {
-            (s as usize) < count && !strings.get(s).is_empty()
-        })?;
+        id.check(
+            "id",
+            || format!("not the id of a non-empty string ({count} strings)"),
+            |s| (s as usize) < count && !strings.get(s).is_empty(),
+        )?;
         let title = self.array::<u32>("title", Some(n))?;
-        title.check("title", || format!("not a string id ({count} strings)"), |s| (s as usize) < count)?;
+        title.check(
+            "title",
+            || format!("not a string id ({count} strings)"),
+            |s| (s as usize) < count,
+        )?;
         Ok((id.values, title.values))
     }
 
@@ -537,9 +611,11 @@ impl<'a> Decoder<'a> {
     fn optional_strings(&mut self, what: &str, n: usize, strings: &Strings) -> Result<Vec<StrId>> {
         let count = strings.len();
         let column = self.array::<u32>(what, Some(n))?;
-        column.check(what, || format!("neither a string id ({count} strings) nor NO_STR"), |s| {
-            s == NO_STR || (s as usize) < count
-        })?;
+        column.check(
+            what,
+            || format!("neither a string id ({count} strings) nor NO_STR"),
+            |s| s == NO_STR || (s as usize) < count,
+        )?;
         Ok(column.values)
     }
 
@@ -548,18 +624,30 @@ impl<'a> Decoder<'a> {
         let start = self.array::<u32>("attr_start", Some(n + 1))?;
         let attrs = self.array::<u32>("attrs", None)?;
         let count = facet_values.len();
-        attrs.check("attrs", || format!("not a facet value id ({count} values)"), |v| (v as usize) < count)?;
-        let bad_start = |i: usize, why: &str| corrupt(format!("attr_start[{i}] at byte {}: {why}", start.at + 4 * i));
+        attrs.check(
+            "attrs",
+            || format!("not a facet value id ({count} values)"),
+            |v| (v as usize) < count,
+        )?;
+        let bad_start = |i: usize, why: &str| {
+            corrupt(format!("attr_start[{i}] at byte {}: {why}", start.at + 4 * i))
+        };
         if start.values.first() != Some(&0) {
             return Err(bad_start(0, "must be 0"));
         }
         if start.values.last().map(|&last| last as usize) != Some(attrs.values.len()) {
-            return Err(bad_start(n, &format!("must equal the attrs count {}", attrs.values.len())));
+            return Err(bad_start(
+                n,
+                &format!("must equal the attrs count {}", attrs.values.len()),
+            ));
         }
         let facet = |v: u32| facet_values.get(v as usize).map(|&(f, _)| f);
         for (i, w) in start.values.windows(2).enumerate() {
             let Some(item) = attrs.values.get(w[0] as usize..w[1] as usize) else {
-                return Err(bad_start(i + 1, "must lie between the previous start and the attrs count"));
+                return Err(bad_start(
+                    i + 1,
+                    "must lie between the previous start and the attrs count",
+                ));
             };
             if item.windows(2).any(|p| facet(p[0]) >= facet(p[1])) {
                 return Err(corrupt(format!(
@@ -576,7 +664,11 @@ impl<'a> Decoder<'a> {
             return Err(corrupt(format!("{n} items × {dims} dims overflow")));
         };
         let codes = self.array::<i8>("codes", Some(code_count))?;
-        codes.check("codes", || "-128 is not a code (codes are symmetric, ±127)".into(), |c| c != i8::MIN)?;
+        codes.check(
+            "codes",
+            || "-128 is not a code (codes are symmetric, ±127)".into(),
+            |c| c != i8::MIN,
+        )?;
         let scales = self.array::<f32>("scales", Some(if dims > 0 { n } else { 0 }))?;
         scales.check("scales", || "not finite and ≥ 0".into(), |s| s.is_finite() && s >= 0.0)?;
         Ok(QuantizedVectors::from_parts(dims, codes.values, scales.values))
@@ -592,16 +684,22 @@ impl<'a> Decoder<'a> {
         for (slot, &i) in order.values.iter().enumerate() {
             let fresh = (i as usize) < n && seen[i as usize / 64] & (1 << (i % 64)) == 0;
             if !fresh {
-                return Err(corrupt(format!("id order: entry {slot} ({i}) is out of range or repeated")));
+                return Err(corrupt(format!(
+                    "id order: entry {slot} ({i}) is out of range or repeated"
+                )));
             }
             seen[i as usize / 64] |= 1 << (i % 64);
             if slot > 0 {
                 let previous = order.values[slot - 1];
                 match text(previous).cmp(text(i)) {
                     std::cmp::Ordering::Less => {}
-                    std::cmp::Ordering::Equal => return Err(corrupt(format!("duplicate item id {:?}", text(i)))),
+                    std::cmp::Ordering::Equal => {
+                        return Err(corrupt(format!("duplicate item id {:?}", text(i))));
+                    }
                     std::cmp::Ordering::Greater => {
-                        return Err(corrupt(format!("id order: entry {slot} is not in ascending id order")));
+                        return Err(corrupt(format!(
+                            "id order: entry {slot} is not in ascending id order"
+                        )));
                     }
                 }
             }

@@ -132,6 +132,10 @@ impl<'a> ItemRef<'a> {
 
 impl std::fmt::Debug for ItemRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Item").field("index", &self.index).field("id", &self.id()).field("title", &self.title()).finish()
+        f.debug_struct("Item")
+            .field("index", &self.index)
+            .field("id", &self.id())
+            .field("title", &self.title())
+            .finish()
     }
 }

@@ -29,9 +29,16 @@ pub(super) const MAX_DIMS: usize = 1024;
 pub const MAX_FIELD_BYTES: usize = 4096;
 
 /// `Err` naming `field` if `text` is longer than [`MAX_FIELD_BYTES`].
-pub(super) fn check_field_len(text: &str, field: &str, error: impl FnOnce(&str, String) -> Error) -> Result<()> {
+pub(super) fn check_field_len(
+    text: &str,
+    field: &str,
+    error: impl FnOnce(&str, String) -> Error,
+) -> Result<()> {
     if text.len() > MAX_FIELD_BYTES {
-        return Err(error(field, format!("is {} bytes long, at most {MAX_FIELD_BYTES}", text.len())));
+        return Err(error(
+            field,
+            format!("is {} bytes long, at most {MAX_FIELD_BYTES}", text.len()),
+        ));
     }
     Ok(())
 }
@@ -123,7 +130,8 @@ fn default_true() -> bool {
 
 /// Validates `json` and builds the scoring form.
 pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
-    let mut builder = CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
+    let mut builder =
+        CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     builder.reserve(json.items.len());
     for (position, raw) in json.items.iter().enumerate() {
         builder.push_at(position, raw)?;
@@ -180,14 +188,20 @@ impl CatalogBuilder {
             return Err(Error::header_field("shop", "must not be empty"));
         }
         if dims > MAX_DIMS {
-            return Err(Error::header_field("dims", format!("{dims} exceeds the maximum of {MAX_DIMS}")));
+            return Err(Error::header_field(
+                "dims",
+                format!("{dims} exceeds the maximum of {MAX_DIMS}"),
+            ));
         }
         if facets.len() > u16::MAX as usize {
             return Err(Error::header_field("facets", "too many facets"));
         }
-        let facets: Vec<Facet> =
-            facets.iter().map(|(name, f)| Facet { name: name.clone(), divergence: f.divergence }).collect();
-        let facet_index = facets.iter().enumerate().map(|(i, f)| (f.name.clone(), i as u16)).collect();
+        let facets: Vec<Facet> = facets
+            .iter()
+            .map(|(name, f)| Facet { name: name.clone(), divergence: f.divergence })
+            .collect();
+        let facet_index =
+            facets.iter().enumerate().map(|(i, f)| (f.name.clone(), i as u16)).collect();
         Ok(Self {
             shop,
             dims,
@@ -212,7 +226,15 @@ impl CatalogBuilder {
     pub fn reserve(&mut self, items: usize) {
         let items = items.min(MAX_RESERVED_ITEMS);
         let c = &mut self.cols;
-        for column in [&mut c.id, &mut c.title, &mut c.currency, &mut c.released, &mut c.sensitive, &mut c.url, &mut c.image] {
+        for column in [
+            &mut c.id,
+            &mut c.title,
+            &mut c.currency,
+            &mut c.released,
+            &mut c.sensitive,
+            &mut c.url,
+            &mut c.image,
+        ] {
             let _ = column.try_reserve(items);
         }
         let _ = c.category.try_reserve(items);
@@ -262,13 +284,21 @@ impl CatalogBuilder {
         }
         if id.len() > MAX_FIELD_BYTES {
             let head = &id[..id.floor_char_boundary(32)];
-            return Err(Error::item_field(&format!("{head}…"), "id", format!("is {} bytes long, at most {MAX_FIELD_BYTES}", id.len())));
+            return Err(Error::item_field(
+                &format!("{head}…"),
+                "id",
+                format!("is {} bytes long, at most {MAX_FIELD_BYTES}", id.len()),
+            ));
         }
         let field = |f: &str, reason: String| Error::item_field(id, f, reason);
         check_field_len(&raw.title, "title", field)?;
         check_field_len(&raw.category, "category", field)?;
         for (facet, value) in &raw.attributes {
-            check_field_len(value, &format!("attributes.{}", &facet[..facet.floor_char_boundary(64)]), field)?;
+            check_field_len(
+                value,
+                &format!("attributes.{}", &facet[..facet.floor_char_boundary(64)]),
+                field,
+            )?;
         }
         for (name, text) in [
             ("currency", &raw.currency),
@@ -279,11 +309,20 @@ impl CatalogBuilder {
         ] {
             check_field_len(text.as_deref().unwrap_or(""), name, field)?;
         }
-        if raw.category.split('>').enumerate().any(|(depth, l)| l.trim().is_empty() || depth > u8::MAX as usize) {
+        if raw
+            .category
+            .split('>')
+            .enumerate()
+            .any(|(depth, l)| l.trim().is_empty() || depth > u8::MAX as usize)
+        {
             return Err(Error::item_field(id, "category", "empty category level"));
         }
         if !(0.0..=1.0).contains(&raw.popularity) {
-            return Err(Error::item_field(id, "popularity", format!("{} is outside [0, 1]", raw.popularity)));
+            return Err(Error::item_field(
+                id,
+                "popularity",
+                format!("{} is outside [0, 1]", raw.popularity),
+            ));
         }
         if let Some(price) = raw.price {
             if !price.is_finite() || price < 0.0 {
@@ -292,27 +331,38 @@ impl CatalogBuilder {
         }
         let mut facet_ids = Vec::with_capacity(raw.attributes.len());
         for facet in raw.attributes.keys() {
-            let index = *self
-                .facet_index
-                .get(facet.as_str())
-                .ok_or_else(|| Error::item_field(id, &format!("attributes.{facet}"), "facet is not declared"))?;
+            let index = *self.facet_index.get(facet.as_str()).ok_or_else(|| {
+                Error::item_field(id, &format!("attributes.{facet}"), "facet is not declared")
+            })?;
             facet_ids.push(index);
         }
         match (&raw.vector, self.dims) {
             (None, 0) => {}
-            (None, dims) => return Err(Error::item_field(id, "vector", format!("missing (dims is {dims})"))),
+            (None, dims) => {
+                return Err(Error::item_field(id, "vector", format!("missing (dims is {dims})")));
+            }
             (Some(v), dims) if v.len() != dims => {
-                return Err(Error::item_field(id, "vector", format!("has {} values, dims is {dims}", v.len())));
+                return Err(Error::item_field(
+                    id,
+                    "vector",
+                    format!("has {} values, dims is {dims}", v.len()),
+                ));
             }
             (Some(v), _) => {
                 if let Some(bad) = v.iter().position(|x| !x.is_finite()) {
-                    return Err(Error::item_field(id, "vector", format!("value {bad} is not a finite number")));
+                    return Err(Error::item_field(
+                        id,
+                        "vector",
+                        format!("value {bad} is not a finite number"),
+                    ));
                 }
             }
         }
         // Everything is checked: from here on the item is appended.
-        let category =
-            self.taxonomy.intern(&raw.category).ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
+        let category = self
+            .taxonomy
+            .intern(&raw.category)
+            .ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
         let mut attrs = Vec::with_capacity(raw.attributes.len());
         for (index, value) in facet_ids.into_iter().zip(raw.attributes.values()) {
             let pair = (index, self.strings.intern(value));
@@ -354,15 +404,28 @@ impl CatalogBuilder {
     /// after every item is: a separate embeddings file, factors learned from
     /// co-purchase counts). The vector is checked as [`CatalogBuilder::push`] checks it.
     pub fn set_vector(&mut self, index: usize, vector: &[f32]) -> Result<()> {
-        let id = self.cols.id.get(index).map(|&s| self.strings.get(s).to_string()).unwrap_or_default();
+        let id =
+            self.cols.id.get(index).map(|&s| self.strings.get(s).to_string()).unwrap_or_default();
         if index >= self.vectors.len() {
-            return Err(Error::item_field(&id, "vector", format!("item {index} has no vector to replace")));
+            return Err(Error::item_field(
+                &id,
+                "vector",
+                format!("item {index} has no vector to replace"),
+            ));
         }
         if vector.len() != self.dims {
-            return Err(Error::item_field(&id, "vector", format!("has {} values, dims is {}", vector.len(), self.dims)));
+            return Err(Error::item_field(
+                &id,
+                "vector",
+                format!("has {} values, dims is {}", vector.len(), self.dims),
+            ));
         }
         if let Some(bad) = vector.iter().position(|x| !x.is_finite()) {
-            return Err(Error::item_field(&id, "vector", format!("value {bad} is not a finite number")));
+            return Err(Error::item_field(
+                &id,
+                "vector",
+                format!("value {bad} is not a finite number"),
+            ));
         }
         self.vectors.replace(index, vector, self.vector_kind == VectorKind::Factors);
         Ok(())
@@ -370,7 +433,8 @@ impl CatalogBuilder {
 
     /// Checks what needs every item (unique ids, release dates) and builds the catalog.
     pub fn finish(self) -> Result<Catalog> {
-        let Self { shop, vector_kind, facets, strings, taxonomy, vectors, mut cols, pairs, .. } = self;
+        let Self { shop, vector_kind, facets, strings, taxonomy, vectors, mut cols, pairs, .. } =
+            self;
         let strings = strings.finish();
 
         // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
@@ -383,12 +447,14 @@ impl CatalogBuilder {
         for (final_id, &tmp) in order.iter().enumerate() {
             remap[tmp as usize] = final_id as u32;
         }
-        let facet_values: Vec<(u16, StrId)> = order.iter().map(|&tmp| pairs[tmp as usize]).collect();
+        let facet_values: Vec<(u16, StrId)> =
+            order.iter().map(|&tmp| pairs[tmp as usize]).collect();
         for a in &mut cols.attrs {
             *a = remap[*a as usize];
         }
 
-        let by_id = sorted_by_id(&strings, &cols.id).map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
+        let by_id = sorted_by_id(&strings, &cols.id)
+            .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;
         let released_days = super::released_days(&strings, &cols.released).map_err(|i| {
             let id = cols.id.get(i).map_or("", |&s| strings.get(s));
             Error::item_field(id, "released", "must be a date YYYY-MM-DD")
@@ -413,8 +479,13 @@ impl CatalogBuilder {
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.
 pub(super) fn sorted_by_id<'s>(strings: &'s Strings, ids: &[StrId]) -> Result<Vec<u32>, &'s str> {
     let mut by_id: Vec<u32> = (0..ids.len() as u32).collect();
-    crate::util::sort::sort_by(&mut by_id, |&a, &b| strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize])));
-    if let Some(w) = by_id.windows(2).find(|w| strings.get(ids[w[0] as usize]) == strings.get(ids[w[1] as usize])) {
+    crate::util::sort::sort_by(&mut by_id, |&a, &b| {
+        strings.get(ids[a as usize]).cmp(strings.get(ids[b as usize]))
+    });
+    if let Some(w) = by_id
+        .windows(2)
+        .find(|w| strings.get(ids[w[0] as usize]) == strings.get(ids[w[1] as usize]))
+    {
         return Err(strings.get(ids[w[0] as usize]));
     }
     Ok(by_id)

@@ -33,7 +33,10 @@ pub mod strings;
 mod taxonomy;
 
 pub use item::{Facet, FacetValueId, ItemRef};
-pub use json::{CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS, SUPPORTED_VERSION, VectorKind};
+pub use json::{
+    CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
+    SUPPORTED_VERSION, VectorKind,
+};
 pub use quantize::QuantizedVectors;
 pub use taxonomy::{CategoryId, Taxonomy};
 

@@ -59,7 +59,11 @@ impl QuantizedVectors {
     pub fn push_raw(&mut self, vector: &[f32]) {
         let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
         let scale = if max_abs > 0.0 { max_abs / 127.0 } else { 0.0 };
-        self.codes.extend(vector.iter().map(|x| if scale > 0.0 { (x / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }));
+        self.codes.extend(
+            vector.iter().map(|x| {
+                if scale > 0.0 { (x / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }
+            }),
+        );
         self.scales.push(scale);
     }
 
@@ -76,7 +80,11 @@ impl QuantizedVectors {
     /// ```
     pub fn replace(&mut self, i: usize, vector: &[f32], raw: bool) {
         let mut one = Self::new(self.dims);
-        if raw { one.push_raw(vector) } else { one.push(vector) }
+        if raw {
+            one.push_raw(vector)
+        } else {
+            one.push(vector)
+        }
         self.codes[i * self.dims..(i + 1) * self.dims].copy_from_slice(&one.codes);
         self.scales[i] = one.scales[0];
     }
@@ -122,7 +130,8 @@ impl QuantizedVectors {
 /// component of the unit vector within `scale / 2`.
 pub fn quantize(vector: &[f32]) -> (Vec<i8>, f32) {
     let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
-    let unit: Vec<f32> = if norm == 0.0 { Vec::new() } else { vector.iter().map(|x| x / norm).collect() };
+    let unit: Vec<f32> =
+        if norm == 0.0 { Vec::new() } else { vector.iter().map(|x| x / norm).collect() };
     quantize_as_is(&unit).unwrap_or_else(|| (vec![0; vector.len()], 0.0))
 }
 

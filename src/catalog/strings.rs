@@ -52,7 +52,10 @@ impl Strings {
     pub(crate) fn is_well_formed(&self) -> bool {
         let mut start = 0u32;
         for &end in &self.ends {
-            if end < start || end as usize > self.text.len() || !self.text.is_char_boundary(end as usize) {
+            if end < start
+                || end as usize > self.text.len()
+                || !self.text.is_char_boundary(end as usize)
+            {
                 return false;
             }
             start = end;
@@ -85,7 +88,11 @@ impl StringsBuilder {
             if self.strings.get(id) == s {
                 return id;
             }
-            if let Some(&id) = self.collisions.get(&hash).and_then(|ids| ids.iter().find(|&&id| self.strings.get(id) == s)) {
+            if let Some(&id) = self
+                .collisions
+                .get(&hash)
+                .and_then(|ids| ids.iter().find(|&&id| self.strings.get(id) == s))
+            {
                 return id;
             }
         }

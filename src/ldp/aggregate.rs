@@ -146,8 +146,13 @@ mod tests {
     use super::*;
 
     fn reports(epsilon: f64, yes: u64, no: u64) -> Vec<Report> {
-        let report =
-            |answer| Report { v: 1, question: "shown.personal".into(), answer, epsilon, day: "2026-03-01".into() };
+        let report = |answer| Report {
+            v: 1,
+            question: "shown.personal".into(),
+            answer,
+            epsilon,
+            day: "2026-03-01".into(),
+        };
         (0..yes).map(|_| report(true)).chain((0..no).map(|_| report(false))).collect()
     }
 

@@ -1,7 +1,7 @@
 //! The daily privacy budget: how much ε the shopper's reports spent today.
 
-use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::error::{Error, Result};
+use crate::util::bytes::{ByteReader, ByteWriter};
 
 /// Total ε a shopper's reports may spend in one day unless the caller chooses another.
 pub const DEFAULT_DAILY_BUDGET: f64 = 1.0;
@@ -43,7 +43,11 @@ impl Ledger {
     /// until it comes. A non-finite or non-positive `epsilon`, or a non-finite
     /// or negative budget, spends nothing and returns `false`.
     pub fn try_spend(&mut self, today: i32, epsilon: f64, daily_budget: f64) -> bool {
-        if !(epsilon.is_finite() && epsilon > 0.0 && daily_budget.is_finite() && daily_budget >= 0.0) {
+        if !(epsilon.is_finite()
+            && epsilon > 0.0
+            && daily_budget.is_finite()
+            && daily_budget >= 0.0)
+        {
             return false;
         }
         let spent = if today > self.day { 0.0 } else { self.spent };

@@ -69,10 +69,12 @@ pub fn randomize<R: Rng + ?Sized>(
         return Err(Error::BadArgument("no question to report on".into()));
     }
     let parse = |key: &String| {
-        Question::parse(key).ok_or_else(|| Error::BadArgument(format!("question {key:?} is not of the schema")))
+        Question::parse(key)
+            .ok_or_else(|| Error::BadArgument(format!("question {key:?} is not of the schema")))
     };
     let parsed = questions.iter().map(parse).collect::<Result<Vec<_>>>()?;
-    let day = format_day(today).ok_or_else(|| Error::BadArgument(format!("day {today} is out of range")))?;
+    let day = format_day(today)
+        .ok_or_else(|| Error::BadArgument(format!("day {today} is out of range")))?;
     let chosen = rng.random_range(0..questions.len());
     let keep = rng.random_bool(keep_probability(epsilon));
     let truth = indicators.answer(&parsed[chosen]);

@@ -40,8 +40,8 @@ mod report;
 mod reporting;
 
 pub use aggregate::{Aggregator, Estimate, Z_95, aggregate};
-pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_VERSION, Ledger};
 pub use epsilon::{DEFAULT_EPSILON, MAX_EPSILON, check_epsilon};
+pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_VERSION, Ledger};
 pub use mechanism::{keep_probability, probability, randomize};
 pub use period::{MAX_AXES, Period};
 pub use question::{AxisCounter, Indicators, KINDS, Question, questions};

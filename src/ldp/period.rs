@@ -2,9 +2,9 @@
 //! while the shopper had opted in.
 
 use super::question::{AxisCounter, Indicators, KINDS};
-use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::profile::Counter;
 use crate::slot::Kind;
+use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::util::sorted_map::SortedMap;
 
 /// Most divergence axes a period keeps (a bound for hostile stored bytes;
@@ -126,7 +126,9 @@ impl Period {
                 return None;
             }
             last = Some(axis);
-            period.axes.insert(axis.to_owned(), AxisCounter { shown: r.varint()?, accepted: r.varint()? });
+            period
+                .axes
+                .insert(axis.to_owned(), AxisCounter { shown: r.varint()?, accepted: r.varint()? });
         }
         Some(period)
     }

@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use crate::profile::divergence::CATEGORY_AXIS;
 use crate::profile::Counter;
+use crate::profile::divergence::CATEGORY_AXIS;
 use crate::slot::Kind;
 
 /// The slot kinds with questions of their own, in code order (the shop's
@@ -103,10 +103,12 @@ fn kind_name(kind: Kind) -> &'static str {
 /// ]);
 /// ```
 pub fn questions(axes: &[&str]) -> Vec<String> {
-    let mut axes: Vec<&str> = axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
+    let mut axes: Vec<&str> =
+        axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
     crate::util::sort::sort(&mut axes);
     axes.dedup();
-    let kinds = KINDS.into_iter().map(Question::Shown).chain(KINDS.into_iter().map(Question::Engaged));
+    let kinds =
+        KINDS.into_iter().map(Question::Shown).chain(KINDS.into_iter().map(Question::Engaged));
     let divergent = axes.into_iter().flat_map(|a| {
         [Question::DivergentShown(a.to_owned()), Question::DivergentAccepted(a.to_owned())]
     });
@@ -186,7 +188,9 @@ impl Indicators {
             Question::Shown(kind) => index(kind).is_some_and(|i| self.shown[i]),
             Question::Engaged(kind) => index(kind).is_some_and(|i| self.engaged[i]),
             Question::DivergentShown(axis) => self.divergent_shown.binary_search(axis).is_ok(),
-            Question::DivergentAccepted(axis) => self.divergent_accepted.binary_search(axis).is_ok(),
+            Question::DivergentAccepted(axis) => {
+                self.divergent_accepted.binary_search(axis).is_ok()
+            }
         }
     }
 }
@@ -215,17 +219,31 @@ mod tests {
 
     #[test]
     fn malformed_keys_are_refused() {
-        for key in ["", "shown", "shown.", "shown.default", "seen.personal", "divergent.shown.", "divergent.shown"] {
+        for key in [
+            "",
+            "shown",
+            "shown.",
+            "shown.default",
+            "seen.personal",
+            "divergent.shown.",
+            "divergent.shown",
+        ] {
             assert_eq!(Question::parse(key), None, "{key:?}");
         }
     }
 
     #[test]
     fn counts_of_zero_answer_no_and_repeated_entries_add_up() {
-        let none = Indicators::from_counts([(Kind::Default, Counter { impressions: 3, engagements: 3 })], []);
+        let none = Indicators::from_counts(
+            [(Kind::Default, Counter { impressions: 3, engagements: 3 })],
+            [],
+        );
         assert_eq!(none, Indicators::default());
         let period = Indicators::from_counts(
-            [(Kind::Popular, Counter { impressions: 1, engagements: 0 }), (Kind::Popular, Counter::default())],
+            [
+                (Kind::Popular, Counter { impressions: 1, engagements: 0 }),
+                (Kind::Popular, Counter::default()),
+            ],
             [("colour", AxisCounter { shown: 0, accepted: 1 })],
         );
         assert!(period.answer(&Question::Shown(Kind::Popular)));

@@ -43,13 +43,17 @@ impl Report {
     /// the date; returns the question. Anything else is [`Error::BadArgument`].
     pub fn check(&self) -> Result<Question> {
         if self.v != REPORT_VERSION {
-            return Err(Error::BadArgument(format!("report version {} (this build reads {REPORT_VERSION})", self.v)));
+            return Err(Error::BadArgument(format!(
+                "report version {} (this build reads {REPORT_VERSION})",
+                self.v
+            )));
         }
         check_epsilon(self.epsilon)?;
         if parse_day(&self.day).is_none() {
             return Err(Error::BadArgument(format!("day {:?} is not a YYYY-MM-DD date", self.day)));
         }
-        Question::parse(&self.question)
-            .ok_or_else(|| Error::BadArgument(format!("question {:?} is not of the schema", self.question)))
+        Question::parse(&self.question).ok_or_else(|| {
+            Error::BadArgument(format!("question {:?} is not of the schema", self.question))
+        })
     }
 }

@@ -2,14 +2,14 @@
 
 use rand::Rng;
 
-use super::ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, Ledger};
 use super::epsilon::check_epsilon;
+use super::ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, Ledger};
 use super::mechanism::randomize;
 use super::period::Period;
 use super::report::Report;
-use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::catalog::dates::format_day;
 use crate::error::{Error, Result};
+use crate::util::bytes::{ByteReader, ByteWriter};
 
 /// The reporting state of one shop's stored record: the ε spent and the
 /// counts of the current period. It lives beside the profile, not in it:
@@ -140,8 +140,16 @@ mod tests {
         let mut reporting = Reporting::default();
         reporting.period.shown(Kind::Popular, None);
         let before = reporting.clone();
-        for (epsilon, day, schema) in [(1.5, 20_000, &schema[..]), (0.0, 20_000, &schema[..]), (1.0, i32::MAX, &schema[..]), (1.0, 20_000, &[])] {
-            assert_eq!(reporting.report(schema, epsilon, day, &mut rng).unwrap_err().code(), "BAD_ARGUMENT");
+        for (epsilon, day, schema) in [
+            (1.5, 20_000, &schema[..]),
+            (0.0, 20_000, &schema[..]),
+            (1.0, i32::MAX, &schema[..]),
+            (1.0, 20_000, &[]),
+        ] {
+            assert_eq!(
+                reporting.report(schema, epsilon, day, &mut rng).unwrap_err().code(),
+                "BAD_ARGUMENT"
+            );
             assert_eq!(reporting, before);
         }
     }
@@ -154,7 +162,8 @@ mod tests {
         let mut made = 0;
         for _ in 0..10 {
             reporting.period.shown(Kind::Personal, None);
-            made += usize::from(reporting.report(&schema, 0.25, 20_100, &mut rng).unwrap().is_some());
+            made +=
+                usize::from(reporting.report(&schema, 0.25, 20_100, &mut rng).unwrap().is_some());
         }
         assert_eq!(made, 1);
         assert_eq!(reporting.ledger.spent, 0.25);

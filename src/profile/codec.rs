@@ -97,11 +97,12 @@
 //! under the 32 KB a profile may take however many events it has seen.
 
 use super::{
-    Affinity, DivergenceState, Event, EventKind, Kind, Stats, Interest, Interests, MAX_CATEGORIES, MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS,
-    MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, MAX_VECTOR_DIMS, Profile, Shown, interests::MAX_INTERESTS,
+    Affinity, DivergenceState, Event, EventKind, Interest, Interests, Kind, MAX_CATEGORIES,
+    MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN,
+    MAX_VECTOR_DIMS, Profile, Shown, Stats, interests::MAX_INTERESTS,
 };
-use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::error::{Error, Result};
+use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use std::collections::VecDeque;
 
 use crate::util::sorted_map::SortedMap;
@@ -174,7 +175,10 @@ fn open(bytes: &[u8]) -> Result<(u16, &[u8])> {
     }
     let version = header.u16().ok_or_else(|| corrupt("truncated header"))?;
     if u32::from(version) > PROFILE_FORMAT_VERSION {
-        return Err(Error::ProfileVersion { found: version.into(), supported: PROFILE_FORMAT_VERSION });
+        return Err(Error::ProfileVersion {
+            found: version.into(),
+            supported: PROFILE_FORMAT_VERSION,
+        });
     }
     if version < OLDEST_VERSION {
         return Err(corrupt(format!("format version {version} was never written")));
@@ -187,7 +191,10 @@ fn open(bytes: &[u8]) -> Result<(u16, &[u8])> {
     }
     let body = header.take(header.remaining()).unwrap_or_default();
     if body.len() as u64 != u64::from(len) {
-        return Err(corrupt(format!("the header announces a body of {len} bytes, {} follow", body.len())));
+        return Err(corrupt(format!(
+            "the header announces a body of {len} bytes, {} follow",
+            body.len()
+        )));
     }
     if crc32(body) != crc {
         return Err(corrupt("checksum mismatch"));
@@ -267,7 +274,11 @@ mod v1 {
     }
 
     /// A count, then each key (in the map's ascending order) and its value.
-    fn write_keyed<V>(w: &mut ByteWriter, map: &SortedMap<String, V>, mut value: impl FnMut(&mut ByteWriter, &V)) {
+    fn write_keyed<V>(
+        w: &mut ByteWriter,
+        map: &SortedMap<String, V>,
+        mut value: impl FnMut(&mut ByteWriter, &V),
+    ) {
         write_count(w, map.len());
         for (key, v) in map {
             w.str(key);
@@ -411,7 +422,8 @@ mod v1 {
                 return Err(b.corrupt(format!("facet {facet:?} out of order or repeated")));
             }
             previous = Some(facet);
-            let values = read_keyed(b, MAX_FACET_VALUES - map.len(), MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+            let values =
+                read_keyed(b, MAX_FACET_VALUES - map.len(), MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
             if values.is_empty() {
                 return Err(b.corrupt(format!("facet {facet:?} has no values")));
             }
@@ -506,7 +518,10 @@ mod v1 {
         }
 
         /// One value; `None` from the reader means truncated or malformed.
-        pub(super) fn read<T>(&mut self, f: impl FnOnce(&mut ByteReader<'a>) -> Option<T>) -> Result<T> {
+        pub(super) fn read<T>(
+            &mut self,
+            f: impl FnOnce(&mut ByteReader<'a>) -> Option<T>,
+        ) -> Result<T> {
             match f(&mut self.bytes) {
                 Some(v) => Ok(v),
                 None => Err(self.corrupt("truncated or malformed")),
@@ -549,7 +564,10 @@ mod v1 {
                 _ => return Err(self.corrupt(format!("{n} entries, more than the {cap} allowed"))),
             };
             if n.saturating_mul(min_entry) > self.bytes.remaining() {
-                return Err(self.corrupt(format!("{n} entries cannot fit in {} bytes", self.bytes.remaining())));
+                return Err(self.corrupt(format!(
+                    "{n} entries cannot fit in {} bytes",
+                    self.bytes.remaining()
+                )));
             }
             Ok(n)
         }
@@ -589,8 +607,10 @@ mod v1 {
 mod v2 {
     use super::v1::{Body, decode_sections, write_count, write_time};
     use super::*;
-    use crate::profile::divergence::{Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome};
     use crate::profile::Counter;
+    use crate::profile::divergence::{
+        Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome,
+    };
     use std::collections::BTreeSet;
 
     /// Smallest outcome entry: three string indices, two f32, one time.
@@ -620,9 +640,11 @@ mod v2 {
     }
 
     fn write_divergence(w: &mut ByteWriter, d: &DivergenceState, t: i64) {
-        let directions = d.outcomes.keys().chain(d.blocked.keys()).chain(d.pending.values().map(|(dir, _)| dir));
-        let table: BTreeSet<&str> =
-            directions.flat_map(|dir| [dir.anchor.as_str(), dir.axis.as_str(), dir.to.as_str()]).collect();
+        let directions =
+            d.outcomes.keys().chain(d.blocked.keys()).chain(d.pending.values().map(|(dir, _)| dir));
+        let table: BTreeSet<&str> = directions
+            .flat_map(|dir| [dir.anchor.as_str(), dir.axis.as_str(), dir.to.as_str()])
+            .collect();
         let table: Vec<&str> = table.into_iter().collect();
         let index = |s: &str| table.binary_search(&s).unwrap_or(0) as u64;
         let write_direction = |w: &mut ByteWriter, dir: &Direction| {
@@ -696,7 +718,8 @@ mod v2 {
             let mut part = || -> Result<String> {
                 let i = b.varint()?;
                 let s = usize::try_from(i).ok().and_then(|i| table.get(i).map(|s| (i, *s)));
-                let (i, s) = s.ok_or_else(|| b.corrupt(format!("string index {i} out of range")))?;
+                let (i, s) =
+                    s.ok_or_else(|| b.corrupt(format!("string index {i} out of range")))?;
                 used[i] = true;
                 Ok(s.to_owned())
             };
@@ -708,7 +731,8 @@ mod v2 {
         for _ in 0..n {
             let dir = direction(b)?;
             let (accepted, rejected) = (b.read(ByteReader::f32)?, b.read(ByteReader::f32)?);
-            if !(accepted.is_finite() && accepted >= 0.0 && rejected.is_finite() && rejected >= 0.0) {
+            if !(accepted.is_finite() && accepted >= 0.0 && rejected.is_finite() && rejected >= 0.0)
+            {
                 return Err(b.corrupt(format!("outcome {accepted}/{rejected}")));
             }
             let last_at = b.time(t)?;

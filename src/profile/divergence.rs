@@ -4,7 +4,6 @@
 
 use crate::util::sorted_map::SortedMap;
 
-
 /// One direction one step outside the bubble: from `anchor` (a category the
 /// shopper likes), along `axis` (a divergence facet, or `"category"` for a
 /// sibling category), to the value `to`.
@@ -130,7 +129,8 @@ impl DivergenceState {
     /// Keeps every map within its cap, forgetting the least recently touched.
     fn trim(&mut self) {
         while self.outcomes.len() > MAX_DIRECTIONS {
-            let oldest = self.outcomes.iter().min_by_key(|(_, o)| o.last_at).map(|(d, _)| d.clone());
+            let oldest =
+                self.outcomes.iter().min_by_key(|(_, o)| o.last_at).map(|(d, _)| d.clone());
             match oldest {
                 Some(d) => self.outcomes.remove(&d),
                 None => break,
@@ -144,7 +144,8 @@ impl DivergenceState {
             };
         }
         while self.pending.len() > MAX_PENDING {
-            let oldest = self.pending.iter().min_by_key(|(_, (_, at))| *at).map(|(id, _)| id.clone());
+            let oldest =
+                self.pending.iter().min_by_key(|(_, (_, at))| *at).map(|(id, _)| id.clone());
             match oldest {
                 Some(id) => self.pending.remove(&id),
                 None => break,

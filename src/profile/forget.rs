@@ -82,11 +82,17 @@ impl Profile {
     /// weight and time, oldest first): after forgetting items, what they
     /// taught the vectors goes too (a centroid cannot be un-averaged, but it
     /// can be learned again without them).
-    pub fn relearn_interests<'v>(&mut self, remembered: impl IntoIterator<Item = (&'v [f32], f32, i64)>) {
+    pub fn relearn_interests<'v>(
+        &mut self,
+        remembered: impl IntoIterator<Item = (&'v [f32], f32, i64)>,
+    ) {
         self.interests = Default::default();
         let hl = self.half_life_ms;
         for (vector, weight, at) in remembered {
-            if vector.len() <= super::MAX_VECTOR_DIMS && vector.iter().all(|x| x.is_finite()) && weight.is_finite() {
+            if vector.len() <= super::MAX_VECTOR_DIMS
+                && vector.iter().all(|x| x.is_finite())
+                && weight.is_finite()
+            {
                 self.interests.learn(vector, weight, at, hl);
             }
         }

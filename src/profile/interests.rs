@@ -65,7 +65,8 @@ impl Interests {
             }
             _ if weight <= 0.0 => {}
             _ => {
-                let fresh = Interest { centroid: vector.to_vec(), affinity: Affinity::new(weight, at) };
+                let fresh =
+                    Interest { centroid: vector.to_vec(), affinity: Affinity::new(weight, at) };
                 if self.list.len() < MAX_INTERESTS {
                     self.list.push(fresh);
                 } else if let Some(weakest) = self.weakest(at, half_life_ms) {
@@ -79,7 +80,11 @@ impl Interests {
         self.list
             .iter()
             .enumerate()
-            .min_by(|a, b| a.1.affinity.weight_at(at, half_life_ms).total_cmp(&b.1.affinity.weight_at(at, half_life_ms)))
+            .min_by(|a, b| {
+                a.1.affinity
+                    .weight_at(at, half_life_ms)
+                    .total_cmp(&b.1.affinity.weight_at(at, half_life_ms))
+            })
             .map(|(n, _)| n)
     }
 

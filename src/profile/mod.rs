@@ -28,9 +28,9 @@ mod view;
 pub use affinity::{Affinity, evidence};
 pub use codec::PROFILE_FORMAT_VERSION;
 pub use event::{Event, EventKind};
-pub use interests::{Interest, Interests};
 pub use forget::{Forget, within};
 pub use impression::Impression;
+pub use interests::{Interest, Interests};
 pub use portability::{ProfileExport, ProfileImport};
 pub use stats::{Counter, Stats};
 pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
@@ -157,9 +157,18 @@ impl Profile {
             bump(&mut self.categories, (*path).to_owned(), weight, at, hl, MAX_CATEGORIES);
         }
         for (facet, value) in seen.facets {
-            bump(&mut self.facets, ((*facet).to_owned(), (*value).to_owned()), weight, at, hl, MAX_FACET_VALUES);
+            bump(
+                &mut self.facets,
+                ((*facet).to_owned(), (*value).to_owned()),
+                weight,
+                at,
+                hl,
+                MAX_FACET_VALUES,
+            );
         }
-        if let Some(vector) = seen.vector.filter(|v| v.len() <= MAX_VECTOR_DIMS && v.iter().all(|x| x.is_finite())) {
+        if let Some(vector) =
+            seen.vector.filter(|v| v.len() <= MAX_VECTOR_DIMS && v.iter().all(|x| x.is_finite()))
+        {
             self.interests.learn(vector, weight, at, hl);
         }
         bump(&mut self.items, seen.item_id.to_owned(), weight, at, hl, MAX_ITEMS);
@@ -189,7 +198,11 @@ impl Profile {
     /// Counts one impression of `item_id`, shown as `kind` at `at`. Engaging
     /// with the item (any positive event) clears its count.
     pub fn mark_shown(&mut self, item_id: &str, kind: Kind, at: i64) {
-        let entry = self.shown.entry(item_id.to_owned()).or_insert(Shown { count: 0, last_shown: at, kind });
+        let entry = self.shown.entry(item_id.to_owned()).or_insert(Shown {
+            count: 0,
+            last_shown: at,
+            kind,
+        });
         entry.count = entry.count.saturating_add(1);
         if at >= entry.last_shown {
             entry.last_shown = at;
@@ -197,7 +210,9 @@ impl Profile {
         }
         self.stats.shown(kind);
         if self.shown.len() > MAX_SHOWN {
-            if let Some(oldest) = self.shown.iter().min_by_key(|(_, s)| s.last_shown).map(|(k, _)| k.clone()) {
+            if let Some(oldest) =
+                self.shown.iter().min_by_key(|(_, s)| s.last_shown).map(|(k, _)| k.clone())
+            {
                 self.shown.remove(&oldest);
             }
         }
@@ -346,7 +361,14 @@ impl Profile {
 
 /// Adds `weight` to `map[key]`, creating it for positive weights and evicting
 /// the weakest entry when the map grows past `cap`.
-fn bump<K: Ord + Clone>(map: &mut SortedMap<K, Affinity>, key: K, weight: f32, at: i64, hl: f64, cap: usize) {
+fn bump<K: Ord + Clone>(
+    map: &mut SortedMap<K, Affinity>,
+    key: K,
+    weight: f32,
+    at: i64,
+    hl: f64,
+    cap: usize,
+) {
     match map.get_mut(&key) {
         Some(affinity) => affinity.add(weight, at, hl),
         None if weight > 0.0 => {

@@ -9,10 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::util::bytes::{base64_decode, base64_encode};
+use super::{PROFILE_FORMAT_VERSION, Profile, ProfileView};
 use crate::error::{Error, Result};
 use crate::preferences::Preferences;
-use super::{PROFILE_FORMAT_VERSION, Profile, ProfileView};
+use crate::util::bytes::{base64_decode, base64_encode};
 
 /// The `format` of every export.
 pub const EXPORT_FORMAT: &str = "flaneur-profile";
@@ -82,13 +82,22 @@ impl ProfileImport {
     /// ```
     pub fn decode(&self, shop: &str) -> Result<(Profile, Option<Preferences>)> {
         if self.format != EXPORT_FORMAT {
-            return Err(Error::BadArgument(format!("not a flaneur profile export (format \"{}\")", self.format)));
+            return Err(Error::BadArgument(format!(
+                "not a flaneur profile export (format \"{}\")",
+                self.format
+            )));
         }
         if self.version > PROFILE_FORMAT_VERSION {
-            return Err(Error::ProfileVersion { found: self.version, supported: PROFILE_FORMAT_VERSION });
+            return Err(Error::ProfileVersion {
+                found: self.version,
+                supported: PROFILE_FORMAT_VERSION,
+            });
         }
         if self.shop != shop {
-            return Err(Error::BadArgument(format!("this export belongs to shop \"{}\", not \"{shop}\"", self.shop)));
+            return Err(Error::BadArgument(format!(
+                "this export belongs to shop \"{}\", not \"{shop}\"",
+                self.shop
+            )));
         }
         let bytes = base64_decode(&self.data)
             .ok_or_else(|| Error::ProfileCorrupt { reason: "data is not base64".into() })?;

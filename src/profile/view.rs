@@ -84,7 +84,9 @@ impl Profile {
             .chain(self.facets.iter().map(|((f, v), a)| taste("facet", f, Some(v), a)))
             .filter(|t| t.strength >= FORGOTTEN_EVIDENCE)
             .collect();
-        crate::util::sort::sort_by(&mut tastes, |a, b| b.strength.total_cmp(&a.strength).then_with(|| a.label.cmp(&b.label)));
+        crate::util::sort::sort_by(&mut tastes, |a, b| {
+            b.strength.total_cmp(&a.strength).then_with(|| a.label.cmp(&b.label))
+        });
         ProfileView {
             tastes,
             items: self.items.len(),

@@ -30,13 +30,15 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
     }
     let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
     let norms = vectors.norm(a) * vectors.norm(b);
-    let cosine = if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
+    let cosine =
+        if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
     COSINE * cosine + LEAF * same_leaf + FACETS * facets
 }
 
 /// The most two items of different leaf categories can score in
 /// [`similarity`]: cosine and facets with vectors, facets alone without.
-pub const MAX_ACROSS_LEAVES: f32 = if COSINE + FACETS > FACETS_ONLY { COSINE + FACETS } else { FACETS_ONLY };
+pub const MAX_ACROSS_LEAVES: f32 =
+    if COSINE + FACETS > FACETS_ONLY { COSINE + FACETS } else { FACETS_ONLY };
 
 /// [`similarity`]'s weights with vectors: cosine, same leaf, shared facet values.
 const COSINE: f32 = 0.6;
@@ -90,7 +92,12 @@ fn jaccard(a: &[u32], b: &[u32]) -> f32 {
 /// `(1 - diversity) · score - diversity · max similarity to those already picked`,
 /// skipping a near-duplicate of the previous pick when another candidate
 /// exists. `diversity = 0` keeps the order of `candidates`.
-pub fn rerank(catalog: &Catalog, candidates: &[(f32, u32)], k: usize, diversity: f32) -> Vec<(f32, u32)> {
+pub fn rerank(
+    catalog: &Catalog,
+    candidates: &[(f32, u32)],
+    k: usize,
+    diversity: f32,
+) -> Vec<(f32, u32)> {
     if diversity <= 0.0 {
         return candidates.iter().take(k).copied().collect();
     }
@@ -101,7 +108,8 @@ pub fn rerank(catalog: &Catalog, candidates: &[(f32, u32)], k: usize, diversity:
     while picked.len() < k && !pool.is_empty() {
         let objective = |&(score, _, max_sim, _): &Candidate| lambda * score - diversity * max_sim;
         let near_duplicate = |c: &Candidate| !picked.is_empty() && c.3 >= NEAR_DUPLICATE;
-        let best = best_slot(&pool, objective, |c| !near_duplicate(c)).or_else(|| best_slot(&pool, objective, |_| true));
+        let best = best_slot(&pool, objective, |c| !near_duplicate(c))
+            .or_else(|| best_slot(&pool, objective, |_| true));
         let Some(slot) = best else { break };
         let (score, index, _, _) = pool.swap_remove(slot);
         for c in &mut pool {

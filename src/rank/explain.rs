@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use crate::catalog::Catalog;
 use super::divergence::DivergentReason;
-use crate::profile::Profile;
 use super::relevance::Scorer;
+use crate::catalog::Catalog;
+use crate::profile::Profile;
 
 /// Most signals a reason lists.
 pub const MAX_SIGNALS: usize = 3;
@@ -63,16 +63,25 @@ impl Signal {
     pub fn describe(&self) -> String {
         let what = match self.kind {
             SignalKind::Category => {
-                format!("you often look at {}", self.label.rsplit(" > ").next().unwrap_or(&self.label))
+                format!(
+                    "you often look at {}",
+                    self.label.rsplit(" > ").next().unwrap_or(&self.label)
+                )
             }
             SignalKind::Facet => match self.label.split_once(": ") {
                 Some((facet, value)) => format!("you often look at {facet} {value}"),
                 None => format!("you often look at {}", self.label),
             },
-            SignalKind::Similarity | SignalKind::Popularity | SignalKind::Freshness => self.label.clone(),
+            SignalKind::Similarity | SignalKind::Popularity | SignalKind::Freshness => {
+                self.label.clone()
+            }
         };
         match (self.count, self.last_seen) {
-            (Some(n), Some(at)) => format!("{what} ({n} interaction{}, last on {})", if n == 1 { "" } else { "s" }, day(at)),
+            (Some(n), Some(at)) => format!(
+                "{what} ({n} interaction{}, last on {})",
+                if n == 1 { "" } else { "s" },
+                day(at)
+            ),
             (Some(n), None) => format!("{what} ({n} interaction{})", if n == 1 { "" } else { "s" }),
             _ => what,
         }
@@ -81,7 +90,8 @@ impl Signal {
 
 /// "12 May 2026" for a time in ms since the epoch (UTC).
 fn day(ms: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let (y, m, d) = crate::catalog::dates::civil(ms.div_euclid(86_400_000));
     format!("{d} {} {y}", MONTHS[(m - 1) as usize])
 }
@@ -128,7 +138,9 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     let mut out = Vec::new();
 
     // The most specific category level the shopper has shown interest in.
-    if let Some(node) = taxonomy.lineage(item.category()).filter(|&n| scorer.category_evidence(n) > 0.0).last() {
+    if let Some(node) =
+        taxonomy.lineage(item.category()).filter(|&n| scorer.category_evidence(n) > 0.0).last()
+    {
         let path = taxonomy.path(node);
         let affinity = profile.category(path);
         out.push(Signal {
@@ -162,7 +174,11 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
         } else {
             "similar to items you looked at"
         };
-        out.push(Signal::of_item(SignalKind::Similarity, label, weights.vector * signals.vector * signals.penalty));
+        out.push(Signal::of_item(
+            SignalKind::Similarity,
+            label,
+            weights.vector * signals.vector * signals.penalty,
+        ));
     }
     if signals.popularity > 0.0 {
         let contribution = weights.popularity * signals.popularity * signals.penalty;

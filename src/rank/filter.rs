@@ -19,19 +19,26 @@ pub(crate) struct Eligibility<'a> {
 
 impl<'a> Eligibility<'a> {
     /// Resolves `request`'s filters; an unknown context category is a `BAD_ARGUMENT`.
-    pub(crate) fn new(catalog: &'a Catalog, prefs: &'a Preferences, request: &Request) -> Result<Self> {
+    pub(crate) fn new(
+        catalog: &'a Catalog,
+        prefs: &'a Preferences,
+        request: &Request,
+    ) -> Result<Self> {
         let taxonomy = catalog.taxonomy();
         let in_context = match &request.context.category {
             None => Vec::new(),
             Some(path) => {
-                let root = taxonomy
-                    .find(path)
-                    .ok_or_else(|| Error::BadArgument(format!("context.category \"{path}\" is not in the catalog")))?;
-                (0..taxonomy.len() as u32).map(|node| taxonomy.lineage(node).any(|n| n == root)).collect()
+                let root = taxonomy.find(path).ok_or_else(|| {
+                    Error::BadArgument(format!("context.category \"{path}\" is not in the catalog"))
+                })?;
+                (0..taxonomy.len() as u32)
+                    .map(|node| taxonomy.lineage(node).any(|n| n == root))
+                    .collect()
             }
         };
         let mut excluded = vec![0u64; catalog.len().div_ceil(64)];
-        let ids = request.exclude.iter().map(String::as_str).chain(request.context.item_id.as_deref());
+        let ids =
+            request.exclude.iter().map(String::as_str).chain(request.context.item_id.as_deref());
         for index in ids.filter_map(|id| catalog.index_of(id)) {
             excluded[index / 64] |= 1 << (index % 64);
         }

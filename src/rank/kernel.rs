@@ -90,8 +90,13 @@ pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
     for (group, outs) in out.chunks_mut(4).enumerate() {
         let first = group * 4;
         let mut acc = [i32x4_splat(0); 4];
-        let rows_here: [&[i8]; 4] =
-            core::array::from_fn(|j| if j < outs.len() { rows.get((first + j) * d..(first + j + 1) * d).unwrap_or(&[]) } else { &[] });
+        let rows_here: [&[i8]; 4] = core::array::from_fn(|j| {
+            if j < outs.len() {
+                rows.get((first + j) * d..(first + j + 1) * d).unwrap_or(&[])
+            } else {
+                &[]
+            }
+        });
         for c in (0..full).step_by(16) {
             let Some(chunk) = item.get(c..c + 16) else { break };
             // SAFETY: `chunk` is exactly 16 bytes; v128_load has no alignment requirement.
@@ -111,10 +116,13 @@ pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
         }
         for (j, o) in outs.iter_mut().enumerate() {
             let a = acc[j];
-            let lanes = i32x4_extract_lane::<0>(a) + i32x4_extract_lane::<1>(a) + i32x4_extract_lane::<2>(a)
+            let lanes = i32x4_extract_lane::<0>(a)
+                + i32x4_extract_lane::<1>(a)
+                + i32x4_extract_lane::<2>(a)
                 + i32x4_extract_lane::<3>(a);
             let row = rows_here[j];
-            *o = if row.len() == d { lanes + dot_i8_scalar(&item[full..], &row[full..]) } else { 0 };
+            *o =
+                if row.len() == d { lanes + dot_i8_scalar(&item[full..], &row[full..]) } else { 0 };
         }
     }
 }
@@ -173,7 +181,8 @@ pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     }
     let full = d / 16 * 16;
     // SAFETY: each chunk is exactly 16 bytes; v128_load has no alignment requirement.
-    let q: Vec<v128> = query[..full].chunks_exact(16).map(|c| unsafe { v128_load(c.as_ptr().cast()) }).collect();
+    let q: Vec<v128> =
+        query[..full].chunks_exact(16).map(|c| unsafe { v128_load(c.as_ptr().cast()) }).collect();
     #[inline(always)]
     fn accumulate(q: &[v128], row: &[i8]) -> v128 {
         let mut acc = i32x4_splat(0);
@@ -195,10 +204,13 @@ pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
         let (r0, rest) = block.split_at(d);
         let (r1, rest) = rest.split_at(d);
         let (r2, r3) = rest.split_at(d);
-        let (a0, a1, a2, a3) = (accumulate(&q, r0), accumulate(&q, r1), accumulate(&q, r2), accumulate(&q, r3));
+        let (a0, a1, a2, a3) =
+            (accumulate(&q, r0), accumulate(&q, r1), accumulate(&q, r2), accumulate(&q, r3));
         // Transpose-and-add: lane i of the result is the sum of row i's accumulator.
-        let t0 = i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a0, a1), i32x4_shuffle::<2, 6, 3, 7>(a0, a1));
-        let t1 = i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a2, a3), i32x4_shuffle::<2, 6, 3, 7>(a2, a3));
+        let t0 =
+            i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a0, a1), i32x4_shuffle::<2, 6, 3, 7>(a0, a1));
+        let t1 =
+            i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a2, a3), i32x4_shuffle::<2, 6, 3, 7>(a2, a3));
         let sums = i32x4_add(i64x2_shuffle::<0, 2>(t0, t1), i64x2_shuffle::<1, 3>(t0, t1));
         o[0] = i32x4_extract_lane::<0>(sums) + tail(r0);
         o[1] = i32x4_extract_lane::<1>(sums) + tail(r1);

@@ -47,7 +47,8 @@ impl Knobs {
             Intent::Buying => prefs.diversity * 0.5,
             _ => prefs.diversity,
         };
-        let surprise = if exploring { prefs.surprise * 1.5 } else { prefs.surprise } + prefs.discretion * 0.3;
+        let surprise =
+            if exploring { prefs.surprise * 1.5 } else { prefs.surprise } + prefs.discretion * 0.3;
         Self {
             intensity: prefs.intensity * (1.0 - prefs.discretion),
             diversity,

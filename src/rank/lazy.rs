@@ -2,8 +2,8 @@
 
 use std::cell::Cell;
 
-use super::relevance::Scorer;
 use super::filter::Eligibility;
+use super::relevance::Scorer;
 
 /// Not looked at yet (a relevance is never negative; NaN marks an item the
 /// request does not allow).
@@ -22,7 +22,11 @@ pub(crate) struct Relevances<'a> {
 }
 
 impl<'a> Relevances<'a> {
-    pub(crate) fn new(scorer: &'a Scorer<'a>, eligible: &'a Eligibility<'a>, in_focus: &'a [bool]) -> Self {
+    pub(crate) fn new(
+        scorer: &'a Scorer<'a>,
+        eligible: &'a Eligibility<'a>,
+        in_focus: &'a [bool],
+    ) -> Self {
         Self { scorer, eligible, in_focus, cells: vec![Cell::new(UNSCORED); eligible.len()] }
     }
 

@@ -18,11 +18,11 @@ mod relevance;
 mod request;
 pub mod topk;
 
-pub use relevance::{
-    FACTOR_WEIGHT, FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer, Signals, Weights, freshness,
-    shown_factor,
-};
 pub use knobs::{Knobs, MAX_DERIVED};
+pub use relevance::{
+    FACTOR_WEIGHT, FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer,
+    Signals, Weights, freshness, shown_factor,
+};
 pub use request::{Context, Kind, MAX_K, Recommendation, Request, Slate};
 
 use rand::SeedableRng;
@@ -91,8 +91,23 @@ pub struct Inputs<'a> {
 
 impl<'a> Inputs<'a> {
     /// Inputs without fold-in and without divergence, intent unknown.
-    pub fn new(catalog: &'a Catalog, profile: &'a Profile, prefs: &'a Preferences, now: i64) -> Self {
-        Self { catalog, profile, prefs, now, fold_in: None, divergence: None, intent: Intent::Unknown, session_start: now, seed: 0 }
+    pub fn new(
+        catalog: &'a Catalog,
+        profile: &'a Profile,
+        prefs: &'a Preferences,
+        now: i64,
+    ) -> Self {
+        Self {
+            catalog,
+            profile,
+            prefs,
+            now,
+            fold_in: None,
+            divergence: None,
+            intent: Intent::Unknown,
+            session_start: now,
+            seed: 0,
+        }
     }
 }
 
@@ -120,7 +135,10 @@ enum Scan {
 fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
     if request.k == 0 || request.k > MAX_K {
-        return Err(Error::BadArgument(format!("k must be between 1 and {MAX_K}, got {}", request.k)));
+        return Err(Error::BadArgument(format!(
+            "k must be between 1 and {MAX_K}, got {}",
+            request.k
+        )));
     }
     prefs.validate()?;
     let eligible = Eligibility::new(catalog, prefs, request)?;
@@ -133,7 +151,9 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         let items = (0..catalog.len())
             .filter(|&i| eligible.allows(i))
             .take(request.k)
-            .map(|i| Recommendation::new(catalog, i, shop_order(i), Kind::Default, Reason::default()))
+            .map(|i| {
+                Recommendation::new(catalog, i, shop_order(i), Kind::Default, Reason::default())
+            })
             .collect();
         return Ok(Slate::new(items, 0, intent));
     }
@@ -145,7 +165,9 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         None => Vec::new(),
         Some(focus) => {
             let taxonomy = catalog.taxonomy();
-            (0..taxonomy.len() as u32).map(|node| taxonomy.lineage(node).any(|n| n == focus)).collect()
+            (0..taxonomy.len() as u32)
+                .map(|node| taxonomy.lineage(node).any(|n| n == focus))
+                .collect()
         }
     };
     let mut pool = topk::Pool::new((request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
@@ -155,17 +177,23 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // in floating point, so skipping them changes nothing. Divergence scores
     // the skipped items it looks at when it looks.
     let by_category = scorer.category_bounds();
-    let blend = |relevance: f32, index: usize| intensity * relevance + (1.0 - intensity) * shop_order(index);
+    let blend = |relevance: f32, index: usize| {
+        intensity * relevance + (1.0 - intensity) * shop_order(index)
+    };
     // Categories whose items could be relevant, most promising first: the
     // pool's floor rises fast and rules out whole categories.
     let mut nodes: Vec<u32> =
         (0..by_category.len() as u32).filter(|&node| !catalog.items_in(node).is_empty()).collect();
-    crate::util::sort::sort_by(&mut nodes, |&a, &b| by_category[b as usize].total_cmp(&by_category[a as usize]));
+    crate::util::sort::sort_by(&mut nodes, |&a, &b| {
+        by_category[b as usize].total_cmp(&by_category[a as usize])
+    });
     let bounded = scan == Scan::Bounded;
     for node in nodes {
         let bound = by_category[node as usize];
         // Later categories have lower bounds, and the floor only rises.
-        if bounded && (bound < prefs.threshold || intensity * bound + (1.0 - intensity) < pool.floor()) {
+        if bounded
+            && (bound < prefs.threshold || intensity * bound + (1.0 - intensity) < pool.floor())
+        {
             break;
         }
         if !in_focus.is_empty() && !in_focus[node as usize] {
@@ -201,7 +229,13 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         .into_iter()
         .map(|(score, index)| {
             let index = index as usize;
-            Recommendation::new(catalog, index, score, Kind::Personal, explain(&scorer, catalog, profile, index))
+            Recommendation::new(
+                catalog,
+                index,
+                score,
+                Kind::Personal,
+                explain(&scorer, catalog, profile, index),
+            )
         })
         .collect();
     if let Some(state) = inputs.divergence {
@@ -227,7 +261,12 @@ fn buying_focus(catalog: &Catalog, request: &Request) -> Option<crate::catalog::
 /// viewed is derived from it; beyond `cap` such items per viewed item are
 /// dropped (no chasing one product around the site): the knobs' cap. An item that
 /// resembles several viewed items reflects a taste, not one product, and stays.
-fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>, cap: usize) -> Vec<(f32, u32)> {
+fn limit_derived(
+    catalog: &Catalog,
+    profile: &Profile,
+    pool: Vec<(f32, u32)>,
+    cap: usize,
+) -> Vec<(f32, u32)> {
     let viewed: Vec<usize> = profile.recent().filter_map(|id| catalog.index_of(id)).collect();
     if viewed.is_empty() {
         return pool;
@@ -235,10 +274,9 @@ fn limit_derived(catalog: &Catalog, profile: &Profile, pool: Vec<(f32, u32)>, ca
     let mut per_source = vec![0usize; viewed.len()];
     pool.into_iter()
         .filter(|&(_, index)| {
-            let mut sources = viewed
-                .iter()
-                .enumerate()
-                .filter(|&(_, &v)| diversity::is_similar(catalog, v, index as usize, DERIVED_SIMILARITY));
+            let mut sources = viewed.iter().enumerate().filter(|&(_, &v)| {
+                diversity::is_similar(catalog, v, index as usize, DERIVED_SIMILARITY)
+            });
             match (sources.next(), sources.next()) {
                 (Some((s, _)), None) => {
                     per_source[s] += 1;
@@ -295,14 +333,20 @@ fn add_divergence(
         let mut reason = explain(scorer, catalog, profile, pick.index);
         reason.divergence = Some(pick.reason);
         let score = relevance(pick.index);
-        let recommendation = Recommendation::new(catalog, pick.index, score, Kind::Divergent, reason);
+        let recommendation =
+            Recommendation::new(catalog, pick.index, score, Kind::Divergent, reason);
         items.insert(at.min(items.len()), recommendation);
     }
 }
 
 /// The most popular eligible items not already in `taken`, labelled `popular`:
 /// the non-personal fill a page may ask for with `fill: true`.
-fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommendation], count: usize) -> Vec<Recommendation> {
+fn popular_fill(
+    catalog: &Catalog,
+    eligible: &Eligibility<'_>,
+    taken: &[Recommendation],
+    count: usize,
+) -> Vec<Recommendation> {
     let candidates: Vec<(f32, u32)> = (0..catalog.len())
         .filter(|&i| eligible.allows(i) && !taken.iter().any(|r| r.index == i))
         .map(|i| (catalog.item(i).popularity(), i as u32))
@@ -311,7 +355,11 @@ fn popular_fill(catalog: &Catalog, eligible: &Eligibility<'_>, taken: &[Recommen
         .into_iter()
         .map(|(popularity, index)| {
             let reason = Reason {
-                signals: vec![Signal::of_item(SignalKind::Popularity, "popular in this shop", popularity)],
+                signals: vec![Signal::of_item(
+                    SignalKind::Popularity,
+                    "popular in this shop",
+                    popularity,
+                )],
                 divergence: None,
             };
             Recommendation::new(catalog, index as usize, popularity, Kind::Popular, reason)
@@ -340,7 +388,11 @@ mod tests {
             let focus: Vec<usize> = (0..3).map(|_| rng.below(built.len())).collect();
             for e in 0..(20 + shopper as usize * 7) {
                 // Mostly near a few items' categories, sometimes anywhere.
-                let index = if rng.below(5) == 0 { rng.below(built.len()) } else { focus[e % 3] + 40 * rng.below(40) };
+                let index = if rng.below(5) == 0 {
+                    rng.below(built.len())
+                } else {
+                    focus[e % 3] + 40 * rng.below(40)
+                };
                 let item_id = built.item(index.min(built.len() - 1)).id().to_owned();
                 let kind = match e % 11 {
                     10 => EventKind::AddToCart { item_id },
@@ -362,8 +414,12 @@ mod tests {
                 let request = Request { k, ..Request::default() };
                 let fast = recommend_with(&inputs, &request, Scan::Bounded);
                 let reference = recommend_with(&inputs, &request, Scan::Exhaustive);
-                let (Ok(fast), Ok(reference)) = (fast, reference) else { panic!("both scans give a slate") };
-                let key = |s: &Slate| s.items.iter().map(|r| (r.index, r.kind, r.score.to_bits())).collect::<Vec<_>>();
+                let (Ok(fast), Ok(reference)) = (fast, reference) else {
+                    panic!("both scans give a slate")
+                };
+                let key = |s: &Slate| {
+                    s.items.iter().map(|r| (r.index, r.kind, r.score.to_bits())).collect::<Vec<_>>()
+                };
                 assert_eq!(key(&fast), key(&reference), "shopper {shopper}, k {k}");
                 compared += fast.items.len();
                 divergent += fast.items.iter().filter(|r| r.kind == Kind::Divergent).count();

@@ -47,7 +47,10 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
         return Err(Error::BadArgument("the catalog has no vectors".into()));
     }
     if query.len() != dims {
-        return Err(Error::BadArgument(format!("the vector has {} values, the catalog's have {dims}", query.len())));
+        return Err(Error::BadArgument(format!(
+            "the vector has {} values, the catalog's have {dims}",
+            query.len()
+        )));
     }
     if let Some(bad) = query.iter().position(|x| !x.is_finite()) {
         return Err(Error::BadArgument(format!("vector value {bad} is not a finite number")));
@@ -63,11 +66,18 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     let scales = vectors.scales();
     // Blocks of rows: the kernel widens the query once per block.
     let mut dots = [0i32; BLOCK];
-    for (b, (rows, block_scales)) in codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate() {
+    for (b, (rows, block_scales)) in
+        codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate()
+    {
         let dots = &mut dots[..block_scales.len()];
         dot_i8_rows(&q, rows, dots);
         let first = b * BLOCK;
-        pool.extend(dots.iter().zip(block_scales).enumerate().map(|(j, (&dot, &scale))| (dot as f32 * scale, (first + j) as u32)));
+        pool.extend(
+            dots.iter()
+                .zip(block_scales)
+                .enumerate()
+                .map(|(j, (&dot, &scale))| (dot as f32 * scale, (first + j) as u32)),
+        );
     }
     let candidates = pool.finish();
     // Pass 2: exact scores of the candidates.
@@ -76,7 +86,8 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
         .map(|(_, i)| {
             let start = i as usize * dims;
             let scale = scales[i as usize];
-            let dot: f32 = codes[start..start + dims].iter().zip(query).map(|(&c, &x)| c as f32 * x).sum();
+            let dot: f32 =
+                codes[start..start + dims].iter().zip(query).map(|(&c, &x)| c as f32 * x).sum();
             (dot * scale, i)
         })
         .collect();
@@ -92,18 +103,27 @@ mod tests {
         let mut rng = crate::testkit::Rng::new(seed);
         let items: Vec<String> = (0..n)
             .map(|i| {
-                let v: Vec<String> = (0..dims).map(|_| format!("{:.4}", rng.unit() * 2.0 - 1.0)).collect();
+                let v: Vec<String> =
+                    (0..dims).map(|_| format!("{:.4}", rng.unit() * 2.0 - 1.0)).collect();
                 format!(r#"{{"id":"i{i}","title":"T","category":"C","vector":[{}]}}"#, v.join(","))
             })
             .collect();
-        Catalog::from_json_str(&format!(r#"{{"version":1,"shop":"s","dims":{dims},"items":[{}]}}"#, items.join(",")))
-            .unwrap()
+        Catalog::from_json_str(&format!(
+            r#"{{"version":1,"shop":"s","dims":{dims},"items":[{}]}}"#,
+            items.join(",")
+        ))
+        .unwrap()
     }
 
     /// Every item scored exactly against the stored vectors, best first.
     fn brute_force(c: &Catalog, query: &[f32], k: usize) -> Vec<(usize, f32)> {
         let scored: Vec<(f32, u32)> = (0..c.len())
-            .map(|i| (c.vectors().dequantize(i).iter().zip(query).map(|(a, b)| a * b).sum::<f32>(), i as u32))
+            .map(|i| {
+                (
+                    c.vectors().dequantize(i).iter().zip(query).map(|(a, b)| a * b).sum::<f32>(),
+                    i as u32,
+                )
+            })
             .collect();
         top_k(scored, k).into_iter().map(|(s, i)| (i as usize, s)).collect()
     }
@@ -120,7 +140,8 @@ mod tests {
             assert_eq!(got.len(), 24);
             // Scores are exact for the items returned, and in order.
             for &(i, s) in &got {
-                let exact: f32 = c.vectors().dequantize(i).iter().zip(&query).map(|(a, b)| a * b).sum();
+                let exact: f32 =
+                    c.vectors().dequantize(i).iter().zip(&query).map(|(a, b)| a * b).sum();
                 assert!((exact - s).abs() < 1e-4, "{exact} vs {s}");
             }
             assert!(got.windows(2).all(|w| w[0].1 >= w[1].1));

@@ -6,7 +6,10 @@
 //! amount of evidence for a new shopper and a long-standing one.
 
 use crate::catalog::dates::day_of;
-use crate::catalog::{Catalog, CategoryId, FacetValueId, quantize::{quantize, quantize_as_is}};
+use crate::catalog::{
+    Catalog, CategoryId, FacetValueId,
+    quantize::{quantize, quantize_as_is},
+};
 use crate::profile::{Profile, evidence};
 
 use super::kernel::{dot_i8, dot_i8_many};
@@ -79,7 +82,11 @@ pub const SHOWN_FLOOR: f32 = 0.5;
 /// assert_eq!(shown_factor(100), 0.5);
 /// ```
 pub fn shown_factor(count: u32) -> f32 {
-    if count <= SHOWN_GRACE { 1.0 } else { 0.9f32.powi((count - SHOWN_GRACE).min(64) as i32).max(SHOWN_FLOOR) }
+    if count <= SHOWN_GRACE {
+        1.0
+    } else {
+        0.9f32.powi((count - SHOWN_GRACE).min(64) as i32).max(SHOWN_FLOOR)
+    }
 }
 
 /// One item's signals, each in [0, 1], and the relevance they make.
@@ -134,7 +141,12 @@ impl<'a> Scorer<'a> {
     /// The scorer of a shopper's slates and explanations: default weights,
     /// and the vector signal from `factor` when the catalog's vectors are
     /// item factors and the fold-in solved one (see [`Scorer::with_user_factor`]).
-    pub fn for_shopper(catalog: &'a Catalog, profile: &'a Profile, now: i64, factor: Option<&[f32]>) -> Self {
+    pub fn for_shopper(
+        catalog: &'a Catalog,
+        profile: &'a Profile,
+        now: i64,
+        factor: Option<&[f32]>,
+    ) -> Self {
         let scorer = Self::new(catalog, profile, now, Weights::default());
         match factor {
             Some(factor) => scorer.with_user_factor(factor),
@@ -148,9 +160,15 @@ impl<'a> Scorer<'a> {
         let hl = profile.half_life_ms();
         let taxonomy = catalog.taxonomy();
         let category: Vec<f32> = (0..taxonomy.len() as u32)
-            .map(|node| profile.category(taxonomy.path(node)).map_or(0.0, |a| evidence(a.weight_at(now, hl))))
+            .map(|node| {
+                profile
+                    .category(taxonomy.path(node))
+                    .map_or(0.0, |a| evidence(a.weight_at(now, hl)))
+            })
             .collect();
-        let category_signal = (0..taxonomy.len() as u32).map(|node| lineage_signal(catalog, &category, node)).collect();
+        let category_signal = (0..taxonomy.len() as u32)
+            .map(|node| lineage_signal(catalog, &category, node))
+            .collect();
         let mut facets = vec![0.0; catalog.facet_value_count()];
         for ((facet, value), a) in profile.facets() {
             let id = catalog.facet_index(facet).and_then(|f| catalog.find_facet_value(f, value));
@@ -161,7 +179,12 @@ impl<'a> Scorer<'a> {
         let dims = catalog.vectors().dims();
         let mut centroids = Vec::new();
         let mut interest_weights = Vec::new();
-        for interest in profile.interests().iter().filter(|i| dims > 0 && i.centroid.len() == dims).take(MAX_INTERESTS) {
+        for interest in profile
+            .interests()
+            .iter()
+            .filter(|i| dims > 0 && i.centroid.len() == dims)
+            .take(MAX_INTERESTS)
+        {
             let (codes, scale) = quantize(&interest.centroid);
             centroids.extend_from_slice(&codes);
             interest_weights.push((scale, evidence(interest.affinity.weight_at(now, hl))));
@@ -173,7 +196,11 @@ impl<'a> Scorer<'a> {
         if !catalog.has_release_dates() {
             weights.freshness = 0.0;
         }
-        let total = weights.category + weights.facets + weights.vector + weights.popularity + weights.freshness;
+        let total = weights.category
+            + weights.facets
+            + weights.vector
+            + weights.popularity
+            + weights.freshness;
         if total > 0.0 {
             weights.category /= total;
             weights.facets /= total;
@@ -187,7 +214,8 @@ impl<'a> Scorer<'a> {
             penalised[index as usize / 64] |= 1 << (index % 64);
         }
         // Each interest's similarity is clamped to 1 and weighted by its evidence.
-        let vector_bound = interest_weights.iter().map(|&(_, strength)| strength).fold(0.0, f32::max);
+        let vector_bound =
+            interest_weights.iter().map(|&(_, strength)| strength).fold(0.0, f32::max);
         Self {
             catalog,
             weights,
@@ -321,8 +349,11 @@ impl<'a> Scorer<'a> {
             values.iter().map(|&v| self.facet_evidence(v)).sum::<f32>() / values.len() as f32
         };
         let popularity = item.popularity().clamp(0.0, 1.0);
-        let freshness =
-            if self.weights.freshness > 0.0 { freshness(self.catalog.released_day(index), self.today) } else { 0.0 };
+        let freshness = if self.weights.freshness > 0.0 {
+            freshness(self.catalog.released_day(index), self.today)
+        } else {
+            0.0
+        };
         let penalty = self.penalty(index);
         let w = self.weights;
         let mix = w.category * category
@@ -336,11 +367,14 @@ impl<'a> Scorer<'a> {
 
     /// The penalty factor of the item at `index` (1 when none).
     pub fn penalty(&self, index: usize) -> f32 {
-        let bit = self.penalised.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0);
+        let bit =
+            self.penalised.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0);
         if !bit {
             return 1.0;
         }
-        self.penalties.binary_search_by_key(&(index as u32), |&(i, _)| i).map_or(1.0, |slot| self.penalties[slot].1)
+        self.penalties
+            .binary_search_by_key(&(index as u32), |&(i, _)| i)
+            .map_or(1.0, |slot| self.penalties[slot].1)
     }
 
     /// Relevance of the item at `index`, in [0, 1].
@@ -363,7 +397,9 @@ impl<'a> Scorer<'a> {
         dot_i8_many(codes, &self.centroids, dots);
         dots.iter()
             .zip(&self.interest_weights)
-            .map(|(&dot, &(centroid_scale, strength))| (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength)
+            .map(|(&dot, &(centroid_scale, strength))| {
+                (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength
+            })
             .fold(0.0, f32::max)
     }
 }

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
 use super::explain::Reason;
+use crate::catalog::Catalog;
 use crate::intent::Intent;
 use crate::profile::Impression;
 use crate::profile::divergence::Direction;
@@ -64,7 +64,13 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
-    pub(crate) fn new(catalog: &Catalog, index: usize, score: f32, kind: Kind, reason: Reason) -> Self {
+    pub(crate) fn new(
+        catalog: &Catalog,
+        index: usize,
+        score: f32,
+        kind: Kind,
+        reason: Reason,
+    ) -> Self {
         Self { item_id: catalog.item(index).id().to_owned(), score, kind, reason, index }
     }
 }

@@ -96,7 +96,8 @@ fn sorted_positions(n: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec
             for slot in to.iter_mut() {
                 // Take from the right only when strictly smaller: stability.
                 let take_right = i == left.len()
-                    || (j < right.len() && compare(right[j] as usize, left[i] as usize) == Ordering::Less);
+                    || (j < right.len()
+                        && compare(right[j] as usize, left[i] as usize) == Ordering::Less);
                 if take_right {
                     *slot = right[j];
                     j += 1;
@@ -144,7 +145,8 @@ mod tests {
         let mut rng = SmallRng::seed_from_u64(5);
         for n in [0usize, 1, 2, 15, 16, 17, 31, 33, 100, 1000, 4097] {
             for modulus in [1usize, 3, 50, 1 << 30] {
-                let v: Vec<(usize, usize)> = (0..n).map(|i| (rng.random_range(0..modulus), i)).collect();
+                let v: Vec<(usize, usize)> =
+                    (0..n).map(|i| (rng.random_range(0..modulus), i)).collect();
                 let mut ours = v.clone();
                 let mut reference = v.clone();
                 sort_by(&mut ours, |a, b| a.0.cmp(&b.0));

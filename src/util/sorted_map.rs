@@ -43,7 +43,8 @@ impl<K: std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for SortedMap<K, V>
 }
 
 /// Iterator over `(&K, &V)` in key order.
-pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+pub type Iter<'a, K, V> =
+    std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
 
 impl<K: Ord, V> SortedMap<K, V> {
     /// An empty map.
@@ -124,7 +125,9 @@ impl<K: Ord, V> SortedMap<K, V> {
     }
 
     /// Entries in key order, values to change.
-    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
+    pub fn iter_mut(
+        &mut self,
+    ) -> impl DoubleEndedIterator<Item = (&K, &mut V)> + ExactSizeIterator {
         self.entries.iter_mut().map(|(k, v)| (&*k, v))
     }
 
@@ -274,6 +277,9 @@ mod tests {
         }
         assert!(ours.len() > 50, "the comparison covered a map of {} entries", ours.len());
         let with_repeats: SortedMap<u32, u32> = [(2, 1), (1, 1), (2, 2)].into_iter().collect();
-        assert_eq!(with_repeats.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>(), [(1, 1), (2, 2)]);
+        assert_eq!(
+            with_repeats.iter().map(|(&k, &v)| (k, v)).collect::<Vec<_>>(),
+            [(1, 1), (2, 2)]
+        );
     }
 }

@@ -17,18 +17,28 @@ use crate::{Error, Forget};
 
 /// Reads `{ facet, value }`, `{ category }`, `{ itemId }` or `{ all: true }`.
 pub(crate) fn read_forget(what: &JsValue) -> Result<Forget, Error> {
-    let get = |key: &str| js_sys::Reflect::get(what, &JsValue::from_str(key)).ok().and_then(|v| v.as_string());
+    let get = |key: &str| {
+        js_sys::Reflect::get(what, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
+    };
     if !what.is_object() {
-        return Err(bad_argument("forget", "expected { facet, value }, { category }, { itemId } or { all: true }"));
+        return Err(bad_argument(
+            "forget",
+            "expected { facet, value }, { category }, { itemId } or { all: true }",
+        ));
     }
-    if js_sys::Reflect::get(what, &JsValue::from_str("all")).ok().and_then(|v| v.as_bool()) == Some(true) {
+    if js_sys::Reflect::get(what, &JsValue::from_str("all")).ok().and_then(|v| v.as_bool())
+        == Some(true)
+    {
         return Ok(Forget::Everything);
     }
     match (get("facet"), get("value"), get("category"), get("itemId")) {
         (Some(facet), Some(value), None, None) => Ok(Forget::Facet { facet, value }),
         (None, None, Some(category), None) => Ok(Forget::Category(category)),
         (None, None, None, Some(id)) => Ok(Forget::Item(id)),
-        _ => Err(bad_argument("forget", "expected exactly one of { facet, value }, { category }, { itemId }, { all: true }")),
+        _ => Err(bad_argument(
+            "forget",
+            "expected exactly one of { facet, value }, { category }, { itemId }, { all: true }",
+        )),
     }
 }
 
@@ -43,11 +53,19 @@ pub(crate) fn random_seed() -> Result<u64, Error> {
 /// for this tagged shape costs tens of kilobytes of WebAssembly).
 pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Error> {
     if !event.is_object() {
-        return Err(bad_argument("event", "expected an object like { type: \"view\", itemId: \"sku-1\" }"));
+        return Err(bad_argument(
+            "event",
+            "expected an object like { type: \"view\", itemId: \"sku-1\" }",
+        ));
     }
-    let get = |key: &str| js_sys::Reflect::get(event, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+    let get = |key: &str| {
+        js_sys::Reflect::get(event, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
     let string = |key: &str| {
-        get(key).as_string().filter(|s| !s.is_empty()).ok_or_else(|| bad_argument(&format!("event.{key}"), "expected a non-empty string"))
+        get(key)
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| bad_argument(&format!("event.{key}"), "expected a non-empty string"))
     };
     let kind = string("type")?;
     let item_id = || string("itemId");
@@ -63,11 +81,17 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
             let ms = ms.ok_or_else(|| bad_argument("event.ms", "expected a duration in ms"))?;
             EventKind::Dwell { item_id: item_id()?, ms }
         }
-        "search" => EventKind::Search { query: get("query").as_string().ok_or_else(|| bad_argument("event.query", "expected a string"))? },
+        "search" => EventKind::Search {
+            query: get("query")
+                .as_string()
+                .ok_or_else(|| bad_argument("event.query", "expected a string"))?,
+        },
         other => {
             return Err(bad_argument(
                 "event.type",
-                format!("unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"),
+                format!(
+                    "unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"
+                ),
             ));
         }
     };
@@ -75,7 +99,12 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
         at if at.is_undefined() || at.is_null() => None,
         at => match at.as_f64() {
             Some(ms) if ms.is_finite() => Some(ms as i64),
-            _ => return Err(bad_argument("event.at", "expected a finite number of ms since the epoch")),
+            _ => {
+                return Err(bad_argument(
+                    "event.at",
+                    "expected a finite number of ms since the epoch",
+                ));
+            }
         },
     };
     Ok((kind, at))
@@ -86,7 +115,8 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
 /// In an object, an item's `vector` may also be a `Float32Array` or
 /// `Float64Array`, read in one copy ([`typed_vector`]).
 pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
-    if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>() {
+    if value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>()
+    {
         let bytes = js_sys::Uint8Array::new(&value).to_vec();
         return Catalog::from_binary(&bytes);
     }
@@ -99,23 +129,35 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
         None => value,
     };
     if !value.is_object() {
-        return Err(bad_argument("options.catalog", "expected binary catalog bytes, a JSON v1 catalog object or its text"));
+        return Err(bad_argument(
+            "options.catalog",
+            "expected binary catalog bytes, a JSON v1 catalog object or its text",
+        ));
     }
     // The header, then one item at a time straight into the builder: the
     // catalog's JSON form is never held in WebAssembly memory as a whole
     // (at 100,000 items that took the memory from ~20 MiB to 123 MiB).
-    let invalid = |field: String, reason: String| Error::CatalogInvalid { item: None, field, reason };
-    let header: Header = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| invalid("(document)".into(), e.to_string()))?;
-    let items = js_sys::Reflect::get(&value, &JsValue::from_str("items")).unwrap_or(JsValue::UNDEFINED);
+    let invalid =
+        |field: String, reason: String| Error::CatalogInvalid { item: None, field, reason };
+    let header: Header = serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| invalid("(document)".into(), e.to_string()))?;
+    let items =
+        js_sys::Reflect::get(&value, &JsValue::from_str("items")).unwrap_or(JsValue::UNDEFINED);
     let Some(items) = items.dyn_ref::<js_sys::Array>() else {
         return Err(invalid("items".into(), "must be an array of items".into()));
     };
-    let mut builder = CatalogBuilder::new(header.version, header.shop, header.dims, header.vector_kind, &header.facets)?;
+    let mut builder = CatalogBuilder::new(
+        header.version,
+        header.shop,
+        header.dims,
+        header.vector_kind,
+        &header.facets,
+    )?;
     builder.reserve(items.length() as usize);
     for position in 0..items.length() {
         let (item, vector) = typed_vector(items.get(position));
-        let mut raw: ItemJson =
-            serde_wasm_bindgen::from_value(item).map_err(|e| invalid(format!("items[{position}]"), e.to_string()))?;
+        let mut raw: ItemJson = serde_wasm_bindgen::from_value(item)
+            .map_err(|e| invalid(format!("items[{position}]"), e.to_string()))?;
         if vector.is_some() {
             raw.vector = vector;
         }
@@ -171,12 +213,15 @@ pub(crate) fn read_report_epsilon(options: &JsValue) -> Result<f64, Error> {
         return Err(bad_argument("options", "expected an object like { epsilon: 0.5 }"));
     }
     check_keys(options, &["epsilon"], "options")?;
-    let epsilon = js_sys::Reflect::get(options, &JsValue::from_str("epsilon")).unwrap_or(JsValue::UNDEFINED);
+    let epsilon =
+        js_sys::Reflect::get(options, &JsValue::from_str("epsilon")).unwrap_or(JsValue::UNDEFINED);
     if epsilon.is_undefined() {
         return Ok(crate::ldp::DEFAULT_EPSILON);
     }
-    epsilon
-        .as_f64()
-        .and_then(|e| crate::ldp::report_epsilon(e).ok())
-        .ok_or_else(|| bad_argument("options.epsilon", "must be a number greater than 0 and at most 1 (the daily budget)"))
+    epsilon.as_f64().and_then(|e| crate::ldp::report_epsilon(e).ok()).ok_or_else(|| {
+        bad_argument(
+            "options.epsilon",
+            "must be a number greater than 0 and at most 1 (the daily budget)",
+        )
+    })
 }

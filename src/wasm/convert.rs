@@ -7,7 +7,10 @@ use super::error::bad_argument;
 use crate::Error;
 
 /// Reads `value` as `T`; `undefined` and `null` give `T::default()`.
-pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, Error> {
+pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
@@ -21,9 +24,9 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
 
 /// Writes `value` as a plain JS object (maps become objects, not `Map`s).
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::Internal { reason: format!("a result could not be converted for JavaScript ({e})") })
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| {
+        Error::Internal { reason: format!("a result could not be converted for JavaScript ({e})") }
+    })
 }
 
 /// Like [`from_js_or_default`], but refuses keys that `T` does not know, and
@@ -38,7 +41,8 @@ pub(crate) fn from_js_strict<T: DeserializeOwned + Default>(
     if value.is_object() {
         check_keys(&value, field_names::<T>(), what)?;
         for (key, names) in nested {
-            let inner = js_sys::Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            let inner =
+                js_sys::Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
             if inner.is_object() {
                 check_keys(&inner, names, &format!("{what}.{key}"))?;
             }
@@ -55,7 +59,10 @@ pub(crate) fn check_keys(value: &JsValue, known: &[&str], what: &str) -> Result<
     let object: &js_sys::Object = wasm_bindgen::JsCast::unchecked_ref(value);
     for key in js_sys::Object::keys(object).iter().filter_map(|k| k.as_string()) {
         if !known.contains(&key.as_str()) {
-            return Err(bad_argument(what, format!("unknown field `{key}`, expected one of {}", known.join(", "))));
+            return Err(bad_argument(
+                what,
+                format!("unknown field `{key}`, expected one of {}", known.join(", ")),
+            ));
         }
     }
     Ok(())

@@ -16,7 +16,8 @@ impl From<Error> for JsValue {
         let js = js_sys::Error::new(&err.to_string());
         js.set_name("FlaneurError");
         // Setting a property on a fresh Error object cannot fail.
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("code"), &JsValue::from_str(err.code()));
+        let _ =
+            js_sys::Reflect::set(&js, &JsValue::from_str("code"), &JsValue::from_str(err.code()));
         js.into()
     }
 }

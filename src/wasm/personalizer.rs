@@ -51,7 +51,9 @@ impl Personalizer {
     ///
     /// Rejects with `CATALOG_INVALID` / `CATALOG_VERSION` for a bad catalog and
     /// `BAD_ARGUMENT` for bad options.
-    pub async fn open(#[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: JsValue) -> Result<Personalizer, JsValue> {
+    pub async fn open(
+        #[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: JsValue,
+    ) -> Result<Personalizer, JsValue> {
         install_panic_hook();
         if !options.is_object() {
             return Err(bad_argument("options", "expected an object with a `catalog`").into());
@@ -98,7 +100,10 @@ impl Personalizer {
     /// the README). Returns `true` when the profile learned from it, `false`
     /// when learning is paused or the item is in a sensitive class the shopper
     /// has not opted into. An unknown item is a `UNKNOWN_ITEM` error.
-    pub fn record(&self, #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue) -> Result<bool, JsValue> {
+    pub fn record(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FlaneurEvent")] event: JsValue,
+    ) -> Result<bool, JsValue> {
         let (kind, at) = read_event(&event)?;
         let event = Event { kind, at: at.unwrap_or_else(now) };
         Ok(commit(&self.state, Change::Event(event))? == Applied::Event(Recorded::Learned))
@@ -112,7 +117,8 @@ impl Personalizer {
         &self,
         #[wasm_bindgen(unchecked_param_type = "RecommendRequest | undefined")] request: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let request: Request = from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
+        let request: Request =
+            from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
         let at = now();
         let slate = self.borrow()?.engine.recommend(&request, at)?;
         commit(&self.state, Change::Shown { items: slate.impressions(), at })?;
@@ -122,7 +128,10 @@ impl Personalizer {
     /// Why one item would be recommended now: `{ itemId, relevance,
     /// recommendable, reason, text }`. An unknown item is `UNKNOWN_ITEM`.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
-    pub fn explain(&self, #[wasm_bindgen(js_name = itemId)] item_id: JsValue) -> Result<JsValue, JsValue> {
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(js_name = itemId)] item_id: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let id = item_id.as_string().ok_or_else(|| bad_argument("itemId", "expected a string"))?;
         let explanation = self.borrow()?.engine.explain(&id, now())?;
         Ok(to_js(&explanation)?)
@@ -150,7 +159,11 @@ impl Personalizer {
         }
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &JsValue::from_str("ids"), &ids)?;
-        js_sys::Reflect::set(&out, &JsValue::from_str("scores"), &js_sys::Float32Array::from(scores.as_slice()))?;
+        js_sys::Reflect::set(
+            &out,
+            &JsValue::from_str("scores"),
+            &js_sys::Float32Array::from(scores.as_slice()),
+        )?;
         Ok(out.into())
     }
 
@@ -184,7 +197,8 @@ impl Personalizer {
         #[wasm_bindgen(unchecked_param_type = "(report: FlaneurReport) => void")] send: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ReportOptions | undefined")] options: JsValue,
     ) -> Result<bool, JsValue> {
-        let send: js_sys::Function = send.dyn_into().map_err(|_| bad_argument("send", "expected a function"))?;
+        let send: js_sys::Function =
+            send.dyn_into().map_err(|_| bad_argument("send", "expected a function"))?;
         let epsilon = read_report_epsilon(&options)?;
         let seed = random_seed()?;
         let Some(report) = sync::report(&self.state, epsilon, seed).await else {
@@ -236,7 +250,10 @@ impl Personalizer {
     /// Forgets something and its influence: `{ facet, value }`, `{ category }`,
     /// `{ itemId }` or `{ all: true }`. Returns whether there was anything to
     /// forget. Stored even while paused.
-    pub fn forget(&self, #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue) -> Result<bool, JsValue> {
+    pub fn forget(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ForgetRequest")] what: JsValue,
+    ) -> Result<bool, JsValue> {
         let what = read_forget(&what)?;
         Ok(commit(&self.state, Change::Forget { what, at: now() })? == Applied::Forgot(true))
     }
@@ -246,7 +263,8 @@ impl Personalizer {
     #[wasm_bindgen(js_name = exportProfile)]
     pub fn export_profile(&self) -> Result<String, JsValue> {
         let export = to_js(&self.borrow()?.engine.export(now()))?;
-        let text = js_sys::JSON::stringify(&export).map_err(|_| bad_argument("export", "could not be written as JSON"))?;
+        let text = js_sys::JSON::stringify(&export)
+            .map_err(|_| bad_argument("export", "could not be written as JSON"))?;
         Ok(String::from(text))
     }
 
@@ -254,9 +272,13 @@ impl Personalizer {
     /// invalid is refused with a coded error and the current profile is kept.
     #[wasm_bindgen(js_name = importProfile)]
     pub fn import_profile(&self, json: JsValue) -> Result<(), JsValue> {
-        let json = json.as_string().ok_or_else(|| bad_argument("importProfile", "expected the export's JSON text"))?;
-        let value = js_sys::JSON::parse(&json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
-        let import: ProfileImport = serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
+        let json = json
+            .as_string()
+            .ok_or_else(|| bad_argument("importProfile", "expected the export's JSON text"))?;
+        let value =
+            js_sys::JSON::parse(&json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
+        let import: ProfileImport =
+            serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
         commit(&self.state, Change::Import(Box::new(import)))?;
         Ok(())
     }
@@ -271,7 +293,9 @@ impl Personalizer {
             state.notices.clear();
             state.home.clone()
         };
-        home.erase().await.map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
+        home.erase()
+            .await
+            .map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
         self.borrow()?.announce("erased");
         Ok(())
     }

@@ -55,7 +55,12 @@ pub(crate) type Shared = Rc<RefCell<State>>;
 
 impl State {
     /// The state of a freshly opened personalizer.
-    pub(crate) fn new(engine: Engine, store: Store, notices: Vec<String>, channel: Option<BroadcastChannel>) -> State {
+    pub(crate) fn new(
+        engine: Engine,
+        store: Store,
+        notices: Vec<String>,
+        channel: Option<BroadcastChannel>,
+    ) -> State {
         State {
             engine,
             journal: Journal::default(),
@@ -248,7 +253,8 @@ pub(crate) async fn report(shared: &Shared, epsilon: f64, seed: u64) -> Option<R
     let slot = made.clone();
     let step: Step = Box::new(move |engine: &mut Engine| {
         let today = day_of(js_sys::Date::now() as i64);
-        let report = engine.report(today, epsilon, &mut SmallRng::seed_from_u64(seed)).ok().flatten();
+        let report =
+            engine.report(today, epsilon, &mut SmallRng::seed_from_u64(seed)).ok().flatten();
         let made = report.is_some();
         *slot.borrow_mut() = report;
         made
@@ -281,7 +287,10 @@ pub(crate) async fn report(shared: &Shared, epsilon: f64, seed: u64) -> Option<R
 
 /// The notice for a stored record that could not be read (and was set aside).
 pub(crate) fn unreadable_notice(err: &Error) -> String {
-    format!("{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started", err.code())
+    format!(
+        "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
+        err.code()
+    )
 }
 
 /// The notice for a record written by a newer flaneur.

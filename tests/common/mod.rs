@@ -43,7 +43,14 @@ pub const NO_STR: u32 = u32::MAX;
 
 /// A two-item catalog whose parts the tests replace: `items` declared, the
 /// string table (`text`, `ends`), and the vectors (`dims`, codes, scales).
-pub fn binary(items: u32, text: &str, ends: &[u32], dims: u32, codes: usize, scales: usize) -> Vec<u8> {
+pub fn binary(
+    items: u32,
+    text: &str,
+    ends: &[u32],
+    dims: u32,
+    codes: usize,
+    scales: usize,
+) -> Vec<u8> {
     let mut b = Bin::default();
     b.str("shop").u8(0).u32(dims).u32(0);
     b.str(text).u32s(ends);
@@ -73,4 +80,3 @@ pub fn binary(items: u32, text: &str, ends: &[u32], dims: u32, codes: usize, sca
     b.u32s(&[0, 1]);
     b.seal()
 }
-

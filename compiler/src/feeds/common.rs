@@ -40,7 +40,9 @@ pub fn parse_availability(text: &str) -> Result<bool, String> {
     match text.trim().to_ascii_lowercase().replace('_', " ").as_str() {
         "" | "in stock" | "preorder" | "backorder" => Ok(true),
         "out of stock" => Ok(false),
-        other => Err(format!("{other:?} is not one of in stock, out of stock, preorder, backorder")),
+        other => {
+            Err(format!("{other:?} is not one of in stock, out of stock, preorder, backorder"))
+        }
     }
 }
 
@@ -60,7 +62,9 @@ pub fn element<T: DeserializeOwned>(
     index: usize,
     value: serde_json::Value,
 ) -> Option<T> {
-    serde_json::from_value(value).map_err(|e| c.problems.path(format!("{array}[{index}]"), e.to_string())).ok()
+    serde_json::from_value(value)
+        .map_err(|e| c.problems.path(format!("{array}[{index}]"), e.to_string()))
+        .ok()
 }
 
 #[cfg(test)]

@@ -79,11 +79,14 @@ impl Header {
     /// Starts the catalog; `false` when the version is not one this build
     /// reads (a problem) or `version`/`shop` were never read.
     fn start(&self, c: &mut Compiler) -> bool {
-        let (Some(version), Some(shop)) = (self.version, self.shop.as_deref()) else { return false };
+        let (Some(version), Some(shop)) = (self.version, self.shop.as_deref()) else {
+            return false;
+        };
         if version == 0 || version > SUPPORTED_VERSION {
             c.problems.path(
                 "version",
-                flaneur::Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION }.to_string(),
+                flaneur::Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION }
+                    .to_string(),
             );
             return false;
         }
@@ -104,7 +107,8 @@ impl Header {
         } else {
             c.options.dims
         };
-        let kind = if json_dims > 0 { self.vector_kind.unwrap_or_default() } else { VectorKind::Content };
+        let kind =
+            if json_dims > 0 { self.vector_kind.unwrap_or_default() } else { VectorKind::Content };
         c.start(version, shop, &names, dims, kind);
         true
     }

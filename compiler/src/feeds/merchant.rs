@@ -24,7 +24,9 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         .has_headers(true)
         .from_reader(BufReader::with_capacity(1 << 20, File::open(path)?));
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
+        Ok(h) => {
+            h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect()
+        }
         Err(e) => {
             c.problems.line(1, "(header)", e.to_string());
             return Ok(());
@@ -100,7 +102,11 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             continue; // blank line
         }
         if record.len() != header.len() {
-            c.problems.line(line, "(row)", format!("has {} fields, the header has {}", record.len(), header.len()));
+            c.problems.line(
+                line,
+                "(row)",
+                format!("has {} fields, the header has {}", record.len(), header.len()),
+            );
             continue;
         }
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
@@ -159,7 +165,8 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
                 true
             }
         };
-        let category = if get(product_type).is_empty() { get(google_category) } else { get(product_type) };
+        let category =
+            if get(product_type).is_empty() { get(google_category) } else { get(product_type) };
         let mut attributes = BTreeMap::new();
         for (i, facet) in &facet_cols {
             let value = get(Some(*i));
@@ -167,7 +174,8 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
                 attributes.insert(facet.clone(), value.to_string());
             }
         }
-        let extra: Vec<String> = labels.iter().map(|&i| get(Some(i)).to_string()).filter(|s| !s.is_empty()).collect();
+        let extra: Vec<String> =
+            labels.iter().map(|&i| get(Some(i)).to_string()).filter(|s| !s.is_empty()).collect();
         let item = ItemJson {
             id: get(Some(id)).to_string(),
             title: get(Some(title)).to_string(),

@@ -124,7 +124,9 @@ impl<'de> Visitor<'de> for OptionNamesVisitor {
             }
             // Small: `[{"name": "Color", "values": ["Red", "Navy"]}, …]`.
             if let serde_json::Value::Array(options) = map.next_value::<serde_json::Value>()? {
-                names.extend(options.iter().filter_map(|o| o.get("name")?.as_str().map(str::to_string)));
+                names.extend(
+                    options.iter().filter_map(|o| o.get("name")?.as_str().map(str::to_string)),
+                );
             }
         }
         Ok(OptionNames(names))
@@ -251,10 +253,16 @@ fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
     let mut price: Option<f64> = None;
     for (j, v) in p.variants.iter().enumerate() {
         let Some(raw) = &v.price else { continue };
-        match json_text(raw).and_then(|t| t.trim().parse::<f64>().ok()).filter(|x| x.is_finite() && *x >= 0.0) {
+        match json_text(raw)
+            .and_then(|t| t.trim().parse::<f64>().ok())
+            .filter(|x| x.is_finite() && *x >= 0.0)
+        {
             Some(x) => price = Some(price.map_or(x, |m| m.min(x))),
             None => {
-                c.problems.path(format!("products[{i}].variants[{j}].price"), format!("{raw} is not a price"));
+                c.problems.path(
+                    format!("products[{i}].variants[{j}].price"),
+                    format!("{raw} is not a price"),
+                );
                 bad = true;
             }
         }
@@ -265,21 +273,31 @@ fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
     if let Some(vendor) = p.vendor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         attributes.insert(rename("brand"), vendor.to_string());
     }
-    if let Some(v) = p.variants.iter().find(|v| v.available.unwrap_or(true)).or(p.variants.first()) {
+    if let Some(v) = p.variants.iter().find(|v| v.available.unwrap_or(true)).or(p.variants.first())
+    {
         for (o, value) in p.options.iter().zip([&v.option1, &v.option2, &v.option3]) {
             let name = rename(&o.name);
-            if let Some(value) = value.as_deref().map(str::trim).filter(|s| !s.is_empty() && name != "title") {
+            if let Some(value) =
+                value.as_deref().map(str::trim).filter(|s| !s.is_empty() && name != "title")
+            {
                 attributes.insert(name, value.to_string());
             }
         }
     }
     let mut extra: Vec<String> = p.options.iter().flat_map(|o| o.values.iter().cloned()).collect();
     match &p.tags {
-        Some(serde_json::Value::String(s)) => extra.extend(s.split(',').map(|t| t.trim().to_string())),
+        Some(serde_json::Value::String(s)) => {
+            extra.extend(s.split(',').map(|t| t.trim().to_string()))
+        }
         Some(serde_json::Value::Array(a)) => extra.extend(a.iter().filter_map(json_text)),
         _ => {}
     }
-    let category = p.product_type.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("Uncategorized");
+    let category = p
+        .product_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("Uncategorized");
     let item = ItemJson {
         id: p.id.as_ref().and_then(json_text).unwrap_or_default(),
         title: p.title,
@@ -295,7 +313,8 @@ fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
         url: p.handle.map(|h| format!("{}/products/{h}", c.options.base_url)),
         image: p.images.into_iter().next().map(|i| i.src),
     };
-    let draft = Draft { item, description: strip_html(p.body_html.as_deref().unwrap_or("")), extra, at };
+    let draft =
+        Draft { item, description: strip_html(p.body_html.as_deref().unwrap_or("")), extra, at };
     if bad { c.check_only(draft) } else { c.accept(draft) }
 }
 

@@ -39,12 +39,16 @@ impl Bubble {
             .filter(|&(_, e)| e >= ANCHOR_EVIDENCE)
             .collect();
         // Strongest first; among equals the more specific (deeper) category.
-        crate::util::sort::sort_by(&mut nodes, |a, b| b.1.total_cmp(&a.1).then(taxonomy.depth(b.0).cmp(&taxonomy.depth(a.0))).then(a.0.cmp(&b.0)));
+        crate::util::sort::sort_by(&mut nodes, |a, b| {
+            b.1.total_cmp(&a.1)
+                .then(taxonomy.depth(b.0).cmp(&taxonomy.depth(a.0)))
+                .then(a.0.cmp(&b.0))
+        });
         let mut anchors: Vec<(CategoryId, f32)> = Vec::new();
         for (node, evidence) in nodes {
-            let related = anchors
-                .iter()
-                .any(|&(a, _)| taxonomy.lineage(node).any(|n| n == a) || taxonomy.lineage(a).any(|n| n == node));
+            let related = anchors.iter().any(|&(a, _)| {
+                taxonomy.lineage(node).any(|n| n == a) || taxonomy.lineage(a).any(|n| n == node)
+            });
             if !related {
                 anchors.push((node, evidence));
             }
@@ -52,8 +56,9 @@ impl Bubble {
                 break;
             }
         }
-        let inside: Vec<bool> =
-            (0..catalog.facet_value_count() as u32).map(|v| scorer.facet_evidence(v) >= INSIDE_EVIDENCE).collect();
+        let inside: Vec<bool> = (0..catalog.facet_value_count() as u32)
+            .map(|v| scorer.facet_evidence(v) >= INSIDE_EVIDENCE)
+            .collect();
         let mut tops: Vec<Option<(FacetValueId, f32)>> = vec![None; catalog.facets().len()];
         for v in 0..catalog.facet_value_count() as u32 {
             let evidence = scorer.facet_evidence(v);

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use super::Bubble;
-use crate::profile::divergence::{CATEGORY_AXIS, Direction};
 use crate::catalog::{Catalog, CategoryId};
+use crate::profile::divergence::{CATEGORY_AXIS, Direction};
 
 /// An item outside the bubble, the direction it takes, and how far.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +41,12 @@ pub struct Way {
 /// One pass over the items of the categories one step can reach (the
 /// catalog's per-category lists), with no allocation per item: directions are
 /// keyed by ids while scanning, and their names are spelled once per direction.
-pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool, farther: bool) -> Vec<Way> {
+pub fn ways(
+    catalog: &Catalog,
+    bubble: &Bubble,
+    eligible: impl Fn(usize) -> bool,
+    farther: bool,
+) -> Vec<Way> {
     let taxonomy = catalog.taxonomy();
     let max_steps = if farther { 2 } else { 1 };
     let places = places(catalog, bubble);
@@ -53,7 +58,8 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
     // Only the categories one step can reach, through their item lists; the
     // caller's filter (which may score the item) comes after the cheap
     // structural tests.
-    let reachable = places.iter().enumerate().filter_map(|(node, place)| Some((node as CategoryId, (*place)?)));
+    let reachable =
+        places.iter().enumerate().filter_map(|(node, place)| Some((node as CategoryId, (*place)?)));
     for (node, place) in reachable {
         for &index in catalog.items_in(node) {
             let index = index as usize;
@@ -65,7 +71,10 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
                 let (facet, _) = catalog.facet_value(value);
                 let divergence = catalog.facets().get(facet as usize).is_some_and(|f| f.divergence);
                 let top = bubble.tops.get(facet as usize).copied().flatten();
-                if divergence && top.is_some() && !bubble.inside.get(value as usize).copied().unwrap_or(false) {
+                if divergence
+                    && top.is_some()
+                    && !bubble.inside.get(value as usize).copied().unwrap_or(false)
+                {
                     changed += 1;
                     first = first.or(Some((facet, value)));
                 }
@@ -88,13 +97,29 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
                 let (direction, from) = match place.sibling {
                     Some(level) => {
                         let to = taxonomy.path(level).to_owned();
-                        (Direction { anchor: anchor_path.clone(), axis: CATEGORY_AXIS.into(), to }, anchor_path)
+                        (
+                            Direction {
+                                anchor: anchor_path.clone(),
+                                axis: CATEGORY_AXIS.into(),
+                                to,
+                            },
+                            anchor_path,
+                        )
                     }
                     None => {
                         let (facet, value) = (key.1 as usize, key.2);
-                        let from = bubble.tops[facet].map(|(v, _)| catalog.facet_value(v).1.to_owned()).unwrap_or_default();
+                        let from = bubble.tops[facet]
+                            .map(|(v, _)| catalog.facet_value(v).1.to_owned())
+                            .unwrap_or_default();
                         let axis = catalog.facets()[facet].name.clone();
-                        (Direction { anchor: anchor_path, axis, to: catalog.facet_value(value).1.to_owned() }, from)
+                        (
+                            Direction {
+                                anchor: anchor_path,
+                                axis,
+                                to: catalog.facet_value(value).1.to_owned(),
+                            },
+                            from,
+                        )
                     }
                 };
                 ways.push(Way { direction, from, items: Vec::new() });
@@ -112,7 +137,12 @@ pub fn ways(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool
 }
 
 /// [`ways`], one entry per item, by position.
-pub fn candidates(catalog: &Catalog, bubble: &Bubble, eligible: impl Fn(usize) -> bool, farther: bool) -> Vec<Candidate> {
+pub fn candidates(
+    catalog: &Catalog,
+    bubble: &Bubble,
+    eligible: impl Fn(usize) -> bool,
+    farther: bool,
+) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = ways(catalog, bubble, eligible, farther)
         .into_iter()
         .flat_map(|w| {
@@ -149,7 +179,9 @@ fn places(catalog: &Catalog, bubble: &Bubble) -> Vec<Option<Place>> {
                 let level = taxonomy.lineage(node).nth(taxonomy.depth(anchor))?;
                 if level == anchor {
                     Some(Place { anchor, sibling: None })
-                } else if taxonomy.parent(level).is_some() && taxonomy.parent(level) == taxonomy.parent(anchor) {
+                } else if taxonomy.parent(level).is_some()
+                    && taxonomy.parent(level) == taxonomy.parent(anchor)
+                {
                     Some(Place { anchor, sibling: Some(level) })
                 } else {
                     None

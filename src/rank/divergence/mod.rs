@@ -26,7 +26,6 @@ pub use budget::{SESSION_CAP, divergent_slots, positions};
 pub use candidates::{Candidate, Way, candidates, ways};
 pub use posterior::Posterior;
 
-
 use rand::Rng;
 use serde::Serialize;
 
@@ -80,7 +79,8 @@ pub fn choose<R: Rng + ?Sized>(
         .filter(|w| !w.items.is_empty() && !state.is_blocked(&w.direction))
         .filter_map(|way| {
             let popularity =
-                way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>() / way.items.len() as f32;
+                way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>()
+                    / way.items.len() as f32;
             let posterior = Posterior::new(popularity, &state.outcome(&way.direction));
             let draw = posterior.sample(rng);
             let (plausibility, index, steps) = way

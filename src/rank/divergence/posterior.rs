@@ -26,7 +26,10 @@ impl Posterior {
     /// ```
     pub fn new(popularity: f32, outcome: &Outcome) -> Self {
         let p = popularity.clamp(0.0, 1.0);
-        Self { alpha: 1.0 + 2.0 * p + outcome.accepted, beta: 1.0 + 2.0 * (1.0 - p) + outcome.rejected }
+        Self {
+            alpha: 1.0 + 2.0 * p + outcome.accepted,
+            beta: 1.0 + 2.0 * (1.0 - p) + outcome.rejected,
+        }
     }
 
     /// Expected acceptance rate.

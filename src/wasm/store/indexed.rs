@@ -14,7 +14,10 @@ use std::rc::Rc;
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{
+    IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction,
+    IdbTransactionMode,
+};
 
 use super::local::Local;
 use super::{Failure, Merge, Stored};
@@ -77,7 +80,9 @@ impl Indexed {
         });
         match self.transact(merge).await {
             Ok(()) => seen.take().unwrap_or(Stored::Nothing),
-            Err(failure) => Stored::Unreadable(Error::StorageUnavailable { reason: failure.notice() }),
+            Err(failure) => {
+                Stored::Unreadable(Error::StorageUnavailable { reason: failure.notice() })
+            }
         }
     }
 
@@ -150,7 +155,8 @@ impl Indexed {
         let Some(local) = Local::open(&self.key, &self.shop) else { return };
         let Stored::Found(record) = local.read() else { return };
         let bytes = record.to_bytes();
-        let merge: Merge = Box::new(move |stored| matches!(stored, Stored::Nothing).then_some(bytes));
+        let merge: Merge =
+            Box::new(move |stored| matches!(stored, Stored::Nothing).then_some(bytes));
         if self.transact(merge).await.is_ok() {
             local.remove();
         }
@@ -174,7 +180,9 @@ fn decode(value: &JsValue, shop: &str) -> Stored {
     } else if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
         Stored::from_bytes(&bytes.to_vec(), shop)
     } else {
-        Stored::Unreadable(Error::ProfileCorrupt { reason: "the stored record is not bytes".into() })
+        Stored::Unreadable(Error::ProfileCorrupt {
+            reason: "the stored record is not bytes".into(),
+        })
     }
 }
 

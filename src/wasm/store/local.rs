@@ -6,10 +6,10 @@
 //! 0.1 (the export JSON) is read and rewritten in the current format.
 
 use super::{Failure, Merge, Stored};
-use crate::util::bytes::{base64_decode, base64_encode};
+use crate::Error;
 use crate::profile::ProfileImport;
 use crate::snapshot::Snapshot;
-use crate::Error;
+use crate::util::bytes::{base64_decode, base64_encode};
 
 /// A shop's record in `window.localStorage`.
 #[derive(Clone)]
@@ -82,16 +82,25 @@ fn decode(text: &str, shop: &str) -> Stored {
     }
     match base64_decode(text) {
         Some(bytes) => Stored::from_bytes(&bytes, shop),
-        None => Stored::Unreadable(Error::ProfileCorrupt { reason: "the stored record is not base64".into() }),
+        None => Stored::Unreadable(Error::ProfileCorrupt {
+            reason: "the stored record is not base64".into(),
+        }),
     }
 }
 
 /// Reads a record written as export JSON (flaneur 0.1, before records existed).
 fn legacy(text: &str, shop: &str) -> Result<Snapshot, Error> {
     let corrupt = |reason: String| Error::ProfileCorrupt { reason };
-    let value = js_sys::JSON::parse(text).map_err(|_| corrupt("the stored record is not JSON".into()))?;
-    let import: ProfileImport =
-        serde_wasm_bindgen::from_value(value).map_err(|e| corrupt(format!("the stored record is not a profile: {e}")))?;
+    let value =
+        js_sys::JSON::parse(text).map_err(|_| corrupt("the stored record is not JSON".into()))?;
+    let import: ProfileImport = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| corrupt(format!("the stored record is not a profile: {e}")))?;
     let (profile, preferences) = import.decode(shop)?;
-    Ok(Snapshot { shop: shop.to_owned(), saved_at: 0, preferences: preferences.unwrap_or_default(), profile, reporting: Default::default() })
+    Ok(Snapshot {
+        shop: shop.to_owned(),
+        saved_at: 0,
+        preferences: preferences.unwrap_or_default(),
+        profile,
+        reporting: Default::default(),
+    })
 }

@@ -64,12 +64,19 @@ impl Failure {
 
     /// Reads a `DOMException` (or anything thrown) from the browser.
     pub(crate) fn from_js(err: &wasm_bindgen::JsValue) -> Failure {
-        let name = js_sys::Reflect::get(err, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+        let name = js_sys::Reflect::get(err, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_default();
         if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
             return Failure::Full;
         }
         let message = js_sys::Reflect::get(err, &"message".into()).ok().and_then(|m| m.as_string());
-        Failure::Unavailable(message.filter(|m| !m.is_empty()).unwrap_or(if name.is_empty() { "unknown error".into() } else { name }))
+        Failure::Unavailable(message.filter(|m| !m.is_empty()).unwrap_or(if name.is_empty() {
+            "unknown error".into()
+        } else {
+            name
+        }))
     }
 }
 
@@ -110,7 +117,11 @@ impl Store {
     /// Opens the store `kind` names (`"indexeddb"`, `"local"` or `"memory"`)
     /// for the record `key` of `shop`, falling back from IndexedDB to
     /// localStorage to memory; each fallback leaves a notice.
-    pub(crate) async fn open(kind: &str, key: &str, shop: &str) -> Result<(Store, Vec<String>), Error> {
+    pub(crate) async fn open(
+        kind: &str,
+        key: &str,
+        shop: &str,
+    ) -> Result<(Store, Vec<String>), Error> {
         let mut notices = Vec::new();
         match kind {
             Store::MEMORY => return Ok((Store::Memory, notices)),
