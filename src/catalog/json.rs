@@ -12,6 +12,7 @@ use super::item::Columns;
 use super::strings::{StrId, Strings, StringsBuilder};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy};
 use crate::error::{Error, Result};
+use crate::util::text::prefix;
 
 /// The newest catalog format version this build reads.
 pub const SUPPORTED_VERSION: u32 = 1;
@@ -283,7 +284,7 @@ impl CatalogBuilder {
             return Err(Error::item_field(id, "id", "must not be empty"));
         }
         if id.len() > MAX_FIELD_BYTES {
-            let head = &id[..id.floor_char_boundary(32)];
+            let head = prefix(id, 32);
             return Err(Error::item_field(
                 &format!("{head}…"),
                 "id",
@@ -294,11 +295,7 @@ impl CatalogBuilder {
         check_field_len(&raw.title, "title", field)?;
         check_field_len(&raw.category, "category", field)?;
         for (facet, value) in &raw.attributes {
-            check_field_len(
-                value,
-                &format!("attributes.{}", &facet[..facet.floor_char_boundary(64)]),
-                field,
-            )?;
+            check_field_len(value, &format!("attributes.{}", prefix(facet, 64)), field)?;
         }
         for (name, text) in [
             ("currency", &raw.currency),

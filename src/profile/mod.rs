@@ -401,11 +401,6 @@ fn mark(map: &mut SortedMap<String, i64>, item_id: &str, at: i64) {
 
 /// Cuts `s` to at most `max` bytes, on a character boundary.
 fn truncate_at_char(s: &mut String, max: usize) {
-    if s.len() > max {
-        let mut end = max;
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        s.truncate(end);
-    }
+    let end = crate::util::text::prefix(s, max).len();
+    s.truncate(end);
 }
