@@ -67,6 +67,17 @@ install_browsers() {
   fi
 }
 
+install_lint() {
+  local missing=()
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || missing+=("$component")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "rustup component add ${missing[*]}"
+    rustup component add "${missing[@]}"
+  fi
+}
+
 install_fuzz() {
   if ! rustup toolchain list | grep -q '^nightly'; then
     say "rustup toolchain install nightly --profile minimal (cargo-fuzz needs it)"
@@ -80,6 +91,6 @@ install_fuzz() {
 
 case "${1:-build}" in
   build) install_rust_wasm; install_node_deps ;;
-  test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz ;;
+  test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz; install_lint ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac

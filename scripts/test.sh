@@ -4,7 +4,8 @@
 #   headless Firefox · Playwright end-to-end in headless Chromium (the demo, and the
 #   npm package without and with a bundler) · the package's TypeScript
 #   declarations under tsc --strict · a fuzz smoke: every cargo-fuzz target for
-#   30 s over its committed corpus (scripts/fuzz.sh).
+#   30 s over its committed corpus (scripts/fuzz.sh) · lint: cargo fmt, 100 columns,
+#   clippy -D warnings natively and for wasm32, nothing shop-side in the .wasm (scripts/lint.sh).
 # Exits non-zero if any suite fails or any test fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +55,11 @@ count_fuzz() {
   awk '/^[a-z_0-9]+: [0-9]+ runs in [0-9]+ s, 0 crashes$/ { p++ } /^[a-z_0-9]+: FAILED/ { f++ } END { print p + 0, f + 0 }' "$1"
 }
 
+# scripts/lint.sh: "lint: NAME ok" per check that held, "lint: NAME FAILED" otherwise.
+count_lint() {
+  awk '/^lint: [a-z0-9-]+ ok$/ { p++ } /^lint: [a-z0-9-]+ FAILED$/ { f++ } END { print p + 0, f + 0 }' "$1"
+}
+
 # Only the core (-p flaneur) is built for wasm32; the shop-side crates are native only.
 wasm_test() {
   cargo test -p flaneur --target wasm32-unknown-unknown --test web
@@ -71,6 +77,7 @@ run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER=
 run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test"
 run types count_types -- scripts/check-types.sh
 run fuzz-smoke count_fuzz -- scripts/fuzz.sh smoke 30
+run lint count_lint -- scripts/lint.sh
 
 printf '\n'
 for line in "${results[@]}"; do printf '  %s\n' "$line"; done
