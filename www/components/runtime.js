@@ -7,7 +7,6 @@
 export const CHANGE = "flaneur:change";
 
 const PKG = new URL("../pkg/flaneur.js", import.meta.url);
-const STORAGES = new Set(["indexeddb", "local", "memory"]);
 
 // Items hidden on this page by "Not interested": the engine remembers a
 // dismissal, but not while learning is paused or for a sensitive item the
@@ -57,7 +56,8 @@ catalog.catch(() => {});
 async function boot() {
   const script = await embedding();
   const options = {};
-  if (STORAGES.has(script.dataset.storage)) options.storage = script.dataset.storage;
+  // The engine knows the stores' names and refuses any other with BAD_ARGUMENT.
+  if (script.dataset.storage) options.storage = script.dataset.storage;
   if (script.dataset.shop) options.shopId = script.dataset.shop;
   // A dynamic import, so a missing or refused engine is a rejected promise here,
   // not a failed module graph that would leave the elements undefined.
