@@ -572,3 +572,15 @@ test("a bad catalog is an error state with the engine's code, not a broken page"
   await expect(page.locator("flaneur-shelf")).toHaveAttribute("data-error", /^CATALOG_/);
   await expect(page.locator("flaneur-preferences")).toHaveAttribute("data-state", "error");
 });
+
+test("a misspelt data-storage is the engine's BAD_ARGUMENT, not a silent default", async ({ page }) => {
+  await page.route("**/components-demo.html", async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace("data-catalog=", 'data-storage="indexdb" data-catalog=');
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto(DEMO);
+  await expect(page.locator("flaneur-shelf")).toHaveAttribute("data-state", "error");
+  await expect(page.locator("flaneur-shelf")).toHaveAttribute("data-error", "BAD_ARGUMENT");
+  await expect(page.locator("flaneur-preferences")).toHaveAttribute("data-state", "error");
+});
