@@ -194,6 +194,22 @@ test.describe("the shop on its own", () => {
     await expect(page.locator("#no-results a")).toHaveCount(departments.length);
   });
 
+  test("a search typed while the catalog loads is shown once it has, not lost to a page reload", async ({ page }) => {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route("**/catalog.json", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto("/", { waitUntil: "domcontentloaded" });
+    await page.getByLabel("Search products").fill("navy merino");
+    await page.getByLabel("Search products").press("Enter");
+    release();
+    await expect(page).toHaveURL(/\/#\/search\?q=navy%20merino$/);
+    await expect(page.locator("body")).toHaveAttribute("data-page", "search");
+    await expect(page.locator("h1")).toHaveText("Results for “navy merino”");
+  });
+
   test("cart: count, lines, total, fewer, remove, kept for the tab, buy", async ({ page }) => {
     const [a, b] = [sweaters[0], boots[0]];
     await page.goto(`/#/product/${a.id}`);

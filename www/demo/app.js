@@ -110,10 +110,6 @@ function wireHeader() {
   $("departments").replaceChildren(
     ...shop.departments.map((d) => h("li", {}, h("a", { href: href.category(d), dataset: { department: d.path } }, d.name))),
   );
-  $("search-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    navigate(href.search($("search-input").value.trim()));
-  });
   $("skip-link").addEventListener("click", (event) => {
     event.preventDefault();
     $("main").focus();
@@ -128,6 +124,13 @@ function wireHeader() {
 }
 
 async function main() {
+  // Searching works from the first moment: a search typed while the catalog
+  // loads goes to its hash and is shown once the shop is ready, rather than
+  // submitting the form natively and reloading the page.
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    navigate(href.search($("search-input").value.trim()));
+  });
   try {
     shop = await loadShop("catalog.json", await componentsCatalog());
   } catch (err) {
