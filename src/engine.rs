@@ -211,7 +211,8 @@ impl Engine {
             .collect();
         let schema = questions(&axes);
         if !self.preferences.reports {
-            // The same argument errors either way; an empty period reports nothing and draws nothing.
+            // The same argument errors either way; an empty period reports nothing and draws
+            // nothing.
             return Reporting::default().report(&schema, epsilon, today, rng);
         }
         self.reporting.report(&schema, epsilon, today, rng)

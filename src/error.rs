@@ -18,8 +18,12 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The catalog breaks the format: `item` names the offending item (when one is at fault) and `field` the field.
-    #[error("invalid catalog: {}{field}: {reason}", .item.as_ref().map(|id| format!("item \"{id}\", ")).unwrap_or_default())]
+    /// The catalog breaks the format: `item` names the offending item (when one is at fault)
+    /// and `field` the field.
+    #[error(
+        "invalid catalog: {}{field}: {reason}",
+        .item.as_ref().map(|id| format!("item \"{id}\", ")).unwrap_or_default()
+    )]
     CatalogInvalid {
         /// Id of the item at fault, or `None` for the catalog's header.
         item: Option<String>,

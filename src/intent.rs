@@ -200,7 +200,11 @@ pub const MIN_WORD_CHARS: usize = 3;
 /// let view = |id: &str, at: i64| Event { kind: EventKind::View { item_id: id.into() }, at };
 ///
 /// // Back and forth between three boots: comparing.
-/// let session: Vec<Event> = ["a", "b", "c", "a", "b", "c", "a"].iter().zip(0..).map(|(id, n)| view(id, n * 15_000)).collect();
+/// let session: Vec<Event> = ["a", "b", "c", "a", "b", "c", "a"]
+///     .iter()
+///     .zip(0..)
+///     .map(|(id, n)| view(id, n * 15_000))
+///     .collect();
 /// assert_eq!(classify(&catalog, &session).intent, Intent::Comparing);
 ///
 /// // Then one goes in the cart: buying.
@@ -567,7 +571,8 @@ fn comparing_score(f: &Features) -> f32 {
         + points(deliberate, DELIBERATE_POINTS)
 }
 
-/// The exploring rules: [`SPREAD_POINTS`], [`DEPARTMENT_POINTS`], [`LOW_FOCUS_POINTS`], [`BRISK_POINTS`].
+/// The exploring rules: [`SPREAD_POINTS`], [`DEPARTMENT_POINTS`], [`LOW_FOCUS_POINTS`],
+/// [`BRISK_POINTS`].
 fn exploring_score(f: &Features) -> f32 {
     if f.carts > 0 || searching_toward_one_thing(f) {
         return 0.0;

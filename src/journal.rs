@@ -12,13 +12,21 @@
 //! would have built from all of them: nothing is lost and no tab wins.
 //!
 //! ```
-//! use flaneur::{Engine, catalog::Catalog, journal::{Change, Journal}, profile::{Event, EventKind}};
+//! use flaneur::{
+//!     Engine,
+//!     catalog::Catalog,
+//!     journal::{Change, Journal},
+//!     profile::{Event, EventKind},
+//! };
 //! let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
 //!   {"id":"a","title":"A","category":"X"},{"id":"b","title":"B","category":"Y"}]}"#)?;
 //! let (mut tab1, mut tab2) = (Engine::new(catalog.clone()), Engine::new(catalog));
 //! let (mut journal1, mut journal2) = (Journal::default(), Journal::default());
-//! let view = |id: &str, at| Change::Event(Event { kind: EventKind::View { item_id: id.into() }, at });
-//! for (engine, journal, change) in [(&mut tab1, &mut journal1, view("a", 1)), (&mut tab2, &mut journal2, view("b", 2))] {
+//! let view =
+//!     |id: &str, at| Change::Event(Event { kind: EventKind::View { item_id: id.into() }, at });
+//! for (engine, journal, change) in
+//!     [(&mut tab1, &mut journal1, view("a", 1)), (&mut tab2, &mut journal2, view("b", 2))]
+//! {
 //!     engine.apply(&change)?;
 //!     journal.push(change);
 //! }

@@ -15,7 +15,8 @@ fn error(text: &str) -> Error {
 #[test]
 fn a_valid_catalog_keeps_order_fields_and_taxonomy() {
     let c = Catalog::from_json_str(&catalog(
-        r#"{"id":"a","title":"A","category":"W > Knit > Sweaters","attributes":{"colour":"red"},"vector":[1,0],"price":9.5,"popularity":0.5},
+        r#"{"id":"a","title":"A","category":"W > Knit > Sweaters","attributes":{"colour":"red"},
+            "vector":[1,0],"price":9.5,"popularity":0.5},
            {"id":"b","title":"B","category":" W>Knit ","vector":[0,2],"available":false}"#,
     ))
     .unwrap();
@@ -33,9 +34,10 @@ fn a_valid_catalog_keeps_order_fields_and_taxonomy() {
 
 #[test]
 fn duplicate_ids_name_the_item() {
-    let e = error(&catalog(
-        r#"{"id":"a","title":"A","category":"C","vector":[1,0]},{"id":"a","title":"B","category":"C","vector":[1,0]}"#,
-    ));
+    let e = error(&catalog(concat!(
+        r#"{"id":"a","title":"A","category":"C","vector":[1,0]},"#,
+        r#"{"id":"a","title":"B","category":"C","vector":[1,0]}"#,
+    )));
     assert_eq!(
         e,
         Error::CatalogInvalid {
@@ -93,7 +95,8 @@ fn a_newer_version_and_a_broken_document_are_refused() {
 fn content_vectors_are_normalised_and_item_factors_keep_their_length() {
     let doc = |kind: &str| {
         format!(
-            r#"{{"version":1,"shop":"s","dims":2,"vector_kind":"{kind}","items":[{{"id":"a","title":"A","category":"C","vector":[3,4]}}]}}"#
+            r#"{{"version":1,"shop":"s","dims":2,"vector_kind":"{kind}",
+                "items":[{{"id":"a","title":"A","category":"C","vector":[3,4]}}]}}"#
         )
     };
     let content = Catalog::from_json_str(&doc("content")).unwrap();

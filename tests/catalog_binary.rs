@@ -23,9 +23,12 @@ fn demo() -> Catalog {
 }
 
 /// Two items covering every optional field present and absent.
-const SMALL_JSON: &str = r#"{"version":1,"shop":"s","dims":2,"facets":{"colour":{"divergence":true}},"items":[
-  {"id":"a","title":"Red","category":"W > Knit","attributes":{"colour":"red"},"price":9.5,"currency":"EUR","popularity":0.5,"vector":[1,0]},
-  {"id":"b","title":"Blue","category":"W","attributes":{"colour":"blue"},"available":false,"vector":[0,2],"url":"/b"}]}"#;
+const SMALL_JSON: &str = r#"{"version":1,"shop":"s","dims":2,
+  "facets":{"colour":{"divergence":true}},"items":[
+  {"id":"a","title":"Red","category":"W > Knit","attributes":{"colour":"red"},"price":9.5,
+   "currency":"EUR","popularity":0.5,"vector":[1,0]},
+  {"id":"b","title":"Blue","category":"W","attributes":{"colour":"blue"},"available":false,
+   "vector":[0,2],"url":"/b"}]}"#;
 
 fn small() -> Catalog {
     Catalog::from_json_str(SMALL_JSON).unwrap()
@@ -33,12 +36,16 @@ fn small() -> Catalog {
 
 /// A catalog with several facets, optional fields, sensitive items and factor vectors.
 fn varied() -> Catalog {
-    Catalog::from_json_str(r#"{"version":1,"shop":"v","dims":3,"vector_kind":"factors",
+    let text = r#"{"version":1,"shop":"v","dims":3,"vector_kind":"factors",
       "facets":{"brand":{},"colour":{"divergence":true},"size":{}},"items":[
-      {"id":"x1","title":"One","category":"A > B > C","attributes":{"brand":"k","colour":"red","size":"m"},"price":0,"currency":"EUR","popularity":1,"released":"2026-01-02","sensitive":"health","vector":[0,0,0],"url":"/x1","image":"/x1.jpg"},
-      {"id":"x0","title":"Zero","category":"A > D","attributes":{"colour":"red"},"vector":[-1,2,-3]},
-      {"id":"é","title":"","category":"E","vector":[1e-3,5,-7]}]}"#)
-    .unwrap()
+      {"id":"x1","title":"One","category":"A > B > C",
+       "attributes":{"brand":"k","colour":"red","size":"m"},"price":0,"currency":"EUR",
+       "popularity":1,"released":"2026-01-02","sensitive":"health","vector":[0,0,0],
+       "url":"/x1","image":"/x1.jpg"},
+      {"id":"x0","title":"Zero","category":"A > D","attributes":{"colour":"red"},
+       "vector":[-1,2,-3]},
+      {"id":"é","title":"","category":"E","vector":[1e-3,5,-7]}]}"#;
+    Catalog::from_json_str(text).unwrap()
 }
 
 fn corrupt_reason(result: Result<Catalog, Error>) -> String {
@@ -665,7 +672,8 @@ fn a_large_catalog_round_trips() {
     let decoded = Catalog::from_binary(&bytes).unwrap();
     let elapsed = started.elapsed();
     eprintln!(
-        "20k items × 64 dims: {:.1} MB binary, decoded in {:.2} ms (from parsed JSON structs: {:.2} ms)",
+        "20k items × 64 dims: {:.1} MB binary, decoded in {:.2} ms (from parsed JSON structs: \
+         {:.2} ms)",
         bytes.len() as f64 / 1e6,
         elapsed.as_secs_f64() * 1e3,
         from_json.as_secs_f64() * 1e3

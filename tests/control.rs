@@ -12,9 +12,12 @@ const DAY: i64 = 86_400_000;
 
 fn shop() -> Engine {
     let text = r#"{"version":1,"shop":"demo","facets":{"colour":{"divergence":true}},"items":[
-      {"id":"s1","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"}},
-      {"id":"s2","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"}},
-      {"id":"s3","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"navy"}},
+      {"id":"s1","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"red"}},
+      {"id":"s2","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"red"}},
+      {"id":"s3","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"navy"}},
       {"id":"b1","title":"B","category":"Shoes > Boots","attributes":{"colour":"red"}}]}"#;
     Engine::with_seed(Catalog::from_json_str(text).unwrap(), 1)
 }
@@ -148,11 +151,16 @@ fn explain_gives_the_reason_and_relevance_the_slate_would_use() {
 #[test]
 fn forgetting_a_category_forgets_its_items_and_what_they_taught_the_vectors() {
     let text = r#"{"version":1,"shop":"demo","dims":3,"facets":{"colour":{}},"items":[
-      {"id":"s1","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"},"vector":[1,0,0]},
-      {"id":"s2","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"navy"},"vector":[0.95,0.1,0]},
-      {"id":"s3","title":"S","category":"Women > Knitwear > Sweaters","attributes":{"colour":"cream"},"vector":[0.9,0,0.1]},
-      {"id":"b1","title":"B","category":"Shoes > Boots","attributes":{"colour":"black"},"vector":[0,0,1]},
-      {"id":"b2","title":"B","category":"Shoes > Boots","attributes":{"colour":"brown"},"vector":[0,0.1,0.95]}]}"#;
+      {"id":"s1","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"red"},"vector":[1,0,0]},
+      {"id":"s2","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"navy"},"vector":[0.95,0.1,0]},
+      {"id":"s3","title":"S","category":"Women > Knitwear > Sweaters",
+       "attributes":{"colour":"cream"},"vector":[0.9,0,0.1]},
+      {"id":"b1","title":"B","category":"Shoes > Boots","attributes":{"colour":"black"},
+       "vector":[0,0,1]},
+      {"id":"b2","title":"B","category":"Shoes > Boots","attributes":{"colour":"brown"},
+       "vector":[0,0.1,0.95]}]}"#;
     let mut e = Engine::with_seed(Catalog::from_json_str(text).unwrap(), 1);
     for (i, id) in ["s1", "s2", "b1", "s1", "s2"].iter().enumerate() {
         view(&mut e, id, i as i64 * 1000);

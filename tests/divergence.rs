@@ -26,17 +26,27 @@ fn shop() -> Catalog {
                         continue;
                     }
                     items.push(format!(
-                        r#"{{"id":"{noun}-{colour}-{material}-{copy}","title":"{colour} {material} {noun}","category":"{leaf}","attributes":{{"colour":"{colour}","material":"{material}"}},"popularity":0.5}}"#
+                        r#"{{"id":"{noun}-{colour}-{material}-{copy}",
+                            "title":"{colour} {material} {noun}","category":"{leaf}",
+                            "attributes":{{"colour":"{colour}","material":"{material}"}},
+                            "popularity":0.5}}"#
                     ));
                 }
             }
         }
     }
     for n in 0..10 {
-        items.push(format!(r#"{{"id":"mug-{n}","title":"mug","category":"Home > Kitchen","attributes":{{"colour":"white","material":"stoneware"}}}}"#));
+        items.push(format!(
+            r#"{{"id":"mug-{n}","title":"mug","category":"Home > Kitchen",
+                "attributes":{{"colour":"white","material":"stoneware"}}}}"#
+        ));
     }
     let text = format!(
-        r#"{{"version":1,"shop":"s","facets":{{"colour":{{"divergence":true}},"material":{{"divergence":true}}}},"items":[{}]}}"#,
+        concat!(
+            r#"{{"version":1,"shop":"s","#,
+            r#""facets":{{"colour":{{"divergence":true}},"material":{{"divergence":true}}}},"#,
+            r#""items":[{}]}}"#,
+        ),
         items.join(",")
     );
     Catalog::from_json_str(&text).unwrap()
@@ -349,7 +359,10 @@ fn a_whole_liked_category_steps_to_its_sibling_category() {
         ("Home > Kitchen", 4),
     ] {
         for i in 0..n {
-            items.push(format!(r#"{{"id":"{leaf}-{i}","title":"T","category":"{leaf}","attributes":{{"colour":"red"}},"popularity":0.5}}"#));
+            items.push(format!(
+                r#"{{"id":"{leaf}-{i}","title":"T","category":"{leaf}",
+                    "attributes":{{"colour":"red"}},"popularity":0.5}}"#
+            ));
         }
     }
     let text = format!(

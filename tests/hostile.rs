@@ -214,7 +214,10 @@ fn deeply_nested_json_is_refused_without_exhausting_the_stack() {
             (
                 "an attribute",
                 format!(
-                    r#"{{"version":1,"shop":"s","facets":{{"c":{{}}}},"items":[{{"id":"a","title":"A","category":"X","attributes":{{"c":{}1{}}}}}]}}"#,
+                    concat!(
+                        r#"{{"version":1,"shop":"s","facets":{{"c":{{}}}},"items":[{{"id":"a","#,
+                        r#""title":"A","category":"X","attributes":{{"c":{}1{}}}}}]}}"#,
+                    ),
                     "[".repeat(depth),
                     "]".repeat(depth)
                 ),

@@ -359,13 +359,21 @@ proptest! {
 
     #[test]
     fn confidence_is_in_range_and_the_estimate_deterministic(
-        raw in prop::collection::vec((any::<u8>(), 0usize..64, any::<i64>(), prop::num::f64::ANY), 0..100)
+        raw in prop::collection::vec(
+            (any::<u8>(), 0usize..64, any::<i64>(), prop::num::f64::ANY),
+            0..100,
+        )
     ) {
         let catalog = demo();
-        let events: Vec<Event> = raw.iter().map(|&(k, i, at, ms)| arbitrary_event(&catalog, k, i, at, ms)).collect();
+        let events: Vec<Event> =
+            raw.iter().map(|&(k, i, at, ms)| arbitrary_event(&catalog, k, i, at, ms)).collect();
         let estimate = classify(&catalog, &events);
         prop_assert!((0.0..=1.0).contains(&estimate.confidence), "{:?}", estimate);
-        prop_assert!(estimate.intent == Intent::Unknown || estimate.confidence >= MIN_CONFIDENCE, "{:?}", estimate);
+        prop_assert!(
+            estimate.intent == Intent::Unknown || estimate.confidence >= MIN_CONFIDENCE,
+            "{:?}",
+            estimate
+        );
         prop_assert_eq!(estimate, classify(&catalog, &events));
         prop_assert_eq!(estimate, classify(&catalog, events.iter()));
     }

@@ -158,11 +158,13 @@ fn the_floors_allow_no_circle() {
 
 #[test]
 fn the_reader_sees_through_groups_and_re_exports() {
-    let code = "use crate::{Engine, rank::Scorer};\nuse crate::profile::Profile;\nfn f() -> crate::Result<()> { Ok(()) }";
+    let code = "use crate::{Engine, rank::Scorer};\nuse crate::profile::Profile;\n\
+                fn f() -> crate::Result<()> { Ok(()) }";
     assert_eq!(imports(code), ["engine", "rank", "profile", "error"]);
     assert_eq!(
         imports(&code_of(
-            "// crate::engine\nuse crate::slot::Kind;\n#[cfg(test)]\nmod tests { use crate::Engine; }"
+            "// crate::engine\nuse crate::slot::Kind;\n#[cfg(test)]\n\
+             mod tests { use crate::Engine; }"
         )),
         ["slot"]
     );

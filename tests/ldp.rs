@@ -28,7 +28,8 @@ fn rate(i: usize) -> f64 {
     RATES[i % RATES.len()]
 }
 
-/// A period with the given answer to each question of `schema`, built from counts as the browser will.
+/// A period with the given answer to each question of `schema`, built from counts as the browser
+/// will.
 fn period(schema: &[String], answers: impl Fn(usize) -> bool) -> Indicators {
     let mut kinds = [Counter::default(); 3];
     let mut axes: BTreeMap<String, AxisCounter> = BTreeMap::new();
@@ -69,7 +70,8 @@ fn simulate(shoppers: usize, epsilon: f64, seed: u64) -> Vec<Report> {
         .collect()
 }
 
-/// The half-width of the 95% interval theory expects for `n` reports on a question whose true share is `pi`.
+/// The half-width of the 95% interval theory expects for `n` reports on a question whose true
+/// share is `pi`.
 fn expected_half_width(pi: f64, n: f64, epsilon: f64) -> f64 {
     let p = probability(true, true, epsilon);
     let lambda = pi * (2.0 * p - 1.0) + (1.0 - p);
@@ -116,7 +118,11 @@ fn estimates_of_20000_shoppers_recover_the_true_shares_within_their_intervals() 
         let width = |epsilon: f64| widths[&(question.clone(), epsilon.to_bits())];
         let (wide, narrow) = (width(0.5), width(1.0));
         // Theory: (2p − 1) falls from 0.462 to 0.245, so about 1.9 times wider.
-        assert!(wide > 1.6 * narrow, "{question}: ε = 0.5 gives ±{wide}, ε = 1 gives ±{narrow}");
+        assert!(
+            wide > 1.6 * narrow,
+            "{question}: ε = 0.5 gives ±{wide}, \
+             ε = 1 gives ±{narrow}"
+        );
     }
 }
 

@@ -720,7 +720,9 @@ fn op() -> impl Strategy<Value = Op> {
         prop::collection::vec(-1.0f32..1.0, 3),
     ]);
     prop_oneof![
-        4 => (id(), id(), id(), -3.0f32..5.0, vector).prop_map(|(id, path, value, weight, vector)| Op::Learn { id, path, value, weight, vector }),
+        4 => (id(), id(), id(), -3.0f32..5.0, vector).prop_map(
+            |(id, path, value, weight, vector)| Op::Learn { id, path, value, weight, vector }
+        ),
         1 => id().prop_map(Op::Purchased),
         1 => id().prop_map(Op::Dismissed),
         1 => id().prop_map(Op::Shown),
@@ -768,7 +770,10 @@ proptest! {
     }
 
     #[test]
-    fn mutations_of_a_valid_encoding_never_panic(edits in prop::collection::vec(edit(), 1..6), reseal in any::<bool>()) {
+    fn mutations_of_a_valid_encoding_never_panic(
+        edits in prop::collection::vec(edit(), 1..6),
+        reseal in any::<bool>(),
+    ) {
         let bytes = engine_profile().to_bytes();
         let mut body = bytes[HEADER_LEN..].to_vec();
         edits.iter().for_each(|e| apply(&mut body, e));

@@ -37,7 +37,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn relevance_and_scores_stay_in_0_1(history in prop::collection::vec((any::<u8>(), 0usize..60, 0i64..10_000_000_000), 0..80)) {
+    fn relevance_and_scores_stay_in_0_1(
+        history in prop::collection::vec((any::<u8>(), 0usize..60, 0i64..10_000_000_000), 0..80),
+    ) {
         let catalog = demo();
         let mut engine = Engine::new(catalog.clone());
         for (kind, item, at) in &history {
@@ -48,7 +50,8 @@ proptest! {
             let r = scorer.relevance(i);
             prop_assert!((0.0..=1.0).contains(&r), "relevance {r}");
         }
-        let slate = engine.recommend(&Request { k: 60, ..Request::default() }, 10_000_000_000).unwrap();
+        let slate =
+            engine.recommend(&Request { k: 60, ..Request::default() }, 10_000_000_000).unwrap();
         prop_assert_eq!(slate.items.len() + slate.withheld, 60);
         for r in &slate.items {
             prop_assert!((0.0..=1.0).contains(&r.score));
@@ -58,7 +61,10 @@ proptest! {
         for (kind, item, at) in &history {
             twin.record(&event(*kind, catalog.item(*item).id().to_owned(), *at)).unwrap();
         }
-        prop_assert_eq!(slate, twin.recommend(&Request { k: 60, ..Request::default() }, 10_000_000_000).unwrap());
+        prop_assert_eq!(
+            slate,
+            twin.recommend(&Request { k: 60, ..Request::default() }, 10_000_000_000).unwrap()
+        );
     }
 
     #[test]
@@ -78,22 +84,35 @@ proptest! {
         let slate = engine.recommend(&Request { k, ..Request::default() }, now).unwrap();
         let scorer = Scorer::new(&catalog, engine.profile(), now, Weights::default());
         for r in &slate.items {
-            // Personal items clear the threshold; divergent ones, deliberate and labelled, half of it.
-            let floor = if r.kind == flaneur::rank::Kind::Divergent { threshold * flaneur::rank::DIVERGENT_FLOOR } else { threshold };
+            // Personal items clear the threshold; divergent ones, deliberate and labelled, half of
+            // it.
+            let floor = if r.kind == flaneur::rank::Kind::Divergent {
+                threshold * flaneur::rank::DIVERGENT_FLOOR
+            } else {
+                threshold
+            };
             prop_assert!(scorer.relevance(r.index) >= floor, "{} below {floor}", r.item_id);
             prop_assert!(r.kind != flaneur::rank::Kind::Divergent || r.reason.divergence.is_some());
         }
         prop_assert_eq!(slate.items.len() + slate.withheld, k);
 
-        engine.set_preferences(PreferencesPatch { intensity: Some(0.0), ..Default::default() }).unwrap();
+        let patch = PreferencesPatch { intensity: Some(0.0), ..Default::default() };
+        engine.set_preferences(patch).unwrap();
         let plain = engine.recommend(&Request { k, ..Request::default() }, now).unwrap();
-        let expected: Vec<&str> = catalog.iter().filter(|i| i.available() && i.sensitive().is_none()).take(k).map(|i| i.id()).collect();
+        let expected: Vec<&str> = catalog
+            .iter()
+            .filter(|i| i.available() && i.sensitive().is_none())
+            .take(k)
+            .map(|i| i.id())
+            .collect();
         let got: Vec<&str> = plain.items.iter().map(|r| r.item_id.as_str()).collect();
         prop_assert_eq!(got, expected);
     }
 
     #[test]
-    fn affinity_does_not_depend_on_event_order(events in prop::collection::vec((0.0f32..4.0, 0i64..1_000_000_000), 1..20)) {
+    fn affinity_does_not_depend_on_event_order(
+        events in prop::collection::vec((0.0f32..4.0, 0i64..1_000_000_000), 1..20),
+    ) {
         let hl = 86_400_000.0;
         let fold = |list: &[(f32, i64)]| {
             let mut a = Affinity::new(list[0].0, list[0].1);
@@ -105,13 +124,23 @@ proptest! {
         reversed.reverse();
         let backward = fold(&reversed);
         let now = 2_000_000_000;
-        prop_assert!((forward.weight_at(now, hl) - backward.weight_at(now, hl)).abs() <= 1e-3 * forward.weight_at(now, hl).max(1.0));
-        prop_assert_eq!((forward.count, forward.first_seen, forward.last_seen), (backward.count, backward.first_seen, backward.last_seen));
+        prop_assert!(
+            (forward.weight_at(now, hl) - backward.weight_at(now, hl)).abs()
+                <= 1e-3 * forward.weight_at(now, hl).max(1.0)
+        );
+        prop_assert_eq!(
+            (forward.count, forward.first_seen, forward.last_seen),
+            (backward.count, backward.first_seen, backward.last_seen)
+        );
     }
 
     #[test]
-    fn top_k_is_the_prefix_of_a_full_sort(scores in prop::collection::vec(0.0f32..1.0, 0..200), k in 1usize..50) {
-        let scored: Vec<(f32, u32)> = scores.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
+    fn top_k_is_the_prefix_of_a_full_sort(
+        scores in prop::collection::vec(0.0f32..1.0, 0..200),
+        k in 1usize..50,
+    ) {
+        let scored: Vec<(f32, u32)> =
+            scores.iter().enumerate().map(|(i, s)| (*s, i as u32)).collect();
         let mut sorted = scored.clone();
         sorted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         sorted.truncate(k);
@@ -119,16 +148,22 @@ proptest! {
     }
 
     #[test]
-    fn a_streaming_pool_keeps_what_top_k_keeps(scores in prop::collection::vec(0u8..20, 0..300), k in 0usize..40) {
+    fn a_streaming_pool_keeps_what_top_k_keeps(
+        scores in prop::collection::vec(0u8..20, 0..300),
+        k in 0usize..40,
+    ) {
         // Few distinct scores, so ties between positions are common.
-        let scored: Vec<(f32, u32)> = scores.iter().enumerate().map(|(i, s)| (*s as f32 / 20.0, i as u32)).collect();
+        let scored: Vec<(f32, u32)> =
+            scores.iter().enumerate().map(|(i, s)| (*s as f32 / 20.0, i as u32)).collect();
         let mut pool = Pool::new(k);
         scored.iter().for_each(|&p| pool.push(p));
         prop_assert_eq!(pool.finish(), top_k(scored, k));
     }
 
     #[test]
-    fn quantization_error_is_within_half_a_step(v in prop::collection::vec(-100.0f32..100.0, 1..96)) {
+    fn quantization_error_is_within_half_a_step(
+        v in prop::collection::vec(-100.0f32..100.0, 1..96),
+    ) {
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
         prop_assume!(norm > 1e-3);
         let (codes, scale) = quantize(&v);

@@ -38,8 +38,14 @@ fn relevance_means_the_same_for_a_new_and_a_long_standing_shopper() {
     // Knitwear and kitchen items share no category, facet value or vector direction.
     let mut items = Vec::new();
     for n in 0..5 {
-        items.push(format!(r#"{{"id":"k{n}","title":"K","category":"Women > Knitwear","attributes":{{"colour":"red"}},"vector":[1,0.{n},0,0]}}"#));
-        items.push(format!(r#"{{"id":"h{n}","title":"H","category":"Home > Kitchen","attributes":{{"colour":"white"}},"vector":[0,0,1,0.{n}]}}"#));
+        items.push(format!(
+            r#"{{"id":"k{n}","title":"K","category":"Women > Knitwear",
+                "attributes":{{"colour":"red"}},"vector":[1,0.{n},0,0]}}"#
+        ));
+        items.push(format!(
+            r#"{{"id":"h{n}","title":"H","category":"Home > Kitchen",
+                "attributes":{{"colour":"white"}},"vector":[0,0,1,0.{n}]}}"#
+        ));
     }
     let text = format!(
         r#"{{"version":1,"shop":"s","dims":4,"facets":{{"colour":{{}}}},"items":[{}]}}"#,
@@ -112,10 +118,16 @@ fn near_duplicates_are_never_side_by_side() {
     // Six identical red sweaters and two cardigans: the sweaters must be interleaved.
     let mut items = Vec::new();
     for n in 0..6 {
-        items.push(format!(r#"{{"id":"s{n}","title":"S","category":"Knit > Sweaters","attributes":{{"colour":"red"}},"vector":[1,0,0]}}"#));
+        items.push(format!(
+            r#"{{"id":"s{n}","title":"S","category":"Knit > Sweaters",
+                "attributes":{{"colour":"red"}},"vector":[1,0,0]}}"#
+        ));
     }
     for n in 0..2 {
-        items.push(format!(r#"{{"id":"c{n}","title":"C","category":"Knit > Cardigans","attributes":{{"colour":"red"}},"vector":[0.7,0.7,0]}}"#));
+        items.push(format!(
+            r#"{{"id":"c{n}","title":"C","category":"Knit > Cardigans",
+                "attributes":{{"colour":"red"}},"vector":[0.7,0.7,0]}}"#
+        ));
     }
     let text = format!(
         r#"{{"version":1,"shop":"s","dims":3,"facets":{{"colour":{{}}}},"items":[{}]}}"#,
@@ -156,7 +168,9 @@ fn popular_fill_is_off_by_default_and_labelled_when_asked() {
     let personal = filled.items.iter().take_while(|r| r.kind == Kind::Personal).count();
     assert_eq!(personal, short.items.len());
     let fill: Vec<_> = filled.items[personal..].iter().collect();
-    assert!(fill.iter().all(|r| r.kind == Kind::Popular && r.reason.signals[0].label == "popular in this shop"));
+    assert!(fill.iter().all(|r| {
+        r.kind == Kind::Popular && r.reason.signals[0].label == "popular in this shop"
+    }));
     let pops: Vec<f32> = fill.iter().map(|r| catalog.item(r.index).popularity()).collect();
     assert!(pops.windows(2).all(|w| w[0] >= w[1]), "fill is ordered by popularity: {pops:?}");
     let mut ids: Vec<&str> = filled.items.iter().map(|r| r.item_id.as_str()).collect();
@@ -198,7 +212,8 @@ fn items_shown_often_without_engagement_sink_and_engagement_restores_them() {
 fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
     use flaneur::rank::foldin::FoldIn;
     use flaneur::testkit::Rng;
-    // Three clusters of learned item factors, all in one category: only the factors can tell them apart.
+    // Three clusters of learned item factors, all in one category: only the factors can tell
+    // them apart.
     let mut rng = Rng::new(5);
     let dirs: Vec<Vec<f32>> =
         (0..3).map(|_| (0..8).map(|_| rng.unit() * 2.0 - 1.0).collect()).collect();
@@ -273,8 +288,10 @@ fn a_factor_catalog_ranks_by_the_shoppers_own_fold_in_factor() {
 #[test]
 fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
     let text = r#"{"version":1,"shop":"s","facets":{"colour":{}},"items":[
-      {"id":"old","title":"T","category":"Knit","attributes":{"colour":"red"},"released":"2025-01-10"},
-      {"id":"new","title":"T","category":"Knit","attributes":{"colour":"red"},"released":"2026-05-01"},
+      {"id":"old","title":"T","category":"Knit","attributes":{"colour":"red"},
+       "released":"2025-01-10"},
+      {"id":"new","title":"T","category":"Knit","attributes":{"colour":"red"},
+       "released":"2026-05-01"},
       {"id":"undated","title":"T","category":"Knit","attributes":{"colour":"red"}}]}"#;
     let catalog = Catalog::from_json_str(text).unwrap();
     assert_eq!(catalog.released_day(1), flaneur::catalog::dates::parse_day("2026-05-01"));
@@ -302,7 +319,10 @@ fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
 
 #[test]
 fn a_release_date_that_is_not_a_date_is_refused() {
-    let text = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"T","category":"K","released":"2026-02-30"}]}"#;
+    let text = concat!(
+        r#"{"version":1,"shop":"s","items":[{"id":"a","title":"T","category":"K","#,
+        r#""released":"2026-02-30"}]}"#,
+    );
     match Catalog::from_json_str(text).unwrap_err() {
         flaneur::Error::CatalogInvalid { item, field, .. } => {
             assert_eq!((item.as_deref(), field.as_str()), (Some("a"), "released"))

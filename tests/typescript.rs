@@ -28,7 +28,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-// ---- The Rust side: every type and source file checked here (when modules move, fix these lines) ----
+// ---- The Rust side: every type and source file checked here ----
+// (when modules move, fix these lines)
 
 use flaneur::Engine;
 use flaneur::catalog::Catalog;
@@ -496,7 +497,8 @@ fn set<const N: usize>(names: [&str; N]) -> BTreeSet<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-/// Every sample matches the declared type `root`, and together they produce every field declared under it.
+/// Every sample matches the declared type `root`, and together they produce every field
+/// declared under it.
 fn holds(root: &str, samples: &[Value]) {
     let declared = dts();
     let ty = Ty::Named(root.into(), vec![]);
@@ -504,7 +506,8 @@ fn holds(root: &str, samples: &[Value]) {
     for (n, sample) in samples.iter().enumerate() {
         if let Err(e) = declared.check(sample, &ty, root, &mut seen) {
             panic!(
-                "src/wasm/types.d.ts and Rust disagree on {root} (value {n}): {e}\nthe value: {sample:#}"
+                "src/wasm/types.d.ts and Rust disagree on {root} (value {n}): {e}\n\
+                 the value: {sample:#}"
             );
         }
     }
@@ -550,8 +553,9 @@ fn serde_fields<T: DeserializeOwned>() -> BTreeSet<String> {
             Err(Stop)
         }
         serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
         }
     }
     let mut names = Names(None);
@@ -572,7 +576,8 @@ enum Ty {
     Num(f64),
     /// `true` or `false`.
     Bool(bool),
-    /// A declared name (`Signal`), a generic (`Record<string, boolean>`) or a platform type (`Float32Array`).
+    /// A declared name (`Signal`), a generic (`Record<string, boolean>`) or a platform type
+    /// (`Float32Array`).
     Named(String, Vec<Ty>),
     /// `T[]`.
     Array(Box<Ty>),
@@ -591,7 +596,8 @@ struct Field {
     ty: Ty,
 }
 
-/// `(owner, field)` pairs: `("Slate", "items")`, `("Recommendation.reason", "signals")`, `("FlaneurEvent|1", "ms")`.
+/// `(owner, field)` pairs: `("Slate", "items")`, `("Recommendation.reason", "signals")`,
+/// `("FlaneurEvent|1", "ms")`.
 type Seen = BTreeSet<(String, String)>;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -881,7 +887,8 @@ impl Dts {
             .collect()
     }
 
-    /// Checks a JSON value against `ty`, declared under `owner`; adds the fields it produced to `seen`.
+    /// Checks a JSON value against `ty`, declared under `owner`; adds the fields it produced to
+    /// `seen`.
     fn check(&self, value: &Value, ty: &Ty, owner: &str, seen: &mut Seen) -> Result<(), String> {
         let is = |ok: bool, what: &str| {
             if ok { Ok(()) } else { Err(format!("{owner}: {value} is not {what}")) }
@@ -1098,7 +1105,8 @@ fn arm_literals(body: &[Tok]) -> BTreeSet<String> {
         .collect()
 }
 
-/// The strings of the first `&[…]` list in the call of `callee`: `check_keys(o, &["epsilon"], …)` → `epsilon`.
+/// The strings of the first `&[…]` list in the call of `callee`:
+/// `check_keys(o, &["epsilon"], …)` → `epsilon`.
 fn list_after(body: &[Tok], callee: &str) -> BTreeSet<String> {
     let at = body
         .iter()

@@ -14,13 +14,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 
-const CATALOG: &str = r#"{"version":1,"shop":"web-test","dims":4,"facets":{"colour":{"divergence":true}},"items":[
-  {"id":"tee","title":"Tee","category":"Men > Tops","attributes":{"colour":"white"},"vector":[0,0,1,0],"popularity":0.9},
-  {"id":"s1","title":"Red sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"red"},"vector":[1,0.1,0,0]},
-  {"id":"mug","title":"Mug","category":"Home > Kitchen","attributes":{"colour":"red"},"vector":[0,0,0,1],"popularity":1},
-  {"id":"s2","title":"Navy sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"navy"},"vector":[0.9,0.2,0,0]},
-  {"id":"c1","title":"Cardigan","category":"Women > Knitwear > Cardigans","attributes":{"colour":"red"},"vector":[0.7,0.5,0,0]},
-  {"id":"s3","title":"Cream sweater","category":"Women > Knitwear > Sweaters","attributes":{"colour":"cream"},"vector":[1,0,0.1,0]}
+const CATALOG: &str = r#"{"version":1,"shop":"web-test","dims":4,
+  "facets":{"colour":{"divergence":true}},"items":[
+  {"id":"tee","title":"Tee","category":"Men > Tops","attributes":{"colour":"white"},
+   "vector":[0,0,1,0],"popularity":0.9},
+  {"id":"s1","title":"Red sweater","category":"Women > Knitwear > Sweaters",
+   "attributes":{"colour":"red"},"vector":[1,0.1,0,0]},
+  {"id":"mug","title":"Mug","category":"Home > Kitchen","attributes":{"colour":"red"},
+   "vector":[0,0,0,1],"popularity":1},
+  {"id":"s2","title":"Navy sweater","category":"Women > Knitwear > Sweaters",
+   "attributes":{"colour":"navy"},"vector":[0.9,0.2,0,0]},
+  {"id":"c1","title":"Cardigan","category":"Women > Knitwear > Cardigans",
+   "attributes":{"colour":"red"},"vector":[0.7,0.5,0,0]},
+  {"id":"s3","title":"Cream sweater","category":"Women > Knitwear > Sweaters",
+   "attributes":{"colour":"cream"},"vector":[1,0,0.1,0]}
 ]}"#;
 
 fn js(text: &str) -> JsValue {
@@ -208,7 +215,10 @@ async fn bad_arguments_become_coded_errors() {
         js_sys::Reflect::set(&options, &"catalog".into(), &catalog).unwrap();
         Personalizer::open(options.into())
     };
-    let dup = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"a","title":"B","category":"C"}]}"#;
+    let dup = concat!(
+        r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},"#,
+        r#"{"id":"a","title":"B","category":"C"}]}"#,
+    );
     let err = open_with(js(dup)).await.err().unwrap();
     assert!(
         err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap().contains("item \"a\"")
@@ -226,7 +236,10 @@ async fn bad_arguments_become_coded_errors() {
     // Items are converted one at a time: a malformed one is named by its position.
     let message_of =
         |err: JsValue| err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
-    let bad_item = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},{"id":"b","title":5,"category":"C"}]}"#;
+    let bad_item = concat!(
+        r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"C"},"#,
+        r#"{"id":"b","title":5,"category":"C"}]}"#,
+    );
     let err = open_with(js(bad_item)).await.err().unwrap();
     assert!(message_of(err.clone()).contains("items[1]"), "{}", message_of(err.clone()));
     assert_eq!(code_of(err), "CATALOG_INVALID");
@@ -235,7 +248,8 @@ async fn bad_arguments_become_coded_errors() {
     assert_eq!(code_of(err), "CATALOG_INVALID");
     let no_id = r#"{"version":1,"shop":"s","items":[{"id":"","title":"A","category":"C"}]}"#;
     assert!(message_of(open_with(js(no_id)).await.err().unwrap()).contains("items[0].id"));
-    // A sparse array claiming 100 million items: refused, and the memory reserved for it stays bounded.
+    // A sparse array claiming 100 million items: refused, and the memory reserved for it stays
+    // bounded.
     let memory_bytes = || {
         let buffer = get(&wasm_bindgen::memory(), "buffer");
         get(&buffer, "byteLength").as_f64().unwrap()
@@ -387,17 +401,36 @@ fn notices(p: &Personalizer) -> Vec<String> {
 }
 
 #[wasm_bindgen(inline_js = r#"
-function request(r) { return new Promise((ok, no) => { r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); }); }
+function request(r) {
+  return new Promise((ok, no) => {
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error);
+  });
+}
 async function db() {
   const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur", 1);
-    r.onupgradeneeded = () => { for (const s of ["profiles", "quarantine"]) if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s); };
+    r.onupgradeneeded = () => {
+      for (const s of ["profiles", "quarantine"])
+        if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s);
+    };
     r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
   return d;
 }
-export async function idb_get(store, key) { const d = await db(); try { return await request(d.transaction(store).objectStore(store).get(key)); } finally { d.close(); } }
-export async function idb_put(store, key, value) { const d = await db(); const tx = d.transaction(store, "readwrite");
-  tx.objectStore(store).put(value, key); await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); }); d.close(); }
-export async function idb_keys(store) { const d = await db(); try { return await request(d.transaction(store).objectStore(store).getAllKeys()); } finally { d.close(); } }
+export async function idb_get(store, key) {
+  const d = await db();
+  try { return await request(d.transaction(store).objectStore(store).get(key)); }
+  finally { d.close(); }
+}
+export async function idb_put(store, key, value) {
+  const d = await db(); const tx = d.transaction(store, "readwrite");
+  tx.objectStore(store).put(value, key);
+  await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); });
+  d.close();
+}
+export async function idb_keys(store) {
+  const d = await db();
+  try { return await request(d.transaction(store).objectStore(store).getAllKeys()); }
+  finally { d.close(); }
+}
 export function sleep(ms) { return new Promise((ok) => setTimeout(ok, ms)); }
 "#)]
 extern "C" {
@@ -439,7 +472,9 @@ async fn a_local_profile_survives_reopening_and_erase_leaves_nothing() {
 async fn a_corrupt_stored_profile_is_set_aside_and_a_fresh_one_starts() {
     let shop = "web-test-corrupt";
     let storage = local_storage();
-    storage.set_item(&format!("flaneur:profile:{shop}"), "{\"format\":\"flaneur-profile\",\"version\":2,\"shop\":\"web-test\",\"data\":\"AAAA\"}").unwrap();
+    let stored = "{\"format\":\"flaneur-profile\",\"version\":2,\"shop\":\"web-test\",\
+                  \"data\":\"AAAA\"}";
+    storage.set_item(&format!("flaneur:profile:{shop}"), stored).unwrap();
     let p = open_stored(shop).await;
     assert_eq!(tastes(&p), 0);
     let notices = notices(&p);
@@ -632,7 +667,9 @@ fn simd_and_scalar_kernels_agree_exactly() {
 }
 
 #[wasm_bindgen(inline_js = r#"
-export function collector() { const got = []; const send = (r) => { got.push(r); }; send.got = got; return send; }
+export function collector() {
+  const got = []; const send = (r) => { got.push(r); }; send.got = got; return send;
+}
 "#)]
 extern "C" {
     fn collector() -> js_sys::Function;
@@ -748,7 +785,9 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
 }
 
 #[wasm_bindgen(inline_js = r#"
-export function nested(depth) { let v = "deep"; for (let i = 0; i < depth; i++) v = { v }; return v; }
+export function nested(depth) {
+  let v = "deep"; for (let i = 0; i < depth; i++) v = { v }; return v;
+}
 "#)]
 extern "C" {
     fn nested(depth: u32) -> JsValue;
@@ -799,7 +838,10 @@ async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
         assert!(message.contains("title") && message.contains("at most 4096"), "{message}");
     }
     // A vector of the wrong length.
-    let short = r#"{"version":1,"shop":"s","dims":4,"items":[{"id":"a","title":"A","category":"C","vector":[1,2,3]}]}"#;
+    let short = concat!(
+        r#"{"version":1,"shop":"s","dims":4,"items":[{"id":"a","title":"A","category":"C","#,
+        r#""vector":[1,2,3]}]}"#,
+    );
     let (code, message) = refusal(open_with(js(short)).await.err().unwrap());
     assert_eq!(code, "CATALOG_INVALID");
     assert!(message.contains("3 values, dims is 4"), "{message}");

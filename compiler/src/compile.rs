@@ -42,7 +42,8 @@ pub struct Options {
     pub co_purchases: Option<PathBuf>,
     /// Pairs bought together fewer times are ignored (`--min-co-purchases`).
     pub min_co_purchases: f64,
-    /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5: cosine).
+    /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5:
+    /// cosine).
     pub co_purchase_damping: f64,
 }
 
@@ -101,7 +102,8 @@ pub(crate) enum Locator {
 }
 
 impl Locator {
-    /// Records a problem of `field` of this item (`category`: the column or field the category came from).
+    /// Records a problem of `field` of this item (`category`: the column or field the category
+    /// came from).
     pub fn report(&self, problems: &mut Problems, field: &str, message: impl Into<String>) {
         match self {
             Locator::Line(line, category) => {
@@ -138,7 +140,8 @@ pub struct Compiler {
 }
 
 impl Compiler {
-    /// Reads the popularity file; facets are declared once the feed's header is known (`Compiler::start`).
+    /// Reads the popularity file; facets are declared once the feed's header is known
+    /// (`Compiler::start`).
     pub fn new(options: Options) -> Self {
         let mut problems = Problems::default();
         let popularity = match &options.popularity {
@@ -153,7 +156,10 @@ impl Compiler {
         if options.co_purchases.is_some()
             && (options.vectors_file.is_some() || options.vector_column.is_some())
         {
-            problems.feed("--co-purchases learns vectors; --vectors or --vector-column supplies them: give one");
+            problems.feed(
+                "--co-purchases learns vectors; --vectors or --vector-column supplies them: \
+                 give one",
+            );
         }
         if !(options.min_co_purchases.is_finite() && options.min_co_purchases >= 0.0) {
             problems.feed(format!(
@@ -220,8 +226,10 @@ impl Compiler {
         }
         let (dims, kind) = match &self.deferred {
             Some(_) if self.supplied_vectors => {
-                self.problems
-                    .feed("the feed has its own vectors; --vectors or --co-purchases would replace them: give one");
+                self.problems.feed(
+                    "the feed has its own vectors; --vectors or --co-purchases would replace \
+                     them: give one",
+                );
                 (dims, kind)
             }
             Some(Deferred::Embeddings(e)) => {
@@ -248,7 +256,8 @@ impl Compiler {
         }
     }
 
-    /// Runs the common checks on a row that already has a problem, so all of its problems are reported.
+    /// Runs the common checks on a row that already has a problem, so all of its problems are
+    /// reported.
     pub(crate) fn check_only(&mut self, draft: Draft) {
         self.check(&draft.item, &draft.at);
     }
@@ -419,13 +428,15 @@ impl Compiler {
         };
         if matrix.items.is_empty() {
             self.problems.feed(format!(
-                "{}: no pair of the feed's items was bought together at least {min} times (--min-co-purchases)",
+                "{}: no pair of the feed's items was bought together at least {min} times \
+                 (--min-co-purchases)",
                 path.display()
             ));
             return;
         }
         eprintln!(
-            "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, factors for {} of {} items{}",
+            "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, \
+             factors for {} of {} items{}",
             path.display(),
             matrix.lines_read,
             matrix.pairs_kept,

@@ -9,7 +9,8 @@
 //! `j`, `C[i][i]` orders with `i`), scaled to `C'[i][j] = C[i][j] / (C[i][i] C[j][j])^β / s`
 //! with `β` the damping (default 0: raw counts, which rank best on MovieLens;
 //! 0.5 is cosine) and `s` making the largest diagonal entry 1. Its `d` largest
-//! eigenpairs `C' ≈ U Λ Uᵀ` give the item factors `Y = U √Λ`, so `yᵢ · yⱼ ≈ C'[i][j]`.
+//! eigenpairs `C' ≈ U Λ Uᵀ` give the item factors `Y = U √Λ`, so
+//! `yᵢ · yⱼ ≈ C'[i][j]`.
 //! This is the right input for the device's implicit-ALS fold-in
 //! (`src/rank/foldin.rs`): `C = RᵀR` is exactly what the fold-in needs to know
 //! about everyone else's orders, so the catalog declares `vector_kind: "factors"`.
@@ -133,7 +134,8 @@ pub fn read(
         problems.feed(format!("{}: {e}", path.display()));
         return None;
     }
-    // Keep the pairs bought together often enough; order them so the matrix is the same whatever the file's order.
+    // Keep the pairs bought together often enough; order them so the matrix is the same whatever
+    // the file's order.
     let mut kept: Vec<(u32, u32, f64)> = pairs
         .into_iter()
         .filter(|(_, (c, _))| *c >= min_count && *c > 0.0)
@@ -223,10 +225,12 @@ mod tests {
 
     #[test]
     fn factors_reproduce_the_normalized_counts() {
-        // Two baskets that go together: {a, b, c} and {x, y}; a weak a–x link below the threshold.
+        // Two baskets that go together: {a, b, c} and {x, y}; a weak a–x link below the
+        // threshold.
         let path = write(
             "ok.csv",
-            "item_a,item_b,count\na,a,40\nb,b,30\nc,c,20\na,b,20\na,c,10\nb,c,10\nx,y,12\nx,x,15\ny,y,12\na,x,2\nzz,a,9\n",
+            "item_a,item_b,count\na,a,40\nb,b,30\nc,c,20\na,b,20\na,c,10\nb,c,10\n\
+             x,y,12\nx,x,15\ny,y,12\na,x,2\nzz,a,9\n",
         );
         let ids = ["a", "b", "c", "x", "y"];
         let index_of = |s: &str| ids.iter().position(|&i| i == s).map(|p| p as u32);
@@ -239,7 +243,8 @@ mod tests {
         let dot = |y: &[Vec<f32>], i: usize, j: usize| {
             y[i].iter().zip(&y[j]).map(|(p, q)| (p * q) as f64).sum::<f64>()
         };
-        // With d ≥ the rank, y_i · y_j recovers C' exactly: raw counts over the largest own count, 40.
+        // With d ≥ the rank, y_i · y_j recovers C' exactly: raw counts over the largest own
+        // count, 40.
         assert!((dot(&y, 0, 1) - 20.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 0, 1));
         assert!((dot(&y, 3, 4) - 12.0 / 40.0).abs() < 1e-4, "{}", dot(&y, 3, 4));
         assert!((dot(&y, 0, 0) - 1.0).abs() < 1e-4 && (dot(&y, 2, 2) - 0.5).abs() < 1e-4);
@@ -273,7 +278,8 @@ mod tests {
             text,
             [
                 format!(
-                    "{p}: line 2, column item_b: the pair \"a\", \"b\" is given twice (first at line 1)"
+                    "{p}: line 2, column item_b: the pair \"a\", \"b\" is given twice \
+                     (first at line 1)"
                 ),
                 format!("{p}: line 3, column count: \"many\" is not a count"),
                 format!("{p}: line 4, column item_b: empty item id"),

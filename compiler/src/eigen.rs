@@ -35,9 +35,10 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// Orthonormalizes the `k` columns of `q` (row-major, `n` rows of `k`) by
 /// Cholesky QR, `passes` times (two, CholQR2, repair what the first lost
-/// to rounding; one is enough between power steps). Both passes read the rows in order, `O(n k²)` each, and stay
-/// in cache. A column that depends on the earlier ones (a pivot below 1e-6 of
-/// its norm) becomes zero: the subspace has a smaller rank.
+/// to rounding; one is enough between power steps). Both passes read the rows in
+/// order, `O(n k²)` each, and stay in cache. A column that depends on the earlier
+/// ones (a pivot below 1e-6 of its norm) becomes zero: the subspace has a smaller
+/// rank.
 fn orthonormalize(q: &mut [f64], n: usize, k: usize, passes: usize) {
     for _pass in 0..passes {
         // G = QᵀQ (upper triangle).

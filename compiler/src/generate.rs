@@ -53,7 +53,11 @@ pub fn write_feed(path: &Path, items: usize) -> std::io::Result<()> {
         let leaf = format!("{}{}", noun[..1].to_uppercase(), &noun[1..]);
         writeln!(
             out,
-            "sku-{i:07},\"{colour} {material} {noun} {i}\",\"A {colour} {noun} in {material}, by {brand}. Model {}.\",https://shop.example/p/sku-{i:07},https://shop.example/img/sku-{i:07}.jpg,{}.{:02} EUR,{availability},{brand},{colour},{material},{dept} > {leaf}s > {} {leaf}s",
+            "sku-{i:07},\"{colour} {material} {noun} {i}\",\
+             \"A {colour} {noun} in {material}, by {brand}. Model {}.\",\
+             https://shop.example/p/sku-{i:07},https://shop.example/img/sku-{i:07}.jpg,\
+             {}.{:02} EUR,{availability},{brand},{colour},{material},\
+             {dept} > {leaf}s > {} {leaf}s",
             i % 997,
             cents / 100,
             cents % 100,

@@ -38,7 +38,8 @@ fn report(c: &Catalog, size: usize) -> String {
     let _ = writeln!(out, "size: {size} bytes (binary v1)");
     let _ = writeln!(
         out,
-        "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, {popular} with popularity)"
+        "items: {n} ({available} available, {priced} priced, {sensitive} sensitive, \
+         {popular} with popularity)"
     );
     let _ = writeln!(out, "categories: {}", c.taxonomy().len());
     let _ =

@@ -57,7 +57,8 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
                 }
             }
             Err(e) => {
-                // serde_json's message ends with " at line 1 column C": the line is the file's here.
+                // serde_json's message ends with " at line 1 column C": the line is the file's
+                // here.
                 let message = e.to_string();
                 let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
                 problems

@@ -5,7 +5,8 @@
 //! ```text
 //! flaneur catalog build FEED -o catalog.bin [--facet COLUMN=FACET] [--divergence colour,material]
 //!                       [--sensitive "Health=health"] [--popularity counts.csv] [--dims 64]
-//!                       [--vectors embeddings.csv [--vector-kind factors]] [--co-purchases pairs.csv]
+//!                       [--vectors embeddings.csv [--vector-kind factors]]
+//!                       [--co-purchases pairs.csv]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
@@ -51,7 +52,8 @@ enum Top {
 
 #[derive(Subcommand)]
 enum LdpCommand {
-    /// Unbiased estimates per question, with 95% intervals, from reports (one JSON object per line).
+    /// Unbiased estimates per question, with 95% intervals, from reports (one JSON object per
+    /// line).
     Aggregate {
         /// The reports: JSON Lines, blank lines skipped.
         reports: PathBuf,
@@ -126,7 +128,8 @@ struct FeedArgs {
     /// The shop's own vectors in a file: `id,x1,x2,…` per line (CSV or TSV).
     #[arg(long, value_name = "FILE")]
     vectors: Option<PathBuf>,
-    /// What supplied vectors are: `content` embeddings or `factors` learned from aggregate interactions.
+    /// What supplied vectors are: `content` embeddings or `factors` learned from aggregate
+    /// interactions.
     #[arg(long, value_parser = parse_kind)]
     vector_kind: Option<VectorKind>,
     /// Learn item factors from aggregate co-purchase counts: `item_a,item_b,count` per line.

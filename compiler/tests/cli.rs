@@ -192,9 +192,11 @@ fn validate_reports_every_problem_with_line_and_column() {
             "line 3, column title: empty title",
             "line 4, column id: duplicate id \"A-1\" (first at line 2)",
             "line 5, column price: \"forty EUR\" is not a price like \"49.90 EUR\"",
-            "line 6, column availability: \"sold out\" is not one of in stock, out of stock, preorder, backorder",
+            "line 6, column availability: \"sold out\" is not one of in stock, out of stock, \
+             preorder, backorder",
             "line 7, column price: \"12.00 EURO\": \"EURO\" is not an ISO 4217 currency code",
-            "line 7, column availability: \"maybe\" is not one of in stock, out of stock, preorder, backorder",
+            "line 7, column availability: \"maybe\" is not one of in stock, out of stock, \
+             preorder, backorder",
             "line 8, column product_type: empty level in \"Women >  > Knitwear\"",
             "line 9, column id: empty id",
             "line 11, column (row): has 3 fields, the header has 8",
@@ -248,7 +250,8 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     let input = tmp("vectors.csv");
     std::fs::write(
         &input,
-        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\nc,Bad,Denim,1 x 2\n",
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\n\
+         b,Blue jeans,Denim,0 0 1\nc,Bad,Denim,1 x 2\n",
     )
     .unwrap();
     let o = run(&["catalog", "validate", input.to_str().unwrap(), "--vector-column", "embedding"]);
@@ -260,7 +263,8 @@ fn shop_supplied_vectors_are_read_from_a_column() {
     );
     std::fs::write(
         &input,
-        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\nb,Blue jeans,Denim,0 0 1\n",
+        "id,title,product_type,embedding\na,Red sweater,Knitwear,\"[3, 4, 0]\"\n\
+         b,Blue jeans,Denim,0 0 1\n",
     )
     .unwrap();
     let out = tmp("vectors.bin");
@@ -341,7 +345,8 @@ fn embedding_file_problems_are_all_reported() {
         format!("{v}: line 13, column vector: \"lots\" is not a number"),
         format!("{v}: line 14, column id: \"SW-001\" already has a vector (line 2)"),
         format!(
-            "{v}: 9 item(s) of the feed have no vector: \"HM-002\", \"HM-003\", \"HM-004\", \"KD-001\", \"KD-002\", \"HL-001\", \"HL-002\", \"BT-001\", \"BT-002\""
+            "{v}: 9 item(s) of the feed have no vector: \"HM-002\", \"HM-003\", \"HM-004\", \
+             \"KD-001\", \"KD-002\", \"HL-001\", \"HL-002\", \"BT-001\", \"BT-002\""
         ),
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), expected, "{out}");
@@ -381,7 +386,8 @@ fn factors_are_learned_from_aggregate_co_purchase_counts() {
         assert!((dot(&c, a, b) - count / 150.0).abs() < 0.02, "{a}·{b} = {}", dot(&c, a, b));
     }
     assert!(dot(&c, "SW-001", "HM-002").abs() < 0.02 && dot(&c, "HM-003", "KD-001").abs() < 0.02);
-    // Bought together, unlike in text: the factors bring them together more than the content vectors did.
+    // Bought together, unlike in text: the factors bring them together more than the content
+    // vectors did.
     let cosine =
         |c: &Catalog, a: &str, b: &str| dot(c, a, b) / (dot(c, a, a) * dot(c, b, b)).sqrt();
     assert!(cosine(&c, "SW-001", "JN-001") > cosine(&content, "SW-001", "JN-001") + 0.2);
@@ -437,12 +443,14 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
         stdout(&o).lines().collect::<Vec<_>>(),
         [
             format!(
-                "{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice (first at line 1)"
+                "{p}: line 2, column item_b: the pair \"JN-001\", \"SW-001\" is given twice \
+                 (first at line 1)"
             ),
             format!("{p}: line 3, column count: \"x\" is not a count"),
         ]
     );
-    // Counts that are all below the threshold leave nothing to learn: refused, not an all-zero catalog.
+    // Counts that are all below the threshold leave nothing to learn: refused, not an all-zero
+    // catalog.
     std::fs::write(&pairs, "SW-001,JN-001,4\n").unwrap();
     let o = run(&[
         "catalog",
@@ -567,7 +575,9 @@ fn json_v1_items_of_the_wrong_type_are_all_reported_with_their_path() {
     let input = tmp("broken-v1.json");
     std::fs::write(
         &input,
-        "{\"version\": 1, \"shop\": \"s\", \"items\": [\n  {\"id\": \"a\", \"title\": 5, \"category\": \"Home\"},\n  {\"id\": \"b\" \"title\": \"B\"}\n]}\n",
+        "{\"version\": 1, \"shop\": \"s\", \"items\": [\n  \
+         {\"id\": \"a\", \"title\": 5, \"category\": \"Home\"},\n  \
+         {\"id\": \"b\" \"title\": \"B\"}\n]}\n",
     )
     .unwrap();
     assert_eq!(
@@ -594,7 +604,8 @@ fn shopify_products_of_the_wrong_type_are_all_reported_with_their_path() {
     assert_eq!(
         problems(&feed("wrong-types-shopify.json")),
         [
-            "products[0].variants[0].price: {\"amount\":\"10.00\",\"currency_code\":\"EUR\"} is not a price",
+            "products[0].variants[0].price: {\"amount\":\"10.00\",\"currency_code\":\"EUR\"} \
+             is not a price",
             "products[2].variants[1].price: [\"8.00\"] is not a price",
             "products[3]: invalid type: integer `5`, expected a string",
         ]
@@ -604,11 +615,18 @@ fn shopify_products_of_the_wrong_type_are_all_reported_with_their_path() {
 #[test]
 fn json_v1_items_before_the_header_build_the_same_catalog() {
     let items = r#"[
-    {"id": "a", "title": "Red wool sweater", "category": "Women > Knitwear", "attributes": {"colour": "red", "brand": "Alder"}, "price": 49.9, "currency": "EUR", "popularity": 0.4, "vector": [1, 0, 0]},
-    {"id": "b", "title": "Blue jeans", "category": "Men > Denim", "attributes": {"colour": "blue"}, "available": false, "vector": [0.6, 0.8, 0]},
-    {"id": "c", "title": "Vitamin D3", "category": "Health > Supplements", "sensitive": "health", "vector": [0, 0, 1]}
+    {"id": "a", "title": "Red wool sweater", "category": "Women > Knitwear",
+     "attributes": {"colour": "red", "brand": "Alder"}, "price": 49.9, "currency": "EUR",
+     "popularity": 0.4, "vector": [1, 0, 0]},
+    {"id": "b", "title": "Blue jeans", "category": "Men > Denim", "attributes": {"colour": "blue"},
+     "available": false, "vector": [0.6, 0.8, 0]},
+    {"id": "c", "title": "Vitamin D3", "category": "Health > Supplements", "sensitive": "health",
+     "vector": [0, 0, 1]}
   ]"#;
-    let header = r#""version": 1, "shop": "ordered", "dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
+    let header = concat!(
+        r#""version": 1, "shop": "ordered", "dims": 3, "vector_kind": "factors", "#,
+        r#""facets": {"colour": {"divergence": true}, "brand": {}}"#,
+    );
     let (first, last) = (tmp("header-first.json"), tmp("items-first.json"));
     std::fs::write(&first, format!("{{{header}, \"items\": {items}}}")).unwrap();
     // Sorted keys (as `jq -S` writes them) put `items` before `shop` and `version`.
@@ -626,7 +644,10 @@ fn json_v1_items_before_the_header_build_the_same_catalog() {
     assert!(c.facet_index("colour").is_some_and(|i| c.facets()[i as usize].divergence));
     // Header fields on both sides of `items` read the same: a first pass reads the header.
     let split = tmp("items-between.json");
-    let tail = r#""dims": 3, "vector_kind": "factors", "facets": {"colour": {"divergence": true}, "brand": {}}"#;
+    let tail = concat!(
+        r#""dims": 3, "vector_kind": "factors", "#,
+        r#""facets": {"colour": {"divergence": true}, "brand": {}}"#,
+    );
     std::fs::write(
         &split,
         format!("{{\"version\": 1, \"shop\": \"ordered\", \"items\": {items}, {tail}}}"),
@@ -663,10 +684,14 @@ fn a_large_shopify_export_is_read_in_bounded_memory() {
             }
             writeln!(
                 out,
-                "{}{{\"id\": {i}, \"title\": \"Sweater {i}\", \"handle\": \"sweater-{i}\", \"body_html\": \"<p>{text}</p>\", \
-                 \"vendor\": \"Brand {}\", \"product_type\": \"Women > Knitwear > T{}\", \"tags\": \"wool, autumn\", \
-                 \"options\": [{{\"name\": \"Color\", \"values\": [\"Red\", \"Navy\"]}}, {{\"name\": \"Size\", \"values\": [\"S\", \"M\"]}}], \
-                 \"variants\": [{{\"price\": \"49.00\", \"available\": true, \"option1\": \"Red\", \"option2\": \"M\"}}], \
+                "{}{{\"id\": {i}, \"title\": \"Sweater {i}\", \"handle\": \"sweater-{i}\", \
+                 \"body_html\": \"<p>{text}</p>\", \
+                 \"vendor\": \"Brand {}\", \"product_type\": \"Women > Knitwear > T{}\", \
+                 \"tags\": \"wool, autumn\", \
+                 \"options\": [{{\"name\": \"Color\", \"values\": [\"Red\", \"Navy\"]}}, \
+                 {{\"name\": \"Size\", \"values\": [\"S\", \"M\"]}}], \
+                 \"variants\": [{{\"price\": \"49.00\", \"available\": true, \
+                 \"option1\": \"Red\", \"option2\": \"M\"}}], \
                  \"images\": [{{\"src\": \"https://cdn.shop.example/{i}.jpg\"}}]}}",
                 if i == 0 { "" } else { "," },
                 i % 50,
@@ -701,7 +726,8 @@ fn a_feed_with_a_one_megabyte_title_is_refused_naming_the_line() {
     let huge = "x".repeat(1 << 20);
     let path = tmp("huge-title.csv");
     let rows = format!(
-        "id,title,product_type,price,availability\na,{huge},Shoes,10.00 EUR,in stock\nb,Boots,Shoes,12.00 EUR,in stock\n"
+        "id,title,product_type,price,availability\na,{huge},Shoes,10.00 EUR,in stock\n\
+         b,Boots,Shoes,12.00 EUR,in stock\n"
     );
     std::fs::write(&path, rows).unwrap();
     let o = run(&["catalog", "validate", path.to_str().unwrap()]);

@@ -30,7 +30,8 @@ fn rate(i: usize) -> f64 {
     RATES[i % RATES.len()]
 }
 
-/// A period with the given answer to each question of `schema`, built from counts as the browser will.
+/// A period with the given answer to each question of `schema`, built from counts as the browser
+/// will.
 fn period(schema: &[String], answers: impl Fn(usize) -> bool) -> Indicators {
     let mut kinds = [Counter::default(); 3];
     let mut axes: BTreeMap<String, AxisCounter> = BTreeMap::new();
@@ -113,7 +114,8 @@ fn flaneur_ldp_aggregate_recovers_the_true_shares_from_a_jsonl_file() {
     assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
     let estimates: Vec<Estimate> =
         serde_json::from_str(&stdout(&o)).expect("a JSON array of estimates");
-    // The command and the library agree (to the last bits serde_json's float parsing may round differently).
+    // The command and the library agree (to the last bits serde_json's float parsing may round
+    // differently).
     let library = aggregate(&reports).unwrap();
     assert_eq!(estimates.len(), library.len());
     for (e, l) in estimates.iter().zip(&library) {

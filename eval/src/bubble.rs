@@ -612,12 +612,21 @@ pub fn render(report: &Report) -> String {
     let divergent = Kind::Divergent.code() as usize;
     let mut out = String::new();
     out.push_str(&format!(
-        "{} shoppers × {} sessions × {} slates of k = {}, seed {}, {} items; the same shoppers and random draws in every arm.\n\n",
+        "{} shoppers × {} sessions × {} slates of k = {}, seed {}, {} items; the same shoppers \
+         and random draws in every arm.\n\n",
         c.shoppers, c.sessions, SLATES_PER_SESSION, K, c.seed, c.items
     ));
 
-    out.push_str("**Exposure and cost.** Engagement = clicks per impression. Relevance cost: clicks on items of the shopper's expressed tastes per slate, and the mean score of the personal items that remain, both against surprise 0.\n\n");
-    out.push_str("| surprise | divergent share of impressions (budget) | items per slate | slates in buying intent | engagement: all | personal slots | divergent slots | expressed-taste clicks per slate (vs 0) | mean personal score (vs 0) |\n");
+    out.push_str(
+        "**Exposure and cost.** Engagement = clicks per impression. Relevance cost: clicks on \
+         items of the shopper's expressed tastes per slate, and the mean score of the personal \
+         items that remain, both against surprise 0.\n\n",
+    );
+    out.push_str(
+        "| surprise | divergent share of impressions (budget) | items per slate | \
+         slates in buying intent | engagement: all | personal slots | divergent slots | \
+         expressed-taste clicks per slate (vs 0) | mean personal score (vs 0) |\n",
+    );
     out.push_str("|---|---|---|---|---|---|---|---|---|\n");
     let cost = |t: &Totals| {
         (
@@ -651,7 +660,8 @@ pub fn render(report: &Report) -> String {
         report.arms.first().map_or(0, |(_, t)| t.latent.iter().filter(|l| l.kind == kind).count())
     };
     out.push_str(&format!(
-        "\n**Discovery** of the {} latent tastes after {} sessions: discovered (exposed in brackets), by kind.\n\n",
+        "\n**Discovery** of the {} latent tastes after {} sessions: discovered (exposed in \
+         brackets), by kind.\n\n",
         report.arms.first().map_or(0, |(_, t)| t.latent.len()),
         c.sessions
     ));

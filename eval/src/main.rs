@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! cargo run --release --bin flaneur-eval -- bubble [--shoppers N] [--sessions N] [--seed N]
-//! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m]
+//! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] \
+//!     [--out DIR] [--datasets ml-100k,ml-1m]
 //! make eval
 //! ```
 //!
@@ -33,7 +34,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]";
+const USAGE: &str = concat!(
+    "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n",
+    "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]",
+);
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
 const DOC: &str = "docs/EVALUATION.md";

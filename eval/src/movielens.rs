@@ -23,7 +23,8 @@ const DEFAULT_INTENSITY: f32 = 0.8;
 pub struct Config {
     /// Holds `<name>/<name>.inter` and `.item` per dataset (`scripts/eval-data.sh`).
     pub data: PathBuf,
-    /// Holds `<name>/als-top10.tsv` and `als.json` (`scripts/eval/als.py`); catalogs and the report go here.
+    /// Holds `<name>/als-top10.tsv` and `als.json` (`scripts/eval/als.py`); catalogs and the
+    /// report go here.
     pub out: PathBuf,
     pub datasets: Vec<String>,
     /// Dimensions of the learned item factors.
@@ -184,10 +185,19 @@ pub fn render(reports: &[DatasetReport]) -> String {
     let mut out = String::new();
     for r in reports {
         out.push_str(&format!(
-            "**{}**: {} users (leave-last-out; {} with the last two interactions in the same second), {} movies, {} ratings; {} lines of co-purchase counts.\n\n",
-            r.dataset, r.users, r.tied_last_interactions, r.movies, r.interactions, r.co_purchase_lines
+            "**{}**: {} users (leave-last-out; {} with the last two interactions in the same \
+             second), {} movies, {} ratings; {} lines of co-purchase counts.\n\n",
+            r.dataset,
+            r.users,
+            r.tied_last_interactions,
+            r.movies,
+            r.interactions,
+            r.co_purchase_lines
         ));
-        out.push_str("| method | runs on | HR@10 | NDCG@10 | coverage@10 | genre diversity@10 | novelty (bits) | hits outside top genres | popular fill | divergent | time |\n");
+        out.push_str(
+            "| method | runs on | HR@10 | NDCG@10 | coverage@10 | genre diversity@10 | \
+             novelty (bits) | hits outside top genres | popular fill | divergent | time |\n",
+        );
         out.push_str(
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         );
@@ -201,7 +211,8 @@ pub fn render(reports: &[DatasetReport]) -> String {
                 None => format!("{:.1} s", m.seconds),
             };
             out.push_str(&format!(
-                "| {} | {} | {:.4} | {:.4} | {:.1}% | {:.3} | {:.2} | {:.1}% | {fill} | {divergent} | {time} |\n",
+                "| {} | {} | {:.4} | {:.4} | {:.1}% | {:.3} | {:.2} | {:.1}% | {fill} | \
+                 {divergent} | {time} |\n",
                 m.method,
                 m.runs,
                 x.hr10,
@@ -222,7 +233,8 @@ pub fn render(reports: &[DatasetReport]) -> String {
             )
         });
         out.push_str(&format!(
-            "\nPrivacy tax: {} reaches **{:.2}×** the NDCG@10 of the best server-side anchor ({}). ALS tuned on a validation split: {als}.\n\n",
+            "\nPrivacy tax: {} reaches **{:.2}×** the NDCG@10 of the best server-side anchor \
+             ({}). ALS tuned on a validation split: {als}.\n\n",
             r.best_flaneur, r.ndcg_ratio_to_best_anchor, r.best_anchor
         ));
     }

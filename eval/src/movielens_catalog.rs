@@ -36,7 +36,8 @@ fn shop_order(popularity: &[u32]) -> Vec<usize> {
     order
 }
 
-/// Writes the feed and the popularity counts; returns the `--facet` options that declare its facets.
+/// Writes the feed and the popularity counts; returns the `--facet` options that declare its
+/// facets.
 fn write_feed(
     data: &Dataset,
     popularity: &[u32],

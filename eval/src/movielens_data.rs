@@ -212,7 +212,12 @@ mod tests {
         }
         inter.push_str("u2\t1\t5\t10\n");
         std::fs::write(dir.join("t.inter"), inter).unwrap();
-        std::fs::write(dir.join("t.item"), "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n1\tA\t1995\tDrama Comedy\n9\tB\t1999\tDrama\n").unwrap();
+        std::fs::write(
+            dir.join("t.item"),
+            "item_id:token\tmovie_title:token_seq\trelease_year:token\tclass:token_seq\n\
+             1\tA\t1995\tDrama Comedy\n9\tB\t1999\tDrama\n",
+        )
+        .unwrap();
         let d = load(&dir, "t").unwrap();
         assert_eq!(
             d.movies.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),

@@ -82,7 +82,8 @@ pub fn top_genres(data: &Dataset, user: &super::movielens_data::User, n: usize) 
     order.into_iter().take(n).map(|g| g as u8).collect()
 }
 
-/// Mean pairwise `1 − |A ∩ B| / |A ∪ B|` over the genres of a list's movies (0 for fewer than 2).
+/// Mean pairwise `1 − |A ∩ B| / |A ∪ B|` over the genres of a list's movies (0 for fewer than
+/// 2).
 fn diversity(data: &Dataset, list: &[u32]) -> f64 {
     let mut sum = 0.0;
     let mut pairs = 0;
@@ -115,8 +116,10 @@ mod tests {
             movies: vec![movie("a", &[0]), movie("b", &[0, 1]), movie("c", &[2]), movie("d", &[0])],
             genres: vec!["Drama".into(), "Comedy".into(), "Horror".into()],
             users: vec![
-                User { id: "1".into(), train: vec![r(0)], test: r(2) }, // hit at rank 1, outside Drama
-                User { id: "2".into(), train: vec![r(0), r(1)], test: r(3) }, // miss
+                // hit at rank 1, outside Drama
+                User { id: "1".into(), train: vec![r(0)], test: r(2) },
+                // miss
+                User { id: "2".into(), train: vec![r(0), r(1)], test: r(3) },
             ],
             skipped_users: 0,
             interactions: 5,

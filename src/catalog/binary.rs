@@ -23,11 +23,11 @@
 //! | shop | `str` | not blank |
 //! | vector kind | u8 | 0 = content, 1 = factors |
 //! | dims | u32 | ≤ 1024 |
-//! | facets | u32 count, then per facet: name `str`, divergence u8 | count ≤ 65535; names strictly ascending; divergence 0 or 1 |
+//! | facets | u32 count, then per facet: name `str`, divergence u8 | note (a) |
 //! | string text | `str` | every string of the arena, concatenated |
-//! | string ends | `[u32]` | end offset of each string: non-decreasing, on UTF-8 boundaries, the last one = text length; fewer than `NO_STR` strings |
-//! | taxonomy | u32 count, then per node: full path `str` | node `i`'s path, interned in node order, is new, gets id `i` and is stored normalised |
-//! | facet values | u32 count, then per value: facet u16, value u32 | facet < facet count; value a string id; strictly ascending by (facet, value text) |
+//! | string ends | `[u32]` | end offset of each string: note (b) |
+//! | taxonomy | u32 count, then per node: full path `str` | note (c) |
+//! | facet values | u32 count, then per value: facet u16, value u32 | note (d) |
 //! | item count `n` | u32 | |
 //! | id | `[u32]` × n | string id of a non-empty string; no two items share the text |
 //! | title | `[u32]` × n | string id |
@@ -41,7 +41,18 @@
 //! | released, sensitive, url, image | `[u32]` × n each | string id or `NO_STR` |
 //! | codes | `[i8]` × (n · dims) | in [-127, 127]; item after item |
 //! | scales | `[f32]` × (n if dims > 0, else 0) | finite, ≥ 0 |
-//! | id order | `[u32]` × n | a permutation of the item positions, ids strictly ascending by text (so no two items share an id) |
+//! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
+//!
+//! Notes to the rules checked on load:
+//!
+//! - (a) facets: count ≤ 65535; names strictly ascending; divergence 0 or 1.
+//! - (b) string ends: non-decreasing, on UTF-8 boundaries, the last one = text
+//!   length; fewer than `NO_STR` strings.
+//! - (c) taxonomy: node `i`'s path, interned in node order, is new, gets id `i`
+//!   and is stored normalised.
+//! - (d) facet values: facet < facet count; value a string id; strictly
+//!   ascending by (facet, value text).
+//! - (e) id order: ids strictly ascending by text (so no two items share an id).
 //!
 //! Nothing may follow the id order. Storing the id order lets a load check it
 //! in one pass instead of sorting 100,000 ids. Decoding checks the magic, then the version
@@ -351,7 +362,8 @@ impl<'a> Decoder<'a> {
         match count.checked_mul(min_size) {
             Some(need) if need <= remaining => Ok(count),
             _ => Err(corrupt(format!(
-                "{what}: count {count} at byte {at} needs at least {} bytes ({min_size} each), {remaining} remain",
+                "{what}: count {count} at byte {at} needs at least {} bytes ({min_size} each), \
+                 {remaining} remain",
                 count as u64 * min_size as u64
             ))),
         }
@@ -463,7 +475,8 @@ impl<'a> Decoder<'a> {
         let strings = Strings { text: text.to_owned(), ends: ends.values };
         if !strings.is_well_formed() {
             return Err(corrupt(format!(
-                "string ends at byte {}: offsets must be non-decreasing, within the text and on UTF-8 boundaries",
+                "string ends at byte {}: offsets must be non-decreasing, within the text and on \
+                 UTF-8 boundaries",
                 ends.at
             )));
         }
@@ -500,8 +513,9 @@ impl<'a> Decoder<'a> {
             });
             if !fresh {
                 return Err(corrupt(format!(
-                    "taxonomy node {i} at byte {at}: {path:?} is not a new, normalised path (levels joined by \" > \", \
-                     none empty, at most 256) whose parent comes before it"
+                    "taxonomy node {i} at byte {at}: {path:?} is not a new, normalised path \
+                     (levels joined by \" > \", none empty, at most 256) whose parent comes \
+                     before it"
                 )));
             }
         }

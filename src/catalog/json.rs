@@ -150,7 +150,8 @@ pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
 /// use flaneur::catalog::{CatalogBuilder, FacetJson, ItemJson, VectorKind};
 /// let facets = BTreeMap::from([("colour".to_string(), FacetJson { divergence: true })]);
 /// let mut b = CatalogBuilder::new(1, "demo".into(), 0, VectorKind::Content, &facets).unwrap();
-/// let item: ItemJson = serde_json::from_str(r#"{"id":"a","title":"Red","category":"Knitwear"}"#).unwrap();
+/// let json = r#"{"id":"a","title":"Red","category":"Knitwear"}"#;
+/// let item: ItemJson = serde_json::from_str(json).unwrap();
 /// b.push(&item).unwrap();
 /// assert_eq!(b.finish().unwrap().len(), 1);
 /// ```

@@ -13,7 +13,8 @@
 //!   "version": 1, "shop": "demo", "dims": 0,
 //!   "facets": {"colour": {"divergence": true}},
 //!   "items": [
-//!     {"id": "a", "title": "Red sweater", "category": "Women > Knitwear", "attributes": {"colour": "red"}},
+//!     {"id": "a", "title": "Red sweater", "category": "Women > Knitwear",
+//!      "attributes": {"colour": "red"}},
 //!     {"id": "b", "title": "Blue jeans", "category": "Women > Denim"}
 //!   ]}"#).unwrap();
 //! assert_eq!(catalog.len(), 2);

@@ -20,7 +20,8 @@ const TOLERANCE: f64 = 1e-9;
 /// assert!(ledger.try_spend(20_513, 0.5, DEFAULT_DAILY_BUDGET));
 /// assert!(ledger.try_spend(20_513, 0.5, DEFAULT_DAILY_BUDGET));
 /// assert!(!ledger.try_spend(20_513, 0.5, DEFAULT_DAILY_BUDGET)); // spent for today
-/// assert!(!ledger.try_spend(20_512, 0.5, DEFAULT_DAILY_BUDGET)); // the clock went back: still today
+/// // The clock went back: still today.
+/// assert!(!ledger.try_spend(20_512, 0.5, DEFAULT_DAILY_BUDGET));
 /// assert!(ledger.try_spend(20_514, 1.0, DEFAULT_DAILY_BUDGET)); // a new day
 /// assert_eq!(Ledger::from_bytes(&ledger.to_bytes())?, ledger);
 /// # Ok::<(), flaneur::Error>(())

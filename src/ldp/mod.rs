@@ -15,11 +15,14 @@
 //!    from many reports (`flaneur ldp aggregate reports.jsonl`).
 //!
 //! ```
-//! use flaneur::ldp::{questions, randomize, Indicators, Ledger, DEFAULT_DAILY_BUDGET, DEFAULT_EPSILON};
+//! use flaneur::ldp::{
+//!     questions, randomize, Indicators, Ledger, DEFAULT_DAILY_BUDGET, DEFAULT_EPSILON,
+//! };
 //! use flaneur::{profile::Counter, slot::Kind};
 //! use rand::{SeedableRng, rngs::SmallRng};
 //! let schema = questions(&["colour", "material"]);
-//! let period = Indicators::from_counts([(Kind::Divergent, Counter { impressions: 3, engagements: 1 })], []);
+//! let counter = Counter { impressions: 3, engagements: 1 };
+//! let period = Indicators::from_counts([(Kind::Divergent, counter)], []);
 //! let (mut ledger, today) = (Ledger::default(), 20_513);
 //! let mut rng = SmallRng::seed_from_u64(1);
 //! if ledger.try_spend(today, DEFAULT_EPSILON, DEFAULT_DAILY_BUDGET) {

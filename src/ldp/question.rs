@@ -30,7 +30,8 @@ pub const KINDS: [Kind; 3] = [Kind::Personal, Kind::Divergent, Kind::Popular];
 pub enum Question {
     /// `shown.<kind>`: at least one item of this kind was shown in the period.
     Shown(Kind),
-    /// `engaged.<kind>`: the shopper clicked, carted or bought at least one item shown as this kind.
+    /// `engaged.<kind>`: the shopper clicked, carted or bought at least one item shown as this
+    /// kind.
     Engaged(Kind),
     /// `divergent.shown.<axis>`: at least one divergent item along this axis was shown.
     DivergentShown(String),

@@ -16,7 +16,10 @@ pub const REPORT_VERSION: u32 = 1;
 ///
 /// ```
 /// use flaneur::ldp::Report;
-/// let line = r#"{"v":1,"question":"engaged.divergent","answer":true,"epsilon":1.0,"day":"2026-03-01"}"#;
+/// let line = concat!(
+///     r#"{"v":1,"question":"engaged.divergent","answer":true,"#,
+///     r#""epsilon":1.0,"day":"2026-03-01"}"#,
+/// );
 /// let report: Report = serde_json::from_str(line).unwrap();
 /// assert_eq!(report.check().unwrap().key(), "engaged.divergent");
 /// assert_eq!(serde_json::to_string(&report).unwrap(), line);

@@ -10,7 +10,12 @@
 //! ```
 //! use flaneur::profile::{Evidence, Profile};
 //! let mut profile = Profile::default();
-//! let seen = Evidence { item_id: "sku-1", categories: &["Women"], facets: &[("colour", "red")], vector: None };
+//! let seen = Evidence {
+//!     item_id: "sku-1",
+//!     categories: &["Women"],
+//!     facets: &[("colour", "red")],
+//!     vector: None,
+//! };
 //! profile.learn(&seen, 1.0, 1_767_225_600_000);
 //! let bytes = profile.to_bytes();
 //! assert_eq!(&bytes[..8], b"FLNRPRF\0");
@@ -34,22 +39,28 @@
 //! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
 //! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
 //! `last_event_at`, or 0 when there is none; other times are stored as `zz`
-//! deltas (wrapping, so every `i64` round-trips) from the base the table names.
+//! deltas (wrapping, so every `i64` round-trips) from the base the list names.
 //! Counts come first and are capped by the profile's limits.
 //!
-//! | # | section | encoding |
-//! | --- | --- | --- |
-//! | 1 | half-life | `f64` ms, ≥ 1 (+∞ allowed: no decay) |
-//! | 2 | last event | `u8` 0 (none) or 1 then `zz` T (absolute) |
-//! | 3 | categories | `varint` n ≤ `MAX_CATEGORIES`, n × (`str` path, affinity); paths strictly ascending |
-//! | 4 | facets | `varint` g, g × (`str` facet, `varint` m ≥ 1, m × (`str` value, affinity)); facets strictly ascending, values strictly ascending within one, Σm ≤ `MAX_FACET_VALUES` |
-//! | 5 | interests | `varint` n ≤ `MAX_INTERESTS`, n × (`varint` d in 1..=`MAX_VECTOR_DIMS`, d × finite `f32`, affinity), in formation order |
-//! | 6 | items | as categories, keyed by item id, n ≤ `MAX_ITEMS` |
-//! | 7 | shown | `varint` n ≤ `MAX_SHOWN`, n × (`str` id, `varint` count ≤ u32::MAX, `zz` last_shown − T); ids strictly ascending |
-//! | 8 | purchased | `varint` n ≤ `MAX_ITEM_MARKS`, n × (`str` id, `zz` at − T); ids strictly ascending |
-//! | 9 | dismissed | as purchased |
-//! | 10 | recent | `varint` n ≤ `MAX_RECENT`, n × `str` id, oldest first, no id twice |
-//! | 11 | session | `varint` n ≤ `MAX_SESSION_EVENTS`, n × event, oldest first |
+//! The sections, in order (# section: encoding):
+//!
+//! 1. half-life: `f64` ms, ≥ 1 (+∞ allowed: no decay)
+//! 2. last event: `u8` 0 (none) or 1 then `zz` T (absolute)
+//! 3. categories: `varint` n ≤ `MAX_CATEGORIES`, n × (`str` path, affinity); paths strictly
+//!    ascending
+//! 4. facets: `varint` g, g × (`str` facet, `varint` m ≥ 1, m × (`str` value, affinity));
+//!    facets strictly ascending, values strictly ascending within one, Σm ≤
+//!    `MAX_FACET_VALUES`
+//! 5. interests: `varint` n ≤ `MAX_INTERESTS`, n × (`varint` d in 1..=`MAX_VECTOR_DIMS`,
+//!    d × finite `f32`, affinity), in formation order
+//! 6. items: as categories, keyed by item id, n ≤ `MAX_ITEMS`
+//! 7. shown: `varint` n ≤ `MAX_SHOWN`, n × (`str` id, `varint` count ≤ u32::MAX,
+//!    `zz` last_shown − T); ids strictly ascending
+//! 8. purchased: `varint` n ≤ `MAX_ITEM_MARKS`, n × (`str` id, `zz` at − T); ids strictly
+//!    ascending
+//! 9. dismissed: as purchased
+//! 10. recent: `varint` n ≤ `MAX_RECENT`, n × `str` id, oldest first, no id twice
+//! 11. session: `varint` n ≤ `MAX_SESSION_EVENTS`, n × event, oldest first
 //!
 //! An affinity is `f32` weight (finite, ≥ 0), `varint` count (≤ u32::MAX),
 //! `zz` last_seen − T, `zz` first_seen − last_seen. An event is a `u8` tag,

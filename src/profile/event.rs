@@ -19,7 +19,8 @@ pub struct Event {
 /// ```
 /// # #[cfg(not(target_arch = "wasm32"))] {
 /// use flaneur::profile::{Event, EventKind};
-/// let e: Event = serde_json::from_str(r#"{"type":"add_to_cart","itemId":"sku-1","at":5}"#).unwrap();
+/// let json = r#"{"type":"add_to_cart","itemId":"sku-1","at":5}"#;
+/// let e: Event = serde_json::from_str(json).unwrap();
 /// assert_eq!(e, Event { kind: EventKind::AddToCart { item_id: "sku-1".into() }, at: 5 });
 /// # }
 /// ```

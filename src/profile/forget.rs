@@ -40,7 +40,13 @@ impl Profile {
     /// ```
     /// use flaneur::profile::{Evidence, Profile};
     /// let mut p = Profile::default();
-    /// p.learn(&Evidence { item_id: "a", categories: &["Knit"], facets: &[("colour", "red")], vector: None }, 1.0, 0);
+    /// let seen = Evidence {
+    ///     item_id: "a",
+    ///     categories: &["Knit"],
+    ///     facets: &[("colour", "red")],
+    ///     vector: None,
+    /// };
+    /// p.learn(&seen, 1.0, 0);
     /// assert!(p.forget_facet("colour", "red"));
     /// assert!(p.facet("colour", "red").is_none());
     /// assert!(p.category("Knit").is_some());

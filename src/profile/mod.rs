@@ -8,7 +8,12 @@
 //! ```
 //! use flaneur::profile::{Evidence, Profile};
 //! let mut profile = Profile::default();
-//! let seen = Evidence { item_id: "a", categories: &["Women", "Women > Knitwear"], facets: &[("colour", "red")], vector: None };
+//! let seen = Evidence {
+//!     item_id: "a",
+//!     categories: &["Women", "Women > Knitwear"],
+//!     facets: &[("colour", "red")],
+//!     vector: None,
+//! };
 //! profile.learn(&seen, 1.0, 1_000);
 //! profile.learn(&seen, 1.0, 2_000);
 //! assert_eq!(profile.category("Women > Knitwear").unwrap().count, 2);

@@ -75,8 +75,13 @@ impl ProfileImport {
     /// ```
     /// use flaneur::{preferences::Preferences, profile::{Profile, ProfileExport, ProfileImport}};
     /// let export = ProfileExport::new("demo", &Profile::default(), &Preferences::default(), 0);
-    /// let back = ProfileImport { format: export.format.into(), version: export.version, shop: "demo".into(),
-    ///                            preferences: None, data: export.data.clone() };
+    /// let back = ProfileImport {
+    ///     format: export.format.into(),
+    ///     version: export.version,
+    ///     shop: "demo".into(),
+    ///     preferences: None,
+    ///     data: export.data.clone(),
+    /// };
     /// assert!(back.decode("demo").is_ok());
     /// assert_eq!(back.decode("other").unwrap_err().code(), "BAD_ARGUMENT");
     /// ```

@@ -61,7 +61,8 @@ impl Stats {
     }
 }
 
-/// As the JS API reports them: `{ personal: {impressions, engagements}, divergent: …, popular: …, default: … }`.
+/// As the JS API reports them:
+/// `{ personal: {impressions, engagements}, divergent: …, popular: …, default: … }`.
 impl Serialize for Stats {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(Kind::ALL.len()))?;

@@ -58,7 +58,12 @@ impl Profile {
     /// ```
     /// use flaneur::profile::{Evidence, Profile};
     /// let mut p = Profile::default();
-    /// let seen = Evidence { item_id: "a", categories: &["Knit"], facets: &[("colour", "red")], vector: None };
+    /// let seen = Evidence {
+    ///     item_id: "a",
+    ///     categories: &["Knit"],
+    ///     facets: &[("colour", "red")],
+    ///     vector: None,
+    /// };
     /// p.learn(&seen, 2.0, 0);
     /// let view = p.view(0);
     /// assert_eq!(view.tastes.len(), 2);

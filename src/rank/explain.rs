@@ -56,9 +56,15 @@ impl Signal {
     ///
     /// ```
     /// use flaneur::rank::explain::{Signal, SignalKind};
-    /// let s = Signal { kind: SignalKind::Category, label: "Women > Knitwear".into(), contribution: 0.3,
-    ///                  count: Some(3), last_seen: Some(1_778_544_000_000) };
-    /// assert_eq!(s.describe(), "you often look at Knitwear (3 interactions, last on 12 May 2026)");
+    /// let s = Signal {
+    ///     kind: SignalKind::Category,
+    ///     label: "Women > Knitwear".into(),
+    ///     contribution: 0.3,
+    ///     count: Some(3),
+    ///     last_seen: Some(1_778_544_000_000),
+    /// };
+    /// let expected = "you often look at Knitwear (3 interactions, last on 12 May 2026)";
+    /// assert_eq!(s.describe(), expected);
     /// ```
     pub fn describe(&self) -> String {
         let what = match self.kind {

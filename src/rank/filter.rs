@@ -13,7 +13,8 @@ pub(crate) struct Eligibility<'a> {
     prefs: &'a Preferences,
     /// One bit per item: excluded by the request or its context item.
     excluded: Vec<u64>,
-    /// Per taxonomy node, whether it lies under the context's category; empty for no context category.
+    /// Per taxonomy node, whether it lies under the context's category; empty for no context
+    /// category.
     in_context: Vec<bool>,
 }
 

@@ -39,7 +39,8 @@ use explain::{Reason, Signal, SignalKind, explain};
 use filter::Eligibility;
 use lazy::Relevances;
 
-/// Candidates kept for the diversity re-rank: `CANDIDATES_PER_SLOT · k`, at least [`MIN_CANDIDATES`].
+/// Candidates kept for the diversity re-rank: `CANDIDATES_PER_SLOT · k`, at least
+/// [`MIN_CANDIDATES`].
 pub const CANDIDATES_PER_SLOT: usize = 4;
 /// See [`CANDIDATES_PER_SLOT`].
 pub const MIN_CANDIDATES: usize = 48;
@@ -47,11 +48,18 @@ pub const MIN_CANDIDATES: usize = 48;
 /// Builds the slate for `request` at time `now` (ms).
 ///
 /// ```
-/// use flaneur::{catalog::Catalog, profile::Profile, preferences::Preferences, rank::{recommend, Request}};
+/// use flaneur::{
+///     catalog::Catalog,
+///     profile::Profile,
+///     preferences::Preferences,
+///     rank::{recommend, Request},
+/// };
 /// let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
-///   {"id":"a","title":"A","category":"Tops"},{"id":"b","title":"B","category":"Shoes"}]}"#).unwrap();
+///   {"id":"a","title":"A","category":"Tops"},
+///   {"id":"b","title":"B","category":"Shoes"}]}"#).unwrap();
 /// let request = Request { k: 2, ..Request::default() };
-/// let slate = recommend(&catalog, &Profile::default(), &Preferences::default(), &request, 0).unwrap();
+/// let (profile, preferences) = (Profile::default(), Preferences::default());
+/// let slate = recommend(&catalog, &profile, &preferences, &request, 0).unwrap();
 /// assert!(slate.items.is_empty()); // nothing known yet: flaneur abstains
 /// assert_eq!(slate.withheld, 2);
 /// ```

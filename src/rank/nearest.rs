@@ -3,7 +3,8 @@
 //!
 //! Two passes. The first streams every item's int8 codes once against the
 //! query quantized to int8 (the [`kernel`](super::kernel)'s `dot_i8_rows`,
-//! `simd128` in the browser, the query widened once per block) and keeps the best `RERANK × k` approximate scores in a
+//! `simd128` in the browser, the query widened once per block) and keeps the best
+//! `RERANK × k` approximate scores in a
 //! streaming [`Pool`], so no per-item allocation is made. The second re-scores
 //! those candidates exactly — the query's `f32` values against the item's
 //! stored (dequantized) vector — and returns the best `k`. The returned scores

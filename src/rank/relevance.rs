@@ -286,7 +286,12 @@ impl<'a> Scorer<'a> {
     /// bound could still enter the slate.
     ///
     /// ```
-    /// use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::{Scorer, Weights}};
+    /// use flaneur::{
+    ///     Engine,
+    ///     catalog::Catalog,
+    ///     profile::{Event, EventKind},
+    ///     rank::{Scorer, Weights},
+    /// };
     /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","dims":2,"items":[
     ///   {"id":"a","title":"A","category":"Knit","vector":[1,0]},
     ///   {"id":"b","title":"B","category":"Shoes","vector":[0,1]}]}"#).unwrap();
@@ -309,9 +314,15 @@ impl<'a> Scorer<'a> {
     /// catalog before [`Self::relevance_bound`] looks at them.
     ///
     /// ```
-    /// use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::{Scorer, Weights}};
+    /// use flaneur::{
+    ///     Engine,
+    ///     catalog::Catalog,
+    ///     profile::{Event, EventKind},
+    ///     rank::{Scorer, Weights},
+    /// };
     /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
-    ///   {"id":"a","title":"A","category":"Knit"},{"id":"b","title":"B","category":"Shoes"}]}"#).unwrap();
+    ///   {"id":"a","title":"A","category":"Knit"},
+    ///   {"id":"b","title":"B","category":"Shoes"}]}"#).unwrap();
     /// let mut engine = Engine::new(c);
     /// engine.record(&Event { kind: EventKind::View { item_id: "a".into() }, at: 0 }).unwrap();
     /// let s = Scorer::new(engine.catalog(), engine.profile(), 0, Weights::default());

@@ -70,7 +70,8 @@ impl Pool {
         }
         let mut floor = self.floor;
         for pair in pairs {
-            // Below the k-th best so far: never among the best k (ties are kept; trimming settles them).
+            // Below the k-th best so far: never among the best k (ties are kept; trimming
+            // settles them).
             if pair.0 < floor {
                 continue;
             }

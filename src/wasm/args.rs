@@ -90,7 +90,8 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
             return Err(bad_argument(
                 "event.type",
                 format!(
-                    "unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, purchase, dismiss, search)"
+                    "unknown type \"{other}\" (view, dwell, click, add_to_cart, remove_from_cart, \
+                     purchase, dismiss, search)"
                 ),
             ));
         }

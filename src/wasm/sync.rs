@@ -288,7 +288,8 @@ pub(crate) async fn report(shared: &Shared, epsilon: f64, seed: u64) -> Option<R
 /// The notice for a stored record that could not be read (and was set aside).
 pub(crate) fn unreadable_notice(err: &Error) -> String {
     format!(
-        "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile started",
+        "{}: the stored profile could not be read ({err}); it was set aside and a fresh profile \
+         started",
         err.code()
     )
 }
@@ -296,7 +297,8 @@ pub(crate) fn unreadable_notice(err: &Error) -> String {
 /// The notice for a record written by a newer flaneur.
 pub(crate) fn newer_notice(found: u32) -> String {
     format!(
-        "PROFILE_VERSION: the stored profile was written by a newer flaneur (format {found}); it is kept as it is and this page works in memory"
+        "PROFILE_VERSION: the stored profile was written by a newer flaneur (format {found}); \
+         it is kept as it is and this page works in memory"
     )
 }
 

@@ -186,7 +186,8 @@ impl Fields for ShopifyOptionNames {
     }
 }
 
-/// The second pass over a Shopify export: each product, converted and compiled as soon as it is parsed.
+/// The second pass over a Shopify export: each product, converted and compiled as soon as it
+/// is parsed.
 struct ShopifyProducts<'a> {
     c: &'a mut Compiler,
     seen: bool,

@@ -11,8 +11,14 @@ pub const SESSION_CAP: u32 = 24;
 /// than the session has left.
 ///
 /// ```
-/// use flaneur::{intent::Intent, preferences::Preferences, rank::{Knobs, divergence::divergent_slots}};
-/// let knobs = |surprise, intent| Knobs::new(&Preferences { surprise, ..Preferences::default() }, intent);
+/// use flaneur::{
+///     intent::Intent,
+///     preferences::Preferences,
+///     rank::{Knobs, divergence::divergent_slots},
+/// };
+/// let knobs = |surprise, intent| {
+///     Knobs::new(&Preferences { surprise, ..Preferences::default() }, intent)
+/// };
 /// assert_eq!(divergent_slots(12, &knobs(0.2, Intent::Unknown), 0), 2);
 /// assert_eq!(divergent_slots(12, &knobs(0.0, Intent::Exploring), 0), 0);
 /// assert_eq!(divergent_slots(12, &knobs(0.5, Intent::Buying), 0), 1);

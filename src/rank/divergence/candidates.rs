@@ -175,7 +175,8 @@ fn places(catalog: &Catalog, bubble: &Bubble) -> Vec<Option<Place>> {
     (0..taxonomy.len() as CategoryId)
         .map(|node| {
             bubble.anchors.iter().find_map(|&(anchor, _)| {
-                // The node's category at the anchor's level: the anchor itself, a sibling of it, or neither.
+                // The node's category at the anchor's level: the anchor itself, a sibling of
+                // it, or neither.
                 let level = taxonomy.lineage(node).nth(taxonomy.depth(anchor))?;
                 if level == anchor {
                     Some(Place { anchor, sibling: None })

@@ -54,10 +54,15 @@ impl Failure {
     pub(crate) fn notice(&self) -> String {
         match self {
             Failure::Full => {
-                "STORAGE_FULL: the browser's storage is full; flaneur keeps working in memory for this page".into()
+                "STORAGE_FULL: the browser's storage is full; flaneur keeps working in memory \
+                 for this page"
+                    .into()
             }
             Failure::Unavailable(why) => {
-                format!("STORAGE_UNAVAILABLE: the profile could not be stored ({why}); flaneur keeps working in memory for this page")
+                format!(
+                    "STORAGE_UNAVAILABLE: the profile could not be stored ({why}); flaneur keeps \
+                     working in memory for this page"
+                )
             }
         }
     }
@@ -128,7 +133,8 @@ impl Store {
             Store::INDEXED => match Indexed::open(key, shop).await {
                 Ok(store) => return Ok((Store::Indexed(store), notices)),
                 Err(why) => notices.push(format!(
-                    "STORAGE_UNAVAILABLE: IndexedDB cannot be used here ({why}); the profile is kept in localStorage instead"
+                    "STORAGE_UNAVAILABLE: IndexedDB cannot be used here ({why}); the profile is \
+                     kept in localStorage instead"
                 )),
             },
             Store::LOCAL => {}
@@ -144,7 +150,11 @@ impl Store {
         match Local::open(key, shop) {
             Some(store) => Ok((Store::Local(store), notices)),
             None => {
-                notices.push("STORAGE_UNAVAILABLE: this browser gives no storage here; nothing is kept after the page closes".into());
+                notices.push(
+                    "STORAGE_UNAVAILABLE: this browser gives no storage here; nothing is kept \
+                     after the page closes"
+                        .into(),
+                );
                 Ok((Store::Memory, notices))
             }
         }
