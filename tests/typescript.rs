@@ -43,6 +43,7 @@ use flaneur::rank::divergence::DivergentReason;
 use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::rank::{Context, Recommendation, Request, Slate};
 use flaneur::slot::Kind;
+use flaneur::util::fields::field_names;
 
 /// The declarations.
 const TYPES_D_TS: &str = include_str!("../src/wasm/types.d.ts");
@@ -524,43 +525,9 @@ fn holds(root: &str, samples: &[Value]) {
 
 /// The field names a serde struct reads, as its `Deserialize` impl names them to the deserializer.
 fn serde_fields<T: DeserializeOwned>() -> BTreeSet<String> {
-    struct Names(Option<&'static [&'static str]>);
-    #[derive(Debug)]
-    struct Stop;
-    impl std::fmt::Display for Stop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("stop")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Stop
-        }
-    }
-    impl<'de> serde::Deserializer<'de> for &mut Names {
-        type Error = Stop;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            self.0 = Some(fields);
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-    let mut names = Names(None);
-    let _ = T::deserialize(&mut names);
-    names.0.expect("a struct").iter().map(|s| s.to_string()).collect()
+    let names = field_names::<T>();
+    assert!(!names.is_empty(), "a struct");
+    names.iter().map(|s| s.to_string()).collect()
 }
 
 // ---- The .d.ts: a small parser and a checker ----

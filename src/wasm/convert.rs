@@ -5,6 +5,7 @@ use wasm_bindgen::JsValue;
 
 use super::error::bad_argument;
 use crate::Error;
+pub(crate) use crate::util::fields::field_names;
 
 /// Reads `value` as `T`; `undefined` and `null` give `T::default()`.
 pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(
@@ -66,46 +67,4 @@ pub(crate) fn check_keys(value: &JsValue, known: &[&str], what: &str) -> Result<
         }
     }
     Ok(())
-}
-
-/// The field names a serde struct expects, found by asking its `Deserialize`
-/// impl to read a struct from a deserializer that only records the names.
-pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    struct Names(Option<&'static [&'static str]>);
-    #[derive(Debug)]
-    struct Stop;
-    impl std::fmt::Display for Stop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("stop")
-        }
-    }
-    impl std::error::Error for Stop {}
-    impl serde::de::Error for Stop {
-        fn custom<M: std::fmt::Display>(_: M) -> Self {
-            Stop
-        }
-    }
-    impl<'de> serde::Deserializer<'de> for &mut Names {
-        type Error = Stop;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            self.0 = Some(fields);
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-            ignored_any
-        }
-    }
-    let mut names = Names(None);
-    let _ = T::deserialize(&mut names);
-    names.0.unwrap_or(&[])
 }
