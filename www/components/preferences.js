@@ -156,7 +156,12 @@ export class FlaneurPreferences extends HTMLElement {
         "ul",
         { class: "fl-statement" },
         h("li", {}, "Your profile is computed and kept in this browser, for this shop only."),
-        h("li", {}, "The shop's server only sends its catalog. Nothing about what you look at is sent anywhere."),
+        h(
+          "li",
+          {},
+          "Your profile, and why each suggestion is made, are never sent anywhere. " +
+            "The shop still sees the pages and pictures your browser asks it for, as any website does.",
+        ),
         h("li", {}, "You can see what is kept below, change how it is used, export it or erase it at any time."),
       ),
     );
