@@ -107,3 +107,36 @@ fn content_vectors_are_normalised_and_item_factors_keep_their_length() {
     assert!((v[0] - 3.0).abs() < 0.02 && (v[1] - 4.0).abs() < 0.02, "{v:?}");
     assert_eq!(Catalog::from_binary(&factors.to_binary()).unwrap().vectors().dequantize(0), v);
 }
+
+#[test]
+fn links_are_http_or_relative_never_script() {
+    let with = |field: &str, link: &str| {
+        let link = serde_json::to_string(link).unwrap();
+        catalog(&format!(
+            r#"{{"id":"a","title":"A","category":"C","vector":[1,0],"{field}":{link}}}"#
+        ))
+    };
+    for field in ["url", "image"] {
+        for ok in [
+            "https://shop.example/a",
+            "http://shop.example/a",
+            "/p/a",
+            "a.html",
+            "//cdn.example/a.png",
+        ] {
+            assert!(Catalog::from_json_str(&with(field, ok)).is_ok(), "{field}: {ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:x",
+            "java\nscript:x",
+            "data:,x",
+        ] {
+            let err = error(&with(field, bad));
+            assert_eq!(err.code(), "CATALOG_INVALID", "{field}: {bad:?}");
+            assert!(err.to_string().contains(field), "{err}");
+            assert!(err.to_string().contains("http(s) or relative"), "{err}");
+        }
+    }
+}

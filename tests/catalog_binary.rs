@@ -688,3 +688,18 @@ fn a_large_catalog_round_trips() {
     }
     assert_eq!(decoded.to_binary(), bytes);
 }
+
+#[test]
+fn a_binary_catalog_may_carry_only_http_or_relative_links() {
+    let json = r#"{"version":1,"shop":"s","items":[
+      {"id":"a","title":"A","category":"C","url":"https://a.example/p"}]}"#;
+    let bytes = Catalog::from_json_str(json).unwrap().to_binary();
+    assert!(Catalog::from_binary(&bytes).is_ok());
+    // The same bytes with the link's scheme turned into another of the same length.
+    let at = bytes.windows(5).position(|w| w == b"https").unwrap();
+    let mut hostile = bytes.clone();
+    hostile[at..at + 5].copy_from_slice(b"jscri");
+    let err = Catalog::from_binary(&with_fixed_crc(hostile)).unwrap_err();
+    assert_eq!(err.code(), "CATALOG_INVALID");
+    assert!(err.to_string().contains("url[0]"), "{err}");
+}

@@ -757,3 +757,22 @@ fn inputs_found_by_fuzzing_are_reported_not_crashed_on() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_feed_link_must_be_http_or_relative() {
+    let input = tmp("script-links.csv");
+    std::fs::write(
+        &input,
+        "id,title,link,image_link,price,availability,product_type\n\
+         A-1,Good,https://shop.example/a,/img/a.png,9.00 EUR,in stock,Home\n\
+         A-2,Script,javascript:alert(1),/img/b.png,9.00 EUR,in stock,Home\n\
+         A-3,Data image,/p/c,\"data:image/png;base64,AAAA\",9.00 EUR,in stock,Home\n",
+    )
+    .unwrap();
+    let o = run(&["catalog", "validate", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("line 3") && out.contains("http(s) or relative"), "{out}");
+    assert!(out.contains("line 4") && out.contains("image"), "{out}");
+}

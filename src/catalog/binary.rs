@@ -71,6 +71,7 @@ use std::fmt::Debug;
 
 use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
+use super::link::is_safe_link;
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
 use crate::error::{Error, Result};
@@ -584,8 +585,8 @@ impl<'a> Decoder<'a> {
         popularity.check("popularity", || "outside [0, 1]".into(), |p| (0.0..=1.0).contains(&p))?;
         let released = self.optional_strings("released", n, strings)?;
         let sensitive = self.optional_strings("sensitive", n, strings)?;
-        let url = self.optional_strings("url", n, strings)?;
-        let image = self.optional_strings("image", n, strings)?;
+        let url = self.optional_links("url", n, strings)?;
+        let image = self.optional_links("image", n, strings)?;
         Ok(Columns {
             id,
             title,
@@ -631,6 +632,19 @@ impl<'a> Decoder<'a> {
             |s| s == NO_STR || (s as usize) < count,
         )?;
         Ok(column.values)
+    }
+
+    /// An optional string column of links: each one http(s) or relative ([`is_safe_link`]).
+    fn optional_links(&mut self, what: &str, n: usize, strings: &Strings) -> Result<Vec<StrId>> {
+        let column = self.optional_strings(what, n, strings)?;
+        match column.iter().position(|&s| s != NO_STR && !is_safe_link(strings.get(s))) {
+            None => Ok(column),
+            Some(i) => Err(Error::CatalogInvalid {
+                item: None,
+                field: format!("{what}[{i}]"),
+                reason: "must be an http(s) or relative URL".into(),
+            }),
+        }
     }
 
     /// `attr_start` and `attrs`: item `i`'s facet values, one per facet at most, by facet.

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::item::Columns;
+use super::link::is_safe_link;
 use super::strings::{StrId, Strings, StringsBuilder};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy};
 use crate::error::{Error, Result};
@@ -306,6 +307,11 @@ impl CatalogBuilder {
             ("image", &raw.image),
         ] {
             check_field_len(text.as_deref().unwrap_or(""), name, field)?;
+        }
+        for (name, link) in [("url", &raw.url), ("image", &raw.image)] {
+            if link.as_deref().is_some_and(|l| !is_safe_link(l)) {
+                return Err(field(name, "must be an http(s) or relative URL".into()));
+            }
         }
         if raw
             .category

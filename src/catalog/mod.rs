@@ -28,6 +28,7 @@ mod binary;
 pub mod dates;
 mod item;
 mod json;
+pub mod link;
 mod members;
 pub mod quantize;
 pub mod strings;

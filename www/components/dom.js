@@ -51,9 +51,31 @@ export function swatch(fill, label) {
   );
 }
 
-/** Text only for screen readers (visually hidden by the stylesheet). */
-export const srOnly = (text) => h("span", { class: "fl-sr-only" }, text);
 
 let counter = 0;
 /** A document-unique id. */
 export const uid = (prefix) => `${prefix}-${++counter}`;
+
+/**
+ * What marks a node as private to the common session-replay and analytics
+ * tools, so that what flaneur shows (titles, tastes, reasons) is masked in
+ * their recordings: LogRocket's `data-private`, Hotjar's `data-hj-suppress`,
+ * Microsoft Clarity's `data-clarity-mask`, Sentry's `data-sentry-mask` and
+ * `sentry-mask`, Heap's `data-heap-redact-text`, FullStory's `fs-mask` and
+ * PostHog's `ph-no-capture`. Descendants inherit it in each of these tools.
+ */
+export const PRIVATE_ATTRIBUTES = {
+  "data-private": true,
+  "data-hj-suppress": true,
+  "data-clarity-mask": "true",
+  "data-sentry-mask": true,
+  "data-heap-redact-text": true,
+};
+export const PRIVATE_CLASSES = "fs-mask sentry-mask ph-no-capture";
+
+/** `attrs` with the private marks added (its `class` keeps its own classes first). */
+export const masked = (attrs = {}) => ({
+  ...attrs,
+  ...PRIVATE_ATTRIBUTES,
+  class: [attrs.class, PRIVATE_CLASSES].filter(Boolean).join(" "),
+});

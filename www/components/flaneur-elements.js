@@ -40,5 +40,5 @@ try {
   if (!customElements.get("flaneur-preferences")) customElements.define("flaneur-preferences", FlaneurPreferences);
 } catch (err) {
   // Never into the page: without the elements, the shop's markup simply stays as it is.
-  console.warn("flaneur: the elements could not be defined:", err);
+  console.warn(`flaneur: the elements could not be defined (${err?.name ?? "Error"})`);
 }

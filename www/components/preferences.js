@@ -4,8 +4,8 @@
 // once), what the profile holds with its provenance and a "Forget" per taste,
 // export / import / erase, and what stays on the device.
 // data-state on the element: "loading" | "ready" | "error".
-import { CHANGE, describe, hidden, notify, ready, state } from "./runtime.js";
-import { h, srOnly, uid } from "./dom.js";
+import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
+import { h, masked, uid } from "./dom.js";
 import { bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName } from "./words.js";
 
 const TITLE = "Your privacy & personalization";
@@ -67,7 +67,7 @@ export class FlaneurPreferences extends HTMLElement {
       if (!this.#built) this.#build();
       document.addEventListener(CHANGE, this.#onChange);
     } catch (err) {
-      console.warn("flaneur-preferences:", err);
+      warn("the panel failed", err);
     }
   }
 
@@ -81,7 +81,7 @@ export class FlaneurPreferences extends HTMLElement {
       if (this.#personalizer) this.#refresh();
       if (!this.#dialog.open) this.#dialog.showModal();
     } catch (err) {
-      console.warn("flaneur-preferences:", err);
+      warn("the panel failed", err);
     }
   }
 
@@ -109,7 +109,7 @@ export class FlaneurPreferences extends HTMLElement {
     close.addEventListener("click", () => this.close());
     this.#dialog = h(
       "dialog",
-      { class: "fl-dialog", "aria-labelledby": titleId },
+      masked({ class: "fl-dialog", "aria-labelledby": titleId }),
       h(
         "div",
         { class: "fl-dialog__frame" },
@@ -156,7 +156,12 @@ export class FlaneurPreferences extends HTMLElement {
         "ul",
         { class: "fl-statement" },
         h("li", {}, "Your profile is computed and kept in this browser, for this shop only."),
-        h("li", {}, "The shop's server only sends its catalog. Nothing about what you look at is sent anywhere."),
+        h(
+          "li",
+          {},
+          "Your profile, and why each suggestion is made, are never sent anywhere. " +
+            "The shop still sees the pages and pictures your browser asks it for, as any website does.",
+        ),
         h("li", {}, "You can see what is kept below, change how it is used, export it or erase it at any time."),
       ),
     );
@@ -306,7 +311,7 @@ export class FlaneurPreferences extends HTMLElement {
     if (!p) return;
     try {
       p.setPreferences(patch);
-      notify({ reason: "preferences", patch });
+      notify({ reason: "preferences" });
     } catch (err) {
       this.#say(`That setting couldn't be changed (${describe(err)}).`, true);
     }
@@ -387,7 +392,13 @@ export class FlaneurPreferences extends HTMLElement {
 
   #taste(taste) {
     const name = tasteName(taste);
-    const forget = h("button", { type: "button", class: "fl-button fl-button--quiet", dataset: { action: "forget" } }, "Forget", srOnly(` ${name}`));
+    const nameId = uid("fl-taste");
+    // "Forget" stays the button's name; the taste is its description (see shelf.js).
+    const forget = h(
+      "button",
+      { type: "button", class: "fl-button fl-button--quiet", "aria-describedby": nameId, dataset: { action: "forget" } },
+      "Forget",
+    );
     forget.addEventListener("click", () => this.#forget(taste, name, forget));
     const seen = taste.count === 1
       ? `1 interaction, on ${formatDate(taste.lastSeen)}`
@@ -398,7 +409,7 @@ export class FlaneurPreferences extends HTMLElement {
       h(
         "div",
         { class: "fl-taste__text" },
-        h("p", { class: "fl-taste__name" }, name, h("span", { class: "fl-taste__strength" }, ` — ${strengthWords(taste.strength)}`)),
+        h("p", { class: "fl-taste__name", id: nameId }, name, h("span", { class: "fl-taste__strength" }, ` — ${strengthWords(taste.strength)}`)),
         h("p", { class: "fl-taste__meta" }, `From ${seen}. Fades by ${formatDate(taste.expiresAt)}.`),
       ),
       forget,
@@ -416,7 +427,7 @@ export class FlaneurPreferences extends HTMLElement {
     }
     this.#say(forgotten ? `Forgot “${name}”.` : `“${name}” was already gone.`);
     this.#focusAfterForget = Math.max(0, index);
-    notify({ reason: "forget", what: forgetRequest(taste) });
+    notify({ reason: "forget" });
   }
 
   // ---- export, import, erase -----------------------------------------------------------------

@@ -88,16 +88,33 @@ export const state = { items: new Map(), sensitiveClasses: [], shop: "" };
 
 /** Resolves to `{ personalizer, catalog }` once flaneur is open; rejects (handled) if it cannot be. */
 export const ready = boot();
-ready.catch((err) => {
-  console.warn(`flaneur: personalization unavailable (${err?.code ?? err?.name}): ${err?.message}`);
-});
+ready.catch((err) => warn("personalization unavailable", err));
 
-/** Tells every shelf and panel that the profile or the preferences changed. */
-export function notify(detail = {}) {
+/**
+ * Says in the console that something went wrong, by its code alone: messages
+ * can name items and values, and error trackers collect the console.
+ */
+export function warn(what, err) {
+  console.warn(`flaneur: ${what} (${codeOf(err)})`);
+}
+
+/** The stable code of an error flaneur (or the browser) raised, never its text. */
+function codeOf(err) {
+  const code = err?.code ?? err?.name;
+  return typeof code === "string" && /^[A-Za-z_]{1,40}$/.test(code) ? code : "ERROR";
+}
+
+/**
+ * Tells every shelf and panel that the profile or the preferences changed.
+ * The event carries only what changed in kind (`{ reason: "forget" }`), never
+ * item ids, forget targets or preference values: any script on the page can
+ * listen to it (analytics tags, session-replay tools).
+ */
+export function notify({ reason = "change" } = {}) {
   try {
-    document.dispatchEvent(new CustomEvent(CHANGE, { detail }));
+    document.dispatchEvent(new CustomEvent(CHANGE, { detail: { reason: String(reason) } }));
   } catch (err) {
-    console.warn("flaneur: a flaneur:change listener failed:", err);
+    warn("a flaneur:change listener failed", err);
   }
 }
 
@@ -114,10 +131,10 @@ export function record(event) {
       try {
         learned = personalizer.record(event);
       } catch (err) {
-        console.warn(`flaneur: could not record ${event?.type} (${err?.code ?? err?.name}): ${err?.message}`);
+        warn("could not record an event", err);
         return false;
       }
-      if (learned) notify({ reason: "record", event });
+      if (learned) notify({ reason: "record" });
       return learned;
     },
     () => false,

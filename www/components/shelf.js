@@ -4,8 +4,8 @@
 // connected, when an attribute changes and on every `flaneur:change`.
 // data-state on the element: "loading" | "ready" | "error".
 // Each card: data-item-id, data-kind ("personal" | "divergent" | "popular" | "default"), data-category.
-import { CHANGE, describe, hidden, notify, ready, state } from "./runtime.js";
-import { h, srOnly, swatch, uid } from "./dom.js";
+import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
+import { h, masked, swatch, uid } from "./dom.js";
 import {
   explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, signalWords, swatchFill,
 } from "./words.js";
@@ -29,7 +29,8 @@ export function parseContext(attr) {
   if (kind === "item") return { itemId: value };
   if (kind === "category") return { category: value };
   if (kind === "query") return { query: value };
-  console.warn(`flaneur-shelf: context "${text}" is not item:…, category:… or query:…; ignored`);
+  // The attribute's text is not repeated: a query: context holds what the shopper searched.
+  console.warn("flaneur-shelf: a context that is not item:…, category:… or query:… is ignored");
   return {};
 }
 
@@ -57,7 +58,7 @@ export class FlaneurShelf extends HTMLElement {
       document.addEventListener(CHANGE, this.#onChange);
       this.#schedule();
     } catch (err) {
-      console.warn("flaneur-shelf:", err);
+      warn("the shelf failed", err);
     }
   }
 
@@ -71,7 +72,7 @@ export class FlaneurShelf extends HTMLElement {
       this.#syncHeading();
       this.#schedule();
     } catch (err) {
-      console.warn("flaneur-shelf:", err);
+      warn("the shelf failed", err);
     }
   }
 
@@ -84,7 +85,14 @@ export class FlaneurShelf extends HTMLElement {
     this.#list = h("ul", { class: "fl-cards", role: "list" });
     this.#status = h("p", { class: "fl-sr-only", role: "status", "aria-live": "polite" });
     this.replaceChildren(
-      h("section", { class: "fl-shelf", "aria-labelledby": headingId }, this.#heading, this.#note, this.#list, this.#status),
+      h(
+        "section",
+        masked({ class: "fl-shelf", "aria-labelledby": headingId }),
+        this.#heading,
+        this.#note,
+        this.#list,
+        this.#status,
+      ),
     );
     this.#syncHeading();
   }
@@ -143,7 +151,7 @@ export class FlaneurShelf extends HTMLElement {
     try {
       slate = personalizer.recommend(this.#request());
     } catch (err) {
-      console.warn(`flaneur-shelf: no suggestions (${describe(err)})`);
+      warn("no suggestions", err);
       this.#fail(err);
       return;
     }
@@ -183,17 +191,26 @@ export class FlaneurShelf extends HTMLElement {
     const item = state.items.get(rec.itemId);
     const title = String(item.title ?? item.id);
     const whyId = uid("fl-why");
+    const titleId = uid("fl-title");
     const label = recommendationWords(rec);
 
+    // The buttons' names stay generic ("Why this?", "Not interested"); the item's
+    // title is their description, so trackers that read button text get no title.
     const name = item.url
-      ? h("a", { class: "fl-card__link", href: item.url, dataset: { action: "link" }, onclick: () => this.#clicked(item.id, personalizer) }, title)
-      : h("span", {}, title);
+      ? h("a", { class: "fl-card__link", id: titleId, href: item.url, dataset: { action: "link" }, onclick: () => this.#clicked(item.id, personalizer) }, title)
+      : h("span", { id: titleId }, title);
     const why = h("div", { class: "fl-why", id: whyId, hidden: true });
     const whyButton = h(
       "button",
-      { type: "button", class: "fl-button", "aria-expanded": "false", "aria-controls": whyId, dataset: { action: "why" } },
+      {
+        type: "button",
+        class: "fl-button",
+        "aria-expanded": "false",
+        "aria-controls": whyId,
+        "aria-describedby": titleId,
+        dataset: { action: "why" },
+      },
       "Why this?",
-      srOnly(` (${title})`),
     );
     whyButton.addEventListener("click", () => {
       const open = whyButton.getAttribute("aria-expanded") !== "true";
@@ -203,9 +220,8 @@ export class FlaneurShelf extends HTMLElement {
     });
     const dismiss = h(
       "button",
-      { type: "button", class: "fl-button fl-button--quiet", dataset: { action: "dismiss" } },
+      { type: "button", class: "fl-button fl-button--quiet", "aria-describedby": titleId, dataset: { action: "dismiss" } },
       "Not interested",
-      srOnly(` in ${title}`),
     );
     dismiss.addEventListener("click", () => this.#dismiss(item, personalizer));
 
@@ -293,10 +309,10 @@ export class FlaneurShelf extends HTMLElement {
     // task, so the link is still in the document when the browser follows it.
     try {
       if (personalizer.record({ type: "click", itemId })) {
-        setTimeout(() => notify({ reason: "record", event: { type: "click", itemId } }), 0);
+        setTimeout(() => notify({ reason: "record" }), 0);
       }
     } catch (err) {
-      console.warn(`flaneur-shelf: click not recorded (${describe(err)})`);
+      warn("a click was not recorded", err);
     }
   }
 
@@ -308,7 +324,7 @@ export class FlaneurShelf extends HTMLElement {
     try {
       learned = personalizer.record({ type: "dismiss", itemId: item.id });
     } catch (err) {
-      console.warn(`flaneur-shelf: dismissal not recorded (${describe(err)})`);
+      warn("a dismissal was not recorded", err);
     }
     this.#focusAfterDismiss = Math.max(0, index);
     let paused = false;
@@ -322,7 +338,7 @@ export class FlaneurShelf extends HTMLElement {
           ? `Hidden “${item.title}” on this page. Learning is paused, so it isn't remembered.`
           : `Hidden “${item.title}” on this page.`,
     );
-    notify({ reason: "dismiss", itemId: item.id, learned });
+    notify({ reason: "dismiss" });
   }
 
   #announce(text) {
