@@ -157,7 +157,7 @@ fn flaneur_ldp_aggregate_recovers_the_true_shares_from_a_jsonl_file() {
 }
 
 #[test]
-fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
+fn flaneur_ldp_aggregate_skips_every_malformed_line_with_its_number_and_a_count() {
     let good = simulate(3, 1.0, 1);
     let line = |r: &Report| serde_json::to_string(r).unwrap();
     let text = [
@@ -168,22 +168,36 @@ fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
         line(&Report { question: "shown.default".into(), ..good[2].clone() }),
         line(&good[2]).replace("\"v\":2", "\"id\":\"shopper-7\",\"v\":2"),
         line(&Report { epsilon: 8.0, ..good[2].clone() }),
+        line(&Report { epsilon: 0.25, ..good[2].clone() }),
         line(&good[2]),
     ]
     .join("\n");
     let path = tmp("malformed.jsonl");
     std::fs::write(&path, text).unwrap();
+    let counted = aggregate(&[good[0].clone(), good[2].clone()]).unwrap();
     for json in [false, true] {
         let mut args = vec!["ldp", "aggregate", path.to_str().unwrap()];
         if json {
             args.push("--json");
         }
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        // The good lines are counted and estimated …
+        if json {
+            let estimates: Vec<Estimate> = serde_json::from_str(&stdout(&o)).expect("JSON");
+            let key = |e: &Estimate| (e.question.clone(), e.reports, (e.estimate * 1e9).round());
+            assert_eq!(
+                estimates.iter().map(key).collect::<Vec<_>>(),
+                counted.iter().map(key).collect::<Vec<_>>()
+            );
+        } else {
+            assert_eq!(stdout(&o).lines().count(), 1 + counted.len(), "{}", stdout(&o));
+        }
+        // … and every other one is named on stderr, with the count and the line numbers.
         let prefix = format!("{}: ", path.display());
-        let problems: Vec<String> =
-            stdout(&o).lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l).to_string()).collect();
-        assert_eq!(problems.len(), 5, "{problems:?}");
+        let problems: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix(&prefix)).collect();
+        assert_eq!(problems.len(), 6, "{stderr}");
         assert!(problems[0].starts_with("line 3, column "), "{}", problems[0]);
         assert!(problems[0].contains("EOF"), "{}", problems[0]);
         assert_eq!(problems[1], "line 4: report version 1 (this build reads 2)");
@@ -194,8 +208,17 @@ fn flaneur_ldp_aggregate_names_every_malformed_line_and_fails() {
             "{unknown}"
         );
         assert_eq!(problems[4], "line 7: epsilon 8 is not one of 0.5 and 1");
-        assert!(String::from_utf8_lossy(&o.stderr).contains("5 problem(s)"));
+        assert_eq!(problems[5], "line 8: epsilon 0.25 is not one of 0.5 and 1");
+        let summary =
+            format!("flaneur: skipped 6 malformed line(s) of {}: 3, 4, 5, 6, 7, 8", path.display());
+        assert!(stderr.lines().any(|l| l == summary), "{stderr}");
     }
+    // Nothing counted at all: a failure.
+    let none = tmp("none.jsonl");
+    std::fs::write(&none, "{}\nnot json\n").unwrap();
+    let o = run(&["ldp", "aggregate", none.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("skipped 2 malformed line(s)"));
     let o = run(&["ldp", "aggregate", tmp("missing.jsonl").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
