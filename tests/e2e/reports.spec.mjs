@@ -120,10 +120,38 @@ test("with the opt-in one randomized answer a day reaches the shop, across reloa
   expect(posted).toHaveLength(2);
 });
 
-test("the demo server keeps exactly a report's fields and refuses anything else", async ({ request }) => {
-  const good = { v: 1, question: "shown.personal", answer: true, epsilon: 1, day: "2026-12-03" };
-  expect((await request.post("/flaneur-reports", { data: good })).status()).toBe(204);
-  for (const bad of [{ ...good, profile: "red sweaters" }, { ...good, answer: "yes" }, { v: 1 }, "not json"]) {
-    expect((await request.post("/flaneur-reports", { data: bad })).status(), JSON.stringify(bad)).toBe(400);
+test("the demo server keeps exactly a same-origin JSON report of the schema and refuses anything else", async ({ request, baseURL }) => {
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const good = { v: 2, question: "shown.personal", answer: true, epsilon: 1, day: today };
+  const origin = new URL(baseURL).origin;
+  const post = (data, headers = {}) => request.post("/flaneur-reports", { data, headers });
+  expect((await post(good)).status()).toBe(204);
+  expect((await post({ ...good, epsilon: 0.5, question: "divergent.accepted.category" })).status()).toBe(204);
+  expect((await post(good, { origin, "sec-fetch-site": "same-origin" })).status()).toBe(204);
+  const bad = [
+    { ...good, profile: "red sweaters" },
+    { ...good, answer: "yes" },
+    { v: 2 },
+    "not json",
+    { ...good, v: 1 },
+    { ...good, epsilon: 0.25 },
+    { ...good, epsilon: 4 },
+    { ...good, question: "shown.default" },
+    { ...good, question: "divergent.accepted.shoesize" },
+    { ...good, question: "tracking.id-123" },
+    { ...good, day: tomorrow },
+    { ...good, day: "2026-02-30" },
+    { ...good, day: "26-12-03" },
+  ];
+  for (const data of bad) {
+    expect((await post(data, { "content-type": "application/json" })).status(), JSON.stringify(data)).toBe(400);
   }
+  // Not same-origin: refused, whatever the body.
+  for (const headers of [{ origin: "https://elsewhere.example" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }]) {
+    expect((await post(good, headers)).status(), JSON.stringify(headers)).toBe(403);
+  }
+  // Not JSON: refused (a cross-origin form or sendBeacon could not forge it without a preflight).
+  const text = await request.post("/flaneur-reports", { data: JSON.stringify(good), headers: { "content-type": "text/plain" } });
+  expect(text.status()).toBe(415);
 });
