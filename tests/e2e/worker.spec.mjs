@@ -267,7 +267,7 @@ test("a report made in the worker reaches the page's send only with the opt-in, 
   expect([result.first, result.second]).toEqual([true, false]);
   expect(result.sent).toHaveLength(1);
   expect(Object.keys(result.sent[0]).sort()).toEqual(["answer", "day", "epsilon", "question", "v"]);
-  expect(result.sent[0]).toMatchObject({ v: 1, epsilon: 1, day: new Date().toISOString().slice(0, 10) });
+  expect(result.sent[0]).toMatchObject({ v: 2, epsilon: 1, day: new Date().toISOString().slice(0, 10) });
 });
 
 test("open rejects with WORKER_UNAVAILABLE when the worker or its engine cannot load", async ({ page }) => {
