@@ -725,9 +725,14 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
         code_of(a.report(js(r#""not a function""#), JsValue::UNDEFINED).await.unwrap_err()),
         "BAD_ARGUMENT"
     );
-    for options in
-        [r#"{"epsilon":1.5}"#, r#"{"epsilon":0}"#, r#"{"epsilon":"1"}"#, r#"{"epsilonn":1}"#]
-    {
+    for options in [
+        r#"{"epsilon":1.5}"#,
+        r#"{"epsilon":0}"#,
+        r#"{"epsilon":"1"}"#,
+        r#"{"epsilonn":1}"#,
+        r#"{"epsilon":0.25}"#,
+        r#"{"epsilon":0.7000001}"#,
+    ] {
         assert_eq!(
             code_of(a.report(send.clone().into(), js(options)).await.unwrap_err()),
             "BAD_ARGUMENT",

@@ -214,6 +214,7 @@ impl Personalizer {
             super::session::release(&self.shop_id);
             return Ok(false);
         };
+        super::session::made(&self.shop_id);
         send.call1(&JsValue::NULL, &to_js(&report)?)?;
         Ok(true)
     }
