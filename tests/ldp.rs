@@ -431,6 +431,23 @@ mod engine {
     }
 
     #[test]
+    fn an_opted_in_shopper_reports_each_day_whatever_was_shown_and_keeps_the_permanent_answers() {
+        let mut engine = demo();
+        opt(&mut engine, true);
+        // Nothing browsed at all: a report all the same (its absence would say something).
+        assert!(report(&mut engine, DAY).is_some());
+        assert_eq!(engine.reporting().permanent.len(), 1);
+        // Forgetting everything, opting out and in, and a reload keep the permanent answers.
+        engine.forget(&flaneur::profile::Forget::Everything, NOON);
+        opt(&mut engine, false);
+        opt(&mut engine, true);
+        let mut engine = reload(&engine, NOON);
+        assert_eq!(engine.reporting().permanent.len(), 1);
+        assert!(report(&mut engine, DAY + 1).is_some());
+        assert!(report(&mut engine, DAY + 1).is_none());
+    }
+
+    #[test]
     fn nothing_is_counted_or_reported_without_the_shoppers_opt_in() {
         let mut engine = demo();
         assert!(!engine.preferences().reports, "reports are off by default");
