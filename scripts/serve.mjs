@@ -17,6 +17,10 @@
 // POST /flaneur-reports takes one LDP report, exactly { v, question, answer,
 // epsilon, day } and nothing else, and appends it as a line to REPORTS
 // (default target/ldp/reports.jsonl), ready for `flaneur ldp aggregate`.
+// It refuses a request from another origin (Origin, Sec-Fetch-Site: 403),
+// a body that is not application/json (415), and a report that is not v2,
+// of the demo catalog's question schema, ε 0.5 or 1, and a real UTC date not
+// after today (400).
 import { createServer } from "node:http";
 import { appendFile, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, extname, join, normalize, resolve, sep } from "node:path";
@@ -36,6 +40,22 @@ const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
 const reports = resolve(process.env.REPORTS ?? fileURLToPath(new URL("../target/ldp/reports.jsonl", import.meta.url)));
 const REPORT_KEYS = ["answer", "day", "epsilon", "question", "v"];
+// The question schema (src/ldp/question.rs): slot kinds, and the demo catalog's divergence axes.
+const axes = await readFile(new URL("../www/demo/catalog.json", import.meta.url), "utf8")
+  .then((text) => Object.entries(JSON.parse(text).facets ?? {}).filter(([, f]) => f.divergence).map(([name]) => name))
+  .catch(() => null);
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const AXIS = axes ? ["category", ...axes].map(escape).join("|") : "[A-Za-z0-9_-]+";
+const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.(${AXIS}))$`);
+const EPSILONS = [0.5, 1];
+
+/** Whether `day` is a real YYYY-MM-DD date, not after today (UTC). */
+function pastDay(day) {
+  if (typeof day !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day &&
+    day <= new Date().toISOString().slice(0, 10);
+}
 
 const types = {
   ".html": "text/html; charset=utf-8",
@@ -62,15 +82,32 @@ function readReport(body) {
   try {
     const report = JSON.parse(body);
     const keys = Object.keys(report ?? {}).sort();
-    const typed = report.v === 1 && typeof report.question === "string" && typeof report.answer === "boolean" &&
-      typeof report.epsilon === "number" && /^\d{4}-\d{2}-\d{2}$/.test(report.day);
+    const typed = report.v === 2 && typeof report.question === "string" && QUESTION.test(report.question) &&
+      typeof report.answer === "boolean" && EPSILONS.includes(report.epsilon) && pastDay(report.day);
     return typed && keys.join() === REPORT_KEYS.join() ? report : null;
   } catch {
     return null;
   }
 }
 
+/** Why a report request is refused before its body is read (a status), or 0. */
+function refuse(req) {
+  const site = req.headers["sec-fetch-site"];
+  const origin = req.headers.origin;
+  if (site !== undefined && site !== "same-origin") return 403;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) return 403;
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  return type === "application/json" ? 0 : 415;
+}
+
 async function takeReport(req, res) {
+  const status = refuse(req);
+  if (status) {
+    res.writeHead(status, headers);
+    res.end();
+    req.resume();
+    return;
+  }
   let body = "";
   for await (const chunk of req) {
     body += chunk;

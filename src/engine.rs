@@ -186,8 +186,9 @@ impl Engine {
 
     /// The local differential privacy report of the period since the last
     /// one, made on `today` (days since 1970-01-01, UTC) with `epsilon`:
-    /// `None` unless the shopper opted in ([`Preferences::reports`]), the
-    /// period showed something and no report was made today.
+    /// `None` unless the shopper opted in ([`Preferences::reports`]) and
+    /// [`Reporting::report`] makes one (not yet today, budget left); whether
+    /// one is made never depends on what the period counted.
     /// A report spends its ε and starts a new period; the caller stores the
     /// record (with the spent ledger) before handing the report to anyone.
     /// `rng` must be unpredictable to whoever receives the report (the
@@ -195,7 +196,7 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// As [`Reporting::report`]: an ε outside (0, 1] is [`Error::BadArgument`].
+    /// As [`Reporting::report`]: an ε other than 0.5 or 1 is [`Error::BadArgument`].
     pub fn report<R: rand::Rng + ?Sized>(
         &mut self,
         today: i32,
@@ -211,9 +212,9 @@ impl Engine {
             .collect();
         let schema = questions(&axes);
         if !self.preferences.reports {
-            // The same argument errors either way; an empty period reports nothing and draws
-            // nothing.
-            return Reporting::default().report(&schema, epsilon, today, rng);
+            // The same argument errors either way; nothing is drawn.
+            crate::ldp::check_request(&schema, epsilon, today)?;
+            return Ok(None);
         }
         self.reporting.report(&schema, epsilon, today, rng)
     }

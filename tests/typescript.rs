@@ -107,7 +107,7 @@ fn preferences_returns_declared_preferences() {
 #[test]
 fn report_hands_send_a_declared_report() {
     let report = Report {
-        v: 1,
+        v: 2,
         question: "shown.personal".into(),
         answer: true,
         epsilon: 1.0,

@@ -725,9 +725,14 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
         code_of(a.report(js(r#""not a function""#), JsValue::UNDEFINED).await.unwrap_err()),
         "BAD_ARGUMENT"
     );
-    for options in
-        [r#"{"epsilon":1.5}"#, r#"{"epsilon":0}"#, r#"{"epsilon":"1"}"#, r#"{"epsilonn":1}"#]
-    {
+    for options in [
+        r#"{"epsilon":1.5}"#,
+        r#"{"epsilon":0}"#,
+        r#"{"epsilon":"1"}"#,
+        r#"{"epsilonn":1}"#,
+        r#"{"epsilon":0.25}"#,
+        r#"{"epsilon":0.7000001}"#,
+    ] {
         assert_eq!(
             code_of(a.report(send.clone().into(), js(options)).await.unwrap_err()),
             "BAD_ARGUMENT",
@@ -782,6 +787,65 @@ async fn a_report_needs_the_opt_in_and_spends_the_stored_daily_budget_once_acros
     assert!(!m.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
     assert_eq!(got.length(), 1);
     c.erase().await.unwrap();
+}
+
+#[wasm_bindgen(inline_js = r#"
+const realNow = Date.now;
+export function shift_clock(days) { Date.now = () => realNow() + days * 86400000; }
+export function restore_clock() { Date.now = realNow; }
+"#)]
+extern "C" {
+    fn shift_clock(days: f64);
+    fn restore_clock();
+}
+
+/// Opted in on `storage` for `shop`, from a clean record.
+async fn opted_in(storage: &str, shop: &str) -> Personalizer {
+    let p = open_in(storage, shop).await;
+    p.erase().await.unwrap();
+    p.set_preferences(js(r#"{"reports":true}"#)).unwrap();
+    p.flush().await.unwrap();
+    p
+}
+
+#[wasm_bindgen_test]
+async fn a_page_clock_moved_forward_buys_no_second_report_in_one_session() {
+    let shop = "web-test-reports-clock";
+    let send = collector();
+    let got: js_sys::Array = get(&send, "got").unchecked_into();
+    let a = opted_in("local", shop).await;
+    assert!(a.report(send.clone().into(), JsValue::UNDEFINED).await.unwrap());
+    // A page that moves its clock a day, then a month, ahead: no second report, neither from
+    // this personalizer nor from a new one in the same tab (a reload).
+    for days in [1.0, 30.0] {
+        shift_clock(days);
+        let moved = a.report(send.clone().into(), JsValue::UNDEFINED).await;
+        let b = open_in("local", shop).await;
+        let reopened = b.report(send.clone().into(), JsValue::UNDEFINED).await;
+        restore_clock();
+        assert!(!moved.unwrap(), "+{days} days, the same personalizer");
+        assert!(!reopened.unwrap(), "+{days} days, a new personalizer in the same tab");
+    }
+    assert_eq!(got.length(), 1);
+    a.erase().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn two_personalizers_on_local_storage_reporting_at_once_make_one_report() {
+    let shop = "web-test-reports-local";
+    let send = collector();
+    let got: js_sys::Array = get(&send, "got").unchecked_into();
+    let a = opted_in("local", shop).await;
+    let b = open_in("local", shop).await;
+    assert_eq!(get(&b.preferences().unwrap(), "reports"), JsValue::TRUE);
+    let (made_a, made_b) = both(
+        a.report(send.clone().into(), JsValue::UNDEFINED),
+        b.report(send.clone().into(), JsValue::UNDEFINED),
+    )
+    .await;
+    assert_eq!(u8::from(made_a.unwrap()) + u8::from(made_b.unwrap()), 1, "one budget, one report");
+    assert_eq!(got.length(), 1);
+    a.erase().await.unwrap();
 }
 
 #[wasm_bindgen(inline_js = r#"

@@ -1,5 +1,5 @@
 //! `flaneur ldp aggregate`: estimates per question from a file of LDP reports,
-//! one JSON object per line (docs/FORMATS.md, "LDP report v1").
+//! one JSON object per line (docs/FORMATS.md, "LDP report v2").
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -10,11 +10,14 @@ use std::process::ExitCode;
 use flaneur::Error;
 use flaneur::ldp::{Aggregator, Estimate, Report};
 
-/// Reads every line of `path`, then prints the estimates (a table, or a JSON
-/// array with `json`). Blank lines are skipped. A line that is not a valid
-/// report is a problem: every problem is printed as `FILE: line L: reason`
-/// (`FILE: line L, column C: reason` for JSON that does not parse),
-/// nothing else, and the exit code is 1. A file that cannot be read: 2.
+/// Reads every line of `path`, then prints the estimates of its valid reports
+/// (two-stage estimator, [`Aggregator`]; a table, or a JSON array with
+/// `json`). Blank lines are skipped. A line that is not a valid report (the
+/// schema's shape, version 2, ε 0.5 or 1, a date) is skipped: each is named on
+/// stderr as `FILE: line L: reason` (`FILE: line L, column C: reason` for JSON
+/// that does not parse), then `flaneur: skipped N malformed line(s) of FILE:
+/// L1, L2, …`. Exit code 0 when some report was counted, 1 when none was, 2
+/// for a file that cannot be read.
 pub fn aggregate(path: &Path, json: bool) -> ExitCode {
     let file = match File::open(path) {
         Ok(f) => f,
@@ -26,6 +29,7 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
     let mut reader = BufReader::new(file);
     let mut aggregator = Aggregator::default();
     let mut problems = Vec::new();
+    let mut skipped = Vec::new();
     let mut buf = Vec::new();
     for line_no in 1u64.. {
         buf.clear();
@@ -41,6 +45,7 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
             if line_no == 1 { buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&buf) } else { &buf };
         let Ok(line) = std::str::from_utf8(bytes) else {
             problems.push((format!("line {line_no}"), "not UTF-8".to_string()));
+            skipped.push(line_no);
             continue;
         };
         if line.trim().is_empty() {
@@ -54,6 +59,7 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
                         other => other.to_string(),
                     };
                     problems.push((format!("line {line_no}"), reason));
+                    skipped.push(line_no);
                 }
             }
             Err(e) => {
@@ -63,17 +69,26 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
                 let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
                 problems
                     .push((format!("line {line_no}, column {}", e.column()), message.to_string()));
+                skipped.push(line_no);
             }
         }
     }
     if !problems.is_empty() {
         for (at, reason) in &problems {
-            println!("{}: {at}: {reason}", path.display());
+            eprintln!("{}: {at}: {reason}", path.display());
         }
-        eprintln!("flaneur: {} problem(s) in {}", problems.len(), path.display());
-        return ExitCode::from(1);
+        let lines: Vec<String> = skipped.iter().map(u64::to_string).collect();
+        eprintln!(
+            "flaneur: skipped {} malformed line(s) of {}: {}",
+            skipped.len(),
+            path.display(),
+            lines.join(", ")
+        );
     }
     let estimates = aggregator.estimates();
+    if estimates.is_empty() && !problems.is_empty() {
+        return ExitCode::from(1);
+    }
     if json {
         match serde_json::to_string_pretty(&estimates) {
             Ok(text) => println!("{text}"),

@@ -1,18 +1,24 @@
 //! Unbiased estimates, per question, of the share of shoppers whose true answer is yes.
 //!
-//! For the `n` reports on one question made with one ε, whose share of "yes"
-//! is `y`, and `p = e^ε / (1 + e^ε)`: `E[y] = π(2p − 1) + (1 − p)`, so
-//! `π̂ = (y − (1 − p)) / (2p − 1)` is unbiased, with variance
-//! `y(1 − y) / (n (2p − 1)²)` and a 95% interval `π̂ ± 1.96 sd`. The estimate
-//! is never clamped: with few reports it may fall below 0 or above 1.
+//! Two stages randomize each answer: the permanent answer is the truth with
+//! probability `q = e^ε∞ / (1 + e^ε∞)` = 3/4, the report keeps it with
+//! probability `p = e^ε / (1 + e^ε)`. For the `n` reports on one question
+//! made with one ε, whose share of "yes" is `y`, with `g = (2p − 1)(2q − 1)`
+//! and `b = (1 − p) + (2p − 1)(1 − q)`: `E[y] = π g + b`, so
+//! `π̂ = (y − b) / g` is unbiased, with variance `y(1 − y) / (n g²)` and a
+//! 95% interval `π̂ ± 1.96 sd`. The estimate is never clamped: with few
+//! reports it may fall below 0 or above 1. The variance takes the reports as
+//! independent, which reports of different shoppers are; one shopper's
+//! reports on one question share a permanent answer, so count one report
+//! per shopper and question (say, one day's) for honest intervals.
 //!
-//! In the variance, `y` is first brought into `[1 − p, p]`, where its
+//! In the variance, `y` is first brought into `[b, b + g]`, where its
 //! expectation always lies: this changes nothing in the usual case and keeps a
 //! few unanimous reports (`y` = 0 or 1) from claiming no uncertainty.
 //!
 //! Reports on one question made with several ε are estimated per ε and
 //! combined by inverse-variance weighting, each group weighing
-//! `n (2p − 1)²`, the inverse of its variance at a yes-share of ½ (which
+//! `n g²`, the inverse of its variance at a yes-share of ½ (which
 //! depends on n and ε only). Weights that do not depend on the answers keep
 //! the combination unbiased; its variance is `Σ wᵢ² vᵢ / (Σ wᵢ)²` with each
 //! group's own variance `vᵢ`. With one ε it is exactly the estimate above.
@@ -21,6 +27,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::epsilon::PERMANENT_EPSILON;
 use super::mechanism::keep_probability;
 use super::report::Report;
 use crate::error::Result;
@@ -65,7 +72,7 @@ struct Tally {
 /// ```
 /// use flaneur::ldp::{Aggregator, Report};
 /// let report = |answer| Report {
-///     v: 1, question: "shown.divergent".into(), answer, epsilon: 1.0, day: "2026-03-01".into(),
+///     v: 2, question: "shown.divergent".into(), answer, epsilon: 1.0, day: "2026-03-01".into(),
 /// };
 /// let mut aggregator = Aggregator::default();
 /// for i in 0..1000 {
@@ -73,8 +80,8 @@ struct Tally {
 /// }
 /// let [estimate] = aggregator.estimates().try_into().unwrap();
 /// assert_eq!((estimate.question.as_str(), estimate.reports), ("shown.divergent", 1000));
-/// // p = 0.731: (0.75 − 0.269) / 0.462
-/// assert!((estimate.estimate - 1.041).abs() < 1e-3);
+/// // p = 0.731, q = 0.75: g = 0.231, b = 0.385, (0.75 − 0.385) / 0.231
+/// assert!((estimate.estimate - 1.581).abs() < 1e-3);
 /// assert!((estimate.ci_high - estimate.estimate - 1.96 * estimate.std_error).abs() < 1e-12);
 /// # Ok::<(), flaneur::Error>(())
 /// ```
@@ -115,13 +122,15 @@ pub fn aggregate<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Result<Ve
 /// The estimate of one question from its tallies per ε (see the module's documentation).
 fn combine(question: &str, by_epsilon: &BTreeMap<u64, Tally>) -> Estimate {
     let (mut weights, mut weighted, mut weighted_variance, mut reports) = (0.0, 0.0, 0.0, 0);
+    let q = keep_probability(PERMANENT_EPSILON);
     for (&bits, tally) in by_epsilon {
         let p = keep_probability(f64::from_bits(bits));
         let n = tally.reports as f64;
-        let gap = 2.0 * p - 1.0;
+        let gap = (2.0 * p - 1.0) * (2.0 * q - 1.0);
+        let base = (1.0 - p) + (2.0 * p - 1.0) * (1.0 - q);
         let y = tally.yes as f64 / n;
-        let estimate = (y - (1.0 - p)) / gap;
-        let y_bounded = y.clamp(1.0 - p, p);
+        let estimate = (y - base) / gap;
+        let y_bounded = y.clamp(base, base + gap);
         let variance = y_bounded * (1.0 - y_bounded) / (n * gap * gap);
         let weight = n * gap * gap;
         weights += weight;
@@ -147,7 +156,7 @@ mod tests {
 
     fn reports(epsilon: f64, yes: u64, no: u64) -> Vec<Report> {
         let report = |answer| Report {
-            v: 1,
+            v: 2,
             question: "shown.personal".into(),
             answer,
             epsilon,
@@ -157,12 +166,14 @@ mod tests {
     }
 
     #[test]
-    fn one_epsilon_gives_the_textbook_estimate() {
-        let p = keep_probability(1.0);
-        let [e] = aggregate(&reports(1.0, 300, 700)).unwrap().try_into().unwrap();
-        let y: f64 = 0.3;
-        assert!((e.estimate - (y - (1.0 - p)) / (2.0 * p - 1.0)).abs() < 1e-12);
-        let sd = (y * (1.0 - y) / 1000.0).sqrt() / (2.0 * p - 1.0);
+    fn one_epsilon_gives_the_two_stage_estimate() {
+        let (p, q) = (keep_probability(1.0), 0.75);
+        let [e] = aggregate(&reports(1.0, 450, 550)).unwrap().try_into().unwrap();
+        let y: f64 = 0.45;
+        let g = (2.0 * p - 1.0) * (2.0 * q - 1.0);
+        let b = (1.0 - p) + (2.0 * p - 1.0) * (1.0 - q);
+        assert!((e.estimate - (y - b) / g).abs() < 1e-12);
+        let sd = (y * (1.0 - y) / 1000.0).sqrt() / g;
         assert!((e.std_error - sd).abs() < 1e-12, "{} {sd}", e.std_error);
         assert_eq!(e.reports, 1000);
     }

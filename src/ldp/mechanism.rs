@@ -1,15 +1,23 @@
-//! Randomized response: one uniformly chosen question, one randomized bit.
+//! Randomized response in two stages (RAPPOR): one uniformly chosen
+//! question, its permanent answer, one daily randomized bit.
 //!
 //! The question is drawn uniformly from the schema with the caller's RNG,
-//! before and apart from the data; then the true answer is kept with
-//! probability `p = e^ε / (1 + e^ε)` and flipped otherwise. For any report
+//! before and apart from the data. The permanent answer to (question, true
+//! answer) is drawn once, the truth with probability
+//! `q = e^ε∞ / (1 + e^ε∞)` = 3/4 ([`PERMANENT_EPSILON`]), and kept on the
+//! device ([`Permanent`]); each report then keeps that permanent answer with
+//! probability `p = e^ε / (1 + e^ε)` and flips it otherwise. For any report
 //! `(q, a)` and any two periods `x`, `x'`:
-//! `P(q, a | x) / P(q, a | x') = P(a | x_q) / P(a | x'_q) ≤ p / (1 − p) = e^ε`,
-//! so the whole report, question included, is ε-locally differentially private.
+//! `P(q, a | x) / P(q, a | x') = P(a | x_q) / P(a | x'_q) ≤ p / (1 − p) = e^ε`
+//! (and ≤ `e^ε∞` too), so each report, question included, is ε-LDP; and all
+//! the reports on a question whose truth never changes depend on it only
+//! through its permanent answer: together they are ε∞-LDP about it, so
+//! averaging them recovers the permanent answer, not the truth.
 
 use rand::{Rng, RngExt};
 
-use super::epsilon::check_epsilon;
+use super::epsilon::{PERMANENT_EPSILON, check_epsilon};
+use super::permanent::Permanent;
 use super::question::{Indicators, Question};
 use super::report::{REPORT_VERSION, Report};
 use crate::catalog::dates::format_day;
@@ -37,24 +45,28 @@ pub fn probability(answer: bool, truth: bool, epsilon: f64) -> f64 {
 
 /// One report for the period `indicators` made on `today` (days since
 /// 1970-01-01): a question drawn uniformly from `questions` (the shop's
-/// schema, [`questions`](super::questions)) and its true answer kept with
+/// schema, [`questions`](super::questions)), the permanent answer to it and
+/// its true answer (drawn into `permanent` the first time), kept with
 /// probability [`keep_probability`]`(epsilon)`, else flipped.
 ///
-/// The RNG is used the same way whatever the data (one uniform index, then one
-/// coin), so the question chosen for a seed never depends on the indicators.
+/// The RNG is used the same way whatever the data (one uniform index, then two
+/// coins), so the question chosen for a seed never depends on the indicators.
 /// Spend the budget first ([`Ledger::try_spend`](super::Ledger::try_spend)).
-/// An ε out of range, an empty schema, a key not of the schema's shape or a
-/// day outside the years 0 to 9999 is [`Error::BadArgument`], whatever the indicators.
+/// An ε not allowed, an empty schema, a key not of the schema's shape, a
+/// day outside the years 0 to 9999 or a full `permanent` is
+/// [`Error::BadArgument`], whatever the indicators; nothing is drawn then.
 ///
 /// ```
-/// use flaneur::ldp::{questions, randomize, Indicators, DEFAULT_EPSILON};
+/// use flaneur::ldp::{questions, randomize, Indicators, Permanent, DEFAULT_EPSILON};
 /// use rand::{SeedableRng, rngs::SmallRng};
-/// let schema = questions(&["colour"]);
+/// let (schema, mut permanent) = (questions(&["colour"]), Permanent::default());
 /// let mut rng = SmallRng::seed_from_u64(7);
-/// let report = randomize(&Indicators::default(), &schema, DEFAULT_EPSILON, 20_513, &mut rng)?;
+/// let period = Indicators::default();
+/// let report = randomize(&period, &schema, DEFAULT_EPSILON, 20_513, &mut permanent, &mut rng)?;
 /// assert!(schema.contains(&report.question));
-/// assert_eq!((report.v, report.epsilon, report.day.as_str()), (1, 1.0, "2026-03-01"));
-/// assert!(randomize(&Indicators::default(), &schema, 0.0, 20_513, &mut rng).is_err());
+/// assert_eq!((report.v, report.epsilon, report.day.as_str()), (2, 1.0, "2026-03-01"));
+/// assert_eq!(permanent.len(), 1);
+/// assert!(randomize(&period, &schema, 0.0, 20_513, &mut permanent, &mut rng).is_err());
 /// # Ok::<(), flaneur::Error>(())
 /// ```
 pub fn randomize<R: Rng + ?Sized>(
@@ -62,6 +74,7 @@ pub fn randomize<R: Rng + ?Sized>(
     questions: &[String],
     epsilon: f64,
     today: i32,
+    permanent: &mut Permanent,
     rng: &mut R,
 ) -> Result<Report> {
     let epsilon = check_epsilon(epsilon)?;
@@ -76,8 +89,12 @@ pub fn randomize<R: Rng + ?Sized>(
     let day = format_day(today)
         .ok_or_else(|| Error::BadArgument(format!("day {today} is out of range")))?;
     let chosen = rng.random_range(0..questions.len());
+    let keep_permanent = rng.random_bool(keep_probability(PERMANENT_EPSILON));
     let keep = rng.random_bool(keep_probability(epsilon));
     let truth = indicators.answer(&parsed[chosen]);
-    let answer = if keep { truth } else { !truth };
+    let lasting = permanent
+        .answer(&questions[chosen], truth, keep_permanent)
+        .ok_or_else(|| Error::BadArgument("no room for another permanent answer".into()))?;
+    let answer = if keep { lasting } else { !lasting };
     Ok(Report { v: REPORT_VERSION, question: questions[chosen].clone(), answer, epsilon, day })
 }

@@ -8,16 +8,16 @@ use crate::catalog::dates::parse_day;
 use crate::error::{Error, Result};
 
 /// The report format version written in `v`.
-pub const REPORT_VERSION: u32 = 1;
+pub const REPORT_VERSION: u32 = 2;
 
 /// What leaves the device, and nothing else: no id, no profile, no item, no
-/// time finer than the day (docs/FORMATS.md, "LDP report v1"). `answer` is a
+/// time finer than the day (docs/FORMATS.md, "LDP report v2"). `answer` is a
 /// JSON boolean. Unknown fields are refused on reading.
 ///
 /// ```
 /// use flaneur::ldp::Report;
 /// let line = concat!(
-///     r#"{"v":1,"question":"engaged.divergent","answer":true,"#,
+///     r#"{"v":2,"question":"engaged.divergent","answer":true,"#,
 ///     r#""epsilon":1.0,"day":"2026-03-01"}"#,
 /// );
 /// let report: Report = serde_json::from_str(line).unwrap();
@@ -32,7 +32,8 @@ pub struct Report {
     pub v: u32,
     /// The question's key ([`questions`](super::questions)).
     pub question: String,
-    /// The randomized answer: the true one with probability `e^ε / (1 + e^ε)`, else its opposite.
+    /// The randomized answer: the permanent answer ([`Permanent`](super::Permanent)) with
+    /// probability `e^ε / (1 + e^ε)`, else its opposite.
     pub answer: bool,
     /// The ε this report was randomized with.
     pub epsilon: f64,
@@ -42,7 +43,7 @@ pub struct Report {
 
 impl Report {
     /// Checks what a reader must trust before counting the report: the version,
-    /// the question's shape, ε in (0, [`MAX_EPSILON`](super::MAX_EPSILON)] and
+    /// the question's shape, ε one of [`EPSILONS`](super::EPSILONS) and
     /// the date; returns the question. Anything else is [`Error::BadArgument`].
     pub fn check(&self) -> Result<Question> {
         if self.v != REPORT_VERSION {

@@ -220,9 +220,6 @@ pub(crate) fn read_report_epsilon(options: &JsValue) -> Result<f64, Error> {
         return Ok(crate::ldp::DEFAULT_EPSILON);
     }
     epsilon.as_f64().and_then(|e| crate::ldp::report_epsilon(e).ok()).ok_or_else(|| {
-        bad_argument(
-            "options.epsilon",
-            "must be a number greater than 0 and at most 1 (the daily budget)",
-        )
+        bad_argument("options.epsilon", "must be 0.5 or 1 (a free number could tag a shopper)")
     })
 }

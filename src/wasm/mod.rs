@@ -7,6 +7,7 @@ mod args;
 pub(crate) mod convert;
 pub mod error;
 mod personalizer;
+mod session;
 mod store;
 mod sync;
 mod types;

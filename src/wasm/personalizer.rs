@@ -177,20 +177,26 @@ impl Personalizer {
     /// Hands the shop at most one anonymous, randomized report, and only if
     /// the shopper opted in (`preferences().reports`, off by default): one
     /// yes/no answer about how suggestions were received since the last
-    /// report (`{ v, question, answer, epsilon, day }`, nothing else), kept
-    /// true with probability e^ε / (1 + e^ε) and flipped otherwise.
+    /// report (`{ v, question, answer, epsilon, day }`, nothing else): the
+    /// question's permanent answer (drawn once, the truth with probability
+    /// 3/4), kept with probability e^ε / (1 + e^ε) and flipped otherwise.
     ///
     /// flaneur makes no network call: it calls `send(report)`, a function the
     /// page supplies, and resolves `true`; it resolves `false` without calling
-    /// it when the shopper has not opted in, nothing was shown since the last
-    /// report, a report was already made today (one a day, across reloads and
-    /// tabs), or the profile is kept in memory only. The spent budget is
-    /// stored before `send` is called. `options.epsilon` is the report's ε, in
-    /// (0, 1] (default 1); anything else is `BAD_ARGUMENT`. The coins come
-    /// from `crypto.getRandomValues`, never from `options.seed` of `open`.
+    /// it when the shopper has not opted in, a report was already made today
+    /// or on a later day (one a day, across reloads and tabs), this tab
+    /// already made one (one per browser session, whatever the page's clock),
+    /// the lifetime budget is spent, or the profile is kept in memory only.
+    /// Whether it reports never depends on the profile. The spent budget is
+    /// stored before `send` is called. `options.epsilon` is 0.5 or 1 (default
+    /// 1); anything else is `BAD_ARGUMENT`. The coins come from
+    /// `crypto.getRandomValues`, never from `options.seed` of `open`.
     ///
     /// ```js
-    /// await p.report((r) => navigator.sendBeacon("/flaneur-reports", JSON.stringify(r)));
+    /// setTimeout(() => p.report((r) => fetch("/flaneur-reports", {
+    ///   method: "POST", credentials: "omit", referrerPolicy: "no-referrer", keepalive: true,
+    ///   headers: { "content-type": "application/json" }, body: JSON.stringify(r),
+    /// })), 5000 + Math.random() * 55000);
     /// ```
     pub async fn report(
         &self,
@@ -201,9 +207,14 @@ impl Personalizer {
             send.dyn_into().map_err(|_| bad_argument("send", "expected a function"))?;
         let epsilon = read_report_epsilon(&options)?;
         let seed = random_seed()?;
+        if !super::session::claim(&self.shop_id) {
+            return Ok(false);
+        }
         let Some(report) = sync::report(&self.state, epsilon, seed).await else {
+            super::session::release(&self.shop_id);
             return Ok(false);
         };
+        super::session::made(&self.shop_id);
         send.call1(&JsValue::NULL, &to_js(&report)?)?;
         Ok(true)
     }

@@ -117,19 +117,23 @@ export interface Preferences {
  * answer randomized with `epsilon` (local differential privacy), and the day.
  */
 export interface FlaneurReport {
-  v: 1;
+  v: 2;
   /** `shown.<kind>`, `engaged.<kind>`, `divergent.shown.<axis>` or `divergent.accepted.<axis>`. */
   question: string;
+  /** The permanent answer (true with probability 3/4), kept with probability e^ε / (1 + e^ε). */
   answer: boolean;
-  epsilon: number;
+  epsilon: 0.5 | 1;
   /** `YYYY-MM-DD`, UTC. */
   day: string;
 }
 
 /** `report` options. */
 export interface ReportOptions {
-  /** ε of this report, in (0, 1]; default 1. There is one report a day at most, whatever its ε. */
-  epsilon?: number;
+  /**
+   * ε of this report's daily answer: 0.5 or 1 (default), nothing else (`BAD_ARGUMENT`).
+   * One report a day at most, whatever its ε, until the lifetime budget (ε 60) is spent.
+   */
+  epsilon?: 0.5 | 1;
 }
 
 /** One taste the profile holds, with its provenance. */

@@ -257,17 +257,32 @@ test("a report made in the worker reaches the page's send only with the opt-in, 
     const first = await p.report(send, { epsilon: 1 });
     await browse();
     const second = await p.report(send);
+    // A new worker in the same tab (as after a reload), even with the ledger erased, makes no
+    // second report in this browser session (a moved page clock would buy nothing either).
     await p.erase();
     p.close();
-    return { shown, withoutOptIn, notAFunction, first, second, sent };
+    const q = await Personalizer.open({ catalog: new Uint8Array(bytes), storage: "indexeddb", shopId: "worker-reports", seed: 3 });
+    await q.setPreferences({ reports: true });
+    await q.flush();
+    const reopened = await q.report(send);
+    let badEpsilon;
+    try {
+      await q.report(send, { epsilon: 0.25 });
+    } catch (e) {
+      badEpsilon = e.code;
+    }
+    await q.erase();
+    q.close();
+    return { shown, withoutOptIn, notAFunction, first, second, reopened, badEpsilon, sent };
   }, tinyBinaryCatalog());
   expect(result.shown, "the slate shows items, so the period is not empty").toBeGreaterThan(0);
   expect(result.withoutOptIn).toBe(false);
   expect(result.notAFunction).toBe("BAD_ARGUMENT");
-  expect([result.first, result.second]).toEqual([true, false]);
+  expect([result.first, result.second, result.reopened]).toEqual([true, false, false]);
+  expect(result.badEpsilon).toBe("BAD_ARGUMENT");
   expect(result.sent).toHaveLength(1);
   expect(Object.keys(result.sent[0]).sort()).toEqual(["answer", "day", "epsilon", "question", "v"]);
-  expect(result.sent[0]).toMatchObject({ v: 1, epsilon: 1, day: new Date().toISOString().slice(0, 10) });
+  expect(result.sent[0]).toMatchObject({ v: 2, epsilon: 1, day: new Date().toISOString().slice(0, 10) });
 });
 
 test("open rejects with WORKER_UNAVAILABLE when the worker or its engine cannot load", async ({ page }) => {

@@ -40,6 +40,27 @@ function flaneurError({ name = "FlaneurError", message, code }) {
 }
 
 /** The catalog option as it will be posted, and what to transfer with it. */
+// One report per browser session and shop, as on the main thread
+// (src/wasm/session.rs): a worker has no sessionStorage and a reload starts a
+// new one, so the page keeps the claim, under the same sessionStorage key.
+const claimed = new Set();
+const reportedKey = (shopId) => `flaneur:reported:${shopId}`;
+
+function session() {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null; // storage denied: the page's memory still holds the claim
+  }
+}
+
+/** `options` of `report` as the engine reads them: nothing, or `{ epsilon: 0.5 | 1 }`. */
+function reportOptionsOk(options) {
+  if (options === undefined || options === null) return true;
+  if (typeof options !== "object") return false;
+  return Object.keys(options).every((k) => k === "epsilon") && [undefined, 0.5, 1].includes(options.epsilon);
+}
+
 function catalogTransfer(catalog) {
   if (catalog instanceof ArrayBuffer) return [catalog, [catalog]];
   if (catalog instanceof Uint8Array) {
@@ -128,8 +149,24 @@ export class Personalizer {
   /** As the main-thread `report`: the worker makes the report and stores the spent budget, `send` runs here. */
   async report(send, options) {
     if (typeof send !== "function") throw flaneurError({ message: "send: expected a function", code: "BAD_ARGUMENT" });
-    const report = await this.#call("report", [options]);
+    if (!reportOptionsOk(options)) {
+      throw flaneurError({ message: "options.epsilon: must be 0.5 or 1", code: "BAD_ARGUMENT" });
+    }
+    const shop = this.shopId;
+    if (claimed.has(shop) || session()?.getItem(reportedKey(shop)) != null) return false;
+    claimed.add(shop);
+    let report;
+    try {
+      report = await this.#call("report", [options]);
+    } finally {
+      if (!report) claimed.delete(shop);
+    }
     if (!report) return false;
+    try {
+      session()?.setItem(reportedKey(shop), "1");
+    } catch {
+      // a full or denied sessionStorage: the page's memory still holds the claim
+    }
     send(report);
     return true;
   }

@@ -39,29 +39,39 @@ export async function connect(load) {
 // randomized yes/no answer, { v, question, answer, epsilon, day }, and the shop
 // posts it to its own server. Without the opt-in it is never called.
 export const REPORTS_URL = "/flaneur-reports";
+/** The report waits a random 5 to 60 s: not next to the page load's cookie-carrying requests. */
+export const REPORT_DELAY_MS = [5_000, 60_000];
 
+// No cookie and no referrer (not sendBeacon, which sends cookies): nothing
+// links the report to the shopper's session but what any request shows.
 function sendReport(report) {
   fetch(REPORTS_URL, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(report),
     credentials: "omit",
+    referrerPolicy: "no-referrer",
     keepalive: true,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(report),
   }).catch(() => {});
 }
 
-// Asks flaneur for a report once per page load: the period since the last
-// report (earlier visits included) ends here, and flaneur decides whether there
-// is one. Not on leaving, when the page may die between storing the spent
-// budget and sending. data-flaneur-report on <body> says how the attempt
-// ended ("sent" or "none").
+// Asks flaneur for a report once per page load, after a random delay: the
+// period since the last report (earlier visits included) ends then, and
+// flaneur decides whether there is one (opted in, not yet today nor in this
+// tab, budget left). Not on leaving, when the page may die between storing the
+// spent budget and sending. data-flaneur-report on <body> says "waiting", then
+// how the attempt ended ("sent" or "none").
 // Never throws: a flaneur build without `report` simply sends nothing.
 function offerReport(personalizer) {
   if (typeof personalizer?.report !== "function") return;
-  personalizer.report(sendReport).then(
-    (sent) => (document.body.dataset.flaneurReport = sent ? "sent" : "none"),
-    (err) => console.warn("flaneur could not report", err?.code ?? err),
-  );
+  const [least, most] = REPORT_DELAY_MS;
+  document.body.dataset.flaneurReport = "waiting";
+  setTimeout(() => {
+    personalizer.report(sendReport).then(
+      (sent) => (document.body.dataset.flaneurReport = sent ? "sent" : "none"),
+      (err) => console.warn("flaneur could not report", err?.code ?? err),
+    );
+  }, least + Math.random() * (most - least));
 }
 
 function send(event) {
