@@ -36,7 +36,7 @@ pub use event::{Event, EventKind};
 pub use forget::{Forget, within};
 pub use impression::Impression;
 pub use interests::{Interest, Interests};
-pub use portability::{ProfileExport, ProfileImport};
+pub use portability::{Dropped, ImportSummary, ProfileExport, ProfileImport};
 pub use stats::{Counter, Stats};
 pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
 

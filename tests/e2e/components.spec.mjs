@@ -462,7 +462,7 @@ test("export downloads the profile; erase empties the list and IndexedDB; import
 
   // The exported file brings it all back, in the panel and on the shelf.
   await input.setInputFiles({ name: "mine.json", mimeType: "application/json", buffer: Buffer.from(exported) });
-  await expect(status).toHaveText("Imported your profile from mine.json.");
+  await expect(status).toHaveText(/^Imported your profile from mine\.json: \d+ tastes? and \d+ items? now in your profile\.$/);
   await expect(dialog.locator(`.fl-taste[data-key="category:${category}"]`)).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(cards.first()).toHaveAttribute("data-category", category);
