@@ -19,18 +19,18 @@
 //! ```
 
 use std::cell::{Cell, OnceCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::catalog::{Catalog, VectorKind};
 use crate::error::{Error, Result};
-use crate::intent::{Intent, IntentEstimate, classify};
+use crate::intent::{Intent, IntentEstimate, classify, refines};
 use crate::journal::Change;
 use crate::ldp::{Report, Reporting, questions};
 use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use crate::profile::divergence::CATEGORY_AXIS;
 use crate::profile::{
-    Dropped, Event, EventKind, Evidence, Forget, ImportSummary, Impression, Profile, ProfileExport,
-    ProfileImport, ProfileView, SESSION_GAP_MS, within,
+    Dropped, Event, EventKind, Evidence, Forget, ImportSummary, Impression, MAX_QUERY_BYTES,
+    MAX_SESSION_EVENTS, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS, within,
 };
 use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
@@ -106,6 +106,10 @@ pub struct Engine {
     reporting: Reporting,
     /// `YᵀY` of a catalog of item factors, computed on the first slate.
     fold_in: OnceCell<FoldIn>,
+    /// The session's recent searches as typed (cut to [`MAX_QUERY_BYTES`]),
+    /// by time: in memory only, never stored, so that the profile keeps a
+    /// search as a text-free step that says whether it refined the one before.
+    queries: VecDeque<(i64, String)>,
     /// Seed of the random choices; each slate uses the next value, so the
     /// same seed and the same calls give the same slates.
     seed: u64,
@@ -126,6 +130,7 @@ impl Engine {
             preferences: Preferences::default(),
             reporting: Reporting::default(),
             fold_in: OnceCell::new(),
+            queries: VecDeque::new(),
             seed,
             slates: Cell::new(0),
         }
@@ -216,6 +221,7 @@ impl Engine {
         );
         self.relearn_interests();
         self.reporting.period = Default::default();
+        self.queries.clear();
         ids.len()
     }
 
@@ -307,6 +313,13 @@ impl Engine {
         if item.is_some_and(|i| self.is_hidden_sensitive(i)) {
             return Ok(Recorded::Sensitive);
         }
+        if let EventKind::Search { query } = &event.kind {
+            let refines = self.refines_previous(query, event.at);
+            self.remember_query(query, event.at);
+            let step = Event { kind: EventKind::SearchStep { refines }, at: event.at };
+            self.profile.note_session(&step);
+            return Ok(Recorded::Nothing);
+        }
         self.profile.note_session(event);
         let (Some(index), Some(item_id)) = (item, event.kind.item_id()) else {
             return Ok(Recorded::Nothing);
@@ -340,6 +353,30 @@ impl Engine {
             _ => {}
         }
         Ok(Recorded::Learned)
+    }
+
+    /// Whether `query`, searched at `at`, refines the session's previous
+    /// search: the last search step of a live session, whose words this engine
+    /// remembers (a search another tab made is not remembered: it refines nothing).
+    fn refines_previous(&self, query: &str, at: i64) -> bool {
+        let session = || self.profile.session();
+        let live = session().last().is_some_and(|e| at.saturating_sub(e.at) <= SESSION_GAP_MS);
+        let previous = session().filter(|e| matches!(e.kind, EventKind::SearchStep { .. })).last();
+        let Some(previous_at) = previous.filter(|_| live).map(|e| e.at) else { return false };
+        let previous = self.queries.iter().rev().find(|(t, _)| *t == previous_at);
+        previous.is_some_and(|(_, q)| refines(q, query))
+    }
+
+    /// Remembers a search in memory (once: a replayed search is already there).
+    fn remember_query(&mut self, query: &str, at: i64) {
+        let query = crate::util::text::prefix(query, MAX_QUERY_BYTES);
+        if self.queries.iter().any(|(t, q)| *t == at && q == query) {
+            return;
+        }
+        self.queries.push_back((at, query.to_owned()));
+        if self.queries.len() > MAX_SESSION_EVENTS {
+            self.queries.pop_front();
+        }
     }
 
     /// Counts an engagement with `item_id` for the next report: by the kind
@@ -410,6 +447,7 @@ impl Engine {
             Forget::Everything => {
                 let had = !self.profile.is_empty();
                 self.profile.forget_all();
+                self.queries.clear();
                 self.reporting.period = Default::default();
                 had
             }

@@ -295,3 +295,78 @@ fn an_import_says_what_it_changed() {
     assert_eq!(summary.dropped.sensitive, 3, "three health items");
     assert_eq!(summary.preferences_kept, ["reports", "sensitive"]);
 }
+
+// ---- search text is kept nowhere ----
+
+fn demo() -> Engine {
+    let text = include_str!("fixtures/catalog-60.json");
+    Engine::with_seed(Catalog::from_json_str(text).unwrap(), 3)
+}
+
+fn search(e: &mut Engine, query: &str, at: i64) {
+    e.record(&event(EventKind::Search { query: query.into() }, at)).unwrap();
+}
+
+/// The session's searches as the profile keeps them: whether each refined the one before.
+fn searches(e: &Engine) -> Vec<bool> {
+    let steps = e.profile().session().filter_map(|ev| match ev.kind {
+        EventKind::SearchStep { refines } => Some(refines),
+        _ => None,
+    });
+    steps.collect()
+}
+
+const QUERY_WORDS: [&str; 3] = ["wintery", "bootz", "lined"];
+
+#[test]
+fn search_words_are_kept_nowhere_yet_a_refined_search_still_shows_intent() {
+    let mut e = demo();
+    let boots: Vec<String> = e
+        .catalog()
+        .iter()
+        .filter(|i| i.category_path() == "Shoes > Boots" && i.title().contains("leather"))
+        .map(|i| i.id().to_owned())
+        .collect();
+    search(&mut e, "wintery bootz", 1_000);
+    search(&mut e, "lined wintery bootz", 4_000);
+    let mut at = 4_000;
+    for id in &boots[..2] {
+        at += 2_000;
+        e.record(&event(EventKind::View { item_id: id.clone() }, at)).unwrap();
+        at += 15_000;
+        e.record(&event(EventKind::Dwell { item_id: id.clone(), ms: 15_000.0 }, at)).unwrap();
+    }
+    assert_eq!(e.intent(at).intent, flaneur::intent::Intent::Buying, "{:?}", e.intent(at));
+    assert_eq!(searches(&e), [false, true]);
+    assert_no_trace(&e, at, &QUERY_WORDS);
+}
+
+#[test]
+fn a_paused_search_teaches_nothing_not_even_to_the_next_one() {
+    let mut e = demo();
+    let pause = |on| PreferencesPatch { paused: Some(on), ..Default::default() };
+    e.set_preferences(pause(true)).unwrap();
+    search(&mut e, "wintery bootz", 1_000);
+    e.set_preferences(pause(false)).unwrap();
+    search(&mut e, "wintery bootz lined", 2_000);
+    assert_eq!(searches(&e), [false], "the paused search is not the one before");
+}
+
+#[test]
+fn replayed_searches_refine_as_they_did_when_recorded() {
+    use flaneur::journal::Change;
+    let mut e = demo();
+    search(&mut e, "wintery", 1_000);
+    let stored = e.snapshot(1_500);
+    let pending: Vec<Change> = ["wintery bootz", "lined"]
+        .iter()
+        .zip([2_000, 3_000])
+        .map(|(q, at)| Change::Event(event(EventKind::Search { query: (*q).into() }, at)))
+        .collect();
+    for change in &pending {
+        e.apply(change).unwrap();
+    }
+    assert_eq!(searches(&e), [false, true, false]);
+    e.rebase(Some(stored), &pending);
+    assert_eq!(searches(&e), [false, true, false], "a replay is not a refinement of itself");
+}

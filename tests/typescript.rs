@@ -463,6 +463,8 @@ fn event_kinds() -> Vec<EventKind> {
             | EventKind::Purchase { .. }
             | EventKind::Dismiss { .. }
             | EventKind::Search { .. } => {}
+            // Never crosses the boundary: the profile's text-free search step.
+            EventKind::SearchStep { .. } => {}
         }
     }
     all
