@@ -16,9 +16,10 @@ const under = (item, path) => item.category === path || item.category.startsWith
 const healthPaths = [...new Set(health.flatMap((i) => prefixes(i.category)))].filter((p) =>
   catalog.items.filter((i) => under(i, p)).every((i) => i.sensitive),
 );
-// A word of a health item's title that nothing else the profile may hold contains.
+// A word of a health item's title that nothing the profile may hold contains (no id,
+// category or attribute of any item): found in the profile, it can only come from the search.
 const everyday = catalog.items.filter((i) => !i.sensitive);
-const elsewhere = JSON.stringify(everyday.map((i) => [i.id, i.category, i.attributes])).toLowerCase();
+const elsewhere = JSON.stringify(catalog.items.map((i) => [i.id, i.category, i.attributes])).toLowerCase();
 const QUERY = health
   .flatMap((i) => i.title.toLowerCase().split(/[^a-z]+/))
   .find((w) => w.length >= 5 && !elsewhere.includes(w));
@@ -97,6 +98,8 @@ test("opting out of health leaves no trace of it, and an import cannot bring it 
   await page.goto("/#/");
   const before = traces(await everyForm(page));
   expect(before.some((t) => t.startsWith("IndexedDB record")), "health reached the stored record").toBe(true);
+  // Even opted in, the search's words are kept nowhere.
+  expect(before.filter((t) => t.endsWith(`: ${QUERY}`))).toEqual([]);
   const optedIn = await call(page, "exportProfile");
 
   // Opt out: nothing of health anywhere, the query words included.
