@@ -200,7 +200,7 @@ impl Engine {
     /// has not opted into, everywhere the profile keeps anything: what the
     /// items taught (as [`Forget::Item`]), the category paths and facet values
     /// only such items have (no residue survives a subtraction), divergence
-    /// directions anchored in or leading to such a category, the interest
+    /// directions anchored in or leading to such a category or facet value, the interest
     /// vectors (learned again without them) and the period counted for the next
     /// LDP report (which cannot be attributed per item). Returns how many items
     /// the profile mentioned.
@@ -215,8 +215,12 @@ impl Engine {
             |p| paths.contains(p),
             |f, v| values.contains(&(f.to_owned(), v.to_owned())),
             |d| {
-                paths.contains(d.anchor.as_str())
-                    || (d.axis == CATEGORY_AXIS && paths.contains(d.to.as_str()))
+                let to = if d.axis == CATEGORY_AXIS {
+                    paths.contains(d.to.as_str())
+                } else {
+                    values.contains(&(d.axis.clone(), d.to.clone()))
+                };
+                paths.contains(d.anchor.as_str()) || to
             },
         );
         self.relearn_interests();

@@ -85,6 +85,15 @@ fn opted_in_then_active() -> Engine {
         Impression { item_id: id("knit-2"), kind: Kind::Personal, direction: None },
     ];
     e.mark_shown(&shown, tick());
+    // A step along a facet to a value only health items have.
+    let to_amber = Direction {
+        anchor: "Women > Knitwear".into(),
+        axis: "colour".into(),
+        to: "amberish".into(),
+    };
+    let knit =
+        Impression { item_id: id("knit-1"), kind: Kind::Divergent, direction: Some(to_amber) };
+    e.mark_shown(&[knit], tick());
     for kind in [
         EventKind::Search { query: "vitamin".into() },
         EventKind::View { item_id: id("hx-vitamin-1") },
