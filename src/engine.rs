@@ -441,7 +441,13 @@ impl Engine {
                 if !items.is_empty() {
                     self.relearn_interests();
                 }
-                paths > 0 || !items.is_empty()
+                // And divergence's steps from or to it.
+                let steps = self.profile.forget_where(
+                    |_| false,
+                    |_, _| false,
+                    |d| within(&d.anchor, path) || (d.axis == CATEGORY_AXIS && within(&d.to, path)),
+                );
+                paths > 0 || !items.is_empty() || steps
             }
             Forget::Item(id) => {
                 let forgot = self.unlearn_item(id, now);

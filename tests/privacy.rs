@@ -379,3 +379,37 @@ fn replayed_searches_refine_as_they_did_when_recorded() {
     e.rebase(Some(stored), &pending);
     assert_eq!(searches(&e), [false, true, false], "a replay is not a refinement of itself");
 }
+
+#[test]
+fn forgetting_a_category_forgets_the_divergence_steps_from_and_to_it() {
+    let mut e = big_shop();
+    let step = |anchor: &str, to: &str| Direction {
+        anchor: anchor.into(),
+        axis: CATEGORY_AXIS.into(),
+        to: to.into(),
+    };
+    let shown = [
+        Impression {
+            item_id: id("sku-1"),
+            kind: Kind::Divergent,
+            direction: Some(step("Garden > Tools", "Home > Lamps")),
+        },
+        Impression {
+            item_id: id("rake-1"),
+            kind: Kind::Divergent,
+            direction: Some(step("Home > Lamps", "Garden > Tools")),
+        },
+        Impression {
+            item_id: id("sku-2"),
+            kind: Kind::Divergent,
+            direction: Some(step("Home", "Kitchen")),
+        },
+    ];
+    e.mark_shown(&shown, 0);
+    e.record(&event(EventKind::Dismiss { item_id: id("sku-1") }, 1)).unwrap();
+    assert!(e.forget(&Forget::Category("Garden".into()), 2));
+    let kept: Vec<_> = e.profile().divergence().outcomes().keys().cloned().collect();
+    assert_eq!(kept, [step("Home", "Kitchen")]);
+    assert!(e.profile().divergence().blocked().is_empty());
+    assert_no_trace(&e, 2, &["Garden"]);
+}
