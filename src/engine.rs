@@ -19,16 +19,18 @@
 //! ```
 
 use std::cell::{Cell, OnceCell};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::catalog::{Catalog, VectorKind};
 use crate::error::{Error, Result};
-use crate::intent::{Intent, IntentEstimate, classify};
+use crate::intent::{Intent, IntentEstimate, classify, refines};
 use crate::journal::Change;
 use crate::ldp::{Report, Reporting, questions};
 use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
+use crate::profile::divergence::CATEGORY_AXIS;
 use crate::profile::{
-    Event, EventKind, Evidence, Forget, Impression, Profile, ProfileExport, ProfileImport,
-    ProfileView, SESSION_GAP_MS, within,
+    Dropped, Event, EventKind, Evidence, Forget, ImportSummary, Impression, MAX_QUERY_BYTES,
+    MAX_SESSION_EVENTS, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS, within,
 };
 use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
@@ -50,7 +52,7 @@ pub enum Recorded {
 }
 
 /// What [`Engine::apply`] did with a change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     /// An event, and what became of it.
     Event(Recorded),
@@ -60,8 +62,8 @@ pub enum Applied {
     Forgot(bool),
     /// New preferences.
     Preferences,
-    /// An imported profile.
-    Imported,
+    /// An imported profile, and what the import changed.
+    Imported(ImportSummary),
 }
 
 impl Applied {
@@ -69,7 +71,7 @@ impl Applied {
     /// stored): everything but an event the profile did not learn from and a
     /// slate whose impressions were not noted. A forget and new preferences
     /// are stored even while paused.
-    pub fn is_kept(self) -> bool {
+    pub fn is_kept(&self) -> bool {
         !matches!(
             self,
             Applied::Event(Recorded::Paused | Recorded::Sensitive | Recorded::Nothing)
@@ -104,6 +106,10 @@ pub struct Engine {
     reporting: Reporting,
     /// `YᵀY` of a catalog of item factors, computed on the first slate.
     fold_in: OnceCell<FoldIn>,
+    /// The session's recent searches as typed (cut to [`MAX_QUERY_BYTES`]),
+    /// by time: in memory only, never stored, so that the profile keeps a
+    /// search as a text-free step that says whether it refined the one before.
+    queries: VecDeque<(i64, String)>,
     /// Seed of the random choices; each slate uses the next value, so the
     /// same seed and the same calls give the same slates.
     seed: u64,
@@ -124,6 +130,7 @@ impl Engine {
             preferences: Preferences::default(),
             reporting: Reporting::default(),
             fold_in: OnceCell::new(),
+            queries: VecDeque::new(),
             seed,
             slates: Cell::new(0),
         }
@@ -154,27 +161,102 @@ impl Engine {
         &self.reporting
     }
 
-    /// Replaces the preferences after validating them.
+    /// Replaces the preferences after validating them. A sensitive class no
+    /// longer allowed is unlearned (as [`Engine::set_preferences`]).
     pub fn replace_preferences(&mut self, preferences: Preferences) -> Result<()> {
         preferences.validate()?;
-        self.preferences = preferences;
-        self.drop_period_unless_opted_in();
+        self.switch_preferences(preferences);
         Ok(())
     }
 
-    /// Restores the default preferences (reports off).
+    /// Restores the default preferences (reports and every sensitive class off).
     pub fn reset_preferences(&mut self) {
-        self.preferences = Preferences::default();
-        self.drop_period_unless_opted_in();
+        self.switch_preferences(Preferences::default());
     }
 
     /// Updates the preferences; an invalid patch changes nothing. Turning
     /// reports off discards what was counted for the next report (the ledger
-    /// stays: opting out and in again frees no budget).
+    /// stays: opting out and in again frees no budget). Turning a sensitive
+    /// class off unlearns every trace of its items ([`Engine::unlearn_hidden_sensitive`]).
     pub fn set_preferences(&mut self, patch: PreferencesPatch) -> Result<()> {
-        self.preferences.apply(patch)?;
-        self.drop_period_unless_opted_in();
+        let mut next = self.preferences.clone();
+        next.apply(patch)?;
+        self.switch_preferences(next);
         Ok(())
+    }
+
+    /// Makes `next` the preferences, and forgets what they no longer allow.
+    fn switch_preferences(&mut self, next: Preferences) {
+        let lost =
+            self.preferences.sensitive.iter().any(|(c, on)| *on && !next.allows_sensitive(c));
+        self.preferences = next;
+        self.drop_period_unless_opted_in();
+        if lost {
+            self.unlearn_hidden_sensitive();
+        }
+    }
+
+    /// Unlearns every trace of every item of a sensitive class the shopper
+    /// has not opted into, everywhere the profile keeps anything: what the
+    /// items taught (as [`Forget::Item`]), the category paths and facet values
+    /// only such items have (no residue survives a subtraction), divergence
+    /// directions anchored in or leading to such a category or facet value, the interest
+    /// vectors (learned again without them) and the period counted for the next
+    /// LDP report (which cannot be attributed per item). Returns how many items
+    /// the profile mentioned.
+    fn unlearn_hidden_sensitive(&mut self) -> usize {
+        let now = self.profile.last_event_at().unwrap_or(0);
+        let ids = self.mentioned_where(|e, i| e.is_hidden_sensitive(i));
+        for id in &ids {
+            self.unlearn_item(id, now);
+        }
+        let (paths, values) = self.only_hidden_sensitive();
+        self.profile.forget_where(
+            |p| paths.contains(p),
+            |f, v| values.contains(&(f.to_owned(), v.to_owned())),
+            |d| {
+                let to = if d.axis == CATEGORY_AXIS {
+                    paths.contains(d.to.as_str())
+                } else {
+                    values.contains(&(d.axis.clone(), d.to.clone()))
+                };
+                paths.contains(d.anchor.as_str()) || to
+            },
+        );
+        self.relearn_interests();
+        self.reporting.period = Default::default();
+        self.queries.clear();
+        ids.len()
+    }
+
+    /// The item ids the profile mentions anywhere whose catalog item `gone` names.
+    fn mentioned_where(&self, gone: impl Fn(&Self, usize) -> bool) -> Vec<String> {
+        let mut ids = self.profile.mentioned_items();
+        ids.retain(|id| self.catalog.index_of(id).is_some_and(|i| gone(self, i)));
+        ids
+    }
+
+    /// The category paths (with their prefixes) and facet values that only
+    /// items of sensitive classes not opted into have.
+    fn only_hidden_sensitive(&self) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
+        let mut paths: BTreeMap<&str, bool> = BTreeMap::new();
+        let mut values: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+        for index in 0..self.catalog.len() {
+            let hidden = self.is_hidden_sensitive(index);
+            let traits = Traits::of(&self.catalog, index);
+            for path in traits.categories {
+                *paths.entry(path).or_insert(true) &= hidden;
+            }
+            for value in traits.facets {
+                *values.entry(value).or_insert(true) &= hidden;
+            }
+        }
+        let paths = paths.into_iter().filter(|(_, hidden)| *hidden);
+        let values = values.into_iter().filter(|(_, hidden)| *hidden);
+        (
+            paths.map(|(p, _)| p.to_owned()).collect(),
+            values.map(|((f, v), _)| (f.to_owned(), v.to_owned())).collect(),
+        )
     }
 
     /// Nothing is kept for a report the shopper has not opted into.
@@ -236,6 +318,13 @@ impl Engine {
         if item.is_some_and(|i| self.is_hidden_sensitive(i)) {
             return Ok(Recorded::Sensitive);
         }
+        if let EventKind::Search { query } = &event.kind {
+            let refines = self.refines_previous(query, event.at);
+            self.remember_query(query, event.at);
+            let step = Event { kind: EventKind::SearchStep { refines }, at: event.at };
+            self.profile.note_session(&step);
+            return Ok(Recorded::Nothing);
+        }
         self.profile.note_session(event);
         let (Some(index), Some(item_id)) = (item, event.kind.item_id()) else {
             return Ok(Recorded::Nothing);
@@ -269,6 +358,30 @@ impl Engine {
             _ => {}
         }
         Ok(Recorded::Learned)
+    }
+
+    /// Whether `query`, searched at `at`, refines the session's previous
+    /// search: the last search step of a live session, whose words this engine
+    /// remembers (a search another tab made is not remembered: it refines nothing).
+    fn refines_previous(&self, query: &str, at: i64) -> bool {
+        let session = || self.profile.session();
+        let live = session().last().is_some_and(|e| at.saturating_sub(e.at) <= SESSION_GAP_MS);
+        let previous = session().filter(|e| matches!(e.kind, EventKind::SearchStep { .. })).last();
+        let Some(previous_at) = previous.filter(|_| live).map(|e| e.at) else { return false };
+        let previous = self.queries.iter().rev().find(|(t, _)| *t == previous_at);
+        previous.is_some_and(|(_, q)| refines(q, query))
+    }
+
+    /// Remembers a search in memory (once: a replayed search is already there).
+    fn remember_query(&mut self, query: &str, at: i64) {
+        let query = crate::util::text::prefix(query, MAX_QUERY_BYTES);
+        if self.queries.iter().any(|(t, q)| *t == at && q == query) {
+            return;
+        }
+        self.queries.push_back((at, query.to_owned()));
+        if self.queries.len() > MAX_SESSION_EVENTS {
+            self.queries.pop_front();
+        }
     }
 
     /// Counts an engagement with `item_id` for the next report: by the kind
@@ -317,27 +430,25 @@ impl Engine {
             Forget::Facet { facet, value } => self.profile.forget_facet(facet, value),
             Forget::Category(path) => {
                 let paths = self.profile.forget_category(path);
-                // The category's items go too: their history, impressions and
-                // what they taught the interest vectors.
-                let taxonomy = self.catalog.taxonomy();
-                let items: Vec<String> = self
-                    .profile
-                    .items()
-                    .keys()
-                    .filter(|id| {
-                        let category =
-                            self.catalog.index_of(id).map(|i| self.catalog.item(i).category());
-                        category.is_some_and(|c| within(taxonomy.path(c), path))
-                    })
-                    .cloned()
-                    .collect();
+                // The category's items go too, wherever the profile mentions
+                // them: their history, purchases, dismissals, impressions, the
+                // session and what they taught the interest vectors.
+                let items = self.mentioned_where(|e, i| {
+                    within(e.catalog.taxonomy().path(e.catalog.item(i).category()), path)
+                });
                 for id in &items {
                     self.unlearn_item(id, now);
                 }
                 if !items.is_empty() {
                     self.relearn_interests();
                 }
-                paths > 0 || !items.is_empty()
+                // And divergence's steps from or to it.
+                let steps = self.profile.forget_where(
+                    |_| false,
+                    |_, _| false,
+                    |d| within(&d.anchor, path) || (d.axis == CATEGORY_AXIS && within(&d.to, path)),
+                );
+                paths > 0 || !items.is_empty() || steps
             }
             Forget::Item(id) => {
                 let forgot = self.unlearn_item(id, now);
@@ -347,6 +458,7 @@ impl Engine {
             Forget::Everything => {
                 let had = !self.profile.is_empty();
                 self.profile.forget_all();
+                self.queries.clear();
                 self.reporting.period = Default::default();
                 had
             }
@@ -370,10 +482,7 @@ impl Engine {
                 self.set_preferences(patch.clone())?;
                 Applied::Preferences
             }
-            Change::Import(import) => {
-                self.import(import)?;
-                Applied::Imported
-            }
+            Change::Import(import) => Applied::Imported(self.import(import)?),
         })
     }
 
@@ -480,15 +589,42 @@ impl Engine {
     }
 
     /// Replaces the profile (and preferences, if the export has them) with an
-    /// export's; anything invalid is refused and nothing changes.
-    pub fn import(&mut self, import: &ProfileImport) -> Result<()> {
+    /// export's; anything invalid is refused and nothing changes. The opt-ins
+    /// in force hold: `reports` and the sensitive classes keep their current
+    /// values whatever the export says, and every trace of a sensitive class
+    /// not opted into is dropped from the imported profile. Returns what the
+    /// import changed, for the shopper.
+    pub fn import(&mut self, import: &ProfileImport) -> Result<ImportSummary> {
         let (profile, preferences) = import.decode(self.catalog.shop())?;
-        self.profile = profile;
-        if let Some(p) = preferences {
+        let mut kept = Vec::new();
+        if let Some(mut p) = preferences {
+            if p.reports != self.preferences.reports {
+                kept.push("reports");
+            }
+            if p.sensitive != self.preferences.sensitive {
+                kept.push("sensitive");
+            }
+            p.reports = self.preferences.reports;
+            p.sensitive = self.preferences.sensitive.clone();
             self.preferences = p;
             self.drop_period_unless_opted_in();
         }
-        Ok(())
+        self.profile = profile;
+        let sensitive = self.unlearn_hidden_sensitive_if_any();
+        let p = &self.profile;
+        Ok(ImportSummary {
+            tastes: p.categories().len() + p.facets().len(),
+            items: p.items().len(),
+            dropped: Dropped { sensitive },
+            preferences_kept: kept,
+        })
+    }
+
+    /// [`Engine::unlearn_hidden_sensitive`] when the catalog has an item of a
+    /// class not opted into (else there is nothing to look for).
+    fn unlearn_hidden_sensitive_if_any(&mut self) -> usize {
+        let any = (0..self.catalog.len()).any(|i| self.is_hidden_sensitive(i));
+        if any { self.unlearn_hidden_sensitive() } else { 0 }
     }
 
     /// The session's intent at `now`: the shopper's own word if given

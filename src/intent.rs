@@ -24,7 +24,8 @@
 //!   *switchbacks*: revisits that come straight from another item of the same
 //!   leaf (back and forth);
 //! - *searches* and *refinements*: consecutive searches that share a word or
-//!   where one extends the other;
+//!   where one extends the other (the profile keeps a search without its
+//!   text, as a step marked when it refined the one before: see [`refines`]);
 //! - *carts*: cart adds and purchases;
 //! - *pace*: the median gap between consecutive events.
 //!
@@ -244,6 +245,8 @@ struct Step<'a> {
 #[derive(Debug, Clone, Copy)]
 enum What<'a> {
     Search(&'a str),
+    /// A search kept without its text: whether it refined the one before.
+    Searched(bool),
     Item(ItemStep),
 }
 
@@ -293,6 +296,7 @@ impl ItemStep {
 fn resolve<'a>(catalog: &Catalog, event: &'a Event) -> Option<Step<'a>> {
     let what = match &event.kind {
         EventKind::Search { query } => What::Search(query),
+        EventKind::SearchStep { refines } => What::Searched(*refines),
         EventKind::View { item_id } | EventKind::Click { item_id } => {
             item_step(catalog, item_id, Act::Open)?
         }
@@ -499,18 +503,32 @@ fn refinements(steps: &[Step<'_>]) -> usize {
     let mut previous: Option<&str> = None;
     let mut count = 0;
     for step in steps {
-        if let What::Search(query) = step.what {
-            if previous.is_some_and(|p| refines(p, query)) {
-                count += 1;
+        match step.what {
+            What::Search(query) => {
+                if previous.is_some_and(|p| refines(p, query)) {
+                    count += 1;
+                }
+                previous = Some(query);
             }
-            previous = Some(query);
+            What::Searched(refined) => {
+                count += usize::from(refined);
+                previous = None;
+            }
+            What::Item(_) => {}
         }
     }
     count
 }
 
-/// Two queries share a word, or one extends the other ("boo" → "boots").
-fn refines(a: &str, b: &str) -> bool {
+/// Whether the query `b` refines `a`: they share a word, or one extends the
+/// other ("boo" → "boots"). How the engine marks a search it keeps without
+/// its text ([`EventKind::SearchStep`]).
+///
+/// ```
+/// assert!(flaneur::intent::refines("boots", "leather boots"));
+/// assert!(!flaneur::intent::refines("boots", "scarf"));
+/// ```
+pub fn refines(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim(), b.trim());
     let extends = !a.is_empty() && !b.is_empty() && (is_prefix(a, b) || is_prefix(b, a));
     extends || words(a).any(|x| words(b).any(|y| is_prefix(x, y) || is_prefix(y, x)))

@@ -36,6 +36,7 @@ pub struct Preferences {
     /// Learning paused: events are ignored, recommendations continue.
     pub paused: bool,
     /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
+    /// A patch turning a class off removes its entry.
     pub sensitive: BTreeMap<String, bool>,
     /// Opt-in, off by default: the page may hand the shop one randomized
     /// yes/no answer about how suggestions were received, within a daily
@@ -171,7 +172,15 @@ impl Preferences {
             next.reports = v;
         }
         if let Some(classes) = patch.sensitive {
-            next.sensitive.extend(classes);
+            // A class turned off is removed, not kept as `false`: that would
+            // still tell that the shopper once opted in.
+            for (class, on) in classes {
+                if on {
+                    next.sensitive.insert(class, true);
+                } else {
+                    next.sensitive.remove(&class);
+                }
+            }
         }
         next.validate()?;
         *self = next;

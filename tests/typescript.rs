@@ -38,7 +38,7 @@ use flaneur::intent::{Intent, IntentEstimate};
 use flaneur::ldp::Report;
 use flaneur::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use flaneur::profile::Stats;
-use flaneur::profile::{Event, EventKind, ProfileView, Taste};
+use flaneur::profile::{Dropped, Event, EventKind, ImportSummary, ProfileView, Taste};
 use flaneur::rank::divergence::DivergentReason;
 use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::rank::{Context, Recommendation, Request, Slate};
@@ -119,6 +119,22 @@ fn report_hands_send_a_declared_report() {
         dts().field_names("FlaneurReport"),
         "Report vs FlaneurReport"
     );
+}
+
+#[test]
+fn import_profile_returns_a_declared_summary() {
+    let (engine, now) = engine();
+    let import = serde_json::from_value(json_of(&engine.export(now))).unwrap();
+    let mut other = Engine::new(Catalog::from_json_str(CATALOG_JSON).unwrap());
+    let real = other.import(&import).unwrap();
+    let made = ImportSummary {
+        tastes: 3,
+        items: 2,
+        dropped: Dropped { sensitive: 1 },
+        preferences_kept: vec!["reports", "sensitive"],
+    };
+    holds("ImportSummary", &[json_of(&real), json_of(&made)]);
+    assert!(PERSONALIZER_RS.contains(r#"unchecked_return_type = "ImportSummary""#));
 }
 
 #[test]
@@ -448,6 +464,8 @@ fn event_kinds() -> Vec<EventKind> {
             | EventKind::Purchase { .. }
             | EventKind::Dismiss { .. }
             | EventKind::Search { .. } => {}
+            // Never crosses the boundary: the profile's text-free search step.
+            EventKind::SearchStep { .. } => {}
         }
     }
     all

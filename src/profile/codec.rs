@@ -34,7 +34,7 @@
 //! | 16 | 4 | body length in bytes, u32 LE; the body ends the input exactly |
 //! | 20 | … | body |
 //!
-//! # Body, v1 (v2 appends sections 12–14; see `docs/FORMATS.md`)
+//! # Body, v1 (v2 appends sections 12–14; v3 drops a search's text; see `docs/FORMATS.md`)
 //!
 //! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
 //! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
@@ -75,7 +75,7 @@
 //! | 4 | remove from cart | `str` item id |
 //! | 5 | purchase | `str` item id |
 //! | 6 | dismiss | `str` item id |
-//! | 7 | search | `str` query |
+//! | 7 | search | `str` query (v1, v2: dropped on reading); v3: `u8` refines, 0 or 1 |
 //!
 //! Anything else is corrupt: an unknown tag, a count over its cap or larger
 //! than the bytes left, keys out of order or repeated, a non-finite number
@@ -102,9 +102,9 @@
 //! # Size
 //!
 //! The caps bound the encoding. With ids ≤ 12 bytes, category paths ≤ 32,
-//! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes, search queries
-//! ≤ 32, 64-dimensional vectors, counts below 2²¹ and times within 69 years
-//! of each other, the worst case is 32,436 bytes (see `docs/FORMATS.md`),
+//! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes,
+//! 64-dimensional vectors, counts below 2²¹ and times within 69 years
+//! of each other, the worst case is 31,956 bytes (see `docs/FORMATS.md`),
 //! under the 32 KB a profile may take however many events it has seen.
 
 use super::{
@@ -120,10 +120,10 @@ use crate::util::sorted_map::SortedMap;
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
-pub const PROFILE_FORMAT_VERSION: u32 = 2;
+pub const PROFILE_FORMAT_VERSION: u32 = 3;
 
 /// The version [`Profile::to_bytes`] writes: always the newest.
-const WRITTEN_VERSION: u16 = 2;
+const WRITTEN_VERSION: u16 = 3;
 const _: () = assert!(WRITTEN_VERSION as u32 == PROFILE_FORMAT_VERSION);
 /// The oldest version ever written.
 const OLDEST_VERSION: u16 = 1;
@@ -140,7 +140,7 @@ impl Profile {
     /// The profile in the newest binary format ([`PROFILE_FORMAT_VERSION`]),
     /// for storage on the device: at most 32 KB with realistic strings,
     /// however many events it learned from. Equal profiles give equal bytes.
-    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v1").
+    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v3").
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = ByteWriter::with_capacity(4096);
         w.bytes(MAGIC);
@@ -148,7 +148,7 @@ impl Profile {
         w.u16(0); // flags
         w.u32(0); // CRC-32, patched below
         w.u32(0); // body length, patched below
-        v2::encode(self, &mut w); // the encoder of WRITTEN_VERSION
+        v3::encode(self, &mut w); // the encoder of WRITTEN_VERSION
         let body = &w.as_slice()[HEADER_LEN..];
         let (crc, len) = (crc32(body), u32::try_from(body.len()).unwrap_or(u32::MAX));
         w.patch_u32(CRC_AT, crc);
@@ -168,6 +168,7 @@ impl Profile {
         match version {
             1 => v1::decode(body),
             2 => v2::decode(body),
+            3 => v3::decode(body),
             other => Err(corrupt(format!("no decoder for format version {other}"))),
         }
     }
@@ -230,21 +231,27 @@ mod v1 {
     /// Smallest purchase or dismissal mark: id, time.
     const MIN_MARK: usize = 1 + 1;
     /// Smallest session event: tag, time, one string.
-    const MIN_EVENT: usize = 1 + 1 + 1;
+    pub(super) const MIN_EVENT: usize = 1 + 1 + 1;
 
-    const VIEW: u8 = 0;
-    const DWELL: u8 = 1;
-    const CLICK: u8 = 2;
-    const ADD_TO_CART: u8 = 3;
-    const REMOVE_FROM_CART: u8 = 4;
-    const PURCHASE: u8 = 5;
-    const DISMISS: u8 = 6;
-    const SEARCH: u8 = 7;
+    pub(super) const VIEW: u8 = 0;
+    pub(super) const DWELL: u8 = 1;
+    pub(super) const CLICK: u8 = 2;
+    pub(super) const ADD_TO_CART: u8 = 3;
+    pub(super) const REMOVE_FROM_CART: u8 = 4;
+    pub(super) const PURCHASE: u8 = 5;
+    pub(super) const DISMISS: u8 = 6;
+    pub(super) const SEARCH: u8 = 7;
 
     // ----- encoding -----
 
-    /// Writes the v1 body of `p`.
-    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+    /// How a version writes the session window (section 11).
+    pub(super) type WriteSession = fn(&mut ByteWriter, &VecDeque<Event>, i64);
+    /// How a version reads one session event, given the previous event's time.
+    pub(super) type ReadEvent = fn(&mut Body<'_>, i64) -> Result<Event>;
+
+    /// Writes the v1 sections of `p`, the session as `write_session` lays it
+    /// out (v3 keeps searches without their text; nothing writes v1 itself any more).
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter, write_session: WriteSession) {
         w.f64(p.half_life_ms);
         let t = p.last_event_at.unwrap_or(0);
         match p.last_event_at {
@@ -321,43 +328,20 @@ mod v1 {
         }
     }
 
-    fn write_session(w: &mut ByteWriter, session: &VecDeque<Event>, t: i64) {
-        write_count(w, session.len());
-        let mut previous = t;
-        for event in session {
-            let (tag, text, ms) = match &event.kind {
-                EventKind::View { item_id } => (VIEW, item_id, None),
-                EventKind::Dwell { item_id, ms } => (DWELL, item_id, Some(*ms)),
-                EventKind::Click { item_id } => (CLICK, item_id, None),
-                EventKind::AddToCart { item_id } => (ADD_TO_CART, item_id, None),
-                EventKind::RemoveFromCart { item_id } => (REMOVE_FROM_CART, item_id, None),
-                EventKind::Purchase { item_id } => (PURCHASE, item_id, None),
-                EventKind::Dismiss { item_id } => (DISMISS, item_id, None),
-                EventKind::Search { query } => (SEARCH, query, None),
-            };
-            w.u8(tag);
-            write_time(w, event.at, previous);
-            w.str(text);
-            if let Some(ms) = ms {
-                w.f64(ms);
-            }
-            previous = event.at;
-        }
-    }
-
     // ----- decoding -----
 
     /// Reads and validates a v1 body, upgrading it: whatever later versions
-    /// added starts empty (impressions count as personal).
+    /// added starts empty (impressions count as personal), and searches lose
+    /// their text.
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
-        let profile = decode_sections(&mut b)?;
+        let profile = decode_sections(&mut b, read_event)?;
         b.finish()?;
         Ok(profile)
     }
 
     /// Reads the v1 sections, which every later version starts with.
-    pub(super) fn decode_sections(b: &mut Body<'_>) -> Result<Profile> {
+    pub(super) fn decode_sections(b: &mut Body<'_>, read_event: ReadEvent) -> Result<Profile> {
         let half_life_ms = b.read(ByteReader::f64)?;
         if half_life_ms.is_nan() || half_life_ms < 1.0 {
             return Err(b.corrupt(format!("{half_life_ms} ms is not a half-life")));
@@ -384,7 +368,7 @@ mod v1 {
         b.section = "dismissed";
         let dismissed = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
         let recent = read_recent(b)?;
-        let session = read_session(b, t)?;
+        let session = read_session(b, t, read_event)?;
         Ok(Profile {
             half_life_ms,
             categories,
@@ -485,7 +469,11 @@ mod v1 {
         Ok(recent)
     }
 
-    fn read_session(b: &mut Body<'_>, t: i64) -> Result<VecDeque<Event>> {
+    pub(super) fn read_session(
+        b: &mut Body<'_>,
+        t: i64,
+        read_event: ReadEvent,
+    ) -> Result<VecDeque<Event>> {
         b.section = "session";
         let n = b.count(MAX_SESSION_EVENTS, MIN_EVENT)?;
         let mut session = VecDeque::with_capacity(n);
@@ -498,7 +486,9 @@ mod v1 {
         Ok(session)
     }
 
-    fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
+    /// A v1 or v2 session event. A search's text is read and dropped: the
+    /// profile keeps a search as a step that refined nothing.
+    pub(super) fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
         let tag = b.read(ByteReader::u8)?;
         let at = b.time(previous)?;
         let text = b.str()?.to_owned();
@@ -510,7 +500,7 @@ mod v1 {
             REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id: text },
             PURCHASE => EventKind::Purchase { item_id: text },
             DISMISS => EventKind::Dismiss { item_id: text },
-            SEARCH => EventKind::Search { query: text },
+            SEARCH => EventKind::SearchStep { refines: false },
             other => return Err(b.corrupt(format!("unknown event tag {other}"))),
         };
         Ok(Event { kind, at })
@@ -616,7 +606,7 @@ mod v1 {
 /// Version 2: the v1 sections, then three more (impression kinds, divergence,
 /// local counters). Frozen like v1: a new layout is a new module.
 mod v2 {
-    use super::v1::{Body, decode_sections, write_count, write_time};
+    use super::v1::{self, Body, decode_sections, write_count, write_time};
     use super::*;
     use crate::profile::Counter;
     use crate::profile::divergence::{
@@ -633,9 +623,9 @@ mod v2 {
     /// Most strings a divergence section can name: three per direction entry.
     const MAX_STRINGS: usize = 3 * (MAX_DIRECTIONS + MAX_BLOCKED + MAX_PENDING);
 
-    /// Writes the v2 body of `p`.
-    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
-        super::v1::encode(p, w);
+    /// Writes the v2 sections of `p`, the session as `write_session` lays it out.
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter, write_session: v1::WriteSession) {
+        super::v1::encode(p, w, write_session);
         let t = p.last_event_at.unwrap_or(0);
         // 12. impression kinds, in the order of section 7
         write_count(w, p.shown.len());
@@ -688,10 +678,16 @@ mod v2 {
         w.varint(d.session.1.into());
     }
 
-    /// Reads and validates a v2 body.
+    /// Reads and validates a v2 body (searches lose their text).
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        decode_with(body, v1::read_event)
+    }
+
+    /// Reads and validates a body of the v2 layout whose session events
+    /// `read_event` reads.
+    pub(super) fn decode_with(body: &[u8], read_event: v1::ReadEvent) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
-        let mut p = decode_sections(&mut b)?;
+        let mut p = decode_sections(&mut b, read_event)?;
         let t = p.last_event_at.unwrap_or(0);
         b.section = "impression kinds";
         let n = b.count(MAX_SHOWN, 1)?;
@@ -781,5 +777,81 @@ mod v2 {
         let start = b.time(t)?;
         d.session = (start, b.count_u32()?);
         Ok(d)
+    }
+}
+
+/// Version 3: the v2 layout, except that a search in the session window
+/// (tag 7) holds no text, only a `u8` saying whether it refined the search
+/// before it (0 or 1). Frozen like v1: a new layout is a new module.
+mod v3 {
+    use super::v1::{
+        ADD_TO_CART, Body, CLICK, DISMISS, DWELL, PURCHASE, REMOVE_FROM_CART, SEARCH, VIEW,
+        write_count, write_time,
+    };
+    use super::*;
+
+    /// Writes the v3 body of `p`.
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+        super::v2::encode(p, w, write_session);
+    }
+
+    /// Reads and validates a v3 body.
+    pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        super::v2::decode_with(body, read_event)
+    }
+
+    fn write_session(w: &mut ByteWriter, session: &VecDeque<Event>, t: i64) {
+        write_count(w, session.len());
+        let mut previous = t;
+        for event in session {
+            let (tag, id, ms) = match &event.kind {
+                EventKind::View { item_id } => (VIEW, Some(item_id), None),
+                EventKind::Dwell { item_id, ms } => (DWELL, Some(item_id), Some(*ms)),
+                EventKind::Click { item_id } => (CLICK, Some(item_id), None),
+                EventKind::AddToCart { item_id } => (ADD_TO_CART, Some(item_id), None),
+                EventKind::RemoveFromCart { item_id } => (REMOVE_FROM_CART, Some(item_id), None),
+                EventKind::Purchase { item_id } => (PURCHASE, Some(item_id), None),
+                EventKind::Dismiss { item_id } => (DISMISS, Some(item_id), None),
+                // The profile never holds a search's text (`Profile::note_session`).
+                EventKind::Search { .. } | EventKind::SearchStep { .. } => (SEARCH, None, None),
+            };
+            w.u8(tag);
+            write_time(w, event.at, previous);
+            match id {
+                Some(id) => w.str(id),
+                None => {
+                    w.u8(u8::from(matches!(event.kind, EventKind::SearchStep { refines: true })))
+                }
+            }
+            if let Some(ms) = ms {
+                w.f64(ms);
+            }
+            previous = event.at;
+        }
+    }
+
+    fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
+        let tag = b.read(ByteReader::u8)?;
+        let at = b.time(previous)?;
+        if tag == SEARCH {
+            let refines = match b.read(ByteReader::u8)? {
+                0 => false,
+                1 => true,
+                other => return Err(b.corrupt(format!("a search that refines {other}"))),
+            };
+            return Ok(Event { kind: EventKind::SearchStep { refines }, at });
+        }
+        let text = b.str()?.to_owned();
+        let kind = match tag {
+            VIEW => EventKind::View { item_id: text },
+            DWELL => EventKind::Dwell { item_id: text, ms: b.read(ByteReader::f64)? },
+            CLICK => EventKind::Click { item_id: text },
+            ADD_TO_CART => EventKind::AddToCart { item_id: text },
+            REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id: text },
+            PURCHASE => EventKind::Purchase { item_id: text },
+            DISMISS => EventKind::Dismiss { item_id: text },
+            other => return Err(b.corrupt(format!("unknown event tag {other}"))),
+        };
+        Ok(Event { kind, at })
     }
 }

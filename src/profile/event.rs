@@ -69,6 +69,15 @@ pub enum EventKind {
         /// The query as typed.
         query: String,
     },
+    /// A search as the profile's session window keeps it: no text, only
+    /// whether it refined the search before it (shared a word, or extended
+    /// it). The page never sends one: [`crate::Engine::record`] makes it from
+    /// a [`EventKind::Search`], whose words it remembers in memory only.
+    #[serde(skip)]
+    SearchStep {
+        /// Whether it refined the previous search of the session.
+        refines: bool,
+    },
 }
 
 impl EventKind {
@@ -82,7 +91,7 @@ impl EventKind {
             | EventKind::RemoveFromCart { item_id }
             | EventKind::Purchase { item_id }
             | EventKind::Dismiss { item_id } => Some(item_id),
-            EventKind::Search { .. } => None,
+            EventKind::Search { .. } | EventKind::SearchStep { .. } => None,
         }
     }
 
@@ -103,7 +112,7 @@ impl EventKind {
             EventKind::RemoveFromCart { .. } => -1.0,
             EventKind::Purchase { .. } => 4.0,
             EventKind::Dismiss { .. } => -2.0,
-            EventKind::Search { .. } => 0.0,
+            EventKind::Search { .. } | EventKind::SearchStep { .. } => 0.0,
         }
     }
 }

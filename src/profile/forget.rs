@@ -1,5 +1,6 @@
 //! Forgetting: the shopper removes something the profile holds, and its influence.
 
+use super::divergence::Direction;
 use super::{Evidence, Profile};
 
 /// What the shopper asks to forget.
@@ -82,6 +83,49 @@ impl Profile {
         found |= self.session.len() != session;
         found |= self.divergence.pending.remove(item_id).is_some();
         found
+    }
+
+    /// Every item id the profile mentions anywhere, ascending, once each: the
+    /// history, impressions, purchases, dismissals, the recent ring, the
+    /// session window and divergent items awaiting a reaction. What forgetting
+    /// items must reach (the bounded history alone misses a purchase it evicted).
+    pub fn mentioned_items(&self) -> Vec<String> {
+        let mut ids: Vec<&str> = self
+            .items
+            .keys()
+            .chain(self.shown.keys())
+            .chain(self.purchased.keys())
+            .chain(self.dismissed.keys())
+            .chain(self.divergence.pending.keys())
+            .map(String::as_str)
+            .chain(self.recent.iter().map(String::as_str))
+            .chain(self.session.iter().filter_map(|e| e.kind.item_id()))
+            .collect();
+        crate::util::sort::sort(&mut ids);
+        ids.dedup();
+        ids.into_iter().map(str::to_owned).collect()
+    }
+
+    /// Removes, outright, the category paths and facet values `gone` names
+    /// and the divergence directions (outcomes, blocked, pending) `gone_direction`
+    /// names: the residue nothing else may have taught. Returns whether anything went.
+    pub fn forget_where(
+        &mut self,
+        gone_path: impl Fn(&str) -> bool,
+        gone_value: impl Fn(&str, &str) -> bool,
+        gone_direction: impl Fn(&Direction) -> bool,
+    ) -> bool {
+        let before = self.categories.len() + self.facets.len();
+        self.categories.retain(|p, _| !gone_path(p));
+        self.facets.retain(|(f, v), _| !gone_value(f, v));
+        let d = &mut self.divergence;
+        let directions = d.outcomes.len() + d.blocked.len() + d.pending.len();
+        d.outcomes.retain(|dir, _| !gone_direction(dir));
+        d.blocked.retain(|dir, _| !gone_direction(dir));
+        d.pending.retain(|_, (dir, _)| !gone_direction(dir));
+        let after = self.categories.len() + self.facets.len();
+        let d = &self.divergence;
+        before != after || directions != d.outcomes.len() + d.blocked.len() + d.pending.len()
     }
 
     /// Rebuilds the interest vectors from `remembered` (each item's vector,

@@ -36,7 +36,7 @@ pub use event::{Event, EventKind};
 pub use forget::{Forget, within};
 pub use impression::Impression;
 pub use interests::{Interest, Interests};
-pub use portability::{ProfileExport, ProfileImport};
+pub use portability::{Dropped, ImportSummary, ProfileExport, ProfileImport};
 pub use stats::{Counter, Stats};
 pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
@@ -61,7 +61,8 @@ pub const MAX_ITEMS: usize = 128;
 pub const MAX_SHOWN: usize = 96;
 /// Most raw events kept in the current session's window.
 pub const MAX_SESSION_EVENTS: usize = 40;
-/// Longest search query kept in the session window, in bytes (longer ones are cut).
+/// Longest search query the engine remembers in memory (never stored), in
+/// bytes (longer ones are cut) to tell whether the next search refines it.
 pub const MAX_QUERY_BYTES: usize = 64;
 /// A gap this long (30 minutes, in ms) between two events starts a new session.
 pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
@@ -261,19 +262,21 @@ impl Profile {
         &self.stats
     }
 
-    /// Adds a raw event to the session window; a gap of [`SESSION_GAP_MS`]
-    /// since the window's newest event starts a new session.
+    /// Adds an event to the session window; a gap of [`SESSION_GAP_MS`]
+    /// since the window's newest event starts a new session. A search is
+    /// kept without its text, as an [`EventKind::SearchStep`] (a raw
+    /// [`EventKind::Search`] counts as refining nothing).
     pub fn note_session(&mut self, event: &Event) {
         if let Some(last) = self.session.back() {
             if event.at.saturating_sub(last.at) > SESSION_GAP_MS {
                 self.session.clear();
             }
         }
-        let mut event = event.clone();
-        if let EventKind::Search { query } = &mut event.kind {
-            truncate_at_char(query, MAX_QUERY_BYTES);
-        }
-        self.session.push_back(event);
+        let kind = match &event.kind {
+            EventKind::Search { .. } => EventKind::SearchStep { refines: false },
+            other => other.clone(),
+        };
+        self.session.push_back(Event { kind, at: event.at });
         if self.session.len() > MAX_SESSION_EVENTS {
             self.session.pop_front();
         }
@@ -323,7 +326,7 @@ impl Profile {
         self.shown.get(item_id).map_or(0, |s| s.count)
     }
 
-    /// The current session's raw events, oldest first.
+    /// The current session's events, oldest first (searches without their text).
     pub fn session(&self) -> impl Iterator<Item = &Event> {
         self.session.iter()
     }
@@ -402,10 +405,4 @@ fn mark(map: &mut SortedMap<String, i64>, item_id: &str, at: i64) {
             map.remove(&oldest);
         }
     }
-}
-
-/// Cuts `s` to at most `max` bytes, on a character boundary.
-fn truncate_at_char(s: &mut String, max: usize) {
-    let end = crate::util::text::prefix(s, max).len();
-    s.truncate(end);
 }

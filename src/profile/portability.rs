@@ -113,3 +113,29 @@ impl ProfileImport {
         Ok((profile, self.preferences.clone()))
     }
 }
+
+/// What an import changed, for the shopper ([`crate::Engine::import`]; the JS
+/// `importProfile` returns it as `{ tastes, items, dropped: { sensitive },
+/// preferencesKept }`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummary {
+    /// Tastes (category paths and facet values) the profile now holds.
+    pub tastes: usize,
+    /// Items with a history of their own in it.
+    pub items: usize,
+    /// What the import left out.
+    pub dropped: Dropped,
+    /// The preferences the export asked to change and the import kept as
+    /// they were (`"reports"`, `"sensitive"`): only the shopper turns them on.
+    pub preferences_kept: Vec<&'static str>,
+}
+
+/// What an import left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Dropped {
+    /// Items of sensitive classes the shopper has not opted into, with every
+    /// trace of them.
+    pub sensitive: usize,
+}

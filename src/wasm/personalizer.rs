@@ -281,8 +281,10 @@ impl Personalizer {
 
     /// Replaces the profile with an exported one (a JSON string). Anything
     /// invalid is refused with a coded error and the current profile is kept.
-    #[wasm_bindgen(js_name = importProfile)]
-    pub fn import_profile(&self, json: JsValue) -> Result<(), JsValue> {
+    /// The opt-ins in force hold (reports, sensitive classes); returns what
+    /// the import changed.
+    #[wasm_bindgen(js_name = importProfile, unchecked_return_type = "ImportSummary")]
+    pub fn import_profile(&self, json: JsValue) -> Result<JsValue, JsValue> {
         let json = json
             .as_string()
             .ok_or_else(|| bad_argument("importProfile", "expected the export's JSON text"))?;
@@ -290,8 +292,12 @@ impl Personalizer {
             js_sys::JSON::parse(&json).map_err(|_| bad_argument("importProfile", "not JSON"))?;
         let import: ProfileImport =
             serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument("importProfile", e))?;
-        commit(&self.state, Change::Import(Box::new(import)))?;
-        Ok(())
+        match commit(&self.state, Change::Import(Box::new(import)))? {
+            Applied::Imported(summary) => Ok(to_js(&summary)?),
+            _ => {
+                Err(Error::Internal { reason: "an import applied as something else".into() }.into())
+            }
+        }
     }
 
     /// Erases everything flaneur holds for this shop: the profile, the

@@ -168,6 +168,21 @@ export interface ProfileSummary {
   intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };
 }
 
+/** What `importProfile` returns: what the import changed, to tell the shopper. */
+export interface ImportSummary {
+  /** Tastes (category paths and facet values) the profile now holds. */
+  tastes: number;
+  /** Items with a history of their own in it. */
+  items: number;
+  /** What was left out: items of sensitive classes not opted into, with every trace of them. */
+  dropped: { sensitive: number };
+  /** Preferences the export asked to change that were kept as they are: only the shopper turns them on. */
+  preferencesKept: KeptPreference[];
+}
+
+/** A preference an import never changes. */
+export type KeptPreference = "reports" | "sensitive";
+
 /** What `forget` takes. */
 export type ForgetRequest = { facet: string; value: string } | { category: string } | { itemId: string } | { all: true };
 

@@ -505,8 +505,8 @@ export class FlaneurPreferences extends HTMLElement {
     const file = input.files?.[0];
     if (!file) return;
     try {
-      this.#personalizer.importProfile(await file.text());
-      this.#say(`Imported your profile from ${file.name}.`);
+      const summary = this.#personalizer.importProfile(await file.text());
+      this.#say(`Imported your profile from ${file.name}: ${importWords(summary)}`);
       notify({ reason: "import" });
     } catch (err) {
       this.#say(`Couldn't import ${file.name}: ${describe(err)}. Your current profile is unchanged.`, true);
@@ -536,4 +536,18 @@ export class FlaneurPreferences extends HTMLElement {
     this.#status.classList.toggle("fl-dialog__status--error", isError);
     this.#status.textContent = text;
   }
+}
+
+/** What an import changed (`importProfile`'s summary), in words for the shopper. */
+export function importWords({ tastes, items, dropped, preferencesKept }) {
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  const parts = [`${plural(tastes, "taste", "tastes")} and ${plural(items, "item", "items")} now in your profile.`];
+  if (dropped.sensitive > 0) {
+    parts.push(`Left out ${plural(dropped.sensitive, "item", "items")} of sensitive categories you haven't allowed, with everything they taught.`);
+  }
+  const kept = { reports: "anonymous reports", sensitive: "sensitive categories" };
+  if (preferencesKept.length > 0) {
+    parts.push(`Kept your own choice for ${preferencesKept.map((p) => kept[p] ?? p).join(" and ")}: an import never changes these.`);
+  }
+  return parts.join(" ");
 }

@@ -4,6 +4,7 @@ import type {
   FlaneurEvent,
   FlaneurReport,
   ForgetRequest,
+  ImportSummary,
   Nearest,
   OpenOptions,
   Preferences,
@@ -15,8 +16,8 @@ import type {
 } from "./flaneur.js";
 
 export type {
-  Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, Nearest, OpenOptions, Preferences, ProfileSummary,
-  RecommendRequest, ReportOptions, Slate, Stats,
+  Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, ImportSummary, Nearest, OpenOptions, Preferences,
+  ProfileSummary, RecommendRequest, ReportOptions, Slate, Stats,
 };
 
 /** Every error the worker client rejects with: the engine's codes, plus its own. */
@@ -58,7 +59,7 @@ export class Personalizer {
   setPreferences(patch: Partial<Preferences>): Promise<void>;
   forget(what: ForgetRequest): Promise<boolean>;
   exportProfile(): Promise<string>;
-  importProfile(json: string): Promise<void>;
+  importProfile(json: string): Promise<ImportSummary>;
   stats(): Promise<Stats>;
   erase(): Promise<void>;
   /**
