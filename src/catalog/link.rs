@@ -9,10 +9,12 @@
 ///
 /// ```
 /// use flaneur::catalog::link::is_safe_link;
-/// for ok in ["https://shop.example/p/1", "HTTP://x.example", "/p/1", "p/1?c=2#top", "//cdn.example/a.png"] {
+/// let links = ["https://shop.example/p/1", "HTTP://x.example", "/p/1", "p/1?c=2#top"];
+/// for ok in links.into_iter().chain(["//cdn.example/a.png"]) {
 ///     assert!(is_safe_link(ok), "{ok}");
 /// }
-/// for bad in ["javascript:alert(1)", " javascript:alert(1)", "java\tscript:x", "data:text/html,x", "vbscript:x"] {
+/// let scripts = ["javascript:alert(1)", " javascript:alert(1)", "java\tscript:x", "vbscript:x"];
+/// for bad in scripts.into_iter().chain(["data:text/html,x"]) {
 ///     assert!(!is_safe_link(bad), "{bad:?}");
 /// }
 /// ```
