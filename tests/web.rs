@@ -863,3 +863,66 @@ async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
     let grown = memory_bytes() - before;
     assert!(grown < 16e6, "hostile catalogs grew the memory by {grown} bytes");
 }
+
+/// Every key flaneur may have stored for `shop`, in both stores, that is still there.
+async fn leftovers(shop: &str) -> Vec<String> {
+    let mut left = Vec::new();
+    for store in ["profiles", "quarantine"] {
+        if has_key(&idb_keys(store).await, shop) {
+            left.push(format!("indexeddb {store}"));
+        }
+    }
+    for kind in ["profile", "quarantine"] {
+        let key = format!("flaneur:{kind}:{shop}");
+        if local_storage().get_item(&key).unwrap().is_some() {
+            left.push(key);
+        }
+    }
+    left
+}
+
+/// Puts something in every place flaneur stores a shop's bytes.
+async fn fill_every_store(shop: &str, profile: &[u8]) {
+    idb_put("profiles", shop, js_sys::Uint8Array::from(profile).into()).await;
+    idb_put("quarantine", shop, js_sys::Uint8Array::from(&b"junk"[..]).into()).await;
+    local_storage().set_item(&format!("flaneur:profile:{shop}"), "RkxSQwk=").unwrap();
+    local_storage().set_item(&format!("flaneur:quarantine:{shop}"), "junk").unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn erase_removes_every_byte_in_every_store_whichever_store_the_page_uses() {
+    // A record of a newer flaneur (the page works in memory), a page that
+    // fell back to localStorage, and a page in memory: erase clears both stores.
+    let newer = b"FLRC\x09newer format";
+    for (storage, shop) in [
+        ("indexeddb", "web-test-erase-newer"),
+        ("local", "web-test-erase-local"),
+        ("memory", "web-test-erase-memory"),
+    ] {
+        fill_every_store(shop, newer).await;
+        let p = open_in(storage, shop).await;
+        p.erase().await.unwrap();
+        assert_eq!(leftovers(shop).await, Vec::<String>::new(), "{storage}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_write_queued_by_another_tab_just_after_an_erase_brings_nothing_back() {
+    let shop = "web-test-erase-race";
+    let a = open_in("indexeddb", shop).await;
+    a.erase().await.unwrap();
+    a.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    a.flush().await.unwrap();
+    let b = open_in("indexeddb", shop).await;
+    assert_eq!(count_of(&b, "Women > Knitwear"), 1.0);
+    // Tab b records before the erase; its write is queued behind it.
+    b.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap();
+    b.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap();
+    let (erased, ()) = both(a.erase(), async {}).await;
+    erased.unwrap();
+    b.flush().await.unwrap();
+    sleep(20).await;
+    let fresh = open_in("indexeddb", shop).await;
+    assert_eq!(tastes(&fresh), 0, "nothing recorded before the erase came back");
+    fresh.erase().await.unwrap();
+}

@@ -7,7 +7,7 @@ use web_sys::MessageEvent;
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::store::{Store, Stored};
+use super::store::{Store, Stored, erase_everywhere};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
@@ -81,9 +81,13 @@ impl Personalizer {
         let storage = opts.storage.as_deref().unwrap_or(Store::DEFAULT);
         let (mut store, mut notices) = Store::open(storage, &shop_id, catalog.shop()).await?;
         let mut engine = Engine::with_seed(catalog, seed);
+        let mut epoch = None;
         match store.read().await {
             Stored::Nothing => {}
-            Stored::Found(snapshot) => engine.rebase(Some(*snapshot), &[]),
+            Stored::Found(snapshot) => {
+                epoch = Some(snapshot.epoch);
+                engine.rebase(Some(*snapshot), &[]);
+            }
             Stored::Newer { found } => {
                 notices.push(sync::newer_notice(found));
                 store = Store::Memory;
@@ -91,7 +95,9 @@ impl Personalizer {
             Stored::Unreadable(err) => notices.push(sync::unreadable_notice(&err)),
         }
         let persistent = !store.is_memory();
-        let state = Shared::new(std::cell::RefCell::new(State::new(engine, store, notices, None)));
+        let mut state = State::new(engine, store, notices, None);
+        state.journal.based_on(epoch);
+        let state = Shared::new(std::cell::RefCell::new(state));
         let on_message = if persistent { sync::listen(&state, &shop_id) } else { None };
         Ok(Personalizer { state, shop_id, _on_message: on_message })
     }
@@ -287,13 +293,13 @@ impl Personalizer {
     /// preferences and every byte it stored, in this tab and the shop's other
     /// tabs. Rejects with `STORAGE_UNAVAILABLE` if the browser refuses.
     pub async fn erase(&self) -> Result<(), JsValue> {
-        let home = {
+        let (home, shop) = {
             let mut state = self.borrow_mut()?;
             state.clear();
             state.notices.clear();
-            state.home.clone()
+            (state.home.clone(), state.engine.catalog().shop().to_owned())
         };
-        home.erase()
+        erase_everywhere(&home, &self.shop_id, &shop)
             .await
             .map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
         self.borrow()?.announce("erased");

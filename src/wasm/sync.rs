@@ -200,12 +200,16 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
         if state.generation != generation {
             return None;
         }
-        let base = match stored {
-            Stored::Nothing => None,
-            Stored::Found(record) => Some(*record),
+        let (base, epoch) = match stored {
+            Stored::Nothing => (None, None),
+            Stored::Found(record) => {
+                let epoch = Some(record.epoch);
+                (Some(*record), epoch)
+            }
+            // Set aside, not erased: the changes still belong.
             Stored::Unreadable(err) => {
                 state.notices.push(unreadable_notice(&err));
-                None
+                (None, state.journal.base())
             }
             Stored::Newer { found } => {
                 state.notices.push(newer_notice(found));
@@ -214,6 +218,11 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
                 return None;
             }
         };
+        // Changes made on a record erased since are dropped, never written back.
+        if !state.journal.settle(epoch) && step.is_none() {
+            state.engine.rebase(base, &[]);
+            return None;
+        }
         state.engine.rebase(base, state.journal.pending());
         if let Some(step) = step {
             if !step(&mut state.engine) {
@@ -221,8 +230,17 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
             }
         }
         state.journal.begin();
-        Some(state.engine.snapshot(js_sys::Date::now() as i64).to_bytes())
+        let epoch = epoch.unwrap_or_else(new_epoch);
+        state.journal.based_on(Some(epoch));
+        let mut snapshot = state.engine.snapshot(js_sys::Date::now() as i64);
+        snapshot.epoch = epoch;
+        Some(snapshot.to_bytes())
     })
+}
+
+/// The epoch of a record written where none is stored: a random number.
+fn new_epoch() -> u64 {
+    super::args::random_seed().unwrap_or_else(|_| js_sys::Date::now() as u64)
 }
 
 /// Makes the LDP report of the period since the last one, if the shopper
@@ -341,11 +359,16 @@ async fn take_in(shared: Shared) {
         return;
     }
     let state = &mut *state;
-    match stored {
-        Stored::Found(record) => state.engine.rebase(Some(*record), state.journal.pending()),
-        Stored::Nothing => state.engine.rebase(None, state.journal.pending()),
-        Stored::Newer { .. } | Stored::Unreadable(_) => {}
-    }
+    let (base, epoch) = match stored {
+        Stored::Found(record) => {
+            let epoch = Some(record.epoch);
+            (Some(*record), epoch)
+        }
+        Stored::Nothing => (None, None),
+        Stored::Newer { .. } | Stored::Unreadable(_) => return,
+    };
+    state.journal.settle(epoch);
+    state.engine.rebase(base, state.journal.pending());
 }
 
 /// Waits for `promise` (a [`flushed`] promise).

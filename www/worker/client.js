@@ -123,7 +123,21 @@ export class Personalizer {
   exportProfile() { return this.#call("exportProfile", []); }
   importProfile(json) { return this.#call("importProfile", [json]); }
   stats() { return this.#call("stats", []); }
-  erase() { return this.#call("erase", []); }
+  /** As the main-thread `erase`; a worker has no localStorage, so the page clears flaneur's keys there. */
+  async erase() {
+    const erased = this.#call("erase", []).then(() => null, (e) => e);
+    let failed = null;
+    try {
+      const storage = globalThis.localStorage; // throws where the page may not use it: nothing was kept
+      for (const kind of ["profile", "quarantine"]) storage?.removeItem(`flaneur:${kind}:${this.shopId}`);
+    } catch (e) {
+      if (e?.name !== "SecurityError") {
+        failed = flaneurError({ message: `erase: localStorage refused (${e?.message ?? e})`, code: "STORAGE_UNAVAILABLE" });
+      }
+    }
+    const error = (await erased) ?? failed;
+    if (error) throw error;
+  }
   flush() { return this.#call("flush", []); }
   /** As the main-thread `report`: the worker makes the report and stores the spent budget, `send` runs here. */
   async report(send, options) {

@@ -44,6 +44,39 @@ impl Indexed {
     /// Opens (creating on first use) the database; moves a record the shop
     /// kept in localStorage into it.
     pub(crate) async fn open(key: &str, shop: &str) -> Result<Indexed, String> {
+        let store = Indexed::connect(key, shop).await?;
+        store.adopt_local_record().await;
+        Ok(store)
+    }
+
+    /// The database if this context has one named `flaneur` (none: nothing
+    /// was ever stored in it), to erase it from a page that does not use it.
+    /// Where the browser cannot list databases, it is opened.
+    pub(crate) async fn existing(key: &str, shop: &str) -> Result<Option<Indexed>, String> {
+        let Some(factory) = factory() else { return Ok(None) };
+        let list = js_sys::Reflect::get(&factory, &"databases".into()).unwrap_or_default();
+        if let Some(list) = list.dyn_ref::<js_sys::Function>() {
+            let names = match list.call0(&factory).map(|p| JsFuture::from(Promise::from(p))) {
+                Ok(pending) => pending.await.map_err(|e| describe(&e))?,
+                Err(e) => return Err(describe(&e)),
+            };
+            let named = |d: JsValue| {
+                js_sys::Reflect::get(&d, &"name".into()).ok().and_then(|n| n.as_string())
+            };
+            if !Array::from(&names).iter().any(|d| named(d).as_deref() == Some(DATABASE)) {
+                return Ok(None);
+            }
+        }
+        Indexed::connect(key, shop).await.map(Some)
+    }
+
+    /// Closes the connection (one opened only to erase).
+    pub(crate) fn close(&self) {
+        self.db.close();
+    }
+
+    /// Opens (creating on first use) the database.
+    async fn connect(key: &str, shop: &str) -> Result<Indexed, String> {
         let factory = factory().ok_or("no indexedDB in this context")?;
         let request = factory.open_with_u32(DATABASE, SCHEMA_VERSION).map_err(|e| describe(&e))?;
         let upgrade_request = request.clone();
@@ -65,9 +98,7 @@ impl Indexed {
         let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
         db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
         on_version_change.forget(); // lives as long as the connection
-        let store = Indexed { db, key: key.to_owned(), shop: shop.to_owned() };
-        store.adopt_local_record().await;
-        Ok(store)
+        Ok(Indexed { db, key: key.to_owned(), shop: shop.to_owned() })
     }
 
     /// The record, if any; an unreadable one is moved to `quarantine`.
@@ -91,18 +122,14 @@ impl Indexed {
         self.transact(merge).await
     }
 
-    /// Deletes the record and its quarantined copy (and any localStorage copy).
+    /// Deletes the record and its quarantined copy.
     pub(crate) async fn erase(&self) -> Result<(), Failure> {
         let tx = self.transaction()?;
         let key = JsValue::from_str(&self.key);
         for name in [PROFILES, QUARANTINE] {
             object_store(&tx, name)?.delete(&key).map_err(|e| Failure::from_js(&e))?;
         }
-        completion(&tx).await?;
-        if let Some(local) = Local::open(&self.key, &self.shop) {
-            local.erase()?;
-        }
-        Ok(())
+        completion(&tx).await
     }
 
     /// One `readwrite` transaction: get the record, set an unreadable one

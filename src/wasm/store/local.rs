@@ -102,5 +102,6 @@ fn legacy(text: &str, shop: &str) -> Result<Snapshot, Error> {
         preferences: preferences.unwrap_or_default(),
         profile,
         reporting: Default::default(),
+        epoch: 0,
     })
 }

@@ -182,13 +182,26 @@ impl Store {
             Store::Indexed(indexed) => indexed.write(merge).await,
         }
     }
+}
 
-    /// Removes every byte stored for the shop, the quarantined copy included.
-    pub(crate) async fn erase(&self) -> Result<(), Failure> {
-        match self {
-            Store::Memory => Ok(()),
-            Store::Local(local) => local.erase(),
-            Store::Indexed(indexed) => indexed.erase().await,
-        }
-    }
+/// Removes every byte stored for record `key` of `shop`, the quarantined
+/// copies included, in every store this context has, whichever one the page
+/// uses now (`home`, the store it opened): a page in memory or localStorage
+/// also clears IndexedDB. Every store is tried; the first failure is returned.
+/// (A worker has no localStorage: its page clears that, `www/worker/client.js`.)
+pub(crate) async fn erase_everywhere(home: &Store, key: &str, shop: &str) -> Result<(), Failure> {
+    let indexed = match home {
+        Store::Indexed(indexed) => indexed.erase().await,
+        _ => match Indexed::existing(key, shop).await {
+            Ok(Some(indexed)) => {
+                let erased = indexed.erase().await;
+                indexed.close();
+                erased
+            }
+            Ok(None) => Ok(()),
+            Err(why) => Err(Failure::Unavailable(why)),
+        },
+    };
+    let local = Local::open(key, shop).map_or(Ok(()), |local| local.erase());
+    indexed.and(local)
 }
