@@ -149,6 +149,7 @@ fn profile_returns_a_declared_summary() {
                         json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 })
                     }
                     "usize" => json!(4096),
+                    "u32" => json!(1),
                     "&'static str" => json!(name),
                     "Vec<String>" => json!(["STORAGE_FULL: the profile is kept in memory"]),
                     other => panic!(

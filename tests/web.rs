@@ -926,3 +926,76 @@ async fn a_write_queued_by_another_tab_just_after_an_erase_brings_nothing_back()
     assert_eq!(tastes(&fresh), 0, "nothing recorded before the erase came back");
     fresh.erase().await.unwrap();
 }
+
+#[wasm_bindgen(inline_js = r#"
+export async function idb_set(store, key, value) {
+  const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur", 1);
+    r.onupgradeneeded = () => {
+      for (const s of ["profiles", "quarantine"])
+        if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s);
+    };
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const tx = d.transaction(store, "readwrite");
+  const s = tx.objectStore(store);
+  if (value === undefined) s.delete(key); else s.put(value, key);
+  await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); });
+  d.close();
+}
+export async function idb_has(store, key) {
+  const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur");
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const r = d.transaction(store).objectStore(store).count(key);
+  const n = await new Promise((ok, no) => {
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  d.close();
+  return n > 0;
+}
+"#)]
+extern "C" {
+    async fn idb_set(store: &str, key: JsValue, value: JsValue);
+    async fn idb_has(store: &str, key: JsValue) -> JsValue;
+}
+
+/// The IndexedDB key of the time a shop's record was quarantined.
+fn quarantined_at_key(shop: &str) -> JsValue {
+    js_sys::Array::of2(&shop.into(), &"at".into()).into()
+}
+
+fn quarantined(p: &Personalizer) -> Option<f64> {
+    get(&p.profile().unwrap(), "quarantined").as_f64()
+}
+
+#[wasm_bindgen_test]
+async fn quarantined_records_are_counted_expire_after_30_days_and_erase_removes_them() {
+    let shop = "web-test-quarantine-expiry";
+    open_in("indexeddb", shop).await.erase().await.unwrap();
+    let day = 86_400_000.0;
+    let now = js_sys::Date::now();
+    // Set aside 31 days ago in IndexedDB, 29 days ago in localStorage.
+    idb_set("quarantine", shop.into(), js_sys::Uint8Array::from(&b"old"[..]).into()).await;
+    idb_set("quarantine", quarantined_at_key(shop), (now - 31.0 * day).into()).await;
+    local_storage().set_item(&format!("flaneur:quarantine:{shop}"), "recent").unwrap();
+    let at = format!("flaneur:quarantined-at:{shop}");
+    local_storage().set_item(&at, &(now - 29.0 * day).to_string()).unwrap();
+    let p = open_in("indexeddb", shop).await;
+    assert_eq!(quarantined(&p), Some(1.0), "the recent one is still kept, and counted");
+    assert!(!has_key(&idb_keys("quarantine").await, shop), "the old one expired");
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(false));
+    assert_eq!(
+        local_storage().get_item(&format!("flaneur:quarantine:{shop}")).unwrap().as_deref(),
+        Some("recent")
+    );
+    p.erase().await.unwrap();
+    assert_eq!(quarantined(&p), Some(0.0));
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+    assert!(local_storage().get_item(&at).unwrap().is_none());
+
+    // A record set aside now is counted at once, dated, and erased with its date.
+    idb_put("profiles", shop, js_sys::Uint8Array::from(&b"FLRC\x03garbage"[..]).into()).await;
+    let q = open_in("indexeddb", shop).await;
+    assert_eq!(quarantined(&q), Some(1.0));
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(true));
+    q.erase().await.unwrap();
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(false));
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+}

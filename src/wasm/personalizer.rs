@@ -7,7 +7,7 @@ use web_sys::MessageEvent;
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::store::{Store, Stored, erase_everywhere};
+use super::store::{Store, Stored, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
@@ -95,8 +95,10 @@ impl Personalizer {
             Stored::Unreadable(err) => notices.push(sync::unreadable_notice(&err)),
         }
         let persistent = !store.is_memory();
+        let held = quarantined(&store, &shop_id, engine.catalog().shop()).await;
         let mut state = State::new(engine, store, notices, None);
         state.journal.based_on(epoch);
+        state.quarantined = held;
         let state = Shared::new(std::cell::RefCell::new(state));
         let on_message = if persistent { sync::listen(&state, &shop_id) } else { None };
         Ok(Personalizer { state, shop_id, _on_message: on_message })
@@ -237,7 +239,7 @@ impl Personalizer {
 
     /// What the profile holds, readable: tastes with provenance and expiry,
     /// counts of the rest, the preferences, the stored size in bytes, the
-    /// session's intent and storage notices.
+    /// unreadable records set aside, the session's intent and storage notices.
     #[wasm_bindgen(unchecked_return_type = "ProfileSummary")]
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         let at = now();
@@ -247,6 +249,7 @@ impl Personalizer {
             preferences: state.engine.preferences().clone(),
             stored_bytes: state.engine.snapshot(at).to_bytes().len(),
             storage: state.store.name(),
+            quarantined: state.quarantined,
             intent: state.engine.intent(at),
             notices: state.notices.clone(),
         };
@@ -299,9 +302,10 @@ impl Personalizer {
             state.notices.clear();
             (state.home.clone(), state.engine.catalog().shop().to_owned())
         };
-        erase_everywhere(&home, &self.shop_id, &shop)
-            .await
-            .map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
+        let erased = erase_everywhere(&home, &self.shop_id, &shop).await;
+        let held = quarantined(&home, &self.shop_id, &shop).await;
+        self.borrow_mut()?.quarantined = held;
+        erased.map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
         self.borrow()?.announce("erased");
         Ok(())
     }
@@ -348,6 +352,8 @@ struct ProfileSummary {
     preferences: Preferences,
     stored_bytes: usize,
     storage: &'static str,
+    /// Unreadable records set aside (deleted after 30 days, and by `erase`).
+    quarantined: u32,
     intent: IntentEstimate,
     notices: Vec<String>,
 }

@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub home: Store,
     /// What went wrong with storage, for `profile()`.
     pub notices: Vec<String>,
+    /// How many unreadable records are set aside (expire after 30 days).
+    pub quarantined: u32,
     /// The channel to the shop's other tabs (none for memory).
     pub channel: Option<BroadcastChannel>,
     writing: bool,
@@ -67,6 +69,7 @@ impl State {
             home: store.clone(),
             store,
             notices,
+            quarantined: 0,
             channel,
             writing: false,
             scheduled: false,
@@ -209,6 +212,7 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
             // Set aside, not erased: the changes still belong.
             Stored::Unreadable(err) => {
                 state.notices.push(unreadable_notice(&err));
+                state.quarantined = state.quarantined.max(1);
                 (None, state.journal.base())
             }
             Stored::Newer { found } => {

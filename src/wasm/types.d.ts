@@ -159,6 +159,8 @@ export interface ProfileSummary {
   storedBytes: number;
   /** Where the profile is kept now: after a failure (a full quota) this is "memory". */
   storage: "indexeddb" | "local" | "memory";
+  /** Unreadable records set aside (0 to 2, one per store); deleted after 30 days, and by `erase()`. */
+  quarantined: number;
   /** What went wrong with storage, if anything (e.g. "STORAGE_FULL: …"). */
   notices: string[];
   intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };

@@ -129,7 +129,43 @@ impl Indexed {
         for name in [PROFILES, QUARANTINE] {
             object_store(&tx, name)?.delete(&key).map_err(|e| Failure::from_js(&e))?;
         }
+        object_store(&tx, QUARANTINE)?.delete(&at_key(&key)).map_err(|e| Failure::from_js(&e))?;
         completion(&tx).await
+    }
+
+    /// Whether a record of the shop is set aside (0 or 1) after deleting one
+    /// kept longer than `max_age` ms; one of an older flaneur, undated, is
+    /// dated `now`.
+    pub(crate) async fn quarantined(&self, now: f64, max_age: f64) -> u32 {
+        let Ok(tx) = self.transaction() else { return 0 };
+        let Ok(quarantine) = object_store(&tx, QUARANTINE) else { return 0 };
+        let (key, at) = (JsValue::from_str(&self.key), at_key(&JsValue::from_str(&self.key)));
+        let Ok(count) = quarantine.count_with_key(&key) else { return 0 };
+        let Ok(date) = quarantine.get(&at) else { return 0 };
+        let kept = Rc::new(RefCell::new(0));
+        let out = kept.clone();
+        let (c, d) = (count.clone(), date.clone());
+        let on_read = Closure::once(move || {
+            if c.result().ok().and_then(|n| n.as_f64()).unwrap_or(0.0) < 1.0 {
+                let _ = quarantine.delete(&at);
+                return;
+            }
+            match d.result().ok().and_then(|t| t.as_f64()) {
+                Some(since) if now - since > max_age => {
+                    let _ = quarantine.delete(&key);
+                    let _ = quarantine.delete(&at);
+                }
+                Some(_) => *out.borrow_mut() = 1,
+                None => {
+                    let _ = quarantine.put_with_key(&now.into(), &at);
+                    *out.borrow_mut() = 1;
+                }
+            }
+        });
+        date.set_onsuccess(Some(on_read.as_ref().unchecked_ref()));
+        let done = completion(&tx).await;
+        drop(on_read);
+        if done.is_ok() { kept.take() } else { 0 }
     }
 
     /// One `readwrite` transaction: get the record, set an unreadable one
@@ -149,6 +185,7 @@ impl Indexed {
             let stored = decode(&value, &shop);
             if matches!(stored, Stored::Unreadable(_)) {
                 let _ = quarantine.put_with_key(&value, &key);
+                let _ = quarantine.put_with_key(&js_sys::Date::now().into(), &at_key(&key));
                 let _ = profiles.delete(&key);
             }
             if let Some(bytes) = merge(stored) {
@@ -188,6 +225,12 @@ impl Indexed {
             local.remove();
         }
     }
+}
+
+/// The key of the time the record under `key` was set aside: an array, so
+/// it never equals a shop's key.
+fn at_key(key: &JsValue) -> JsValue {
+    Array::of2(key, &"at".into()).into()
 }
 
 /// The global `indexedDB`, in a window or a worker.

@@ -184,6 +184,21 @@ impl Store {
     }
 }
 
+/// How long a record that could not be read is kept aside: 30 days, in ms.
+pub(crate) const QUARANTINE_MS: f64 = 30.0 * 86_400_000.0;
+
+/// How many records of the shop are set aside (0 to 2: one per store) in the
+/// stores the page uses (`home`, and localStorage), after deleting those kept
+/// longer than [`QUARANTINE_MS`].
+pub(crate) async fn quarantined(home: &Store, key: &str, shop: &str) -> u32 {
+    let now = js_sys::Date::now();
+    let indexed = match home {
+        Store::Indexed(indexed) => indexed.quarantined(now, QUARANTINE_MS).await,
+        _ => 0,
+    };
+    indexed + Local::open(key, shop).map_or(0, |local| local.quarantined(now, QUARANTINE_MS))
+}
+
 /// Removes every byte stored for record `key` of `shop`, the quarantined
 /// copies included, in every store this context has, whichever one the page
 /// uses now (`home`, the store it opened): a page in memory or localStorage
