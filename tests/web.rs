@@ -999,3 +999,72 @@ async fn quarantined_records_are_counted_expire_after_30_days_and_erase_removes_
     assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(false));
     assert_eq!(leftovers(shop).await, Vec::<String>::new());
 }
+
+async fn open_with_consent(shop_id: &str, consent: &str) -> Personalizer {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    js_sys::Reflect::set(&options, &"shopId".into(), &shop_id.into()).unwrap();
+    js_sys::Reflect::set(&options, &"consent".into(), &consent.into()).unwrap();
+    Personalizer::open(options.into()).await.unwrap()
+}
+
+fn profile_str(p: &Personalizer, key: &str) -> String {
+    get(&p.profile().unwrap(), key).as_string().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn with_consent_required_nothing_is_read_or_kept_until_granted_and_revoking_erases() {
+    let shop = "web-test-consent";
+    let before = open_in("indexeddb", shop).await;
+    before.erase().await.unwrap();
+    before.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    before.flush().await.unwrap();
+    let stored = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+
+    let p = open_with_consent(shop, "required").await;
+    assert_eq!(profile_str(&p, "consent"), "required");
+    assert_eq!(profile_str(&p, "storage"), "memory");
+    assert_eq!(tastes(&p), 0, "the stored profile is not even read");
+    p.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap();
+    p.recommend(js(r#"{"k":3}"#)).unwrap();
+    p.set_preferences(js(r#"{"surprise":0.4}"#)).unwrap();
+    p.flush().await.unwrap();
+    sleep(20).await;
+    let after = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+    assert_eq!(stored, after, "not a byte written before consent");
+
+    // Granting: the stored profile and what this page learned, merged and kept.
+    p.grant_consent().await.unwrap();
+    assert_eq!(profile_str(&p, "consent"), "granted");
+    assert_eq!(profile_str(&p, "storage"), "indexeddb");
+    assert_eq!(count_of(&p, "Women > Knitwear"), 2.0);
+    p.flush().await.unwrap();
+    let reopened = open_in("indexeddb", shop).await;
+    assert_eq!(profile_str(&reopened, "consent"), "implied");
+    assert_eq!(count_of(&reopened, "Women > Knitwear"), 2.0);
+    assert_eq!(
+        get(&reopened.preferences().unwrap(), "surprise").as_f64().map(|v| (v * 100.0).round()),
+        Some(40.0)
+    );
+    drop(reopened);
+
+    // Revoking erases everything and goes back to memory.
+    p.revoke_consent().await.unwrap();
+    assert_eq!(profile_str(&p, "consent"), "required");
+    assert_eq!(profile_str(&p, "storage"), "memory");
+    assert_eq!(tastes(&p), 0);
+    p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap();
+    p.flush().await.unwrap();
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+
+    let err = Personalizer::open({
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+        js_sys::Reflect::set(&options, &"consent".into(), &"yes".into()).unwrap();
+        options.into()
+    })
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(code_of(err), "BAD_ARGUMENT");
+}

@@ -1,13 +1,15 @@
 //! `Personalizer`: the class a storefront page uses.
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use web_sys::MessageEvent;
 
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
+use super::consent::{Consent, Listener, attach};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::store::{Store, Stored, erase_everywhere, quarantined};
+use super::store::{Store, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
@@ -29,8 +31,10 @@ use crate::{Applied, Engine, Error, Recorded};
 pub struct Personalizer {
     state: Shared,
     shop_id: String,
+    /// The store `open` asked for (opened at once, or when consent is granted).
+    storage: String,
     /// Listens to the shop's other tabs; dropped (and the channel closed) with the personalizer.
-    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_message: RefCell<Listener>,
 }
 
 /// `Personalizer.open` options other than the catalog.
@@ -40,6 +44,7 @@ struct OpenOptions {
     shop_id: Option<String>,
     storage: Option<String>,
     seed: Option<f64>,
+    consent: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -78,30 +83,17 @@ impl Personalizer {
             Some(seed) => seed as u64,
             None => random_seed()?,
         };
-        let storage = opts.storage.as_deref().unwrap_or(Store::DEFAULT);
-        let (mut store, mut notices) = Store::open(storage, &shop_id, catalog.shop()).await?;
-        let mut engine = Engine::with_seed(catalog, seed);
-        let mut epoch = None;
-        match store.read().await {
-            Stored::Nothing => {}
-            Stored::Found(snapshot) => {
-                epoch = Some(snapshot.epoch);
-                engine.rebase(Some(*snapshot), &[]);
-            }
-            Stored::Newer { found } => {
-                notices.push(sync::newer_notice(found));
-                store = Store::Memory;
-            }
-            Stored::Unreadable(err) => notices.push(sync::unreadable_notice(&err)),
-        }
-        let persistent = !store.is_memory();
-        let held = quarantined(&store, &shop_id, engine.catalog().shop()).await;
-        let mut state = State::new(engine, store, notices, None);
-        state.journal.based_on(epoch);
-        state.quarantined = held;
-        let state = Shared::new(std::cell::RefCell::new(state));
-        let on_message = if persistent { sync::listen(&state, &shop_id) } else { None };
-        Ok(Personalizer { state, shop_id, _on_message: on_message })
+        let storage = opts.storage.unwrap_or_else(|| Store::DEFAULT.to_owned());
+        Store::check(&storage)?;
+        let consent = Consent::parse(opts.consent.as_deref())?;
+        let mut state = State::new(Engine::with_seed(catalog, seed), Store::Memory, vec![], None);
+        state.consent = consent;
+        let state = Shared::new(RefCell::new(state));
+        let on_message = match consent {
+            Consent::Required => None,
+            _ => attach(&state, &storage, &shop_id).await?,
+        };
+        Ok(Personalizer { state, shop_id, storage, on_message: RefCell::new(on_message) })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
@@ -249,6 +241,7 @@ impl Personalizer {
             preferences: state.engine.preferences().clone(),
             stored_bytes: state.engine.snapshot(at).to_bytes().len(),
             storage: state.store.name(),
+            consent: state.consent.name(),
             quarantined: state.quarantined,
             intent: state.engine.intent(at),
             notices: state.notices.clone(),
@@ -310,6 +303,45 @@ impl Personalizer {
         Ok(())
     }
 
+    /// The shopper consented to keeping the profile on this device (with
+    /// `open`'s `consent: "required"`): the store is opened, what it holds is
+    /// merged with what this page learned, and the result is kept from now
+    /// on. Does nothing if consent was not required or is already granted.
+    #[wasm_bindgen(js_name = grantConsent)]
+    pub async fn grant_consent(&self) -> Result<(), JsValue> {
+        if self.borrow()?.consent != Consent::Required {
+            return Ok(());
+        }
+        let listener = attach(&self.state, &self.storage, &self.shop_id).await?;
+        if let (Some(listener), Ok(mut slot)) = (listener, self.on_message.try_borrow_mut()) {
+            *slot = Some(listener);
+        }
+        Ok(())
+    }
+
+    /// The shopper withdrew consent: everything is erased as by `erase()`
+    /// (this tab, the other tabs, every store), and from now on the profile
+    /// is kept in memory only, until `grantConsent()`. Rejects with
+    /// `STORAGE_UNAVAILABLE` if something could not be removed.
+    #[wasm_bindgen(js_name = revokeConsent)]
+    pub async fn revoke_consent(&self) -> Result<(), JsValue> {
+        {
+            let mut state = self.borrow_mut()?;
+            state.consent = Consent::Required;
+            state.store = Store::Memory;
+        }
+        let erased = self.erase().await;
+        if let Ok(mut state) = self.borrow_mut() {
+            if let Some(channel) = state.channel.take() {
+                channel.close();
+            }
+        }
+        if let Ok(mut slot) = self.on_message.try_borrow_mut() {
+            slot.take();
+        }
+        erased
+    }
+
     /// Resolves once everything recorded so far is stored (writes happen on
     /// their own within a few milliseconds; call this before navigating away
     /// if the last events matter).
@@ -352,6 +384,9 @@ struct ProfileSummary {
     preferences: Preferences,
     stored_bytes: usize,
     storage: &'static str,
+    /// Whether the profile is kept: `"implied"` (no consent asked), `"required"`
+    /// (asked, not given: memory only), `"granted"`.
+    consent: &'static str,
     /// Unreadable records set aside (deleted after 30 days, and by `erase`).
     quarantined: u32,
     intent: IntentEstimate,

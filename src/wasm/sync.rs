@@ -21,6 +21,7 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
+use super::consent::Consent;
 use super::store::{Merge, Store, Stored};
 use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
@@ -44,6 +45,8 @@ pub(crate) struct State {
     pub quarantined: u32,
     /// The channel to the shop's other tabs (none for memory).
     pub channel: Option<BroadcastChannel>,
+    /// Whether the profile may be kept (`open`'s `consent`, then grant and revoke).
+    pub consent: Consent,
     writing: bool,
     scheduled: bool,
     /// Completed writes and erasures: a read older than this is stale.
@@ -71,6 +74,7 @@ impl State {
             notices,
             quarantined: 0,
             channel,
+            consent: Consent::Implied,
             writing: false,
             scheduled: false,
             generation: 0,
@@ -78,11 +82,17 @@ impl State {
         }
     }
 
-    /// Keeps an applied change for the next write (memory keeps nothing).
+    /// Keeps an applied change for the next write (memory keeps nothing,
+    /// unless consent may still be granted: then it is stored at the grant).
     pub(crate) fn keep(&mut self, change: Change) {
-        if !self.store.is_memory() {
+        if !self.store.is_memory() || self.consent == Consent::Required {
             self.journal.push(change);
         }
+    }
+
+    /// Completed writes and erasures so far.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Forgets everything in this tab: the profile, the preferences, the

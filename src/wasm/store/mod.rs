@@ -127,6 +127,7 @@ impl Store {
         key: &str,
         shop: &str,
     ) -> Result<(Store, Vec<String>), Error> {
+        Store::check(kind)?;
         let mut notices = Vec::new();
         match kind {
             Store::MEMORY => return Ok((Store::Memory, notices)),
@@ -137,15 +138,7 @@ impl Store {
                      kept in localStorage instead"
                 )),
             },
-            Store::LOCAL => {}
-            other => {
-                return Err(Error::BadArgument(format!(
-                    "options.storage: \"{other}\" is not a store; use \"{}\", \"{}\" or \"{}\"",
-                    Store::INDEXED,
-                    Store::LOCAL,
-                    Store::MEMORY
-                )));
-            }
+            _ => {}
         }
         match Local::open(key, shop) {
             Some(store) => Ok((Store::Local(store), notices)),
@@ -158,6 +151,19 @@ impl Store {
                 Ok((Store::Memory, notices))
             }
         }
+    }
+
+    /// Refuses a store name other than `"indexeddb"`, `"local"` and `"memory"`.
+    pub(crate) fn check(kind: &str) -> Result<(), Error> {
+        if [Store::INDEXED, Store::LOCAL, Store::MEMORY].contains(&kind) {
+            return Ok(());
+        }
+        Err(Error::BadArgument(format!(
+            "options.storage: \"{kind}\" is not a store; use \"{}\", \"{}\" or \"{}\"",
+            Store::INDEXED,
+            Store::LOCAL,
+            Store::MEMORY
+        )))
     }
 
     /// Whether nothing is kept beyond the page.
