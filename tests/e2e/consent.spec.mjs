@@ -144,3 +144,35 @@ test("the TCF and Consent Mode adapters follow the shop's consent signals", asyn
   expect(seen.tcf).toEqual(["grant", "revoke", "grant"]);
   expect(seen.mode).toEqual(["revoke", "grant", "revoke"]);
 });
+
+test("in a worker too, consent required keeps nothing until granted, and revoking leaves nothing", async ({ page }) => {
+  await page.goto("/");
+  const seen = await page.evaluate(async () => {
+    const worker = await import("/pkg/worker.js");
+    await worker.default();
+    const catalog = await (await fetch("/catalog.json")).json();
+    const shopId = "e2e-consent-worker";
+    const p = await worker.Personalizer.open({ catalog, shopId, consent: "required", seed: 1 });
+    const names = async () => (await indexedDB.databases()).map((d) => d.name);
+    await p.record({ type: "view", itemId: catalog.items[0].id });
+    await p.flush();
+    const before = { consent: (await p.profile()).consent, databases: await names() };
+    await p.grantConsent();
+    await p.flush();
+    const granted = (await p.profile()).consent;
+    const reopened = await worker.Personalizer.open({ catalog, shopId, seed: 1 });
+    const kept = (await reopened.profile()).tastes.length;
+    reopened.close();
+    await p.revokeConsent();
+    const again = await worker.Personalizer.open({ catalog, shopId, seed: 1 });
+    const after = { consent: (await p.profile()).consent, tastes: (await again.profile()).tastes.length };
+    await again.erase();
+    again.close();
+    p.close();
+    return { before, granted, kept, after };
+  });
+  expect(seen.before).toEqual({ consent: "required", databases: [] });
+  expect(seen.granted).toBe("granted");
+  expect(seen.kept).toBeGreaterThan(0);
+  expect(seen.after).toEqual({ consent: "required", tastes: 0 });
+});
