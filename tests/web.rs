@@ -1056,6 +1056,12 @@ async fn with_consent_required_nothing_is_read_or_kept_until_granted_and_revokin
     p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap();
     p.flush().await.unwrap();
     assert_eq!(leftovers(shop).await, Vec::<String>::new());
+    // Granted again: what was learned since is kept.
+    p.grant_consent().await.unwrap();
+    assert_eq!(profile_str(&p, "storage"), "indexeddb");
+    p.flush().await.unwrap();
+    assert_eq!(count_of(&open_in("indexeddb", shop).await, "Women > Knitwear"), 1.0);
+    p.erase().await.unwrap();
 
     let err = Personalizer::open({
         let options = js_sys::Object::new();

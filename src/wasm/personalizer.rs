@@ -9,7 +9,7 @@ use super::args::{random_seed, read_catalog, read_event, read_forget, read_repor
 use super::consent::{Consent, Listener, attach};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::store::{Store, erase_everywhere, quarantined};
+use super::store::{Store, drop_empty_database, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
@@ -321,7 +321,8 @@ impl Personalizer {
 
     /// The shopper withdrew consent: everything is erased as by `erase()`
     /// (this tab, the other tabs, every store), and from now on the profile
-    /// is kept in memory only, until `grantConsent()`. Rejects with
+    /// is kept in memory only, until `grantConsent()`; the `flaneur`
+    /// database itself goes if no shop keeps anything in it. Rejects with
     /// `STORAGE_UNAVAILABLE` if something could not be removed.
     #[wasm_bindgen(js_name = revokeConsent)]
     pub async fn revoke_consent(&self) -> Result<(), JsValue> {
@@ -331,10 +332,16 @@ impl Personalizer {
             state.store = Store::Memory;
         }
         let erased = self.erase().await;
+        let mut home = Store::Memory;
         if let Ok(mut state) = self.borrow_mut() {
             if let Some(channel) = state.channel.take() {
                 channel.close();
             }
+            home = std::mem::replace(&mut state.home, Store::Memory);
+        }
+        if erased.is_ok() {
+            let shop = self.borrow()?.engine.catalog().shop().to_owned();
+            drop_empty_database(home, &self.shop_id, &shop).await;
         }
         if let Ok(mut slot) = self.on_message.try_borrow_mut() {
             slot.take();

@@ -70,6 +70,27 @@ impl Indexed {
         Indexed::connect(key, shop).await.map(Some)
     }
 
+    /// Closes the connection and deletes the whole database if it holds
+    /// nothing (no shop's record, nothing set aside), so that not even the
+    /// empty schema stays; other pages' connections close when asked.
+    pub(crate) async fn drop_if_empty(&self) {
+        let Ok(tx) = self.transaction() else { return self.close() };
+        let counts: Vec<IdbRequest> = [PROFILES, QUARANTINE]
+            .iter()
+            .filter_map(|name| object_store(&tx, name).ok()?.count().ok())
+            .collect();
+        let done = completion(&tx).await;
+        self.close();
+        let zero = |r: &IdbRequest| r.result().ok().and_then(|n| n.as_f64()) == Some(0.0);
+        if done.is_err() || counts.len() != 2 || !counts.iter().all(zero) {
+            return;
+        }
+        if let Some(request) = factory().and_then(|f| f.delete_database(DATABASE).ok()) {
+            // Blocked by a page that does not close: the deletion waits for it.
+            let _ = settle(&request).await;
+        }
+    }
+
     /// Closes the connection (one opened only to erase).
     pub(crate) fn close(&self) {
         self.db.close();

@@ -190,6 +190,18 @@ impl Store {
     }
 }
 
+/// Deletes the `flaneur` database if no shop keeps anything in it (after
+/// consent was revoked), closing `home`'s connection, which is unusable after.
+pub(crate) async fn drop_empty_database(home: Store, key: &str, shop: &str) {
+    let indexed = match home {
+        Store::Indexed(indexed) => Some(indexed),
+        _ => Indexed::existing(key, shop).await.ok().flatten(),
+    };
+    if let Some(indexed) = indexed {
+        indexed.drop_if_empty().await;
+    }
+}
+
 /// How long a record that could not be read is kept aside: 30 days, in ms.
 pub(crate) const QUARANTINE_MS: f64 = 30.0 * 86_400_000.0;
 
