@@ -296,7 +296,11 @@ impl Personalizer {
             (state.home.clone(), state.engine.catalog().shop().to_owned())
         };
         let erased = erase_everywhere(&home, &self.shop_id, &shop).await;
-        let held = quarantined(&home, &self.shop_id, &shop).await;
+        // Nothing is set aside any more, unless a store refused.
+        let held = match erased {
+            Ok(()) => 0,
+            Err(_) => quarantined(&home, &self.shop_id, &shop).await,
+        };
         self.borrow_mut()?.quarantined = held;
         erased.map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
         self.borrow()?.announce("erased");

@@ -97,3 +97,31 @@ test("a write another tab queued just after an erase brings no pre-erase event b
   expect(tastes, "nothing recorded before the erase came back").toBe(0);
   expect(await third.evaluate(leftovers, shopId)).toEqual([]);
 });
+
+test("the panel says everything is erased only when it is: a newer-format record goes too", async ({ page }) => {
+  const shopId = "flaneur-demo";
+  // A record written by a newer flaneur (the page works in memory), and a quarantined copy in localStorage.
+  await page.evaluate(async ([shopId]) => {
+    const db = await new Promise((ok, no) => {
+      const r = indexedDB.open("flaneur", 1);
+      r.onupgradeneeded = () => {
+        for (const s of ["profiles", "quarantine"]) r.result.createObjectStore(s);
+      };
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => no(r.error);
+    });
+    const tx = db.transaction("profiles", "readwrite");
+    tx.objectStore("profiles").put(new Uint8Array([70, 76, 82, 67, 9, 1, 2, 3, 4, 5, 6, 7, 8]), shopId);
+    await new Promise((ok) => (tx.oncomplete = ok));
+    db.close();
+    localStorage.setItem(`flaneur:quarantine:${shopId}`, "left over");
+  }, [shopId]);
+  await page.goto("/components-demo.html");
+  await expect(page.locator("flaneur-preferences")).toHaveAttribute("data-state", "ready");
+  await page.locator("flaneur-preferences").getByRole("button").first().click();
+  const dialog = page.getByRole("dialog", { name: "Your privacy & personalization" });
+  await dialog.getByRole("button", { name: "Erase everything…" }).click();
+  await dialog.getByRole("button", { name: "Yes, erase everything" }).click();
+  await expect(dialog.getByRole("status")).toHaveText(/^Everything is erased/);
+  expect(await page.evaluate(leftovers, shopId)).toEqual([]);
+});
