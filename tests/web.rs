@@ -1074,3 +1074,23 @@ async fn with_consent_required_nothing_is_read_or_kept_until_granted_and_revokin
     .unwrap();
     assert_eq!(code_of(err), "BAD_ARGUMENT");
 }
+
+#[wasm_bindgen_test]
+async fn revoking_consent_in_one_tab_stops_the_other_tabs_keeping_anything() {
+    let shop = "web-test-consent-tabs";
+    let a = open_with_consent(shop, "required").await;
+    a.grant_consent().await.unwrap();
+    let b = open_in("indexeddb", shop).await;
+    a.revoke_consent().await.unwrap();
+    for _ in 0..50 {
+        if profile_str(&b, "consent") == "required" {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(profile_str(&b, "consent"), "required");
+    assert_eq!(profile_str(&b, "storage"), "memory");
+    b.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    b.flush().await.unwrap();
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+}

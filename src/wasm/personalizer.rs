@@ -325,7 +325,8 @@ impl Personalizer {
 
     /// The shopper withdrew consent: everything is erased as by `erase()`
     /// (this tab, the other tabs, every store), and from now on the profile
-    /// is kept in memory only, until `grantConsent()`; the `flaneur`
+    /// is kept in memory only, here and in the shop's other open tabs, until
+    /// `grantConsent()`; the `flaneur`
     /// database itself goes if no shop keeps anything in it. Rejects with
     /// `STORAGE_UNAVAILABLE` if something could not be removed.
     #[wasm_bindgen(js_name = revokeConsent)]
@@ -338,6 +339,7 @@ impl Personalizer {
         let erased = self.erase().await;
         let mut home = Store::Memory;
         if let Ok(mut state) = self.borrow_mut() {
+            state.announce("revoked");
             if let Some(channel) = state.channel.take() {
                 channel.close();
             }

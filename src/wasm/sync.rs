@@ -7,8 +7,9 @@
 //! Each write merges: it replays the pending changes onto the record as
 //! stored now (`Engine::rebase`), so two tabs never lose each other's events.
 //! After a write, a message on the `BroadcastChannel` `flaneur:<shopId>`
-//! (it carries only the word `saved` or `erased`, never profile data) tells
-//! the other tabs to take the new record in.
+//! (it carries only the word `saved`, `erased` or `revoked`, never profile
+//! data) tells the other tabs to take the new record in (or to forget, or to
+//! keep nothing more).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -346,6 +347,18 @@ pub(crate) fn listen(shared: &Shared, key: &str) -> Option<Closure<dyn FnMut(Mes
             Some("erased") => {
                 if let Ok(mut state) = shared.try_borrow_mut() {
                     state.clear();
+                }
+            }
+            // Consent was withdrawn in another tab: keep nothing more here either.
+            Some("revoked") => {
+                if let Ok(mut state) = shared.try_borrow_mut() {
+                    state.clear();
+                    state.consent = Consent::Required;
+                    state.store = Store::Memory;
+                    state.home = Store::Memory;
+                    if let Some(channel) = state.channel.take() {
+                        channel.close();
+                    }
                 }
             }
             _ => {}
