@@ -1033,8 +1033,11 @@ async fn with_consent_required_nothing_is_read_or_kept_until_granted_and_revokin
     let after = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
     assert_eq!(stored, after, "not a byte written before consent");
 
-    // Granting: the stored profile and what this page learned, merged and kept.
-    p.grant_consent().await.unwrap();
+    // Granting: the stored profile and what this page learned, merged and kept
+    // (a second grant while the first opens the store does nothing more).
+    let (first, second) = both(p.grant_consent(), p.grant_consent()).await;
+    first.unwrap();
+    second.unwrap();
     assert_eq!(profile_str(&p, "consent"), "granted");
     assert_eq!(profile_str(&p, "storage"), "indexeddb");
     assert_eq!(count_of(&p, "Women > Knitwear"), 2.0);

@@ -1,6 +1,6 @@
 //! `Personalizer`: the class a storefront page uses.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -35,6 +35,8 @@ pub struct Personalizer {
     storage: String,
     /// Listens to the shop's other tabs; dropped (and the channel closed) with the personalizer.
     on_message: RefCell<Listener>,
+    /// A `grantConsent()` is opening the store: a second one does nothing.
+    granting: Cell<bool>,
 }
 
 /// `Personalizer.open` options other than the catalog.
@@ -93,7 +95,8 @@ impl Personalizer {
             Consent::Required => None,
             _ => attach(&state, &storage, &shop_id).await?,
         };
-        Ok(Personalizer { state, shop_id, storage, on_message: RefCell::new(on_message) })
+        let on_message = RefCell::new(on_message);
+        Ok(Personalizer { state, shop_id, storage, on_message, granting: Cell::new(false) })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
@@ -313,10 +316,12 @@ impl Personalizer {
     /// on. Does nothing if consent was not required or is already granted.
     #[wasm_bindgen(js_name = grantConsent)]
     pub async fn grant_consent(&self) -> Result<(), JsValue> {
-        if self.borrow()?.consent != Consent::Required {
+        if self.borrow()?.consent != Consent::Required || self.granting.replace(true) {
             return Ok(());
         }
-        let listener = attach(&self.state, &self.storage, &self.shop_id).await?;
+        let attached = attach(&self.state, &self.storage, &self.shop_id).await;
+        self.granting.set(false);
+        let listener = attached?;
         if let (Some(listener), Ok(mut slot)) = (listener, self.on_message.try_borrow_mut()) {
             *slot = Some(listener);
         }
@@ -326,9 +331,9 @@ impl Personalizer {
     /// The shopper withdrew consent: everything is erased as by `erase()`
     /// (this tab, the other tabs, every store), and from now on the profile
     /// is kept in memory only, here and in the shop's other open tabs, until
-    /// `grantConsent()`; the `flaneur`
-    /// database itself goes if no shop keeps anything in it. Rejects with
-    /// `STORAGE_UNAVAILABLE` if something could not be removed.
+    /// `grantConsent()`; the `flaneur` database itself goes if no shop keeps
+    /// anything in it. Rejects with `STORAGE_UNAVAILABLE` if something could
+    /// not be removed.
     #[wasm_bindgen(js_name = revokeConsent)]
     pub async fn revoke_consent(&self) -> Result<(), JsValue> {
         {
