@@ -514,6 +514,7 @@ impl Engine {
             preferences: self.preferences.clone(),
             profile: self.profile.clone(),
             reporting: self.reporting.clone(),
+            epoch: 0,
         }
     }
 

@@ -73,6 +73,8 @@ pub enum Change {
 pub struct Journal {
     changes: Vec<Change>,
     writing: usize,
+    /// The epoch of the stored record the changes were made on (none: no record).
+    base: Option<u64>,
 }
 
 impl Journal {
@@ -114,9 +116,37 @@ impl Journal {
         self.writing = 0;
     }
 
-    /// Drops everything pending (the profile was erased).
+    /// Drops everything pending (the profile was erased): what comes next
+    /// is made on no record.
     pub fn clear(&mut self) {
         self.changes.clear();
         self.writing = 0;
+        self.base = None;
+    }
+
+    /// The epoch of the stored record the pending changes were made on.
+    pub fn base(&self) -> Option<u64> {
+        self.base
+    }
+
+    /// The changes are now made on the record of epoch `epoch` (read at
+    /// open, or just written).
+    pub fn based_on(&mut self, epoch: Option<u64>) {
+        self.base = epoch;
+    }
+
+    /// Before a merge replays the pending changes onto the stored record of
+    /// epoch `stored` (none when nothing is stored): if the record they were
+    /// made on is gone (erased, by this tab or another, maybe recreated
+    /// since), they predate the erase and are dropped. Returns whether they
+    /// were kept. Either way the stored epoch becomes the base.
+    pub fn settle(&mut self, stored: Option<u64>) -> bool {
+        let kept = self.base.is_none() || self.base == stored;
+        if !kept {
+            self.changes.clear();
+            self.writing = 0;
+        }
+        self.base = stored;
+        kept
     }
 }

@@ -2,14 +2,15 @@
 //!
 //! One snapshot per shop holds the profile (in its own checksummed binary
 //! format, see [`crate::profile`]), the shopper's preferences and, since
-//! version 2, the reporting state ([`Reporting`]: privacy ledger and period).
+//! version 2, the reporting state ([`Reporting`]: privacy ledger and period)
+//! and, since version 3, the record's erase epoch (see [`Snapshot::epoch`]).
 //! IndexedDB stores the bytes as they are; localStorage stores them in
-//! base64. The layout ("Stored snapshot v2" in `docs/FORMATS.md`):
+//! base64. The layout ("Stored record v3" in `docs/FORMATS.md`):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 4 | magic `FLRC` |
-//! | 1 | snapshot format version (2; 1 is still read) |
+//! | 1 | snapshot format version (3; 1 and 2 are still read) |
 //! | varint + UTF-8 | shop id |
 //! | 8 | saved at, ms since the epoch (i64, little-endian) |
 //! | 1 | flags: bit 0 personalization, bit 1 paused, bit 2 reports (v2) |
@@ -18,13 +19,14 @@
 //! | varint, then (varint + UTF-8, 1) × n | sensitive classes and their opt-in |
 //! | varint + bytes | the stored profile |
 //! | varint + bytes | the reporting state (v2; a version 1 snapshot reads as none) |
+//! | 8 | the erase epoch (v3, u64; older snapshots read as 0) |
 //! | 4 | CRC-32 of everything before it |
 //!
 //! ```
 //! use flaneur::{ldp::Reporting, preferences::Preferences, profile::Profile, snapshot::Snapshot};
 //! let snapshot = Snapshot {
 //!     shop: "demo".into(), saved_at: 7, preferences: Preferences::default(),
-//!     profile: Profile::default(), reporting: Reporting::default(),
+//!     profile: Profile::default(), reporting: Reporting::default(), epoch: 9,
 //! };
 //! let bytes = snapshot.to_bytes();
 //! assert_eq!(Snapshot::from_bytes(&bytes, "demo").unwrap(), snapshot);
@@ -43,7 +45,7 @@ use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 /// The first bytes of every stored snapshot.
 pub const SNAPSHOT_MAGIC: &[u8; 4] = b"FLRC";
 /// The snapshot format this build writes (and the newest it reads; it reads every older one).
-pub const SNAPSHOT_FORMAT_VERSION: u8 = 2;
+pub const SNAPSHOT_FORMAT_VERSION: u8 = 3;
 /// Most sensitive classes a snapshot may list (a bound for hostile input).
 const MAX_SENSITIVE: u64 = 64;
 
@@ -61,6 +63,12 @@ pub struct Snapshot {
     /// The privacy ledger and the counts for the next report (empty in a
     /// version 1 snapshot, which had none).
     pub reporting: Reporting,
+    /// Which life of the shop's record this is: a random number drawn when
+    /// a record is first written where none was stored, kept by every write
+    /// after. An erase ends it, so a tab whose unsaved changes were made on
+    /// another epoch knows they predate an erase ([`crate::journal::Journal::settle`]).
+    /// 0 in a record older than version 3.
+    pub epoch: u64,
 }
 
 impl Snapshot {
@@ -92,6 +100,7 @@ impl Snapshot {
         let reporting = self.reporting.to_bytes();
         w.varint(reporting.len() as u64);
         w.bytes(&reporting);
+        w.u64(self.epoch);
         let crc = crc32(w.as_slice());
         w.u32(crc);
         w.into_bytes()
@@ -99,7 +108,8 @@ impl Snapshot {
 
     /// Reads a snapshot of `shop`, checking everything before trusting any of it.
     /// A version 1 snapshot (before reports) reads with reports off and an
-    /// empty [`Reporting`]; the next write stores it as version 2.
+    /// empty [`Reporting`], versions 1 and 2 with epoch 0; the next write
+    /// stores it as version 3.
     ///
     /// # Errors
     ///
@@ -182,10 +192,11 @@ impl Snapshot {
         } else {
             Reporting::default()
         };
+        let epoch = if version >= 3 { r.u64().ok_or_else(truncated)? } else { 0 };
         if r.remaining() != 0 {
             return Err(corrupt("trailing bytes"));
         }
-        Ok(Snapshot { shop: shop.to_owned(), saved_at, preferences, profile, reporting })
+        Ok(Snapshot { shop: shop.to_owned(), saved_at, preferences, profile, reporting, epoch })
     }
 }
 
@@ -210,6 +221,7 @@ mod tests {
             preferences,
             profile: Profile::default(),
             reporting: Reporting::default(),
+            epoch: 0,
         };
         assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
     }
@@ -222,6 +234,7 @@ mod tests {
             preferences: Preferences::default(),
             profile: Profile::default(),
             reporting: Reporting::default(),
+            epoch: 0,
         };
         let bytes = snapshot.to_bytes();
         for cut in 0..bytes.len() {
@@ -244,6 +257,7 @@ mod tests {
             preferences,
             profile: Profile::default(),
             reporting,
+            epoch: u64::MAX - 1,
         };
         assert_eq!(Snapshot::from_bytes(&snapshot.to_bytes(), "s").unwrap(), snapshot);
 
@@ -270,5 +284,27 @@ mod tests {
             Snapshot::from_bytes(&flagged, "flaneur-demo").unwrap_err().code(),
             "PROFILE_CORRUPT"
         );
+    }
+
+    #[test]
+    fn the_erase_epoch_survives_and_a_version_2_record_reads_with_epoch_0() {
+        let snapshot = Snapshot {
+            shop: "s".into(),
+            saved_at: 5,
+            preferences: Preferences::default(),
+            profile: Profile::default(),
+            reporting: Reporting::default(),
+            epoch: 0x0123_4567_89ab_cdef,
+        };
+        let bytes = snapshot.to_bytes();
+        assert_eq!(bytes[4], 3);
+        assert_eq!(Snapshot::from_bytes(&bytes, "s").unwrap().epoch, snapshot.epoch);
+        // The same record as version 2 wrote it: no epoch.
+        let mut v2 = bytes[..bytes.len() - 12].to_vec();
+        v2[4] = 2;
+        let crc = crc32(&v2).to_le_bytes();
+        v2.extend_from_slice(&crc);
+        let old = Snapshot::from_bytes(&v2, "s").unwrap();
+        assert_eq!(old, Snapshot { epoch: 0, ..snapshot });
     }
 }

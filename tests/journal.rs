@@ -28,14 +28,32 @@ impl Tab {
     }
 
     /// One atomic read-merge-write against `store`, as an IndexedDB readwrite transaction does it.
+    /// Stores nothing when the tab's changes predated an erase (they are dropped).
     fn flush(&mut self, store: &mut Option<Vec<u8>>, now: i64) {
         let base = store
             .as_deref()
             .map(|b| Snapshot::from_bytes(b, self.engine.catalog().shop()).unwrap());
+        let stored_epoch = base.as_ref().map(|s| s.epoch);
+        self.journal.settle(stored_epoch);
         self.engine.rebase(base, self.journal.pending());
-        self.journal.begin();
-        *store = Some(self.engine.snapshot(now).to_bytes());
+        if self.journal.begin() == 0 {
+            return;
+        }
+        let epoch = stored_epoch.unwrap_or(now as u64 + 1); // the browser draws it at random
+        let mut snapshot = self.engine.snapshot(now);
+        snapshot.epoch = epoch;
+        *store = Some(snapshot.to_bytes());
         self.journal.written();
+        self.journal.based_on(Some(epoch));
+    }
+
+    /// Reads the record, as a tab does at open.
+    fn open(catalog: &Catalog, store: &Option<Vec<u8>>) -> Tab {
+        let mut tab = Tab::new(catalog);
+        let base = store.as_deref().map(|b| Snapshot::from_bytes(b, catalog.shop()).unwrap());
+        tab.journal.based_on(base.as_ref().map(|s| s.epoch));
+        tab.engine.rebase(base, &[]);
+        tab
     }
 }
 
@@ -167,4 +185,39 @@ fn slates_shown_in_two_tabs_all_count() {
         .map(|k| stats.get(*k).impressions)
         .sum();
     assert_eq!(impressions, 12, "6 items shown in each tab");
+}
+
+#[test]
+fn changes_made_before_an_erase_never_come_back_whichever_tab_writes_next() {
+    let catalog = cat(3, 60, 0);
+    let shop = catalog.shop().to_owned();
+    let ids: Vec<String> = (0..4).map(|i| catalog.item(i).id().to_owned()).collect();
+    let mut store = None;
+    let mut a = Tab::new(&catalog);
+    a.change(view(&ids[0], 1));
+    a.flush(&mut store, 2);
+    // Tab b opens on a's record and records; its write is queued behind
+    // tab a's erase, which deletes the record.
+    let mut b = Tab::open(&catalog, &store);
+    b.change(view(&ids[1], 3));
+    a.journal.clear();
+    a.engine.rebase(None, &[]);
+    store = None;
+    b.flush(&mut store, 4);
+    assert!(store.is_none(), "b's pre-erase view is dropped, nothing is written");
+    assert!(b.engine.profile().items().is_empty(), "b holds the erased state");
+    // Tab c, opened on the same old record, writes after a new record was started.
+    let mut c = Tab::open(&catalog, &Some(a.engine.snapshot(0).to_bytes()));
+    c.journal.based_on(Some(2 + 1));
+    c.change(view(&ids[2], 5));
+    a.change(view(&ids[3], 6)); // after the erase: kept
+    a.flush(&mut store, 7);
+    c.flush(&mut store, 8);
+    let record = stored(&store, &shop);
+    assert_eq!(record.profile.items().len(), 1, "only the view made after the erase");
+    assert!(record.profile.items().contains_key(ids[3].as_str()));
+    // After dropping, each tab records onto the new record as usual.
+    b.change(view(&ids[1], 9));
+    b.flush(&mut store, 10);
+    assert_eq!(stored(&store, &shop).profile.items().len(), 2);
 }

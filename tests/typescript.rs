@@ -142,23 +142,28 @@ fn profile_returns_a_declared_summary() {
     let (engine, now) = engine();
     // `ProfileSummary` is private to src/wasm/personalizer.rs: its fields are read from
     // the source, and each gets a value of its Rust type (a `&'static str`, the storage's
-    // name, takes each of the declared names in turn).
+    // or the consent's name, takes each of its declared names in turn).
     let summary = rust_struct(PERSONALIZER_RS, "ProfileSummary");
     let declared = dts();
     let views = [json_of(&engine.profile_view(now)), json_of(&profile_view())];
     let mut samples = Vec::new();
     for view in &views {
-        let names = summary
+        // Each `&'static str` field takes each of its declared names in turn.
+        let names: Vec<(String, Vec<String>)> = summary
             .fields
             .iter()
             .filter(|f| f.ty == "&'static str")
-            .map(|f| f.json_name(summary.camel_case));
-        let names: Vec<String> = names
-            .flat_map(|name| declared.literals(declared.at(&format!("ProfileSummary.{name}"))))
+            .map(|f| {
+                let name = f.json_name(summary.camel_case);
+                let literals = declared.literals(declared.at(&format!("ProfileSummary.{name}")));
+                (name, literals.into_iter().collect())
+            })
             .collect();
-        for name in &names {
+        let rounds = names.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+        for round in 0..rounds {
             let mut object = serde_json::Map::new();
             for field in &summary.fields {
+                let json_name = field.json_name(summary.camel_case);
                 let value = match field.ty.as_str() {
                     "ProfileView" => view.clone(),
                     "Preferences" => json_of(&preferences()),
@@ -166,7 +171,11 @@ fn profile_returns_a_declared_summary() {
                         json_of(&IntentEstimate { intent: Intent::Buying, confidence: 0.8 })
                     }
                     "usize" => json!(4096),
-                    "&'static str" => json!(name),
+                    "u32" => json!(1),
+                    "&'static str" => {
+                        let (_, literals) = names.iter().find(|(n, _)| *n == json_name).unwrap();
+                        json!(literals[round % literals.len()])
+                    }
                     "Vec<String>" => json!(["STORAGE_FULL: the profile is kept in memory"]),
                     other => panic!(
                         "ProfileSummary.{}: no sample for a {other} here: add one",
@@ -177,7 +186,7 @@ fn profile_returns_a_declared_summary() {
                     object
                         .extend(value.as_object().expect("a flattened field is an object").clone());
                 } else {
-                    object.insert(field.json_name(summary.camel_case), value);
+                    object.insert(json_name, value);
                 }
             }
             samples.push(Value::Object(object));

@@ -927,3 +927,237 @@ async fn hostile_catalogs_are_refused_in_the_page_without_growing_memory() {
     let grown = memory_bytes() - before;
     assert!(grown < 16e6, "hostile catalogs grew the memory by {grown} bytes");
 }
+
+/// Every key flaneur may have stored for `shop`, in both stores, that is still there.
+async fn leftovers(shop: &str) -> Vec<String> {
+    let mut left = Vec::new();
+    for store in ["profiles", "quarantine"] {
+        if has_key(&idb_keys(store).await, shop) {
+            left.push(format!("indexeddb {store}"));
+        }
+    }
+    for kind in ["profile", "quarantine"] {
+        let key = format!("flaneur:{kind}:{shop}");
+        if local_storage().get_item(&key).unwrap().is_some() {
+            left.push(key);
+        }
+    }
+    left
+}
+
+/// Puts something in every place flaneur stores a shop's bytes.
+async fn fill_every_store(shop: &str, profile: &[u8]) {
+    idb_put("profiles", shop, js_sys::Uint8Array::from(profile).into()).await;
+    idb_put("quarantine", shop, js_sys::Uint8Array::from(&b"junk"[..]).into()).await;
+    local_storage().set_item(&format!("flaneur:profile:{shop}"), "RkxSQwk=").unwrap();
+    local_storage().set_item(&format!("flaneur:quarantine:{shop}"), "junk").unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn erase_removes_every_byte_in_every_store_whichever_store_the_page_uses() {
+    // A record of a newer flaneur (the page works in memory), a page that
+    // fell back to localStorage, and a page in memory: erase clears both stores.
+    let newer = b"FLRC\x09newer format";
+    for (storage, shop) in [
+        ("indexeddb", "web-test-erase-newer"),
+        ("local", "web-test-erase-local"),
+        ("memory", "web-test-erase-memory"),
+    ] {
+        fill_every_store(shop, newer).await;
+        let p = open_in(storage, shop).await;
+        p.erase().await.unwrap();
+        assert_eq!(leftovers(shop).await, Vec::<String>::new(), "{storage}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_write_queued_by_another_tab_just_after_an_erase_brings_nothing_back() {
+    let shop = "web-test-erase-race";
+    let a = open_in("indexeddb", shop).await;
+    a.erase().await.unwrap();
+    a.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    a.flush().await.unwrap();
+    let b = open_in("indexeddb", shop).await;
+    assert_eq!(count_of(&b, "Women > Knitwear"), 1.0);
+    // Tab b records before the erase; its write is queued behind it.
+    b.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap();
+    b.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap();
+    let (erased, ()) = both(a.erase(), async {}).await;
+    erased.unwrap();
+    b.flush().await.unwrap();
+    sleep(20).await;
+    let fresh = open_in("indexeddb", shop).await;
+    assert_eq!(tastes(&fresh), 0, "nothing recorded before the erase came back");
+    fresh.erase().await.unwrap();
+}
+
+#[wasm_bindgen(inline_js = r#"
+export async function idb_set(store, key, value) {
+  const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur", 1);
+    r.onupgradeneeded = () => {
+      for (const s of ["profiles", "quarantine"])
+        if (!r.result.objectStoreNames.contains(s)) r.result.createObjectStore(s);
+    };
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const tx = d.transaction(store, "readwrite");
+  const s = tx.objectStore(store);
+  if (value === undefined) s.delete(key); else s.put(value, key);
+  await new Promise((ok, no) => { tx.oncomplete = ok; tx.onabort = () => no(tx.error); });
+  d.close();
+}
+export async function idb_has(store, key) {
+  const d = await new Promise((ok, no) => { const r = indexedDB.open("flaneur");
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  const r = d.transaction(store).objectStore(store).count(key);
+  const n = await new Promise((ok, no) => {
+    r.onsuccess = () => ok(r.result); r.onerror = () => no(r.error); });
+  d.close();
+  return n > 0;
+}
+"#)]
+extern "C" {
+    async fn idb_set(store: &str, key: JsValue, value: JsValue);
+    async fn idb_has(store: &str, key: JsValue) -> JsValue;
+}
+
+/// The IndexedDB key of the time a shop's record was quarantined.
+fn quarantined_at_key(shop: &str) -> JsValue {
+    js_sys::Array::of2(&shop.into(), &"at".into()).into()
+}
+
+fn quarantined(p: &Personalizer) -> Option<f64> {
+    get(&p.profile().unwrap(), "quarantined").as_f64()
+}
+
+#[wasm_bindgen_test]
+async fn quarantined_records_are_counted_expire_after_30_days_and_erase_removes_them() {
+    let shop = "web-test-quarantine-expiry";
+    open_in("indexeddb", shop).await.erase().await.unwrap();
+    let day = 86_400_000.0;
+    let now = js_sys::Date::now();
+    // Set aside 31 days ago in IndexedDB, 29 days ago in localStorage.
+    idb_set("quarantine", shop.into(), js_sys::Uint8Array::from(&b"old"[..]).into()).await;
+    idb_set("quarantine", quarantined_at_key(shop), (now - 31.0 * day).into()).await;
+    local_storage().set_item(&format!("flaneur:quarantine:{shop}"), "recent").unwrap();
+    let at = format!("flaneur:quarantined-at:{shop}");
+    local_storage().set_item(&at, &(now - 29.0 * day).to_string()).unwrap();
+    let p = open_in("indexeddb", shop).await;
+    assert_eq!(quarantined(&p), Some(1.0), "the recent one is still kept, and counted");
+    assert!(!has_key(&idb_keys("quarantine").await, shop), "the old one expired");
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(false));
+    assert_eq!(
+        local_storage().get_item(&format!("flaneur:quarantine:{shop}")).unwrap().as_deref(),
+        Some("recent")
+    );
+    p.erase().await.unwrap();
+    assert_eq!(quarantined(&p), Some(0.0));
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+    assert!(local_storage().get_item(&at).unwrap().is_none());
+
+    // A record set aside now is counted at once, dated, and erased with its date.
+    idb_put("profiles", shop, js_sys::Uint8Array::from(&b"FLRC\x03garbage"[..]).into()).await;
+    let q = open_in("indexeddb", shop).await;
+    assert_eq!(quarantined(&q), Some(1.0));
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(true));
+    q.erase().await.unwrap();
+    assert_eq!(idb_has("quarantine", quarantined_at_key(shop)).await.as_bool(), Some(false));
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+}
+
+async fn open_with_consent(shop_id: &str, consent: &str) -> Personalizer {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+    js_sys::Reflect::set(&options, &"shopId".into(), &shop_id.into()).unwrap();
+    js_sys::Reflect::set(&options, &"consent".into(), &consent.into()).unwrap();
+    Personalizer::open(options.into()).await.unwrap()
+}
+
+fn profile_str(p: &Personalizer, key: &str) -> String {
+    get(&p.profile().unwrap(), key).as_string().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn with_consent_required_nothing_is_read_or_kept_until_granted_and_revoking_erases() {
+    let shop = "web-test-consent";
+    let before = open_in("indexeddb", shop).await;
+    before.erase().await.unwrap();
+    before.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    before.flush().await.unwrap();
+    let stored = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+
+    let p = open_with_consent(shop, "required").await;
+    assert_eq!(profile_str(&p, "consent"), "required");
+    assert_eq!(profile_str(&p, "storage"), "memory");
+    assert_eq!(tastes(&p), 0, "the stored profile is not even read");
+    p.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap();
+    p.recommend(js(r#"{"k":3}"#)).unwrap();
+    p.set_preferences(js(r#"{"surprise":0.4}"#)).unwrap();
+    p.flush().await.unwrap();
+    sleep(20).await;
+    let after = js_sys::Uint8Array::from(idb_get("profiles", shop).await).to_vec();
+    assert_eq!(stored, after, "not a byte written before consent");
+
+    // Granting: the stored profile and what this page learned, merged and kept
+    // (a second grant while the first opens the store does nothing more).
+    let (first, second) = both(p.grant_consent(), p.grant_consent()).await;
+    first.unwrap();
+    second.unwrap();
+    assert_eq!(profile_str(&p, "consent"), "granted");
+    assert_eq!(profile_str(&p, "storage"), "indexeddb");
+    assert_eq!(count_of(&p, "Women > Knitwear"), 2.0);
+    p.flush().await.unwrap();
+    let reopened = open_in("indexeddb", shop).await;
+    assert_eq!(profile_str(&reopened, "consent"), "implied");
+    assert_eq!(count_of(&reopened, "Women > Knitwear"), 2.0);
+    assert_eq!(
+        get(&reopened.preferences().unwrap(), "surprise").as_f64().map(|v| (v * 100.0).round()),
+        Some(40.0)
+    );
+    drop(reopened);
+
+    // Revoking erases everything and goes back to memory.
+    p.revoke_consent().await.unwrap();
+    assert_eq!(profile_str(&p, "consent"), "required");
+    assert_eq!(profile_str(&p, "storage"), "memory");
+    assert_eq!(tastes(&p), 0);
+    p.record(js(r#"{"type":"view","itemId":"s2"}"#)).unwrap();
+    p.flush().await.unwrap();
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+    // Granted again: what was learned since is kept.
+    p.grant_consent().await.unwrap();
+    assert_eq!(profile_str(&p, "storage"), "indexeddb");
+    p.flush().await.unwrap();
+    assert_eq!(count_of(&open_in("indexeddb", shop).await, "Women > Knitwear"), 1.0);
+    p.erase().await.unwrap();
+
+    let err = Personalizer::open({
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), &js(CATALOG)).unwrap();
+        js_sys::Reflect::set(&options, &"consent".into(), &"yes".into()).unwrap();
+        options.into()
+    })
+    .await
+    .err()
+    .unwrap();
+    assert_eq!(code_of(err), "BAD_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+async fn revoking_consent_in_one_tab_stops_the_other_tabs_keeping_anything() {
+    let shop = "web-test-consent-tabs";
+    let a = open_with_consent(shop, "required").await;
+    a.grant_consent().await.unwrap();
+    let b = open_in("indexeddb", shop).await;
+    a.revoke_consent().await.unwrap();
+    for _ in 0..50 {
+        if profile_str(&b, "consent") == "required" {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert_eq!(profile_str(&b, "consent"), "required");
+    assert_eq!(profile_str(&b, "storage"), "memory");
+    b.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    b.flush().await.unwrap();
+    assert_eq!(leftovers(shop).await, Vec::<String>::new());
+}

@@ -4,6 +4,7 @@
 //! `Error` with a stable `code` (see [`error`]).
 
 mod args;
+mod consent;
 pub(crate) mod convert;
 pub mod error;
 mod personalizer;

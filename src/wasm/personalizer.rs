@@ -1,13 +1,15 @@
 //! `Personalizer`: the class a storefront page uses.
 
+use std::cell::{Cell, RefCell};
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use web_sys::MessageEvent;
 
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
+use super::consent::{Consent, Listener, attach};
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::store::{Store, Stored};
+use super::store::{Store, drop_empty_database, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
 use crate::journal::Change;
@@ -29,8 +31,12 @@ use crate::{Applied, Engine, Error, Recorded};
 pub struct Personalizer {
     state: Shared,
     shop_id: String,
+    /// The store `open` asked for (opened at once, or when consent is granted).
+    storage: String,
     /// Listens to the shop's other tabs; dropped (and the channel closed) with the personalizer.
-    _on_message: Option<Closure<dyn FnMut(MessageEvent)>>,
+    on_message: RefCell<Listener>,
+    /// A `grantConsent()` is opening the store: a second one does nothing.
+    granting: Cell<bool>,
 }
 
 /// `Personalizer.open` options other than the catalog.
@@ -40,6 +46,7 @@ struct OpenOptions {
     shop_id: Option<String>,
     storage: Option<String>,
     seed: Option<f64>,
+    consent: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -78,22 +85,18 @@ impl Personalizer {
             Some(seed) => seed as u64,
             None => random_seed()?,
         };
-        let storage = opts.storage.as_deref().unwrap_or(Store::DEFAULT);
-        let (mut store, mut notices) = Store::open(storage, &shop_id, catalog.shop()).await?;
-        let mut engine = Engine::with_seed(catalog, seed);
-        match store.read().await {
-            Stored::Nothing => {}
-            Stored::Found(snapshot) => engine.rebase(Some(*snapshot), &[]),
-            Stored::Newer { found } => {
-                notices.push(sync::newer_notice(found));
-                store = Store::Memory;
-            }
-            Stored::Unreadable(err) => notices.push(sync::unreadable_notice(&err)),
-        }
-        let persistent = !store.is_memory();
-        let state = Shared::new(std::cell::RefCell::new(State::new(engine, store, notices, None)));
-        let on_message = if persistent { sync::listen(&state, &shop_id) } else { None };
-        Ok(Personalizer { state, shop_id, _on_message: on_message })
+        let storage = opts.storage.unwrap_or_else(|| Store::DEFAULT.to_owned());
+        Store::check(&storage)?;
+        let consent = Consent::parse(opts.consent.as_deref())?;
+        let mut state = State::new(Engine::with_seed(catalog, seed), Store::Memory, vec![], None);
+        state.consent = consent;
+        let state = Shared::new(RefCell::new(state));
+        let on_message = match consent {
+            Consent::Required => None,
+            _ => attach(&state, &storage, &shop_id).await?,
+        };
+        let on_message = RefCell::new(on_message);
+        Ok(Personalizer { state, shop_id, storage, on_message, granting: Cell::new(false) })
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in
@@ -242,7 +245,7 @@ impl Personalizer {
 
     /// What the profile holds, readable: tastes with provenance and expiry,
     /// counts of the rest, the preferences, the stored size in bytes, the
-    /// session's intent and storage notices.
+    /// unreadable records set aside, the session's intent and storage notices.
     #[wasm_bindgen(unchecked_return_type = "ProfileSummary")]
     pub fn profile(&self) -> Result<JsValue, JsValue> {
         let at = now();
@@ -252,6 +255,8 @@ impl Personalizer {
             preferences: state.engine.preferences().clone(),
             stored_bytes: state.engine.snapshot(at).to_bytes().len(),
             storage: state.store.name(),
+            consent: state.consent.name(),
+            quarantined: state.quarantined,
             intent: state.engine.intent(at),
             notices: state.notices.clone(),
         };
@@ -304,17 +309,72 @@ impl Personalizer {
     /// preferences and every byte it stored, in this tab and the shop's other
     /// tabs. Rejects with `STORAGE_UNAVAILABLE` if the browser refuses.
     pub async fn erase(&self) -> Result<(), JsValue> {
-        let home = {
+        let (home, shop) = {
             let mut state = self.borrow_mut()?;
             state.clear();
             state.notices.clear();
-            state.home.clone()
+            (state.home.clone(), state.engine.catalog().shop().to_owned())
         };
-        home.erase()
-            .await
-            .map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
+        let erased = erase_everywhere(&home, &self.shop_id, &shop).await;
+        // Nothing is set aside any more, unless a store refused.
+        let held = match erased {
+            Ok(()) => 0,
+            Err(_) => quarantined(&home, &self.shop_id, &shop).await,
+        };
+        self.borrow_mut()?.quarantined = held;
+        erased.map_err(|failure| Error::StorageUnavailable { reason: failure.notice() })?;
         self.borrow()?.announce("erased");
         Ok(())
+    }
+
+    /// The shopper consented to keeping the profile on this device (with
+    /// `open`'s `consent: "required"`): the store is opened, what it holds is
+    /// merged with what this page learned, and the result is kept from now
+    /// on. Does nothing if consent was not required or is already granted.
+    #[wasm_bindgen(js_name = grantConsent)]
+    pub async fn grant_consent(&self) -> Result<(), JsValue> {
+        if self.borrow()?.consent != Consent::Required || self.granting.replace(true) {
+            return Ok(());
+        }
+        let attached = attach(&self.state, &self.storage, &self.shop_id).await;
+        self.granting.set(false);
+        let listener = attached?;
+        if let (Some(listener), Ok(mut slot)) = (listener, self.on_message.try_borrow_mut()) {
+            *slot = Some(listener);
+        }
+        Ok(())
+    }
+
+    /// The shopper withdrew consent: everything is erased as by `erase()`
+    /// (this tab, the other tabs, every store), and from now on the profile
+    /// is kept in memory only, here and in the shop's other open tabs, until
+    /// `grantConsent()`; the `flaneur` database itself goes if no shop keeps
+    /// anything in it. Rejects with `STORAGE_UNAVAILABLE` if something could
+    /// not be removed.
+    #[wasm_bindgen(js_name = revokeConsent)]
+    pub async fn revoke_consent(&self) -> Result<(), JsValue> {
+        {
+            let mut state = self.borrow_mut()?;
+            state.consent = Consent::Required;
+            state.store = Store::Memory;
+        }
+        let erased = self.erase().await;
+        let mut home = Store::Memory;
+        if let Ok(mut state) = self.borrow_mut() {
+            state.announce("revoked");
+            if let Some(channel) = state.channel.take() {
+                channel.close();
+            }
+            home = std::mem::replace(&mut state.home, Store::Memory);
+        }
+        if erased.is_ok() {
+            let shop = self.borrow()?.engine.catalog().shop().to_owned();
+            drop_empty_database(home, &self.shop_id, &shop).await;
+        }
+        if let Ok(mut slot) = self.on_message.try_borrow_mut() {
+            slot.take();
+        }
+        erased
     }
 
     /// Resolves once everything recorded so far is stored (writes happen on
@@ -359,6 +419,11 @@ struct ProfileSummary {
     preferences: Preferences,
     stored_bytes: usize,
     storage: &'static str,
+    /// Whether the profile is kept: `"implied"` (no consent asked), `"required"`
+    /// (asked, not given: memory only), `"granted"`.
+    consent: &'static str,
+    /// Unreadable records set aside (deleted after 30 days, and by `erase`).
+    quarantined: u32,
     intent: IntentEstimate,
     notices: Vec<String>,
 }

@@ -7,8 +7,9 @@
 //! Each write merges: it replays the pending changes onto the record as
 //! stored now (`Engine::rebase`), so two tabs never lose each other's events.
 //! After a write, a message on the `BroadcastChannel` `flaneur:<shopId>`
-//! (it carries only the word `saved` or `erased`, never profile data) tells
-//! the other tabs to take the new record in.
+//! (it carries only the word `saved`, `erased` or `revoked`, never profile
+//! data) tells the other tabs to take the new record in (or to forget, or to
+//! keep nothing more).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -21,6 +22,7 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
+use super::consent::Consent;
 use super::store::{Merge, Store, Stored};
 use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
@@ -40,8 +42,12 @@ pub(crate) struct State {
     pub home: Store,
     /// What went wrong with storage, for `profile()`.
     pub notices: Vec<String>,
+    /// How many unreadable records are set aside (expire after 30 days).
+    pub quarantined: u32,
     /// The channel to the shop's other tabs (none for memory).
     pub channel: Option<BroadcastChannel>,
+    /// Whether the profile may be kept (`open`'s `consent`, then grant and revoke).
+    pub consent: Consent,
     writing: bool,
     scheduled: bool,
     /// Completed writes and erasures: a read older than this is stale.
@@ -67,7 +73,9 @@ impl State {
             home: store.clone(),
             store,
             notices,
+            quarantined: 0,
             channel,
+            consent: Consent::Implied,
             writing: false,
             scheduled: false,
             generation: 0,
@@ -75,11 +83,17 @@ impl State {
         }
     }
 
-    /// Keeps an applied change for the next write (memory keeps nothing).
+    /// Keeps an applied change for the next write (memory keeps nothing,
+    /// unless consent may still be granted: then it is stored at the grant).
     pub(crate) fn keep(&mut self, change: Change) {
-        if !self.store.is_memory() {
+        if !self.store.is_memory() || self.consent == Consent::Required {
             self.journal.push(change);
         }
+    }
+
+    /// Completed writes and erasures so far.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Forgets everything in this tab: the profile, the preferences, the
@@ -200,12 +214,17 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
         if state.generation != generation {
             return None;
         }
-        let base = match stored {
-            Stored::Nothing => None,
-            Stored::Found(record) => Some(*record),
+        let (base, epoch) = match stored {
+            Stored::Nothing => (None, None),
+            Stored::Found(record) => {
+                let epoch = Some(record.epoch);
+                (Some(*record), epoch)
+            }
+            // Set aside, not erased: the changes still belong.
             Stored::Unreadable(err) => {
                 state.notices.push(unreadable_notice(&err));
-                None
+                state.quarantined = state.quarantined.max(1);
+                (None, state.journal.base())
             }
             Stored::Newer { found } => {
                 state.notices.push(newer_notice(found));
@@ -214,6 +233,11 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
                 return None;
             }
         };
+        // Changes made on a record erased since are dropped, never written back.
+        if !state.journal.settle(epoch) && step.is_none() {
+            state.engine.rebase(base, &[]);
+            return None;
+        }
         state.engine.rebase(base, state.journal.pending());
         if let Some(step) = step {
             if !step(&mut state.engine) {
@@ -221,8 +245,17 @@ fn merge(shared: Weak<RefCell<State>>, generation: u64, step: Option<Step>) -> M
             }
         }
         state.journal.begin();
-        Some(state.engine.snapshot(js_sys::Date::now() as i64).to_bytes())
+        let epoch = epoch.unwrap_or_else(new_epoch);
+        state.journal.based_on(Some(epoch));
+        let mut snapshot = state.engine.snapshot(js_sys::Date::now() as i64);
+        snapshot.epoch = epoch;
+        Some(snapshot.to_bytes())
     })
+}
+
+/// The epoch of a record written where none is stored: a random number.
+fn new_epoch() -> u64 {
+    super::args::random_seed().unwrap_or_else(|_| js_sys::Date::now() as u64)
 }
 
 /// Makes the LDP report of the period since the last one, if the shopper
@@ -316,6 +349,18 @@ pub(crate) fn listen(shared: &Shared, key: &str) -> Option<Closure<dyn FnMut(Mes
                     state.clear();
                 }
             }
+            // Consent was withdrawn in another tab: keep nothing more here either.
+            Some("revoked") => {
+                if let Ok(mut state) = shared.try_borrow_mut() {
+                    state.clear();
+                    state.consent = Consent::Required;
+                    state.store = Store::Memory;
+                    state.home = Store::Memory;
+                    if let Some(channel) = state.channel.take() {
+                        channel.close();
+                    }
+                }
+            }
             _ => {}
         }
     });
@@ -341,11 +386,16 @@ async fn take_in(shared: Shared) {
         return;
     }
     let state = &mut *state;
-    match stored {
-        Stored::Found(record) => state.engine.rebase(Some(*record), state.journal.pending()),
-        Stored::Nothing => state.engine.rebase(None, state.journal.pending()),
-        Stored::Newer { .. } | Stored::Unreadable(_) => {}
-    }
+    let (base, epoch) = match stored {
+        Stored::Found(record) => {
+            let epoch = Some(record.epoch);
+            (Some(*record), epoch)
+        }
+        Stored::Nothing => (None, None),
+        Stored::Newer { .. } | Stored::Unreadable(_) => return,
+    };
+    state.journal.settle(epoch);
+    state.engine.rebase(base, state.journal.pending());
 }
 
 /// Waits for `promise` (a [`flushed`] promise).

@@ -10,6 +10,11 @@ export interface OpenOptions {
    * where a store is unavailable; `profile().notices` says so.
    */
   storage?: "indexeddb" | "local" | "memory";
+  /**
+   * "implied" (default): the profile is kept from the start. "required": nothing is read from
+   * or written to any store until `grantConsent()`; learning stays in memory (EU shops: ePrivacy).
+   */
+  consent?: "implied" | "required";
   /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
   seed?: number;
 }
@@ -163,6 +168,10 @@ export interface ProfileSummary {
   storedBytes: number;
   /** Where the profile is kept now: after a failure (a full quota) this is "memory". */
   storage: "indexeddb" | "local" | "memory";
+  /** Whether the profile is kept: "implied" (no consent asked), "required" (memory only), "granted". */
+  consent: "implied" | "required" | "granted";
+  /** Unreadable records set aside (0 to 2, one per store); deleted after 30 days, and by `erase()`. */
+  quarantined: number;
   /** What went wrong with storage, if anything (e.g. "STORAGE_FULL: …"). */
   notices: string[];
   intent: { intent: "exploring" | "comparing" | "buying" | "unknown"; confidence: number };

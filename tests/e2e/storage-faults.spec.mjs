@@ -109,11 +109,24 @@ test("a stored profile from every older format version is read, kept and rewritt
     // The next write stores it as the current version, and it reads back with everything.
     await page.evaluate(viewBoots, { n: 1 });
     const stored = await page.evaluate(readRecord, DEMO);
-    expect(stored[4], what).toBe(2);
+    expect(stored[4], what).toBe(3);
     const reopened = await page.evaluate(openFlaneur, {});
     expect(reopened.notices, what).toEqual([]);
     expect(reopened.items, what).toBe(items + 1);
   }
+
+  // Record v2 is v3 without the erase epoch (its last 8 bytes before the checksum).
+  const v3 = await page.evaluate(readRecord, DEMO);
+  const v2 = v3.slice(0, -12);
+  v2[4] = 2;
+  v2.push(...new Uint8Array(new Uint32Array([crc32(Buffer.from(v2))]).buffer));
+  const held = (await page.evaluate(openFlaneur, {})).items;
+  await page.evaluate(writeRecord, [DEMO, v2]);
+  const fromV2 = await page.evaluate(openFlaneur, {});
+  expect(fromV2.notices, "record v2").toEqual([]);
+  expect(fromV2.items, "record v2").toBe(held);
+  await page.evaluate(viewBoots, { n: 1 });
+  expect((await page.evaluate(readRecord, DEMO))[4], "record v2").toBe(3);
 
   // flaneur 0.1 kept its export JSON in localStorage: it moves into IndexedDB, in the current format.
   const exported = await page.evaluate(async () => {
@@ -130,7 +143,7 @@ test("a stored profile from every older format version is read, kept and rewritt
   expect(adopted.items).toBe(4);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("flaneur:")))).toEqual([]);
   await page.evaluate(viewBoots, { n: 1 });
-  expect((await page.evaluate(readRecord, DEMO))[4]).toBe(2);
+  expect((await page.evaluate(readRecord, DEMO))[4]).toBe(3);
 });
 
 test("a stored profile with random bytes flipped is set aside, never silently lost, and a fresh one works", async ({ page }) => {

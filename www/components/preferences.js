@@ -363,7 +363,10 @@ export class FlaneurPreferences extends HTMLElement {
     }
     this.#syncControls(profile.preferences);
 
-    this.#storage.textContent = `Kept ${storageWords(profile.storage)}: ${bytesWords(profile.storedBytes)}.`;
+    this.#storage.textContent =
+      profile.consent === "required"
+        ? "Not kept: you haven't agreed to this shop keeping a profile on this device, so what this page learns stays in this tab's memory and is gone when you close it."
+        : `Kept ${storageWords(profile.storage)}: ${bytesWords(profile.storedBytes)}.`;
     this.#notices.hidden = profile.notices.length === 0;
     this.#notices.replaceChildren(...profile.notices.map((n) => h("li", {}, `Storage note: ${n}`)));
 

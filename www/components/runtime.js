@@ -59,6 +59,8 @@ async function boot() {
   // The engine knows the stores' names and refuses any other with BAD_ARGUMENT.
   if (script.dataset.storage) options.storage = script.dataset.storage;
   if (script.dataset.shop) options.shopId = script.dataset.shop;
+  // data-consent="required": nothing is kept until `consent.grant()` (the engine refuses other values).
+  if (script.dataset.consent) options.consent = script.dataset.consent;
   // A dynamic import, so a missing or refused engine is a rejected promise here,
   // not a failed module graph that would leave the elements undefined.
   const [engine, json] = await Promise.all([import(PKG.href), catalog]);
@@ -149,4 +151,35 @@ export function describe(err) {
   const code = err?.code ?? err?.name ?? "ERROR";
   const message = String(err?.message ?? err ?? "");
   return message ? `${code}: ${message}` : code;
+}
+
+/**
+ * The shop's consent manager tells flaneur whether the shopper agreed to keeping a
+ * profile on this device (with data-consent="required" on the script tag; see
+ * consent.js for adapters to IAB TCF and Google Consent Mode). Both queue until
+ * flaneur is open, resolve to whether they took effect, and never reject.
+ *   grant()   keep the profile: the stored one is read and merged with what this page learned
+ *   revoke()  erase everything flaneur kept (every tab, every store) and keep nothing more
+ */
+export const consent = {
+  grant: () => settle("grantConsent"),
+  revoke: () => settle("revokeConsent"),
+};
+
+function settle(method) {
+  return ready.then(
+    async ({ personalizer }) => {
+      try {
+        await personalizer[method]();
+        if (method === "revokeConsent") hidden.clear();
+        return true;
+      } catch (err) {
+        console.warn(`flaneur: ${method} failed (${err?.code ?? err?.name}): ${err?.message}`);
+        return false;
+      } finally {
+        notify({ reason: "consent" });
+      }
+    },
+    () => false,
+  );
 }

@@ -144,8 +144,29 @@ export class Personalizer {
   exportProfile() { return this.#call("exportProfile", []); }
   importProfile(json) { return this.#call("importProfile", [json]); }
   stats() { return this.#call("stats", []); }
-  erase() { return this.#call("erase", []); }
+  /** As the main-thread `erase`; a worker has no localStorage, so the page clears flaneur's keys there. */
+  erase() { return this.#andLocal(this.#call("erase", [])); }
   flush() { return this.#call("flush", []); }
+  grantConsent() { return this.#call("grantConsent", []); }
+  /** As the main-thread `revokeConsent`; like `erase`, clears the page's localStorage keys too. */
+  revokeConsent() { return this.#andLocal(this.#call("revokeConsent", [])); }
+
+  /** Waits for `erasing` (the worker's part) after removing flaneur's localStorage keys; rejects with the first failure. */
+  async #andLocal(erasing) {
+    const erased = erasing.then(() => null, (e) => e);
+    let failed = null;
+    try {
+      const storage = globalThis.localStorage; // throws where the page may not use it: nothing was kept
+      for (const kind of ["profile", "quarantine", "quarantined-at"]) storage?.removeItem(`flaneur:${kind}:${this.shopId}`);
+    } catch (e) {
+      if (e?.name !== "SecurityError") {
+        failed = flaneurError({ message: `erase: localStorage refused (${e?.message ?? e})`, code: "STORAGE_UNAVAILABLE" });
+      }
+    }
+    const error = (await erased) ?? failed;
+    if (error) throw error;
+  }
+
   /** As the main-thread `report`: the worker makes the report and stores the spent budget, `send` runs here. */
   async report(send, options) {
     if (typeof send !== "function") throw flaneurError({ message: "send: expected a function", code: "BAD_ARGUMENT" });

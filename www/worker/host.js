@@ -21,6 +21,8 @@ const METHODS = new Set([
   "stats",
   "erase",
   "flush",
+  "grantConsent",
+  "revokeConsent",
 ]);
 
 const ready = init().then(

@@ -62,6 +62,10 @@ export class Personalizer {
   importProfile(json: string): Promise<ImportSummary>;
   stats(): Promise<Stats>;
   erase(): Promise<void>;
+  /** As the main-thread `grantConsent` (with `consent: "required"`). */
+  grantConsent(): Promise<void>;
+  /** As the main-thread `revokeConsent`: erases everything, then memory only. */
+  revokeConsent(): Promise<void>;
   /**
    * At most one anonymous, randomized report, handed to `send` on this thread,
    * only if the shopper opted in (`preferences().reports`) and no report was made today.

@@ -44,6 +44,60 @@ impl Indexed {
     /// Opens (creating on first use) the database; moves a record the shop
     /// kept in localStorage into it.
     pub(crate) async fn open(key: &str, shop: &str) -> Result<Indexed, String> {
+        let store = Indexed::connect(key, shop).await?;
+        store.adopt_local_record().await;
+        Ok(store)
+    }
+
+    /// The database if this context has one named `flaneur` (none: nothing
+    /// was ever stored in it), to erase it from a page that does not use it.
+    /// Where the browser cannot list databases, it is opened.
+    pub(crate) async fn existing(key: &str, shop: &str) -> Result<Option<Indexed>, String> {
+        let Some(factory) = factory() else { return Ok(None) };
+        let list = js_sys::Reflect::get(&factory, &"databases".into()).unwrap_or_default();
+        if let Some(list) = list.dyn_ref::<js_sys::Function>() {
+            let names = match list.call0(&factory).map(|p| JsFuture::from(Promise::from(p))) {
+                Ok(pending) => pending.await.map_err(|e| describe(&e))?,
+                Err(e) => return Err(describe(&e)),
+            };
+            let named = |d: JsValue| {
+                js_sys::Reflect::get(&d, &"name".into()).ok().and_then(|n| n.as_string())
+            };
+            if !Array::from(&names).iter().any(|d| named(d).as_deref() == Some(DATABASE)) {
+                return Ok(None);
+            }
+        }
+        Indexed::connect(key, shop).await.map(Some)
+    }
+
+    /// Closes the connection and deletes the whole database if it holds
+    /// nothing (no shop's record, nothing set aside), so that not even the
+    /// empty schema stays; other pages' connections close when asked.
+    pub(crate) async fn drop_if_empty(&self) {
+        let Ok(tx) = self.transaction() else { return self.close() };
+        let counts: Vec<IdbRequest> = [PROFILES, QUARANTINE]
+            .iter()
+            .filter_map(|name| object_store(&tx, name).ok()?.count().ok())
+            .collect();
+        let done = completion(&tx).await;
+        self.close();
+        let zero = |r: &IdbRequest| r.result().ok().and_then(|n| n.as_f64()) == Some(0.0);
+        if done.is_err() || counts.len() != 2 || !counts.iter().all(zero) {
+            return;
+        }
+        if let Some(request) = factory().and_then(|f| f.delete_database(DATABASE).ok()) {
+            // Blocked by a page that does not close: the deletion waits for it.
+            let _ = settle(&request).await;
+        }
+    }
+
+    /// Closes the connection (one opened only to erase).
+    pub(crate) fn close(&self) {
+        self.db.close();
+    }
+
+    /// Opens (creating on first use) the database.
+    async fn connect(key: &str, shop: &str) -> Result<Indexed, String> {
         let factory = factory().ok_or("no indexedDB in this context")?;
         let request = factory.open_with_u32(DATABASE, SCHEMA_VERSION).map_err(|e| describe(&e))?;
         let upgrade_request = request.clone();
@@ -65,9 +119,7 @@ impl Indexed {
         let on_version_change = Closure::<dyn FnMut()>::new(move || closing.close());
         db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
         on_version_change.forget(); // lives as long as the connection
-        let store = Indexed { db, key: key.to_owned(), shop: shop.to_owned() };
-        store.adopt_local_record().await;
-        Ok(store)
+        Ok(Indexed { db, key: key.to_owned(), shop: shop.to_owned() })
     }
 
     /// The record, if any; an unreadable one is moved to `quarantine`.
@@ -91,18 +143,50 @@ impl Indexed {
         self.transact(merge).await
     }
 
-    /// Deletes the record and its quarantined copy (and any localStorage copy).
+    /// Deletes the record and its quarantined copy.
     pub(crate) async fn erase(&self) -> Result<(), Failure> {
         let tx = self.transaction()?;
         let key = JsValue::from_str(&self.key);
         for name in [PROFILES, QUARANTINE] {
             object_store(&tx, name)?.delete(&key).map_err(|e| Failure::from_js(&e))?;
         }
-        completion(&tx).await?;
-        if let Some(local) = Local::open(&self.key, &self.shop) {
-            local.erase()?;
-        }
-        Ok(())
+        object_store(&tx, QUARANTINE)?.delete(&at_key(&key)).map_err(|e| Failure::from_js(&e))?;
+        completion(&tx).await
+    }
+
+    /// Whether a record of the shop is set aside (0 or 1) after deleting one
+    /// kept longer than `max_age` ms; one of an older flaneur, undated, is
+    /// dated `now`.
+    pub(crate) async fn quarantined(&self, now: f64, max_age: f64) -> u32 {
+        let Ok(tx) = self.transaction() else { return 0 };
+        let Ok(quarantine) = object_store(&tx, QUARANTINE) else { return 0 };
+        let (key, at) = (JsValue::from_str(&self.key), at_key(&JsValue::from_str(&self.key)));
+        let Ok(count) = quarantine.count_with_key(&key) else { return 0 };
+        let Ok(date) = quarantine.get(&at) else { return 0 };
+        let kept = Rc::new(RefCell::new(0));
+        let out = kept.clone();
+        let (c, d) = (count.clone(), date.clone());
+        let on_read = Closure::once(move || {
+            if c.result().ok().and_then(|n| n.as_f64()).unwrap_or(0.0) < 1.0 {
+                let _ = quarantine.delete(&at);
+                return;
+            }
+            match d.result().ok().and_then(|t| t.as_f64()) {
+                Some(since) if now - since > max_age => {
+                    let _ = quarantine.delete(&key);
+                    let _ = quarantine.delete(&at);
+                }
+                Some(_) => *out.borrow_mut() = 1,
+                None => {
+                    let _ = quarantine.put_with_key(&now.into(), &at);
+                    *out.borrow_mut() = 1;
+                }
+            }
+        });
+        date.set_onsuccess(Some(on_read.as_ref().unchecked_ref()));
+        let done = completion(&tx).await;
+        drop(on_read);
+        if done.is_ok() { kept.take() } else { 0 }
     }
 
     /// One `readwrite` transaction: get the record, set an unreadable one
@@ -122,6 +206,7 @@ impl Indexed {
             let stored = decode(&value, &shop);
             if matches!(stored, Stored::Unreadable(_)) {
                 let _ = quarantine.put_with_key(&value, &key);
+                let _ = quarantine.put_with_key(&js_sys::Date::now().into(), &at_key(&key));
                 let _ = profiles.delete(&key);
             }
             if let Some(bytes) = merge(stored) {
@@ -161,6 +246,12 @@ impl Indexed {
             local.remove();
         }
     }
+}
+
+/// The key of the time the record under `key` was set aside: an array, so
+/// it never equals a shop's key.
+fn at_key(key: &JsValue) -> JsValue {
+    Array::of2(key, &"at".into()).into()
 }
 
 /// The global `indexedDB`, in a window or a worker.

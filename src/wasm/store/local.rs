@@ -1,8 +1,9 @@
 //! The localStorage store: one key per shop, the record in base64.
 //!
 //! `flaneur:profile:<key>` holds the record; `flaneur:quarantine:<key>` a copy
-//! of one that could not be read. `setItem` replaces a value whole, so a page
-//! closed mid-write leaves the previous record. A record written by flaneur
+//! of one that could not be read, `flaneur:quarantined-at:<key>` when (ms).
+//! `setItem` replaces a value whole, so a page closed mid-write leaves the
+//! previous record. A record written by flaneur
 //! 0.1 (the export JSON) is read and rewritten in the current format.
 
 use super::{Failure, Merge, Stored};
@@ -17,6 +18,7 @@ pub(crate) struct Local {
     storage: web_sys::Storage,
     key: String,
     quarantine: String,
+    quarantined_at: String,
     shop: String,
 }
 
@@ -28,6 +30,7 @@ impl Local {
             storage,
             key: record_key(key),
             quarantine: quarantine_key(key),
+            quarantined_at: format!("flaneur:quarantined-at:{key}"),
             shop: shop.to_owned(),
         })
     }
@@ -38,6 +41,8 @@ impl Local {
         let stored = decode(&text, &self.shop);
         if matches!(stored, Stored::Unreadable(_)) {
             let _ = self.storage.set_item(&self.quarantine, &text);
+            let now = js_sys::Date::now() as i64;
+            let _ = self.storage.set_item(&self.quarantined_at, &now.to_string());
             let _ = self.storage.remove_item(&self.key);
         }
         stored
@@ -51,8 +56,34 @@ impl Local {
 
     /// Removes the record and its quarantined copy.
     pub(crate) fn erase(&self) -> Result<(), Failure> {
-        self.storage.remove_item(&self.key).map_err(|e| Failure::from_js(&e))?;
-        self.storage.remove_item(&self.quarantine).map_err(|e| Failure::from_js(&e))
+        for key in [&self.key, &self.quarantine, &self.quarantined_at] {
+            self.storage.remove_item(key).map_err(|e| Failure::from_js(&e))?;
+        }
+        Ok(())
+    }
+
+    /// Whether a record of the shop is set aside (0 or 1) after deleting one
+    /// kept longer than `max_age` ms; one of an older flaneur, undated, is
+    /// dated `now`.
+    pub(crate) fn quarantined(&self, now: f64, max_age: f64) -> u32 {
+        if !matches!(self.storage.get_item(&self.quarantine), Ok(Some(_))) {
+            let _ = self.storage.remove_item(&self.quarantined_at);
+            return 0;
+        }
+        let since = self.storage.get_item(&self.quarantined_at).ok().flatten();
+        // Integers: f64 text conversion would add kilobytes of WebAssembly.
+        match since.and_then(|t| t.parse::<i64>().ok()) {
+            Some(since) if now - since as f64 > max_age => {
+                let _ = self.storage.remove_item(&self.quarantine);
+                let _ = self.storage.remove_item(&self.quarantined_at);
+                0
+            }
+            Some(_) => 1,
+            None => {
+                let _ = self.storage.set_item(&self.quarantined_at, &(now as i64).to_string());
+                1
+            }
+        }
     }
 
     /// Removes the record (it moved to another store).
@@ -102,5 +133,6 @@ fn legacy(text: &str, shop: &str) -> Result<Snapshot, Error> {
         preferences: preferences.unwrap_or_default(),
         profile,
         reporting: Default::default(),
+        epoch: 0,
     })
 }

@@ -127,6 +127,7 @@ impl Store {
         key: &str,
         shop: &str,
     ) -> Result<(Store, Vec<String>), Error> {
+        Store::check(kind)?;
         let mut notices = Vec::new();
         match kind {
             Store::MEMORY => return Ok((Store::Memory, notices)),
@@ -137,15 +138,7 @@ impl Store {
                      kept in localStorage instead"
                 )),
             },
-            Store::LOCAL => {}
-            other => {
-                return Err(Error::BadArgument(format!(
-                    "options.storage: \"{other}\" is not a store; use \"{}\", \"{}\" or \"{}\"",
-                    Store::INDEXED,
-                    Store::LOCAL,
-                    Store::MEMORY
-                )));
-            }
+            _ => {}
         }
         match Local::open(key, shop) {
             Some(store) => Ok((Store::Local(store), notices)),
@@ -158,6 +151,19 @@ impl Store {
                 Ok((Store::Memory, notices))
             }
         }
+    }
+
+    /// Refuses a store name other than `"indexeddb"`, `"local"` and `"memory"`.
+    pub(crate) fn check(kind: &str) -> Result<(), Error> {
+        if [Store::INDEXED, Store::LOCAL, Store::MEMORY].contains(&kind) {
+            return Ok(());
+        }
+        Err(Error::BadArgument(format!(
+            "options.storage: \"{kind}\" is not a store; use \"{}\", \"{}\" or \"{}\"",
+            Store::INDEXED,
+            Store::LOCAL,
+            Store::MEMORY
+        )))
     }
 
     /// Whether nothing is kept beyond the page.
@@ -182,13 +188,53 @@ impl Store {
             Store::Indexed(indexed) => indexed.write(merge).await,
         }
     }
+}
 
-    /// Removes every byte stored for the shop, the quarantined copy included.
-    pub(crate) async fn erase(&self) -> Result<(), Failure> {
-        match self {
-            Store::Memory => Ok(()),
-            Store::Local(local) => local.erase(),
-            Store::Indexed(indexed) => indexed.erase().await,
-        }
+/// Deletes the `flaneur` database if no shop keeps anything in it (after
+/// consent was revoked), closing `home`'s connection, which is unusable after.
+pub(crate) async fn drop_empty_database(home: Store, key: &str, shop: &str) {
+    let indexed = match home {
+        Store::Indexed(indexed) => Some(indexed),
+        _ => Indexed::existing(key, shop).await.ok().flatten(),
+    };
+    if let Some(indexed) = indexed {
+        indexed.drop_if_empty().await;
     }
+}
+
+/// How long a record that could not be read is kept aside: 30 days, in ms.
+pub(crate) const QUARANTINE_MS: f64 = 30.0 * 86_400_000.0;
+
+/// How many records of the shop are set aside (0 to 2: one per store) in the
+/// stores the page uses (`home`, and localStorage), after deleting those kept
+/// longer than [`QUARANTINE_MS`].
+pub(crate) async fn quarantined(home: &Store, key: &str, shop: &str) -> u32 {
+    let now = js_sys::Date::now();
+    let indexed = match home {
+        Store::Indexed(indexed) => indexed.quarantined(now, QUARANTINE_MS).await,
+        _ => 0,
+    };
+    indexed + Local::open(key, shop).map_or(0, |local| local.quarantined(now, QUARANTINE_MS))
+}
+
+/// Removes every byte stored for record `key` of `shop`, the quarantined
+/// copies included, in every store this context has, whichever one the page
+/// uses now (`home`, the store it opened): a page in memory or localStorage
+/// also clears IndexedDB. Every store is tried; the first failure is returned.
+/// (A worker has no localStorage: its page clears that, `www/worker/client.js`.)
+pub(crate) async fn erase_everywhere(home: &Store, key: &str, shop: &str) -> Result<(), Failure> {
+    let indexed = match home {
+        Store::Indexed(indexed) => indexed.erase().await,
+        _ => match Indexed::existing(key, shop).await {
+            Ok(Some(indexed)) => {
+                let erased = indexed.erase().await;
+                indexed.close();
+                erased
+            }
+            Ok(None) => Ok(()),
+            Err(why) => Err(Failure::Unavailable(why)),
+        },
+    };
+    let local = Local::open(key, shop).map_or(Ok(()), |local| local.erase());
+    indexed.and(local)
 }

@@ -36,6 +36,12 @@ export async function mainThread(catalog: object): Promise<string[]> {
   // @ts-expect-error a report's answer is a boolean
   await p.report((r) => r.answer.toFixed());
   await p.erase();
+  const kept: "implied" | "required" | "granted" = summary.consent;
+  const asked = await Personalizer.open({ catalog, consent: "required" });
+  await asked.grantConsent();
+  await asked.revokeConsent();
+  // @ts-expect-error consent is implied or required
+  await Personalizer.open({ catalog, consent: "granted" });
   const stats = p.stats();
   const count: number = p.itemCount + stats.divergent.impressions;
   try {
@@ -44,7 +50,7 @@ export async function mainThread(catalog: object): Promise<string[]> {
     const code: FlaneurError["code"] = (err as FlaneurError).code;
     return [code];
   }
-  return [String(learned), slate.intent, why.text, where, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported)];
+  return [String(learned), slate.intent, why.text, where, kept, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported)];
 }
 
 export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
@@ -60,6 +66,8 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   await p.flush();
   const sent: boolean = await p.report((r: FlaneurReport) => r.day.length);
   await p.erase();
+  await p.grantConsent();
+  await p.revokeConsent();
   // @ts-expect-error worker methods return promises
   const sync: Slate = p.recommend({ k: 6 });
   p.close();
