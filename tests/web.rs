@@ -827,7 +827,12 @@ async fn a_page_clock_moved_forward_buys_no_second_report_in_one_session() {
         assert!(!reopened.unwrap(), "+{days} days, a new personalizer in the same tab");
     }
     assert_eq!(got.length(), 1);
+    // The tab's mark of its one report is a byte kept for the shop: erase removes it too.
+    let session = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    let mark = format!("flaneur:reported:{shop}");
+    assert!(session.get_item(&mark).unwrap().is_some(), "the report marked the tab");
     a.erase().await.unwrap();
+    assert_eq!(session.get_item(&mark).unwrap(), None, "erase leaves no mark");
 }
 
 #[wasm_bindgen_test]

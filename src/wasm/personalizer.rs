@@ -316,6 +316,7 @@ impl Personalizer {
             (state.home.clone(), state.engine.catalog().shop().to_owned())
         };
         let erased = erase_everywhere(&home, &self.shop_id, &shop).await;
+        super::session::forget(&self.shop_id);
         // Nothing is set aside any more, unless a store refused.
         let held = match erased {
             Ok(()) => 0,

@@ -44,3 +44,12 @@ pub(crate) fn made(key: &str) {
 pub(crate) fn release(key: &str) {
     CLAIMED.with(|claimed| claimed.borrow_mut().remove(key));
 }
+
+/// Removes the tab's mark for `key` (erasing removes every byte flaneur kept
+/// for the shop). The page's memory keeps its claim: a report already made
+/// by this page stays its one report.
+pub(crate) fn forget(key: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(&marker(key));
+    }
+}

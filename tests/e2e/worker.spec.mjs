@@ -257,9 +257,11 @@ test("a report made in the worker reaches the page's send only with the opt-in, 
     const first = await p.report(send, { epsilon: 1 });
     await browse();
     const second = await p.report(send);
+    const markBefore = sessionStorage.getItem("flaneur:reported:worker-reports");
     // A new worker in the same tab (as after a reload), even with the ledger erased, makes no
     // second report in this browser session (a moved page clock would buy nothing either).
     await p.erase();
+    const markAfter = sessionStorage.getItem("flaneur:reported:worker-reports");
     p.close();
     const q = await Personalizer.open({ catalog: new Uint8Array(bytes), storage: "indexeddb", shopId: "worker-reports", seed: 3 });
     await q.setPreferences({ reports: true });
@@ -273,13 +275,16 @@ test("a report made in the worker reaches the page's send only with the opt-in, 
     }
     await q.erase();
     q.close();
-    return { shown, withoutOptIn, notAFunction, first, second, reopened, badEpsilon, sent };
+    return { shown, withoutOptIn, notAFunction, first, second, reopened, badEpsilon, sent, markBefore, markAfter };
   }, tinyBinaryCatalog());
   expect(result.shown, "the slate shows items, so the period is not empty").toBeGreaterThan(0);
   expect(result.withoutOptIn).toBe(false);
   expect(result.notAFunction).toBe("BAD_ARGUMENT");
   expect([result.first, result.second, result.reopened]).toEqual([true, false, false]);
   expect(result.badEpsilon).toBe("BAD_ARGUMENT");
+  // The tab's mark of its report is kept for the shop, so erase removes it (the page's memory
+  // still holds its claim, hence no second report above).
+  expect([result.markBefore, result.markAfter]).toEqual(["1", null]);
   expect(result.sent).toHaveLength(1);
   expect(Object.keys(result.sent[0]).sort()).toEqual(["answer", "day", "epsilon", "question", "v"]);
   expect(result.sent[0]).toMatchObject({ v: 2, epsilon: 1, day: new Date().toISOString().slice(0, 10) });

@@ -158,6 +158,7 @@ export class Personalizer {
     try {
       const storage = globalThis.localStorage; // throws where the page may not use it: nothing was kept
       for (const kind of ["profile", "quarantine", "quarantined-at"]) storage?.removeItem(`flaneur:${kind}:${this.shopId}`);
+      session()?.removeItem(reportedKey(this.shopId));
     } catch (e) {
       if (e?.name !== "SecurityError") {
         failed = flaneurError({ message: `erase: localStorage refused (${e?.message ?? e})`, code: "STORAGE_UNAVAILABLE" });
