@@ -174,7 +174,7 @@ function settle(method) {
         if (method === "revokeConsent") hidden.clear();
         return true;
       } catch (err) {
-        console.warn(`flaneur: ${method} failed (${err?.code ?? err?.name}): ${err?.message}`);
+        warn(`${method} failed`, err);
         return false;
       } finally {
         notify({ reason: "consent" });
