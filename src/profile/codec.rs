@@ -493,17 +493,25 @@ mod v1 {
         let at = b.time(previous)?;
         let text = b.str()?.to_owned();
         let kind = match tag {
-            VIEW => EventKind::View { item_id: text },
-            DWELL => EventKind::Dwell { item_id: text, ms: b.read(ByteReader::f64)? },
-            CLICK => EventKind::Click { item_id: text },
-            ADD_TO_CART => EventKind::AddToCart { item_id: text },
-            REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id: text },
-            PURCHASE => EventKind::Purchase { item_id: text },
-            DISMISS => EventKind::Dismiss { item_id: text },
             SEARCH => EventKind::SearchStep { refines: false },
-            other => return Err(b.corrupt(format!("unknown event tag {other}"))),
+            _ => item_event(b, tag, text)?,
         };
         Ok(Event { kind, at })
+    }
+
+    /// The event of `tag` about the item `item_id` (every tag but a search's),
+    /// with a dwell's milliseconds read after it: the same in every version.
+    pub(super) fn item_event(b: &mut Body<'_>, tag: u8, item_id: String) -> Result<EventKind> {
+        Ok(match tag {
+            VIEW => EventKind::View { item_id },
+            DWELL => EventKind::Dwell { item_id, ms: b.read(ByteReader::f64)? },
+            CLICK => EventKind::Click { item_id },
+            ADD_TO_CART => EventKind::AddToCart { item_id },
+            REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id },
+            PURCHASE => EventKind::Purchase { item_id },
+            DISMISS => EventKind::Dismiss { item_id },
+            other => return Err(b.corrupt(format!("unknown event tag {other}"))),
+        })
     }
 
     /// A v1 body being read: every failure becomes [`Error::ProfileCorrupt`]
@@ -842,16 +850,6 @@ mod v3 {
             return Ok(Event { kind: EventKind::SearchStep { refines }, at });
         }
         let text = b.str()?.to_owned();
-        let kind = match tag {
-            VIEW => EventKind::View { item_id: text },
-            DWELL => EventKind::Dwell { item_id: text, ms: b.read(ByteReader::f64)? },
-            CLICK => EventKind::Click { item_id: text },
-            ADD_TO_CART => EventKind::AddToCart { item_id: text },
-            REMOVE_FROM_CART => EventKind::RemoveFromCart { item_id: text },
-            PURCHASE => EventKind::Purchase { item_id: text },
-            DISMISS => EventKind::Dismiss { item_id: text },
-            other => return Err(b.corrupt(format!("unknown event tag {other}"))),
-        };
-        Ok(Event { kind, at })
+        Ok(Event { kind: v1::item_event(b, tag, text)?, at })
     }
 }
