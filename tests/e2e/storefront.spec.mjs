@@ -46,17 +46,21 @@ test.describe("the shop on its own", () => {
     for (const item of items) expect(item.url).toBe(`#/product/${item.id}`);
   });
 
-  test("home: departments in the header and as tiles, the For you shelf, New in", async ({ page }) => {
+  test("home: departments in the header and as tiles, the For you and Recently viewed shelves, New in", async ({ page }) => {
     await page.goto("/");
     await expect(page.locator("body")).toHaveAttribute("data-page", "home");
     await expect(page.locator("#departments a")).toHaveText(departments);
     await expect(page.locator("#department-tiles .tile")).toHaveCount(departments.length);
     await expect(page.locator("#department-tiles .tile").first()).toContainText(`${inCategory(departments[0]).length} products`);
-    const shelf = page.locator("main flaneur-shelf");
-    await expect(shelf).toHaveCount(1);
+    await expect(page.locator("main flaneur-shelf")).toHaveCount(2);
+    const shelf = page.locator("main flaneur-shelf").first();
     await expect(shelf).toHaveAttribute("k", "12");
     await expect(shelf).toHaveAttribute("heading", "For you");
     expect(await shelf.getAttribute("context")).toBeNull();
+    // Below it, the shopper's recently viewed items.
+    const recent = page.locator("main flaneur-shelf").nth(1);
+    await expect(recent).toHaveAttribute("context", "recent");
+    await expect(recent).toHaveAttribute("heading", "Recently viewed");
     // New in: the shop's own newest arrivals, available and not sensitive.
     const newIn = await cardIds(page.locator("#new-in .card"));
     expect(newIn).toHaveLength(8);
@@ -222,12 +226,17 @@ test.describe("the shop on its own", () => {
     await page.locator("#cart-link").click();
     await expect(page.locator("body")).toHaveAttribute("data-page", "cart");
     await expect(page.locator("#cart-lines .cart-line")).toHaveCount(2);
+    // flaneur's "Often bought together" shelf is given the cart's ids, in the cart's order.
+    const together = page.locator('main flaneur-shelf[context="cart"]');
+    await expect(together).toHaveAttribute("heading", "Often bought together");
+    await expect(together).toHaveAttribute("cart", `${a.id} ${b.id}`);
     await expect(page.locator("#cart-total")).toHaveText(euros(2 * a.price + b.price));
     await page.getByRole("button", { name: `One fewer ${a.title}` }).click();
     await expect(page.locator("#cart-count")).toHaveText("2");
     await expect(page.locator("#cart-total")).toHaveText(euros(a.price + b.price));
     await page.getByRole("button", { name: `Remove ${b.title}` }).click();
     await expect(page.locator("#cart-lines .cart-line")).toHaveCount(1);
+    await expect(together).toHaveAttribute("cart", a.id);
     await expect(page.locator("#cart-count")).toHaveText("1");
 
     // The cart is kept for this tab (sessionStorage), not in localStorage.
@@ -324,6 +333,10 @@ test.describe("the shop on its own", () => {
       await expect(page.locator("h1")).toHaveText(boots[0].title);
       await page.getByRole("button", { name: "Add to cart" }).click();
       await expect(page.locator("#cart-count")).toHaveText("1");
+      // The cart page sells without its "Often bought together" shelf.
+      await page.locator("#cart-link").click();
+      await expect(page.locator("#cart-lines .cart-line")).toHaveCount(1);
+      await expect(page.locator("#buy")).toBeEnabled();
       await page.getByLabel("Search products").fill("mug");
       await page.getByLabel("Search products").press("Enter");
       await expect(page.locator("#grid .card").first()).toBeVisible();

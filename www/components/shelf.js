@@ -1,13 +1,27 @@
-// <flaneur-shelf k="12" context="item:ID | category:PATH | query:TEXT" heading="For you">
+// <flaneur-shelf k="12" context="item:ID | category:PATH | query:TEXT | recent | cart"
+//                cart="ID ID…" include-seen heading="For you" heading-level="2" fill>
 //
-// A labelled region with a list of recommended cards. Re-renders when it is
-// connected, when an attribute changes and on every `flaneur:change`.
+// A labelled region with a list of cards. Re-renders when it is connected,
+// when an attribute changes and on every `flaneur:change`.
+//   context   none: "For you"; item:ID, category:PATH, query:TEXT: suggestions for that page;
+//             "recent": the shopper's recently viewed items, newest first (kept on this
+//             device anyway; not suggestions); "cart": items often bought with what is in
+//             the cart, from the shop's own co-purchase lists in the catalog
+//   cart      the ids in the page's cart, separated by spaces or commas (they stay on the
+//             device): what context="cart" starts from, and never shown by the other shelves;
+//             without it the engine uses the cart adds it saw in this session
+//   include-seen  (boolean) show items viewed in this session, in the cart or bought too
+//   heading   default "For you" ("Recently viewed" for context="recent", "Often bought
+//             together" for context="cart"); heading-level 2–6 (default 2)
+//   fill      (boolean) popular items fill the slots nothing is relevant enough for
 // data-state on the element: "loading" | "ready" | "error".
-// Each card: data-item-id, data-kind ("personal" | "divergent" | "popular" | "default"), data-category.
+// Each card: data-item-id, data-kind ("personal" | "divergent" | "popular" | "default" |
+// "recent" | "complement"), data-category. Recent cards have "Forget" (the item and
+// what it taught) instead of "Why this?" and "Not interested".
 import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
 import { h, masked, swatch, uid } from "./dom.js";
 import {
-  explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, signalWords, swatchFill,
+  complementWhy, explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, signalWords, swatchFill,
 } from "./words.js";
 
 const NOTHING_YET = "Nothing yet — look around and suggestions appear here; they're computed on this device.";
@@ -17,6 +31,30 @@ const PAUSED_EMPTY = "Learning is paused, so nothing new is picked up. Suggestio
 const DEFAULT_ORDER = "Personalization is off, so this is the shop's own selection.";
 const ON_DEVICE = "Picked on this device from what you've looked at in this shop.";
 const UNAVAILABLE = "Suggestions aren't available right now. Everything else in the shop works as usual.";
+// context="recent"
+const RECENT_NOTE = "What you looked at lately, newest first. This list stays on this device.";
+const RECENT_EMPTY = "Items you look at appear here. This list stays on this device.";
+const RECENT_UNAVAILABLE = "This list isn't available right now. Everything else in the shop works as usual.";
+const RECENT_OFF = "Personalization is off, so this list stays empty.";
+// context="cart"
+const CART_NOTE = "From the shop's lists of items bought together. Your cart stays on this device.";
+const CART_EMPTY = "Add something to your cart to see what's often bought with it.";
+const CART_NOTHING = "Nothing in this shop is often bought with what's in your cart.";
+
+/** The shelf a context asks for: "recent", "complements" (context="cart") or "for_you". */
+export function shelfOf(attr) {
+  const text = String(attr ?? "").trim();
+  if (text === "recent") return "recent";
+  if (text === "cart") return "complements";
+  return "for_you";
+}
+
+/** The ids of a cart attribute: "a b,c" → ["a", "b", "c"] (empty parts dropped, duplicates once). */
+export function parseCart(attr) {
+  return [...new Set(String(attr ?? "").split(/[\s,]+/).filter(Boolean))];
+}
+
+const DEFAULT_HEADINGS = { for_you: "For you", recent: "Recently viewed", complements: "Often bought together" };
 
 /** "item:sku-1" → { itemId }, "category:Women > Knitwear" → { category }, "query:red" → { query }. */
 export function parseContext(attr) {
@@ -30,7 +68,7 @@ export function parseContext(attr) {
   if (kind === "category") return { category: value };
   if (kind === "query") return { query: value };
   // The attribute's text is not repeated: a query: context holds what the shopper searched.
-  console.warn("flaneur-shelf: a context that is not item:…, category:… or query:… is ignored");
+  console.warn("flaneur-shelf: a context that is not item:…, category:…, query:…, recent or cart is ignored");
   return {};
 }
 
@@ -40,12 +78,12 @@ function clampInt(value, fallback, min, max) {
 }
 
 export class FlaneurShelf extends HTMLElement {
-  static observedAttributes = ["k", "context", "heading", "heading-level", "fill"];
+  static observedAttributes = ["k", "context", "cart", "include-seen", "heading", "heading-level", "fill"];
 
   #built = false;
   #scheduled = false;
   #expanded = new Set(); // item ids whose "Why this?" is open
-  #focusAfterDismiss = null; // index of the card whose "Not interested" was pressed
+  #focusAfterDismiss = null; // index of the card whose "Not interested" (or "Forget") was pressed
   #heading;
   #note;
   #list;
@@ -104,7 +142,7 @@ export class FlaneurShelf extends HTMLElement {
       this.#heading.replaceWith(replacement);
       this.#heading = replacement;
     }
-    this.#heading.textContent = this.getAttribute("heading") || "For you";
+    this.#heading.textContent = this.getAttribute("heading") || DEFAULT_HEADINGS[shelfOf(this.getAttribute("context"))];
   }
 
   // Coalesces every change of one task into one render.
@@ -127,16 +165,20 @@ export class FlaneurShelf extends HTMLElement {
     this.dataset.state = "error";
     this.dataset.error = err?.code ?? err?.name ?? "ERROR";
     this.#list.replaceChildren();
-    this.#note.textContent = UNAVAILABLE;
+    this.#note.textContent = shelfOf(this.getAttribute("context")) === "recent" ? RECENT_UNAVAILABLE : UNAVAILABLE;
   }
 
   #request() {
+    const shelf = shelfOf(this.getAttribute("context"));
     const request = {
       k: clampInt(this.getAttribute("k"), 12, 1, 1000),
-      context: parseContext(this.getAttribute("context")),
+      context: shelf === "for_you" ? parseContext(this.getAttribute("context")) : {},
     };
+    if (shelf !== "for_you") request.shelf = shelf;
+    if (this.hasAttribute("cart")) request.context.cart = parseCart(this.getAttribute("cart"));
     if (hidden.size) request.exclude = [...hidden];
     if (this.hasAttribute("fill")) request.fill = true;
+    if (this.hasAttribute("include-seen")) request.includeSeen = true;
     return request;
   }
 
@@ -160,7 +202,10 @@ export class FlaneurShelf extends HTMLElement {
     this.#list.replaceChildren(...cards);
     for (const id of this.#expanded) if (!recs.some((r) => r.itemId === id)) this.#expanded.delete(id);
 
-    if (recs.length === 0) this.#note.textContent = this.#emptyWords(personalizer);
+    const shelf = shelfOf(this.getAttribute("context"));
+    if (recs.length === 0) this.#note.textContent = this.#emptyWords(personalizer, shelf);
+    else if (shelf === "recent") this.#note.textContent = RECENT_NOTE;
+    else if (shelf === "complements") this.#note.textContent = CART_NOTE;
     else if (recs.every((r) => r.kind === "default")) this.#note.textContent = DEFAULT_ORDER;
     else this.#note.textContent = ON_DEVICE;
     delete this.dataset.error;
@@ -169,14 +214,24 @@ export class FlaneurShelf extends HTMLElement {
     if (this.#focusAfterDismiss !== null) {
       const index = Math.min(this.#focusAfterDismiss, cards.length - 1);
       this.#focusAfterDismiss = null;
-      (cards[index]?.querySelector("[data-action=dismiss]") ?? this.#heading).focus();
+      (cards[index]?.querySelector("[data-action=dismiss], [data-action=forget]") ?? this.#heading).focus();
     } else if (focus) {
       const card = cards.find((c) => c.dataset.itemId === focus.itemId);
       (card?.querySelector(`[data-action="${focus.action}"]`) ?? card?.querySelector("[data-action]") ?? this.#heading).focus();
     }
   }
 
-  #emptyWords(personalizer) {
+  #emptyWords(personalizer, shelf) {
+    if (shelf === "recent") {
+      let off = false;
+      try {
+        off = personalizer.preferences().personalization === false;
+      } catch {}
+      return off ? RECENT_OFF : RECENT_EMPTY;
+    }
+    if (shelf === "complements") {
+      return this.hasAttribute("cart") && parseCart(this.getAttribute("cart")).length ? CART_NOTHING : CART_EMPTY;
+    }
     try {
       const profile = personalizer.profile();
       const knowsNothing = profile.tastes.length === 0 && profile.items === 0;
@@ -193,11 +248,15 @@ export class FlaneurShelf extends HTMLElement {
     const whyId = uid("fl-why");
     const titleId = uid("fl-title");
     const label = recommendationWords(rec);
+    // A recently viewed item is not a suggestion: no "Why this?", no "Not interested",
+    // and following it records no click (its product page records the view).
+    const recent = rec.kind === "recent";
 
-    // The buttons' names stay generic ("Why this?", "Not interested"); the item's
+    // The buttons' names stay generic ("Why this?", "Not interested", "Forget"); the item's
     // title is their description, so trackers that read button text get no title.
+    const onclick = recent ? null : () => this.#clicked(item.id, personalizer);
     const name = item.url
-      ? h("a", { class: "fl-card__link", id: titleId, href: item.url, dataset: { action: "link" }, onclick: () => this.#clicked(item.id, personalizer) }, title)
+      ? h("a", { class: "fl-card__link", id: titleId, href: item.url, dataset: { action: "link" }, onclick }, title)
       : h("span", { id: titleId }, title);
     const why = h("div", { class: "fl-why", id: whyId, hidden: true });
     const whyButton = h(
@@ -224,6 +283,14 @@ export class FlaneurShelf extends HTMLElement {
       "Not interested",
     );
     dismiss.addEventListener("click", () => this.#dismiss(item, personalizer));
+    const forget = recent
+      ? h(
+        "button",
+        { type: "button", class: "fl-button fl-button--quiet", "aria-describedby": titleId, dataset: { action: "forget" } },
+        "Forget",
+      )
+      : null;
+    forget?.addEventListener("click", () => this.#forget(item, personalizer));
 
     const card = h(
       "li",
@@ -244,8 +311,8 @@ export class FlaneurShelf extends HTMLElement {
           )
           : null,
       ),
-      h("div", { class: "fl-card__actions" }, whyButton, dismiss),
-      why,
+      h("div", { class: "fl-card__actions" }, recent ? forget : [whyButton, dismiss]),
+      recent ? null : why,
     );
     if (this.#expanded.has(item.id)) this.#setWhy(whyButton, why, true, rec, personalizer);
     return card;
@@ -255,6 +322,18 @@ export class FlaneurShelf extends HTMLElement {
     button.setAttribute("aria-expanded", String(open));
     region.hidden = !open;
     if (!open) return;
+    if (rec.kind === "complement") {
+      // Not from the profile: from the shop's lists of items bought together.
+      region.replaceChildren(
+        h("p", { class: "fl-why__text" }, complementWhy(rec)),
+        h(
+          "p",
+          { class: "fl-why__where" },
+          "Worked out in your browser from the shop's catalog; flaneur sends nothing about your cart to the shop.",
+        ),
+      );
+      return;
+    }
     let explanation;
     try {
       explanation = personalizer.explain(rec.itemId);
@@ -339,6 +418,29 @@ export class FlaneurShelf extends HTMLElement {
           : `Hidden “${item.title}” on this page.`,
     );
     notify({ reason: "dismiss" });
+  }
+
+  // "Forget" on a recently viewed card: the engine forgets the item and what it taught
+  // (its views, and their weight in the interests), so it leaves this list.
+  #forget(item, personalizer) {
+    const index = [...this.#list.children].findIndex((c) => c.dataset.itemId === item.id);
+    let forgot = false;
+    let failed = false;
+    try {
+      forgot = personalizer.forget({ itemId: item.id });
+    } catch (err) {
+      failed = true;
+      warn("an item was not forgotten", err);
+    }
+    this.#focusAfterDismiss = Math.max(0, index);
+    this.#announce(
+      failed
+        ? `“${item.title}” could not be forgotten.`
+        : forgot
+          ? `Forgot “${item.title}”: it is off this list, and what it taught is no longer used.`
+          : `Nothing was kept about “${item.title}”.`,
+    );
+    notify({ reason: "forget" });
   }
 
   #announce(text) {

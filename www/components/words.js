@@ -53,9 +53,25 @@ export function signalWords(signal) {
       return "Popular in this shop";
     case "freshness":
       return "New in this shop";
+    case "bought_with":
+      return boughtWithWords(signal.label);
     default:
       return capitalise(String(signal?.label ?? ""));
   }
+}
+
+/** "Often bought with Merino Crew Sweater" (the title of the cart item the engine names). */
+export function boughtWithWords(title) {
+  const t = String(title ?? "").trim();
+  return t ? `Often bought with ${t}` : "Often bought with something in your cart";
+}
+
+/** Why a complement is shown, as a sentence: the shop's lists, not the profile. */
+export function complementWhy(rec) {
+  const t = String(rec.reason?.signals?.find((s) => s.kind === "bought_with")?.label ?? "").trim();
+  return t
+    ? `The shop's catalog lists it as often bought with “${t}”, which is in your cart.`
+    : "The shop's catalog lists it as often bought with something in your cart.";
 }
 
 /** A divergent step as a question: "You like red sweaters — try navy?" */
@@ -70,6 +86,11 @@ export function recommendationWords(rec) {
   if (rec.kind === "divergent" && rec.reason?.divergence) return divergenceWords(rec.reason.divergence);
   if (rec.kind === "popular") return "Popular in this shop";
   if (rec.kind === "default") return "";
+  if (rec.kind === "recent") return "Recently viewed";
+  if (rec.kind === "complement") {
+    const signal = rec.reason?.signals?.find((s) => s.kind === "bought_with");
+    return boughtWithWords(signal?.label);
+  }
   const top = rec.reason?.signals?.[0];
   return top ? signalWords(top) : "";
 }

@@ -1,5 +1,6 @@
 // #/cart : the shop's cart. Changes record add_to_cart / remove_from_cart;
-// "Buy" records a purchase per product and empties the cart.
+// "Buy" records a purchase per product and empties the cart. Below it, flaneur's
+// "Often bought together" shelf, given the cart's ids (they stay in the page).
 import { announce, h } from "../dom.js";
 import { plural, price } from "../format.js";
 import { href } from "../router.js";
@@ -7,12 +8,16 @@ import { swatch } from "../swatch.js";
 import { cart } from "../cart.js";
 import { heading } from "./common.js";
 
-export function cartPage(_route, { shop, track, onCleanup }) {
+export function cartPage(_route, { shop, shelf, track, onCleanup }) {
   const body = h("div", { class: "cart-body" });
   let placed = null; // the confirmation after "Buy"
+  const together = shelf({ k: 6, context: "cart", heading: "Often bought together" });
 
   const draw = () => {
     const lines = cart.lines().filter((l) => shop.item(l.id));
+    const ids = lines.map((l) => l.id).join(" ");
+    if (together.getAttribute("cart") !== ids) together.setAttribute("cart", ids);
+    together.hidden = placed !== null;
     if (placed) return body.replaceChildren(placed);
     if (lines.length === 0) {
       return body.replaceChildren(
@@ -73,5 +78,5 @@ export function cartPage(_route, { shop, track, onCleanup }) {
 
   onCleanup(cart.subscribe(draw));
   draw();
-  return { title: "Your cart", node: h("div", { class: "cart-page" }, heading("Your cart"), body) };
+  return { title: "Your cart", node: h("div", { class: "cart-page" }, heading("Your cart"), body, together) };
 }

@@ -1,4 +1,5 @@
-// #/ : the "For you" shelf (flaneur), the departments, and the shop's own "New in".
+// #/ : the "For you" and "Recently viewed" shelves (flaneur), the departments, and the
+// shop's own "New in".
 import { h } from "../dom.js";
 import { plural } from "../format.js";
 import { href } from "../router.js";
@@ -24,6 +25,7 @@ export function home(_route, { shop, shelf }) {
       h("p", { class: "tagline" }, "Personalized in your browser: what you look at stays on this device."),
     ),
     shelf({ k: 12, heading: "For you" }),
+    shelf({ k: 8, context: "recent", heading: "Recently viewed" }),
     h(
       "section",
       { "aria-labelledby": "departments-title" },
