@@ -16,6 +16,7 @@ const LEAVES = ["Women > Knitwear > Sweaters", "Women > Knitwear > Cardigans"];
 const MODULE = "/components/flaneur-elements.js";
 const SCREENSHOTS = "target/e2e-screenshots";
 const DAY = 24 * 60 * 60 * 1000;
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 /** 2 Dec 2026, 10:00 UTC. */
 const T0 = Date.UTC(2026, 11, 2, 10);
 
@@ -45,6 +46,12 @@ async function shot(page, testInfo, name, scrollTo) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const body = await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: false });
   await testInfo.attach(name, { body, contentType: "image/png" });
+}
+
+async function seriousA11yViolations(page) {
+  await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => window.axe.run());
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`);
 }
 
 async function home(page) {
@@ -203,6 +210,7 @@ test("four views from Women › Knitwear: For you echoes none of them and spread
   await expect(recent.locator(".fl-card__reason")).toHaveText(Array(4).fill("Recently viewed"));
   await expect(recentShelf(page).getByRole("region", { name: "Recently viewed" })).toBeVisible();
   await shot(page, testInfo, "four-views-recently-viewed.png", recentShelf(page));
+  expect(await seriousA11yViolations(page), "axe, home").toEqual([]);
 });
 
 // The cart journey's item: one the catalog lists others as bought with (the catalog's
@@ -234,6 +242,7 @@ test("view, add to cart, open the cart: Often bought with <that item>, and nothi
   await expect(withIt.first(), "the catalog lists items bought with it (bought_with)").toBeVisible();
   expect(await cardIds(shelf.locator("[data-item-id]"))).not.toContain(item.id);
   await shot(page, testInfo, "cart-often-bought-together.png", shelf);
+  expect(await seriousA11yViolations(page), "axe, cart").toEqual([]);
 
   // The cart changes, the shelf follows: emptied, it says what would fill it.
   await page.getByRole("button", { name: `Remove ${item.title}` }).click();
