@@ -508,9 +508,12 @@ fn bought_with_lists_take_flag_bit_0_and_a_section_after_the_id_order() {
     assert!(!small().has_bought_with());
 }
 
+/// A bought-with section: the starts, then the lists.
+type Section = (Vec<u32>, Vec<u32>);
+
 #[test]
 fn inconsistent_bought_with_lists_are_refused() {
-    let cases: [(&str, (Vec<u32>, Vec<u32>)); 9] = [
+    let cases: [(&str, Section); 9] = [
         ("bought-with start[0]", (vec![1, 1, 1], vec![1])),
         ("bought-with start[2]", (vec![0, 1, 2], vec![1])),
         ("bought-with start[1]", (vec![0, 2, 1], vec![1])),
