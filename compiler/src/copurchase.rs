@@ -320,7 +320,7 @@ mod tests {
         let index_of = |s: &str| ids.iter().position(|&i| i == s).map(|p| p as u32);
         let mut problems = Problems::default();
         let m = read(&path, 5.0, 0.0, index_of, &mut problems).expect("read");
-        // a: b 10/√400 = 0.5 before p 30/√12000 ≈ 0.27; the a–c pair (4) is below the floor.
+        // a: b 10/√400 = 0.5 before p 30/√12000 ≈ 0.27; a–c (4) is under the floor.
         assert_eq!(m.neighbours(8), [(0, vec![1, 3]), (1, vec![0, 2]), (2, vec![1]), (3, vec![0])]);
         assert_eq!(m.neighbours(1)[0], (0, vec![1]));
         std::fs::remove_file(path).ok();

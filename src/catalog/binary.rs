@@ -62,8 +62,10 @@
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists
 //! has flags 0 and reads in builds older than the flag; one with lists is
-//! refused there for its unknown flag rather than misread. Storing the id order lets a load check it
-//! in one pass instead of sorting 100,000 ids. Decoding checks the magic, then the version
+//! refused there for its unknown flag rather than misread.
+//!
+//! Storing the id order lets a load check it in one pass instead of sorting
+//! 100,000 ids. Decoding checks the magic, then the version
 //! (newer → [`Error::CatalogVersion`]), the flags and the checksum, and then
 //! every count against the bytes that remain *before* allocating, so a hostile
 //! count fails fast; any inconsistency is an [`Error::CatalogCorrupt`] naming
