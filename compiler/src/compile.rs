@@ -484,6 +484,10 @@ impl Compiler {
             }
         }
         if self.options.bought_with > 0 {
+            // The counts replace whatever lists a JSON v1 feed brought.
+            for index in 0..builder.len() {
+                let _ = builder.set_bought_with(index, &[]);
+            }
             for (index, list) in matrix.neighbours(self.options.bought_with) {
                 if let Err(e) = builder.set_bought_with(index as usize, &list) {
                     self.problems.feed(e.to_string());

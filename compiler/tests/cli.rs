@@ -482,6 +482,34 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
     assert!(stdout(&o).contains("--bought-with 9: expected 0 to 8"), "{}", stdout(&o));
 }
 
+#[test]
+fn a_json_feed_keeps_its_bought_with_lists_unless_co_purchases_replace_them() {
+    let json = tmp("bought-with-feed.json");
+    std::fs::write(
+        &json,
+        r#"{"version":1,"shop":"s","items":[
+          {"id":"a","title":"A","category":"C","bought_with":["b","c"]},
+          {"id":"b","title":"B","category":"C","bought_with":["a"]},
+          {"id":"c","title":"C","category":"C"}]}"#,
+    )
+    .unwrap();
+    let input = json.to_str().unwrap();
+    let (c, _) = build(input, "bought-with-feed.bin", &["--dims", "0"]);
+    assert_eq!((bought_with(&c, "a"), bought_with(&c, "b")), (vec!["b", "c"], vec!["a"]));
+    let pairs = tmp("bought-with-feed.csv");
+    std::fs::write(&pairs, "a,c,10\n").unwrap();
+    let args = ["--dims", "0", "--co-purchases", pairs.to_str().unwrap()];
+    let (c, _) = build(input, "bought-with-feed-2.bin", &args);
+    assert_eq!((bought_with(&c, "a"), bought_with(&c, "c")), (vec!["c"], vec!["a"]));
+    assert!(bought_with(&c, "b").is_empty());
+    // An id the feed does not have is a problem of the feed.
+    let text = std::fs::read_to_string(&json).unwrap().replace(r#"["a"]"#, r#"["zz"]"#);
+    std::fs::write(&json, text).unwrap();
+    let o = run(&["catalog", "validate", input, "--dims", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("\"zz\" is not an item of the catalog"), "{}", stdout(&o));
+}
+
 /// The bought-with list of item `id` of `c`, as ids.
 fn bought_with<'c>(c: &'c Catalog, id: &str) -> Vec<&'c str> {
     let index = c.index_of(id).unwrap();
