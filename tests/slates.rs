@@ -166,3 +166,60 @@ fn impressions_of_every_kind_round_trip_through_the_stored_profile() {
     let back = flaneur::profile::Profile::from_bytes(&bytes).expect("the profile reads back");
     assert_eq!(&back, engine.profile());
 }
+
+#[test]
+fn the_complements_shelf_shows_what_is_bought_with_the_cart() {
+    let mut engine = demo();
+    let sweater = items_of(&engine, "Women > Knitwear > Sweaters", 1).remove(0);
+    let catalog = engine.catalog().clone();
+    let index = catalog.index_of(&sweater).expect("a known item");
+    let neighbours: Vec<&str> =
+        catalog.bought_with(index).iter().map(|&i| catalog.item(i as usize).id()).collect();
+    assert!(neighbours.len() >= 3, "the demo lists what goes with a sweater");
+    view(&mut engine, &sweater, START);
+    record(&mut engine, EventKind::AddToCart { item_id: sweater.clone() }, START + MINUTE);
+    let request = Request { k: 6, shelf: Shelf::Complements, ..Request::default() };
+    // The session's cart: the sweater just added.
+    let slate = engine.recommend(&request, START + 2 * MINUTE).expect("a slate");
+    assert!(!slate.items.is_empty());
+    let title = catalog.item(index).title();
+    for item in &slate.items {
+        assert_eq!(item.kind, Kind::Complement);
+        assert!(neighbours.contains(&item.item_id.as_str()), "{} is listed", item.item_id);
+        assert_eq!(item.reason.describe(), format!("often bought with {title}"));
+    }
+    assert_eq!(slate.items[0].item_id, neighbours[0], "strongest first");
+    // The page's own cart wins over the session's: an empty cart has no complements.
+    let empty =
+        Request { context: Context { cart: Some(Vec::new()), ..Context::default() }, ..request };
+    assert!(engine.recommend(&empty, START + 2 * MINUTE).expect("a slate").items.is_empty());
+    // Removed from the cart, nothing to complement.
+    record(&mut engine, EventKind::RemoveFromCart { item_id: sweater }, START + 3 * MINUTE);
+    let request = Request { k: 6, shelf: Shelf::Complements, ..Request::default() };
+    assert!(engine.recommend(&request, START + 4 * MINUTE).expect("a slate").items.is_empty());
+}
+
+#[test]
+fn shelves_keep_sensitive_classes_out_without_opt_in() {
+    let mut engine = demo();
+    let catalog = engine.catalog().clone();
+    let sensitive: Vec<String> = catalog
+        .iter()
+        .filter(|i| i.sensitive().is_some())
+        .take(2)
+        .map(|i| i.id().to_owned())
+        .collect();
+    assert_eq!(sensitive.len(), 2);
+    for (i, id) in sensitive.iter().enumerate() {
+        // Not learned, so never listed as recently viewed.
+        let _ = engine
+            .record(&Event { kind: EventKind::View { item_id: id.clone() }, at: START + i as i64 });
+    }
+    let recent = Request { shelf: Shelf::Recent, ..Request::default() };
+    assert!(engine.recommend(&recent, START + MINUTE).expect("a slate").items.is_empty());
+    // A page's cart holding one: its complements (the same class) stay hidden.
+    let cart = Context { cart: Some(sensitive.clone()), ..Context::default() };
+    let request = Request { shelf: Shelf::Complements, context: cart, ..Request::default() };
+    let slate = engine.recommend(&request, START + MINUTE).expect("a slate");
+    assert!(slate.items.iter().all(|r| catalog.item(r.index).sensitive().is_none()), "{slate:#?}");
+}

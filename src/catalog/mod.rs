@@ -78,11 +78,6 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// TEMPORARY until the catalog carries co-purchase lists (being merged).
-    pub fn bought_with(&self, _index: usize) -> &[u32] {
-        &[]
-    }
-
     /// Validates a parsed JSON v1 catalog and builds the scoring form.
     pub fn from_json(json: CatalogJson) -> Result<Self> {
         json::build(json)

@@ -62,7 +62,7 @@ pub const BUDGET_FLOOR: f32 = 0.25;
 /// Divergent outcomes weigh half as much every this many days.
 pub const UPTAKE_HALF_LIFE_DAYS: f64 = 14.0;
 /// Pseudo-impressions of the prior: a new shopper's divergence starts at its full budget.
-const PRIOR_IMPRESSIONS: f32 = 4.0;
+const PRIOR_IMPRESSIONS: f32 = 10.0;
 
 /// The share of its budget divergence earns for this shopper, in
 /// [[`BUDGET_FLOOR`], 1]: its uptake (accepted per shown divergent item,
