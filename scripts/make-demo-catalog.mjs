@@ -25,6 +25,13 @@
 // - sensitive: "health" for the Health department, "intimate" for its
 //   sexual wellbeing shelf (flaneur learns nothing from those without opt-in);
 // - url "#/product/<id>" (the demo's hash route);
+// - bought_with: 3 to 6 ids of items "often bought with" it, from leaves that
+//   go with its own (sweaters with scarves, trousers and boots; dresses with
+//   sandals and evening accessories; bedding with cushions and throws;
+//   skincare with makeup), popular, available and matching ones first. A
+//   sensitive item is only ever listed with items of its own class (never a
+//   supplement beside a sweater). They come from a second seeded PRNG, drawn
+//   after every item is made, so the items themselves do not change with them;
 // - vector (16 dims, unit length, 3 decimals): department + product family +
 //   leaf + product noun + colour + material + style directions + a little
 //   noise, so that items of one leaf cluster, knitwear of both departments is
@@ -37,6 +44,7 @@ import { writeFileSync } from "node:fs";
 
 const DIMS = 16;
 const SEED = 20261123;
+const BOUGHT_WITH_SEED = 20261204;
 const OUT = new URL("../www/demo/catalog.json", import.meta.url);
 const MAX_BYTES = 2_000_000;
 
@@ -405,9 +413,91 @@ const departments = DEPARTMENTS.map((dept) => {
   return order;
 });
 
-const items = departments.flat().map(({ vector, ...item }, n) => {
+const made = departments.flat().map(({ vector, ...item }, n) => {
   const id = `sku-${String(n + 1).padStart(5, "0")}`;
   return { id, ...item, url: `#/product/${id}`, vector };
+});
+
+// ---------------------------------------------------------------- bought with
+
+/** Leaf → the leaves whose items are bought with its items, most often first. */
+const GOES_WITH = {
+  "Women > Knitwear > Sweaters": ["Women > Accessories", "Women > Trousers & jeans", "Shoes > Boots", "Women > Skirts", "Women > Coats & jackets"],
+  "Women > Knitwear > Cardigans": ["Women > Tops > T-shirts", "Women > Tops > Blouses", "Women > Trousers & jeans", "Women > Accessories", "Shoes > Loafers & flats"],
+  "Women > Dresses > Day dresses": ["Shoes > Sandals", "Women > Accessories", "Women > Knitwear > Cardigans", "Shoes > Sneakers"],
+  "Women > Dresses > Evening dresses": ["Shoes > Sandals", "Women > Accessories", "Beauty > Fragrance", "Beauty > Makeup"],
+  "Women > Tops > Blouses": ["Women > Trousers & jeans", "Women > Skirts", "Women > Knitwear > Cardigans", "Shoes > Loafers & flats"],
+  "Women > Tops > T-shirts": ["Women > Trousers & jeans", "Women > Skirts", "Shoes > Sneakers", "Women > Knitwear > Cardigans"],
+  "Women > Trousers & jeans": ["Women > Tops > Blouses", "Women > Knitwear > Sweaters", "Shoes > Boots", "Women > Tops > T-shirts", "Shoes > Sneakers"],
+  "Women > Skirts": ["Women > Tops > Blouses", "Women > Knitwear > Sweaters", "Shoes > Boots", "Shoes > Loafers & flats"],
+  "Women > Coats & jackets": ["Women > Accessories", "Women > Knitwear > Sweaters", "Shoes > Boots", "Women > Trousers & jeans"],
+  "Women > Accessories": ["Women > Coats & jackets", "Women > Knitwear > Sweaters", "Women > Dresses > Evening dresses", "Shoes > Boots"],
+  "Men > Knitwear > Sweaters": ["Men > Shirts", "Men > Trousers & jeans", "Men > Accessories", "Shoes > Boots"],
+  "Men > Knitwear > Cardigans": ["Men > T-shirts", "Men > Shirts", "Men > Trousers & jeans", "Shoes > Loafers & flats"],
+  "Men > Shirts": ["Men > Trousers & jeans", "Men > Knitwear > Sweaters", "Shoes > Loafers & flats", "Men > Accessories"],
+  "Men > T-shirts": ["Men > Trousers & jeans", "Shoes > Sneakers", "Men > Knitwear > Cardigans", "Men > Coats & jackets"],
+  "Men > Trousers & jeans": ["Men > Shirts", "Men > T-shirts", "Men > Knitwear > Sweaters", "Shoes > Sneakers", "Shoes > Boots"],
+  "Men > Coats & jackets": ["Men > Accessories", "Men > Knitwear > Sweaters", "Shoes > Boots", "Men > Trousers & jeans"],
+  "Men > Accessories": ["Men > Coats & jackets", "Men > Knitwear > Sweaters", "Shoes > Boots"],
+  "Shoes > Boots": ["Women > Trousers & jeans", "Men > Trousers & jeans", "Women > Knitwear > Sweaters", "Men > Coats & jackets", "Women > Accessories"],
+  "Shoes > Sneakers": ["Women > Tops > T-shirts", "Men > T-shirts", "Men > Trousers & jeans", "Women > Trousers & jeans"],
+  "Shoes > Loafers & flats": ["Women > Tops > Blouses", "Men > Shirts", "Women > Skirts", "Men > Trousers & jeans"],
+  "Shoes > Sandals": ["Women > Dresses > Day dresses", "Women > Dresses > Evening dresses", "Women > Tops > T-shirts", "Men > T-shirts"],
+  "Shoes > Slippers": ["Home > Bath", "Home > Living > Cushions & throws", "Home > Bedding"],
+  "Home > Kitchen": ["Home > Kitchen", "Home > Living > Decor", "Home > Living > Lighting"],
+  "Home > Bedding": ["Home > Living > Cushions & throws", "Home > Bath", "Home > Living > Lighting", "Shoes > Slippers"],
+  "Home > Bath": ["Home > Bedding", "Beauty > Hair care", "Beauty > Skincare", "Shoes > Slippers"],
+  "Home > Living > Cushions & throws": ["Home > Bedding", "Home > Living > Decor", "Home > Living > Lighting"],
+  "Home > Living > Lighting": ["Home > Living > Decor", "Home > Living > Cushions & throws", "Home > Bedding"],
+  "Home > Living > Decor": ["Home > Living > Lighting", "Home > Living > Cushions & throws", "Home > Kitchen", "Beauty > Fragrance"],
+  "Kids > Girls": ["Kids > Shoes", "Kids > Girls", "Kids > Toys"],
+  "Kids > Boys": ["Kids > Shoes", "Kids > Boys", "Kids > Toys"],
+  "Kids > Baby": ["Kids > Baby", "Kids > Toys", "Home > Bath"],
+  "Kids > Toys": ["Kids > Toys", "Kids > Girls", "Kids > Boys", "Kids > Baby"],
+  "Kids > Shoes": ["Kids > Girls", "Kids > Boys"],
+  "Beauty > Skincare": ["Beauty > Makeup", "Beauty > Skincare", "Beauty > Hair care", "Home > Bath"],
+  "Beauty > Makeup": ["Beauty > Skincare", "Beauty > Makeup", "Beauty > Fragrance"],
+  "Beauty > Fragrance": ["Beauty > Makeup", "Beauty > Skincare", "Women > Accessories"],
+  "Beauty > Hair care": ["Beauty > Hair care", "Beauty > Skincare", "Home > Bath"],
+  "Health > Supplements": ["Health > Supplements", "Health > Medical devices"],
+  "Health > Medical devices": ["Health > Medical devices", "Health > Supplements"],
+  "Health > Sexual wellbeing": ["Health > Sexual wellbeing"],
+};
+
+const boughtRand = mulberry32(BOUGHT_WITH_SEED);
+const byLeaf = new Map();
+for (const item of made) {
+  if (!byLeaf.has(item.category)) byLeaf.set(item.category, []);
+  byLeaf.get(item.category).push(item);
+}
+
+/** 3 to 6 items bought with `item`: from its leaves in turn, the best of a few drawn from each. */
+function boughtWith(item) {
+  const leaves = GOES_WITH[item.category];
+  const count = 3 + Math.floor(boughtRand() * 4);
+  const chosen = [];
+  for (let slot = 0; chosen.length < count && slot < count * 3; slot++) {
+    const pool = (byLeaf.get(leaves[slot % leaves.length]) ?? []).filter(
+      (other) => other.title !== item.title && other.sensitive === item.sensitive && !chosen.includes(other),
+    );
+    let best;
+    let bestScore = -1;
+    for (let draw = 0; draw < 4 && pool.length > 0; draw++) {
+      const other = pool[Math.floor(boughtRand() * pool.length)];
+      const a = item.attributes;
+      const b = other.attributes;
+      const score = other.popularity + (other.available ? 0.3 : 0) + (a.colour && a.colour === b.colour ? 0.2 : 0)
+        + (a.style && a.style === b.style ? 0.1 : 0) + 0.05 * boughtRand();
+      if (score > bestScore) [best, bestScore] = [other, score];
+    }
+    if (best) chosen.push(best);
+  }
+  return chosen.map((other) => other.id);
+}
+
+const items = made.map((item) => {
+  const { vector, ...rest } = item;
+  return { ...rest, bought_with: boughtWith(item), vector };
 });
 
 const catalog = {
@@ -438,7 +528,13 @@ for (const colour of ["red", "navy"]) {
   check(inLeaf("Women > Knitwear > Sweaters").some((i) => i.attributes.colour === colour && i.available), `${colour} sweaters`);
 }
 check(items.filter((i) => i.category.startsWith("Health")).every((i) => i.sensitive), "Health items are sensitive");
+const byId = new Map(items.map((i) => [i.id, i]));
 for (const item of items) {
+  const listed = item.bought_with.map((id) => byId.get(id));
+  check(item.bought_with.length >= 3 && item.bought_with.length <= 6, `${item.id}: 3 to 6 bought with`);
+  check(new Set(item.bought_with).size === item.bought_with.length, `${item.id}: bought with, none twice`);
+  check(listed.every((o) => o && o !== item), `${item.id}: bought with other items of the catalog`);
+  check(listed.every((o) => o.sensitive === item.sensitive), `${item.id}: bought with, its own class only`);
   check(Object.keys(item.attributes).every((f) => f in catalog.facets), `${item.id}: declared facets`);
   check(item.vector.length === DIMS && item.vector.every(Number.isFinite), `${item.id}: vector`);
   check(item.price > 0 && item.popularity >= 0 && item.popularity <= 1, `${item.id}: price, popularity`);

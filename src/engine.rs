@@ -13,9 +13,10 @@
 //! engine.record(&Event { kind: EventKind::View { item_id: "jeans".into() }, at: 0 }).unwrap();
 //! engine.record(&Event { kind: EventKind::View { item_id: "jeans".into() }, at: 1 }).unwrap();
 //! let slate = engine.recommend(&Request { k: 2, ..Request::default() }, 2).unwrap();
-//! assert_eq!(slate.items[0].item_id, "jeans");
-//! assert_eq!(slate.items[1].item_id, "shorts"); // same category; the tee is withheld
-//! assert_eq!(slate.withheld, 0);
+//! assert_eq!(slate.items[0].item_id, "shorts"); // same category; the tee is withheld
+//! assert_eq!(slate.withheld, 1); // and the jeans, just viewed, are not echoed back
+//! let seen = Request { k: 2, include_seen: true, ..Request::default() };
+//! assert_eq!(engine.recommend(&seen, 2).unwrap().items[0].item_id, "jeans");
 //! ```
 
 use std::cell::{Cell, OnceCell};
@@ -94,6 +95,10 @@ pub struct Explanation {
     pub reason: Reason,
     /// The signals in words ("you often look at Knitwear; …").
     pub text: String,
+    /// How broad the profile's evidence keeps slates, in [0, 1]: 1 with
+    /// nothing known (related categories weigh nearly as much as the leaf,
+    /// the shop's order more), towards 0 as evidence grows (`rank::breadth`).
+    pub breadth: f32,
 }
 
 /// A catalog, the shopper's profile for it, and the shopper's preferences.
@@ -406,10 +411,11 @@ impl Engine {
     /// slowly lower an item's relevance, and divergence learns from them.
     /// Returns whether anything was noted: nothing is while paused.
     pub fn mark_shown(&mut self, shown: &[Impression], now: i64) -> bool {
-        if !self.preferences.is_learning() || shown.is_empty() {
+        // A recently viewed list is not a recommendation: nothing is learned from showing it.
+        if !self.preferences.is_learning() || !shown.iter().any(|i| i.kind.is_recommendation()) {
             return false;
         }
-        for item in shown {
+        for item in shown.iter().filter(|item| item.kind.is_recommendation()) {
             self.profile.mark_shown(&item.item_id, item.kind, now);
             if self.preferences.reports {
                 self.reporting
@@ -541,6 +547,7 @@ impl Engine {
                 && relevance >= self.preferences.threshold,
             text: reason.describe(),
             reason,
+            breadth: scorer.breadth(),
         })
     }
 

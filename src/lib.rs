@@ -19,11 +19,12 @@
 //! use flaneur::{Engine, catalog::Catalog, profile::{Event, EventKind}, rank::Request};
 //! let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"demo","items":[
 //!   {"id":"a","title":"Red sweater","category":"Knitwear"},
-//!   {"id":"b","title":"Boots","category":"Shoes"}]}"#)?;
+//!   {"id":"b","title":"Boots","category":"Shoes"},
+//!   {"id":"c","title":"Navy sweater","category":"Knitwear"}]}"#)?;
 //! let mut engine = Engine::new(catalog);
 //! engine.record(&Event { kind: EventKind::AddToCart { item_id: "a".into() }, at: 0 })?;
 //! let slate = engine.recommend(&Request::default(), 0)?;
-//! assert_eq!(slate.items[0].item_id, "a");
+//! assert_eq!(slate.items[0].item_id, "c"); // "a" is in the cart: not echoed back
 //! # Ok::<(), flaneur::Error>(())
 //! ```
 

@@ -16,11 +16,34 @@ pub enum Kind {
     Popular,
     /// The shop's own default order: shown when personalization is off or at intensity 0.
     Default,
+    /// An item the shopper recently viewed, on the "recently viewed" shelf: a
+    /// list the device keeps anyway, not a recommendation (never counted as shown).
+    Recent,
+    /// Often bought with an item in the cart, from the shop's aggregate
+    /// co-purchase lists (the "complements" shelf).
+    Complement,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 4] = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default];
+    pub const ALL: [Kind; 6] = [
+        Kind::Personal,
+        Kind::Divergent,
+        Kind::Popular,
+        Kind::Default,
+        Kind::Recent,
+        Kind::Complement,
+    ];
+
+    /// The kinds the local counters keep ([`crate::profile::Stats`]; the
+    /// stored profile holds one counter each, in this order).
+    pub const COUNTED: [Kind; 4] = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default];
+
+    /// Whether an item of this kind is a recommendation: everything but
+    /// [`Kind::Recent`], which only lists what the shopper viewed.
+    pub fn is_recommendation(self) -> bool {
+        self != Kind::Recent
+    }
 
     /// A stable one-byte code (the stored profile uses it).
     pub fn code(self) -> u8 {

@@ -91,6 +91,7 @@ pub fn catalog(seed: u64, shape: Shape) -> CatalogJson {
                 vector: (shape.dims > 0).then_some(vector),
                 url: None,
                 image: None,
+                bought_with: Vec::new(),
             }
         })
         .collect();

@@ -140,3 +140,48 @@ fn links_are_http_or_relative_never_script() {
         }
     }
 }
+
+/// Items `a`…`j` without vectors; item `a` lists `bought_with`.
+fn with_bought_with(bought_with: &str) -> String {
+    let mut items =
+        vec![format!(r#"{{"id":"a","title":"A","category":"C","bought_with":[{bought_with}]}}"#)];
+    for id in "bcdefghij".chars() {
+        items.push(format!(r#"{{"id":"{id}","title":"T","category":"C"}}"#));
+    }
+    format!(r#"{{"version":1,"shop":"s","items":[{}]}}"#, items.join(","))
+}
+
+#[test]
+fn bought_with_ids_become_positions_in_their_order() {
+    let c = Catalog::from_json_str(&with_bought_with(r#""j","c","b""#)).unwrap();
+    assert_eq!(c.bought_with(0), [9, 2, 1]);
+    assert!(c.bought_with(1).is_empty() && c.bought_with(10).is_empty());
+    assert!(c.has_bought_with());
+    // A forward reference: the first item names the last one; absent means none.
+    let none = Catalog::from_json_str(&with_bought_with("")).unwrap();
+    assert!(!none.has_bought_with() && none.bought_with(0).is_empty());
+}
+
+#[test]
+fn bad_bought_with_lists_are_refused_naming_item_and_id() {
+    let nine = r#""b","c","d","e","f","g","h","i","j""#;
+    let cases = [
+        (r#""b","zz""#, "\"zz\" is not an item of the catalog"),
+        (r#""b","a""#, "\"a\" is the item's own id"),
+        (r#""b","c","b""#, "\"b\" is listed twice"),
+        (nine, "lists 9 items, at most 8 (\"j\" is one too many)"),
+    ];
+    for (list, expected) in cases {
+        let e = error(&with_bought_with(list));
+        assert_eq!(
+            e,
+            Error::CatalogInvalid {
+                item: Some("a".into()),
+                field: "bought_with".into(),
+                reason: expected.into()
+            },
+            "{list}"
+        );
+        assert_eq!(e.code(), "CATALOG_INVALID");
+    }
+}

@@ -41,9 +41,9 @@ fn varied() -> Catalog {
       {"id":"x1","title":"One","category":"A > B > C",
        "attributes":{"brand":"k","colour":"red","size":"m"},"price":0,"currency":"EUR",
        "popularity":1,"released":"2026-01-02","sensitive":"health","vector":[0,0,0],
-       "url":"/x1","image":"/x1.jpg"},
+       "url":"/x1","image":"/x1.jpg","bought_with":["é","x0"]},
       {"id":"x0","title":"Zero","category":"A > D","attributes":{"colour":"red"},
-       "vector":[-1,2,-3]},
+       "vector":[-1,2,-3],"bought_with":["x1"]},
       {"id":"é","title":"","category":"E","vector":[1e-3,5,-7]}]}"#;
     Catalog::from_json_str(text).unwrap()
 }
@@ -96,7 +96,9 @@ fn assert_same(a: &Catalog, b: &Catalog) {
         assert_eq!(x.url(), y.url());
         assert_eq!(x.image(), y.image());
         assert_eq!(b.index_of(x.id()), Some(x.index()));
+        assert_eq!(a.bought_with(x.index()), b.bought_with(x.index()));
     }
+    assert_eq!(a.has_bought_with(), b.has_bought_with());
     assert_eq!(b.index_of("no such id"), None);
     let (va, vb) = (a.vectors(), b.vectors());
     assert_eq!(va.dims(), vb.dims());
@@ -239,7 +241,7 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    bytes[10] = 1;
+    bytes[10] = 2;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
 
     let mut raw = Raw::small();
@@ -257,9 +259,13 @@ fn with_fixed_crc(mut bytes: Vec<u8>) -> Vec<u8> {
 }
 
 fn with_header(body: &[u8]) -> Vec<u8> {
+    with_flags(body, 0)
+}
+
+fn with_flags(body: &[u8], flags: u16) -> Vec<u8> {
     let mut bytes = b"FLNRCAT\0".to_vec();
     bytes.extend_from_slice(&1u16.to_le_bytes());
-    bytes.extend_from_slice(&0u16.to_le_bytes());
+    bytes.extend_from_slice(&flags.to_le_bytes());
     bytes.extend_from_slice(&crc32(body).to_le_bytes());
     bytes.extend_from_slice(body);
     bytes
@@ -295,6 +301,8 @@ struct Raw {
     codes: Vec<i8>,
     scales: Vec<f32>,
     id_order: Vec<u32>,
+    /// The bought-with start and lists; `Some` sets flag bit 0.
+    bought_with: Option<(Vec<u32>, Vec<u32>)>,
     trailing: Vec<u8>,
     n: Option<u32>,
     facet_count: Option<u32>,
@@ -349,6 +357,7 @@ impl Raw {
             codes: vec![127, 0, 0, 127],
             scales: vec![scale, scale],
             id_order: vec![0, 1], // "a" < "b"
+            bought_with: None,
             trailing: vec![],
             n: None,
             facet_count: None,
@@ -400,12 +409,17 @@ impl Raw {
         put_u32(&mut b, self.scales.len() as u32);
         self.scales.iter().for_each(|s| b.extend_from_slice(&s.to_le_bytes()));
         put_u32s(&mut b, None, &self.id_order);
+        if let Some((start, lists)) = &self.bought_with {
+            put_u32s(&mut b, None, start);
+            put_u32s(&mut b, None, lists);
+        }
         b.extend_from_slice(&self.trailing);
         b
     }
 
     fn decode(&self) -> Result<Catalog, Error> {
-        Catalog::from_binary(&with_header(&self.body()))
+        let flags = u16::from(self.bought_with.is_some());
+        Catalog::from_binary(&with_flags(&self.body(), flags))
     }
 }
 
@@ -480,6 +494,54 @@ fn inconsistent_contents_are_refused_with_the_field_named() {
 }
 
 #[test]
+fn bought_with_lists_take_flag_bit_0_and_a_section_after_the_id_order() {
+    let json = SMALL_JSON.replace(r#""vector":[1,0]"#, r#""vector":[1,0],"bought_with":["b"]"#);
+    let catalog = Catalog::from_json_str(&json).unwrap();
+    let mut raw = Raw::small();
+    raw.bought_with = Some((vec![0, 1, 1], vec![1]));
+    assert_eq!(catalog.to_binary(), with_flags(&raw.body(), 1));
+    let decoded = raw.decode().unwrap();
+    assert_same(&catalog, &decoded);
+    assert_eq!((decoded.bought_with(0), decoded.bought_with(1)), (&[1][..], &[][..]));
+    // Without lists, the flag and the section are absent: older readers read the bytes.
+    assert_eq!(small().to_binary()[10..12], [0, 0]);
+    assert!(!small().has_bought_with());
+}
+
+/// A bought-with section: the starts, then the lists.
+type Section = (Vec<u32>, Vec<u32>);
+
+#[test]
+fn inconsistent_bought_with_lists_are_refused() {
+    let cases: [(&str, Section); 9] = [
+        ("bought-with start[0]", (vec![1, 1, 1], vec![1])),
+        ("bought-with start[2]", (vec![0, 1, 2], vec![1])),
+        ("bought-with start[1]", (vec![0, 2, 1], vec![1])),
+        ("bought-with start[1]", (vec![0, 9, 9], vec![1; 9])),
+        ("bought-with start: count 2", (vec![0, 1], vec![1])),
+        ("bought-with of item 0 at byte", (vec![0, 1, 1], vec![2])),
+        ("is the item itself", (vec![0, 1, 1], vec![0])),
+        ("is listed twice", (vec![0, 0, 2], vec![0, 0])),
+        ("no item lists a neighbour", (vec![0, 0, 0], vec![])),
+    ];
+    for (expected, section) in cases {
+        let mut raw = Raw::small();
+        raw.bought_with = Some(section);
+        let reason = corrupt_reason(raw.decode());
+        assert!(reason.contains(expected), "expected {expected:?} in {reason:?}");
+    }
+    // The flag without the section, and a huge count.
+    let raw = Raw::small();
+    let reason = corrupt_reason(Catalog::from_binary(&with_flags(&raw.body(), 1)));
+    assert!(reason.contains("truncated: bought-with start"), "{reason}");
+    let mut body = raw.body();
+    put_u32s(&mut body, None, &[0, 1, 1]);
+    put_u32(&mut body, u32::MAX);
+    let reason = corrupt_reason(Catalog::from_binary(&with_flags(&body, 1)));
+    assert!(reason.contains("bought-with: count 4294967295"), "{reason}");
+}
+
+#[test]
 fn the_same_id_text_under_two_string_ids_is_a_duplicate() {
     let mut raw = Raw::small();
     // "red" again as string 8: item a's id is string 0 ("red"), item b's string 8, the same text.
@@ -538,6 +600,8 @@ proptest! {
             for item in catalog.iter() {
                 prop_assert_eq!(catalog.index_of(item.id()), Some(item.index()));
                 let _ = (item.category_path(), item.attributes().count(), item.url());
+                let n = catalog.len() as u32;
+                prop_assert!(catalog.bought_with(item.index()).iter().all(|&j| j < n));
             }
         }
     }
@@ -559,6 +623,7 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
         prop::collection::vec(-5.0f32..5.0, 3),
     );
     prop::collection::vec(item, 0..12).prop_map(|items| {
+        let len = items.len();
         let facets: BTreeMap<String, FacetJson> = [("a", true), ("b", false)]
             .iter()
             .map(|&(n, d)| (n.to_owned(), FacetJson { divergence: d }))
@@ -588,6 +653,11 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
                     vector: Some(vector),
                     url: Some(format!("/p/{i}")),
                     image: None,
+                    bought_with: (1..(i % 4))
+                        .map(|k| (i + k) % len)
+                        .filter(|&j| j != i)
+                        .map(|j| format!("id-{}", (j * 7) % 13))
+                        .collect(),
                 }
             })
             .collect();
@@ -647,6 +717,7 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
                 vector: Some((0..dims).map(|_| rng.unit() * 2.0 - 1.0).collect()),
                 url: Some(format!("/p/sku-{sku:07}")),
                 image: Some(format!("/img/sku-{sku:07}.jpg")),
+                bought_with: Vec::new(),
             }
         })
         .collect();

@@ -394,3 +394,74 @@ fn a_whole_liked_category_steps_to_its_sibling_category() {
         assert!(catalog.item(c.index).category_path().starts_with("Women > Dresses"));
     }
 }
+
+/// Divergent items shown over `days` sessions, one slate of 12 each, the
+/// shopper taking up every divergent item when `takes_up`, else none.
+fn divergent_shown_over(days: i64, takes_up: bool) -> (Vec<usize>, f32) {
+    let mut engine = red_wool_fan(11);
+    let mut per_day = Vec::new();
+    for day in 0..days {
+        let now = LATER + day * DAY;
+        record(&mut engine, EventKind::View { item_id: "sweater-red-wool-3".into() }, now);
+        let slate = engine.recommend(&Request { k: 12, ..Request::default() }, now + 1).unwrap();
+        assert!(engine.mark_shown(&slate.impressions(), now + 2));
+        let picks = divergent(&slate);
+        if takes_up {
+            for &at in &picks {
+                let item_id = slate.items[at].item_id.clone();
+                record(&mut engine, EventKind::Click { item_id }, now + 3);
+            }
+        }
+        per_day.push(picks.len());
+    }
+    let profile = engine.profile();
+    let personal = profile.stats().get(Kind::Personal);
+    let share = divergence::budget_share(profile.divergence(), personal, LATER + days * DAY);
+    (per_day, share)
+}
+
+#[test]
+fn divergence_ignored_shrinks_to_its_floor_and_never_to_zero() {
+    let (ignored, ignored_share) = divergent_shown_over(40, false);
+    let (taken, taken_share) = divergent_shown_over(40, true);
+    let (early, late) = (ignored[..2].iter().sum::<usize>(), ignored[30..].iter().sum::<usize>());
+    // The full budget at first (two slots of twelve at surprise 0.2), then
+    // towards a quarter of it: half a slot per slate, never none for long.
+    assert_eq!(early, 4, "{ignored:?}");
+    assert!((2..=8).contains(&late), "{late} in 10 slates: {ignored:?}");
+    assert!(ignored.windows(5).all(|w| w.iter().sum::<usize>() > 0), "{ignored:?}");
+    assert!(ignored_share < 0.5, "{ignored_share}");
+    // Taken up, divergence keeps its whole budget (while it has directions left).
+    assert_eq!(taken_share, 1.0, "{taken:?}");
+    assert!(taken[..5].iter().sum::<usize>() >= ignored[..5].iter().sum::<usize>());
+}
+
+#[test]
+fn a_step_the_personal_items_already_show_is_no_divergence() {
+    let engine = red_wool_fan(3);
+    for seed in 0..8 {
+        let mut engine = Engine::with_seed(engine.catalog().clone(), seed);
+        engine.replace_profile(red_wool_fan(3).profile().clone());
+        let slate = engine.recommend(&Request { k: 12, ..Request::default() }, LATER).unwrap();
+        let catalog = engine.catalog();
+        let personal: Vec<usize> =
+            slate.items.iter().filter(|r| r.kind == Kind::Personal).map(|r| r.index).collect();
+        for item in slate.items.iter().filter(|r| r.kind == Kind::Divergent) {
+            let Some(step) = &item.reason.divergence else { panic!("a divergent item says how") };
+            let shown_already = personal.iter().any(|&i| {
+                let it = catalog.item(i);
+                if step.axis == "category" {
+                    it.category_path().starts_with(&step.to)
+                } else {
+                    it.attributes().any(|(_, v)| v == step.to)
+                        && it.category_path().starts_with(&step.anchor)
+                }
+            });
+            assert!(
+                !shown_already,
+                "seed {seed}: {} → {} is in the personal items",
+                step.axis, step.to
+            );
+        }
+    }
+}

@@ -72,13 +72,17 @@ fn viewed_category_ranks_above_unrelated_ones() {
     assert!(!slate.items.is_empty());
     let categories: Vec<String> =
         slate.items.iter().map(|r| category_of(&engine, &r.item_id)).collect();
-    // Every sweater of the catalog that is available outranks everything else.
-    let first_other = categories
+    // The viewed leaf leads; three views are thin evidence, so the rest spreads
+    // over related categories (breadth), and the leaf's items keep their order.
+    assert_eq!(categories[0], "Women > Knitwear > Sweaters", "{categories:?}");
+    let sweater_scores: Vec<f32> = slate
+        .items
         .iter()
-        .position(|c| c != "Women > Knitwear > Sweaters")
-        .unwrap_or(categories.len());
-    assert!(categories[first_other..].iter().all(|c| c != "Women > Knitwear > Sweaters"));
-    assert!(first_other >= 3, "sweaters first: {categories:?}");
+        .filter(|r| category_of(&engine, &r.item_id) == "Women > Knitwear > Sweaters")
+        .map(|r| r.score)
+        .collect();
+    assert!(sweater_scores.windows(2).all(|w| w[0] >= w[1]), "{sweater_scores:?}");
+    assert!(slate.breadth > 0.5, "{}", slate.breadth);
     // Nothing unrelated (no shared department) is recommended at all.
     assert!(
         categories.iter().all(|c| c.starts_with("Women") || c.contains("Knitwear")),
@@ -91,8 +95,7 @@ fn viewed_category_ranks_above_unrelated_ones() {
         top.reason.signals.iter().find(|s| s.label == "Women > Knitwear > Sweaters").unwrap();
     assert_eq!(category_signal.count, Some(3));
     assert_eq!(category_signal.last_seen, Some(2 * 60_000));
-    // Scores are ordered and in [0, 1].
-    assert!(slate.items.windows(2).all(|w| w[0].score >= w[1].score));
+    // Scores are in [0, 1].
     assert!(slate.items.iter().all(|r| (0.0..=1.0).contains(&r.score)));
 }
 
@@ -113,7 +116,12 @@ fn interest_follows_the_shopper_and_old_interest_fades() {
         view(&mut engine, id, 90 * DAY);
     }
     let slate = engine.recommend(&request(3), 90 * DAY).unwrap();
-    assert!(slate.items.iter().all(|r| category_of(&engine, &r.item_id) == "Shoes > Boots"));
+    let categories: Vec<String> =
+        slate.items.iter().map(|r| category_of(&engine, &r.item_id)).collect();
+    // The new interest leads and holds most of the slate (thin evidence
+    // spreads it over related leaves); the old one has faded behind it.
+    assert_eq!(categories[0], "Shoes > Boots", "{categories:?}");
+    assert!(categories.iter().filter(|c| c.starts_with("Shoes")).count() >= 2, "{categories:?}");
 }
 
 #[test]
@@ -150,10 +158,11 @@ fn context_restricts_to_a_category_and_never_recommends_the_current_item() {
         context: Context {
             item_id: Some(sweaters[0].clone()),
             category: Some("Women > Knitwear".into()),
-            query: None,
+            ..Context::default()
         },
         exclude: vec![sweaters[1].clone()],
-        fill: false,
+        include_seen: true,
+        ..Request::default()
     };
     let slate = engine.recommend(&req, 0).unwrap();
     assert!(!slate.items.is_empty());
@@ -209,7 +218,8 @@ fn sensitive_items_teach_nothing_and_are_not_shown_without_opt_in() {
     for id in &supplements {
         assert_eq!(view(&mut engine, id, 0), Recorded::Learned);
     }
-    let slate = engine.recommend(&request(3), 0).unwrap();
+    // Every supplement was just viewed: asked to include them.
+    let slate = engine.recommend(&Request { include_seen: true, ..request(3) }, 0).unwrap();
     assert_eq!(category_of(&engine, &slate.items[0].item_id), "Health > Supplements");
 }
 

@@ -281,3 +281,22 @@ fn a_one_megabyte_field_is_refused_naming_it() {
         3 * MB,
     );
 }
+
+#[test]
+fn four_billion_bought_with_neighbours_in_a_kilobyte_are_refused_without_allocating_them() {
+    let mut bytes = binary(2, TEXT, &ENDS, 0, 0, 0);
+    // Flag bit 0, then the section: starts [0, 1, 1], and a neighbour count of u32::MAX.
+    for v in [3, 0, 1, 1, u32::MAX] {
+        bytes.extend(v.to_le_bytes());
+    }
+    bytes[10] = 1;
+    let crc = crc32(&bytes[16..]);
+    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+    refused(
+        "u32::MAX neighbours",
+        measure(|| Catalog::from_binary(&bytes)),
+        "CATALOG_INVALID",
+        &["bought-with", "4294967295"],
+        MB / 4,
+    );
+}

@@ -142,7 +142,9 @@ fn near_duplicates_are_never_side_by_side() {
     }
     record(&mut engine, view("c0"), 0);
     engine.set_preferences(PreferencesPatch { surprise: Some(0.0), ..Default::default() }).unwrap();
-    let slate = engine.recommend(&Request { k: 5, ..Request::default() }, 0).unwrap();
+    // The viewed sweaters are among the candidates: asked for explicitly (no echo by default).
+    let request = Request { k: 5, include_seen: true, ..Request::default() };
+    let slate = engine.recommend(&request, 0).unwrap();
     assert_eq!(slate.items.len(), 5);
     for pair in slate.items.windows(2) {
         let sim = similarity(&catalog, pair[0].index, pair[1].index);
@@ -309,7 +311,8 @@ fn a_newer_release_ranks_above_an_otherwise_identical_older_one() {
     record(&mut engine, view("old"), now);
     record(&mut engine, view("new"), now);
     record(&mut engine, view("undated"), now);
-    let slate = engine.recommend(&Request { k: 3, ..Request::default() }, now).unwrap();
+    let request = Request { k: 3, include_seen: true, ..Request::default() };
+    let slate = engine.recommend(&request, now).unwrap();
     let ids: Vec<&str> = slate.items.iter().map(|r| r.item_id.as_str()).collect();
     assert_eq!(ids[0], "new");
     assert!(slate.items[0].reason.signals.iter().any(|s| s.label == "recently released"));

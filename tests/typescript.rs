@@ -69,6 +69,7 @@ fn recommend_returns_a_declared_slate() {
         ],
         withheld: 3,
         intent: Intent::Exploring,
+        breadth: 0.5,
     };
     holds("Slate", &[json_of(&real), json_of(&made)]);
 }
@@ -84,6 +85,7 @@ fn explain_returns_a_declared_explanation() {
         recommendable: true,
         reason: reason(false),
         text: "you often look at Knitwear".into(),
+        breadth: 0.25,
     };
     holds("Explanation", &[json_of(&real), json_of(&made)]);
 }
@@ -92,7 +94,7 @@ fn explain_returns_a_declared_explanation() {
 fn stats_returns_declared_counters() {
     let (engine, _) = engine();
     let mut made = Stats::default();
-    for kind in Kind::ALL {
+    for kind in Kind::COUNTED {
         made.shown(kind);
         made.engaged(kind);
     }
@@ -482,10 +484,10 @@ fn event_kinds() -> Vec<EventKind> {
 
 fn signal_kinds() -> Vec<SignalKind> {
     use SignalKind::*;
-    let all = vec![Category, Facet, Similarity, Popularity, Freshness];
+    let all = vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith];
     for kind in &all {
         match kind {
-            Category | Facet | Similarity | Popularity | Freshness => {}
+            Category | Facet | Similarity | Popularity | Freshness | BoughtWith => {}
         }
     }
     all

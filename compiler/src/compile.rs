@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
+use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, MAX_BOUGHT_WITH, VectorKind};
 
 use crate::copurchase;
 use crate::delimited;
@@ -38,8 +38,11 @@ pub struct Options {
     pub vectors_file: Option<PathBuf>,
     /// What supplied vectors are (`--vector-kind`; default: content, or JSON v1's own).
     pub vector_kind: Option<VectorKind>,
-    /// Aggregate co-purchase counts to learn item factors from (`--co-purchases`).
+    /// Aggregate co-purchase counts (`--co-purchases`): item factors when `dims` is above 0,
+    /// and each item's bought-with list.
     pub co_purchases: Option<PathBuf>,
+    /// Items on each bought-with list from `co_purchases` (`--bought-with`; 0: no lists).
+    pub bought_with: usize,
     /// Pairs bought together fewer times are ignored (`--min-co-purchases`).
     pub min_co_purchases: f64,
     /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5:
@@ -49,8 +52,10 @@ pub struct Options {
 
 /// Vectors that are known only once every item is: they replace zero placeholders.
 enum Deferred {
+    /// Vectors from `--vectors`.
     Embeddings(Embeddings),
-    CoPurchases(PathBuf),
+    /// Item factors from `--co-purchases`.
+    CoPurchases,
 }
 
 /// What the compiler remembers of an item id: where it was first seen, and
@@ -154,17 +159,24 @@ impl Compiler {
             problems.feed("--vectors and --vector-column both supply vectors: give one");
         }
         if options.co_purchases.is_some()
+            && dims > 0
             && (options.vectors_file.is_some() || options.vector_column.is_some())
         {
             problems.feed(
                 "--co-purchases learns vectors; --vectors or --vector-column supplies them: \
-                 give one",
+                 give one (or --dims 0 for bought-with lists only)",
             );
         }
         if !(options.min_co_purchases.is_finite() && options.min_co_purchases >= 0.0) {
             problems.feed(format!(
                 "--min-co-purchases {}: expected a count of 0 or more",
                 options.min_co_purchases
+            ));
+        }
+        if options.bought_with > MAX_BOUGHT_WITH {
+            problems.feed(format!(
+                "--bought-with {}: expected 0 to {MAX_BOUGHT_WITH}",
+                options.bought_with
             ));
         }
         if !(0.0..=1.0).contains(&options.co_purchase_damping) {
@@ -181,11 +193,15 @@ impl Compiler {
                 }
                 Err(e) => problems.feed(e),
             }
-        } else if let Some(path) = &options.co_purchases {
-            if dims == 0 {
-                problems.feed("--co-purchases needs --dims above 0");
+        } else if options.co_purchases.is_some() {
+            if dims > 0 {
+                deferred = Some(Deferred::CoPurchases);
+            } else if options.bought_with == 0 {
+                problems.feed(
+                    "--co-purchases with --dims 0 and --bought-with 0 builds nothing: \
+                     give --dims above 0 for factors or --bought-with above 0 for lists",
+                );
             }
-            deferred = Some(Deferred::CoPurchases(path.clone()));
         }
         Self {
             vectorizer: Vectorizer::new(dims),
@@ -235,7 +251,7 @@ impl Compiler {
             Some(Deferred::Embeddings(e)) => {
                 (e.dims, self.options.vector_kind.unwrap_or(VectorKind::Content))
             }
-            Some(Deferred::CoPurchases(_)) => (self.dims, VectorKind::Factors),
+            Some(Deferred::CoPurchases) => (self.dims, VectorKind::Factors),
             None if self.supplied_vectors => (dims, self.options.vector_kind.unwrap_or(kind)),
             None => (dims, kind),
         };
@@ -350,12 +366,18 @@ impl Compiler {
             }
             return Err(self.problems);
         };
-        match self.deferred.take() {
-            Some(Deferred::Embeddings(e)) => self.attach_embeddings(&e, &mut builder),
-            Some(Deferred::CoPurchases(path)) if self.items > 0 => {
-                self.learn_factors(&path, &mut builder)
+        let factors = match self.deferred.take() {
+            Some(Deferred::Embeddings(e)) => {
+                self.attach_embeddings(&e, &mut builder);
+                false
             }
-            _ => {}
+            Some(Deferred::CoPurchases) => true,
+            None => false,
+        };
+        if let Some(path) = self.options.co_purchases.clone() {
+            if self.items > 0 && (factors || self.options.bought_with > 0) {
+                self.read_co_purchases(&path, factors, &mut builder);
+            }
         }
         if !self.problems.is_empty() {
             return Err(self.problems);
@@ -416,8 +438,9 @@ impl Compiler {
         }
     }
 
-    /// Learns item factors from the aggregate co-purchase counts.
-    fn learn_factors(&mut self, path: &Path, builder: &mut CatalogBuilder) {
+    /// Learns item factors (when `factors`) and the bought-with lists from the
+    /// aggregate co-purchase counts.
+    fn read_co_purchases(&mut self, path: &Path, factors: bool, builder: &mut CatalogBuilder) {
         let seen = &self.seen;
         let min = self.options.min_co_purchases;
         let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
@@ -436,10 +459,15 @@ impl Compiler {
         }
         eprintln!(
             "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, \
-             factors for {} of {} items{}",
+             {} for {} of {} items{}",
             path.display(),
             matrix.lines_read,
             matrix.pairs_kept,
+            match (factors, self.options.bought_with > 0) {
+                (true, true) => "factors and bought-with lists",
+                (true, false) => "factors",
+                _ => "bought-with lists",
+            },
             matrix.items.len(),
             builder.len(),
             if matrix.unknown > 0 {
@@ -448,9 +476,22 @@ impl Compiler {
                 String::new()
             },
         );
-        for (&index, factor) in matrix.items.iter().zip(matrix.factors(self.dims)) {
-            if let Err(e) = builder.set_vector(index as usize, &factor) {
-                self.problems.feed(e.to_string());
+        if factors {
+            for (&index, factor) in matrix.items.iter().zip(matrix.factors(self.dims)) {
+                if let Err(e) = builder.set_vector(index as usize, &factor) {
+                    self.problems.feed(e.to_string());
+                }
+            }
+        }
+        if self.options.bought_with > 0 {
+            // The counts replace whatever lists a JSON v1 feed brought.
+            for index in 0..builder.len() {
+                let _ = builder.set_bought_with(index, &[]);
+            }
+            for (index, list) in matrix.neighbours(self.options.bought_with) {
+                if let Err(e) = builder.set_bought_with(index as usize, &list) {
+                    self.problems.feed(e.to_string());
+                }
             }
         }
     }

@@ -16,6 +16,14 @@
 //! about everyone else's orders, so the catalog declares `vector_kind: "factors"`.
 //! Items without co-purchases get zero factors (category and facets still rank them).
 //!
+//! The same kept pairs give each item its "often bought with" list
+//! ([`CoPurchases::neighbours`]): the partners ranked by the cosine
+//! `Cᵢⱼ / √(Cᵢᵢ Cⱼⱼ)` of the raw counts, not by `Cᵢⱼ` itself, which would put
+//! the shop's best sellers on every list. Cosine is 1 only for items always
+//! bought together and, unlike lift (`Cᵢⱼ · orders / (Cᵢᵢ Cⱼⱼ)`), needs no total
+//! order count and does not blow up for rare items (the count floor already
+//! keeps the rarest pairs out).
+//!
 //! The file: CSV or TSV lines `item_a,item_b,count`; `item_a == item_b` gives an
 //! item's own order count (when absent, the largest of its pair counts is used).
 //! A header line is allowed. Each unordered pair appears once.
@@ -39,6 +47,9 @@ pub struct CoPurchases {
     values: Vec<f64>,
     /// The scaled diagonal.
     diagonal: Vec<f64>,
+    /// The raw counts: of each off-diagonal entry, and of each row's item.
+    counts: Vec<f64>,
+    own: Vec<f64>,
     /// Data lines read, pairs kept, and lines naming an item not in the feed.
     pub lines_read: usize,
     pub pairs_kept: usize,
@@ -170,17 +181,29 @@ pub fn read(
     let mut fill = row_start.clone();
     let mut cols = vec![0u32; row_start[n]];
     let mut values = vec![0.0; row_start[n]];
+    let mut counts = vec![0.0; row_start[n]];
     for &(i, j, c) in &kept {
         let (ri, rj) = (row_of[&i], row_of[&j]);
         let v = c * weight[ri] * weight[rj] / scale;
-        cols[fill[ri]] = rj as u32;
-        values[fill[ri]] = v;
-        fill[ri] += 1;
-        cols[fill[rj]] = ri as u32;
-        values[fill[rj]] = v;
-        fill[rj] += 1;
+        for (from, to) in [(ri, rj), (rj, ri)] {
+            cols[fill[from]] = to as u32;
+            values[fill[from]] = v;
+            counts[fill[from]] = c;
+            fill[from] += 1;
+        }
     }
-    Some(CoPurchases { items, row_start, cols, values, diagonal, lines_read, pairs_kept, unknown })
+    Some(CoPurchases {
+        items,
+        row_start,
+        cols,
+        values,
+        diagonal,
+        counts,
+        own: count_of,
+        lines_read,
+        pairs_kept,
+        unknown,
+    })
 }
 
 impl CoPurchases {
@@ -194,6 +217,29 @@ impl CoPurchases {
                 out.iter_mut().zip(&x[c * k..(c + 1) * k]).for_each(|(o, &xv)| *o += w * xv);
             }
         }
+    }
+
+    /// Each item's `top` partners by catalog index, strongest first: by cosine
+    /// `Cᵢⱼ / √(Cᵢᵢ Cⱼⱼ)`, ties by the larger count, then the lower index.
+    /// Items with no kept pair are left out.
+    pub fn neighbours(&self, top: usize) -> Vec<(u32, Vec<u32>)> {
+        let mut out = Vec::new();
+        for (r, &item) in self.items.iter().enumerate() {
+            let edges = self.row_start[r]..self.row_start[r + 1];
+            let mut scored: Vec<(f64, f64, u32)> = edges
+                .map(|e| {
+                    let (c, other) = (self.counts[e], self.cols[e] as usize);
+                    (c / (self.own[r] * self.own[other]).sqrt(), c, self.items[other])
+                })
+                .collect();
+            scored
+                .sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+            scored.truncate(top);
+            if !scored.is_empty() {
+                out.push((item, scored.into_iter().map(|(_, _, other)| other).collect()));
+            }
+        }
+        out
     }
 
     /// The `dims`-dimensional factor of each matrix row (`self.items[r]`), `Y = U √Λ`.
@@ -262,6 +308,21 @@ mod tests {
         );
         assert!((dot(&cosine, 3, 4) - 12.0 / 180f64.sqrt()).abs() < 1e-4, "{}", dot(&cosine, 3, 4));
         assert!((dot(&cosine, 2, 2) - 1.0).abs() < 1e-4);
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn neighbours_rank_by_cosine_not_by_count() {
+        // `p` is popular: bought with `a` 30 times out of 300; `b` with `a` 10 times out of 10.
+        let path =
+            write("cosine.csv", "a,a,40\np,p,300\nb,b,10\nc,c,50\na,p,30\na,b,10\na,c,4\nb,c,6\n");
+        let ids = ["a", "b", "c", "p"];
+        let index_of = |s: &str| ids.iter().position(|&i| i == s).map(|p| p as u32);
+        let mut problems = Problems::default();
+        let m = read(&path, 5.0, 0.0, index_of, &mut problems).expect("read");
+        // a: b 10/√400 = 0.5 before p 30/√12000 ≈ 0.27; a–c (4) is under the floor.
+        assert_eq!(m.neighbours(8), [(0, vec![1, 3]), (1, vec![0, 2]), (2, vec![1]), (3, vec![0])]);
+        assert_eq!(m.neighbours(1)[0], (0, vec![1]));
         std::fs::remove_file(path).ok();
     }
 

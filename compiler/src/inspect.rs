@@ -55,6 +55,13 @@ fn report(c: &Catalog, size: usize) -> String {
         let divergence = if f.divergence { ", divergence" } else { "" };
         let _ = writeln!(out, "  {}: {count} values{divergence}", f.name);
     }
+    let listing = (0..n).filter(|&i| !c.bought_with(i).is_empty()).count();
+    let neighbours: usize = (0..n).map(|i| c.bought_with(i).len()).sum();
+    if listing == 0 {
+        let _ = writeln!(out, "bought with: none");
+    } else {
+        let _ = writeln!(out, "bought with: {listing} items list {neighbours} neighbours");
+    }
     let v = c.vectors();
     if v.dims() == 0 {
         let _ = writeln!(out, "vectors: none");

@@ -6,7 +6,7 @@
 //! flaneur catalog build FEED -o catalog.bin [--facet COLUMN=FACET] [--divergence colour,material]
 //!                       [--sensitive "Health=health"] [--popularity counts.csv] [--dims 64]
 //!                       [--vectors embeddings.csv [--vector-kind factors]]
-//!                       [--co-purchases pairs.csv]
+//!                       [--co-purchases pairs.csv [--bought-with 8]]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
@@ -132,10 +132,16 @@ struct FeedArgs {
     /// interactions.
     #[arg(long, value_parser = parse_kind)]
     vector_kind: Option<VectorKind>,
-    /// Learn item factors from aggregate co-purchase counts: `item_a,item_b,count` per line.
+    /// Aggregate co-purchase counts, `item_a,item_b,count` per line: item factors (with --dims
+    /// above 0) and each item's bought-with list (--bought-with).
     #[arg(long, value_name = "FILE")]
     co_purchases: Option<PathBuf>,
-    /// Ignore pairs bought together fewer times than this (no one basket shapes the vectors).
+    /// Items on each bought-with list from --co-purchases, strongest first (0: no lists, at
+    /// most 8).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    bought_with: usize,
+    /// Ignore pairs bought together fewer times than this (no one basket shapes the vectors or
+    /// the bought-with lists).
     #[arg(long, default_value_t = 5.0)]
     min_co_purchases: f64,
     /// Divide each co-purchase count by (count_a · count_b)^B: 0 keeps raw counts, 0.5 is cosine.
@@ -210,6 +216,7 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
         vectors_file: args.vectors.clone(),
         vector_kind: args.vector_kind,
         co_purchases: args.co_purchases.clone(),
+        bought_with: args.bought_with,
         min_co_purchases: args.min_co_purchases,
         co_purchase_damping: args.co_purchase_damping,
     };

@@ -465,6 +465,7 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
         "{}",
         stdout(&o)
     );
+    // With --dims 0 only lists are built, and with --bought-with 0 as well, nothing.
     let o = run(&[
         "catalog",
         "validate",
@@ -473,8 +474,90 @@ fn co_purchase_file_problems_and_misuse_are_reported() {
         pairs.to_str().unwrap(),
         "--dims",
         "0",
+        "--bought-with",
+        "0",
     ]);
-    assert!(stdout(&o).contains("--co-purchases needs --dims above 0"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("--dims 0 and --bought-with 0 builds nothing"), "{}", stdout(&o));
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--bought-with", "9"]);
+    assert!(stdout(&o).contains("--bought-with 9: expected 0 to 8"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_json_feed_keeps_its_bought_with_lists_unless_co_purchases_replace_them() {
+    let json = tmp("bought-with-feed.json");
+    std::fs::write(
+        &json,
+        r#"{"version":1,"shop":"s","items":[
+          {"id":"a","title":"A","category":"C","bought_with":["b","c"]},
+          {"id":"b","title":"B","category":"C","bought_with":["a"]},
+          {"id":"c","title":"C","category":"C"}]}"#,
+    )
+    .unwrap();
+    let input = json.to_str().unwrap();
+    let (c, _) = build(input, "bought-with-feed.bin", &["--dims", "0"]);
+    assert_eq!((bought_with(&c, "a"), bought_with(&c, "b")), (vec!["b", "c"], vec!["a"]));
+    let pairs = tmp("bought-with-feed.csv");
+    std::fs::write(&pairs, "a,c,10\n").unwrap();
+    let args = ["--dims", "0", "--co-purchases", pairs.to_str().unwrap()];
+    let (c, _) = build(input, "bought-with-feed-2.bin", &args);
+    assert_eq!((bought_with(&c, "a"), bought_with(&c, "c")), (vec!["c"], vec!["a"]));
+    assert!(bought_with(&c, "b").is_empty());
+    // An id the feed does not have is a problem of the feed.
+    let text = std::fs::read_to_string(&json).unwrap().replace(r#"["a"]"#, r#"["zz"]"#);
+    std::fs::write(&json, text).unwrap();
+    let o = run(&["catalog", "validate", input, "--dims", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("\"zz\" is not an item of the catalog"), "{}", stdout(&o));
+}
+
+/// The bought-with list of item `id` of `c`, as ids.
+fn bought_with<'c>(c: &'c Catalog, id: &str) -> Vec<&'c str> {
+    let index = c.index_of(id).unwrap();
+    c.bought_with(index).iter().map(|&j| c.item(j as usize).id()).collect()
+}
+
+#[test]
+fn co_purchase_counts_give_bought_with_lists_ranked_by_cosine() {
+    // SW-001 is bought with JN-001 most often (30 times), but HM-001 is bought with it in all of
+    // its 20 orders: cosine ranks HM-001 first. SH-001 (4) is below the floor.
+    let pairs = tmp("bought-with.csv");
+    std::fs::write(
+        &pairs,
+        "item_a,item_b,count\nSW-001,SW-001,120\nJN-001,JN-001,150\nHM-001,HM-001,20\n\
+         KD-001,KD-001,100\nSW-001,JN-001,30\nSW-001,HM-001,20\nSW-001,SH-001,4\n\
+         KD-001,SW-001,6\n",
+    )
+    .unwrap();
+    let pairs = pairs.to_str().unwrap();
+    let (c, _) =
+        build("merchant.csv", "bought-with.bin", &["--co-purchases", pairs, "--dims", "0"]);
+    assert_eq!(c.vectors().dims(), 0, "--dims 0: lists only, no factors");
+    assert!(c.has_bought_with());
+    assert_eq!(bought_with(&c, "SW-001"), ["HM-001", "JN-001", "KD-001"]);
+    assert_eq!(bought_with(&c, "JN-001"), ["SW-001"]);
+    assert_eq!(bought_with(&c, "KD-001"), ["SW-001"]);
+    assert!(bought_with(&c, "SH-001").is_empty());
+    let listing = c.iter().filter(|i| !c.bought_with(i.index()).is_empty()).count();
+    assert_eq!(listing, 4);
+    let o = run(&["catalog", "inspect", tmp("bought-with.bin").to_str().unwrap()]);
+    assert!(stdout(&o).lines().any(|l| l == "bought with: 4 items list 6 neighbours"));
+    // --bought-with N keeps the N strongest; --min-co-purchases drops the rarer pairs.
+    let args = ["--co-purchases", pairs, "--dims", "0", "--bought-with", "2"];
+    let (two, _) = build("merchant.csv", "bought-with-2.bin", &args);
+    assert_eq!(bought_with(&two, "SW-001"), ["HM-001", "JN-001"]);
+    let args = ["--co-purchases", pairs, "--dims", "0", "--min-co-purchases", "25"];
+    let (floor, _) = build("merchant.csv", "bought-with-25.bin", &args);
+    assert_eq!(bought_with(&floor, "SW-001"), ["JN-001"]);
+    assert!(bought_with(&floor, "HM-001").is_empty());
+    // With factors, the lists come too; --bought-with 0 leaves them out.
+    let (both, _) = build("merchant.csv", "bought-with-factors.bin", &["--co-purchases", pairs]);
+    assert_eq!(both.vector_kind(), VectorKind::Factors);
+    assert_eq!(bought_with(&both, "SW-001"), ["HM-001", "JN-001", "KD-001"]);
+    let args = ["--co-purchases", pairs, "--bought-with", "0"];
+    let (none, _) = build("merchant.csv", "bought-with-none.bin", &args);
+    assert!(!none.has_bought_with() && none.vectors().dims() == 64);
+    let o = run(&["catalog", "inspect", tmp("bought-with-none.bin").to_str().unwrap()]);
+    assert!(stdout(&o).lines().any(|l| l == "bought with: none"), "{}", stdout(&o));
 }
 
 #[test]

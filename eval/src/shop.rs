@@ -195,6 +195,7 @@ pub fn shop(seed: u64, items: usize, dims: usize) -> Shop {
             vector: (dims > 0).then_some(vector),
             url: None,
             image: None,
+            bought_with: Vec::new(),
         });
         by_leaf_colour[item.leaf as usize * COLOURS.len() + item.colour as usize].push(i);
         facts.push(item);

@@ -76,6 +76,7 @@ pub fn compile_with_side_file(side: Side, bytes: &[u8]) {
         Side::CoPurchases => {
             options.co_purchases = Some(extra);
             options.dims = 2;
+            options.bought_with = 3;
         }
     }
     run(Feed::Csv, &feed, options);

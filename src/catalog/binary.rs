@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16 = 0 (none defined in v1) |
+//! | 10 | 2 | flags, u16: bit 0 = the bought-with section follows; other bits 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -42,6 +42,8 @@
 //! | codes | `[i8]` × (n · dims) | in [-127, 127]; item after item |
 //! | scales | `[f32]` × (n if dims > 0, else 0) | finite, ≥ 0 |
 //! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
+//! | bought-with start | `[u32]` × (n + 1), only with flag bit 0 | note (f) |
+//! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -53,9 +55,17 @@
 //! - (d) facet values: facet < facet count; value a string id; strictly
 //!   ascending by (facet, value text).
 //! - (e) id order: ids strictly ascending by text (so no two items share an id).
+//! - (f) bought-with: item `i` lists `bought-with[start[i]..start[i + 1]]`,
+//!   strongest first; start 0 first, non-decreasing, the count last; at most
+//!   [`MAX_BOUGHT_WITH`] per item, each an item position, never `i`, none
+//!   twice; at least one list non-empty (the flag is set exactly when one is).
 //!
-//! Nothing may follow the id order. Storing the id order lets a load check it
-//! in one pass instead of sorting 100,000 ids. Decoding checks the magic, then the version
+//! Nothing may follow the last section. A catalog without bought-with lists
+//! has flags 0 and reads in builds older than the flag; one with lists is
+//! refused there for its unknown flag rather than misread.
+//!
+//! Storing the id order lets a load check it in one pass instead of sorting
+//! 100,000 ids. Decoding checks the magic, then the version
 //! (newer → [`Error::CatalogVersion`]), the flags and the checksum, and then
 //! every count against the bytes that remain *before* allocating, so a hostile
 //! count fails fast; any inconsistency is an [`Error::CatalogCorrupt`] naming
@@ -69,6 +79,7 @@
 
 use std::fmt::Debug;
 
+use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
@@ -81,6 +92,8 @@ const MAGIC: &[u8; 8] = b"FLNRCAT\0";
 /// The binary format version this build writes and the newest it reads.
 const VERSION: u16 = 1;
 const HEADER_LEN: usize = 16;
+/// Flag bit: the bought-with section follows the id order.
+const FLAG_BOUGHT_WITH: u16 = 1;
 /// Offset of the CRC-32 in the header.
 const CRC_AT: usize = 12;
 /// Bytes every item takes at the least, over all its per-item columns
@@ -93,7 +106,7 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     let mut w = ByteWriter::with_capacity(encoded_len_hint(catalog));
     w.bytes(MAGIC);
     w.u16(VERSION);
-    w.u16(0);
+    w.u16(if catalog.bought_with.is_empty() { 0 } else { FLAG_BOUGHT_WITH });
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
     write_strings(&mut w, &catalog.strings);
@@ -102,6 +115,10 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     write_columns(&mut w, &catalog.columns);
     write_vectors(&mut w, &catalog.vectors);
     write_array(&mut w, &catalog.by_id);
+    if !catalog.bought_with.is_empty() {
+        write_array(&mut w, &catalog.bought_with.start);
+        write_array(&mut w, &catalog.bought_with.items);
+    }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
     w.into_bytes()
@@ -109,7 +126,7 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
 
 /// Decodes and validates a binary v1 catalog.
 pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
-    check_header(bytes)?;
+    let flags = check_header(bytes)?;
     let mut d = Decoder { r: ByteReader::new(bytes) };
     d.take("header", HEADER_LEN)?;
     let shop = d.shop()?;
@@ -122,6 +139,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let columns = d.columns(&strings, &taxonomy, &facet_values)?;
     let vectors = d.vectors(dims, columns.id.len())?;
     let by_id = d.id_order(&strings, &columns.id)?;
+    let bought_with = if flags & FLAG_BOUGHT_WITH != 0 {
+        d.bought_with(columns.id.len())?
+    } else {
+        BoughtWith::default()
+    };
     d.finish()?;
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
@@ -138,6 +160,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         taxonomy,
         vectors,
         members,
+        bought_with,
     })
 }
 
@@ -171,6 +194,7 @@ fn encoded_len_hint(c: &Catalog) -> usize {
         + 4 * c.columns.attrs.len()
         + c.vectors.codes().len()
         + 4 * c.vectors.len()
+        + 4 * (c.bought_with.start.len() + c.bought_with.items.len())
 }
 
 fn write_str(w: &mut ByteWriter, s: &str) {
@@ -246,9 +270,9 @@ fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
 // ---------------------------------------------------------------------------
 // Decoding
 
-/// Checks magic, version, flags and checksum, in that order: a newer version
-/// may change everything after its version field.
-fn check_header(bytes: &[u8]) -> Result<()> {
+/// Checks magic, version, flags and checksum, in that order (a newer version
+/// may change everything after its version field), and gives the flags.
+fn check_header(bytes: &[u8]) -> Result<u16> {
     let Some(header) = bytes.get(..HEADER_LEN) else {
         return Err(corrupt(format!(
             "truncated: {} bytes, the header alone takes {HEADER_LEN}",
@@ -264,8 +288,10 @@ fn check_header(bytes: &[u8]) -> Result<()> {
         return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
     }
     let flags = r.u16().unwrap_or_default();
-    if flags != 0 {
-        return Err(corrupt(format!("unknown flags {flags:#06x} at byte 10 (v1 defines none)")));
+    if flags & !FLAG_BOUGHT_WITH != 0 {
+        return Err(corrupt(format!(
+            "unknown flags {flags:#06x} at byte 10 (v1 defines only bit 0, bought-with)"
+        )));
     }
     let stored = r.u32().unwrap_or_default();
     let actual = crc32(&bytes[HEADER_LEN..]);
@@ -275,7 +301,7 @@ fn check_header(bytes: &[u8]) -> Result<()> {
             bytes.len() - HEADER_LEN
         )));
     }
-    Ok(())
+    Ok(flags)
 }
 
 /// A fixed-size little-endian value stored in arrays.
@@ -733,6 +759,49 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(order.values)
+    }
+
+    /// The bought-with section over `n` items: note (f) of the layout.
+    fn bought_with(&mut self, n: usize) -> Result<BoughtWith> {
+        let start = self.array::<u32>("bought-with start", Some(n + 1))?;
+        let items = self.array::<u32>("bought-with", None)?;
+        let bad_start = |i: usize, why: &str| {
+            corrupt(format!("bought-with start[{i}] at byte {}: {why}", start.at + 4 * i))
+        };
+        if start.values.first() != Some(&0) {
+            return Err(bad_start(0, "must be 0"));
+        }
+        if items.values.is_empty() {
+            return Err(corrupt(format!(
+                "bought-with at byte {}: the flag is set but no item lists a neighbour",
+                items.at
+            )));
+        }
+        if start.values.last().map(|&last| last as usize) != Some(items.values.len()) {
+            return Err(bad_start(
+                n,
+                &format!("must equal the bought-with count {}", items.values.len()),
+            ));
+        }
+        for (i, w) in start.values.windows(2).enumerate() {
+            let list = items.values.get(w[0] as usize..w[1] as usize);
+            let Some(list) = list.filter(|l| l.len() <= MAX_BOUGHT_WITH) else {
+                return Err(bad_start(
+                    i + 1,
+                    &format!(
+                        "must lie between the previous start and the bought-with count, at \
+                         most {MAX_BOUGHT_WITH} after it"
+                    ),
+                ));
+            };
+            if let Some(reason) = why_not(i, list, n) {
+                return Err(corrupt(format!(
+                    "bought-with of item {i} at byte {}: {reason}",
+                    items.at + 4 * w[0] as usize
+                )));
+            }
+        }
+        Ok(BoughtWith { start: start.values, items: items.values })
     }
 
     fn finish(&self) -> Result<()> {

@@ -2,12 +2,14 @@
 //!
 //! The shape is specified in `docs/FORMATS.md`. Unknown top-level and item
 //! fields are ignored (so newer minor additions load); an attribute naming a
-//! facet the catalog does not declare is an error.
+//! facet the catalog does not declare is an error. An item's `bought_with`
+//! ids are resolved once every item is read, so they may name later items.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::item::Columns;
 use super::link::is_safe_link;
 use super::strings::{StrId, Strings, StringsBuilder};
@@ -124,6 +126,10 @@ pub struct ItemJson {
     /// Image address.
     #[serde(default)]
     pub image: Option<String>,
+    /// Ids of the items often bought with this one, strongest first: at most
+    /// [`MAX_BOUGHT_WITH`], none twice, never the item's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bought_with: Vec<String>,
 }
 
 fn default_true() -> bool {
@@ -169,6 +175,17 @@ pub struct CatalogBuilder {
     cols: Columns,
     pairs: Vec<(u16, StrId)>,
     pair_ids: HashMap<(u16, StrId), u32>,
+    /// Neighbour lists by item position, resolved in [`CatalogBuilder::finish`].
+    neighbours: BTreeMap<u32, Neighbours>,
+}
+
+/// One item's "bought with" list as given.
+#[derive(Debug)]
+enum Neighbours {
+    /// Item ids, from JSON (they may name items not pushed yet).
+    Ids(Vec<String>),
+    /// Item positions, from [`CatalogBuilder::set_bought_with`].
+    Positions(Vec<u32>),
 }
 
 impl CatalogBuilder {
@@ -217,6 +234,7 @@ impl CatalogBuilder {
             cols: Columns { attr_start: vec![0], ..Columns::default() },
             pairs: Vec::new(),
             pair_ids: HashMap::new(),
+            neighbours: BTreeMap::new(),
         })
     }
 
@@ -333,6 +351,7 @@ impl CatalogBuilder {
                 return Err(Error::item_field(id, "price", format!("{price} is not a price")));
             }
         }
+        check_bought_with_ids(id, &raw.bought_with)?;
         let mut facet_ids = Vec::with_capacity(raw.attributes.len());
         for facet in raw.attributes.keys() {
             let index = *self.facet_index.get(facet.as_str()).ok_or_else(|| {
@@ -401,6 +420,32 @@ impl CatalogBuilder {
         cols.sensitive.push(strings.intern_opt(raw.sensitive.as_deref()));
         cols.url.push(strings.intern_opt(raw.url.as_deref()));
         cols.image.push(strings.intern_opt(raw.image.as_deref()));
+        if !raw.bought_with.is_empty() {
+            let index = cols.id.len() as u32 - 1;
+            self.neighbours.insert(index, Neighbours::Ids(raw.bought_with.clone()));
+        }
+        Ok(())
+    }
+
+    /// Sets the items often bought with the `index`-th pushed item, by
+    /// position, strongest first (for lists known only after every item is:
+    /// from co-purchase counts); replaces its `bought_with` ids. At most
+    /// [`MAX_BOUGHT_WITH`] pushed items, none twice, never the item itself.
+    pub fn set_bought_with(&mut self, index: usize, neighbours: &[u32]) -> Result<()> {
+        let Some(&id) = self.cols.id.get(index) else {
+            return Err(Error::header_field(
+                "bought_with",
+                format!("item {index} was not pushed ({} items)", self.len()),
+            ));
+        };
+        if let Some(reason) = why_not(index, neighbours, self.len()) {
+            return Err(Error::item_field(self.strings.get(id), "bought_with", reason));
+        }
+        if neighbours.is_empty() {
+            self.neighbours.remove(&(index as u32));
+        } else {
+            self.neighbours.insert(index as u32, Neighbours::Positions(neighbours.to_vec()));
+        }
         Ok(())
     }
 
@@ -437,8 +482,18 @@ impl CatalogBuilder {
 
     /// Checks what needs every item (unique ids, release dates) and builds the catalog.
     pub fn finish(self) -> Result<Catalog> {
-        let Self { shop, vector_kind, facets, strings, taxonomy, vectors, mut cols, pairs, .. } =
-            self;
+        let Self {
+            shop,
+            vector_kind,
+            facets,
+            strings,
+            taxonomy,
+            vectors,
+            mut cols,
+            pairs,
+            neighbours,
+            ..
+        } = self;
         let strings = strings.finish();
 
         // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
@@ -463,9 +518,11 @@ impl CatalogBuilder {
             let id = cols.id.get(i).map_or("", |&s| strings.get(s));
             Error::item_field(id, "released", "must be a date YYYY-MM-DD")
         })?;
+        let bought_with = resolve_bought_with(&strings, &cols.id, &by_id, neighbours)?;
         let members = super::members::Members::new(&cols.category, taxonomy.len());
         Ok(Catalog {
             members,
+            bought_with,
             shop,
             vector_kind,
             facets,
@@ -478,6 +535,67 @@ impl CatalogBuilder {
             vectors,
         })
     }
+}
+
+/// Checks an item's `bought_with` ids as far as one item can: their number,
+/// their lengths, its own id, and repeats (unknown ids are found by [`resolve_bought_with`]).
+fn check_bought_with_ids(id: &str, list: &[String]) -> Result<()> {
+    let bad = |reason: String| Error::item_field(id, "bought_with", reason);
+    if let Some(extra) = list.get(MAX_BOUGHT_WITH) {
+        return Err(bad(format!(
+            "lists {} items, at most {MAX_BOUGHT_WITH} ({:?} is one too many)",
+            list.len(),
+            prefix(extra, 64)
+        )));
+    }
+    for (k, other) in list.iter().enumerate() {
+        check_field_len(other, "bought_with", |f, r| Error::item_field(id, f, r))?;
+        if other == id {
+            return Err(bad(format!("{other:?} is the item's own id")));
+        }
+        if list[..k].contains(other) {
+            return Err(bad(format!("{other:?} is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+/// Turns the neighbour lists into positions; an id that is no item's is refused.
+fn resolve_bought_with(
+    strings: &Strings,
+    ids: &[StrId],
+    by_id: &[u32],
+    neighbours: BTreeMap<u32, Neighbours>,
+) -> Result<BoughtWith> {
+    let index_of = |text: &str| {
+        by_id
+            .binary_search_by(|&i| strings.get(ids[i as usize]).cmp(text))
+            .ok()
+            .map(|slot| by_id[slot])
+    };
+    let mut lists = Vec::with_capacity(neighbours.len());
+    for (index, list) in neighbours {
+        let positions = match list {
+            Neighbours::Positions(p) => p,
+            Neighbours::Ids(names) => {
+                let id = ids.get(index as usize).map_or("", |&s| strings.get(s));
+                let mut positions = Vec::with_capacity(names.len());
+                for name in &names {
+                    let Some(position) = index_of(name) else {
+                        return Err(Error::item_field(
+                            id,
+                            "bought_with",
+                            format!("{:?} is not an item of the catalog", prefix(name, 64)),
+                        ));
+                    };
+                    positions.push(position);
+                }
+                positions
+            }
+        };
+        lists.push((index as usize, positions));
+    }
+    Ok(BoughtWith::from_lists(ids.len(), lists.iter().map(|(i, p)| (*i, p.as_slice()))))
 }
 
 /// Item positions sorted by id; `Err(id)` names an id that occurs twice.

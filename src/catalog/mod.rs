@@ -5,7 +5,9 @@
 //! scoring: items column by column ([`ItemRef`] borrows one), every string once
 //! in an arena ([`strings::Strings`]), each distinct facet value under a dense
 //! id, category paths interned into a [`Taxonomy`], and vectors L2-normalised
-//! and int8-quantized into [`QuantizedVectors`].
+//! and int8-quantized into [`QuantizedVectors`]. Items may list the items
+//! bought with them ([`Catalog::bought_with`]), from the shop's aggregate
+//! co-purchase counts.
 //!
 //! ```
 //! use flaneur::catalog::Catalog;
@@ -25,6 +27,7 @@
 //! ```
 
 mod binary;
+mod bought_with;
 pub mod dates;
 mod item;
 mod json;
@@ -34,6 +37,7 @@ pub mod quantize;
 pub mod strings;
 mod taxonomy;
 
+pub use bought_with::MAX_BOUGHT_WITH;
 pub use item::{Facet, FacetValueId, ItemRef};
 pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
@@ -69,6 +73,8 @@ pub struct Catalog {
     vectors: QuantizedVectors,
     /// The items of each taxonomy node, derived on load.
     members: members::Members,
+    /// Each item's "often bought with" neighbours.
+    bought_with: bought_with::BoughtWith,
 }
 
 impl Catalog {
@@ -118,6 +124,28 @@ impl Catalog {
     /// own category, not an ancestor), ascending; empty for an unknown node.
     pub fn items_in(&self, node: CategoryId) -> &[u32] {
         self.members.of(node)
+    }
+
+    /// The positions of the items often bought with item `index`, strongest
+    /// first, at most [`MAX_BOUGHT_WITH`]; never the item itself, never one twice.
+    /// Empty when it lists none or `index` is out of range.
+    ///
+    /// ```
+    /// use flaneur::catalog::Catalog;
+    /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+    ///   {"id":"knit","title":"Knit","category":"Knitwear","bought_with":["scarf"]},
+    ///   {"id":"scarf","title":"Scarf","category":"Accessories"}]}"#).unwrap();
+    /// assert_eq!(c.bought_with(0), [1]);
+    /// assert!(c.bought_with(1).is_empty() && c.bought_with(9).is_empty());
+    /// assert!(c.has_bought_with());
+    /// ```
+    pub fn bought_with(&self, index: usize) -> &[u32] {
+        self.bought_with.of(index)
+    }
+
+    /// Whether any item lists items bought with it.
+    pub fn has_bought_with(&self) -> bool {
+        !self.bought_with.is_empty()
     }
 
     /// The shop this catalog belongs to.

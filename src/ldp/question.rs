@@ -82,6 +82,8 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Divergent => "divergent",
         Kind::Popular => "popular",
         Kind::Default => "default",
+        Kind::Recent => "recent",
+        Kind::Complement => "complement",
     }
 }
 

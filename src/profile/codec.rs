@@ -641,7 +641,7 @@ mod v2 {
         // 13. divergence
         write_divergence(w, &p.divergence, t);
         // 14. local counters
-        for kind in Kind::ALL {
+        for kind in Kind::COUNTED {
             let c = p.stats.get(kind);
             w.varint(c.impressions);
             w.varint(c.engagements);
@@ -708,7 +708,7 @@ mod v2 {
         }
         p.divergence = read_divergence(&mut b, t)?;
         b.section = "counters";
-        for kind in Kind::ALL {
+        for kind in Kind::COUNTED {
             let impressions = b.varint()?;
             let engagements = b.varint()?;
             p.stats.set(kind, Counter { impressions, engagements });

@@ -252,6 +252,32 @@ impl Profile {
         self.session.front().map(|e| e.at)
     }
 
+    /// The current session's events at `now`, oldest first: none once the
+    /// session has been idle for [`SESSION_GAP_MS`].
+    pub fn live_session(&self, now: i64) -> impl Iterator<Item = &Event> {
+        let live = self.session.back().is_some_and(|e| now.saturating_sub(e.at) <= SESSION_GAP_MS);
+        self.session.iter().filter(move |_| live)
+    }
+
+    /// The cart as the current session built it at `now`: items added and
+    /// not since removed or bought, in the order they were added.
+    pub fn session_cart(&self, now: i64) -> Vec<&str> {
+        let mut cart: Vec<&str> = Vec::new();
+        for event in self.live_session(now) {
+            match &event.kind {
+                EventKind::AddToCart { item_id } => {
+                    cart.retain(|id| id != item_id);
+                    cart.push(item_id);
+                }
+                EventKind::RemoveFromCart { item_id } | EventKind::Purchase { item_id } => {
+                    cart.retain(|id| id != item_id);
+                }
+                _ => {}
+            }
+        }
+        cart
+    }
+
     /// What divergence has learned.
     pub fn divergence(&self) -> &DivergenceState {
         &self.divergence

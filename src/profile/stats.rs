@@ -34,30 +34,34 @@ impl Counter {
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
-    counters: [Counter; 4],
+    counters: [Counter; Kind::COUNTED.len()],
 }
 
 impl Stats {
-    /// The counter of one kind.
+    /// The counter of one kind (zero for a kind that is not counted, see [`Kind::COUNTED`]).
     pub fn get(&self, kind: Kind) -> Counter {
-        self.counters[kind as usize]
+        self.counters.get(kind as usize).copied().unwrap_or_default()
     }
 
-    /// Counts one impression.
+    /// Counts one impression (kinds outside [`Kind::COUNTED`] are not counted).
     pub fn shown(&mut self, kind: Kind) {
-        let c = &mut self.counters[kind as usize];
-        c.impressions = c.impressions.saturating_add(1);
+        if let Some(c) = self.counters.get_mut(kind as usize) {
+            c.impressions = c.impressions.saturating_add(1);
+        }
     }
 
     /// Counts one engagement with an item shown as `kind`.
     pub fn engaged(&mut self, kind: Kind) {
-        let c = &mut self.counters[kind as usize];
-        c.engagements = c.engagements.saturating_add(1);
+        if let Some(c) = self.counters.get_mut(kind as usize) {
+            c.engagements = c.engagements.saturating_add(1);
+        }
     }
 
     /// Sets a counter (for decoding a stored profile).
     pub(crate) fn set(&mut self, kind: Kind, counter: Counter) {
-        self.counters[kind as usize] = counter;
+        if let Some(c) = self.counters.get_mut(kind as usize) {
+            *c = counter;
+        }
     }
 }
 
@@ -65,8 +69,8 @@ impl Stats {
 /// `{ personal: {impressions, engagements}, divergent: …, popular: …, default: … }`.
 impl Serialize for Stats {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(Kind::ALL.len()))?;
-        for kind in Kind::ALL {
+        let mut map = serializer.serialize_map(Some(Kind::COUNTED.len()))?;
+        for kind in Kind::COUNTED {
             map.serialize_entry(&kind, &self.get(kind))?;
         }
         map.end()

@@ -91,15 +91,47 @@ fn jaccard(a: &[u32], b: &[u32]) -> f32 {
 /// marginal relevance: each slot takes the candidate maximising
 /// `(1 - diversity) · score - diversity · max similarity to those already picked`,
 /// skipping a near-duplicate of the previous pick when another candidate
-/// exists. `diversity = 0` keeps the order of `candidates`.
+/// exists, and preferring leaf categories that have fewer than `leaf_cap`
+/// items in the slate: a full leaf gives more only when no other candidate
+/// is left, so the cap spreads a slate without shortening it.
+/// `diversity = 0` keeps the order of `candidates` (within the cap).
 pub fn rerank(
     catalog: &Catalog,
     candidates: &[(f32, u32)],
     k: usize,
     diversity: f32,
+    leaf_cap: usize,
 ) -> Vec<(f32, u32)> {
+    let leaf = |index: u32| catalog.item(index as usize).category();
+    // Items picked per leaf category (a slate spans a few).
+    let mut per_leaf: Vec<(u32, usize)> = Vec::new();
+    let count = |per_leaf: &[(u32, usize)], index: u32| {
+        per_leaf.iter().find(|&&(l, _)| l == leaf(index)).map_or(0, |&(_, n)| n)
+    };
+    let add = |per_leaf: &mut Vec<(u32, usize)>, index: u32| {
+        let l = leaf(index);
+        match per_leaf.iter_mut().find(|(known, _)| *known == l) {
+            Some((_, n)) => *n += 1,
+            None => per_leaf.push((l, 1)),
+        }
+    };
     if diversity <= 0.0 {
-        return candidates.iter().take(k).copied().collect();
+        let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k);
+        let mut over: Vec<(f32, u32)> = Vec::new();
+        for &(score, index) in candidates {
+            if picked.len() == k {
+                break;
+            }
+            if count(&per_leaf, index) < leaf_cap {
+                add(&mut per_leaf, index);
+                picked.push((score, index));
+            } else {
+                over.push((score, index));
+            }
+        }
+        let missing = k.saturating_sub(picked.len());
+        picked.extend(over.into_iter().take(missing));
+        return picked;
     }
     let lambda = 1.0 - diversity;
     // (score, index, max similarity to the picks, similarity to the last pick).
@@ -108,10 +140,14 @@ pub fn rerank(
     while picked.len() < k && !pool.is_empty() {
         let objective = |&(score, _, max_sim, _): &Candidate| lambda * score - diversity * max_sim;
         let near_duplicate = |c: &Candidate| !picked.is_empty() && c.3 >= NEAR_DUPLICATE;
-        let best = best_slot(&pool, objective, |c| !near_duplicate(c))
+        let room = |c: &Candidate| count(&per_leaf, c.1) < leaf_cap;
+        let best = best_slot(&pool, objective, |c| room(c) && !near_duplicate(c))
+            .or_else(|| best_slot(&pool, objective, room))
+            .or_else(|| best_slot(&pool, objective, |c| !near_duplicate(c)))
             .or_else(|| best_slot(&pool, objective, |_| true));
         let Some(slot) = best else { break };
         let (score, index, _, _) = pool.swap_remove(slot);
+        add(&mut per_leaf, index);
         for c in &mut pool {
             c.3 = similarity(catalog, index as usize, c.1 as usize);
             c.2 = c.2.max(c.3);

@@ -81,6 +81,7 @@ impl Signal {
             SignalKind::Similarity | SignalKind::Popularity | SignalKind::Freshness => {
                 self.label.clone()
             }
+            SignalKind::BoughtWith => format!("often bought with {}", self.label),
         };
         match (self.count, self.last_seen) {
             (Some(n), Some(at)) => format!(
@@ -123,6 +124,9 @@ pub enum SignalKind {
     Popularity,
     /// How recently the item was released.
     Freshness,
+    /// Often bought with an item in the cart (the label is that item's title).
+    #[serde(rename = "bought_with")]
+    BoughtWith,
 }
 
 /// Fewest interactions behind a signal before its reason may say when it was

@@ -19,11 +19,13 @@ pub(crate) struct Eligibility<'a> {
 }
 
 impl<'a> Eligibility<'a> {
-    /// Resolves `request`'s filters; an unknown context category is a `BAD_ARGUMENT`.
+    /// Resolves `request`'s filters, leaving out the positions in `hidden`
+    /// too; an unknown context category is a `BAD_ARGUMENT`.
     pub(crate) fn new(
         catalog: &'a Catalog,
         prefs: &'a Preferences,
         request: &Request,
+        hidden: &[usize],
     ) -> Result<Self> {
         let taxonomy = catalog.taxonomy();
         let in_context = match &request.context.category {
@@ -40,8 +42,10 @@ impl<'a> Eligibility<'a> {
         let mut excluded = vec![0u64; catalog.len().div_ceil(64)];
         let ids =
             request.exclude.iter().map(String::as_str).chain(request.context.item_id.as_deref());
-        for index in ids.filter_map(|id| catalog.index_of(id)) {
-            excluded[index / 64] |= 1 << (index % 64);
+        for index in ids.filter_map(|id| catalog.index_of(id)).chain(hidden.iter().copied()) {
+            if let Some(word) = excluded.get_mut(index / 64) {
+                *word |= 1 << (index % 64);
+            }
         }
         Ok(Self { catalog, prefs, excluded, in_context })
     }

@@ -5,6 +5,8 @@
 //! ordered by a blend of relevance and the shop's default order set by
 //! `intensity`, and the best `k` are kept by a streaming pool with a running floor ([`topk`]).
 
+pub mod breadth;
+mod complements;
 pub mod divergence;
 pub mod diversity;
 pub mod explain;
@@ -14,8 +16,10 @@ pub mod kernel;
 mod knobs;
 mod lazy;
 pub mod nearest;
+mod recent;
 mod relevance;
 mod request;
+pub mod seen;
 pub mod topk;
 
 pub use knobs::{Knobs, MAX_DERIVED};
@@ -23,10 +27,10 @@ pub use relevance::{
     FACTOR_WEIGHT, FRESHNESS_HALF_LIFE_DAYS, PURCHASED_FACTOR, SHOWN_FLOOR, SHOWN_GRACE, Scorer,
     Signals, Weights, freshness, shown_factor,
 };
-pub use request::{Context, Kind, MAX_K, Recommendation, Request, Slate};
+pub use request::{Context, Kind, MAX_K, Recommendation, Request, Shelf, Slate};
 
-use rand::SeedableRng;
 use rand::rngs::SmallRng;
+use rand::{RngExt, SeedableRng};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -34,7 +38,7 @@ use crate::intent::Intent;
 use crate::preferences::Preferences;
 use crate::profile::Profile;
 use crate::profile::divergence::DivergenceState;
-use divergence::{Bubble, divergent_slots, positions};
+use divergence::{Bubble, budget_share, divergent_slots, positions, round_slots};
 use explain::{Reason, Signal, SignalKind, explain};
 use filter::Eligibility;
 use lazy::Relevances;
@@ -149,13 +153,18 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         )));
     }
     prefs.validate()?;
-    let eligible = Eligibility::new(catalog, prefs, request)?;
+    match request.shelf {
+        Shelf::ForYou => {}
+        Shelf::Recent => return recent::slate(inputs, request),
+        Shelf::Complements => return complements::slate(inputs, request),
+    }
     let n = catalog.len().max(1) as f32;
     let shop_order = |index: usize| 1.0 - index as f32 / n;
     let knobs = Knobs::new(prefs, intent);
-    let intensity = knobs.intensity;
 
-    if !prefs.personalization || intensity == 0.0 {
+    if !prefs.personalization || knobs.intensity == 0.0 {
+        // The shop's own order: nothing of the profile is used, not even what was seen.
+        let eligible = Eligibility::new(catalog, prefs, request, &[])?;
         let items = (0..catalog.len())
             .filter(|&i| eligible.allows(i))
             .take(request.k)
@@ -163,11 +172,18 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
                 Recommendation::new(catalog, i, shop_order(i), Kind::Default, Reason::default())
             })
             .collect();
-        return Ok(Slate::new(items, 0, intent));
+        return Ok(Slate::new(items, 0, intent, 1.0));
     }
+    let hidden =
+        if request.include_seen { Vec::new() } else { seen::seen(catalog, profile, request, now) };
+    let eligible = Eligibility::new(catalog, prefs, request, &hidden)?;
 
     let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
     let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
+    // A buyer on a mission wants precision: breadth shapes browsing slates only.
+    let spread = if knobs.focus { 0.0 } else { scorer.breadth() };
+    let intensity = knobs.intensity;
+    let leaf_cap = breadth::leaf_cap(request.k, spread);
     // Per taxonomy node: inside the buying focus (empty: no focus).
     let in_focus: Vec<bool> = match knobs.focus.then(|| buying_focus(catalog, request)).flatten() {
         None => Vec::new(),
@@ -178,7 +194,10 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
                 .collect()
         }
     };
-    let mut pool = topk::Pool::new((request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES));
+    let base = (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES);
+    let mut pool = topk::Pool::new((base as f32 * (1.0 + 3.0 * spread)).round() as usize);
+    // Each category sends at most this many candidates: room for other leaves.
+    let per_category = (leaf_cap * CANDIDATES_PER_SLOT).min(base);
     let relevances = Relevances::new(&scorer, &eligible, &in_focus);
     // Bounds first, dot products last: most items cannot reach the threshold
     // or the pool's floor whatever their vector, and the bounds hold exactly
@@ -207,9 +226,13 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         if !in_focus.is_empty() && !in_focus[node as usize] {
             continue;
         }
+        // The category's best candidates, entering the pool together once it is scanned
+        // (the pool's floor, and so what is skipped, stays the same during the scan).
+        let mut category = topk::Pool::new(per_category);
         for &index in catalog.items_in(node) {
             let index = index as usize;
-            let floor = if bounded { pool.floor() } else { f32::NEG_INFINITY };
+            let floor =
+                if bounded { pool.floor().max(category.floor()) } else { f32::NEG_INFINITY };
             if blend(bound, index) < floor {
                 continue;
             }
@@ -224,15 +247,17 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             let relevance = scorer.relevance(index);
             relevances.set(index, relevance);
             if relevance >= prefs.threshold {
-                pool.push((blend(relevance, index), index as u32));
+                category.push((blend(relevance, index), index as u32));
             }
         }
+        pool.extend(category.finish());
     }
     let mut pool = pool.finish();
     if let Some(cap) = knobs.derived_cap {
         pool = limit_derived(catalog, profile, pool, cap);
     }
-    let chosen = diversity::rerank(catalog, &pool, request.k, knobs.diversity);
+    let diversity = breadth::diversity(knobs.diversity, spread);
+    let chosen = diversity::rerank(catalog, &pool, request.k, diversity, leaf_cap);
     let mut items: Vec<Recommendation> = chosen
         .into_iter()
         .map(|(score, index)| {
@@ -254,7 +279,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         let fill = popular_fill(catalog, &eligible, &items, request.k - items.len());
         items.extend(fill);
     }
-    Ok(Slate::new(items, withheld, intent))
+    Ok(Slate::new(items, withheld, intent, spread))
 }
 
 /// When buying on a product page, the context item's category (one level
@@ -315,12 +340,18 @@ fn add_divergence(
     if items.is_empty() {
         return;
     }
-    let count = divergent_slots(k, knobs, state.shown_in_session(inputs.session_start));
-    if count == 0 {
+    let budget = divergent_slots(k, knobs, state.shown_in_session(inputs.session_start));
+    if budget == 0 {
         return;
     }
     let bubble = Bubble::new(catalog, scorer);
     if bubble.is_empty() {
+        return;
+    }
+    let mut rng = SmallRng::seed_from_u64(inputs.seed);
+    let share = budget_share(state, profile.stats().get(Kind::Personal), inputs.now);
+    let count = round_slots(budget as f32 * share, rng.random::<f32>()).min(budget);
+    if count == 0 {
         return;
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
@@ -328,8 +359,10 @@ fn add_divergence(
     let relevance = |i: usize| relevances.get(i);
     // NaN (not eligible) fails the comparison.
     let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
-    let pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
-    let mut rng = SmallRng::seed_from_u64(inputs.seed);
+    let mut pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
+    // The personal items that stay in the slate: what they show is no divergence.
+    let personal = &taken[..taken.len().min(k - count.min(k))];
+    pool.retain(|way| !divergence::covered(catalog, way, personal));
     let picks = divergence::choose(catalog, relevance, state, pool, count, &mut rng);
     if picks.is_empty() {
         return;

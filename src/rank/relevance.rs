@@ -135,6 +135,8 @@ pub struct Scorer<'a> {
     vector_bound: f32,
     /// The shopper's fold-in factor, quantized with its scale, for catalogs of item factors.
     user_factor: Option<(Vec<i8>, f32)>,
+    /// How broad the profile's evidence keeps the slate ([`super::breadth`]).
+    breadth: f32,
 }
 
 impl<'a> Scorer<'a> {
@@ -158,6 +160,7 @@ impl<'a> Scorer<'a> {
     /// every affinity to `now`.
     pub fn new(catalog: &'a Catalog, profile: &'a Profile, now: i64, weights: Weights) -> Self {
         let hl = profile.half_life_ms();
+        let breadth = super::breadth::breadth(profile, now);
         let taxonomy = catalog.taxonomy();
         let category: Vec<f32> = (0..taxonomy.len() as u32)
             .map(|node| {
@@ -167,7 +170,7 @@ impl<'a> Scorer<'a> {
             })
             .collect();
         let category_signal = (0..taxonomy.len() as u32)
-            .map(|node| lineage_signal(catalog, &category, node))
+            .map(|node| lineage_signal(catalog, &category, node, breadth))
             .collect();
         let mut facets = vec![0.0; catalog.facet_value_count()];
         for ((facet, value), a) in profile.facets() {
@@ -229,7 +232,13 @@ impl<'a> Scorer<'a> {
             penalised,
             vector_bound,
             user_factor: None,
+            breadth,
         }
+    }
+
+    /// How broad the profile's evidence keeps the slate, in [0, 1] ([`super::breadth`]).
+    pub fn breadth(&self) -> f32 {
+        self.breadth
     }
 
     /// Scores the vector signal as the predicted preference `x · yᵢ` of the
@@ -439,12 +448,13 @@ fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
 }
 
 /// Weighted mean of the evidence along a node's category path, the level at
-/// depth `d` weighing `d + 1`: a shared department counts, a shared leaf more.
-fn lineage_signal(catalog: &Catalog, evidence: &[f32], node: CategoryId) -> f32 {
+/// depth `d` weighing `1 + d · (1 − breadth)`: a shared department counts, a
+/// shared leaf more, and the more so the more evidence there is.
+fn lineage_signal(catalog: &Catalog, evidence: &[f32], node: CategoryId, breadth: f32) -> f32 {
     let taxonomy = catalog.taxonomy();
     let (mut sum, mut norm) = (0.0, 0.0);
     for level in taxonomy.lineage(node) {
-        let w = (taxonomy.depth(level) + 1) as f32;
+        let w = super::breadth::level_weight(taxonomy.depth(level), breadth);
         sum += w * evidence.get(level as usize).copied().unwrap_or(0.0);
         norm += w;
     }

@@ -14,6 +14,8 @@ use crate::profile::divergence::Direction;
 pub struct Request {
     /// How many items at most (1 to [`MAX_K`]).
     pub k: usize,
+    /// Which shelf: "for you" (the default), recently viewed, or complements of the cart.
+    pub shelf: Shelf,
     /// Where the shopper is.
     pub context: Context,
     /// Item ids never to return (already on the page, in the cart, …).
@@ -21,12 +23,37 @@ pub struct Request {
     /// Fill slots that no item is relevant enough for with popular items,
     /// labelled `popular`. Off by default: flaneur prefers a short slate.
     pub fill: bool,
+    /// Let the slate show items viewed in this session, in the cart or
+    /// bought. Off by default: a slate does not echo what the shopper just saw.
+    pub include_seen: bool,
 }
 
 impl Default for Request {
     fn default() -> Self {
-        Self { k: 12, context: Context::default(), exclude: Vec::new(), fill: false }
+        Self {
+            k: 12,
+            shelf: Shelf::ForYou,
+            context: Context::default(),
+            exclude: Vec::new(),
+            fill: false,
+            include_seen: false,
+        }
     }
+}
+
+/// The shelves a page can ask for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shelf {
+    /// Recommendations from the whole profile (restricted by the context).
+    #[default]
+    ForYou,
+    /// The items the shopper viewed, newest first: what the device keeps
+    /// anyway, listed as such ([`Kind::Recent`]), never a recommendation.
+    Recent,
+    /// Items often bought with what is in the cart ([`Kind::Complement`]),
+    /// from the catalog's aggregate co-purchase lists.
+    Complements,
 }
 
 /// Where the shopper is when the page asks.
@@ -39,6 +66,9 @@ pub struct Context {
     pub category: Option<String>,
     /// The current search query.
     pub query: Option<String>,
+    /// The ids in the page's cart; when absent, the cart adds (less the
+    /// removals) of the current session. It never leaves the device.
+    pub cart: Option<Vec<String>>,
 }
 
 pub use crate::slot::Kind;
@@ -86,11 +116,20 @@ pub struct Slate {
     pub withheld: usize,
     /// The session's inferred intent.
     pub intent: Intent,
+    /// How widely the slate spreads, in [0, 1]: 1 when the profile holds
+    /// little evidence (related categories, the shop's order), towards 0 as
+    /// evidence grows ([`super::breadth`]); 0 when buying (precision wins).
+    pub breadth: f32,
 }
 
 impl Slate {
-    pub(crate) fn new(items: Vec<Recommendation>, withheld: usize, intent: Intent) -> Self {
-        Self { items, withheld, intent }
+    pub(crate) fn new(
+        items: Vec<Recommendation>,
+        withheld: usize,
+        intent: Intent,
+        breadth: f32,
+    ) -> Self {
+        Self { items, withheld, intent, breadth }
     }
 
     /// The slate as the profile learns from it once shown: each item's id,

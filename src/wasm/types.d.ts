@@ -29,15 +29,30 @@ export type FlaneurEvent = { at?: number } & (
 /** What `recommend` is asked. */
 export interface RecommendRequest {
   k?: number;
-  context?: { itemId?: string; category?: string; query?: string };
+  /**
+   * "for_you" (default): recommendations. "recent": the items the shopper viewed, newest
+   * first (kind "recent", not recommendations). "complements": items often bought with the
+   * cart's (kind "complement", from the catalog's aggregate co-purchase lists).
+   */
+  shelf?: "for_you" | "recent" | "complements";
+  /**
+   * `cart`: the ids in the page's cart (it stays on the device); when absent, the session's
+   * cart adds less removals.
+   */
+  context?: { itemId?: string; category?: string; query?: string; cart?: string[] };
   exclude?: string[];
   /** Fill slots nothing is relevant enough for with popular items (kind "popular"). Default false. */
   fill?: boolean;
+  /**
+   * Let the slate show items viewed this session, in the cart or bought. Default false: no echo.
+   */
+  includeSeen?: boolean;
 }
 
 /** One signal behind a recommendation, with its provenance. */
 export interface Signal {
-  kind: "category" | "facet" | "similarity" | "popularity" | "freshness";
+  /** "bought_with": often bought with the cart item whose title is the label. */
+  kind: "category" | "facet" | "similarity" | "popularity" | "freshness" | "bought_with";
   label: string;
   contribution: number;
   count?: number;
@@ -57,7 +72,7 @@ export interface DivergentReason {
 export interface Recommendation {
   itemId: string;
   score: number;
-  kind: "personal" | "divergent" | "default" | "popular";
+  kind: "personal" | "divergent" | "default" | "popular" | "recent" | "complement";
   reason: { signals: Signal[]; divergence?: DivergentReason };
 }
 
@@ -85,6 +100,8 @@ export interface Explanation {
   reason: { signals: Signal[] };
   /** The signals in words. */
   text: string;
+  /** How broad the evidence keeps slates: 1 with nothing known, towards 0 as evidence grows. */
+  breadth: number;
 }
 
 /** What `nearest` returns: item ids best first, and their dot products with the query. */
@@ -99,6 +116,11 @@ export interface Slate {
   /** Slots no item was relevant enough for: left empty, or taken by "popular" fill when asked. */
   withheld: number;
   intent: "exploring" | "comparing" | "buying" | "unknown";
+  /**
+   * How widely the slate spreads, in [0, 1]: 1 when little is known (related categories, the
+   * shop's order), towards 0 as evidence grows.
+   */
+  breadth: number;
 }
 
 /** The shopper's settings. */

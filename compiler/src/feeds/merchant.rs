@@ -190,6 +190,7 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             vector,
             url: Some(get(link)).filter(|s| !s.is_empty()).map(str::to_string),
             image: Some(get(image)).filter(|s| !s.is_empty()).map(str::to_string),
+            bought_with: Vec::new(),
         };
         let draft = Draft { item, description: get(description).to_string(), extra, at };
         if bad {

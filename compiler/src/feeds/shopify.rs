@@ -313,6 +313,7 @@ fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
         vector: None,
         url: p.handle.map(|h| format!("{}/products/{h}", c.options.base_url)),
         image: p.images.into_iter().next().map(|i| i.src),
+        bought_with: Vec::new(),
     };
     let draft =
         Draft { item, description: strip_html(p.body_html.as_deref().unwrap_or("")), extra, at };

@@ -1,5 +1,7 @@
 //! How many slots divergence may take, and where.
 
+use crate::profile::Counter;
+use crate::profile::divergence::DivergenceState;
 use crate::rank::knobs::Knobs;
 
 /// Most divergent impressions in one session.
@@ -49,4 +51,67 @@ pub fn positions(len: usize, count: usize) -> Vec<usize> {
         out.push(at.min(len - (count - j)));
     }
     out
+}
+
+/// Divergent slots pay for themselves when they are taken up at least this
+/// share of the rate of the personal slots they replace.
+pub const PAYING_SHARE: f32 = 0.35;
+/// The least share of its budget divergence keeps however it is received:
+/// it never stops looking while `surprise` is above 0.
+pub const BUDGET_FLOOR: f32 = 0.25;
+/// Divergent outcomes weigh half as much every this many days.
+pub const UPTAKE_HALF_LIFE_DAYS: f64 = 14.0;
+/// Pseudo-impressions of the prior: a new shopper's divergence starts at its full budget.
+const PRIOR_IMPRESSIONS: f32 = 10.0;
+
+/// The share of its budget divergence earns for this shopper, in
+/// [[`BUDGET_FLOOR`], 1]: its uptake (accepted per shown divergent item,
+/// recent outcomes weighing more, with a prior at the paying rate) over the
+/// paying rate, [`PAYING_SHARE`] of the personal slots' uptake (`personal`,
+/// engagements per impression, with a prior of 10%).
+///
+/// ```
+/// use flaneur::profile::Counter;
+/// use flaneur::profile::divergence::{Direction, DivergenceState};
+/// use flaneur::rank::divergence::{BUDGET_FLOOR, budget_share};
+/// let personal = Counter { impressions: 200, engagements: 40 };
+/// let mut state = DivergenceState::default();
+/// assert_eq!(budget_share(&state, personal, 0), 1.0); // nothing known: the full budget
+/// let way = Direction { anchor: "Knit".into(), axis: "colour".into(), to: "navy".into() };
+/// for i in 0..30 {
+///     state.shown(&format!("item{i}"), &way, i, 0); // shown, never taken up
+/// }
+/// assert_eq!(budget_share(&state, personal, 60), BUDGET_FLOOR);
+/// for i in 20..30 {
+///     state.engaged(&format!("item{i}"), 60); // the last ten, still awaiting a reaction
+/// }
+/// assert_eq!(budget_share(&state, personal, 60), 1.0); // a third taken up: it pays
+/// ```
+pub fn budget_share(state: &DivergenceState, personal: Counter, now: i64) -> f32 {
+    let rate = (personal.engagements as f32 + 1.0) / (personal.impressions as f32 + 10.0);
+    let paying = (PAYING_SHARE * rate).max(f32::MIN_POSITIVE);
+    let half_life = UPTAKE_HALF_LIFE_DAYS * 86_400_000.0;
+    let (mut accepted, mut shown) = (PRIOR_IMPRESSIONS * paying, PRIOR_IMPRESSIONS);
+    for outcome in state.outcomes().values() {
+        let age = now.saturating_sub(outcome.last_at).max(0) as f64;
+        let weight = (-age / half_life).exp2() as f32;
+        accepted += weight * outcome.accepted;
+        shown += weight * (outcome.accepted + outcome.rejected);
+    }
+    (accepted / shown / paying).clamp(BUDGET_FLOOR, 1.0)
+}
+
+/// `expected` slots as a whole number: its integer part, plus one more with
+/// probability its fractional part (`draw` in [0, 1)), so that a budget
+/// below one slot still shows a divergent item now and then.
+///
+/// ```
+/// use flaneur::rank::divergence::round_slots;
+/// assert_eq!(round_slots(2.0, 0.99), 2);
+/// assert_eq!(round_slots(0.5, 0.4), 1);
+/// assert_eq!(round_slots(0.5, 0.6), 0);
+/// ```
+pub fn round_slots(expected: f32, draw: f32) -> usize {
+    let whole = expected.max(0.0).floor();
+    whole as usize + usize::from(draw < expected - whole)
 }

@@ -191,3 +191,26 @@ fn places(catalog: &Catalog, bubble: &Bubble) -> Vec<Option<Place>> {
         })
         .collect()
 }
+
+/// Whether the items at `personal` already cover where `way` leads: an item
+/// under its sibling category, or an item under its anchor with the value it
+/// steps to. Such a step is no divergence: the personal part of the slate
+/// shows it already.
+pub fn covered(catalog: &Catalog, way: &Way, personal: &[usize]) -> bool {
+    let taxonomy = catalog.taxonomy();
+    let under = |index: usize, node: CategoryId| {
+        taxonomy.lineage(catalog.item(index).category()).any(|n| n == node)
+    };
+    let direction = &way.direction;
+    if direction.axis == CATEGORY_AXIS {
+        let Some(sibling) = taxonomy.find(&direction.to) else { return false };
+        return personal.iter().any(|&i| under(i, sibling));
+    }
+    let (Some(anchor), Some(facet)) =
+        (taxonomy.find(&direction.anchor), catalog.facet_index(&direction.axis))
+    else {
+        return false;
+    };
+    let Some(value) = catalog.find_facet_value(facet, &direction.to) else { return false };
+    personal.iter().any(|&i| under(i, anchor) && catalog.item(i).facet_value_ids().contains(&value))
+}

@@ -11,7 +11,10 @@
 //!    and weighs the draw by the plausibility of the direction's best item.
 //! 4. [`divergent_slots`] and [`positions`]: the budget (the `surprise` share
 //!    of the slate, never the first slot, spread out, fewer when buying, a
-//!    per-session cap).
+//!    per-session cap), of which this shopper's divergence earns a share
+//!    ([`budget_share`]): it shrinks towards [`BUDGET_FLOOR`] while divergent
+//!    items are ignored and grows back when they are taken up. Directions the
+//!    slate's personal items already cover are not divergent ([`covered`]).
 //! 5. [`DivergenceState`] (kept with the profile) learns: click, cart or purchase accepts, an
 //!    impression left alone rejects, a dismissal rejects strongly and blocks
 //!    the direction for good.
@@ -22,8 +25,11 @@ mod candidates;
 mod posterior;
 
 pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS, TOP_EVIDENCE};
-pub use budget::{SESSION_CAP, divergent_slots, positions};
-pub use candidates::{Candidate, Way, candidates, ways};
+pub use budget::{
+    BUDGET_FLOOR, PAYING_SHARE, SESSION_CAP, UPTAKE_HALF_LIFE_DAYS, budget_share, divergent_slots,
+    positions, round_slots,
+};
+pub use candidates::{Candidate, Way, candidates, covered, ways};
 pub use posterior::Posterior;
 
 use rand::Rng;
