@@ -35,11 +35,15 @@ const UNAVAILABLE = "Suggestions aren't available right now. Everything else in 
 const RECENT_NOTE = "What you looked at lately, newest first. This list stays on this device.";
 const RECENT_EMPTY = "Items you look at appear here. This list stays on this device.";
 const RECENT_UNAVAILABLE = "This list isn't available right now. Everything else in the shop works as usual.";
-const RECENT_OFF = "Personalization is off, so this list stays empty.";
+const RECENT_PAUSED = "Learning is paused, so what you look at now isn't added here. This list stays on this device.";
+// context="recent" and "cart", as the engine keeps them empty
+const LIST_OFF = "Personalization is off, so this list stays empty.";
+const LIST_SHOP_ORDER = "Your settings keep suggestions to the shop's own order, so this list stays empty.";
 // context="cart"
 const CART_NOTE = "From the shop's lists of items bought together. Your cart stays on this device.";
 const CART_EMPTY = "Add something to your cart to see what's often bought with it.";
-const CART_NOTHING = "Nothing in this shop is often bought with what's in your cart.";
+const CART_NOTHING =
+  "Nothing else is often bought with what's in your cart (what you've just looked at or bought isn't repeated here).";
 
 /** The shelf a context asks for: "recent", "complements" (context="cart") or "for_you". */
 export function shelfOf(attr) {
@@ -222,14 +226,15 @@ export class FlaneurShelf extends HTMLElement {
   }
 
   #emptyWords(personalizer, shelf) {
-    if (shelf === "recent") {
-      let off = false;
+    if (shelf === "recent" || shelf === "complements") {
+      let prefs = {};
       try {
-        off = personalizer.preferences().personalization === false;
+        prefs = personalizer.preferences();
       } catch {}
-      return off ? RECENT_OFF : RECENT_EMPTY;
-    }
-    if (shelf === "complements") {
+      // The engine keeps both lists empty with personalization off or at (effective) intensity 0.
+      if (prefs.personalization === false) return LIST_OFF;
+      if (prefs.intensity === 0 || prefs.discretion === 1) return LIST_SHOP_ORDER;
+      if (shelf === "recent") return prefs.paused ? RECENT_PAUSED : RECENT_EMPTY;
       return this.hasAttribute("cart") && parseCart(this.getAttribute("cart")).length ? CART_NOTHING : CART_EMPTY;
     }
     try {
