@@ -129,7 +129,9 @@ test("the shelf follows views of one category, explains a card, and a dismissed 
   await viewFirst(page, group, 3);
   await expect(cards.first()).toHaveAttribute("data-kind", "personal");
   const categories = await cards.evaluateAll((cs) => cs.map((c) => c.dataset.category));
-  expect(categories.slice(0, 3)).toEqual([category, category, category]);
+  // Three views are thin evidence: the slate leads with the category and spreads around it (breadth).
+  expect(categories[0]).toBe(category);
+  expect(categories.filter((c) => c === category).length).toBeGreaterThanOrEqual(2);
   await expect(shelf.locator(".fl-card__reason", { hasText: new RegExp(`^You often look at ${escape(leaf)}$`) })).not.toHaveCount(0);
   await expect(shelf.locator(".fl-card__price").first()).toHaveText(/\d/);
   await expect(cards.first().locator("svg.fl-swatch rect")).toHaveAttribute("fill", /.+/);

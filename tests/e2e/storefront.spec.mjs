@@ -405,7 +405,8 @@ test.describe("with the flaneur components", () => {
     await expect(shelfOf(page, "For you").first()).toHaveAttribute("data-kind", "personal");
     const categories = await categoriesOf(shelfOf(page, "For you"));
     expect(categories[0]).toBe(SWEATERS);
-    for (const c of categories) expect(c).toMatch(/Knitwear/);
+    // Three views are thin evidence: the slate spreads over the department around them (breadth).
+    for (const c of categories) expect(c).toMatch(/^Women > /);
     // At most round(0.2 × 12) divergent cards, never first.
     expect(await page.locator('flaneur-shelf[heading="For you"] [data-kind="divergent"]').count()).toBeLessThanOrEqual(2);
 
