@@ -175,6 +175,16 @@ test("the shelf asks for the recent and complements slates and draws their cards
   await expect(cart.locator(".fl-shelf__note")).toHaveText("Add something to your cart to see what's often bought with it.");
   await page.evaluate(async (m) => (await import(m)).notify({ reason: "test" }), MODULE);
   await expect(recent.locator(".fl-shelf__note")).toHaveText("Items you look at appear here. This list stays on this device.");
+  // The engine keeps both lists empty with personalization off, and the shelves say so.
+  await page.evaluate(async (m) => {
+    const flaneur = await import(m);
+    const { personalizer } = await flaneur.ready;
+    const prefs = personalizer.preferences();
+    personalizer.preferences = () => ({ ...prefs, personalization: false });
+    flaneur.notify({ reason: "test" });
+  }, MODULE);
+  await expect(recent.locator(".fl-shelf__note")).toHaveText("Personalization is off, so this list stays empty.");
+  await expect(cart.locator(".fl-shelf__note")).toHaveText("Personalization is off, so this list stays empty.");
 });
 
 test("four views from Women › Knitwear: For you echoes none of them and spreads wide; Recently viewed lists them newest first", async ({ page }, testInfo) => {
