@@ -112,9 +112,10 @@ impl Personalizer {
         Ok(commit(&self.state, Change::Event(event))? == Applied::Event(Recorded::Learned))
     }
 
-    /// Recommends up to `k` items: `{ items, withheld, intent }`. The items
-    /// count as shown (impressions feed the local counters and divergence),
-    /// unless learning is paused.
+    /// Recommends up to `k` items of the asked shelf: `{ items, withheld,
+    /// intent, breadth }`. The items count as shown (impressions feed the
+    /// local counters and divergence), unless learning is paused or they are
+    /// the recently viewed list, which is not a recommendation.
     #[wasm_bindgen(unchecked_return_type = "Slate")]
     pub fn recommend(
         &self,
