@@ -30,7 +30,7 @@ pub const SWEEP_DIVERSITY: [f32; 4] = [0.15, 0.3, 0.45, 0.6];
 pub const NDCG_FLOOR: f64 = 0.98;
 /// Item factors compared besides the catalog's (64 factors from raw
 /// counts): `(dims, --co-purchase-damping)`.
-const FACTOR_VARIANTS: [(usize, f64); 3] = [(64, 0.25), (64, 0.5), (128, 0.0)];
+const FACTOR_VARIANTS: [(usize, f64); 4] = [(64, 0.25), (64, 0.35), (64, 0.5), (128, 0.0)];
 /// Threads the sweep and the factor variants run on, at most.
 const SWEEP_THREADS: usize = 2;
 
