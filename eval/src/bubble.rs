@@ -45,6 +45,12 @@
 //! the run, the profile itself carries it: its leaf has category evidence of
 //! at least [`ANCHOR_EVIDENCE`] (it could anchor divergence) and its colour
 //! facet evidence of at least [`INSIDE_EVIDENCE`] (inside the bubble).
+//!
+//! **Worlds.** All of the above is [`World::Today`]. [`World::Near`] runs the
+//! same code on shoppers with one expressed taste and two latent tastes that
+//! similarity alone can reach — a neighbouring colour on the same leaf (the
+//! shop's colour directions on a wheel, [`shop::Colours::Wheel`]) and a
+//! sibling leaf in the same colour — for 25 sessions of slates of [`K_NEAR`].
 
 use flaneur::Engine;
 use flaneur::intent::Intent;
