@@ -45,6 +45,12 @@
 //! the run, the profile itself carries it: its leaf has category evidence of
 //! at least [`ANCHOR_EVIDENCE`] (it could anchor divergence) and its colour
 //! facet evidence of at least [`INSIDE_EVIDENCE`] (inside the bubble).
+//!
+//! **Worlds.** All of the above is [`World::Today`]. [`World::Near`] runs the
+//! same code on shoppers with one expressed taste and two latent tastes that
+//! similarity alone can reach — a neighbouring colour on the same leaf (the
+//! shop's colour directions on a wheel, [`shop::Colours::Wheel`]) and a
+//! sibling leaf in the same colour — for 25 sessions of slates of [`K_NEAR`].
 
 use flaneur::Engine;
 use flaneur::intent::Intent;
@@ -60,8 +66,10 @@ use crate::shop::{
 
 /// The arms compared: `surprise` 0 (no divergence), the default and high.
 pub const ARMS: [f32; 3] = [0.0, 0.2, 0.5];
-/// Items per slate.
+/// Items per slate in [`World::Today`].
 pub const K: usize = 12;
+/// Items per slate in [`World::Near`].
+pub const K_NEAR: usize = 10;
 /// Slates per session.
 pub const SLATES_PER_SESSION: usize = 3;
 
@@ -84,6 +92,62 @@ const DAY: i64 = 24 * 60 * MINUTE;
 /// 1 May 2026, 10:00 UTC.
 const START: i64 = 1_777_629_600_000;
 
+/// Which population of shoppers, in which shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    /// The first world: one or two expressed tastes, latent tastes one
+    /// colour step, one sibling leaf or a whole category away, independent
+    /// colour directions; k = [`K`].
+    Today,
+    /// The second world: one expressed taste, and latent tastes near it that
+    /// similarity alone can reach: a neighbouring colour on the same leaf
+    /// (neighbouring in the shop's colour vectors, [`shop::Colours::Wheel`])
+    /// and a sibling leaf in the same colour; k = [`K_NEAR`].
+    Near,
+}
+
+impl World {
+    /// Both worlds, in report order.
+    pub const ALL: [World; 2] = [World::Today, World::Near];
+
+    /// Its name on the command line and in the document's markers.
+    pub fn name(self) -> &'static str {
+        match self {
+            World::Today => "today",
+            World::Near => "near",
+        }
+    }
+
+    /// The world of a command-line name.
+    pub fn parse(name: &str) -> Option<World> {
+        World::ALL.into_iter().find(|w| w.name() == name)
+    }
+
+    /// Items per slate.
+    pub fn k(self) -> usize {
+        match self {
+            World::Today => K,
+            World::Near => K_NEAR,
+        }
+    }
+
+    /// How the shop's colour directions relate.
+    pub fn colours(self) -> shop::Colours {
+        match self {
+            World::Today => shop::Colours::Independent,
+            World::Near => shop::Colours::Wheel,
+        }
+    }
+
+    /// The section of docs/EVALUATION.md its tables go to.
+    pub fn section(self) -> &'static str {
+        match self {
+            World::Today => "bubble",
+            World::Near => "bubble-near",
+        }
+    }
+}
+
 /// How a taste relates to the shopper's expressed tastes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum TasteKind {
@@ -102,12 +166,13 @@ impl TasteKind {
     pub const LATENT: [TasteKind; 3] =
         [TasteKind::ColourStep, TasteKind::SiblingLeaf, TasteKind::Elsewhere];
 
-    fn label(self) -> &'static str {
-        match self {
-            TasteKind::Expressed => "expressed",
-            TasteKind::ColourStep => "colour step (same leaf, another colour)",
-            TasteKind::SiblingLeaf => "sibling leaf (same category and colour)",
-            TasteKind::Elsewhere => "elsewhere (another category)",
+    fn label(self, world: World) -> &'static str {
+        match (self, world) {
+            (TasteKind::Expressed, _) => "expressed",
+            (TasteKind::ColourStep, World::Today) => "colour step (same leaf, another colour)",
+            (TasteKind::ColourStep, World::Near) => "neighbouring colour (same leaf)",
+            (TasteKind::SiblingLeaf, _) => "sibling leaf (same category and colour)",
+            (TasteKind::Elsewhere, _) => "elsewhere (another category)",
         }
     }
 }
@@ -211,9 +276,51 @@ fn draw(parts: &[u64]) -> f32 {
     (mix(parts) >> 40) as f32 / (1u64 << 24) as f32
 }
 
-/// The seeded shoppers of a run.
-pub fn shoppers(shop: &Shop, seed: u64, count: usize) -> Vec<Shopper> {
-    (0..count as u64).map(|id| shopper(shop, seed, id)).collect()
+/// The seeded shoppers of a run in `world`.
+pub fn shoppers(world: World, shop: &Shop, seed: u64, count: usize) -> Vec<Shopper> {
+    (0..count as u64)
+        .map(|id| match world {
+            World::Today => shopper(shop, seed, id),
+            World::Near => near_shopper(shop, seed, id),
+        })
+        .collect()
+}
+
+/// One seeded shopper of [`World::Near`]: one expressed taste (a leaf, a
+/// colour, a style), and two latent tastes near it, a neighbouring colour on
+/// the wheel on the same leaf ([`TasteKind::ColourStep`]) and another leaf of
+/// the same category in the same colour ([`TasteKind::SiblingLeaf`]), every
+/// (leaf, colour) stocked.
+pub fn near_shopper(shop: &Shop, seed: u64, id: u64) -> Shopper {
+    let mut rng = Rng::new(mix(&[seed, id, 0x4EA2]));
+    let stocked = |leaf: u16, colour: u8| !shop.of(leaf, colour).is_empty();
+    let mut tastes = Vec::new();
+    for _ in 0..64 {
+        let leaf = rng.below(LEAVES) as u16;
+        let colour = rng.below(COLOURS.len()) as u8;
+        let neighbours: Vec<u8> =
+            shop::colour_neighbours(colour).into_iter().filter(|&c| stocked(leaf, c)).collect();
+        let first = category_of(leaf) * LEAVES_PER_CATEGORY as u16;
+        let siblings: Vec<u16> = (first..first + LEAVES_PER_CATEGORY as u16)
+            .filter(|&l| l != leaf && stocked(l, colour))
+            .collect();
+        if !stocked(leaf, colour) || neighbours.is_empty() || siblings.is_empty() {
+            continue;
+        }
+        let style = rng.below(STYLES.len()) as u8;
+        tastes.push(Taste { leaf, colour, style, strength: 1.0, kind: TasteKind::Expressed });
+        let near = [
+            (leaf, neighbours[rng.below(neighbours.len())], TasteKind::ColourStep),
+            (siblings[rng.below(siblings.len())], colour, TasteKind::SiblingLeaf),
+        ];
+        for (leaf, colour, kind) in near {
+            let style = rng.below(STYLES.len()) as u8;
+            let strength = 0.7 + 0.3 * rng.unit();
+            tastes.push(Taste { leaf, colour, style, strength, kind });
+        }
+        break;
+    }
+    Shopper { id, tastes }
 }
 
 /// One seeded shopper: one or two expressed tastes in distinct categories,
@@ -367,6 +474,8 @@ impl Totals {
 pub struct Run {
     /// The `surprise` preference of the arm.
     pub surprise: f32,
+    /// Items per slate.
+    pub k: usize,
     /// Sessions, a day apart.
     pub sessions: usize,
     /// The run's seed.
@@ -426,7 +535,7 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
         }
         for slate_number in 0..SLATES_PER_SESSION {
             let exclude: Vec<String> = cart.iter().chain(&hidden).cloned().collect();
-            let request = Request { k: K, exclude, ..Request::default() };
+            let request = Request { k: run.k, exclude, ..Request::default() };
             let slate = engine.recommend(&request, t).expect("a valid request");
             engine.mark_shown(&slate.impressions(), t);
             totals.slates += 1;
@@ -541,6 +650,8 @@ fn own_pick(shop: &Shop, shopper: &Shopper, rng: &mut Rng) -> usize {
 /// The parameters of a run of the whole simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
+    /// Which shoppers in which shop.
+    pub world: World,
     /// Shoppers per arm (the same shoppers in every arm).
     pub shoppers: usize,
     /// Sessions per shopper.
@@ -553,7 +664,25 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { shoppers: 400, sessions: 10, seed: 1, items: shop::DEFAULT_ITEMS }
+        Self::for_world(World::Today)
+    }
+}
+
+impl Config {
+    /// The defaults of `world`: 400 shoppers × 10 sessions today, 400
+    /// shoppers × 25 sessions in the near world (about 15 s in release: one
+    /// expressed taste and k = 10 make its slates cheaper).
+    pub fn for_world(world: World) -> Self {
+        let (shoppers, sessions) = match world {
+            World::Today => (400, 10),
+            World::Near => (400, 25),
+        };
+        Self { world, shoppers, sessions, seed: 1, items: shop::DEFAULT_ITEMS }
+    }
+
+    /// Whether these are `world`'s defaults (only those are published).
+    pub fn is_default(&self) -> bool {
+        *self == Self::for_world(self.world)
     }
 }
 
@@ -568,8 +697,9 @@ pub struct Report {
 
 /// Runs every arm on the same shop and shoppers.
 pub fn run(config: Config) -> Report {
-    let shop = shop::shop(config.seed, config.items, shop::DEFAULT_DIMS);
-    let shoppers = shoppers(&shop, config.seed, config.shoppers);
+    let world = config.world;
+    let shop = shop::shop_with(config.seed, config.items, shop::DEFAULT_DIMS, world.colours());
+    let shoppers = shoppers(world, &shop, config.seed, config.shoppers);
     let arms = ARMS
         .iter()
         .map(|&surprise| {
@@ -577,6 +707,7 @@ pub fn run(config: Config) -> Report {
             for shopper in &shoppers {
                 let run = Run {
                     surprise,
+                    k: world.k(),
                     sessions: config.sessions,
                     seed: config.seed,
                     hide_latent: false,
@@ -608,26 +739,30 @@ fn relative(x: Option<f64>, base: Option<f64>) -> String {
 /// share session by session.
 pub fn render(report: &Report) -> String {
     let c = report.config;
+    let k = c.world.k();
     let personal = Kind::Personal.code() as usize;
     let divergent = Kind::Divergent.code() as usize;
     let mut out = String::new();
     out.push_str(&format!(
         "{} shoppers × {} sessions × {} slates of k = {}, seed {}, {} items; the same shoppers \
          and random draws in every arm.\n\n",
-        c.shoppers, c.sessions, SLATES_PER_SESSION, K, c.seed, c.items
+        c.shoppers, c.sessions, SLATES_PER_SESSION, k, c.seed, c.items
     ));
 
     out.push_str(
-        "**Exposure and cost.** Engagement = clicks per impression. Relevance cost: clicks on \
-         items of the shopper's expressed tastes per slate, and the mean score of the personal \
-         items that remain, both against surprise 0.\n\n",
+        "**Exposure and cost.** Clicks: all clicks of all shoppers, on any item. Engagement = \
+         clicks per impression. Relevance cost: clicks on items of the shopper's expressed \
+         tastes per slate, and the mean score of the personal items that remain, both against \
+         surprise 0.\n\n",
     );
     out.push_str(
         "| surprise | divergent share of impressions (budget) | items per slate | \
-         slates in buying intent | engagement: all | personal slots | divergent slots | \
-         expressed-taste clicks per slate (vs 0) | mean personal score (vs 0) |\n",
+         slates in buying intent | clicks (vs 0) | engagement: all | personal slots | \
+         divergent slots | expressed-taste clicks per slate (vs 0) | \
+         mean personal score (vs 0) |\n",
     );
-    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|\n");
+    let base_clicks = report.arms.first().map(|(_, t)| t.engagements_total() as f64);
     let cost = |t: &Totals| {
         (
             ratio(t.expressed_engagements as f64, t.slates as f64),
@@ -639,13 +774,16 @@ pub fn render(report: &Report) -> String {
     for (surprise, t) in &report.arms {
         let impressions = t.impressions_total() as f64;
         let (expressed, score) = cost(t);
-        let budget = (surprise * K as f32).round() / K as f32;
+        let budget = (surprise * k as f32).round() / k as f32;
+        let clicks = t.engagements_total();
         out.push_str(&format!(
-            "| {surprise:.1} | {} ({}) | {:.1} | {} | {} | {} | {} | {:.3} ({}) | {:.3} ({}) |\n",
+            "| {surprise:.1} | {} ({}) | {:.1} | {} | {clicks} ({}) | {} | {} | {} | {:.3} ({}) \
+             | {:.3} ({}) |\n",
             percent(ratio(t.impressions[divergent] as f64, impressions)),
             percent(Some(f64::from(budget))),
             ratio(impressions, t.slates as f64).unwrap_or(0.0),
             percent(ratio(t.intents[intent_slot(Intent::Buying)] as f64, t.slates as f64)),
+            relative(Some(clicks as f64), base_clicks),
             percent(ratio(t.engagements_total() as f64, impressions)),
             percent(ratio(t.engagements[personal] as f64, t.impressions[personal] as f64)),
             percent(ratio(t.engagements[divergent] as f64, t.impressions[divergent] as f64)),
@@ -659,6 +797,8 @@ pub fn render(report: &Report) -> String {
     let count = |kind: TasteKind| {
         report.arms.first().map_or(0, |(_, t)| t.latent.iter().filter(|l| l.kind == kind).count())
     };
+    let kinds: Vec<TasteKind> =
+        TasteKind::LATENT.into_iter().filter(|&kind| count(kind) > 0).collect();
     out.push_str(&format!(
         "\n**Discovery** of the {} latent tastes after {} sessions: discovered (exposed in \
          brackets), by kind.\n\n",
@@ -666,11 +806,11 @@ pub fn render(report: &Report) -> String {
         c.sessions
     ));
     out.push_str("| surprise | all latent (±95%) |");
-    for kind in TasteKind::LATENT {
-        out.push_str(&format!(" {}, n = {} |", kind.label(), count(kind)));
+    for &kind in &kinds {
+        out.push_str(&format!(" {}, n = {} |", kind.label(c.world), count(kind)));
     }
     out.push_str(" first click in a divergent slot | latent-taste clicks per slate |\n|---|---|");
-    for _ in TasteKind::LATENT {
+    for _ in &kinds {
         out.push_str("---|");
     }
     out.push_str("---|---|\n");
@@ -691,7 +831,7 @@ pub fn render(report: &Report) -> String {
             100.0 * margin,
             percent(exposed)
         ));
-        for kind in TasteKind::LATENT {
+        for &kind in &kinds {
             let (_, discovered, exposed) = share(Some(kind));
             out.push_str(&format!(" {} ({}) |", percent(discovered), percent(exposed)));
         }
@@ -724,7 +864,36 @@ pub fn render(report: &Report) -> String {
         }
         out.push('\n');
     }
+    if c.world == World::Near {
+        out.push('\n');
+        out.push_str(&bar(report));
+    }
     out
+}
+
+/// The bar of issue #20 in the near world: at the default surprise (0.2),
+/// at most 5% fewer clicks than at surprise 0, and at least as many latent
+/// tastes discovered.
+pub fn bar(report: &Report) -> String {
+    let arm = |surprise: f32| report.arms.iter().find(|(s, _)| *s == surprise).map(|(_, t)| t);
+    let (Some(none), Some(default)) = (arm(0.0), arm(0.2)) else {
+        return String::new();
+    };
+    let found = |t: &Totals| t.latent.iter().filter(|l| l.discovered()).count();
+    let clicks = ratio(default.engagements_total() as f64, none.engagements_total() as f64);
+    let cost = clicks.map_or(0.0, |r| 1.0 - r);
+    let verdict = |ok: bool| if ok { "met" } else { "**not met**" };
+    format!(
+        "**Bar** (issue #20): the default surprise 0.2 against surprise 0 costs {:.1}% of all \
+         clicks (bar: at most 5%: {}) and discovers {} latent tastes against {} ({:.2}×; bar: at \
+         least as many: {}).\n",
+        100.0 * cost,
+        verdict(cost <= 0.05),
+        found(default),
+        found(none),
+        ratio(found(default) as f64, found(none) as f64).unwrap_or(0.0),
+        verdict(found(default) >= found(none)),
+    )
 }
 
 #[cfg(test)]
@@ -738,7 +907,7 @@ mod tests {
     #[test]
     fn reaction_probabilities_are_probabilities() {
         let shop = small_shop();
-        let shoppers = shoppers(&shop, 3, 20);
+        let shoppers = shoppers(World::Today, &shop, 3, 20);
         for shopper in &shoppers {
             for item in shop.items.iter().take(200) {
                 let appeal = shopper.appeal(item);
@@ -766,7 +935,7 @@ mod tests {
     #[test]
     fn shoppers_have_expressed_and_latent_tastes() {
         let shop = small_shop();
-        for shopper in shoppers(&shop, 3, 50) {
+        for shopper in shoppers(World::Today, &shop, 3, 50) {
             let expressed =
                 shopper.tastes.iter().filter(|t| t.kind == TasteKind::Expressed).count();
             assert!((1..=2).contains(&expressed), "{shopper:?}");
@@ -780,8 +949,8 @@ mod tests {
     #[test]
     fn a_latent_taste_never_shown_is_never_discovered() {
         let shop = small_shop();
-        for shopper in shoppers(&shop, 5, 3) {
-            let run = Run { surprise: 0.5, sessions: 3, seed: 5, hide_latent: true };
+        for shopper in shoppers(World::Today, &shop, 5, 3) {
+            let run = Run { surprise: 0.5, k: K, sessions: 3, seed: 5, hide_latent: true };
             let totals = simulate(&shop, &shopper, run);
             assert!(totals.slates > 0);
             assert!(!totals.latent.is_empty());
@@ -791,10 +960,11 @@ mod tests {
             assert_eq!(totals.latent_engagements, 0);
         }
         // The contrast: the same shoppers, latent tastes not hidden, are shown some.
-        let exposed: usize = shoppers(&shop, 5, 3)
+        let exposed: usize = shoppers(World::Today, &shop, 5, 3)
             .iter()
             .map(|s| {
-                simulate(&shop, s, Run { surprise: 0.5, sessions: 3, seed: 5, hide_latent: false })
+                let run = Run { surprise: 0.5, k: K, sessions: 3, seed: 5, hide_latent: false };
+                simulate(&shop, s, run)
             })
             .map(|t| t.latent.iter().filter(|l| l.exposed).count())
             .sum();
@@ -802,8 +972,94 @@ mod tests {
     }
 
     #[test]
+    fn near_shoppers_have_one_expressed_taste_and_two_near_ones() {
+        let shop = shop::shop_with(3, 960, 16, shop::Colours::Wheel);
+        for shopper in shoppers(World::Near, &shop, 3, 50) {
+            let kinds: Vec<TasteKind> = shopper.tastes.iter().map(|t| t.kind).collect();
+            assert_eq!(
+                kinds,
+                [TasteKind::Expressed, TasteKind::ColourStep, TasteKind::SiblingLeaf],
+                "{shopper:?}"
+            );
+            let [e, colour, sibling] = [0, 1, 2].map(|n| shopper.tastes[n]);
+            assert_eq!(colour.leaf, e.leaf);
+            assert!(shop::colour_neighbours(e.colour).contains(&colour.colour), "{shopper:?}");
+            assert_eq!(
+                (sibling.colour, category_of(sibling.leaf)),
+                (e.colour, category_of(e.leaf))
+            );
+            assert_ne!(sibling.leaf, e.leaf);
+            assert!(shopper.tastes.iter().all(|t| !shop.of(t.leaf, t.colour).is_empty()));
+        }
+    }
+
+    /// Mean of `f` over the items of (leaf, colour).
+    fn mean_over(shop: &Shop, leaf: u16, colour: u8, f: impl Fn(usize) -> f32) -> f32 {
+        let items = shop.of(leaf, colour);
+        items.iter().map(|&i| f(i)).sum::<f32>() / items.len().max(1) as f32
+    }
+
+    #[test]
+    fn near_latent_tastes_are_reachable_by_similarity() {
+        use flaneur::preferences::Preferences;
+        use flaneur::rank::{Scorer, Weights};
+        let threshold = Preferences::default().threshold;
+        let (mut neighbour, mut opposite, mut independent) = (0.0, 0.0, 0.0);
+        let mut n = 0.0;
+        let wheel =
+            shop::shop_with(1, shop::DEFAULT_ITEMS, shop::DEFAULT_DIMS, World::Near.colours());
+        let flat = shop::shop(1, shop::DEFAULT_ITEMS, shop::DEFAULT_DIMS);
+        for shopper in shoppers(World::Near, &wheel, 1, 20) {
+            let e = shopper.tastes[0];
+            // The colour opposite the expressed one on the wheel: three steps away.
+            let at = shop::COLOUR_WHEEL.iter().position(|&c| c == e.colour).unwrap();
+            let far = shop::COLOUR_WHEEL[(at + 3) % shop::COLOUR_WHEEL.len()];
+            let vector = |shop: &Shop, colour: u8| {
+                // The profile after the first session's own browsing: views of the expressed taste.
+                let mut engine = Engine::with_seed(shop.catalog.clone(), 7);
+                let mut browsing = Rng::new(shopper.id);
+                for v in 0..5 {
+                    let item_id = shop.catalog.item(own_pick(shop, &shopper, &mut browsing)).id();
+                    let kind = EventKind::View { item_id: item_id.to_owned() };
+                    engine.record(&Event { kind, at: START + v * MINUTE }).unwrap();
+                }
+                let now = START + 10 * MINUTE;
+                let scorer = Scorer::new(&shop.catalog, engine.profile(), now, Weights::default());
+                for t in &shopper.tastes[1..] {
+                    let relevance = mean_over(shop, t.leaf, t.colour, |i| scorer.relevance(i));
+                    assert!(relevance >= threshold, "{t:?}: relevance {relevance}");
+                }
+                mean_over(shop, e.leaf, colour, |i| scorer.signals(i).vector)
+            };
+            neighbour += vector(&wheel, shopper.tastes[1].colour);
+            opposite += vector(&wheel, far);
+            independent += vector(&flat, shopper.tastes[1].colour);
+            n += 1.0;
+        }
+        let (neighbour, opposite, independent) = (neighbour / n, opposite / n, independent / n);
+        // On the wheel, the neighbouring colour is nearer the expressed taste than the opposite
+        // colour, and nearer than the same colour is in the shop of independent colours.
+        assert!(neighbour > opposite + 0.03, "{neighbour} vs {opposite}");
+        assert!(neighbour > independent + 0.02, "{neighbour} vs {independent}");
+    }
+
+    #[test]
+    fn a_tiny_near_run_is_deterministic() {
+        let config =
+            Config { shoppers: 2, sessions: 3, items: 960, ..Config::for_world(World::Near) };
+        let a = run(config);
+        assert_eq!(a, run(config));
+        assert_eq!(render(&a), render(&run(config)));
+        assert!(render(&a).contains("**Bar**"));
+        assert!(a.arms.iter().all(|(_, t)| t.slates == (2 * 3 * SLATES_PER_SESSION) as u64));
+        assert!(a.arms.iter().all(|(_, t)| {
+            t.by_session.iter().all(|&(i, _)| i <= (2 * SLATES_PER_SESSION * K_NEAR) as u64)
+        }));
+    }
+
+    #[test]
     fn a_tiny_run_is_deterministic() {
-        let config = Config { shoppers: 2, sessions: 2, seed: 11, items: 960 };
+        let config = Config { world: World::Today, shoppers: 2, sessions: 2, seed: 11, items: 960 };
         let a = run(config);
         let b = run(config);
         assert_eq!(a, b);

@@ -3,7 +3,8 @@
 //! build).
 //!
 //! ```text
-//! cargo run --release --bin flaneur-eval -- bubble [--shoppers N] [--sessions N] [--seed N]
+//! cargo run --release --bin flaneur-eval -- bubble [--world today|near] [--shoppers N] \
+//!     [--sessions N] [--seed N]
 //! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] \
 //!     [--out DIR] [--datasets ml-100k,ml-1m]
 //! make eval
@@ -11,7 +12,9 @@
 //!
 //! - `bubble`: does divergence (the `surprise` preference) discover latent
 //!   interests, and at what engagement and relevance cost? Compares surprise
-//!   0, 0.2 (the default) and 0.5 on the same shoppers (see `bubble.rs`).
+//!   0, 0.2 (the default) and 0.5 on the same shoppers (see `bubble.rs`), in
+//!   two worlds: `today` (latent tastes one step away or further) and `near`
+//!   (latent tastes that similarity alone reaches); both unless `--world`.
 //! - `movielens`: quality on MovieLens-100k and -1M, flaneur on the device
 //!   against most-popular, item-kNN and ALS trained on everyone's data (see
 //!   `movielens.rs`; `make eval` fetches the data and trains ALS first) and
@@ -35,7 +38,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = concat!(
-    "usage: flaneur-eval bubble [--shoppers N] [--sessions N] [--seed N]\n",
+    "usage: flaneur-eval bubble [--world today|near] [--shoppers N] [--sessions N] [--seed N]\n",
     "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]",
 );
 
@@ -46,7 +49,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bubble") => match parse_bubble(&args[1..]) {
-            Ok(config) => run_bubble(config),
+            Ok(configs) => {
+                let codes: Vec<ExitCode> = configs.into_iter().map(run_bubble).collect();
+                codes.into_iter().find(|c| *c != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS)
+            }
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -74,9 +80,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Parses `--shoppers N --sessions N --seed N`, each optional.
-fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
-    let mut config = bubble::Config::default();
+/// Parses `--world today|near --shoppers N --sessions N --seed N`, each
+/// optional: the configuration of each world to run (both without `--world`),
+/// each from its world's defaults.
+fn parse_bubble(args: &[String]) -> Result<Vec<bubble::Config>, String> {
+    let mut worlds = bubble::World::ALL.to_vec();
+    let (mut shoppers, mut sessions, mut seed) = (None, None, None);
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -86,16 +95,32 @@ fn parse_bubble(args: &[String]) -> Result<bubble::Config, String> {
                 .map_err(|_| format!("{what} must be a non-negative integer, got {value:?}"))
         };
         match flag.as_str() {
-            "--shoppers" => config.shoppers = number("--shoppers")? as usize,
-            "--sessions" => config.sessions = number("--sessions")? as usize,
-            "--seed" => config.seed = number("--seed")?,
+            "--world" => {
+                let world = bubble::World::parse(value)
+                    .ok_or_else(|| format!("--world must be today or near, got {value:?}"))?;
+                worlds = vec![world];
+            }
+            "--shoppers" => shoppers = Some(number("--shoppers")? as usize),
+            "--sessions" => sessions = Some(number("--sessions")? as usize),
+            "--seed" => seed = Some(number("--seed")?),
             _ => return Err(format!("unknown option {flag:?}")),
         }
     }
-    if config.shoppers == 0 || config.sessions == 0 {
+    if shoppers == Some(0) || sessions == Some(0) {
         return Err("--shoppers and --sessions must be at least 1".into());
     }
-    Ok(config)
+    Ok(worlds
+        .into_iter()
+        .map(|world| {
+            let defaults = bubble::Config::for_world(world);
+            bubble::Config {
+                shoppers: shoppers.unwrap_or(defaults.shoppers),
+                sessions: sessions.unwrap_or(defaults.sessions),
+                seed: seed.unwrap_or(defaults.seed),
+                ..defaults
+            }
+        })
+        .collect())
 }
 
 /// Parses `--data DIR --out DIR --datasets a,b --dims N`, each optional.
@@ -148,7 +173,13 @@ fn run_movielens(config: movielens::Config) -> ExitCode {
         return ExitCode::FAILURE;
     }
     eprintln!("movielens: report written to {}", json.display());
-    publish("movielens", &table, config == movielens::Config::default())
+    let coverage = movielens::render_coverage(&reports);
+    println!("{coverage}");
+    let defaults = config == movielens::Config::default();
+    match publish("movielens", &table, defaults) {
+        ExitCode::SUCCESS => publish("coverage", &coverage, defaults),
+        failed => failed,
+    }
 }
 
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
@@ -176,8 +207,9 @@ fn run_bubble(config: bubble::Config) -> ExitCode {
     let report = bubble::run(config);
     let table = bubble::render(&report);
     println!("{table}");
-    eprintln!("bubble: {:.1} s", started.elapsed().as_secs_f64());
-    publish("bubble", &table, config == bubble::Config::default())
+    let name = config.world.section();
+    eprintln!("{name}: {:.1} s", started.elapsed().as_secs_f64());
+    publish(name, &table, config.is_default())
 }
 
 /// Replaces what lies between `<!-- name:begin -->` and `<!-- name:end -->`
@@ -216,11 +248,18 @@ mod tests {
     fn options_parse() {
         let args: Vec<String> =
             ["--shoppers", "5", "--seed", "9"].iter().map(|s| s.to_string()).collect();
-        let config = parse_bubble(&args).unwrap();
+        let configs = parse_bubble(&args).unwrap();
+        assert_eq!(configs.len(), 2);
+        let config = configs[0];
         assert_eq!(
             (config.shoppers, config.sessions, config.seed),
             (5, bubble::Config::default().sessions, 9)
         );
+        let near = bubble::Config::for_world(bubble::World::Near);
+        assert_eq!(parse_bubble(&[]).unwrap()[1], near);
+        let args: Vec<String> = ["--world", "near"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(parse_bubble(&args).unwrap(), vec![near]);
+        assert!(parse_bubble(&["--world".to_string(), "far".to_string()]).is_err());
         assert!(parse_bubble(&["--shoppers".to_string()]).is_err());
         assert!(parse_bubble(&["--colour".to_string(), "red".to_string()]).is_err());
         assert!(parse_bubble(&["--sessions".to_string(), "0".to_string()]).is_err());

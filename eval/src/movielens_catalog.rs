@@ -106,13 +106,15 @@ pub fn write_co_purchases(data: &Dataset, path: &Path) -> Result<usize, String> 
 }
 
 /// Compiles the movies into a catalog under `dir`: content vectors when
-/// `co_purchases` is `None`, else item factors learned from that counts file.
+/// `co_purchases` is `None`, else item factors learned from that counts file
+/// (`damping`: the compiler's `--co-purchase-damping`, 0 its default).
 pub fn build(
     data: &Dataset,
     popularity: &[u32],
     dir: &Path,
     co_purchases: Option<&Path>,
     dims: usize,
+    damping: f64,
 ) -> Result<Catalog, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let feed = dir.join("movies.csv");
@@ -129,6 +131,9 @@ pub fn build(
         .arg(&counts);
     if let Some(counts) = co_purchases {
         command.arg("--co-purchases").arg(counts);
+        if damping != 0.0 {
+            command.args(["--co-purchase-damping", &damping.to_string()]);
+        }
     }
     let output = command.output().map_err(|e| format!("flaneur catalog build: {e}"))?;
     if !output.status.success() {

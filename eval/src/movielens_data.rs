@@ -175,6 +175,29 @@ pub fn load(dir: &Path, name: &str) -> Result<Dataset, String> {
     })
 }
 
+/// The validation split, the one `scripts/eval/als.py` tunes ALS on: each
+/// user's last training interaction (the second-to-last of all) is held out,
+/// the interactions before it are the history; the test interaction is not
+/// used at all. Users and movies are the test split's.
+pub fn validation(data: &Dataset) -> Dataset {
+    let users = data
+        .users
+        .iter()
+        .filter_map(|u| {
+            let (last, before) = u.train.split_last()?;
+            Some(User { id: u.id.clone(), train: before.to_vec(), test: last.clone() })
+        })
+        .collect();
+    Dataset {
+        name: data.name.clone(),
+        movies: data.movies.clone(),
+        genres: data.genres.clone(),
+        users,
+        skipped_users: data.skipped_users,
+        interactions: data.interactions,
+    }
+}
+
 /// How many users rated both movies of each pair in training, `n × n`
 /// row-major (`n` movies, symmetric), the diagonal holding each movie's raters.
 pub fn co_ratings(data: &Dataset) -> Vec<u32> {
@@ -232,6 +255,14 @@ mod tests {
         );
         assert_eq!(d.movies[0].genres.len(), 2);
         assert_eq!(d.movies[0].year, Some(1995));
+        // Validation: "10" (the second-to-last) held out, the test item "9" gone.
+        let v = validation(&d);
+        let u = &v.users[0];
+        assert_eq!(v.movies[u.test.movie as usize].id, "10");
+        assert_eq!(
+            u.train.iter().map(|r| v.movies[r.movie as usize].id.as_str()).collect::<Vec<_>>(),
+            ["1", "2", "3"]
+        );
         std::fs::remove_dir_all(dir).ok();
     }
 }

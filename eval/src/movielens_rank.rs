@@ -9,7 +9,8 @@ use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind, Profile};
-use flaneur::rank::{Kind, Request};
+use flaneur::rank::foldin::FoldIn;
+use flaneur::rank::{Kind, Request, Scorer};
 
 use super::movielens_data::{Dataset, User};
 use super::movielens_metrics::K;
@@ -134,13 +135,14 @@ fn events(data: &Dataset, rating: &super::movielens_data::Rating) -> impl Iterat
 
 /// flaneur on the device: for each user a fresh profile, the training history
 /// replayed in time order, then one slate of 10 asked at the test moment, the
-/// user's movies excluded, `surprise` and `intensity` as given (the other
-/// preferences at their defaults), popular fill on.
+/// user's movies excluded, `surprise`, `intensity` and `diversity` as given
+/// (the other preferences at their defaults), popular fill on.
 pub fn flaneur(
     data: &Dataset,
     catalog: &Catalog,
     surprise: f32,
     intensity: f32,
+    diversity: f32,
 ) -> Result<(Vec<Vec<u32>>, SlateMix), String> {
     // Catalog positions (the shop's order) → movie indices.
     let mut movie_of = vec![u32::MAX; catalog.len()];
@@ -156,6 +158,7 @@ pub fn flaneur(
         .set_preferences(PreferencesPatch {
             surprise: Some(surprise),
             intensity: Some(intensity),
+            diversity: Some(diversity),
             ..Default::default()
         })
         .map_err(|e| e.to_string())?;
@@ -184,6 +187,56 @@ pub fn flaneur(
         ms_per_user: started.elapsed().as_secs_f64() * 1000.0 / data.users.len().max(1) as f64,
     };
     Ok((lists, mix))
+}
+
+/// Diagnostics of the coverage gap, with the same replayed profile and the
+/// same on-device fold-in as [`flaneur`] but none of the slate's machinery
+/// (no shop-order blend, threshold, discretion cap or diversity re-rank): the
+/// 10 unseen movies with the highest (first) raw predicted preference `x · yᵢ`
+/// of the fold-in factor alone, as ALS ranks, and (second) the engine's
+/// relevance alone (the fold-in at `FACTOR_WEIGHT`, category, facets and
+/// popularity sharing the rest). A user without a factor gets scores of 0.
+pub fn fold_in_diagnostics(
+    data: &Dataset,
+    catalog: &Catalog,
+) -> Result<[Vec<Vec<u32>>; 2], String> {
+    let mut movie_of = vec![u32::MAX; catalog.len()];
+    for (i, m) in data.movies.iter().enumerate() {
+        let index = catalog
+            .index_of(&m.id)
+            .ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
+        movie_of[index] = i as u32;
+    }
+    let fold_in = FoldIn::new(catalog);
+    let vectors = catalog.vectors();
+    let mut engine = Engine::with_seed(catalog.clone(), 7);
+    let (mut by_factor, mut by_relevance) = (Vec::new(), Vec::new());
+    for user in &data.users {
+        engine.replace_profile(Profile::default());
+        for rating in &user.train {
+            for event in events(data, rating) {
+                engine.record(&event).map_err(|e| e.to_string())?;
+            }
+        }
+        let now = user.test.at * 1000;
+        let profile = engine.profile();
+        let factor = fold_in.solve(catalog, profile, now);
+        let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
+        let (mut raw, mut relevance) =
+            (vec![0.0f32; data.movies.len()], vec![0.0f32; data.movies.len()]);
+        for (index, &movie) in movie_of.iter().enumerate() {
+            if let Some(x) = &factor {
+                let (codes, scale) = vectors.get(index);
+                let dot: f32 = codes.iter().zip(x).map(|(&c, &x)| f32::from(c) * x).sum();
+                raw[movie as usize] = dot * scale;
+                relevance[movie as usize] = scorer.relevance(index);
+            }
+        }
+        let seen = seen_mask(data, user);
+        by_factor.push(top_k(&raw, &seen));
+        by_relevance.push(top_k(&relevance, &seen));
+    }
+    Ok([by_factor, by_relevance])
 }
 
 #[cfg(test)]

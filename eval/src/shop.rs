@@ -67,6 +67,10 @@ pub const LEAVES: usize = TAXONOMY.len() * CATEGORIES_PER_DEPARTMENT * LEAVES_PE
 
 /// Divergence facet: colour.
 pub const COLOURS: [&str; 6] = ["black", "white", "red", "navy", "green", "ochre"];
+/// The colours (indices into [`COLOURS`]) around a wheel: in a shop of
+/// [`Colours::Wheel`], each colour's direction leans towards its two
+/// neighbours on it (red next to ochre and white, and so on).
+pub const COLOUR_WHEEL: [u8; 6] = [2, 5, 4, 3, 0, 1];
 /// Divergence facet: material.
 pub const MATERIALS: [&str; 5] = ["cotton", "wool", "leather", "linen", "recycled"];
 /// Divergence facet: style.
@@ -128,8 +132,41 @@ impl Shop {
     }
 }
 
-/// A seeded shop of `items` items with `dims`-dimensional content vectors.
+/// How the colours' directions relate to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colours {
+    /// Independent random directions: no colour is nearer to one than to
+    /// another (the bubble's first world).
+    Independent,
+    /// The same random directions, each then mixed with
+    /// [`WHEEL_LEAN`] × its two neighbours on [`COLOUR_WHEEL`] and
+    /// renormalised: neighbouring colours have a cosine of about 0.67, the
+    /// others about 0.17 (two steps) or 0. No random draw is added, so the
+    /// rest of the shop (every item's leaf, colour, material, noise…) is the
+    /// one [`Colours::Independent`] draws.
+    Wheel,
+}
+
+/// How much a colour's direction leans towards each neighbour on the wheel.
+pub const WHEEL_LEAN: f32 = 0.5;
+
+/// The two neighbours of `colour` on [`COLOUR_WHEEL`].
+pub fn colour_neighbours(colour: u8) -> [u8; 2] {
+    let n = COLOUR_WHEEL.len();
+    let at = COLOUR_WHEEL.iter().position(|&c| c == colour).unwrap_or(0);
+    [COLOUR_WHEEL[(at + n - 1) % n], COLOUR_WHEEL[(at + 1) % n]]
+}
+
+/// A seeded shop of `items` items with `dims`-dimensional content vectors
+/// and independent colour directions (the tests' shop).
+#[cfg(test)]
 pub fn shop(seed: u64, items: usize, dims: usize) -> Shop {
+    shop_with(seed, items, dims, Colours::Independent)
+}
+
+/// A seeded shop of `items` items with `dims`-dimensional content vectors,
+/// its colour directions related as `colours` says.
+pub fn shop_with(seed: u64, items: usize, dims: usize, colours: Colours) -> Shop {
     let mut rng = Rng::new(seed ^ 0x5EED_5409);
     let direction = |rng: &mut Rng| -> Vec<f32> {
         let v: Vec<f32> = (0..dims).map(|_| rng.unit() * 2.0 - 1.0).collect();
@@ -140,7 +177,23 @@ pub fn shop(seed: u64, items: usize, dims: usize) -> Shop {
     let categories: Vec<Vec<f32>> =
         (0..LEAVES / LEAVES_PER_CATEGORY).map(|_| direction(&mut rng)).collect();
     let leaves: Vec<Vec<f32>> = (0..LEAVES).map(|_| direction(&mut rng)).collect();
-    let colours: Vec<Vec<f32>> = COLOURS.iter().map(|_| direction(&mut rng)).collect();
+    let drawn: Vec<Vec<f32>> = COLOURS.iter().map(|_| direction(&mut rng)).collect();
+    let colours: Vec<Vec<f32>> = match colours {
+        Colours::Independent => drawn,
+        Colours::Wheel => (0..COLOURS.len() as u8)
+            .map(|c| {
+                let [a, b] = colour_neighbours(c);
+                let v: Vec<f32> = (0..dims)
+                    .map(|d| {
+                        drawn[c as usize][d]
+                            + WHEEL_LEAN * (drawn[a as usize][d] + drawn[b as usize][d])
+                    })
+                    .collect();
+                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.into_iter().map(|x| x / norm).collect()
+            })
+            .collect(),
+    };
     let materials: Vec<Vec<f32>> = MATERIALS.iter().map(|_| direction(&mut rng)).collect();
     let styles: Vec<Vec<f32>> = STYLES.iter().map(|_| direction(&mut rng)).collect();
 
