@@ -1,6 +1,7 @@
 //! Slates a shopper trusts (issue #20), on the demo catalog: no echo of what
 //! was just seen, breadth that follows the evidence, the recently viewed
 //! shelf, and complements of the cart.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;
 

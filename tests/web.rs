@@ -69,10 +69,19 @@ async fn views_move_their_category_to_the_top() {
         // No `at`: the boundary stamps the event with the browser's clock.
         assert!(p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap());
     }
-    let ids = slate_ids(&p, r#"{"k":4}"#);
+    // No echo: the two sweaters just viewed come back only when asked for.
+    assert_eq!(slate_ids(&p, r#"{"k":4}"#)[0], "s3");
+    let ids = slate_ids(&p, r#"{"k":4,"includeSeen":true}"#);
     assert_eq!(&ids[..3], ["s1", "s2", "s3"]);
     assert!(!ids.contains(&"mug".to_owned()) && !ids.contains(&"tee".to_owned()), "{ids:?}");
-    let slate = p.recommend(js(r#"{"k":4}"#)).unwrap();
+    // What was viewed, newest first, labelled as such; an unknown shelf is the caller's fault.
+    let recent = p.recommend(js(r#"{"k":4,"shelf":"recent"}"#)).unwrap();
+    let items = js_sys::Array::from(&get(&recent, "items"));
+    assert_eq!(items.length(), 2);
+    assert_eq!(get(&items.get(0), "itemId").as_string().as_deref(), Some("s2"));
+    assert_eq!(get(&items.get(0), "kind").as_string().as_deref(), Some("recent"));
+    assert_eq!(code_of(p.recommend(js(r#"{"shelf":"later"}"#)).unwrap_err()), "BAD_ARGUMENT");
+    let slate = p.recommend(js(r#"{"k":4,"includeSeen":true}"#)).unwrap();
     let first = js_sys::Array::from(&get(&slate, "items")).get(0);
     // Every slate counts as shown; engaging with a shown item counts as engagement.
     let stats = p.stats().unwrap();
@@ -296,7 +305,7 @@ async fn a_binary_catalog_opens_like_its_json_form() {
     for id in ["s1", "s2"] {
         p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
     }
-    assert_eq!(&slate_ids(&p, r#"{"k":3}"#)[..3], ["s1", "s2", "s3"]);
+    assert_eq!(&slate_ids(&p, r#"{"k":3,"includeSeen":true}"#)[..3], ["s1", "s2", "s3"]);
 
     // A corrupted byte is caught by the checksum: a coded error, not a crash.
     let mut broken = catalog.to_binary();

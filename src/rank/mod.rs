@@ -360,15 +360,20 @@ fn add_divergence(
     // NaN (not eligible) fails the comparison.
     let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
     let mut pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
+    // Divergent items take the places of the last personal items of a leaf
+    // the slate shows twice, not of the slate's own steps outward.
+    let drop_order = most_redundant(catalog, &taken);
+    let dropped = taken.len().saturating_sub(k - count.min(k));
     // The personal items that stay in the slate: what they show is no divergence.
-    let personal = &taken[..taken.len().min(k - count.min(k))];
-    pool.retain(|way| !divergence::covered(catalog, way, personal));
+    let gone = |n: usize, index: &usize| drop_order.iter().take(n).any(|d| d == index);
+    let personal: Vec<usize> = taken.iter().copied().filter(|i| !gone(dropped, i)).collect();
+    pool.retain(|way| !divergence::covered(catalog, way, &personal));
     let picks = divergence::choose(catalog, relevance, state, pool, count, &mut rng);
     if picks.is_empty() {
         return;
     }
-    let keep = items.len().min(k - picks.len());
-    items.truncate(keep);
+    let drop = items.len().saturating_sub(k - picks.len());
+    items.retain(|r| !gone(drop, &r.index));
     let spots = positions(items.len() + picks.len(), picks.len());
     for (pick, at) in picks.into_iter().zip(spots) {
         let mut reason = explain(scorer, catalog, profile, pick.index);
@@ -378,6 +383,18 @@ fn add_divergence(
             Recommendation::new(catalog, pick.index, score, Kind::Divergent, reason);
         items.insert(at.min(items.len()), recommendation);
     }
+}
+
+/// Positions of the slate's items in the order divergence replaces them,
+/// never the first: the last items whose leaf category has another item in
+/// the slate first, then the others, each from the end. A leaf the slate
+/// shows once is its personal step outward; divergence does not take it.
+fn most_redundant(catalog: &Catalog, slate: &[usize]) -> Vec<usize> {
+    let leaf = |index: usize| catalog.item(index).category();
+    let shared =
+        |index: usize| slate.iter().filter(|&&other| leaf(other) == leaf(index)).count() > 1;
+    let later = slate.iter().copied().skip(1).rev();
+    later.clone().filter(|&i| shared(i)).chain(later.filter(|&i| !shared(i))).collect()
 }
 
 /// The most popular eligible items not already in `taken`, labelled `popular`:

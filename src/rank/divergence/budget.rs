@@ -55,20 +55,24 @@ pub fn positions(len: usize, count: usize) -> Vec<usize> {
 
 /// Divergent slots pay for themselves when they are taken up at least this
 /// share of the rate of the personal slots they replace.
-pub const PAYING_SHARE: f32 = 0.35;
+pub const PAYING_SHARE: f32 = 0.5;
+/// Divergent slots taken up at this share of the personal slots' rate or
+/// less are ignored: divergence keeps only its floor.
+pub const IGNORED_SHARE: f32 = 0.25;
 /// The least share of its budget divergence keeps however it is received:
 /// it never stops looking while `surprise` is above 0.
 pub const BUDGET_FLOOR: f32 = 0.25;
 /// Divergent outcomes weigh half as much every this many days.
-pub const UPTAKE_HALF_LIFE_DAYS: f64 = 14.0;
+pub const UPTAKE_HALF_LIFE_DAYS: f64 = 7.0;
 /// Pseudo-impressions of the prior: a new shopper's divergence starts at its full budget.
-const PRIOR_IMPRESSIONS: f32 = 10.0;
+const PRIOR_IMPRESSIONS: f32 = 6.0;
 
 /// The share of its budget divergence earns for this shopper, in
-/// [[`BUDGET_FLOOR`], 1]: its uptake (accepted per shown divergent item,
-/// recent outcomes weighing more, with a prior at the paying rate) over the
-/// paying rate, [`PAYING_SHARE`] of the personal slots' uptake (`personal`,
-/// engagements per impression, with a prior of 10%).
+/// [[`BUDGET_FLOOR`], 1]: 1 when its uptake (accepted per shown divergent
+/// item, recent outcomes weighing more, with a prior at the paying rate)
+/// reaches the paying rate, [`PAYING_SHARE`] of the personal slots' uptake
+/// (`personal`, engagements per impression, with a prior of 10%); the floor
+/// at [`IGNORED_SHARE`] of it or less; linear in between.
 ///
 /// ```
 /// use flaneur::profile::Counter;
@@ -98,7 +102,8 @@ pub fn budget_share(state: &DivergenceState, personal: Counter, now: i64) -> f32
         accepted += weight * outcome.accepted;
         shown += weight * (outcome.accepted + outcome.rejected);
     }
-    (accepted / shown / paying).clamp(BUDGET_FLOOR, 1.0)
+    let ignored = IGNORED_SHARE * rate;
+    ((accepted / shown - ignored) / (paying - ignored)).clamp(BUDGET_FLOOR, 1.0)
 }
 
 /// `expected` slots as a whole number: its integer part, plus one more with

@@ -26,8 +26,8 @@ mod posterior;
 
 pub use bubble::{ANCHOR_EVIDENCE, Bubble, INSIDE_EVIDENCE, MAX_ANCHORS, TOP_EVIDENCE};
 pub use budget::{
-    BUDGET_FLOOR, PAYING_SHARE, SESSION_CAP, UPTAKE_HALF_LIFE_DAYS, budget_share, divergent_slots,
-    positions, round_slots,
+    BUDGET_FLOOR, IGNORED_SHARE, PAYING_SHARE, SESSION_CAP, UPTAKE_HALF_LIFE_DAYS, budget_share,
+    divergent_slots, positions, round_slots,
 };
 pub use candidates::{Candidate, Way, candidates, covered, ways};
 pub use posterior::Posterior;
