@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 pub struct Preferences {
     /// Master switch: off shows the shop's default order and learns nothing.
     pub personalization: bool,
-    /// 0 = the shop's default order, 1 = fully personal order.
+    /// 0 = the shop's default order, 1 = fully personal order (the default since
+    /// issue #20: chosen on a validation split, docs/EVALUATION.md "Coverage").
     pub intensity: f32,
     /// Relevance below which nothing is recommended.
     pub threshold: f32,
@@ -49,7 +50,7 @@ impl Default for Preferences {
     fn default() -> Self {
         Self {
             personalization: true,
-            intensity: 0.8,
+            intensity: 1.0,
             threshold: 0.2,
             diversity: 0.15,
             surprise: 0.2,
