@@ -341,7 +341,7 @@ fn add_divergence(
         return;
     }
     let budget = divergent_slots(k, knobs, state.shown_in_session(inputs.session_start));
-    if budget == 0 {
+    if budget <= 0.0 {
         return;
     }
     let bubble = Bubble::new(catalog, scorer);
@@ -350,7 +350,7 @@ fn add_divergence(
     }
     let mut rng = SmallRng::seed_from_u64(inputs.seed);
     let share = budget_share(state, profile.stats().get(Kind::Personal), inputs.now);
-    let count = round_slots(budget as f32 * share, rng.random::<f32>()).min(budget);
+    let count = round_slots(budget * share, rng.random::<f32>()).min(budget.ceil() as usize);
     if count == 0 {
         return;
     }

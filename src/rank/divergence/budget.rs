@@ -7,9 +7,10 @@ use crate::rank::knobs::Knobs;
 /// Most divergent impressions in one session.
 pub const SESSION_CAP: u32 = 24;
 
-/// Divergent slots in a slate of `k`: `round(surprise · k)` of the
-/// [`Knobs`], never the whole slate (the first slot stays personal), divided
-/// by the knobs' divisor (a quarter when the shopper is buying), and no more
+/// Divergent slots in a slate of `k`, in expectation: `round(surprise · k)`
+/// of the [`Knobs`], never the whole slate (the first slot stays personal),
+/// divided by the knobs' divisor (a quarter when the shopper is buying: half
+/// a slot is one slot every other slate, see [`round_slots`]), and no more
 /// than the session has left.
 ///
 /// ```
@@ -21,16 +22,16 @@ pub const SESSION_CAP: u32 = 24;
 /// let knobs = |surprise, intent| {
 ///     Knobs::new(&Preferences { surprise, ..Preferences::default() }, intent)
 /// };
-/// assert_eq!(divergent_slots(12, &knobs(0.2, Intent::Unknown), 0), 2);
-/// assert_eq!(divergent_slots(12, &knobs(0.0, Intent::Exploring), 0), 0);
-/// assert_eq!(divergent_slots(12, &knobs(0.5, Intent::Buying), 0), 1);
-/// assert_eq!(divergent_slots(1, &knobs(1.0, Intent::Exploring), 0), 0);
-/// assert_eq!(divergent_slots(12, &knobs(0.5, Intent::Unknown), 23), 1);
+/// assert_eq!(divergent_slots(12, &knobs(0.2, Intent::Unknown), 0), 2.0);
+/// assert_eq!(divergent_slots(12, &knobs(0.0, Intent::Exploring), 0), 0.0);
+/// assert_eq!(divergent_slots(12, &knobs(0.2, Intent::Buying), 0), 0.5);
+/// assert_eq!(divergent_slots(1, &knobs(1.0, Intent::Exploring), 0), 0.0);
+/// assert_eq!(divergent_slots(12, &knobs(0.5, Intent::Unknown), 23), 1.0);
 /// ```
-pub fn divergent_slots(k: usize, knobs: &Knobs, shown_this_session: u32) -> usize {
+pub fn divergent_slots(k: usize, knobs: &Knobs, shown_this_session: u32) -> f32 {
     let slots = (knobs.surprise.clamp(0.0, 1.0) * k as f32).round() as usize;
-    let slots = slots.min(k.saturating_sub(1)) / knobs.divergence_divisor.max(1);
-    slots.min(SESSION_CAP.saturating_sub(shown_this_session) as usize)
+    let slots = slots.min(k.saturating_sub(1)) as f32 / knobs.divergence_divisor.max(1) as f32;
+    slots.min(SESSION_CAP.saturating_sub(shown_this_session) as f32)
 }
 
 /// Where `count` divergent items go in a slate of `len`: spread evenly,
@@ -55,10 +56,10 @@ pub fn positions(len: usize, count: usize) -> Vec<usize> {
 
 /// Divergent slots pay for themselves when they are taken up at least this
 /// share of the rate of the personal slots they replace.
-pub const PAYING_SHARE: f32 = 0.5;
+pub const PAYING_SHARE: f32 = 0.4;
 /// Divergent slots taken up at this share of the personal slots' rate or
 /// less are ignored: divergence keeps only its floor.
-pub const IGNORED_SHARE: f32 = 0.25;
+pub const IGNORED_SHARE: f32 = 0.2;
 /// The least share of its budget divergence keeps however it is received:
 /// it never stops looking while `surprise` is above 0.
 pub const BUDGET_FLOOR: f32 = 0.25;
