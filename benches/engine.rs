@@ -93,6 +93,16 @@ fn main() {
                 black_box(engine.recommend(&request, now).ok());
             }),
         );
+        // A new shopper after four views: the broadest slate (breadth ≈ 0.75).
+        let mut thin = Engine::new(engine.catalog().clone());
+        history(&mut thin, 4, 9);
+        let thin_now = 5 * 60_000;
+        row(
+            format!("recommend k=24, 4-view profile, {n} items"),
+            measure(runs, || {
+                black_box(thin.recommend(&request, thin_now).ok());
+            }),
+        );
         let id = engine.catalog().item(n / 2).id().to_owned();
         let batch = 1000;
         let (median, p95) = measure(runs, || {

@@ -549,12 +549,15 @@ pub fn render_coverage(reports: &[DatasetReport]) -> String {
         |r: &DatasetReport, n: usize| r.sweep.get(n).map(|p| (p.test.ndcg10, p.test.coverage10));
     let one = SWEEP_INTENSITY.iter().position(|&i| i == 1.0).map(|i| i * SWEEP_DIVERSITY.len());
     lines.push((
-        format!("engine, defaults (intensity {DEFAULT_INTENSITY}, diversity {DEFAULT_DIVERSITY})"),
+        format!(
+            "engine, defaults before #20 (intensity {DEFAULT_INTENSITY}, diversity \
+             {DEFAULT_DIVERSITY})"
+        ),
         reports.iter().map(|r| at(r, base)).collect(),
     ));
     if let Some(one) = one {
         lines.push((
-            format!("engine, intensity 1, diversity {DEFAULT_DIVERSITY}"),
+            format!("engine, intensity 1, diversity {DEFAULT_DIVERSITY} (today's defaults)"),
             reports.iter().map(|r| at(r, one)).collect(),
         ));
     }
