@@ -467,3 +467,17 @@ fn a_step_the_personal_items_already_show_is_no_divergence() {
         }
     }
 }
+
+#[test]
+fn a_shelf_drawn_again_in_one_session_counts_its_divergent_item_once() {
+    let way = Direction { anchor: "Knit".into(), axis: "colour".into(), to: "navy".into() };
+    let mut state = DivergenceState::default();
+    for at in 0..5 {
+        state.shown("navy-sweater", &way, at, 0); // five renders of one page
+    }
+    assert_eq!(state.outcome(&way).rejected, 1.0);
+    assert_eq!(state.shown_in_session(0), 1);
+    // Shown again in a later session, ignored again: a second rejection.
+    state.shown("navy-sweater", &way, 10 * DAY, 10 * DAY);
+    assert_eq!(state.outcome(&way).rejected, 2.0);
+}

@@ -93,7 +93,15 @@ impl DivergenceState {
     }
 
     /// A divergent item was shown: it counts as ignored until the shopper engages with it.
+    /// Shown again in the same session while still awaiting a reaction (a
+    /// page drawing its shelves anew), it counts once: only the time moves.
     pub fn shown(&mut self, item_id: &str, direction: &Direction, at: i64, session_start: i64) {
+        if let Some((pending, since)) = self.pending.get_mut(item_id) {
+            if pending == direction && *since >= session_start {
+                *since = (*since).max(at);
+                return;
+            }
+        }
         let outcome = self.outcomes.entry(direction.clone()).or_default();
         outcome.rejected += 1.0;
         outcome.last_at = outcome.last_at.max(at);

@@ -295,9 +295,9 @@ test("the preferences panel works with the keyboard alone", async ({ page }) => 
   const intensity = dialog.getByRole("slider", { name: "How much your interests shape suggestions" });
   await tabTo(page, intensity);
   await page.keyboard.press("ArrowLeft");
-  await expect(intensity).toHaveValue("75");
-  await expect(dialog.locator(`output[for="${await intensity.getAttribute("id")}"]`)).toHaveText("75%");
-  expect((await preferencesOf(page)).intensity).toBeCloseTo(0.75, 5);
+  await expect(intensity).toHaveValue("95");
+  await expect(dialog.locator(`output[for="${await intensity.getAttribute("id")}"]`)).toHaveText("95%");
+  expect((await preferencesOf(page)).intensity).toBeCloseTo(0.95, 5);
 
   // Arrow keys move through the intent radio group.
   const auto = dialog.getByRole("radio", { name: "Let the shop work it out" });
@@ -316,7 +316,7 @@ test("the preferences panel works with the keyboard alone", async ({ page }) => 
   await page.keyboard.press("Space");
   await expect(dialog).toBeVisible();
   await expect(browsing).toBeChecked();
-  await expect(intensity).toHaveValue("75");
+  await expect(intensity).toHaveValue("95");
   await page.keyboard.press("Escape");
   await expect(opener).toBeFocused();
 });
