@@ -48,6 +48,9 @@ use lazy::Relevances;
 pub const CANDIDATES_PER_SLOT: usize = 4;
 /// See [`CANDIDATES_PER_SLOT`].
 pub const MIN_CANDIDATES: usize = 48;
+/// Breadth below which a category's candidates go straight to the pool
+/// rather than through a per-category pool of `leaf_cap · CANDIDATES_PER_SLOT`.
+pub const DIRECT_BELOW_BREADTH: f32 = 0.1;
 
 /// Builds the slate for `request` at time `now` (ms).
 ///
@@ -196,8 +199,12 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     };
     let base = (request.k * CANDIDATES_PER_SLOT).max(MIN_CANDIDATES);
     let mut pool = topk::Pool::new((base as f32 * (1.0 + 3.0 * spread)).round() as usize);
-    // Each category sends at most this many candidates: room for other leaves.
-    let per_category = (leaf_cap * CANDIDATES_PER_SLOT).min(base);
+    // With thin evidence each category sends at most this many candidates:
+    // room for other leaves. With more, candidates go straight to the pool,
+    // whose floor then rises during a category's scan (the re-rank still
+    // caps a leaf).
+    let per_category =
+        (spread >= DIRECT_BELOW_BREADTH).then_some((leaf_cap * CANDIDATES_PER_SLOT).min(base));
     let relevances = Relevances::new(&scorer, &eligible, &in_focus);
     // Bounds first, dot products last: most items cannot reach the threshold
     // or the pool's floor whatever their vector, and the bounds hold exactly
@@ -228,11 +235,14 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         }
         // The category's best candidates, entering the pool together once it is scanned
         // (the pool's floor, and so what is skipped, stays the same during the scan).
-        let mut category = topk::Pool::new(per_category);
+        let mut category = per_category.map(topk::Pool::new);
         for &index in catalog.items_in(node) {
             let index = index as usize;
-            let floor =
-                if bounded { pool.floor().max(category.floor()) } else { f32::NEG_INFINITY };
+            let floor = match (bounded, &category) {
+                (false, _) => f32::NEG_INFINITY,
+                (true, Some(category)) => pool.floor().max(category.floor()),
+                (true, None) => pool.floor(),
+            };
             if blend(bound, index) < floor {
                 continue;
             }
@@ -247,10 +257,16 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             let relevance = scorer.relevance(index);
             relevances.set(index, relevance);
             if relevance >= prefs.threshold {
-                category.push((blend(relevance, index), index as u32));
+                let candidate = (blend(relevance, index), index as u32);
+                match category.as_mut() {
+                    Some(category) => category.push(candidate),
+                    None => pool.push(candidate),
+                }
             }
         }
-        pool.extend(category.finish());
+        if let Some(category) = category {
+            pool.extend(category.finish());
+        }
     }
     let mut pool = pool.finish();
     if let Some(cap) = knobs.derived_cap {
