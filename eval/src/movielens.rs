@@ -488,9 +488,9 @@ pub fn render_coverage(reports: &[DatasetReport]) -> String {
         let Some(b) = r.sweep.get(base) else { continue };
         out.push_str(&format!(
             "**{}**: flaneur, co-purchase factors, no divergence; {} points in {:.0} s (the \
-             validation catalog's compilation included). Against the defaults before issue #20 (intensity {}, \
-             diversity {}): validation NDCG@10 {:.4}, test NDCG@10 {:.4}; ALS's test coverage@10 \
-             {}.\n\n",
+             validation catalog's compilation included). Against the defaults before issue #20 \
+             (intensity {}, diversity {}): validation NDCG@10 {:.4}, test NDCG@10 {:.4}; ALS's \
+             test coverage@10 {}.\n\n",
             r.dataset,
             r.sweep.len(),
             r.sweep_seconds,
