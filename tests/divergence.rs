@@ -417,7 +417,8 @@ fn divergent_shown_over(days: i64, takes_up: bool) -> (Vec<usize>, f32) {
     }
     let profile = engine.profile();
     let personal = profile.stats().get(Kind::Personal);
-    let share = divergence::budget_share(profile.divergence(), personal, LATER + days * DAY);
+    let later = LATER + days * DAY;
+    let share = divergence::budget_share(profile.divergence(), personal, later, later);
     (per_day, share)
 }
 

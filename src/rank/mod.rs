@@ -365,7 +365,8 @@ fn add_divergence(
         return;
     }
     let mut rng = SmallRng::seed_from_u64(inputs.seed);
-    let share = budget_share(state, profile.stats().get(Kind::Personal), inputs.now);
+    let personal = profile.stats().get(Kind::Personal);
+    let share = budget_share(state, personal, inputs.now, inputs.session_start);
     let count = round_slots(budget * share, rng.random::<f32>()).min(budget.ceil() as usize);
     if count == 0 {
         return;

@@ -73,7 +73,9 @@ const PRIOR_IMPRESSIONS: f32 = 6.0;
 /// item, recent outcomes weighing more, with a prior at the paying rate)
 /// reaches the paying rate, [`PAYING_SHARE`] of the personal slots' uptake
 /// (`personal`, engagements per impression, with a prior of 10%); the floor
-/// at [`IGNORED_SHARE`] of it or less; linear in between.
+/// at [`IGNORED_SHARE`] of it or less; linear in between. An item shown in
+/// the session that started at `session_start` and still awaiting a reaction
+/// is not yet ignored: it counts once the session is over.
 ///
 /// ```
 /// use flaneur::profile::Counter;
@@ -81,28 +83,43 @@ const PRIOR_IMPRESSIONS: f32 = 6.0;
 /// use flaneur::rank::divergence::{BUDGET_FLOOR, budget_share};
 /// let personal = Counter { impressions: 200, engagements: 40 };
 /// let mut state = DivergenceState::default();
-/// assert_eq!(budget_share(&state, personal, 0), 1.0); // nothing known: the full budget
+/// assert_eq!(budget_share(&state, personal, 0, 0), 1.0); // nothing known: the full budget
 /// let way = Direction { anchor: "Knit".into(), axis: "colour".into(), to: "navy".into() };
-/// for i in 0..30 {
+/// for i in 0..10 {
 ///     state.shown(&format!("item{i}"), &way, i, 0); // shown, never taken up
 /// }
-/// assert_eq!(budget_share(&state, personal, 60), BUDGET_FLOOR);
-/// for i in 20..30 {
-///     state.engaged(&format!("item{i}"), 60); // the last ten, still awaiting a reaction
+/// assert_eq!(budget_share(&state, personal, 60, 0), 1.0); // the session is not over
+/// assert_eq!(budget_share(&state, personal, 60, 50), BUDGET_FLOOR); // a later session
+/// for i in 6..10 {
+///     state.engaged(&format!("item{i}"), 60); // four of them taken up after all
 /// }
-/// assert_eq!(budget_share(&state, personal, 60), 1.0); // a third taken up: it pays
+/// assert_eq!(budget_share(&state, personal, 60, 50), 1.0); // it pays
 /// ```
-pub fn budget_share(state: &DivergenceState, personal: Counter, now: i64) -> f32 {
+pub fn budget_share(
+    state: &DivergenceState,
+    personal: Counter,
+    now: i64,
+    session_start: i64,
+) -> f32 {
     let rate = (personal.engagements as f32 + 1.0) / (personal.impressions as f32 + 10.0);
     let paying = (PAYING_SHARE * rate).max(f32::MIN_POSITIVE);
     let half_life = UPTAKE_HALF_LIFE_DAYS * 86_400_000.0;
-    let (mut accepted, mut shown) = (PRIOR_IMPRESSIONS * paying, PRIOR_IMPRESSIONS);
+    let weight = |last_at: i64| {
+        let age = now.saturating_sub(last_at).max(0) as f64;
+        (-age / half_life).exp2() as f32
+    };
+    let (mut accepted, mut shown) = (0.0, 0.0);
     for outcome in state.outcomes().values() {
-        let age = now.saturating_sub(outcome.last_at).max(0) as f64;
-        let weight = (-age / half_life).exp2() as f32;
-        accepted += weight * outcome.accepted;
-        shown += weight * (outcome.accepted + outcome.rejected);
+        let w = weight(outcome.last_at);
+        accepted += w * outcome.accepted;
+        shown += w * (outcome.accepted + outcome.rejected);
     }
+    // This session's items awaiting a reaction: not ignored yet.
+    for (direction, _) in state.pending().values().filter(|(_, at)| *at >= session_start) {
+        shown -= weight(state.outcome(direction).last_at);
+    }
+    let accepted = PRIOR_IMPRESSIONS * paying + accepted;
+    let shown = PRIOR_IMPRESSIONS + shown.max(0.0);
     let ignored = IGNORED_SHARE * rate;
     ((accepted / shown - ignored) / (paying - ignored)).clamp(BUDGET_FLOOR, 1.0)
 }
