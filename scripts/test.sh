@@ -63,18 +63,20 @@ count_lint() {
 # Only the core (-p flaneur) is built for wasm32; the shop-side crates are native only.
 # A browser that never starts the page ("Failed to detect test as having been run": the
 # driver timed out waiting for the renderer) ran no test at all; that start-up failure
-# alone is retried, once. A test that ran and failed is never retried.
+# alone is retried, twice at most (seen three times on 2026-12-04, once in a row of two).
+# A test that ran and failed is never retried.
 wasm_test() {
-  local log status
+  local log status attempt
   log="$(mktemp)"
-  cargo test -p flaneur --target wasm32-unknown-unknown --test web 2>&1 | tee "$log"
-  status=${PIPESTATUS[0]}
-  if [ "$status" -ne 0 ] && grep -q "Failed to detect test as having been run" "$log" \
-    && ! grep -q "^test result:" "$log"; then
-    echo "wasm: the browser never started the tests; starting it once more"
-    cargo test -p flaneur --target wasm32-unknown-unknown --test web
-    status=$?
-  fi
+  for attempt in 1 2 3; do
+    cargo test -p flaneur --target wasm32-unknown-unknown --test web 2>&1 | tee "$log"
+    status=${PIPESTATUS[0]}
+    if [ "$status" -eq 0 ] || ! grep -q "Failed to detect test as having been run" "$log" \
+      || grep -q "^test result:" "$log"; then
+      break
+    fi
+    [ "$attempt" -lt 3 ] && echo "wasm: the browser never started the tests; starting it again"
+  done
   rm -f "$log"
   return "$status"
 }
