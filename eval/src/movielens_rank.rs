@@ -133,6 +133,18 @@ fn events(data: &Dataset, rating: &super::movielens_data::Rating) -> impl Iterat
     std::iter::once(view).chain(dwell)
 }
 
+/// Per catalog position (the shop's order), the movie's index in `data`.
+fn movie_of(data: &Dataset, catalog: &Catalog) -> Result<Vec<u32>, String> {
+    let mut movie_of = vec![u32::MAX; catalog.len()];
+    for (i, m) in data.movies.iter().enumerate() {
+        let index = catalog
+            .index_of(&m.id)
+            .ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
+        movie_of[index] = i as u32;
+    }
+    Ok(movie_of)
+}
+
 /// flaneur on the device: for each user a fresh profile, the training history
 /// replayed in time order, then one slate of 10 asked at the test moment, the
 /// user's movies excluded, `surprise`, `intensity` and `diversity` as given
@@ -144,14 +156,7 @@ pub fn flaneur(
     intensity: f32,
     diversity: f32,
 ) -> Result<(Vec<Vec<u32>>, SlateMix), String> {
-    // Catalog positions (the shop's order) → movie indices.
-    let mut movie_of = vec![u32::MAX; catalog.len()];
-    for (i, m) in data.movies.iter().enumerate() {
-        let index = catalog
-            .index_of(&m.id)
-            .ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
-        movie_of[index] = i as u32;
-    }
+    let movie_of = movie_of(data, catalog)?;
     let started = std::time::Instant::now();
     let mut engine = Engine::with_seed(catalog.clone(), 7);
     engine
@@ -200,13 +205,7 @@ pub fn fold_in_diagnostics(
     data: &Dataset,
     catalog: &Catalog,
 ) -> Result<[Vec<Vec<u32>>; 2], String> {
-    let mut movie_of = vec![u32::MAX; catalog.len()];
-    for (i, m) in data.movies.iter().enumerate() {
-        let index = catalog
-            .index_of(&m.id)
-            .ok_or_else(|| format!("movie {:?} is not in the catalog", m.id))?;
-        movie_of[index] = i as u32;
-    }
+    let movie_of = movie_of(data, catalog)?;
     let fold_in = FoldIn::new(catalog);
     let vectors = catalog.vectors();
     let mut engine = Engine::with_seed(catalog.clone(), 7);

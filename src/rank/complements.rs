@@ -11,23 +11,23 @@
 
 use super::explain::{Reason, Signal, SignalKind};
 use super::filter::Eligibility;
-use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth, seen};
+use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth, seen, shop_order_only};
 use crate::catalog::Catalog;
 use crate::error::Result;
 
 /// The complements of the request's cart.
 pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
+    let cart = seen::cart(catalog, profile, request, now);
     let hidden =
-        if request.include_seen { Vec::new() } else { seen::seen(catalog, profile, request, now) };
+        if request.include_seen { Vec::new() } else { seen::seen(catalog, profile, &cart, now) };
     let eligible = Eligibility::new(catalog, prefs, request, &hidden)?;
     let spread = breadth::breadth(profile, now);
-    if !prefs.personalization || Knobs::new(prefs, intent).intensity == 0.0 {
+    if shop_order_only(prefs, &Knobs::new(prefs, intent)) {
         return Ok(Slate::new(Vec::new(), 0, intent, spread));
     }
-    let cart = seen::cart(catalog, profile, request, now);
     let allowed =
-        |index: usize| eligible.allows(index) && !profile.is_dismissed(item_id(catalog, index));
+        |index: usize| eligible.allows(index) && !profile.is_dismissed(catalog.item(index).id());
     let scored = score(catalog, &cart, allowed);
     let items = scored
         .into_iter()
@@ -45,10 +45,6 @@ pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         })
         .collect();
     Ok(Slate::new(items, 0, intent, spread))
-}
-
-fn item_id(catalog: &Catalog, index: usize) -> &str {
-    catalog.item(index).id()
 }
 
 /// `(score, item, the cart item contributing most)`, best first; ties by position.

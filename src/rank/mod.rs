@@ -165,7 +165,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     let shop_order = |index: usize| 1.0 - index as f32 / n;
     let knobs = Knobs::new(prefs, intent);
 
-    if !prefs.personalization || knobs.intensity == 0.0 {
+    if shop_order_only(prefs, &knobs) {
         // The shop's own order: nothing of the profile is used, not even what was seen.
         let eligible = Eligibility::new(catalog, prefs, request, &[])?;
         let items = (0..catalog.len())
@@ -177,9 +177,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             .collect();
         return Ok(Slate::new(items, 0, intent, 1.0));
     }
-    let hidden =
-        if request.include_seen { Vec::new() } else { seen::seen(catalog, profile, request, now) };
-    let eligible = Eligibility::new(catalog, prefs, request, &hidden)?;
+    let eligible = Eligibility::new(catalog, prefs, request, &hidden(inputs, request))?;
 
     let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
     let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
@@ -298,6 +296,22 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     Ok(Slate::new(items, withheld, intent, spread))
 }
 
+/// Whether slates keep to the shop's own order and use nothing of the
+/// profile: personalization off, or an intensity of 0 (discretion included).
+fn shop_order_only(prefs: &Preferences, knobs: &Knobs) -> bool {
+    !prefs.personalization || knobs.intensity == 0.0
+}
+
+/// What no echo leaves out of `request`'s slate ([`seen`]): nothing when
+/// the request includes what was seen.
+fn hidden(inputs: &Inputs<'_>, request: &Request) -> Vec<usize> {
+    if request.include_seen {
+        return Vec::new();
+    }
+    let Inputs { catalog, profile, now, .. } = *inputs;
+    seen::seen(catalog, profile, &seen::cart(catalog, profile, request, now), now)
+}
+
 /// When buying on a product page, the context item's category (one level
 /// above its leaf): no cross-category jumps.
 fn buying_focus(catalog: &Catalog, request: &Request) -> Option<crate::catalog::CategoryId> {
@@ -407,11 +421,14 @@ fn add_divergence(
 /// the slate first, then the others, each from the end. A leaf the slate
 /// shows once is its personal step outward; divergence does not take it.
 fn most_redundant(catalog: &Catalog, slate: &[usize]) -> Vec<usize> {
-    let leaf = |index: usize| catalog.item(index).category();
-    let shared =
-        |index: usize| slate.iter().filter(|&&other| leaf(other) == leaf(index)).count() > 1;
-    let later = slate.iter().copied().skip(1).rev();
-    later.clone().filter(|&i| shared(i)).chain(later.filter(|&i| !shared(i))).collect()
+    let leaves: Vec<u32> = slate.iter().map(|&i| catalog.item(i).category()).collect();
+    let (mut shared, mut alone) = (Vec::new(), Vec::new());
+    for (at, &index) in slate.iter().enumerate().skip(1).rev() {
+        let twice = leaves.iter().filter(|&&leaf| leaf == leaves[at]).count() > 1;
+        if twice { &mut shared } else { &mut alone }.push(index);
+    }
+    shared.extend(alone);
+    shared
 }
 
 /// The most popular eligible items not already in `taken`, labelled `popular`:

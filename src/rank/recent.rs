@@ -8,7 +8,7 @@
 
 use super::explain::Reason;
 use super::filter::Eligibility;
-use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth};
+use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth, shop_order_only};
 use crate::error::Result;
 
 /// The recently viewed items for `request`, newest first.
@@ -16,7 +16,7 @@ pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
     let eligible = Eligibility::new(catalog, prefs, request, &[])?;
     let spread = breadth::breadth(profile, now);
-    if !prefs.personalization || Knobs::new(prefs, intent).intensity == 0.0 {
+    if shop_order_only(prefs, &Knobs::new(prefs, intent)) {
         return Ok(Slate::new(Vec::new(), 0, intent, spread));
     }
     let recent: Vec<usize> = profile

@@ -24,9 +24,9 @@ pub fn cart(catalog: &Catalog, profile: &Profile, request: &Request, now: i64) -
 }
 
 /// Positions a slate leaves out by default: items the shopper engaged with
-/// in the current session (viewed, clicked, carted), the cart, and
-/// everything bought.
-pub fn seen(catalog: &Catalog, profile: &Profile, request: &Request, now: i64) -> Vec<usize> {
+/// in the current session (viewed, clicked, carted), the `cart` (from
+/// [`cart`]), and everything bought.
+pub fn seen(catalog: &Catalog, profile: &Profile, cart: &[usize], now: i64) -> Vec<usize> {
     let session = profile.live_session(now).filter_map(|e| match &e.kind {
         EventKind::View { item_id }
         | EventKind::Dwell { item_id, .. }
@@ -36,7 +36,7 @@ pub fn seen(catalog: &Catalog, profile: &Profile, request: &Request, now: i64) -
     });
     let bought = profile.purchased().keys().map(String::as_str);
     let mut out: Vec<usize> = session.chain(bought).filter_map(|id| catalog.index_of(id)).collect();
-    out.extend(cart(catalog, profile, request, now));
+    out.extend_from_slice(cart);
     crate::util::sort::sort_by_key(&mut out, |&i| i);
     out.dedup();
     out
