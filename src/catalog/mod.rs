@@ -34,6 +34,7 @@ mod json;
 pub mod link;
 mod members;
 pub mod quantize;
+mod repurchase;
 pub mod strings;
 mod taxonomy;
 
@@ -44,6 +45,7 @@ pub use json::{
     SUPPORTED_VERSION, VectorKind,
 };
 pub use quantize::QuantizedVectors;
+pub use repurchase::{REPLENISHABLE_SHARE, Repurchase};
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;
@@ -144,6 +146,16 @@ impl Catalog {
     }
 
     /// Whether any item lists items bought with it.
+    pub fn repurchase(&self, _index: usize) -> Option<Repurchase> {
+        None
+    }
+
+    /// Whether the catalog has any repurchase prior (stub).
+    pub fn has_repurchase(&self) -> bool {
+        false
+    }
+
+    /// Whether the catalog has bought-with lists (stub marker above).
     pub fn has_bought_with(&self) -> bool {
         !self.bought_with.is_empty()
     }
