@@ -34,7 +34,8 @@
 //! | 16 | 4 | body length in bytes, u32 LE; the body ends the input exactly |
 //! | 20 | … | body |
 //!
-//! # Body, v1 (v2 appends sections 12–14; v3 drops a search's text; see `docs/FORMATS.md`)
+//! # Body, v1 (v2 appends sections 12–14; v3 drops a search's text; v4 moves purchases to
+//! a section 15; see `docs/FORMATS.md`)
 //!
 //! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
 //! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
@@ -104,7 +105,7 @@
 //! The caps bound the encoding. With ids ≤ 12 bytes, category paths ≤ 32,
 //! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes,
 //! 64-dimensional vectors, counts below 2²¹ and times within 69 years
-//! of each other, the worst case is 31,956 bytes (see `docs/FORMATS.md`),
+//! of each other, the worst case is 32,744 bytes (see `docs/FORMATS.md`),
 //! under the 32 KB a profile may take however many events it has seen.
 
 use super::{
