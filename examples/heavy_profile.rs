@@ -10,7 +10,8 @@ fn main() {
     let mut engine = Engine::new(built);
     const WEEK: i64 = 7 * 86_400_000;
     let mut rng = Rng::new(11);
-    let ids: Vec<String> = (0..400).map(|p| engine.catalog().item((p * 131) % n).id().to_owned()).collect();
+    let ids: Vec<String> =
+        (0..400).map(|p| engine.catalog().item((p * 131) % n).id().to_owned()).collect();
     let start = 1_767_225_600_000;
     for week in 0..52i64 {
         for k in 0..29 {

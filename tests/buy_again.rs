@@ -11,6 +11,7 @@ use flaneur::rank::{Kind, Request, Shelf, Slate};
 /// 1 March 2026, 09:00 UTC.
 const START: i64 = 1_772_355_600_000;
 const DAY: i64 = 86_400_000;
+const MINUTE: i64 = 60_000;
 
 const CATALOG: &str = r#"{"version":1,"shop":"corner","items":[
   {"id":"detergent","title":"Detergent","category":"Household > Laundry"},
@@ -159,4 +160,53 @@ fn a_year_of_weekly_baskets_stays_bounded_and_within_32_kb() {
     let slate = buy_again(&e, now);
     let top: Vec<&str> = ids(&slate);
     assert!(products[..10].iter().all(|id| top.contains(&id.as_str())), "{top:?}");
+}
+
+/// The same shop, whose household supplies are marked replenishable (every 14 days).
+fn replenishing() -> Engine {
+    let json = CATALOG.replacen(
+        r#"{"version":1,"shop":"corner","#,
+        r#"{"version":1,"shop":"corner",
+            "repurchase":{"categories":{"Household":{"share":1.0,"interval_days":14}}},"#,
+        1,
+    );
+    Engine::with_seed(Catalog::from_json_str(&json).expect("a valid catalog"), 3)
+}
+
+#[test]
+fn a_due_staple_comes_back_in_for_you_and_its_substitutes_stay_out() {
+    let mut e = replenishing();
+    for week in 0..4 {
+        buy(&mut e, "detergent", START + week * 7 * DAY);
+    }
+    buy(&mut e, "coat", START + 21 * DAY);
+    let kind = EventKind::View { item_id: "scarf".into() };
+    e.record(&Event { kind, at: START + 21 * DAY }).expect("a known item");
+    let now = START + 29 * DAY;
+    let request = Request { k: 8, ..Request::default() };
+    let slate = e.recommend(&request, now).expect("a slate");
+    let shown = ids(&slate);
+    assert!(shown.contains(&"detergent"), "the staple comes back: {shown:?}");
+    assert!(!shown.contains(&"detergent-eco"), "no substitute in its place: {shown:?}");
+    assert!(!shown.contains(&"coat"), "a one-off purchase stays out: {shown:?}");
+    // Bought in this very session, it is echo like anything else.
+    buy(&mut e, "detergent", now - MINUTE);
+    let slate = e.recommend(&request, now).expect("a slate");
+    assert!(!ids(&slate).contains(&"detergent"), "{:?}", ids(&slate));
+}
+
+#[test]
+fn the_catalogs_prior_shapes_the_cadence_and_the_words() {
+    let mut e = replenishing();
+    buy(&mut e, "sponges", START);
+    buy(&mut e, "scarf", START);
+    let now = START + 12 * DAY;
+    let slate = buy_again(&e, now);
+    assert_eq!(ids(&slate), ["sponges", "scarf"], "a replenishable item is the likelier");
+    let words = &slate.items[0].reason.signals[0].label;
+    assert_eq!(words, "You bought this 12 days ago; it is often bought again about every 14 days");
+    // Bought twice a week apart, the shopper's own week pulls the prior's fortnight.
+    buy(&mut e, "sponges", START + 7 * DAY);
+    let words = buy_again(&e, now).items[0].reason.signals[0].label.clone();
+    assert_eq!(words, "You buy this about every 11 days; last bought 5 days ago");
 }
