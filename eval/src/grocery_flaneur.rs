@@ -180,6 +180,8 @@ pub struct Cost {
     pub households: Vec<(u64, usize, f64)>,
     /// Median ms of the same request against an empty profile.
     pub empty_ms: f64,
+    /// Items of the empty profile's slate (the rest withheld: nothing is relevant enough).
+    pub empty_items: usize,
     /// Median of the households' medians over `empty_ms`.
     pub ratio: f64,
     pub runs: usize,
@@ -220,5 +222,8 @@ pub fn cost(data: &Grocery, catalog: &Catalog, n: usize, runs: usize) -> Result<
     }
     let empty_ms = median(empty);
     let full = median(households.iter().map(|h| h.2).collect());
-    Ok(Cost { households, empty_ms, ratio: full / empty_ms.max(1e-9), runs })
+    let first = data.tested().next().ok_or("no tested household")?;
+    let empty_slate = base.recommend(&variant.request(data, first), now(first));
+    let empty_items = empty_slate.map_err(|e| e.to_string())?.items.len();
+    Ok(Cost { households, empty_ms, empty_items, ratio: full / empty_ms.max(1e-9), runs })
 }
