@@ -53,7 +53,8 @@ use std::time::Instant;
 
 const USAGE: &str = concat!(
     "usage: flaneur-eval bubble [--world today|near] [--shoppers N] [--sessions N] [--seed N]\n",
-    "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]\n",
+    "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] ",
+    "[--dims N]\n",
     "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]",
 );
 
