@@ -335,6 +335,19 @@ mod tests {
     }
 
     #[test]
+    fn grocery_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_grocery(&[]).unwrap(), grocery::Config::default());
+        let odd = parse_grocery(&args(&["--households", "odd", "--orders-only"])).unwrap();
+        assert_eq!(odd.households, grocery_data::Households::Odd);
+        assert!(odd.orders_only);
+        assert!(odd.orders().ends_with("orders-odd.csv"));
+        assert!(odd.report().ends_with("grocery-report-odd.json"));
+        assert!(parse_grocery(&args(&["--households", "all"])).is_err());
+        assert!(parse_grocery(&args(&["--data"])).is_err());
+    }
+
+    #[test]
     fn sections_are_replaced_in_place() {
         let text = "intro\n<!-- bubble:begin -->\nold\n<!-- bubble:end -->\noutro\n";
         assert_eq!(
