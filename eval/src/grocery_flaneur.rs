@@ -51,8 +51,7 @@ pub fn variants() -> Vec<Variant> {
             },
             ..plain.clone()
         },
-        // Shelves to come go here, e.g. (once the core has `Shelf::BuyAgain`):
-        // Variant { name: "flaneur, shelf: buy_again", shelf: Shelf::BuyAgain, ..plain.clone() },
+        Variant { name: "flaneur, shelf: buy_again", shelf: Shelf::BuyAgain, ..plain.clone() },
     ]
 }
 
