@@ -52,7 +52,8 @@ pub struct Options {
     /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5:
     /// cosine).
     pub co_purchase_damping: f64,
-    /// The order log, `user,item,timestamp` (`--orders`): repurchase priors.
+    /// The order log, `user,item,timestamp` (`--orders`): repurchase priors, and the
+    /// bought-with lists from its baskets when `co_purchases` is not given.
     pub orders: Option<PathBuf>,
     /// Categories marked replenishable by hand, (path, days) (`--replenish`).
     pub replenish: Vec<(String, f32)>,
@@ -401,13 +402,19 @@ impl Compiler {
             Some(Deferred::CoPurchases) => true,
             None => false,
         };
+        let orders = match self.options.orders.clone() {
+            Some(path) if self.items > 0 => self.read_orders(&path),
+            _ => Vec::new(),
+        };
         if let Some(path) = self.options.co_purchases.clone() {
             if self.items > 0 && (factors || self.options.bought_with > 0) {
                 self.read_co_purchases(&path, factors, &mut builder);
             }
+        } else if !orders.is_empty() && self.options.bought_with > 0 {
+            self.baskets_bought_with(&orders, &mut builder);
         }
         if self.items > 0 && (self.options.orders.is_some() || !self.options.replenish.is_empty()) {
-            self.learn_repurchase(&mut builder);
+            self.learn_repurchase(&orders, &mut builder);
         }
         if !self.problems.is_empty() {
             return Err(self.problems);
@@ -430,9 +437,30 @@ impl Compiler {
         }
     }
 
-    /// Learns the repurchase priors from `--orders` and `--replenish`; they
-    /// replace any the feed brought.
-    fn learn_repurchase(&mut self, builder: &mut CatalogBuilder) {
+    /// The lines of the `--orders` log naming the feed's items (none when it cannot be read).
+    fn read_orders(&mut self, path: &Path) -> Vec<orders::Line> {
+        let seen = &self.seen;
+        let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
+        let Some(read) = orders::read(path, index_of, &mut self.problems) else {
+            return Vec::new();
+        };
+        eprintln!(
+            "flaneur: note: {}: {} order lines of {} users{}",
+            path.display(),
+            read.lines.len(),
+            read.users,
+            if read.unknown > 0 {
+                format!(", {} line(s) name items the feed does not have (skipped)", read.unknown)
+            } else {
+                String::new()
+            },
+        );
+        read.lines
+    }
+
+    /// Learns the repurchase priors from the order `lines` and `--replenish`;
+    /// they replace any the feed brought.
+    fn learn_repurchase(&mut self, lines: &[orders::Line], builder: &mut CatalogBuilder) {
         let mut marks = Vec::with_capacity(self.options.replenish.len());
         for (path, days) in &self.options.replenish {
             let normalised = path.split('>').map(str::trim).collect::<Vec<_>>().join(" > ");
@@ -444,29 +472,8 @@ impl Compiler {
                 )),
             }
         }
-        let mut lines = Vec::new();
-        if let Some(path) = self.options.orders.clone() {
-            let seen = &self.seen;
-            let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
-            let Some(read) = orders::read(&path, index_of, &mut self.problems) else { return };
-            eprintln!(
-                "flaneur: note: {}: {} order lines of {} users{}",
-                path.display(),
-                read.lines.len(),
-                read.users,
-                if read.unknown > 0 {
-                    format!(
-                        ", {} line(s) name items the feed does not have (skipped)",
-                        read.unknown
-                    )
-                } else {
-                    String::new()
-                },
-            );
-            lines = read.lines;
-        }
         let min = self.options.min_buyers;
-        let learned = repurchase::learn(&lines, &self.category, &self.taxonomy, &marks, min);
+        let learned = repurchase::learn(lines, &self.category, &self.taxonomy, &marks, min);
         if self.options.orders.is_some() {
             eprintln!(
                 "flaneur: note: repurchase priors: {} of {} categories and {} items with at \
@@ -559,10 +566,41 @@ impl Compiler {
             ));
             return;
         }
+        self.apply_co_purchases(&matrix, &path.display().to_string(), factors, builder);
+    }
+
+    /// The bought-with lists from the baskets of the order log (no `--co-purchases`):
+    /// they replace a JSON v1 feed's own unless no pair reaches `--min-co-purchases`.
+    fn baskets_bought_with(&mut self, lines: &[orders::Line], builder: &mut CatalogBuilder) {
+        let (min, damping) = (self.options.min_co_purchases, self.options.co_purchase_damping);
+        let matrix = copurchase::normalize(copurchase::Counts::of_baskets(lines), min, damping);
+        let source = format!(
+            "{} (baskets: one user's lines with the same timestamp)",
+            self.options.orders.as_deref().map_or_else(String::new, |p| p.display().to_string())
+        );
+        if matrix.items.is_empty() {
+            eprintln!(
+                "flaneur: note: {source}: no pair bought together at least {min} times \
+                 (--min-co-purchases): no bought-with lists"
+            );
+            return;
+        }
+        self.apply_co_purchases(&matrix, &source, false, builder);
+    }
+
+    /// Sets the factors (when `factors`) and bought-with lists the counts of `source` give.
+    fn apply_co_purchases(
+        &mut self,
+        matrix: &copurchase::CoPurchases,
+        source: &str,
+        factors: bool,
+        builder: &mut CatalogBuilder,
+    ) {
+        let min = self.options.min_co_purchases;
         eprintln!(
             "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, \
              {} for {} of {} items{}",
-            path.display(),
+            source,
             matrix.lines_read,
             matrix.pairs_kept,
             match (factors, self.options.bought_with > 0) {

@@ -152,6 +152,8 @@ struct FeedArgs {
     /// The shop's order log, `user,item,timestamp` after a header (timestamp in ms since the
     /// epoch or ISO 8601): each category's and item's repurchase prior (share of buyers who buy
     /// again, median days between two purchases), published only with --min-buyers buyers.
+    /// Without --co-purchases, its baskets (a user's lines with one timestamp) also give the
+    /// bought-with lists (not factors).
     #[arg(long, value_name = "FILE")]
     orders: Option<PathBuf>,
     /// Distinct buyers a category or item needs for its repurchase prior from --orders to be

@@ -1081,3 +1081,32 @@ fn a_json_feed_keeps_its_repurchase_priors_unless_orders_replace_them() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("repurchase.interval_days"), "{}", stdout(&o));
 }
+
+#[test]
+fn without_co_purchases_the_order_log_baskets_give_bought_with_lists() {
+    // Six users buy HM-003 and HM-004 in one basket (the same timestamp); SW-001 and SW-002
+    // are bought by the same six, but never at the same time.
+    let mut text = String::from("user,item,timestamp\n");
+    for user in 1..=6 {
+        text.push_str(&format!("u{user},HM-003,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},HM-004,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},SW-001,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},SW-002,2026-01-0{user}T11:00:00Z\n"));
+    }
+    let orders = tmp("orders-baskets.csv");
+    std::fs::write(&orders, text).unwrap();
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap()];
+    let (c, _) = build("merchant.csv", "orders-baskets.bin", &args);
+    // Equal cosines and counts: the lower catalog position first.
+    assert_eq!(bought_with(&c, "HM-003"), ["SW-001", "HM-004"]);
+    assert_eq!(bought_with(&c, "SW-001"), ["HM-003", "HM-004"]);
+    assert!(bought_with(&c, "SW-002").is_empty());
+    // Under --min-co-purchases, or with --bought-with 0, none.
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap(), "--min-co-purchases", "7"];
+    assert!(!build("merchant.csv", "orders-baskets-7.bin", &args).0.has_bought_with());
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap(), "--bought-with", "0"];
+    assert!(!build("merchant.csv", "orders-baskets-0.bin", &args).0.has_bought_with());
+    // Vectors are left as they were: content vectors from the text, not factors.
+    let (c, _) = build("merchant.csv", "orders-baskets-64.bin", &args[2..4]);
+    assert_eq!((c.vector_kind(), c.vectors().dims()), (VectorKind::Content, 64));
+}
