@@ -123,7 +123,7 @@ fn write_feed(
 }
 
 /// Compiles the catalog under `dir` with the item factors of `factors_csv`. `orders` is the
-/// training order log (`user,item,timestamp`), for the compiler's coming `--orders`.
+/// training order log (`user,item,timestamp`), for the compiler's `--orders`.
 pub fn build(
     data: &Grocery,
     popularity: &[u32],
@@ -140,9 +140,9 @@ pub fn build(
     let mut command = Command::new(super::movielens_catalog::compiler()?);
     command.args(["catalog", "build"]).arg(&feed).arg("-o").arg(&out);
     command.args(["--dims", &dims.to_string()]).arg("--popularity").arg(&counts);
-    // TODO(orders): when the compiler reads repurchase priors, pass the order log:
-    // command.arg("--orders").arg(orders);
-    let _ = orders;
+    // The shop's order log: repurchase priors for the buy-again shelf and the
+    // staples of For you (and, without co-purchase counts, bought-with lists).
+    command.arg("--orders").arg(orders);
     let output = command.output().map_err(|e| format!("flaneur catalog build: {e}"))?;
     if !output.status.success() {
         return Err(format!(
