@@ -8,7 +8,7 @@ import { card } from "../cards.js";
 import { heading } from "./common.js";
 
 /** The colour of each department's tile (departments not listed are grey). */
-const TILE_COLOURS = { Women: "rust", Men: "navy", Shoes: "camel", Home: "sage", Kids: "yellow", Beauty: "pink", Health: "teal" };
+const TILE_COLOURS = { Women: "rust", Men: "navy", Shoes: "camel", Home: "sage", Kids: "yellow", Beauty: "pink", Health: "teal", "Household supplies": "blue" };
 
 export function home(_route, { shop, shelf }) {
   const newIn = shop.items
