@@ -19,6 +19,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const WEEK = 7 * DAY;
 /** Monday 2 Nov 2026, 18:00 UTC: the first basket. */
 const T0 = Date.UTC(2026, 10, 2, 18);
+const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 const household = catalog.items.filter((i) => i.category.startsWith("Household supplies > ") && i.available && !i.sensitive);
 const first = (pattern) => household.find((i) => pattern.test(i.title));
@@ -54,6 +55,12 @@ async function shot(page, testInfo, name, scrollTo) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const body = await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: false });
   await testInfo.attach(name, { body, contentType: "image/png" });
+}
+
+async function seriousA11yViolations(page) {
+  await page.evaluate(AXE);
+  const { violations } = await page.evaluate(() => window.axe.run());
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`);
 }
 
 /** The page's own personalizer, called with `arg`; its answer as plain JSON. */
@@ -313,6 +320,7 @@ test("a month of weekly household baskets: a week later, Buy again lists them wi
   const order = await page.locator("main flaneur-shelf").evaluateAll((els) => els.map((e) => e.getAttribute("context") ?? "for-you"));
   expect(order.indexOf("buy-again")).toBeLessThan(order.indexOf("for-you"));
   await shot(page, testInfo, "buy-again-home.png", shelf);
+  expect(await seriousA11yViolations(page), "axe, home with Buy again").toEqual([]);
 
   // The panel lists them under "Bought regularly"; forgetting the detergent takes it off the shelf.
   let dialog = await openPanel(page);
@@ -321,6 +329,7 @@ test("a month of weekly household baskets: a week later, Buy again lists them wi
   await expect(row.locator(".fl-bought__meta")).toHaveText(/^Bought 5 times, about every \d+ days?; last on .+\.$/);
   await row.scrollIntoViewIfNeeded();
   await shot(page, testInfo, "buy-again-panel.png");
+  expect(await seriousA11yViolations(page), "axe, panel with Bought regularly").toEqual([]);
   await row.getByRole("button", { name: "Forget", exact: true }).click();
   await expect(row).toHaveCount(0);
   await page.keyboard.press("Escape");
