@@ -11,7 +11,7 @@ use std::time::Instant;
 use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::profile::{Event, EventKind};
-use flaneur::rank::{Request, Scorer, Weights};
+use flaneur::rank::{Request, Scorer, Shelf, Weights};
 use flaneur::testkit::{Rng, Shape, catalog};
 
 const RUNS: usize = 31;
@@ -44,6 +44,27 @@ fn history(engine: &mut Engine, events: usize, seed: u64) {
         };
         let _ = engine.record(&Event { kind, at: e as i64 * 60_000 });
     }
+}
+
+/// Weekly baskets of `purchases / 52` items drawn from `products` items of a
+/// few dozen leaves, the first tenth bought every week; returns a moment a
+/// week after the last basket.
+fn heavy_history(engine: &mut Engine, products: usize, purchases: usize) -> i64 {
+    const WEEK: i64 = 7 * 86_400_000;
+    let mut rng = Rng::new(11);
+    let n = engine.catalog().len();
+    let ids: Vec<String> =
+        (0..products).map(|p| engine.catalog().item((p * 131) % n).id().to_owned()).collect();
+    let per_basket = purchases.div_ceil(52);
+    let start = 1_767_225_600_000; // 1 January 2026
+    for week in 0..52i64 {
+        for k in 0..per_basket {
+            let p = if k < products / 10 { k } else { rng.below(products) };
+            let kind = EventKind::Purchase { item_id: ids[p].clone() };
+            let _ = engine.record(&Event { kind, at: start + week * WEEK + k as i64 * 1000 });
+        }
+    }
+    start + 52 * WEEK
 }
 
 fn main() {
@@ -101,6 +122,29 @@ fn main() {
             format!("recommend k=24, 4-view profile, {n} items"),
             measure(runs, || {
                 black_box(thin.recommend(&request, thin_now).ok());
+            }),
+        );
+        // A returning household: a year of weekly baskets, 1,500 purchases over 400 products.
+        let mut heavy = Engine::new(engine.catalog().clone());
+        let heavy_now = heavy_history(&mut heavy, 400, 1_500);
+        row(
+            format!("recommend k=24, heavy profile, {n} items"),
+            measure(runs, || {
+                black_box(heavy.recommend(&request, heavy_now).ok());
+            }),
+        );
+        let again = Request { k: 24, shelf: Shelf::BuyAgain, ..Request::default() };
+        row(
+            format!("buy_again k=24, heavy profile, {n} items"),
+            measure(runs, || {
+                black_box(heavy.recommend(&again, heavy_now).ok());
+            }),
+        );
+        let empty = Engine::new(engine.catalog().clone());
+        row(
+            format!("recommend k=24, empty profile, {n} items"),
+            measure(runs, || {
+                black_box(empty.recommend(&request, heavy_now).ok());
             }),
         );
         let id = engine.catalog().item(n / 2).id().to_owned();

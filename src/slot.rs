@@ -22,17 +22,22 @@ pub enum Kind {
     /// Often bought with an item in the cart, from the shop's aggregate
     /// co-purchase lists (the "complements" shelf).
     Complement,
+    /// Something the shopper bought before and is due to buy again, on the
+    /// "buy again" shelf: their own purchases, ranked, never counted as shown.
+    #[serde(rename = "buy_again")]
+    BuyAgain,
 }
 
 impl Kind {
     /// Every kind, in code order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Personal,
         Kind::Divergent,
         Kind::Popular,
         Kind::Default,
         Kind::Recent,
         Kind::Complement,
+        Kind::BuyAgain,
     ];
 
     /// The kinds the local counters keep ([`crate::profile::Stats`]; the
@@ -40,9 +45,10 @@ impl Kind {
     pub const COUNTED: [Kind; 4] = [Kind::Personal, Kind::Divergent, Kind::Popular, Kind::Default];
 
     /// Whether an item of this kind is a recommendation: everything but
-    /// [`Kind::Recent`], which only lists what the shopper viewed.
+    /// [`Kind::Recent`] and [`Kind::BuyAgain`], which list the shopper's own
+    /// views and purchases (showing them teaches nothing).
     pub fn is_recommendation(self) -> bool {
-        self != Kind::Recent
+        !matches!(self, Kind::Recent | Kind::BuyAgain)
     }
 
     /// A stable one-byte code (the stored profile uses it).

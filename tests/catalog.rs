@@ -185,3 +185,143 @@ fn bad_bought_with_lists_are_refused_naming_item_and_id() {
         assert_eq!(e.code(), "CATALOG_INVALID");
     }
 }
+
+/// Items `milk` (Grocery > Dairy > Milk), `oats` (Grocery > Cereals) and
+/// `sofa` (Home), and the catalog's `repurchase` field.
+fn with_repurchase(repurchase: &str) -> String {
+    format!(
+        r#"{{"version":1,"shop":"s","repurchase":{repurchase},"items":[
+          {{"id":"milk","title":"Milk","category":"Grocery > Dairy > Milk"}},
+          {{"id":"oats","title":"Oats","category":"Grocery > Cereals"}},
+          {{"id":"sofa","title":"Sofa","category":"Home"}}]}}"#
+    )
+}
+
+#[test]
+fn repurchase_priors_fall_back_from_the_item_to_its_leaf_and_its_ancestors() {
+    use flaneur::catalog::{REPLENISHABLE_SHARE, Repurchase};
+    let c = Catalog::from_json_str(&with_repurchase(
+        r#"{"categories": {"Grocery": {"share": 0.4, "interval_days": 21},
+                           " Grocery>Dairy ": {"share": 0.71, "interval_days": 8.5, "buyers": 412}},
+            "items": {"milk": {"share": 0.9, "interval_days": 4, "buyers": 140}}}"#,
+    ))
+    .unwrap();
+    let grocery = Repurchase { share: 0.4, interval_days: 21.0, buyers: 0 };
+    let dairy = Repurchase { share: 0.71, interval_days: 8.5, buyers: 412 };
+    assert_eq!(c.repurchase(0), Some(Repurchase { share: 0.9, interval_days: 4.0, buyers: 140 }));
+    assert_eq!(c.repurchase(1), Some(grocery));
+    assert_eq!((c.repurchase(2), c.repurchase(3), c.repurchase(usize::MAX)), (None, None, None));
+    let t = c.taxonomy();
+    let node = |path: &str| t.find(path).unwrap();
+    assert_eq!(c.category_repurchase(node("Grocery > Dairy > Milk")), Some(dairy));
+    assert_eq!(c.category_repurchase(node("Grocery > Dairy")), Some(dairy));
+    assert_eq!(c.category_repurchase(node("Grocery > Cereals")), Some(grocery));
+    assert_eq!((c.category_repurchase(node("Home")), c.category_repurchase(99)), (None, None));
+    assert!(c.has_repurchase() && dairy.is_replenishable() && REPLENISHABLE_SHARE == 0.3);
+    let own = [(0, grocery), (1, dairy)];
+    assert_eq!(c.repurchase_categories(), own);
+    assert_eq!(c.repurchase_items(), [(0, c.repurchase(0).unwrap())]);
+    // Absent or empty: no priors, today's behaviour.
+    for text in [catalog(""), with_repurchase("{}")] {
+        let c = Catalog::from_json_str(&text).unwrap();
+        assert!(!c.has_repurchase() && c.repurchase(0).is_none());
+    }
+}
+
+#[test]
+fn bad_repurchase_priors_are_refused_naming_the_category_or_item_and_field() {
+    let header = |field: &str, reason: &str| Error::CatalogInvalid {
+        item: None,
+        field: field.into(),
+        reason: reason.into(),
+    };
+    let item = |field: &str, reason: &str| Error::CatalogInvalid {
+        item: Some("milk".into()),
+        field: field.into(),
+        reason: reason.into(),
+    };
+    let cases = [
+        (
+            r#"{"categories": {"Grocery > Bakery": {"share": 0.5, "interval_days": 3}}}"#,
+            header(
+                r#"repurchase.categories["Grocery > Bakery"]"#,
+                "is not a category of the catalog's items",
+            ),
+        ),
+        (
+            r#"{"items": {"bread": {"share": 0.5, "interval_days": 3}}}"#,
+            Error::CatalogInvalid {
+                item: Some("bread".into()),
+                field: "repurchase".into(),
+                reason: "is not an item of the catalog".into(),
+            },
+        ),
+        (
+            r#"{"categories": {"Home": {"share": 1.5, "interval_days": 3}}}"#,
+            header(r#"repurchase.categories["Home"].share"#, "1.5 is outside [0, 1]"),
+        ),
+        (
+            r#"{"items": {"milk": {"share": -0.1, "interval_days": 3}}}"#,
+            item("repurchase.share", "-0.1 is outside [0, 1]"),
+        ),
+        (
+            r#"{"items": {"milk": {"share": 0.5, "interval_days": 0}}}"#,
+            item("repurchase.interval_days", "0 is not a number of days above 0 and at most 3650"),
+        ),
+        (
+            r#"{"categories": {"Home": {"share": 0.5, "interval_days": -2}}}"#,
+            header(
+                r#"repurchase.categories["Home"].interval_days"#,
+                "-2 is not a number of days above 0 and at most 3650",
+            ),
+        ),
+        (
+            r#"{"items": {"milk": {"share": 0.5, "interval_days": 3651}}}"#,
+            item(
+                "repurchase.interval_days",
+                "3651 is not a number of days above 0 and at most 3650",
+            ),
+        ),
+        (
+            r#"{"items": {"milk": {"share": 0.5, "interval_days": 1e39}}}"#,
+            item(
+                "repurchase.interval_days",
+                "inf is not a number of days above 0 and at most 3650",
+            ),
+        ),
+        (
+            r#"{"items": {"milk": {"share": 0.5, "interval_days": 3, "colour": "red"}}}"#,
+            item("repurchase.colour", "is not a field of a prior"),
+        ),
+        (
+            r#"{"categories": {"Home": {"interval_days": 3}}}"#,
+            header(r#"repurchase.categories["Home"].share"#, "is missing"),
+        ),
+        (
+            r#"{"categories": {"Home": {"share": 0.5, "interval_days": 3},
+                               " Home ": {"share": 0.6, "interval_days": 3}}}"#,
+            header(
+                r#"repurchase.categories["Home"]"#,
+                "is given twice (paths differing only in spaces)",
+            ),
+        ),
+    ];
+    for (repurchase, expected) in cases {
+        let e = error(&with_repurchase(repurchase));
+        assert_eq!(e, expected, "{repurchase}");
+        assert_eq!(e.code(), "CATALOG_INVALID");
+    }
+    // The wrong shape: named by serde, still CATALOG_INVALID.
+    for repurchase in [
+        r#"{"brands": {}}"#,
+        r#"{"items": {"milk": {"share": "high", "interval_days": 3}}}"#,
+        r#"{"items": {"milk": {"share": 0.5, "interval_days": 3, "buyers": 2.5}}}"#,
+        r#""weekly""#,
+    ] {
+        let e = error(&with_repurchase(repurchase));
+        assert!(
+            matches!(&e, Error::CatalogInvalid { field, .. } if field == "repurchase"),
+            "{repurchase}: {e:?}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use flaneur::Error;
-use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
+use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, Repurchase, VectorKind};
 use flaneur::util::bytes::crc32;
 use proptest::prelude::*;
 
@@ -44,7 +44,10 @@ fn varied() -> Catalog {
        "url":"/x1","image":"/x1.jpg","bought_with":["é","x0"]},
       {"id":"x0","title":"Zero","category":"A > D","attributes":{"colour":"red"},
        "vector":[-1,2,-3],"bought_with":["x1"]},
-      {"id":"é","title":"","category":"E","vector":[1e-3,5,-7]}]}"#;
+      {"id":"é","title":"","category":"E","vector":[1e-3,5,-7]}],
+      "repurchase":{"categories":{"A":{"share":0.1,"interval_days":365.25},
+                                  "A > B > C":{"share":0.71,"interval_days":8.5,"buyers":412}},
+                    "items":{"é":{"share":0.333,"interval_days":0.7,"buyers":4000000000}}}}"#;
     Catalog::from_json_str(text).unwrap()
 }
 
@@ -99,6 +102,15 @@ fn assert_same(a: &Catalog, b: &Catalog) {
         assert_eq!(a.bought_with(x.index()), b.bought_with(x.index()));
     }
     assert_eq!(a.has_bought_with(), b.has_bought_with());
+    for x in 0..a.len() + 1 {
+        assert_eq!(a.repurchase(x), b.repurchase(x));
+    }
+    for node in 0..ta.len() as u32 + 1 {
+        assert_eq!(a.category_repurchase(node), b.category_repurchase(node));
+    }
+    assert_eq!(a.repurchase_categories(), b.repurchase_categories());
+    assert_eq!(a.repurchase_items(), b.repurchase_items());
+    assert_eq!(a.has_repurchase(), b.has_repurchase());
     assert_eq!(b.index_of("no such id"), None);
     let (va, vb) = (a.vectors(), b.vectors());
     assert_eq!(va.dims(), vb.dims());
@@ -241,7 +253,7 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    bytes[10] = 2;
+    bytes[10] = 4;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
 
     let mut raw = Raw::small();
@@ -303,6 +315,8 @@ struct Raw {
     id_order: Vec<u32>,
     /// The bought-with start and lists; `Some` sets flag bit 0.
     bought_with: Option<(Vec<u32>, Vec<u32>)>,
+    /// The category priors and the item priors; `Some` sets flag bit 1.
+    repurchase: Option<(Vec<Prior>, Vec<Prior>)>,
     trailing: Vec<u8>,
     n: Option<u32>,
     facet_count: Option<u32>,
@@ -358,6 +372,7 @@ impl Raw {
             scales: vec![scale, scale],
             id_order: vec![0, 1], // "a" < "b"
             bought_with: None,
+            repurchase: None,
             trailing: vec![],
             n: None,
             facet_count: None,
@@ -413,12 +428,24 @@ impl Raw {
             put_u32s(&mut b, None, start);
             put_u32s(&mut b, None, lists);
         }
+        if let Some((categories, items)) = &self.repurchase {
+            for priors in [categories, items] {
+                put_u32(&mut b, priors.len() as u32);
+                for &(at, share, interval_days, buyers) in priors {
+                    put_u32(&mut b, at);
+                    b.extend_from_slice(&share.to_le_bytes());
+                    b.extend_from_slice(&interval_days.to_le_bytes());
+                    put_u32(&mut b, buyers);
+                }
+            }
+        }
         b.extend_from_slice(&self.trailing);
         b
     }
 
     fn decode(&self) -> Result<Catalog, Error> {
-        let flags = u16::from(self.bought_with.is_some());
+        let flags =
+            u16::from(self.bought_with.is_some()) | (u16::from(self.repurchase.is_some()) << 1);
         Catalog::from_binary(&with_flags(&self.body(), flags))
     }
 }
@@ -506,6 +533,80 @@ fn bought_with_lists_take_flag_bit_0_and_a_section_after_the_id_order() {
     // Without lists, the flag and the section are absent: older readers read the bytes.
     assert_eq!(small().to_binary()[10..12], [0, 0]);
     assert!(!small().has_bought_with());
+}
+
+/// A stored repurchase prior: position, share, interval days, buyers.
+type Prior = (u32, f32, f32, u32);
+
+#[test]
+fn repurchase_priors_take_flag_bit_1_and_a_section_after_the_others() {
+    let json = SMALL_JSON.replace(
+        r#""url":"/b"}]"#,
+        r#""url":"/b"}], "repurchase": {"categories": {"W": {"share": 0.7, "interval_days": 9.5}},
+           "items": {"b": {"share": 0.25, "interval_days": 30, "buyers": 21}}}"#,
+    );
+    let catalog = Catalog::from_json_str(&json).unwrap();
+    let mut raw = Raw::small();
+    raw.repurchase = Some((vec![(0, 0.7, 9.5, 0)], vec![(1, 0.25, 30.0, 21)]));
+    assert_eq!(catalog.to_binary(), with_flags(&raw.body(), 2));
+    let decoded = raw.decode().unwrap();
+    assert_same(&catalog, &decoded);
+    let w = Repurchase { share: 0.7, interval_days: 9.5, buyers: 0 };
+    // Item a (W > Knit) inherits W's; item b has its own.
+    assert_eq!(decoded.repurchase(0), Some(w));
+    assert_eq!(
+        decoded.repurchase(1),
+        Some(Repurchase { share: 0.25, interval_days: 30.0, buyers: 21 })
+    );
+    assert_eq!((decoded.category_repurchase(1), decoded.repurchase(2)), (Some(w), None));
+    // With bought-with lists too, both flags and both sections, bought-with first.
+    raw.bought_with = Some((vec![0, 1, 1], vec![1]));
+    let both = json.replace(r#""vector":[1,0]"#, r#""vector":[1,0],"bought_with":["b"]"#);
+    let both = Catalog::from_json_str(&both).unwrap();
+    assert_eq!(both.to_binary(), with_flags(&raw.body(), 3));
+    assert_same(&both, &raw.decode().unwrap());
+}
+
+#[test]
+fn a_file_written_before_the_repurchase_section_reads_without_priors() {
+    // What builds before the section wrote: flags 0, nothing after the id order.
+    let old = Raw::small().decode().unwrap();
+    assert!(!old.has_repurchase());
+    assert_eq!(
+        (old.repurchase(0), old.repurchase(1), old.category_repurchase(0)),
+        (None, None, None)
+    );
+    assert!(old.repurchase_categories().is_empty() && old.repurchase_items().is_empty());
+    assert_eq!(small().to_binary()[10..12], [0, 0]);
+}
+
+#[test]
+fn inconsistent_repurchase_sections_are_refused() {
+    let ok = (0, 0.5, 7.0, 30);
+    let cases: [(&str, Vec<Prior>, Vec<Prior>); 8] = [
+        ("category 2 is out of range (2)", vec![(2, 0.5, 7.0, 30)], vec![]),
+        ("item 2 is out of range (2)", vec![], vec![(2, 0.5, 7.0, 30)]),
+        ("category 0 is not after the previous one", vec![ok, ok], vec![]),
+        ("item 0 is not after the previous one", vec![], vec![(1, 0.5, 7.0, 3), ok]),
+        ("share 1.5 is outside [0, 1]", vec![(0, 1.5, 7.0, 30)], vec![]),
+        ("item 1: interval_days 0 is not", vec![], vec![(1, 0.5, 0.0, 30)]),
+        ("interval_days NaN", vec![], vec![(0, 0.5, f32::NAN, 30)]),
+        ("the flag is set but there is no prior", vec![], vec![]),
+    ];
+    for (expected, categories, items) in cases {
+        let mut raw = Raw::small();
+        raw.repurchase = Some((categories, items));
+        let reason = corrupt_reason(raw.decode());
+        assert!(reason.contains(expected), "expected {expected:?} in {reason:?}");
+    }
+    // The flag without the section, and a huge count.
+    let raw = Raw::small();
+    let reason = corrupt_reason(Catalog::from_binary(&with_flags(&raw.body(), 2)));
+    assert!(reason.contains("truncated: category priors"), "{reason}");
+    let mut body = raw.body();
+    put_u32(&mut body, u32::MAX);
+    let reason = corrupt_reason(Catalog::from_binary(&with_flags(&body, 2)));
+    assert!(reason.contains("category priors: count 4294967295"), "{reason}");
 }
 
 /// A bought-with section: the starts, then the lists.

@@ -224,7 +224,7 @@ fn rake_bought_long_ago() -> Engine {
 fn holds_rake(e: &Engine) -> Vec<&'static str> {
     let p = e.profile();
     let mut lists = vec![];
-    if p.purchased().contains_key("rake-1") {
+    if p.purchases().contains("rake-1") {
         lists.push("purchased");
     }
     if p.dismissed().contains_key("rake-1") {

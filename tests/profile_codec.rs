@@ -6,8 +6,8 @@ use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{
     DEFAULT_HALF_LIFE_MS, Event, EventKind, Evidence, MAX_CATEGORIES, MAX_FACET_VALUES,
-    MAX_ITEM_MARKS, MAX_ITEMS, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN, PROFILE_FORMAT_VERSION,
-    Profile, interests::MAX_INTERESTS,
+    MAX_ITEM_MARKS, MAX_ITEMS, MAX_PURCHASES, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN,
+    PROFILE_FORMAT_VERSION, Profile, interests::MAX_INTERESTS,
 };
 use flaneur::rank::Request;
 use flaneur::slot::Kind;
@@ -183,8 +183,9 @@ fn an_empty_profile_round_trips() {
     assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]) as u32, PROFILE_FORMAT_VERSION);
     assert_eq!(&bytes[10..12], &[0, 0]);
     // Half-life, "no last event", nine empty v1 sections, then the v2 sections:
-    // no impression kinds, an empty divergence state (7 bytes), eight zero counters.
-    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9 + 1 + 7 + 8);
+    // no impression kinds, an empty divergence state (7 bytes), eight zero counters,
+    // then v4's empty purchase history (no baskets, no newest purchase, no items).
+    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9 + 1 + 7 + 8 + 3);
     assert_eq!(Profile::from_bytes(&bytes), Ok(p));
 }
 
@@ -193,7 +194,7 @@ fn a_profile_learned_through_the_engine_round_trips() {
     let p = engine_profile();
     assert!(!p.categories().is_empty() && !p.facets().is_empty() && !p.items().is_empty());
     assert!(!p.interests().is_empty() && !p.shown().is_empty() && p.session().count() > 0);
-    assert!(!p.purchased().is_empty() && !p.dismissed().is_empty() && p.recent().count() > 0);
+    assert!(!p.purchases().is_empty() && !p.dismissed().is_empty() && p.recent().count() > 0);
     let kinds: std::collections::HashSet<_> =
         p.session().map(|e| std::mem::discriminant(&e.kind)).collect();
     assert_eq!(kinds.len(), 8, "the session holds every kind of event");
@@ -266,9 +267,11 @@ fn the_v1_layout_is_the_documented_one() {
     w.str("j");
     w.varint(1);
     w.varint_signed(90 - 101);
+    let purchased_at = w.as_slice().len();
     w.varint(1); // purchased
     w.str("i");
     w.varint_signed(0);
+    let purchased_end = w.as_slice().len();
     w.varint(0); // dismissed
     w.varint(1); // recent
     w.str("i");
@@ -311,9 +314,21 @@ fn the_v1_layout_is_the_documented_one() {
     let mut v3 = before_search;
     v3.extend([7, 120, 0]); // search, at − previous (zig-zag 60), refines: no
     v3.extend(&v2[tail_at..]);
-    assert_eq!(p.to_bytes(), seal(&v3));
-    // Written back, the upgraded profile is v3.
-    assert_eq!(upgraded.to_bytes()[8], 3);
+    assert_eq!(Profile::from_bytes(&seal_as(3, 0, &v3)).as_ref(), Ok(&p));
+    // v4 is v3 with the purchased marks (section 8) empty, then the purchase history.
+    let mut v4 = v3[..purchased_at].to_vec();
+    v4.push(0);
+    v4.extend(&v3[purchased_end..]);
+    v4.push(1); // baskets
+    v4.extend([1, 0]); // newest purchase: present, minute 0 (101 ms, kept to the minute)
+    v4.push(1); // one item
+    v4.extend([1, b'i']);
+    v4.extend([1, 0, 0]); // one occasion, bought at the newest purchase, no span
+    v4.extend(1.0f32.to_le_bytes()); // frequency
+    v4.push(0); // as of the newest basket
+    assert_eq!(p.to_bytes(), seal(&v4));
+    // Written back, the upgraded profile is v4.
+    assert_eq!(upgraded.to_bytes()[8], 4);
     assert_eq!(Profile::from_bytes(&upgraded.to_bytes()).as_ref(), Ok(&upgraded));
 }
 
@@ -573,13 +588,27 @@ fn facets_are_capped_in_total_and_grouped_canonically() {
             }
         })
     };
-    let half = MAX_FACET_VALUES / 2;
+    // Before v4 a profile held up to 256 facet values: still read, the weakest trimmed.
+    let half = 256 / 2;
     refused(
         1,
         &groups(&[half, half], &["a", "b"]),
         &groups(&[half, half + 1], &["a", "b"]),
         "facet values over the cap",
     );
+    let old = Profile::from_bytes(&seal_v1(&body_with(1, &groups(&[half, half], &["a", "b"]))));
+    assert_eq!(old.map(|p| p.facets().len()), Ok(MAX_FACET_VALUES));
+    // A v4 profile holds at most MAX_FACET_VALUES.
+    let v4 = |values: &[u8]| {
+        let mut body = body_with(1, values);
+        body.extend([0, 0, 0, 0, 0, 0, 0, 0]); // impression kinds, divergence, totals
+        body.extend([0; 8]); // counters
+        body.extend([0, 0, 0]); // purchases: no baskets, no newest, no items
+        seal(&body)
+    };
+    let cap = MAX_FACET_VALUES / 2;
+    assert!(Profile::from_bytes(&v4(&groups(&[cap, cap], &["a", "b"]))).is_ok());
+    assert_corrupt(&v4(&groups(&[cap, cap + 1], &["a", "b"])), "v4 facet values over the cap");
     refused(1, &groups(&[1, 1], &["a", "b"]), &groups(&[1, 1], &["b", "a"]), "facets out of order");
     refused(1, &groups(&[1, 1], &["a", "b"]), &groups(&[1, 1], &["a", "a"]), "a facet twice");
     refused(1, &groups(&[1, 1], &["a", "b"]), &groups(&[1, 0], &["a", "b"]), "an empty facet");
@@ -916,7 +945,7 @@ fn evidence<'a>(
 #[test]
 fn the_documented_worst_case_fits_in_32_kb() {
     use flaneur::profile::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
-    const WORST_CASE_BYTES: usize = 31_956;
+    const WORST_CASE_BYTES: usize = 32_744;
     const FAR: i64 = -(1 << 40);
     let key = |prefix: &str, n: usize, len: usize| {
         format!("{prefix}{n:0>width$}", width = len - prefix.len())
@@ -962,12 +991,11 @@ fn the_documented_worst_case_fits_in_32_kb() {
         w.varint((1 << 21) - 1);
         w.varint_signed(FAR);
     }
-    for _ in 0..2 {
-        w.varint(MAX_ITEM_MARKS as u64);
-        for n in 0..MAX_ITEM_MARKS {
-            w.str(&key("sku-", n, 12));
-            w.varint_signed(FAR);
-        }
+    w.varint(0); // purchased marks: none since v4 (section 15 keeps purchases)
+    w.varint(MAX_ITEM_MARKS as u64);
+    for n in 0..MAX_ITEM_MARKS {
+        w.str(&key("sku-", n, 12));
+        w.varint_signed(FAR);
     }
     w.varint(MAX_RECENT as u64);
     (0..MAX_RECENT).for_each(|n| w.str(&key("sku-", n, 12)));
@@ -1014,6 +1042,20 @@ fn the_documented_worst_case_fits_in_32_kb() {
     w.varint_signed(FAR);
     w.varint(u32::MAX.into());
     (0..8).for_each(|_| w.varint(u64::MAX));
+    // v4: the purchase history, every time 2⁴¹ ms (in minutes) from its base.
+    let far_minutes = (1u64 << 41) / 60_000;
+    w.varint((1 << 21) - 1); // baskets
+    w.u8(1);
+    w.varint_signed(far_minutes as i64); // newest purchase, minutes since the epoch
+    w.varint(MAX_PURCHASES as u64);
+    for n in 0..MAX_PURCHASES {
+        w.str(&key("sku-", n, 12));
+        w.varint((1 << 21) - 1); // occasions
+        w.varint(far_minutes / 4); // newest − last
+        w.varint(far_minutes / 4); // last − first
+        w.f32(12.5);
+        w.varint((1 << 21) - 1); // baskets behind
+    }
     let bytes = seal(w.as_slice());
     let p = Profile::from_bytes(&bytes).unwrap();
     assert_eq!(p.to_bytes(), bytes, "the worst case is canonical");
@@ -1078,7 +1120,7 @@ fn a_million_events_fit_in_32_kb() {
     assert_eq!(p.interests().len(), MAX_INTERESTS);
     assert_eq!(p.items().len(), MAX_ITEMS);
     assert_eq!(p.shown().len(), MAX_SHOWN);
-    assert_eq!(p.purchased().len(), MAX_ITEM_MARKS);
+    assert_eq!(p.purchases().len(), flaneur::profile::MAX_PURCHASES);
     assert_eq!(p.dismissed().len(), MAX_ITEM_MARKS);
     assert_eq!(p.recent().count(), MAX_RECENT);
     assert_eq!(p.session().count(), MAX_SESSION_EVENTS);

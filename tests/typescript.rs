@@ -38,7 +38,7 @@ use flaneur::intent::{Intent, IntentEstimate};
 use flaneur::ldp::Report;
 use flaneur::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use flaneur::profile::Stats;
-use flaneur::profile::{Dropped, Event, EventKind, ImportSummary, ProfileView, Taste};
+use flaneur::profile::{Bought, Dropped, Event, EventKind, ImportSummary, ProfileView, Taste};
 use flaneur::rank::divergence::DivergentReason;
 use flaneur::rank::explain::{Reason, Signal, SignalKind};
 use flaneur::rank::{Context, Recommendation, Request, Slate};
@@ -444,7 +444,21 @@ fn profile_view() -> ProfileView {
         tastes: vec![taste("category", None), taste("facet", Some("navy"))],
         items: 4,
         interest_vectors: 1,
-        purchases: 1,
+        purchases: 2,
+        bought: vec![
+            Bought {
+                item_id: "sku-1".into(),
+                count: 4,
+                last_bought: 1_700_000_000_000,
+                every_days: Some(7.5),
+            },
+            Bought {
+                item_id: "sku-2".into(),
+                count: 1,
+                last_bought: 1_699_000_000_000,
+                every_days: None,
+            },
+        ],
         dismissals: 1,
         session_events: 5,
         half_life_days: 14.0,
@@ -484,10 +498,10 @@ fn event_kinds() -> Vec<EventKind> {
 
 fn signal_kinds() -> Vec<SignalKind> {
     use SignalKind::*;
-    let all = vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith];
+    let all = vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith, Repurchase];
     for kind in &all {
         match kind {
-            Category | Facet | Similarity | Popularity | Freshness | BoughtWith => {}
+            Category | Facet | Similarity | Popularity | Freshness | BoughtWith | Repurchase => {}
         }
     }
     all

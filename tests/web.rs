@@ -1176,3 +1176,45 @@ async fn revoking_consent_in_one_tab_stops_the_other_tabs_keeping_anything() {
     b.flush().await.unwrap();
     assert_eq!(leftovers(shop).await, Vec::<String>::new());
 }
+
+#[wasm_bindgen_test]
+async fn a_catalog_objects_repurchase_priors_reach_the_buy_again_shelf() {
+    // The JSON object path (one item at a time into the builder) keeps the priors.
+    let catalog = CATALOG.replacen(
+        r#""shop":"web-test","#,
+        r#""shop":"web-test","repurchase":{"categories":{"Home":{"share":1,"interval_days":14}}},"#,
+        1,
+    );
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(&catalog)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+    let p = Personalizer::open(options.into()).await.unwrap();
+    let day = 86_400_000.0;
+    let now = js_sys::Date::now();
+    for (id, at) in [("mug", now - 20.0 * day), ("tee", now - 10.0 * day)] {
+        p.record(js(&format!(r#"{{"type":"purchase","itemId":"{id}","at":{at}}}"#))).unwrap();
+    }
+    let slate = p.recommend(js(r#"{"k":5,"shelf":"buy_again"}"#)).unwrap();
+    let items = js_sys::Array::from(&get(&slate, "items"));
+    assert_eq!(items.length(), 2);
+    let first = items.get(0);
+    assert_eq!(get(&first, "itemId").as_string().as_deref(), Some("mug"));
+    assert_eq!(get(&first, "kind").as_string().as_deref(), Some("buy_again"));
+    let signal = js_sys::Array::from(&get(&get(&first, "reason"), "signals")).get(0);
+    assert_eq!(get(&signal, "kind").as_string().as_deref(), Some("repurchase"));
+    let words = get(&signal, "label").as_string().unwrap();
+    assert_eq!(words, "You bought this 20 days ago; it is often bought again about every 14 days");
+    let bought = js_sys::Array::from(&get(&p.profile().unwrap(), "bought"));
+    assert_eq!(bought.length(), 2);
+    // A malformed prior is the catalog's fault, with its code.
+    let bad = CATALOG.replacen(
+        r#""shop":"web-test","#,
+        r#""shop":"web-test","repurchase":{"categories":{"Home":{"share":2,"interval_days":14}}},"#,
+        1,
+    );
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &js(&bad)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+    let err = Personalizer::open(options.into()).await.err().unwrap();
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+}

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 = the bought-with section follows; other bits 0 |
+//! | 10 | 2 | flags, u16: bit 0 = the bought-with section follows; bit 1 = the repurchase section follows; other bits 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -44,6 +44,8 @@
 //! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
 //! | bought-with start | `[u32]` × (n + 1), only with flag bit 0 | note (f) |
 //! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
+//! | category priors | u32 count, then per prior: node u32, share f32, interval days f32, buyers u32; only with flag bit 1 | note (g) |
+//! | item priors | u32 count, then per prior: item u32, share f32, interval days f32, buyers u32; only with flag bit 1 | note (g) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -59,10 +61,14 @@
 //!   strongest first; start 0 first, non-decreasing, the count last; at most
 //!   [`MAX_BOUGHT_WITH`] per item, each an item position, never `i`, none
 //!   twice; at least one list non-empty (the flag is set exactly when one is).
+//! - (g) repurchase priors: nodes (< taxonomy node count) and items (< n)
+//!   strictly ascending; share in [0, 1], interval days finite, above 0 and at
+//!   most 3650 (`MAX_INTERVAL_DAYS`); at least one prior (the flag is set exactly
+//!   when the catalog has one). The f32 values are stored as they are.
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists
-//! has flags 0 and reads in builds older than the flag; one with lists is
-//! refused there for its unknown flag rather than misread.
+//! or repurchase priors has flags 0 and reads in builds older than the flags;
+//! one with them is refused there for its unknown flag rather than misread.
 //!
 //! Storing the id order lets a load check it in one pass instead of sorting
 //! 100,000 ids. Decoding checks the magic, then the version
@@ -83,6 +89,7 @@ use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
+use super::repurchase::{self, Priors, Repurchase};
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
 use crate::error::{Error, Result};
@@ -94,6 +101,10 @@ const VERSION: u16 = 1;
 const HEADER_LEN: usize = 16;
 /// Flag bit: the bought-with section follows the id order.
 const FLAG_BOUGHT_WITH: u16 = 1;
+/// Flag bit: the repurchase section follows the bought-with section (or the id order).
+const FLAG_REPURCHASE: u16 = 2;
+/// Bytes of one stored repurchase prior: position, share, interval, buyers.
+const PRIOR_BYTES: usize = 16;
 /// Offset of the CRC-32 in the header.
 const CRC_AT: usize = 12;
 /// Bytes every item takes at the least, over all its per-item columns
@@ -106,7 +117,14 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     let mut w = ByteWriter::with_capacity(encoded_len_hint(catalog));
     w.bytes(MAGIC);
     w.u16(VERSION);
-    w.u16(if catalog.bought_with.is_empty() { 0 } else { FLAG_BOUGHT_WITH });
+    let mut flags = 0;
+    if !catalog.bought_with.is_empty() {
+        flags |= FLAG_BOUGHT_WITH;
+    }
+    if !catalog.repurchase.is_empty() {
+        flags |= FLAG_REPURCHASE;
+    }
+    w.u16(flags);
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
     write_strings(&mut w, &catalog.strings);
@@ -118,6 +136,10 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if !catalog.bought_with.is_empty() {
         write_array(&mut w, &catalog.bought_with.start);
         write_array(&mut w, &catalog.bought_with.items);
+    }
+    if !catalog.repurchase.is_empty() {
+        write_priors(&mut w, &catalog.repurchase.categories);
+        write_priors(&mut w, &catalog.repurchase.items);
     }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
@@ -144,6 +166,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     } else {
         BoughtWith::default()
     };
+    let repurchase = if flags & FLAG_REPURCHASE != 0 {
+        d.repurchase(&taxonomy, columns.id.len())?
+    } else {
+        Priors::default()
+    };
     d.finish()?;
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
@@ -161,6 +188,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         vectors,
         members,
         bought_with,
+        repurchase,
     })
 }
 
@@ -195,6 +223,7 @@ fn encoded_len_hint(c: &Catalog) -> usize {
         + c.vectors.codes().len()
         + 4 * c.vectors.len()
         + 4 * (c.bought_with.start.len() + c.bought_with.items.len())
+        + PRIOR_BYTES * (c.repurchase.categories.len() + c.repurchase.items.len())
 }
 
 fn write_str(w: &mut ByteWriter, s: &str) {
@@ -262,6 +291,17 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     }
 }
 
+/// A u32 count, then each prior: position, share, interval days, buyers.
+fn write_priors(w: &mut ByteWriter, priors: &[(u32, Repurchase)]) {
+    w.u32(len_u32(priors.len()));
+    for &(at, prior) in priors {
+        w.u32(at);
+        prior.share.write(w);
+        prior.interval_days.write(w);
+        w.u32(prior.buyers);
+    }
+}
+
 fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
     write_array(w, v.codes());
     write_array(w, v.scales());
@@ -288,9 +328,10 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
         return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
     }
     let flags = r.u16().unwrap_or_default();
-    if flags & !FLAG_BOUGHT_WITH != 0 {
+    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE) != 0 {
         return Err(corrupt(format!(
-            "unknown flags {flags:#06x} at byte 10 (v1 defines only bit 0, bought-with)"
+            "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, and bit 1, \
+             repurchase)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -802,6 +843,39 @@ impl<'a> Decoder<'a> {
             }
         }
         Ok(BoughtWith { start: start.values, items: items.values })
+    }
+
+    /// The repurchase section: note (g) of the layout.
+    fn repurchase(&mut self, taxonomy: &Taxonomy, n: usize) -> Result<Priors> {
+        let at = self.at();
+        let categories = self.priors("category priors")?;
+        let items = self.priors("item priors")?;
+        if categories.is_empty() && items.is_empty() {
+            return Err(corrupt(format!(
+                "repurchase at byte {at}: the flag is set but there is no prior"
+            )));
+        }
+        if let Some(reason) = repurchase::why_not(&categories, &items, taxonomy.len(), n) {
+            return Err(corrupt(format!("repurchase section at byte {at}: {reason}")));
+        }
+        Ok(Priors::new(categories, items, taxonomy))
+    }
+
+    /// A u32 count of priors, then each: position, share, interval days, buyers.
+    fn priors(&mut self, what: &str) -> Result<Vec<(u32, Repurchase)>> {
+        let count = self.count(what, PRIOR_BYTES)?;
+        let bytes = self.take(what, count * PRIOR_BYTES)?;
+        Ok(bytes
+            .chunks_exact(PRIOR_BYTES)
+            .map(|c| {
+                let prior = Repurchase {
+                    share: f32::read(&c[4..8]),
+                    interval_days: f32::read(&c[8..12]),
+                    buyers: u32::read(&c[12..16]),
+                };
+                (u32::read(&c[..4]), prior)
+            })
+            .collect())
     }
 
     fn finish(&self) -> Result<()> {

@@ -3,7 +3,9 @@
 //! The shape is specified in `docs/FORMATS.md`. Unknown top-level and item
 //! fields are ignored (so newer minor additions load); an attribute naming a
 //! facet the catalog does not declare is an error. An item's `bought_with`
-//! ids are resolved once every item is read, so they may name later items.
+//! ids are resolved once every item is read, so they may name later items;
+//! so are the optional `repurchase` priors ([`RepurchaseJson`]), which name
+//! category paths and item ids.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -12,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::item::Columns;
 use super::link::is_safe_link;
+use super::repurchase::Priors;
+use super::repurchase_json::{RepurchaseJson, resolve};
 use super::strings::{StrId, Strings, StringsBuilder};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy};
 use crate::error::{Error, Result};
@@ -136,13 +140,16 @@ fn default_true() -> bool {
     true
 }
 
-/// Validates `json` and builds the scoring form.
-pub(super) fn build(json: CatalogJson) -> Result<Catalog> {
+/// Validates `json` (and its `repurchase` priors, when given) and builds the scoring form.
+pub(super) fn build(json: CatalogJson, repurchase: Option<RepurchaseJson>) -> Result<Catalog> {
     let mut builder =
         CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     builder.reserve(json.items.len());
     for (position, raw) in json.items.iter().enumerate() {
         builder.push_at(position, raw)?;
+    }
+    if let Some(repurchase) = repurchase {
+        builder.set_repurchase(repurchase);
     }
     builder.finish()
 }
@@ -177,6 +184,8 @@ pub struct CatalogBuilder {
     pair_ids: HashMap<(u16, StrId), u32>,
     /// Neighbour lists by item position, resolved in [`CatalogBuilder::finish`].
     neighbours: BTreeMap<u32, Neighbours>,
+    /// Repurchase priors by path and id, resolved in [`CatalogBuilder::finish`].
+    repurchase: RepurchaseJson,
 }
 
 /// One item's "bought with" list as given.
@@ -235,6 +244,7 @@ impl CatalogBuilder {
             pairs: Vec::new(),
             pair_ids: HashMap::new(),
             neighbours: BTreeMap::new(),
+            repurchase: RepurchaseJson::default(),
         })
     }
 
@@ -449,6 +459,31 @@ impl CatalogBuilder {
         Ok(())
     }
 
+    /// Sets the catalog's repurchase priors (a JSON v1 catalog's `repurchase`
+    /// field), replacing any set before; an empty one sets none. Category paths
+    /// and item ids are resolved, and every prior checked, by
+    /// [`CatalogBuilder::finish`], so they may name items pushed later.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use flaneur::catalog::{CatalogBuilder, ItemJson, Repurchase, RepurchaseJson, VectorKind};
+    /// let mut b = CatalogBuilder::new(1, "s".into(), 0, VectorKind::Content, &BTreeMap::new())
+    ///     .unwrap();
+    /// let item: ItemJson =
+    ///     serde_json::from_str(r#"{"id":"milk","title":"Milk","category":"Grocery > Milk"}"#)
+    ///         .unwrap();
+    /// b.push(&item).unwrap();
+    /// let weekly = Repurchase { share: 1.0, interval_days: 7.0, buyers: 0 };
+    /// let mut priors = RepurchaseJson::default();
+    /// priors.categories.insert("Grocery".into(), weekly.into());
+    /// b.set_repurchase(priors);
+    /// let catalog = b.finish().unwrap();
+    /// assert_eq!(catalog.repurchase(0), Some(weekly));
+    /// ```
+    pub fn set_repurchase(&mut self, repurchase: RepurchaseJson) {
+        self.repurchase = repurchase;
+    }
+
     /// Replaces the vector of the `index`-th pushed item (for vectors known only
     /// after every item is: a separate embeddings file, factors learned from
     /// co-purchase counts). The vector is checked as [`CatalogBuilder::push`] checks it.
@@ -492,6 +527,7 @@ impl CatalogBuilder {
             mut cols,
             pairs,
             neighbours,
+            repurchase,
             ..
         } = self;
         let strings = strings.finish();
@@ -519,10 +555,19 @@ impl CatalogBuilder {
             Error::item_field(id, "released", "must be a date YYYY-MM-DD")
         })?;
         let bought_with = resolve_bought_with(&strings, &cols.id, &by_id, neighbours)?;
+        let index_of = |text: &str| {
+            by_id
+                .binary_search_by(|&i| strings.get(cols.id[i as usize]).cmp(text))
+                .ok()
+                .map(|slot| by_id[slot])
+        };
+        let (categories, items) = resolve(&repurchase, &taxonomy, index_of)?;
+        let repurchase = Priors::new(categories, items, &taxonomy);
         let members = super::members::Members::new(&cols.category, taxonomy.len());
         Ok(Catalog {
             members,
             bought_with,
+            repurchase,
             shop,
             vector_kind,
             facets,

@@ -34,6 +34,8 @@ mod json;
 pub mod link;
 mod members;
 pub mod quantize;
+mod repurchase;
+mod repurchase_json;
 pub mod strings;
 mod taxonomy;
 
@@ -44,6 +46,8 @@ pub use json::{
     SUPPORTED_VERSION, VectorKind,
 };
 pub use quantize::QuantizedVectors;
+pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
+pub use repurchase_json::{PriorJson, RepurchaseJson};
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;
@@ -75,21 +79,41 @@ pub struct Catalog {
     members: members::Members,
     /// Each item's "often bought with" neighbours.
     bought_with: bought_with::BoughtWith,
+    /// Repurchase priors of taxonomy nodes and items, resolved per node on load.
+    repurchase: repurchase::Priors,
 }
 
 impl Catalog {
     /// Validates a parsed JSON v1 catalog and builds the scoring form.
+    /// A [`CatalogJson`] holds no `repurchase` priors: [`Catalog::from_json_str`]
+    /// reads them, or [`CatalogBuilder::set_repurchase`] sets them.
     pub fn from_json(json: CatalogJson) -> Result<Self> {
-        json::build(json)
+        json::build(json, None)
     }
 
-    /// Parses and validates a JSON v1 catalog (native builds; in the browser the
-    /// page's `JSON.parse` result arrives as a [`CatalogJson`] instead).
+    /// Parses and validates a JSON v1 catalog, its `repurchase` priors too
+    /// (native builds; in the browser the page's `JSON.parse` result arrives
+    /// as a [`CatalogJson`] instead).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json_str(text: &str) -> Result<Self> {
-        let json: CatalogJson = serde_json::from_str(text)
-            .map_err(|e| crate::Error::header_field("(document)", e.to_string()))?;
-        Self::from_json(json)
+        /// The one top-level field [`CatalogJson`] does not hold (adding it there would
+        /// break every struct literal of it), read in a second, allocation-free pass.
+        #[derive(serde::Deserialize)]
+        struct Extra {
+            #[serde(default)]
+            repurchase: Option<RepurchaseJson>,
+        }
+        let document =
+            |e: serde_json::Error| crate::Error::header_field("(document)", e.to_string());
+        let json: CatalogJson = serde_json::from_str(text).map_err(document)?;
+        let repurchase = if text.contains("\"repurchase\"") {
+            serde_json::from_str::<Extra>(text)
+                .map_err(|e| crate::Error::header_field("repurchase", e.to_string()))?
+                .repurchase
+        } else {
+            None
+        };
+        json::build(json, repurchase)
     }
 
     /// Encodes the catalog in the compact binary format v1 (specified in
@@ -146,6 +170,52 @@ impl Catalog {
     /// Whether any item lists items bought with it.
     pub fn has_bought_with(&self) -> bool {
         !self.bought_with.is_empty()
+    }
+
+    /// The repurchase prior of item `index`: its own when the catalog has one,
+    /// else that of its category's nearest node (leaf first, then ancestors)
+    /// that has one; `None` otherwise and for an out-of-range index. O(log n).
+    ///
+    /// ```
+    /// use flaneur::catalog::Catalog;
+    /// let c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+    ///   {"id":"milk","title":"Milk","category":"Grocery > Dairy > Milk"},
+    ///   {"id":"oats","title":"Oats","category":"Grocery > Cereals"},
+    ///   {"id":"sofa","title":"Sofa","category":"Home"}],
+    ///   "repurchase": {"categories": {"Grocery": {"share": 0.5, "interval_days": 14}},
+    ///                  "items": {"milk": {"share": 0.8, "interval_days": 7, "buyers": 40}}}}"#)
+    ///     .unwrap();
+    /// assert_eq!(c.repurchase(0).map(|r| r.interval_days), Some(7.0));
+    /// assert_eq!(c.repurchase(1).map(|r| r.interval_days), Some(14.0));
+    /// assert!(c.repurchase(2).is_none() && c.repurchase(3).is_none());
+    /// assert!(c.has_repurchase());
+    /// ```
+    pub fn repurchase(&self, index: usize) -> Option<Repurchase> {
+        let category = *self.columns.category.get(index)?;
+        self.repurchase.of_item(index).or_else(|| self.repurchase.of_node(category))
+    }
+
+    /// The repurchase prior of taxonomy node `node`: its own or its nearest
+    /// ancestor's; `None` when neither has one or the node is unknown. O(1).
+    pub fn category_repurchase(&self, node: CategoryId) -> Option<Repurchase> {
+        self.repurchase.of_node(node)
+    }
+
+    /// The taxonomy nodes the catalog gives a repurchase prior of their own
+    /// (not inherited), with it, ascending by node.
+    pub fn repurchase_categories(&self) -> &[(CategoryId, Repurchase)] {
+        &self.repurchase.categories
+    }
+
+    /// The items the catalog gives a repurchase prior of their own, with it,
+    /// ascending by position.
+    pub fn repurchase_items(&self) -> &[(u32, Repurchase)] {
+        &self.repurchase.items
+    }
+
+    /// Whether the catalog has any repurchase prior.
+    pub fn has_repurchase(&self) -> bool {
+        !self.repurchase.is_empty()
     }
 
     /// The shop this catalog belongs to.

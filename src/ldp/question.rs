@@ -84,6 +84,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Default => "default",
         Kind::Recent => "recent",
         Kind::Complement => "complement",
+        Kind::BuyAgain => "buy_again",
     }
 }
 

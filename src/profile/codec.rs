@@ -34,7 +34,8 @@
 //! | 16 | 4 | body length in bytes, u32 LE; the body ends the input exactly |
 //! | 20 | … | body |
 //!
-//! # Body, v1 (v2 appends sections 12–14; v3 drops a search's text; see `docs/FORMATS.md`)
+//! # Body, v1 (v2 appends sections 12–14; v3 drops a search's text; v4 moves purchases to
+//! a section 15; see `docs/FORMATS.md`)
 //!
 //! `varint` is unsigned LEB128, `zz` a zig-zag varint, `str` a varint byte
 //! length then UTF-8, `f32`/`f64` little-endian IEEE 754 (bit-exact). `T` is
@@ -104,13 +105,13 @@
 //! The caps bound the encoding. With ids ≤ 12 bytes, category paths ≤ 32,
 //! facet values ≤ 12 under at most 16 facet names ≤ 8 bytes,
 //! 64-dimensional vectors, counts below 2²¹ and times within 69 years
-//! of each other, the worst case is 31,956 bytes (see `docs/FORMATS.md`),
+//! of each other, the worst case is 32,744 bytes (see `docs/FORMATS.md`),
 //! under the 32 KB a profile may take however many events it has seen.
 
 use super::{
     Affinity, DivergenceState, Event, EventKind, Interest, Interests, Kind, MAX_CATEGORIES,
     MAX_FACET_VALUES, MAX_ITEM_MARKS, MAX_ITEMS, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN,
-    MAX_VECTOR_DIMS, Profile, Shown, Stats, interests::MAX_INTERESTS,
+    MAX_VECTOR_DIMS, Profile, Purchases, Shown, Stats, interests::MAX_INTERESTS,
 };
 use crate::error::{Error, Result};
 use crate::util::bytes::{ByteReader, ByteWriter, crc32};
@@ -120,10 +121,10 @@ use crate::util::sorted_map::SortedMap;
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
-pub const PROFILE_FORMAT_VERSION: u32 = 3;
+pub const PROFILE_FORMAT_VERSION: u32 = 4;
 
 /// The version [`Profile::to_bytes`] writes: always the newest.
-const WRITTEN_VERSION: u16 = 3;
+const WRITTEN_VERSION: u16 = 4;
 const _: () = assert!(WRITTEN_VERSION as u32 == PROFILE_FORMAT_VERSION);
 /// The oldest version ever written.
 const OLDEST_VERSION: u16 = 1;
@@ -140,7 +141,7 @@ impl Profile {
     /// The profile in the newest binary format ([`PROFILE_FORMAT_VERSION`]),
     /// for storage on the device: at most 32 KB with realistic strings,
     /// however many events it learned from. Equal profiles give equal bytes.
-    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v3").
+    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v4").
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = ByteWriter::with_capacity(4096);
         w.bytes(MAGIC);
@@ -148,7 +149,7 @@ impl Profile {
         w.u16(0); // flags
         w.u32(0); // CRC-32, patched below
         w.u32(0); // body length, patched below
-        v3::encode(self, &mut w); // the encoder of WRITTEN_VERSION
+        v4::encode(self, &mut w); // the encoder of WRITTEN_VERSION
         let body = &w.as_slice()[HEADER_LEN..];
         let (crc, len) = (crc32(body), u32::try_from(body.len()).unwrap_or(u32::MAX));
         w.patch_u32(CRC_AT, crc);
@@ -169,6 +170,7 @@ impl Profile {
             1 => v1::decode(body),
             2 => v2::decode(body),
             3 => v3::decode(body),
+            4 => v4::decode(body),
             other => Err(corrupt(format!("no decoder for format version {other}"))),
         }
     }
@@ -230,6 +232,8 @@ mod v1 {
     const MIN_SHOWN: usize = 1 + 1 + 1;
     /// Smallest purchase or dismissal mark: id, time.
     const MIN_MARK: usize = 1 + 1;
+    /// The cap on facet values before v4 (v4 lowered it to make room for purchases).
+    pub(super) const LEGACY_MAX_FACET_VALUES: usize = 256;
     /// Smallest session event: tag, time, one string.
     pub(super) const MIN_EVENT: usize = 1 + 1 + 1;
 
@@ -269,7 +273,8 @@ mod v1 {
             w.varint(s.count.into());
             write_time(w, s.last_shown, t);
         });
-        write_keyed(w, &p.purchased, |w, at| write_time(w, *at, t));
+        // 8. purchased: empty since v4, whose section 15 keeps the purchases
+        write_count(w, 0);
         write_keyed(w, &p.dismissed, |w, at| write_time(w, *at, t));
         write_count(w, p.recent.len());
         p.recent.iter().for_each(|id| w.str(id));
@@ -335,13 +340,20 @@ mod v1 {
     /// their text.
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
-        let profile = decode_sections(&mut b, read_event)?;
+        let mut profile = decode_sections(&mut b, read_event, LEGACY_MAX_FACET_VALUES)?;
         b.finish()?;
+        profile.trim_legacy();
         Ok(profile)
     }
 
-    /// Reads the v1 sections, which every later version starts with.
-    pub(super) fn decode_sections(b: &mut Body<'_>, read_event: ReadEvent) -> Result<Profile> {
+    /// Reads the v1 sections, which every later version starts with, with
+    /// at most `facet_cap` facet values. The purchased marks of section 8
+    /// become a purchase history of one occasion each, oldest first.
+    pub(super) fn decode_sections(
+        b: &mut Body<'_>,
+        read_event: ReadEvent,
+        facet_cap: usize,
+    ) -> Result<Profile> {
         let half_life_ms = b.read(ByteReader::f64)?;
         if half_life_ms.is_nan() || half_life_ms < 1.0 {
             return Err(b.corrupt(format!("{half_life_ms} ms is not a half-life")));
@@ -355,7 +367,7 @@ mod v1 {
         let t = last_event_at.unwrap_or(0);
         b.section = "categories";
         let categories = read_keyed(b, MAX_CATEGORIES, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
-        let facets = read_facets(b, t)?;
+        let facets = read_facets(b, t, facet_cap)?;
         let interests = read_interests(b, t)?;
         b.section = "items";
         let items = read_keyed(b, MAX_ITEMS, MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
@@ -364,7 +376,11 @@ mod v1 {
             Ok(Shown { count: b.count_u32()?, last_shown: b.time(t)?, kind: Kind::Personal })
         })?;
         b.section = "purchased";
-        let purchased = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        let marks = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
+        let mut by_time: Vec<(&String, &i64)> = marks.iter().collect();
+        crate::util::sort::sort_by_key(&mut by_time, |(_, at)| **at);
+        let mut purchases = Purchases::default();
+        by_time.into_iter().for_each(|(id, at)| purchases.record(id, *at));
         b.section = "dismissed";
         let dismissed = read_keyed(b, MAX_ITEM_MARKS, MIN_MARK, |b| b.time(t))?;
         let recent = read_recent(b)?;
@@ -377,7 +393,7 @@ mod v1 {
             items,
             shown,
             session,
-            purchased,
+            purchases,
             dismissed,
             recent,
             last_event_at,
@@ -406,9 +422,13 @@ mod v1 {
         Ok(map)
     }
 
-    fn read_facets(b: &mut Body<'_>, t: i64) -> Result<SortedMap<(String, String), Affinity>> {
+    fn read_facets(
+        b: &mut Body<'_>,
+        t: i64,
+        cap: usize,
+    ) -> Result<SortedMap<(String, String), Affinity>> {
         b.section = "facets";
-        let groups = b.count(MAX_FACET_VALUES, MIN_FACET_GROUP)?;
+        let groups = b.count(cap, MIN_FACET_GROUP)?;
         let mut map = SortedMap::new();
         let mut previous: Option<&str> = None;
         for _ in 0..groups {
@@ -417,8 +437,7 @@ mod v1 {
                 return Err(b.corrupt(format!("facet {facet:?} out of order or repeated")));
             }
             previous = Some(facet);
-            let values =
-                read_keyed(b, MAX_FACET_VALUES - map.len(), MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
+            let values = read_keyed(b, cap - map.len(), MIN_KEYED_AFFINITY, |b| b.affinity(t))?;
             if values.is_empty() {
                 return Err(b.corrupt(format!("facet {facet:?} has no values")));
             }
@@ -692,10 +711,23 @@ mod v2 {
     }
 
     /// Reads and validates a body of the v2 layout whose session events
-    /// `read_event` reads.
+    /// `read_event` reads (v2, v3: older caps, trimmed to today's).
     pub(super) fn decode_with(body: &[u8], read_event: v1::ReadEvent) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
-        let mut p = decode_sections(&mut b, read_event)?;
+        let mut p = decode_body(&mut b, read_event, v1::LEGACY_MAX_FACET_VALUES)?;
+        b.finish()?;
+        p.trim_legacy();
+        Ok(p)
+    }
+
+    /// Reads the sections of the v2 layout (1–14) from `b`, leaving what follows.
+    pub(super) fn decode_body(
+        b: &mut Body<'_>,
+        read_event: v1::ReadEvent,
+        facet_cap: usize,
+    ) -> Result<Profile> {
+        let mut p = decode_sections(b, read_event, facet_cap)?;
+        let b = &mut *b;
         let t = p.last_event_at.unwrap_or(0);
         b.section = "impression kinds";
         let n = b.count(MAX_SHOWN, 1)?;
@@ -706,14 +738,13 @@ mod v2 {
             let code = b.read(ByteReader::u8)?;
             shown.kind = Kind::from_code(code).ok_or_else(|| b.corrupt(format!("kind {code}")))?;
         }
-        p.divergence = read_divergence(&mut b, t)?;
+        p.divergence = read_divergence(b, t)?;
         b.section = "counters";
         for kind in Kind::COUNTED {
             let impressions = b.varint()?;
             let engagements = b.varint()?;
             p.stats.set(kind, Counter { impressions, engagements });
         }
-        b.finish()?;
         Ok(p)
     }
 
@@ -798,17 +829,13 @@ mod v3 {
     };
     use super::*;
 
-    /// Writes the v3 body of `p`.
-    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
-        super::v2::encode(p, w, write_session);
-    }
-
     /// Reads and validates a v3 body.
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
         super::v2::decode_with(body, read_event)
     }
 
-    fn write_session(w: &mut ByteWriter, session: &VecDeque<Event>, t: i64) {
+    /// Writes the session window the v3 way (v4 keeps it).
+    pub(super) fn write_session(w: &mut ByteWriter, session: &VecDeque<Event>, t: i64) {
         write_count(w, session.len());
         let mut previous = t;
         for event in session {
@@ -838,7 +865,8 @@ mod v3 {
         }
     }
 
-    fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
+    /// Reads one session event the v3 way (v4 keeps it).
+    pub(super) fn read_event(b: &mut Body<'_>, previous: i64) -> Result<Event> {
         let tag = b.read(ByteReader::u8)?;
         let at = b.time(previous)?;
         if tag == SEARCH {
@@ -851,5 +879,109 @@ mod v3 {
         }
         let text = b.str()?.to_owned();
         Ok(Event { kind: v1::item_event(b, tag, text)?, at })
+    }
+}
+
+/// Version 4: the v3 layout, except that section 8 (purchased marks) is
+/// always empty, followed by section 15, the purchase history:
+/// `varint` baskets, `u8` 0 or 1 then `zz` the newest purchase in minutes
+/// since the epoch (L), `varint` n ≤ `MAX_PURCHASES`, n × (`str` id,
+/// `varint` occasions ≥ 1, `varint` L − last in minutes, `varint` last −
+/// first in minutes, `f32` frequency (finite, ≥ 0), `varint` baskets − its
+/// basket); ids strictly ascending. Frozen like v1.
+mod v4 {
+    use super::v1::{Body, write_count};
+    use super::*;
+    use crate::profile::{MAX_PURCHASES, Purchase};
+
+    const MINUTE_MS: i64 = 60_000;
+    /// Smallest history entry: id, occasions, two times, frequency, basket.
+    const MIN_PURCHASE: usize = 1 + 1 + 1 + 1 + 4 + 1;
+
+    /// Writes the v4 body of `p`.
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+        super::v2::encode(p, w, super::v3::write_session);
+        let h = &p.purchases;
+        w.varint(h.baskets().into());
+        let newest = h.last_at().map(|at| at.div_euclid(MINUTE_MS));
+        match newest {
+            None => w.u8(0),
+            Some(minutes) => {
+                w.u8(1);
+                w.varint_signed(minutes);
+            }
+        }
+        let newest = newest.unwrap_or(0);
+        write_count(w, h.len());
+        for (id, bought) in h.iter() {
+            let (first, last) =
+                (bought.first.div_euclid(MINUTE_MS), bought.last.div_euclid(MINUTE_MS));
+            w.str(id);
+            w.varint(bought.occasions.into());
+            w.varint(newest.wrapping_sub(last) as u64);
+            w.varint(last.wrapping_sub(first) as u64);
+            w.f32(bought.frequency);
+            w.varint(h.baskets().wrapping_sub(bought.basket).into());
+        }
+    }
+
+    /// Reads and validates a v4 body.
+    pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
+        let mut p = super::v2::decode_body(&mut b, super::v3::read_event, MAX_FACET_VALUES)?;
+        if !p.purchases.is_empty() {
+            return Err(b.corrupt("purchased marks in a v4 profile (section 8 must be empty)"));
+        }
+        b.section = "purchases";
+        p.purchases = read_purchases(&mut b)?;
+        b.finish()?;
+        Ok(p)
+    }
+
+    fn read_purchases(b: &mut Body<'_>) -> Result<Purchases> {
+        let baskets = b.count_u32()?;
+        let newest = match b.read(ByteReader::u8)? {
+            0 => None,
+            1 => Some(b.varint_signed()?),
+            other => return Err(b.corrupt(format!("presence byte {other}"))),
+        };
+        let n = b.count(MAX_PURCHASES, MIN_PURCHASE)?;
+        let ms = |minutes: i64| minutes.checked_mul(MINUTE_MS);
+        let last_at = match newest.map(ms) {
+            None => None,
+            Some(Some(at)) => Some(at),
+            Some(None) => return Err(b.corrupt("the newest purchase is out of range")),
+        };
+        if n > 0 && newest.is_none() {
+            return Err(b.corrupt("purchases without a newest purchase"));
+        }
+        let newest = newest.unwrap_or(0);
+        let mut items: SortedMap<String, Purchase> = SortedMap::new();
+        for _ in 0..n {
+            let id = b.str()?;
+            if items.last_key_value().is_some_and(|(last, _)| last.as_str() >= id) {
+                return Err(b.corrupt(format!("key {id:?} out of order or repeated")));
+            }
+            let occasions = b.count_u32()?;
+            let age = i64::try_from(b.varint()?).ok();
+            let span = i64::try_from(b.varint()?).ok();
+            let frequency = b.read(ByteReader::f32)?;
+            let behind = b.count_u32()?;
+            let last = age.and_then(|age| newest.checked_sub(age));
+            let first = last.zip(span).and_then(|(last, span)| last.checked_sub(span));
+            let times = first.and_then(ms).zip(last.and_then(ms));
+            let Some((first, last)) = times else {
+                return Err(b.corrupt(format!("purchase times of {id:?} out of range")));
+            };
+            if occasions == 0 || !frequency.is_finite() || frequency < 0.0 || behind > baskets {
+                return Err(b.corrupt(format!(
+                    "purchases of {id:?}: {occasions} occasions, frequency {frequency}, \
+                     {behind} baskets behind {baskets}"
+                )));
+            }
+            let basket = baskets - behind;
+            items.insert(id.to_owned(), Purchase { occasions, first, last, frequency, basket });
+        }
+        Ok(Purchases::from_parts(items, baskets, last_at))
     }
 }

@@ -73,7 +73,7 @@ impl Profile {
     pub fn forget_item(&mut self, item_id: &str) -> bool {
         let mut found = self.items.remove(item_id).is_some();
         found |= self.shown.remove(item_id).is_some();
-        found |= self.purchased.remove(item_id).is_some();
+        found |= self.purchases.forget(item_id);
         found |= self.dismissed.remove(item_id).is_some();
         let recent = self.recent.len();
         self.recent.retain(|id| id != item_id);
@@ -94,7 +94,7 @@ impl Profile {
             .items
             .keys()
             .chain(self.shown.keys())
-            .chain(self.purchased.keys())
+            .chain(self.purchases.ids())
             .chain(self.dismissed.keys())
             .chain(self.divergence.pending.keys())
             .map(String::as_str)

@@ -27,6 +27,7 @@ mod forget;
 mod impression;
 pub mod interests;
 mod portability;
+mod purchases;
 mod stats;
 mod view;
 
@@ -37,8 +38,9 @@ pub use forget::{Forget, within};
 pub use impression::Impression;
 pub use interests::{Interest, Interests};
 pub use portability::{Dropped, ImportSummary, ProfileExport, ProfileImport};
+pub use purchases::{BASKET_DECAY, MAX_PURCHASES, OCCASION_MS, Purchase, Purchases};
 pub use stats::{Counter, Stats};
-pub use view::{FORGOTTEN_EVIDENCE, ProfileView, Taste};
+pub use view::{Bought, FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
 use std::collections::VecDeque;
 
@@ -51,8 +53,9 @@ use divergence::{Direction, DivergenceState};
 pub const DEFAULT_HALF_LIFE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
 /// Most category paths kept.
 pub const MAX_CATEGORIES: usize = 128;
-/// Most facet values kept.
-pub const MAX_FACET_VALUES: usize = 256;
+/// Most facet values kept. Lowered from 256 to make room for the purchase
+/// history within 32 KB (profiles stored with more are trimmed when read).
+pub const MAX_FACET_VALUES: usize = 192;
 /// Most items kept with their own affinity (the history that item-level signals use).
 /// Lowered from 256 to keep the stored profile within 32 KB (see `docs/FORMATS.md`).
 pub const MAX_ITEMS: usize = 128;
@@ -66,7 +69,7 @@ pub const MAX_SESSION_EVENTS: usize = 40;
 pub const MAX_QUERY_BYTES: usize = 64;
 /// A gap this long (30 minutes, in ms) between two events starts a new session.
 pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
-/// Most item ids kept in each of the purchased and dismissed sets.
+/// Most item ids kept in the dismissed set (and, before format v4, the purchased set).
 /// Lowered from 256 to keep the stored profile within 32 KB.
 pub const MAX_ITEM_MARKS: usize = 96;
 /// Length of the ring of recently seen items.
@@ -110,7 +113,7 @@ pub struct Profile {
     items: SortedMap<String, Affinity>,
     shown: SortedMap<String, Shown>,
     session: VecDeque<Event>,
-    purchased: SortedMap<String, i64>,
+    purchases: Purchases,
     dismissed: SortedMap<String, i64>,
     recent: VecDeque<String>,
     last_event_at: Option<i64>,
@@ -135,7 +138,7 @@ impl Profile {
             items: SortedMap::new(),
             shown: SortedMap::new(),
             session: VecDeque::new(),
-            purchased: SortedMap::new(),
+            purchases: Purchases::default(),
             dismissed: SortedMap::new(),
             recent: VecDeque::new(),
             last_event_at: None,
@@ -189,9 +192,10 @@ impl Profile {
         self.touch(at);
     }
 
-    /// Notes that the shopper bought `item_id` (it is not pushed again).
+    /// Notes that the shopper bought `item_id`: its purchase history
+    /// ([`Purchases`]) decides whether it is pushed again.
     pub fn mark_purchased(&mut self, item_id: &str, at: i64) {
-        mark(&mut self.purchased, item_id, at);
+        self.purchases.record(item_id, at);
         self.touch(at);
     }
 
@@ -357,9 +361,9 @@ impl Profile {
         self.session.iter()
     }
 
-    /// Bought items and when, by id.
-    pub fn purchased(&self) -> &SortedMap<String, i64> {
-        &self.purchased
+    /// What the shopper bought, per item.
+    pub fn purchases(&self) -> &Purchases {
+        &self.purchases
     }
 
     /// Dismissed items and when, by id.
@@ -369,7 +373,7 @@ impl Profile {
 
     /// Whether the shopper bought this item.
     pub fn is_purchased(&self, item_id: &str) -> bool {
-        self.purchased.contains_key(item_id)
+        self.purchases.contains(item_id)
     }
 
     /// Whether the shopper dismissed this item.
@@ -429,6 +433,27 @@ fn mark(map: &mut SortedMap<String, i64>, item_id: &str, at: i64) {
     if map.len() > MAX_ITEM_MARKS {
         if let Some(oldest) = map.iter().min_by_key(|(_, t)| **t).map(|(k, _)| k.clone()) {
             map.remove(&oldest);
+        }
+    }
+}
+
+impl Profile {
+    /// Brings a profile read from an older format within today's caps
+    /// (format v4 lowered [`MAX_FACET_VALUES`]): the weakest go first.
+    pub(crate) fn trim_legacy(&mut self) {
+        let (at, hl) = (self.last_event_at.unwrap_or(0), self.half_life_ms);
+        while self.facets.len() > MAX_FACET_VALUES {
+            let weakest = self
+                .facets
+                .iter()
+                .min_by(|a, b| a.1.weight_at(at, hl).total_cmp(&b.1.weight_at(at, hl)))
+                .map(|(k, _)| k.clone());
+            match weakest {
+                Some(key) => {
+                    self.facets.remove(&key);
+                }
+                None => break,
+            }
         }
     }
 }

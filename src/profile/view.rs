@@ -32,6 +32,21 @@ pub struct Taste {
     pub expires_at: i64,
 }
 
+/// One item the shopper bought, as the panel lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Bought {
+    /// The item.
+    pub item_id: String,
+    /// Separate occasions it was bought on.
+    pub count: u32,
+    /// Latest purchase (ms since the epoch).
+    pub last_bought: i64,
+    /// The shopper's own mean days between two purchases, from the second on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_days: Option<f64>,
+}
+
 /// The profile, readable: tastes strongest first, and counts of the rest.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,8 +57,10 @@ pub struct ProfileView {
     pub items: usize,
     /// Interest vectors.
     pub interest_vectors: usize,
-    /// Items marked bought.
+    /// Items whose purchases are kept.
     pub purchases: usize,
+    /// Those items, most recently bought first: what the buy-again shelf ranks.
+    pub bought: Vec<Bought>,
     /// Items marked "not interested".
     pub dismissals: usize,
     /// Raw events in the current session's window.
@@ -92,11 +109,25 @@ impl Profile {
         crate::util::sort::sort_by(&mut tastes, |a, b| {
             b.strength.total_cmp(&a.strength).then_with(|| a.label.cmp(&b.label))
         });
+        let mut bought: Vec<Bought> = self
+            .purchases
+            .iter()
+            .map(|(id, p)| Bought {
+                item_id: id.clone(),
+                count: p.occasions,
+                last_bought: p.last,
+                every_days: p.mean_interval_ms().map(|ms| ms / 86_400_000.0),
+            })
+            .collect();
+        crate::util::sort::sort_by(&mut bought, |a, b| {
+            b.last_bought.cmp(&a.last_bought).then_with(|| a.item_id.cmp(&b.item_id))
+        });
         ProfileView {
             tastes,
             items: self.items.len(),
             interest_vectors: self.interests.len(),
-            purchases: self.purchased.len(),
+            purchases: self.purchases.len(),
+            bought,
             dismissals: self.dismissed.len(),
             session_events: self.session.len(),
             half_life_days: hl / 86_400_000.0,

@@ -82,6 +82,7 @@ impl Signal {
                 self.label.clone()
             }
             SignalKind::BoughtWith => format!("often bought with {}", self.label),
+            SignalKind::Repurchase => return self.label.clone(),
         };
         match (self.count, self.last_seen) {
             (Some(n), Some(at)) => format!(
@@ -127,6 +128,9 @@ pub enum SignalKind {
     /// Often bought with an item in the cart (the label is that item's title).
     #[serde(rename = "bought_with")]
     BoughtWith,
+    /// The shopper's own repurchase cadence (the label is the sentence that
+    /// says it: "You buy this about every 9 days; last bought 8 days ago").
+    Repurchase,
 }
 
 /// Fewest interactions behind a signal before its reason may say when it was

@@ -6,6 +6,7 @@
 //! `intensity`, and the best `k` are kept by a streaming pool with a running floor ([`topk`]).
 
 pub mod breadth;
+pub mod buy_again;
 mod complements;
 pub mod divergence;
 pub mod diversity;
@@ -160,6 +161,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         Shelf::ForYou => {}
         Shelf::Recent => return recent::slate(inputs, request),
         Shelf::Complements => return complements::slate(inputs, request),
+        Shelf::BuyAgain => return buy_again::slate(inputs, request),
     }
     let n = catalog.len().max(1) as f32;
     let shop_order = |index: usize| 1.0 - index as f32 / n;

@@ -66,7 +66,8 @@ pub fn freshness(day: Option<i32>, today: i32) -> f32 {
     }
 }
 
-/// Relevance after an item was bought: bought items are not pushed again.
+/// Relevance after an item was bought: bought items are not pushed again,
+/// unless they are staples (replenishable, see [`super::seen::is_staple`]).
 pub const PURCHASED_FACTOR: f32 = 0.2;
 /// Impressions without engagement that cost nothing; each one beyond costs 10%.
 pub const SHOWN_GRACE: u32 = 3;
@@ -428,14 +429,18 @@ impl<'a> Scorer<'a> {
 /// resolved to catalog positions once (a few hundred lookups, not one per item).
 fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
     let dismissed = profile.dismissed().keys().map(|id| (id, 0.0));
-    let purchased = profile.purchased().keys().map(|id| (id, PURCHASED_FACTOR));
+    let purchased = profile.purchases().ids().map(|id| (id, PURCHASED_FACTOR));
     let shown = profile.shown().iter().map(|(id, s)| (id, shown_factor(s.count)));
     let mut out: Vec<(u32, f32)> = dismissed
-        .chain(purchased)
         .chain(shown)
         .filter(|(_, factor)| *factor < 1.0)
         .filter_map(|(id, factor)| Some((catalog.index_of(id)? as u32, factor)))
         .collect();
+    let one_offs = purchased
+        .filter_map(|(id, factor)| Some((catalog.index_of(id)?, factor)))
+        .filter(|&(index, _)| !super::seen::is_staple(catalog, index))
+        .map(|(index, factor)| (index as u32, factor));
+    out.extend(one_offs);
     crate::util::sort::sort_by_key(&mut out, |&(i, _)| i);
     out.dedup_by(|later, kept| {
         let same = later.0 == kept.0;

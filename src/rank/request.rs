@@ -14,7 +14,7 @@ use crate::profile::divergence::Direction;
 pub struct Request {
     /// How many items at most (1 to [`MAX_K`]).
     pub k: usize,
-    /// Which shelf: "for you" (the default), recently viewed, or complements of the cart.
+    /// Which shelf: "for you" (the default), recently viewed, complements of the cart, or buy again.
     pub shelf: Shelf,
     /// Where the shopper is.
     pub context: Context,
@@ -54,6 +54,9 @@ pub enum Shelf {
     /// Items often bought with what is in the cart ([`Kind::Complement`]),
     /// from the catalog's aggregate co-purchase lists.
     Complements,
+    /// The shopper's own purchases, most due to be bought again first
+    /// ([`Kind::BuyAgain`]).
+    BuyAgain,
 }
 
 /// Where the shopper is when the page asks.

@@ -1,5 +1,9 @@
 //! No echo: what the shopper has just seen, has in the cart or bought, which
 //! a slate leaves out unless the request asks for it (`include_seen`).
+//! A staple (an item of a replenishable category, see
+//! [`Catalog::repurchase`]) bought before this session is not echo: it comes
+//! back when due. Its substitutes (the other items of its leaf) do not take
+//! its place once the shopper buys it regularly.
 
 use crate::catalog::Catalog;
 use crate::profile::{EventKind, Profile};
@@ -23,21 +27,45 @@ pub fn cart(catalog: &Catalog, profile: &Profile, request: &Request, now: i64) -
     out
 }
 
+/// Occasions after which a bought staple is bought regularly.
+pub const REGULAR_OCCASIONS: u32 = 2;
+
 /// Positions a slate leaves out by default: items the shopper engaged with
-/// in the current session (viewed, clicked, carted), the `cart` (from
-/// [`cart`]), and everything bought.
+/// in the current session (viewed, clicked, carted, bought), the `cart` (from
+/// [`cart`]), everything bought that is not a staple, and the substitutes of
+/// the staples bought regularly.
 pub fn seen(catalog: &Catalog, profile: &Profile, cart: &[usize], now: i64) -> Vec<usize> {
     let session = profile.live_session(now).filter_map(|e| match &e.kind {
         EventKind::View { item_id }
         | EventKind::Dwell { item_id, .. }
         | EventKind::Click { item_id }
-        | EventKind::AddToCart { item_id } => Some(item_id.as_str()),
+        | EventKind::AddToCart { item_id }
+        | EventKind::Purchase { item_id } => Some(item_id.as_str()),
         _ => None,
     });
-    let bought = profile.purchased().keys().map(String::as_str);
-    let mut out: Vec<usize> = session.chain(bought).filter_map(|id| catalog.index_of(id)).collect();
+    let mut out: Vec<usize> = session.filter_map(|id| catalog.index_of(id)).collect();
+    let mut staples: Vec<usize> = Vec::new();
+    for (id, bought) in profile.purchases().iter() {
+        let Some(index) = catalog.index_of(id) else { continue };
+        if !is_staple(catalog, index) {
+            out.push(index);
+        } else if bought.occasions >= REGULAR_OCCASIONS {
+            staples.push(index);
+        }
+    }
+    for &staple in &staples {
+        let leaf = catalog.item(staple).category();
+        let substitutes = catalog.items_in(leaf).iter().map(|&i| i as usize);
+        out.extend(substitutes.filter(|i| !staples.contains(i)));
+    }
     out.extend_from_slice(cart);
     crate::util::sort::sort_by_key(&mut out, |&i| i);
     out.dedup();
     out
+}
+
+/// Whether the item at `index` is bought again as a matter of course: its
+/// catalog prior (its own or its category's) is replenishable.
+pub fn is_staple(catalog: &Catalog, index: usize) -> bool {
+    catalog.repurchase(index).is_some_and(|r| r.is_replenishable())
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::check_keys;
 use super::error::bad_argument;
-use crate::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, VectorKind};
+use crate::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, RepurchaseJson, VectorKind};
 use crate::profile::EventKind;
 use crate::{Error, Forget};
 
@@ -154,6 +154,9 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
         header.vector_kind,
         &header.facets,
     )?;
+    if let Some(repurchase) = header.repurchase {
+        builder.set_repurchase(repurchase);
+    }
     builder.reserve(items.length() as usize);
     for position in 0..items.length() {
         let (item, vector) = typed_vector(items.get(position));
@@ -201,6 +204,9 @@ struct Header {
     vector_kind: VectorKind,
     #[serde(default)]
     facets: BTreeMap<String, FacetJson>,
+    /// The shop's repurchase priors, checked against the items by `finish`.
+    #[serde(default)]
+    repurchase: Option<RepurchaseJson>,
 }
 
 /// The ε of `report`'s options (`undefined` or `{ epsilon? }`), read field by

@@ -32,9 +32,11 @@ export interface RecommendRequest {
   /**
    * "for_you" (default): recommendations. "recent": the items the shopper viewed, newest
    * first (kind "recent", not recommendations). "complements": items often bought with the
-   * cart's (kind "complement", from the catalog's aggregate co-purchase lists).
+   * cart's (kind "complement", from the catalog's aggregate co-purchase lists). "buy_again":
+   * the shopper's own purchases, most due first (kind "buy_again"; the reason's one signal,
+   * kind "repurchase", says the cadence in words).
    */
-  shelf?: "for_you" | "recent" | "complements";
+  shelf?: "for_you" | "recent" | "complements" | "buy_again";
   /**
    * `cart`: the ids in the page's cart (it stays on the device); when absent, the session's
    * cart adds less removals.
@@ -51,8 +53,19 @@ export interface RecommendRequest {
 
 /** One signal behind a recommendation, with its provenance. */
 export interface Signal {
-  /** "bought_with": often bought with the cart item whose title is the label. */
-  kind: "category" | "facet" | "similarity" | "popularity" | "freshness" | "bought_with";
+  /**
+   * "bought_with": often bought with the cart item whose title is the label. "repurchase": the
+   * label is a sentence ("You buy this about every 9 days; last bought 8 days ago"), `count`
+   * the occasions it was bought on, `lastSeen` the last purchase.
+   */
+  kind:
+    | "category"
+    | "facet"
+    | "similarity"
+    | "popularity"
+    | "freshness"
+    | "bought_with"
+    | "repurchase";
   label: string;
   contribution: number;
   count?: number;
@@ -72,7 +85,7 @@ export interface DivergentReason {
 export interface Recommendation {
   itemId: string;
   score: number;
-  kind: "personal" | "divergent" | "default" | "popular" | "recent" | "complement";
+  kind: "personal" | "divergent" | "default" | "popular" | "recent" | "complement" | "buy_again";
   reason: { signals: Signal[]; divergence?: DivergentReason };
 }
 
@@ -176,12 +189,26 @@ export interface Taste {
   expiresAt: number;
 }
 
+/** One item the shopper bought, as the device keeps it. */
+export interface Bought {
+  itemId: string;
+  /** Separate occasions it was bought on. */
+  count: number;
+  /** The latest purchase (ms). */
+  lastBought: number;
+  /** The shopper's own mean days between two purchases, once bought twice. */
+  everyDays?: number;
+}
+
 /** What `profile()` returns. */
 export interface ProfileSummary {
   tastes: Taste[];
   items: number;
   interestVectors: number;
+  /** Items whose purchases the device keeps. */
   purchases: number;
+  /** Those items, most recently bought first (they never leave the device). */
+  bought: Bought[];
   dismissals: number;
   sessionEvents: number;
   halfLifeDays: number;
