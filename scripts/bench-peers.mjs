@@ -270,7 +270,7 @@ async function heavyBench({ N }) {
       export_bytes_100k_heavy: new TextEncoder().encode(snapshot).length,
       heavy: {
         items: p.itemCount, baskets: BASKETS, purchases, products: products.length, browsing_events: browsing.length,
-        kept_purchases: Array.isArray(profile.purchases) ? profile.purchases.length : profile.purchases,
+        kept_purchases: profile.purchases,
         buy_again_items: again.items, for_you_items: forYou.items,
         warmup: WARMUP, runs: RUNS, k: K,
       },

@@ -379,9 +379,9 @@ export class FlaneurPreferences extends HTMLElement {
     );
   }
 
-  /** The purchases list, from `profile().purchases` (an array; older engines gave a count). */
+  /** The purchases list: `profile().bought`, most recently bought first. */
   #showPurchases(profile) {
-    const purchases = Array.isArray(profile.purchases) ? profile.purchases : [];
+    const purchases = Array.isArray(profile.bought) ? profile.bought : [];
     const active = document.activeElement;
     const focusId = active && this.#bought.contains(active) ? active.closest("[data-item-id]")?.dataset.itemId : null;
     const rows = purchases.map((purchase) => this.#purchase(purchase));
@@ -470,7 +470,7 @@ export class FlaneurPreferences extends HTMLElement {
     this.#showPurchases(profile);
 
     const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
-    const purchases = Array.isArray(profile.purchases) ? profile.purchases.length : Number(profile.purchases) || 0;
+    const purchases = Number(profile.purchases) || 0;
     this.#counts.textContent =
       `Also kept: ${n(profile.items, "item", "items")} you looked at recently, ` +
       `${n(profile.interestVectors, "interest pattern", "interest patterns")}, ` +

@@ -95,7 +95,7 @@ export function repurchaseWhy(rec) {
 }
 
 /**
- * One kept purchase (`profile().purchases[i]`) in words: "Bought 5 times, about every 9 days;
+ * One kept purchase (`profile().bought[i]`) in words: "Bought 5 times, about every 9 days;
  * last on 27 Nov 2026." ("about every …" only once the personal cadence is known).
  */
 export function boughtWords({ count, lastBought, everyDays }) {
