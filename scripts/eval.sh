@@ -12,6 +12,11 @@
 #    writes target/eval/report.json and the tables of docs/EVALUATION.md,
 #    the coverage sweep (intensity x diversity, chosen on a validation split,
 #    and other item factors from the same counts) included.
+# 3. grocery: next-basket quality on The Complete Journey (even households
+#    only): flaneur-eval grocery --orders-only writes the training order log,
+#    scripts/eval/grocery_als.py trains ALS on it (skipped when its outputs are
+#    newer than the log and the script), then flaneur-eval grocery scores every
+#    method and writes target/eval/grocery-report.json and its table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bins
@@ -27,3 +32,18 @@ for ds in ml-100k ml-1m; do
   fi
 done
 target/release/flaneur-eval movielens
+target/release/flaneur-eval grocery --orders-only
+orders=target/eval/data/completejourney/orders-even.csv
+out=target/eval/completejourney/even
+fresh=1
+for f in als-top20.tsv als-unseen-top20.tsv item-factors-64.csv als.json; do
+  if [ ! -f "$out/$f" ] || [ ! "$out/$f" -nt "$orders" ] || [ ! "$out/$f" -nt scripts/eval/grocery_als.py ]; then
+    fresh=0
+  fi
+done
+if [ "$fresh" = 1 ]; then
+  echo "[eval] completejourney: ALS lists are up to date ($out)"
+else
+  OPENBLAS_NUM_THREADS=1 target/eval/venv/bin/python scripts/eval/grocery_als.py "$orders" "$out"
+fi
+target/release/flaneur-eval grocery

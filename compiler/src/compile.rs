@@ -5,13 +5,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use flaneur::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, MAX_BOUGHT_WITH, VectorKind};
+use flaneur::catalog::{
+    Catalog, CatalogBuilder, CategoryId, FacetJson, ItemJson, MAX_BOUGHT_WITH, RepurchaseJson,
+    Taxonomy, VectorKind,
+};
 
 use crate::copurchase;
 use crate::delimited;
 use crate::embeddings::Embeddings;
 use crate::problem::{At, Problem, Problems};
 use crate::vectorize::Vectorizer;
+use crate::{orders, repurchase};
 
 /// What the command line says about the catalog.
 #[derive(Debug, Clone, Default)]
@@ -48,6 +52,13 @@ pub struct Options {
     /// Counts are divided by `(countᵢ · countⱼ)^damping` (`--co-purchase-damping`; 0.5:
     /// cosine).
     pub co_purchase_damping: f64,
+    /// The order log, `user,item,timestamp` (`--orders`): repurchase priors, and the
+    /// bought-with lists from its baskets when `co_purchases` is not given.
+    pub orders: Option<PathBuf>,
+    /// Categories marked replenishable by hand, (path, days) (`--replenish`).
+    pub replenish: Vec<(String, f32)>,
+    /// Distinct buyers a learned repurchase prior needs (`--min-buyers`, at least 2).
+    pub min_buyers: u32,
 }
 
 /// Vectors that are known only once every item is: they replace zero placeholders.
@@ -142,6 +153,9 @@ pub struct Compiler {
     pub(crate) supplied_vectors: bool,
     pub(crate) dims: usize,
     pub(crate) items: usize,
+    /// With `--orders` or `--replenish`: the items' categories, by catalog position.
+    taxonomy: Taxonomy,
+    category: Vec<CategoryId>,
 }
 
 impl Compiler {
@@ -185,6 +199,13 @@ impl Compiler {
                 options.co_purchase_damping
             ));
         }
+        let priors = options.orders.is_some() || !options.replenish.is_empty();
+        if priors && options.min_buyers < 2 {
+            problems.feed(format!(
+                "--min-buyers {}: expected 2 or more (no one buyer's pattern is published)",
+                options.min_buyers
+            ));
+        }
         if let Some(path) = &options.vectors_file {
             match Embeddings::open(path) {
                 Ok(e) => {
@@ -214,6 +235,8 @@ impl Compiler {
             supplied_vectors: false,
             dims,
             items: 0,
+            taxonomy: Taxonomy::default(),
+            category: Vec::new(),
         }
     }
 
@@ -308,6 +331,11 @@ impl Compiler {
                         seen.index = self.items as u32;
                     }
                     self.items += 1;
+                    if self.options.orders.is_some() || !self.options.replenish.is_empty() {
+                        // The core accepted the path, so it has a node.
+                        let node = self.taxonomy.intern(&item.category).unwrap_or_default();
+                        self.category.push(node);
+                    }
                 }
                 Err(e) => at.report(&mut self.problems, "item", e.to_string()),
             }
@@ -374,10 +402,19 @@ impl Compiler {
             Some(Deferred::CoPurchases) => true,
             None => false,
         };
+        let orders = match self.options.orders.clone() {
+            Some(path) if self.items > 0 => self.read_orders(&path),
+            _ => Vec::new(),
+        };
         if let Some(path) = self.options.co_purchases.clone() {
             if self.items > 0 && (factors || self.options.bought_with > 0) {
                 self.read_co_purchases(&path, factors, &mut builder);
             }
+        } else if !orders.is_empty() && self.options.bought_with > 0 {
+            self.baskets_bought_with(&orders, &mut builder);
+        }
+        if self.items > 0 && (self.options.orders.is_some() || !self.options.replenish.is_empty()) {
+            self.learn_repurchase(&orders, &mut builder);
         }
         if !self.problems.is_empty() {
             return Err(self.problems);
@@ -392,6 +429,78 @@ impl Compiler {
 }
 
 impl Compiler {
+    /// Keeps a JSON v1 feed's own `repurchase` priors (replaced by `--orders`
+    /// or `--replenish`); call once the catalog is started.
+    pub(crate) fn set_feed_repurchase(&mut self, repurchase: RepurchaseJson) {
+        if let Some(builder) = &mut self.builder {
+            builder.set_repurchase(repurchase);
+        }
+    }
+
+    /// The lines of the `--orders` log naming the feed's items (none when it cannot be read).
+    fn read_orders(&mut self, path: &Path) -> Vec<orders::Line> {
+        let seen = &self.seen;
+        let index_of = |id: &str| Self::index_of(seen, id).map(|i| i as u32);
+        let Some(read) = orders::read(path, index_of, &mut self.problems) else {
+            return Vec::new();
+        };
+        eprintln!(
+            "flaneur: note: {}: {} order lines of {} users{}",
+            path.display(),
+            read.lines.len(),
+            read.users,
+            if read.unknown > 0 {
+                format!(", {} line(s) name items the feed does not have (skipped)", read.unknown)
+            } else {
+                String::new()
+            },
+        );
+        read.lines
+    }
+
+    /// Learns the repurchase priors from the order `lines` and `--replenish`;
+    /// they replace any the feed brought.
+    fn learn_repurchase(&mut self, lines: &[orders::Line], builder: &mut CatalogBuilder) {
+        let mut marks = Vec::with_capacity(self.options.replenish.len());
+        for (path, days) in &self.options.replenish {
+            let normalised = path.split('>').map(str::trim).collect::<Vec<_>>().join(" > ");
+            match self.taxonomy.find(&normalised) {
+                Some(node) => marks.push((node, *days)),
+                None => self.problems.feed(format!(
+                    "--replenish {path:?}: no item of the feed is in this category \
+                     (give a full path, levels separated by \" > \")"
+                )),
+            }
+        }
+        let min = self.options.min_buyers;
+        let learned = repurchase::learn(lines, &self.category, &self.taxonomy, &marks, min);
+        if self.options.orders.is_some() {
+            eprintln!(
+                "flaneur: note: repurchase priors: {} of {} categories and {} items with at \
+                 least {min} buyers (--min-buyers); published {} categories ({} by hand) and {} \
+                 items, {} categories and {} items left to inherit a prior within 0.02 share \
+                 and 10% interval",
+                learned.nodes_supported,
+                self.taxonomy.len(),
+                learned.items_supported,
+                learned.categories.len(),
+                marks.len(),
+                learned.items.len(),
+                learned.nodes_inherited,
+                learned.items_inherited,
+            );
+        }
+        let mut json = RepurchaseJson::default();
+        for (node, prior) in learned.categories {
+            json.categories.insert(self.taxonomy.path(node).to_string(), prior.into());
+        }
+        for (index, prior) in learned.items {
+            let id = builder.id(index as usize).unwrap_or_default().to_string();
+            json.items.insert(id, prior.into());
+        }
+        builder.set_repurchase(json);
+    }
+
     /// The catalog index of a pushed item.
     fn index_of(seen: &HashMap<Box<str>, Seen>, id: &str) -> Option<usize> {
         seen.get(id).filter(|s| s.index != u32::MAX).map(|s| s.index as usize)
@@ -457,10 +566,41 @@ impl Compiler {
             ));
             return;
         }
+        self.apply_co_purchases(&matrix, &path.display().to_string(), factors, builder);
+    }
+
+    /// The bought-with lists from the baskets of the order log (no `--co-purchases`):
+    /// they replace a JSON v1 feed's own unless no pair reaches `--min-co-purchases`.
+    fn baskets_bought_with(&mut self, lines: &[orders::Line], builder: &mut CatalogBuilder) {
+        let (min, damping) = (self.options.min_co_purchases, self.options.co_purchase_damping);
+        let matrix = copurchase::normalize(copurchase::Counts::of_baskets(lines), min, damping);
+        let source = format!(
+            "{} (baskets: one user's lines with the same timestamp)",
+            self.options.orders.as_deref().map_or_else(String::new, |p| p.display().to_string())
+        );
+        if matrix.items.is_empty() {
+            eprintln!(
+                "flaneur: note: {source}: no pair bought together at least {min} times \
+                 (--min-co-purchases): no bought-with lists"
+            );
+            return;
+        }
+        self.apply_co_purchases(&matrix, &source, false, builder);
+    }
+
+    /// Sets the factors (when `factors`) and bought-with lists the counts of `source` give.
+    fn apply_co_purchases(
+        &mut self,
+        matrix: &copurchase::CoPurchases,
+        source: &str,
+        factors: bool,
+        builder: &mut CatalogBuilder,
+    ) {
+        let min = self.options.min_co_purchases;
         eprintln!(
             "flaneur: note: {}: {} lines, {} pairs bought together at least {min} times, \
              {} for {} of {} items{}",
-            path.display(),
+            source,
             matrix.lines_read,
             matrix.pairs_kept,
             match (factors, self.options.bought_with > 0) {

@@ -27,6 +27,11 @@
 //! The file: CSV or TSV lines `item_a,item_b,count`; `item_a == item_b` gives an
 //! item's own order count (when absent, the largest of its pair counts is used).
 //! A header line is allowed. Each unordered pair appears once.
+//!
+//! Without that file, the order log (`--orders`) gives the same counts
+//! ([`Counts::of_baskets`]): a basket is a user's lines with the same
+//! timestamp, counted once per item; a basket of more than
+//! [`MAX_BASKET`] items adds to its items' own counts but to no pair.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,6 +41,45 @@ use crate::{delimited, eigen};
 
 /// Power iterations of the eigen-solver.
 const ITERATIONS: usize = 12;
+
+/// The most items of one basket whose pairs are counted (a larger one is a
+/// bulk order, and would cost its size squared).
+pub const MAX_BASKET: usize = 64;
+
+/// Raw co-purchase counts by catalog position, before the floor is applied.
+#[derive(Default)]
+pub struct Counts {
+    /// Orders with both items of a pair (lower position first), and the line first giving it.
+    pairs: HashMap<(u32, u32), (f64, u64)>,
+    /// Orders with the item.
+    own: HashMap<u32, f64>,
+    /// Data lines read, and lines naming an item not in the feed.
+    lines_read: usize,
+    unknown: usize,
+}
+
+impl Counts {
+    /// The counts of the baskets of an order log: `(user, item, ms)` lines,
+    /// a basket being one user's lines with the same timestamp.
+    pub fn of_baskets(lines: &[crate::orders::Line]) -> Self {
+        let mut sorted: Vec<(u32, i64, u32)> =
+            lines.iter().map(|l| (l.user, l.ms, l.item)).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut counts = Counts { lines_read: sorted.len(), ..Counts::default() };
+        for basket in sorted.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            for (k, &(_, _, i)) in basket.iter().enumerate() {
+                *counts.own.entry(i).or_insert(0.0) += 1.0;
+                if basket.len() <= MAX_BASKET {
+                    for &(_, _, j) in &basket[k + 1..] {
+                        counts.pairs.entry((i.min(j), i.max(j))).or_insert((0.0, 0)).0 += 1.0;
+                    }
+                }
+            }
+        }
+        counts
+    }
+}
 
 /// The normalized co-purchase matrix over the items that have kept pairs.
 pub struct CoPurchases {
@@ -78,6 +122,16 @@ pub fn read(
     index_of: impl Fn(&str) -> Option<u32>,
     problems: &mut Problems,
 ) -> Option<CoPurchases> {
+    let counts = read_counts(path, index_of, problems)?;
+    Some(normalize(counts, min_count, damping))
+}
+
+/// The raw counts of the file at `path`.
+fn read_counts(
+    path: &Path,
+    index_of: impl Fn(&str) -> Option<u32>,
+    problems: &mut Problems,
+) -> Option<Counts> {
     let mut pairs: HashMap<(u32, u32), (f64, u64)> = HashMap::new();
     let mut own: HashMap<u32, f64> = HashMap::new();
     let (mut lines_read, mut unknown) = (0, 0);
@@ -145,6 +199,12 @@ pub fn read(
         problems.feed(format!("{}: {e}", path.display()));
         return None;
     }
+    Some(Counts { pairs, own, lines_read, unknown })
+}
+
+/// Keeps the pairs counted at least `min_count` times and scales them (the module's doc).
+pub fn normalize(counts: Counts, min_count: f64, damping: f64) -> CoPurchases {
+    let Counts { pairs, own, lines_read, unknown } = counts;
     // Keep the pairs bought together often enough; order them so the matrix is the same whatever
     // the file's order.
     let mut kept: Vec<(u32, u32, f64)> = pairs
@@ -192,7 +252,7 @@ pub fn read(
             fill[from] += 1;
         }
     }
-    Some(CoPurchases {
+    CoPurchases {
         items,
         row_start,
         cols,
@@ -203,7 +263,7 @@ pub fn read(
         lines_read,
         pairs_kept,
         unknown,
-    })
+    }
 }
 
 impl CoPurchases {
@@ -324,6 +384,36 @@ mod tests {
         assert_eq!(m.neighbours(8), [(0, vec![1, 3]), (1, vec![0, 2]), (2, vec![1]), (3, vec![0])]);
         assert_eq!(m.neighbours(1)[0], (0, vec![1]));
         std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn baskets_are_one_users_lines_at_one_time() {
+        use crate::orders::Line;
+        let line = |user, item, ms| Line { user, item, ms };
+        // User 0 buys {0, 1, 2} at t=5 (item 1 twice), then {0, 1} at t=9; user 1 buys
+        // {0, 1} at t=5 and item 2 alone at t=6.
+        let lines = [
+            line(0, 0, 5),
+            line(0, 1, 5),
+            line(0, 1, 5),
+            line(0, 2, 5),
+            line(0, 0, 9),
+            line(0, 1, 9),
+            line(1, 1, 5),
+            line(1, 0, 5),
+            line(1, 2, 6),
+        ];
+        let counts = Counts::of_baskets(&lines);
+        assert_eq!(counts.pairs.len(), 3);
+        assert_eq!(counts.pairs[&(0, 1)].0, 3.0);
+        assert_eq!((counts.pairs[&(0, 2)].0, counts.pairs[&(1, 2)].0), (1.0, 1.0));
+        assert_eq!((counts.own[&0], counts.own[&1], counts.own[&2]), (3.0, 3.0, 2.0));
+        let m = normalize(counts, 2.0, 0.0);
+        assert_eq!((m.pairs_kept, m.neighbours(8)), (1, vec![(0, vec![1]), (1, vec![0])]));
+        // A bulk basket counts its items but no pair.
+        let bulk: Vec<Line> = (0..=MAX_BASKET as u32).map(|i| line(0, i, 1)).collect();
+        let counts = Counts::of_baskets(&bulk);
+        assert!(counts.pairs.is_empty() && counts.own.len() == MAX_BASKET + 1);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use flaneur::catalog::{Catalog, VectorKind};
+use flaneur::catalog::{Catalog, Repurchase, VectorKind};
 
 /// `flaneur catalog inspect`: prints what the binary catalog at `path` holds.
 pub fn run(path: &Path) -> ExitCode {
@@ -62,6 +62,7 @@ fn report(c: &Catalog, size: usize) -> String {
     } else {
         let _ = writeln!(out, "bought with: {listing} items list {neighbours} neighbours");
     }
+    repurchase(c, &mut out);
     let v = c.vectors();
     if v.dims() == 0 {
         let _ = writeln!(out, "vectors: none");
@@ -88,4 +89,43 @@ fn report(c: &Catalog, size: usize) -> String {
         );
     }
     out
+}
+
+/// How many priors of each kind the report shows.
+const EXAMPLES: usize = 3;
+
+/// The repurchase priors: counts, then a few of each kind, most buyers first.
+fn repurchase(c: &Catalog, out: &mut String) {
+    use std::fmt::Write;
+    let (categories, items) = (c.repurchase_categories(), c.repurchase_items());
+    if !c.has_repurchase() {
+        let _ = writeln!(out, "repurchase: none");
+        return;
+    }
+    let replenishable = categories.iter().chain(items).filter(|p| p.1.is_replenishable()).count();
+    let by_hand = categories.iter().filter(|p| p.1.buyers == 0).count();
+    let covered = (0..c.len()).filter(|&i| c.repurchase(i).is_some()).count();
+    let _ = writeln!(
+        out,
+        "repurchase: {} categories ({by_hand} marked by hand) and {} items with a prior of their \
+         own, {replenishable} replenishable; {covered} of {} items have one (own or inherited)",
+        categories.len(),
+        items.len(),
+        c.len()
+    );
+    let line = |name: &str, p: &Repurchase| {
+        let from =
+            if p.buyers == 0 { "by hand".to_string() } else { format!("{} buyers", p.buyers) };
+        format!("  {name}: share {:.2}, every {:.1} days, {from}\n", p.share, p.interval_days)
+    };
+    let mut shown: Vec<&(u32, Repurchase)> = categories.iter().collect();
+    shown.sort_by_key(|p| std::cmp::Reverse(p.1.buyers));
+    for (node, prior) in shown.into_iter().take(EXAMPLES) {
+        out.push_str(&line(c.taxonomy().path(*node), prior));
+    }
+    let mut shown: Vec<&(u32, Repurchase)> = items.iter().collect();
+    shown.sort_by_key(|p| std::cmp::Reverse(p.1.buyers));
+    for (index, prior) in shown.into_iter().take(EXAMPLES) {
+        out.push_str(&line(&format!("item {}", c.item(*index as usize).id()), prior));
+    }
 }

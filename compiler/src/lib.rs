@@ -13,7 +13,8 @@
 //!   files), `vector_text` (a vector written as text), `vectorize` (vectors
 //!   computed from text), `eigen`, `json_stream`;
 //! - the side files, which report into `problem`: `embeddings`
-//!   (`--vectors`), `copurchase` (`--co-purchases`, over `eigen`);
+//!   (`--vectors`), `copurchase` (`--co-purchases`, over `eigen`), `orders`
+//!   (`--orders`), and `repurchase`, the priors learned from the orders;
 //! - `compile`: the options and the checks every item goes through; it reads
 //!   the side files and knows no feed format;
 //! - `feeds`: the format readers, which push drafts into `compile`;
@@ -26,7 +27,9 @@ pub mod feeds;
 pub mod generate;
 pub mod inspect;
 pub mod ldp;
+pub mod orders;
 pub mod problem;
+pub mod repurchase;
 
 mod copurchase;
 mod delimited;

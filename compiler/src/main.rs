@@ -7,6 +7,7 @@
 //!                       [--sensitive "Health=health"] [--popularity counts.csv] [--dims 64]
 //!                       [--vectors embeddings.csv [--vector-kind factors]]
 //!                       [--co-purchases pairs.csv [--bought-with 8]]
+//!                       [--orders orders.csv [--min-buyers 20]] [--replenish "Grocery=7d,Pet=4w"]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
@@ -27,6 +28,7 @@ use flaneur::catalog::VectorKind;
 use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
 use flaneur_compiler::problem::At;
+use flaneur_compiler::repurchase::parse_replenish;
 use flaneur_compiler::{generate, inspect, ldp};
 
 #[derive(Parser)]
@@ -147,6 +149,21 @@ struct FeedArgs {
     /// Divide each co-purchase count by (count_a · count_b)^B: 0 keeps raw counts, 0.5 is cosine.
     #[arg(long, default_value_t = 0.0, value_name = "B")]
     co_purchase_damping: f64,
+    /// The shop's order log, `user,item,timestamp` after a header (timestamp in ms since the
+    /// epoch or ISO 8601): each category's and item's repurchase prior (share of buyers who buy
+    /// again, median days between two purchases), published only with --min-buyers buyers.
+    /// Without --co-purchases, its baskets (a user's lines with one timestamp) also give the
+    /// bought-with lists (not factors).
+    #[arg(long, value_name = "FILE")]
+    orders: Option<PathBuf>,
+    /// Distinct buyers a category or item needs for its repurchase prior from --orders to be
+    /// published (at least 2: no one shopper's pattern is).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    min_buyers: u32,
+    /// Mark categories replenishable by hand, every N days or weeks: "Grocery=7d,Pet
+    /// supplies=4w" (share 1; wins over --orders for that category), repeatable.
+    #[arg(long, value_delimiter = ',', value_parser = parse_replenish, value_name = "PATH=Nd")]
+    replenish: Vec<(String, f32)>,
     /// Currency when the feed gives none (Shopify exports carry none).
     #[arg(long)]
     currency: Option<String>,
@@ -219,6 +236,9 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
         bought_with: args.bought_with,
         min_co_purchases: args.min_co_purchases,
         co_purchase_damping: args.co_purchase_damping,
+        orders: args.orders.clone(),
+        replenish: args.replenish.clone(),
+        min_buyers: args.min_buyers,
     };
     let path = &args.feed;
     let format = match args.format.map_or_else(|| feeds::sniff(path), Ok) {

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use flaneur::catalog::{Catalog, VectorKind};
+use flaneur::catalog::{Catalog, Repurchase, VectorKind};
 
 const BIN: &str = env!("CARGO_BIN_EXE_flaneur");
 
@@ -858,4 +858,255 @@ fn a_feed_link_must_be_http_or_relative() {
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(out.contains("line 3") && out.contains("http(s) or relative"), "{out}");
     assert!(out.contains("line 4") && out.contains("image"), "{out}");
+}
+
+/// An order log over `merchant.csv`, worked out by hand (days of January 2026).
+///
+/// Kitchen: k1 buys HM-004 on the 1st, twice on the 11th (one occasion) and
+/// the 31st, HM-003 on the 20th; k2 HM-004 on the 1st and 5th; k3 HM-004 on
+/// the 2nd; k4 HM-003 on the 3rd and 10th; k5 HM-001 (Textiles) on the 4th.
+/// - HM-004 and `Home > Kitchen > Mugs`: buyers k1–k3, repeat k1 (gaps 10, 20:
+///   median 15) and k2 (4): share 2/3, interval median(15, 4) = 9.5.
+/// - `Home > Kitchen`: k1 (days 1, 11, 20, 31: gaps 10, 9, 11, median 10), k2
+///   (4), k3 (once), k4 (7): share 3/4, interval 7.
+/// - `Home`: k5 too, once: share 3/5, interval 7.
+///
+/// Jeans: a1 buys JN-001 on the 1st (in ms) and the 16th at 01:00+02:00 (the
+/// 15th in UTC: gap 14); a2 on the 1st and 8th (7); a3 twice on the 1st (one
+/// occasion); a4–a6 JN-002 once each.
+/// - JN-001: share 2/3, interval 10.5; JN-002: share 0, no repeat (3650).
+/// - `Men`, `Men > Denim`, `Men > Denim > Jeans`: 6 buyers, share 1/3,
+///   interval 10.5: published at `Men` only, the others inherit it.
+const ORDERS: &str = "user,item,timestamp
+k1,HM-004,1767225600000
+k1,HM-004,2026-01-11T08:00:00Z
+k1,HM-004,2026-01-11T19:00:00Z
+k1,HM-004,2026-01-31
+k1,HM-003,2026-01-20 12:30
+k2,HM-004,2026-01-01
+k2,HM-004,2026-01-05T10:00:00.250Z
+k3,HM-004,2026-01-02
+k4,HM-003,2026-01-03
+k4,HM-003,2026-01-10
+k5,HM-001,2026-01-04T23:59:59+00:00
+a1,JN-001,1767225600000
+a1,JN-001,2026-01-16T01:00:00+02:00
+a2,JN-001,2026-01-01
+a2,JN-001,2026-01-08T12:00:00Z
+a3,JN-001,2026-01-01T09:00:00Z
+a3,JN-001,2026-01-01T18:00:00Z
+a4,JN-002,2026-01-02
+a5,JN-002,2026-01-02
+a6,JN-002,2026-01-02
+a1,ZZ-999,2026-01-03
+";
+
+fn prior(share: f32, interval_days: f32, buyers: u32) -> Repurchase {
+    Repurchase { share, interval_days, buyers }
+}
+
+/// The prior `c` gives the category at `path`.
+fn category_prior(c: &Catalog, path: &str) -> Option<Repurchase> {
+    c.category_repurchase(c.taxonomy().find(path).unwrap())
+}
+
+/// The prior `c` gives item `id`.
+fn item_prior(c: &Catalog, id: &str) -> Option<Repurchase> {
+    c.repurchase(c.index_of(id).unwrap())
+}
+
+#[test]
+fn orders_give_repurchase_shares_and_median_intervals() {
+    let orders = tmp("orders.csv");
+    std::fs::write(&orders, ORDERS).unwrap();
+    let out = tmp("orders.bin");
+    let input = feed("merchant.csv");
+    let args = ["catalog", "build", input.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    let o = run(&[&args[..], &["--dims", "0", "--orders", orders.to_str().unwrap()]].concat());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{}{stderr}", stdout(&o));
+    assert!(stderr.contains("1 line(s) name items the feed does not have (skipped)"), "{stderr}");
+    // The default --min-buyers 20: nothing here has that many buyers.
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(!c.has_repurchase(), "{:?}", c.repurchase_categories());
+
+    let (c, _) = build(
+        "merchant.csv",
+        "orders-3.bin",
+        &["--dims", "0", "--orders", orders.to_str().unwrap(), "--min-buyers", "3"],
+    );
+    let mugs = prior(2.0 / 3.0, 9.5, 3);
+    let kitchen = prior(0.75, 7.0, 4);
+    let men = prior(1.0 / 3.0, 10.5, 6);
+    assert_eq!(category_prior(&c, "Home"), Some(prior(0.6, 7.0, 5)));
+    assert_eq!(category_prior(&c, "Home > Kitchen"), Some(kitchen));
+    assert_eq!(category_prior(&c, "Home > Kitchen > Mugs"), Some(mugs));
+    // Serving (2 buyers) and Textiles (1) are below the minimum: they inherit.
+    assert_eq!(category_prior(&c, "Home > Kitchen > Serving"), Some(kitchen));
+    assert_eq!(category_prior(&c, "Home > Textiles"), Some(prior(0.6, 7.0, 5)));
+    assert_eq!(item_prior(&c, "HM-004"), Some(mugs));
+    assert_eq!(item_prior(&c, "HM-003"), Some(kitchen));
+    // Jeans: only the department is stored; the items differ from it and keep their own.
+    assert_eq!(category_prior(&c, "Men > Denim > Jeans"), Some(men));
+    assert_eq!(item_prior(&c, "JN-001"), Some(prior(2.0 / 3.0, 10.5, 3)));
+    assert_eq!(item_prior(&c, "JN-002"), Some(prior(0.0, 3650.0, 3)));
+    assert_eq!(item_prior(&c, "JN-003"), Some(men));
+    let node = |path: &str| c.taxonomy().find(path).unwrap();
+    let own: Vec<u32> = c.repurchase_categories().iter().map(|p| p.0).collect();
+    let mut expected = ["Home", "Home > Kitchen", "Home > Kitchen > Mugs", "Men"].map(node);
+    expected.sort_unstable();
+    assert_eq!(own, expected, "HM-004 and the jeans' levels are left to inherit");
+    assert_eq!(c.repurchase_items().len(), 2);
+    assert!(item_prior(&c, "SW-001").is_none() && item_prior(&c, "HL-001").is_none());
+    assert!(mugs.is_replenishable() && men.is_replenishable());
+
+    // --min-buyers 4 hides Mugs (3 buyers) and the jeans' items: they inherit.
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap(), "--min-buyers", "4"];
+    let (c, _) = build("merchant.csv", "orders-4.bin", &args);
+    assert_eq!(category_prior(&c, "Home > Kitchen > Mugs"), Some(kitchen));
+    assert_eq!(item_prior(&c, "HM-004"), Some(kitchen));
+    assert_eq!(item_prior(&c, "JN-001"), Some(men));
+    assert!(c.repurchase_items().is_empty());
+
+    // Inspect reports them.
+    let o = run(&["catalog", "inspect", tmp("orders-4.bin").to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(text.contains("repurchase: 3 categories (0 marked by hand) and 0 items"), "{text}");
+    assert!(text.contains("  Men: share 0.33, every 10.5 days, 6 buyers"), "{text}");
+}
+
+#[test]
+fn replenish_marks_categories_by_hand_and_wins_over_orders() {
+    let args = ["--dims", "0", "--replenish", "Health=30d, Beauty > Skincare=2w"];
+    let (c, bytes) = build("merchant.csv", "replenish.bin", &args);
+    assert_eq!(item_prior(&c, "HL-001"), Some(prior(1.0, 30.0, 0)));
+    assert_eq!(item_prior(&c, "BT-001"), Some(prior(1.0, 14.0, 0)));
+    assert_eq!((item_prior(&c, "BT-002"), item_prior(&c, "SW-001")), (None, None));
+    assert_eq!(c.repurchase_categories().len(), 2);
+    // Neither option: no priors, as before.
+    let (plain, plain_bytes) = build("merchant.csv", "no-replenish.bin", &["--dims", "0"]);
+    assert!(!plain.has_repurchase() && plain_bytes.len() < bytes.len());
+    assert_eq!(plain_bytes[10..12], [0, 0]);
+
+    let orders = tmp("orders-replenish.csv");
+    std::fs::write(&orders, ORDERS).unwrap();
+    let args = [
+        "--dims",
+        "0",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--min-buyers",
+        "3",
+        "--replenish",
+        "Home > Kitchen=5d",
+    ];
+    let (c, _) = build("merchant.csv", "orders-replenish.bin", &args);
+    assert_eq!(category_prior(&c, "Home > Kitchen"), Some(prior(1.0, 5.0, 0)));
+    assert_eq!(category_prior(&c, "Home > Kitchen > Serving"), Some(prior(1.0, 5.0, 0)));
+    assert_eq!(category_prior(&c, "Home > Kitchen > Mugs"), Some(prior(2.0 / 3.0, 9.5, 3)));
+
+    // An unknown path, a bad interval and too few buyers are refused.
+    let input = feed("merchant.csv");
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--replenish", "Garden=7d"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--replenish \"Garden\": no item of the feed"), "{}", stdout(&o));
+    let o = run(&["catalog", "validate", input.to_str().unwrap(), "--replenish", "Health=7m"]);
+    assert_eq!(o.status.code(), Some(2));
+    let orders = orders.to_str().unwrap();
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--orders",
+        orders,
+        "--min-buyers",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--min-buyers 1: expected 2 or more"), "{}", stdout(&o));
+}
+
+#[test]
+fn order_log_problems_are_reported_with_line_and_column() {
+    let orders = tmp("orders-bad.csv");
+    std::fs::write(
+        &orders,
+        "user,item,timestamp\nu,HM-004,yesterday\n,HM-004,2026-01-01\nu,HM-004\n",
+    )
+    .unwrap();
+    let input = feed("merchant.csv");
+    let o = run(&[
+        "catalog",
+        "validate",
+        input.to_str().unwrap(),
+        "--orders",
+        orders.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    let file = orders.display();
+    for expected in [
+        format!(
+            "{file}: line 2, column timestamp: \"yesterday\" is neither ms since the epoch nor an \
+             ISO 8601 date"
+        ),
+        format!("{file}: line 3, column user: empty user"),
+        format!("{file}: line 4, column (row): has 2 fields, expected user,item,timestamp"),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_json_feed_keeps_its_repurchase_priors_unless_orders_replace_them() {
+    let json = tmp("repurchase-feed.json");
+    std::fs::write(
+        &json,
+        r#"{"version":1,"shop":"s","repurchase":{"categories":{"C":{"share":0.5,"interval_days":9}},
+          "items":{"b":{"share":0.8,"interval_days":3.5,"buyers":40}}},"items":[
+          {"id":"a","title":"A","category":"C > D"},
+          {"id":"b","title":"B","category":"C"}]}"#,
+    )
+    .unwrap();
+    let input = json.to_str().unwrap();
+    let (c, _) = build(input, "repurchase-feed.bin", &["--dims", "0"]);
+    assert_eq!(item_prior(&c, "a"), Some(prior(0.5, 9.0, 0)));
+    assert_eq!(item_prior(&c, "b"), Some(prior(0.8, 3.5, 40)));
+    let (c, _) = build(input, "repurchase-feed-2.bin", &["--dims", "0", "--replenish", "C > D=1w"]);
+    assert_eq!((item_prior(&c, "a"), item_prior(&c, "b")), (Some(prior(1.0, 7.0, 0)), None));
+    // A prior the core refuses is a problem of the feed.
+    let text = std::fs::read_to_string(&json).unwrap().replace("3.5", "0");
+    std::fs::write(&json, text).unwrap();
+    let o = run(&["catalog", "validate", input, "--dims", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("repurchase.interval_days"), "{}", stdout(&o));
+}
+
+#[test]
+fn without_co_purchases_the_order_log_baskets_give_bought_with_lists() {
+    // Six users buy HM-003 and HM-004 in one basket (the same timestamp); SW-001 and SW-002
+    // are bought by the same six, but never at the same time.
+    let mut text = String::from("user,item,timestamp\n");
+    for user in 1..=6 {
+        text.push_str(&format!("u{user},HM-003,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},HM-004,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},SW-001,2026-01-0{user}T10:00:00Z\n"));
+        text.push_str(&format!("u{user},SW-002,2026-01-0{user}T11:00:00Z\n"));
+    }
+    let orders = tmp("orders-baskets.csv");
+    std::fs::write(&orders, text).unwrap();
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap()];
+    let (c, _) = build("merchant.csv", "orders-baskets.bin", &args);
+    // Equal cosines and counts: the lower catalog position first.
+    assert_eq!(bought_with(&c, "HM-003"), ["SW-001", "HM-004"]);
+    assert_eq!(bought_with(&c, "SW-001"), ["HM-003", "HM-004"]);
+    assert!(bought_with(&c, "SW-002").is_empty());
+    // Under --min-co-purchases, or with --bought-with 0, none.
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap(), "--min-co-purchases", "7"];
+    assert!(!build("merchant.csv", "orders-baskets-7.bin", &args).0.has_bought_with());
+    let args = ["--dims", "0", "--orders", orders.to_str().unwrap(), "--bought-with", "0"];
+    assert!(!build("merchant.csv", "orders-baskets-0.bin", &args).0.has_bought_with());
+    // Vectors are left as they were: content vectors from the text, not factors.
+    let (c, _) = build("merchant.csv", "orders-baskets-64.bin", &args[2..4]);
+    assert_eq!((c.vector_kind(), c.vectors().dims()), (VectorKind::Content, 64));
 }

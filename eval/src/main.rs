@@ -7,6 +7,7 @@
 //!     [--sessions N] [--seed N]
 //! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] \
 //!     [--out DIR] [--datasets ml-100k,ml-1m]
+//! target/release/flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]
 //! make eval
 //! ```
 //!
@@ -19,6 +20,11 @@
 //!   against most-popular, item-kNN and ALS trained on everyone's data (see
 //!   `movielens.rs`; `make eval` fetches the data and trains ALS first) and
 //!   writes `target/eval/report.json`.
+//! - `grocery`: buy-again and discovery on a grocer's order log (The
+//!   Complete Journey), the next-basket baselines, TIFU-KNN and ALS against
+//!   flaneur on the device (see `grocery.rs`); writes
+//!   `target/eval/grocery-report.json`. Even households only, unless
+//!   `--households odd` (held out for an independent check: never published).
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -26,6 +32,14 @@
 //! the same command gives the same table.
 
 mod bubble;
+mod grocery;
+mod grocery_baselines;
+mod grocery_catalog;
+mod grocery_data;
+mod grocery_flaneur;
+mod grocery_metrics;
+mod grocery_report;
+mod grocery_tifu;
 mod movielens;
 mod movielens_catalog;
 mod movielens_data;
@@ -39,7 +53,9 @@ use std::time::Instant;
 
 const USAGE: &str = concat!(
     "usage: flaneur-eval bubble [--world today|near] [--shoppers N] [--sessions N] [--seed N]\n",
-    "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] [--dims N]",
+    "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] ",
+    "[--dims N]\n",
+    "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -60,6 +76,13 @@ fn main() -> ExitCode {
         },
         Some("movielens") => match parse_movielens(&args[1..]) {
             Ok(config) => run_movielens(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("grocery") => match parse_grocery(&args[1..]) {
+            Ok(config) => run_grocery(config),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -182,6 +205,52 @@ fn run_movielens(config: movielens::Config) -> ExitCode {
     }
 }
 
+/// Parses `--data DIR --households even|odd --orders-only`, each optional.
+fn parse_grocery(args: &[String]) -> Result<grocery::Config, String> {
+    let mut config = grocery::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        if flag == "--orders-only" {
+            config.orders_only = true;
+            continue;
+        }
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--households" => {
+                config.households = grocery_data::Households::parse(value)
+                    .ok_or_else(|| format!("--households must be even or odd, got {value:?}"))?;
+            }
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    Ok(config)
+}
+
+fn run_grocery(config: grocery::Config) -> ExitCode {
+    let started = Instant::now();
+    let result = grocery::prepare(&config).and_then(|(g, lines)| {
+        if config.orders_only { Ok(None) } else { grocery::run(&config, &g, lines).map(Some) }
+    });
+    let report = match result {
+        Ok(Some(report)) => report,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let table = grocery_report::render(&report);
+    println!("{table}");
+    eprintln!("grocery: {:.1} s", started.elapsed().as_secs_f64());
+    if let Err(message) = grocery::write_json(&report, &config.report()) {
+        eprintln!("flaneur-eval: {message}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("grocery: report written to {}", config.report().display());
+    publish("grocery", &table, config == grocery::Config::default())
+}
+
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
 /// with its default parameters (other runs are printed only).
 fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
@@ -263,6 +332,19 @@ mod tests {
         assert!(parse_bubble(&["--shoppers".to_string()]).is_err());
         assert!(parse_bubble(&["--colour".to_string(), "red".to_string()]).is_err());
         assert!(parse_bubble(&["--sessions".to_string(), "0".to_string()]).is_err());
+    }
+
+    #[test]
+    fn grocery_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_grocery(&[]).unwrap(), grocery::Config::default());
+        let odd = parse_grocery(&args(&["--households", "odd", "--orders-only"])).unwrap();
+        assert_eq!(odd.households, grocery_data::Households::Odd);
+        assert!(odd.orders_only);
+        assert!(odd.orders().ends_with("orders-odd.csv"));
+        assert!(odd.report().ends_with("grocery-report-odd.json"));
+        assert!(parse_grocery(&args(&["--households", "all"])).is_err());
+        assert!(parse_grocery(&args(&["--data"])).is_err());
     }
 
     #[test]

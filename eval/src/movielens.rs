@@ -337,7 +337,7 @@ fn sweep(validation: Split<'_>, test: Split<'_>) -> Result<Vec<SweepPoint>, Stri
 }
 
 /// `f` of every item, in order, on up to [`SWEEP_THREADS`] threads; the first error, if any.
-fn parallel<T: Sync, R: Send>(
+pub fn parallel<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> Result<R, String> + Sync,
 ) -> Result<Vec<R>, String> {

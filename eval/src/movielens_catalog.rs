@@ -14,7 +14,7 @@ use flaneur::catalog::Catalog;
 use super::movielens_data::Dataset;
 
 /// Where the compiler binary is: beside this one (`cargo build --release --bins`).
-fn compiler() -> Result<PathBuf, String> {
+pub fn compiler() -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let path = exe.with_file_name(format!("flaneur{}", std::env::consts::EXE_SUFFIX));
     if path.exists() {

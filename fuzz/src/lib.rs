@@ -32,6 +32,8 @@ pub enum Side {
     Vectors,
     /// `--co-purchases pairs.csv`.
     CoPurchases,
+    /// `--orders orders.csv --min-buyers 2 --replenish "Shoes=30d"`.
+    Orders,
 }
 
 /// A file of this process holding `bytes` (the readers take paths).
@@ -77,6 +79,11 @@ pub fn compile_with_side_file(side: Side, bytes: &[u8]) {
             options.co_purchases = Some(extra);
             options.dims = 2;
             options.bought_with = 3;
+        }
+        Side::Orders => {
+            options.orders = Some(extra);
+            options.min_buyers = 2;
+            options.replenish = vec![("Shoes".into(), 30.0)];
         }
     }
     run(Feed::Csv, &feed, options);

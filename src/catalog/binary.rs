@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 = the bought-with section follows; bit 1 = the repurchase section follows; other bits 0 |
+//! | 10 | 2 | flags, u16: bit 0 = bought-with section; bit 1 = repurchase section; others 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -44,8 +44,8 @@
 //! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
 //! | bought-with start | `[u32]` × (n + 1), only with flag bit 0 | note (f) |
 //! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
-//! | category priors | u32 count, then per prior: node u32, share f32, interval days f32, buyers u32; only with flag bit 1 | note (g) |
-//! | item priors | u32 count, then per prior: item u32, share f32, interval days f32, buyers u32; only with flag bit 1 | note (g) |
+//! | category priors | u32 count, then per prior: node u32 and a prior, only with bit 1 | (g) |
+//! | item priors | u32 count, then per prior: item u32 and a prior, only with bit 1 | note (g) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -61,7 +61,8 @@
 //!   strongest first; start 0 first, non-decreasing, the count last; at most
 //!   [`MAX_BOUGHT_WITH`] per item, each an item position, never `i`, none
 //!   twice; at least one list non-empty (the flag is set exactly when one is).
-//! - (g) repurchase priors: nodes (< taxonomy node count) and items (< n)
+//! - (g) repurchase priors: a prior is share f32, interval days f32, buyers
+//!   u32 (16 bytes with its position); nodes (< taxonomy node count) and items (< n)
 //!   strictly ascending; share in [0, 1], interval days finite, above 0 and at
 //!   most 3650 (`MAX_INTERVAL_DAYS`); at least one prior (the flag is set exactly
 //!   when the catalog has one). The f32 values are stored as they are.

@@ -211,6 +211,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // in floating point, so skipping them changes nothing. Divergence scores
     // the skipped items it looks at when it looks.
     let by_category = scorer.category_bounds();
+    let (vector_weight, vector_bound) = (scorer.vector_weight(), scorer.vector_bound());
     let blend = |relevance: f32, index: usize| {
         intensity * relevance + (1.0 - intensity) * shop_order(index)
     };
@@ -250,11 +251,12 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
                 relevances.set(index, f32::NAN);
                 continue;
             }
-            let bound = scorer.relevance_bound(index);
+            let partial = scorer.partial(index);
+            let bound = partial.with_vector(vector_weight, vector_bound);
             if bounded && (bound < prefs.threshold || blend(bound, index) < floor) {
                 continue;
             }
-            let relevance = scorer.relevance(index);
+            let relevance = partial.with_vector(vector_weight, scorer.vector_of(index));
             relevances.set(index, relevance);
             if relevance >= prefs.threshold {
                 let candidate = (blend(relevance, index), index as u32);

@@ -90,6 +90,26 @@ pub fn shown_factor(count: u32) -> f32 {
     }
 }
 
+/// An item's relevance without its vector signal: the weighted mix of the
+/// other signals and the penalty. Relevance is always completed by
+/// [`Partial::with_vector`], the same arithmetic in the same order, so a
+/// bound taken with the best vector holds exactly in floating point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Partial {
+    /// The weighted category, facet, popularity and freshness signals.
+    pub rest: f32,
+    /// The penalty factor (1 when none).
+    pub penalty: f32,
+}
+
+impl Partial {
+    /// The relevance with `vector` as the vector signal of weight `weight`.
+    #[inline(always)]
+    pub(crate) fn with_vector(self, weight: f32, vector: f32) -> f32 {
+        ((self.rest + weight * vector) * self.penalty).clamp(0.0, 1.0)
+    }
+}
+
 /// One item's signals, each in [0, 1], and the relevance they make.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Signals {
@@ -377,13 +397,45 @@ impl<'a> Scorer<'a> {
         };
         let penalty = self.penalty(index);
         let w = self.weights;
-        let mix = w.category * category
+        let rest = w.category * category
             + w.facets * facets
-            + w.vector * vector
             + w.popularity * popularity
             + w.freshness * freshness;
-        let relevance = (mix * penalty).clamp(0.0, 1.0);
+        let relevance = Partial { rest, penalty }.with_vector(w.vector, vector);
         Signals { category, facets, vector, popularity, freshness, penalty, relevance }
+    }
+
+    /// Everything of the item at `index`'s relevance but its vector signal:
+    /// the scan bounds it with the best vector first and computes the dot
+    /// product only when the bound leaves a chance, without reading the
+    /// item's other signals twice.
+    #[inline(always)]
+    pub(crate) fn partial(&self, index: usize) -> Partial {
+        let s = self.signals_with(index, 0.0);
+        let w = self.weights;
+        Partial {
+            rest: w.category * s.category
+                + w.facets * s.facets
+                + w.popularity * s.popularity
+                + w.freshness * s.freshness,
+            penalty: s.penalty,
+        }
+    }
+
+    /// The vector signal of the item at `index`, in [0, 1].
+    #[inline(always)]
+    pub(crate) fn vector_of(&self, index: usize) -> f32 {
+        self.vector_signal(index)
+    }
+
+    /// The weight of the vector signal.
+    pub(crate) fn vector_weight(&self) -> f32 {
+        self.weights.vector
+    }
+
+    /// The largest value the vector signal can take.
+    pub(crate) fn vector_bound(&self) -> f32 {
+        self.vector_bound
     }
 
     /// The penalty factor of the item at `index` (1 when none).

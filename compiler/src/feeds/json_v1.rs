@@ -1,5 +1,6 @@
 //! flaneur JSON v1 catalogs as feeds, streamed in two passes: the first reads
-//! the header fields (`version`, `shop`, `dims`, `vector_kind`, `facets`) and
+//! the header fields (`version`, `shop`, `dims`, `vector_kind`, `facets`,
+//! `repurchase`) and
 //! skips `items` without keeping any of it; the second starts the catalog and
 //! compiles the items one at a time as they are parsed. So the keys may come
 //! in any order (our writer puts `items` last, `jq -S` sorts it first) and
@@ -8,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use flaneur::catalog::{FacetJson, ItemJson, SUPPORTED_VERSION, VectorKind};
+use flaneur::catalog::{FacetJson, ItemJson, RepurchaseJson, SUPPORTED_VERSION, VectorKind};
 use serde::de::{self, DeserializeOwned, MapAccess};
 
 use super::common::{document_error, element};
@@ -24,6 +25,7 @@ struct Header {
     dims: Option<usize>,
     vector_kind: Option<VectorKind>,
     facets: Option<BTreeMap<String, FacetJson>>,
+    repurchase: Option<RepurchaseJson>,
     items: bool,
 }
 
@@ -52,6 +54,7 @@ impl Fields for Header {
             "dims" => header_field(&mut self.dims, "dims", map),
             "vector_kind" => header_field(&mut self.vector_kind, "vector_kind", map),
             "facets" => header_field(&mut self.facets, "facets", map),
+            "repurchase" => header_field(&mut self.repurchase, "repurchase", map),
             "items" if self.items => Err(de::Error::duplicate_field("items")),
             "items" => {
                 self.items = true;
@@ -78,7 +81,7 @@ impl Fields for Header {
 impl Header {
     /// Starts the catalog; `false` when the version is not one this build
     /// reads (a problem) or `version`/`shop` were never read.
-    fn start(&self, c: &mut Compiler) -> bool {
+    fn start(&mut self, c: &mut Compiler) -> bool {
         let (Some(version), Some(shop)) = (self.version, self.shop.as_deref()) else {
             return false;
         };
@@ -110,6 +113,9 @@ impl Header {
         let kind =
             if json_dims > 0 { self.vector_kind.unwrap_or_default() } else { VectorKind::Content };
         c.start(version, shop, &names, dims, kind);
+        if let Some(repurchase) = self.repurchase.take() {
+            c.set_feed_repurchase(repurchase);
+        }
         true
     }
 }
