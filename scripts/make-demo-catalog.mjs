@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes www/demo/catalog.json, the demo storefront's catalog (flaneur JSON v1):
-// 2,036 invented products over seven departments and 40 leaf categories.
+// 2,082 invented products over eight departments and 46 leaf categories.
 //
 // Provenance: nothing here comes from a real shop or an open data set. Every
 // product is made up by this script from the word lists below (departments,
@@ -24,6 +24,10 @@
 //   best-sellers); released: a date for about a third (new arrivals);
 // - sensitive: "health" for the Health department, "intimate" for its
 //   sexual wellbeing shelf (flaneur learns nothing from those without opt-in);
+// - household supplies (the last department, 46 items over 6 leaves): "Lavender laundry
+//   detergent, 1.5 l", priced from the usual price of its size; the catalog's top-level
+//   `repurchase` priors (REPURCHASE) mark them replenishable, with an interval per leaf
+//   (laundry 30 days, paper towels 14, …), which the "Buy again" shelf and "For you" use;
 // - url "#/product/<id>" (the demo's hash route);
 // - bought_with: 3 to 6 ids of items "often bought with" it, from leaves that
 //   go with its own (sweaters with scarves, trousers and boots; dresses with
@@ -315,7 +319,56 @@ const DEPARTMENTS = [
         nouns: ["Ultra-thin condoms, 12 pack", "Latex-free condoms, 12 pack", "Water-based lubricant, 100 ml", "Massage oil, 200 ml"] },
     ],
   },
+  // Last, so every item above (and its id) is drawn exactly as before this department existed.
+  // Bought again and again: the catalog's `repurchase` priors (REPURCHASE, below) say how often.
+  {
+    name: "Household supplies",
+    brands: ["Brightwell", "Clearbrook", "Greenhaven", "Pureva", "Tidy & Co"],
+    styles: ["eco", "classic"],
+    // form "supply": each noun with its sizes and the shop's usual price of each size (EUR).
+    leaves: [
+      { path: "Household supplies > Laundry", family: "laundry", count: 10, form: "supply", styles: ["eco", "classic", "concentrated"],
+        scents: ["lavender", "fresh linen", "unscented", "eucalyptus", "cotton blossom"],
+        nouns: [["laundry detergent", [["1.5 l", 7.5], ["2.5 l", 11.5]]], ["laundry pods", [["24 pack", 8], ["40 pack", 12.5]]],
+          ["fabric conditioner", [["1 l", 3.5], ["2 l", 5.5]]], ["stain remover spray", [["500 ml", 4.5]]]] },
+      { path: "Household supplies > Dishwashing", family: "dishwashing", count: 8, form: "supply", styles: ["eco", "classic", "concentrated"],
+        scents: ["lemon", "green tea", "unscented", "grapefruit"],
+        nouns: [["washing-up liquid", [["500 ml", 2], ["900 ml", 3.2]]], ["dishwasher tablets", [["30 pack", 6.5], ["60 pack", 11]]],
+          ["rinse aid", [["500 ml", 3]]]] },
+      { path: "Household supplies > Paper towels & tissues", family: "paper", count: 8, form: "supply",
+        nouns: [["kitchen paper towels", [["2 rolls", 2.5], ["4 rolls", 4.5], ["6 rolls", 6]]],
+          ["toilet paper", [["9 rolls", 4.5], ["18 rolls", 8]]], ["facial tissues", [["3 boxes", 4]]]] },
+      { path: "Household supplies > Bin bags", family: "binbag", count: 6, form: "supply",
+        nouns: [["bin bags, 30 l", [["20 pack", 2.5], ["40 pack", 4.5]]], ["kitchen bin bags, 50 l", [["20 pack", 3.5]]],
+          ["compostable food waste bags, 10 l", [["50 pack", 4]]]] },
+      { path: "Household supplies > Cleaning sprays", family: "spray", count: 8, form: "supply", styles: ["eco", "classic", "concentrated"],
+        scents: ["lemon", "pine", "unscented", "mint"],
+        nouns: [["all-purpose cleaner", [["500 ml", 2.5], ["750 ml", 3.3]]], ["bathroom cleaner", [["750 ml", 3.5]]],
+          ["glass cleaner", [["500 ml", 2.8]]], ["kitchen degreaser", [["500 ml", 3.5]]]] },
+      { path: "Household supplies > Sponges & cloths", family: "sponge", count: 6, form: "supply",
+        nouns: [["scrub sponges", [["3 pack", 2], ["6 pack", 3.5]]], ["microfibre cloths", [["4 pack", 4], ["8 pack", 7]]],
+          ["dish brush", [["1 piece", 3.5]]], ["steel wool pads", [["10 pack", 2.5]]]] },
+    ],
+  },
 ];
+
+/**
+ * The catalog's repurchase priors (JSON v1 `repurchase`): how much of what the shop sells
+ * in a category is bought again (share) and after how long (interval_days), aggregated over
+ * the shop's customers; here invented. Only the household supplies are replenishable, so
+ * every other department ranks exactly as it did without them.
+ */
+const REPURCHASE = {
+  categories: {
+    "Household supplies": { share: 1.0, interval_days: 14 },
+    "Household supplies > Laundry": { share: 1.0, interval_days: 30 },
+    "Household supplies > Dishwashing": { share: 1.0, interval_days: 21 },
+    "Household supplies > Paper towels & tissues": { share: 1.0, interval_days: 14 },
+    "Household supplies > Bin bags": { share: 0.9, interval_days: 28 },
+    "Household supplies > Cleaning sprays": { share: 0.8, interval_days: 30 },
+    "Household supplies > Sponges & cloths": { share: 0.8, interval_days: 21 },
+  },
+};
 
 // ---------------------------------------------------------------- items
 
@@ -331,7 +384,8 @@ const releasedDate = () => new Date(FIRST_DAY + Math.floor(rand() * 350) * 86_40
 
 function makeItem(dept, leaf, brandTier) {
   const brand = pick(dept.brands);
-  const style = dept.styles.length ? pick(dept.styles) : undefined;
+  const styles = leaf.styles ?? dept.styles;
+  const style = styles.length ? pick(styles) : undefined;
   const form = leaf.form ?? "apparel";
   const [noun, nounMaterials] = [pick(leaf.nouns)].map((n) => (Array.isArray(n) ? n : [n, leaf.materials]))[0];
   const attributes = {};
@@ -339,6 +393,7 @@ function makeItem(dept, leaf, brandTier) {
   let material;
   let colour;
   let extra; // the ingredient or size, which moves the vector like a material
+  let usual; // form "supply": the usual price of the size drawn
   if (form === "apparel") {
     colour = pick(leaf.colours);
     material = pick(nounMaterials);
@@ -350,6 +405,14 @@ function makeItem(dept, leaf, brandTier) {
   } else if (form === "ingredient") {
     extra = pick(leaf.ingredients);
     title = `${cap(extra)} ${noun}, ${pick(leaf.sizes)}`;
+  } else if (form === "supply") {
+    // "Lavender laundry detergent, 1.5 l"; "Kitchen paper towels, 4 rolls" where the leaf has no
+    // scents. A noun comes with its own sizes (in the place of the materials of the apparel form).
+    const scent = leaf.scents ? pick(leaf.scents) : undefined;
+    const [size, price] = pick(nounMaterials);
+    extra = scent;
+    usual = price;
+    title = scent ? `${cap(scent)} ${noun}, ${size}` : `${cap(noun)}, ${size}`;
   } else if (leaf.sizes) {
     extra = pick(leaf.sizes);
     title = `${noun}, ${extra}`;
@@ -361,7 +424,7 @@ function makeItem(dept, leaf, brandTier) {
   if (material) attributes.material = material;
   if (style) attributes.style = style;
 
-  const [lo, hi] = leaf.price;
+  const [lo, hi] = leaf.price ?? [usual * 0.85, usual * 1.2];
   const raw = (lo + (hi - lo) * rand()) * (MATERIAL_PRICE[material] ?? 1) * brandTier[brand];
   const price = round(shopPrice(raw), 2);
 
@@ -462,6 +525,13 @@ const GOES_WITH = {
   "Health > Supplements": ["Health > Supplements", "Health > Medical devices"],
   "Health > Medical devices": ["Health > Medical devices", "Health > Supplements"],
   "Health > Sexual wellbeing": ["Health > Sexual wellbeing"],
+  // Household supplies go in one basket with each other, never with the other departments.
+  "Household supplies > Laundry": ["Household supplies > Laundry", "Household supplies > Cleaning sprays", "Household supplies > Dishwashing"],
+  "Household supplies > Dishwashing": ["Household supplies > Sponges & cloths", "Household supplies > Dishwashing", "Household supplies > Paper towels & tissues"],
+  "Household supplies > Paper towels & tissues": ["Household supplies > Bin bags", "Household supplies > Cleaning sprays", "Household supplies > Paper towels & tissues"],
+  "Household supplies > Bin bags": ["Household supplies > Paper towels & tissues", "Household supplies > Cleaning sprays", "Household supplies > Dishwashing"],
+  "Household supplies > Cleaning sprays": ["Household supplies > Sponges & cloths", "Household supplies > Paper towels & tissues", "Household supplies > Cleaning sprays"],
+  "Household supplies > Sponges & cloths": ["Household supplies > Dishwashing", "Household supplies > Cleaning sprays", "Household supplies > Sponges & cloths"],
 };
 
 const boughtRand = mulberry32(BOUGHT_WITH_SEED);
@@ -510,6 +580,7 @@ const catalog = {
     material: { divergence: true },
     style: { divergence: true },
   },
+  repurchase: REPURCHASE,
   items,
 };
 
@@ -529,6 +600,14 @@ for (const colour of ["red", "navy"]) {
 }
 check(items.filter((i) => i.category.startsWith("Health")).every((i) => i.sensitive), "Health items are sensitive");
 const byId = new Map(items.map((i) => [i.id, i]));
+const household = items.filter((i) => i.category.startsWith("Household supplies > "));
+check(household.length >= 30 && household.length <= 60, "30 to 60 household supplies");
+check(household.every((i) => !i.sensitive && i.bought_with.every((id) => byId.get(id)?.category.startsWith("Household supplies > "))),
+  "household supplies are bought with household supplies only");
+for (const [path, prior] of Object.entries(REPURCHASE.categories)) {
+  check(items.some((i) => i.category === path || i.category.startsWith(`${path} > `)), `repurchase: ${path} is a category of the catalog`);
+  check(prior.share >= 0.3 && prior.share <= 1 && prior.interval_days >= 1, `repurchase: ${path} is replenishable, with an interval`);
+}
 for (const item of items) {
   const listed = item.bought_with.map((id) => byId.get(id));
   check(item.bought_with.length >= 3 && item.bought_with.length <= 6, `${item.id}: 3 to 6 bought with`);

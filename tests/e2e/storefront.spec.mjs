@@ -46,19 +46,24 @@ test.describe("the shop on its own", () => {
     for (const item of items) expect(item.url).toBe(`#/product/${item.id}`);
   });
 
-  test("home: departments in the header and as tiles, the For you and Recently viewed shelves, New in", async ({ page }) => {
+  test("home: departments in the header and as tiles, the Buy again, For you and Recently viewed shelves, New in", async ({ page }) => {
     await page.goto("/");
     await expect(page.locator("body")).toHaveAttribute("data-page", "home");
     await expect(page.locator("#departments a")).toHaveText(departments);
     await expect(page.locator("#department-tiles .tile")).toHaveCount(departments.length);
     await expect(page.locator("#department-tiles .tile").first()).toContainText(`${inCategory(departments[0]).length} products`);
-    await expect(page.locator("main flaneur-shelf")).toHaveCount(2);
-    const shelf = page.locator("main flaneur-shelf").first();
+    await expect(page.locator("main flaneur-shelf")).toHaveCount(3);
+    // First "Buy again", hidden while it has nothing (a new shopper has bought nothing).
+    const again = page.locator("main flaneur-shelf").first();
+    await expect(again).toHaveAttribute("context", "buy-again");
+    await expect(again).toHaveAttribute("heading", "Buy again");
+    await expect(again).toBeHidden();
+    const shelf = page.locator("main flaneur-shelf").nth(1);
     await expect(shelf).toHaveAttribute("k", "12");
     await expect(shelf).toHaveAttribute("heading", "For you");
     expect(await shelf.getAttribute("context")).toBeNull();
     // Below it, the shopper's recently viewed items.
-    const recent = page.locator("main flaneur-shelf").nth(1);
+    const recent = page.locator("main flaneur-shelf").nth(2);
     await expect(recent).toHaveAttribute("context", "recent");
     await expect(recent).toHaveAttribute("heading", "Recently viewed");
     // New in: the shop's own newest arrivals, available and not sensitive.

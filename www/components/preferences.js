@@ -2,11 +2,14 @@
 //
 // A button that opens a modal <dialog>: the shopper's settings (applied at
 // once), what the profile holds with its provenance and a "Forget" per taste,
+// what it keeps of the shopper's purchases ("Bought regularly", a "Forget" per item),
 // export / import / erase, and what stays on the device.
 // data-state on the element: "loading" | "ready" | "error".
 import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
 import { h, masked, uid } from "./dom.js";
-import { bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName } from "./words.js";
+import {
+  boughtWords, bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName,
+} from "./words.js";
 
 const TITLE = "Your privacy & personalization";
 
@@ -55,6 +58,9 @@ export class FlaneurPreferences extends HTMLElement {
   #counts;
   #notices;
   #knowsHeading;
+  #bought;
+  #boughtEmpty;
+  #boughtHeading;
   #eraseButton;
   #confirm;
   #focusAfterForget = null;
@@ -103,7 +109,7 @@ export class FlaneurPreferences extends HTMLElement {
 
     this.#status = h("p", { class: "fl-dialog__status", role: "status", "aria-live": "polite" });
     this.#unavailable = h("p", { class: "fl-dialog__note" }, "Loading…");
-    this.#live = h("div", { class: "fl-dialog__live", hidden: true }, this.#settings(), this.#knows(), this.#data());
+    this.#live = h("div", { class: "fl-dialog__live", hidden: true }, this.#settings(), this.#knows(), this.#purchases(), this.#data());
 
     const close = h("button", { type: "button", class: "fl-button", dataset: { action: "close" } }, "Close");
     close.addEventListener("click", () => this.close());
@@ -352,6 +358,84 @@ export class FlaneurPreferences extends HTMLElement {
     );
   }
 
+  // ---- what the profile keeps of the shopper's purchases ---------------------------------------
+
+  #purchases() {
+    const id = this.#headingId("bought");
+    this.#boughtHeading = h("h3", { id, tabindex: "-1" }, "Bought regularly");
+    this.#bought = h("ul", { class: "fl-bought", role: "list", "aria-labelledby": id });
+    this.#boughtEmpty = h("p", { class: "fl-hint" }, "Nothing yet: no purchase in this shop is kept.");
+    return h(
+      "section",
+      { class: "fl-section", "aria-labelledby": id },
+      this.#boughtHeading,
+      h(
+        "p",
+        { class: "fl-hint" },
+        "What this device keeps of your purchases in this shop, for the “Buy again” list. Forget one and it leaves that list, with what it taught.",
+      ),
+      this.#bought,
+      this.#boughtEmpty,
+    );
+  }
+
+  /** The purchases list: `profile().bought`, most recently bought first. */
+  #showPurchases(profile) {
+    const purchases = Array.isArray(profile.bought) ? profile.bought : [];
+    const active = document.activeElement;
+    const focusId = active && this.#bought.contains(active) ? active.closest("[data-item-id]")?.dataset.itemId : null;
+    const rows = purchases.map((purchase) => this.#purchase(purchase));
+    this.#bought.replaceChildren(...rows);
+    this.#boughtEmpty.hidden = rows.length > 0;
+    if (this.#focusAfterForgetPurchase !== null) {
+      const index = Math.min(this.#focusAfterForgetPurchase, rows.length - 1);
+      this.#focusAfterForgetPurchase = null;
+      (rows[index]?.querySelector("button") ?? this.#boughtHeading).focus();
+    } else if (focusId) {
+      (rows.find((r) => r.dataset.itemId === focusId)?.querySelector("button") ?? this.#boughtHeading).focus();
+    }
+  }
+
+  #focusAfterForgetPurchase = null;
+
+  #purchase(purchase) {
+    const itemId = String(purchase.itemId);
+    // The title from the catalog the page loaded; the id when the catalog no longer lists it.
+    const name = String(state.items.get(itemId)?.title ?? itemId);
+    const nameId = uid("fl-bought");
+    const forget = h(
+      "button",
+      { type: "button", class: "fl-button fl-button--quiet", "aria-describedby": nameId, dataset: { action: "forget" } },
+      "Forget",
+    );
+    forget.addEventListener("click", () => this.#forgetPurchase(itemId, name, forget));
+    return h(
+      "li",
+      { class: "fl-bought__item", dataset: { itemId } },
+      h(
+        "div",
+        { class: "fl-bought__text" },
+        h("p", { class: "fl-bought__name", id: nameId }, name),
+        h("p", { class: "fl-bought__meta" }, boughtWords(purchase)),
+      ),
+      forget,
+    );
+  }
+
+  #forgetPurchase(itemId, name, button) {
+    const index = [...this.#bought.children].indexOf(button.closest("li"));
+    let forgotten = false;
+    try {
+      forgotten = this.#personalizer.forget({ itemId });
+    } catch (err) {
+      this.#say(`“${name}” couldn't be forgotten (${describe(err)}).`, true);
+      return;
+    }
+    this.#say(forgotten ? `Forgot “${name}”: its purchases are no longer kept, nor used.` : `“${name}” was already gone.`);
+    this.#focusAfterForgetPurchase = Math.max(0, index);
+    notify({ reason: "forget" });
+  }
+
   #refresh() {
     const p = this.#personalizer;
     let profile;
@@ -383,11 +467,14 @@ export class FlaneurPreferences extends HTMLElement {
       (rows.find((r) => r.dataset.key === focusKey)?.querySelector("button") ?? this.#knowsHeading).focus();
     }
 
+    this.#showPurchases(profile);
+
     const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+    const purchases = Number(profile.purchases) || 0;
     this.#counts.textContent =
       `Also kept: ${n(profile.items, "item", "items")} you looked at recently, ` +
       `${n(profile.interestVectors, "interest pattern", "interest patterns")}, ` +
-      `${n(profile.purchases, "purchase", "purchases")}, ` +
+      `${n(purchases, "item", "items")} you bought (listed under “Bought regularly”), ` +
       `${n(profile.dismissals, "item", "items")} marked “Not interested” and ` +
       `${n(profile.sessionEvents, "action", "actions")} from this visit. ` +
       `Interests fade by half every ${profile.halfLifeDays} days without new visits.`;

@@ -1,27 +1,36 @@
-// <flaneur-shelf k="12" context="item:ID | category:PATH | query:TEXT | recent | cart"
-//                cart="ID ID…" include-seen heading="For you" heading-level="2" fill>
+// <flaneur-shelf k="12" context="item:ID | category:PATH | query:TEXT | recent | cart | buy-again"
+//                cart="ID ID…" include-seen heading="For you" heading-level="2" fill hide-empty>
 //
 // A labelled region with a list of cards. Re-renders when it is connected,
 // when an attribute changes and on every `flaneur:change`.
 //   context   none: "For you"; item:ID, category:PATH, query:TEXT: suggestions for that page;
 //             "recent": the shopper's recently viewed items, newest first (kept on this
 //             device anyway; not suggestions); "cart": items often bought with what is in
-//             the cart, from the shop's own co-purchase lists in the catalog
+//             the cart, from the shop's own co-purchase lists in the catalog; "buy-again":
+//             the shopper's own past purchases, the most due first (what the device keeps of
+//             them, with the shop's repurchase intervals; not suggestions)
 //   cart      the ids in the page's cart, separated by spaces or commas (they stay on the
 //             device): what context="cart" starts from, and never shown by the other shelves;
 //             without it the engine uses the cart adds it saw in this session
 //   include-seen  (boolean) show items viewed in this session, in the cart or bought too
 //   heading   default "For you" ("Recently viewed" for context="recent", "Often bought
-//             together" for context="cart"); heading-level 2–6 (default 2)
+//             together" for context="cart", "Buy again" for context="buy-again");
+//             heading-level 2–6 (default 2)
 //   fill      (boolean) popular items fill the slots nothing is relevant enough for
+//   hide-empty  (boolean) the element is `hidden` while it has no card (loading, empty or
+//             failed), so a page shows the shelf only when it has something; it stays shown
+//             while the keyboard is in it (after "Forget" on its last card)
 // data-state on the element: "loading" | "ready" | "error".
 // Each card: data-item-id, data-kind ("personal" | "divergent" | "popular" | "default" |
-// "recent" | "complement"), data-category. Recent cards have "Forget" (the item and
-// what it taught) instead of "Why this?" and "Not interested".
+// "recent" | "complement" | "buy_again"), data-category. Recent cards have "Forget" (the
+// item and what it taught) instead of "Why this?" and "Not interested"; buy-again cards
+// show the engine's repurchase sentence ("You buy this about every 9 days; …") as their
+// reason, and have "Why this?" and "Forget" (the item, its purchases and what they taught).
 import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
 import { h, masked, swatch, uid } from "./dom.js";
 import {
-  complementWhy, explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, signalWords, swatchFill,
+  complementWhy, explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, repurchaseWhy, signalWords,
+  swatchFill,
 } from "./words.js";
 
 const NOTHING_YET = "Nothing yet — look around and suggestions appear here; they're computed on this device.";
@@ -36,7 +45,11 @@ const RECENT_NOTE = "What you looked at lately, newest first. This list stays on
 const RECENT_EMPTY = "Items you look at appear here. This list stays on this device.";
 const RECENT_UNAVAILABLE = "This list isn't available right now. Everything else in the shop works as usual.";
 const RECENT_PAUSED = "Learning is paused, so what you look at now isn't added here. This list stays on this device.";
-// context="recent" and "cart", as the engine keeps them empty
+// context="buy-again"
+const BUY_AGAIN_NOTE = "What you buy regularly, the most due first. Worked out on this device from your own purchases.";
+const BUY_AGAIN_EMPTY = "What you buy more than once appears here when it is due again. This list stays on this device.";
+const BUY_AGAIN_PAUSED = "Learning is paused, so this list stays empty for now. It stays on this device.";
+// context="recent", "cart" and "buy-again", as the engine keeps them empty
 const LIST_OFF = "Personalization is off, so this list stays empty.";
 const LIST_SHOP_ORDER = "Your settings keep suggestions to the shop's own order, so this list stays empty.";
 // context="cart"
@@ -45,20 +58,26 @@ const CART_EMPTY = "Add something to your cart to see what's often bought with i
 const CART_NOTHING =
   "Nothing else is often bought with what's in your cart (what you've just looked at or bought isn't repeated here).";
 
-/** The shelf a context asks for: "recent", "complements" (context="cart") or "for_you". */
+/** The shelf a context asks for: "recent", "complements" (context="cart"), "buy_again" (context="buy-again") or "for_you". */
 export function shelfOf(attr) {
   const text = String(attr ?? "").trim();
   if (text === "recent") return "recent";
   if (text === "cart") return "complements";
+  if (text === "buy-again") return "buy_again";
   return "for_you";
 }
+
+/** The shelves that are the shopper's own lists (kept on the device), not suggestions. */
+const OWN_LISTS = new Set(["recent", "buy_again"]);
 
 /** The ids of a cart attribute: "a b,c" → ["a", "b", "c"] (empty parts dropped, duplicates once). */
 export function parseCart(attr) {
   return [...new Set(String(attr ?? "").split(/[\s,]+/).filter(Boolean))];
 }
 
-const DEFAULT_HEADINGS = { for_you: "For you", recent: "Recently viewed", complements: "Often bought together" };
+const DEFAULT_HEADINGS = {
+  for_you: "For you", recent: "Recently viewed", complements: "Often bought together", buy_again: "Buy again",
+};
 
 /** "item:sku-1" → { itemId }, "category:Women > Knitwear" → { category }, "query:red" → { query }. */
 export function parseContext(attr) {
@@ -72,7 +91,7 @@ export function parseContext(attr) {
   if (kind === "category") return { category: value };
   if (kind === "query") return { query: value };
   // The attribute's text is not repeated: a query: context holds what the shopper searched.
-  console.warn("flaneur-shelf: a context that is not item:…, category:…, query:…, recent or cart is ignored");
+  console.warn("flaneur-shelf: a context that is not item:…, category:…, query:…, recent, cart or buy-again is ignored");
   return {};
 }
 
@@ -82,12 +101,13 @@ function clampInt(value, fallback, min, max) {
 }
 
 export class FlaneurShelf extends HTMLElement {
-  static observedAttributes = ["k", "context", "cart", "include-seen", "heading", "heading-level", "fill"];
+  static observedAttributes = ["k", "context", "cart", "include-seen", "heading", "heading-level", "fill", "hide-empty"];
 
   #built = false;
   #scheduled = false;
   #expanded = new Set(); // item ids whose "Why this?" is open
   #focusAfterDismiss = null; // index of the card whose "Not interested" (or "Forget") was pressed
+  #hid = false; // whether hide-empty set `hidden` (so removing the attribute shows the element again)
   #heading;
   #note;
   #list;
@@ -137,6 +157,19 @@ export class FlaneurShelf extends HTMLElement {
       ),
     );
     this.#syncHeading();
+    this.#hideIfEmpty(true);
+  }
+
+  // hide-empty: hidden while there is no card, unless the keyboard is in the shelf.
+  #hideIfEmpty(empty, focusInside = false) {
+    if (this.hasAttribute("hide-empty")) {
+      const hide = empty && !focusInside;
+      if (hide !== this.hidden) this.hidden = hide;
+      this.#hid = hide;
+    } else if (this.#hid) {
+      this.hidden = false;
+      this.#hid = false;
+    }
   }
 
   #syncHeading() {
@@ -169,7 +202,8 @@ export class FlaneurShelf extends HTMLElement {
     this.dataset.state = "error";
     this.dataset.error = err?.code ?? err?.name ?? "ERROR";
     this.#list.replaceChildren();
-    this.#note.textContent = shelfOf(this.getAttribute("context")) === "recent" ? RECENT_UNAVAILABLE : UNAVAILABLE;
+    this.#note.textContent = OWN_LISTS.has(shelfOf(this.getAttribute("context"))) ? RECENT_UNAVAILABLE : UNAVAILABLE;
+    this.#hideIfEmpty(true);
   }
 
   #request() {
@@ -210,10 +244,12 @@ export class FlaneurShelf extends HTMLElement {
     if (recs.length === 0) this.#note.textContent = this.#emptyWords(personalizer, shelf);
     else if (shelf === "recent") this.#note.textContent = RECENT_NOTE;
     else if (shelf === "complements") this.#note.textContent = CART_NOTE;
+    else if (shelf === "buy_again") this.#note.textContent = BUY_AGAIN_NOTE;
     else if (recs.every((r) => r.kind === "default")) this.#note.textContent = DEFAULT_ORDER;
     else this.#note.textContent = ON_DEVICE;
     delete this.dataset.error;
     this.dataset.state = "ready";
+    this.#hideIfEmpty(recs.length === 0, Boolean(focus));
 
     if (this.#focusAfterDismiss !== null) {
       const index = Math.min(this.#focusAfterDismiss, cards.length - 1);
@@ -226,7 +262,7 @@ export class FlaneurShelf extends HTMLElement {
   }
 
   #emptyWords(personalizer, shelf) {
-    if (shelf === "recent" || shelf === "complements") {
+    if (shelf !== "for_you") {
       let prefs = {};
       try {
         prefs = personalizer.preferences();
@@ -235,6 +271,8 @@ export class FlaneurShelf extends HTMLElement {
       if (prefs.personalization === false) return LIST_OFF;
       if (prefs.intensity === 0 || prefs.discretion === 1) return LIST_SHOP_ORDER;
       if (shelf === "recent") return prefs.paused ? RECENT_PAUSED : RECENT_EMPTY;
+      // The engine keeps the buy-again list empty while learning is paused, too.
+      if (shelf === "buy_again") return prefs.paused ? BUY_AGAIN_PAUSED : BUY_AGAIN_EMPTY;
       return this.hasAttribute("cart") && parseCart(this.getAttribute("cart")).length ? CART_NOTHING : CART_EMPTY;
     }
     try {
@@ -254,12 +292,15 @@ export class FlaneurShelf extends HTMLElement {
     const titleId = uid("fl-title");
     const label = recommendationWords(rec);
     // A recently viewed item is not a suggestion: no "Why this?", no "Not interested",
-    // and following it records no click (its product page records the view).
+    // and following it records no click (its product page records the view). A buy-again
+    // item is the shopper's own purchase: "Why this?" and "Forget", and no click either.
     const recent = rec.kind === "recent";
+    const buyAgain = rec.kind === "buy_again";
+    const own = recent || buyAgain;
 
     // The buttons' names stay generic ("Why this?", "Not interested", "Forget"); the item's
     // title is their description, so trackers that read button text get no title.
-    const onclick = recent ? null : () => this.#clicked(item.id, personalizer);
+    const onclick = own ? null : () => this.#clicked(item.id, personalizer);
     const name = item.url
       ? h("a", { class: "fl-card__link", id: titleId, href: item.url, dataset: { action: "link" }, onclick }, title)
       : h("span", { id: titleId }, title);
@@ -288,7 +329,7 @@ export class FlaneurShelf extends HTMLElement {
       "Not interested",
     );
     dismiss.addEventListener("click", () => this.#dismiss(item, personalizer));
-    const forget = recent
+    const forget = own
       ? h(
         "button",
         { type: "button", class: "fl-button fl-button--quiet", "aria-describedby": titleId, dataset: { action: "forget" } },
@@ -316,7 +357,7 @@ export class FlaneurShelf extends HTMLElement {
           )
           : null,
       ),
-      h("div", { class: "fl-card__actions" }, recent ? forget : [whyButton, dismiss]),
+      h("div", { class: "fl-card__actions" }, recent ? forget : buyAgain ? [whyButton, forget] : [whyButton, dismiss]),
       recent ? null : why,
     );
     if (this.#expanded.has(item.id)) this.#setWhy(whyButton, why, true, rec, personalizer);
@@ -327,6 +368,14 @@ export class FlaneurShelf extends HTMLElement {
     button.setAttribute("aria-expanded", String(open));
     region.hidden = !open;
     if (!open) return;
+    if (rec.kind === "buy_again") {
+      // Not from the interests: from the shopper's own purchases, kept on this device.
+      region.replaceChildren(
+        h("p", { class: "fl-why__text" }, repurchaseWhy(rec)),
+        h("p", { class: "fl-why__where" }, "Worked out in your browser from your own purchases; nothing about them is sent to the shop."),
+      );
+      return;
+    }
     if (rec.kind === "complement") {
       // Not from the profile: from the shop's lists of items bought together.
       region.replaceChildren(
@@ -425,8 +474,8 @@ export class FlaneurShelf extends HTMLElement {
     notify({ reason: "dismiss" });
   }
 
-  // "Forget" on a recently viewed card: the engine forgets the item and what it taught
-  // (its views, and their weight in the interests), so it leaves this list.
+  // "Forget" on a recently viewed or buy-again card: the engine forgets the item and what it
+  // taught (its views and purchases, and their weight in the interests), so it leaves this list.
   #forget(item, personalizer) {
     const index = [...this.#list.children].findIndex((c) => c.dataset.itemId === item.id);
     let forgot = false;

@@ -55,6 +55,9 @@ export function signalWords(signal) {
       return "New in this shop";
     case "bought_with":
       return boughtWithWords(signal.label);
+    case "repurchase":
+      // The engine's sentence ("You buy this about every 9 days; last bought 8 days ago"), as is.
+      return String(signal.label ?? "");
     default:
       return capitalise(String(signal?.label ?? ""));
   }
@@ -74,6 +77,36 @@ export function complementWhy(rec) {
     : "The shop's catalog lists it as often bought with something in your cart.";
 }
 
+/** The engine's repurchase sentence of a buy-again item, shown as it is ("" when absent). */
+export function repurchaseLabel(rec) {
+  return String(rec.reason?.signals?.find((s) => s.kind === "repurchase")?.label ?? "").trim();
+}
+
+/** Why a buy-again item is shown (its card already says how often): the shopper's own purchases, how many, when last. */
+export function repurchaseWhy(rec) {
+  const signal = rec.reason?.signals?.find((s) => s.kind === "repurchase");
+  const parts = [];
+  const times = Number.isFinite(signal?.count) ? (signal.count === 1 ? "once" : `${signal.count} times`) : "";
+  const last = Number.isFinite(signal?.lastSeen) ? formatDate(signal.lastSeen) : "";
+  if (times && last) parts.push(`You bought it ${times} in this shop, last on ${last}.`);
+  else if (times) parts.push(`You bought it ${times} in this shop.`);
+  else if (last) parts.push(`You last bought it on ${last}.`);
+  return parts.join(" ") || "You bought it before in this shop.";
+}
+
+/**
+ * One kept purchase (`profile().bought[i]`) in words: "Bought 5 times, about every 9 days;
+ * last on 27 Nov 2026." ("about every …" only once the personal cadence is known).
+ */
+export function boughtWords({ count, lastBought, everyDays }) {
+  const last = formatDate(lastBought);
+  const times = count === 1 ? "once" : Number.isFinite(count) ? `${count} times` : "";
+  const every = Number.isFinite(everyDays) && everyDays > 0 ? `about every ${Math.round(everyDays)} day${Math.round(everyDays) === 1 ? "" : "s"}` : "";
+  if (count === 1) return last ? `Bought once, on ${last}.` : "Bought once.";
+  const head = ["Bought", times].filter(Boolean).join(" ") + (every ? `, ${every}` : "");
+  return last ? `${head}; last on ${last}.` : `${head}.`;
+}
+
 /** A divergent step as a question: "You like red sweaters — try navy?" */
 export function divergenceWords(step) {
   const anchor = leaf(step.anchor).toLowerCase();
@@ -91,6 +124,7 @@ export function recommendationWords(rec) {
     const signal = rec.reason?.signals?.find((s) => s.kind === "bought_with");
     return boughtWithWords(signal?.label);
   }
+  if (rec.kind === "buy_again") return repurchaseLabel(rec) || "You bought this before";
   const top = rec.reason?.signals?.[0];
   return top ? signalWords(top) : "";
 }

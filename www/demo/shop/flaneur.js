@@ -90,11 +90,18 @@ export function track(event) {
   else early.push(event);
 }
 
-/** A <flaneur-shelf> (an inert element when the components are not loaded). */
-export function shelf({ k, context, heading }) {
+/**
+ * A <flaneur-shelf> (an inert element when the components are not loaded). `hideEmpty`:
+ * shown only while it has cards (hidden from the start, so also without the components).
+ */
+export function shelf({ k, context, heading, hideEmpty = false }) {
   const el = document.createElement("flaneur-shelf");
   el.setAttribute("k", String(k));
   if (context) el.setAttribute("context", context);
   if (heading) el.setAttribute("heading", heading);
+  if (hideEmpty) {
+    el.setAttribute("hide-empty", "");
+    el.hidden = true;
+  }
   return el;
 }

@@ -13,7 +13,7 @@ export const PALETTE = {
   blue: "#3f6fb5", navy: "#1f2f57", lilac: "#b7a4d6", pink: "#e7a5b8", red: "#b3261e",
   burgundy: "#6d1f2c",
 };
-const TINT = { Beauty: "#eadfe6", Health: "#dce8e4", Home: "#e8e3da" };
+const TINT = { Beauty: "#eadfe6", Health: "#dce8e4", Home: "#e8e3da", "Household supplies": "#dfe7ef" };
 const NEUTRAL = "#e4e2dd";
 
 // Glyphs in a 24 × 24 box.
@@ -46,11 +46,12 @@ const GLYPHS = {
   cross: "M9 3h6v6h6v6h-6v6H9v-6H3V9h6z",
   heart: "M12 21l-8-8a5 5 0 0 1 7-7l1 1 1-1a5 5 0 0 1 7 7z",
   bag: "M5 7h14l-1 14H6zM9 7V5a3 3 0 0 1 6 0v2h-2V5a1 1 0 0 0-2 0v2z",
+  spray: "M9 2h7v2h-3v2h1l1 3a4 4 0 0 1 2 3.5V21a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1v-8.5A4 4 0 0 1 9 9l1-3h1V4H9z",
 };
 
 // First match wins: (pattern on the category path, lower case) → glyph.
 const KINDS = [
-  [/knitwear/, "knit"], [/t-shirts/, "tee"], [/tops|blouses/, "top"], [/shirts/, "shirt"],
+  [/^household supplies/, "spray"], [/knitwear/, "knit"], [/t-shirts/, "tee"], [/tops|blouses/, "top"], [/shirts/, "shirt"],
   [/dresses/, "dress"], [/skirts/, "skirt"], [/trousers|jeans/, "bottom"], [/coats|jackets/, "outer"],
   [/accessories/, "accessory"], [/boots/, "boot"], [/sneakers|kids > shoes/, "sneaker"], [/sandals/, "sandal"],
   [/slippers/, "slipper"], [/loafers|flats|shoes/, "shoe"], [/kitchen/, "kitchen"], [/lighting/, "lighting"],

@@ -1,5 +1,5 @@
-// #/ : the "For you" and "Recently viewed" shelves (flaneur), the departments, and the
-// shop's own "New in".
+// #/ : the "Buy again" (only when it has items), "For you" and "Recently viewed" shelves
+// (flaneur), the departments, and the shop's own "New in".
 import { h } from "../dom.js";
 import { plural } from "../format.js";
 import { href } from "../router.js";
@@ -8,7 +8,7 @@ import { card } from "../cards.js";
 import { heading } from "./common.js";
 
 /** The colour of each department's tile (departments not listed are grey). */
-const TILE_COLOURS = { Women: "rust", Men: "navy", Shoes: "camel", Home: "sage", Kids: "yellow", Beauty: "pink", Health: "teal" };
+const TILE_COLOURS = { Women: "rust", Men: "navy", Shoes: "camel", Home: "sage", Kids: "yellow", Beauty: "pink", Health: "teal", "Household supplies": "blue" };
 
 export function home(_route, { shop, shelf }) {
   const newIn = shop.items
@@ -24,6 +24,8 @@ export function home(_route, { shop, shelf }) {
       heading("Welcome to the flaneur demo shop"),
       h("p", { class: "tagline" }, "Personalized in your browser: what you look at stays on this device."),
     ),
+    // What the shopper buys regularly, the most due first: shown only when there is some.
+    shelf({ k: 8, context: "buy-again", heading: "Buy again", hideEmpty: true }),
     shelf({ k: 12, heading: "For you" }),
     shelf({ k: 8, context: "recent", heading: "Recently viewed" }),
     h(
