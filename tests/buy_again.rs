@@ -189,6 +189,10 @@ fn a_due_staple_comes_back_in_for_you_and_its_substitutes_stay_out() {
     assert!(shown.contains(&"detergent"), "the staple comes back: {shown:?}");
     assert!(!shown.contains(&"detergent-eco"), "no substitute in its place: {shown:?}");
     assert!(!shown.contains(&"coat"), "a one-off purchase stays out: {shown:?}");
+    // A page that shows the staple elsewhere (excluded here) may get a substitute: not in its place.
+    let elsewhere = Request { k: 8, exclude: vec!["detergent".into()], ..Request::default() };
+    let shown = e.recommend(&elsewhere, now).expect("a slate");
+    assert!(ids(&shown).contains(&"detergent-eco"), "{:?}", ids(&shown));
     // Bought in this very session, it is echo like anything else.
     buy(&mut e, "detergent", now - MINUTE);
     let slate = e.recommend(&request, now).expect("a slate");

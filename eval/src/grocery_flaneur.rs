@@ -51,6 +51,16 @@ pub fn variants() -> Vec<Variant> {
             },
             ..plain.clone()
         },
+        Variant {
+            name: "flaneur, relevance only, bought excluded",
+            preferences: PreferencesPatch {
+                surprise: Some(0.0),
+                diversity: Some(0.0),
+                ..PreferencesPatch::default()
+            },
+            exclude_bought: true,
+            ..plain.clone()
+        },
         Variant { name: "flaneur, shelf: buy_again", shelf: Shelf::BuyAgain, ..plain.clone() },
     ]
 }

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! where `Y` holds every item's factor, `h` the items of the history with
-//! their decayed weights `wᵢ`, and `x · yᵢ` predicts the shopper's preference
+//! their decayed weights `wᵢ` (engagement affinity plus, for a bought item,
+//! its per-basket decayed purchase frequency: households like this one), and `x · yᵢ` predicts the shopper's preference
 //! for item `i` (near 1 for items like those engaged with). `YᵀY` (d×d) is
 //! computed once per catalog; a solve is a d×d Cholesky, microseconds for d = 64.
 //!
@@ -20,6 +21,8 @@ use crate::profile::Profile;
 
 /// Confidence per unit of decayed item weight (α).
 pub const ALPHA: f32 = 10.0;
+/// Weight of one purchase occasion (decayed per basket) in the history.
+pub const PURCHASE_WEIGHT: f64 = 1.0;
 /// Ridge regularisation (λ).
 pub const LAMBDA: f32 = 1.0;
 
@@ -74,9 +77,21 @@ impl FoldIn {
         let mut b = vec![0.0f64; d];
         let mut y = vec![0.0f64; d];
         let mut any = false;
-        for (id, affinity) in profile.items() {
+        let bought = profile.purchases();
+        let engaged = profile.items().iter().map(|(id, a)| (id, a.weight_at(now, hl) as f64));
+        let purchased =
+            bought.iter().map(|(id, p)| (id, PURCHASE_WEIGHT * f64::from(bought.frequency(p))));
+        let mut history: Vec<(&String, f64)> = engaged.chain(purchased).collect();
+        crate::util::sort::sort_by(&mut history, |a, b| a.0.cmp(b.0));
+        history.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        for (id, weight) in history {
             let Some(index) = catalog.index_of(id) else { continue };
-            let weight = affinity.weight_at(now, hl) as f64;
             if weight <= 0.0 {
                 continue;
             }

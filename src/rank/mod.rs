@@ -313,7 +313,11 @@ fn hidden(inputs: &Inputs<'_>, request: &Request) -> Vec<usize> {
         return Vec::new();
     }
     let Inputs { catalog, profile, now, .. } = *inputs;
-    seen::seen(catalog, profile, &seen::cart(catalog, profile, request, now), now)
+    let mut excluded: Vec<usize> =
+        request.exclude.iter().filter_map(|id| catalog.index_of(id)).collect();
+    crate::util::sort::sort(&mut excluded);
+    let cart = seen::cart(catalog, profile, request, now);
+    seen::seen(catalog, profile, &cart, &excluded, now)
 }
 
 /// When buying on a product page, the context item's category (one level

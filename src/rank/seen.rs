@@ -33,8 +33,16 @@ pub const REGULAR_OCCASIONS: u32 = 2;
 /// Positions a slate leaves out by default: items the shopper engaged with
 /// in the current session (viewed, clicked, carted, bought), the `cart` (from
 /// [`cart`]), everything bought that is not a staple, and the substitutes of
-/// the staples bought regularly.
-pub fn seen(catalog: &Catalog, profile: &Profile, cart: &[usize], now: i64) -> Vec<usize> {
+/// the staples bought regularly that the slate may show (a staple the page
+/// `excluded` (sorted), shown elsewhere, leaves its substitutes free: they are not in
+/// its place).
+pub fn seen(
+    catalog: &Catalog,
+    profile: &Profile,
+    cart: &[usize],
+    excluded: &[usize],
+    now: i64,
+) -> Vec<usize> {
     let session = profile.live_session(now).filter_map(|e| match &e.kind {
         EventKind::View { item_id }
         | EventKind::Dwell { item_id, .. }
@@ -49,7 +57,7 @@ pub fn seen(catalog: &Catalog, profile: &Profile, cart: &[usize], now: i64) -> V
         let Some(index) = catalog.index_of(id) else { continue };
         if !is_staple(catalog, index) {
             out.push(index);
-        } else if bought.occasions >= REGULAR_OCCASIONS {
+        } else if bought.occasions >= REGULAR_OCCASIONS && excluded.binary_search(&index).is_err() {
             staples.push(index);
         }
     }
