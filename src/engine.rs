@@ -33,6 +33,7 @@ use crate::profile::{
     Dropped, Event, EventKind, Evidence, Forget, ImportSummary, Impression, MAX_QUERY_BYTES,
     MAX_SESSION_EVENTS, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS, within,
 };
+use crate::rank::balls::NodeBalls;
 use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
 use crate::rank::{Inputs, Request, Scorer, Slate, recommend_in};
@@ -111,6 +112,8 @@ pub struct Engine {
     reporting: Reporting,
     /// `YᵀY` of a catalog of item factors, computed on the first slate.
     fold_in: OnceCell<FoldIn>,
+    /// Balls around each category's vectors, computed on the first slate.
+    balls: OnceCell<NodeBalls>,
     /// The session's recent searches as typed (cut to [`MAX_QUERY_BYTES`]),
     /// by time: in memory only, never stored, so that the profile keeps a
     /// search as a text-free step that says whether it refined the one before.
@@ -135,6 +138,7 @@ impl Engine {
             preferences: Preferences::default(),
             reporting: Reporting::default(),
             fold_in: OnceCell::new(),
+            balls: OnceCell::new(),
             queries: VecDeque::new(),
             seed,
             slates: Cell::new(0),
@@ -663,10 +667,13 @@ impl Engine {
     /// The slate for `request` at time `now` (ms since the epoch).
     pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
         let fold_in = self.fold_in();
+        let balls = (self.catalog.vectors().dims() > 0)
+            .then(|| self.balls.get_or_init(|| NodeBalls::new(&self.catalog)));
         let slate_number = self.slates.get();
         self.slates.set(slate_number.wrapping_add(1));
         let inputs = Inputs {
             fold_in,
+            balls,
             divergence: Some(self.profile.divergence()),
             intent: self.intent(now).intent,
             session_start: self.profile.session_start().unwrap_or(now),

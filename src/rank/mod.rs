@@ -5,6 +5,7 @@
 //! ordered by a blend of relevance and the shop's default order set by
 //! `intensity`, and the best `k` are kept by a streaming pool with a running floor ([`topk`]).
 
+pub mod balls;
 pub mod breadth;
 pub mod buy_again;
 mod complements;
@@ -95,6 +96,9 @@ pub struct Inputs<'a> {
     /// `YᵀY` of a catalog of item factors: the vector signal then comes from
     /// the shopper's fold-in factor ([`foldin`]).
     pub fold_in: Option<&'a foldin::FoldIn>,
+    /// Balls around each category's vectors, bounding the vector signal per
+    /// category ([`balls`]); `None` bounds it by its largest value.
+    pub balls: Option<&'a balls::NodeBalls>,
     /// What divergence has learned; `None` turns divergence off.
     pub divergence: Option<&'a DivergenceState>,
     /// The session's intent.
@@ -119,6 +123,7 @@ impl<'a> Inputs<'a> {
             prefs,
             now,
             fold_in: None,
+            balls: None,
             divergence: None,
             intent: Intent::Unknown,
             session_start: now,
@@ -183,6 +188,10 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
 
     let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
     let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
+    let scorer = match inputs.balls {
+        Some(balls) => scorer.with_balls(balls),
+        None => scorer,
+    };
     // A buyer on a mission wants precision: breadth shapes browsing slates only.
     let spread = if knobs.focus { 0.0 } else { scorer.breadth() };
     let intensity = knobs.intensity;
@@ -211,7 +220,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // in floating point, so skipping them changes nothing. Divergence scores
     // the skipped items it looks at when it looks.
     let by_category = scorer.category_bounds();
-    let (vector_weight, vector_bound) = (scorer.vector_weight(), scorer.vector_bound());
+    let vector_weight = scorer.vector_weight();
     let blend = |relevance: f32, index: usize| {
         intensity * relevance + (1.0 - intensity) * shop_order(index)
     };
@@ -234,6 +243,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         if !in_focus.is_empty() && !in_focus[node as usize] {
             continue;
         }
+        let vector_bound = scorer.node_vector_bound(node);
         // The category's best candidates, entering the pool together once it is scanned
         // (the pool's floor, and so what is skipped, stays the same during the scan).
         let mut category = per_category.map(topk::Pool::new);
@@ -480,6 +490,7 @@ mod tests {
     fn bounded_scan_gives_the_exhaustive_slate() {
         let json = catalog(11, Shape { items: 3000, dims: 16, leaves: 40, facets: 4 });
         let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
+        let balls = balls::NodeBalls::new(&built);
         let mut compared = 0;
         let mut divergent = 0;
         for shopper in 0..24u64 {
@@ -496,6 +507,7 @@ mod tests {
                 let item_id = built.item(index.min(built.len() - 1)).id().to_owned();
                 let kind = match e % 11 {
                     10 => EventKind::AddToCart { item_id },
+                    9 => EventKind::Purchase { item_id },
                     7 if shopper % 2 == 0 => EventKind::Dismiss { item_id },
                     _ => EventKind::View { item_id },
                 };
@@ -507,6 +519,8 @@ mod tests {
             let now = 10_000 * 60_000; // a new session: browsing, divergence on
             let inputs = Inputs {
                 divergence: Some(engine.profile().divergence()),
+                // The per-category vector bounds for three shoppers in four.
+                balls: (shopper % 4 != 0).then_some(&balls),
                 seed: shopper,
                 ..Inputs::new(engine.catalog(), engine.profile(), &prefs, now)
             };

@@ -158,6 +158,8 @@ pub struct Scorer<'a> {
     user_factor: Option<(Vec<i8>, f32)>,
     /// How broad the profile's evidence keeps the slate ([`super::breadth`]).
     breadth: f32,
+    /// Per taxonomy node, a bound of its items' vector signal (empty: `vector_bound`).
+    node_vector: Vec<f32>,
 }
 
 impl<'a> Scorer<'a> {
@@ -254,6 +256,7 @@ impl<'a> Scorer<'a> {
             vector_bound,
             user_factor: None,
             breadth,
+            node_vector: Vec::new(),
         }
     }
 
@@ -282,6 +285,53 @@ impl<'a> Scorer<'a> {
             }
         }
         self
+    }
+
+    /// Bounds the vector signal per category with the catalog's `balls`
+    /// ([`super::balls`]): call it after [`Self::with_user_factor`]. Balls of
+    /// other dimensions are ignored.
+    pub fn with_balls(mut self, balls: &super::balls::NodeBalls) -> Self {
+        let dims = self.catalog.vectors().dims();
+        if balls.dims() == 0 || balls.dims() != dims {
+            return self;
+        }
+        let dequantize = |codes: &[i8], scale: f32| -> (Vec<f32>, f32) {
+            let u: Vec<f32> = codes.iter().map(|&c| f32::from(c) * scale).collect();
+            let norm = u.iter().map(|x| x * x).sum::<f32>().sqrt();
+            (u, norm)
+        };
+        // Each query with the factor its clamped signal is multiplied by.
+        let queries: Vec<(Vec<f32>, f32, f32)> = match &self.user_factor {
+            Some((codes, scale)) => {
+                let (u, norm) = dequantize(codes, *scale);
+                vec![(u, norm, 1.0)]
+            }
+            None => self
+                .centroids
+                .chunks_exact(dims)
+                .zip(&self.interest_weights)
+                .map(|(codes, &(scale, strength))| {
+                    let (u, norm) = dequantize(codes, scale);
+                    (u, norm, strength)
+                })
+                .collect(),
+        };
+        let nodes = self.catalog.taxonomy().len();
+        self.node_vector = (0..nodes)
+            .map(|node| {
+                queries
+                    .iter()
+                    .map(|(u, norm, k)| balls.bound(node, u, *norm).clamp(0.0, 1.0) * k)
+                    .fold(0.0f32, f32::max)
+                    .min(self.vector_bound)
+            })
+            .collect();
+        self
+    }
+
+    /// A bound of the vector signal of every item of taxonomy node `node`.
+    pub fn node_vector_bound(&self, node: u32) -> f32 {
+        self.node_vector.get(node as usize).copied().unwrap_or(self.vector_bound)
     }
 
     /// Whether the vector signal comes from a fold-in factor.
@@ -367,10 +417,11 @@ impl<'a> Scorer<'a> {
         let freshness = if w.freshness > 0.0 { 1.0 } else { 0.0 };
         self.category_signal
             .iter()
-            .map(|&category| {
+            .enumerate()
+            .map(|(node, &category)| {
                 let mix = w.category * category
                     + w.facets * facets
-                    + w.vector * self.vector_bound
+                    + w.vector * self.node_vector_bound(node as u32)
                     + w.popularity
                     + w.freshness * freshness;
                 mix.clamp(0.0, 1.0) * (1.0 + 1e-5) + 1e-6
@@ -431,11 +482,6 @@ impl<'a> Scorer<'a> {
     /// The weight of the vector signal.
     pub(crate) fn vector_weight(&self) -> f32 {
         self.weights.vector
-    }
-
-    /// The largest value the vector signal can take.
-    pub(crate) fn vector_bound(&self) -> f32 {
-        self.vector_bound
     }
 
     /// The penalty factor of the item at `index` (1 when none).
