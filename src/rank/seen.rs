@@ -35,7 +35,7 @@ pub const REGULAR_OCCASIONS: u32 = 2;
 /// [`cart`]), everything bought that is not a staple, and the substitutes of
 /// the staples bought regularly that the slate may show (a staple the page
 /// `excluded` (sorted), shown elsewhere, leaves its substitutes free: they are not in
-/// its place).
+/// its place). Unordered; a position may appear twice.
 pub fn seen(
     catalog: &Catalog,
     profile: &Profile,
@@ -61,14 +61,15 @@ pub fn seen(
             staples.push(index);
         }
     }
-    for &staple in &staples {
-        let leaf = catalog.item(staple).category();
+    crate::util::sort::sort(&mut staples);
+    let mut leaves: Vec<u32> = staples.iter().map(|&i| catalog.item(i).category()).collect();
+    crate::util::sort::sort(&mut leaves);
+    leaves.dedup();
+    for leaf in leaves {
         let substitutes = catalog.items_in(leaf).iter().map(|&i| i as usize);
-        out.extend(substitutes.filter(|i| !staples.contains(i)));
+        out.extend(substitutes.filter(|i| staples.binary_search(i).is_err()));
     }
     out.extend_from_slice(cart);
-    crate::util::sort::sort_by_key(&mut out, |&i| i);
-    out.dedup();
     out
 }
 
