@@ -22,6 +22,8 @@ pub struct NodeBalls {
     centres: Vec<f32>,
     /// Per node: the radius (0 without items).
     radii: Vec<f32>,
+    /// Per item: the length of its stored vector.
+    norms: Vec<f32>,
 }
 
 impl NodeBalls {
@@ -33,8 +35,9 @@ impl NodeBalls {
         let mut centres = vec![0.0f32; nodes * dims];
         let mut radii = vec![0.0f32; nodes];
         if dims == 0 || vectors.len() != catalog.len() {
-            return Self { dims: 0, centres: Vec::new(), radii };
+            return Self { dims: 0, centres: Vec::new(), radii, norms: Vec::new() };
         }
+        let norms = (0..vectors.len()).map(|i| vectors.norm(i)).collect();
         let mut sum = vec![0.0f64; dims];
         for node in 0..nodes {
             let items = catalog.items_in(node as u32);
@@ -67,7 +70,20 @@ impl NodeBalls {
             }
             radii[node] = radius as f32;
         }
-        Self { dims, centres, radii }
+        Self { dims, centres, radii, norms }
+    }
+
+    /// An upper bound of `u · yᵢ` for item `i` alone, given `|u|`: `|u| |yᵢ|`
+    /// (+∞ when unknown). Item factors' lengths vary (a rarely bought item's
+    /// is short), so it rules out many items a category's ball lets through.
+    pub fn item_bound(&self, index: usize, norm: f32) -> f32 {
+        match self.norms.get(index) {
+            Some(&length) => {
+                let bound = length * norm;
+                bound + bound.abs() * SLACK.0 + SLACK.1
+            }
+            None => f32::INFINITY,
+        }
     }
 
     /// Dimensions of the vectors (0: no balls).

@@ -262,7 +262,8 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
                 continue;
             }
             let partial = scorer.partial(index);
-            let bound = partial.with_vector(vector_weight, vector_bound);
+            let item_bound = scorer.item_vector_bound(index, vector_bound);
+            let bound = partial.with_vector(vector_weight, item_bound);
             if bounded && (bound < prefs.threshold || blend(bound, index) < floor) {
                 continue;
             }
@@ -489,8 +490,30 @@ mod tests {
     #[test]
     fn bounded_scan_gives_the_exhaustive_slate() {
         let json = catalog(11, Shape { items: 3000, dims: 16, leaves: 40, facets: 4 });
+        bounded_equals_exhaustive(json);
+    }
+
+    /// The same with item factors and the shopper's fold-in factor (the
+    /// items' lengths then bound the vector signal too).
+    #[test]
+    fn bounded_scan_gives_the_exhaustive_slate_with_item_factors() {
+        let mut json = catalog(12, Shape { items: 3000, dims: 16, leaves: 40, facets: 4 });
+        json.vector_kind = crate::catalog::VectorKind::Factors;
+        for (n, item) in json.items.iter_mut().enumerate() {
+            // Factors' lengths vary: popular items long, rare ones short.
+            let length = 0.05 + (n % 17) as f32 / 8.0;
+            if let Some(v) = item.vector.as_mut() {
+                v.iter_mut().for_each(|x| *x *= length);
+            }
+        }
+        bounded_equals_exhaustive(json);
+    }
+
+    fn bounded_equals_exhaustive(json: crate::catalog::CatalogJson) {
         let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
         let balls = balls::NodeBalls::new(&built);
+        let fold_in = (built.vector_kind() == crate::catalog::VectorKind::Factors)
+            .then(|| foldin::FoldIn::new(&built));
         let mut compared = 0;
         let mut divergent = 0;
         for shopper in 0..24u64 {
@@ -521,6 +544,7 @@ mod tests {
                 divergence: Some(engine.profile().divergence()),
                 // The per-category vector bounds for three shoppers in four.
                 balls: (shopper % 4 != 0).then_some(&balls),
+                fold_in: fold_in.as_ref(),
                 seed: shopper,
                 ..Inputs::new(engine.catalog(), engine.profile(), &prefs, now)
             };

@@ -160,6 +160,8 @@ pub struct Scorer<'a> {
     breadth: f32,
     /// Per taxonomy node, a bound of its items' vector signal (empty: `vector_bound`).
     node_vector: Vec<f32>,
+    /// With a fold-in factor: the balls (for the items' lengths) and the factor's length.
+    factor_lengths: Option<(&'a super::balls::NodeBalls, f32)>,
 }
 
 impl<'a> Scorer<'a> {
@@ -257,6 +259,7 @@ impl<'a> Scorer<'a> {
             user_factor: None,
             breadth,
             node_vector: Vec::new(),
+            factor_lengths: None,
         }
     }
 
@@ -290,7 +293,7 @@ impl<'a> Scorer<'a> {
     /// Bounds the vector signal per category with the catalog's `balls`
     /// ([`super::balls`]): call it after [`Self::with_user_factor`]. Balls of
     /// other dimensions are ignored.
-    pub fn with_balls(mut self, balls: &super::balls::NodeBalls) -> Self {
+    pub fn with_balls(mut self, balls: &'a super::balls::NodeBalls) -> Self {
         let dims = self.catalog.vectors().dims();
         if balls.dims() == 0 || balls.dims() != dims {
             return self;
@@ -304,6 +307,7 @@ impl<'a> Scorer<'a> {
         let queries: Vec<(Vec<f32>, f32, f32)> = match &self.user_factor {
             Some((codes, scale)) => {
                 let (u, norm) = dequantize(codes, *scale);
+                self.factor_lengths = Some((balls, norm));
                 vec![(u, norm, 1.0)]
             }
             None => self
@@ -327,6 +331,17 @@ impl<'a> Scorer<'a> {
             })
             .collect();
         self
+    }
+
+    /// A bound of the vector signal of the item at `index` of taxonomy node
+    /// `node` (whose bound is `node_bound`): with a fold-in factor, also the
+    /// product of the two lengths.
+    #[inline(always)]
+    pub fn item_vector_bound(&self, index: usize, node_bound: f32) -> f32 {
+        match self.factor_lengths {
+            Some((balls, norm)) => node_bound.min(balls.item_bound(index, norm).clamp(0.0, 1.0)),
+            None => node_bound,
+        }
     }
 
     /// A bound of the vector signal of every item of taxonomy node `node`.
