@@ -57,10 +57,12 @@ bench-peers: build
 	@npm ci --prefix bench-peers --no-audit --no-fund --loglevel=error
 	@node scripts/bench-peers.mjs > /dev/null
 
-# The evaluations (scripts/eval.sh): the seeded divergence simulation, and
-# quality on MovieLens-100k/-1M against most-popular, item-kNN and ALS (data and
-# a Python venv with implicit cached under target/eval/); tables written into
-# docs/EVALUATION.md, the MovieLens report into target/eval/report.json.
+# The evaluations (scripts/eval.sh): the seeded divergence simulation, quality
+# on MovieLens-100k/-1M against most-popular, item-kNN and ALS, and next-basket
+# quality on The Complete Journey's even households against G-TopFreq,
+# P-TopFreq, TIFU-KNN and ALS (data and a Python venv cached under
+# target/eval/); tables written into docs/EVALUATION.md, the reports into
+# target/eval/report.json and target/eval/grocery-report.json.
 eval:
 	@scripts/eval.sh
 
