@@ -218,6 +218,12 @@ impl Catalog {
         !self.repurchase.is_empty()
     }
 
+    /// Whether the item at `index` is a staple, bought again as a matter of
+    /// course: its prior (its own or its category's) is replenishable.
+    pub fn is_staple(&self, index: usize) -> bool {
+        self.repurchase(index).is_some_and(|r| r.is_replenishable())
+    }
+
     /// The shop this catalog belongs to.
     pub fn shop(&self) -> &str {
         &self.shop

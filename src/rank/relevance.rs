@@ -67,7 +67,7 @@ pub fn freshness(day: Option<i32>, today: i32) -> f32 {
 }
 
 /// Relevance after an item was bought: bought items are not pushed again,
-/// unless they are staples (replenishable, see [`super::seen::is_staple`]).
+/// unless they are staples (replenishable, see [`Catalog::is_staple`]).
 pub const PURCHASED_FACTOR: f32 = 0.2;
 /// Impressions without engagement that cost nothing; each one beyond costs 10%.
 pub const SHOWN_GRACE: u32 = 3;
@@ -551,7 +551,7 @@ fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
         .collect();
     let one_offs = purchased
         .filter_map(|(id, factor)| Some((catalog.index_of(id)?, factor)))
-        .filter(|&(index, _)| !super::seen::is_staple(catalog, index))
+        .filter(|&(index, _)| !catalog.is_staple(index))
         .map(|(index, factor)| (index as u32, factor));
     out.extend(one_offs);
     crate::util::sort::sort_by_key(&mut out, |&(i, _)| i);

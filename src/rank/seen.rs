@@ -55,7 +55,7 @@ pub fn seen(
     let mut staples: Vec<usize> = Vec::new();
     for (id, bought) in profile.purchases().iter() {
         let Some(index) = catalog.index_of(id) else { continue };
-        if !is_staple(catalog, index) {
+        if !catalog.is_staple(index) {
             out.push(index);
         } else if bought.occasions >= REGULAR_OCCASIONS && excluded.binary_search(&index).is_err() {
             staples.push(index);
@@ -71,10 +71,4 @@ pub fn seen(
     }
     out.extend_from_slice(cart);
     out
-}
-
-/// Whether the item at `index` is bought again as a matter of course: its
-/// catalog prior (its own or its category's) is replenishable.
-pub fn is_staple(catalog: &Catalog, index: usize) -> bool {
-    catalog.repurchase(index).is_some_and(|r| r.is_replenishable())
 }
