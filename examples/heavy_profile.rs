@@ -59,12 +59,18 @@ fn main() -> Result<(), flaneur::Error> {
             .collect();
         let vector: Vec<String> = v.iter().map(|x| format!("{:.5}", x)).collect();
         items.push(format!(
-            r#"{{"id":"sku-{i}","title":"Item {i}","category":"Dept {} > Cat {} > Leaf {leaf}","attributes":{{{}}},"popularity":{:.4},"vector":[{}]}}"#,
+            concat!(
+                r#"{{"id":"sku-{i}","title":"Item {i}","#,
+                r#""category":"Dept {} > Cat {} > Leaf {leaf}","#,
+                r#""attributes":{{{}}},"popularity":{:.4},"vector":[{}]}}"#
+            ),
             leaf / 40,
             leaf / 5,
             attributes.join(","),
             rand.next(),
-            vector.join(",")
+            vector.join(","),
+            i = i,
+            leaf = leaf,
         ));
     }
     let json = format!(

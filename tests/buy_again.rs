@@ -14,7 +14,8 @@ const DAY: i64 = 86_400_000;
 const MINUTE: i64 = 60_000;
 
 const CATALOG: &str = r#"{"version":1,"shop":"corner","items":[
-  {"id":"detergent","title":"Detergent","category":"Household > Laundry"},
+  {"id":"detergent","title":"Detergent","category":"Household > Laundry",
+   "bought_with":["sponges"]},
   {"id":"detergent-eco","title":"Eco detergent","category":"Household > Laundry"},
   {"id":"towels","title":"Paper towels","category":"Household > Paper"},
   {"id":"towels-xl","title":"Paper towels XL","category":"Household > Paper"},
@@ -131,9 +132,14 @@ fn a_year_of_weekly_baskets_stays_bounded_and_within_32_kb() {
         .enumerate()
         .map(|(n, id)| {
             format!(
-                r#"{{"id":"{id}","title":"Product {n}","category":"Grocery > Aisle {} > Shelf {}"}}"#,
+                concat!(
+                    r#"{{"id":"{id}","title":"Product {n}","#,
+                    r#""category":"Grocery > Aisle {} > Shelf {}"}}"#
+                ),
                 n % 12,
-                n % 60
+                n % 60,
+                id = id,
+                n = n,
             )
         })
         .collect();
@@ -189,7 +195,8 @@ fn a_due_staple_comes_back_in_for_you_and_its_substitutes_stay_out() {
     assert!(shown.contains(&"detergent"), "the staple comes back: {shown:?}");
     assert!(!shown.contains(&"detergent-eco"), "no substitute in its place: {shown:?}");
     assert!(!shown.contains(&"coat"), "a one-off purchase stays out: {shown:?}");
-    // A page that shows the staple elsewhere (excluded here) may get a substitute: not in its place.
+    // A page that shows the staple elsewhere (excluded here) may get a
+    // substitute: it is not in the staple's place.
     let elsewhere = Request { k: 8, exclude: vec!["detergent".into()], ..Request::default() };
     let shown = e.recommend(&elsewhere, now).expect("a slate");
     assert!(ids(&shown).contains(&"detergent-eco"), "{:?}", ids(&shown));
@@ -213,4 +220,23 @@ fn the_catalogs_prior_shapes_the_cadence_and_the_words() {
     buy(&mut e, "sponges", START + 7 * DAY);
     let words = buy_again(&e, now).items[0].reason.signals[0].label.clone();
     assert_eq!(words, "You buy this about every 11 days; last bought 5 days ago");
+}
+
+#[test]
+fn what_is_bought_with_the_staples_is_discovered_and_says_so() {
+    let mut e = replenishing();
+    for week in 0..4 {
+        buy(&mut e, "detergent", START + week * 7 * DAY);
+    }
+    let now = START + 29 * DAY;
+    let request = Request { k: 4, exclude: vec!["detergent".into()], ..Request::default() };
+    let slate = e.recommend(&request, now).expect("a slate");
+    let sponges = slate.items.iter().find(|r| r.item_id == "sponges");
+    let Some(sponges) = sponges else { panic!("not discovered: {:?}", ids(&slate)) };
+    let reason = sponges.reason.signals.iter().find(|s| s.label == "Detergent");
+    assert!(reason.is_some_and(|s| s.contribution > 0.0), "{:?}", sponges.reason);
+    assert!(sponges.reason.describe().contains("often bought with Detergent"));
+    // Above the department's other items, which are not bought with it.
+    let at = |id: &str| ids(&slate).iter().position(|x| *x == id).unwrap_or(usize::MAX);
+    assert!(at("sponges") < at("towels"), "{:?}", ids(&slate));
 }

@@ -194,6 +194,12 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             weights.vector * signals.vector * signals.penalty,
         ));
     }
+    if let Some(source) = scorer.co_purchase_source(index).filter(|_| signals.co_purchase > 0.0) {
+        // "Often bought with" the bought item that adds most to it.
+        let contribution = super::relevance::CO_PURCHASE_WEIGHT * signals.co_purchase;
+        let title = catalog.item(source).title();
+        out.push(Signal::of_item(SignalKind::BoughtWith, title, contribution * signals.penalty));
+    }
     if signals.popularity > 0.0 {
         let contribution = weights.popularity * signals.popularity * signals.penalty;
         out.push(Signal::of_item(SignalKind::Popularity, "popular in this shop", contribution));

@@ -10,8 +10,9 @@
 //!
 //! where `Y` holds every item's factor, `h` the items of the history with
 //! their decayed weights `wᵢ` (engagement affinity plus, for a bought item,
-//! its per-basket decayed purchase frequency: households like this one), and `x · yᵢ` predicts the shopper's preference
-//! for item `i` (near 1 for items like those engaged with). `YᵀY` (d×d) is
+//! its per-basket decayed purchase frequency: households like this one),
+//! and `x · yᵢ` predicts the shopper's preference for item `i` (near 1 for
+//! items like those engaged with). `YᵀY` (d×d) is
 //! computed once per catalog; a solve is a d×d Cholesky, microseconds for d = 64.
 //!
 //! [`VectorKind::Factors`]: crate::catalog::VectorKind::Factors

@@ -123,6 +123,8 @@ pub struct Signals {
     pub popularity: f32,
     /// Freshness of the release date.
     pub freshness: f32,
+    /// Evidence that the item is often bought with what the shopper buys.
+    pub co_purchase: f32,
     /// Multiplier for dismissal (0), purchase and impressions without engagement (1 when none).
     pub penalty: f32,
     /// The weighted mix, times `penalty`: the item's relevance.
@@ -149,6 +151,12 @@ pub struct Scorer<'a> {
     interest_weights: Vec<(f32, f32)>,
     /// `(item index, factor)` for items the profile penalises, sorted by index.
     penalties: Vec<(u32, f32)>,
+    /// `(item index, co-purchase evidence, the bought item that adds most)`
+    /// of the items often bought with what the shopper buys, sorted by index
+    /// ([`co_purchase`]).
+    co_purchased: Vec<(u32, f32, u32)>,
+    /// Per taxonomy node, the largest co-purchase evidence of its items.
+    node_co_purchase: Vec<f32>,
     /// One bit per item: whether it is in `penalties` (most items are not,
     /// and a bit test spares them the binary search).
     penalised: Vec<u64>,
@@ -237,6 +245,15 @@ impl<'a> Scorer<'a> {
             weights.freshness /= total;
         }
         let penalties = penalties(catalog, profile);
+        let co_purchased = co_purchase(catalog, profile);
+        let mut node_co_purchase =
+            vec![0.0f32; if co_purchased.is_empty() { 0 } else { taxonomy.len() }];
+        for &(index, evidence, _) in &co_purchased {
+            let node = catalog.item(index as usize).category() as usize;
+            if let Some(max) = node_co_purchase.get_mut(node) {
+                *max = max.max(evidence);
+            }
+        }
         let mut penalised = vec![0u64; catalog.len().div_ceil(64)];
         for &(index, _) in &penalties {
             penalised[index as usize / 64] |= 1 << (index % 64);
@@ -254,6 +271,8 @@ impl<'a> Scorer<'a> {
             centroids,
             interest_weights,
             penalties,
+            co_purchased,
+            node_co_purchase,
             penalised,
             vector_bound,
             user_factor: None,
@@ -434,7 +453,9 @@ impl<'a> Scorer<'a> {
             .iter()
             .enumerate()
             .map(|(node, &category)| {
-                let mix = w.category * category
+                let co = self.node_co_purchase.get(node).copied().unwrap_or(0.0);
+                let mix = CO_PURCHASE_WEIGHT * co
+                    + w.category * category
                     + w.facets * facets
                     + w.vector * self.node_vector_bound(node as u32)
                     + w.popularity
@@ -463,12 +484,14 @@ impl<'a> Scorer<'a> {
         };
         let penalty = self.penalty(index);
         let w = self.weights;
-        let rest = w.category * category
+        let co_purchase = self.co_purchase_of(index);
+        let rest = CO_PURCHASE_WEIGHT * co_purchase
+            + w.category * category
             + w.facets * facets
             + w.popularity * popularity
             + w.freshness * freshness;
         let relevance = Partial { rest, penalty }.with_vector(w.vector, vector);
-        Signals { category, facets, vector, popularity, freshness, penalty, relevance }
+        Signals { category, facets, vector, popularity, freshness, co_purchase, penalty, relevance }
     }
 
     /// Everything of the item at `index`'s relevance but its vector signal:
@@ -480,7 +503,8 @@ impl<'a> Scorer<'a> {
         let s = self.signals_with(index, 0.0);
         let w = self.weights;
         Partial {
-            rest: w.category * s.category
+            rest: CO_PURCHASE_WEIGHT * s.co_purchase
+                + w.category * s.category
                 + w.facets * s.facets
                 + w.popularity * s.popularity
                 + w.freshness * s.freshness,
@@ -497,6 +521,26 @@ impl<'a> Scorer<'a> {
     /// The weight of the vector signal.
     pub(crate) fn vector_weight(&self) -> f32 {
         self.weights.vector
+    }
+
+    /// The co-purchase evidence of the item at `index` (0 when none).
+    #[inline(always)]
+    fn co_purchase_of(&self, index: usize) -> f32 {
+        if self.co_purchased.is_empty() {
+            return 0.0;
+        }
+        self.co_purchased
+            .binary_search_by_key(&(index as u32), |&(i, _, _)| i)
+            .map_or(0.0, |slot| self.co_purchased[slot].1)
+    }
+
+    /// The bought item that makes the item at `index` most "often bought
+    /// with" what the shopper buys, if any.
+    pub fn co_purchase_source(&self, index: usize) -> Option<usize> {
+        self.co_purchased
+            .binary_search_by_key(&(index as u32), |&(i, _, _)| i)
+            .ok()
+            .map(|slot| self.co_purchased[slot].2 as usize)
     }
 
     /// The penalty factor of the item at `index` (1 when none).
@@ -563,6 +607,43 @@ fn penalties(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32)> {
         same
     });
     out
+}
+
+/// Weight, added to relevance, of an item's co-purchase evidence.
+pub const CO_PURCHASE_WEIGHT: f32 = 0.3;
+
+/// Items often bought with what the shopper bought (the catalog's
+/// bought-with lists of the purchase history, each neighbour `1/(rank+1)`
+/// times the purchase's decayed frequency), as evidence in [0, 1), sorted
+/// by index; empty without purchases or lists.
+fn co_purchase(catalog: &Catalog, profile: &Profile) -> Vec<(u32, f32, u32)> {
+    let bought = profile.purchases();
+    if bought.is_empty() || !catalog.has_bought_with() {
+        return Vec::new();
+    }
+    // (neighbour, summed weight, its largest single weight, that weight's source)
+    let mut out: Vec<(u32, f32, f32, u32)> = Vec::new();
+    for (id, p) in bought.iter() {
+        let Some(index) = catalog.index_of(id) else { continue };
+        let frequency = bought.frequency(p);
+        for (rank, &j) in catalog.bought_with(index).iter().enumerate() {
+            let w = frequency / (rank + 1) as f32;
+            out.push((j, w, w, index as u32));
+        }
+    }
+    crate::util::sort::sort_by_key(&mut out, |&(i, _, _, source)| (i, source));
+    out.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 += later.1;
+            if later.2 > kept.2 {
+                kept.2 = later.2;
+                kept.3 = later.3;
+            }
+        }
+        same
+    });
+    out.into_iter().map(|(i, w, _, source)| (i, evidence(w), source)).collect()
 }
 
 /// Weighted mean of the evidence along a node's category path, the level at

@@ -14,7 +14,8 @@ use crate::profile::divergence::Direction;
 pub struct Request {
     /// How many items at most (1 to [`MAX_K`]).
     pub k: usize,
-    /// Which shelf: "for you" (the default), recently viewed, complements of the cart, or buy again.
+    /// Which shelf: "for you" (the default), recently viewed, complements of
+    /// the cart, or buy again.
     pub shelf: Shelf,
     /// Where the shopper is.
     pub context: Context,
