@@ -468,6 +468,24 @@ impl<'a> Scorer<'a> {
     /// The signals of the item at `index` with `vector` as its vector signal.
     #[inline(always)]
     fn signals_with(&self, index: usize, vector: f32) -> Signals {
+        let (signals, partial) = self.parts(index);
+        let relevance = partial.with_vector(self.weights.vector, vector);
+        Signals { vector, relevance, ..signals }
+    }
+
+    /// Everything of the item at `index`'s relevance but its vector signal:
+    /// the scan bounds it with the best vector first and computes the dot
+    /// product only when the bound leaves a chance, without reading the
+    /// item's other signals twice.
+    #[inline(always)]
+    pub(crate) fn partial(&self, index: usize) -> Partial {
+        self.parts(index).1
+    }
+
+    /// The item's signals but its vector (0) and relevance (0), and the
+    /// [`Partial`] they make: the one place their mix is written.
+    #[inline(always)]
+    fn parts(&self, index: usize) -> (Signals, Partial) {
         let item = self.catalog.item(index);
         let category = self.category_signal.get(item.category() as usize).copied().unwrap_or(0.0);
         let values = item.facet_value_ids();
@@ -490,26 +508,17 @@ impl<'a> Scorer<'a> {
             + w.facets * facets
             + w.popularity * popularity
             + w.freshness * freshness;
-        let relevance = Partial { rest, penalty }.with_vector(w.vector, vector);
-        Signals { category, facets, vector, popularity, freshness, co_purchase, penalty, relevance }
-    }
-
-    /// Everything of the item at `index`'s relevance but its vector signal:
-    /// the scan bounds it with the best vector first and computes the dot
-    /// product only when the bound leaves a chance, without reading the
-    /// item's other signals twice.
-    #[inline(always)]
-    pub(crate) fn partial(&self, index: usize) -> Partial {
-        let s = self.signals_with(index, 0.0);
-        let w = self.weights;
-        Partial {
-            rest: CO_PURCHASE_WEIGHT * s.co_purchase
-                + w.category * s.category
-                + w.facets * s.facets
-                + w.popularity * s.popularity
-                + w.freshness * s.freshness,
-            penalty: s.penalty,
-        }
+        let signals = Signals {
+            category,
+            facets,
+            vector: 0.0,
+            popularity,
+            freshness,
+            co_purchase,
+            penalty,
+            relevance: 0.0,
+        };
+        (signals, Partial { rest, penalty })
     }
 
     /// The vector signal of the item at `index`, in [0, 1].
