@@ -143,16 +143,7 @@ pub fn build(
     // The shop's order log: repurchase priors for the buy-again shelf and the
     // staples of For you (and, without co-purchase counts, bought-with lists).
     command.arg("--orders").arg(orders);
-    let output = command.output().map_err(|e| format!("flaneur catalog build: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "flaneur catalog build failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let bytes = std::fs::read(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    Catalog::from_binary(&bytes).map_err(|e| format!("{}: {e}", out.display()))
+    super::movielens_catalog::build_with(&mut command, &out)
 }
 
 #[cfg(test)]

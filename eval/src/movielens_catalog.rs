@@ -135,6 +135,11 @@ pub fn build(
             command.args(["--co-purchase-damping", &damping.to_string()]);
         }
     }
+    build_with(&mut command, &out)
+}
+
+/// Runs a `flaneur catalog build` `command` that writes `out`, and loads the catalog it wrote.
+pub fn build_with(command: &mut Command, out: &Path) -> Result<Catalog, String> {
     let output = command.output().map_err(|e| format!("flaneur catalog build: {e}"))?;
     if !output.status.success() {
         return Err(format!(
@@ -143,6 +148,6 @@ pub fn build(
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let bytes = std::fs::read(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let bytes = std::fs::read(out).map_err(|e| format!("{}: {e}", out.display()))?;
     Catalog::from_binary(&bytes).map_err(|e| format!("{}: {e}", out.display()))
 }
