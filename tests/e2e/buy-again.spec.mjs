@@ -6,20 +6,19 @@
 // panel rows they draw) against fixed answers; the journey runs the real engine over the
 // demo catalog's household supplies, on a clock the test sets: a month of weekly baskets
 // bought through the shop's own cart, then the home page a week after the last one.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { seriousA11yViolations, shot, watchPage } from "./page.mjs";
 import { expectOnlyStaticGets } from "./requests.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const byId = new Map(catalog.items.map((i) => [i.id, i]));
 const MODULE = "/components/flaneur-elements.js";
 const PANEL = "Your privacy & personalization";
-const SCREENSHOTS = "target/e2e-screenshots";
 const DAY = 24 * 60 * 60 * 1000;
 const WEEK = 7 * DAY;
 /** Monday 2 Nov 2026, 18:00 UTC: the first basket. */
 const T0 = Date.UTC(2026, 10, 2, 18);
-const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 const household = catalog.items.filter((i) => i.category.startsWith("Household supplies > ") && i.available && !i.sensitive);
 const first = (pattern) => household.find((i) => pattern.test(i.title));
@@ -34,34 +33,7 @@ const ONCE = [SPONGES, SWEATER];
 const againShelf = (page) => page.locator('main flaneur-shelf[context="buy-again"]');
 const cardIds = (locator) => locator.evaluateAll((cards) => cards.map((c) => c.dataset.itemId));
 
-let pageErrors;
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on("pageerror", (err) => pageErrors.push(err));
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-});
-
-test.afterEach(async ({ page }) => {
-  expect(pageErrors.map(String), "no error reached the page").toEqual([]);
-  if (!page.isClosed()) expect(await page.evaluate(() => window.__cspViolations ?? [])).toEqual([]);
-});
-
-/** The viewport as a PNG: attached to the test's results and kept in target/e2e-screenshots/. */
-async function shot(page, testInfo, name, scrollTo) {
-  if (scrollTo) await scrollTo.scrollIntoViewIfNeeded();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const body = await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: false });
-  await testInfo.attach(name, { body, contentType: "image/png" });
-}
-
-async function seriousA11yViolations(page) {
-  await page.evaluate(AXE);
-  const { violations } = await page.evaluate(() => window.axe.run());
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`);
-}
+watchPage(test);
 
 /** The page's own personalizer, called with `arg`; its answer as plain JSON. */
 const call = (page, method, arg) =>

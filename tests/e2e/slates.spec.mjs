@@ -5,8 +5,9 @@
 //
 // The first test pins the component's side (the request it makes, the cards it draws)
 // against a fixed slate; the journeys run the real engine over the demo catalog.
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { seriousA11yViolations, shot, watchPage } from "./page.mjs";
 import { readRecord } from "./idb.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
@@ -14,9 +15,7 @@ const byId = new Map(catalog.items.map((i) => [i.id, i]));
 const KNITWEAR = "Women > Knitwear";
 const LEAVES = ["Women > Knitwear > Sweaters", "Women > Knitwear > Cardigans"];
 const MODULE = "/components/flaneur-elements.js";
-const SCREENSHOTS = "target/e2e-screenshots";
 const DAY = 24 * 60 * 60 * 1000;
-const AXE = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 /** 2 Dec 2026, 10:00 UTC. */
 const T0 = Date.UTC(2026, 11, 2, 10);
 
@@ -25,34 +24,7 @@ const recentShelf = (page) => page.locator('main flaneur-shelf[context="recent"]
 const cartShelf = (page) => page.locator('main flaneur-shelf[context="cart"]');
 const cardIds = (locator) => locator.evaluateAll((cards) => cards.map((c) => c.dataset.itemId));
 
-let pageErrors;
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on("pageerror", (err) => pageErrors.push(err));
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-});
-
-test.afterEach(async ({ page }) => {
-  expect(pageErrors.map(String), "no error reached the page").toEqual([]);
-  if (!page.isClosed()) expect(await page.evaluate(() => window.__cspViolations ?? [])).toEqual([]);
-});
-
-/** The viewport as a PNG: attached to the test's results and kept in target/e2e-screenshots/. */
-async function shot(page, testInfo, name, scrollTo) {
-  if (scrollTo) await scrollTo.scrollIntoViewIfNeeded();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const body = await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: false });
-  await testInfo.attach(name, { body, contentType: "image/png" });
-}
-
-async function seriousA11yViolations(page) {
-  await page.evaluate(AXE);
-  const { violations } = await page.evaluate(() => window.axe.run());
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`);
-}
+watchPage(test);
 
 async function home(page) {
   await page.locator("a.brand").click();
