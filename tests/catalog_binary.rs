@@ -135,6 +135,69 @@ fn round_trips_are_lossless() {
     }
 }
 
+/// A catalog whose categories interleave (item `i` in category `i % 7`), so
+/// that rows kept grouped by category differ from the items' order.
+fn interleaved() -> (String, Vec<(Vec<f32>, String, String)>) {
+    let mut rng = Rng::new(5);
+    let mut expected = Vec::new();
+    let items: Vec<String> = (0..300)
+        .map(|i| {
+            let vector: Vec<f32> = (0..20).map(|_| rng.unit() * 2.0 - 1.0).collect();
+            let (colour, size) = (format!("c{}", i % 5), format!("s{}", i % 3));
+            let text: Vec<String> = vector.iter().map(|x| format!("{x}")).collect();
+            let attributes = if i % 4 == 0 {
+                format!(r#""colour":"{colour}""#)
+            } else {
+                format!(r#""colour":"{colour}","size":"{size}""#)
+            };
+            expected.push((vector, colour, if i % 4 == 0 { String::new() } else { size }));
+            format!(
+                r#"{{"id":"i{i}","title":"T","category":"D > C{}","attributes":{{{attributes}}},
+                    "vector":[{}]}}"#,
+                i % 7,
+                text.join(",")
+            )
+        })
+        .collect();
+    let json = format!(
+        concat!(
+            r#"{{"version":1,"shop":"s","dims":20,"#,
+            r#""facets":{{"colour":{{}},"size":{{}}}},"items":[{}]}}"#
+        ),
+        items.join(",")
+    );
+    (json, expected)
+}
+
+/// Rows are kept grouped by category; every item still reads its own vector
+/// and facet values, before and after a binary round trip, a file keeps them
+/// item after item, and the nearest item to an item's vector is that item.
+#[test]
+fn items_keep_their_own_rows_whatever_order_they_are_kept_in() {
+    let (json, expected) = interleaved();
+    let built = Catalog::from_json_str(&json).unwrap();
+    let decoded = Catalog::from_binary(&built.to_binary()).unwrap();
+    for catalog in [&built, &decoded] {
+        let vectors = catalog.vectors();
+        // The rows are grouped: the first rows are category C0's items, not the first items.
+        assert_eq!((vectors.item_at(0), vectors.item_at(1)), (0, 7));
+        for (i, (vector, colour, size)) in expected.iter().enumerate() {
+            let (codes, scale) = flaneur::catalog::quantize::quantize(vector);
+            assert_eq!(vectors.get(i), (codes.as_slice(), scale), "vector of item {i}");
+            let values: Vec<(u16, &str)> = catalog.item(i).attributes().collect();
+            let mut want = vec![(0u16, colour.as_str())];
+            if !size.is_empty() {
+                want.push((1, size.as_str()));
+            }
+            assert_eq!(values, want, "facet values of item {i}");
+            let nearest = flaneur::rank::nearest::nearest(catalog, vector, 1).unwrap();
+            assert_eq!(nearest[0].0, i, "nearest to item {i}'s own vector");
+        }
+    }
+    // The file is the same whichever way it was loaded, and holds the items in their order.
+    assert_eq!(decoded.to_binary(), built.to_binary());
+}
+
 #[test]
 fn the_encoding_is_deterministic() {
     assert_eq!(demo().to_binary(), demo().to_binary());

@@ -176,6 +176,10 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
     let members = super::members::Members::new(&columns.category, taxonomy.len());
+    let ids = super::id_table::IdTable::new(&strings, &columns.id);
+    let (mut vectors, mut columns) = (vectors, columns);
+    vectors.arrange(members.order());
+    columns.arrange_attrs(members.order());
     Ok(Catalog {
         shop,
         vector_kind,
@@ -184,6 +188,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         facet_values,
         columns,
         by_id,
+        ids,
         released_days,
         taxonomy,
         vectors,
@@ -278,8 +283,9 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     write_array(w, &c.id);
     write_array(w, &c.title);
     write_array(w, &c.category);
-    write_array(w, &c.attr_start);
-    write_array(w, &c.attrs);
+    let (attr_start, attrs) = c.attrs_by_item();
+    write_array(w, &attr_start);
+    write_array(w, &attrs);
     write_array(w, &c.price);
     write_array(w, &c.currency);
     w.u32(len_u32(c.available.len()));
@@ -303,9 +309,10 @@ fn write_priors(w: &mut ByteWriter, priors: &[(u32, Repurchase)]) {
     }
 }
 
+/// Item after item, whatever order the rows are kept in.
 fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
-    write_array(w, v.codes());
-    write_array(w, v.scales());
+    write_array(w, &v.codes_by_item());
+    write_array(w, &v.scales_by_item());
 }
 
 // ---------------------------------------------------------------------------
@@ -661,6 +668,7 @@ impl<'a> Decoder<'a> {
             category: category.values,
             attr_start,
             attrs,
+            attr_row: Vec::new(),
             price: price.values,
             currency,
             available: available.values.iter().map(|&a| a == 1).collect(),

@@ -21,9 +21,14 @@ pub(crate) struct Columns {
     pub id: Vec<StrId>,
     pub title: Vec<StrId>,
     pub category: Vec<CategoryId>,
-    /// Item `i`'s facet values are `attrs[attr_start[i]..attr_start[i + 1]]`.
+    /// Row `r`'s facet values are `attrs[attr_start[r]..attr_start[r + 1]]`;
+    /// item `i`'s row is `attr_row[i]` ([`Columns::facet_values_of`]).
     pub attr_start: Vec<u32>,
     pub attrs: Vec<FacetValueId>,
+    /// Per item, its row of facet values (empty: item `i` is row `i`). A
+    /// loaded catalog keeps them grouped by category, as its vectors: a slate
+    /// reads a category's items together.
+    pub attr_row: Vec<u32>,
     /// `NaN` when the item has no price.
     pub price: Vec<f64>,
     pub currency: Vec<StrId>,
@@ -33,6 +38,48 @@ pub(crate) struct Columns {
     pub sensitive: Vec<StrId>,
     pub url: Vec<StrId>,
     pub image: Vec<StrId>,
+}
+
+impl Columns {
+    /// Ids of item `i`'s `(facet, value)` pairs, sorted by facet.
+    #[inline(always)]
+    pub(crate) fn facet_values_of(&self, i: usize) -> &[FacetValueId] {
+        let row = if self.attr_row.is_empty() { i } else { self.attr_row[i] as usize };
+        &self.attrs[self.attr_start[row] as usize..self.attr_start[row + 1] as usize]
+    }
+
+    /// `attr_start` and `attrs` item after item, whatever order the rows are
+    /// kept in (as a file stores them).
+    pub(crate) fn attrs_by_item(&self) -> (Vec<u32>, Vec<FacetValueId>) {
+        let mut start = Vec::with_capacity(self.id.len() + 1);
+        let mut attrs = Vec::with_capacity(self.attrs.len());
+        start.push(0);
+        for i in 0..self.id.len() {
+            attrs.extend_from_slice(self.facet_values_of(i));
+            start.push(attrs.len() as u32);
+        }
+        (start, attrs)
+    }
+
+    /// Puts the rows of facet values in `order` (row `r` becomes item
+    /// `order[r]`'s); anything but a permutation of the items leaves them.
+    pub(crate) fn arrange_attrs(&mut self, order: &[u32]) {
+        if !super::members::is_permutation(order, self.id.len()) {
+            return;
+        }
+        let mut start = Vec::with_capacity(order.len() + 1);
+        let mut attrs = Vec::with_capacity(self.attrs.len());
+        start.push(0);
+        for &item in order {
+            attrs.extend_from_slice(self.facet_values_of(item as usize));
+            start.push(attrs.len() as u32);
+        }
+        let mut rows = vec![0u32; order.len()];
+        for (row, &item) in order.iter().enumerate() {
+            rows[item as usize] = row as u32;
+        }
+        (self.attr_start, self.attrs, self.attr_row) = (start, attrs, rows);
+    }
 }
 
 /// One item, borrowed from its catalog.
@@ -78,8 +125,7 @@ impl<'a> ItemRef<'a> {
 
     /// Ids of the item's `(facet, value)` pairs, sorted by facet.
     pub fn facet_value_ids(&self) -> &'a [FacetValueId] {
-        let c = self.cols();
-        &c.attrs[c.attr_start[self.index] as usize..c.attr_start[self.index + 1] as usize]
+        self.cols().facet_values_of(self.index)
     }
 
     /// The item's `(facet index, value)` pairs, sorted by facet.

@@ -564,6 +564,10 @@ impl CatalogBuilder {
         let (categories, items) = resolve(&repurchase, &taxonomy, index_of)?;
         let repurchase = Priors::new(categories, items, &taxonomy);
         let members = super::members::Members::new(&cols.category, taxonomy.len());
+        let ids = super::id_table::IdTable::new(&strings, &cols.id);
+        let mut vectors = vectors;
+        vectors.arrange(members.order());
+        cols.arrange_attrs(members.order());
         Ok(Catalog {
             members,
             bought_with,
@@ -575,6 +579,7 @@ impl CatalogBuilder {
             facet_values,
             columns: cols,
             by_id,
+            ids,
             released_days,
             taxonomy,
             vectors,

@@ -45,6 +45,11 @@ impl Members {
         Self { start, items }
     }
 
+    /// Every item grouped by node, node after node: the order of [`Self::of`]'s lists.
+    pub(crate) fn order(&self) -> &[u32] {
+        &self.items
+    }
+
     /// The positions of the items filed under `node`, ascending.
     pub(crate) fn of(&self, node: CategoryId) -> &[u32] {
         let n = node as usize;
@@ -53,4 +58,19 @@ impl Members {
             _ => &[],
         }
     }
+}
+
+/// Whether `order` lists each of the `n` items `0..n` exactly once.
+pub(crate) fn is_permutation(order: &[u32], n: usize) -> bool {
+    if order.len() != n {
+        return false;
+    }
+    let mut seen = vec![false; n];
+    order.iter().all(|&i| match seen.get_mut(i as usize) {
+        Some(s) if !*s => {
+            *s = true;
+            true
+        }
+        _ => false,
+    })
 }

@@ -29,6 +29,7 @@
 mod binary;
 mod bought_with;
 pub mod dates;
+mod id_table;
 mod item;
 mod json;
 pub mod link;
@@ -68,8 +69,10 @@ pub struct Catalog {
     /// Distinct `(facet index, value)` pairs, sorted; a pair's position is its [`FacetValueId`].
     facet_values: Vec<(u16, StrId)>,
     columns: Columns,
-    /// Item positions sorted by id, for lookups by binary search.
+    /// Item positions sorted by id (the binary format's id order).
     by_id: Vec<u32>,
+    /// Item positions by id, for lookups.
+    ids: id_table::IdTable,
     /// Release day of each item (days since 1970-01-01), [`NO_DAY`] when unknown;
     /// derived from the `released` strings on load.
     released_days: Vec<i32>,
@@ -254,10 +257,7 @@ impl Catalog {
 
     /// Position of the item with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id
-            .binary_search_by(|&i| self.strings.get(self.columns.id[i as usize]).cmp(id))
-            .ok()
-            .map(|slot| self.by_id[slot] as usize)
+        self.ids.find(id, |i| self.strings.get(self.columns.id[i as usize]))
     }
 
     /// The facets the catalog declares.

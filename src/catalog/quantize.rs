@@ -1,7 +1,13 @@
 //! Item vectors, L2-normalised and quantized to int8 with one scale per item.
 
-/// All item vectors of a catalog, struct-of-arrays: `codes[i*dims..][..dims]`
-/// holds item `i`, and `codes · scale ≈` the item's unit vector.
+/// All item vectors of a catalog, struct-of-arrays: one row of `dims` codes
+/// and one scale per item, and `codes · scale ≈` the item's unit vector.
+///
+/// Rows are in item order until [`QuantizedVectors::arrange`] puts them in
+/// another (a catalog stores them grouped by category: a slate scores a
+/// category's items together, and reading their rows from one stretch of
+/// memory rather than one cache line here and one there is what makes a
+/// large catalog fast). [`QuantizedVectors::get`] takes an item either way.
 ///
 /// ```
 /// use flaneur::catalog::QuantizedVectors;
@@ -14,21 +20,27 @@
 #[derive(Debug, Clone, Default)]
 pub struct QuantizedVectors {
     dims: usize,
+    /// `dims` codes per row, row after row.
     codes: Vec<i8>,
+    /// One scale per row.
     scales: Vec<f32>,
+    /// Per item, its row (empty: item `i` is row `i`).
+    rows: Vec<u32>,
+    /// Per row, its item (empty: row `r` is item `r`).
+    items: Vec<u32>,
 }
 
 impl QuantizedVectors {
     /// An empty set of `dims`-dimensional vectors.
     pub fn new(dims: usize) -> Self {
-        Self { dims, codes: Vec::new(), scales: Vec::new() }
+        Self { dims, ..Self::default() }
     }
 
     /// Vectors from their stored parts (the binary catalog loader validates them first):
     /// `codes` holds `scales.len() * dims` codes, item after item.
     pub(super) fn from_parts(dims: usize, codes: Vec<i8>, scales: Vec<f32>) -> Self {
         debug_assert_eq!(codes.len(), scales.len() * dims);
-        Self { dims, codes, scales }
+        Self { dims, codes, scales, ..Self::default() }
     }
 
     /// Dimensions per vector; 0 when the catalog has no vectors.
@@ -51,6 +63,16 @@ impl QuantizedVectors {
         let (codes, scale) = quantize(vector);
         self.codes.extend_from_slice(&codes);
         self.scales.push(scale);
+        self.note_new_row();
+    }
+
+    /// A row just appended is its own item's.
+    fn note_new_row(&mut self) {
+        if !self.rows.is_empty() {
+            let last = (self.scales.len() - 1) as u32;
+            self.rows.push(last);
+            self.items.push(last);
+        }
     }
 
     /// Appends one vector keeping its magnitude (for learned item factors,
@@ -65,6 +87,7 @@ impl QuantizedVectors {
             }),
         );
         self.scales.push(scale);
+        self.note_new_row();
     }
 
     /// Replaces vector `i` as [`QuantizedVectors::push`] (`raw: false`) or
@@ -85,8 +108,9 @@ impl QuantizedVectors {
         } else {
             one.push(vector)
         }
-        self.codes[i * self.dims..(i + 1) * self.dims].copy_from_slice(&one.codes);
-        self.scales[i] = one.scales[0];
+        let row = self.row(i);
+        self.codes[row * self.dims..(row + 1) * self.dims].copy_from_slice(&one.codes);
+        self.scales[row] = one.scales[0];
     }
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).
@@ -103,19 +127,101 @@ impl QuantizedVectors {
         (codes.iter().map(|&c| c as i32 * c as i32).sum::<i32>() as f32).sqrt() * scale
     }
 
-    /// Codes and scale of vector `i`.
+    /// Codes and scale of item `i`'s vector.
+    #[inline(always)]
     pub fn get(&self, i: usize) -> (&[i8], f32) {
-        (&self.codes[i * self.dims..(i + 1) * self.dims], self.scales[i])
+        let row = self.row(i);
+        (&self.codes[row * self.dims..(row + 1) * self.dims], self.scales[row])
     }
 
-    /// All codes, item after item.
+    /// The row holding item `i`'s vector.
+    #[inline(always)]
+    fn row(&self, i: usize) -> usize {
+        if self.rows.is_empty() { i } else { self.rows[i] as usize }
+    }
+
+    /// The item whose vector row `row` holds.
+    ///
+    /// ```
+    /// use flaneur::catalog::QuantizedVectors;
+    /// let mut v = QuantizedVectors::new(1);
+    /// for x in [1.0, -1.0, 1.0] {
+    ///     v.push(&[x]);
+    /// }
+    /// v.arrange(&[1, 0, 2]);
+    /// assert_eq!((v.item_at(0), v.codes()[0]), (1, -127));
+    /// assert_eq!(v.get(1).0, &[-127]);
+    /// ```
+    #[inline(always)]
+    pub fn item_at(&self, row: usize) -> usize {
+        if self.items.is_empty() { row } else { self.items[row] as usize }
+    }
+
+    /// All codes, row after row (row `r` is item [`Self::item_at`]`(r)`'s).
     pub fn codes(&self) -> &[i8] {
         &self.codes
     }
 
-    /// All scales, one per item.
+    /// All scales, one per row.
     pub fn scales(&self) -> &[f32] {
         &self.scales
+    }
+
+    /// The codes of every item, item after item (as a file stores them).
+    pub fn codes_by_item(&self) -> Vec<i8> {
+        (0..self.len()).flat_map(|i| self.get(i).0.iter().copied()).collect()
+    }
+
+    /// The scale of every item, item after item.
+    pub fn scales_by_item(&self) -> Vec<f32> {
+        (0..self.len()).map(|i| self.get(i).1).collect()
+    }
+
+    /// Puts the rows in `order`: row `r` becomes item `order[r]`'s. `order`
+    /// must be a permutation of the items; anything else leaves the rows as
+    /// they are (and returns false). Moves the rows in place, one spare row.
+    pub fn arrange(&mut self, order: &[u32]) -> bool {
+        let n = self.len();
+        if !super::members::is_permutation(order, n) {
+            return false;
+        }
+        if n == 0 {
+            return true;
+        }
+        // From the current arrangement to the new one: row r takes the row
+        // now holding item order[r].
+        let from: Vec<u32> = order.iter().map(|&i| self.row(i as usize) as u32).collect();
+        let d = self.dims;
+        let mut spare = vec![0i8; d];
+        let mut done = vec![false; n];
+        for start in 0..n {
+            if done[start] || from[start] as usize == start {
+                done[start] = true;
+                continue;
+            }
+            // Follow the cycle: each row takes its source's content, the last the start's.
+            spare.copy_from_slice(&self.codes[start * d..(start + 1) * d]);
+            let spare_scale = self.scales[start];
+            let mut at = start;
+            loop {
+                done[at] = true;
+                let source = from[at] as usize;
+                if source == start {
+                    self.codes[at * d..(at + 1) * d].copy_from_slice(&spare);
+                    self.scales[at] = spare_scale;
+                    break;
+                }
+                self.codes.copy_within(source * d..(source + 1) * d, at * d);
+                self.scales[at] = self.scales[source];
+                at = source;
+            }
+        }
+        self.items = order.to_vec();
+        self.rows = vec![0; n];
+        for (row, &item) in order.iter().enumerate() {
+            self.rows[item as usize] = row as u32;
+        }
+        true
     }
 
     /// Vector `i` as a unit-length `f32` vector (approximately).
@@ -151,4 +257,47 @@ pub fn quantize_as_is(vector: &[f32]) -> Option<(Vec<i8>, f32)> {
     }
     let scale = max / 127.0;
     Some((vector.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8).collect(), scale))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Arranging moves every row to where `order` says and keeps each item's
+    /// codes and scale; arranging again from an arranged state works too, and
+    /// anything but a permutation changes nothing.
+    #[test]
+    fn arranging_keeps_every_items_vector() {
+        let mut v = QuantizedVectors::new(3);
+        for i in 0..50 {
+            let x = i as f32;
+            v.push(&[x + 1.0, -x, (x * 0.37).sin()]);
+        }
+        let before: Vec<(Vec<i8>, f32)> =
+            (0..50).map(|i| (v.get(i).0.to_vec(), v.get(i).1)).collect();
+        let order: Vec<u32> = (0..50).map(|r| (r * 7 % 50) as u32).collect();
+        assert!(v.arrange(&order));
+        for (i, (codes, scale)) in before.iter().enumerate() {
+            assert_eq!(v.get(i), (codes.as_slice(), *scale), "item {i}");
+        }
+        for r in 0..50 {
+            assert_eq!(v.item_at(r), order[r] as usize);
+            assert_eq!(&v.codes()[r * 3..r * 3 + 3], before[order[r] as usize].0.as_slice());
+        }
+        assert_eq!(v.codes_by_item(), before.iter().flat_map(|b| b.0.clone()).collect::<Vec<_>>());
+        let reversed: Vec<u32> = (0..50).rev().collect();
+        assert!(v.arrange(&reversed));
+        assert_eq!(v.item_at(0), 49);
+        for (i, (codes, _)) in before.iter().enumerate() {
+            assert_eq!(v.get(i).0, codes.as_slice(), "item {i} after a second arrangement");
+        }
+        // Not permutations: one short, one repeated, one out of range.
+        for bad in [vec![0u32; 49], vec![0u32; 50], (1..=50).collect::<Vec<u32>>()] {
+            assert!(!v.arrange(&bad));
+            assert_eq!(v.item_at(0), 49, "left as it was");
+        }
+        // A row pushed after arranging is its own item's.
+        v.push(&[1.0, 0.0, 0.0]);
+        assert_eq!((v.item_at(50), v.get(50).0), (50, &[127i8, 0, 0][..]));
+    }
 }

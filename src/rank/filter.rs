@@ -64,9 +64,10 @@ impl<'a> Eligibility<'a> {
     /// inside the context's category, and not of a sensitive class the shopper
     /// has not opted into.
     pub(crate) fn allows(&self, index: usize) -> bool {
+        // The bit first: it is in cache, and rules out many items (what was seen).
         let item = self.catalog.item(index);
-        item.available()
-            && self.excluded[index / 64] & (1 << (index % 64)) == 0
+        self.excluded[index / 64] & (1 << (index % 64)) == 0
+            && item.available()
             && (self.in_context.is_empty() || self.in_context[item.category() as usize])
             && item.sensitive().is_none_or(|class| self.prefs.allows_sensitive(class))
     }

@@ -81,49 +81,71 @@ pub fn dot_i8_many_scalar(item: &[i8], rows: &[i8], out: &mut [i32]) {
     }
 }
 
-/// [`dot_i8_many`] with wasm `simd128`, four rows per pass over the item.
+/// [`dot_i8_many`] with wasm `simd128`: up to four rows per pass over the
+/// item, whose 16-code chunks are loaded and widened to i16 once for all of
+/// them; each row's chunk is widened and multiplied into an i32 accumulator
+/// (`i32x4.dot_i16x8`: exact for every code, −128 included). The rows' lengths
+/// are checked once per call, not per chunk, and a group of a fixed size keeps
+/// its accumulators in registers.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
+    let d = item.len();
+    // Rows present in full; the others give 0.
+    let n = rows.len().checked_div(d).map_or(out.len(), |whole| out.len().min(whole));
+    let (present, missing) = out.split_at_mut(n);
+    missing.fill(0);
+    if d == 0 {
+        present.fill(0);
+        return;
+    }
+    let mut groups = present.chunks_mut(4);
+    let mut first = 0;
+    for outs in &mut groups {
+        let block = &rows[first * d..(first + outs.len()) * d];
+        match outs.len() {
+            4 => many_group::<4>(item, block, outs),
+            3 => many_group::<3>(item, block, outs),
+            2 => many_group::<2>(item, block, outs),
+            _ => many_group::<1>(item, block, outs),
+        }
+        first += outs.len();
+    }
+}
+
+/// `out[r] = item · block[r·d .. (r+1)·d]` for `M` rows (`block.len() == M · d`).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn many_group<const M: usize>(item: &[i8], block: &[i8], out: &mut [i32]) {
     use core::arch::wasm32::*;
     let d = item.len();
     let full = d / 16 * 16;
-    for (group, outs) in out.chunks_mut(4).enumerate() {
-        let first = group * 4;
-        let mut acc = [i32x4_splat(0); 4];
-        let rows_here: [&[i8]; 4] = core::array::from_fn(|j| {
-            if j < outs.len() {
-                rows.get((first + j) * d..(first + j + 1) * d).unwrap_or(&[])
-            } else {
-                &[]
-            }
-        });
-        for c in (0..full).step_by(16) {
-            let Some(chunk) = item.get(c..c + 16) else { break };
-            // SAFETY: `chunk` is exactly 16 bytes; v128_load has no alignment requirement.
-            let v = unsafe { v128_load(chunk.as_ptr().cast()) };
-            let (lo, hi) = (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v));
-            for (a, row) in acc.iter_mut().zip(&rows_here) {
-                if let Some(r) = row.get(c..c + 16) {
-                    // SAFETY: as above.
-                    let r = unsafe { v128_load(r.as_ptr().cast()) };
-                    let sum = i32x4_add(
-                        i32x4_dot_i16x8(lo, i16x8_extend_low_i8x16(r)),
-                        i32x4_dot_i16x8(hi, i16x8_extend_high_i8x16(r)),
-                    );
-                    *a = i32x4_add(*a, sum);
-                }
-            }
+    if block.len() != M * d || out.len() != M {
+        return dot_i8_many_scalar(item, block, out);
+    }
+    let mut acc = [i32x4_splat(0); M];
+    let mut c = 0;
+    while c < full {
+        // SAFETY: c + 16 ≤ full ≤ d = item.len(), and r·d + c + 16 ≤ M·d =
+        // block.len() for r < M (checked above); v128_load needs no alignment.
+        let v = unsafe { v128_load(item.as_ptr().add(c).cast()) };
+        let (lo, hi) = (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v));
+        for (r, a) in acc.iter_mut().enumerate() {
+            // SAFETY: as above.
+            let w = unsafe { v128_load(block.as_ptr().add(r * d + c).cast()) };
+            let sum = i32x4_add(
+                i32x4_dot_i16x8(lo, i16x8_extend_low_i8x16(w)),
+                i32x4_dot_i16x8(hi, i16x8_extend_high_i8x16(w)),
+            );
+            *a = i32x4_add(*a, sum);
         }
-        for (j, o) in outs.iter_mut().enumerate() {
-            let a = acc[j];
-            let lanes = i32x4_extract_lane::<0>(a)
-                + i32x4_extract_lane::<1>(a)
-                + i32x4_extract_lane::<2>(a)
-                + i32x4_extract_lane::<3>(a);
-            let row = rows_here[j];
-            *o =
-                if row.len() == d { lanes + dot_i8_scalar(&item[full..], &row[full..]) } else { 0 };
-        }
+        c += 16;
+    }
+    for (r, (o, a)) in out.iter_mut().zip(acc).enumerate() {
+        let lanes = i32x4_extract_lane::<0>(a)
+            + i32x4_extract_lane::<1>(a)
+            + i32x4_extract_lane::<2>(a)
+            + i32x4_extract_lane::<3>(a);
+        *o = lanes + dot_i8_scalar(&item[full..], &block[r * d + full..(r + 1) * d]);
     }
 }
 

@@ -43,6 +43,50 @@ impl<'a> Relevances<'a> {
         }
     }
 
+    /// Whether the relevance of the item at `index` is at least `floor`
+    /// (false when not allowed), scoring it only when its bounds cannot tell:
+    /// relevance grows with the vector signal, which lies between 0 and its bound.
+    pub(crate) fn at_least(&self, index: usize, floor: f32) -> bool {
+        match self.known(index) {
+            Some(known) => known >= floor,
+            None if !self.admits(index) => {
+                self.set(index, f32::NAN);
+                false
+            }
+            None => {
+                let (lower, upper) = self.bounds(index);
+                lower >= floor || (upper >= floor && self.get(index) >= floor)
+            }
+        }
+    }
+
+    /// An upper bound of the relevance of the item at `index`: the relevance
+    /// itself once known (NaN when not allowed).
+    pub(crate) fn upper(&self, index: usize) -> f32 {
+        match self.known(index) {
+            Some(known) => known,
+            None if !self.admits(index) => f32::NAN,
+            None => self.bounds(index).1,
+        }
+    }
+
+    /// The relevance of the item at `index` with a vector signal of 0, and
+    /// with its vector signal's bound.
+    fn bounds(&self, index: usize) -> (f32, f32) {
+        let scorer = self.scorer;
+        let partial = scorer.partial(index);
+        let node = scorer.node_vector_bound(self.eligible.category(index));
+        let vector = scorer.item_vector_bound(index, node);
+        let weight = scorer.vector_weight();
+        (partial.with_vector(weight, 0.0), partial.with_vector(weight, vector))
+    }
+
+    /// The relevance found for `index`, if it was looked at.
+    fn known(&self, index: usize) -> Option<f32> {
+        let known = self.cells.get(index)?.get();
+        (known != UNSCORED).then_some(known)
+    }
+
     /// The relevance of the item at `index`: NaN when not allowed or out of range.
     pub(crate) fn get(&self, index: usize) -> f32 {
         let Some(cell) = self.cells.get(index) else { return f32::NAN };

@@ -251,7 +251,11 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             let index = index as usize;
             let floor = match (bounded, &category) {
                 (false, _) => f32::NEG_INFINITY,
-                (true, Some(category)) => pool.floor().max(category.floor()),
+                // Not `f32::max` (a call in WebAssembly): floors are never NaN.
+                (true, Some(category)) => {
+                    let (a, b) = (pool.floor(), category.floor());
+                    if a > b { a } else { b }
+                }
                 (true, None) => pool.floor(),
             };
             if blend(bound, index) < floor {
@@ -407,8 +411,8 @@ fn add_divergence(
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
     let floor = prefs.threshold * DIVERGENT_FLOOR;
     let relevance = |i: usize| relevances.get(i);
-    // NaN (not eligible) fails the comparison.
-    let plausible = |i: usize| relevance(i) >= floor && !taken.contains(&i);
+    // Not eligible: false. Most items need no dot product to tell.
+    let plausible = |i: usize| !taken.contains(&i) && relevances.at_least(i, floor);
     let mut pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
     // Divergent items take the places of the last personal items of a leaf
     // the slate shows twice, not of the slate's own steps outward.
@@ -418,7 +422,8 @@ fn add_divergence(
     let gone = |n: usize, index: &usize| drop_order.iter().take(n).any(|d| d == index);
     let personal: Vec<usize> = taken.iter().copied().filter(|i| !gone(dropped, i)).collect();
     pool.retain(|way| !divergence::covered(catalog, way, &personal));
-    let picks = divergence::choose(catalog, relevance, state, pool, count, &mut rng);
+    let scores = divergence::Relevance { exact: &relevance, upper: &|i| relevances.upper(i) };
+    let picks = divergence::choose(catalog, scores, state, pool, count, &mut rng);
     if picks.is_empty() {
         return;
     }

@@ -65,7 +65,8 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     let mut pool = Pool::new(keep);
     let codes = vectors.codes();
     let scales = vectors.scales();
-    // Blocks of rows: the kernel widens the query once per block.
+    // Blocks of rows (in the order the catalog keeps them): the kernel widens
+    // the query once per block.
     let mut dots = [0i32; BLOCK];
     for (b, (rows, block_scales)) in
         codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate()
@@ -77,7 +78,7 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
             dots.iter()
                 .zip(block_scales)
                 .enumerate()
-                .map(|(j, (&dot, &scale))| (dot as f32 * scale, (first + j) as u32)),
+                .map(|(j, (&dot, &scale))| (dot as f32 * scale, vectors.item_at(first + j) as u32)),
         );
     }
     let candidates = pool.finish();
@@ -85,10 +86,8 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     let exact: Vec<(f32, u32)> = candidates
         .into_iter()
         .map(|(_, i)| {
-            let start = i as usize * dims;
-            let scale = scales[i as usize];
-            let dot: f32 =
-                codes[start..start + dims].iter().zip(query).map(|(&c, &x)| c as f32 * x).sum();
+            let (codes, scale) = vectors.get(i as usize);
+            let dot: f32 = codes.iter().zip(query).map(|(&c, &x)| c as f32 * x).sum();
             (dot * scale, i)
         })
         .collect();

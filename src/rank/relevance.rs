@@ -582,12 +582,16 @@ impl<'a> Scorer<'a> {
         let mut dots = [0i32; MAX_INTERESTS];
         let dots = &mut dots[..self.interest_weights.len()];
         dot_i8_many(codes, &self.centroids, dots);
-        dots.iter()
-            .zip(&self.interest_weights)
-            .map(|(&dot, &(centroid_scale, strength))| {
-                (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength
-            })
-            .fold(0.0, f32::max)
+        // A comparison, not `f32::max` (which WebAssembly builds call out to
+        // `fmaxf` for, to ignore NaN: none can arise here, scales being finite).
+        let mut best = 0.0f32;
+        for (&dot, &(centroid_scale, strength)) in dots.iter().zip(&self.interest_weights) {
+            let signal = (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength;
+            if signal > best {
+                best = signal;
+            }
+        }
+        best
     }
 }
 

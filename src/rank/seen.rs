@@ -61,13 +61,14 @@ pub fn seen(
             staples.push(index);
         }
     }
-    crate::util::sort::sort(&mut staples);
-    let mut leaves: Vec<u32> = staples.iter().map(|&i| catalog.item(i).category()).collect();
-    crate::util::sort::sort(&mut leaves);
-    leaves.dedup();
-    for leaf in leaves {
-        let substitutes = catalog.items_in(leaf).iter().map(|&i| i as usize);
-        out.extend(substitutes.filter(|i| staples.binary_search(i).is_err()));
+    // By leaf: each leaf's items once, less its own few staples.
+    let mut by_leaf: Vec<(u32, usize)> =
+        staples.iter().map(|&i| (catalog.item(i).category(), i)).collect();
+    crate::util::sort::sort(&mut by_leaf);
+    for group in by_leaf.chunk_by(|a, b| a.0 == b.0) {
+        let own = |i: &usize| group.iter().any(|&(_, staple)| staple == *i);
+        let substitutes = catalog.items_in(group[0].0).iter().map(|&i| i as usize);
+        out.extend(substitutes.filter(|i| !own(i)));
     }
     out.extend_from_slice(cart);
     out

@@ -50,6 +50,15 @@ pub fn ways(
     let taxonomy = catalog.taxonomy();
     let max_steps = if farther { 2 } else { 1 };
     let places = places(catalog, bubble);
+    // Per facet value: whether an item with it leaves the bubble on a divergence facet.
+    let outward: Vec<bool> = (0..catalog.facet_value_count() as u32)
+        .map(|value| {
+            let (facet, _) = catalog.facet_value(value);
+            catalog.facets().get(facet as usize).is_some_and(|f| f.divergence)
+                && bubble.tops.get(facet as usize).copied().flatten().is_some()
+                && !bubble.inside.get(value as usize).copied().unwrap_or(false)
+        })
+        .collect();
     // (anchor, facet or `u32::MAX` for a sibling category, value id or sibling category) → way.
     let mut way_of: HashMap<(CategoryId, u32, u32), usize> = HashMap::new();
     // The last key looked up: a category's items mostly go the same way.
@@ -68,15 +77,9 @@ pub fn ways(
             let mut changed = 0usize;
             let mut first: Option<(u16, u32)> = None;
             for &value in item.facet_value_ids() {
-                let (facet, _) = catalog.facet_value(value);
-                let divergence = catalog.facets().get(facet as usize).is_some_and(|f| f.divergence);
-                let top = bubble.tops.get(facet as usize).copied().flatten();
-                if divergence
-                    && top.is_some()
-                    && !bubble.inside.get(value as usize).copied().unwrap_or(false)
-                {
+                if outward.get(value as usize).copied().unwrap_or(false) {
                     changed += 1;
-                    first = first.or(Some((facet, value)));
+                    first = first.or_else(|| Some((catalog.facet_value(value).0, value)));
                 }
             }
             let steps = changed + usize::from(place.sibling.is_some());

@@ -65,13 +65,44 @@ pub struct Pick {
     pub reason: DivergentReason,
 }
 
+/// The relevance of items, and a bound of it that costs less: [`choose`]
+/// scores an item only when its bound could beat its direction's best so far.
+#[derive(Clone, Copy)]
+pub struct Relevance<'a> {
+    /// An item's relevance.
+    pub exact: &'a dyn Fn(usize) -> f32,
+    /// A value never below it.
+    pub upper: &'a dyn Fn(usize) -> f32,
+}
+
+impl Relevance<'_> {
+    /// The most relevant of `items` (ties: the earliest), with its steps;
+    /// `None` when empty. `items` are by position.
+    fn best(&self, items: &[(usize, u8)]) -> Option<(f32, usize, u8)> {
+        let mut best: Option<(f32, usize, u8)> = None;
+        for &(index, steps) in items {
+            if let Some((top, _, _)) = best {
+                // A later item must beat the best strictly; its bound tells when it cannot.
+                if (self.upper)(index) <= top {
+                    continue;
+                }
+            }
+            let relevance = (self.exact)(index);
+            if best.is_none_or(|(top, _, _)| relevance.total_cmp(&top).is_gt()) {
+                best = Some((relevance, index, steps));
+            }
+        }
+        best
+    }
+}
+
 /// Chooses up to `count` divergent items, one per direction: each direction
 /// not blocked draws from its posterior (in a fixed order, so a seeded `rng`
 /// gives the same choice), times the `relevance` of its most plausible item
 /// (halved for two steps); the best draws win, each with that item.
 pub fn choose<R: Rng + ?Sized>(
     catalog: &Catalog,
-    relevance: impl Fn(usize) -> f32,
+    relevance: Relevance<'_>,
     state: &DivergenceState,
     ways: Vec<Way>,
     count: usize,
@@ -89,11 +120,7 @@ pub fn choose<R: Rng + ?Sized>(
                     / way.items.len() as f32;
             let posterior = Posterior::new(popularity, &state.outcome(&way.direction));
             let draw = posterior.sample(rng);
-            let (plausibility, index, steps) = way
-                .items
-                .iter()
-                .map(|&(i, steps)| (relevance(i), i, steps))
-                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))?;
+            let (plausibility, index, steps) = relevance.best(&way.items)?;
             let distance = if steps > 1 { 0.5 } else { 1.0 };
             Some((draw * plausibility * distance, index, steps, way))
         })
