@@ -21,6 +21,18 @@ pub const NEAR_DUPLICATE: f32 = 0.92;
 /// assert_eq!(similarity(&c, 0, 2), 0.0);
 /// ```
 pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
+    similarity_with(catalog, (a, norm(catalog, a)), (b, norm(catalog, b)))
+}
+
+/// The length of item `index`'s vector (0 without vectors).
+fn norm(catalog: &Catalog, index: usize) -> f32 {
+    let vectors = catalog.vectors();
+    if vectors.dims() == 0 { 0.0 } else { vectors.norm(index) }
+}
+
+/// [`similarity`] of two `(position, vector length)` pairs: the re-rank
+/// computes each candidate's length once, not once per slot.
+fn similarity_with(catalog: &Catalog, (a, norm_a): (usize, f32), (b, norm_b): (usize, f32)) -> f32 {
     let (ia, ib) = (catalog.item(a), catalog.item(b));
     let same_leaf = if ia.category() == ib.category() { 1.0 } else { 0.0 };
     let facets = jaccard(ia.facet_value_ids(), ib.facet_value_ids());
@@ -29,7 +41,7 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
         return LEAF_ONLY * same_leaf + FACETS_ONLY * facets;
     }
     let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
-    let norms = vectors.norm(a) * vectors.norm(b);
+    let norms = norm_a * norm_b;
     let cosine =
         if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
     COSINE * cosine + LEAF * same_leaf + FACETS * facets
@@ -135,10 +147,12 @@ pub fn rerank(
     }
     let lambda = 1.0 - diversity;
     // (score, index, max similarity to the picks, similarity to the last pick).
-    let mut pool: Vec<Candidate> = candidates.iter().map(|&(s, i)| (s, i, 0.0, 0.0)).collect();
+    let mut pool: Vec<Candidate> =
+        candidates.iter().map(|&(s, i)| (s, i, 0.0, 0.0, norm(catalog, i as usize))).collect();
     let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k.min(pool.len()));
     while picked.len() < k && !pool.is_empty() {
-        let objective = |&(score, _, max_sim, _): &Candidate| lambda * score - diversity * max_sim;
+        let objective =
+            |&(score, _, max_sim, _, _): &Candidate| lambda * score - diversity * max_sim;
         let near_duplicate = |c: &Candidate| !picked.is_empty() && c.3 >= NEAR_DUPLICATE;
         let room = |c: &Candidate| count(&per_leaf, c.1) < leaf_cap;
         let best = best_slot(&pool, objective, |c| room(c) && !near_duplicate(c))
@@ -146,10 +160,10 @@ pub fn rerank(
             .or_else(|| best_slot(&pool, objective, |c| !near_duplicate(c)))
             .or_else(|| best_slot(&pool, objective, |_| true));
         let Some(slot) = best else { break };
-        let (score, index, _, _) = pool.swap_remove(slot);
+        let (score, index, _, _, length) = pool.swap_remove(slot);
         add(&mut per_leaf, index);
         for c in &mut pool {
-            c.3 = similarity(catalog, index as usize, c.1 as usize);
+            c.3 = similarity_with(catalog, (index as usize, length), (c.1 as usize, c.4));
             c.2 = c.2.max(c.3);
         }
         picked.push((score, index));
@@ -158,8 +172,8 @@ pub fn rerank(
 }
 
 /// A candidate of the re-rank: score, position, greatest similarity to the
-/// items picked so far, similarity to the last one picked.
-type Candidate = (f32, u32, f32, f32);
+/// items picked so far, similarity to the last one picked, its vector's length.
+type Candidate = (f32, u32, f32, f32, f32);
 
 /// Position of the candidate with the highest objective among those `keep`
 /// accepts; ties go to the higher score, then the earlier position in the catalog.

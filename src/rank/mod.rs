@@ -413,7 +413,9 @@ fn add_divergence(
     let relevance = |i: usize| relevances.get(i);
     // Not eligible: false. Most items need no dot product to tell.
     let plausible = |i: usize| !taken.contains(&i) && relevances.at_least(i, floor);
-    let mut pool = divergence::ways(catalog, &bubble, plausible, state.accepted_total() > 0);
+    let allowed = |i: usize| relevances.admits(i);
+    let farther = state.accepted_total() > 0;
+    let mut pool = divergence::ways(catalog, &bubble, allowed, plausible, farther);
     // Divergent items take the places of the last personal items of a leaf
     // the slate shows twice, not of the slate's own steps outward.
     let drop_order = most_redundant(catalog, &taken);
@@ -489,6 +491,60 @@ mod tests {
     use crate::Engine;
     use crate::profile::{Event, EventKind};
     use crate::testkit::{Rng, Shape, catalog};
+
+    /// The lazy relevances' bounds: `at_least` answers as the relevance
+    /// would, and `upper` is never below it, for every item of a catalog,
+    /// allowed or not, with content vectors and with item factors.
+    #[test]
+    fn relevance_bounds_agree_with_the_relevance() {
+        for factors in [false, true] {
+            let mut json = catalog(13, Shape { items: 1500, dims: 16, leaves: 30, facets: 4 });
+            if factors {
+                json.vector_kind = crate::catalog::VectorKind::Factors;
+            }
+            let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
+            let balls = balls::NodeBalls::new(&built);
+            let fold_in = factors.then(|| foldin::FoldIn::new(&built));
+            let mut engine = Engine::with_seed(built.clone(), 1);
+            let mut rng = Rng::new(2);
+            for e in 0..60 {
+                let item_id = built.item(rng.below(built.len())).id().to_owned();
+                let kind = if e % 7 == 0 {
+                    EventKind::Purchase { item_id }
+                } else {
+                    EventKind::View { item_id }
+                };
+                let _ = engine.record(&Event { kind, at: e * 60_000 });
+            }
+            let now = 100 * 60_000;
+            let profile = engine.profile();
+            let factor = fold_in.as_ref().and_then(|f| f.solve(&built, profile, now));
+            let scorer = Scorer::for_shopper(&built, profile, now, factor.as_deref());
+            let scorer = scorer.with_balls(&balls);
+            let prefs = Preferences::default();
+            let hidden: Vec<usize> = (0..built.len()).filter(|i| i % 9 == 0).collect();
+            let eligible = Eligibility::new(&built, &prefs, &Request::default(), &hidden)
+                .unwrap_or_else(|_| panic!("no context"));
+            let (lazy, reference) = (
+                Relevances::new(&scorer, &eligible, &[]),
+                Relevances::new(&scorer, &eligible, &[]),
+            );
+            let mut decided = 0;
+            for i in 0..built.len() {
+                let relevance = reference.get(i);
+                let upper = lazy.upper(i);
+                assert!(
+                    upper >= relevance || relevance.is_nan(),
+                    "item {i}: {upper} < {relevance}"
+                );
+                for floor in [0.05, 0.2, 0.5] {
+                    assert_eq!(lazy.at_least(i, floor), relevance >= floor, "item {i}, {floor}");
+                }
+                decided += usize::from(relevance.is_nan());
+            }
+            assert!(decided > 100, "hidden items covered: {decided}");
+        }
+    }
 
     /// Skipping items by their bounds must give the very slate that scoring
     /// every item gives: same items, kinds, order and scores, divergence included.

@@ -41,9 +41,14 @@ pub struct Way {
 /// One pass over the items of the categories one step can reach (the
 /// catalog's per-category lists), with no allocation per item: directions are
 /// keyed by ids while scanning, and their names are spelled once per direction.
+///
+/// `allowed` is asked first and must be cheap (a hidden item fails it before
+/// its facets are read); `eligible` (which may score the item) is asked of
+/// the items that go one way.
 pub fn ways(
     catalog: &Catalog,
     bubble: &Bubble,
+    allowed: impl Fn(usize) -> bool,
     eligible: impl Fn(usize) -> bool,
     farther: bool,
 ) -> Vec<Way> {
@@ -72,6 +77,9 @@ pub fn ways(
     for (node, place) in reachable {
         for &index in catalog.items_in(node) {
             let index = index as usize;
+            if !allowed(index) {
+                continue;
+            }
             let item = catalog.item(index);
             // Divergence facets on which the item leaves the bubble: how many, and the first.
             let mut changed = 0usize;
@@ -146,7 +154,7 @@ pub fn candidates(
     eligible: impl Fn(usize) -> bool,
     farther: bool,
 ) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = ways(catalog, bubble, eligible, farther)
+    let mut out: Vec<Candidate> = ways(catalog, bubble, |_| true, eligible, farther)
         .into_iter()
         .flat_map(|w| {
             let (direction, from) = (w.direction, w.from);

@@ -142,3 +142,43 @@ pub fn choose<R: Rng + ?Sized>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Relevance;
+    use crate::testkit::Rng;
+    use std::cell::Cell;
+
+    /// With any bounds at or above the relevances, the best item is the
+    /// plain argmax (ties: the earliest), and loose bounds only cost more scoring.
+    #[test]
+    fn the_best_item_found_with_bounds_is_the_argmax() {
+        let mut rng = Rng::new(3);
+        let mut scored_with_tight_bounds = 0;
+        for round in 0..300 {
+            let n = 1 + rng.below(40);
+            // Few distinct values, so ties are common.
+            let exact: Vec<f32> = (0..n).map(|_| rng.below(6) as f32 / 5.0).collect();
+            let slack = if round % 2 == 0 { 0.0 } else { 0.5 };
+            let upper: Vec<f32> = exact.iter().map(|r| r + slack * rng.unit()).collect();
+            let items: Vec<(usize, u8)> = (0..n).map(|i| (i, 1 + (i % 2) as u8)).collect();
+            let calls = Cell::new(0);
+            let exact_of = |i: usize| {
+                calls.set(calls.get() + 1);
+                exact[i]
+            };
+            let relevance = Relevance { exact: &exact_of, upper: &|i| upper[i] };
+            let best = relevance.best(&items);
+            let top = exact.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let first = exact.iter().position(|&r| r == top).unwrap();
+            assert_eq!(best, Some((top, first, items[first].1)), "round {round}");
+            if slack == 0.0 {
+                scored_with_tight_bounds += calls.get();
+            }
+        }
+        // 150 rounds of about 20 items: exact bounds spare most of the scoring.
+        assert!(scored_with_tight_bounds < 150 * 8, "{scored_with_tight_bounds} scored");
+        let none = Relevance { exact: &|_| 0.0, upper: &|_| 0.0 };
+        assert_eq!(none.best(&[]), None);
+    }
+}
