@@ -145,6 +145,21 @@ impl Engine {
         }
     }
 
+    /// Makes the random choices follow `seed` from now on, as if the engine
+    /// had been made [`Engine::with_seed`] it (a copy of a prepared engine
+    /// then draws apart from the original, as two devices do).
+    ///
+    /// ```
+    /// use flaneur::{Engine, catalog::Catalog};
+    /// let catalog = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[]}"#).unwrap();
+    /// let mut copy = Engine::with_seed(catalog, 1);
+    /// copy.set_seed(2);
+    /// ```
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.slates.set(0);
+    }
+
     /// The catalog.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
