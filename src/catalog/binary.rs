@@ -175,11 +175,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     d.finish()?;
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
-    let members = super::members::Members::new(&columns.category, taxonomy.len());
-    let ids = super::id_table::IdTable::new(&strings, &columns.id);
     let (mut vectors, mut columns) = (vectors, columns);
-    vectors.arrange(members.order());
-    columns.arrange_attrs(members.order());
+    let (members, ids) = super::derive_on_load(&strings, &taxonomy, &mut columns, &mut vectors);
     Ok(Catalog {
         shop,
         vector_kind,

@@ -563,11 +563,8 @@ impl CatalogBuilder {
         };
         let (categories, items) = resolve(&repurchase, &taxonomy, index_of)?;
         let repurchase = Priors::new(categories, items, &taxonomy);
-        let members = super::members::Members::new(&cols.category, taxonomy.len());
-        let ids = super::id_table::IdTable::new(&strings, &cols.id);
         let mut vectors = vectors;
-        vectors.arrange(members.order());
-        cols.arrange_attrs(members.order());
+        let (members, ids) = super::derive_on_load(&strings, &taxonomy, &mut cols, &mut vectors);
         Ok(Catalog {
             members,
             bought_with,

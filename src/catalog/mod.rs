@@ -315,6 +315,22 @@ impl Catalog {
     }
 }
 
+/// What every loaded catalog derives from its items, JSON or binary: the
+/// items of each category, the id table, and the vector rows and facet values
+/// regrouped by category (the order a slate reads them in).
+fn derive_on_load(
+    strings: &Strings,
+    taxonomy: &Taxonomy,
+    columns: &mut Columns,
+    vectors: &mut QuantizedVectors,
+) -> (members::Members, id_table::IdTable) {
+    let members = members::Members::new(&columns.category, taxonomy.len());
+    let ids = id_table::IdTable::new(strings, &columns.id);
+    vectors.arrange(members.order());
+    columns.arrange_attrs(members.order());
+    (members, ids)
+}
+
 /// Parses every item's `released` string into a day; `Err(index)` names the
 /// first item whose date is not `YYYY-MM-DD`.
 fn released_days(strings: &Strings, released: &[StrId]) -> std::result::Result<Vec<i32>, usize> {
