@@ -67,16 +67,7 @@ impl Config {
 }
 
 /// One method's line of the table.
-#[derive(Debug, Clone, Serialize)]
-pub struct MethodResult {
-    pub method: String,
-    /// Where it runs and on what data.
-    pub runs: String,
-    pub metrics: Metrics,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub slates: Option<SlateMix>,
-    pub seconds: f64,
-}
+pub type MethodResult = super::method::MethodResult<Metrics, SlateMix>;
 
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]

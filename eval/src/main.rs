@@ -40,6 +40,7 @@ mod grocery_flaneur;
 mod grocery_metrics;
 mod grocery_report;
 mod grocery_tifu;
+mod method;
 mod movielens;
 mod movielens_catalog;
 mod movielens_data;
