@@ -6,23 +6,17 @@
 import { expect, test } from "@playwright/test";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { watchPage } from "./page.mjs";
 
 const DEMO = "/components-demo.html";
 const AXE = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
 const CATALOG = fileURLToPath(new URL("../../www/demo/catalog.json", import.meta.url));
 const PANEL = "Your privacy & personalization";
 
-let pageErrors;
+// Any page error or CSP violation (an inline style or script, a data: image…) is a failure.
+watchPage(test);
+
 test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on("pageerror", (err) => pageErrors.push(err));
-  // Any CSP violation (an inline style or script, a data: image…) is a failure.
-  await page.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener("securitypolicyviolation", (e) =>
-      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
-    );
-  });
   // Cards link to `item.url` when the catalog has one: give every item a hash URL
   // (the demo catalog may have none), whatever the catalog holds otherwise.
   await page.route("**/catalog.json", async (route) => {
@@ -31,11 +25,6 @@ test.beforeEach(async ({ page }) => {
     for (const item of catalog.items ?? []) item.url ??= `#/product/${item.id}`;
     await route.fulfill({ response, json: catalog });
   });
-});
-
-test.afterEach(async ({ page }) => {
-  expect(pageErrors.map(String), "no error reached the page").toEqual([]);
-  if (!page.isClosed()) expect(await page.evaluate(() => window.__cspViolations ?? [])).toEqual([]);
 });
 
 // ---- helpers: the page's own flaneur, through the module's exports ------------------------------

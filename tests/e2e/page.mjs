@@ -15,7 +15,8 @@ export function watchPage(test) {
     page.on("pageerror", (err) => pageErrors.push(err));
     await page.addInitScript(() => {
       window.__cspViolations = [];
-      document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      document.addEventListener("securitypolicyviolation", (e) =>
+        window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
     });
   });
   test.afterEach(async ({ page }) => {
