@@ -151,10 +151,19 @@ fn interleaved() -> (String, Vec<(Vec<f32>, String, String)>) {
                 format!(r#""colour":"{colour}","size":"{size}""#)
             };
             expected.push((vector, colour, if i % 4 == 0 { String::new() } else { size }));
+            // Every column a slate reads by row, varied item by item.
+            let sensitive = if i % 9 == 0 { r#","sensitive":"health""# } else { "" };
+            let released = if i % 2 == 0 {
+                format!(r#","released":"2026-01-{:02}""#, 1 + i % 28)
+            } else {
+                String::new()
+            };
             format!(
                 r#"{{"id":"i{i}","title":"T","category":"D > C{}","attributes":{{{attributes}}},
-                    "vector":[{}]}}"#,
+                    "popularity":{},"available":{}{sensitive}{released},"vector":[{}]}}"#,
                 i % 7,
+                (i % 10) as f32 / 10.0,
+                i % 6 != 0,
                 text.join(",")
             )
         })
@@ -169,8 +178,9 @@ fn interleaved() -> (String, Vec<(Vec<f32>, String, String)>) {
     (json, expected)
 }
 
-/// Rows are kept grouped by category; every item still reads its own vector
-/// and facet values, before and after a binary round trip, a file keeps them
+/// Rows are kept grouped by category; every item still reads its own vector,
+/// facet values, category, popularity, availability, sensitive class and
+/// release day, before and after a binary round trip, a file keeps them
 /// item after item, and the nearest item to an item's vector is that item.
 #[test]
 fn items_keep_their_own_rows_whatever_order_they_are_kept_in() {
@@ -192,6 +202,15 @@ fn items_keep_their_own_rows_whatever_order_they_are_kept_in() {
             assert_eq!(values, want, "facet values of item {i}");
             let nearest = flaneur::rank::nearest::nearest(catalog, vector, 1).unwrap();
             assert_eq!(nearest[0].0, i, "nearest to item {i}'s own vector");
+            let item = catalog.item(i);
+            assert_eq!(item.category_path(), format!("D > C{}", i % 7), "category of item {i}");
+            assert_eq!(item.popularity(), (i % 10) as f32 / 10.0, "popularity of item {i}");
+            assert_eq!(item.available(), i % 6 != 0, "availability of item {i}");
+            assert_eq!(item.sensitive(), (i % 9 == 0).then_some("health"), "class of item {i}");
+            assert_eq!(item.is_sensitive(), i % 9 == 0, "class of item {i}");
+            let day = (i % 2 == 0).then(|| 20_454 + (i % 28) as i32); // 2026-01-01 is day 20,454
+            assert_eq!(item.released_day(), day, "release day of item {i}");
+            assert_eq!(catalog.released_day(i), day, "release day of item {i}");
         }
     }
     // The file is the same whichever way it was loaded, and holds the items in their order.

@@ -176,7 +176,9 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
     let (mut vectors, mut columns) = (vectors, columns);
-    let (members, ids) = super::derive_on_load(&strings, &taxonomy, &mut columns, &mut vectors);
+    let mut released_days = released_days;
+    let (members, ids) =
+        super::derive_on_load(&strings, &taxonomy, &mut columns, &mut vectors, &mut released_days);
     Ok(Catalog {
         shop,
         vector_kind,
@@ -279,18 +281,19 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     w.u32(len_u32(c.id.len()));
     write_array(w, &c.id);
     write_array(w, &c.title);
-    write_array(w, &c.category);
+    // Item after item, whatever order the rows are kept in.
+    write_array(w, &c.by_item(&c.category));
     let (attr_start, attrs) = c.attrs_by_item();
     write_array(w, &attr_start);
     write_array(w, &attrs);
     write_array(w, &c.price);
     write_array(w, &c.currency);
     w.u32(len_u32(c.available.len()));
-    for &available in &c.available {
+    for available in c.by_item(&c.available) {
         w.u8(u8::from(available));
     }
-    write_array(w, &c.popularity);
-    for column in [&c.released, &c.sensitive, &c.url, &c.image] {
+    write_array(w, &c.by_item(&c.popularity));
+    for column in [&c.released, &c.by_item(&c.sensitive), &c.url, &c.image] {
         write_array(w, column);
     }
 }
@@ -665,7 +668,7 @@ impl<'a> Decoder<'a> {
             category: category.values,
             attr_start,
             attrs,
-            attr_row: Vec::new(),
+            row: Vec::new(),
             price: price.values,
             currency,
             available: available.values.iter().map(|&a| a == 1).collect(),

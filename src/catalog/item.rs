@@ -15,37 +15,52 @@ pub struct Facet {
 /// Index of a distinct `(facet, value)` pair of a catalog.
 pub type FacetValueId = u32;
 
-/// The items, struct-of-arrays: one vector per field, indexed by item position.
+/// The items, struct-of-arrays: one vector per field. Most are indexed by
+/// item position; the fields a slate reads for every item it scores are
+/// kept by *row* instead, grouped by category as the vectors are (a slate
+/// reads a category's items together), and reached through `row`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Columns {
     pub id: Vec<StrId>,
     pub title: Vec<StrId>,
+    /// By row.
     pub category: Vec<CategoryId>,
-    /// Row `r`'s facet values are `attrs[attr_start[r]..attr_start[r + 1]]`;
-    /// item `i`'s row is `attr_row[i]` ([`Columns::facet_values_of`]).
+    /// Row `r`'s facet values are `attrs[attr_start[r]..attr_start[r + 1]]`.
     pub attr_start: Vec<u32>,
     pub attrs: Vec<FacetValueId>,
-    /// Per item, its row of facet values (empty: item `i` is row `i`). A
-    /// loaded catalog keeps them grouped by category, as its vectors: a slate
-    /// reads a category's items together.
-    pub attr_row: Vec<u32>,
+    /// Per item, its row (empty: item `i` is row `i`). A loaded catalog
+    /// keeps its rows in the order of [`Catalog::items_in`], node after node.
+    pub row: Vec<u32>,
     /// `NaN` when the item has no price.
     pub price: Vec<f64>,
     pub currency: Vec<StrId>,
+    /// By row.
     pub available: Vec<bool>,
+    /// By row.
     pub popularity: Vec<f32>,
     pub released: Vec<StrId>,
+    /// By row.
     pub sensitive: Vec<StrId>,
     pub url: Vec<StrId>,
     pub image: Vec<StrId>,
 }
 
 impl Columns {
-    /// Ids of item `i`'s `(facet, value)` pairs, sorted by facet.
+    /// The row of item `i`.
     #[inline(always)]
-    pub(crate) fn facet_values_of(&self, i: usize) -> &[FacetValueId] {
-        let row = if self.attr_row.is_empty() { i } else { self.attr_row[i] as usize };
-        &self.attrs[self.attr_start[row] as usize..self.attr_start[row + 1] as usize]
+    pub(crate) fn row(&self, i: usize) -> usize {
+        if self.row.is_empty() { i } else { self.row[i] as usize }
+    }
+
+    /// Ids of row `r`'s `(facet, value)` pairs, sorted by facet.
+    #[inline(always)]
+    pub(crate) fn facet_values_at(&self, r: usize) -> &[FacetValueId] {
+        &self.attrs[self.attr_start[r] as usize..self.attr_start[r + 1] as usize]
+    }
+
+    /// A by-row column item after item (as a file stores it).
+    pub(crate) fn by_item<T: Copy>(&self, column: &[T]) -> Vec<T> {
+        (0..self.id.len()).map(|i| column[self.row(i)]).collect()
     }
 
     /// `attr_start` and `attrs` item after item, whatever order the rows are
@@ -55,30 +70,37 @@ impl Columns {
         let mut attrs = Vec::with_capacity(self.attrs.len());
         start.push(0);
         for i in 0..self.id.len() {
-            attrs.extend_from_slice(self.facet_values_of(i));
+            attrs.extend_from_slice(self.facet_values_at(self.row(i)));
             start.push(attrs.len() as u32);
         }
         (start, attrs)
     }
 
-    /// Puts the rows of facet values in `order` (row `r` becomes item
-    /// `order[r]`'s); anything but a permutation of the items leaves them.
-    pub(crate) fn arrange_attrs(&mut self, order: &[u32]) {
-        if !super::members::is_permutation(order, self.id.len()) {
-            return;
+    /// Puts the rows in `order` (row `r` becomes item `order[r]`'s), from
+    /// rows item after item; anything but a permutation of the items, or
+    /// rows already arranged, leaves them (and returns false).
+    pub(crate) fn arrange_rows(&mut self, order: &[u32]) -> bool {
+        if !self.row.is_empty() || !super::members::is_permutation(order, self.id.len()) {
+            return false;
         }
         let mut start = Vec::with_capacity(order.len() + 1);
         let mut attrs = Vec::with_capacity(self.attrs.len());
         start.push(0);
         for &item in order {
-            attrs.extend_from_slice(self.facet_values_of(item as usize));
+            attrs.extend_from_slice(self.facet_values_at(item as usize));
             start.push(attrs.len() as u32);
         }
         let mut rows = vec![0u32; order.len()];
         for (row, &item) in order.iter().enumerate() {
             rows[item as usize] = row as u32;
         }
-        (self.attr_start, self.attrs, self.attr_row) = (start, attrs, rows);
+        let pick = |column: &[u32]| order.iter().map(|&i| column[i as usize]).collect();
+        self.category = pick(&self.category);
+        self.sensitive = pick(&self.sensitive);
+        self.available = order.iter().map(|&i| self.available[i as usize]).collect();
+        self.popularity = order.iter().map(|&i| self.popularity[i as usize]).collect();
+        (self.attr_start, self.attrs, self.row) = (start, attrs, rows);
+        true
     }
 }
 
@@ -87,6 +109,8 @@ impl Columns {
 pub struct ItemRef<'a> {
     pub(crate) catalog: &'a Catalog,
     pub(crate) index: usize,
+    /// Its row, for the columns kept by row.
+    pub(crate) row: usize,
 }
 
 impl<'a> ItemRef<'a> {
@@ -115,7 +139,7 @@ impl<'a> ItemRef<'a> {
 
     /// Leaf of the item's category path.
     pub fn category(&self) -> CategoryId {
-        self.cols().category[self.index]
+        self.cols().category[self.row]
     }
 
     /// The item's full category path.
@@ -125,7 +149,7 @@ impl<'a> ItemRef<'a> {
 
     /// Ids of the item's `(facet, value)` pairs, sorted by facet.
     pub fn facet_value_ids(&self) -> &'a [FacetValueId] {
-        self.cols().facet_values_of(self.index)
+        self.cols().facet_values_at(self.row)
     }
 
     /// The item's `(facet index, value)` pairs, sorted by facet.
@@ -147,12 +171,12 @@ impl<'a> ItemRef<'a> {
 
     /// Whether the item can be bought now.
     pub fn available(&self) -> bool {
-        self.cols().available[self.index]
+        self.cols().available[self.row]
     }
 
     /// Aggregate, non-personal popularity prior in [0, 1].
     pub fn popularity(&self) -> f32 {
-        self.cols().popularity[self.index]
+        self.cols().popularity[self.row]
     }
 
     /// Release date, `YYYY-MM-DD`.
@@ -160,9 +184,21 @@ impl<'a> ItemRef<'a> {
         self.strings().opt(self.cols().released[self.index])
     }
 
+    /// Release day (days since 1970-01-01), if it has one.
+    pub fn released_day(&self) -> Option<i32> {
+        let day = self.catalog.released_days.get(self.row).copied();
+        day.filter(|&d| d != super::NO_DAY)
+    }
+
+    /// Whether it has a sensitive class ([`Self::sensitive`]), without reading it.
+    #[inline(always)]
+    pub fn is_sensitive(&self) -> bool {
+        self.cols().sensitive[self.row] != super::strings::NO_STR
+    }
+
     /// Sensitive class (`health`, …): learned from only with the shopper's opt-in.
     pub fn sensitive(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().sensitive[self.index])
+        self.strings().opt(self.cols().sensitive[self.row])
     }
 
     /// Product page.

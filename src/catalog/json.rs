@@ -564,7 +564,9 @@ impl CatalogBuilder {
         let (categories, items) = resolve(&repurchase, &taxonomy, index_of)?;
         let repurchase = Priors::new(categories, items, &taxonomy);
         let mut vectors = vectors;
-        let (members, ids) = super::derive_on_load(&strings, &taxonomy, &mut cols, &mut vectors);
+        let mut released_days = released_days;
+        let (members, ids) =
+            super::derive_on_load(&strings, &taxonomy, &mut cols, &mut vectors, &mut released_days);
         Ok(Catalog {
             members,
             bought_with,

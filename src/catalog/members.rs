@@ -51,6 +51,11 @@ impl Members {
     }
 
     /// The positions of the items filed under `node`, ascending.
+    /// Where node `node`'s items start in [`Self::order`].
+    pub(crate) fn start_of(&self, node: CategoryId) -> Option<usize> {
+        self.start.get(node as usize).map(|&start| start as usize)
+    }
+
     pub(crate) fn of(&self, node: CategoryId) -> &[u32] {
         let n = node as usize;
         match (self.start.get(n), self.start.get(n + 1)) {

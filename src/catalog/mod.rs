@@ -73,8 +73,9 @@ pub struct Catalog {
     by_id: Vec<u32>,
     /// Item positions by id, for lookups.
     ids: id_table::IdTable,
-    /// Release day of each item (days since 1970-01-01), [`NO_DAY`] when unknown;
-    /// derived from the `released` strings on load.
+    /// Release day of each item's row (days since 1970-01-01), [`NO_DAY`]
+    /// when unknown; derived from the `released` strings on load. Empty
+    /// when no item has one.
     released_days: Vec<i32>,
     taxonomy: Taxonomy,
     vectors: QuantizedVectors,
@@ -194,7 +195,10 @@ impl Catalog {
     /// assert!(c.has_repurchase());
     /// ```
     pub fn repurchase(&self, index: usize) -> Option<Repurchase> {
-        let category = *self.columns.category.get(index)?;
+        if index >= self.len() {
+            return None;
+        }
+        let category = self.item(index).category();
         self.repurchase.of_item(index).or_else(|| self.repurchase.of_node(category))
     }
 
@@ -247,12 +251,26 @@ impl Catalog {
     /// Panics if `index >= len()`; indices come from [`Catalog::index_of`] or iteration.
     pub fn item(&self, index: usize) -> ItemRef<'_> {
         assert!(index < self.len(), "item index {index} out of range");
-        ItemRef { catalog: self, index }
+        ItemRef { catalog: self, index, row: self.columns.row(index) }
+    }
+
+    /// The `at`-th item of taxonomy node `node` ([`Self::items_in`]), if
+    /// any: a loaded catalog keeps a node's rows together, in that order, so
+    /// a scan of a node reads its rows in order and looks none up.
+    #[inline(always)]
+    pub(crate) fn item_in(&self, node: CategoryId, at: usize) -> Option<ItemRef<'_>> {
+        let index = *self.items_in(node).get(at)? as usize;
+        // Rows follow the members' order once arranged (the row map is set).
+        let row = match self.members.start_of(node) {
+            Some(first) if !self.columns.row.is_empty() => first + at,
+            _ => self.columns.row(index),
+        };
+        Some(ItemRef { catalog: self, index, row })
     }
 
     /// All items, in the shop's default order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = ItemRef<'_>> + '_ {
-        (0..self.len()).map(move |index| ItemRef { catalog: self, index })
+        (0..self.len()).map(move |index| self.item(index))
     }
 
     /// Position of the item with this id.
@@ -291,12 +309,12 @@ impl Catalog {
 
     /// The item's release day (days since 1970-01-01), if it has one.
     pub fn released_day(&self, index: usize) -> Option<i32> {
-        self.released_days.get(index).copied().filter(|&d| d != NO_DAY)
+        (index < self.len()).then(|| self.item(index).released_day()).flatten()
     }
 
     /// Whether any item has a release date.
     pub fn has_release_dates(&self) -> bool {
-        self.released_days.iter().any(|&d| d != NO_DAY)
+        !self.released_days.is_empty()
     }
 
     /// The category tree.
@@ -323,11 +341,18 @@ fn derive_on_load(
     taxonomy: &Taxonomy,
     columns: &mut Columns,
     vectors: &mut QuantizedVectors,
+    released_days: &mut Vec<i32>,
 ) -> (members::Members, id_table::IdTable) {
     let members = members::Members::new(&columns.category, taxonomy.len());
     let ids = id_table::IdTable::new(strings, &columns.id);
-    vectors.arrange(members.order());
-    columns.arrange_attrs(members.order());
+    let order = members.order();
+    vectors.arrange(order);
+    let arranged = columns.arrange_rows(order);
+    if released_days.iter().all(|&d| d == NO_DAY) {
+        *released_days = Vec::new();
+    } else if arranged {
+        *released_days = order.iter().map(|&i| released_days[i as usize]).collect();
+    }
     (members, ids)
 }
 

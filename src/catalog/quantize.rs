@@ -134,6 +134,41 @@ impl QuantizedVectors {
         (&self.codes[row * self.dims..(row + 1) * self.dims], self.scales[row])
     }
 
+    /// The codes and scales of the vectors of `items`, when they sit in
+    /// consecutive rows in that order (a category's items, once arranged by
+    /// [`Self::arrange`]): one block for a batch of dot products. `None`
+    /// otherwise, or for no items.
+    ///
+    /// ```
+    /// use flaneur::catalog::QuantizedVectors;
+    /// let mut v = QuantizedVectors::new(1);
+    /// for x in [1.0, -1.0, 0.5] {
+    ///     v.push(&[x]);
+    /// }
+    /// v.arrange(&[2, 0, 1]);
+    /// let (codes, scales) = v.block(&[0, 1]).unwrap();
+    /// assert_eq!((codes, scales.len()), (&[127i8, -127][..], 2));
+    /// assert!(v.block(&[1, 2]).is_none()); // rows 2 and 0
+    /// ```
+    pub fn block(&self, items: &[u32]) -> Option<(&[i8], &[f32])> {
+        let &first_item = items.first()?;
+        if first_item as usize >= self.len() {
+            return None;
+        }
+        let first = self.row(first_item as usize);
+        let end = first.checked_add(items.len())?;
+        let consecutive = if self.items.is_empty() {
+            items.iter().enumerate().all(|(j, &item)| item as usize == first + j)
+        } else {
+            self.items.get(first..end)? == items
+        };
+        if !consecutive {
+            return None;
+        }
+        let d = self.dims;
+        Some((self.codes.get(first * d..end * d)?, self.scales.get(first..end)?))
+    }
+
     /// The row holding item `i`'s vector.
     #[inline(always)]
     fn row(&self, i: usize) -> usize {
