@@ -665,8 +665,8 @@ fn simd_and_scalar_kernels_agree_exactly() {
             assert_eq!(simd[m], 7, "out beyond the rows is left alone");
         }
     }
-    // The i16 sum of two products at its extremes: rows of -128 against a query of -127 and of 127.
-    for q in [-127i8, 127] {
+    // Products at their extremes: rows of -128 against queries of -128, -127 and 127.
+    for q in [-128i8, -127, 127] {
         let (query, rows) = (vec![q; 64], vec![-128i8; 64 * 5]);
         let (mut simd, mut scalar) = (vec![0; 5], vec![0; 5]);
         dot_i8_rows_simd(&query, &rows, &mut simd);

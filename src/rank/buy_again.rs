@@ -14,6 +14,7 @@
 
 use super::explain::{Reason, Signal, SignalKind};
 use super::filter::Eligibility;
+use super::seen::Hidden;
 use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth, shop_order_only};
 use crate::catalog::Repurchase;
 use crate::error::Result;
@@ -39,7 +40,7 @@ pub const SHARE_EXPONENT: f32 = 0.25;
 /// The buy-again slate for `request`.
 pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
-    let eligible = Eligibility::new(catalog, prefs, request, &[])?;
+    let eligible = Eligibility::new(catalog, prefs, request, Hidden::default())?;
     let spread = breadth::breadth(profile, now);
     if shop_order_only(prefs, &Knobs::new(prefs, intent)) {
         return Ok(Slate::new(Vec::new(), 0, intent, spread));

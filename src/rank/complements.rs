@@ -20,11 +20,11 @@ pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
     let cart = seen::cart(catalog, profile, request, now);
     let hidden = if request.include_seen {
-        Vec::new()
+        seen::Hidden::default()
     } else {
         seen::seen(catalog, profile, &cart, &[], now)
     };
-    let eligible = Eligibility::new(catalog, prefs, request, &hidden)?;
+    let eligible = Eligibility::new(catalog, prefs, request, hidden)?;
     let spread = breadth::breadth(profile, now);
     if shop_order_only(prefs, &Knobs::new(prefs, intent)) {
         return Ok(Slate::new(Vec::new(), 0, intent, spread));

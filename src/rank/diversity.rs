@@ -21,30 +21,59 @@ pub const NEAR_DUPLICATE: f32 = 0.92;
 /// assert_eq!(similarity(&c, 0, 2), 0.0);
 /// ```
 pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
-    similarity_with(catalog, (a, norm(catalog, a)), (b, norm(catalog, b)))
+    Features::of(catalog, a).similarity(&Features::of(catalog, b))
 }
 
-/// The length of item `index`'s vector (0 without vectors).
-fn norm(catalog: &Catalog, index: usize) -> f32 {
-    let vectors = catalog.vectors();
-    if vectors.dims() == 0 { 0.0 } else { vectors.norm(index) }
+/// What [`similarity`] reads of an item, looked up once: the re-rank
+/// compares each candidate with every pick.
+#[derive(Clone, Copy)]
+pub(crate) struct Features<'c> {
+    leaf: u32,
+    facets: &'c [u32],
+    /// Codes, scale and length of its vector (empty without vectors).
+    codes: &'c [i8],
+    scale: f32,
+    norm: f32,
 }
 
-/// [`similarity`] of two `(position, vector length)` pairs: the re-rank
-/// computes each candidate's length once, not once per slot.
-fn similarity_with(catalog: &Catalog, (a, norm_a): (usize, f32), (b, norm_b): (usize, f32)) -> f32 {
-    let (ia, ib) = (catalog.item(a), catalog.item(b));
-    let same_leaf = if ia.category() == ib.category() { 1.0 } else { 0.0 };
-    let facets = jaccard(ia.facet_value_ids(), ib.facet_value_ids());
-    let vectors = catalog.vectors();
-    if vectors.dims() == 0 {
-        return LEAF_ONLY * same_leaf + FACETS_ONLY * facets;
+impl<'c> Features<'c> {
+    pub(crate) fn of(catalog: &'c Catalog, index: usize) -> Self {
+        let item = catalog.item(index);
+        let vectors = catalog.vectors();
+        let (codes, scale, norm) = if vectors.dims() == 0 {
+            (&[][..], 0.0, 0.0)
+        } else {
+            let (codes, scale) = vectors.get(index);
+            (codes, scale, vectors.norm(index))
+        };
+        Self { leaf: item.category(), facets: item.facet_value_ids(), codes, scale, norm }
     }
-    let ((ca, sa), (cb, sb)) = (vectors.get(a), vectors.get(b));
-    let norms = norm_a * norm_b;
-    let cosine =
-        if norms > 0.0 { (dot_i8(ca, cb) as f32 * sa * sb / norms).clamp(0.0, 1.0) } else { 0.0 };
-    COSINE * cosine + LEAF * same_leaf + FACETS * facets
+
+    /// [`is_similar`] for the two items: the leaf categories first, when
+    /// they alone decide.
+    pub(crate) fn is_similar(&self, other: &Self, threshold: f32) -> bool {
+        if threshold > MAX_ACROSS_LEAVES && self.leaf != other.leaf {
+            return false;
+        }
+        self.similarity(other) >= threshold
+    }
+
+    /// [`similarity`] of the two items.
+    fn similarity(&self, other: &Self) -> f32 {
+        let same_leaf = if self.leaf == other.leaf { 1.0 } else { 0.0 };
+        let facets = jaccard(self.facets, other.facets);
+        if self.codes.is_empty() {
+            return LEAF_ONLY * same_leaf + FACETS_ONLY * facets;
+        }
+        let norms = self.norm * other.norm;
+        let cosine = if norms > 0.0 {
+            let dot = dot_i8(self.codes, other.codes) as f32;
+            (dot * self.scale * other.scale / norms).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        COSINE * cosine + LEAF * same_leaf + FACETS * facets
+    }
 }
 
 /// The most two items of different leaf categories can score in
@@ -75,25 +104,19 @@ const FACETS_ONLY: f32 = 0.4;
 /// assert!(is_similar(&c, 0, 2, 0.6));
 /// ```
 pub fn is_similar(catalog: &Catalog, a: usize, b: usize, threshold: f32) -> bool {
-    if threshold > MAX_ACROSS_LEAVES && catalog.item(a).category() != catalog.item(b).category() {
-        return false;
-    }
-    similarity(catalog, a, b) >= threshold
+    Features::of(catalog, a).is_similar(&Features::of(catalog, b), threshold)
 }
 
 /// |A ∩ B| / |A ∪ B| of two sorted id lists (0 when both are empty).
 fn jaccard(a: &[u32], b: &[u32]) -> f32 {
     let (mut i, mut j, mut common) = (0, 0, 0);
+    // Without branches on the values: ids of unrelated items interleave
+    // unpredictably, and the re-rank compares thousands of pairs.
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     let union = a.len() + b.len() - common;
     if union == 0 { 0.0 } else { common as f32 / union as f32 }
@@ -146,9 +169,10 @@ pub fn rerank(
         return picked;
     }
     let lambda = 1.0 - diversity;
-    // (score, index, max similarity to the picks, similarity to the last pick).
-    let mut pool: Vec<Candidate> =
-        candidates.iter().map(|&(s, i)| (s, i, 0.0, 0.0, norm(catalog, i as usize))).collect();
+    let mut pool: Vec<Candidate> = candidates
+        .iter()
+        .map(|&(s, i)| (s, i, 0.0, 0.0, Features::of(catalog, i as usize)))
+        .collect();
     let mut picked: Vec<(f32, u32)> = Vec::with_capacity(k.min(pool.len()));
     while picked.len() < k && !pool.is_empty() {
         let objective =
@@ -160,11 +184,14 @@ pub fn rerank(
             .or_else(|| best_slot(&pool, objective, |c| !near_duplicate(c)))
             .or_else(|| best_slot(&pool, objective, |_| true));
         let Some(slot) = best else { break };
-        let (score, index, _, _, length) = pool.swap_remove(slot);
+        let (score, index, _, _, picked_features) = pool.swap_remove(slot);
         add(&mut per_leaf, index);
         for c in &mut pool {
-            c.3 = similarity_with(catalog, (index as usize, length), (c.1 as usize, c.4));
-            c.2 = c.2.max(c.3);
+            c.3 = picked_features.similarity(&c.4);
+            // Not `f32::max` (a call in WebAssembly): similarities are never NaN.
+            if c.3 > c.2 {
+                c.2 = c.3;
+            }
         }
         picked.push((score, index));
     }
@@ -172,8 +199,8 @@ pub fn rerank(
 }
 
 /// A candidate of the re-rank: score, position, greatest similarity to the
-/// items picked so far, similarity to the last one picked, its vector's length.
-type Candidate = (f32, u32, f32, f32, f32);
+/// items picked so far, similarity to the last one picked, what similarity reads of it.
+type Candidate<'c> = (f32, u32, f32, f32, Features<'c>);
 
 /// Position of the candidate with the highest objective among those `keep`
 /// accepts; ties go to the higher score, then the earlier position in the catalog.

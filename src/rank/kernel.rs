@@ -183,14 +183,12 @@ pub fn dot_i8_rows_scalar(query: &[i8], rows: &[i8], out: &mut [i32]) {
     }
 }
 
-/// [`dot_i8_rows`] with wasm `simd128`. Per 16 codes of a row: one load, two
-/// i8×i8→i16 multiplies, one i16 add (with query codes in ±127 two products
-/// sum to at most 32,512 in magnitude, so it cannot overflow) and one pairwise
-/// widening add into the i32 accumulator. Four rows are reduced together (a
-/// 4×4 transpose of their accumulators by shuffles) instead of one horizontal
-/// sum per row. Rows whose length is not a multiple of 16 finish with a scalar
-/// tail; a query holding −128 (which [`crate::catalog::quantize`] never
-/// writes) takes the scalar path.
+/// [`dot_i8_rows`] with wasm `simd128`. The query is widened to i16 once;
+/// per 16 codes of a row: one load, two widenings to i16 and two i16×i16
+/// dot products into i32 lanes (`i32x4.dot_i16x8_s`, one x86 instruction),
+/// exact for any codes. Four rows are reduced together (a 4×4 transpose of
+/// their accumulators by shuffles) instead of one horizontal sum per row.
+/// Rows whose length is not a multiple of 16 finish with a scalar tail.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     use core::arch::wasm32::*;
@@ -198,21 +196,25 @@ pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     if d == 0 {
         return;
     }
-    if query.contains(&i8::MIN) {
-        return dot_i8_rows_scalar(query, rows, out);
-    }
     let full = d / 16 * 16;
-    // SAFETY: each chunk is exactly 16 bytes; v128_load has no alignment requirement.
-    let q: Vec<v128> =
-        query[..full].chunks_exact(16).map(|c| unsafe { v128_load(c.as_ptr().cast()) }).collect();
+    // Each 16 query codes as two vectors of 8 i16.
+    let q: Vec<(v128, v128)> = query[..full]
+        .chunks_exact(16)
+        .map(|c| {
+            let v = unsafe { v128_load(c.as_ptr().cast()) };
+            (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v))
+        })
+        .collect();
     #[inline(always)]
-    fn accumulate(q: &[v128], row: &[i8]) -> v128 {
+    fn accumulate(q: &[(v128, v128)], row: &[i8]) -> v128 {
         let mut acc = i32x4_splat(0);
-        for (chunk, &qc) in row.chunks_exact(16).zip(q) {
-            // SAFETY: as above.
+        for (chunk, &(low, high)) in row.chunks_exact(16).zip(q) {
             let r = unsafe { v128_load(chunk.as_ptr().cast()) };
-            let products = i16x8_add(i16x8_extmul_low_i8x16(r, qc), i16x8_extmul_high_i8x16(r, qc));
-            acc = i32x4_add(acc, i32x4_extadd_pairwise_i16x8(products));
+            let sum = i32x4_add(
+                i32x4_dot_i16x8(i16x8_extend_low_i8x16(r), low),
+                i32x4_dot_i16x8(i16x8_extend_high_i8x16(r), high),
+            );
+            acc = i32x4_add(acc, sum);
         }
         acc
     }

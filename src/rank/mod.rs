@@ -34,7 +34,7 @@ pub use request::{Context, Kind, MAX_K, Recommendation, Request, Shelf, Slate};
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ItemRef};
 use crate::error::{Error, Result};
 use crate::intent::Intent;
 use crate::preferences::Preferences;
@@ -44,6 +44,7 @@ use divergence::{Bubble, budget_share, divergent_slots, positions, round_slots};
 use explain::{Reason, Signal, SignalKind, explain};
 use filter::Eligibility;
 use lazy::Relevances;
+use seen::Hidden;
 
 /// Candidates kept for the diversity re-rank: `CANDIDATES_PER_SLOT · k`, at least
 /// [`MIN_CANDIDATES`].
@@ -53,6 +54,11 @@ pub const MIN_CANDIDATES: usize = 48;
 /// Breadth below which a category's candidates go straight to the pool
 /// rather than through a per-category pool of `leaf_cap · CANDIDATES_PER_SLOT`.
 pub const DIRECT_BELOW_BREADTH: f32 = 0.1;
+
+/// A category's vector signals come in one batch (its rows, in order) once
+/// this many of its items, and three in four of those looked at, needed
+/// theirs: most of the rest will too. Before, each is computed alone.
+const BATCH_AFTER: usize = 16;
 
 /// Builds the slate for `request` at time `now` (ms).
 ///
@@ -174,7 +180,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
 
     if shop_order_only(prefs, &knobs) {
         // The shop's own order: nothing of the profile is used, not even what was seen.
-        let eligible = Eligibility::new(catalog, prefs, request, &[])?;
+        let eligible = Eligibility::new(catalog, prefs, request, Hidden::default())?;
         let items = (0..catalog.len())
             .filter(|&i| eligible.allows(i))
             .take(request.k)
@@ -184,7 +190,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             .collect();
         return Ok(Slate::new(items, 0, intent, 1.0));
     }
-    let eligible = Eligibility::new(catalog, prefs, request, &hidden(inputs, request))?;
+    let eligible = Eligibility::new(catalog, prefs, request, hidden(inputs, request))?;
 
     let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
     let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
@@ -227,11 +233,14 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // Categories whose items could be relevant, most promising first: the
     // pool's floor rises fast and rules out whole categories.
     let mut nodes: Vec<u32> =
-        (0..by_category.len() as u32).filter(|&node| !catalog.items_in(node).is_empty()).collect();
+        (0..by_category.len() as u32).filter(|&node| !eligible.items_in(node).is_empty()).collect();
     crate::util::sort::sort_by(&mut nodes, |&a, &b| {
         by_category[b as usize].total_cmp(&by_category[a as usize])
     });
     let bounded = scan == Scan::Bounded;
+    // A category's vector signals in one batch ([`BATCH_AFTER`]): its
+    // vectors sit in consecutive rows.
+    let mut signals: Vec<f32> = Vec::new();
     for node in nodes {
         let bound = by_category[node as usize];
         // Later categories have lower bounds, and the floor only rises.
@@ -247,7 +256,16 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         // The category's best candidates, entering the pool together once it is scanned
         // (the pool's floor, and so what is skipped, stays the same during the scan).
         let mut category = per_category.map(topk::Pool::new);
-        for &index in catalog.items_in(node) {
+        // A leaf hidden whole but its staples lists only those.
+        let listed = if bounded { eligible.items_in(node) } else { catalog.items_in(node) };
+        // Where `signals` starts in `listed` once the category's items mostly
+        // need their vector signal (`Some(None)`: they have no block of rows);
+        // how many have needed it so far.
+        let mut batch: Option<Option<usize>> = None;
+        let mut needed = 0usize;
+        // A node's own list: its items come with their rows.
+        let whole = listed.len() == catalog.items_in(node).len();
+        for (at, &index) in listed.iter().enumerate() {
             let index = index as usize;
             let floor = match (bounded, &category) {
                 (false, _) => f32::NEG_INFINITY,
@@ -261,18 +279,30 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             if blend(bound, index) < floor {
                 continue;
             }
-            if !relevances.admits(index) {
-                relevances.set(index, f32::NAN);
+            let item = match catalog.item_in(node, at).filter(|_| whole) {
+                Some(item) => item,
+                None => catalog.item(index),
+            };
+            if !relevances.admits_item(item) {
+                relevances.set(item, f32::NAN);
                 continue;
             }
-            let partial = scorer.partial(index);
+            let partial = scorer.partial(item);
             let item_bound = scorer.item_vector_bound(index, vector_bound);
             let bound = partial.with_vector(vector_weight, item_bound);
             if bounded && (bound < prefs.threshold || blend(bound, index) < floor) {
                 continue;
             }
-            let relevance = partial.with_vector(vector_weight, scorer.vector_of(index));
-            relevances.set(index, relevance);
+            needed += 1;
+            if batch.is_none() && needed >= BATCH_AFTER && 4 * needed >= 3 * (at + 1) {
+                batch = Some(scorer.vector_signals(&listed[at..], &mut signals).then_some(at));
+            }
+            let vector = match batch.flatten().and_then(|from| signals.get(at - from)) {
+                Some(&vector) => vector,
+                None => scorer.vector_of(index),
+            };
+            let relevance = partial.with_vector(vector_weight, vector);
+            relevances.set(item, relevance);
             if relevance >= prefs.threshold {
                 let candidate = (blend(relevance, index), index as u32);
                 match category.as_mut() {
@@ -323,9 +353,9 @@ fn shop_order_only(prefs: &Preferences, knobs: &Knobs) -> bool {
 
 /// What no echo leaves out of `request`'s slate ([`seen`]): nothing when
 /// the request includes what was seen.
-fn hidden(inputs: &Inputs<'_>, request: &Request) -> Vec<usize> {
+fn hidden(inputs: &Inputs<'_>, request: &Request) -> Hidden {
     if request.include_seen {
-        return Vec::new();
+        return Hidden::default();
     }
     let Inputs { catalog, profile, now, .. } = *inputs;
     let mut excluded: Vec<usize> =
@@ -353,16 +383,22 @@ fn limit_derived(
     pool: Vec<(f32, u32)>,
     cap: usize,
 ) -> Vec<(f32, u32)> {
-    let viewed: Vec<usize> = profile.recent().filter_map(|id| catalog.index_of(id)).collect();
+    let viewed: Vec<diversity::Features<'_>> = profile
+        .recent()
+        .filter_map(|id| catalog.index_of(id))
+        .map(|v| diversity::Features::of(catalog, v))
+        .collect();
     if viewed.is_empty() {
         return pool;
     }
     let mut per_source = vec![0usize; viewed.len()];
     pool.into_iter()
         .filter(|&(_, index)| {
-            let mut sources = viewed.iter().enumerate().filter(|&(_, &v)| {
-                diversity::is_similar(catalog, v, index as usize, DERIVED_SIMILARITY)
-            });
+            let candidate = diversity::Features::of(catalog, index as usize);
+            let mut sources = viewed
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_similar(&candidate, DERIVED_SIMILARITY));
             match (sources.next(), sources.next()) {
                 (Some((s, _)), None) => {
                     per_source[s] += 1;
@@ -409,13 +445,18 @@ fn add_divergence(
         return;
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
+    let mut taken_sorted = taken.clone();
+    crate::util::sort::sort(&mut taken_sorted);
     let floor = prefs.threshold * DIVERGENT_FLOOR;
     let relevance = |i: usize| relevances.get(i);
     // Not eligible: false. Most items need no dot product to tell.
-    let plausible = |i: usize| !taken.contains(&i) && relevances.at_least(i, floor);
-    let allowed = |i: usize| relevances.admits(i);
+    let plausible = |item: ItemRef<'_>| {
+        taken_sorted.binary_search(&item.index()).is_err() && relevances.item_at_least(item, floor)
+    };
+    let allowed = |item: ItemRef<'_>| relevances.admits_item(item);
+    let listed = |node| relevances.items_in(node);
     let farther = state.accepted_total() > 0;
-    let mut pool = divergence::ways(catalog, &bubble, allowed, plausible, farther);
+    let mut pool = divergence::ways(catalog, &bubble, listed, allowed, plausible, farther);
     // Divergent items take the places of the last personal items of a leaf
     // the slate shows twice, not of the slate's own steps outward.
     let drop_order = most_redundant(catalog, &taken);
@@ -522,8 +563,8 @@ mod tests {
             let scorer = Scorer::for_shopper(&built, profile, now, factor.as_deref());
             let scorer = scorer.with_balls(&balls);
             let prefs = Preferences::default();
-            let hidden: Vec<usize> = (0..built.len()).filter(|i| i % 9 == 0).collect();
-            let eligible = Eligibility::new(&built, &prefs, &Request::default(), &hidden)
+            let hidden = Hidden::items((0..built.len()).filter(|i| i % 9 == 0).collect());
+            let eligible = Eligibility::new(&built, &prefs, &Request::default(), hidden)
                 .unwrap_or_else(|_| panic!("no context"));
             let (lazy, reference) = (
                 Relevances::new(&scorer, &eligible, &[]),
@@ -538,11 +579,65 @@ mod tests {
                     "item {i}: {upper} < {relevance}"
                 );
                 for floor in [0.05, 0.2, 0.5] {
-                    assert_eq!(lazy.at_least(i, floor), relevance >= floor, "item {i}, {floor}");
+                    let at_least = lazy.item_at_least(built.item(i), floor);
+                    assert_eq!(at_least, relevance >= floor, "item {i}, {floor}");
                 }
                 decided += usize::from(relevance.is_nan());
             }
             assert!(decided > 100, "hidden items covered: {decided}");
+        }
+    }
+
+    /// A category's vector signals computed in one batch over its rows are
+    /// each item's own, to the bit: interests, and a fold-in factor.
+    #[test]
+    fn batched_vector_signals_are_each_items_own() {
+        let mut json = catalog(14, Shape { items: 1200, dims: 24, leaves: 12, facets: 2 });
+        let content = Catalog::from_json(json.clone()).unwrap_or_else(|_| panic!("valid"));
+        json.vector_kind = crate::catalog::VectorKind::Factors;
+        let factors = Catalog::from_json(json).unwrap_or_else(|_| panic!("valid"));
+        for built in [content, factors] {
+            let mut engine = Engine::with_seed(built.clone(), 1);
+            let mut rng = Rng::new(3);
+            for e in 0..80 {
+                let item_id = built.item(rng.below(built.len())).id().to_owned();
+                let kind = if e % 5 == 0 {
+                    EventKind::Purchase { item_id }
+                } else {
+                    EventKind::View { item_id }
+                };
+                let _ = engine.record(&Event { kind, at: e * 60_000 });
+            }
+            let now = 81 * 60_000;
+            let fold_in = foldin::FoldIn::new(&built);
+            let factor = (built.vector_kind() == crate::catalog::VectorKind::Factors)
+                .then(|| fold_in.solve(&built, engine.profile(), now))
+                .flatten();
+            assert_eq!(
+                factor.is_some(),
+                built.vector_kind() == crate::catalog::VectorKind::Factors
+            );
+            let scorer = Scorer::for_shopper(&built, engine.profile(), now, factor.as_deref());
+            let mut signals = Vec::new();
+            let mut compared = 0;
+            for node in 0..built.taxonomy().len() as u32 {
+                let items = built.items_in(node);
+                if items.is_empty() {
+                    continue;
+                }
+                for from in [0, items.len() / 2] {
+                    assert!(scorer.vector_signals(&items[from..], &mut signals), "node {node}");
+                    for (&index, &batched) in items[from..].iter().zip(&signals) {
+                        let own = scorer.vector_of(index as usize);
+                        assert_eq!(batched.to_bits(), own.to_bits(), "item {index}");
+                        compared += usize::from(own > 0.0);
+                    }
+                }
+            }
+            assert!(compared > 500, "{compared} positive signals compared");
+            // Items whose rows are not one block: no batch.
+            let a = built.items_in(built.item(0).category());
+            assert!(!scorer.vector_signals(&[a[0], a[2]], &mut signals));
         }
     }
 

@@ -8,13 +8,14 @@
 
 use super::explain::Reason;
 use super::filter::Eligibility;
+use super::seen::Hidden;
 use super::{Inputs, Kind, Knobs, Recommendation, Request, Slate, breadth, shop_order_only};
 use crate::error::Result;
 
 /// The recently viewed items for `request`, newest first.
 pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
     let Inputs { catalog, profile, prefs, now, intent, .. } = *inputs;
-    let eligible = Eligibility::new(catalog, prefs, request, &[])?;
+    let eligible = Eligibility::new(catalog, prefs, request, Hidden::default())?;
     let spread = breadth::breadth(profile, now);
     if shop_order_only(prefs, &Knobs::new(prefs, intent)) {
         return Ok(Slate::new(Vec::new(), 0, intent, spread));

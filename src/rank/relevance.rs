@@ -5,6 +5,7 @@
 //! with fixed weights. A threshold on the result therefore means the same
 //! amount of evidence for a new shopper and a long-standing one.
 
+use crate::catalog::ItemRef;
 use crate::catalog::dates::day_of;
 use crate::catalog::{
     Catalog, CategoryId, FacetValueId,
@@ -12,7 +13,7 @@ use crate::catalog::{
 };
 use crate::profile::{Profile, evidence};
 
-use super::kernel::{dot_i8, dot_i8_many};
+use super::kernel::{dot_i8, dot_i8_many, dot_i8_rows};
 use crate::profile::interests::MAX_INTERESTS;
 
 /// How much each signal counts in relevance. The weights of the signals a
@@ -373,6 +374,11 @@ impl<'a> Scorer<'a> {
         self.user_factor.is_some()
     }
 
+    /// The catalog it scores.
+    pub(crate) fn catalog(&self) -> &'a Catalog {
+        self.catalog
+    }
+
     /// The normalised weights in use.
     pub fn weights(&self) -> Weights {
         self.weights
@@ -465,10 +471,23 @@ impl<'a> Scorer<'a> {
             .collect()
     }
 
+    /// A lower bound of the relevance of `item` that reads only its
+    /// category: its weighted category signal, every other signal being
+    /// at least 0 (and the same sum in the same order in floating point, so
+    /// it holds exactly); 0 for an item with a penalty.
+    #[inline(always)]
+    pub(crate) fn category_floor(&self, item: ItemRef<'_>) -> f32 {
+        if self.has_penalty(item.index()) {
+            return 0.0;
+        }
+        let category = self.category_signal.get(item.category() as usize).copied().unwrap_or(0.0);
+        (self.weights.category * category).clamp(0.0, 1.0)
+    }
+
     /// The signals of the item at `index` with `vector` as its vector signal.
     #[inline(always)]
     fn signals_with(&self, index: usize, vector: f32) -> Signals {
-        let (signals, partial) = self.parts(index);
+        let (signals, partial) = self.parts(self.catalog.item(index));
         let relevance = partial.with_vector(self.weights.vector, vector);
         Signals { vector, relevance, ..signals }
     }
@@ -478,15 +497,15 @@ impl<'a> Scorer<'a> {
     /// product only when the bound leaves a chance, without reading the
     /// item's other signals twice.
     #[inline(always)]
-    pub(crate) fn partial(&self, index: usize) -> Partial {
-        self.parts(index).1
+    pub(crate) fn partial(&self, item: ItemRef<'_>) -> Partial {
+        self.parts(item).1
     }
 
     /// The item's signals but its vector (0) and relevance (0), and the
     /// [`Partial`] they make: the one place their mix is written.
     #[inline(always)]
-    fn parts(&self, index: usize) -> (Signals, Partial) {
-        let item = self.catalog.item(index);
+    fn parts(&self, item: ItemRef<'_>) -> (Signals, Partial) {
+        let index = item.index();
         let category = self.category_signal.get(item.category() as usize).copied().unwrap_or(0.0);
         let values = item.facet_value_ids();
         let facets = if values.is_empty() {
@@ -496,7 +515,7 @@ impl<'a> Scorer<'a> {
         };
         let popularity = item.popularity().clamp(0.0, 1.0);
         let freshness = if self.weights.freshness > 0.0 {
-            freshness(self.catalog.released_day(index), self.today)
+            freshness(item.released_day(), self.today)
         } else {
             0.0
         };
@@ -552,11 +571,15 @@ impl<'a> Scorer<'a> {
             .map(|slot| self.co_purchased[slot].2 as usize)
     }
 
+    /// Whether the profile penalises the item at `index` at all.
+    #[inline(always)]
+    fn has_penalty(&self, index: usize) -> bool {
+        self.penalised.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0)
+    }
+
     /// The penalty factor of the item at `index` (1 when none).
     pub fn penalty(&self, index: usize) -> f32 {
-        let bit =
-            self.penalised.get(index / 64).is_some_and(|word| word & (1 << (index % 64)) != 0);
-        if !bit {
+        if !self.has_penalty(index) {
             return 1.0;
         }
         self.penalties
@@ -567,6 +590,43 @@ impl<'a> Scorer<'a> {
     /// Relevance of the item at `index`, in [0, 1].
     pub fn relevance(&self, index: usize) -> f32 {
         self.signals(index).relevance
+    }
+
+    /// The vector signals of `items` (one category's, say) in `out`, one per
+    /// item, each equal to the item's own [`Self::vector_signal`]: a batch
+    /// of dot products over one block of vector rows. False, and `out`
+    /// untouched, when their vectors do not sit in one block or the profile
+    /// gives no vector signal.
+    pub(crate) fn vector_signals(&self, items: &[u32], out: &mut Vec<f32>) -> bool {
+        let Some((codes, scales)) = self.catalog.vectors().block(items) else { return false };
+        if self.user_factor.is_none() && self.interest_weights.is_empty() {
+            return false;
+        }
+        let mut dots = vec![0i32; scales.len()];
+        out.clear();
+        if let Some((x, x_scale)) = &self.user_factor {
+            dot_i8_rows(x, codes, &mut dots);
+            let signals = dots.iter().zip(scales);
+            out.extend(
+                signals.map(|(&dot, &scale)| (dot as f32 * scale * x_scale).clamp(0.0, 1.0)),
+            );
+            return true;
+        }
+        out.resize(scales.len(), 0.0);
+        let dims = self.catalog.vectors().dims().max(1);
+        for (centroid, &(centroid_scale, strength)) in
+            self.centroids.chunks_exact(dims).zip(&self.interest_weights)
+        {
+            dot_i8_rows(centroid, codes, &mut dots);
+            for ((best, &dot), &scale) in out.iter_mut().zip(&dots).zip(scales) {
+                // `vector_signal`'s arithmetic, in its order.
+                let signal = (dot as f32 * scale * centroid_scale).clamp(0.0, 1.0) * strength;
+                if signal > *best {
+                    *best = signal;
+                }
+            }
+        }
+        true
     }
 
     /// Best cosine similarity to an interest, each weighted by its evidence.

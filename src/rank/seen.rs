@@ -5,7 +5,7 @@
 //! back when due. Its substitutes (the other items of its leaf) do not take
 //! its place once the shopper buys it regularly.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, CategoryId};
 use crate::profile::{EventKind, Profile};
 
 use super::request::Request;
@@ -30,19 +30,37 @@ pub fn cart(catalog: &Catalog, profile: &Profile, request: &Request, now: i64) -
 /// Occasions after which a bought staple is bought regularly.
 pub const REGULAR_OCCASIONS: u32 = 2;
 
-/// Positions a slate leaves out by default: items the shopper engaged with
-/// in the current session (viewed, clicked, carted, bought), the `cart` (from
+/// What a slate leaves out by default ([`seen`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hidden {
+    /// Positions left out one by one. Unordered; a position may appear twice.
+    pub items: Vec<usize>,
+    /// Leaves whose items are all left out but the staples listed with each
+    /// (ascending positions): a regular staple's substitutes. By leaf, each once.
+    pub leaves: Vec<(CategoryId, Vec<u32>)>,
+}
+
+impl Hidden {
+    /// Only the positions `items`, one by one.
+    pub fn items(items: Vec<usize>) -> Self {
+        Self { items, leaves: Vec::new() }
+    }
+}
+
+/// What a slate leaves out by default: items the shopper engaged with in the
+/// current session (viewed, clicked, carted, bought), the `cart` (from
 /// [`cart`]), everything bought that is not a staple, and the substitutes of
 /// the staples bought regularly that the slate may show (a staple the page
 /// `excluded` (sorted), shown elsewhere, leaves its substitutes free: they are not in
-/// its place). Unordered; a position may appear twice.
+/// its place). The substitutes are left out as whole leaves, so that a
+/// ranking pass need not visit them one by one.
 pub fn seen(
     catalog: &Catalog,
     profile: &Profile,
     cart: &[usize],
     excluded: &[usize],
     now: i64,
-) -> Vec<usize> {
+) -> Hidden {
     let session = profile.live_session(now).filter_map(|e| match &e.kind {
         EventKind::View { item_id }
         | EventKind::Dwell { item_id, .. }
@@ -61,15 +79,14 @@ pub fn seen(
             staples.push(index);
         }
     }
-    // By leaf: each leaf's items once, less its own few staples.
-    let mut by_leaf: Vec<(u32, usize)> =
-        staples.iter().map(|&i| (catalog.item(i).category(), i)).collect();
+    // By leaf: each leaf once, with its own few staples (ascending).
+    let mut by_leaf: Vec<(CategoryId, u32)> =
+        staples.iter().map(|&i| (catalog.item(i).category(), i as u32)).collect();
     crate::util::sort::sort(&mut by_leaf);
-    for group in by_leaf.chunk_by(|a, b| a.0 == b.0) {
-        let own = |i: &usize| group.iter().any(|&(_, staple)| staple == *i);
-        let substitutes = catalog.items_in(group[0].0).iter().map(|&i| i as usize);
-        out.extend(substitutes.filter(|i| !own(i)));
-    }
+    let leaves = by_leaf
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| (group[0].0, group.iter().map(|&(_, staple)| staple).collect()))
+        .collect();
     out.extend_from_slice(cart);
-    out
+    Hidden { items: out, leaves }
 }

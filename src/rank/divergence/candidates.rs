@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::Bubble;
-use crate::catalog::{Catalog, CategoryId};
+use crate::catalog::{Catalog, CategoryId, ItemRef};
 use crate::profile::divergence::{CATEGORY_AXIS, Direction};
 
 /// An item outside the bubble, the direction it takes, and how far.
@@ -26,7 +26,7 @@ pub struct Way {
     pub direction: Direction,
     /// The shopper's own value on the axis (or the anchor category's path).
     pub from: String,
-    /// `(position, steps)` of each item, by position.
+    /// `(position, steps)` of each item, category after category.
     pub items: Vec<(usize, u8)>,
 }
 
@@ -42,14 +42,17 @@ pub struct Way {
 /// catalog's per-category lists), with no allocation per item: directions are
 /// keyed by ids while scanning, and their names are spelled once per direction.
 ///
-/// `allowed` is asked first and must be cheap (a hidden item fails it before
-/// its facets are read); `eligible` (which may score the item) is asked of
-/// the items that go one way.
-pub fn ways(
-    catalog: &Catalog,
+/// `listed` gives the positions of a category's items to look at (a
+/// category's list in the catalog, or fewer when the caller knows the others
+/// are not allowed); `allowed` is asked first and must be cheap (a hidden
+/// item fails it before its facets are read); `eligible` (which may score the
+/// item) is asked of the items that go one way.
+pub fn ways<'c>(
+    catalog: &'c Catalog,
     bubble: &Bubble,
-    allowed: impl Fn(usize) -> bool,
-    eligible: impl Fn(usize) -> bool,
+    listed: impl Fn(CategoryId) -> &'c [u32],
+    allowed: impl Fn(ItemRef<'c>) -> bool,
+    eligible: impl Fn(ItemRef<'c>) -> bool,
     farther: bool,
 ) -> Vec<Way> {
     let taxonomy = catalog.taxonomy();
@@ -75,12 +78,18 @@ pub fn ways(
     let reachable =
         places.iter().enumerate().filter_map(|(node, place)| Some((node as CategoryId, (*place)?)));
     for (node, place) in reachable {
-        for &index in catalog.items_in(node) {
+        let listed = listed(node);
+        // A node's own list: its items come with their rows.
+        let whole = listed.len() == catalog.items_in(node).len();
+        for (at, &index) in listed.iter().enumerate() {
             let index = index as usize;
-            if !allowed(index) {
+            let item = match catalog.item_in(node, at).filter(|_| whole) {
+                Some(item) => item,
+                None => catalog.item(index),
+            };
+            if !allowed(item) {
                 continue;
             }
-            let item = catalog.item(index);
             // Divergence facets on which the item leaves the bubble: how many, and the first.
             let mut changed = 0usize;
             let mut first: Option<(u16, u32)> = None;
@@ -91,7 +100,7 @@ pub fn ways(
                 }
             }
             let steps = changed + usize::from(place.sibling.is_some());
-            if steps == 0 || steps > max_steps || !eligible(index) {
+            if steps == 0 || steps > max_steps || !eligible(item) {
                 continue;
             }
             let key = match (place.sibling, first) {
@@ -140,9 +149,6 @@ pub fn ways(
             last = Some((key, way));
         }
     }
-    for way in &mut ways {
-        crate::util::sort::sort_by_key(&mut way.items, |&(index, _)| index);
-    }
     crate::util::sort::sort_by(&mut ways, |a, b| a.direction.cmp(&b.direction));
     ways
 }
@@ -154,7 +160,9 @@ pub fn candidates(
     eligible: impl Fn(usize) -> bool,
     farther: bool,
 ) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = ways(catalog, bubble, |_| true, eligible, farther)
+    let listed = |node| catalog.items_in(node);
+    let eligible = |item: ItemRef<'_>| eligible(item.index());
+    let mut out: Vec<Candidate> = ways(catalog, bubble, listed, |_| true, eligible, farther)
         .into_iter()
         .flat_map(|w| {
             let (direction, from) = (w.direction, w.from);

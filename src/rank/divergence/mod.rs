@@ -76,19 +76,23 @@ pub struct Relevance<'a> {
 }
 
 impl Relevance<'_> {
-    /// The most relevant of `items` (ties: the earliest), with its steps;
-    /// `None` when empty. `items` are by position.
+    /// The most relevant of `items`, in any order (ties: the first by
+    /// position), with its steps; `None` when empty.
     fn best(&self, items: &[(usize, u8)]) -> Option<(f32, usize, u8)> {
         let mut best: Option<(f32, usize, u8)> = None;
         for &(index, steps) in items {
-            if let Some((top, _, _)) = best {
-                // A later item must beat the best strictly; its bound tells when it cannot.
-                if (self.upper)(index) <= top {
+            if let Some((top, at, _)) = best {
+                // Its bound tells when an item cannot beat the best: below
+                // it, or level with it and later by position.
+                let upper = (self.upper)(index);
+                if upper < top || (upper == top && index > at) {
                     continue;
                 }
             }
             let relevance = (self.exact)(index);
-            if best.is_none_or(|(top, _, _)| relevance.total_cmp(&top).is_gt()) {
+            let wins = best
+                .is_none_or(|(top, at, _)| relevance.total_cmp(&top).then(at.cmp(&index)).is_gt());
+            if wins {
                 best = Some((relevance, index, steps));
             }
         }
@@ -161,7 +165,11 @@ mod tests {
             let exact: Vec<f32> = (0..n).map(|_| rng.below(6) as f32 / 5.0).collect();
             let slack = if round % 2 == 0 { 0.0 } else { 0.5 };
             let upper: Vec<f32> = exact.iter().map(|r| r + slack * rng.unit()).collect();
-            let items: Vec<(usize, u8)> = (0..n).map(|i| (i, 1 + (i % 2) as u8)).collect();
+            // In any order: a way lists its items category after category.
+            let mut items: Vec<(usize, u8)> = (0..n).map(|i| (i, 1 + (i % 2) as u8)).collect();
+            for i in (1..n).rev() {
+                items.swap(i, rng.below(i + 1));
+            }
             let calls = Cell::new(0);
             let exact_of = |i: usize| {
                 calls.set(calls.get() + 1);
@@ -171,7 +179,7 @@ mod tests {
             let best = relevance.best(&items);
             let top = exact.iter().copied().fold(f32::NEG_INFINITY, f32::max);
             let first = exact.iter().position(|&r| r == top).unwrap();
-            assert_eq!(best, Some((top, first, items[first].1)), "round {round}");
+            assert_eq!(best, Some((top, first, 1 + (first % 2) as u8)), "round {round}");
             if slack == 0.0 {
                 scored_with_tight_bounds += calls.get();
             }
