@@ -147,6 +147,14 @@ fn main() {
                 black_box(empty.recommend(&request, heavy_now).ok());
             }),
         );
+        // What a page that asks for `fill` shows a new shopper: 24 best-sellers.
+        let filled = Request { k: 24, fill: true, ..Request::default() };
+        row(
+            format!("recommend k=24 fill, empty profile, {n} items"),
+            measure(runs, || {
+                black_box(empty.recommend(&filled, heavy_now).ok());
+            }),
+        );
         let id = engine.catalog().item(n / 2).id().to_owned();
         let batch = 1000;
         let (median, p95) = measure(runs, || {
