@@ -546,17 +546,7 @@ mod tests {
             let Ok(built) = Catalog::from_json(json) else { panic!("synthetic catalog is valid") };
             let balls = balls::NodeBalls::new(&built);
             let fold_in = factors.then(|| foldin::FoldIn::new(&built));
-            let mut engine = Engine::with_seed(built.clone(), 1);
-            let mut rng = Rng::new(2);
-            for e in 0..60 {
-                let item_id = built.item(rng.below(built.len())).id().to_owned();
-                let kind = if e % 7 == 0 {
-                    EventKind::Purchase { item_id }
-                } else {
-                    EventKind::View { item_id }
-                };
-                let _ = engine.record(&Event { kind, at: e * 60_000 });
-            }
+            let engine = random_shopper(&built, 2, 60, 7);
             let now = 100 * 60_000;
             let profile = engine.profile();
             let factor = fold_in.as_ref().and_then(|f| f.solve(&built, profile, now));
@@ -588,6 +578,23 @@ mod tests {
         }
     }
 
+    /// An engine on `built` after `events` views of random items a minute
+    /// apart (drawn with `seed`), every `buy_every`-th a purchase.
+    fn random_shopper(built: &Catalog, seed: u64, events: i64, buy_every: i64) -> Engine {
+        let mut engine = Engine::with_seed(built.clone(), 1);
+        let mut rng = Rng::new(seed);
+        for e in 0..events {
+            let item_id = built.item(rng.below(built.len())).id().to_owned();
+            let kind = if e % buy_every == 0 {
+                EventKind::Purchase { item_id }
+            } else {
+                EventKind::View { item_id }
+            };
+            let _ = engine.record(&Event { kind, at: e * 60_000 });
+        }
+        engine
+    }
+
     /// A category's vector signals computed in one batch over its rows are
     /// each item's own, to the bit: interests, and a fold-in factor.
     #[test]
@@ -597,17 +604,7 @@ mod tests {
         json.vector_kind = crate::catalog::VectorKind::Factors;
         let factors = Catalog::from_json(json).unwrap_or_else(|_| panic!("valid"));
         for built in [content, factors] {
-            let mut engine = Engine::with_seed(built.clone(), 1);
-            let mut rng = Rng::new(3);
-            for e in 0..80 {
-                let item_id = built.item(rng.below(built.len())).id().to_owned();
-                let kind = if e % 5 == 0 {
-                    EventKind::Purchase { item_id }
-                } else {
-                    EventKind::View { item_id }
-                };
-                let _ = engine.record(&Event { kind, at: e * 60_000 });
-            }
+            let engine = random_shopper(&built, 3, 80, 5);
             let now = 81 * 60_000;
             let fold_in = foldin::FoldIn::new(&built);
             let factor = (built.vector_kind() == crate::catalog::VectorKind::Factors)
