@@ -3,47 +3,16 @@
 //! reads nor writes any store, until the page calls `grantConsent()`; then
 //! [`attach`] opens the store, merges what is stored with what the page
 //! learned, and keeps it. `revokeConsent()` erases and goes back to memory.
+//! The mode itself is [`Consent`] (`consent_mode.rs`), which the shared
+//! state holds.
 
 use wasm_bindgen::prelude::*;
 use web_sys::MessageEvent;
 
+use super::consent_mode::Consent;
 use super::store::{Store, Stored, quarantined};
 use super::sync::{self, Shared};
 use crate::Error;
-
-/// Whether the profile may be kept on the device.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Consent {
-    /// The page did not ask for consent (the default): kept from the start.
-    Implied,
-    /// Consent is needed and not given: memory only, no store touched.
-    Required,
-    /// Consent was needed and given: kept.
-    Granted,
-}
-
-impl Consent {
-    /// Reads `open`'s `consent` option (absent: implied).
-    pub(crate) fn parse(value: Option<&str>) -> Result<Consent, Error> {
-        match value {
-            None | Some("implied") => Ok(Consent::Implied),
-            Some("required") => Ok(Consent::Required),
-            Some(other) => Err(Error::BadArgument(format!(
-                "options.consent: \"{other}\" is not a consent mode; use \"implied\" or \
-                 \"required\""
-            ))),
-        }
-    }
-
-    /// The name `profile().consent` shows.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Consent::Implied => "implied",
-            Consent::Required => "required",
-            Consent::Granted => "granted",
-        }
-    }
-}
 
 /// The listener on the shop's other tabs, kept as long as the personalizer.
 pub(crate) type Listener = Option<Closure<dyn FnMut(MessageEvent)>>;

@@ -5,6 +5,7 @@
 
 mod args;
 mod consent;
+mod consent_mode;
 pub(crate) mod convert;
 pub mod error;
 mod personalizer;

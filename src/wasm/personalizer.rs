@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
-use super::consent::{Consent, Listener, attach};
+use super::consent::{Listener, attach};
+use super::consent_mode::Consent;
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
 use super::store::{Store, drop_empty_database, erase_everywhere, quarantined};

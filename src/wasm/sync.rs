@@ -22,7 +22,7 @@ use web_sys::{BroadcastChannel, MessageEvent};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
-use super::consent::Consent;
+use super::consent_mode::Consent;
 use super::store::{Merge, Store, Stored};
 use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
