@@ -7,7 +7,7 @@ use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{
     DEFAULT_HALF_LIFE_MS, Event, EventKind, Evidence, MAX_CATEGORIES, MAX_FACET_VALUES,
     MAX_ITEM_MARKS, MAX_ITEMS, MAX_PURCHASES, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN,
-    PROFILE_FORMAT_VERSION, Profile, interests::MAX_INTERESTS,
+    MAX_SEQUENCE, PROFILE_FORMAT_VERSION, Profile, StepKind, interests::MAX_INTERESTS,
 };
 use flaneur::rank::Request;
 use flaneur::slot::Kind;
@@ -184,8 +184,9 @@ fn an_empty_profile_round_trips() {
     assert_eq!(&bytes[10..12], &[0, 0]);
     // Half-life, "no last event", nine empty v1 sections, then the v2 sections:
     // no impression kinds, an empty divergence state (7 bytes), eight zero counters,
-    // then v4's empty purchase history (no baskets, no newest purchase, no items).
-    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9 + 1 + 7 + 8 + 3);
+    // then v4's empty purchase history (no baskets, no newest purchase, no items)
+    // and v5's empty sequence.
+    assert_eq!(bytes.len(), HEADER_LEN + 8 + 1 + 9 + 1 + 7 + 8 + 3 + 1);
     assert_eq!(Profile::from_bytes(&bytes), Ok(p));
 }
 
@@ -326,9 +327,13 @@ fn the_v1_layout_is_the_documented_one() {
     v4.extend([1, 0, 0]); // one occasion, bought at the newest purchase, no span
     v4.extend(1.0f32.to_le_bytes()); // frequency
     v4.push(0); // as of the newest basket
-    assert_eq!(p.to_bytes(), seal(&v4));
-    // Written back, the upgraded profile is v4.
-    assert_eq!(upgraded.to_bytes()[8], 4);
+    assert_eq!(Profile::from_bytes(&seal_as(4, 0, &v4)).as_ref(), Ok(&p));
+    // v5 is v4 with the sequence (section 16) after it: none here.
+    let mut v5 = v4;
+    v5.push(0);
+    assert_eq!(p.to_bytes(), seal(&v5));
+    // Written back, the upgraded profile is v5.
+    assert_eq!(upgraded.to_bytes()[8], 5);
     assert_eq!(Profile::from_bytes(&upgraded.to_bytes()).as_ref(), Ok(&upgraded));
 }
 
@@ -604,7 +609,7 @@ fn facets_are_capped_in_total_and_grouped_canonically() {
         body.extend([0, 0, 0, 0, 0, 0, 0, 0]); // impression kinds, divergence, totals
         body.extend([0; 8]); // counters
         body.extend([0, 0, 0]); // purchases: no baskets, no newest, no items
-        seal(&body)
+        seal_as(4, 0, &body)
     };
     let cap = MAX_FACET_VALUES / 2;
     assert!(Profile::from_bytes(&v4(&groups(&[cap, cap], &["a", "b"]))).is_ok());
@@ -945,7 +950,7 @@ fn evidence<'a>(
 #[test]
 fn the_documented_worst_case_fits_in_32_kb() {
     use flaneur::profile::divergence::{MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING};
-    const WORST_CASE_BYTES: usize = 32_744;
+    const WORST_CASE_BYTES: usize = 32_759;
     const FAR: i64 = -(1 << 40);
     let key = |prefix: &str, n: usize, len: usize| {
         format!("{prefix}{n:0>width$}", width = len - prefix.len())
@@ -1056,12 +1061,70 @@ fn the_documented_worst_case_fits_in_32_kb() {
         w.f32(12.5);
         w.varint((1 << 21) - 1); // baskets behind
     }
+    // v5: the sequence keeps the newest steps that fit in 32 KB. Here one of
+    // 12 bytes does (tag, length, id: 14 bytes); a second would not.
+    let before_sequence = w.as_slice().len();
+    w.varint(1);
+    w.varint(0); // a view, a new id
+    w.str(&key("sku-", 7, 12));
     let bytes = seal(w.as_slice());
     let p = Profile::from_bytes(&bytes).unwrap();
+    assert_eq!(p.sequence().len(), 1);
     assert_eq!(p.to_bytes(), bytes, "the worst case is canonical");
     eprintln!("documented worst case: {} bytes", bytes.len());
+    assert_eq!(HEADER_LEN + before_sequence, 32_744, "v4's worst case");
     assert_eq!(bytes.len(), WORST_CASE_BYTES, "the figure in docs/FORMATS.md");
     assert!(bytes.len() <= 32 * 1024);
+    // The whole sequence of distinct ids: only its newest steps are stored.
+    let mut full = p.clone();
+    for n in 0..MAX_SEQUENCE {
+        full.note_step(&key("sku-", n, 12), StepKind::Purchase);
+    }
+    let stored = full.to_bytes();
+    assert!(stored.len() <= 32 * 1024, "{} bytes", stored.len());
+    let read = Profile::from_bytes(&stored).unwrap();
+    assert_eq!(read.sequence().len(), 1, "one step of 14 bytes fits after the rest");
+    let newest = read.sequence().iter().next_back().map(|s| s.item_id.clone());
+    assert_eq!(newest, Some(key("sku-", MAX_SEQUENCE - 1, 12)));
+    assert_eq!(read.to_bytes(), stored);
+}
+
+#[test]
+fn the_sequence_round_trips_with_repeated_items_referenced() {
+    let mut p = Profile::default();
+    let steps = [
+        ("a", StepKind::View),
+        ("b", StepKind::View),
+        ("a", StepKind::AddToCart),
+        ("a", StepKind::Purchase),
+        ("c", StepKind::View),
+        ("b", StepKind::View),
+    ];
+    for (id, kind) in steps {
+        p.note_step(id, kind);
+    }
+    let bytes = p.to_bytes();
+    let read = Profile::from_bytes(&bytes).unwrap();
+    assert_eq!(read, p);
+    let kept: Vec<(&str, StepKind)> =
+        read.sequence().iter().map(|s| (s.item_id.as_str(), s.kind)).collect();
+    assert_eq!(kept, steps);
+    // The section: count, then a literal per new id and a reference per repeat.
+    let section = [6, 0, 1, b'a', 0, 1, b'b', 1 << 2 | 1, 1 << 2 | 2, 0, 1, b'c', 2 << 2];
+    assert!(bytes.ends_with(&section), "{:?}", &bytes[bytes.len() - section.len()..]);
+    let empty = Profile::default().to_bytes();
+    let body = |section: &[u8]| {
+        let mut body = empty[HEADER_LEN..empty.len() - 1].to_vec();
+        body.extend(section);
+        seal(&body)
+    };
+    assert_eq!(Profile::from_bytes(&body(&section)).as_ref(), Ok(&p));
+    assert_corrupt(&body(&[1, 3, 1, b'a']), "an unknown step type");
+    assert_corrupt(&body(&[1, 1 << 2]), "a reference to no id");
+    assert_corrupt(&body(&[2, 0, 1, b'a', 0, 1, b'a']), "an id written twice");
+    assert_corrupt(&body(&[1, 0, 0]), "an empty id");
+    assert_corrupt(&body(&[2, 0, 1, b'a']), "a step missing");
+    assert_corrupt(&body(&[201]), "more steps than the cap");
 }
 
 #[test]

@@ -461,6 +461,7 @@ fn profile_view() -> ProfileView {
         ],
         dismissals: 1,
         session_events: 5,
+        sequence_steps: 7,
         half_life_days: 14.0,
     }
 }
@@ -498,10 +499,12 @@ fn event_kinds() -> Vec<EventKind> {
 
 fn signal_kinds() -> Vec<SignalKind> {
     use SignalKind::*;
-    let all = vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith, Repurchase];
+    let all =
+        vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith, Repurchase, ViewedAfter];
     for kind in &all {
         match kind {
-            Category | Facet | Similarity | Popularity | Freshness | BoughtWith | Repurchase => {}
+            Category | Facet | Similarity | Popularity | Freshness | BoughtWith | Repurchase
+            | ViewedAfter => {}
         }
     }
     all

@@ -121,10 +121,10 @@ use crate::util::sorted_map::SortedMap;
 use std::fmt::Display;
 
 /// The newest profile format version: the one [`Profile::to_bytes`] writes.
-pub const PROFILE_FORMAT_VERSION: u32 = 4;
+pub const PROFILE_FORMAT_VERSION: u32 = 5;
 
 /// The version [`Profile::to_bytes`] writes: always the newest.
-const WRITTEN_VERSION: u16 = 4;
+const WRITTEN_VERSION: u16 = 5;
 const _: () = assert!(WRITTEN_VERSION as u32 == PROFILE_FORMAT_VERSION);
 /// The oldest version ever written.
 const OLDEST_VERSION: u16 = 1;
@@ -141,7 +141,7 @@ impl Profile {
     /// The profile in the newest binary format ([`PROFILE_FORMAT_VERSION`]),
     /// for storage on the device: at most 32 KB with realistic strings,
     /// however many events it learned from. Equal profiles give equal bytes.
-    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v4").
+    /// The layout is specified in `docs/FORMATS.md` ("Profile, binary v5").
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = ByteWriter::with_capacity(4096);
         w.bytes(MAGIC);
@@ -149,7 +149,7 @@ impl Profile {
         w.u16(0); // flags
         w.u32(0); // CRC-32, patched below
         w.u32(0); // body length, patched below
-        v4::encode(self, &mut w); // the encoder of WRITTEN_VERSION
+        v5::encode(self, &mut w); // the encoder of WRITTEN_VERSION
         let body = &w.as_slice()[HEADER_LEN..];
         let (crc, len) = (crc32(body), u32::try_from(body.len()).unwrap_or(u32::MAX));
         w.patch_u32(CRC_AT, crc);
@@ -171,6 +171,7 @@ impl Profile {
             2 => v2::decode(body),
             3 => v3::decode(body),
             4 => v4::decode(body),
+            5 => v5::decode(body),
             other => Err(corrupt(format!("no decoder for format version {other}"))),
         }
     }
@@ -394,6 +395,7 @@ mod v1 {
             shown,
             session,
             purchases,
+            sequence: Default::default(),
             dismissed,
             recent,
             last_event_at,
@@ -928,13 +930,19 @@ mod v4 {
     /// Reads and validates a v4 body.
     pub(super) fn decode(body: &[u8]) -> Result<Profile> {
         let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
-        let mut p = super::v2::decode_body(&mut b, super::v3::read_event, MAX_FACET_VALUES)?;
+        let p = decode_sections(&mut b)?;
+        b.finish()?;
+        Ok(p)
+    }
+
+    /// Reads the v4 sections (1–15), leaving what follows to the caller.
+    pub(super) fn decode_sections(b: &mut Body<'_>) -> Result<Profile> {
+        let mut p = super::v2::decode_body(b, super::v3::read_event, MAX_FACET_VALUES)?;
         if !p.purchases.is_empty() {
             return Err(b.corrupt("purchased marks in a v4 profile (section 8 must be empty)"));
         }
         b.section = "purchases";
-        p.purchases = read_purchases(&mut b)?;
-        b.finish()?;
+        p.purchases = read_purchases(b)?;
         Ok(p)
     }
 
@@ -983,5 +991,104 @@ mod v4 {
             items.insert(id.to_owned(), Purchase { occasions, first, last, frequency, basket });
         }
         Ok(Purchases::from_parts(items, baskets, last_at))
+    }
+}
+
+/// Version 5 (issue #21): v4 and section 16, the shopper's sequence of
+/// views, cart additions and purchases (what a sequence model reads), within
+/// the 32 KB a stored profile may take.
+mod v5 {
+    use super::v1::{Body, write_count};
+    use super::*;
+    use crate::profile::{MAX_SEQUENCE, Sequence, StepKind};
+
+    /// The most a stored profile takes, header included.
+    pub(super) const MAX_STORED_BYTES: usize = 32 * 1024;
+    /// Smallest step: its tag (a reference to an earlier id).
+    const MIN_STEP: usize = 1;
+
+    /// Writes the v5 body of `p`: the newest steps of the sequence that keep
+    /// the whole profile (`w` holds the header) within [`MAX_STORED_BYTES`].
+    pub(super) fn encode(p: &Profile, w: &mut ByteWriter) {
+        super::v4::encode(p, w);
+        let room = MAX_STORED_BYTES.saturating_sub(w.len());
+        let steps: Vec<(&str, StepKind)> =
+            p.sequence.iter().map(|s| (s.item_id.as_str(), s.kind)).collect();
+        let mut start = 0;
+        while start < steps.len() && section_len(&steps[start..]) > room {
+            start += 1;
+        }
+        let kept = &steps[start..];
+        write_count(w, kept.len());
+        let mut ids: Vec<&str> = Vec::new();
+        for &(id, kind) in kept {
+            match ids.iter().position(|known| *known == id) {
+                Some(at) => w.varint(((at as u64 + 1) << 2) | u64::from(kind.code())),
+                None => {
+                    w.varint(u64::from(kind.code()));
+                    w.str(id);
+                    ids.push(id);
+                }
+            }
+        }
+    }
+
+    /// Bytes section 16 takes for `steps`.
+    fn section_len(steps: &[(&str, StepKind)]) -> usize {
+        let mut ids: Vec<&str> = Vec::new();
+        let mut len = varint_len(steps.len() as u64);
+        for &(id, _) in steps {
+            match ids.iter().position(|known| *known == id) {
+                Some(at) => len += varint_len((at as u64 + 1) << 2),
+                None => {
+                    len += 1 + varint_len(id.len() as u64) + id.len();
+                    ids.push(id);
+                }
+            }
+        }
+        len
+    }
+
+    fn varint_len(v: u64) -> usize {
+        (64 - v.max(1).leading_zeros() as usize).div_ceil(7)
+    }
+
+    /// Reads and validates a v5 body.
+    pub(super) fn decode(body: &[u8]) -> Result<Profile> {
+        let mut b = Body { bytes: ByteReader::new(body), section: "half-life" };
+        let mut p = super::v4::decode_sections(&mut b)?;
+        b.section = "sequence";
+        p.sequence = read_sequence(&mut b)?;
+        b.finish()?;
+        Ok(p)
+    }
+
+    fn read_sequence(b: &mut Body<'_>) -> Result<Sequence> {
+        let n = b.count(MAX_SEQUENCE, MIN_STEP)?;
+        let mut ids: Vec<&str> = Vec::new();
+        let mut sequence = Sequence::default();
+        for _ in 0..n {
+            let tag = b.varint()?;
+            let kind = u8::try_from(tag & 3)
+                .ok()
+                .and_then(StepKind::from_code)
+                .ok_or_else(|| b.corrupt(format!("step type {}", tag & 3)))?;
+            let id = match tag >> 2 {
+                0 => {
+                    let id = b.str()?;
+                    if id.is_empty() || ids.contains(&id) {
+                        return Err(b.corrupt(format!("step id {id:?} empty or not referenced")));
+                    }
+                    ids.push(id);
+                    id
+                }
+                at => usize::try_from(at - 1)
+                    .ok()
+                    .and_then(|at| ids.get(at).copied())
+                    .ok_or_else(|| b.corrupt(format!("step reference {at} out of range")))?,
+            };
+            sequence.push(id, kind);
+        }
+        Ok(sequence)
     }
 }

@@ -65,7 +65,7 @@ impl Profile {
     }
 
     /// Forgets every trace of one item: its own affinity, impressions,
-    /// purchase and dismissal marks, the recent ring, the session's events
+    /// purchase and dismissal marks, the recent ring, the sequence, the session's events
     /// about it and a divergent impression awaiting a reaction. (What the item
     /// taught about categories, facets and interests is taken back by
     /// [`crate::Engine::forget`], which knows the item's catalog entry.)
@@ -82,6 +82,7 @@ impl Profile {
         self.session.retain(|e| e.kind.item_id() != Some(item_id));
         found |= self.session.len() != session;
         found |= self.divergence.pending.remove(item_id).is_some();
+        found |= self.sequence.forget(item_id);
         found
     }
 
@@ -100,6 +101,7 @@ impl Profile {
             .map(String::as_str)
             .chain(self.recent.iter().map(String::as_str))
             .chain(self.session.iter().filter_map(|e| e.kind.item_id()))
+            .chain(self.sequence.iter().map(|step| step.item_id.as_str()))
             .collect();
         crate::util::sort::sort(&mut ids);
         ids.dedup();

@@ -28,6 +28,7 @@ mod impression;
 pub mod interests;
 mod portability;
 mod purchases;
+mod sequence;
 mod stats;
 mod view;
 
@@ -39,6 +40,7 @@ pub use impression::Impression;
 pub use interests::{Interest, Interests};
 pub use portability::{Dropped, ImportSummary, ProfileExport, ProfileImport};
 pub use purchases::{BASKET_DECAY, MAX_PURCHASES, OCCASION_MS, Purchase, Purchases};
+pub use sequence::{MAX_SEQUENCE, Sequence, Step as SequenceStep, StepKind};
 pub use stats::{Counter, Stats};
 pub use view::{Bought, FORGOTTEN_EVIDENCE, ProfileView, Taste};
 
@@ -114,6 +116,7 @@ pub struct Profile {
     shown: SortedMap<String, Shown>,
     session: VecDeque<Event>,
     purchases: Purchases,
+    sequence: Sequence,
     dismissed: SortedMap<String, i64>,
     recent: VecDeque<String>,
     last_event_at: Option<i64>,
@@ -139,6 +142,7 @@ impl Profile {
             shown: SortedMap::new(),
             session: VecDeque::new(),
             purchases: Purchases::default(),
+            sequence: Sequence::default(),
             dismissed: SortedMap::new(),
             recent: VecDeque::new(),
             last_event_at: None,
@@ -197,6 +201,16 @@ impl Profile {
     pub fn mark_purchased(&mut self, item_id: &str, at: i64) {
         self.purchases.record(item_id, at);
         self.touch(at);
+    }
+
+    /// Appends a step to the shopper's sequence (what a sequence model reads).
+    pub fn note_step(&mut self, item_id: &str, kind: StepKind) {
+        self.sequence.push(item_id, kind);
+    }
+
+    /// The shopper's sequence of views, cart additions and purchases, oldest first.
+    pub fn sequence(&self) -> &Sequence {
+        &self.sequence
     }
 
     /// Notes that the shopper said "not interested" to `item_id`.

@@ -65,6 +65,9 @@ pub struct ProfileView {
     pub dismissals: usize,
     /// Raw events in the current session's window.
     pub session_events: usize,
+    /// Steps of the sequence a catalog's sequence model reads (views, cart
+    /// additions, purchases, in order).
+    pub sequence_steps: usize,
     /// Days for a taste to lose half its strength.
     pub half_life_days: f64,
 }
@@ -130,6 +133,7 @@ impl Profile {
             bought,
             dismissals: self.dismissed.len(),
             session_events: self.session.len(),
+            sequence_steps: self.sequence.len(),
             half_life_days: hl / 86_400_000.0,
         }
     }

@@ -82,6 +82,7 @@ impl Signal {
                 self.label.clone()
             }
             SignalKind::BoughtWith => format!("often bought with {}", self.label),
+            SignalKind::ViewedAfter => format!("often viewed after {}", self.label),
             SignalKind::Repurchase => return self.label.clone(),
         };
         match (self.count, self.last_seen) {
@@ -128,9 +129,14 @@ pub enum SignalKind {
     /// Often bought with an item in the cart (the label is that item's title).
     #[serde(rename = "bought_with")]
     BoughtWith,
-    /// The shopper's own repurchase cadence (the label is the sentence that
+    /// The shopper's own repurථrchase cadence (the label is the sentence that
     /// says it: "You buy this about every 9 days; last bought 8 days ago").
     Repurchase,
+    /// A catalog's sequence model predicts it from the order of the shopper's
+    /// own steps (the label is the title of the step it attended to most:
+    /// "Often viewed after Merino Crew Sweater").
+    #[serde(rename = "viewed_after")]
+    ViewedAfter,
 }
 
 /// Fewest interactions behind a signal before its reason may say when it was
@@ -182,8 +188,16 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             });
         }
     }
-    if signals.vector > 0.0 {
-        let label = if scorer.uses_user_factor() {
+    let anchor = scorer.sequence_anchor().filter(|_| scorer.uses_sequence());
+    if let Some(anchor) = anchor.filter(|_| signals.vector > 0.0) {
+        // What the model attended to most, named: "Often viewed after …".
+        let title = catalog.item(anchor as usize).title();
+        let contribution = weights.vector * signals.vector * signals.penalty;
+        out.push(Signal::of_item(SignalKind::ViewedAfter, title, contribution));
+    } else if signals.vector > 0.0 {
+        let label = if scorer.uses_sequence() {
+            "follows what you looked at"
+        } else if scorer.uses_user_factor() {
             "matches your history in this shop"
         } else {
             "similar to items you looked at"

@@ -113,6 +113,28 @@ pub struct Inputs<'a> {
     pub session_start: i64,
     /// Seed of the slate's random choices (Thompson sampling).
     pub seed: u64,
+    /// A catalog's sequence model on the shopper's own sequence: the vector
+    /// signal then comes from it ([`Scorer::with_sequence`]).
+    pub sequence: Option<SequenceQuery<'a>>,
+}
+
+/// What a sequence model made of the shopper's sequence, for one slate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SequenceQuery<'a> {
+    /// The model's representation of the sequence (its last position).
+    pub state: &'a [f32],
+    /// The signal of the model's best item, in (0, 1]: the evidence of the
+    /// sequence's length.
+    pub confidence: f32,
+    /// The item of the step the prediction attended to most.
+    pub anchor: Option<u32>,
+}
+
+impl SequenceQuery<'_> {
+    /// The scorer `scorer`, scoring with this query.
+    pub fn apply<'c>(&self, scorer: Scorer<'c>) -> Scorer<'c> {
+        scorer.with_sequence(self.state, self.confidence, self.anchor)
+    }
 }
 
 impl<'a> Inputs<'a> {
@@ -134,6 +156,7 @@ impl<'a> Inputs<'a> {
             intent: Intent::Unknown,
             session_start: now,
             seed: 0,
+            sequence: None,
         }
     }
 }
@@ -194,6 +217,10 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
 
     let factor = inputs.fold_in.and_then(|f| f.solve(catalog, profile, now));
     let scorer = Scorer::for_shopper(catalog, profile, now, factor.as_deref());
+    let scorer = match inputs.sequence {
+        Some(query) => query.apply(scorer),
+        None => scorer,
+    };
     let scorer = match inputs.balls {
         Some(balls) => scorer.with_balls(balls),
         None => scorer,

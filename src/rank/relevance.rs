@@ -46,6 +46,24 @@ impl Default for Weights {
 /// 0.055 / 0.057 / 0.057, while MovieLens-100k stayed within noise (0.053–0.055).
 pub const FACTOR_WEIGHT: f32 = 0.7;
 
+/// Share of relevance that a catalog's sequence model carries when the
+/// shopper has a sequence for it ([`Scorer::with_sequence`]): what the model
+/// predicts from the order of the shopper's own steps is the strongest signal
+/// a catalog can give (docs/EVALUATION.md, "Sequences").
+pub const SEQUENCE_WEIGHT: f32 = 0.8;
+
+/// How a sequence model's scores become the vector signal: the item's
+/// probability relative to the best item's, `exp(score − top)`, times the
+/// confidence the sequence's length gives. Monotone in the score, so a bound
+/// of the score bounds the signal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SequenceCurve {
+    /// The best score of any item.
+    top: f32,
+    /// The signal of the best item, in (0, 1].
+    confidence: f32,
+}
+
 /// Freshness halves every 90 days after an item's release.
 pub const FRESHNESS_HALF_LIFE_DAYS: f32 = 90.0;
 
@@ -171,6 +189,12 @@ pub struct Scorer<'a> {
     node_vector: Vec<f32>,
     /// With a fold-in factor: the balls (for the items' lengths) and the factor's length.
     factor_lengths: Option<(&'a super::balls::NodeBalls, f32)>,
+    /// With a sequence model: how its scores (`user_factor` is then the
+    /// model's representation of the sequence) become the vector signal.
+    sequence: Option<SequenceCurve>,
+    /// With a sequence model: the item of the step that weighed most in the
+    /// prediction (the explanation's "Often viewed after").
+    sequence_anchor: Option<u32>,
 }
 
 impl<'a> Scorer<'a> {
@@ -280,6 +304,8 @@ impl<'a> Scorer<'a> {
             breadth,
             node_vector: Vec::new(),
             factor_lengths: None,
+            sequence: None,
+            sequence_anchor: None,
         }
     }
 
@@ -308,6 +334,64 @@ impl<'a> Scorer<'a> {
             }
         }
         self
+    }
+
+    /// Scores the vector signal from a sequence model's representation `h`
+    /// of the shopper's own sequence ([`crate::sequence`]): an item's score
+    /// is `h · eᵢ` over the catalog's vectors (the model's item embeddings),
+    /// its signal `confidence · exp(score − best score)`, weighing
+    /// [`SEQUENCE_WEIGHT`] of relevance. `anchor` is the item of the step the
+    /// prediction attended to most. A representation of the wrong length, or
+    /// a confidence outside (0, 1], is ignored.
+    pub fn with_sequence(mut self, h: &[f32], confidence: f32, anchor: Option<u32>) -> Self {
+        let vectors = self.catalog.vectors();
+        if h.len() != vectors.dims() || vectors.is_empty() || !(confidence > 0.0) {
+            return self;
+        }
+        let Some((codes, scale)) = quantize_as_is(h) else { return self };
+        let mut dots = vec![0i32; vectors.len()];
+        dot_i8_rows(&codes, vectors.codes(), &mut dots);
+        let top = dots
+            .iter()
+            .zip(vectors.scales())
+            .map(|(&dot, &s)| dot as f32 * s * scale)
+            .fold(f32::NEG_INFINITY, f32::max);
+        if !top.is_finite() {
+            return self;
+        }
+        let confidence = confidence.min(1.0);
+        self.user_factor = Some((codes, scale));
+        self.sequence = Some(SequenceCurve { top, confidence });
+        self.sequence_anchor = anchor;
+        self.vector_bound = confidence;
+        let w = &mut self.weights;
+        let rest = w.category + w.facets + w.popularity + w.freshness;
+        let k = if rest > 0.0 { (1.0 - SEQUENCE_WEIGHT) / rest } else { 0.0 };
+        w.category *= k;
+        w.facets *= k;
+        w.popularity *= k;
+        w.freshness *= k;
+        w.vector = if rest > 0.0 { SEQUENCE_WEIGHT } else { 1.0 };
+        self
+    }
+
+    /// The vector signal of a fold-in factor's or a sequence model's score.
+    #[inline(always)]
+    fn factor_signal(&self, score: f32) -> f32 {
+        match self.sequence {
+            None => score.clamp(0.0, 1.0),
+            Some(curve) => curve.confidence * (score - curve.top).min(0.0).exp(),
+        }
+    }
+
+    /// Whether the vector signal comes from a sequence model.
+    pub fn uses_sequence(&self) -> bool {
+        self.sequence.is_some()
+    }
+
+    /// The item of the step a sequence model's prediction attended to most.
+    pub fn sequence_anchor(&self) -> Option<u32> {
+        self.sequence_anchor
     }
 
     /// Bounds the vector signal per category with the catalog's `balls`
@@ -345,12 +429,18 @@ impl<'a> Scorer<'a> {
             .map(|node| {
                 queries
                     .iter()
-                    .map(|(u, norm, k)| balls.bound(node, u, *norm).clamp(0.0, 1.0) * k)
+                    .map(|(u, norm, k)| self.bound_signal(balls.bound(node, u, *norm)) * k)
                     .fold(0.0f32, f32::max)
                     .min(self.vector_bound)
             })
             .collect();
         self
+    }
+
+    /// The signal a bound of a score allows: the factor's curve with a
+    /// fold-in factor or a sequence model, else the clamped similarity.
+    fn bound_signal(&self, bound: f32) -> f32 {
+        if self.user_factor.is_some() { self.factor_signal(bound) } else { bound.clamp(0.0, 1.0) }
     }
 
     /// A bound of the vector signal of the item at `index` of taxonomy node
@@ -359,7 +449,7 @@ impl<'a> Scorer<'a> {
     #[inline(always)]
     pub fn item_vector_bound(&self, index: usize, node_bound: f32) -> f32 {
         match self.factor_lengths {
-            Some((balls, norm)) => node_bound.min(balls.item_bound(index, norm).clamp(0.0, 1.0)),
+            Some((balls, norm)) => node_bound.min(self.factor_signal(balls.item_bound(index, norm))),
             None => node_bound,
         }
     }
@@ -607,9 +697,7 @@ impl<'a> Scorer<'a> {
         if let Some((x, x_scale)) = &self.user_factor {
             dot_i8_rows(x, codes, &mut dots);
             let signals = dots.iter().zip(scales);
-            out.extend(
-                signals.map(|(&dot, &scale)| (dot as f32 * scale * x_scale).clamp(0.0, 1.0)),
-            );
+            out.extend(signals.map(|(&dot, &scale)| self.factor_signal(dot as f32 * scale * x_scale)));
             return true;
         }
         out.resize(scales.len(), 0.0);
@@ -633,7 +721,7 @@ impl<'a> Scorer<'a> {
     fn vector_signal(&self, index: usize) -> f32 {
         if let Some((x, x_scale)) = &self.user_factor {
             let (codes, scale) = self.catalog.vectors().get(index);
-            return (dot_i8(codes, x) as f32 * scale * x_scale).clamp(0.0, 1.0);
+            return self.factor_signal(dot_i8(codes, x) as f32 * scale * x_scale);
         }
         if self.interest_weights.is_empty() {
             return 0.0;

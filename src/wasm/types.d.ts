@@ -56,7 +56,9 @@ export interface Signal {
   /**
    * "bought_with": often bought with the cart item whose title is the label. "repurchase": the
    * label is a sentence ("You buy this about every 9 days; last bought 8 days ago"), `count`
-   * the occasions it was bought on, `lastSeen` the last purchase.
+   * the occasions it was bought on, `lastSeen` the last purchase. "viewed_after": the catalog's
+   * sequence model predicts it from the order of the shopper's own steps; the label is the title
+   * of the step it attended to most.
    */
   kind:
     | "category"
@@ -65,7 +67,8 @@ export interface Signal {
     | "popularity"
     | "freshness"
     | "bought_with"
-    | "repurchase";
+    | "repurchase"
+    | "viewed_after";
   label: string;
   contribution: number;
   count?: number;
@@ -211,6 +214,8 @@ export interface ProfileSummary {
   bought: Bought[];
   dismissals: number;
   sessionEvents: number;
+  /** Steps (views, cart additions, purchases, in order) the catalog's sequence model reads. */
+  sequenceSteps: number;
   halfLifeDays: number;
   preferences: Preferences;
   /** Bytes the stored record takes (or would take, when kept in memory). */

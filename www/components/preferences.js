@@ -475,7 +475,9 @@ export class FlaneurPreferences extends HTMLElement {
       `Also kept: ${n(profile.items, "item", "items")} you looked at recently, ` +
       `${n(profile.interestVectors, "interest pattern", "interest patterns")}, ` +
       `${n(purchases, "item", "items")} you bought (listed under “Bought regularly”), ` +
-      `${n(profile.dismissals, "item", "items")} marked “Not interested” and ` +
+      `${n(profile.dismissals, "item", "items")} marked “Not interested”, ` +
+      `the order of your last ${n(Number(profile.sequenceSteps) || 0, "view, cart addition " +
+        "or purchase", "views, cart additions and purchases")} (without times) and ` +
       `${n(profile.sessionEvents, "action", "actions")} from this visit. ` +
       `Interests fade by half every ${profile.halfLifeDays} days without new visits.`;
   }

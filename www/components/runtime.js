@@ -1,5 +1,6 @@
 // The one shared flaneur of a page: finds the embedding <script>, loads the
-// engine, fetches the catalog and opens ONE Personalizer that every element
+// engine, fetches the catalog (and the engine's binary copy, if the tag names
+// one with data-engine-catalog) and opens ONE Personalizer that every element
 // (and the storefront, through `record`) uses. Nothing here ever throws into
 // the page: failures become a rejected `ready` (already handled, so no
 // unhandled-rejection noise) that the elements turn into a quiet message.
@@ -53,6 +54,23 @@ async function embedding() {
 export const catalog = embedding().then((script) => fetchCatalog(new URL(script.dataset.catalog, document.baseURI)));
 catalog.catch(() => {});
 
+// The engine's own copy of the catalog, when the tag names one
+// (data-engine-catalog="catalog.bin": binary, with what only the binary form
+// carries, such as a sequence model); the parsed JSON otherwise, or when that
+// copy cannot be had (the shop then still works, on the JSON).
+async function engineCatalog(script, json) {
+  const name = script.dataset.engineCatalog;
+  if (!name) return json;
+  try {
+    const response = await fetch(new URL(name, document.baseURI), { credentials: "same-origin" });
+    if (!response.ok) throw failure("CATALOG_UNAVAILABLE", `the catalog ${name} answered ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (err) {
+    warn("binary catalog unavailable, using the JSON one", err);
+    return json;
+  }
+}
+
 async function boot() {
   const script = await embedding();
   const options = {};
@@ -65,7 +83,7 @@ async function boot() {
   // not a failed module graph that would leave the elements undefined.
   const [engine, json] = await Promise.all([import(PKG.href), catalog]);
   await engine.default();
-  const personalizer = await engine.Personalizer.open({ catalog: json, ...options });
+  const personalizer = await openWith(engine, await engineCatalog(script, json), json, options);
   const items = new Map();
   const sensitive = new Set();
   for (const item of json.items ?? []) {
@@ -83,6 +101,18 @@ async function boot() {
     if (document.visibilityState === "visible") notify({ reason: "visible" });
   });
   return { personalizer, catalog: json };
+}
+
+// Opens on `first`; if the engine refuses it (a binary catalog it cannot read),
+// on the JSON catalog the page lists.
+async function openWith(engine, first, json, options) {
+  try {
+    return await engine.Personalizer.open({ catalog: first, ...options });
+  } catch (err) {
+    if (first === json) throw err;
+    warn("binary catalog refused, using the JSON one", err);
+    return engine.Personalizer.open({ catalog: json, ...options });
+  }
 }
 
 // Filled in by boot: the catalog's items by id, its sensitive classes, its shop.

@@ -55,6 +55,10 @@ export function signalWords(signal) {
       return "New in this shop";
     case "bought_with":
       return boughtWithWords(signal.label);
+    case "viewed_after": {
+      const t = String(signal.label ?? "").trim();
+      return t ? `Often viewed after ${t}` : "Follows what you looked at";
+    }
     case "repurchase":
       // The engine's sentence ("You buy this about every 9 days; last bought 8 days ago"), as is.
       return String(signal.label ?? "");
