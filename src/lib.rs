@@ -42,6 +42,7 @@ pub mod ldp;
 pub mod preferences;
 pub mod profile;
 pub mod rank;
+pub mod sequence;
 pub mod slot;
 pub mod snapshot;
 pub mod util;

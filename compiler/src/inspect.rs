@@ -75,6 +75,7 @@ fn report(c: &Catalog, size: usize) -> String {
         let kind = match c.vector_kind() {
             VectorKind::Content => "content",
             VectorKind::Factors => "factors",
+            VectorKind::Sequence => "sequence-model item embeddings",
         };
         let _ = writeln!(
             out,
@@ -86,6 +87,21 @@ fn report(c: &Catalog, size: usize) -> String {
         let _ = writeln!(
             out,
             "  norm: mean {mean:.4}, min {min:.4}, max {max:.4}, {zero} zero vectors"
+        );
+    }
+    if let Some(m) = c.sequence_model() {
+        let s = m.shape();
+        let _ = writeln!(
+            out,
+            "sequence model: d {}, {} heads, {} blocks, window {}, ffn {}, {} event embedding \
+             ({} f16 values)",
+            s.dims,
+            s.heads,
+            s.blocks,
+            s.max_len,
+            s.ffn,
+            if s.events { "with" } else { "no" },
+            s.value_count()
         );
     }
     out

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 = bought-with section; bit 1 = repurchase section; others 0 |
+//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 sequence model; others 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -21,7 +21,7 @@
 //! | field | encoding | rule checked on load |
 //! | --- | --- | --- |
 //! | shop | `str` | not blank |
-//! | vector kind | u8 | 0 = content, 1 = factors |
+//! | vector kind | u8 | 0 = content, 1 = factors, 2 = sequence (exactly with flag bit 2) |
 //! | dims | u32 | ≤ 1024 |
 //! | facets | u32 count, then per facet: name `str`, divergence u8 | note (a) |
 //! | string text | `str` | every string of the arena, concatenated |
@@ -46,6 +46,8 @@
 //! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
 //! | category priors | u32 count, then per prior: node u32 and a prior, only with bit 1 | (g) |
 //! | item priors | u32 count, then per prior: item u32 and a prior, only with bit 1 | note (g) |
+//! | model sizes | heads, blocks, window L, ffn f: u32 each; events u8; only with bit 2 | (h) |
+//! | model values | u32 count, then that many f16, only with flag bit 2 | note (h) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -66,9 +68,16 @@
 //!   strictly ascending; share in [0, 1], interval days finite, above 0 and at
 //!   most 3650 (`MAX_INTERVAL_DAYS`); at least one prior (the flag is set exactly
 //!   when the catalog has one). The f32 values are stored as they are.
+//! - (h) sequence model (docs/FORMATS.md, "Sequence model v1"): the item
+//!   embeddings are the vector column (kind 2, `d` = dims, 1 to 256); heads
+//!   divides `d`, 1 to 4 blocks, `L` 1 to 512, `f` 1 to 1024, events 0 or 1
+//!   (an event embedding); the values are every other tensor in the order of
+//!   [`ModelShape::tensors`], IEEE half precision (`util::f16`), all finite, and
+//!   their count exactly what the sizes give (checked against the bytes left
+//!   before anything is allocated).
 //!
-//! Nothing may follow the last section. A catalog without bought-with lists
-//! or repurchase priors has flags 0 and reads in builds older than the flags;
+//! Nothing may follow the last section. A catalog without bought-with lists,
+//! repurchase priors or a sequence model has flags 0 and reads in builds older than the flags;
 //! one with them is refused there for its unknown flag rather than misread.
 //!
 //! Storing the id order lets a load check it in one pass instead of sorting
@@ -91,10 +100,12 @@ use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
 use super::repurchase::{self, Priors, Repurchase};
+use super::sequence_model::{ModelShape, SequenceModel};
 use super::strings::{NO_STR, StrId, Strings};
 use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
 use crate::error::{Error, Result};
 use crate::util::bytes::{ByteReader, ByteWriter, crc32};
+use crate::util::f16::{f16_to_f32, f32_to_f16};
 
 const MAGIC: &[u8; 8] = b"FLNRCAT\0";
 /// The binary format version this build writes and the newest it reads.
@@ -104,6 +115,10 @@ const HEADER_LEN: usize = 16;
 const FLAG_BOUGHT_WITH: u16 = 1;
 /// Flag bit: the repurchase section follows the bought-with section (or the id order).
 const FLAG_REPURCHASE: u16 = 2;
+/// Flag bit: the sequence model section follows the repurchase section (or what comes before it).
+const FLAG_SEQUENCE_MODEL: u16 = 4;
+/// Bytes of the model section's sizes: heads, blocks, window, ffn (u32 each), events (u8).
+const MODEL_SIZES_BYTES: usize = 17;
 /// Bytes of one stored repurchase prior: position, share, interval, buyers.
 const PRIOR_BYTES: usize = 16;
 /// Offset of the CRC-32 in the header.
@@ -125,6 +140,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if !catalog.repurchase.is_empty() {
         flags |= FLAG_REPURCHASE;
     }
+    if catalog.sequence_model.is_some() {
+        flags |= FLAG_SEQUENCE_MODEL;
+    }
     w.u16(flags);
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
@@ -141,6 +159,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if !catalog.repurchase.is_empty() {
         write_priors(&mut w, &catalog.repurchase.categories);
         write_priors(&mut w, &catalog.repurchase.items);
+    }
+    if let Some(model) = &catalog.sequence_model {
+        write_sequence_model(&mut w, model);
     }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
@@ -172,7 +193,19 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     } else {
         Priors::default()
     };
+    let sequence_model = if flags & FLAG_SEQUENCE_MODEL != 0 {
+        Some(Box::new(d.sequence_model(dims)?))
+    } else {
+        None
+    };
     d.finish()?;
+    if sequence_model.is_some() != (vector_kind == VectorKind::Sequence) {
+        return Err(corrupt(format!(
+            "vector kind {vector_kind:?} with{} a sequence model: kind 2 (sequence) goes with \
+             the model section (flag bit 2) and only with it",
+            if sequence_model.is_some() { "" } else { "out" }
+        )));
+    }
     let released_days = super::released_days(&strings, &columns.released)
         .map_err(|i| corrupt(format!("released: item {i} has no YYYY-MM-DD date")))?;
     let (mut vectors, mut columns) = (vectors, columns);
@@ -194,6 +227,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         members,
         bought_with,
         repurchase,
+        sequence_model,
     })
 }
 
@@ -229,6 +263,9 @@ fn encoded_len_hint(c: &Catalog) -> usize {
         + 4 * c.vectors.len()
         + 4 * (c.bought_with.start.len() + c.bought_with.items.len())
         + PRIOR_BYTES * (c.repurchase.categories.len() + c.repurchase.items.len())
+        + c.sequence_model
+            .as_ref()
+            .map_or(0, |m| MODEL_SIZES_BYTES + 4 + 2 * m.shape().value_count())
 }
 
 fn write_str(w: &mut ByteWriter, s: &str) {
@@ -248,6 +285,7 @@ fn write_header_fields(w: &mut ByteWriter, c: &Catalog) {
     w.u8(match c.vector_kind {
         VectorKind::Content => 0,
         VectorKind::Factors => 1,
+        VectorKind::Sequence => 2,
     });
     w.u32(len_u32(c.vectors.dims()));
     w.u32(len_u32(c.facets.len()));
@@ -309,6 +347,20 @@ fn write_priors(w: &mut ByteWriter, priors: &[(u32, Repurchase)]) {
     }
 }
 
+/// The model's sizes, then its values as f16: note (h) of the layout.
+fn write_sequence_model(w: &mut ByteWriter, model: &SequenceModel) {
+    let shape = model.shape();
+    for size in [shape.heads, shape.blocks, shape.max_len, shape.ffn] {
+        w.u32(len_u32(size));
+    }
+    w.u8(u8::from(shape.events));
+    let values = model.values();
+    w.u32(len_u32(values.len()));
+    for x in values {
+        w.u16(f32_to_f16(x));
+    }
+}
+
 /// Item after item, whatever order the rows are kept in.
 fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
     write_array(w, &v.codes_by_item());
@@ -336,10 +388,10 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
         return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
     }
     let flags = r.u16().unwrap_or_default();
-    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE) != 0 {
+    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL) != 0 {
         return Err(corrupt(format!(
-            "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, and bit 1, \
-             repurchase)"
+            "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, bit 1, \
+             repurchase, and bit 2, sequence model)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -503,8 +555,9 @@ impl<'a> Decoder<'a> {
         match self.u8("vector kind")? {
             0 => Ok(VectorKind::Content),
             1 => Ok(VectorKind::Factors),
+            2 => Ok(VectorKind::Sequence),
             other => Err(corrupt(format!(
-                "vector kind at byte {at} is {other}, not 0 (content) or 1 (factors)"
+                "vector kind at byte {at} is {other}, not 0 (content), 1 (factors) or 2 (sequence)"
             ))),
         }
     }
@@ -885,6 +938,53 @@ impl<'a> Decoder<'a> {
                 (u32::read(&c[..4]), prior)
             })
             .collect())
+    }
+
+    /// The sequence model section over `dims`-dimensional item vectors: note (h).
+    fn sequence_model(&mut self, dims: usize) -> Result<SequenceModel> {
+        let at = self.at();
+        let sizes = self.take("sequence model sizes", MODEL_SIZES_BYTES)?;
+        let size = |i: usize| u32::read(&sizes[4 * i..4 * i + 4]) as usize;
+        let events = match sizes[16] {
+            0 => false,
+            1 => true,
+            other => {
+                return Err(corrupt(format!(
+                    "sequence model events at byte {} is {other}, not 0 or 1",
+                    at + 16
+                )));
+            }
+        };
+        let shape = ModelShape {
+            dims,
+            heads: size(0),
+            blocks: size(1),
+            max_len: size(2),
+            ffn: size(3),
+            events,
+        };
+        shape
+            .check()
+            .map_err(|reason| corrupt(format!("sequence model sizes at byte {at}: {reason}")))?;
+        let count_at = self.at();
+        let count = self.count("sequence model values", 2)?;
+        let expected = shape.value_count();
+        if count != expected {
+            return Err(corrupt(format!(
+                "sequence model values: count {count} at byte {count_at}, the sizes give {expected}"
+            )));
+        }
+        let values_at = self.at();
+        let bytes = self.take("sequence model values", 2 * count)?;
+        let values: Vec<f32> =
+            bytes.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect();
+        SequenceModel::from_values(shape, values).map_err(|e| {
+            let reason = match e {
+                Error::CatalogInvalid { field, reason, .. } => format!("{field}: {reason}"),
+                other => other.to_string(),
+            };
+            corrupt(format!("sequence model values at byte {values_at}: {reason}"))
+        })
     }
 
     fn finish(&self) -> Result<()> {

@@ -81,6 +81,10 @@ pub enum VectorKind {
     /// Item factors learned by the shop from aggregate interaction data (e.g. implicit ALS):
     /// the shopper's own factor is solved on the device from the local history.
     Factors,
+    /// The item embeddings of the sequence model the catalog carries
+    /// ([`Catalog::sequence_model`]), magnitude kept: only a binary catalog
+    /// can carry a model, so a JSON catalog of this kind is refused.
+    Sequence,
 }
 
 /// A facet declaration.
@@ -411,7 +415,7 @@ impl CatalogBuilder {
             if dims > 0 {
                 match self.vector_kind {
                     VectorKind::Content => self.vectors.push(v),
-                    VectorKind::Factors => self.vectors.push_raw(v),
+                    VectorKind::Factors | VectorKind::Sequence => self.vectors.push_raw(v),
                 }
             }
         }
@@ -511,7 +515,7 @@ impl CatalogBuilder {
                 format!("value {bad} is not a finite number"),
             ));
         }
-        self.vectors.replace(index, vector, self.vector_kind == VectorKind::Factors);
+        self.vectors.replace(index, vector, self.vector_kind != VectorKind::Content);
         Ok(())
     }
 
@@ -530,6 +534,12 @@ impl CatalogBuilder {
             repurchase,
             ..
         } = self;
+        if vector_kind == VectorKind::Sequence {
+            return Err(Error::header_field(
+                "vector_kind",
+                "\"sequence\" needs the sequence model, which only a binary catalog carries",
+            ));
+        }
         let strings = strings.finish();
 
         // Facet values get dense ids in (facet, value) order, so lookups can binary-search.
@@ -582,6 +592,7 @@ impl CatalogBuilder {
             released_days,
             taxonomy,
             vectors,
+            sequence_model: None,
         })
     }
 }

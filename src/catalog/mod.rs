@@ -37,6 +37,7 @@ mod members;
 pub mod quantize;
 mod repurchase;
 mod repurchase_json;
+pub mod sequence_model;
 pub mod strings;
 mod taxonomy;
 
@@ -49,6 +50,7 @@ pub use json::{
 pub use quantize::QuantizedVectors;
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};
+pub use sequence_model::{ModelShape, SequenceModel};
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;
@@ -57,7 +59,7 @@ use item::Columns;
 pub const NO_DAY: i32 = i32::MIN;
 use strings::{StrId, Strings};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A validated catalog, ready for scoring.
 #[derive(Debug, Clone)]
@@ -85,6 +87,9 @@ pub struct Catalog {
     bought_with: bought_with::BoughtWith,
     /// Repurchase priors of taxonomy nodes and items, resolved per node on load.
     repurchase: repurchase::Priors,
+    /// The sequence model whose item embeddings are `vectors`: present exactly
+    /// when `vector_kind` is [`VectorKind::Sequence`].
+    sequence_model: Option<Box<SequenceModel>>,
 }
 
 impl Catalog {
@@ -330,6 +335,64 @@ impl Catalog {
     /// The items' vectors (empty when the catalog has `dims: 0`).
     pub fn vectors(&self) -> &QuantizedVectors {
         &self.vectors
+    }
+
+    /// The sequence model the catalog carries, if any (docs/FORMATS.md,
+    /// "Sequence model v1"); its item embeddings are [`Self::vectors`], whose
+    /// kind is then [`VectorKind::Sequence`].
+    pub fn sequence_model(&self) -> Option<&SequenceModel> {
+        self.sequence_model.as_deref()
+    }
+
+    /// Attaches a sequence model, with `embeddings` (`len() × model.dims()`
+    /// values, item after item) as the new vector column: the model's item
+    /// embeddings, magnitude kept (quantized as item factors are). The vector
+    /// kind becomes [`VectorKind::Sequence`] and `dims` the model's. Refused with
+    /// [`Error::CatalogInvalid`] when the count is wrong or a value is not finite;
+    /// the catalog is then unchanged. This is how the catalog compiler packs a model
+    /// (`flaneur catalog build --sequence-model`); a JSON catalog cannot carry one.
+    ///
+    /// ```
+    /// use flaneur::catalog::{Catalog, ModelShape, SequenceModel, VectorKind};
+    /// let mut c = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+    ///   {"id":"a","title":"A","category":"K"},{"id":"b","title":"B","category":"K"}]}"#)
+    ///     .unwrap();
+    /// let shape = ModelShape { dims: 2, heads: 1, max_len: 4, ffn: 3, blocks: 1, events: false };
+    /// let model = SequenceModel::from_values(shape, vec![0.5; shape.value_count()]).unwrap();
+    /// c.set_sequence_model(model, &[1.0, 0.0, 0.0, 2.0]).unwrap();
+    /// assert_eq!((c.vector_kind(), c.vectors().dims()), (VectorKind::Sequence, 2));
+    /// let again = Catalog::from_binary(&c.to_binary()).unwrap();
+    /// assert_eq!(again.sequence_model(), c.sequence_model());
+    /// assert_eq!(again.vectors().dequantize(1), [0.0, 2.0]);
+    /// ```
+    pub fn set_sequence_model(&mut self, model: SequenceModel, embeddings: &[f32]) -> Result<()> {
+        let d = model.dims();
+        let bad = |reason: String| Error::CatalogInvalid {
+            item: None,
+            field: "sequence_model.item_embedding".into(),
+            reason,
+        };
+        if Some(embeddings.len()) != self.len().checked_mul(d) {
+            return Err(bad(format!(
+                "{} values for {} items of {d} dims",
+                embeddings.len(),
+                self.len()
+            )));
+        }
+        if let Some(i) = embeddings.iter().position(|x| !x.is_finite()) {
+            return Err(bad(format!("value {i} of item {} is not finite", i / d)));
+        }
+        let mut vectors = QuantizedVectors::new(d);
+        vectors.reserve(self.len());
+        for row in embeddings.chunks_exact(d) {
+            vectors.push_raw(row);
+        }
+        // Rows grouped by category, as every loaded catalog keeps them.
+        vectors.arrange(self.members.order());
+        self.vectors = vectors;
+        self.vector_kind = VectorKind::Sequence;
+        self.sequence_model = Some(Box::new(model));
+        Ok(())
     }
 }
 

@@ -3,6 +3,7 @@
 //! nothing else from the crate.
 
 pub mod bytes;
+pub mod f16;
 pub mod fields;
 pub mod sort;
 pub mod sorted_map;
