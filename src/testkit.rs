@@ -107,3 +107,42 @@ pub fn catalog(seed: u64, shape: Shape) -> CatalogJson {
         items,
     }
 }
+
+/// Gives `catalog` a seeded random sequence model of `shape` (its dims
+/// become the catalog's): item embeddings are the catalog's own vectors
+/// projected to `shape.dims` (so items of one leaf stay close), weights small
+/// and random. For tests and benchmarks: the arithmetic, not the predictions,
+/// is what it exercises.
+///
+/// ```
+/// use flaneur::catalog::{Catalog, ModelShape};
+/// use flaneur::testkit::{catalog, with_random_sequence_model, Shape};
+/// let mut c = Catalog::from_json(catalog(1, Shape { items: 50, ..Shape::default() })).unwrap();
+/// let shape = ModelShape { dims: 8, heads: 2, max_len: 16, ffn: 8, blocks: 2, events: true };
+/// with_random_sequence_model(&mut c, shape, 3).unwrap();
+/// assert_eq!(c.vectors().dims(), 8);
+/// ```
+pub fn with_random_sequence_model(
+    catalog: &mut crate::catalog::Catalog,
+    shape: crate::catalog::ModelShape,
+    seed: u64,
+) -> crate::error::Result<()> {
+    let mut rng = Rng::new(seed);
+    let mut gaussian = || (0..4).map(|_| rng.unit()).sum::<f32>() - 2.0;
+    let values = (0..shape.value_count()).map(|_| gaussian() * 0.15).collect();
+    let model = crate::catalog::SequenceModel::from_values(shape, values)?;
+    let from = catalog.vectors().dims();
+    let projection: Vec<f32> = (0..from * shape.dims).map(|_| gaussian()).collect();
+    let mut embeddings = vec![0.0f32; catalog.len() * shape.dims];
+    for (item, out) in embeddings.chunks_exact_mut(shape.dims).enumerate() {
+        if from == 0 {
+            out.iter_mut().for_each(|x| *x = gaussian());
+            continue;
+        }
+        let v = catalog.vectors().dequantize(item);
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = v.iter().enumerate().map(|(j, x)| x * projection[j * shape.dims + k]).sum::<f32>();
+        }
+    }
+    catalog.set_sequence_model(model, &embeddings)
+}

@@ -16,7 +16,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("preferences", &["error"]),
     ("profile", &["error", "util", "slot", "preferences"]),
     ("intent", &["error", "util", "catalog", "profile"]),
-    ("sequence", &["error", "util", "catalog"]),
+    ("sequence", &["error", "util", "catalog", "profile"]),
     ("rank", &["error", "util", "slot", "catalog", "preferences", "profile", "intent", "sequence"]),
     ("ldp", &["error", "util", "slot", "catalog", "profile"]),
     ("snapshot", &["error", "util", "preferences", "profile", "ldp"]),

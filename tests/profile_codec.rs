@@ -6,8 +6,8 @@ use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{
     DEFAULT_HALF_LIFE_MS, Event, EventKind, Evidence, MAX_CATEGORIES, MAX_FACET_VALUES,
-    MAX_ITEM_MARKS, MAX_ITEMS, MAX_PURCHASES, MAX_RECENT, MAX_SESSION_EVENTS, MAX_SHOWN,
-    MAX_SEQUENCE, PROFILE_FORMAT_VERSION, Profile, StepKind, interests::MAX_INTERESTS,
+    MAX_ITEM_MARKS, MAX_ITEMS, MAX_PURCHASES, MAX_RECENT, MAX_SEQUENCE, MAX_SESSION_EVENTS,
+    MAX_SHOWN, PROFILE_FORMAT_VERSION, Profile, StepKind, interests::MAX_INTERESTS,
 };
 use flaneur::rank::Request;
 use flaneur::slot::Kind;

@@ -499,8 +499,16 @@ fn event_kinds() -> Vec<EventKind> {
 
 fn signal_kinds() -> Vec<SignalKind> {
     use SignalKind::*;
-    let all =
-        vec![Category, Facet, Similarity, Popularity, Freshness, BoughtWith, Repurchase, ViewedAfter];
+    let all = vec![
+        Category,
+        Facet,
+        Similarity,
+        Popularity,
+        Freshness,
+        BoughtWith,
+        Repurchase,
+        ViewedAfter,
+    ];
     for kind in &all {
         match kind {
             Category | Facet | Similarity | Popularity | Freshness | BoughtWith | Repurchase

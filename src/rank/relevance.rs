@@ -449,7 +449,9 @@ impl<'a> Scorer<'a> {
     #[inline(always)]
     pub fn item_vector_bound(&self, index: usize, node_bound: f32) -> f32 {
         match self.factor_lengths {
-            Some((balls, norm)) => node_bound.min(self.factor_signal(balls.item_bound(index, norm))),
+            Some((balls, norm)) => {
+                node_bound.min(self.factor_signal(balls.item_bound(index, norm)))
+            }
             None => node_bound,
         }
     }
@@ -697,7 +699,9 @@ impl<'a> Scorer<'a> {
         if let Some((x, x_scale)) = &self.user_factor {
             dot_i8_rows(x, codes, &mut dots);
             let signals = dots.iter().zip(scales);
-            out.extend(signals.map(|(&dot, &scale)| self.factor_signal(dot as f32 * scale * x_scale)));
+            out.extend(
+                signals.map(|(&dot, &scale)| self.factor_signal(dot as f32 * scale * x_scale)),
+            );
             return true;
         }
         out.resize(scales.len(), 0.0);

@@ -30,10 +30,12 @@
 mod encoder;
 mod layers;
 mod reference;
+mod tracker;
 
 pub use encoder::Encoder;
 pub use layers::score_all;
 pub use reference::{Forward, forward};
+pub use tracker::Tracker;
 
 /// One event of the window: an item and what the shopper did with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
