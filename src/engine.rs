@@ -184,6 +184,7 @@ impl Engine {
     /// Replaces the profile (one read back from storage).
     pub fn replace_profile(&mut self, profile: Profile) {
         self.profile = profile;
+        self.sequence.get_mut().reset();
     }
 
     /// The privacy ledger and the counts for the next report.
@@ -235,6 +236,7 @@ impl Engine {
     /// LDP report (which cannot be attributed per item). Returns how many items
     /// the profile mentioned.
     fn unlearn_hidden_sensitive(&mut self) -> usize {
+        self.sequence.get_mut().reset();
         let now = self.profile.last_event_at().unwrap_or(0);
         let ids = self.mentioned_where(|e, i| e.is_hidden_sensitive(i));
         for id in &ids {
@@ -481,6 +483,7 @@ impl Engine {
     /// Forgets something the profile holds, and its influence; returns
     /// whether there was anything to forget. Works while learning is paused.
     pub fn forget(&mut self, what: &Forget, now: i64) -> bool {
+        self.sequence.get_mut().reset();
         match what {
             Forget::Facet { facet, value } => self.profile.forget_facet(facet, value),
             Forget::Category(path) => {
@@ -552,6 +555,7 @@ impl Engine {
         self.profile = profile;
         self.preferences = preferences;
         self.reporting = reporting;
+        self.sequence.get_mut().reset();
         for change in pending {
             // Each change was valid when the page made it, against this same
             // catalog; one that no longer applies (an import of another
@@ -672,6 +676,7 @@ impl Engine {
             self.drop_period_unless_opted_in();
         }
         self.profile = profile;
+        self.sequence.get_mut().reset();
         let sensitive = self.unlearn_hidden_sensitive_if_any();
         let p = &self.profile;
         Ok(ImportSummary {
@@ -717,7 +722,8 @@ impl Engine {
     /// The slate for `request` at time `now` (ms since the epoch).
     pub fn recommend(&self, request: &Request, now: i64) -> Result<Slate> {
         let fold_in = self.fold_in();
-        let balls = (self.catalog.vectors().dims() > 0)
+        // A sequence model's bounds are exact (every item is scored): no balls.
+        let balls = (self.catalog.vectors().dims() > 0 && self.catalog.sequence_model().is_none())
             .then(|| self.balls.get_or_init(|| NodeBalls::new(&self.catalog)));
         let slate_number = self.slates.get();
         self.slates.set(slate_number.wrapping_add(1));

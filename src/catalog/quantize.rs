@@ -171,7 +171,8 @@ impl QuantizedVectors {
 
     /// The row holding item `i`'s vector.
     #[inline(always)]
-    fn row(&self, i: usize) -> usize {
+    /// The row that holds item `i`'s vector.
+    pub fn row(&self, i: usize) -> usize {
         if self.rows.is_empty() { i } else { self.rows[i] as usize }
     }
 

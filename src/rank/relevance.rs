@@ -52,16 +52,40 @@ pub const FACTOR_WEIGHT: f32 = 0.7;
 /// a catalog can give (docs/EVALUATION.md, "Sequences").
 pub const SEQUENCE_WEIGHT: f32 = 0.8;
 
-/// How a sequence model's scores become the vector signal: the item's
-/// probability relative to the best item's, `exp(score − top)`, times the
-/// confidence the sequence's length gives. Monotone in the score, so a bound
-/// of the score bounds the signal.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A sequence model's vector signal of every item: the item's probability
+/// relative to the best item's, `exp(score − top)`, times the confidence the
+/// sequence's length gives.
+#[derive(Debug, Clone, PartialEq)]
 struct SequenceCurve {
-    /// The best score of any item.
-    top: f32,
-    /// The signal of the best item, in (0, 1].
-    confidence: f32,
+    /// By vector row.
+    by_row: Vec<f32>,
+}
+
+impl SequenceCurve {
+    /// The signal of the item at `index`.
+    #[inline(always)]
+    fn signal(&self, vectors: &crate::catalog::QuantizedVectors, index: usize) -> f32 {
+        self.by_row.get(vectors.row(index)).copied().unwrap_or(0.0)
+    }
+}
+
+/// `exp(x)` for `x ≤ 0` (`exp(−87)` below −87), to 1e-6 relative: 2 raised to
+/// `x·log₂e`, split into an integer power (built in the exponent bits) and a
+/// polynomial of the fraction; plain arithmetic that WebAssembly's SIMD
+/// vectorises, where `f32::exp` is a call per item.
+#[inline(always)]
+pub(crate) fn exp_below_zero(x: f32) -> f32 {
+    let t = x.clamp(-87.0, 0.0) * std::f32::consts::LOG2_E;
+    let i = t.floor();
+    let f = t - i;
+    // 2^f on [0, 1): polynomial of degree 6.
+    let p = 1.0
+        + f * (0.693_147_2
+            + f * (0.240_226_5
+                + f * (0.055_504_11
+                    + f * (0.009_618_13 + f * (0.001_333_55 + f * 0.000_154_035)))));
+    let scale = f32::from_bits(((i as i32 + 127) as u32) << 23);
+    p * scale
 }
 
 /// Freshness halves every 90 days after an item's release.
@@ -340,9 +364,12 @@ impl<'a> Scorer<'a> {
     /// of the shopper's own sequence ([`crate::sequence`]): an item's score
     /// is `h · eᵢ` over the catalog's vectors (the model's item embeddings),
     /// its signal `confidence · exp(score − best score)`, weighing
-    /// [`SEQUENCE_WEIGHT`] of relevance. `anchor` is the item of the step the
-    /// prediction attended to most. A representation of the wrong length, or
-    /// a confidence outside (0, 1], is ignored.
+    /// [`SEQUENCE_WEIGHT`] of relevance. Every item is scored once, here (one
+    /// pass of int8 dot products over the rows), so the scan looks signals up
+    /// and each category's bound is its best item's signal, exactly.
+    /// `anchor` is the item of the step the prediction attended to most. A
+    /// representation of the wrong length, or a confidence outside (0, 1],
+    /// is ignored.
     pub fn with_sequence(mut self, h: &[f32], confidence: f32, anchor: Option<u32>) -> Self {
         let vectors = self.catalog.vectors();
         if h.len() != vectors.dims() || vectors.is_empty() || !(confidence > 0.0) {
@@ -351,17 +378,25 @@ impl<'a> Scorer<'a> {
         let Some((codes, scale)) = quantize_as_is(h) else { return self };
         let mut dots = vec![0i32; vectors.len()];
         dot_i8_rows(&codes, vectors.codes(), &mut dots);
-        let top = dots
-            .iter()
-            .zip(vectors.scales())
-            .map(|(&dot, &s)| dot as f32 * s * scale)
-            .fold(f32::NEG_INFINITY, f32::max);
+        let mut scores: Vec<f32> =
+            dots.iter().zip(vectors.scales()).map(|(&dot, &s)| dot as f32 * s * scale).collect();
+        let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         if !top.is_finite() {
             return self;
         }
         let confidence = confidence.min(1.0);
+        for score in &mut scores {
+            *score = confidence * exp_below_zero(*score - top);
+        }
+        let node_vector = (0..self.catalog.taxonomy().len() as u32)
+            .map(|node| {
+                let items = self.catalog.items_in(node).iter();
+                items.map(|&i| scores[vectors.row(i as usize)]).fold(0.0f32, f32::max)
+            })
+            .collect();
         self.user_factor = Some((codes, scale));
-        self.sequence = Some(SequenceCurve { top, confidence });
+        self.sequence = Some(SequenceCurve { by_row: scores });
+        self.node_vector = node_vector;
         self.sequence_anchor = anchor;
         self.vector_bound = confidence;
         let w = &mut self.weights;
@@ -375,13 +410,10 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// The vector signal of a fold-in factor's or a sequence model's score.
+    /// The vector signal of a fold-in factor's score (or of a bound of it).
     #[inline(always)]
     fn factor_signal(&self, score: f32) -> f32 {
-        match self.sequence {
-            None => score.clamp(0.0, 1.0),
-            Some(curve) => curve.confidence * (score - curve.top).min(0.0).exp(),
-        }
+        score.clamp(0.0, 1.0)
     }
 
     /// Whether the vector signal comes from a sequence model.
@@ -398,6 +430,10 @@ impl<'a> Scorer<'a> {
     /// ([`super::balls`]): call it after [`Self::with_user_factor`]. Balls of
     /// other dimensions are ignored.
     pub fn with_balls(mut self, balls: &'a super::balls::NodeBalls) -> Self {
+        if self.sequence.is_some() {
+            // Its bounds are already exact: every item was scored.
+            return self;
+        }
         let dims = self.catalog.vectors().dims();
         if balls.dims() == 0 || balls.dims() != dims {
             return self;
@@ -429,7 +465,7 @@ impl<'a> Scorer<'a> {
             .map(|node| {
                 queries
                     .iter()
-                    .map(|(u, norm, k)| self.bound_signal(balls.bound(node, u, *norm)) * k)
+                    .map(|(u, norm, k)| self.factor_signal(balls.bound(node, u, *norm)) * k)
                     .fold(0.0f32, f32::max)
                     .min(self.vector_bound)
             })
@@ -437,17 +473,14 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// The signal a bound of a score allows: the factor's curve with a
-    /// fold-in factor or a sequence model, else the clamped similarity.
-    fn bound_signal(&self, bound: f32) -> f32 {
-        if self.user_factor.is_some() { self.factor_signal(bound) } else { bound.clamp(0.0, 1.0) }
-    }
-
     /// A bound of the vector signal of the item at `index` of taxonomy node
     /// `node` (whose bound is `node_bound`): with a fold-in factor, also the
     /// product of the two lengths.
     #[inline(always)]
     pub fn item_vector_bound(&self, index: usize, node_bound: f32) -> f32 {
+        if let Some(curve) = &self.sequence {
+            return curve.signal(self.catalog.vectors(), index);
+        }
         match self.factor_lengths {
             Some((balls, norm)) => {
                 node_bound.min(self.factor_signal(balls.item_bound(index, norm)))
@@ -696,6 +729,11 @@ impl<'a> Scorer<'a> {
         }
         let mut dots = vec![0i32; scales.len()];
         out.clear();
+        if let Some(curve) = &self.sequence {
+            let vectors = self.catalog.vectors();
+            out.extend(items.iter().map(|&i| curve.signal(vectors, i as usize)));
+            return true;
+        }
         if let Some((x, x_scale)) = &self.user_factor {
             dot_i8_rows(x, codes, &mut dots);
             let signals = dots.iter().zip(scales);
@@ -723,6 +761,9 @@ impl<'a> Scorer<'a> {
 
     /// Best cosine similarity to an interest, each weighted by its evidence.
     fn vector_signal(&self, index: usize) -> f32 {
+        if let Some(curve) = &self.sequence {
+            return curve.signal(self.catalog.vectors(), index);
+        }
         if let Some((x, x_scale)) = &self.user_factor {
             let (codes, scale) = self.catalog.vectors().get(index);
             return self.factor_signal(dot_i8(codes, x) as f32 * scale * x_scale);
@@ -823,4 +864,27 @@ fn lineage_signal(catalog: &Catalog, evidence: &[f32], node: CategoryId, breadth
         norm += w;
     }
     if norm > 0.0 { sum / norm } else { 0.0 }
+}
+
+#[cfg(test)]
+mod sequence_curve_tests {
+    use super::exp_below_zero;
+
+    #[test]
+    fn exp_below_zero_is_exp_to_a_millionth_and_monotone() {
+        let mut previous = 0.0f32;
+        for i in (0..=100_000).rev() {
+            let x = -(i as f32) * 0.0009;
+            let (fast, exact) = (exp_below_zero(x), (x as f64).exp());
+            if x >= -80.0 {
+                assert!(((fast as f64 - exact) / exact).abs() < 1e-6, "{x}: {fast} vs {exact}");
+            }
+            assert!(fast >= previous, "monotone at {x}");
+            previous = fast;
+        }
+        assert_eq!(exp_below_zero(0.0), 1.0);
+        assert_eq!(exp_below_zero(5.0), 1.0);
+        assert!(exp_below_zero(-1000.0) < 1e-37);
+        assert!(exp_below_zero(f32::NEG_INFINITY) < 1e-37);
+    }
 }

@@ -47,6 +47,10 @@ impl Tracker {
 
     /// How many of the sequence's newest steps the encoder lacks, when the
     /// steps before them end with the encoder's own; `None` when they do not.
+    /// The encoder may hold older steps than the sequence still does (it
+    /// drops its oldest half only when its window is full): those are not
+    /// compared, which is why whatever else changes a profile calls
+    /// [`Tracker::reset`].
     fn new_steps(&self, catalog: &Catalog, sequence: &Sequence) -> Option<usize> {
         let known = self.encoder.steps();
         let same = |encoded: &Step, step: &crate::profile::SequenceStep| {
@@ -55,16 +59,23 @@ impl Tracker {
         };
         (0..=MAX_PUSHES.min(sequence.len())).find(|&new| {
             let before = sequence.len() - new;
-            if known.is_empty() {
-                return before == 0;
+            if known.is_empty() || before == 0 {
+                return known.is_empty() && before == 0;
             }
-            before >= known.len()
-                && known
-                    .iter()
-                    .rev()
-                    .zip(sequence.iter().take(before).rev())
-                    .all(|(encoded, step)| same(encoded, step))
+            known
+                .iter()
+                .rev()
+                .zip(sequence.iter().take(before).rev())
+                .all(|(encoded, step)| same(encoded, step))
         })
+    }
+
+    /// Forgets the encoded window: the next sync encodes the sequence anew.
+    /// For any change to a profile but a new step (a forgotten item, an
+    /// import, another tab's profile), so that nothing it no longer holds
+    /// lingers in the encoder.
+    pub fn reset(&mut self) {
+        self.encoder.clear();
     }
 
     /// The encoder, in step with the sequence of the last sync.
