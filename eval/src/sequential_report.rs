@@ -3,7 +3,10 @@
 use super::sequential::{DatasetReport, SplitReport};
 
 /// Where the first three published numbers come from.
-const DROSS: &str = "facebookresearch/generative-recommenders, quoting the \"Turning Dross Into Gold Loss\" comparison";
+const DROSS: &str = concat!(
+    "facebookresearch/generative-recommenders, quoting the ",
+    "\"Turning Dross Into Gold Loss\" comparison"
+);
 
 /// Published ML-1M results (NDCG@10, HR@10), quoted, not rerun: `(model, source, ndcg, hr)`.
 pub const PUBLISHED: [(&str, &str, f64, f64); 6] = [
@@ -32,7 +35,10 @@ fn table(out: &mut String, split: &SplitReport) {
             100.0 * m.metrics.coverage10
         ));
     }
-    out.push('\n');
+    out.push_str(
+        "\nTime: the ranking of every evaluated user (flaneur: the replay and the slate, the \
+         catalog's compilation apart); ALS: `als.py`'s tuning grid and refit, a separate step.\n\n",
+    );
     if let Some(seconds) = split.model_training_seconds {
         out.push_str(&format!(
             "The sequence model: `flaneur model train` {}.\n\n",
