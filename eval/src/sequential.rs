@@ -85,6 +85,10 @@ pub struct SplitReport {
     pub training_users: usize,
     pub methods: Vec<MethodResult>,
     pub skipped: Vec<Skipped>,
+    /// In the standard split, each method's metrics on the strict split's
+    /// device-only users alone (in `methods`' order): the same users with and
+    /// without their data in training. Empty in the strict split.
+    pub on_device_users: Vec<Metrics>,
     /// `flaneur model train`'s wall time (0 when the model file was reused), when it ran.
     pub model_training_seconds: Option<f64>,
 }
@@ -129,6 +133,8 @@ struct Prepared {
     data: Dataset,
     strict_train: Dataset,
     strict_eval: Dataset,
+    /// Which users (in `data`'s order) are device-only in the strict split.
+    device: Vec<bool>,
 }
 
 /// Writes the 5-core `.inter`, the device users' ids and the training CSVs.
@@ -149,7 +155,15 @@ fn prepare(config: &Config, name: &str) -> Result<Prepared, String> {
     seq::write_if_changed(&strict_dir.join("device-users.txt"), ids.as_bytes())?;
     sequence_model::write_train_csv(&data, &out.join("train.csv"))?;
     sequence_model::write_train_csv(&strict_train, &strict_dir.join("train.csv"))?;
-    Ok(Prepared { name: name.into(), out, raw_interactions: raw, data, strict_train, strict_eval })
+    Ok(Prepared {
+        name: name.into(),
+        out,
+        raw_interactions: raw,
+        data,
+        strict_train,
+        strict_eval,
+        device,
+    })
 }
 
 fn timed<T>(f: impl FnOnce() -> Result<T, String>) -> Result<(T, f64), String> {
@@ -161,7 +175,7 @@ fn timed<T>(f: impl FnOnce() -> Result<T, String>) -> Result<(T, f64), String> {
 fn run_dataset(config: &Config, p: Prepared, started: Instant) -> Result<DatasetReport, String> {
     let d = &p.data;
     let label = p.name.clone();
-    let standard = evaluate(config, &label, d, d, &p.out)?;
+    let standard = evaluate(config, &label, d, d, &p.out, Some(&p.device))?;
     let random = seq::random_ties(d, config.seed);
     let popularity = rank::popularity(&random);
     let lists = transition::rank(&random, &random, &popularity);
@@ -171,8 +185,14 @@ fn run_dataset(config: &Config, p: Prepared, started: Instant) -> Result<Dataset
         transition_random_ties.ndcg10, transition_random_ties.hr10
     );
     let strict_label = format!("{label} strict");
-    let strict =
-        evaluate(config, &strict_label, &p.strict_train, &p.strict_eval, &p.out.join("strict"))?;
+    let strict = evaluate(
+        config,
+        &strict_label,
+        &p.strict_train,
+        &p.strict_eval,
+        &p.out.join("strict"),
+        None,
+    )?;
     let tied = d.users.iter().filter(|u| u.train.last().is_some_and(|r| r.at == u.test.at)).count();
     Ok(DatasetReport {
         dataset: p.name.clone(),
@@ -191,14 +211,22 @@ fn run_dataset(config: &Config, p: Prepared, started: Instant) -> Result<Dataset
 
 /// Every method trained on `train`'s users' `train` histories, evaluated on
 /// `eval`'s users (the same dataset in the standard split); files under `dir`.
+/// With `subset` (which of `eval`'s users), every method is also scored on
+/// those users alone.
 fn evaluate(
     config: &Config,
     label: &str,
     train: &Dataset,
     eval: &Dataset,
     dir: &Path,
+    subset: Option<&[bool]>,
 ) -> Result<SplitReport, String> {
     let popularity = rank::popularity(train);
+    let subset_data = subset.map(|keep| {
+        let users = eval.users.iter().zip(keep).filter(|(_, k)| **k).map(|(u, _)| u.clone());
+        seq::with_users(eval, users.collect())
+    });
+    let mut on_device_users = Vec::new();
     let mut methods = Vec::new();
     let mut skipped = Vec::new();
     let mut add = |method: &str, runs: &str, lists: &[Vec<u32>], slates, seconds: f64| {
@@ -209,6 +237,11 @@ fn evaluate(
             m.hr10,
             100.0 * m.coverage10
         );
+        if let (Some(keep), Some(sub)) = (subset, &subset_data) {
+            let lists: Vec<Vec<u32>> =
+                lists.iter().zip(keep).filter(|(_, k)| **k).map(|(l, _)| l.clone()).collect();
+            on_device_users.push(metrics::score(sub, &popularity, &lists));
+        }
         methods.push(MethodResult {
             method: method.into(),
             runs: runs.into(),
@@ -293,6 +326,7 @@ fn evaluate(
         training_users: train.users.len(),
         methods,
         skipped,
+        on_device_users,
         model_training_seconds,
     })
 }

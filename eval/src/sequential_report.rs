@@ -18,21 +18,36 @@ pub const PUBLISHED: [(&str, &str, f64, f64); 6] = [
     ("HSTU-large", "facebookresearch/generative-recommenders", 0.189, 0.329),
 ];
 
-fn table(out: &mut String, split: &SplitReport) {
-    out.push_str("| method | runs on | NDCG@10 | HR@10 | coverage@10 | time |\n");
-    out.push_str("| --- | --- | ---: | ---: | ---: | ---: |\n");
+/// A split's table; `paired`: the standard split's report, whose metrics on
+/// the same (device-only) users get a column of their own.
+fn table(out: &mut String, split: &SplitReport, paired: Option<&SplitReport>) {
+    out.push_str("| method | runs on | NDCG@10 | HR@10 | coverage@10 |");
+    out.push_str(if paired.is_some() {
+        " same users, standard split: NDCG@10 / HR@10 | time |\n| --- | --- | ---: | ---: | ---: \
+         | ---: | ---: |\n"
+    } else {
+        " time |\n| --- | --- | ---: | ---: | ---: | ---: |\n"
+    });
     for m in &split.methods {
         let time = match m.slates {
             Some(s) => format!("{:.1} s ({:.2} ms/user)", m.seconds, s.ms_per_user),
             None => format!("{:.1} s", m.seconds),
         };
+        let same = paired.map(|p| {
+            let n = p.methods.iter().position(|x| x.method == m.method);
+            match n.and_then(|n| p.on_device_users.get(n)) {
+                Some(x) => format!(" {:.4} / {:.4} |", x.ndcg10, x.hr10),
+                None => " – |".into(),
+            }
+        });
         out.push_str(&format!(
-            "| {} | {} | {:.4} | {:.4} | {:.1}% | {time} |\n",
+            "| {} | {} | {:.4} | {:.4} | {:.1}% |{} {time} |\n",
             m.method,
             m.runs,
             m.metrics.ndcg10,
             m.metrics.hr10,
-            100.0 * m.metrics.coverage10
+            100.0 * m.metrics.coverage10,
+            same.unwrap_or_default()
         ));
     }
     out.push_str(
@@ -69,7 +84,7 @@ pub fn render(reports: &[DatasetReport]) -> String {
             r.tied_last_interactions,
             r.seconds
         ));
-        table(&mut out, &r.standard);
+        table(&mut out, &r.standard, None);
         let t = &r.transition_random_ties;
         out.push_str(&format!(
             "Check: the transition model with same-second ties shuffled (seeded) instead of \
@@ -97,10 +112,11 @@ pub fn render(reports: &[DatasetReport]) -> String {
         out.push_str(&format!(
             "**{}, strict**: {} device-only users (seeded, seed {}) in no training data, every \
              method trained on the other {} users' whole histories; evaluated on the device-only \
-             users alone.\n\n",
+             users alone; beside it, the standard split's lists of the same users (their data \
+             in training).\n\n",
             r.dataset, r.strict.users, r.seed, r.strict.training_users
         ));
-        table(&mut out, &r.strict);
+        table(&mut out, &r.strict, Some(&r.standard));
     }
     out
 }
