@@ -435,6 +435,19 @@ mod tests {
     }
 
     #[test]
+    fn sequential_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_sequential(&[]).unwrap(), sequential::Config::default());
+        let c = parse_sequential(&args(&["--datasets", "ml-1m", "--prepare-only", "--seed", "3"]))
+            .unwrap();
+        assert_eq!((c.datasets, c.prepare_only, c.seed), (vec!["ml-1m".to_string()], true, 3));
+        assert!(!parse_sequential(&args(&["--no-sequence-model"])).unwrap().sequence_model);
+        assert!(parse_sequential(&args(&["--datasets", ""])).is_err());
+        assert!(parse_sequential(&args(&["--seed", "x"])).is_err());
+        assert!(sequential::Config::default().report().ends_with("eval/sequential-report.json"));
+    }
+
+    #[test]
     fn sections_are_replaced_in_place() {
         let text = "intro\n<!-- bubble:begin -->\nold\n<!-- bubble:end -->\noutro\n";
         assert_eq!(

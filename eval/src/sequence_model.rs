@@ -133,4 +133,16 @@ mod tests {
         assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
         assert_eq!(fnv1a(&[b"x"]), fnv1a(&[b"x"]));
     }
+
+    #[test]
+    fn a_missing_subcommand_is_a_skip_reason() {
+        // What clap prints for a subcommand the compiler does not have.
+        let output = Command::new("sh")
+            .args(["-c", "echo; echo \"error: unrecognized subcommand 'model'\" >&2; exit 2"])
+            .output()
+            .unwrap();
+        assert_eq!(reason(&output), "error: unrecognized subcommand 'model'");
+        let dir = std::env::temp_dir().join(format!("flaneur-seqmodel-{}", std::process::id()));
+        assert!(train(&dir.join("missing.csv"), &dir).is_err());
+    }
 }
