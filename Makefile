@@ -60,9 +60,12 @@ bench-peers: build
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, quality
 # on MovieLens-100k/-1M against most-popular, item-kNN and ALS, and next-basket
 # quality on The Complete Journey's even households against G-TopFreq,
-# P-TopFreq, TIFU-KNN and ALS (data and a Python venv cached under
-# target/eval/); tables written into docs/EVALUATION.md, the reports into
-# target/eval/report.json and target/eval/grocery-report.json.
+# P-TopFreq, TIFU-KNN and ALS, and next-item quality on the standard
+# sequential protocol (5-core ML-1M; the transition model and the sequence
+# model beside the anchors; a strict split) (data and a Python venv cached
+# under target/eval/); tables written into docs/EVALUATION.md, the reports into
+# target/eval/report.json, target/eval/grocery-report.json and
+# target/eval/sequential-report.json.
 eval:
 	@scripts/eval.sh
 

@@ -17,6 +17,16 @@
 #    scripts/eval/grocery_als.py trains ALS on it (skipped when its outputs are
 #    newer than the log and the script), then flaneur-eval grocery scores every
 #    method and writes target/eval/grocery-report.json and its table.
+# 4. sequential: next-item quality on the standard protocol (5-core ML-1M and
+#    ML-100k, leave-last-out, full ranking) and the strict split (10% of users
+#    device-only). flaneur-eval sequential --prepare-only writes the 5-core
+#    .inter files, the device users and the training CSVs under
+#    target/eval/sequential/; scripts/eval/als.py tunes ALS on both splits
+#    (skipped when its lists are newer than the 5-core file, the device users
+#    and the script); then flaneur-eval sequential trains the sequence model
+#    with `flaneur model train` (reused when its inputs are unchanged; skipped
+#    when the compiler has no such subcommand), scores every method and writes
+#    target/eval/sequential-report.json and its tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bins
@@ -47,3 +57,21 @@ else
   OPENBLAS_NUM_THREADS=1 target/eval/venv/bin/python scripts/eval/grocery_als.py "$orders" "$out"
 fi
 target/release/flaneur-eval grocery
+target/release/flaneur-eval sequential --prepare-only
+for ds in ml-1m ml-100k; do
+  dir="target/eval/sequential/$ds"
+  newer() { [ -f "$1" ] && [ "$1" -nt "$dir/$ds.inter" ] && [ "$1" -nt scripts/eval/als.py ]; }
+  if newer "$dir/als-top10.tsv"; then
+    echo "[eval] sequential $ds: ALS lists are up to date ($dir/als-top10.tsv)"
+  else
+    OPENBLAS_NUM_THREADS=1 target/eval/venv/bin/python scripts/eval/als.py "$dir" "$dir"
+  fi
+  strict="$dir/strict/als-top10.tsv"
+  if newer "$strict" && [ "$strict" -nt "$dir/strict/device-users.txt" ]; then
+    echo "[eval] sequential $ds strict: ALS lists are up to date ($dir/strict/als-top10.tsv)"
+  else
+    OPENBLAS_NUM_THREADS=1 target/eval/venv/bin/python scripts/eval/als.py "$dir" "$dir/strict" \
+      --device-users "$dir/strict/device-users.txt"
+  fi
+done
+target/release/flaneur-eval sequential

@@ -8,6 +8,8 @@
 //! cargo build --release --bins && target/release/flaneur-eval movielens [--data DIR] \
 //!     [--out DIR] [--datasets ml-100k,ml-1m]
 //! target/release/flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]
+//! target/release/flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
+//!     [--seed N] [--prepare-only] [--no-sequence-model]
 //! make eval
 //! ```
 //!
@@ -25,6 +27,11 @@
 //!   flaneur on the device (see `grocery.rs`); writes
 //!   `target/eval/grocery-report.json`. Even households only, unless
 //!   `--households odd` (held out for an independent check: never published).
+//! - `sequential`: next-item quality on the standard sequential protocol
+//!   (5-core ML-1M, leave-last-out, full ranking), the transition model and
+//!   flaneur's sequence model beside the anchors, and a strict split whose
+//!   evaluated users are in no training data (see `sequential.rs`); writes
+//!   `target/eval/sequential-report.json`.
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -46,7 +53,12 @@ mod movielens_catalog;
 mod movielens_data;
 mod movielens_metrics;
 mod movielens_rank;
+mod sequence_model;
+mod sequential;
+mod sequential_data;
+mod sequential_report;
 mod shop;
+mod transition;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -56,7 +68,9 @@ const USAGE: &str = concat!(
     "usage: flaneur-eval bubble [--world today|near] [--shoppers N] [--sessions N] [--seed N]\n",
     "       flaneur-eval movielens [--data DIR] [--out DIR] [--datasets ml-100k,ml-1m] ",
     "[--dims N]\n",
-    "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]",
+    "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]\n",
+    "       flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] ",
+    "[--seed N] [--prepare-only] [--no-sequence-model]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -84,6 +98,13 @@ fn main() -> ExitCode {
         },
         Some("grocery") => match parse_grocery(&args[1..]) {
             Ok(config) => run_grocery(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("sequential") => match parse_sequential(&args[1..]) {
+            Ok(config) => run_sequential(config),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -252,6 +273,71 @@ fn run_grocery(config: grocery::Config) -> ExitCode {
     publish("grocery", &table, config == grocery::Config::default())
 }
 
+/// Parses `--data DIR --out DIR --datasets a,b --seed N --prepare-only --no-sequence-model`,
+/// each optional.
+fn parse_sequential(args: &[String]) -> Result<sequential::Config, String> {
+    let mut config = sequential::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        match flag.as_str() {
+            "--prepare-only" => {
+                config.prepare_only = true;
+                continue;
+            }
+            "--no-sequence-model" => {
+                config.sequence_model = false;
+                continue;
+            }
+            _ => {}
+        }
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--out" => config.out = value.into(),
+            "--datasets" => {
+                config.datasets = value
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            }
+            "--seed" => {
+                config.seed = value.parse().map_err(|_| format!("--seed: {value:?}"))?;
+            }
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    if config.datasets.is_empty() {
+        return Err("--datasets names no dataset".into());
+    }
+    Ok(config)
+}
+
+fn run_sequential(config: sequential::Config) -> ExitCode {
+    let started = Instant::now();
+    let reports = match sequential::run(&config) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if config.prepare_only {
+        return ExitCode::SUCCESS;
+    }
+    let table = sequential_report::render(&reports);
+    println!("{table}");
+    eprintln!("sequential: {:.1} s", started.elapsed().as_secs_f64());
+    if let Err(message) = sequential::write_json(&reports, &config.report()) {
+        eprintln!("flaneur-eval: {message}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("sequential: report written to {}", config.report().display());
+    let defaults = sequential::Config { sequence_model: true, ..config.clone() }
+        == sequential::Config::default();
+    publish("sequential", &table, defaults)
+}
+
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
 /// with its default parameters (other runs are printed only).
 fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
@@ -346,6 +432,19 @@ mod tests {
         assert!(odd.report().ends_with("grocery-report-odd.json"));
         assert!(parse_grocery(&args(&["--households", "all"])).is_err());
         assert!(parse_grocery(&args(&["--data"])).is_err());
+    }
+
+    #[test]
+    fn sequential_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_sequential(&[]).unwrap(), sequential::Config::default());
+        let c = parse_sequential(&args(&["--datasets", "ml-1m", "--prepare-only", "--seed", "3"]))
+            .unwrap();
+        assert_eq!((c.datasets, c.prepare_only, c.seed), (vec!["ml-1m".to_string()], true, 3));
+        assert!(!parse_sequential(&args(&["--no-sequence-model"])).unwrap().sequence_model);
+        assert!(parse_sequential(&args(&["--datasets", ""])).is_err());
+        assert!(parse_sequential(&args(&["--seed", "x"])).is_err());
+        assert!(sequential::Config::default().report().ends_with("eval/sequential-report.json"));
     }
 
     #[test]

@@ -116,6 +116,19 @@ pub fn build(
     dims: usize,
     damping: f64,
 ) -> Result<Catalog, String> {
+    let (mut command, out) = command(data, popularity, dir, co_purchases, dims, damping)?;
+    build_with(&mut command, &out)
+}
+
+/// The `flaneur catalog build` command [`build`] runs, and the catalog file it writes.
+pub fn command(
+    data: &Dataset,
+    popularity: &[u32],
+    dir: &Path,
+    co_purchases: Option<&Path>,
+    dims: usize,
+    damping: f64,
+) -> Result<(Command, PathBuf), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let feed = dir.join("movies.csv");
     let counts = dir.join("popularity.csv");
@@ -135,7 +148,7 @@ pub fn build(
             command.args(["--co-purchase-damping", &damping.to_string()]);
         }
     }
-    build_with(&mut command, &out)
+    Ok((command, out))
 }
 
 /// Runs a `flaneur catalog build` `command` that writes `out`, and loads the catalog it wrote.

@@ -54,8 +54,14 @@ pub fn most_popular(data: &Dataset, popularity: &[u32]) -> Vec<Vec<u32>> {
 /// (`C_ij / √(C_ii C_jj)`), each movie keeping its `neighbours` most similar;
 /// a movie's score is the sum of its similarities to the user's movies.
 pub fn item_knn(data: &Dataset, neighbours: usize) -> Vec<Vec<u32>> {
+    item_knn_from(data, data, neighbours)
+}
+
+/// [`item_knn`] with the similarities from `train`'s users and the lists for
+/// `data`'s (the same movies in both).
+pub fn item_knn_from(train: &Dataset, data: &Dataset, neighbours: usize) -> Vec<Vec<u32>> {
     let n = data.movies.len();
-    let counts = super::movielens_data::co_ratings(data);
+    let counts = super::movielens_data::co_ratings(train);
     // Each movie's neighbour list, as a sparse row of similarities.
     let mut sim: Vec<Vec<(u32, f32)>> = Vec::with_capacity(n);
     for i in 0..n {

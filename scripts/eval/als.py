@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The server-side anchor of `make eval`: implicit's ALS on a MovieLens atomic file, leave-last-out.
 
-Usage: target/eval/venv/bin/python scripts/eval/als.py DATASET_DIR OUT_DIR
+Usage: target/eval/venv/bin/python scripts/eval/als.py DATASET_DIR OUT_DIR [--device-users FILE]
 
 DATASET_DIR holds <name>.inter (name = the directory's name), TAB-separated, with the typed header
 `user_id:token  item_id:token  rating:float  timestamp:float` (scripts/eval-data.sh extracts it).
@@ -25,6 +25,13 @@ Writes OUT_DIR/als-top10.tsv (`user_id<TAB>item1<TAB>...<TAB>item10`, users in b
 OUT_DIR/als.json (versions, the grid with validation metrics, the best configuration, timings, sizes).
 HR@10/NDCG@10 on the test items are printed as a sanity check only; flaneur-eval computes the reported metrics
 from als-top10.tsv.
+
+--device-users FILE (one user id a line; the strict split of `flaneur-eval sequential`): those users are held out
+of training entirely. Every configuration is fit once on the other users' whole histories (test item included:
+nobody evaluates them); a device user's factor is implicit's least-squares fold-in from their own history only
+(recalculate_user). Tuning: the fold-in from the history before the last two interactions, scored on the
+second-to-last; the best configuration's lists are the fold-in from the whole training history (all but the last),
+for the device users only.
 """
 import json
 import os
@@ -126,14 +133,93 @@ def hit_metrics(top, target):
     return float(found.mean()), float(gains.mean())
 
 
+def strict_top10(model, rows, n_items):
+    """Top-10 per row of item indices, each user's factor folded in from that row alone."""
+    matrix = binary_matrix(rows, n_items)
+    userids = np.arange(matrix.shape[0])
+    ids, _ = model.recommend(userids, matrix, N=K, filter_already_liked_items=True, recalculate_user=True)
+    return ids
+
+
+def main_strict(name, inter, out_dir, device_file):
+    """The strict split: device users held out of training, folded in from their own history."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+    import implicit
+
+    t_start = time.perf_counter()
+    with open(device_file, encoding="utf-8") as f:
+        device = {line.strip() for line in f if line.strip()}
+    users, items, train, valid, test, skipped, _ = split(read_inter(inter))
+    n_items = len(items)
+    held = [k for k, u in enumerate(users) if u in device]
+    if len(held) != len(device):
+        sys.exit(f"{device_file}: {len(device) - len(held)} device users are not in {inter}")
+    # Training users: their whole history (train + test).
+    rows = [train[k] + [test[k]] for k, u in enumerate(users) if u not in device]
+    full = binary_matrix(rows, n_items)
+    print(f"{name} strict: {len(rows)} training users, {len(held)} device users, {n_items} items", flush=True)
+    grid = []
+    t_grid = time.perf_counter()
+    for factors in GRID["factors"]:
+        for regularization in GRID["regularization"]:
+            for alpha in GRID["alpha"]:
+                model, seconds = fit(full, factors, regularization, alpha)
+                top = strict_top10(model, [train[k][:-1] for k in held], n_items)
+                hr, ndcg = hit_metrics(top, [valid[k] for k in held])
+                grid.append({"factors": factors, "regularization": regularization, "alpha": alpha,
+                             "validation_ndcg10": ndcg, "validation_hr10": hr, "fit_seconds": round(seconds, 3)})
+                print(f"  factors={factors:<3} regularization={regularization:<4} alpha={alpha:<4} "
+                      f"validation NDCG@10={ndcg:.4f} HR@10={hr:.4f}  fit {seconds:.1f}s", flush=True)
+    grid_seconds = time.perf_counter() - t_grid
+    best = max(grid, key=lambda g: g["validation_ndcg10"])
+    model, fit_seconds = fit(full, best["factors"], best["regularization"], best["alpha"])
+    top = strict_top10(model, [train[k] for k in held], n_items)
+    test_hr, test_ndcg = hit_metrics(top, [test[k] for k in held])
+    os.makedirs(out_dir, exist_ok=True)
+    tsv = os.path.join(out_dir, "als-top10.tsv")
+    with open(tsv + ".tmp", "w", encoding="utf-8", newline="\n") as f:
+        for k, row in zip(held, top):
+            f.write("\t".join([users[k]] + [items[i] for i in row]) + "\n")
+    os.replace(tsv + ".tmp", tsv)
+    total_seconds = time.perf_counter() - t_start
+    report = {
+        "dataset": name, "split": "strict", "implicit_version": implicit.__version__, "grid": grid,
+        "grid_axes": GRID,
+        "best": {k: best[k] for k in ("factors", "regularization", "alpha", "validation_ndcg10", "validation_hr10")},
+        "iterations": ITERATIONS, "random_state": RANDOM_STATE, "threads": 1,
+        "fit_seconds": round(fit_seconds, 3), "grid_seconds": round(grid_seconds, 3),
+        "total_seconds": round(total_seconds, 3), "training_users": len(rows), "device_users": len(held),
+        "items": n_items, "sanity_test_hr10": test_hr, "sanity_test_ndcg10": test_ndcg,
+        "protocol": ("strict: device users in no training data; fit on the other users' whole histories; "
+                     "device users folded in (recalculate_user) from their own history; tuned on their "
+                     "second-to-last item"),
+    }
+    with open(os.path.join(out_dir, "als.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    b = best
+    print(f"{name} strict: best factors={b['factors']} regularization={b['regularization']} alpha={b['alpha']} "
+          f"(validation NDCG@10 {b['validation_ndcg10']:.4f}); total {total_seconds:.0f}s; sanity test "
+          f"HR@10 {test_hr:.4f}, NDCG@10 {test_ndcg:.4f} -> {tsv}")
+
+
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    device_file = None
+    if len(args) == 4 and args[2] == "--device-users":
+        device_file = args[3]
+        args = args[:2]
+    if len(args) != 2:
         sys.exit(__doc__.split("\n\n")[1])
-    dataset_dir, out_dir = sys.argv[1], sys.argv[2]
+    dataset_dir, out_dir = args
     name = os.path.basename(os.path.normpath(dataset_dir))
     inter = os.path.join(dataset_dir, f"{name}.inter")
     if not os.path.isfile(inter):
         sys.exit(f"{inter} not found (run scripts/eval-data.sh first)")
+    if device_file is not None:
+        main_strict(name, inter, out_dir, device_file)
+        return
 
     from threadpoolctl import threadpool_limits
     threadpool_limits(1)
