@@ -193,10 +193,9 @@ fn safetensors(tensors: &[Tensor], metadata: &BTreeMap<&str, String>) -> Vec<u8>
     for (name, dtype, shape, bytes) in tensors {
         let start = data.len();
         data.extend_from_slice(bytes);
-        header.insert(
-            name.clone(),
-            serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [start, data.len()]}),
-        );
+        let offsets = [start, data.len()];
+        let entry = serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": offsets});
+        header.insert(name.clone(), entry);
     }
     let header = serde_json::to_string(&header).unwrap();
     let mut out = (header.len() as u64).to_le_bytes().to_vec();
