@@ -370,3 +370,24 @@ fn hostile_lengths_are_refused_before_anything_is_read() {
     assert!(text(&o).contains("truncated.safetensors: the file has"), "{}", text(&o));
     assert!(!tmp("never.bin").exists());
 }
+
+/// Bytes of a good file replaced by a few values, and every truncation:
+/// refused or read, never a panic (the fuzz target `sequence_model_file` goes further).
+#[test]
+fn mutated_files_never_panic() {
+    let good = safetensors(&good_tensors(), &good_metadata());
+    for len in 0..good.len() {
+        assert!(sequence_model::parse(&good[..len]).is_err());
+    }
+    let mut read = 0;
+    let header_end = 8 + u64::from_le_bytes(good[..8].try_into().unwrap()) as usize;
+    // Every third byte of the length and the header; the data, here and there.
+    for i in (0..header_end).step_by(3).chain((header_end..good.len()).step_by(97)) {
+        for x in [0x00, 0xff, b'9', b'"', b']', 0x7f] {
+            let mut bytes = good.clone();
+            bytes[i] = x;
+            read += usize::from(sequence_model::parse(&bytes).is_ok());
+        }
+    }
+    assert!(read > 0, "data bytes changed to finite values still read");
+}
