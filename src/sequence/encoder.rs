@@ -19,8 +19,9 @@ use crate::catalog::{ModelShape, QuantizedVectors, SequenceModel};
 /// changes and [`Encoder::push`] returns false. The encoder follows the model
 /// it is handed: handed one of another shape than its cache was built with,
 /// it encodes its steps again first (a new catalog whose model has the same
-/// shape but other weights needs [`Encoder::rebuild`]: the cache cannot tell). Buffers grow to the window's size once
-/// and are reused: a push allocates nothing after the first `L`.
+/// shape but other weights needs [`Encoder::rebuild`]: the cache cannot
+/// tell). Buffers grow to the window's size once and are reused: a push
+/// allocates nothing after the first `L`.
 #[derive(Debug, Clone, Default)]
 pub struct Encoder {
     steps: Vec<Step>,
