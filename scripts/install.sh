@@ -3,7 +3,9 @@
 #
 #   scripts/install.sh build   # wasm32 target, the pinned wasm-bindgen CLI, npm dev dependencies (binaryen, Playwright, Vite)
 #   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers,
-#                              # and the nightly toolchain with cargo-fuzz for the fuzz smoke
+#                              # and the nightly toolchain with cargo-fuzz for the fuzz smoke, and the Python
+#                              # venv the sequence-model tests write their models with (target/model-venv)
+#   scripts/install.sh model-venv  # that venv alone: pinned numpy and safetensors, binary wheels only
 #
 # Everything comes from the package registries (Debian packages, Rust crates, npm packages); no step
 # downloads a browser or a prebuilt binary of its own. Safe to run again and again.
@@ -89,8 +91,41 @@ install_fuzz() {
   fi
 }
 
+# The Python venv compiler/tests/sequence_model.rs writes its safetensors models with (the format a
+# shop's own training stack hands `flaneur catalog build --sequence-model`). Pinned, binary wheels
+# only; the pins are checked, not only the imports. Needs python3 >= 3.11 (numpy 2.4 does).
+MODEL_VENV=target/model-venv
+MODEL_PINS=(numpy==2.4.6 safetensors==0.8.0)
+install_model_venv() {
+  command -v python3 >/dev/null || { echo "python3 not found (Debian: apt-get install python3 python3-venv)" >&2; exit 1; }
+  if [ ! -x "$MODEL_VENV/bin/python" ] || ! "$MODEL_VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    rm -rf "$MODEL_VENV"
+    mkdir -p target
+    say "python3 -m venv $MODEL_VENV"
+    if ! python3 -m venv "$MODEL_VENV"; then
+      rm -rf "$MODEL_VENV"
+      apt_install python3-venv
+      python3 -m venv "$MODEL_VENV"
+    fi
+  fi
+  local want have
+  want="$(printf '%s\n' "${MODEL_PINS[@]}" | LC_ALL=C sort | tr '\n' ' ')"
+  have="$("$MODEL_VENV/bin/python" - "${MODEL_PINS[@]}" 2>/dev/null <<'EOF' || true
+import sys
+from importlib.metadata import version
+import numpy, safetensors.numpy  # fails when either is missing
+print(" ".join(sorted(f"{p.split('==')[0]}=={version(p.split('==')[0])}" for p in sys.argv[1:])))
+EOF
+)"
+  if [ "$have " != "$want" ]; then
+    say "pip install --only-binary :all: ${MODEL_PINS[*]} (into $MODEL_VENV)"
+    "$MODEL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary :all: "${MODEL_PINS[@]}"
+  fi
+}
+
 case "${1:-build}" in
   build) install_rust_wasm; install_node_deps ;;
-  test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz; install_lint ;;
-  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+  test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz; install_lint; install_model_venv ;;
+  model-venv) install_model_venv ;;
+  *) echo "usage: $0 build|test|model-venv" >&2; exit 2 ;;
 esac

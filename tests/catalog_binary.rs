@@ -335,7 +335,7 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    bytes[10] = 4;
+    bytes[10] = 8; // bit 3: bits 0 to 2 are bought-with, repurchase and the sequence model
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
 
     let mut raw = Raw::small();

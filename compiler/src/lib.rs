@@ -30,6 +30,7 @@ pub mod ldp;
 pub mod orders;
 pub mod problem;
 pub mod repurchase;
+pub mod sequence_model;
 
 mod copurchase;
 mod delimited;

@@ -8,6 +8,7 @@
 //!                       [--vectors embeddings.csv [--vector-kind factors]]
 //!                       [--co-purchases pairs.csv [--bought-with 8]]
 //!                       [--orders orders.csv [--min-buyers 20]] [--replenish "Grocery=7d,Pet=4w"]
+//!                       [--sequence-model model.safetensors [--min-support 5]]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
@@ -29,7 +30,7 @@ use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
 use flaneur_compiler::problem::At;
 use flaneur_compiler::repurchase::parse_replenish;
-use flaneur_compiler::{generate, inspect, ldp};
+use flaneur_compiler::{generate, inspect, ldp, sequence_model};
 
 #[derive(Parser)]
 #[command(
@@ -164,6 +165,15 @@ struct FeedArgs {
     /// supplies=4w" (share 1; wins over --orders for that category), repeatable.
     #[arg(long, value_delimiter = ',', value_parser = parse_replenish, value_name = "PATH=Nd")]
     replenish: Vec<(String, f32)>,
+    /// A sequence model v1 (safetensors, docs/FORMATS.md): packed into the catalog, its item
+    /// embeddings becoming the vectors (kind `sequence`); items without a supported embedding
+    /// get one mapped from their content vectors (ridge regression), else a zero vector.
+    #[arg(long, value_name = "FILE")]
+    sequence_model: Option<PathBuf>,
+    /// Training occurrences (the model's `support` metadata) an item's learned embedding needs
+    /// to be used; without `support`, every listed item counts as supported.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    min_support: u64,
     /// Currency when the feed gives none (Shopify exports carry none).
     #[arg(long)]
     currency: Option<String>,
@@ -259,7 +269,7 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
         eprintln!("flaneur: {}: {e}", path.display());
         return ExitCode::from(2);
     }
-    let catalog = match compiler.finish() {
+    let mut catalog = match compiler.finish() {
         Ok(c) => c,
         Err(problems) => {
             for p in &problems.0 {
@@ -272,6 +282,36 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let mut model_summary = None;
+    if let Some(model_path) = &args.sequence_model {
+        let packed = sequence_model::read(model_path)
+            .and_then(|file| sequence_model::attach(&mut catalog, file, args.min_support));
+        match packed {
+            Ok(p) => model_summary = Some(p),
+            Err(e) => {
+                println!("{}: {e}", model_path.display());
+                eprintln!("flaneur: 1 problem(s) in {}", model_path.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    if let (Some(p), Some(m)) = (model_summary, catalog.sequence_model()) {
+        println!(
+            "sequence model: d {}, {} heads, {} blocks, window {}: {} items learned, {} fallback \
+             (mapped from their vectors), {} zero; {} model items not in the feed, {} below \
+             --min-support {}",
+            m.dims(),
+            m.heads(),
+            m.blocks().len(),
+            m.max_len(),
+            p.learned,
+            p.fallback,
+            p.zero,
+            p.not_in_catalog,
+            p.below_support,
+            args.min_support
+        );
+    }
     let bytes = catalog.to_binary();
     if let Some(output) = output {
         if let Err(e) = std::fs::write(output, &bytes) {

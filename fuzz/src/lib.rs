@@ -111,3 +111,40 @@ pub fn round_trip(catalog: &Catalog) {
     let back = Catalog::from_binary(&bytes).expect("a catalog's own binary form reads back");
     assert_eq!(back.to_binary(), bytes, "binary round trip changed the catalog");
 }
+
+/// A small binary catalog carrying a sequence model (flag bit 2), and where
+/// its model section starts: what the `sequence_model_section` target mutates.
+pub fn catalog_with_model() -> &'static (Vec<u8>, usize) {
+    use flaneur::catalog::{ModelShape, SequenceModel};
+    static BYTES: std::sync::OnceLock<(Vec<u8>, usize)> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut catalog = Catalog::from_json_str(
+            r#"{"version":1,"shop":"s","items":[
+            {"id":"a","title":"A","category":"W > Knit"},{"id":"b","title":"B","category":"M"}]}"#,
+        )
+        .expect("a valid catalog");
+        let shape = ModelShape { dims: 4, heads: 2, max_len: 3, ffn: 5, blocks: 2, events: true };
+        let values = (0..shape.value_count()).map(|i| (i as f32 * 0.37).sin()).collect();
+        let model = SequenceModel::from_values(shape, values).expect("a valid model");
+        let embeddings: Vec<f32> = (0..8).map(|i| i as f32 - 3.5).collect();
+        catalog.set_sequence_model(model, &embeddings).expect("a valid column");
+        let bytes = catalog.to_binary();
+        let section = bytes.len() - (17 + 4 + 2 * shape.value_count());
+        (bytes, section)
+    })
+}
+
+/// Runs the sequence model the catalog carries over a few of its items, so a
+/// decoded model is also exercised (no input may make inference panic).
+pub fn run_model(catalog: &Catalog) {
+    use flaneur::sequence::{Encoder, Step, score_all};
+    let Some(model) = catalog.sequence_model() else { return };
+    let mut encoder = Encoder::new();
+    for t in 0..2 * model.max_len() + 1 {
+        let item = (t % (catalog.len() + 1)) as u32; // one past the end: skipped
+        encoder.push(model, catalog.vectors(), Step { item, kind: (t % 4) as u8 });
+    }
+    if let Some(h) = encoder.state() {
+        let _ = score_all(h, catalog.vectors());
+    }
+}

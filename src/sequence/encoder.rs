@@ -18,8 +18,10 @@ use crate::catalog::{ModelShape, QuantizedVectors, SequenceModel};
 /// 2, or vectors of another dimension than the model's, is skipped: nothing
 /// changes and [`Encoder::push`] returns false. The encoder follows the model
 /// it is handed: handed one of another shape than its cache was built with,
-/// it encodes its steps again first. Buffers grow to the window's size once
-/// and are reused: a push allocates nothing after the first `L`.
+/// it encodes its steps again first (a new catalog whose model has the same
+/// shape but other weights needs [`Encoder::rebuild`]: the cache cannot
+/// tell). Buffers grow to the window's size once and are reused: a push
+/// allocates nothing after the first `L`.
 #[derive(Debug, Clone, Default)]
 pub struct Encoder {
     steps: Vec<Step>,

@@ -190,11 +190,26 @@ fn push_cost() {
     let v = vectors(64, 10_000, &mut rng);
     let mut encoder = Encoder::new();
     let pushes = 20_000;
+    let (mut plain, mut drops) = (Vec::new(), Vec::new());
     let started = std::time::Instant::now();
     for _ in 0..pushes {
+        let (before, at) = (encoder.len(), std::time::Instant::now());
         encoder.push(&m, &v, step(&mut rng, 10_000));
+        let took = at.elapsed().as_secs_f64() * 1e6;
+        if encoder.len() > before { plain.push(took) } else { drops.push(took) }
     }
     let per_push = started.elapsed().as_secs_f64() / f64::from(pushes) * 1e6;
+    let median = |x: &mut Vec<f64>| {
+        x.sort_by(f64::total_cmp);
+        x.get(x.len() / 2).copied().unwrap_or_default()
+    };
+    println!(
+        "push without a drop (window 100 to 199): median {:.1} µs; with the half-drop: median \
+         {:.0} µs ({} of them)",
+        median(&mut plain),
+        median(&mut drops),
+        drops.len()
+    );
     let started = std::time::Instant::now();
     let mut rebuilt = Encoder::new();
     rebuilt.rebuild(&m, &v, encoder.steps());
