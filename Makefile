@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence opt-levels demo-catalog eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -41,7 +41,7 @@ fuzz: install-test
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs),
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
 # then flaneur against its peers in headless Chromium (bench-peers, below).
-bench: bench-peers
+bench: bench-peers bench-sequence
 	@cargo bench -p flaneur --bench engine
 	@scripts/bench-compiler.sh
 
@@ -56,6 +56,12 @@ bench-browser: build
 bench-peers: build
 	@npm ci --prefix bench-peers --no-audit --no-fund --loglevel=error
 	@node scripts/bench-peers.mjs > /dev/null
+
+# The sequence model in headless Chromium (scripts/bench-sequence.mjs, issue #21): recommend() and
+# record() on binary catalogs carrying a model of the evaluation's shape, at 3,416 and 100,000 items.
+bench-sequence: build
+	@cargo run --release --example sequence_catalogs -- target/bench > /dev/null
+	@node scripts/bench-sequence.mjs
 
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, quality
 # on MovieLens-100k/-1M against most-popular, item-kNN and ALS, and next-basket

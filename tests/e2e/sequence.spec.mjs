@@ -1,0 +1,72 @@
+// The demo's sequence model (issue #21): the storefront opens flaneur on catalog.bin, the
+// demo catalog with a model trained on the synthetic session log (scripts/make-demo-sessions.mjs),
+// and "For you" follows the order of what the shopper looked at, saying so: "Often viewed
+// after <title>". Nothing of the order leaves the page.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { shot, watchPage } from "./page.mjs";
+
+const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
+const byId = new Map(catalog.items.map((i) => [i.id, i]));
+const MODULE = "/components/flaneur-elements.js";
+const forYou = (page) => page.locator('flaneur-shelf[heading="For you"]');
+
+watchPage(test);
+
+// A coat, then something the shop lists with it: the start of an outfit.
+function journey() {
+  const ok = (i) => i && i.available && !i.sensitive;
+  for (const first of catalog.items.filter((i) => ok(i) && i.category === "Women > Coats & jackets")) {
+    const second = (first.bought_with ?? []).map((id) => byId.get(id)).find(ok);
+    if (second) return [first, second];
+  }
+  throw new Error("no coat with an item listed with it in the demo catalog");
+}
+
+test("two product views: For you has a card that says which one it follows, and only GETs left the page", async ({ page }, testInfo) => {
+  test.setTimeout(30_000);
+  const requests = [];
+  page.on("request", (r) => requests.push(r));
+  const viewed = journey();
+  for (const item of viewed) {
+    await page.goto(`/#/product/${item.id}`);
+    await expect(page.locator("h1")).toHaveText(item.title);
+  }
+  await page.locator("a.brand").click();
+  await expect(page.locator("body")).toHaveAttribute("data-page", "home");
+  await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+
+  // The engine runs on the binary catalog, which carries the model, and keeps the order.
+  const summary = await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile(), MODULE);
+  expect(summary.sequenceSteps).toBe(2);
+  expect(requests.some((r) => new URL(r.url()).pathname === "/catalog.bin")).toBe(true);
+
+  const titles = viewed.map((i) => i.title);
+  const followed = forYou(page).locator(".fl-card__reason", { hasText: /^Often viewed after / });
+  await expect(followed.first(), "a sequence-driven card").toBeVisible();
+  const reasons = await followed.allTextContents();
+  for (const reason of reasons) {
+    const title = reason.replace(/^Often viewed after /, "").trim();
+    expect(titles, `"${reason}" names a product just viewed`).toContain(title);
+  }
+  await shot(page, testInfo, "sequence-for-you.png", forYou(page));
+
+  for (const r of requests) {
+    const url = new URL(r.url());
+    expect(url.origin).toBe(new URL(page.url()).origin);
+    expect(r.method()).toBe("GET");
+    expect(url.search).toBe("");
+  }
+});
+
+test("without catalog.bin the shop still works, on the JSON catalog", async ({ page }) => {
+  await page.route("**/catalog.bin", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.goto("/");
+  await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+  const item = catalog.items.find((i) => i.available && !i.sensitive);
+  await page.goto(`/#/product/${item.id}`);
+  await expect(page.locator("h1")).toHaveText(item.title);
+  const summary = await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile(), MODULE);
+  expect(summary.sequenceSteps, "no model, no order kept").toBe(0);
+  expect(summary.items).toBeGreaterThan(0);
+});
