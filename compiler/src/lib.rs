@@ -27,6 +27,7 @@ pub mod feeds;
 pub mod generate;
 pub mod inspect;
 pub mod ldp;
+pub mod model;
 pub mod orders;
 pub mod problem;
 pub mod repurchase;

@@ -12,6 +12,7 @@
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
+//! flaneur model train events.csv -o model.safetensors [--seed 1] [--dims 64] [--negatives 256]
 //! ```
 //!
 //! FEED is a Merchant Center CSV or TSV, a Shopify `products.json` or a
@@ -30,7 +31,7 @@ use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
 use flaneur_compiler::problem::At;
 use flaneur_compiler::repurchase::parse_replenish;
-use flaneur_compiler::{generate, inspect, ldp, sequence_model};
+use flaneur_compiler::{generate, inspect, ldp, model, sequence_model};
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +52,16 @@ enum Top {
     /// Estimate from local-differential-privacy reports.
     #[command(subcommand)]
     Ldp(LdpCommand),
+    /// Train the sequence model (docs/FORMATS.md, "Sequence model v1").
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Train on an event log (CSV `user,item,timestamp[,event]`) and write a safetensors model;
+    /// each user's last event is held out for validation and early stopping.
+    Train(Box<model::command::TrainArgs>),
 }
 
 #[derive(Subcommand)]
@@ -204,6 +215,7 @@ fn main() -> ExitCode {
     let command = match cli.command {
         Top::Catalog(command) => *command,
         Top::Ldp(LdpCommand::Aggregate { reports, json }) => return ldp::aggregate(&reports, json),
+        Top::Model(ModelCommand::Train(args)) => return model::command::run(&args),
     };
     match command {
         CatalogCommand::Build { feed, output } => build(&feed, Some(&output)),
