@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence opt-levels demo-catalog eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence opt-levels demo-catalog demo-model eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -82,6 +82,17 @@ opt-levels: install-build
 # Regenerate www/demo/catalog.json (deterministic).
 demo-catalog:
 	@node scripts/make-demo-catalog.mjs
+
+# Regenerate the demo's sequence model and binary catalog (deterministic; about 15 minutes on
+# 2 cores): the synthetic session log of scripts/make-demo-sessions.mjs, `flaneur model train`,
+# then `flaneur catalog build --sequence-model` into www/demo/catalog.bin.
+demo-model:
+	@node scripts/make-demo-sessions.mjs target/demo/sessions.csv
+	@cargo run --release -p flaneur-compiler --bin flaneur -- model train target/demo/sessions.csv \
+	  -o www/demo/model.safetensors --dims 32 --ffn 32 --heads 2 --max-len 50 --batch 64 --lr 3e-3 \
+	  --max-epochs 30 --patience 3 --seed 1
+	@cargo run --release -p flaneur-compiler --bin flaneur -- catalog build www/demo/catalog.json \
+	  --sequence-model www/demo/model.safetensors -o www/demo/catalog.bin
 
 clean:
 	cargo clean

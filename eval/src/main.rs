@@ -9,7 +9,7 @@
 //!     [--out DIR] [--datasets ml-100k,ml-1m]
 //! target/release/flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]
 //! target/release/flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
-//!     [--seed N] [--prepare-only] [--no-sequence-model]
+//!     [--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]
 //! make eval
 //! ```
 //!
@@ -70,7 +70,7 @@ const USAGE: &str = concat!(
     "[--dims N]\n",
     "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]\n",
     "       flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] ",
-    "[--seed N] [--prepare-only] [--no-sequence-model]",
+    "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -273,7 +273,8 @@ fn run_grocery(config: grocery::Config) -> ExitCode {
     publish("grocery", &table, config == grocery::Config::default())
 }
 
-/// Parses `--data DIR --out DIR --datasets a,b --seed N --prepare-only --no-sequence-model`,
+/// Parses `--data DIR --out DIR --datasets a,b --seed N --prepare-only --no-sequence-model
+/// --reuse-models`,
 /// each optional.
 fn parse_sequential(args: &[String]) -> Result<sequential::Config, String> {
     let mut config = sequential::Config::default();
@@ -286,6 +287,10 @@ fn parse_sequential(args: &[String]) -> Result<sequential::Config, String> {
             }
             "--no-sequence-model" => {
                 config.sequence_model = false;
+                continue;
+            }
+            "--reuse-models" => {
+                config.train_models = false;
                 continue;
             }
             _ => {}
@@ -442,6 +447,7 @@ mod tests {
             .unwrap();
         assert_eq!((c.datasets, c.prepare_only, c.seed), (vec!["ml-1m".to_string()], true, 3));
         assert!(!parse_sequential(&args(&["--no-sequence-model"])).unwrap().sequence_model);
+        assert!(!parse_sequential(&args(&["--reuse-models"])).unwrap().train_models);
         assert!(parse_sequential(&args(&["--datasets", ""])).is_err());
         assert!(parse_sequential(&args(&["--seed", "x"])).is_err());
         assert!(sequential::Config::default().report().ends_with("eval/sequential-report.json"));

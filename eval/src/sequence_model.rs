@@ -15,6 +15,12 @@ use super::movielens_data::Dataset;
 
 /// The trainer's seed.
 pub const SEED: u64 = 1;
+/// The trainer's settings besides the seed: softmax over every item (the
+/// stronger loss on a catalog of a few thousand items, docs/FORMATS.md), and a
+/// time budget that keeps `make eval` within the hour on two cores (so the
+/// number of epochs, and the model, depend on the machine's speed).
+pub const TRAIN_ARGS: [&str; 8] =
+    ["--negatives", "0", "--batch", "64", "--lr", "3e-3", "--max-minutes", "36"];
 
 /// A trained model file.
 #[derive(Debug, Clone)]
@@ -72,17 +78,21 @@ fn reason(output: &std::process::Output) -> String {
     line.map_or_else(|| format!("exit status {}", output.status), |l| l.to_string())
 }
 
-/// `flaneur model train <csv> -o <dir>/model.safetensors --seed 1`, unless
+/// `flaneur model train <csv> -o <dir>/model.safetensors --seed 1` and
+/// [`TRAIN_ARGS`] (unless `train_missing` is false: then the skip), unless
 /// `model.safetensors` and its `model.inputs` (the fingerprint of the CSV and
 /// the settings) show it was trained on the same. `Err` is the skip reason.
-pub fn train(csv: &Path, dir: &Path) -> Result<Trained, String> {
+pub fn train(csv: &Path, dir: &Path, train_missing: bool) -> Result<Trained, String> {
     let model = dir.join("model.safetensors");
     let stamp = dir.join("model.inputs");
     let bytes = std::fs::read(csv).map_err(|e| format!("{}: {e}", csv.display()))?;
-    let settings = format!("flaneur model train --seed {SEED}");
+    let settings = format!("flaneur model train --seed {SEED} {}", TRAIN_ARGS.join(" "));
     let fingerprint = format!("{:016x} {settings}\n", fnv1a(&[&bytes, settings.as_bytes()]));
     if model.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == fingerprint) {
         return Ok(Trained { model, seconds: 0.0, reused: true });
+    }
+    if !train_missing {
+        return Err("no model trained on these inputs (--reuse-models)".into());
     }
     let started = Instant::now();
     let output = Command::new(catalog::compiler()?)
@@ -91,6 +101,7 @@ pub fn train(csv: &Path, dir: &Path) -> Result<Trained, String> {
         .arg("-o")
         .arg(&model)
         .args(["--seed", &SEED.to_string()])
+        .args(TRAIN_ARGS)
         .output()
         .map_err(|e| format!("flaneur model train: {e}"))?;
     if !output.status.success() {

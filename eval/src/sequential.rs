@@ -42,6 +42,8 @@ pub struct Config {
     pub prepare_only: bool,
     /// Train and evaluate the sequence model (`flaneur model train`).
     pub sequence_model: bool,
+    /// Train a sequence model where none matches its inputs (else that row is skipped).
+    pub train_models: bool,
 }
 
 impl Default for Config {
@@ -55,6 +57,7 @@ impl Default for Config {
             seed: 1,
             prepare_only: false,
             sequence_model: true,
+            train_models: true,
         }
     }
 }
@@ -292,7 +295,7 @@ fn evaluate(
     if !config.sequence_model {
         skip(&mut skipped, label, seq_name, "not asked (--no-sequence-model)".into());
     } else {
-        match sequence_model::train(&dir.join("train.csv"), dir) {
+        match sequence_model::train(&dir.join("train.csv"), dir, config.train_models) {
             Err(reason) => skip(&mut skipped, label, seq_name, reason),
             Ok(trained) => {
                 model_training_seconds = Some(trained.seconds);
