@@ -1218,3 +1218,16 @@ async fn a_catalog_objects_repurchase_priors_reach_the_buy_again_shelf() {
     let err = Personalizer::open(options.into()).await.err().unwrap();
     assert_eq!(code_of(err), "CATALOG_INVALID");
 }
+
+/// The sequence model in the browser equals it natively: the case of
+/// `tests/common` (a model and 30 steps, across two half-drops of the window)
+/// gives the golden outputs `tests/sequence_golden.rs` holds the native build to.
+#[wasm_bindgen_test]
+fn the_sequence_encoder_equals_the_native_one() {
+    let (h, scores) = common::sequence_case_outputs();
+    let (golden_h, golden_scores) = common::sequence_golden();
+    assert_eq!((h.len(), scores.len()), (golden_h.len(), golden_scores.len()));
+    for (a, b) in h.iter().zip(&golden_h).chain(scores.iter().zip(&golden_scores)) {
+        assert!((a - b).abs() <= 1e-4 * b.abs().max(1.0), "{a} vs native {b}");
+    }
+}

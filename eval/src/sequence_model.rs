@@ -154,6 +154,18 @@ mod tests {
             .unwrap();
         assert_eq!(reason(&output), "error: unrecognized subcommand 'model'");
         let dir = std::env::temp_dir().join(format!("flaneur-seqmodel-{}", std::process::id()));
-        assert!(train(&dir.join("missing.csv"), &dir).is_err());
+        assert!(train(&dir.join("missing.csv"), &dir, true).is_err());
+    }
+
+    #[test]
+    fn without_training_a_missing_model_is_a_skip_reason() {
+        let dir = std::env::temp_dir().join(format!("flaneur-seqreuse-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let csv = dir.join("train.csv");
+        std::fs::write(&csv, "user,item,timestamp\nu,a,1\n").unwrap();
+        let err = train(&csv, &dir, false).unwrap_err();
+        assert!(err.contains("--reuse-models"), "{err}");
+        assert!(!dir.join("model.safetensors").exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

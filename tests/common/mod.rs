@@ -80,3 +80,58 @@ pub fn binary(
     b.u32s(&[0, 1]);
     b.seal()
 }
+
+/// The cross-engine sequence case: a 40-item catalog carrying a sequence model
+/// whose every weight is a fixed formula (no random generator, so native and
+/// wasm builds make the same model), and a 30-step sequence over it. Native
+/// and browser tests run it through the incremental encoder and compare with
+/// `tests/fixtures/sequence-golden.json`.
+pub fn sequence_case() -> (flaneur::catalog::Catalog, Vec<flaneur::sequence::Step>) {
+    use flaneur::catalog::{Catalog, ModelShape, SequenceModel};
+    use flaneur::sequence::Step;
+    let items: Vec<String> = (0..40)
+        .map(|i| format!(r#"{{"id":"i{i:02}","title":"Item {i}","category":"C{}"}}"#, i % 5))
+        .collect();
+    let json = format!(r#"{{"version":1,"shop":"golden","items":[{}]}}"#, items.join(","));
+    let mut catalog = Catalog::from_json_str(&json).expect("the case's catalog");
+    let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 2, events: true };
+    let values =
+        (0..shape.value_count()).map(|i| ((i as f32) * 0.731).sin() * 0.35).collect::<Vec<_>>();
+    let model = SequenceModel::from_values(shape, values).expect("the case's model");
+    let embeddings: Vec<f32> = (0..40 * 16).map(|i| ((i as f32) * 1.37).cos() * 0.9).collect();
+    catalog.set_sequence_model(model, &embeddings).expect("the case's embeddings");
+    let steps =
+        (0..30u32).map(|n| Step { item: (n * 7 + n / 3) % 40, kind: (n % 3) as u8 }).collect();
+    (catalog, steps)
+}
+
+/// What the case gives: `h` after the 30 steps and the scores of all 40 items.
+pub fn sequence_case_outputs() -> (Vec<f32>, Vec<f32>) {
+    let (catalog, steps) = sequence_case();
+    let model = catalog.sequence_model().expect("a model");
+    let mut encoder = flaneur::sequence::Encoder::new();
+    for &step in &steps {
+        assert!(encoder.push(model, catalog.vectors(), step));
+    }
+    let h = encoder.state().expect("a state").to_vec();
+    let scores = flaneur::sequence::score_all(&h, catalog.vectors());
+    (h, scores)
+}
+
+/// The golden outputs: `{"h": [...], "scores": [...]}` as written by the native test.
+pub const SEQUENCE_GOLDEN: &str = include_str!("../fixtures/sequence-golden.json");
+
+/// Parses [`SEQUENCE_GOLDEN`] without a JSON dependency: the two arrays' numbers.
+pub fn sequence_golden() -> (Vec<f32>, Vec<f32>) {
+    let numbers = |key: &str| -> Vec<f32> {
+        let start = SEQUENCE_GOLDEN.find(key).expect("key") + key.len();
+        let open = start + SEQUENCE_GOLDEN[start..].find('[').expect("[") + 1;
+        let close = open + SEQUENCE_GOLDEN[open..].find(']').expect("]");
+        SEQUENCE_GOLDEN[open..close]
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().parse().expect("a number"))
+            .collect()
+    };
+    (numbers("\"h\""), numbers("\"scores\""))
+}
