@@ -1,32 +1,42 @@
 use flaneur::Engine;
 use flaneur::catalog::Catalog;
 use flaneur::profile::{Event, EventKind};
-use flaneur::rank::{Request, Scorer};
-use std::time::Instant;
+use flaneur::rank::Request;
 fn main() {
-    let bytes = std::fs::read("/tmp/seqbench/sequence-100000.bin").unwrap();
+    let bytes = std::fs::read("www/demo/catalog.bin").unwrap();
     let c = Catalog::from_binary(&bytes).unwrap();
     let mut e = Engine::new(c);
-    for n in 0..200usize {
-        let id = e.catalog().item((n * 7919) % e.catalog().len()).id().to_owned();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let t0 = 1_780_000_000_000i64;
+    for (n, id) in args.iter().enumerate() {
         e.record(&Event {
-            kind: EventKind::View { item_id: id },
-            at: 1_780_000_000_000 + n as i64 * 60_000,
+            kind: EventKind::View { item_id: id.clone() },
+            at: t0 + n as i64 * 60_000,
         })
         .unwrap();
     }
-    let now = 1_780_000_000_000 + 201 * 60_000;
-    let h = vec![0.1f32; 64];
-    for _ in 0..3 {
-        let s = Instant::now();
-        let sc = Scorer::for_shopper(e.catalog(), e.profile(), now, None);
-        let t1 = s.elapsed().as_secs_f64() * 1e3;
-        let sc = sc.with_sequence(&h, 0.9, None);
-        let t2 = s.elapsed().as_secs_f64() * 1e3;
-        drop(sc);
-        let s = Instant::now();
-        e.recommend(&Request { k: 24, ..Request::default() }, now).unwrap();
-        let t3 = s.elapsed().as_secs_f64() * 1e3;
-        println!("for_shopper {t1:.2} ms, +with_sequence {t2:.2} ms, recommend {t3:.2} ms");
+    let snap = e.snapshot(t0 + 100_000);
+    let bytes = snap.to_bytes();
+    let back = flaneur::snapshot::Snapshot::from_bytes(&bytes, e.catalog().shop()).unwrap();
+    e.rebase(Some(back), &[]);
+    println!("steps after rebase {}", e.profile().sequence().len());
+    let mut t = flaneur::sequence::Tracker::default();
+    t.sync(e.catalog(), e.profile().sequence());
+    println!(
+        "tracker window {} state {:?}",
+        t.encoder().len(),
+        t.encoder().state().map(|s| s.len())
+    );
+    let slate = e.recommend(&Request { k: 12, ..Request::default() }, t0 + 200_000).unwrap();
+    for r in &slate.items {
+        let i = e.catalog().index_of(&r.item_id).unwrap();
+        println!(
+            "{} {:?} {:.3} {} | {}",
+            r.item_id,
+            r.kind,
+            r.score,
+            e.catalog().item(i).title(),
+            r.reason.describe()
+        );
     }
 }

@@ -150,3 +150,29 @@ fn the_slate_follows_the_models_scores_when_nothing_else_is_known() {
         slate.items.iter().map(|r| catalog.index_of(&r.item_id).unwrap()).collect();
     assert!(listed.contains(&best_by_model), "the model's best item {best_by_model} is listed");
 }
+
+#[test]
+fn after_a_rebase_slates_still_follow_the_model() {
+    // What a page does when another tab stored: the profile comes back from
+    // its snapshot, the encoder is reset and encodes the sequence again.
+    let mut engine = Engine::new(shop(true));
+    for (n, index) in [5, 17, 240].into_iter().enumerate() {
+        view(&mut engine, index, T0 + n as i64 * 60_000);
+    }
+    let now = T0 + 300_000;
+    let before = engine.recommend(&Request { k: 12, ..Request::default() }, now).unwrap();
+    let bytes = engine.snapshot(now).to_bytes();
+    let snapshot =
+        flaneur::snapshot::Snapshot::from_bytes(&bytes, engine.catalog().shop()).unwrap();
+    engine.rebase(Some(snapshot), &[]);
+    assert_eq!(engine.profile().sequence().len(), 3);
+    let after = engine.recommend(&Request { k: 12, ..Request::default() }, now).unwrap();
+    let kinds = |slate: &flaneur::rank::Slate| -> Vec<SignalKind> {
+        slate.items.iter().flat_map(|r| r.reason.signals.iter().map(|s| s.kind)).collect()
+    };
+    assert!(kinds(&after).contains(&SignalKind::ViewedAfter), "{:?}", kinds(&after));
+    let ids = |slate: &flaneur::rank::Slate| -> Vec<String> {
+        slate.items.iter().map(|r| r.item_id.clone()).collect()
+    };
+    assert_eq!(ids(&before).len(), ids(&after).len());
+}

@@ -52,6 +52,13 @@ pub const FACTOR_WEIGHT: f32 = 0.7;
 /// a catalog can give (docs/EVALUATION.md, "Sequences").
 pub const SEQUENCE_WEIGHT: f32 = 0.8;
 
+/// The temperature of a sequence model's signal: an item's is its probability
+/// relative to the best item's raised to `1 / SEQUENCE_TEMPERATURE`, so that
+/// an item half as likely as the best keeps 79% of its signal rather than 50%
+/// (a model sure of little after two views still fills a slate above the
+/// threshold; the order among items is the model's whatever the temperature).
+pub const SEQUENCE_TEMPERATURE: f32 = 3.0;
+
 /// A sequence model's vector signal of every item: the item's probability
 /// relative to the best item's, `exp(score − top)`, times the confidence the
 /// sequence's length gives.
@@ -363,7 +370,7 @@ impl<'a> Scorer<'a> {
     /// Scores the vector signal from a sequence model's representation `h`
     /// of the shopper's own sequence ([`crate::sequence`]): an item's score
     /// is `h · eᵢ` over the catalog's vectors (the model's item embeddings),
-    /// its signal `confidence · exp(score − best score)`, weighing
+    /// its signal `confidence · exp((score − best score) / SEQUENCE_TEMPERATURE)`, weighing
     /// [`SEQUENCE_WEIGHT`] of relevance. Every item is scored once, here (one
     /// pass of int8 dot products over the rows), so the scan looks signals up
     /// and each category's bound is its best item's signal, exactly.
@@ -386,7 +393,7 @@ impl<'a> Scorer<'a> {
         }
         let confidence = confidence.min(1.0);
         for score in &mut scores {
-            *score = confidence * exp_below_zero(*score - top);
+            *score = confidence * exp_below_zero((*score - top) / SEQUENCE_TEMPERATURE);
         }
         let node_vector = (0..self.catalog.taxonomy().len() as u32)
             .map(|node| {

@@ -89,6 +89,8 @@ impl Encoder {
 
     /// Empties the window.
     pub fn clear(&mut self) {
+        // The next push sizes the buffers again (the state among them).
+        self.built_for = None;
         self.steps.clear();
         for cache in self.keys.iter_mut().chain(&mut self.values) {
             cache.clear();

@@ -165,6 +165,28 @@ fn attention_sums_to_one_and_skipped_steps_change_nothing() {
     assert!(forward(&m, &v, &[]).is_none());
 }
 
+#[test]
+fn a_cleared_encoder_encodes_as_a_new_one() {
+    // Cleared, then pushed to: the state is the forward pass's, not an empty
+    // buffer (the bug that kept the engine's slates off the model after a reset).
+    let mut rng = Rng(11);
+    let shape = ModelShape { dims: 8, heads: 2, max_len: 6, ffn: 8, blocks: 2, events: false };
+    let m = model(shape, &mut rng);
+    let v = vectors(8, 7, &mut rng);
+    let mut encoder = Encoder::new();
+    for _ in 0..9 {
+        encoder.push(&m, &v, step(&mut rng, 7));
+    }
+    encoder.clear();
+    let steps = [Step { item: 3, kind: 0 }, Step { item: 5, kind: 0 }];
+    for &s in &steps {
+        assert!(encoder.push(&m, &v, s));
+    }
+    let full = forward(&m, &v, &steps).unwrap();
+    assert_eq!(encoder.state().map(<[f32]>::len), Some(8));
+    close(encoder.state().unwrap(), &full.state, "after a clear");
+}
+
 /// score_all is h · E[i] for every item.
 #[test]
 fn scores_are_dot_products_with_the_item_vectors() {
