@@ -32,6 +32,23 @@ pub struct Weights {
     pub freshness: f32,
 }
 
+impl Weights {
+    /// These weights with the vector signal weighing `share` of relevance and
+    /// the others sharing the rest in their proportions (all of it to the
+    /// vector signal when the others weigh nothing).
+    fn with_vector_share(self, share: f32) -> Self {
+        let rest = self.category + self.facets + self.popularity + self.freshness;
+        let k = if rest > 0.0 { (1.0 - share) / rest } else { 0.0 };
+        Self {
+            category: self.category * k,
+            facets: self.facets * k,
+            vector: if rest > 0.0 { share } else { 1.0 },
+            popularity: self.popularity * k,
+            freshness: self.freshness * k,
+        }
+    }
+}
+
 impl Default for Weights {
     fn default() -> Self {
         Self { category: 0.45, facets: 0.2, vector: 0.3, popularity: 0.05, freshness: 0.05 }
@@ -354,14 +371,7 @@ impl<'a> Scorer<'a> {
             if let Some(quantized) = quantize_as_is(factor) {
                 self.user_factor = Some(quantized);
                 self.vector_bound = 1.0;
-                let w = &mut self.weights;
-                let rest = w.category + w.facets + w.popularity + w.freshness;
-                let k = if rest > 0.0 { (1.0 - FACTOR_WEIGHT) / rest } else { 0.0 };
-                w.category *= k;
-                w.facets *= k;
-                w.popularity *= k;
-                w.freshness *= k;
-                w.vector = if rest > 0.0 { FACTOR_WEIGHT } else { 1.0 };
+                self.weights = self.weights.with_vector_share(FACTOR_WEIGHT);
             }
         }
         self
@@ -406,14 +416,7 @@ impl<'a> Scorer<'a> {
         self.node_vector = node_vector;
         self.sequence_anchor = anchor;
         self.vector_bound = confidence;
-        let w = &mut self.weights;
-        let rest = w.category + w.facets + w.popularity + w.freshness;
-        let k = if rest > 0.0 { (1.0 - SEQUENCE_WEIGHT) / rest } else { 0.0 };
-        w.category *= k;
-        w.facets *= k;
-        w.popularity *= k;
-        w.freshness *= k;
-        w.vector = if rest > 0.0 { SEQUENCE_WEIGHT } else { 1.0 };
+        self.weights = self.weights.with_vector_share(SEQUENCE_WEIGHT);
         self
     }
 
