@@ -104,7 +104,7 @@ pub(crate) fn exp_below_zero(x: f32) -> f32 {
     let f = t - i;
     // 2^f on [0, 1): polynomial of degree 6.
     let p = 1.0
-        + f * (0.693_147_2
+        + f * (std::f32::consts::LN_2
             + f * (0.240_226_5
                 + f * (0.055_504_11
                     + f * (0.009_618_13 + f * (0.001_333_55 + f * 0.000_154_035)))));
@@ -389,7 +389,11 @@ impl<'a> Scorer<'a> {
     /// is ignored.
     pub fn with_sequence(mut self, h: &[f32], confidence: f32, anchor: Option<u32>) -> Self {
         let vectors = self.catalog.vectors();
-        if h.len() != vectors.dims() || vectors.is_empty() || !(confidence > 0.0) {
+        if h.len() != vectors.dims()
+            || vectors.is_empty()
+            || confidence.is_nan()
+            || confidence <= 0.0
+        {
             return self;
         }
         let Some((codes, scale)) = quantize_as_is(h) else { return self };

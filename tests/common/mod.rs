@@ -87,13 +87,32 @@ pub fn binary(
 /// and browser tests run it through the incremental encoder and compare with
 /// `tests/fixtures/sequence-golden.json`.
 pub fn sequence_case() -> (flaneur::catalog::Catalog, Vec<flaneur::sequence::Step>) {
-    use flaneur::catalog::{Catalog, ModelShape, SequenceModel};
+    use flaneur::catalog::{CatalogBuilder, ItemJson, ModelShape, SequenceModel, VectorKind};
     use flaneur::sequence::Step;
-    let items: Vec<String> = (0..40)
-        .map(|i| format!(r#"{{"id":"i{i:02}","title":"Item {i}","category":"C{}"}}"#, i % 5))
-        .collect();
-    let json = format!(r#"{{"version":1,"shop":"golden","items":[{}]}}"#, items.join(","));
-    let mut catalog = Catalog::from_json_str(&json).expect("the case's catalog");
+    // Built item by item (no JSON text: the browser build has no JSON parser of its own).
+    let facets = std::collections::BTreeMap::new();
+    let mut builder = CatalogBuilder::new(1, "golden".into(), 0, VectorKind::Content, &facets)
+        .expect("the case's catalog");
+    for i in 0..40 {
+        let item = ItemJson {
+            id: format!("i{i:02}"),
+            title: format!("Item {i}"),
+            category: format!("C{}", i % 5),
+            attributes: Default::default(),
+            price: None,
+            currency: None,
+            available: true,
+            popularity: 0.0,
+            released: None,
+            sensitive: None,
+            vector: None,
+            url: None,
+            image: None,
+            bought_with: Vec::new(),
+        };
+        builder.push(&item).expect("the case's item");
+    }
+    let mut catalog = builder.finish().expect("the case's catalog");
     let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 2, events: true };
     let values =
         (0..shape.value_count()).map(|i| ((i as f32) * 0.731).sin() * 0.35).collect::<Vec<_>>();
