@@ -5,7 +5,7 @@
 //! these subcommands) is a skip with its reason, not an error.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use flaneur::catalog::Catalog;
@@ -17,10 +17,10 @@ use super::movielens_data::Dataset;
 pub const SEED: u64 = 1;
 /// The trainer's settings besides the seed: softmax over every item (the
 /// stronger loss on a catalog of a few thousand items, docs/FORMATS.md), and a
-/// time budget that keeps `make eval` within the hour on two cores (so the
-/// number of epochs, and the model, depend on the machine's speed).
+/// time budget that keeps each model within the hour on two cores
+/// (so the number of epochs, and the model, depend on the machine's speed).
 pub const TRAIN_ARGS: [&str; 8] =
-    ["--negatives", "0", "--batch", "64", "--lr", "3e-3", "--max-minutes", "36"];
+    ["--negatives", "0", "--batch", "64", "--lr", "3e-3", "--max-minutes", "50"];
 
 /// A trained model file.
 #[derive(Debug, Clone)]
@@ -102,6 +102,8 @@ pub fn train(csv: &Path, dir: &Path, train_missing: bool) -> Result<Trained, Str
         .arg(&model)
         .args(["--seed", &SEED.to_string()])
         .args(TRAIN_ARGS)
+        // Its epochs are the evaluation's progress; its errors, the skip's reason.
+        .stdout(Stdio::inherit())
         .output()
         .map_err(|e| format!("flaneur model train: {e}"))?;
     if !output.status.success() {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use super::train::{self, Options};
-use super::{events, export};
+use super::{events, export, memory};
 
 /// `flaneur model train`'s arguments.
 #[derive(clap::Args, Debug)]
@@ -86,6 +86,7 @@ impl TrainArgs {
 /// input is refused, 2 when training or writing fails.
 pub fn run(args: &TrainArgs) -> ExitCode {
     let started = Instant::now();
+    memory::keep_freed_memory();
     let data = match events::read(&args.events) {
         Ok(data) => data,
         Err(problem) => {

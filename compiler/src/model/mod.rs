@@ -4,6 +4,8 @@
 //!
 //! - `events`: the CSV event log → each user's sequence;
 //! - `sasrec`: the model's tensors and forward pass;
+//! - `fused`: the softmax and cross-entropy kernels, fused;
+//! - `memory`: the allocator's thresholds while training;
 //! - `train`: the training loop (validation on each user's last event);
 //! - `validate`: NDCG@10 and HR@10 over full rankings;
 //! - `export`: the safetensors file, written and read;
@@ -15,6 +17,8 @@ use std::fmt;
 pub mod command;
 pub mod events;
 pub mod export;
+pub mod fused;
+pub mod memory;
 pub mod reference;
 pub mod rng;
 pub mod sasrec;

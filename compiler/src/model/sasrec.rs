@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use candle_core::{D, DType, Device, Tensor};
 
+use super::fused;
 use super::rng::Rng;
 use super::{Error, Result};
 
@@ -160,7 +161,7 @@ impl Sasrec {
             };
             let (q, k, v) = (split("query")?, split("key")?, split("value")?);
             let scores = (q.matmul(&k.t()?)? * scale)?.broadcast_add(&mask)?;
-            let attention = candle_nn::ops::softmax(&scores, D::Minus1)?;
+            let attention = fused::softmax(&scores)?;
             let mut o = attention.matmul(&v)?;
             if h > 1 {
                 o = o.transpose(1, 2)?.reshape((b, t, d))?;

@@ -9,6 +9,7 @@ use candle_core::{Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 
 use super::events::Sequences;
+use super::fused;
 use super::rng::Rng;
 use super::sasrec::{Dims, Sasrec};
 use super::validate::{self, Case, Metrics};
@@ -272,8 +273,7 @@ fn step(
     let embedding = model.get("item_embedding")?;
     if o.negatives == 0 {
         let logits = model.scores(&h)?;
-        let targets = Tensor::from_vec(targets, count, cpu)?;
-        return Ok((candle_nn::loss::cross_entropy(&logits, &targets)?, count));
+        return Ok((fused::cross_entropy(&logits, &targets)?, count));
     }
     let k = o.negatives;
     let negatives: Vec<u32> = (0..k).map(|_| rng.below(model.dims.items) as u32).collect();
@@ -291,6 +291,5 @@ fn step(
     let negative_rows = embedding.index_select(&Tensor::from_vec(negatives, k, cpu)?, 0)?;
     let negative = (h.matmul(&negative_rows.t()?)? + Tensor::from_vec(mask, (count, k), cpu)?)?;
     let logits = Tensor::cat(&[positive, negative], 1)?;
-    let zeros = Tensor::zeros(count, candle_core::DType::U32, cpu)?;
-    Ok((candle_nn::loss::cross_entropy(&logits, &zeros)?, count))
+    Ok((fused::cross_entropy(&logits, &vec![0; count])?, count))
 }
