@@ -37,7 +37,7 @@ use crate::profile::{
 use crate::rank::balls::NodeBalls;
 use crate::rank::explain::{Reason, explain};
 use crate::rank::foldin::FoldIn;
-use crate::rank::{Inputs, Request, Scorer, SequenceQuery, Slate, recommend_in};
+use crate::rank::{Inputs, Request, Scorer, SequenceQuery, SequenceScores, Slate, recommend_in};
 use crate::sequence::{Encoder, Tracker};
 use crate::slot::Kind;
 use crate::snapshot::Snapshot;
@@ -119,6 +119,10 @@ pub struct Engine {
     /// The catalog's sequence model run on the profile's sequence, kept in
     /// step with it (one position per new step).
     sequence: RefCell<Tracker>,
+    /// The sequence model's signal of every item for the tracker's state
+    /// (keyed by its generation): scored once per new step, read by every
+    /// slate and explanation until the next.
+    sequence_scores: RefCell<Option<(u64, Option<SequenceScores>)>>,
     /// The session's recent searches as typed (cut to [`MAX_QUERY_BYTES`]),
     /// by time: in memory only, never stored, so that the profile keeps a
     /// search as a text-free step that says whether it refined the one before.
@@ -145,6 +149,7 @@ impl Engine {
             fold_in: OnceCell::new(),
             balls: OnceCell::new(),
             sequence: RefCell::new(Tracker::default()),
+            sequence_scores: RefCell::new(None),
             queries: VecDeque::new(),
             seed,
             slates: Cell::new(0),
@@ -410,10 +415,20 @@ impl Engine {
         self.sequence.get_mut().sync(&self.catalog, self.profile.sequence());
     }
 
-    /// The sequence model's encoder, in step with the profile's sequence.
-    fn sequence_encoder(&self) -> std::cell::Ref<'_, Tracker> {
-        self.sequence.borrow_mut().sync(&self.catalog, self.profile.sequence());
-        self.sequence.borrow()
+    /// Calls `f` with what the sequence model makes of the profile's
+    /// sequence (`None` without a model or before the first step): the
+    /// encoder brought in step, the items' signals scored once per state of
+    /// it and kept for the slates and explanations that follow.
+    fn with_sequence<R>(&self, f: impl FnOnce(Option<SequenceQuery<'_>>) -> R) -> R {
+        let mut tracker = self.sequence.borrow_mut();
+        tracker.sync(&self.catalog, self.profile.sequence());
+        let (generation, encoder) = (tracker.generation(), tracker.encoder());
+        let mut cache = self.sequence_scores.borrow_mut();
+        if cache.as_ref().is_none_or(|(cached, _)| *cached != generation) {
+            *cache = Some((generation, sequence_scores(&self.catalog, encoder)));
+        }
+        let scores = cache.as_ref().and_then(|(_, scores)| scores.as_ref());
+        f(scores.map(|scores| SequenceQuery { scores, anchor: attended_item(encoder) }))
     }
 
     /// Whether `query`, searched at `at`, refines the session's previous
@@ -591,13 +606,14 @@ impl Engine {
             .ok_or_else(|| Error::UnknownItem { id: item_id.to_owned() })?;
         let factor = self.fold_in().and_then(|f| f.solve(&self.catalog, &self.profile, now));
         let scorer = Scorer::for_shopper(&self.catalog, &self.profile, now, factor.as_deref());
-        let tracker = self.sequence_encoder();
-        let scorer = match sequence_query(tracker.encoder()) {
-            Some(query) => query.apply(scorer),
-            None => scorer,
-        };
-        let reason = explain(&scorer, &self.catalog, &self.profile, index);
-        let relevance = scorer.relevance(index);
+        let (reason, relevance, breadth) = self.with_sequence(|query| {
+            let scorer = match query {
+                Some(query) => query.apply(scorer),
+                None => scorer,
+            };
+            let reason = explain(&scorer, &self.catalog, &self.profile, index);
+            (reason, scorer.relevance(index), scorer.breadth())
+        });
         Ok(Explanation {
             item_id: item_id.to_owned(),
             relevance,
@@ -605,7 +621,7 @@ impl Engine {
                 && relevance >= self.preferences.threshold,
             text: reason.describe(),
             reason,
-            breadth: scorer.breadth(),
+            breadth,
         })
     }
 
@@ -727,32 +743,35 @@ impl Engine {
             .then(|| self.balls.get_or_init(|| NodeBalls::new(&self.catalog)));
         let slate_number = self.slates.get();
         self.slates.set(slate_number.wrapping_add(1));
-        let tracker = self.sequence_encoder();
-        let inputs = Inputs {
-            sequence: sequence_query(tracker.encoder()),
-            fold_in,
-            balls,
-            divergence: Some(self.profile.divergence()),
-            intent: self.intent(now).intent,
-            session_start: self.profile.session_start().unwrap_or(now),
-            seed: self.seed ^ slate_number.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            ..Inputs::new(&self.catalog, &self.profile, &self.preferences, now)
-        };
-        recommend_in(&inputs, request)
+        self.with_sequence(|sequence| {
+            let inputs = Inputs {
+                sequence,
+                fold_in,
+                balls,
+                divergence: Some(self.profile.divergence()),
+                intent: self.intent(now).intent,
+                session_start: self.profile.session_start().unwrap_or(now),
+                seed: self.seed ^ slate_number.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                ..Inputs::new(&self.catalog, &self.profile, &self.preferences, now)
+            };
+            recommend_in(&inputs, request)
+        })
     }
 }
 
-/// What the encoder makes of the sequence, for a slate: its representation,
-/// the evidence of its length as confidence, and the item of the step it
-/// attended to most. `None` before the first step.
-fn sequence_query(encoder: &Encoder) -> Option<SequenceQuery<'_>> {
-    let state = encoder.state()?;
-    let anchor = encoder.attention().and_then(|weights| {
-        let best = (0..weights.len()).max_by(|&a, &b| weights[a].total_cmp(&weights[b]))?;
-        encoder.steps().get(best).map(|step| step.item)
-    });
+/// What the encoder makes of the sequence: the signal of every item, with
+/// the evidence of the sequence's length as confidence. `None` before the
+/// first step.
+fn sequence_scores(catalog: &Catalog, encoder: &Encoder) -> Option<SequenceScores> {
     let steps = encoder.len() as f32;
-    Some(SequenceQuery { state, confidence: steps / (steps + SEQUENCE_EVIDENCE), anchor })
+    SequenceScores::new(catalog, encoder.state()?, steps / (steps + SEQUENCE_EVIDENCE))
+}
+
+/// The item of the step the encoder's prediction attended to most.
+fn attended_item(encoder: &Encoder) -> Option<u32> {
+    let weights = encoder.attention()?;
+    let best = (0..weights.len()).max_by(|&a, &b| weights[a].total_cmp(&weights[b]))?;
+    encoder.steps().get(best).map(|step| step.item)
 }
 
 /// Steps at which the sequence signal of the model's best item reaches one

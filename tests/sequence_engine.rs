@@ -176,3 +176,56 @@ fn after_a_rebase_slates_still_follow_the_model() {
     };
     assert_eq!(ids(&before).len(), ids(&after).len());
 }
+
+#[test]
+fn the_cached_scores_give_the_slates_of_a_fresh_engine_through_every_change() {
+    // The model's scores are kept between slates; whatever changes the
+    // sequence (a step, a forgotten item, another tab's profile) must not
+    // leave a slate or an explanation on the old ones. Each check compares
+    // the engine that has ranked all along with one opened on its snapshot.
+    let mut engine = Engine::with_seed(shop(true), 4);
+    let mut slates = 0;
+    let request = Request { k: 12, ..Request::default() };
+    let probes: Vec<String> =
+        (0..400).step_by(37).map(|i| engine.catalog().item(i).id().to_owned()).collect();
+    let check = |engine: &Engine, now: i64, slates: &mut usize| {
+        let bytes = engine.snapshot(now).to_bytes();
+        let snapshot =
+            flaneur::snapshot::Snapshot::from_bytes(&bytes, engine.catalog().shop()).unwrap();
+        let mut fresh = Engine::with_seed(shop(true), 4);
+        fresh.rebase(Some(snapshot), &[]);
+        for _ in 0..*slates {
+            fresh.recommend(&request, now).unwrap();
+        }
+        let (kept, anew) =
+            (engine.recommend(&request, now).unwrap(), fresh.recommend(&request, now).unwrap());
+        *slates += 1;
+        assert_eq!(kept, anew, "after {slates} slates");
+        for id in &probes {
+            assert_eq!(engine.explain(id, now).unwrap(), fresh.explain(id, now).unwrap(), "{id}");
+        }
+    };
+    for (n, index) in [5, 17, 240, 33].into_iter().enumerate() {
+        view(&mut engine, index, T0 + n as i64 * 60_000);
+        check(&engine, T0 + n as i64 * 60_000 + 1, &mut slates);
+    }
+    let item_id = engine.catalog().item(17).id().to_owned();
+    engine.record(&Event { kind: EventKind::AddToCart { item_id }, at: T0 + 300_000 }).unwrap();
+    check(&engine, T0 + 300_001, &mut slates);
+    let gone = engine.catalog().item(240).id().to_owned();
+    assert!(engine.forget(&Forget::Item(gone), T0 + 400_000));
+    check(&engine, T0 + 400_001, &mut slates);
+    // Another tab's profile replaces this one.
+    let mut other = Engine::with_seed(shop(true), 4);
+    for (n, index) in [300, 12, 99].into_iter().enumerate() {
+        view(&mut other, index, T0 + n as i64 * 60_000);
+    }
+    let bytes = other.snapshot(T0 + 500_000).to_bytes();
+    let snapshot = flaneur::snapshot::Snapshot::from_bytes(&bytes, other.catalog().shop()).unwrap();
+    engine.rebase(Some(snapshot), &[]);
+    check(&engine, T0 + 500_001, &mut slates);
+    view(&mut engine, 77, T0 + 600_000);
+    check(&engine, T0 + 600_001, &mut slates);
+    engine.forget(&Forget::Everything, T0 + 700_000);
+    check(&engine, T0 + 700_001, &mut slates);
+}

@@ -22,6 +22,7 @@ mod recent;
 mod relevance;
 mod request;
 pub mod seen;
+mod sequence_scores;
 pub mod topk;
 
 pub use knobs::{Knobs, MAX_DERIVED};
@@ -30,6 +31,7 @@ pub use relevance::{
     Signals, Weights, freshness, shown_factor,
 };
 pub use request::{Context, Kind, MAX_K, Recommendation, Request, Shelf, Slate};
+pub use sequence_scores::{SEQUENCE_TEMPERATURE, SequenceScores};
 
 use rand::rngs::SmallRng;
 use rand::{RngExt, SeedableRng};
@@ -121,19 +123,16 @@ pub struct Inputs<'a> {
 /// What a sequence model made of the shopper's sequence, for one slate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SequenceQuery<'a> {
-    /// The model's representation of the sequence (its last position).
-    pub state: &'a [f32],
-    /// The signal of the model's best item, in (0, 1]: the evidence of the
-    /// sequence's length.
-    pub confidence: f32,
+    /// The model's signal of every item ([`SequenceScores::new`]).
+    pub scores: &'a SequenceScores,
     /// The item of the step the prediction attended to most.
     pub anchor: Option<u32>,
 }
 
-impl SequenceQuery<'_> {
+impl<'a> SequenceQuery<'a> {
     /// The scorer `scorer`, scoring with this query.
-    pub fn apply<'c>(&self, scorer: Scorer<'c>) -> Scorer<'c> {
-        scorer.with_sequence(self.state, self.confidence, self.anchor)
+    pub fn apply(&self, scorer: Scorer<'a>) -> Scorer<'a> {
+        scorer.with_sequence(self.scores, self.anchor)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::catalog::{
 use crate::profile::{Profile, evidence};
 
 use super::kernel::{dot_i8, dot_i8_many, dot_i8_rows};
+use super::sequence_scores::SequenceScores;
 use crate::profile::interests::MAX_INTERESTS;
 
 /// How much each signal counts in relevance. The weights of the signals a
@@ -68,49 +69,6 @@ pub const FACTOR_WEIGHT: f32 = 0.7;
 /// predicts from the order of the shopper's own steps is the strongest signal
 /// a catalog can give (docs/EVALUATION.md, "Sequences").
 pub const SEQUENCE_WEIGHT: f32 = 0.8;
-
-/// The temperature of a sequence model's signal: an item's is its probability
-/// relative to the best item's raised to `1 / SEQUENCE_TEMPERATURE`, so that
-/// an item half as likely as the best keeps 79% of its signal rather than 50%
-/// (a model sure of little after two views still fills a slate above the
-/// threshold; the order among items is the model's whatever the temperature).
-pub const SEQUENCE_TEMPERATURE: f32 = 3.0;
-
-/// A sequence model's vector signal of every item: the item's probability
-/// relative to the best item's, `exp(score − top)`, times the confidence the
-/// sequence's length gives.
-#[derive(Debug, Clone, PartialEq)]
-struct SequenceCurve {
-    /// By vector row.
-    by_row: Vec<f32>,
-}
-
-impl SequenceCurve {
-    /// The signal of the item at `index`.
-    #[inline(always)]
-    fn signal(&self, vectors: &crate::catalog::QuantizedVectors, index: usize) -> f32 {
-        self.by_row.get(vectors.row(index)).copied().unwrap_or(0.0)
-    }
-}
-
-/// `exp(x)` for `x ≤ 0` (`exp(−87)` below −87), to 3e-5 relative: 2 raised to
-/// `x·log₂e`, split into an integer power (built in the exponent bits) and a
-/// polynomial of the fraction; plain arithmetic that WebAssembly's SIMD
-/// vectorises, where `f32::exp` is a call per item.
-#[inline(always)]
-pub(crate) fn exp_below_zero(x: f32) -> f32 {
-    let t = x.clamp(-87.0, 0.0) * std::f32::consts::LOG2_E;
-    let i = t.floor();
-    let f = t - i;
-    // 2^f on [0, 1): polynomial of degree 6.
-    let p = 1.0
-        + f * (std::f32::consts::LN_2
-            + f * (0.240_226_5
-                + f * (0.055_504_11
-                    + f * (0.009_618_13 + f * (0.001_333_55 + f * 0.000_154_035)))));
-    let scale = f32::from_bits(((i as i32 + 127) as u32) << 23);
-    p * scale
-}
 
 /// Freshness halves every 90 days after an item's release.
 pub const FRESHNESS_HALF_LIFE_DAYS: f32 = 90.0;
@@ -237,9 +195,8 @@ pub struct Scorer<'a> {
     node_vector: Vec<f32>,
     /// With a fold-in factor: the balls (for the items' lengths) and the factor's length.
     factor_lengths: Option<(&'a super::balls::NodeBalls, f32)>,
-    /// With a sequence model: how its scores (`user_factor` is then the
-    /// model's representation of the sequence) become the vector signal.
-    sequence: Option<SequenceCurve>,
+    /// With a sequence model: the vector signal of every item.
+    sequence: Option<&'a SequenceScores>,
     /// With a sequence model: the item of the step that weighed most in the
     /// prediction (the explanation's "Often viewed after").
     sequence_anchor: Option<u32>,
@@ -377,49 +334,19 @@ impl<'a> Scorer<'a> {
         self
     }
 
-    /// Scores the vector signal from a sequence model's representation `h`
-    /// of the shopper's own sequence ([`crate::sequence`]): an item's score
-    /// is `h · eᵢ` over the catalog's vectors (the model's item embeddings),
-    /// its signal `confidence · exp((score − best score) / SEQUENCE_TEMPERATURE)`, weighing
-    /// [`SEQUENCE_WEIGHT`] of relevance. Every item is scored once, here (one
-    /// pass of int8 dot products over the rows), so the scan looks signals up
-    /// and each category's bound is its best item's signal, exactly.
-    /// `anchor` is the item of the step the prediction attended to most. A
-    /// representation of the wrong length, or a confidence outside (0, 1],
-    /// is ignored.
-    pub fn with_sequence(mut self, h: &[f32], confidence: f32, anchor: Option<u32>) -> Self {
-        let vectors = self.catalog.vectors();
-        if h.len() != vectors.dims()
-            || vectors.is_empty()
-            || confidence.is_nan()
-            || confidence <= 0.0
-        {
+    /// Takes the vector signal from a sequence model's `scores` of every item
+    /// ([`SequenceScores`], scored once per state of the shopper's sequence),
+    /// weighing [`SEQUENCE_WEIGHT`] of relevance: the scan looks signals up and
+    /// each category's bound is its best item's signal, exactly. `anchor` is
+    /// the item of the step the prediction attended to most. Scores of
+    /// another catalog are ignored.
+    pub fn with_sequence(mut self, scores: &'a SequenceScores, anchor: Option<u32>) -> Self {
+        if !scores.fits(self.catalog) {
             return self;
         }
-        let Some((codes, scale)) = quantize_as_is(h) else { return self };
-        let mut dots = vec![0i32; vectors.len()];
-        dot_i8_rows(&codes, vectors.codes(), &mut dots);
-        let mut scores: Vec<f32> =
-            dots.iter().zip(vectors.scales()).map(|(&dot, &s)| dot as f32 * s * scale).collect();
-        let top = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        if !top.is_finite() {
-            return self;
-        }
-        let confidence = confidence.min(1.0);
-        for score in &mut scores {
-            *score = confidence * exp_below_zero((*score - top) / SEQUENCE_TEMPERATURE);
-        }
-        let node_vector = (0..self.catalog.taxonomy().len() as u32)
-            .map(|node| {
-                let items = self.catalog.items_in(node).iter();
-                items.map(|&i| scores[vectors.row(i as usize)]).fold(0.0f32, f32::max)
-            })
-            .collect();
-        self.user_factor = Some((codes, scale));
-        self.sequence = Some(SequenceCurve { by_row: scores });
-        self.node_vector = node_vector;
+        self.sequence = Some(scores);
         self.sequence_anchor = anchor;
-        self.vector_bound = confidence;
+        self.vector_bound = scores.confidence();
         self.weights = self.weights.with_vector_share(SEQUENCE_WEIGHT);
         self
     }
@@ -492,8 +419,8 @@ impl<'a> Scorer<'a> {
     /// product of the two lengths.
     #[inline(always)]
     pub fn item_vector_bound(&self, index: usize, node_bound: f32) -> f32 {
-        if let Some(curve) = &self.sequence {
-            return curve.signal(self.catalog.vectors(), index);
+        if let Some(scores) = self.sequence {
+            return scores.signal(self.catalog, index);
         }
         match self.factor_lengths {
             Some((balls, norm)) => {
@@ -505,6 +432,9 @@ impl<'a> Scorer<'a> {
 
     /// A bound of the vector signal of every item of taxonomy node `node`.
     pub fn node_vector_bound(&self, node: u32) -> f32 {
+        if let Some(bound) = self.sequence.and_then(|scores| scores.node_bound(node)) {
+            return bound;
+        }
         self.node_vector.get(node as usize).copied().unwrap_or(self.vector_bound)
     }
 
@@ -738,16 +668,15 @@ impl<'a> Scorer<'a> {
     /// gives no vector signal.
     pub(crate) fn vector_signals(&self, items: &[u32], out: &mut Vec<f32>) -> bool {
         let Some((codes, scales)) = self.catalog.vectors().block(items) else { return false };
+        out.clear();
+        if let Some(scores) = self.sequence {
+            out.extend(items.iter().map(|&i| scores.signal(self.catalog, i as usize)));
+            return true;
+        }
         if self.user_factor.is_none() && self.interest_weights.is_empty() {
             return false;
         }
         let mut dots = vec![0i32; scales.len()];
-        out.clear();
-        if let Some(curve) = &self.sequence {
-            let vectors = self.catalog.vectors();
-            out.extend(items.iter().map(|&i| curve.signal(vectors, i as usize)));
-            return true;
-        }
         if let Some((x, x_scale)) = &self.user_factor {
             dot_i8_rows(x, codes, &mut dots);
             let signals = dots.iter().zip(scales);
@@ -775,8 +704,8 @@ impl<'a> Scorer<'a> {
 
     /// Best cosine similarity to an interest, each weighted by its evidence.
     fn vector_signal(&self, index: usize) -> f32 {
-        if let Some(curve) = &self.sequence {
-            return curve.signal(self.catalog.vectors(), index);
+        if let Some(scores) = self.sequence {
+            return scores.signal(self.catalog, index);
         }
         if let Some((x, x_scale)) = &self.user_factor {
             let (codes, scale) = self.catalog.vectors().get(index);
@@ -878,27 +807,4 @@ fn lineage_signal(catalog: &Catalog, evidence: &[f32], node: CategoryId, breadth
         norm += w;
     }
     if norm > 0.0 { sum / norm } else { 0.0 }
-}
-
-#[cfg(test)]
-mod sequence_curve_tests {
-    use super::exp_below_zero;
-
-    #[test]
-    fn exp_below_zero_is_exp_to_3e5_relative_and_monotone() {
-        let mut previous = 0.0f32;
-        for i in (0..=100_000).rev() {
-            let x = -(i as f32) * 0.0009;
-            let (fast, exact) = (exp_below_zero(x), (x as f64).exp());
-            if x >= -80.0 {
-                assert!(((fast as f64 - exact) / exact).abs() < 3e-5, "{x}: {fast} vs {exact}");
-            }
-            assert!(fast >= previous, "monotone at {x}");
-            previous = fast;
-        }
-        assert_eq!(exp_below_zero(0.0), 1.0);
-        assert_eq!(exp_below_zero(5.0), 1.0);
-        assert!(exp_below_zero(-1000.0) < 1e-37);
-        assert!(exp_below_zero(f32::NEG_INFINITY) < 1e-37);
-    }
 }

@@ -14,6 +14,9 @@ const MAX_PUSHES: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct Tracker {
     encoder: Encoder,
+    /// Counts the encoder's changes: whatever is derived from its state is
+    /// stale once this moves on.
+    generation: u64,
 }
 
 impl Tracker {
@@ -22,11 +25,14 @@ impl Tracker {
     /// sequence's window from scratch. Does nothing without a model.
     pub fn sync(&mut self, catalog: &Catalog, sequence: &Sequence) {
         let Some(model) = catalog.sequence_model() else {
-            self.encoder.clear();
+            self.reset();
             return;
         };
         let vectors = catalog.vectors();
         if let Some(new) = self.new_steps(catalog, sequence) {
+            if new > 0 {
+                self.generation = self.generation.wrapping_add(1);
+            }
             for step in sequence.iter().skip(sequence.len() - new) {
                 if let Some(item) = catalog.index_of(&step.item_id) {
                     let step = Step { item: item as u32, kind: step.kind.code() };
@@ -42,6 +48,7 @@ impl Tracker {
                 Some(Step { item: item as u32, kind: s.kind.code() })
             })
             .collect();
+        self.generation = self.generation.wrapping_add(1);
         self.encoder.rebuild(model, vectors, &steps);
     }
 
@@ -75,7 +82,14 @@ impl Tracker {
     /// import, another tab's profile), so that nothing it no longer holds
     /// lingers in the encoder.
     pub fn reset(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
         self.encoder.clear();
+    }
+
+    /// Which state of the encoder this is: it moves on with every change
+    /// (a new step, a window encoded again, a reset), never back.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// The encoder, in step with the sequence of the last sync.
