@@ -18,7 +18,8 @@
 //! - `compile`: the options and the checks every item goes through; it reads
 //!   the side files and knows no feed format;
 //! - `feeds`: the format readers, which push drafts into `compile`;
-//! - on their own: `inspect`, `generate` and `ldp`, the other commands.
+//! - on their own: `inspect`, `generate` and `ldp`, the other commands, and
+//!   `shards`, the sharded output of `catalog build --shards`.
 
 #![warn(missing_docs)]
 
@@ -32,6 +33,7 @@ pub mod orders;
 pub mod problem;
 pub mod repurchase;
 pub mod sequence_model;
+pub mod shards;
 
 mod copurchase;
 mod delimited;

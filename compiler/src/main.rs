@@ -31,7 +31,7 @@ use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
 use flaneur_compiler::problem::At;
 use flaneur_compiler::repurchase::parse_replenish;
-use flaneur_compiler::{generate, inspect, ldp, model, sequence_model};
+use flaneur_compiler::{generate, inspect, ldp, model, sequence_model, shards};
 
 #[derive(Parser)]
 #[command(
@@ -83,9 +83,16 @@ enum CatalogCommand {
     Build {
         #[command(flatten)]
         feed: FeedArgs,
-        /// Where to write the catalog.
+        /// Where to write the catalog (with --shards, a directory).
         #[arg(short, long)]
         output: PathBuf,
+        /// Cut the catalog into a core and one shard per department of DEPTH category levels,
+        /// written into the --output directory beside manifest.json (docs/FORMATS.md).
+        #[arg(long, value_name = "DEPTH", value_parser = clap::value_parser!(u32).range(1..=16))]
+        shards: Option<u32>,
+        /// With --shards: the items of the core, the most popular.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        core_items: usize,
     },
     /// Check a feed and print every problem, with line and column.
     Validate {
@@ -218,8 +225,11 @@ fn main() -> ExitCode {
         Top::Model(ModelCommand::Train(args)) => return model::command::run(&args),
     };
     match command {
-        CatalogCommand::Build { feed, output } => build(&feed, Some(&output)),
-        CatalogCommand::Validate { feed } => build(&feed, None),
+        CatalogCommand::Build { feed, output, shards, core_items } => {
+            let split = shards.map(|depth| (depth, core_items));
+            build(&feed, Some(&output), split)
+        }
+        CatalogCommand::Validate { feed } => build(&feed, None, None),
         CatalogCommand::Inspect { catalog } => inspect::run(&catalog),
         CatalogCommand::Generate { items, co_purchases, output } => match match co_purchases {
             Some(pairs) => generate::write_co_purchases(&output, items, pairs),
@@ -235,7 +245,9 @@ fn main() -> ExitCode {
 }
 
 /// Compiles the feed; writes the catalog when `output` is given.
-fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
+/// Compiles the feed; writes the catalog to `output` (cut into parts at
+/// `split`'s depth with its core items, if given), or only checks it.
+fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) -> ExitCode {
     let started = Instant::now();
     let options = Options {
         shop: args.shop.clone(),
@@ -323,6 +335,31 @@ fn build(args: &FeedArgs, output: Option<&Path>) -> ExitCode {
             p.below_support,
             args.min_support
         );
+    }
+    if let (Some(dir), Some((depth, core_items))) = (output, split) {
+        return match shards::write(&catalog, dir, depth, core_items) {
+            Ok(written) => {
+                let m = &written.manifest;
+                let bytes: u64 = m.shards.iter().map(|s| s.bytes).sum();
+                println!(
+                    "{}: {} items in a core of {} ({} bytes) and {} shards at depth {depth} \
+                     ({bytes} bytes), manifest {} bytes, in {:.2} s, peak memory {}",
+                    dir.display(),
+                    catalog.len(),
+                    m.core.items,
+                    m.core.bytes,
+                    m.shards.len(),
+                    written.manifest_bytes,
+                    started.elapsed().as_secs_f64(),
+                    peak_memory().unwrap_or_else(|| "unknown".into()),
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("flaneur: {e}");
+                ExitCode::from(2)
+            }
+        };
     }
     let bytes = catalog.to_binary();
     if let Some(output) = output {

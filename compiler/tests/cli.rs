@@ -1110,3 +1110,53 @@ fn without_co_purchases_the_order_log_baskets_give_bought_with_lists() {
     let (c, _) = build("merchant.csv", "orders-baskets-64.bin", &args[2..4]);
     assert_eq!((c.vector_kind(), c.vectors().dims()), (VectorKind::Content, 64));
 }
+
+#[test]
+fn shards_are_written_by_hash_beside_a_manifest_and_join_into_the_catalog() {
+    use flaneur::catalog::Manifest;
+    let (whole, _) = build("merchant.csv", "merchant-whole.bin", &[]);
+    let write = |name: &str| -> (Manifest, Vec<(String, Vec<u8>)>) {
+        let dir = tmp(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        let input = feed("merchant.csv");
+        let args = ["catalog", "build", input.to_str().unwrap(), "-o", dir.to_str().unwrap()];
+        let o = run(&[&args[..], &["--shards", "1", "--core-items", "3"]].concat());
+        assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        assert!(stdout(&o).contains("in a core of 3"), "{}", stdout(&o));
+        let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+        let manifest = Manifest::from_json_str(&text).unwrap();
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+            .map(|p| {
+                (p.file_name().unwrap().to_str().unwrap().to_owned(), std::fs::read(p).unwrap())
+            })
+            .collect();
+        files.sort();
+        (manifest, files)
+    };
+    let (manifest, files) = write("merchant-shards");
+    assert_eq!(files.len(), 1 + manifest.shards.len());
+    assert!(manifest.shards.len() >= 2, "{manifest:?}");
+    let parts: Vec<Catalog> =
+        files.iter().map(|(name, bytes)| manifest.open_part(name, bytes).unwrap()).collect();
+    let joined = Catalog::from_parts(&parts).unwrap();
+    assert_eq!(joined.len(), whole.len());
+    assert!(whole.iter().all(|item| joined.index_of(item.id()).is_some()));
+    // The same feed, the same files.
+    assert_eq!(write("merchant-shards-again"), (manifest, files));
+    // A depth of 0 is no department.
+    let input = feed("merchant.csv");
+    let dir = tmp("merchant-shards-0");
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--shards",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

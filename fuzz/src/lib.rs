@@ -148,3 +148,32 @@ pub fn run_model(catalog: &Catalog) {
         let _ = score_all(h, catalog.vectors());
     }
 }
+
+/// A small sharded catalog (issue #22): its manifest and files, a core of two
+/// items with the sequence model of [`catalog_with_model`]'s shape and one
+/// shard per department, as `flaneur catalog build --shards 1` writes them.
+pub fn sharded() -> &'static (flaneur::catalog::Manifest, Vec<(String, Vec<u8>)>) {
+    use flaneur::catalog::Manifest;
+    static PARTS: std::sync::OnceLock<(Manifest, Vec<(String, Vec<u8>)>)> =
+        std::sync::OnceLock::new();
+    PARTS.get_or_init(|| {
+        let items: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"i{i}","title":"T{i}","category":"D{} > C{}","popularity":0.{i},
+                    "vector":[{i},1,0,-1],"bought_with":["i{}"]}}"#,
+                    i % 3,
+                    i % 5,
+                    (i + 3) % 12
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"version":1,"shop":"s","dims":4,"vector_kind":"factors","items":[{}]}}"#,
+            items.join(",")
+        );
+        let catalog = Catalog::from_json_str(&text).expect("a valid catalog");
+        let parts = catalog.split(1, 2).expect("a valid cut");
+        Manifest::for_parts(&parts, 1).expect("a valid manifest")
+    })
+}

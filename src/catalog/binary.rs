@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 sequence model; others 0 |
+//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 model, bit 3 part; others 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -48,6 +48,8 @@
 //! | item priors | u32 count, then per prior: item u32 and a prior, only with bit 1 | note (g) |
 //! | model sizes | heads, blocks, window L, ffn f: u32 each; events u8; only with bit 2 | (h) |
 //! | model values | u32 count, then that many f16, only with flag bit 2 | note (h) |
+//! | part build | u64, only with flag bit 3 | note (i) |
+//! | part role | u8: 0 core, 1 shard, then for a shard its department `str`; bit 3 | (i) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -75,6 +77,11 @@
 //!   [`ModelShape::tensors`], IEEE half precision (`util::f16`), all finite, and
 //!   their count exactly what the sizes give (checked against the bytes left
 //!   before anything is allocated).
+//! - (i) part (docs/FORMATS.md, "Sharded catalog v1"): the build every part
+//!   of one sharded catalog shares, and whether this is its core or the
+//!   shard of a department (a non-blank path of at most 4,096 bytes). A
+//!   shard carries no sequence model; its vectors may still be the model's
+//!   item embeddings (kind 2), which its core's model reads.
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists,
 //! repurchase priors or a sequence model has flags 0 and reads in builds older than the flags;
@@ -102,7 +109,7 @@ use super::link::is_safe_link;
 use super::repurchase::{self, Priors, Repurchase};
 use super::sequence_model::{ModelShape, SequenceModel};
 use super::strings::{NO_STR, StrId, Strings};
-use super::{Catalog, Facet, QuantizedVectors, Taxonomy, VectorKind};
+use super::{Catalog, Facet, Part, QuantizedVectors, Taxonomy, VectorKind};
 use crate::error::{Error, Result};
 use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::util::f16::{f16_to_f32, f32_to_f16};
@@ -117,6 +124,8 @@ const FLAG_BOUGHT_WITH: u16 = 1;
 const FLAG_REPURCHASE: u16 = 2;
 /// Flag bit: the sequence model section follows the repurchase section (or what comes before it).
 const FLAG_SEQUENCE_MODEL: u16 = 4;
+/// Flag bit: the part section follows, last: the catalog is a part of a sharded one.
+const FLAG_PART: u16 = 8;
 /// Bytes of the model section's sizes: heads, blocks, window, ffn (u32 each), events (u8).
 const MODEL_SIZES_BYTES: usize = 17;
 /// Bytes of one stored repurchase prior: position, share, interval, buyers.
@@ -143,6 +152,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if catalog.sequence_model.is_some() {
         flags |= FLAG_SEQUENCE_MODEL;
     }
+    if catalog.part.is_some() {
+        flags |= FLAG_PART;
+    }
     w.u16(flags);
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
@@ -162,6 +174,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     }
     if let Some(model) = &catalog.sequence_model {
         write_sequence_model(&mut w, model);
+    }
+    if let Some(part) = &catalog.part {
+        write_part(&mut w, part);
     }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
@@ -198,8 +213,14 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     } else {
         None
     };
+    let part = if flags & FLAG_PART != 0 { Some(d.part()?) } else { None };
     d.finish()?;
-    if sequence_model.is_some() != (vector_kind == VectorKind::Sequence) {
+    let shard = part.as_ref().is_some_and(|p| p.department.is_some());
+    if shard && sequence_model.is_some() {
+        return Err(corrupt("a shard carries a sequence model: only the core of a catalog does"));
+    }
+    // A shard's sequence embeddings go with its core's model.
+    if !shard && sequence_model.is_some() != (vector_kind == VectorKind::Sequence) {
         return Err(corrupt(format!(
             "vector kind {vector_kind:?} with{} a sequence model: kind 2 (sequence) goes with \
              the model section (flag bit 2) and only with it",
@@ -228,6 +249,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         bought_with,
         repurchase,
         sequence_model,
+        part,
     })
 }
 
@@ -361,6 +383,18 @@ fn write_sequence_model(w: &mut ByteWriter, model: &SequenceModel) {
     }
 }
 
+/// The part section: note (i) of the layout.
+fn write_part(w: &mut ByteWriter, part: &Part) {
+    w.u64(part.build);
+    match &part.department {
+        None => w.u8(0),
+        Some(department) => {
+            w.u8(1);
+            write_str(w, department);
+        }
+    }
+}
+
 /// Item after item, whatever order the rows are kept in.
 fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
     write_array(w, &v.codes_by_item());
@@ -388,10 +422,10 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
         return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
     }
     let flags = r.u16().unwrap_or_default();
-    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL) != 0 {
+    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL | FLAG_PART) != 0 {
         return Err(corrupt(format!(
             "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, bit 1, \
-             repurchase, and bit 2, sequence model)"
+             repurchase, bit 2, sequence model, and bit 3, part)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -429,7 +463,7 @@ macro_rules! impl_le {
         }
     )*};
 }
-impl_le!(u8, i8, u32, f32, f64);
+impl_le!(u8, i8, u32, u64, f32, f64);
 
 /// A decoded array and the offset of its first element, for error messages.
 struct Array<T> {
@@ -985,6 +1019,29 @@ impl<'a> Decoder<'a> {
             };
             corrupt(format!("sequence model values at byte {values_at}: {reason}"))
         })
+    }
+
+    /// The part section: note (i).
+    fn part(&mut self) -> Result<Part> {
+        let build = u64::read(self.take("part build", 8)?);
+        let at = self.at();
+        let department = match self.u8("part role")? {
+            0 => None,
+            1 => {
+                let at = self.at();
+                let department = self.field("part department")?;
+                if department.trim().is_empty() {
+                    return Err(corrupt(format!("part department at byte {at} is blank")));
+                }
+                Some(department.to_owned())
+            }
+            other => {
+                return Err(corrupt(format!(
+                    "part role at byte {at} is {other}, not 0 (core) or 1 (shard)"
+                )));
+            }
+        };
+        Ok(Part { build, department })
     }
 
     fn finish(&self) -> Result<()> {

@@ -519,6 +519,15 @@ impl CatalogBuilder {
         Ok(())
     }
 
+    /// Sets the vector of the `index`-th pushed item to `codes` and `scale`
+    /// exactly as a catalog holds them (joining the parts of a sharded
+    /// catalog); ignored for an item not pushed or codes of the wrong length.
+    pub(crate) fn set_quantized(&mut self, index: usize, codes: &[i8], scale: f32) {
+        if index < self.vectors.len() {
+            self.vectors.set_quantized(index, codes, scale);
+        }
+    }
+
     /// Checks what needs every item (unique ids, release dates) and builds the catalog.
     pub fn finish(self) -> Result<Catalog> {
         let Self {
@@ -593,6 +602,7 @@ impl CatalogBuilder {
             taxonomy,
             vectors,
             sequence_model: None,
+            part: None,
         })
     }
 }

@@ -33,7 +33,9 @@ mod id_table;
 mod item;
 mod json;
 pub mod link;
+pub mod manifest;
 mod members;
+mod parts;
 pub mod quantize;
 mod repurchase;
 mod repurchase_json;
@@ -47,6 +49,8 @@ pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
     SUPPORTED_VERSION, VectorKind,
 };
+pub use manifest::{Manifest, PartFile};
+pub use parts::{MAX_PARTS, Part};
 pub use quantize::QuantizedVectors;
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};
@@ -90,6 +94,8 @@ pub struct Catalog {
     /// The sequence model whose item embeddings are `vectors`: present exactly
     /// when `vector_kind` is [`VectorKind::Sequence`].
     sequence_model: Option<Box<SequenceModel>>,
+    /// Which part of a sharded catalog this is (`None`: a whole catalog).
+    part: Option<Part>,
 }
 
 impl Catalog {

@@ -113,6 +113,17 @@ impl QuantizedVectors {
         self.scales[row] = one.scales[0];
     }
 
+    /// Sets vector `i` to `codes` and `scale` as they are; ignored for `i`
+    /// out of range or codes not `dims` long.
+    pub(crate) fn set_quantized(&mut self, i: usize, codes: &[i8], scale: f32) {
+        if i >= self.len() || codes.len() != self.dims {
+            return;
+        }
+        let row = self.row(i);
+        self.codes[row * self.dims..(row + 1) * self.dims].copy_from_slice(codes);
+        self.scales[row] = scale;
+    }
+
     /// Room for `n` more vectors, if it can be had (a hint, never an error).
     pub fn reserve(&mut self, n: usize) {
         let _ = self.codes.try_reserve(n.saturating_mul(self.dims));
@@ -169,9 +180,8 @@ impl QuantizedVectors {
         Some((self.codes.get(first * d..end * d)?, self.scales.get(first..end)?))
     }
 
-    /// The row holding item `i`'s vector.
-    #[inline(always)]
     /// The row that holds item `i`'s vector.
+    #[inline(always)]
     pub fn row(&self, i: usize) -> usize {
         if self.rows.is_empty() { i } else { self.rows[i] as usize }
     }

@@ -1,0 +1,264 @@
+//! A catalog cut into parts that follow the pages (docs/FORMATS.md, "Sharded
+//! catalog v1"): a core every shopper gets (the most popular items, the
+//! sequence model) and one shard per department, each a binary catalog that
+//! says which part it is ([`Part`]). [`Catalog::split`] cuts (the compiler),
+//! [`Catalog::from_parts`] joins whichever parts a page has fetched.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::json::{CatalogBuilder, FacetJson, ItemJson};
+use super::repurchase_json::RepurchaseJson;
+use super::{Catalog, SequenceModel, VectorKind};
+use crate::error::{Error, Result};
+use crate::util::sort::sort_by;
+
+/// Most parts a sharded catalog may have: its core and its shards.
+pub const MAX_PARTS: usize = 4096;
+
+/// Which part of a sharded catalog a catalog is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// What every part of one sharded catalog shares: the content hash of
+    /// the whole catalog's binary form, so parts of two builds never mix.
+    pub build: u64,
+    /// The department (the category path cut to the shard depth) whose
+    /// items a shard holds; `None` for the core.
+    pub department: Option<String>,
+}
+
+impl Catalog {
+    /// Which part of a sharded catalog this is; `None` for a whole catalog.
+    pub fn part(&self) -> Option<&Part> {
+        self.part.as_ref()
+    }
+
+    /// The department of category path `path` at `depth` levels: its first
+    /// `depth` levels (the whole path when it has fewer; at least one level).
+    ///
+    /// ```
+    /// use flaneur::catalog::Catalog;
+    /// assert_eq!(Catalog::department("Women > Knitwear > Cardigans", 1), "Women");
+    /// assert_eq!(Catalog::department("Women > Knitwear > Cardigans", 2), "Women > Knitwear");
+    /// assert_eq!(Catalog::department("Women", 3), "Women");
+    /// ```
+    pub fn department(path: &str, depth: usize) -> &str {
+        let mut end = path.len();
+        let mut levels = 0;
+        for (at, _) in path.match_indices(" > ") {
+            levels += 1;
+            if levels >= depth.max(1) {
+                end = at;
+                break;
+            }
+        }
+        &path[..end]
+    }
+
+    /// Cuts the catalog into a core, its `core_items` most popular items
+    /// (ties by position) with the sequence model and the category priors,
+    /// and one shard per department at `depth` levels with its other items,
+    /// in department order. Each part lists as bought with an item only items
+    /// of the same part; a category prior goes to every part holding an item
+    /// under it, an item prior to its item's part.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CatalogCorrupt`] when the cut would need more than
+    /// [`MAX_PARTS`] parts; a part that cannot be built gives its builder's error.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn split(&self, depth: usize, core_items: usize) -> Result<Vec<Catalog>> {
+        let build = crate::util::hash::content_hash(&self.to_binary());
+        let mut by_popularity: Vec<u32> = (0..self.len() as u32).collect();
+        sort_by(&mut by_popularity, |&a, &b| {
+            let (pa, pb) = (self.item(a as usize).popularity(), self.item(b as usize).popularity());
+            pb.total_cmp(&pa).then(a.cmp(&b))
+        });
+        let mut core: Vec<u32> = by_popularity.into_iter().take(core_items).collect();
+        crate::util::sort::sort(&mut core);
+        let mut in_core = vec![false; self.len()];
+        for &i in &core {
+            in_core[i as usize] = true;
+        }
+        let mut departments: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for item in self.iter().filter(|item| !in_core[item.index()]) {
+            let department = Self::department(item.category_path(), depth);
+            departments.entry(department).or_default().push(item.index() as u32);
+        }
+        if departments.len() >= MAX_PARTS {
+            return Err(Error::CatalogCorrupt {
+                reason: format!(
+                    "{} departments at depth {depth}: a sharded catalog has at most {} shards",
+                    departments.len(),
+                    MAX_PARTS - 1
+                ),
+            });
+        }
+        let model = self.sequence_model.as_deref();
+        let core_part = Part { build, department: None };
+        let mut parts = vec![assemble(self, &[(self, &core)], model, core_part)?];
+        for (department, items) in departments {
+            let part = Part { build, department: Some(department.to_owned()) };
+            parts.push(assemble(self, &[(self, &items)], None, part)?);
+        }
+        Ok(parts)
+    }
+
+    /// Joins the parts of one sharded catalog that a page has: exactly one
+    /// core and any of its shards, in any order, into one catalog (the core's
+    /// items, then each shard's in department order).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CatalogCorrupt`] for a whole catalog among them, no core or
+    /// two, parts of different builds, shops, vectors or facets, a department
+    /// twice, more than [`MAX_PARTS`] parts, or an item in two parts.
+    pub fn from_parts(parts: &[Catalog]) -> Result<Catalog> {
+        let bad = |reason: String| Error::CatalogCorrupt { reason };
+        if parts.len() > MAX_PARTS {
+            return Err(bad(format!("{} parts, at most {MAX_PARTS}", parts.len())));
+        }
+        let mut cores =
+            parts.iter().filter(|p| p.part.as_ref().is_some_and(|p| p.department.is_none()));
+        let (Some(core), None) = (cores.next(), cores.next()) else {
+            return Err(bad("a sharded catalog joins exactly one core with its shards".into()));
+        };
+        let build = core.part.as_ref().map_or(0, |p| p.build);
+        let mut shards: Vec<(&str, &Catalog)> = Vec::with_capacity(parts.len());
+        for part in parts {
+            let Some(info) = &part.part else {
+                return Err(bad("a whole catalog is not a part of a sharded one".into()));
+            };
+            if info.build != build {
+                return Err(bad(format!(
+                    "a part of build {:016x} among the parts of build {build:016x}",
+                    info.build
+                )));
+            }
+            let same_vectors =
+                part.vectors.dims() == core.vectors.dims() && part.vector_kind == core.vector_kind;
+            if part.shop != core.shop || part.facets != core.facets || !same_vectors {
+                return Err(bad(format!(
+                    "the part {:?} differs from its core in shop, facets or vectors",
+                    info.department.as_deref().unwrap_or("core")
+                )));
+            }
+            if let Some(department) = &info.department {
+                shards.push((department, part));
+            }
+        }
+        sort_by(&mut shards, |a, b| a.0.cmp(b.0));
+        if let Some(twice) = shards.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(bad(format!("the shard of {:?} is given twice", twice[0].0)));
+        }
+        let all: Vec<u32> = (0..core.len() as u32).collect();
+        let mut sources: Vec<(&Catalog, Vec<u32>)> = vec![(core, all)];
+        sources.extend(shards.iter().map(|&(_, s)| (s, (0..s.len() as u32).collect())));
+        let sources: Vec<(&Catalog, &[u32])> =
+            sources.iter().map(|(c, items)| (*c, items.as_slice())).collect();
+        let model = core.sequence_model.as_deref();
+        let mut joined = assemble(core, &sources, model, Part { build, department: None })?;
+        joined.part = None;
+        Ok(joined)
+    }
+}
+
+/// A catalog of the items `sources` list, each `(catalog, positions)`, in
+/// that order, with `first`'s header (shop, facets, vectors), `model` and
+/// `part`: every field and vector code as its source holds it, bought-with
+/// lists within one source, and the priors of the categories and items kept.
+fn assemble(
+    first: &Catalog,
+    sources: &[(&Catalog, &[u32])],
+    model: Option<&SequenceModel>,
+    part: Part,
+) -> Result<Catalog> {
+    let facets: BTreeMap<String, FacetJson> = first
+        .facets
+        .iter()
+        .map(|f| (f.name.clone(), FacetJson { divergence: f.divergence }))
+        .collect();
+    // The builder refuses sequence vectors without a model: they are
+    // factors to it, and the kind is set back once it is done.
+    let kind = match first.vector_kind {
+        VectorKind::Sequence => VectorKind::Factors,
+        kind => kind,
+    };
+    let dims = first.vectors.dims();
+    let mut builder = CatalogBuilder::new(1, first.shop.clone(), dims, kind, &facets)?;
+    builder.reserve(sources.iter().map(|(_, items)| items.len()).sum());
+    // Per source, each item's position in the result (u32::MAX: not taken).
+    let mut positions: Vec<Vec<u32>> = Vec::with_capacity(sources.len());
+    let mut next = 0u32;
+    for (catalog, items) in sources {
+        let mut at = vec![u32::MAX; catalog.len()];
+        for &i in *items {
+            if let Some(slot) = at.get_mut(i as usize) {
+                *slot = next;
+                next += 1;
+            }
+        }
+        positions.push(at);
+    }
+    let zeros = vec![0.0f32; dims];
+    let mut priors = RepurchaseJson::default();
+    let mut paths: BTreeSet<&str> = BTreeSet::new();
+    for (catalog, items) in sources {
+        for &i in *items {
+            let item = catalog.item(i as usize);
+            let json = ItemJson {
+                id: item.id().to_owned(),
+                title: item.title().to_owned(),
+                category: item.category_path().to_owned(),
+                attributes: item
+                    .attributes()
+                    .map(|(f, v)| (catalog.facets[f as usize].name.clone(), v.to_owned()))
+                    .collect(),
+                price: item.price(),
+                currency: item.currency().map(str::to_owned),
+                available: item.available(),
+                popularity: item.popularity(),
+                released: item.released().map(str::to_owned),
+                sensitive: item.sensitive().map(str::to_owned),
+                vector: (dims > 0).then(|| zeros.clone()),
+                url: item.url().map(str::to_owned),
+                image: item.image().map(str::to_owned),
+                bought_with: Vec::new(),
+            };
+            builder.push(&json)?;
+            if dims > 0 {
+                let (codes, scale) = catalog.vectors.get(i as usize);
+                builder.set_quantized(builder.len() - 1, codes, scale);
+            }
+            let node = item.category();
+            paths.extend(catalog.taxonomy.lineage(node).map(|n| catalog.taxonomy.path(n)));
+        }
+    }
+    for ((catalog, items), at) in sources.iter().zip(&positions) {
+        for &i in *items {
+            let taken = |&n: &u32| at.get(n as usize).copied().filter(|&p| p != u32::MAX);
+            let neighbours: Vec<u32> =
+                catalog.bought_with(i as usize).iter().filter_map(taken).collect();
+            if !neighbours.is_empty() {
+                builder.set_bought_with(at[i as usize] as usize, &neighbours)?;
+            }
+        }
+        for &(node, prior) in catalog.repurchase_categories() {
+            let path = catalog.taxonomy.path(node);
+            if paths.contains(path) {
+                priors.categories.entry(path.to_owned()).or_insert_with(|| prior.into());
+            }
+        }
+        for &(index, prior) in catalog.repurchase_items() {
+            if at.get(index as usize).is_some_and(|&p| p != u32::MAX) {
+                let id = catalog.item(index as usize).id().to_owned();
+                priors.items.entry(id).or_insert_with(|| prior.into());
+            }
+        }
+    }
+    builder.set_repurchase(priors);
+    let mut catalog = builder.finish()?;
+    catalog.vector_kind = first.vector_kind;
+    catalog.sequence_model = model.map(|m| Box::new(m.clone()));
+    catalog.part = Some(part);
+    Ok(catalog)
+}

@@ -1,0 +1,214 @@
+//! A sharded catalog (docs/FORMATS.md, "Sharded catalog v1"): the compiler's
+//! cut into a core and department shards, the manifest naming them by hash,
+//! and the join of whichever parts a page has: every item as the whole
+//! catalog holds it, and every part that is not the one named refused.
+#![cfg(not(target_arch = "wasm32"))]
+
+use flaneur::catalog::{Catalog, Manifest, ModelShape};
+use flaneur::profile::{Event, EventKind};
+use flaneur::testkit::{Shape, catalog, with_random_sequence_model};
+use flaneur::{Engine, Error};
+
+const T0: i64 = 1_780_000_000_000;
+
+/// 300 items over three departments, with bought-with lists and priors.
+fn whole() -> Catalog {
+    let mut json = catalog(3, Shape { items: 300, dims: 16, leaves: 24, facets: 2 });
+    for i in 0..60 {
+        let ids = [(i * 7 + 1) % 300, (i * 13 + 5) % 300];
+        json.items[i].bought_with =
+            ids.iter().filter(|&&j| j != i).map(|j| format!("sku-{j:07}")).collect();
+    }
+    let mut text = serde_json::to_value(&json).unwrap();
+    text["repurchase"] = serde_json::json!({
+        "categories": {"Dept 1": {"share": 0.4, "interval_days": 30.0, "buyers": 12}},
+        "items": {"sku-0000007": {"share": 0.8, "interval_days": 9.0, "buyers": 40}}
+    });
+    Catalog::from_json_str(&text.to_string()).unwrap()
+}
+
+fn corrupt(result: Result<Catalog, Error>) -> String {
+    match result {
+        Err(Error::CatalogCorrupt { reason }) => reason,
+        other => panic!("expected CATALOG_INVALID, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_cut_has_a_core_of_the_most_popular_and_a_shard_per_department() {
+    let whole = whole();
+    let parts = whole.split(1, 40).unwrap();
+    let core = &parts[0];
+    assert_eq!(core.part().unwrap().department, None);
+    assert_eq!(core.len(), 40);
+    let floor = core.iter().map(|i| i.popularity()).fold(f32::INFINITY, f32::min);
+    let in_core = |id: &str| core.index_of(id).is_some();
+    assert!(whole.iter().filter(|i| !in_core(i.id())).all(|i| i.popularity() <= floor));
+    let departments: Vec<&str> =
+        parts[1..].iter().map(|p| p.part().unwrap().department.as_deref().unwrap()).collect();
+    assert_eq!(departments, ["Dept 0", "Dept 1", "Dept 2"]);
+    for shard in &parts[1..] {
+        let department = shard.part().unwrap().department.clone().unwrap();
+        assert!(shard.iter().all(|i| Catalog::department(i.category_path(), 1) == department));
+    }
+    assert_eq!(parts.iter().map(Catalog::len).sum::<usize>(), whole.len());
+    let builds: Vec<u64> = parts.iter().map(|p| p.part().unwrap().build).collect();
+    assert!(builds.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn joining_every_part_gives_every_item_as_the_whole_catalog_holds_it() {
+    let whole = whole();
+    let parts = whole.split(2, 25).unwrap();
+    // Through the files, in another order.
+    let (manifest, files) = Manifest::for_parts(&parts, 2).unwrap();
+    let mut opened: Vec<Catalog> =
+        files.iter().rev().map(|(name, bytes)| manifest.open_part(name, bytes).unwrap()).collect();
+    opened.swap(0, 1);
+    let joined = Catalog::from_parts(&opened).unwrap();
+    assert_eq!(joined.part(), None);
+    assert_eq!(joined.len(), whole.len());
+    for item in whole.iter() {
+        let j = joined.item(joined.index_of(item.id()).unwrap());
+        assert_eq!(
+            (j.title(), j.category_path(), j.price(), j.currency(), j.available()),
+            (item.title(), item.category_path(), item.price(), item.currency(), item.available())
+        );
+        assert_eq!(j.popularity(), item.popularity());
+        assert_eq!(j.attributes().collect::<Vec<_>>(), item.attributes().collect::<Vec<_>>());
+        assert_eq!(joined.vectors().get(j.index()), whole.vectors().get(item.index()));
+        // Bought-with lists keep the neighbours of the same part, in order.
+        let ids = |c: &Catalog, i: usize| -> Vec<String> {
+            c.bought_with(i).iter().map(|&n| c.item(n as usize).id().to_owned()).collect()
+        };
+        let (kept, all) = (ids(&joined, j.index()), ids(&whole, item.index()));
+        assert!(kept.iter().all(|id| all.contains(id)), "{kept:?} within {all:?}");
+        assert_eq!(joined.repurchase(j.index()), whole.repurchase(item.index()));
+    }
+    // The same relevance for every item, from the same profile.
+    let (mut a, mut b) = (Engine::new(whole.clone()), Engine::new(joined));
+    for (n, index) in [4usize, 77, 150, 222].into_iter().enumerate() {
+        let item_id = whole.item(index).id().to_owned();
+        let event = Event { kind: EventKind::View { item_id }, at: T0 + n as i64 * 60_000 };
+        a.record(&event).unwrap();
+        b.record(&event).unwrap();
+    }
+    for item in whole.iter().step_by(7) {
+        let now = T0 + 600_000;
+        let (x, y) = (a.explain(item.id(), now).unwrap(), b.explain(item.id(), now).unwrap());
+        assert!((x.relevance - y.relevance).abs() < 1e-6, "{}: {x:?} vs {y:?}", item.id());
+    }
+}
+
+#[test]
+fn the_core_alone_or_with_some_shards_is_a_catalog_of_their_items() {
+    let parts = whole().split(1, 30).unwrap();
+    let core_only = Catalog::from_parts(&parts[..1]).unwrap();
+    assert_eq!(core_only.len(), 30);
+    let with_one = Catalog::from_parts(&[parts[2].clone(), parts[0].clone()]).unwrap();
+    assert_eq!(with_one.len(), 30 + parts[2].len());
+}
+
+#[test]
+fn the_compiler_writes_the_same_files_for_the_same_catalog() {
+    let once = Manifest::for_parts(&whole().split(1, 30).unwrap(), 1).unwrap();
+    let again = Manifest::for_parts(&whole().split(1, 30).unwrap(), 1).unwrap();
+    assert_eq!(once, again);
+    let (manifest, files) = once;
+    assert_eq!(files.len(), 1 + manifest.shards.len());
+    assert!(files.iter().all(|(name, _)| name.ends_with(".bin") && !name.contains('/')));
+    let text = serde_json::to_string(&manifest).unwrap();
+    assert_eq!(Manifest::from_json_str(&text).unwrap(), manifest);
+    assert_eq!(
+        manifest.shard_for("Dept 2 > Cat 7 > Leaf 21").unwrap().department.as_deref(),
+        Some("Dept 2")
+    );
+    assert!(manifest.shard_for("Nowhere").is_none());
+}
+
+#[test]
+fn a_sequence_model_stays_with_the_core_and_reads_every_shards_vectors() {
+    let mut whole = whole();
+    let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 1, events: true };
+    with_random_sequence_model(&mut whole, shape, 5).unwrap();
+    let parts = whole.split(1, 20).unwrap();
+    assert!(parts[0].sequence_model().is_some());
+    assert!(parts[1..].iter().all(|p| p.sequence_model().is_none()));
+    let (manifest, files) = Manifest::for_parts(&parts, 1).unwrap();
+    let opened: Vec<Catalog> =
+        files.iter().map(|(name, bytes)| manifest.open_part(name, bytes).unwrap()).collect();
+    let joined = Catalog::from_parts(&opened).unwrap();
+    assert_eq!(joined.sequence_model(), whole.sequence_model());
+    for item in whole.iter() {
+        let j = joined.index_of(item.id()).unwrap();
+        assert_eq!(joined.vectors().get(j), whole.vectors().get(item.index()));
+    }
+    // A joined catalog is a whole one: it round-trips as such.
+    assert!(Catalog::from_binary(&joined.to_binary()).unwrap().part().is_none());
+}
+
+#[test]
+fn parts_that_are_not_the_ones_named_are_refused_by_name() {
+    let parts = whole().split(1, 30).unwrap();
+    let (manifest, files) = Manifest::for_parts(&parts, 1).unwrap();
+    let (name, bytes) = &files[1];
+    // Truncated, or one byte changed.
+    let reason = corrupt(manifest.open_part(name, &bytes[..bytes.len() - 1]));
+    assert!(reason.contains("bytes, the manifest says"), "{reason}");
+    let mut flipped = bytes.clone();
+    flipped[40] ^= 1;
+    assert!(corrupt(manifest.open_part(name, &flipped)).contains("hash"));
+    assert!(corrupt(manifest.open_part("../core.bin", bytes)).contains("names no part"));
+    // A shard of another build, under this manifest's name, hash and size.
+    let mut other = whole();
+    other = Catalog::from_parts(&other.split(1, 31).unwrap()).unwrap();
+    let (_, other_files) = Manifest::for_parts(&other.split(1, 30).unwrap(), 1).unwrap();
+    let (_, stranger) = &other_files[1];
+    let mut forged = manifest.clone();
+    forged.shards[0].hash = flaneur::util::hash::hex(flaneur::util::hash::content_hash(stranger));
+    forged.shards[0].file = format!("shard-{}.bin", forged.shards[0].hash);
+    forged.shards[0].bytes = stranger.len() as u64;
+    let reason = corrupt(forged.open_part(&forged.shards[0].file.clone(), stranger));
+    assert!(reason.contains("of build"), "{reason}");
+    // Joins that cannot be.
+    assert!(corrupt(Catalog::from_parts(&parts[1..])).contains("exactly one core"));
+    let twice = [parts[0].clone(), parts[1].clone(), parts[1].clone()];
+    assert!(corrupt(Catalog::from_parts(&twice)).contains("twice"));
+    // One build cut with cores of 31 and 30 items: the 31st item is in both.
+    let bigger_core = whole().split(1, 31).unwrap().remove(0);
+    let overlap = Catalog::from_parts(&[bigger_core, parts[1].clone(), parts[2].clone()]);
+    let (code, text) = overlap.map(|_| ()).map_err(|e| (e.code(), e.to_string())).unwrap_err();
+    assert!(code == "CATALOG_INVALID" && text.contains("duplicate id"), "{text}");
+    let mixed = [parts[0].clone(), whole()];
+    assert!(corrupt(Catalog::from_parts(&mixed)).contains("not a part"));
+}
+
+#[test]
+fn hostile_manifests_are_refused_with_a_coded_error() {
+    let (manifest, _) = Manifest::for_parts(&whole().split(1, 30).unwrap(), 1).unwrap();
+    let good = serde_json::to_value(&manifest).unwrap();
+    let refused = |edit: &dyn Fn(&mut serde_json::Value)| -> Error {
+        let mut v = good.clone();
+        edit(&mut v);
+        Manifest::from_json_str(&v.to_string()).unwrap_err()
+    };
+    let newer = refused(&|v| v["version"] = 2.into());
+    assert_eq!(newer.code(), "CATALOG_VERSION");
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [Edit; 9] = [
+        |v| v["format"] = "other".into(),
+        |v| v["build"] = "xyz".into(),
+        |v| v["depth"] = 0.into(),
+        |v| v["core"]["file"] = "../../etc/passwd".into(),
+        |v| v["core"]["department"] = "Dept 0".into(),
+        |v| v["shards"][0]["file"] = "https://elsewhere.example/shard.bin".into(),
+        |v| v["shards"][1]["department"] = v["shards"][0]["department"].clone(),
+        |v| v["shards"][0]["bytes"] = (u64::MAX / 2).into(),
+        |v| v["extra"] = 1.into(),
+    ];
+    for edit in edits {
+        let error = refused(&edit);
+        assert_eq!(error.code(), "CATALOG_INVALID", "{error}");
+        assert!(error.to_string().contains("manifest"), "{error}");
+    }
+}
