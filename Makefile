@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence opt-levels demo-catalog demo-model eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire opt-levels demo-catalog demo-model eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -41,7 +41,7 @@ fuzz: install-test
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs),
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
 # then flaneur against its peers in headless Chromium (bench-peers, below).
-bench: bench-peers bench-sequence
+bench: bench-peers bench-sequence bench-wire
 	@cargo bench -p flaneur --bench engine
 	@scripts/bench-compiler.sh
 
@@ -62,6 +62,12 @@ bench-peers: build
 bench-sequence: build
 	@cargo run --release --example sequence_catalogs -- target/bench > /dev/null
 	@node scripts/bench-sequence.mjs
+
+# The demo on the wire (scripts/bench-wire.mjs, issue #22): scripts/serve.mjs with compression (br or
+# gzip as accepted) and without (COMPRESS=0), in headless Chromium over an emulated 10 Mbit/s, 40 ms link:
+# bytes received and time to the first personalized slate. Writes target/bench/wire.json and docs/BENCHMARKS.md.
+bench-wire: build
+	@node scripts/bench-wire.mjs
 
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, quality
 # on MovieLens-100k/-1M against most-popular, item-kNN and ALS, and next-basket
