@@ -145,3 +145,101 @@ fn repurchase(c: &Catalog, out: &mut String) {
         out.push_str(&line(&format!("item {}", c.item(*index as usize).id()), prior));
     }
 }
+
+/// `flaneur catalog inspect DIR` (or `DIR/manifest.json`): a sharded
+/// catalog's parts, each checked against its manifest, and what a first
+/// visit costs on the wire: the manifest, the core and one shard, gzipped.
+pub fn run_manifest(path: &Path) -> ExitCode {
+    use flaneur::catalog::Manifest;
+    let (dir, file) = if path.is_dir() {
+        (path.to_path_buf(), path.join(crate::shards::MANIFEST_FILE))
+    } else {
+        (path.parent().unwrap_or(Path::new(".")).to_path_buf(), path.to_path_buf())
+    };
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let manifest = match Manifest::from_json_str(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let mut sizes = Vec::with_capacity(1 + manifest.shards.len());
+    for part in std::iter::once(&manifest.core).chain(&manifest.shards) {
+        let path = dir.join(&part.file);
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("flaneur: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        if let Err(e) = manifest.open_part(&part.file, &bytes) {
+            eprintln!("flaneur: {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+        sizes.push((bytes.len(), gzipped(&bytes)));
+    }
+    print!("{}", manifest_report(&manifest, text.len(), gzipped(text.as_bytes()), &sizes));
+    ExitCode::SUCCESS
+}
+
+/// Bytes of `bytes` gzipped at level 9, as a server would send them.
+fn gzipped(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let written = encoder.write_all(bytes).and_then(|()| encoder.finish());
+    written.map_or(bytes.len(), |out| out.len())
+}
+
+/// The report of a sharded catalog: `sizes` holds each part's bytes and
+/// gzipped bytes, the core's first.
+fn manifest_report(
+    m: &flaneur::catalog::Manifest,
+    manifest_bytes: usize,
+    manifest_gzip: usize,
+    sizes: &[(usize, usize)],
+) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let (core, shards) = sizes.split_first().unwrap_or((&(0, 0), &[]));
+    let items: u64 = m.shards.iter().map(|s| u64::from(s.items)).sum();
+    let _ = writeln!(out, "shop: {} (build {}, departments at depth {})", m.shop, m.build, m.depth);
+    let _ = writeln!(out, "manifest: {manifest_bytes} bytes, {manifest_gzip} gzipped");
+    let _ = writeln!(
+        out,
+        "core: {} items, {} bytes, {} gzipped ({})",
+        m.core.items, core.0, core.1, m.core.file
+    );
+    let mut gz: Vec<usize> = shards.iter().map(|s| s.1).collect();
+    gz.sort_unstable();
+    let total: usize = shards.iter().map(|s| s.0).sum();
+    let total_gz: usize = gz.iter().sum();
+    let _ = writeln!(
+        out,
+        "shards: {} with {items} items, {total} bytes, {total_gz} gzipped \
+         (gzipped: smallest {}, median {}, largest {})",
+        m.shards.len(),
+        gz.first().unwrap_or(&0),
+        gz.get(gz.len() / 2).unwrap_or(&0),
+        gz.last().unwrap_or(&0)
+    );
+    for (shard, (bytes, gzip)) in m.shards.iter().zip(shards) {
+        let department = shard.department.as_deref().unwrap_or_default();
+        let _ =
+            writeln!(out, "  {department}: {} items, {bytes} bytes, {gzip} gzipped", shard.items);
+    }
+    let first = manifest_gzip + core.1 + gz.last().unwrap_or(&0);
+    let _ = writeln!(
+        out,
+        "first visit, one department page then home: {first} bytes gzipped \
+         (manifest, core and the largest shard; the .wasm and the page's scripts come on top)"
+    );
+    out
+}

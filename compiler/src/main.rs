@@ -101,7 +101,8 @@ enum CatalogCommand {
     },
     /// Print what a binary catalog holds.
     Inspect {
-        /// A catalog written by `flaneur catalog build`.
+        /// A catalog written by `flaneur catalog build`, or a sharded one's directory or
+        /// manifest.json (`--shards`): its parts checked and what a first visit costs.
         catalog: PathBuf,
     },
     /// Write a synthetic Merchant Center CSV feed (for benchmarks).
@@ -230,7 +231,10 @@ fn main() -> ExitCode {
             build(&feed, Some(&output), split)
         }
         CatalogCommand::Validate { feed } => build(&feed, None, None),
-        CatalogCommand::Inspect { catalog } => inspect::run(&catalog),
+        CatalogCommand::Inspect { catalog } => {
+            let manifest = catalog.is_dir() || catalog.extension().is_some_and(|x| x == "json");
+            if manifest { inspect::run_manifest(&catalog) } else { inspect::run(&catalog) }
+        }
         CatalogCommand::Generate { items, co_purchases, output } => match match co_purchases {
             Some(pairs) => generate::write_co_purchases(&output, items, pairs),
             None => generate::write_feed(&output, items),

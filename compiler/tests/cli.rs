@@ -1138,6 +1138,20 @@ fn shards_are_written_by_hash_beside_a_manifest_and_join_into_the_catalog() {
     };
     let (manifest, files) = write("merchant-shards");
     assert_eq!(files.len(), 1 + manifest.shards.len());
+    // inspect checks every part and says what a first visit costs.
+    let o = run(&["catalog", "inspect", tmp("merchant-shards").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = stdout(&o);
+    assert!(report.contains(&format!("core: 3 items, {} bytes", manifest.core.bytes)), "{report}");
+    assert!(report.contains("first visit, one department page then home: "), "{report}");
+    let (name, bytes) = &files[1];
+    let mut flipped = bytes.clone();
+    flipped[20] ^= 1;
+    std::fs::write(tmp("merchant-shards").join(name), &flipped).unwrap();
+    let o = run(&["catalog", "inspect", tmp("merchant-shards").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "a changed part is refused");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("hash"));
+    std::fs::write(tmp("merchant-shards").join(name), bytes).unwrap();
     assert!(manifest.shards.len() >= 2, "{manifest:?}");
     let parts: Vec<Catalog> =
         files.iter().map(|(name, bytes)| manifest.open_part(name, bytes).unwrap()).collect();
