@@ -192,6 +192,31 @@ impl Engine {
         self.sequence.get_mut().reset();
     }
 
+    /// Replaces the catalog (the same shop's, with more or other items: the
+    /// parts of a sharded catalog joined again after a shard arrives). The
+    /// profile, the preferences, the reporting state, the seed and the slate
+    /// count are kept: the profile is keyed by the shop's strings, so it holds
+    /// for the new catalog as for the old. Everything derived from the
+    /// catalog (the fold-in, the balls, the sequence model's encoder and
+    /// scores) is dropped and computed again for the new one when needed.
+    ///
+    /// ```
+    /// use flaneur::{Engine, catalog::Catalog};
+    /// let one = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"X"}]}"#;
+    /// let two = r#"{"version":1,"shop":"s","items":[{"id":"a","title":"A","category":"X"},
+    ///   {"id":"b","title":"B","category":"X"}]}"#;
+    /// let mut engine = Engine::new(Catalog::from_json_str(one).unwrap());
+    /// engine.replace_catalog(Catalog::from_json_str(two).unwrap());
+    /// assert_eq!(engine.catalog().len(), 2);
+    /// ```
+    pub fn replace_catalog(&mut self, catalog: Catalog) {
+        self.catalog = catalog;
+        self.fold_in = OnceCell::new();
+        self.balls = OnceCell::new();
+        self.sequence.get_mut().reset();
+        *self.sequence_scores.get_mut() = None;
+    }
+
     /// The privacy ledger and the counts for the next report.
     pub fn reporting(&self) -> &Reporting {
         &self.reporting

@@ -13,7 +13,13 @@ const T0: i64 = 1_780_000_000_000;
 
 /// 300 items over three departments, with bought-with lists and priors.
 fn whole() -> Catalog {
+    whole_with(|_| {})
+}
+
+/// [`whole`] with `edit` made to its items first.
+fn whole_with(edit: impl Fn(&mut flaneur::catalog::CatalogJson)) -> Catalog {
     let mut json = catalog(3, Shape { items: 300, dims: 16, leaves: 24, facets: 2 });
+    edit(&mut json);
     for i in 0..60 {
         let ids = [(i * 7 + 1) % 300, (i * 13 + 5) % 300];
         json.items[i].bought_with =
@@ -211,4 +217,64 @@ fn hostile_manifests_are_refused_with_a_coded_error() {
         assert_eq!(error.code(), "CATALOG_INVALID", "{error}");
         assert!(error.to_string().contains("manifest"), "{error}");
     }
+}
+
+#[test]
+fn a_returning_shopper_patches_the_parts_it_holds_into_the_new_build() {
+    use flaneur::catalog::PatchFile;
+    use flaneur::util::hash::{content_hash, hex};
+    use flaneur::util::patch;
+    let (before, old_files) = Manifest::for_parts(&whole().split(1, 30).unwrap(), 1).unwrap();
+    // The next day: three prices and one availability changed.
+    let changed = whole_with(|json| {
+        for i in [10, 140, 290] {
+            json.items[i].price = json.items[i].price.map(|p| p * 1.1);
+        }
+        json.items[77].available = !json.items[77].available;
+    });
+    let (mut after, new_files) = Manifest::for_parts(&changed.split(1, 30).unwrap(), 1).unwrap();
+    assert_ne!(before.build, after.build);
+    let mut patches = Vec::new();
+    for ((old_name, old), (new_name, new)) in old_files.iter().zip(&new_files) {
+        let bytes = patch::diff(old, new);
+        assert!(bytes.len() < new.len() / 10, "{} of {}", bytes.len(), new.len());
+        let hash = hex(content_hash(&bytes));
+        let file = format!("patch-{hash}.bin");
+        after.patches.push(PatchFile {
+            from: old_name.clone(),
+            to: new_name.clone(),
+            file: file.clone(),
+            hash,
+            bytes: bytes.len() as u64,
+        });
+        patches.push((file, bytes));
+    }
+    after.check().unwrap();
+    let text = serde_json::to_string(&after).unwrap();
+    let after = Manifest::from_json_str(&text).unwrap();
+    // Each part held, patched, opens as the new build's and joins.
+    let mut opened = Vec::new();
+    for ((old_name, old), (file, bytes)) in old_files.iter().zip(&patches) {
+        assert_eq!(after.patch_for(old_name).unwrap().file, *file);
+        let (name, new) = after.apply_patch(file, bytes, old).unwrap();
+        opened.push(after.open_part(&name, &new).unwrap());
+    }
+    let joined = Catalog::from_parts(&opened).unwrap();
+    let price = |c: &Catalog, id: &str| c.item(c.index_of(id).unwrap()).price();
+    assert_eq!(price(&joined, "sku-0000140"), price(&changed, "sku-0000140"));
+    // A patch of another part, or tampered with, is refused.
+    let (file, bytes) = &patches[1];
+    assert!(
+        corrupt(after.apply_patch(file, bytes, &old_files[2].1).map(|_| whole()))
+            .contains("not a patch of this file")
+    );
+    let mut flipped = bytes.clone();
+    flipped[30] ^= 1;
+    assert!(
+        corrupt(after.apply_patch(file, &flipped, &old_files[1].1).map(|_| whole()))
+            .contains("not the bytes")
+    );
+    let mut v = serde_json::to_value(&after).unwrap();
+    v["patches"][0]["to"] = "shard-0000000000000000.bin".into();
+    assert_eq!(Manifest::from_json_str(&v.to_string()).unwrap_err().code(), "CATALOG_INVALID");
 }

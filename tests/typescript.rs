@@ -15,7 +15,7 @@
 //!   serialized variants.
 //! - What the browser boundary (src/wasm/, compiled for wasm32 only) reads or
 //!   writes by hand or through private structs (`OpenOptions`, `ForgetRequest`,
-//!   `FlaneurEvent`, `ReportOptions`, `Nearest`, `ProfileSummary`): its Rust
+//!   `FlaneurEvent`, `ReportOptions`, `Nearest`, `ProfileSummary`, `ShardedCatalog`): its Rust
 //!   source is read as text for the keys it names.
 //!
 //! The .d.ts is parsed by a small parser below (interfaces, type aliases, object
@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 // (when modules move, fix these lines)
 
 use flaneur::Engine;
-use flaneur::catalog::Catalog;
+use flaneur::catalog::{Catalog, Manifest, PartFile, PatchFile};
 use flaneur::engine::Explanation;
 use flaneur::intent::{Intent, IntentEstimate};
 use flaneur::ldp::Report;
@@ -50,6 +50,7 @@ const TYPES_D_TS: &str = include_str!("../src/wasm/types.d.ts");
 /// The browser boundary's sources, read as text (they only compile for wasm32).
 const PERSONALIZER_RS: &str = include_str!("../src/wasm/personalizer.rs");
 const ARGS_RS: &str = include_str!("../src/wasm/args.rs");
+const PARTS_RS: &str = include_str!("../src/wasm/parts.rs");
 /// A small catalog, for values the engine itself produces.
 const CATALOG_JSON: &str = include_str!("fixtures/catalog-60.json");
 
@@ -321,6 +322,41 @@ fn open_reads_the_declared_options() {
         dts().field_names("OpenOptions"),
         "Personalizer.open's options vs OpenOptions"
     );
+}
+
+#[test]
+fn open_reads_a_declared_sharded_catalog() {
+    let declared = dts();
+    // `{ manifest, parts }`, read by hand in src/wasm/parts.rs.
+    let read = rust_fn(PARTS_RS, "read_sharded");
+    let shape = declared.field_names("ShardedCatalog");
+    assert_eq!(list_after(&read, "check_keys"), shape, "read_sharded's keys vs ShardedCatalog");
+    assert_eq!(call_literals(&read, "get"), shape, "what read_sharded reads vs ShardedCatalog");
+    assert!(PERSONALIZER_RS.contains(r#"unchecked_param_type = "Uint8Array | ArrayBuffer""#));
+    // The manifest, as the compiler writes it and `Manifest` reads it.
+    let parts = Catalog::from_json_str(CATALOG_JSON).unwrap().split(1, 5).unwrap();
+    assert!(parts.len() > 2, "a core and shards");
+    let (manifest, _) = Manifest::for_parts(&parts, 1).unwrap();
+    // And one that `flaneur catalog diff` has given a patch.
+    let mut patched = manifest.clone();
+    patched.patches.push(PatchFile {
+        from: manifest.core.file.replace(&manifest.core.hash, "0123456789abcdef"),
+        to: manifest.core.file.clone(),
+        file: "patch-fedcba9876543210.bin".into(),
+        hash: "fedcba9876543210".into(),
+        bytes: 120,
+    });
+    patched.check().unwrap();
+    holds("CatalogManifest", &[json_of(&manifest), json_of(&patched)]);
+    let what = "fields serde reads vs src/wasm/types.d.ts (declare a new manifest field there too)";
+    assert_eq!(serde_fields::<Manifest>(), declared.field_names("CatalogManifest"), "{what}");
+    assert_eq!(serde_fields::<PartFile>(), declared.field_names("CatalogPartFile"), "{what}");
+    assert_eq!(serde_fields::<PatchFile>(), declared.field_names("CatalogPatchFile"), "{what}");
+    let mut full = declared.sample(&Ty::Named("CatalogManifest".into(), vec![]));
+    full["version"] = json!(1); // the sample writes a number literal as 1.0, which a u32 refuses
+    let read: Manifest = serde_json::from_value(full.clone())
+        .unwrap_or_else(|e| panic!("Manifest cannot read {full}: {e}"));
+    assert_eq!(read.shards.len(), 1);
 }
 
 #[test]

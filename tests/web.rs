@@ -1231,3 +1231,168 @@ fn the_sequence_encoder_equals_the_native_one() {
         assert!((a - b).abs() <= 1e-4 * b.abs().max(1.0), "{a} vs native {b}");
     }
 }
+
+// ---- A sharded catalog: the manifest, its core, and shards added as pages open ----
+// tests/fixtures/sharded/ is `flaneur catalog build tests/fixtures/sharded.json -o
+// tests/fixtures/sharded --shards 1 --core-items 3` (tests/catalog_parts_engine.rs checks
+// it against today's compiler): a core of mug, tee and s1, and shards Home, Men, Women.
+
+const MANIFEST: &str = include_str!("fixtures/sharded/manifest.json");
+const CORE: (&str, &[u8]) =
+    ("core-b5952a9020037498.bin", include_bytes!("fixtures/sharded/core-b5952a9020037498.bin"));
+const HOME: (&str, &[u8]) =
+    ("shard-2bd082e4e3b023e7.bin", include_bytes!("fixtures/sharded/shard-2bd082e4e3b023e7.bin"));
+const WOMEN: (&str, &[u8]) =
+    ("shard-186809174c8743f3.bin", include_bytes!("fixtures/sharded/shard-186809174c8743f3.bin"));
+
+/// `{ manifest, parts }` with `parts` as given, each a `Uint8Array`.
+fn sharded(manifest: JsValue, parts: &[(&str, &[u8])]) -> JsValue {
+    let files = js_sys::Object::new();
+    for (name, bytes) in parts {
+        js_sys::Reflect::set(&files, &(*name).into(), &js_sys::Uint8Array::from(*bytes)).unwrap();
+    }
+    let catalog = js_sys::Object::new();
+    js_sys::Reflect::set(&catalog, &"manifest".into(), &manifest).unwrap();
+    js_sys::Reflect::set(&catalog, &"parts".into(), &files).unwrap();
+    catalog.into()
+}
+
+async fn open_sharded(catalog: JsValue) -> Result<Personalizer, JsValue> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"catalog".into(), &catalog).unwrap();
+    js_sys::Reflect::set(&options, &"seed".into(), &JsValue::from_f64(42.0)).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+    Personalizer::open(options.into()).await
+}
+
+fn add_part(p: &Personalizer, (name, bytes): (&str, &[u8])) -> Result<bool, JsValue> {
+    p.add_part(name.into(), js_sys::Uint8Array::from(bytes).into())
+}
+
+fn parts(p: &Personalizer) -> Vec<String> {
+    p.parts().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_sharded_catalog_opens_on_its_core_and_a_shard_added_later_is_recommended() {
+    let p = open_sharded(sharded(js(MANIFEST), &[CORE])).await.unwrap();
+    assert_eq!(p.shop_id(), "web-sharded");
+    assert_eq!(p.item_count().unwrap(), 3);
+    assert_eq!(parts(&p), [CORE.0]);
+    // The shard of the page's department, whatever the depth of its category.
+    let shard_for = |path: &str| p.shard_for(path.into()).unwrap().as_string();
+    assert_eq!(shard_for("Women > Knitwear > Sweaters").as_deref(), Some(WOMEN.0));
+    assert_eq!(shard_for("Women").as_deref(), Some(WOMEN.0));
+    assert_eq!(shard_for("Home > Kitchen").as_deref(), Some(HOME.0));
+    assert!(p.shard_for("Garden".into()).unwrap().is_null());
+    assert_eq!(code_of(p.shard_for(JsValue::from_f64(1.0)).err().unwrap()), "BAD_ARGUMENT");
+
+    p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
+    assert_eq!(code_of(p.explain("s2".into()).err().unwrap()), "UNKNOWN_ITEM");
+    for _ in 0..2 {
+        assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
+    }
+    let tastes_before = tastes(&p);
+    let ids = slate_ids(&p, r#"{"k":4}"#);
+    assert!(!ids.iter().any(|id| ["s2", "s3", "c1"].contains(&id.as_str())), "{ids:?}");
+
+    // The page opens a Women page: it fetches that shard and adds it.
+    assert!(add_part(&p, WOMEN).unwrap());
+    assert!(!add_part(&p, WOMEN).unwrap(), "a part held already is not added twice");
+    assert_eq!(parts(&p), [CORE.0, WOMEN.0]);
+    assert_eq!(p.item_count().unwrap(), 6);
+    assert_eq!(tastes(&p), tastes_before, "the profile is kept");
+    let explained = p.explain("s2".into()).unwrap();
+    assert_eq!(get(&explained, "itemId").as_string().unwrap(), "s2");
+    assert!(get(&explained, "relevance").as_f64().unwrap() > 0.0);
+    let ids = slate_ids(&p, r#"{"k":4}"#);
+    assert!(ids.iter().any(|id| ["s2", "s3", "c1"].contains(&id.as_str())), "{ids:?}");
+    assert!(p.record(js(r#"{"type":"view","itemId":"c1"}"#)).unwrap(), "its items are known");
+
+    // An ArrayBuffer works as well; the parts stay in order, core first.
+    let home = js_sys::Uint8Array::from(HOME.1).buffer();
+    assert!(p.add_part(HOME.0.into(), home.into()).unwrap());
+    assert_eq!(parts(&p), [CORE.0, HOME.0, WOMEN.0]);
+    assert_eq!(p.item_count().unwrap(), 7);
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_part_is_refused_and_the_personalizer_keeps_what_it_had() {
+    let p = open_sharded(sharded(js(MANIFEST), &[CORE])).await.unwrap();
+    p.set_preferences(js(r#"{"diversity":0,"surprise":0}"#)).unwrap();
+    for _ in 0..2 {
+        p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap();
+    }
+    let before = slate_ids(&p, r#"{"k":3,"includeSeen":true}"#);
+    assert!(!before.is_empty());
+    let mut tampered = WOMEN.1.to_vec();
+    tampered[WOMEN.1.len() / 2] ^= 0x01;
+    let err = add_part(&p, (WOMEN.0, &tampered)).err().unwrap();
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    let err = add_part(&p, ("shard-0000000000000000.bin", WOMEN.1)).err().unwrap();
+    assert_eq!(code_of(err), "CATALOG_INVALID", "a file the manifest does not name");
+    let err = add_part(&p, (HOME.0, WOMEN.1)).err().unwrap();
+    assert_eq!(code_of(err), "CATALOG_INVALID", "another file's bytes");
+    let err = p.add_part(WOMEN.0.into(), js(r#"[1, 2]"#)).err().unwrap();
+    assert_eq!(code_of(err), "BAD_ARGUMENT");
+    let err = p.add_part(JsValue::NULL, js_sys::Uint8Array::from(WOMEN.1).into()).err().unwrap();
+    assert_eq!(code_of(err), "BAD_ARGUMENT");
+    // Still the core alone, still learning and recommending.
+    assert_eq!(parts(&p), [CORE.0]);
+    assert_eq!(p.item_count().unwrap(), 3);
+    assert!(p.record(js(r#"{"type":"view","itemId":"s1"}"#)).unwrap());
+    assert_eq!(slate_ids(&p, r#"{"k":3,"includeSeen":true}"#), before);
+    // And the real bytes go in afterwards.
+    assert!(add_part(&p, WOMEN).unwrap());
+    assert_eq!(p.item_count().unwrap(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn add_part_and_shard_for_need_a_personalizer_opened_on_a_manifest() {
+    let p = open().await;
+    assert_eq!(code_of(add_part(&p, WOMEN).err().unwrap()), "BAD_ARGUMENT");
+    assert!(parts(&p).is_empty(), "a whole catalog has no parts");
+    assert!(p.shard_for("Women > Knitwear".into()).unwrap().is_null());
+    assert_eq!(p.item_count().unwrap(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_manifest_or_part_at_open_is_a_coded_error() {
+    let code =
+        |catalog: JsValue| async move { code_of(open_sharded(catalog).await.err().unwrap()) };
+    let with = |key: &str, value: &str| {
+        let manifest = js(MANIFEST);
+        js_sys::Reflect::set(&manifest, &key.into(), &js(value)).unwrap();
+        manifest
+    };
+    // Every part at once, in any order.
+    let p = open_sharded(sharded(js(MANIFEST), &[WOMEN, CORE, HOME])).await.unwrap();
+    assert_eq!(parts(&p), [CORE.0, HOME.0, WOMEN.0]);
+    assert_eq!(p.item_count().unwrap(), 7);
+    // The file's content is the core's to judge: CATALOG_VERSION, CATALOG_INVALID.
+    assert_eq!(code(sharded(with("version", "2"), &[CORE])).await, "CATALOG_VERSION");
+    assert_eq!(code(sharded(with("extra", "1"), &[CORE])).await, "CATALOG_INVALID");
+    assert_eq!(code(sharded(with("depth", "\"one\""), &[CORE])).await, "CATALOG_INVALID");
+    assert_eq!(
+        code(sharded(with("build", "\"0000000000000000\""), &[CORE])).await,
+        "CATALOG_INVALID"
+    );
+    let core = js_sys::Reflect::get(&js(MANIFEST), &"core".into()).unwrap();
+    js_sys::Reflect::set(&core, &"url".into(), &"x".into()).unwrap();
+    let manifest = js(MANIFEST);
+    js_sys::Reflect::set(&manifest, &"core".into(), &core).unwrap();
+    assert_eq!(code(sharded(manifest, &[CORE])).await, "CATALOG_INVALID", "an unknown core field");
+    let mut tampered = CORE.1.to_vec();
+    tampered[40] ^= 0x01;
+    assert_eq!(code(sharded(js(MANIFEST), &[(CORE.0, &tampered)])).await, "CATALOG_INVALID");
+    // The option's shape is the caller's: BAD_ARGUMENT.
+    assert_eq!(code(sharded(js(MANIFEST), &[WOMEN])).await, "BAD_ARGUMENT", "no core");
+    assert_eq!(code(sharded(js("\"manifest\""), &[CORE])).await, "BAD_ARGUMENT");
+    let catalog = sharded(js(MANIFEST), &[CORE]);
+    js_sys::Reflect::set(&catalog, &"part".into(), &JsValue::TRUE).unwrap();
+    assert_eq!(code(catalog).await, "BAD_ARGUMENT", "an unknown option field");
+    let catalog = sharded(js(MANIFEST), &[]);
+    js_sys::Reflect::set(&catalog, &"parts".into(), &js(&format!(r#"{{"{}":[1]}}"#, CORE.0)))
+        .unwrap();
+    assert_eq!(code(catalog).await, "BAD_ARGUMENT", "a part that is not bytes");
+}

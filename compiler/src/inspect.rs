@@ -191,7 +191,7 @@ pub fn run_manifest(path: &Path) -> ExitCode {
 }
 
 /// Bytes of `bytes` gzipped at level 9, as a server would send them.
-fn gzipped(bytes: &[u8]) -> usize {
+pub(crate) fn gzipped(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let written = encoder.write_all(bytes).and_then(|()| encoder.finish());

@@ -99,6 +99,14 @@ enum CatalogCommand {
         #[command(flatten)]
         feed: FeedArgs,
     },
+    /// Patch a sharded catalog's earlier build into this one: writes into NEW a patch from each
+    /// changed part of OLD and lists them in NEW's manifest.json (docs/FORMATS.md).
+    Diff {
+        /// The earlier build's directory (`catalog build --shards`).
+        old: PathBuf,
+        /// The new build's directory.
+        new: PathBuf,
+    },
     /// Print what a binary catalog holds.
     Inspect {
         /// A catalog written by `flaneur catalog build`, or a sharded one's directory or
@@ -231,6 +239,24 @@ fn main() -> ExitCode {
             build(&feed, Some(&output), split)
         }
         CatalogCommand::Validate { feed } => build(&feed, None, None),
+        CatalogCommand::Diff { old, new } => match shards::diff(&old, &new) {
+            Ok(p) => {
+                println!(
+                    "{}: {} patches ({} bytes gzipped), {} parts changed too much to patch, {} \
+                     unchanged",
+                    new.display(),
+                    p.patches,
+                    p.patch_gzip_bytes,
+                    p.whole,
+                    p.unchanged
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("flaneur: {e}");
+                ExitCode::from(2)
+            }
+        },
         CatalogCommand::Inspect { catalog } => {
             let manifest = catalog.is_dir() || catalog.extension().is_some_and(|x| x == "json");
             if manifest { inspect::run_manifest(&catalog) } else { inspect::run(&catalog) }

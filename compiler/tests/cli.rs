@@ -1174,3 +1174,39 @@ fn shards_are_written_by_hash_beside_a_manifest_and_join_into_the_catalog() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn diff_patches_an_earlier_builds_parts_into_the_new_ones() {
+    use flaneur::catalog::Manifest;
+    let input = feed("merchant.csv");
+    let text = std::fs::read_to_string(&input).unwrap();
+    let cheaper = tmp("merchant-cheaper.csv");
+    std::fs::write(&cheaper, text.replacen("99.00 EUR", "79.00 EUR", 1)).unwrap();
+    let shop = ["--shop", "diff-shop", "--shards", "1", "--core-items", "3"];
+    let (old, new) = (tmp("diff-old"), tmp("diff-new"));
+    for (feed, dir) in [(&input, &old), (&cheaper, &new)] {
+        let _ = std::fs::remove_dir_all(dir);
+        let args = ["catalog", "build", feed.to_str().unwrap(), "-o", dir.to_str().unwrap()];
+        let o = run(&[&args[..], &shop[..]].concat());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = run(&["catalog", "diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |dir: &Path| {
+        Manifest::from_json_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+            .unwrap()
+    };
+    let (before, after) = (read(&old), read(&new));
+    assert!(!after.patches.is_empty(), "{}", stdout(&o));
+    for patch in &after.patches {
+        let old_bytes = std::fs::read(old.join(&patch.from)).unwrap();
+        let bytes = std::fs::read(new.join(&patch.file)).unwrap();
+        let (name, part) = after.apply_patch(&patch.file, &bytes, &old_bytes).unwrap();
+        assert_eq!(part, std::fs::read(new.join(&name)).unwrap());
+        assert!(bytes.len() * 4 < part.len(), "{} of {}", bytes.len(), part.len());
+    }
+    let held = std::iter::once(&before.core).chain(&before.shards);
+    assert!(held.clone().all(|p| after.patch_for(&p.file).is_some()), "every part patched");
+    // inspect still reads the new build.
+    assert!(run(&["catalog", "inspect", new.to_str().unwrap()]).status.success());
+}

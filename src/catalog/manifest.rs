@@ -40,6 +40,27 @@ pub struct Manifest {
     /// One per department, strictly ascending by department.
     #[serde(default)]
     pub shards: Vec<PartFile>,
+    /// Patches from the parts of earlier builds to this build's, for
+    /// returning shoppers (`flaneur catalog diff`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub patches: Vec<PatchFile>,
+}
+
+/// A patch from a part of an earlier build to one of this build's
+/// (docs/FORMATS.md, "Catalog patch v1").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchFile {
+    /// The earlier part's file name.
+    pub from: String,
+    /// The part of this manifest it builds.
+    pub to: String,
+    /// `patch-<hash>.bin`.
+    pub file: String,
+    /// [`content_hash`] of the patch, 16 hex digits.
+    pub hash: String,
+    /// The patch's length in bytes.
+    pub bytes: u64,
 }
 
 /// One file of a sharded catalog.
@@ -100,6 +121,7 @@ impl Manifest {
             depth,
             core,
             shards,
+            patches: Vec::new(),
         };
         manifest.check()?;
         Ok((manifest, files))
@@ -161,7 +183,38 @@ impl Manifest {
                 )));
             }
         }
+        for (k, patch) in self.patches.iter().enumerate() {
+            check_patch(self, patch)
+                .map_err(|reason| corrupt(format!("patches[{k}]: {reason}")))?;
+        }
         Ok(())
+    }
+
+    /// The patch that turns the earlier part `have` (a file name) into one
+    /// of this build's, if the manifest lists one.
+    pub fn patch_for(&self, have: &str) -> Option<&PatchFile> {
+        self.patches.iter().find(|p| p.from == have)
+    }
+
+    /// Applies the patch the manifest names `file` (its `bytes`) to the
+    /// earlier part `old`: the new part's file name and bytes, to open with
+    /// [`Manifest::open_part`]. Refused ([`Error::CatalogCorrupt`]) when the
+    /// manifest names no such patch or the bytes, the old part or the result
+    /// are not the ones it names.
+    pub fn apply_patch(&self, file: &str, bytes: &[u8], old: &[u8]) -> Result<(String, Vec<u8>)> {
+        let entry = self
+            .patches
+            .iter()
+            .find(|p| p.file == file)
+            .ok_or_else(|| corrupt(format!("the manifest names no patch {file:?}")))?;
+        if bytes.len() as u64 != entry.bytes || hex(content_hash(bytes)) != entry.hash {
+            return Err(corrupt(format!("{file}: not the bytes the manifest names")));
+        }
+        let new = crate::util::patch::apply(old, bytes).map_err(|e| match e {
+            Error::CatalogCorrupt { reason } => corrupt(format!("{file}: {reason}")),
+            other => other,
+        })?;
+        Ok((entry.to.clone(), new))
     }
 
     /// The shard that holds the items of category path `path` (a page of
@@ -229,6 +282,29 @@ fn check_file(part: &PartFile, role: &str) -> Result<()> {
             "{} is {} bytes, at most {MAX_PART_BYTES}",
             part.file, part.bytes
         )));
+    }
+    Ok(())
+}
+
+/// Why `patch` is not one `manifest` may list: `from` a part's file name,
+/// `to` one of the manifest's parts, its own name `patch-<hash>.bin`.
+fn check_patch(manifest: &Manifest, patch: &PatchFile) -> std::result::Result<(), String> {
+    let part_name = |name: &str| {
+        let hash = name.strip_prefix("core-").or_else(|| name.strip_prefix("shard-"));
+        hash.and_then(|h| h.strip_suffix(".bin")).and_then(parse_hex).is_some()
+    };
+    if !part_name(&patch.from) {
+        return Err(format!("from {:?} is not a part's file name", patch.from));
+    }
+    let named = std::iter::once(&manifest.core).chain(&manifest.shards).any(|p| p.file == patch.to);
+    if !named {
+        return Err(format!("to {:?} is not a part of this manifest", patch.to));
+    }
+    if parse_hex(&patch.hash).is_none() || patch.file != format!("patch-{}.bin", patch.hash) {
+        return Err(format!("file {:?} is not patch-<its hash>.bin", patch.file));
+    }
+    if patch.bytes > MAX_PART_BYTES {
+        return Err(format!("{} bytes, at most {MAX_PART_BYTES}", patch.bytes));
     }
     Ok(())
 }

@@ -49,7 +49,7 @@ pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
     SUPPORTED_VERSION, VectorKind,
 };
-pub use manifest::{Manifest, PartFile};
+pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
 pub use quantize::QuantizedVectors;
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};

@@ -6,6 +6,7 @@ pub mod bytes;
 pub mod f16;
 pub mod fields;
 pub mod hash;
+pub mod patch;
 pub mod sort;
 pub mod sorted_map;
 pub mod text;

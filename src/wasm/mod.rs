@@ -8,6 +8,7 @@ mod consent;
 mod consent_mode;
 pub(crate) mod convert;
 pub mod error;
+mod parts;
 mod personalizer;
 mod session;
 mod store;

@@ -10,6 +10,7 @@ use super::consent::{Listener, attach};
 use super::consent_mode::Consent;
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
+use super::parts::{is_sharded, read_bytes, read_sharded};
 use super::store::{Store, drop_empty_database, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
@@ -53,7 +54,9 @@ struct OpenOptions {
 #[wasm_bindgen]
 impl Personalizer {
     /// Opens a personalizer for a catalog: binary v1 bytes (`ArrayBuffer` or
-    /// `Uint8Array`), a JSON v1 object, or its text. `storage` is
+    /// `Uint8Array`), a JSON v1 object, its text, or a sharded catalog's
+    /// `{ manifest, parts }` (the parsed `manifest.json` and the fetched parts'
+    /// bytes by file name, the core's among them; see `addPart`). `storage` is
     /// `"indexeddb"` (default), `"local"` or `"memory"`; where the one asked
     /// for is unavailable the next one is used and `profile().notices` says so.
     ///
@@ -80,7 +83,12 @@ impl Personalizer {
         if opts.shop_id.as_deref() == Some("") {
             return Err(bad_argument("options.shopId", "must not be empty").into());
         }
-        let catalog = read_catalog(catalog_value)?;
+        let (sharded, catalog) = if is_sharded(&catalog_value) {
+            let (sharded, catalog) = read_sharded(&catalog_value)?;
+            (Some(sharded), catalog)
+        } else {
+            (None, read_catalog(catalog_value)?)
+        };
         let shop_id = opts.shop_id.unwrap_or_else(|| catalog.shop().to_owned());
         let seed = match opts.seed {
             Some(seed) => seed as u64,
@@ -91,6 +99,7 @@ impl Personalizer {
         let consent = Consent::parse(opts.consent.as_deref())?;
         let mut state = State::new(Engine::with_seed(catalog, seed), Store::Memory, vec![], None);
         state.consent = consent;
+        state.sharded = sharded;
         let state = Shared::new(RefCell::new(state));
         let on_message = match consent {
             Consent::Required => None,
@@ -98,6 +107,59 @@ impl Personalizer {
         };
         let on_message = RefCell::new(on_message);
         Ok(Personalizer { state, shop_id, storage, on_message, granting: Cell::new(false) })
+    }
+
+    /// Adds a part of the sharded catalog this personalizer was opened on:
+    /// `bytes` are the file `file` the manifest names (opened against it, so
+    /// any other bytes are refused), joined with the parts held; slates and
+    /// explanations then include its items, and the profile is kept. Returns
+    /// `false` when that file is held already. A bad part is `CATALOG_INVALID`
+    /// and the personalizer keeps what it had; without a manifest at `open`
+    /// this is `BAD_ARGUMENT`. Fetch a shard because a page of its department
+    /// is opened (`shardFor`), never because of the profile.
+    #[wasm_bindgen(js_name = addPart)]
+    pub fn add_part(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] file: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    ) -> Result<bool, JsValue> {
+        let file = file.as_string().ok_or_else(|| bad_argument("file", "expected a string"))?;
+        let mut state = self.borrow_mut()?;
+        let Some(sharded) = state.sharded.as_mut() else {
+            return Err(
+                bad_argument("addPart", "the personalizer was not opened on a manifest").into()
+            );
+        };
+        if sharded.has(&file) {
+            return Ok(false);
+        }
+        let bytes = read_bytes(&bytes)
+            .ok_or_else(|| bad_argument("bytes", "expected a Uint8Array or an ArrayBuffer"))?;
+        let catalog = sharded.add(&file, &bytes)?;
+        state.engine.replace_catalog(catalog);
+        Ok(true)
+    }
+
+    /// The files of the sharded catalog held: the core first, then the
+    /// shards in department order. Empty for a whole catalog.
+    pub fn parts(&self) -> Result<Vec<String>, JsValue> {
+        Ok(self.borrow()?.sharded.as_ref().map(|s| s.files()).unwrap_or_default())
+    }
+
+    /// The file of the shard holding the items of the department of
+    /// `categoryPath` (`"Women > Knitwear"`), for a page of that category to
+    /// fetch and `addPart`; `null` when no shard holds it or the personalizer
+    /// was not opened on a manifest.
+    #[wasm_bindgen(js_name = shardFor, unchecked_return_type = "string | null")]
+    pub fn shard_for(
+        &self,
+        #[wasm_bindgen(js_name = categoryPath, unchecked_param_type = "string")] path: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let path =
+            path.as_string().ok_or_else(|| bad_argument("categoryPath", "expected a string"))?;
+        let state = self.borrow()?;
+        let file = state.sharded.as_ref().and_then(|s| s.shard_for(&path));
+        Ok(file.map_or(JsValue::NULL, JsValue::from_str))
     }
 
     /// Learns from one event (`{ type, itemId, at? }`; see the event types in

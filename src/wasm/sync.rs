@@ -23,6 +23,7 @@ use rand::SeedableRng;
 use rand::rngs::SmallRng;
 
 use super::consent_mode::Consent;
+use super::parts::Sharded;
 use super::store::{Merge, Store, Stored};
 use crate::catalog::dates::day_of;
 use crate::journal::{Change, Journal};
@@ -48,6 +49,9 @@ pub(crate) struct State {
     pub channel: Option<BroadcastChannel>,
     /// Whether the profile may be kept (`open`'s `consent`, then grant and revoke).
     pub consent: Consent,
+    /// The manifest and the parts held, when opened on a sharded catalog:
+    /// `addPart` joins them again with a new shard into the engine's catalog.
+    pub sharded: Option<Sharded>,
     writing: bool,
     scheduled: bool,
     /// Completed writes and erasures: a read older than this is stale.
@@ -76,6 +80,7 @@ impl State {
             quarantined: 0,
             channel,
             consent: Consent::Implied,
+            sharded: None,
             writing: false,
             scheduled: false,
             generation: 0,

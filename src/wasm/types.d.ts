@@ -1,7 +1,10 @@
 /** Options of `Personalizer.open`. */
 export interface OpenOptions {
-  /** The shop's catalog: binary v1 bytes, a JSON v1 object or its text (see docs/FORMATS.md). */
-  catalog: ArrayBuffer | Uint8Array | object | string;
+  /**
+   * The shop's catalog: binary v1 bytes, a JSON v1 object or its text, or a sharded catalog's
+   * manifest and the parts fetched (see docs/FORMATS.md).
+   */
+  catalog: ShardedCatalog | ArrayBuffer | Uint8Array | object | string;
   /** Storage key; defaults to the catalog's `shop`. */
   shopId?: string;
   /**
@@ -17,6 +20,53 @@ export interface OpenOptions {
   consent?: "implied" | "required";
   /** Seed for reproducible choices (Thompson sampling); from crypto.getRandomValues when absent. */
   seed?: number;
+}
+
+/**
+ * A sharded catalog as the page has it (docs/FORMATS.md, "Sharded catalog v1"): the parsed
+ * manifest.json and the parts fetched, by file name; the core must be among them. Add the shard
+ * of a department when a page of it is opened (`shardFor`, `addPart`), never from the profile.
+ */
+export interface ShardedCatalog {
+  manifest: CatalogManifest;
+  parts: Record<string, Uint8Array | ArrayBuffer>;
+}
+
+/** manifest.json of a sharded catalog, as `flaneur catalog build --shards` writes it. */
+export interface CatalogManifest {
+  format: "flaneur-catalog-manifest";
+  version: 1;
+  shop: string;
+  /** The build every part carries, 16 hex digits. */
+  build: string;
+  /** Category levels that make a department. */
+  depth: number;
+  core: CatalogPartFile;
+  /** One per department, ascending by department. */
+  shards?: CatalogPartFile[];
+  /** Patches from an earlier build's parts to this build's (`flaneur catalog diff`). */
+  patches?: CatalogPatchFile[];
+}
+
+/** A patch from an earlier build's part to one of this manifest's: `patch-<hash>.bin`. */
+export interface CatalogPatchFile {
+  /** The earlier part's file name. */
+  from: string;
+  /** The part of this manifest it builds. */
+  to: string;
+  file: string;
+  hash: string;
+  bytes: number;
+}
+
+/** One file of a sharded catalog: `core-<hash>.bin` or `shard-<hash>.bin`. */
+export interface CatalogPartFile {
+  /** The department whose items a shard holds (absent for the core). */
+  department?: string;
+  file: string;
+  hash: string;
+  bytes: number;
+  items: number;
 }
 
 /** Something the shopper did. `at` is ms since the epoch and defaults to now. */

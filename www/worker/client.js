@@ -22,7 +22,10 @@
 //   Uint8Array    its bytes are copied once, then that copy is transferred; the
 //                 caller's array and its buffer are left untouched.
 //   object, text  structured-cloned once.
-// Later calls carry only their own small arguments and results.
+//   { manifest, parts }  (a sharded catalog) the manifest is cloned, each part
+//                 as above (an ArrayBuffer transferred, a Uint8Array copied).
+// `addPart(file, bytes)` moves its bytes the same way. Later calls carry only
+// their own small arguments and results.
 //
 // Storage: the worker has no localStorage, so `storage: "local"` falls back to
 // memory there (with a STORAGE_UNAVAILABLE notice in `profile()`). Before
@@ -66,6 +69,19 @@ function catalogTransfer(catalog) {
   if (catalog instanceof Uint8Array) {
     const copy = catalog.slice(); // exactly its bytes, in a buffer of its own
     return [copy, [copy.buffer]];
+  }
+  const parts = catalog?.parts;
+  const sharded = typeof catalog === "object" && catalog !== null && "manifest" in catalog;
+  if (sharded && typeof parts === "object" && parts !== null) {
+    const moved = {};
+    const transfer = [];
+    for (const [file, bytes] of Object.entries(parts)) {
+      const isBytes = bytes instanceof ArrayBuffer || bytes instanceof Uint8Array;
+      const [part, list] = isBytes ? catalogTransfer(bytes) : [bytes, []];
+      moved[file] = part;
+      transfer.push(...list);
+    }
+    return [{ ...catalog, parts: moved }, transfer];
   }
   return [catalog, []];
 }
@@ -144,6 +160,16 @@ export class Personalizer {
   exportProfile() { return this.#call("exportProfile", []); }
   importProfile(json) { return this.#call("importProfile", [json]); }
   stats() { return this.#call("stats", []); }
+  parts() { return this.#call("parts", []); }
+  shardFor(categoryPath) { return this.#call("shardFor", [categoryPath]); }
+  /** As the main-thread `addPart`; `itemCount` follows the joined catalog. */
+  async addPart(file, bytes) {
+    const isBytes = bytes instanceof ArrayBuffer || bytes instanceof Uint8Array;
+    const [moved, transfer] = isBytes ? catalogTransfer(bytes) : [bytes, []];
+    const { added, itemCount } = await this.#call("addPart", [file, moved], transfer);
+    this.itemCount = itemCount;
+    return added;
+  }
   /** As the main-thread `erase`; a worker has no localStorage, so the page clears flaneur's keys there. */
   erase() { return this.#andLocal(this.#call("erase", [])); }
   flush() { return this.#call("flush", []); }

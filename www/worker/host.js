@@ -23,6 +23,9 @@ const METHODS = new Set([
   "flush",
   "grantConsent",
   "revokeConsent",
+  "addPart",
+  "parts",
+  "shardFor",
 ]);
 
 const ready = init().then(
@@ -52,6 +55,11 @@ async function run(method, args) {
   }
   if (!METHODS.has(method) || typeof personalizer[method] !== "function") {
     throw refuse(`${method}: not a method of this flaneur build`);
+  }
+  if (method === "addPart") {
+    // The catalog grew: the client's `itemCount` follows.
+    const added = personalizer.addPart(...args);
+    return { added, itemCount: personalizer.itemCount };
   }
   return personalizer[method](...args);
 }

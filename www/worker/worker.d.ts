@@ -7,6 +7,7 @@ import type {
   ImportSummary,
   Nearest,
   OpenOptions,
+  ShardedCatalog,
   Preferences,
   ProfileSummary,
   RecommendRequest,
@@ -17,7 +18,7 @@ import type {
 
 export type {
   Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, ImportSummary, Nearest, OpenOptions, Preferences,
-  ProfileSummary, RecommendRequest, ReportOptions, Slate, Stats,
+  ProfileSummary, RecommendRequest, ReportOptions, ShardedCatalog, Slate, Stats,
 };
 
 /** Every error the worker client rejects with: the engine's codes, plus its own. */
@@ -38,7 +39,8 @@ export interface FlaneurWorkerError extends Error {
  * The catalog crosses to the worker once, at `open`: an `ArrayBuffer` is
  * transferred (detached in the caller: `byteLength` 0 afterwards, even if
  * `open` rejects); a `Uint8Array` is copied once and the copy transferred; a
- * JSON object or text is structured-cloned once. Calls run in order.
+ * JSON object or text is structured-cloned once; each part of a sharded catalog (and the bytes of
+ * `addPart`) as an `ArrayBuffer` or a `Uint8Array` above. Calls run in order.
  */
 export class Personalizer {
   private constructor();
@@ -61,6 +63,16 @@ export class Personalizer {
   exportProfile(): Promise<string>;
   importProfile(json: string): Promise<ImportSummary>;
   stats(): Promise<Stats>;
+  /**
+   * Adds a part of the sharded catalog `open` was given (the file the manifest names, and its
+   * bytes): false when held already; `itemCount` follows. Rejects with CATALOG_INVALID for a bad
+   * part (the personalizer keeps what it had), BAD_ARGUMENT without a manifest.
+   */
+  addPart(file: string, bytes: Uint8Array | ArrayBuffer): Promise<boolean>;
+  /** The files of the sharded catalog held: core first, then shards by department; [] if whole. */
+  parts(): Promise<string[]>;
+  /** The shard file holding the department of `categoryPath` (a page's category), or null. */
+  shardFor(categoryPath: string): Promise<string | null>;
   erase(): Promise<void>;
   /** As the main-thread `grantConsent` (with `consent: "required"`). */
   grantConsent(): Promise<void>;

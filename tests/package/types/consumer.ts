@@ -2,10 +2,10 @@
 // every method of both entries, used as the README shows it. A declaration that
 // is missing, misnamed or mistyped fails the build; the @ts-expect-error lines
 // fail it if the declarations stop refusing what they must refuse.
-import init, { Personalizer, type Slate, type Explanation, type Nearest, type ProfileSummary, type FlaneurError } from "flaneur";
+import init, { Personalizer, type Slate, type Explanation, type Nearest, type ProfileSummary, type FlaneurError, type CatalogManifest } from "flaneur";
 import { Personalizer as WorkerPersonalizer, type FlaneurReport } from "flaneur/worker";
 
-export async function mainThread(catalog: object): Promise<string[]> {
+export async function mainThread(catalog: object, manifest: CatalogManifest): Promise<string[]> {
   await init();
   const p = await Personalizer.open({ catalog, shopId: "demo", storage: "indexeddb", seed: 42 });
   const learned: boolean = p.record({ type: "view", itemId: "sku-1", at: Date.now() });
@@ -44,13 +44,19 @@ export async function mainThread(catalog: object): Promise<string[]> {
   await Personalizer.open({ catalog, consent: "granted" });
   const stats = p.stats();
   const count: number = p.itemCount + stats.divergent.impressions;
+  const sharded = await Personalizer.open({ catalog: { manifest, parts: { [manifest.core.file]: new Uint8Array(8) } } });
+  const shard: string | null = sharded.shardFor("Women > Knitwear");
+  const added: boolean = shard !== null && sharded.addPart(shard, new ArrayBuffer(8));
+  const held: string[] = sharded.parts();
+  // @ts-expect-error a part is bytes
+  sharded.addPart("shard-0123456789abcdef.bin", "bytes");
   try {
     p.record({ type: "view", itemId: "nope" });
   } catch (err) {
     const code: FlaneurError["code"] = (err as FlaneurError).code;
     return [code];
   }
-  return [String(learned), slate.intent, why.text, where, kept, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported)];
+  return [String(learned), slate.intent, why.text, where, kept, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported), String(added), held.join()];
 }
 
 export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
@@ -60,6 +66,9 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   const why: Explanation = await p.explain("sku-1");
   const near: Nearest = await p.nearest(new Float32Array(16), 4);
   const summary: ProfileSummary = await p.profile();
+  const shard: string | null = await p.shardFor("Shoes");
+  const held: string[] = await p.parts();
+  const added: boolean = shard !== null && (await p.addPart(shard, new Uint8Array(8)));
   await p.setPreferences({ surprise: 0.5 });
   await p.forget({ category: "Shoes" });
   await p.importProfile(await p.exportProfile());
@@ -71,5 +80,5 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   // @ts-expect-error worker methods return promises
   const sync: Slate = p.recommend({ k: 6 });
   p.close();
-  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join(), String(sent)];
+  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join(), String(sent), held.join(), String(added)];
 }

@@ -1,0 +1,162 @@
+//! A sharded catalog in the page (docs/FORMATS.md, "Sharded catalog v1"):
+//! `open`'s `catalog: { manifest, parts }`, and the parts a personalizer holds
+//! so that it can join them again when `addPart` brings a shard. Which shard
+//! a page fetches follows the pages it opens (`shardFor`), never the profile.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use super::convert::{check_keys, field_names};
+use super::error::bad_argument;
+use crate::Error;
+use crate::catalog::{Catalog, Manifest, PartFile, PatchFile};
+
+/// The manifest a personalizer was opened on and the parts it holds, the
+/// core first, then the shards in department order.
+pub(crate) struct Sharded {
+    manifest: Manifest,
+    parts: Vec<Catalog>,
+}
+
+impl Sharded {
+    /// The file names of the parts held, the core first, then the shards in
+    /// department order.
+    pub(crate) fn files(&self) -> Vec<String> {
+        self.parts.iter().filter_map(|part| self.entry(part)).map(|e| e.file.clone()).collect()
+    }
+
+    /// Whether the part `file` is held.
+    pub(crate) fn has(&self, file: &str) -> bool {
+        self.parts.iter().any(|part| self.entry(part).is_some_and(|e| e.file == file))
+    }
+
+    /// The file of the shard holding the items of category path `path`.
+    pub(crate) fn shard_for(&self, path: &str) -> Option<&str> {
+        self.manifest.shard_for(path).map(|shard| shard.file.as_str())
+    }
+
+    /// Opens the part `file` against the manifest and joins it with the parts
+    /// held, returning the joined catalog; on any error nothing changes.
+    pub(crate) fn add(&mut self, file: &str, bytes: &[u8]) -> Result<Catalog, Error> {
+        let part = self.manifest.open_part(file, bytes)?;
+        let at = self.parts.partition_point(|held| order(held) <= order(&part));
+        self.parts.insert(at, part);
+        Catalog::from_parts(&self.parts).inspect_err(|_| {
+            self.parts.remove(at);
+        })
+    }
+
+    /// The manifest's entry of a part held.
+    fn entry(&self, part: &Catalog) -> Option<&PartFile> {
+        let department = part.part()?.department.as_deref();
+        std::iter::once(&self.manifest.core)
+            .chain(&self.manifest.shards)
+            .find(|entry| entry.department.as_deref() == department)
+    }
+}
+
+/// Where a part goes among the parts: the core (no department) first, then
+/// the shards by department.
+fn order(part: &Catalog) -> Option<&str> {
+    part.part().and_then(|p| p.department.as_deref())
+}
+
+/// Whether `open`'s catalog option is the sharded form, `{ manifest, parts }`
+/// (a JSON v1 catalog has no `manifest`).
+pub(crate) fn is_sharded(value: &JsValue) -> bool {
+    value.is_object()
+        && !value.is_instance_of::<js_sys::ArrayBuffer>()
+        && !value.is_instance_of::<js_sys::Uint8Array>()
+        && js_sys::Reflect::has(value, &JsValue::from_str("manifest")).unwrap_or(false)
+}
+
+/// Reads `{ manifest, parts }`: the manifest checked, each part opened
+/// against it, and the parts joined. A wrong shape is `BAD_ARGUMENT`; a bad
+/// manifest or part is the core's `CATALOG_INVALID` or `CATALOG_VERSION`.
+pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error> {
+    check_keys(value, &["manifest", "parts"], "options.catalog")?;
+    let get = |key: &str| {
+        js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let manifest = read_manifest(get("manifest"))?;
+    let parts = get("parts");
+    if !parts.is_object() {
+        return Err(bad_argument(
+            "options.catalog.parts",
+            "expected an object of part bytes by file name, the core's among them",
+        ));
+    }
+    let mut sharded = Sharded { manifest, parts: Vec::new() };
+    let entries = js_sys::Object::entries(parts.unchecked_ref());
+    let mut files = Vec::with_capacity(entries.length() as usize);
+    for entry in entries.iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let file = entry.get(0).as_string().unwrap_or_default();
+        let bytes = read_bytes(&entry.get(1)).ok_or_else(|| {
+            bad_argument(
+                &format!("options.catalog.parts[{file:?}]"),
+                "expected a Uint8Array or an ArrayBuffer",
+            )
+        })?;
+        files.push((file, bytes));
+    }
+    let core = sharded.manifest.core.file.clone();
+    if !files.iter().any(|(file, _)| *file == core) {
+        return Err(bad_argument("options.catalog.parts", format!("must hold the core, {core}")));
+    }
+    for (file, bytes) in &files {
+        let part = sharded.manifest.open_part(file, bytes)?;
+        let at = sharded.parts.partition_point(|held| order(held) <= order(&part));
+        sharded.parts.insert(at, part);
+    }
+    let catalog = Catalog::from_parts(&sharded.parts)?;
+    Ok((sharded, catalog))
+}
+
+/// The parsed `manifest.json`: an object (else `BAD_ARGUMENT`), read into
+/// [`Manifest`] and checked; a missing or mistyped field, or one the format
+/// does not have, is `CATALOG_INVALID` (serde-wasm-bindgen reads only the
+/// fields it expects, so the others are refused here).
+fn read_manifest(value: JsValue) -> Result<Manifest, Error> {
+    if !value.is_object() {
+        return Err(bad_argument(
+            "options.catalog.manifest",
+            "expected the parsed manifest.json object",
+        ));
+    }
+    let corrupt = |e: Error| match e {
+        Error::BadArgument(reason) => Error::CatalogCorrupt { reason },
+        other => other,
+    };
+    let manifest: Manifest = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        Error::CatalogCorrupt { reason: format!("catalog manifest: the manifest is not one: {e}") }
+    })?;
+    manifest.check()?;
+    check_keys(&value, field_names::<Manifest>(), "catalog manifest").map_err(corrupt)?;
+    let get = |object: &JsValue, key: &str| {
+        js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    };
+    let part_fields = field_names::<PartFile>();
+    check_keys(&get(&value, "core"), part_fields, "catalog manifest: core").map_err(corrupt)?;
+    if let Some(shards) = get(&value, "shards").dyn_ref::<js_sys::Array>() {
+        for (k, shard) in shards.iter().enumerate() {
+            let what = format!("catalog manifest: shards[{k}]");
+            check_keys(&shard, part_fields, &what).map_err(corrupt)?;
+        }
+    }
+    if let Some(patches) = get(&value, "patches").dyn_ref::<js_sys::Array>() {
+        for (k, patch) in patches.iter().enumerate() {
+            let what = format!("catalog manifest: patches[{k}]");
+            check_keys(&patch, field_names::<PatchFile>(), &what).map_err(corrupt)?;
+        }
+    }
+    Ok(manifest)
+}
+
+/// The bytes of a `Uint8Array` or an `ArrayBuffer` (copied once into
+/// WebAssembly memory); `None` for anything else.
+pub(crate) fn read_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    let is_bytes = value.is_instance_of::<js_sys::ArrayBuffer>()
+        || value.is_instance_of::<js_sys::Uint8Array>();
+    is_bytes.then(|| js_sys::Uint8Array::new(value).to_vec())
+}
