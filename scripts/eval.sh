@@ -27,6 +27,11 @@
 #    with `flaneur model train` (reused when its inputs are unchanged; skipped
 #    when the compiler has no such subcommand), scores every method and writes
 #    target/eval/sequential-report.json and its tables.
+# 5. vectors: compact item vectors (issue #22) on MovieLens-1M and -100k:
+#    flaneur-eval vectors compiles the movielens learned catalog again with its
+#    vectors passed through each lossy codec (fewer bits, product quantization,
+#    fewer dimensions), ranks every user as the movielens step does and writes
+#    target/eval/vectors/vectors-report.json and its table (about 9 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bins
@@ -75,3 +80,4 @@ for ds in ml-1m ml-100k; do
   fi
 done
 target/release/flaneur-eval sequential
+target/release/flaneur-eval vectors

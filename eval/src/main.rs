@@ -10,6 +10,8 @@
 //! target/release/flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]
 //! target/release/flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
 //!     [--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]
+//! target/release/flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
+//!     [--seed N]
 //! make eval
 //! ```
 //!
@@ -32,6 +34,11 @@
 //!   flaneur's sequence model beside the anchors, and a strict split whose
 //!   evaluated users are in no training data (see `sequential.rs`); writes
 //!   `target/eval/sequential-report.json`.
+//! - `vectors`: compact item vectors (issue #22): the `movielens` learned
+//!   catalog with its vectors passed through lossy codecs (fewer bits,
+//!   product quantization, fewer dimensions), NDCG@10, HR@10 and recall@24
+//!   against today's int8 (see `vectors.rs`); writes
+//!   `target/eval/vectors/vectors-report.json`.
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -39,6 +46,7 @@
 //! the same command gives the same table.
 
 mod bubble;
+mod compact_vectors;
 mod grocery;
 mod grocery_baselines;
 mod grocery_catalog;
@@ -59,6 +67,7 @@ mod sequential_data;
 mod sequential_report;
 mod shop;
 mod transition;
+mod vectors;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -70,7 +79,8 @@ const USAGE: &str = concat!(
     "[--dims N]\n",
     "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]\n",
     "       flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] ",
-    "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]",
+    "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]\n",
+    "       flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] [--seed N]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -105,6 +115,13 @@ fn main() -> ExitCode {
         },
         Some("sequential") => match parse_sequential(&args[1..]) {
             Ok(config) => run_sequential(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("vectors") => match parse_vectors(&args[1..]) {
+            Ok(config) => run_vectors(config),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -346,6 +363,54 @@ fn run_sequential(config: sequential::Config) -> ExitCode {
     publish("sequential", &table, defaults)
 }
 
+/// Parses `--data DIR --out DIR --datasets a,b --seed N`, each optional.
+fn parse_vectors(args: &[String]) -> Result<vectors::Config, String> {
+    let mut config = vectors::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--out" => config.out = value.into(),
+            "--datasets" => {
+                config.datasets = value
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            }
+            "--seed" => {
+                config.seed = value.parse().map_err(|_| format!("--seed: {value:?}"))?;
+            }
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    if config.datasets.is_empty() {
+        return Err("--datasets names no dataset".into());
+    }
+    Ok(config)
+}
+
+fn run_vectors(config: vectors::Config) -> ExitCode {
+    let started = Instant::now();
+    let reports = match vectors::run(&config) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let table = vectors::render(&reports, config.seed);
+    println!("{table}");
+    eprintln!("vectors: {:.1} s", started.elapsed().as_secs_f64());
+    if let Err(message) = vectors::write_json(&reports, &config.report()) {
+        eprintln!("flaneur-eval: {message}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("vectors: report written to {}", config.report().display());
+    publish("vectors", &table, config == vectors::Config::default())
+}
+
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
 /// with its default parameters (other runs are printed only).
 fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
@@ -454,6 +519,18 @@ mod tests {
         assert!(parse_sequential(&args(&["--datasets", ""])).is_err());
         assert!(parse_sequential(&args(&["--seed", "x"])).is_err());
         assert!(sequential::Config::default().report().ends_with("eval/sequential-report.json"));
+    }
+
+    #[test]
+    fn vectors_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_vectors(&[]).unwrap(), vectors::Config::default());
+        let c = parse_vectors(&args(&["--datasets", "ml-100k", "--seed", "3"])).unwrap();
+        assert_eq!((c.datasets, c.seed), (vec!["ml-100k".to_string()], 3));
+        assert!(parse_vectors(&args(&["--datasets", ""])).is_err());
+        assert!(parse_vectors(&args(&["--seed", "x"])).is_err());
+        assert!(parse_vectors(&args(&["--bits", "4"])).is_err());
+        assert!(vectors::Config::default().report().ends_with("vectors/vectors-report.json"));
     }
 
     #[test]
