@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
-use flaneur::catalog::VectorKind;
+use flaneur::catalog::{Catalog, VectorKind};
 
 use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
@@ -98,6 +98,21 @@ enum CatalogCommand {
     Validate {
         #[command(flatten)]
         feed: FeedArgs,
+    },
+    /// Cut a binary catalog into a sharded one: manifest.json, a core and one shard per
+    /// department, written into the --output directory (docs/FORMATS.md).
+    Split {
+        /// A catalog written by `flaneur catalog build`.
+        catalog: PathBuf,
+        /// The directory to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Category levels that make a department.
+        #[arg(long, value_name = "DEPTH", value_parser = clap::value_parser!(u32).range(1..=16))]
+        shards: u32,
+        /// The items of the core, the most popular.
+        #[arg(long, default_value_t = 1000, value_name = "N")]
+        core_items: usize,
     },
     /// Patch a sharded catalog's earlier build into this one: writes into NEW a patch from each
     /// changed part of OLD and lists them in NEW's manifest.json (docs/FORMATS.md).
@@ -239,6 +254,28 @@ fn main() -> ExitCode {
             build(&feed, Some(&output), split)
         }
         CatalogCommand::Validate { feed } => build(&feed, None, None),
+        CatalogCommand::Split { catalog, output, shards: depth, core_items } => {
+            let read = std::fs::read(&catalog).map_err(|e| e.to_string());
+            let whole = read.and_then(|b| Catalog::from_binary(&b).map_err(|e| e.to_string()));
+            let written = whole.and_then(|c| shards::write(&c, &output, depth, core_items));
+            match written {
+                Ok(w) => {
+                    let m = &w.manifest;
+                    println!(
+                        "{}: a core of {} items ({} bytes) and {} shards at depth {depth}",
+                        output.display(),
+                        m.core.items,
+                        m.core.bytes,
+                        m.shards.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("flaneur: {}: {e}", catalog.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
         CatalogCommand::Diff { old, new } => match shards::diff(&old, &new) {
             Ok(p) => {
                 println!(

@@ -1210,3 +1210,27 @@ fn diff_patches_an_earlier_builds_parts_into_the_new_ones() {
     // inspect still reads the new build.
     assert!(run(&["catalog", "inspect", new.to_str().unwrap()]).status.success());
 }
+
+#[test]
+fn split_cuts_a_binary_catalog_into_the_parts_build_shards_writes() {
+    use flaneur::catalog::Manifest;
+    let (whole, _) = build("merchant.csv", "merchant-to-split.bin", &[]);
+    let (built, split) = (tmp("merchant-built-shards"), tmp("merchant-split-shards"));
+    let _ = std::fs::remove_dir_all(&built);
+    let _ = std::fs::remove_dir_all(&split);
+    let input = feed("merchant.csv");
+    let args = ["catalog", "build", input.to_str().unwrap(), "-o", built.to_str().unwrap()];
+    assert!(run(&[&args[..], &["--shards", "1", "--core-items", "2"]].concat()).status.success());
+    let bin = tmp("merchant-to-split.bin");
+    let args = ["catalog", "split", bin.to_str().unwrap(), "-o", split.to_str().unwrap()];
+    let o = run(&[&args[..], &["--shards", "1", "--core-items", "2"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |dir: &Path| std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    assert_eq!(read(&built), read(&split), "the same catalog, the same parts");
+    let manifest = Manifest::from_json_str(&read(&split)).unwrap();
+    assert_eq!(manifest.core.items, 2);
+    let items: u32 = manifest.shards.iter().map(|s| s.items).sum();
+    assert_eq!(items as usize + 2, whole.len());
+    let o = run(&["catalog", "split", input.to_str().unwrap(), "-o", "x", "--shards", "1"]);
+    assert_eq!(o.status.code(), Some(1), "a feed is not a binary catalog");
+}
