@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire opt-levels demo-catalog demo-model eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire opt-levels demo-catalog demo-model demo-shards eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -99,6 +99,16 @@ demo-model:
 	  --max-epochs 30 --patience 3 --seed 1
 	@cargo run --release -p flaneur-compiler --bin flaneur -- catalog build www/demo/catalog.json \
 	  --sequence-model www/demo/model.safetensors -o www/demo/catalog.bin
+	@$(MAKE) --no-print-directory demo-shards
+
+# Cut www/demo/catalog.bin into the sharded catalog the demo opens (www/demo/catalog/: manifest.json,
+# a core of the 300 most popular items and one shard per department; byte-identical for the same input),
+# then the next build's manifest and patches the end-to-end tests serve (scripts/make-demo-next.sh).
+demo-shards:
+	@rm -rf www/demo/catalog
+	@cargo run --release -p flaneur-compiler --bin flaneur -- catalog split www/demo/catalog.bin \
+	  -o www/demo/catalog --shards 1 --core-items 300
+	@scripts/make-demo-next.sh
 
 clean:
 	cargo clean

@@ -1234,3 +1234,25 @@ fn split_cuts_a_binary_catalog_into_the_parts_build_shards_writes() {
     let o = run(&["catalog", "split", input.to_str().unwrap(), "-o", "x", "--shards", "1"]);
     assert_eq!(o.status.code(), Some(1), "a feed is not a binary catalog");
 }
+
+#[test]
+fn the_demo_serves_the_split_of_its_own_binary_catalog() {
+    // `make demo-shards` wrote www/demo/catalog/ from www/demo/catalog.bin: a catalog.bin
+    // rebuilt without it (or a stale directory) would leave the demo on another catalog.
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/demo");
+    let out = tmp("demo-shards");
+    let _ = std::fs::remove_dir_all(&out);
+    let bin = www.join("catalog.bin");
+    let args = ["catalog", "split", bin.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    let o = run(&[&args[..], &["--shards", "1", "--core-items", "300"]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut served: Vec<_> = std::fs::read_dir(www.join("catalog")).unwrap().flatten().collect();
+    served.sort_by_key(|e| e.file_name());
+    let written = std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(served.len(), written, "the same files: run `make demo-shards`");
+    for entry in served {
+        let again = std::fs::read(out.join(entry.file_name())).unwrap_or_default();
+        let name = entry.file_name();
+        assert!(std::fs::read(entry.path()).unwrap() == again, "{name:?}: run `make demo-shards`");
+    }
+}

@@ -113,6 +113,22 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     Ok((sharded, catalog))
 }
 
+/// Applies the patch `file` (its `bytes`) that `manifest` names to the earlier
+/// part `old` a page kept: the new part's file name and bytes, checked against
+/// the manifest (`CATALOG_INVALID` when anything differs from what it names).
+pub(crate) fn patch_part(
+    manifest: JsValue,
+    file: &str,
+    bytes: &JsValue,
+    old: &JsValue,
+) -> Result<(String, Vec<u8>), Error> {
+    let manifest = read_manifest(manifest)?;
+    let expected = "expected a Uint8Array or an ArrayBuffer";
+    let bytes = read_bytes(bytes).ok_or_else(|| bad_argument("bytes", expected))?;
+    let old = read_bytes(old).ok_or_else(|| bad_argument("old", expected))?;
+    manifest.apply_patch(file, &bytes, &old)
+}
+
 /// The parsed `manifest.json`: an object (else `BAD_ARGUMENT`), read into
 /// [`Manifest`] and checked; a missing or mistyped field, or one the format
 /// does not have, is `CATALOG_INVALID` (serde-wasm-bindgen reads only the

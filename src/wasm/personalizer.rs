@@ -10,7 +10,7 @@ use super::consent::{Listener, attach};
 use super::consent_mode::Consent;
 use super::convert::{field_names, from_js_strict, to_js};
 use super::error::{bad_argument, install_panic_hook};
-use super::parts::{is_sharded, read_bytes, read_sharded};
+use super::parts::{is_sharded, patch_part, read_bytes, read_sharded};
 use super::store::{Store, drop_empty_database, erase_everywhere, quarantined};
 use super::sync::{self, Shared, State, commit};
 use crate::intent::IntentEstimate;
@@ -138,6 +138,32 @@ impl Personalizer {
         let catalog = sharded.add(&file, &bytes)?;
         state.engine.replace_catalog(catalog);
         Ok(true)
+    }
+
+    /// Rebuilds a part of `manifest` from the earlier build's part `old` a
+    /// page kept and the patch `file` the manifest lists for it (`bytes`):
+    /// `{ file, bytes }`, the part to pass to `open` or `addPart`, so that a
+    /// returning shopper fetches what changed rather than the part again.
+    /// Bytes other than the manifest names are `CATALOG_INVALID`.
+    #[wasm_bindgen(
+        js_name = patchPart,
+        unchecked_return_type = "{ file: string; bytes: Uint8Array }"
+    )]
+    pub fn patch_part(
+        #[wasm_bindgen(unchecked_param_type = "CatalogManifest")] manifest: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] file: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] old: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let file = file.as_string().ok_or_else(|| bad_argument("file", "expected a string"))?;
+        let (to, part) = patch_part(manifest, &file, &bytes, &old)?;
+        let out = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| {
+            js_sys::Reflect::set(&out, &JsValue::from_str(key), value).map(|_| ())
+        };
+        set("file", &JsValue::from_str(&to))?;
+        set("bytes", &js_sys::Uint8Array::from(part.as_slice()).into())?;
+        Ok(out.into())
     }
 
     /// The files of the sharded catalog held: the core first, then the

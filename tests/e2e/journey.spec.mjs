@@ -103,7 +103,7 @@ test("the journey moves the shelf, explains itself, obeys the panel, and keeps e
   await page.addInitScript(instrument);
   // This journey follows tastes (categories, colours, similar items): the engine opens the
   // JSON catalog, without the sequence model (tests/e2e/sequence.spec.mjs runs the model).
-  await page.route("**/catalog.bin", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.route("**/catalog/manifest.json", (route) => route.fulfill({ status: 404, body: "" }));
 
   // A fresh shopper: the shelf abstains rather than guess.
   await home(page);
@@ -211,7 +211,7 @@ test("the journey moves the shelf, explains itself, obeys the panel, and keeps e
     expect(r.method(), r.url()).toBe("GET");
     expect(url.search, r.url()).toBe("");
     expect(r.postData(), r.url()).toBeNull();
-    expect(url.pathname).toMatch(/^\/(|index\.html|app\.js|style\.css|catalog\.(json|bin)|shop\/[\w/-]+\.js|components\/[\w.-]+\.(js|css)|pkg\/[\w.-]+\.(js|wasm)|favicon\.ico)$/);
+    expect(url.pathname).toMatch(/^\/(|index\.html|app\.js|style\.css|catalog\.(json|bin)|catalog\/(manifest\.json|(core|shard)-[0-9a-f]{16}\.bin)|shop\/[\w/-]+\.js|components\/[\w.-]+\.(js|css)|pkg\/[\w.-]+\.(js|wasm)|favicon\.ico)$/);
     const headers = await r.allHeaders();
     expect(headers.cookie, "no cookie travels").toBeUndefined();
     for (const [name, value] of Object.entries(headers)) {
@@ -223,7 +223,7 @@ test("the journey moves the shelf, explains itself, obeys the panel, and keeps e
   const log = await page.evaluate(() => window.__flaneurLog);
   for (const call of log.sent) {
     expect(call.api, JSON.stringify(call)).toBe("fetch");
-    expect(new URL(call.args[0], origin).pathname).toMatch(/^\/(catalog\.(json|bin)|pkg\/flaneur_bg\.wasm)$/);
+    expect(new URL(call.args[0], origin).pathname).toMatch(/^\/(catalog\.(json|bin)|catalog\/(manifest\.json|(core|shard)-[0-9a-f]{16}\.bin)|pkg\/flaneur_bg\.wasm)$/);
   }
   expect(log.sent.some((c) => c.api === "sendBeacon" || c.api === "WebSocket" || c.api === "EventSource" || c.api === "send")).toBe(false);
   for (const write of log.writes) {

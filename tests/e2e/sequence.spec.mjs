@@ -1,5 +1,5 @@
-// The demo's sequence model (issue #21): the storefront opens flaneur on catalog.bin, the
-// demo catalog with a model trained on the synthetic session log (scripts/make-demo-sessions.mjs),
+// The demo's sequence model (issue #21): the storefront opens flaneur on its sharded catalog
+// (www/demo/catalog/, split from catalog.bin), whose core carries a model trained on the synthetic session log (scripts/make-demo-sessions.mjs),
 // and "For you" follows the order of what the shopper looked at, saying so: "Often viewed
 // after <title>". Nothing of the order leaves the page.
 import { readFileSync } from "node:fs";
@@ -36,10 +36,12 @@ test("two product views: For you has a card that says which one it follows, and 
   await expect(page.locator("body")).toHaveAttribute("data-page", "home");
   await expect(forYou(page)).toHaveAttribute("data-state", "ready");
 
-  // The engine runs on the binary catalog, which carries the model, and keeps the order.
+  // The engine runs on the sharded catalog, whose core carries the model, and keeps the order.
   const summary = await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile(), MODULE);
   expect(summary.sequenceSteps).toBe(2);
-  expect(requests.some((r) => new URL(r.url()).pathname === "/catalog.bin")).toBe(true);
+  const paths = requests.map((r) => new URL(r.url()).pathname);
+  expect(paths).toContain("/catalog/manifest.json");
+  expect(paths.some((p) => /^\/catalog\/core-[0-9a-f]{16}\.bin$/.test(p))).toBe(true);
 
   const titles = viewed.map((i) => i.title);
   const followed = forYou(page).locator(".fl-card__reason", { hasText: /^Often viewed after / });
@@ -59,8 +61,8 @@ test("two product views: For you has a card that says which one it follows, and 
   }
 });
 
-test("without catalog.bin the shop still works, on the JSON catalog", async ({ page }) => {
-  await page.route("**/catalog.bin", (route) => route.fulfill({ status: 404, body: "" }));
+test("without the sharded catalog the shop still works, on the JSON catalog", async ({ page }) => {
+  await page.route("**/catalog/manifest.json", (route) => route.fulfill({ status: 404, body: "" }));
   await page.goto("/");
   await expect(forYou(page)).toHaveAttribute("data-state", "ready");
   const item = catalog.items.find((i) => i.available && !i.sensitive);

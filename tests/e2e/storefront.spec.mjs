@@ -372,7 +372,7 @@ test.describe("the shop on its own", () => {
       expect(r.method()).toBe("GET");
       expect(url.search).toBe("");
       expect(r.postData()).toBeNull();
-      expect(url.pathname).toMatch(/^\/(|app\.js|style\.css|catalog\.(json|bin)|shop\/[\w/-]+\.js|components\/[\w/.-]+|pkg\/[\w.-]+)$/);
+      expect(url.pathname).toMatch(/^\/(|app\.js|style\.css|catalog\.(json|bin)|catalog\/(manifest\.json|(core|shard)-[0-9a-f]{16}\.bin)|shop\/[\w/-]+\.js|components\/[\w/.-]+|pkg\/[\w.-]+)$/);
     }
     // The response carried the strict CSP, and nothing on the pages broke it.
     const doc = requests.find((r) => new URL(r.url()).pathname === "/");
@@ -387,7 +387,7 @@ test.describe("with the flaneur components", () => {
     expect(served.ok(), "www/components/ is served").toBe(true);
     // These follow tastes (categories, similar items): the engine opens the JSON catalog,
     // without the sequence model (tests/e2e/sequence.spec.mjs runs the model).
-    await page.route("**/catalog.bin", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.route("**/catalog/manifest.json", (route) => route.fulfill({ status: 404, body: "" }));
   });
 
   const shelfOf = (page, heading) => page.locator(`flaneur-shelf[heading="${heading}"] [data-item-id]`);

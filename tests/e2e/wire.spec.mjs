@@ -1,5 +1,5 @@
 // On the wire (issue #22): what scripts/serve.mjs sends, as a CDN would. The browser asks
-// for br and gets the .wasm and the binary catalog brotli-compressed, the bytes exactly the
+// for br and gets the .wasm and the catalog's core brotli-compressed, the bytes exactly the
 // files on disk once decoded, with Content-Length the bytes sent and Vary: Accept-Encoding;
 // a client asking for identity gets the file as it is; a revalidation with the ETag gets 304
 // without a body. On a server of its own (ROOT=DIR over a temporary folder): a file whose
@@ -17,6 +17,9 @@ import { expect, test } from "@playwright/test";
 const disk = (path) => readFileSync(new URL(`../../www/${path}`, import.meta.url));
 const WASM = disk("pkg/flaneur_bg.wasm");
 const BIN = disk("demo/catalog.bin");
+// The demo's sharded catalog (www/demo/catalog/): the core every page fetches, its name content-addressed.
+const MANIFEST = JSON.parse(disk("demo/catalog/manifest.json"));
+const CORE = `/catalog/${MANIFEST.core.file}`;
 
 /** GET (or `method`) `url` with node:http: the status, the headers and the body exactly as sent (not decoded). */
 function rawGet(url, headers = {}, method = "GET") {
@@ -41,8 +44,9 @@ async function brotliReady(baseURL, path) {
   }).toBe("br");
 }
 
-test("the demo's .wasm and catalog.bin come brotli-compressed to Chromium, the same bytes once decoded", async ({ page, baseURL }) => {
-  const wanted = { "/pkg/flaneur_bg.wasm": WASM, "/catalog.bin": BIN };
+test("the demo's .wasm and catalog core come brotli-compressed to Chromium, the same bytes once decoded", async ({ page, baseURL }) => {
+  const wanted = { "/pkg/flaneur_bg.wasm": WASM, [CORE]: disk(`demo${CORE}`) };
+  const caching = { "/pkg/flaneur_bg.wasm": "no-cache", [CORE]: "public, max-age=31536000, immutable" };
   for (const path of Object.keys(wanted)) await brotliReady(baseURL, path);
   const responses = Object.keys(wanted).map((path) => page.waitForResponse((r) => new URL(r.url()).pathname === path));
   await page.goto("/");
@@ -54,7 +58,7 @@ test("the demo's .wasm and catalog.bin come brotli-compressed to Chromium, the s
     expect(headers["content-encoding"], path).toBe("br");
     expect(headers.vary, path).toMatch(/accept-encoding/i);
     expect(headers["content-security-policy"], path).toContain("default-src 'self'");
-    expect(headers["cache-control"], path).toBe("no-cache");
+    expect(headers["cache-control"], path).toBe(caching[path]);
     expect((await response.body()).equals(wanted[path]), `${path} decoded is the file on disk`).toBe(true);
   }
   // The same over a plain socket: Content-Length counts the compressed bytes, which are smaller.

@@ -7,7 +7,9 @@
 // Optional on the script tag: data-storage="indexeddb" | "local" | "memory",
 // data-shop="storage key" (defaults to the catalog's shop), data-consent="required"
 // (nothing is read or kept on the device until `consent.grant()`; "implied", the
-// default, keeps the profile from the start).
+// default, keeps the profile from the start), data-engine-catalog="catalog.bin" (the
+// engine's binary copy) or data-manifest="catalog/manifest.json" (a sharded catalog:
+// the core at once, a department's shard when `visit` says a page shows it).
 //
 // The module opens ONE Personalizer for the page (../pkg/flaneur.js, relative
 // to this file) and exports:
@@ -16,16 +18,18 @@
 //   record  record(event) → Promise<boolean>: queued until ready, never rejects
 //   notify  notify(detail): dispatch `flaneur:change` after calling the personalizer directly
 //   CHANGE  "flaneur:change", dispatched on `document` after every change
+//   visit   visit(categoryPath) → Promise<boolean>: this page shows that department (with
+//           data-manifest, its shard is fetched once, kept, and joined); never rejects
 //   consent { grant(), revoke() } → Promise<boolean>: the shop's consent manager's hook
 //           (./consent.js: followTcf(consent), followConsentMode(consent))
 //
 // Styles: a <link rel="stylesheet"> to flaneur-elements.css beside this file,
 // added once to <head> (style-src 'self' allows it; no inline styles anywhere).
-import { CHANGE, catalog, consent, notify, ready, record } from "./runtime.js";
+import { CHANGE, catalog, consent, notify, ready, record, visit } from "./runtime.js";
 import { FlaneurShelf } from "./shelf.js";
 import { FlaneurPreferences } from "./preferences.js";
 
-export { CHANGE, catalog, consent, notify, ready, record };
+export { CHANGE, catalog, consent, notify, ready, record, visit };
 
 function addStylesheet() {
   const href = new URL("./flaneur-elements.css", import.meta.url).href;

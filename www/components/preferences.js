@@ -5,7 +5,7 @@
 // what it keeps of the shopper's purchases ("Bought regularly", a "Forget" per item),
 // export / import / erase, and what stays on the device.
 // data-state on the element: "loading" | "ready" | "error".
-import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
+import { CHANGE, describe, forgetParts, hidden, notify, ready, state, warn } from "./runtime.js";
 import { h, masked, uid } from "./dom.js";
 import {
   boughtWords, bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName,
@@ -612,6 +612,7 @@ export class FlaneurPreferences extends HTMLElement {
     try {
       await this.#personalizer.erase();
       hidden.clear();
+      await forgetParts();
       this.#say("Everything is erased: nothing about you is stored for this shop in this browser now.");
     } catch (err) {
       this.#say(`Erasing failed (${describe(err)}).`, true);

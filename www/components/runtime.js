@@ -1,7 +1,8 @@
 // The one shared flaneur of a page: finds the embedding <script>, loads the
-// engine, fetches the catalog (and the engine's binary copy, if the tag names
-// one with data-engine-catalog) and opens ONE Personalizer that every element
-// (and the storefront, through `record`) uses. Nothing here ever throws into
+// engine, fetches the catalog (and the engine's own copy, if the tag names one:
+// a binary catalog with data-engine-catalog, or a sharded one's manifest with
+// data-manifest) and opens ONE Personalizer that every element (and the
+// storefront, through `record` and `visit`) uses. Nothing here ever throws into
 // the page: failures become a rejected `ready` (already handled, so no
 // unhandled-rejection noise) that the elements turn into a quiet message.
 
@@ -71,6 +72,180 @@ async function engineCatalog(script, json) {
   }
 }
 
+// ---- a sharded catalog (data-manifest; docs/FORMATS.md, "Sharded catalog v1") ----------------
+//
+// The privacy invariant: what this page fetches is a function of the pages the shopper opened,
+// never of the profile. Every page fetches the manifest and the core; a department's shard is
+// fetched when the page says it shows that department (`visit`), and never otherwise. Parts are
+// kept in the Cache API (`PART_CACHE`, emptied by `erase()` and `consent.revoke()`), so a later
+// page draws on the departments opened before without a request; a part of an earlier build is
+// brought up to date with the patch the manifest lists for it, when a page needs it again.
+
+/** The Cache API cache that keeps the parts of a sharded catalog (docs/PRIVACY.md). */
+export const PART_CACHE = "flaneur-catalog-parts";
+
+// Set by boot when the engine's catalog is sharded: the manifest's URL, the manifest, the cache,
+// the personalizer once open, and the parts fetched but not yet kept (nothing is kept while
+// the profile is not: storage "memory", or consent required and not granted).
+const sharded = { base: null, manifest: null, store: null, loading: Promise.resolve(), personalizer: null, unkept: new Map(), replaced: new Set() };
+
+async function openPartCache() {
+  try {
+    return typeof caches === "undefined" ? null : await caches.open(PART_CACHE);
+  } catch {
+    return null; // an opaque origin, a private mode without storage: nothing is kept
+  }
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw failure("CATALOG_UNAVAILABLE", `${url.pathname} answered ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function cachedBytes(file) {
+  try {
+    const hit = await sharded.store?.match(new URL(file, sharded.base));
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Keeps a part fetched (or patched) for later pages, once flaneur may keep anything.
+async function keep(file, bytes, replaces) {
+  sharded.unkept.set(file, bytes);
+  if (replaces) sharded.replaced.add(replaces);
+  await keepParts();
+}
+
+// Whether the profile is kept on this device; the parts of the pages opened are kept only then.
+function keeping() {
+  try {
+    const profile = sharded.personalizer?.profile();
+    return Boolean(profile) && profile.storage !== "memory" && profile.consent !== "required";
+  } catch {
+    return false;
+  }
+}
+
+async function keepParts() {
+  if (!sharded.store || !keeping()) return;
+  const unkept = [...sharded.unkept];
+  const replaced = [...sharded.replaced];
+  sharded.unkept.clear();
+  sharded.replaced.clear();
+  try {
+    for (const [file, bytes] of unkept) await sharded.store.put(new URL(file, sharded.base), new Response(bytes));
+    for (const file of replaced) await sharded.store.delete(new URL(file, sharded.base));
+  } catch {
+    // a full or refused store: the parts are still used on this page
+  }
+}
+
+// The part `file` of the manifest: kept from an earlier page; else an earlier build's part kept,
+// patched; else fetched. `Personalizer.patchPart` checks every byte against the manifest.
+async function part(engine, file) {
+  const kept = await cachedBytes(file);
+  if (kept) return kept;
+  for (const patch of sharded.manifest.patches ?? []) {
+    if (patch.to !== file) continue;
+    const old = await cachedBytes(patch.from);
+    if (!old) continue;
+    try {
+      const bytes = await fetchBytes(new URL(patch.file, sharded.base));
+      const patched = engine.Personalizer.patchPart(sharded.manifest, patch.file, bytes, old);
+      await keep(file, patched.bytes, patch.from);
+      return patched.bytes;
+    } catch (err) {
+      warn("a catalog patch failed, fetching the part", err);
+    }
+  }
+  const bytes = await fetchBytes(new URL(file, sharded.base));
+  await keep(file, bytes);
+  return bytes;
+}
+
+// The manifest (revalidated: a new build is seen at once), the core, and the shards of this
+// build kept from earlier pages (no request). Kept files no longer named, nor patched from, go.
+async function shardedCatalog(engine, url) {
+  const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+  if (!response.ok) throw failure("CATALOG_UNAVAILABLE", `the manifest ${url.pathname} answered ${response.status}`);
+  const manifest = await response.json();
+  sharded.base = url;
+  sharded.manifest = manifest;
+  sharded.store = await openPartCache();
+  const parts = { [manifest.core.file]: await part(engine, manifest.core.file) };
+  const named = new Set([manifest.core.file, ...(manifest.shards ?? []).map((s) => s.file)]);
+  for (const patch of manifest.patches ?? []) named.add(patch.from);
+  for (const request of (await sharded.store?.keys().catch(() => [])) ?? []) {
+    const file = new URL(request.url).pathname.split("/").pop();
+    if (new URL(request.url).href !== new URL(file, url).href || !named.has(file)) {
+      await sharded.store.delete(request).catch(() => {});
+    }
+  }
+  for (const shard of manifest.shards ?? []) {
+    const bytes = await cachedBytes(shard.file);
+    if (bytes) parts[shard.file] = bytes;
+  }
+  return { manifest, parts };
+}
+
+// Opens on the parts; if the engine refuses one kept from before (a damaged store), on the
+// core alone, fetched again, and the kept parts are dropped.
+async function openSharded(engine, catalog, options) {
+  try {
+    return await engine.Personalizer.open({ catalog, ...options });
+  } catch (err) {
+    if (Object.keys(catalog.parts).length === 1 && !sharded.store) throw err;
+    warn("a kept catalog part was refused, fetching the core again", err);
+    await sharded.store?.keys().then((keys) => Promise.all(keys.map((k) => sharded.store.delete(k)))).catch(() => {});
+    sharded.unkept.clear();
+    const core = sharded.manifest.core.file;
+    const bytes = await fetchBytes(new URL(core, sharded.base));
+    await keep(core, bytes);
+    return engine.Personalizer.open({ catalog: { manifest: sharded.manifest, parts: { [core]: bytes } }, ...options });
+  }
+}
+
+/**
+ * Tells flaneur that the page shows the department of `categoryPath` ("Women > Knitwear": a
+ * category page, or a product page of that category). With a sharded catalog, that
+ * department's shard is fetched (once; kept for later pages) and joined, and the shelves
+ * refresh. Call it for the page opened, never for what the profile likes: what a page fetches
+ * must follow the pages the shopper opened. Resolves to whether a shard was added; never rejects.
+ */
+export function visit(categoryPath) {
+  const load = async () => {
+    const { personalizer } = await ready;
+    if (!sharded.manifest) return false;
+    const file = personalizer.shardFor(String(categoryPath));
+    if (!file || personalizer.parts().includes(file)) return false;
+    const engine = await import(PKG.href);
+    const added = personalizer.addPart(file, await part(engine, file));
+    if (added) notify({ reason: "catalog" });
+    return added;
+  };
+  const result = sharded.loading.then(load).catch((err) => {
+    warn("a catalog shard could not be added", err);
+    return false;
+  });
+  sharded.loading = result;
+  return result;
+}
+
+/** Empties the kept catalog parts (with `erase()` and `consent.revoke()`). Never rejects. */
+export async function forgetParts() {
+  sharded.unkept.clear();
+  sharded.replaced.clear();
+  try {
+    if (typeof caches !== "undefined") await caches.delete(PART_CACHE);
+  } catch {
+    // nothing kept, or no Cache API
+  }
+  sharded.store = await openPartCache().catch(() => null);
+}
+
 async function boot() {
   const script = await embedding();
   const options = {};
@@ -83,7 +258,13 @@ async function boot() {
   // not a failed module graph that would leave the elements undefined.
   const [engine, json] = await Promise.all([import(PKG.href), catalog]);
   await engine.default();
-  const personalizer = await openWith(engine, await engineCatalog(script, json), json, options);
+  const personalizer = script.dataset.manifest
+    ? await openManifest(engine, new URL(script.dataset.manifest, document.baseURI), json, options)
+    : await openWith(engine, await engineCatalog(script, json), json, options);
+  if (sharded.manifest) {
+    sharded.personalizer = personalizer;
+    await keepParts();
+  }
   const items = new Map();
   const sensitive = new Set();
   for (const item of json.items ?? []) {
@@ -111,6 +292,17 @@ async function openWith(engine, first, json, options) {
   } catch (err) {
     if (first === json) throw err;
     warn("binary catalog refused, using the JSON one", err);
+    return engine.Personalizer.open({ catalog: json, ...options });
+  }
+}
+
+// Opens on the sharded catalog; if it cannot be had at all, on the JSON catalog the page lists.
+async function openManifest(engine, url, json, options) {
+  try {
+    return await openSharded(engine, await shardedCatalog(engine, url), options);
+  } catch (err) {
+    sharded.manifest = null;
+    warn("sharded catalog unavailable, using the JSON one", err);
     return engine.Personalizer.open({ catalog: json, ...options });
   }
 }
@@ -157,8 +349,10 @@ export function notify({ reason = "change" } = {}) {
  * unknown item, or when flaneur is unavailable); never rejects.
  */
 export function record(event) {
+  // After the shards of the pages visited so far: their items are known then.
   return ready.then(
-    ({ personalizer }) => {
+    async ({ personalizer }) => {
+      await sharded.loading;
       let learned = false;
       try {
         learned = personalizer.record(event);
@@ -201,7 +395,12 @@ function settle(method) {
     async ({ personalizer }) => {
       try {
         await personalizer[method]();
-        if (method === "revokeConsent") hidden.clear();
+        if (method === "revokeConsent") {
+          hidden.clear();
+          await forgetParts();
+        } else {
+          await keepParts();
+        }
         return true;
       } catch (err) {
         warn(`${method} failed`, err);

@@ -9,7 +9,7 @@
 import { h } from "./shop/dom.js";
 import { loadShop } from "./shop/catalog.js";
 import { href, parse } from "./shop/router.js";
-import { connect, shelf, track } from "./shop/flaneur.js";
+import { connect, shelf, track, visit } from "./shop/flaneur.js";
 import { cart } from "./shop/cart.js";
 import { plural } from "./shop/format.js";
 import { home } from "./shop/pages/home.js";
@@ -63,6 +63,7 @@ function render() {
     shop,
     shelf,
     track,
+    visit,
     navigate,
     fresh: previous?.key !== key,
     recalled: restoring ? memory.get(hash) : undefined,

@@ -50,6 +50,8 @@ export async function mainThread(catalog: object, manifest: CatalogManifest): Pr
   const held: string[] = sharded.parts();
   // @ts-expect-error a part is bytes
   sharded.addPart("shard-0123456789abcdef.bin", "bytes");
+  const patched: { file: string; bytes: Uint8Array } = Personalizer.patchPart(manifest, "patch-0123456789abcdef.bin", new Uint8Array(8), new ArrayBuffer(8));
+  sharded.addPart(patched.file, patched.bytes);
   try {
     p.record({ type: "view", itemId: "nope" });
   } catch (err) {

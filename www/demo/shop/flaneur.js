@@ -5,7 +5,7 @@
 // nothing and the footer says suggestions are unavailable.
 let mod = null;
 let failed = false;
-const early = []; // events tracked before the module arrived
+const early = []; // calls (to record, to visit) made before the module arrived
 
 function setState(state, message) {
   document.body.dataset.flaneur = state;
@@ -21,7 +21,7 @@ export async function connect(load) {
   setState("loading", "Loading suggestions…");
   try {
     mod = await load();
-    for (const event of early.splice(0)) send(event);
+    for (const call of early.splice(0)) call();
     const { personalizer } = await mod.ready;
     setState("ready", "Suggestions are computed on this device: what you look at stays in this browser.");
     offerReport(personalizer);
@@ -87,7 +87,19 @@ function send(event) {
 export function track(event) {
   if (failed) return;
   if (mod) send(event);
-  else early.push(event);
+  else early.push(() => send(event));
+}
+
+/**
+ * Tells flaneur that this page shows the department of `categoryPath` (a category page, or a
+ * product of that category): with the demo's sharded catalog, that department's shard is
+ * fetched then, because of the page and never because of the profile. Never throws.
+ */
+export function visit(categoryPath) {
+  if (failed) return;
+  const call = () => Promise.resolve(mod.visit?.(categoryPath)).catch(() => {});
+  if (mod) call();
+  else early.push(call);
 }
 
 /**

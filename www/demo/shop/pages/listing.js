@@ -7,9 +7,10 @@ import { pagedGrid, sortControl, sorted } from "../cards.js";
 import { searchItems } from "../search.js";
 import { breadcrumb, heading } from "./common.js";
 
-export function category(route, { shop, shelf, remember, recalled, navigate }) {
+export function category(route, { shop, shelf, visit, remember, recalled, navigate }) {
   const node = shop.nodeBySlug(route.slug);
   if (!node) return null; // not found
+  visit(node.path);
   const items = sorted(shop.itemsUnder(node.path), route.sort);
   const sub = node.children.length
     ? h(

@@ -7,9 +7,10 @@ import { swatch } from "../swatch.js";
 import { cart } from "../cart.js";
 import { breadcrumb, heading } from "./common.js";
 
-export function product(route, { shop, shelf, track, fresh, onCleanup }) {
+export function product(route, { shop, shelf, track, visit, fresh, onCleanup }) {
   const item = shop.item(route.id);
   if (!item) return null;
+  visit(item.category);
   if (fresh) track({ type: "view", itemId: item.id });
   const available = item.available !== false;
   const attrs = item.attributes ?? {};

@@ -1,0 +1,223 @@
+// Shards that follow the pages (issue #22). The demo opens flaneur on its sharded catalog
+// (www/demo/catalog/: manifest.json, a core, one shard per department). What a device fetches
+// is a function of the pages the shopper opened, never of the profile: two shoppers with
+// different profiles who follow the same navigation make the same requests, shards included;
+// a shopper who never opens a page of a department never fetches its shard. Shards fetched
+// are kept in the Cache API for later pages, and erase empties it.
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { watchPage } from "./page.mjs";
+
+const www = (path) => readFileSync(new URL(`../../www/demo/${path}`, import.meta.url), "utf8");
+const catalog = JSON.parse(www("catalog.json"));
+const manifest = JSON.parse(www("catalog/manifest.json"));
+const shardOf = (department) => `/catalog/${manifest.shards.find((s) => s.department === department).file}`;
+const MODULE = "/components/flaneur-elements.js";
+const PANEL = "Your privacy & personalization";
+const forYou = (page) => page.locator('flaneur-shelf[heading="For you"]');
+const ok = (i) => i.available !== false && !i.sensitive;
+const knitwear = catalog.items.find((i) => ok(i) && i.category.startsWith("Women > Knitwear"));
+const lipstick = catalog.items.find((i) => ok(i) && i.category.startsWith("Beauty"));
+
+watchPage(test);
+
+// In the page: the components' personalizer, once open.
+const personalizer = async (m) => (await (await import(m)).ready).personalizer;
+
+/** Every request `page` makes from now on, as "METHOD path body". */
+function log(page) {
+  const seen = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    seen.push(`${r.method()} ${url.pathname}${url.search} ${r.postData() ?? ""}`.trim());
+  });
+  return seen;
+}
+
+/** The parts the page's personalizer holds, as served paths. */
+async function parts(page) {
+  return page.evaluate(async (m) => (await (await import(m)).ready).personalizer.parts().map((f) => `/catalog/${f}`), MODULE);
+}
+
+/**
+ * A shopper whose profile already holds views of a few core items of `department`, recorded
+ * from the page without opening any page of them: the profile differs, the pages opened do not.
+ */
+async function shopperWhoLikes(browser, baseURL, department) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  const ids = catalog.items.filter((i) => ok(i) && i.category.startsWith(`${department} >`)).map((i) => i.id);
+  const learned = await page.evaluate(
+    async ([m, ids]) => {
+      const p = (await (await import(m)).ready).personalizer;
+      let n = 0;
+      for (const itemId of ids) {
+        if (n === 6) break;
+        try {
+          if (p.record({ type: "view", itemId })) n += 1;
+        } catch {
+          // not in the core: this shopper never opened a page of its department
+        }
+      }
+      await p.flush();
+      return n;
+    },
+    [MODULE, ids],
+  );
+  expect(learned, `six ${department} items of the core`).toBe(6);
+  await page.close();
+  return context;
+}
+
+/** home → Women > Knitwear → one sweater → home, in a new page of `context`: its requests and the home slate. */
+async function follow(context, route) {
+  const page = await context.newPage();
+  const requests = log(page);
+  await page.goto("/");
+  await expect(forYou(page)).toHaveAttribute("data-state", /ready|empty/);
+  for (const hash of route) {
+    await page.goto(`/${hash}`);
+    await expect(page.locator("body")).toHaveAttribute("data-page", hash.includes("/product/") ? "product" : "category");
+  }
+  await page.goto("/#/");
+  await expect(page.locator("body")).toHaveAttribute("data-page", "home");
+  await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+  // Wait until every shard asked for is joined, then until nothing more is in flight.
+  await page.waitForLoadState("networkidle");
+  const held = await parts(page);
+  const slate = await forYou(page).locator("[data-item-id]").evaluateAll((cards) => cards.map((c) => c.dataset.itemId));
+  await page.close();
+  return { requests, held, slate };
+}
+
+test("two shoppers with different profiles, the same navigation: the same requests, shards included", async ({ browser, baseURL }) => {
+  test.setTimeout(60_000);
+  const route = ["#/category/women/knitwear", `#/product/${knitwear.id}`];
+  const a = await follow(await shopperWhoLikes(browser, baseURL, "Beauty"), route);
+  const b = await follow(await shopperWhoLikes(browser, baseURL, "Men"), route);
+  expect(a.slate, "the profiles differ, and so do their slates").not.toEqual(b.slate);
+  expect(a.requests.length).toBeGreaterThan(5);
+  // The same requests; their order may differ where the page loads files side by side.
+  expect([...a.requests].sort()).toEqual([...b.requests].sort());
+  expect(a.requests).toContain(`GET ${shardOf("Women")}`);
+  for (const r of a.requests) expect(r.startsWith("GET "), r).toBe(true);
+  // Only the department opened: the Beauty and Men profiles fetched no shard of theirs.
+  const shards = a.requests.filter((r) => r.includes("/catalog/shard-"));
+  expect(shards).toEqual([`GET ${shardOf("Women")}`]);
+  expect(a.held).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")]);
+});
+
+test("a shopper who never opens a Women page never fetches its shard", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const { requests, held } = await follow(context, ["#/category/beauty", `#/product/${lipstick.id}`]);
+  expect(requests).toContain(`GET ${shardOf("Beauty")}`);
+  expect(requests.filter((r) => r.includes("/catalog/shard-"))).toEqual([`GET ${shardOf("Beauty")}`]);
+  expect(held).not.toContain(shardOf("Women"));
+  await context.close();
+});
+
+test("a shard fetched is kept for later pages without a request, and erase empties the store", async ({ page }) => {
+  test.setTimeout(45_000);
+  await page.goto(`/#/product/${knitwear.id}`);
+  await expect(page.locator("h1")).toHaveText(knitwear.title);
+  await expect.poll(() => parts(page)).toContain(shardOf("Women"));
+  const kept = () => page.evaluate(async () => (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort());
+  await expect.poll(kept).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
+
+  // A new page load: the core and the Women shard come from the store, not the network.
+  const requests = log(page);
+  await page.goto("about:blank");
+  await page.goto("/");
+  await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+  expect(await parts(page)).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")]);
+  expect(requests.filter((r) => r.includes("/catalog/") && !r.endsWith("manifest.json"))).toEqual([]);
+
+  // Erase: nothing of it stays, the kept parts included.
+  await page.locator("flaneur-preferences").getByRole("button", { name: PANEL }).click();
+  const dialog = page.getByRole("dialog", { name: PANEL });
+  await dialog.getByRole("button", { name: "Erase everything…" }).click();
+  await dialog.getByRole("button", { name: "Yes, erase everything" }).click();
+  await expect(dialog.getByRole("status")).toHaveText(/^Everything is erased/);
+  expect(await kept()).toEqual([]);
+});
+
+test("a damaged kept shard is refused with a coded warning, and the shop runs on the core", async ({ page }) => {
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  await page.evaluate(async (file) => {
+    const store = await caches.open("flaneur-catalog-parts");
+    await store.put(new URL(`/catalog/${file}`, location.href), new Response(new Uint8Array([70, 76, 78, 82, 1, 2, 3])));
+  }, manifest.shards[0].file);
+  await page.goto("about:blank");
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  expect(await parts(page)).toEqual([`/catalog/${manifest.core.file}`]);
+  expect(warnings.some((w) => /a kept catalog part was refused, fetching the core again \(CATALOG_INVALID\)/.test(w)), warnings.join("\n")).toBe(true);
+});
+
+test("nothing is kept while consent is required and not granted; granted, the parts of the pages opened are", async ({ page }) => {
+  const html = www("index.html").replace("data-manifest=", 'data-consent="required" data-manifest=');
+  await page.route(/\/$/, (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
+  await page.goto(`/#/product/${knitwear.id}`);
+  await expect(page.locator("h1")).toHaveText(knitwear.title);
+  await expect.poll(() => parts(page)).toContain(shardOf("Women"));
+  const kept = () => page.evaluate(async () => (await caches.has("flaneur-catalog-parts")) ? (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort() : []);
+  expect(await kept()).toEqual([]);
+  expect(await page.evaluate(async (m) => (await import(m)).consent.grant(), MODULE)).toBe(true);
+  await expect.poll(kept).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
+  expect(await page.evaluate(async (m) => (await import(m)).consent.revoke(), MODULE)).toBe(true);
+  await expect.poll(kept).toEqual([]);
+});
+
+// The demo's next build (scripts/make-demo-next.sh): 1% of prices and availability changed,
+// its manifest listing a patch from each of the demo's parts.
+const fixture = (name) => readFileSync(new URL(`../fixtures/demo-next/${name}`, import.meta.url));
+const next = JSON.parse(fixture("manifest.json"));
+
+test("a returning shopper after a new build fetches the manifest and the patches of the parts of the pages opened, nothing more", async ({ page }) => {
+  test.setTimeout(45_000);
+  await page.goto(`/#/product/${knitwear.id}`);
+  await expect(page.locator("h1")).toHaveText(knitwear.title);
+  await expect.poll(() => parts(page)).toContain(shardOf("Women"));
+  await page.waitForLoadState("networkidle");
+
+  // The shop publishes the next build.
+  await page.route("**/catalog/manifest.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: fixture("manifest.json") }));
+  await page.route(/\/catalog\/patch-[0-9a-f]{16}\.bin$/, (route) =>
+    route.fulfill({ status: 200, contentType: "application/octet-stream", body: fixture(new URL(route.request().url()).pathname.split("/").pop()) }));
+  const requests = log(page);
+  await page.goto("about:blank");
+  await page.goto(`/#/product/${knitwear.id}`);
+  await expect(page.locator("h1")).toHaveText(knitwear.title);
+  const women = next.shards.find((s) => s.department === "Women").file;
+  await expect.poll(() => parts(page)).toEqual([`/catalog/${next.core.file}`, `/catalog/${women}`]);
+
+  const fromCatalog = requests.filter((r) => r.includes("/catalog/"));
+  const patches = [next.core.file, women].map((to) => next.patches.find((p) => p.to === to));
+  expect(fromCatalog.sort()).toEqual(["GET /catalog/manifest.json", ...patches.map((p) => `GET /catalog/${p.file}`)].sort());
+  expect(patches.reduce((sum, p) => sum + p.bytes, 0), "what changed, not the parts again").toBeLessThan(1_000);
+  const kept = () => page.evaluate(async () => (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort());
+  await expect.poll(kept).toEqual([`/catalog/${next.core.file}`, `/catalog/${women}`].sort());
+});
+
+test("a patch that is not the one the manifest names is refused, and the part is fetched whole", async ({ page }) => {
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  await page.waitForLoadState("networkidle");
+  await page.route("**/catalog/manifest.json", (route) => route.fulfill({ status: 200, contentType: "application/json", body: fixture("manifest.json") }));
+  await page.route(/\/catalog\/patch-[0-9a-f]{16}\.bin$/, (route) => route.fulfill({ status: 200, body: Buffer.from("FLNRPAT but not this one") }));
+  // The next build's core itself is not served: the shop keeps working on the JSON catalog.
+  const requests = log(page);
+  await page.goto("about:blank");
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  expect(warnings.some((w) => /a catalog patch failed, fetching the part \(CATALOG_INVALID\)/.test(w)), warnings.join("\n")).toBe(true);
+  expect(requests).toContain(`GET /catalog/${next.core.file}`);
+  expect(warnings.some((w) => /sharded catalog unavailable, using the JSON one \(CATALOG_UNAVAILABLE\)/.test(w)), warnings.join("\n")).toBe(true);
+});
