@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire opt-levels demo-catalog demo-model demo-shards eval clean
+.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire bench-scale opt-levels demo-catalog demo-model demo-shards eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -41,7 +41,7 @@ fuzz: install-test
 # Native medians of the core: catalog load, scoring, recommend, one event (benches/engine.rs),
 # then the catalog compiler on a generated 1,000,000-item Merchant Center feed (time, peak memory, size),
 # then flaneur against its peers in headless Chromium (bench-peers, below).
-bench: bench-peers bench-sequence bench-wire
+bench: bench-peers bench-sequence bench-wire bench-scale
 	@cargo bench -p flaneur --bench engine
 	@scripts/bench-compiler.sh
 
@@ -113,3 +113,9 @@ demo-shards:
 clean:
 	cargo clean
 	rm -rf www/pkg pkg node_modules
+
+# A 100,000-product shop's sharded catalog on the wire (scripts/bench-scale.mjs, issue #22): a first
+# visit (one department page, then home) and a returning shopper after 1% of prices and availability
+# changed, in gzipped bytes; merged into target/bench/report.json under `scale`.
+bench-scale: build
+	@node scripts/bench-scale.mjs > /dev/null

@@ -137,7 +137,7 @@ async function fresh(browser, origin) {
   const visit = async (until) => {
     resources = new Map();
     await page.goto(`${origin}/`);
-    await page.waitForFunction((key) => window.__wire[key] !== null, until, { timeout: 120_000 });
+    await page.waitForFunction((key) => window.__wire[key] !== null, until, { timeout: 30_000 });
     await page.waitForLoadState("networkidle");
     const mark = await page.evaluate(() => window.__wire);
     const bytes = { total: 0, wasm: 0, catalog_json: 0, catalog_bin: 0, js: 0, other: 0 };
@@ -192,6 +192,12 @@ async function run(browser, mode) {
       await a.page.goto(`${origin}/#/product/${item.id}`);
       await a.page.locator("h1", { hasText: item.title }).waitFor();
     }
+    // The views are recorded once their department's shard is joined: wait for the three.
+    const events = () => a.page.evaluate(async () => (await (await import("/components/flaneur-elements.js")).ready).personalizer.profile().sessionEvents);
+    for (let t = 0; (await events()) < SWEATERS.length; t++) {
+      if (t === 600) throw new Error("the three views were not recorded");
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await a.page.evaluate(async () => (await (await import("/components/flaneur-elements.js")).ready).personalizer.flush());
     profile = await a.page.evaluate(dumpProfile);
   } finally {
@@ -201,7 +207,10 @@ async function run(browser, mode) {
   try {
     await b.page.goto(`${origin}/bench-wire-no-such-page`);
     await b.page.evaluate(restoreProfile, profile);
-    const back = await b.visit("items");
+    const back = await b.visit("items").catch(async (err) => {
+      log("returning: For you never held a card", JSON.stringify(await b.page.evaluate(() => [window.__wire, document.querySelector('flaneur-shelf[heading="For you"]')?.outerHTML.slice(0, 400)])));
+      throw err;
+    });
     const kinds = {};
     for (const k of back.mark.kinds) kinds[k] = (kinds[k] ?? 0) + 1;
     return {

@@ -210,7 +210,12 @@ impl Manifest {
         if bytes.len() as u64 != entry.bytes || hex(content_hash(bytes)) != entry.hash {
             return Err(corrupt(format!("{file}: not the bytes the manifest names")));
         }
-        let new = crate::util::patch::apply(old, bytes).map_err(|e| match e {
+        let Some(to) = std::iter::once(&self.core).chain(&self.shards).find(|p| p.file == entry.to)
+        else {
+            return Err(corrupt(format!("{file}: the manifest names no part {:?}", entry.to)));
+        };
+        let limit = usize::try_from(to.bytes).unwrap_or(usize::MAX);
+        let new = crate::util::patch::apply_within(old, bytes, limit).map_err(|e| match e {
             Error::CatalogCorrupt { reason } => corrupt(format!("{file}: {reason}")),
             other => other,
         })?;

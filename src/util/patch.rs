@@ -22,6 +22,23 @@ const INSERT: u8 = 1;
 /// (a copy costs 9 bytes of operation, an insert 5 and its bytes).
 const MIN_COPY: usize = 16;
 
+/// The blocks of the old file indexed to find moved bytes.
+const BLOCK: usize = 32;
+
+fn copy(ops: &mut ByteWriter, at: usize, len: usize) {
+    ops.u8(COPY);
+    ops.u32(at as u32);
+    ops.u32(len as u32);
+}
+
+fn insert(ops: &mut ByteWriter, bytes: &[u8]) {
+    if !bytes.is_empty() {
+        ops.u8(INSERT);
+        ops.u32(bytes.len() as u32);
+        ops.bytes(bytes);
+    }
+}
+
 /// Rebuilds the new file from `old` and `patch`.
 ///
 /// # Errors
@@ -30,6 +47,17 @@ const MIN_COPY: usize = 16;
 /// truncation, an operation out of range), is of another version
 /// ([`Error::CatalogVersion`]), or `old` or the result is not the file it names.
 pub fn apply(old: &[u8], patch: &[u8]) -> Result<Vec<u8>> {
+    apply_within(old, patch, MAX_TARGET_BYTES)
+}
+
+/// [`apply`], refusing before any work a patch that builds more than
+/// `limit` bytes (the size the manifest gives the new part): a few bytes of
+/// copies could otherwise ask for a gigabyte.
+///
+/// # Errors
+///
+/// As [`apply`].
+pub fn apply_within(old: &[u8], patch: &[u8], limit: usize) -> Result<Vec<u8>> {
     let bad = |reason: String| Error::CatalogCorrupt { reason: format!("patch: {reason}") };
     let Some(header) = patch.get(..HEADER_LEN) else {
         return Err(bad(format!("{} bytes, the header alone takes {HEADER_LEN}", patch.len())));
@@ -58,8 +86,9 @@ pub fn apply(old: &[u8], patch: &[u8]) -> Result<Vec<u8>> {
     if old.len() != old_len || content_hash(old) != old_hash {
         return Err(bad("it is not a patch of this file".into()));
     }
-    if new_len > MAX_TARGET_BYTES {
-        return Err(bad(format!("it builds {new_len} bytes, at most {MAX_TARGET_BYTES}")));
+    let limit = limit.min(MAX_TARGET_BYTES);
+    if new_len > limit {
+        return Err(bad(format!("it builds {new_len} bytes, at most {limit}")));
     }
     let mut out = Vec::new();
     out.try_reserve_exact(new_len).map_err(|_| bad(format!("no room for {new_len} bytes")))?;
@@ -91,54 +120,54 @@ pub fn apply(old: &[u8], patch: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The patch from `old` to `new`: equal bytes copied, changed ones inserted.
-/// Files of one length are compared byte for byte (a price or an
-/// availability changes bytes in place); of different lengths, only their
-/// common beginning and end are copied.
+/// The patch from `old` to `new`: runs of bytes found in `old` copied, the
+/// rest inserted. A changed price or availability changes bytes in place,
+/// a longer or shorter text shifts everything after it: so the next bytes
+/// are first looked for where the last copy left off, then anywhere in
+/// `old` through an index of its [`BLOCK`]-byte blocks.
 pub fn diff(old: &[u8], new: &[u8]) -> Vec<u8> {
     let mut ops = ByteWriter::default();
-    let copy = |ops: &mut ByteWriter, at: usize, len: usize| {
-        ops.u8(COPY);
-        ops.u32(at as u32);
-        ops.u32(len as u32);
+    let mut index = std::collections::HashMap::with_capacity(old.len() / BLOCK + 1);
+    for (k, block) in old.chunks_exact(BLOCK).enumerate() {
+        index.entry(content_hash(block)).or_insert(k * BLOCK);
+    }
+    let equal_run = |o: usize, n: usize| {
+        old.get(o..).unwrap_or_default().iter().zip(&new[n..]).take_while(|(a, b)| a == b).count()
     };
-    let insert = |ops: &mut ByteWriter, bytes: &[u8]| {
-        if !bytes.is_empty() {
-            ops.u8(INSERT);
-            ops.u32(bytes.len() as u32);
-            ops.bytes(bytes);
-        }
-    };
-    if old.len() == new.len() {
-        // Runs of equal bytes at least MIN_COPY long are copied, the rest inserted.
-        let (mut at, mut pending) = (0, 0);
-        while at < new.len() {
-            let run = old[at..].iter().zip(&new[at..]).take_while(|(a, b)| a == b).count();
-            if run >= MIN_COPY || at + run == new.len() {
-                insert(&mut ops, &new[pending..at]);
-                if run > 0 {
-                    copy(&mut ops, at, run);
-                }
-                at += run;
-                pending = at;
-            } else {
-                at += run.max(1);
+    // `shift`: where in `old` the byte after the last copy's end was.
+    let (mut at, mut pending, mut shift) = (0usize, 0usize, 0isize);
+    while at < new.len() {
+        let mut found = None;
+        if let Some(o) = at.checked_add_signed(shift) {
+            let run = equal_run(o, at);
+            if run >= MIN_COPY || (run > 0 && at + run == new.len()) {
+                found = Some((o, run));
             }
         }
-        insert(&mut ops, &new[pending..]);
-    } else {
-        let head = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-        let tail =
-            old[head..].iter().rev().zip(new[head..].iter().rev()).take_while(|(a, b)| a == b);
-        let tail = tail.count();
-        if head > 0 {
-            copy(&mut ops, 0, head);
+        if found.is_none() && at + BLOCK <= new.len() {
+            if let Some(&o) = index.get(&content_hash(&new[at..at + BLOCK])) {
+                let run = equal_run(o, at);
+                if run >= MIN_COPY {
+                    found = Some((o, run));
+                }
+            }
         }
-        insert(&mut ops, &new[head..new.len() - tail]);
-        if tail > 0 {
-            copy(&mut ops, old.len() - tail, tail);
+        let Some((mut o, mut run)) = found else {
+            at += 1;
+            continue;
+        };
+        // Bytes just before the match that are equal too are copied with it.
+        let mut start = at;
+        while start > pending && o > 0 && old[o - 1] == new[start - 1] {
+            (start, o, run) = (start - 1, o - 1, run + 1);
         }
+        insert(&mut ops, &new[pending..start]);
+        copy(&mut ops, o, run);
+        at = start + run;
+        pending = at;
+        shift = o as isize - start as isize;
     }
+    insert(&mut ops, &new[pending..]);
     let mut w = ByteWriter::default();
     w.bytes(MAGIC);
     w.u16(VERSION);
@@ -156,7 +185,7 @@ pub fn diff(old: &[u8], new: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::{apply, diff};
+    use super::{apply, apply_within, diff};
 
     #[test]
     fn a_patch_rebuilds_the_new_file_and_only_from_the_old_one() {
@@ -172,6 +201,15 @@ mod tests {
         // Of another length: the middle inserted.
         let longer = [&old[..100], b"inserted", &old[100..]].concat();
         assert_eq!(apply(&old, &diff(&old, &longer)).unwrap(), longer);
+        // Texts of other lengths shift what follows them; bytes change after the shifts too.
+        let mut shifted = [&old[..700], b"12.49 EUR", &old[709..2000], b"9", &old[2003..]].concat();
+        shifted[4000] ^= 0x33;
+        let patch = diff(&old, &shifted);
+        assert!(patch.len() < 150, "{} bytes", patch.len());
+        assert_eq!(apply(&old, &patch).unwrap(), shifted);
+        // Not more than the manifest says the new part holds.
+        assert!(apply_within(&old, &patch, shifted.len() - 1).is_err());
+        assert_eq!(apply_within(&old, &patch, shifted.len()).unwrap(), shifted);
         assert_eq!(apply(&old, &diff(&old, &old)).unwrap(), old);
         assert_eq!(apply(b"", &diff(b"", b"abc")).unwrap(), b"abc");
     }

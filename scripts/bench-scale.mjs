@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// A catalog at scale, issue #22: what a 100,000-product shop's sharded catalog costs a shopper's
+// connection. With the catalog compiler (target/release/flaneur):
+//   1. a generated 100,000-item Merchant Center feed (`flaneur catalog generate`), built whole
+//      and sharded (`--shards DEPTH --core-items 1000`, DEPTH 1 and 2);
+//   2. a first visit, one department page then home: the manifest, the core and the largest
+//      shard (the worst department), plus flaneur's .wasm and JS (pkg/flaneur.js and
+//      www/components/*.js), each gzipped (level 9, as a CDN would at least);
+//   3. the same feed with 1% of prices and availability changed, built again and patched from
+//      the first build (`flaneur catalog diff`): a returning shopper who had every part pays the
+//      new manifest and every patch, gzipped.
+// Merges the `scale` keys of issue #22 into target/bench/report.json (keeping what bench-peers
+// wrote there; `recommend_100k_ms` is its heavy profile's recommend over 100,000 items,
+// `cold_first_slate_ms` bench-wire's on the demo, `recall_at_24` and `ndcg10_relative_change`
+// make eval's for the compact vectors chosen, on ML-1M) and prints what it measured as JSON.
+//
+//   node scripts/bench-scale.mjs      env: ITEMS (100000), DEPTHS ("1 2"), CORE (1000)
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+
+const repo = new URL("..", import.meta.url).pathname;
+const ITEMS = Number(process.env.ITEMS ?? 100_000);
+const DEPTHS = (process.env.DEPTHS ?? "1 2").split(/\s+/).filter(Boolean).map(Number);
+const CORE = Number(process.env.CORE ?? 1000);
+const dir = join(repo, "target/scale");
+const bin = join(repo, "target/release/flaneur");
+const log = (...a) => console.error("bench-scale:", ...a);
+const flaneur = (...args) => execFileSync(bin, args, { cwd: repo, stdio: ["ignore", "pipe", "inherit"] }).toString();
+const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
+
+execFileSync("cargo", ["build", "--release", "--quiet", "-p", "flaneur-compiler", "--bin", "flaneur"], { cwd: repo, stdio: "inherit" });
+mkdirSync(dir, { recursive: true });
+const feed = join(dir, `feed-${ITEMS}.csv`);
+const changed = join(dir, `feed-${ITEMS}-changed.csv`);
+if (!existsSync(feed)) flaneur("catalog", "generate", "--items", String(ITEMS), "-o", feed);
+// 1% of the items: every hundredth a price 10% lower, every other of those out of stock.
+let n = 0;
+const original = readFileSync(feed, "utf8").split("\n");
+const lines = original.map((line, k) => {
+  if (k === 0 || k % 100 !== 50) return line;
+  n += 1;
+  return line.replace(/,(\d+)\.(\d\d) EUR,(in stock|out of stock),/, (_, a, b, stock) => {
+    const price = ((Number(`${a}.${b}`) * 0.9).toFixed(2));
+    return `,${price} EUR,${n % 2 ? (stock === "in stock" ? "out of stock" : "in stock") : stock},`;
+  });
+});
+writeFileSync(changed, lines.join("\n"));
+const differing = lines.filter((l, k) => l !== original[k]).length;
+log(`${ITEMS} items; ${differing} lines changed in the second feed`);
+
+const whole = join(dir, "whole.bin");
+flaneur("catalog", "build", feed, "-o", whole);
+const wasm = join(repo, "www/pkg/flaneur_bg.wasm");
+if (!existsSync(wasm)) throw new Error("www/pkg/flaneur_bg.wasm is missing: run make build");
+const js = [join(repo, "www/pkg/flaneur.js"), ...readdirSync(join(repo, "www/components")).filter((f) => f.endsWith(".js")).map((f) => join(repo, "www/components", f))];
+const code = { wasm_gzip_bytes: gz(wasm), js_gzip_bytes: js.reduce((s, f) => s + gz(f), 0) };
+const result = { items: ITEMS, whole: { bytes: statSync(whole).size, gzip_bytes: gz(whole) }, ...code, depths: {} };
+
+for (const depth of DEPTHS) {
+  const [a, b] = [`shards${depth}`, `shards${depth}-changed`].map((d) => join(dir, d));
+  for (const [src, out] of [[feed, a], [changed, b]]) {
+    rmSync(out, { recursive: true, force: true });
+    flaneur("catalog", "build", src, "-o", out, "--shards", String(depth), "--core-items", String(CORE));
+  }
+  const manifest = JSON.parse(readFileSync(join(a, "manifest.json"), "utf8"));
+  const shardGz = manifest.shards.map((s) => gz(join(a, s.file)));
+  const catalogFirst = gz(join(a, "manifest.json")) + gz(join(a, manifest.core.file)) + Math.max(...shardGz);
+  flaneur("catalog", "diff", a, b);
+  const next = JSON.parse(readFileSync(join(b, "manifest.json"), "utf8"));
+  const patches = (next.patches ?? []).map((p) => gz(join(b, p.file)));
+  const unpatched = [next.core, ...next.shards].filter((p) => !(next.patches ?? []).some((q) => q.to === p.file));
+  const returning = gz(join(b, "manifest.json")) + patches.reduce((s, x) => s + x, 0) + unpatched.reduce((s, p) => s + gz(join(b, p.file)), 0);
+  result.depths[depth] = {
+    shards: manifest.shards.length,
+    core_gzip_bytes: gz(join(a, manifest.core.file)),
+    shard_gzip_bytes: { min: Math.min(...shardGz), max: Math.max(...shardGz) },
+    catalog_first_visit_gzip_bytes: catalogFirst,
+    first_visit_bytes: catalogFirst + code.wasm_gzip_bytes + code.js_gzip_bytes,
+    patches: patches.length,
+    parts_refetched: unpatched.length,
+    returning_bytes: returning,
+  };
+  log(`depth ${depth}: ${manifest.shards.length} shards; first visit ${result.depths[depth].first_visit_bytes} B; returning ${returning} B`);
+}
+
+const reportPath = join(repo, "target/bench/report.json");
+const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : {};
+const readJson = (p) => { try { return JSON.parse(readFileSync(join(repo, p), "utf8")); } catch { return null; } };
+const wire = readJson("target/bench/wire.json");
+// The compact vectors chosen (docs/EVALUATION.md): PQ 32 × 256 on rotated vectors, on ML-1M.
+const chosen = readJson("target/eval/vectors/vectors-report.json")
+  ?.find((d) => d.dataset === "ml-1m")
+  ?.codecs.find((c) => c.codec === "PQ 32 × 256, rotated");
+const best = result.depths[Math.max(...DEPTHS)];
+report.scale = {
+  ...(report.scale?.error ? {} : report.scale),
+  items: ITEMS,
+  shards: best.shards,
+  first_visit_bytes: best.first_visit_bytes,
+  returning_bytes: best.returning_bytes,
+  cold_first_slate_ms: wire?.median?.compressed?.first_slate_ms ?? null,
+  memory_1m_bytes: null,
+  recommend_100k_ms: report.scale?.recommend_100k_heavy_ms ?? null,
+  wasm_gzip_bytes: code.wasm_gzip_bytes,
+  recall_at_24: chosen?.recall24 ?? null,
+  ndcg10_relative_change: chosen?.ndcg10?.relative ?? null,
+  catalog: result,
+};
+mkdirSync(join(repo, "target/bench"), { recursive: true });
+writeFileSync(reportPath, JSON.stringify(report, null, 2) + "\n");
+writeFileSync(join(dir, "scale.json"), JSON.stringify(result, null, 2) + "\n");
+console.log(JSON.stringify(result, null, 2));
