@@ -335,7 +335,8 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    bytes[10] = 8; // bit 3: bits 0 to 2 are bought-with, repurchase and the sequence model
+    // Bit 4: bits 0 to 3 are bought-with, repurchase, the sequence model and the part section.
+    bytes[10] = 16;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
 
     let mut raw = Raw::small();

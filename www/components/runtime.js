@@ -89,9 +89,12 @@ export const PART_CACHE = "flaneur-catalog-parts";
 // the profile is not: storage "memory", or consent required and not granted).
 const sharded = { base: null, manifest: null, store: null, loading: Promise.resolve(), personalizer: null, unkept: new Map(), replaced: new Set() };
 
-async function openPartCache() {
+// The store of kept parts; with `create` false, only if one exists (opening creates it, and
+// nothing may be created while nothing is kept).
+async function openPartCache(create) {
   try {
-    return typeof caches === "undefined" ? null : await caches.open(PART_CACHE);
+    if (typeof caches === "undefined" || (!create && !(await caches.has(PART_CACHE)))) return null;
+    return await caches.open(PART_CACHE);
   } catch {
     return null; // an opaque origin, a private mode without storage: nothing is kept
   }
@@ -130,7 +133,9 @@ function keeping() {
 }
 
 async function keepParts() {
-  if (!sharded.store || !keeping()) return;
+  if (!keeping() || sharded.unkept.size + sharded.replaced.size === 0) return;
+  sharded.store ??= await openPartCache(true);
+  if (!sharded.store) return;
   const unkept = [...sharded.unkept];
   const replaced = [...sharded.replaced];
   sharded.unkept.clear();
@@ -174,7 +179,7 @@ async function shardedCatalog(engine, url) {
   const manifest = await response.json();
   sharded.base = url;
   sharded.manifest = manifest;
-  sharded.store = await openPartCache();
+  sharded.store = await openPartCache(false);
   const parts = { [manifest.core.file]: await part(engine, manifest.core.file) };
   const named = new Set([manifest.core.file, ...(manifest.shards ?? []).map((s) => s.file)]);
   for (const patch of manifest.patches ?? []) named.add(patch.from);
@@ -243,7 +248,7 @@ export async function forgetParts() {
   } catch {
     // nothing kept, or no Cache API
   }
-  sharded.store = await openPartCache().catch(() => null);
+  sharded.store = null;
 }
 
 async function boot() {
