@@ -390,6 +390,18 @@ fn nearest_returns_the_declared_fields() {
     assert_eq!(written, dts().field_names("Nearest"), "what nearest() sets vs Nearest");
 }
 
+#[test]
+fn items_returns_the_declared_fields() {
+    let body = rust_fn(PERSONALIZER_RS, "items");
+    let mut written = call_literals(&body, "set");
+    // The optional fields' table: `[("price", …), ("currency", …), …]`.
+    written.extend(body.windows(4).filter_map(|w| match w {
+        [Tok::P('[' | ','), Tok::P('('), Tok::Str(key), Tok::P(',')] => Some(key.clone()),
+        _ => None,
+    }));
+    assert_eq!(written, dts().field_names("CatalogItem"), "what items() sets vs CatalogItem");
+}
+
 // ---- The checker checks (a declaration and a value that disagree are caught) ----
 
 #[test]

@@ -1396,3 +1396,43 @@ async fn a_bad_manifest_or_part_at_open_is_a_coded_error() {
         .unwrap();
     assert_eq!(code(catalog).await, "BAD_ARGUMENT", "a part that is not bytes");
 }
+
+#[wasm_bindgen_test]
+async fn items_gives_the_display_data_of_the_parts_held_and_null_for_the_others() {
+    let fixture = js(include_str!("fixtures/sharded.json"));
+    let listed = js_sys::Array::from(&get(&fixture, "items"));
+    let ids = js_sys::Array::new();
+    for item in listed.iter() {
+        ids.push(&get(&item, "id"));
+    }
+    ids.push(&"nope".into());
+    let p = open_sharded(sharded(js(MANIFEST), &[CORE])).await.unwrap();
+    let held = |p: &Personalizer| {
+        let shown = p.items(ids.clone().into()).unwrap();
+        assert_eq!(shown.length(), ids.length());
+        assert!(shown.get(ids.length() - 1).is_null(), "an unknown id is null");
+        let mut found = 0;
+        for (k, item) in listed.iter().enumerate() {
+            let card = shown.get(k as u32);
+            if card.is_null() {
+                continue;
+            }
+            found += 1;
+            for key in ["id", "title", "category"] {
+                assert_eq!(get(&card, key).as_string(), get(&item, key).as_string(), "{key}");
+            }
+            let colour = get(&get(&card, "attributes"), "colour").as_string();
+            assert_eq!(colour, get(&get(&item, "attributes"), "colour").as_string());
+            assert_eq!(get(&card, "available").as_bool(), Some(true));
+            assert!(get(&card, "price").is_undefined(), "no price in the fixture");
+        }
+        found
+    };
+    assert_eq!(held(&p), 3, "the core's items");
+    assert!(add_part(&p, WOMEN).unwrap());
+    assert_eq!(held(&p), p.item_count().unwrap() as usize, "and the shard's");
+    assert!(p.sensitive_classes().unwrap().is_empty());
+    assert_eq!(code_of(p.items(JsValue::from_f64(1.0)).err().unwrap()), "BAD_ARGUMENT");
+    let mixed = js_sys::Array::of2(&"tee".into(), &JsValue::from_f64(2.0));
+    assert_eq!(code_of(p.items(mixed.into()).err().unwrap()), "BAD_ARGUMENT");
+}

@@ -3,6 +3,7 @@
 use std::cell::{Cell, RefCell};
 
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::args::{random_seed, read_catalog, read_event, read_forget, read_report_epsilon};
@@ -164,6 +165,73 @@ impl Personalizer {
         set("file", &JsValue::from_str(&to))?;
         set("bytes", &js_sys::Uint8Array::from(part.as_slice()).into())?;
         Ok(out.into())
+    }
+
+    /// What a shelf shows of the items `itemIds`, read from the catalog held
+    /// (with a sharded catalog, the parts joined so far): one object per id,
+    /// shaped as a JSON v1 catalog item (`id`, `title`, `category`,
+    /// `attributes`, `available`, and `price`, `currency`, `url`, `image`,
+    /// `sensitive` when the item has them), or `null` for an id it does not
+    /// hold. A page needs no copy of the catalog of its own to draw a slate.
+    #[wasm_bindgen(unchecked_return_type = "(CatalogItem | null)[]")]
+    pub fn items(
+        &self,
+        #[wasm_bindgen(js_name = itemIds, unchecked_param_type = "string[]")] ids: JsValue,
+    ) -> Result<js_sys::Array, JsValue> {
+        let expected = "expected an array of item ids (strings)";
+        let ids = ids.dyn_into::<js_sys::Array>().map_err(|_| bad_argument("itemIds", expected))?;
+        let state = self.borrow()?;
+        let catalog = state.engine.catalog();
+        let out = js_sys::Array::new_with_length(ids.length());
+        for (slot, id) in ids.iter().enumerate() {
+            let id = id.as_string().ok_or_else(|| bad_argument("itemIds", expected))?;
+            let Some(index) = catalog.index_of(&id) else {
+                out.set(slot as u32, JsValue::NULL);
+                continue;
+            };
+            let item = catalog.item(index);
+            let card = js_sys::Object::new();
+            let set = |key: &str, value: JsValue| {
+                js_sys::Reflect::set(&card, &JsValue::from_str(key), &value).map(|_| ())
+            };
+            set("id", JsValue::from_str(item.id()))?;
+            set("title", JsValue::from_str(item.title()))?;
+            set("category", JsValue::from_str(item.category_path()))?;
+            let attributes = js_sys::Object::new();
+            for (facet, value) in item.attributes() {
+                let name = catalog.facets().get(usize::from(facet)).map(|f| f.name.as_str());
+                let name = JsValue::from_str(name.unwrap_or_default());
+                js_sys::Reflect::set(&attributes, &name, &JsValue::from_str(value))?;
+            }
+            set("attributes", attributes.into())?;
+            set("available", JsValue::from_bool(item.available()))?;
+            let text = |value: Option<&str>| value.map(JsValue::from_str);
+            let fields = [
+                ("price", item.price().map(JsValue::from_f64)),
+                ("currency", text(item.currency())),
+                ("url", text(item.url())),
+                ("image", text(item.image())),
+                ("sensitive", text(item.sensitive())),
+            ];
+            for (key, value) in fields {
+                if let Some(value) = value {
+                    set(key, value)?;
+                }
+            }
+            out.set(slot as u32, card.into());
+        }
+        Ok(out)
+    }
+
+    /// The sensitive classes of the items held, sorted (with a sharded
+    /// catalog, those of the parts joined so far): what a preference panel
+    /// offers to opt into when the page has no copy of the catalog.
+    #[wasm_bindgen(js_name = sensitiveClasses)]
+    pub fn sensitive_classes(&self) -> Result<Vec<String>, JsValue> {
+        let state = self.borrow()?;
+        let classes: std::collections::BTreeSet<&str> =
+            state.engine.catalog().iter().filter_map(|item| item.sensitive()).collect();
+        Ok(classes.into_iter().map(String::from).collect())
     }
 
     /// The files of the sharded catalog held: the core first, then the

@@ -69,6 +69,27 @@ export interface CatalogPartFile {
   items: number;
 }
 
+/**
+ * What `items(ids)` returns for an item the catalog holds: its display data, shaped as a JSON v1
+ * catalog item (docs/FORMATS.md).
+ */
+export interface CatalogItem {
+  id: string;
+  title: string;
+  /** The category path, "Women > Knitwear > Sweaters". */
+  category: string;
+  /** Facet values by facet name. */
+  attributes: Record<string, string>;
+  available: boolean;
+  price?: number;
+  /** ISO 4217. */
+  currency?: string;
+  url?: string;
+  image?: string;
+  /** The sensitive class, when the item has one. */
+  sensitive?: string;
+}
+
 /** Something the shopper did. `at` is ms since the epoch and defaults to now. */
 export type FlaneurEvent = { at?: number } & (
   | { type: "view" | "click" | "add_to_cart" | "remove_from_cart" | "purchase" | "dismiss"; itemId: string }

@@ -221,3 +221,34 @@ test("a patch that is not the one the manifest names is refused, and the part is
   expect(requests).toContain(`GET /catalog/${next.core.file}`);
   expect(warnings.some((w) => /sharded catalog unavailable, using the JSON one \(CATALOG_UNAVAILABLE\)/.test(w)), warnings.join("\n")).toBe(true);
 });
+
+test("with data-manifest alone the shelves draw their cards from the engine: the catalog's titles and links", async ({ page }) => {
+  const html = www("index.html").replace(' data-catalog="catalog.json"', "");
+  expect(html).not.toContain("data-catalog");
+  await page.route(/\/$/, (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
+  const byId = new Map(catalog.items.map((i) => [i.id, i]));
+  const sweaters = catalog.items.filter((i) => ok(i) && i.category === knitwear.category).slice(0, 2);
+  for (const item of sweaters) {
+    await page.goto(`/#/product/${item.id}`);
+    await expect(page.locator("h1")).toHaveText(item.title);
+  }
+  await page.goto("/#/");
+  await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+  const cards = await forYou(page).locator("[data-item-id]").evaluateAll((els) =>
+    els.map((el) => ({ id: el.dataset.itemId, title: el.querySelector(".fl-card__link")?.textContent, href: el.querySelector(".fl-card__link")?.getAttribute("href") })));
+  expect(cards.length).toBeGreaterThan(0);
+  for (const card of cards) {
+    expect(card.title, card.id).toBe(byId.get(card.id).title);
+    expect(card.href, card.id).toBe(byId.get(card.id).url);
+  }
+  expect(await page.evaluate(async (m) => (await import(m)).catalog, MODULE), "no copy of the catalog").toBeNull();
+  // The panel offers the sensitive classes of what the engine holds; a Health page brings its own.
+  await page.goto("/#/category/health");
+  await expect(page.locator("body")).toHaveAttribute("data-page", "category");
+  await expect.poll(() => parts(page)).toContain(shardOf("Health"));
+  const all = [...new Set(catalog.items.map((i) => i.sensitive).filter(Boolean))].sort();
+  expect(await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.sensitiveClasses(), MODULE)).toEqual(all);
+  await page.locator("flaneur-preferences").getByRole("button", { name: PANEL }).click();
+  const dialog = page.getByRole("dialog", { name: PANEL });
+  for (const cls of all) await expect(dialog.getByLabel(`Learn from and suggest ${cls} items`)).toBeVisible();
+});

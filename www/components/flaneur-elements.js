@@ -14,7 +14,9 @@
 // The module opens ONE Personalizer for the page (../pkg/flaneur.js, relative
 // to this file) and exports:
 //   ready   Promise<{ personalizer, catalog }>; rejects (already handled) if flaneur cannot run
-//   catalog Promise of the parsed catalog the tag names, for a page that lists it too (one download)
+//   catalog Promise of the parsed catalog data-catalog names, for a page that lists it too (one
+//           download); null with data-manifest alone: the shelves then read what they show from
+//           the engine (`personalizer.items(ids)`), so a large shop ships no copy of its catalog
 //   record  record(event) → Promise<boolean>: queued until ready, never rejects
 //   notify  notify(detail): dispatch `flaneur:change` after calling the personalizer directly
 //   CHANGE  "flaneur:change", dispatched on `document` after every change

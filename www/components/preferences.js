@@ -5,7 +5,7 @@
 // what it keeps of the shopper's purchases ("Bought regularly", a "Forget" per item),
 // export / import / erase, and what stays on the device.
 // data-state on the element: "loading" | "ready" | "error".
-import { CHANGE, describe, forgetParts, hidden, notify, ready, state, warn } from "./runtime.js";
+import { CHANGE, describe, forgetParts, hidden, itemOf, notify, ready, state, warn } from "./runtime.js";
 import { h, masked, uid } from "./dom.js";
 import {
   boughtWords, bytesWords, forgetRequest, formatDate, storageWords, strengthWords, tasteKey, tasteName,
@@ -64,7 +64,10 @@ export class FlaneurPreferences extends HTMLElement {
   #eraseButton;
   #confirm;
   #focusAfterForget = null;
-  #onChange = () => {
+  #onChange = (event) => {
+    // A shard joined may bring sensitive classes the page had not seen (a sharded catalog
+    // without the page's own copy of it).
+    if (event?.detail?.reason === "catalog" && this.#personalizer) this.#buildSensitive();
     if (this.#dialog?.open && this.#personalizer) this.#refresh();
   };
 
@@ -401,7 +404,7 @@ export class FlaneurPreferences extends HTMLElement {
   #purchase(purchase) {
     const itemId = String(purchase.itemId);
     // The title from the catalog the page loaded; the id when the catalog no longer lists it.
-    const name = String(state.items.get(itemId)?.title ?? itemId);
+    const name = String(itemOf(itemId)?.title ?? itemId);
     const nameId = uid("fl-bought");
     const forget = h(
       "button",

@@ -19,7 +19,7 @@ export const hidden = new Set();
 // module script with data-catalog whose src is this module (or the first one).
 function findScript() {
   const here = new URL("./flaneur-elements.js", import.meta.url).href;
-  const tags = [...document.querySelectorAll("script[type=module][data-catalog]")];
+  const tags = [...document.querySelectorAll("script[type=module][data-catalog], script[type=module][data-manifest]")];
   return tags.find((s) => s.src === here) ?? tags[0] ?? null;
 }
 
@@ -43,7 +43,7 @@ async function embedding() {
     await new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
   }
   const script = findScript();
-  if (!script) throw failure("NO_CATALOG", "no <script type=module data-catalog=…> tag names the catalog");
+  if (!script) throw failure("NO_CATALOG", "no <script type=module data-catalog=… or data-manifest=…> tag names the catalog");
   return script;
 }
 
@@ -52,7 +52,9 @@ async function embedding() {
  * needs it too (a storefront listing its products) can take this copy
  * instead of downloading it again. Rejects (handled) if it cannot be loaded.
  */
-export const catalog = embedding().then((script) => fetchCatalog(new URL(script.dataset.catalog, document.baseURI)));
+export const catalog = embedding().then((script) =>
+  script.dataset.catalog ? fetchCatalog(new URL(script.dataset.catalog, document.baseURI)) : null,
+);
 catalog.catch(() => {});
 
 // The engine's own copy of the catalog, when the tag names one
@@ -228,6 +230,7 @@ export function visit(categoryPath) {
     if (!file || personalizer.parts().includes(file)) return false;
     const engine = await import(PKG.href);
     const added = personalizer.addPart(file, await part(engine, file));
+    if (added && !(await catalog.catch(() => null))) state.sensitiveClasses = engineClasses(personalizer);
     if (added) notify({ reason: "catalog" });
     return added;
   };
@@ -272,13 +275,15 @@ async function boot() {
   }
   const items = new Map();
   const sensitive = new Set();
-  for (const item of json.items ?? []) {
+  for (const item of json?.items ?? []) {
     items.set(item.id, item);
     if (typeof item.sensitive === "string" && item.sensitive) sensitive.add(item.sensitive);
   }
+  state.personalizer = personalizer;
   state.items = items;
-  state.sensitiveClasses = [...sensitive].sort();
-  state.shop = String(json.shop ?? personalizer.shopId);
+  // Without a copy of the catalog (data-manifest alone), what the engine holds.
+  state.sensitiveClasses = json ? [...sensitive].sort() : engineClasses(personalizer);
+  state.shop = String(json?.shop ?? personalizer.shopId);
   // Writes land within milliseconds; on leaving, ask for the last ones.
   addEventListener("pagehide", () => personalizer.flush().catch(() => {}));
   // Another tab may have taught this profile something (the engine merges it
@@ -307,13 +312,41 @@ async function openManifest(engine, url, json, options) {
     return await openSharded(engine, await shardedCatalog(engine, url), options);
   } catch (err) {
     sharded.manifest = null;
+    if (!json) throw err;
     warn("sharded catalog unavailable, using the JSON one", err);
     return engine.Personalizer.open({ catalog: json, ...options });
   }
 }
 
-// Filled in by boot: the catalog's items by id, its sensitive classes, its shop.
-export const state = { items: new Map(), sensitiveClasses: [], shop: "" };
+// Filled in by boot: the catalog's items by id (from the page's copy of the catalog; else
+// filled as the shelves ask, see `itemOf`), its sensitive classes, its shop, the personalizer.
+export const state = { items: new Map(), sensitiveClasses: [], shop: "", personalizer: null };
+
+function engineClasses(personalizer) {
+  try {
+    return typeof personalizer.sensitiveClasses === "function" ? personalizer.sensitiveClasses() : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * What a card shows of `itemId` (a JSON v1 catalog item): from the page's copy of the catalog
+ * when the tag names one, else from the engine's (`items`, the parts joined so far);
+ * undefined when neither holds it.
+ */
+export function itemOf(itemId) {
+  const known = state.items.get(itemId);
+  if (known) return known;
+  try {
+    const [item] = state.personalizer?.items?.([itemId]) ?? [];
+    if (!item) return undefined;
+    state.items.set(itemId, item);
+    return item;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Resolves to `{ personalizer, catalog }` once flaneur is open; rejects (handled) if it cannot be. */
 export const ready = boot();

@@ -26,7 +26,7 @@
 // item and what it taught) instead of "Why this?" and "Not interested"; buy-again cards
 // show the engine's repurchase sentence ("You buy this about every 9 days; …") as their
 // reason, and have "Why this?" and "Forget" (the item, its purchases and what they taught).
-import { CHANGE, describe, hidden, notify, ready, state, warn } from "./runtime.js";
+import { CHANGE, describe, hidden, itemOf, notify, ready, warn } from "./runtime.js";
 import { h, masked, swatch, uid } from "./dom.js";
 import {
   complementWhy, explanationSentence, formatPrice, leaf, provenanceWords, recommendationWords, repurchaseWhy, signalWords,
@@ -235,7 +235,7 @@ export class FlaneurShelf extends HTMLElement {
       this.#fail(err);
       return;
     }
-    const recs = slate.items.filter((rec) => state.items.has(rec.itemId));
+    const recs = slate.items.filter((rec) => itemOf(rec.itemId));
     const cards = recs.map((rec) => this.#card(rec, personalizer));
     this.#list.replaceChildren(...cards);
     for (const id of this.#expanded) if (!recs.some((r) => r.itemId === id)) this.#expanded.delete(id);
@@ -286,7 +286,7 @@ export class FlaneurShelf extends HTMLElement {
   }
 
   #card(rec, personalizer) {
-    const item = state.items.get(rec.itemId);
+    const item = itemOf(rec.itemId);
     const title = String(item.title ?? item.id);
     const whyId = uid("fl-why");
     const titleId = uid("fl-title");

@@ -162,6 +162,8 @@ export class Personalizer {
   stats() { return this.#call("stats", []); }
   parts() { return this.#call("parts", []); }
   shardFor(categoryPath) { return this.#call("shardFor", [categoryPath]); }
+  items(itemIds) { return this.#call("items", [itemIds]); }
+  sensitiveClasses() { return this.#call("sensitiveClasses", []); }
   /** As the main-thread `addPart`; `itemCount` follows the joined catalog. */
   async addPart(file, bytes) {
     const isBytes = bytes instanceof ArrayBuffer || bytes instanceof Uint8Array;

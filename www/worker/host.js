@@ -26,6 +26,8 @@ const METHODS = new Set([
   "addPart",
   "parts",
   "shardFor",
+  "items",
+  "sensitiveClasses",
 ]);
 
 const ready = init().then(

@@ -1,5 +1,6 @@
 /* flaneur/worker: the Personalizer API run in a dedicated Web Worker; every method returns a Promise. */
 import type {
+  CatalogItem,
   Explanation,
   FlaneurEvent,
   FlaneurReport,
@@ -17,7 +18,7 @@ import type {
 } from "./flaneur.js";
 
 export type {
-  Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, ImportSummary, Nearest, OpenOptions, Preferences,
+  CatalogItem, Explanation, FlaneurEvent, FlaneurReport, ForgetRequest, ImportSummary, Nearest, OpenOptions, Preferences,
   ProfileSummary, RecommendRequest, ReportOptions, ShardedCatalog, Slate, Stats,
 };
 
@@ -73,6 +74,10 @@ export class Personalizer {
   parts(): Promise<string[]>;
   /** The shard file holding the department of `categoryPath` (a page's category), or null. */
   shardFor(categoryPath: string): Promise<string | null>;
+  /** What a shelf shows of `itemIds` (null for an id not held); as the main-thread `items`. */
+  items(itemIds: string[]): Promise<(CatalogItem | null)[]>;
+  /** The sensitive classes of the items held, sorted. */
+  sensitiveClasses(): Promise<string[]>;
   erase(): Promise<void>;
   /** As the main-thread `grantConsent` (with `consent: "required"`). */
   grantConsent(): Promise<void>;

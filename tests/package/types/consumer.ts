@@ -52,13 +52,16 @@ export async function mainThread(catalog: object, manifest: CatalogManifest): Pr
   sharded.addPart("shard-0123456789abcdef.bin", "bytes");
   const patched: { file: string; bytes: Uint8Array } = Personalizer.patchPart(manifest, "patch-0123456789abcdef.bin", new Uint8Array(8), new ArrayBuffer(8));
   sharded.addPart(patched.file, patched.bytes);
+  const [shown] = sharded.items(["sku-1"]);
+  const title: string | undefined = shown?.title;
+  const classes: string[] = sharded.sensitiveClasses();
   try {
     p.record({ type: "view", itemId: "nope" });
   } catch (err) {
     const code: FlaneurError["code"] = (err as FlaneurError).code;
     return [code];
   }
-  return [String(learned), slate.intent, why.text, where, kept, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported), String(added), held.join()];
+  return [String(learned), slate.intent, why.text, where, kept, String(count), p.shopId, nearestIds.join(), String(nearestScores.length), String(reported), String(added), held.join(), String(title), classes.join()];
 }
 
 export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
@@ -69,6 +72,9 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   const near: Nearest = await p.nearest(new Float32Array(16), 4);
   const summary: ProfileSummary = await p.profile();
   const shard: string | null = await p.shardFor("Shoes");
+  const [card] = await p.items(["sku-1"]);
+  const cardTitle: string | undefined = card?.title;
+  const sensitive: string[] = await p.sensitiveClasses();
   const held: string[] = await p.parts();
   const added: boolean = shard !== null && (await p.addPart(shard, new Uint8Array(8)));
   await p.setPreferences({ surprise: 0.5 });
@@ -82,5 +88,5 @@ export async function inWorker(catalog: ArrayBuffer): Promise<string[]> {
   // @ts-expect-error worker methods return promises
   const sync: Slate = p.recommend({ k: 6 });
   p.close();
-  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join(), String(sent), held.join(), String(added)];
+  return [String(learned), slate.intent, why.text, summary.storage, String(p.itemCount), String(sync), near.ids.join(), String(sent), held.join(), String(added), String(cardTitle), sensitive.join()];
 }
