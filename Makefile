@@ -116,6 +116,7 @@ clean:
 
 # A 100,000-product shop's sharded catalog on the wire (scripts/bench-scale.mjs, issue #22): a first
 # visit (one department page, then home) and a returning shopper after 1% of prices and availability
-# changed, in gzipped bytes; merged into target/bench/report.json under `scale`.
+# changed, in gzipped bytes; then in headless Chromium at 10 Mbit/s (scripts/bench-scale-browser.mjs): a first
+# visit's bytes and the cold first personalized slate; merged into target/bench/report.json under `scale`.
 bench-scale: build
 	@node scripts/bench-scale.mjs > /dev/null

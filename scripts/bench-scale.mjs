@@ -8,10 +8,12 @@
 //      www/components/*.js), each gzipped (level 9, as a CDN would at least);
 //   3. the same feed with 1% of prices and availability changed, built again and patched from
 //      the first build (`flaneur catalog diff`): a returning shopper who had every part pays the
-//      new manifest and every patch, gzipped.
+//      new manifest and every patch, gzipped;
+//   4. the sharded build in headless Chromium (scripts/bench-scale-browser.mjs): a first visit's
+//      bytes as sent (brotli), and the cold first personalized slate at 10 Mbit/s, 40 ms.
 // Merges the `scale` keys of issue #22 into target/bench/report.json (keeping what bench-peers
 // wrote there; `recommend_100k_ms` is its heavy profile's recommend over 100,000 items,
-// `cold_first_slate_ms` bench-wire's on the demo, `recall_at_24` and `ndcg10_relative_change`
+// `cold_first_slate_demo_ms` bench-wire's on the demo, `recall_at_24` and `ndcg10_relative_change`
 // make eval's for the compact vectors chosen, on ML-1M) and prints what it measured as JSON.
 //
 //   node scripts/bench-scale.mjs      env: ITEMS (100000), DEPTHS ("1 2"), CORE (1000)
@@ -85,6 +87,13 @@ for (const depth of DEPTHS) {
   log(`depth ${depth}: ${manifest.shards.length} shards; first visit ${result.depths[depth].first_visit_bytes} B; returning ${returning} B`);
 }
 
+// In headless Chromium over an emulated 10 Mbit/s link (scripts/bench-scale-browser.mjs).
+const browser = JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-browser.mjs")], {
+  cwd: repo, env: { ...process.env, PARTS: `target/scale/shards${Math.max(...DEPTHS)}`, FEED: `target/scale/feed-${ITEMS}.csv` },
+  stdio: ["ignore", "pipe", "inherit"],
+}).toString());
+result.browser = browser;
+
 const reportPath = join(repo, "target/bench/report.json");
 const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : {};
 const readJson = (p) => { try { return JSON.parse(readFileSync(join(repo, p), "utf8")); } catch { return null; } };
@@ -100,7 +109,9 @@ report.scale = {
   shards: best.shards,
   first_visit_bytes: best.first_visit_bytes,
   returning_bytes: best.returning_bytes,
-  cold_first_slate_ms: wire?.median?.compressed?.first_slate_ms ?? null,
+  cold_first_slate_ms: browser.cold_first_slate_ms,
+  first_visit_browser_bytes: browser.first_visit_bytes,
+  cold_first_slate_demo_ms: wire?.median?.compressed?.first_slate_ms ?? null,
   memory_1m_bytes: null,
   recommend_100k_ms: report.scale?.recommend_100k_heavy_ms ?? null,
   wasm_gzip_bytes: code.wasm_gzip_bytes,
