@@ -93,6 +93,11 @@ const browser = JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/b
   stdio: ["ignore", "pipe", "inherit"],
 }).toString());
 result.browser = browser;
+// WebAssembly memory at ITEMS: the whole catalog, and every shard of the sharded one added.
+const memory = (mode) => JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-memory.mjs"), mode,
+  join(dir, `shards${Math.max(...DEPTHS)}`)], { cwd: repo }).toString()).wasm_memory_bytes;
+result.memory = { whole_bytes: memory("whole"), sharded_all_bytes: memory("sharded") };
+log(`wasm memory: whole ${result.memory.whole_bytes} B, every shard added ${result.memory.sharded_all_bytes} B`);
 
 const reportPath = join(repo, "target/bench/report.json");
 const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : {};
@@ -113,6 +118,8 @@ report.scale = {
   first_visit_browser_bytes: browser.first_visit_bytes,
   cold_first_slate_demo_ms: wire?.median?.compressed?.first_slate_ms ?? null,
   memory_1m_bytes: null,
+  memory_bytes: result.memory.sharded_all_bytes,
+  memory_whole_bytes: result.memory.whole_bytes,
   recommend_100k_ms: report.scale?.recommend_100k_heavy_ms ?? null,
   wasm_gzip_bytes: code.wasm_gzip_bytes,
   recall_at_24: chosen?.recall24 ?? null,
