@@ -278,3 +278,33 @@ fn a_returning_shopper_patches_the_parts_it_holds_into_the_new_build() {
     v["patches"][0]["to"] = "shard-0000000000000000.bin".into();
     assert_eq!(Manifest::from_json_str(&v.to_string()).unwrap_err().code(), "CATALOG_INVALID");
 }
+
+#[test]
+fn shards_joined_one_at_a_time_give_the_catalog_of_every_part_joined_at_once() {
+    let mut whole = whole();
+    // With a sequence model too: it stays with the core through every join.
+    let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 1, events: true };
+    with_random_sequence_model(&mut whole, shape, 5).unwrap();
+    let parts = whole.split(1, 30).unwrap();
+    assert!(parts.len() >= 4, "a core and three shards at least");
+    let department = |k: usize| parts[k].part().unwrap().department.as_deref();
+    // Held: the core and the last shard; then the others, first the second, then the first.
+    let mut joined =
+        Catalog::from_parts(&[parts[0].clone(), parts[parts.len() - 1].clone()]).unwrap();
+    let mut layout =
+        vec![(None, parts[0].len()), (department(parts.len() - 1), parts[parts.len() - 1].len())];
+    for k in (1..parts.len() - 1).rev() {
+        joined = joined.join_shard(&layout, &parts[k]).unwrap();
+        let at = layout.partition_point(|(d, _)| d.is_none_or(|d| Some(d) < department(k)));
+        layout.insert(at, (department(k), parts[k].len()));
+    }
+    let at_once = Catalog::from_parts(&parts).unwrap();
+    assert!(joined.to_binary() == at_once.to_binary(), "the same catalog, byte for byte");
+    assert!(joined.sequence_model().is_some() && joined.part().is_none());
+
+    // Refused: a shard held already, the core, a layout that does not count the items.
+    let err = |r: Result<Catalog, Error>| corrupt(r);
+    assert!(err(joined.join_shard(&layout, &parts[1])).contains("held already"));
+    assert!(err(joined.join_shard(&layout, &parts[0])).contains("only a shard"));
+    assert!(err(joined.join_shard(&layout[1..], &parts[1])).contains("layout"));
+}

@@ -162,6 +162,54 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// Joins `shard` into `self`, a catalog [`Catalog::from_parts`] joined,
+    /// whose parts hold, in their order, `layout`'s item counts by department
+    /// (`None` for the core, first): the catalog `from_parts` would join from
+    /// those parts and `shard`, without holding the parts. A page keeps the
+    /// joined catalog alone and joins each shard it fetches into it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CatalogCorrupt`] when `shard` is not a shard, its department
+    /// is held already, it differs from `self` in shop, facets or vectors, or
+    /// `layout` does not count `self`'s items.
+    pub fn join_shard(&self, layout: &[(Option<&str>, usize)], shard: &Catalog) -> Result<Catalog> {
+        let bad = |reason: String| Error::CatalogCorrupt { reason };
+        let Some(department) = shard.part.as_ref().and_then(|p| p.department.as_deref()) else {
+            return Err(bad("only a shard joins a joined catalog".into()));
+        };
+        if layout.iter().map(|(_, n)| n).sum::<usize>() != self.len() || layout.len() >= MAX_PARTS {
+            return Err(bad("the layout does not count the joined catalog's items".into()));
+        }
+        if layout.iter().any(|(d, _)| *d == Some(department)) {
+            return Err(bad(format!("the shard of {department:?} is held already")));
+        }
+        let same_vectors =
+            shard.vectors.dims() == self.vectors.dims() && shard.vector_kind == self.vector_kind;
+        if shard.shop != self.shop || shard.facets != self.facets || !same_vectors {
+            return Err(bad(format!(
+                "the part {department:?} differs from its core in shop, facets or vectors"
+            )));
+        }
+        // The shards follow the core in department order.
+        let before: usize = layout
+            .iter()
+            .take_while(|(d, _)| d.is_none_or(|d| d < department))
+            .map(|(_, n)| n)
+            .sum();
+        let (head, tail): (Vec<u32>, Vec<u32>) =
+            ((0..before as u32).collect(), (before as u32..self.len() as u32).collect());
+        let all: Vec<u32> = (0..shard.len() as u32).collect();
+        let sources = [(self, head.as_slice()), (shard, all.as_slice()), (self, tail.as_slice())];
+        let build = shard.part.as_ref().map_or(0, |p| p.build);
+        let model = self.sequence_model.as_deref();
+        let mut joined = assemble(self, &sources, model, Part { build, department: None })?;
+        joined.part = None;
+        Ok(joined)
+    }
+}
+
 /// A catalog of the items `sources` list, each `(catalog, positions)`, in
 /// that order, with `first`'s header (shop, facets, vectors), `model` and
 /// `part`: every field and vector code as its source holds it, bought-with

@@ -12,22 +12,30 @@ use crate::Error;
 use crate::catalog::{Catalog, Manifest, PartFile, PatchFile};
 
 /// The manifest a personalizer was opened on and the parts it holds, the
-/// core first, then the shards in department order.
+/// core first, then the shards in department order: their files and item
+/// counts, not the parts (the engine's catalog holds their items, joined).
 pub(crate) struct Sharded {
     manifest: Manifest,
-    parts: Vec<Catalog>,
+    held: Vec<Held>,
+}
+
+/// A part joined into the engine's catalog.
+struct Held {
+    department: Option<String>,
+    file: String,
+    items: usize,
 }
 
 impl Sharded {
     /// The file names of the parts held, the core first, then the shards in
     /// department order.
     pub(crate) fn files(&self) -> Vec<String> {
-        self.parts.iter().filter_map(|part| self.entry(part)).map(|e| e.file.clone()).collect()
+        self.held.iter().map(|h| h.file.clone()).collect()
     }
 
     /// Whether the part `file` is held.
     pub(crate) fn has(&self, file: &str) -> bool {
-        self.parts.iter().any(|part| self.entry(part).is_some_and(|e| e.file == file))
+        self.held.iter().any(|h| h.file == file)
     }
 
     /// The file of the shard holding the items of category path `path`.
@@ -35,30 +43,41 @@ impl Sharded {
         self.manifest.shard_for(path).map(|shard| shard.file.as_str())
     }
 
-    /// Opens the part `file` against the manifest and joins it with the parts
-    /// held, returning the joined catalog; on any error nothing changes.
-    pub(crate) fn add(&mut self, file: &str, bytes: &[u8]) -> Result<Catalog, Error> {
+    /// Opens the part `file` against the manifest and joins it into
+    /// `joined`, the catalog of the parts held: the catalog of them all.
+    /// On any error nothing changes.
+    pub(crate) fn add(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        joined: &Catalog,
+    ) -> Result<Catalog, Error> {
         let part = self.manifest.open_part(file, bytes)?;
-        let at = self.parts.partition_point(|held| order(held) <= order(&part));
-        self.parts.insert(at, part);
-        Catalog::from_parts(&self.parts).inspect_err(|_| {
-            self.parts.remove(at);
-        })
+        let layout: Vec<(Option<&str>, usize)> =
+            self.held.iter().map(|h| (h.department.as_deref(), h.items)).collect();
+        let catalog = joined.join_shard(&layout, &part)?;
+        let department = part.part().and_then(|p| p.department.clone());
+        let at = self.held.partition_point(|h| h.department.is_none() || h.department < department);
+        self.held.insert(at, Held { department, file: file.to_owned(), items: part.len() });
+        Ok(catalog)
     }
 
-    /// The manifest's entry of a part held.
-    fn entry(&self, part: &Catalog) -> Option<&PartFile> {
-        let department = part.part()?.department.as_deref();
-        std::iter::once(&self.manifest.core)
-            .chain(&self.manifest.shards)
-            .find(|entry| entry.department.as_deref() == department)
+    /// The parts opened at `open` (files `names`), held: their files and
+    /// item counts, in the order `Catalog::from_parts` joined them.
+    fn hold(manifest: Manifest, names: &[String], parts: &[Catalog]) -> Self {
+        let mut held: Vec<Held> = names
+            .iter()
+            .zip(parts)
+            .map(|(file, part)| Held {
+                department: part.part().and_then(|p| p.department.clone()),
+                file: file.clone(),
+                items: part.len(),
+            })
+            .collect();
+        // `None` (the core) sorts first, then the departments.
+        held.sort_by(|a, b| a.department.cmp(&b.department));
+        Sharded { manifest, held }
     }
-}
-
-/// Where a part goes among the parts: the core (no department) first, then
-/// the shards by department.
-fn order(part: &Catalog) -> Option<&str> {
-    part.part().and_then(|p| p.department.as_deref())
 }
 
 /// Whether `open`'s catalog option is the sharded form, `{ manifest, parts }`
@@ -86,7 +105,7 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
             "expected an object of part bytes by file name, the core's among them",
         ));
     }
-    let mut sharded = Sharded { manifest, parts: Vec::new() };
+
     let entries = js_sys::Object::entries(parts.unchecked_ref());
     let mut files = Vec::with_capacity(entries.length() as usize);
     for entry in entries.iter() {
@@ -100,17 +119,17 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
         })?;
         files.push((file, bytes));
     }
-    let core = sharded.manifest.core.file.clone();
+    let core = manifest.core.file.clone();
     if !files.iter().any(|(file, _)| *file == core) {
         return Err(bad_argument("options.catalog.parts", format!("must hold the core, {core}")));
     }
-    for (file, bytes) in &files {
-        let part = sharded.manifest.open_part(file, bytes)?;
-        let at = sharded.parts.partition_point(|held| order(held) <= order(&part));
-        sharded.parts.insert(at, part);
+    let (mut names, mut parts) = (Vec::with_capacity(files.len()), Vec::with_capacity(files.len()));
+    for (file, bytes) in files {
+        parts.push(manifest.open_part(&file, &bytes)?);
+        names.push(file);
     }
-    let catalog = Catalog::from_parts(&sharded.parts)?;
-    Ok((sharded, catalog))
+    let catalog = Catalog::from_parts(&parts)?;
+    Ok((Sharded::hold(manifest, &names, &parts), catalog))
 }
 
 /// Applies the patch `file` (its `bytes`) that `manifest` names to the earlier

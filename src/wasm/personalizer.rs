@@ -126,6 +126,7 @@ impl Personalizer {
     ) -> Result<bool, JsValue> {
         let file = file.as_string().ok_or_else(|| bad_argument("file", "expected a string"))?;
         let mut state = self.borrow_mut()?;
+        let state = &mut *state;
         let Some(sharded) = state.sharded.as_mut() else {
             return Err(
                 bad_argument("addPart", "the personalizer was not opened on a manifest").into()
@@ -136,7 +137,7 @@ impl Personalizer {
         }
         let bytes = read_bytes(&bytes)
             .ok_or_else(|| bad_argument("bytes", "expected a Uint8Array or an ArrayBuffer"))?;
-        let catalog = sharded.add(&file, &bytes)?;
+        let catalog = sharded.add(&file, &bytes, state.engine.catalog())?;
         state.engine.replace_catalog(catalog);
         Ok(true)
     }
