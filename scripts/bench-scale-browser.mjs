@@ -16,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
+import { dumpProfile, restoreProfile } from "./profile-copy.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const PORT = Number(process.env.PORT ?? 8196);
@@ -70,29 +71,6 @@ async function fresh(browser, throttled) {
 }
 
 const MODULE = "/components/flaneur-elements.js";
-async function dumpProfile() {
-  const db = await new Promise((ok, no) => Object.assign(indexedDB.open("flaneur"), { onsuccess: (e) => ok(e.target.result), onerror: no }));
-  const dump = { version: db.version, stores: {} };
-  for (const name of db.objectStoreNames) {
-    const store = db.transaction(name).objectStore(name);
-    const [keys, values] = await Promise.all([store.getAllKeys(), store.getAll()].map((r) => new Promise((ok, no) => Object.assign(r, { onsuccess: () => ok(r.result), onerror: no }))));
-    dump.stores[name] = keys.map((k, i) => [k, Array.from(new Uint8Array(values[i].buffer ?? values[i]))]);
-  }
-  db.close();
-  return dump;
-}
-async function restoreProfile(dump) {
-  const open = indexedDB.open("flaneur", dump.version);
-  open.onupgradeneeded = () => { for (const name of Object.keys(dump.stores)) open.result.createObjectStore(name); };
-  const db = await new Promise((ok, no) => Object.assign(open, { onsuccess: () => ok(open.result), onerror: no }));
-  for (const [name, entries] of Object.entries(dump.stores)) {
-    const tx = db.transaction(name, "readwrite");
-    for (const [k, v] of entries) tx.objectStore(name).put(new Uint8Array(v), k);
-    await new Promise((ok, no) => Object.assign(tx, { oncomplete: ok, onabort: no }));
-  }
-  db.close();
-}
-
 const server = spawn(process.execPath, [join(repo, "scripts/serve.mjs")], {
   cwd: repo, env: { ...process.env, PORT: String(PORT), ROOT: site, COMPRESS: "1" }, stdio: ["ignore", "pipe", "inherit"],
 });
