@@ -16,12 +16,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import { dumpProfile, restoreProfile } from "./profile-copy.mjs";
+import { NETWORK, coldContext, dumpProfile, restoreProfile } from "./browser-bench.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const PORT = Number(process.env.PORT ?? 8196);
 const RUNS = Number(process.env.RUNS ?? 3);
-const NETWORK = { offline: false, latency: 40, downloadThroughput: 1_250_000, uploadThroughput: 1_250_000 };
 const parts = join(repo, process.env.PARTS ?? "target/scale/shards2");
 const feed = join(repo, process.env.FEED ?? "target/scale/feed-100000.csv");
 const log = (...a) => console.error("bench-scale-browser:", ...a);
@@ -56,15 +55,7 @@ function watchShelf() {
 }
 
 async function fresh(browser, throttled) {
-  const ctx = await browser.newContext();
-  await ctx.addInitScript(watchShelf);
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => log(`page error: ${e.message}`));
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.clearBrowserCache");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  if (throttled) await cdp.send("Network.emulateNetworkConditions", NETWORK);
+  const { ctx, page, cdp } = await coldContext(browser, watchShelf, throttled, log);
   const bytes = new Map();
   cdp.on("Network.loadingFinished", (e) => bytes.set(e.requestId, e.encodedDataLength ?? 0));
   return { ctx, page, bytes: () => [...bytes.values()].reduce((s, b) => s + b, 0), reset: () => bytes.clear() };

@@ -30,13 +30,12 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import { dumpProfile, restoreProfile } from "./profile-copy.mjs";
+import { NETWORK, coldContext, dumpProfile, restoreProfile } from "./browser-bench.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const PORT = Number(process.env.PORT ?? 8194);
 const RUNS = Number(process.env.RUNS ?? 3);
 const BENCH = join(repo, "target/bench");
-const NETWORK = { offline: false, latency: 40, downloadThroughput: 1_250_000, uploadThroughput: 1_250_000 };
 const MODES = [
   { name: "compressed", compress: "1", port: PORT },
   { name: "uncompressed", compress: "0", port: PORT + 1 },
@@ -113,15 +112,7 @@ function watchShelf() {
  * returns the shelf's marks, the bytes received and the encodings of the big files.
  */
 async function fresh(browser, origin) {
-  const ctx = await browser.newContext();
-  await ctx.addInitScript(watchShelf);
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => log(`page error: ${e.message}`));
-  const cdp = await ctx.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.clearBrowserCache");
-  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
-  await cdp.send("Network.emulateNetworkConditions", NETWORK);
+  const { ctx, page, cdp } = await coldContext(browser, watchShelf, true, log);
   let resources = new Map(); // requestId → { url, encoding, bytes }
   cdp.on("Network.requestWillBeSent", (e) => resources.set(e.requestId, { url: e.request.url, encoding: null, bytes: 0 }));
   cdp.on("Network.responseReceived", (e) => {

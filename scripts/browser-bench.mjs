@@ -1,6 +1,28 @@
-// What the browser benchmarks (bench-wire.mjs, bench-scale-browser.mjs) use to make a returning
-// shopper: the profile one browser context kept, copied into another. Both functions run in the
-// page (page.evaluate), so each is self-contained.
+// What the browser benchmarks (bench-wire.mjs, bench-scale-browser.mjs) share: a cold browser
+// context over an emulated link, and the profile one context kept copied into another (a
+// returning shopper); dumpProfile and restoreProfile run in the page (page.evaluate), so each is
+// self-contained.
+
+/** The link both emulate: 10 Mbit/s down and up, 40 ms latency. */
+export const NETWORK = { offline: false, latency: 40, downloadThroughput: 1_250_000, uploadThroughput: 1_250_000 };
+
+/**
+ * A fresh context of `browser` (its own renderer: nothing compiled, nothing cached) running
+ * `initScript` first in every page, with the HTTP cache cleared and disabled and, when
+ * `throttled`, the link above: its page and its DevTools Protocol session (Network enabled).
+ */
+export async function coldContext(browser, initScript, throttled, log) {
+  const ctx = await browser.newContext();
+  await ctx.addInitScript(initScript);
+  const page = await ctx.newPage();
+  page.on("pageerror", (e) => log(`page error: ${e.message}`));
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.clearBrowserCache");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  if (throttled) await cdp.send("Network.emulateNetworkConditions", NETWORK);
+  return { ctx, page, cdp };
+}
 
 // In the page: flaneur's IndexedDB database ("flaneur", docs/FORMATS.md), every store's
 // entries, the values as arrays of bytes; and the same written back into a new database.
