@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::gzip::gzipped;
 use flaneur::catalog::{Catalog, Repurchase, VectorKind};
 
 /// `flaneur catalog inspect`: prints what the binary catalog at `path` holds.
@@ -188,14 +189,6 @@ pub fn run_manifest(path: &Path) -> ExitCode {
     }
     print!("{}", manifest_report(&manifest, text.len(), gzipped(text.as_bytes()), &sizes));
     ExitCode::SUCCESS
-}
-
-/// Bytes of `bytes` gzipped at level 9, as a server would send them.
-pub(crate) fn gzipped(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let written = encoder.write_all(bytes).and_then(|()| encoder.finish());
-    written.map_or(bytes.len(), |out| out.len())
 }
 
 /// The report of a sharded catalog: `sizes` holds each part's bytes and

@@ -39,6 +39,7 @@ mod copurchase;
 mod delimited;
 mod eigen;
 mod embeddings;
+mod gzip;
 mod json_stream;
 mod vector_text;
 mod vectorize;

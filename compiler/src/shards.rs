@@ -101,8 +101,8 @@ pub fn diff(old: &Path, new: &Path) -> Result<Patched, String> {
         }
         let (old_bytes, new_bytes) = (read(old, &was.file)?, read(new, &part.file)?);
         let patch = flaneur::util::patch::diff(&old_bytes, &new_bytes);
-        let gzip = crate::inspect::gzipped(&patch);
-        if gzip * 2 >= crate::inspect::gzipped(&new_bytes) {
+        let gzip = crate::gzip::gzipped(&patch);
+        if gzip * 2 >= crate::gzip::gzipped(&new_bytes) {
             done.whole += 1;
             continue;
         }
