@@ -36,9 +36,10 @@ test("two product views: For you has a card that says which one it follows, and 
   await expect(page.locator("body")).toHaveAttribute("data-page", "home");
   await expect(forYou(page)).toHaveAttribute("data-state", "ready");
 
-  // The engine runs on the sharded catalog, whose core carries the model, and keeps the order.
-  const summary = await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile(), MODULE);
-  expect(summary.sequenceSteps).toBe(2);
+  // The engine runs on the sharded catalog, whose core carries the model, and keeps the order
+  // (a view is recorded once its department's shard is joined: wait for both).
+  const steps = () => page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile().sequenceSteps, MODULE);
+  await expect.poll(steps).toBe(2);
   const paths = requests.map((r) => new URL(r.url()).pathname);
   expect(paths).toContain("/catalog/manifest.json");
   expect(paths.some((p) => /^\/catalog\/core-[0-9a-f]{16}\.bin$/.test(p))).toBe(true);

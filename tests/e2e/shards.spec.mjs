@@ -232,8 +232,12 @@ test("with data-manifest alone the shelves draw their cards from the engine: the
     await page.goto(`/#/product/${item.id}`);
     await expect(page.locator("h1")).toHaveText(item.title);
   }
+  // The views are recorded once the Women shard is joined; the shelf redraws then.
+  const events = () => page.evaluate(async (m) => (await (await import(m)).ready).personalizer.profile().sessionEvents, MODULE);
+  await expect.poll(events).toBeGreaterThanOrEqual(2);
   await page.goto("/#/");
   await expect(forYou(page)).toHaveAttribute("data-state", "ready");
+  await expect(forYou(page).locator("[data-item-id]").first()).toBeVisible();
   const cards = await forYou(page).locator("[data-item-id]").evaluateAll((els) =>
     els.map((el) => ({ id: el.dataset.itemId, title: el.querySelector(".fl-card__link")?.textContent, href: el.querySelector(".fl-card__link")?.getAttribute("href") })));
   expect(cards.length).toBeGreaterThan(0);
