@@ -16,7 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import { NETWORK, coldContext, dumpProfile, restoreProfile } from "./browser-bench.mjs";
+import { NETWORK, coldContext, dumpProfile, launchChromium, restoreProfile } from "./browser-bench.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const PORT = Number(process.env.PORT ?? 8196);
@@ -70,10 +70,7 @@ await new Promise((ok, no) => {
   server.on("exit", (code) => no(new Error(`serve.mjs exited with ${code}`)));
 });
 const origin = `http://127.0.0.1:${PORT}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium(chromium);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const runs = [];
 try {

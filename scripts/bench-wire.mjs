@@ -30,7 +30,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import { NETWORK, coldContext, dumpProfile, restoreProfile } from "./browser-bench.mjs";
+import { NETWORK, coldContext, dumpProfile, launchChromium, restoreProfile } from "./browser-bench.mjs";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const PORT = Number(process.env.PORT ?? 8194);
@@ -201,11 +201,7 @@ const report = {
 };
 await mkdir(BENCH, { recursive: true });
 const servers = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium(chromium);
 report.browser = `Chromium ${browser.version()} (headless)`;
 try {
   for (const mode of MODES) servers.push(await serve(mode));

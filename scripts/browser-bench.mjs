@@ -3,6 +3,15 @@
 // returning shopper); dumpProfile and restoreProfile run in the page (page.evaluate), so each is
 // self-contained.
 
+/** Debian's headless Chromium (CHROMIUM to use another), with the flags playwright.config.mjs gives it. */
+export function launchChromium(chromium) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+}
+
 /** The link both emulate: 10 Mbit/s down and up, 40 ms latency. */
 export const NETWORK = { offline: false, latency: 40, downloadThroughput: 1_250_000, uploadThroughput: 1_250_000 };
 

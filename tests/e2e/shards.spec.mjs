@@ -34,6 +34,14 @@ function log(page) {
   return seen;
 }
 
+/** The paths of the parts kept in the Cache API (none when its store does not exist; opening it would create it). */
+function keptParts(page) {
+  return page.evaluate(async () =>
+    (await caches.has("flaneur-catalog-parts"))
+      ? (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort()
+      : []);
+}
+
 /** The parts the page's personalizer holds, as served paths. */
 async function parts(page) {
   return page.evaluate(async (m) => (await (await import(m)).ready).personalizer.parts().map((f) => `/catalog/${f}`), MODULE);
@@ -123,8 +131,7 @@ test("a shard fetched is kept for later pages without a request, and erase empti
   await page.goto(`/#/product/${knitwear.id}`);
   await expect(page.locator("h1")).toHaveText(knitwear.title);
   await expect.poll(() => parts(page)).toContain(shardOf("Women"));
-  const kept = () => page.evaluate(async () => (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort());
-  await expect.poll(kept).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
+  await expect.poll(() => keptParts(page)).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
 
   // A new page load: the core and the Women shard come from the store, not the network.
   const requests = log(page);
@@ -140,7 +147,7 @@ test("a shard fetched is kept for later pages without a request, and erase empti
   await dialog.getByRole("button", { name: "Erase everything…" }).click();
   await dialog.getByRole("button", { name: "Yes, erase everything" }).click();
   await expect(dialog.getByRole("status")).toHaveText(/^Everything is erased/);
-  expect(await kept()).toEqual([]);
+  expect(await keptParts(page)).toEqual([]);
 });
 
 test("a damaged kept shard is refused with a coded warning, and the shop runs on the core", async ({ page }) => {
@@ -165,12 +172,11 @@ test("nothing is kept while consent is required and not granted; granted, the pa
   await page.goto(`/#/product/${knitwear.id}`);
   await expect(page.locator("h1")).toHaveText(knitwear.title);
   await expect.poll(() => parts(page)).toContain(shardOf("Women"));
-  const kept = () => page.evaluate(async () => (await caches.has("flaneur-catalog-parts")) ? (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort() : []);
-  expect(await kept()).toEqual([]);
+  expect(await keptParts(page)).toEqual([]);
   expect(await page.evaluate(async (m) => (await import(m)).consent.grant(), MODULE)).toBe(true);
-  await expect.poll(kept).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
+  await expect.poll(() => keptParts(page)).toEqual([`/catalog/${manifest.core.file}`, shardOf("Women")].sort());
   expect(await page.evaluate(async (m) => (await import(m)).consent.revoke(), MODULE)).toBe(true);
-  await expect.poll(kept).toEqual([]);
+  await expect.poll(() => keptParts(page)).toEqual([]);
 });
 
 // The demo's next build (scripts/make-demo-next.sh): 1% of prices and availability changed,
@@ -200,8 +206,7 @@ test("a returning shopper after a new build fetches the manifest and the patches
   const patches = [next.core.file, women].map((to) => next.patches.find((p) => p.to === to));
   expect(fromCatalog.sort()).toEqual(["GET /catalog/manifest.json", ...patches.map((p) => `GET /catalog/${p.file}`)].sort());
   expect(patches.reduce((sum, p) => sum + p.bytes, 0), "what changed, not the parts again").toBeLessThan(1_000);
-  const kept = () => page.evaluate(async () => (await (await caches.open("flaneur-catalog-parts")).keys()).map((r) => new URL(r.url).pathname).sort());
-  await expect.poll(kept).toEqual([`/catalog/${next.core.file}`, `/catalog/${women}`].sort());
+  await expect.poll(() => keptParts(page)).toEqual([`/catalog/${next.core.file}`, `/catalog/${women}`].sort());
 });
 
 test("a patch that is not the one the manifest names is refused, and the part is fetched whole", async ({ page }) => {

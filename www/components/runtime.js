@@ -65,9 +65,7 @@ async function engineCatalog(script, json) {
   const name = script.dataset.engineCatalog;
   if (!name) return json;
   try {
-    const response = await fetch(new URL(name, document.baseURI), { credentials: "same-origin" });
-    if (!response.ok) throw failure("CATALOG_UNAVAILABLE", `the catalog ${name} answered ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    return await fetchBytes(new URL(name, document.baseURI));
   } catch (err) {
     warn("binary catalog unavailable, using the JSON one", err);
     return json;
