@@ -126,6 +126,47 @@ test("a shopper who never opens a Women page never fetches its shard", async ({ 
   await context.close();
 });
 
+test("while a shard is on its way, a view of an item the page holds is learned at once; one of the shard waits for it, in order", async ({ page }) => {
+  // The Women shard is held back until the test lets it through.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(`**${shardOf("Women")}`, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/");
+  await expect(page.locator("body")).toHaveAttribute("data-flaneur", "ready");
+  const women = catalog.items.filter((i) => ok(i) && i.category.startsWith("Women >")).map((i) => i.id);
+  const picked = await page.evaluate(async ([m, ids]) => {
+    const p = (await (await import(m)).ready).personalizer;
+    const held = p.items(ids);
+    const core = ids.filter((_, k) => held[k]);
+    return { core: core[0], second: core[1], shard: ids.find((_, k) => !held[k]) };
+  }, [MODULE, women]);
+  expect(picked.second && picked.shard, "the core holds some Women items and not others").toBeTruthy();
+  const waiting = (id) => `(async () => {
+    const m = await import("${MODULE}");
+    window.outcomes ??= {};
+    m.record({ type: "view", itemId: "${id}" }).then((learned) => (window.outcomes["${id}"] = learned));
+  })()`;
+
+  // A product page of the core: learned while the shard is still held (a pagehide now loses nothing).
+  await page.evaluate(async (m) => void (await import(m)).visit("Women > Knitwear"), MODULE);
+  await page.evaluate(waiting(picked.core));
+  await expect.poll(() => page.evaluate((id) => window.outcomes?.[id], picked.core), { timeout: 3_000 }).toBe(true);
+
+  // One of the shard waits for it; a later view of the core waits behind that one.
+  const second = picked.second;
+  await page.evaluate(waiting(picked.shard));
+  await page.evaluate(waiting(second));
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.outcomes)).toEqual({ [picked.core]: true });
+  release();
+  await expect.poll(() => page.evaluate(() => window.outcomes)).toEqual({ [picked.core]: true, [picked.shard]: true, [second]: true });
+  const recent = await page.evaluate(async (m) => (await (await import(m)).ready).personalizer.recommend({ shelf: "recent", k: 3 }).items.map((i) => i.itemId), MODULE);
+  expect(recent, "newest first, in the order the page recorded them").toEqual([second, picked.shard, picked.core]);
+});
+
 test("a shard fetched is kept for later pages without a request, and erase empties the store", async ({ page }) => {
   test.setTimeout(45_000);
   await page.goto(`/#/product/${knitwear.id}`);

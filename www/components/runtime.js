@@ -87,7 +87,9 @@ export const PART_CACHE = "flaneur-catalog-parts";
 // Set by boot when the engine's catalog is sharded: the manifest's URL, the manifest, the cache,
 // the personalizer once open, and the parts fetched but not yet kept (nothing is kept while
 // the profile is not: storage "memory", or consent required and not granted).
-const sharded = { base: null, manifest: null, store: null, loading: Promise.resolve(), personalizer: null, unkept: new Map(), replaced: new Set() };
+// `loading` chains the shards being added (`busy` of them not done yet); `waiting` counts the
+// records waiting behind them.
+const sharded = { base: null, manifest: null, store: null, loading: Promise.resolve(), busy: 0, waiting: 0, personalizer: null, unkept: new Map(), replaced: new Set() };
 
 // The store of kept parts; with `create` false, only if one exists (opening creates it, and
 // nothing may be created while nothing is kept).
@@ -232,10 +234,16 @@ export function visit(categoryPath) {
     if (added) notify({ reason: "catalog" });
     return added;
   };
-  const result = sharded.loading.then(load).catch((err) => {
-    warn("a catalog shard could not be added", err);
-    return false;
-  });
+  sharded.busy += 1;
+  const result = sharded.loading
+    .then(load)
+    .catch((err) => {
+      warn("a catalog shard could not be added", err);
+      return false;
+    })
+    .finally(() => {
+      sharded.busy -= 1;
+    });
   sharded.loading = result;
   return result;
 }
@@ -385,10 +393,22 @@ export function notify({ reason = "change" } = {}) {
  * unknown item, or when flaneur is unavailable); never rejects.
  */
 export function record(event) {
-  // After the shards of the pages visited so far: their items are known then.
+  const calledAt = Date.now();
   return ready.then(
     async ({ personalizer }) => {
-      await sharded.loading;
+      // An item the engine holds is learned at once, so that a pagehide right after loses
+      // nothing; one it may not hold yet waits for the shards of the pages visited so far
+      // (its own among them), and so does every record after a waiting one: the profile
+      // learns in the order the page recorded, each event at the time it was recorded.
+      if (sharded.waiting > 0 || (sharded.busy > 0 && !holds(personalizer, event))) {
+        sharded.waiting += 1;
+        try {
+          await sharded.loading;
+        } finally {
+          sharded.waiting -= 1;
+        }
+        if (event && typeof event === "object" && event.at == null) event = { ...event, at: calledAt };
+      }
       let learned = false;
       try {
         learned = personalizer.record(event);
@@ -401,6 +421,17 @@ export function record(event) {
     },
     () => false,
   );
+}
+
+/** Whether the engine holds the item `event` names (true for an event that names none). */
+function holds(personalizer, event) {
+  const id = event?.itemId;
+  if (typeof id !== "string") return true;
+  try {
+    return personalizer.items([id])[0] !== null;
+  } catch {
+    return true;
+  }
 }
 
 /**
