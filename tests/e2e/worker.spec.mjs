@@ -1,5 +1,6 @@
 // flaneur/worker: the engine in a dedicated Web Worker, on the demo page (strict CSP),
 // against the main-thread engine with the same catalog, seed and events.
+import { readFileSync } from "node:fs";
 import { crc32 } from "node:zlib";
 import { expect, test } from "@playwright/test";
 
@@ -230,6 +231,81 @@ test("worker errors keep their name, message and code; the catalog is transferre
   expect(result.closed.pending.code).toBe("CLOSED");
   expect(result.closed.later).toMatchObject({ isError: true, name: "FlaneurError", code: "CLOSED" });
   expect(result.closed.free.code).toBe("CLOSED");
+  await expect.poll(() => page.workers().length, { message: "every worker was terminated" }).toBe(0);
+});
+
+test("a sharded catalog in the worker: patched as on the main thread, opened on a manifest, a shard added", async ({ page }) => {
+  // The demo's sharded catalog (www/demo/catalog/) is the earlier build; tests/fixtures/demo-next/ the next one.
+  const next = (file) => [...readFileSync(new URL(`../fixtures/demo-next/${file}`, import.meta.url))];
+  const manifest = JSON.parse(readFileSync(new URL("../fixtures/demo-next/manifest.json", import.meta.url), "utf8"));
+  const patch = manifest.patches.find((p) => p.to === manifest.core.file);
+  const shard = manifest.patches.find((p) => p.to === manifest.shards[0].file);
+  const result = await page.evaluate(async ({ manifest, patch, shard, patchBytes, shardPatchBytes }) => {
+    const main = await import("/pkg/flaneur.js");
+    const { Personalizer } = await import("/pkg/worker.js");
+    await main.default();
+    const old = async (file) => new Uint8Array(await (await fetch(`/catalog/${file}`)).arrayBuffer());
+    const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+    const oldCore = await old(patch.from);
+    const inWorker = await Personalizer.patchPart(manifest, patch.file, new Uint8Array(patchBytes), oldCore);
+    const onMain = main.Personalizer.patchPart(manifest, patch.file, new Uint8Array(patchBytes), oldCore);
+    const shardPart = await Personalizer.patchPart(manifest, shard.file, new Uint8Array(shardPatchBytes), await old(shard.from));
+    let refused;
+    try {
+      await Personalizer.patchPart(manifest, patch.file, new TextEncoder().encode("FLNRPAT but not this one"), oldCore);
+    } catch (e) {
+      refused = { name: e.name, code: e.code };
+    }
+    const options = { storage: "memory", seed: 1 };
+    const p = await Personalizer.open({ catalog: { manifest, parts: { [inWorker.file]: inWorker.bytes } }, ...options });
+    const reference = await main.Personalizer.open({ catalog: { manifest, parts: { [onMain.file]: onMain.bytes } }, ...options });
+    const core = p.itemCount;
+    const added = [await p.addPart(shardPart.file, shardPart.bytes), reference.addPart(shardPart.file, shardPart.bytes)];
+    window.sharded = { p, reference };
+    return {
+      file: [inWorker.file, onMain.file],
+      sameBytes: same(inWorker.bytes, onMain.bytes),
+      shardFile: shardPart.file,
+      refused,
+      core,
+      added,
+      itemCount: [p.itemCount, reference.itemCount],
+      parts: [await p.parts(), reference.parts()],
+    };
+  }, { manifest, patch, shard, patchBytes: next(patch.file), shardPatchBytes: next(shard.file) });
+
+  // The patching workers are gone; both engines read the same frozen clock.
+  await expect.poll(() => page.workers().length).toBe(1);
+  await page.workers()[0].evaluate((now) => (Date.now = () => now), NOW);
+  await page.evaluate((now) => (Date.now = () => now), NOW);
+  result.slates = await page.evaluate(async (now) => {
+    const { p, reference } = window.sharded;
+    // The same views in both (a slate counts as shown: both are asked it), then the same slates.
+    const viewed = reference.recommend({ k: 3, fill: true }).items.map((i) => i.itemId);
+    await p.recommend({ k: 3, fill: true });
+    for (const [k, itemId] of viewed.entries()) {
+      const event = { type: "view", itemId, at: now - (10 - k) * 60_000 };
+      await p.record(event);
+      reference.record(event);
+    }
+    const slate = async (q) => (await q.recommend({ k: 8 })).items.map((i) => i.itemId);
+    const slates = [await slate(p), await slate(reference)];
+    p.close();
+    return slates;
+  }, NOW);
+
+  expect(result.file).toEqual([manifest.core.file, manifest.core.file]);
+  expect(result.sameBytes, "the worker's patched part is the main thread's, byte for byte").toBe(true);
+  expect(result.shardFile).toBe(manifest.shards[0].file);
+  expect(result.refused).toEqual({ name: "FlaneurError", code: "CATALOG_INVALID" });
+  expect(result.core).toBe(manifest.core.items);
+  expect(result.added).toEqual([true, true]);
+  expect(result.itemCount[0]).toBe(manifest.core.items + manifest.shards[0].items);
+  expect(result.itemCount[0]).toBe(result.itemCount[1]);
+  expect(result.parts[0]).toEqual([manifest.core.file, manifest.shards[0].file]);
+  expect(result.parts[0]).toEqual(result.parts[1]);
+  expect(result.slates[0].length).toBe(8);
+  expect(result.slates[0]).toEqual(result.slates[1]);
   await expect.poll(() => page.workers().length, { message: "every worker was terminated" }).toBe(0);
 });
 

@@ -24,7 +24,8 @@
 //   object, text  structured-cloned once.
 //   { manifest, parts }  (a sharded catalog) the manifest is cloned, each part
 //                 as above (an ArrayBuffer transferred, a Uint8Array copied).
-// `addPart(file, bytes)` moves its bytes the same way. Later calls carry only
+// `addPart(file, bytes)` moves its bytes the same way; the static `patchPart` runs
+// in a worker of its own, before `open`, as the main-thread one does. Later calls carry only
 // their own small arguments and results.
 //
 // Storage: the worker has no localStorage, so `storage: "local"` falls back to
@@ -144,6 +145,30 @@ export class Personalizer {
     } catch (e) {
       p.close();
       throw e;
+    }
+  }
+
+  /**
+   * As the main-thread static `patchPart`, run in a worker of its own (started for the call,
+   * terminated after): `{ file, bytes }`, the part a patch rebuilds from the part kept before.
+   * Both byte arguments are copied to the worker; the caller's arrays are left untouched.
+   */
+  static async patchPart(manifest, file, bytes, old) {
+    let worker;
+    try {
+      worker = new Worker(new URL("./worker-host.js", import.meta.url), { type: "module" });
+    } catch (e) {
+      throw flaneurError({ message: `flaneur worker: could not start (${e?.message ?? e})`, code: "WORKER_UNAVAILABLE" });
+    }
+    const p = new Personalizer(OPENING, worker);
+    const isBytes = (b) => b instanceof ArrayBuffer || b instanceof Uint8Array;
+    const copy = (b) => (b instanceof ArrayBuffer ? new Uint8Array(b.slice(0)) : b instanceof Uint8Array ? b.slice() : b);
+    const [patch, part] = [copy(bytes), copy(old)];
+    const transfer = [patch, part].filter(isBytes).map((b) => b.buffer);
+    try {
+      return await p.#call("patchPart", [manifest, file, patch, part], transfer);
+    } finally {
+      p.close();
     }
   }
 

@@ -47,6 +47,12 @@ async function run(method, args) {
     personalizer = await Personalizer.open(...args);
     return { shopId: personalizer.shopId, itemCount: personalizer.itemCount };
   }
+  if (method === "patchPart") {
+    // Static, before any `open`: a part rebuilt from the kept one and its patch.
+    const failed = await ready;
+    if (failed) throw failed;
+    return Personalizer.patchPart(...args);
+  }
   if (!personalizer) throw refuse(`${method}: no personalizer is open`);
   if (method === "report") {
     // The page's `send` cannot cross to the worker: the report (or null) goes

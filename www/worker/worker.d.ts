@@ -1,6 +1,7 @@
 /* flaneur/worker: the Personalizer API run in a dedicated Web Worker; every method returns a Promise. */
 import type {
   CatalogItem,
+  CatalogManifest,
   Explanation,
   FlaneurEvent,
   FlaneurReport,
@@ -47,6 +48,17 @@ export class Personalizer {
   private constructor();
   /** Starts a worker and opens a personalizer in it. */
   static open(options: OpenOptions): Promise<Personalizer>;
+  /**
+   * Rebuilds a part of `manifest` from the part kept before (`old`) and the patch `file` it
+   * lists (`bytes`), in a worker of its own: as the main-thread `patchPart`, CATALOG_INVALID for
+   * bytes other than the manifest names. Both arrays are copied; the caller's stay untouched.
+   */
+  static patchPart(
+    manifest: CatalogManifest,
+    file: string,
+    bytes: Uint8Array | ArrayBuffer,
+    old: Uint8Array | ArrayBuffer,
+  ): Promise<{ file: string; bytes: Uint8Array }>;
   /** The shop this personalizer serves. */
   readonly shopId: string;
   /** Number of items in the catalog. */
