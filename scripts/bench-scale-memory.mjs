@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // WebAssembly memory of a catalog opened in the engine (issue #22), in Node (the same .wasm as the
 // browser's, www/pkg/, storage "memory"): `whole` opens DIR/../whole.bin, `sharded` opens the
-// manifest of DIR with its core and then adds every shard. Prints the bytes of wasm memory after.
+// manifest of DIR with its core and then adds every shard. Prints the bytes of wasm memory after,
+// and how long each shard took to join (`addPart`).
 //   node scripts/bench-scale-memory.mjs whole|sharded DIR
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,12 +13,27 @@ const [mode, dir] = process.argv.slice(2);
 const engine = await import(join(repo, "www/pkg/flaneur.js"));
 const wasm = engine.initSync({ module: readFileSync(join(repo, "www/pkg/flaneur_bg.wasm")) });
 let p;
+const joins = [];
 if (mode === "whole") {
   p = await engine.Personalizer.open({ catalog: readFileSync(join(dir, "../whole.bin")), storage: "memory", seed: 1 });
 } else {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   const parts = { [manifest.core.file]: readFileSync(join(dir, manifest.core.file)) };
   p = await engine.Personalizer.open({ catalog: { manifest, parts }, storage: "memory", seed: 1 });
-  for (const shard of manifest.shards) p.addPart(shard.file, readFileSync(join(dir, shard.file)));
+  for (const shard of manifest.shards) {
+    const bytes = readFileSync(join(dir, shard.file));
+    const started = performance.now();
+    p.addPart(shard.file, bytes);
+    joins.push(performance.now() - started);
+  }
 }
-console.log(JSON.stringify({ mode, items: p.itemCount, wasm_memory_bytes: wasm.memory.buffer.byteLength }));
+const sorted = [...joins].sort((a, b) => a - b);
+const ms = (x) => (x === undefined ? null : Math.round(x * 10) / 10);
+console.log(JSON.stringify({
+  mode,
+  items: p.itemCount,
+  wasm_memory_bytes: wasm.memory.buffer.byteLength,
+  // `addPart` of each shard in turn (department order): the median and the slowest, in ms.
+  join_median_ms: ms(sorted[sorted.length >> 1]),
+  join_max_ms: ms(sorted[sorted.length - 1]),
+}));

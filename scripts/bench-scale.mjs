@@ -11,12 +11,14 @@
 //      new manifest and every patch, gzipped;
 //   4. the sharded build in headless Chromium (scripts/bench-scale-browser.mjs): a first visit's
 //      bytes as sent (brotli), and the cold first personalized slate at 10 Mbit/s, 40 ms.
+//   5. WebAssembly memory with the whole catalog and with every shard added (and how long each
+//      shard takes to join), at ITEMS and at 1,000,000 items (scripts/bench-scale-memory.mjs).
 // Merges the `scale` keys of issue #22 into target/bench/report.json (keeping what bench-peers
 // wrote there; `recommend_100k_ms` is its heavy profile's recommend over 100,000 items,
 // `cold_first_slate_demo_ms` bench-wire's on the demo, `recall_at_24` and `ndcg10_relative_change`
 // make eval's for the compact vectors chosen, on ML-1M) and prints what it measured as JSON.
 //
-//   node scripts/bench-scale.mjs      env: ITEMS (100000), DEPTHS ("1 2"), CORE (1000)
+//   node scripts/bench-scale.mjs      env: ITEMS (100000), DEPTHS ("1 2"), CORE (1000), MILLION (0: skip 1M)
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -94,10 +96,35 @@ const browser = JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/b
 }).toString());
 result.browser = browser;
 // WebAssembly memory at ITEMS: the whole catalog, and every shard of the sharded one added.
-const memory = (mode) => JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-memory.mjs"), mode,
-  join(dir, `shards${Math.max(...DEPTHS)}`)], { cwd: repo }).toString()).wasm_memory_bytes;
-result.memory = { whole_bytes: memory("whole"), sharded_all_bytes: memory("sharded") };
-log(`wasm memory: whole ${result.memory.whole_bytes} B, every shard added ${result.memory.sharded_all_bytes} B`);
+const memory = (mode, parts) => JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-memory.mjs"), mode,
+  parts], { cwd: repo }).toString());
+const sharded = memory("sharded", join(dir, `shards${Math.max(...DEPTHS)}`));
+result.memory = {
+  whole_bytes: memory("whole", join(dir, `shards${Math.max(...DEPTHS)}`)).wasm_memory_bytes,
+  sharded_all_bytes: sharded.wasm_memory_bytes,
+  join_median_ms: sharded.join_median_ms,
+  join_max_ms: sharded.join_max_ms,
+};
+log(`wasm memory: whole ${result.memory.whole_bytes} B, every shard added ${result.memory.sharded_all_bytes} B (a join: median ${sharded.join_median_ms} ms)`);
+// The same at 1,000,000 items (MILLION=0 skips it: about two minutes more), sharded at the deepest depth.
+if (process.env.MILLION !== "0") {
+  const big = join(repo, "target/scale1m");
+  mkdirSync(big, { recursive: true });
+  const bigFeed = join(big, "feed.csv");
+  if (!existsSync(bigFeed)) flaneur("catalog", "generate", "--items", "1000000", "-o", bigFeed);
+  flaneur("catalog", "build", bigFeed, "-o", join(big, "whole.bin"));
+  const parts = join(big, `shards${Math.max(...DEPTHS)}`);
+  rmSync(parts, { recursive: true, force: true });
+  flaneur("catalog", "split", join(big, "whole.bin"), "-o", parts, "--shards", String(Math.max(...DEPTHS)), "--core-items", String(CORE));
+  const million = memory("sharded", parts);
+  result.memory_1m = {
+    whole_bytes: memory("whole", parts).wasm_memory_bytes,
+    sharded_all_bytes: million.wasm_memory_bytes,
+    join_median_ms: million.join_median_ms,
+    join_max_ms: million.join_max_ms,
+  };
+  log(`1,000,000 items: wasm memory whole ${result.memory_1m.whole_bytes} B, every shard added ${million.wasm_memory_bytes} B (a join: median ${million.join_median_ms} ms)`);
+}
 
 const reportPath = join(repo, "target/bench/report.json");
 const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : {};
@@ -117,7 +144,7 @@ report.scale = {
   cold_first_slate_ms: browser.cold_first_slate_ms,
   first_visit_browser_bytes: browser.first_visit_bytes,
   cold_first_slate_demo_ms: wire?.median?.compressed?.first_slate_ms ?? null,
-  memory_1m_bytes: null,
+  memory_1m_bytes: result.memory_1m?.sharded_all_bytes ?? null,
   memory_bytes: result.memory.sharded_all_bytes,
   memory_whole_bytes: result.memory.whole_bytes,
   recommend_100k_ms: report.scale?.recommend_100k_heavy_ms ?? null,

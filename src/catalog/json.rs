@@ -185,7 +185,7 @@ pub struct CatalogBuilder {
     vectors: QuantizedVectors,
     cols: Columns,
     pairs: Vec<(u16, StrId)>,
-    pair_ids: HashMap<(u16, StrId), u32>,
+    pair_ids: HashMap<(u16, StrId), u32, crate::util::hash::FastHash>,
     /// Neighbour lists by item position, resolved in [`CatalogBuilder::finish`].
     neighbours: BTreeMap<u32, Neighbours>,
     /// Repurchase priors by path and id, resolved in [`CatalogBuilder::finish`].
@@ -246,7 +246,7 @@ impl CatalogBuilder {
             vectors: QuantizedVectors::new(dims),
             cols: Columns { attr_start: vec![0], ..Columns::default() },
             pairs: Vec::new(),
-            pair_ids: HashMap::new(),
+            pair_ids: HashMap::default(),
             neighbours: BTreeMap::new(),
             repurchase: RepurchaseJson::default(),
         })
@@ -441,6 +441,61 @@ impl CatalogBuilder {
         Ok(())
     }
 
+    /// Appends `item` of a validated catalog whose facets are this builder's,
+    /// its vector as `codes` and `scale` (none when the catalog has none):
+    /// what [`CatalogBuilder::push`] stores for the item as JSON, strings
+    /// interned in the same order (so the catalog built is byte for byte the
+    /// same), without the JSON copy or the checks its catalog passed already.
+    pub(crate) fn push_item(
+        &mut self,
+        item: super::ItemRef<'_>,
+        codes: &[i8],
+        scale: f32,
+    ) -> Result<()> {
+        let category = self
+            .taxonomy
+            .intern(item.category_path())
+            .ok_or_else(|| Error::item_field(item.id(), "category", "empty category level"))?;
+        let mut attrs: Vec<(u16, u32)> = Vec::with_capacity(4);
+        for (index, value) in item.attributes() {
+            let pair = (index, self.strings.intern(value));
+            let next = self.pairs.len() as u32;
+            let tmp = *self.pair_ids.entry(pair).or_insert(next);
+            if tmp == next {
+                self.pairs.push(pair);
+            }
+            attrs.push((index, tmp));
+        }
+        crate::util::sort::sort(&mut attrs);
+        if self.dims > 0 {
+            if codes.len() != self.dims {
+                return Err(Error::item_field(item.id(), "vector", "codes of another length"));
+            }
+            self.vectors.push_quantized(codes, scale);
+        }
+        let strings = &mut self.strings;
+        let cols = &mut self.cols;
+        cols.id.push(strings.add(item.id()));
+        cols.title.push(strings.intern(item.title()));
+        cols.category.push(category);
+        cols.attrs.extend(attrs.iter().map(|&(_, tmp)| tmp));
+        cols.attr_start.push(cols.attrs.len() as u32);
+        cols.price.push(item.price().unwrap_or(f64::NAN));
+        cols.currency.push(strings.intern_opt(item.currency()));
+        cols.available.push(item.available());
+        cols.popularity.push(item.popularity());
+        cols.released.push(strings.intern_opt(item.released()));
+        cols.sensitive.push(strings.intern_opt(item.sensitive()));
+        cols.url.push(strings.intern_opt(item.url()));
+        cols.image.push(strings.intern_opt(item.image()));
+        Ok(())
+    }
+
+    /// Whether an item pushed is in the category of `path` or under it.
+    pub(crate) fn holds_category(&self, path: &str) -> bool {
+        self.taxonomy.find(path).is_some()
+    }
+
     /// Sets the items often bought with the `index`-th pushed item, by
     /// position, strongest first (for lists known only after every item is:
     /// from co-purchase counts); replaces its `bought_with` ids. At most
@@ -517,15 +572,6 @@ impl CatalogBuilder {
         }
         self.vectors.replace(index, vector, self.vector_kind != VectorKind::Content);
         Ok(())
-    }
-
-    /// Sets the vector of the `index`-th pushed item to `codes` and `scale`
-    /// exactly as a catalog holds them (joining the parts of a sharded
-    /// catalog); ignored for an item not pushed or codes of the wrong length.
-    pub(crate) fn set_quantized(&mut self, index: usize, codes: &[i8], scale: f32) {
-        if index < self.vectors.len() {
-            self.vectors.set_quantized(index, codes, scale);
-        }
     }
 
     /// Checks what needs every item (unique ids, release dates) and builds the catalog.

@@ -113,15 +113,13 @@ impl QuantizedVectors {
         self.scales[row] = one.scales[0];
     }
 
-    /// Sets vector `i` to `codes` and `scale` as they are; ignored for `i`
-    /// out of range or codes not `dims` long.
-    pub(crate) fn set_quantized(&mut self, i: usize, codes: &[i8], scale: f32) {
-        if i >= self.len() || codes.len() != self.dims {
-            return;
-        }
-        let row = self.row(i);
-        self.codes[row * self.dims..(row + 1) * self.dims].copy_from_slice(codes);
-        self.scales[row] = scale;
+    /// Appends one vector as `codes` (`dims` of them) and `scale`, as they
+    /// are (joining the parts of a sharded catalog).
+    pub(crate) fn push_quantized(&mut self, codes: &[i8], scale: f32) {
+        debug_assert_eq!(codes.len(), self.dims);
+        self.codes.extend_from_slice(codes);
+        self.scales.push(scale);
+        self.note_new_row();
     }
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).

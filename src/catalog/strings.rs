@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::util::hash::FastHash;
+
 /// Index of a string in a [`Strings`] arena.
 pub type StrId = u32;
 
@@ -70,9 +72,9 @@ pub struct StringsBuilder {
     strings: Strings,
     /// FNV-1a hash of a string → the first string interned with that hash; the
     /// arena holds the text, so a million-item catalog is not held twice.
-    seen: HashMap<u64, StrId>,
+    seen: HashMap<u64, StrId, FastHash>,
     /// Further strings whose hash collided with an earlier one.
-    collisions: HashMap<u64, Vec<StrId>>,
+    collisions: HashMap<u64, Vec<StrId>, FastHash>,
 }
 
 fn fnv1a(s: &str) -> u64 {

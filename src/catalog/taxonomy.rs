@@ -33,6 +33,10 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Adds a path (and its prefixes) and returns its leaf. `None` when a level is empty.
     pub fn intern(&mut self, path: &str) -> Option<CategoryId> {
+        // A path as this taxonomy writes it, held already (every item after its category's first).
+        if let Some(&id) = self.by_path.get(path) {
+            return Some(id);
+        }
         let mut parent: Option<CategoryId> = None;
         let mut full = String::with_capacity(path.len());
         for (depth, level) in path.split('>').map(str::trim).enumerate() {

@@ -35,3 +35,62 @@ pub fn parse_hex(text: &str) -> Option<u64> {
     }
     u64::from_str_radix(text, 16).ok()
 }
+
+/// A fast hasher for small keys the crate makes itself (string hashes,
+/// `(facet, string)` ids) in build-time maps: multiply and rotate, as rustc's
+/// own `FxHasher`, instead of the standard SipHash, which guards against
+/// keys chosen by an attacker that these maps never see. Used through
+/// [`FastHash`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl FastHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+}
+
+/// Builds [`FastHasher`]s: `HashMap<K, V, FastHash>`.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use flaneur::util::hash::FastHash;
+/// let mut seen: HashMap<u64, u32, FastHash> = HashMap::default();
+/// seen.insert(0xcbf2_9ce4_8422_2325, 7);
+/// assert_eq!(seen.get(&0xcbf2_9ce4_8422_2325), Some(&7));
+/// ```
+pub type FastHash = std::hash::BuildHasherDefault<FastHasher>;
