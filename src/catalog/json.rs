@@ -282,6 +282,13 @@ impl CatalogBuilder {
         self.strings.reserve(items.saturating_mul(2), items.saturating_mul(32));
     }
 
+    /// Room for `count` more strings of `bytes` bytes in all, if it can be
+    /// had (a hint, never an error): joining parts knows what they hold, so
+    /// the arena is not grown by doubling (a copy of it beside itself).
+    pub(crate) fn reserve_strings(&mut self, count: usize, bytes: usize) {
+        self.strings.reserve(count, bytes);
+    }
+
     /// Number of items pushed so far.
     pub fn len(&self) -> usize {
         self.cols.id.len()

@@ -126,6 +126,7 @@ impl StringsBuilder {
     pub fn reserve(&mut self, strings: usize, bytes: usize) {
         let _ = self.strings.ends.try_reserve(strings);
         let _ = self.strings.text.try_reserve(bytes);
+        let _ = self.seen.try_reserve(strings);
     }
 
     /// The text of an interned string.
