@@ -73,3 +73,38 @@ test("without the sharded catalog the shop still works, on the JSON catalog", as
   expect(summary.sequenceSteps, "no model, no order kept").toBe(0);
   expect(summary.items).toBeGreaterThan(0);
 });
+
+test("with data-engine-catalog the engine opens the whole binary catalog, model included; unavailable, the JSON one", async ({ page }) => {
+  const html = readFileSync(new URL("../../www/demo/index.html", import.meta.url), "utf8")
+    .replace(/data-manifest="[^"]*"/, 'data-engine-catalog="catalog.bin"');
+  expect(html).toContain('data-engine-catalog="catalog.bin"');
+  await page.route(/\/$/, (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
+  const paths = [];
+  page.on("request", (r) => paths.push(new URL(r.url()).pathname));
+  const [first, second] = journey();
+  await page.goto("/");
+  await expect(forYou(page)).toHaveAttribute("data-state", /ready|empty/);
+  const held = () => page.evaluate(async (m) => {
+    const p = (await (await import(m)).ready).personalizer;
+    return { items: p.itemCount, parts: p.parts(), steps: p.profile().sequenceSteps };
+  }, MODULE);
+  expect(await held()).toEqual({ items: catalog.items.length, parts: [], steps: 0 });
+  expect(paths).toContain("/catalog.bin");
+  expect(paths.filter((p) => p.startsWith("/catalog/")), "no manifest, no part").toEqual([]);
+  // The model is in the binary catalog: two product views are two steps of the order kept.
+  for (const item of [first, second]) {
+    await page.goto(`/#/product/${item.id}`);
+    await expect(page.locator("h1")).toHaveText(item.title);
+  }
+  await expect.poll(async () => (await held()).steps).toBe(2);
+
+  // The binary catalog unavailable: a coded warning, and the shop runs on the JSON catalog.
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  await page.route("**/catalog.bin", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.goto("about:blank");
+  await page.goto("/");
+  await expect(forYou(page)).toHaveAttribute("data-state", /ready|empty/);
+  expect(await held()).toMatchObject({ items: catalog.items.length, parts: [] });
+  expect(warnings.some((w) => /binary catalog unavailable, using the JSON one \(CATALOG_UNAVAILABLE\)/.test(w)), warnings.join("\n")).toBe(true);
+});
