@@ -138,6 +138,7 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Leaf of the item's category path.
+    #[inline]
     pub fn category(&self) -> CategoryId {
         self.cols().category[self.row]
     }
@@ -148,6 +149,7 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Ids of the item's `(facet, value)` pairs, sorted by facet.
+    #[inline]
     pub fn facet_value_ids(&self) -> &'a [FacetValueId] {
         self.cols().facet_values_at(self.row)
     }
@@ -170,11 +172,13 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Whether the item can be bought now.
+    #[inline]
     pub fn available(&self) -> bool {
         self.cols().available[self.row]
     }
 
     /// Aggregate, non-personal popularity prior in [0, 1].
+    #[inline]
     pub fn popularity(&self) -> f32 {
         self.cols().popularity[self.row]
     }

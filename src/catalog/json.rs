@@ -285,8 +285,10 @@ impl CatalogBuilder {
     /// Room for `count` more strings of `bytes` bytes in all, if it can be
     /// had (a hint, never an error): joining parts knows what they hold, so
     /// the arena is not grown by doubling (a copy of it beside itself).
-    pub(crate) fn reserve_strings(&mut self, count: usize, bytes: usize) {
+    pub(crate) fn reserve_strings(&mut self, count: usize, bytes: usize, items: usize) {
         self.strings.reserve(count, bytes);
+        // Every string but the items' ids is interned.
+        self.strings.reserve_interned(count.saturating_sub(items));
     }
 
     /// Number of items pushed so far.

@@ -56,6 +56,7 @@ impl Members {
         self.start.get(node as usize).map(|&start| start as usize)
     }
 
+    #[inline]
     pub(crate) fn of(&self, node: CategoryId) -> &[u32] {
         let n = node as usize;
         match (self.start.get(n), self.start.get(n + 1)) {

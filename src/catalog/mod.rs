@@ -161,6 +161,7 @@ impl Catalog {
 
     /// The positions of the items filed under taxonomy node `node` (their
     /// own category, not an ancestor), ascending; empty for an unknown node.
+    #[inline]
     pub fn items_in(&self, node: CategoryId) -> &[u32] {
         self.members.of(node)
     }
@@ -260,6 +261,7 @@ impl Catalog {
     /// The item at `index` (its position in the shop's default order).
     ///
     /// Panics if `index >= len()`; indices come from [`Catalog::index_of`] or iteration.
+    #[inline]
     pub fn item(&self, index: usize) -> ItemRef<'_> {
         assert!(index < self.len(), "item index {index} out of range");
         ItemRef { catalog: self, index, row: self.columns.row(index) }

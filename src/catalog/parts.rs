@@ -249,7 +249,7 @@ fn assemble(
         count += share(catalog.strings.len());
         bytes += share(catalog.strings.text.len());
     }
-    builder.reserve_strings(count, bytes);
+    builder.reserve_strings(count, bytes, sources.iter().map(|(_, items)| items.len()).sum());
     // Per source, each item's position in the result (u32::MAX: not taken).
     let mut positions: Vec<Vec<u32>> = Vec::with_capacity(sources.len());
     let mut next = 0u32;

@@ -126,6 +126,11 @@ impl StringsBuilder {
     pub fn reserve(&mut self, strings: usize, bytes: usize) {
         let _ = self.strings.ends.try_reserve(strings);
         let _ = self.strings.text.try_reserve(bytes);
+    }
+
+    /// Room for `strings` more entries in the index of interned strings
+    /// (item ids are added, not interned), if it can be had.
+    pub fn reserve_interned(&mut self, strings: usize) {
         let _ = self.seen.try_reserve(strings);
     }
 

@@ -69,6 +69,7 @@ impl<'a> Eligibility<'a> {
     /// The positions filed under taxonomy node `node` that may be allowed,
     /// ascending: [`Catalog::items_in`], or only the kept items of a leaf
     /// hidden whole. Every item of `node` that [`Self::allows`] is among them.
+    #[inline]
     pub(crate) fn items_in(&self, node: CategoryId) -> &[u32] {
         match self.narrowed.binary_search_by_key(&node, |(leaf, _)| *leaf) {
             Ok(at) => &self.narrowed[at].1,
@@ -84,6 +85,7 @@ impl<'a> Eligibility<'a> {
     /// Whether the item at `index` may be returned: available, not excluded,
     /// inside the context's category, and not of a sensitive class the shopper
     /// has not opted into.
+    #[inline]
     pub(crate) fn allows(&self, index: usize) -> bool {
         self.allows_item(self.catalog.item(index))
     }

@@ -32,6 +32,7 @@ impl<'a> Relevances<'a> {
     }
 
     /// The item at `index`, if the catalog has one.
+    #[inline]
     fn item(&self, index: usize) -> Option<ItemRef<'a>> {
         let catalog = self.scorer.catalog();
         (index < catalog.len()).then(|| catalog.item(index))
@@ -46,6 +47,7 @@ impl<'a> Relevances<'a> {
 
     /// The positions of taxonomy node `node`'s items that the request may
     /// allow ([`Eligibility::items_in`]).
+    #[inline]
     pub(crate) fn items_in(&self, node: u32) -> &'a [u32] {
         self.eligible.items_in(node)
     }

@@ -431,6 +431,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// A bound of the vector signal of every item of taxonomy node `node`.
+    #[inline]
     pub fn node_vector_bound(&self, node: u32) -> f32 {
         if let Some(bound) = self.sequence.and_then(|scores| scores.node_bound(node)) {
             return bound;
@@ -647,6 +648,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// The penalty factor of the item at `index` (1 when none).
+    #[inline]
     pub fn penalty(&self, index: usize) -> f32 {
         if !self.has_penalty(index) {
             return 1.0;

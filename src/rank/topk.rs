@@ -88,6 +88,7 @@ impl Pool {
 
     /// The score below which a pushed pair is dropped at once (`-∞` until
     /// the pool first trims): a caller may skip computing such a score.
+    #[inline]
     pub fn floor(&self) -> f32 {
         self.floor
     }

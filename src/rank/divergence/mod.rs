@@ -78,6 +78,7 @@ pub struct Relevance<'a> {
 impl Relevance<'_> {
     /// The most relevant of `items`, in any order (ties: the first by
     /// position), with its steps; `None` when empty.
+    #[inline]
     fn best(&self, items: &[(usize, u8)]) -> Option<(f32, usize, u8)> {
         let mut best: Option<(f32, usize, u8)> = None;
         for &(index, steps) in items {
