@@ -20,7 +20,7 @@
 //! ```
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::catalog::{Catalog, VectorKind};
 use crate::error::{Error, Result};
@@ -41,6 +41,7 @@ use crate::rank::{Inputs, Request, Scorer, SequenceQuery, SequenceScores, Slate,
 use crate::sequence::{Encoder, Tracker};
 use crate::slot::Kind;
 use crate::snapshot::Snapshot;
+use crate::util::sorted_map::SortedMap;
 
 /// What [`Engine::record`] did with an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,18 +274,14 @@ impl Engine {
             self.unlearn_item(id, now);
         }
         let (paths, values) = self.only_hidden_sensitive();
-        self.profile.forget_where(
-            |p| paths.contains(p),
-            |f, v| values.contains(&(f.to_owned(), v.to_owned())),
-            |d| {
-                let to = if d.axis == CATEGORY_AXIS {
-                    paths.contains(d.to.as_str())
-                } else {
-                    values.contains(&(d.axis.clone(), d.to.clone()))
-                };
-                paths.contains(d.anchor.as_str()) || to
-            },
-        );
+        let path = |p: &str| paths.binary_search_by(|x| x.as_str().cmp(p)).is_ok();
+        let value = |f: &str, v: &str| {
+            values.binary_search_by(|(a, b)| (a.as_str(), b.as_str()).cmp(&(f, v))).is_ok()
+        };
+        self.profile.forget_where(path, value, |d| {
+            let to = if d.axis == CATEGORY_AXIS { path(&d.to) } else { value(&d.axis, &d.to) };
+            path(&d.anchor) || to
+        });
         self.relearn_interests();
         self.reporting.period = Default::default();
         self.queries.clear();
@@ -299,10 +296,10 @@ impl Engine {
     }
 
     /// The category paths (with their prefixes) and facet values that only
-    /// items of sensitive classes not opted into have.
-    fn only_hidden_sensitive(&self) -> (BTreeSet<String>, BTreeSet<(String, String)>) {
-        let mut paths: BTreeMap<&str, bool> = BTreeMap::new();
-        let mut values: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+    /// items of sensitive classes not opted into have, each sorted.
+    fn only_hidden_sensitive(&self) -> (Vec<String>, Vec<(String, String)>) {
+        let mut paths: SortedMap<&str, bool> = SortedMap::new();
+        let mut values: SortedMap<(&str, &str), bool> = SortedMap::new();
         for index in 0..self.catalog.len() {
             let hidden = self.is_hidden_sensitive(index);
             let traits = Traits::of(&self.catalog, index);

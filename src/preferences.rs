@@ -1,10 +1,9 @@
 //! The shopper's settings, as the preference panel sets them.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::util::sorted_map::SortedMap;
 
 /// Settings that shape what flaneur learns and shows.
 ///
@@ -38,7 +37,7 @@ pub struct Preferences {
     pub paused: bool,
     /// Sensitive classes the shopper opted into (`{"health": true}`); all others teach nothing.
     /// A patch turning a class off removes its entry.
-    pub sensitive: BTreeMap<String, bool>,
+    pub sensitive: SortedMap<String, bool>,
     /// Opt-in, off by default: the page may hand the shop one randomized
     /// yes/no answer about how suggestions were received, within a daily
     /// privacy budget (see [`crate::ldp`] and `docs/PRIVACY.md`). Turning it
@@ -57,7 +56,7 @@ impl Default for Preferences {
             discretion: 0.0,
             intent: IntentSetting::Auto,
             paused: false,
-            sensitive: BTreeMap::new(),
+            sensitive: SortedMap::new(),
             reports: false,
         }
     }
@@ -136,7 +135,7 @@ pub struct PreferencesPatch {
     /// See [`Preferences::paused`].
     pub paused: Option<bool>,
     /// Merged into [`Preferences::sensitive`] class by class.
-    pub sensitive: Option<BTreeMap<String, bool>>,
+    pub sensitive: Option<SortedMap<String, bool>>,
     /// See [`Preferences::reports`].
     pub reports: Option<bool>,
 }

@@ -13,7 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("slot", &[]),
     ("util", &["error"]),
     ("catalog", &["error", "util"]),
-    ("preferences", &["error"]),
+    ("preferences", &["error", "util"]),
     ("profile", &["error", "util", "slot", "preferences"]),
     ("intent", &["error", "util", "catalog", "profile"]),
     ("sequence", &["error", "util", "catalog", "profile"]),

@@ -3,7 +3,7 @@
 //! the stored bytes.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::collections::BTreeMap;
+use flaneur::util::sorted_map::SortedMap;
 
 use flaneur::catalog::Catalog;
 use flaneur::preferences::PreferencesPatch;
@@ -46,7 +46,7 @@ const HEALTH_TRACES: [&str; 6] =
 
 fn health(on: bool) -> PreferencesPatch {
     PreferencesPatch {
-        sensitive: Some(BTreeMap::from([("health".to_owned(), on)])),
+        sensitive: Some(SortedMap::from([("health".to_owned(), on)])),
         ..PreferencesPatch::default()
     }
 }

@@ -246,8 +246,74 @@ impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
     }
 }
 
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
+    fn from(entries: [(K, V); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
+/// Serialized as a map in key order, as a `BTreeMap` is.
+impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for SortedMap<K, V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.entries.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// Read from a map; of repeated keys the last wins, as in a `BTreeMap`.
+impl<'de, K, V> serde::Deserialize<'de> for SortedMap<K, V>
+where
+    K: Ord + serde::Deserialize<'de>,
+    V: serde::Deserialize<'de>,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K, V> serde::de::Visitor<'de> for Entries<K, V>
+        where
+            K: Ord + serde::Deserialize<'de>,
+            V: serde::Deserialize<'de>,
+        {
+            type Value = SortedMap<K, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                // Collected, then sorted once: no quadratic inserts, however long the map.
+                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(entries.into_iter().collect())
+            }
+        }
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+
+    #[test]
+    fn serde_reads_and_writes_a_map_in_key_order_the_last_of_repeated_keys_winning() {
+        let m: SortedMap<String, bool> =
+            serde_json::from_str(r#"{"b": true, "a": false, "b": false}"#).unwrap();
+        assert_eq!(
+            m.iter().collect::<Vec<_>>(),
+            [(&"a".to_owned(), &false), (&"b".to_owned(), &false)]
+        );
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"a":false,"b":false}"#);
+        let reference: std::collections::BTreeMap<String, bool> =
+            serde_json::from_str(r#"{"b": true, "a": false, "b": false}"#).unwrap();
+        assert_eq!(serde_json::to_string(&reference).unwrap(), serde_json::to_string(&m).unwrap());
+        assert!(serde_json::from_str::<SortedMap<String, bool>>("[1]").is_err());
+        assert_eq!(
+            SortedMap::from([(2, 'b'), (1, 'a')]).keys().copied().collect::<Vec<_>>(),
+            [1, 2]
+        );
+    }
+
     use super::*;
     use rand::rngs::SmallRng;
     use rand::{RngExt, SeedableRng};

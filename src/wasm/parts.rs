@@ -75,7 +75,7 @@ impl Sharded {
             })
             .collect();
         // `None` (the core) sorts first, then the departments.
-        held.sort_by(|a, b| a.department.cmp(&b.department));
+        crate::util::sort::sort_by(&mut held, |a, b| a.department.cmp(&b.department));
         Sharded { manifest, held }
     }
 }

@@ -230,9 +230,12 @@ impl Personalizer {
     #[wasm_bindgen(js_name = sensitiveClasses)]
     pub fn sensitive_classes(&self) -> Result<Vec<String>, JsValue> {
         let state = self.borrow()?;
-        let classes: std::collections::BTreeSet<&str> =
-            state.engine.catalog().iter().filter_map(|item| item.sensitive()).collect();
-        Ok(classes.into_iter().map(String::from).collect())
+        let mut classes: crate::util::sorted_map::SortedMap<&str, ()> =
+            crate::util::sorted_map::SortedMap::new();
+        for class in state.engine.catalog().iter().filter_map(|item| item.sensitive()) {
+            classes.entry(class).or_insert(());
+        }
+        Ok(classes.keys().map(|&c| String::from(c)).collect())
     }
 
     /// The files of the sharded catalog held: the core first, then the

@@ -7,11 +7,10 @@
 //! the worker's lifetime.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
 thread_local! {
     /// The shops this page claimed a report for.
-    static CLAIMED: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static CLAIMED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The `sessionStorage` key of the claim for the record `key`.
@@ -29,7 +28,15 @@ fn session_storage() -> Option<web_sys::Storage> {
 pub(crate) fn claim(key: &str) -> bool {
     let made_in_tab =
         session_storage().and_then(|s| s.get_item(&marker(key)).ok().flatten()).is_some();
-    !made_in_tab && CLAIMED.with(|claimed| claimed.borrow_mut().insert(key.to_owned()))
+    !made_in_tab
+        && CLAIMED.with(|claimed| {
+            let mut claimed = claimed.borrow_mut();
+            let new = !claimed.iter().any(|k| k == key);
+            if new {
+                claimed.push(key.to_owned());
+            }
+            new
+        })
 }
 
 /// Marks the tab: a report for `key` was made (`sessionStorage`, so a
@@ -42,7 +49,7 @@ pub(crate) fn made(key: &str) {
 
 /// Gives the claim back: no report was made.
 pub(crate) fn release(key: &str) {
-    CLAIMED.with(|claimed| claimed.borrow_mut().remove(key));
+    CLAIMED.with(|claimed| claimed.borrow_mut().retain(|k| k != key));
 }
 
 /// Removes the tab's mark for `key` (erasing removes every byte flaneur kept
