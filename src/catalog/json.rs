@@ -411,13 +411,7 @@ impl CatalogBuilder {
             .ok_or_else(|| Error::item_field(id, "category", "empty category level"))?;
         let mut attrs = Vec::with_capacity(raw.attributes.len());
         for (index, value) in facet_ids.into_iter().zip(raw.attributes.values()) {
-            let pair = (index, self.strings.intern(value));
-            let next = self.pairs.len() as u32;
-            let tmp = *self.pair_ids.entry(pair).or_insert(next);
-            if tmp == next {
-                self.pairs.push(pair);
-            }
-            attrs.push((index, tmp));
+            attrs.push((index, self.facet_value(index, value)));
         }
         crate::util::sort::sort(&mut attrs);
         if let (Some(v), dims) = (&raw.vector, self.dims) {
@@ -450,6 +444,18 @@ impl CatalogBuilder {
         Ok(())
     }
 
+    /// The builder's id of the pair `(facet, value)` (its order among the
+    /// pairs met so far; [`CatalogBuilder::finish`] gives the final ids).
+    fn facet_value(&mut self, facet: u16, value: &str) -> u32 {
+        let pair = (facet, self.strings.intern(value));
+        let next = self.pairs.len() as u32;
+        let tmp = *self.pair_ids.entry(pair).or_insert(next);
+        if tmp == next {
+            self.pairs.push(pair);
+        }
+        tmp
+    }
+
     /// Appends `item` of a validated catalog whose facets are this builder's,
     /// its vector as `codes` and `scale` (none when the catalog has none):
     /// what [`CatalogBuilder::push`] stores for the item as JSON, strings
@@ -467,13 +473,7 @@ impl CatalogBuilder {
             .ok_or_else(|| Error::item_field(item.id(), "category", "empty category level"))?;
         let mut attrs: Vec<(u16, u32)> = Vec::with_capacity(4);
         for (index, value) in item.attributes() {
-            let pair = (index, self.strings.intern(value));
-            let next = self.pairs.len() as u32;
-            let tmp = *self.pair_ids.entry(pair).or_insert(next);
-            if tmp == next {
-                self.pairs.push(pair);
-            }
-            attrs.push((index, tmp));
+            attrs.push((index, self.facet_value(index, value)));
         }
         crate::util::sort::sort(&mut attrs);
         if self.dims > 0 {

@@ -117,19 +117,24 @@ export class Personalizer {
     worker.onmessageerror = () => die("a reply could not be deserialized");
   }
 
-  /**
-   * Starts a worker and opens a personalizer in it; options as the main-thread
-   * `Personalizer.open`. Rejects with the engine's error (`CATALOG_INVALID`,
-   * `BAD_ARGUMENT`, …) or `WORKER_UNAVAILABLE`, and then the worker is gone.
-   */
-  static async open(options) {
+  /** A worker of flaneur's, not yet open; WORKER_UNAVAILABLE if it cannot start. */
+  static #start() {
     let worker;
     try {
       worker = new Worker(new URL("./worker-host.js", import.meta.url), { type: "module" });
     } catch (e) {
       throw flaneurError({ message: `flaneur worker: could not start (${e?.message ?? e})`, code: "WORKER_UNAVAILABLE" });
     }
-    const p = new Personalizer(OPENING, worker);
+    return new Personalizer(OPENING, worker);
+  }
+
+  /**
+   * Starts a worker and opens a personalizer in it; options as the main-thread
+   * `Personalizer.open`. Rejects with the engine's error (`CATALOG_INVALID`,
+   * `BAD_ARGUMENT`, …) or `WORKER_UNAVAILABLE`, and then the worker is gone.
+   */
+  static async open(options) {
+    const p = Personalizer.#start();
     let message = options;
     let transfer = [];
     if (options !== null && typeof options === "object" && "catalog" in options) {
@@ -154,13 +159,7 @@ export class Personalizer {
    * Both byte arguments are copied to the worker; the caller's arrays are left untouched.
    */
   static async patchPart(manifest, file, bytes, old) {
-    let worker;
-    try {
-      worker = new Worker(new URL("./worker-host.js", import.meta.url), { type: "module" });
-    } catch (e) {
-      throw flaneurError({ message: `flaneur worker: could not start (${e?.message ?? e})`, code: "WORKER_UNAVAILABLE" });
-    }
-    const p = new Personalizer(OPENING, worker);
+    const p = Personalizer.#start();
     const isBytes = (b) => b instanceof ArrayBuffer || b instanceof Uint8Array;
     const copy = (b) => (b instanceof ArrayBuffer ? new Uint8Array(b.slice(0)) : b instanceof Uint8Array ? b.slice() : b);
     const [patch, part] = [copy(bytes), copy(old)];
