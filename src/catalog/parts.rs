@@ -233,23 +233,21 @@ fn assemble(
     };
     let dims = first.vectors.dims();
     let mut builder = CatalogBuilder::new(1, first.shop.clone(), dims, kind, &facets)?;
-    builder.reserve(sources.iter().map(|(_, items)| items.len()).sum());
+    let taken: usize = sources.iter().map(|(_, items)| items.len()).sum();
+    builder.reserve(taken);
     // The strings of the items taken: all of a source's when all are, else
     // its share and an eighth more (strings shared by items are stored once).
     let (mut count, mut bytes) = (0usize, 0usize);
     for (catalog, items) in sources {
         let (n, len) = (items.len(), catalog.len().max(1));
         let share = |total: usize| {
-            if n >= len {
-                total
-            } else {
-                total.saturating_mul(n) / len + total.saturating_mul(n) / len / 8
-            }
+            let part = total.saturating_mul(n) / len;
+            if n >= len { total } else { part + part / 8 }
         };
         count += share(catalog.strings.len());
         bytes += share(catalog.strings.text.len());
     }
-    builder.reserve_strings(count, bytes, sources.iter().map(|(_, items)| items.len()).sum());
+    builder.reserve_strings(count, bytes, taken);
     // Per source, each item's position in the result (u32::MAX: not taken).
     let mut positions: Vec<Vec<u32>> = Vec::with_capacity(sources.len());
     let mut next = 0u32;
