@@ -308,3 +308,35 @@ fn shards_joined_one_at_a_time_give_the_catalog_of_every_part_joined_at_once() {
     assert!(err(joined.join_shard(&layout, &parts[0])).contains("only a shard"));
     assert!(err(joined.join_shard(&layout[1..], &parts[1])).contains("layout"));
 }
+
+#[test]
+fn parts_whose_links_are_taken_join_into_the_catalog_without_links_and_keep_them_by_part() {
+    let with_links = |json: &mut flaneur::catalog::CatalogJson| {
+        for (k, item) in json.items.iter_mut().enumerate() {
+            item.url = (k % 4 != 0).then(|| format!("/p/{}", item.id));
+            item.image = (k % 3 != 0).then(|| format!("https://cdn.example/img/{k}-large.jpg"));
+        }
+    };
+    let full = Catalog::from_parts(&whole_with(with_links).split(1, 30).unwrap()).unwrap();
+    let mut parts = whole_with(with_links).split(1, 30).unwrap();
+    let links: Vec<_> = parts.iter_mut().map(|part| part.take_links()).collect();
+    let joined = Catalog::from_parts(&parts).unwrap();
+    assert_eq!(joined.len(), full.len());
+    // The items in the same order, as they were but for their links, which
+    // each part keeps for its items in the order the join put them.
+    let mut at = 0;
+    for (part, links) in parts.iter().zip(&links) {
+        assert_eq!(links.len(), part.len());
+        for local in 0..part.len() {
+            let (a, b) = (full.item(at), joined.item(at));
+            assert_eq!((a.id(), a.title(), a.price()), (b.id(), b.title(), b.price()));
+            assert_eq!((b.url(), b.image()), (None, None), "the joined catalog holds no link");
+            assert_eq!((links.url(local), links.image(local)), (a.url(), a.image()), "{}", a.id());
+            at += 1;
+        }
+    }
+    assert!(full.iter().filter(|i| i.url().is_some()).count() > 200, "the test has links");
+    // Their text is what the joined catalog no longer carries.
+    let text: usize = links.iter().map(|l| l.text.len()).sum();
+    assert!(joined.to_binary().len() + text <= full.to_binary().len(), "{text} bytes of links");
+}

@@ -33,6 +33,7 @@ mod id_table;
 mod item;
 mod json;
 pub mod link;
+pub mod links;
 pub mod manifest;
 mod members;
 mod parts;
@@ -49,6 +50,7 @@ pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
     SUPPORTED_VERSION, VectorKind,
 };
+pub use links::Links;
 pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
 pub use quantize::QuantizedVectors;

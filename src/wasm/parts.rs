@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{check_keys, field_names};
 use super::error::bad_argument;
 use crate::Error;
-use crate::catalog::{Catalog, Manifest, PartFile, PatchFile};
+use crate::catalog::{Catalog, Links, Manifest, PartFile, PatchFile};
 
 /// The manifest a personalizer was opened on and the parts it holds, the
 /// core first, then the shards in department order: their files and item
@@ -24,6 +24,38 @@ struct Held {
     department: Option<String>,
     file: String,
     items: usize,
+    /// Its items' links, kept in JavaScript memory (the catalog holds none).
+    links: HeldLinks,
+}
+
+/// A part's [`Links`] as JavaScript typed arrays: out of WebAssembly memory,
+/// read a link at a time when a shelf shows an item.
+struct HeldLinks {
+    text: js_sys::Uint8Array,
+    ends: js_sys::Uint32Array,
+}
+
+impl HeldLinks {
+    fn new(links: &Links) -> Self {
+        HeldLinks {
+            text: js_sys::Uint8Array::from(links.text.as_slice()),
+            ends: js_sys::Uint32Array::from(links.ends.as_slice()),
+        }
+    }
+
+    /// The link in slot `slot` (item `i`'s url is slot `2i`, its image `2i + 1`).
+    fn link(&self, slot: u32) -> Option<String> {
+        if slot >= self.ends.length() {
+            return None;
+        }
+        let before = slot.checked_sub(1).map(|s| self.ends.get_index(s));
+        let span = Links::span(before, self.ends.get_index(slot))?;
+        if span.end > self.text.length() as usize {
+            return None;
+        }
+        let bytes = self.text.subarray(span.start as u32, span.end as u32).to_vec();
+        String::from_utf8(bytes).ok()
+    }
 }
 
 impl Sharded {
@@ -36,6 +68,21 @@ impl Sharded {
     /// Whether the part `file` is held.
     pub(crate) fn has(&self, file: &str) -> bool {
         self.held.iter().any(|h| h.file == file)
+    }
+
+    /// The url and image of the engine's item `index`, from the links of the
+    /// part that holds it (the catalog's items are the core's, then each
+    /// shard's in department order, as the parts are held).
+    pub(crate) fn links(&self, index: usize) -> [Option<String>; 2] {
+        let mut first = 0;
+        for held in &self.held {
+            if index < first + held.items {
+                let slot = ((index - first) * 2) as u32;
+                return [held.links.link(slot), held.links.link(slot + 1)];
+            }
+            first += held.items;
+        }
+        [None, None]
     }
 
     /// The file of the shard holding the items of category path `path`.
@@ -52,26 +99,31 @@ impl Sharded {
         bytes: &[u8],
         joined: &Catalog,
     ) -> Result<Catalog, Error> {
-        let part = self.manifest.open_part(file, bytes)?;
+        let mut part = self.manifest.open_part(file, bytes)?;
+        let links = part.take_links();
         let layout: Vec<(Option<&str>, usize)> =
             self.held.iter().map(|h| (h.department.as_deref(), h.items)).collect();
         let catalog = joined.join_shard(&layout, &part)?;
         let department = part.part().and_then(|p| p.department.clone());
         let at = self.held.partition_point(|h| h.department.is_none() || h.department < department);
-        self.held.insert(at, Held { department, file: file.to_owned(), items: part.len() });
+        let links = HeldLinks::new(&links);
+        self.held.insert(at, Held { department, file: file.to_owned(), items: part.len(), links });
         Ok(catalog)
     }
 
-    /// The parts opened at `open` (files `names`), held: their files and
-    /// item counts, in the order `Catalog::from_parts` joined them.
-    fn hold(manifest: Manifest, names: &[String], parts: &[Catalog]) -> Self {
+    /// The parts opened at `open` (files `names`, their links taken out as
+    /// `links`), held: their files, item counts and links, in the order
+    /// `Catalog::from_parts` joined them.
+    fn hold(manifest: Manifest, names: &[String], parts: &[Catalog], links: &[Links]) -> Self {
         let mut held: Vec<Held> = names
             .iter()
             .zip(parts)
-            .map(|(file, part)| Held {
+            .zip(links)
+            .map(|((file, part), links)| Held {
                 department: part.part().and_then(|p| p.department.clone()),
                 file: file.clone(),
                 items: part.len(),
+                links: HeldLinks::new(links),
             })
             .collect();
         // `None` (the core) sorts first, then the departments.
@@ -123,13 +175,16 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     if !files.iter().any(|(file, _)| *file == core) {
         return Err(bad_argument("options.catalog.parts", format!("must hold the core, {core}")));
     }
-    let (mut names, mut parts) = (Vec::with_capacity(files.len()), Vec::with_capacity(files.len()));
+    let mut names = Vec::with_capacity(files.len());
+    let (mut parts, mut links) = (Vec::with_capacity(files.len()), Vec::with_capacity(files.len()));
     for (file, bytes) in files {
-        parts.push(manifest.open_part(&file, &bytes)?);
+        let mut part = manifest.open_part(&file, &bytes)?;
+        links.push(part.take_links());
+        parts.push(part);
         names.push(file);
     }
     let catalog = Catalog::from_parts(&parts)?;
-    Ok((Sharded::hold(manifest, &names, &parts), catalog))
+    Ok((Sharded::hold(manifest, &names, &parts, &links), catalog))
 }
 
 /// Applies the patch `file` (its `bytes`) that `manifest` names to the earlier

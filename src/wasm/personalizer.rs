@@ -207,11 +207,16 @@ impl Personalizer {
             set("attributes", attributes.into())?;
             set("available", JsValue::from_bool(item.available()))?;
             let text = |value: Option<&str>| value.map(JsValue::from_str);
+            // A sharded catalog's links are kept out of WebAssembly memory, by part.
+            let [url, image] = match &state.sharded {
+                Some(sharded) => sharded.links(index).map(|l| l.as_deref().map(JsValue::from_str)),
+                None => [text(item.url()), text(item.image())],
+            };
             let fields = [
                 ("price", item.price().map(JsValue::from_f64)),
                 ("currency", text(item.currency())),
-                ("url", text(item.url())),
-                ("image", text(item.image())),
+                ("url", url),
+                ("image", image),
                 ("sensitive", text(item.sensitive())),
             ];
             for (key, value) in fields {
