@@ -347,15 +347,16 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     write_array(w, &attr_start);
     write_array(w, &attrs);
     write_array(w, &c.price);
-    write_array(w, &c.currency);
+    write_array(w, &c.optional_by_item(&c.currency));
     w.u32(len_u32(c.available.len()));
     for available in c.by_item(&c.available) {
         w.u8(u8::from(available));
     }
     write_array(w, &c.by_item(&c.popularity));
-    for column in [&c.released, &c.by_item(&c.sensitive), &c.url, &c.image] {
-        write_array(w, column);
-    }
+    write_array(w, &c.optional_by_item(&c.released));
+    write_array(w, &c.by_item(&c.sensitive));
+    write_array(w, &c.optional_by_item(&c.url));
+    write_array(w, &c.optional_by_item(&c.image));
 }
 
 /// A u32 count, then each prior: position, share, interval days, buyers.

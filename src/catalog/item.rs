@@ -45,6 +45,12 @@ pub(crate) struct Columns {
     pub image: Vec<StrId>,
 }
 
+/// Item `i`'s string in an optional column, which is empty when no item has one.
+#[inline]
+fn optional(column: &[StrId], i: usize) -> StrId {
+    column.get(i).copied().unwrap_or(super::strings::NO_STR)
+}
+
 impl Columns {
     /// The row of item `i`.
     #[inline(always)]
@@ -56,6 +62,30 @@ impl Columns {
     #[inline(always)]
     pub(crate) fn facet_values_at(&self, r: usize) -> &[FacetValueId] {
         &self.attrs[self.attr_start[r] as usize..self.attr_start[r + 1] as usize]
+    }
+
+    /// Empties the optional columns no item has a value in (currency,
+    /// release date, links): a catalog without links, as a page holding them
+    /// outside WebAssembly memory joins, then spends nothing on them.
+    pub(crate) fn drop_absent(&mut self) {
+        for column in [&mut self.currency, &mut self.released, &mut self.url, &mut self.image] {
+            if column.iter().all(|&s| s == super::strings::NO_STR) {
+                *column = Vec::new();
+            }
+        }
+    }
+
+    /// An optional column item after item, as a file stores it: its values,
+    /// or none for every item when it is empty.
+    pub(crate) fn optional_by_item<'c>(
+        &self,
+        column: &'c [StrId],
+    ) -> std::borrow::Cow<'c, [StrId]> {
+        if column.is_empty() {
+            vec![super::strings::NO_STR; self.id.len()].into()
+        } else {
+            column.into()
+        }
     }
 
     /// A by-row column item after item (as a file stores it).
@@ -168,7 +198,7 @@ impl<'a> ItemRef<'a> {
 
     /// ISO 4217 currency code.
     pub fn currency(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().currency[self.index])
+        self.strings().opt(optional(&self.cols().currency, self.index))
     }
 
     /// Whether the item can be bought now.
@@ -185,7 +215,7 @@ impl<'a> ItemRef<'a> {
 
     /// Release date, `YYYY-MM-DD`.
     pub fn released(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().released[self.index])
+        self.strings().opt(optional(&self.cols().released, self.index))
     }
 
     /// Release day (days since 1970-01-01), if it has one.
@@ -207,12 +237,12 @@ impl<'a> ItemRef<'a> {
 
     /// Product page.
     pub fn url(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().url[self.index])
+        self.strings().opt(optional(&self.cols().url, self.index))
     }
 
     /// Image address.
     pub fn image(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().image[self.index])
+        self.strings().opt(optional(&self.cols().image, self.index))
     }
 }
 

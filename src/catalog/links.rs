@@ -3,7 +3,6 @@
 //! a third of what a catalog holds, and only a shelf reads them, a few at a time.
 
 use super::Catalog;
-use super::strings::NO_STR;
 
 /// Marks an absent link in [`Links::ends`]; the other bits are where the
 /// link would end (the previous link's end), so that the next one starts there.
@@ -91,14 +90,14 @@ impl Catalog {
     pub fn take_links(&mut self) -> Links {
         let n = self.len();
         let mut links = Links { text: Vec::with_capacity(n * 64), ends: Vec::with_capacity(2 * n) };
-        let columns = &mut self.columns;
         for i in 0..n {
-            for column in [&mut columns.url, &mut columns.image] {
-                let id = std::mem::replace(&mut column[i], NO_STR);
-                links.push(self.strings.opt(id));
-            }
+            let item = self.item(i);
+            let (url, image) = (item.url(), item.image());
+            links.push(url);
+            links.push(image);
         }
         links.text.shrink_to_fit();
+        (self.columns.url, self.columns.image) = (Vec::new(), Vec::new());
         links
     }
 }
@@ -126,6 +125,14 @@ mod tests {
             assert_eq!((taken.item(i).url(), taken.item(i).image()), (None, None));
         }
         assert_eq!((links.url(whole.len()), links.image(usize::MAX)), (None, None));
+        // No column is spent on links the catalog does not hold, nor on a catalog joined from it.
+        let mut parts = whole.split(1, 20).unwrap();
+        parts.iter_mut().for_each(|part| drop(part.take_links()));
+        let joined = Catalog::from_parts(&parts).unwrap();
+        for c in [&taken.columns, &joined.columns] {
+            assert_eq!((c.url.capacity(), c.image.capacity()), (0, 0));
+        }
+        assert_eq!(whole.columns.url.len(), whole.len(), "the catalog with links has the column");
         // Everything else is the catalog's still.
         assert!(
             whole.iter().zip(taken.iter()).all(|(a, b)| a.id() == b.id() && a.title() == b.title())

@@ -416,6 +416,7 @@ fn derive_on_load(
     vectors: &mut QuantizedVectors,
     released_days: &mut Vec<i32>,
 ) -> (members::Members, id_table::IdTable) {
+    columns.drop_absent();
     let members = members::Members::new(&columns.category, taxonomy.len());
     let ids = id_table::IdTable::new(strings, &columns.id);
     let order = members.order();
