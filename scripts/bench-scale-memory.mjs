@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // WebAssembly memory of a catalog opened in the engine (issue #22), in Node (the same .wasm as the
 // browser's, www/pkg/, storage "memory"): `whole` opens DIR/../whole.bin, `sharded` opens the
-// manifest of DIR with its core and then adds every shard. Prints the bytes of wasm memory after,
+// manifest of DIR with its core and then adds every shard, `returning` opens it with every part at
+// once (a returning shopper whose cache holds them all). Prints the bytes of wasm memory after,
 // and how long each shard took to join (`addPart`).
-//   node scripts/bench-scale-memory.mjs whole|sharded DIR
+//   node scripts/bench-scale-memory.mjs whole|sharded|returning DIR
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,11 @@ let p;
 const joins = [];
 if (mode === "whole") {
   p = await engine.Personalizer.open({ catalog: readFileSync(join(dir, "../whole.bin")), storage: "memory", seed: 1 });
+} else if (mode === "returning") {
+  const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  const parts = {};
+  for (const part of [manifest.core, ...manifest.shards]) parts[part.file] = readFileSync(join(dir, part.file));
+  p = await engine.Personalizer.open({ catalog: { manifest, parts }, storage: "memory", seed: 1 });
 } else {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   const parts = { [manifest.core.file]: readFileSync(join(dir, manifest.core.file)) };

@@ -212,6 +212,22 @@ impl Engine {
     /// ```
     pub fn replace_catalog(&mut self, catalog: Catalog) {
         self.catalog = catalog;
+        self.forget_derived();
+    }
+
+    /// Joins a shard of the sharded catalog the engine holds into it, in
+    /// place ([`Catalog::join_shard_in_place`]: `layout` counts the items of
+    /// the parts held, the core first, then the shards in department order);
+    /// as [`Engine::replace_catalog`] with the joined catalog, without ever
+    /// holding two catalogs. On an error nothing changes.
+    pub fn join_shard(&mut self, layout: &[(Option<&str>, usize)], shard: &Catalog) -> Result<()> {
+        self.catalog.join_shard_in_place(layout, shard)?;
+        self.forget_derived();
+        Ok(())
+    }
+
+    /// Drops what was computed from the catalog, to be computed again from the new one.
+    fn forget_derived(&mut self) {
         self.fold_in = OnceCell::new();
         self.balls = OnceCell::new();
         self.sequence.get_mut().reset();

@@ -299,7 +299,9 @@ fn shards_joined_one_at_a_time_give_the_catalog_of_every_part_joined_at_once() {
         layout.insert(at, (department(k), parts[k].len()));
     }
     let at_once = Catalog::from_parts(&parts).unwrap();
-    assert!(joined.to_binary() == at_once.to_binary(), "the same catalog, byte for byte");
+    // Rebuilt item by item, the joined catalog is every part joined at once
+    // (in place), but for the order its arena stores strings in.
+    assert_alike(&joined, &at_once, "rebuilt and in place");
     assert!(joined.sequence_model().is_some() && joined.part().is_none());
 
     // Refused: a shard held already, the core, a layout that does not count the items.
@@ -339,4 +341,140 @@ fn parts_whose_links_are_taken_join_into_the_catalog_without_links_and_keep_them
     // Their text is what the joined catalog no longer carries.
     let text: usize = links.iter().map(|l| l.text.len()).sum();
     assert!(joined.to_binary().len() + text <= full.to_binary().len(), "{text} bytes of links");
+}
+
+/// Everything a catalog shows of itself, item by item, node by node and row
+/// by row: two catalogs alike here rank alike (their string arenas may store
+/// strings in another order, which nothing reads).
+fn assert_alike(a: &Catalog, b: &Catalog, what: &str) {
+    assert_eq!((a.len(), a.shop(), a.facets()), (b.len(), b.shop(), b.facets()), "{what}");
+    assert_eq!((a.vector_kind(), a.vectors().dims()), (b.vector_kind(), b.vectors().dims()));
+    let (ta, tb) = (a.taxonomy(), b.taxonomy());
+    assert_eq!(ta.len(), tb.len(), "{what}: nodes");
+    for node in 0..ta.len() as u32 {
+        assert_eq!(ta.path(node), tb.path(node), "{what}: node {node}");
+        assert_eq!(ta.parent(node), tb.parent(node), "{what}: parent of {node}");
+        assert_eq!(a.items_in(node), b.items_in(node), "{what}: items of {}", ta.path(node));
+        assert_eq!(a.category_repurchase(node), b.category_repurchase(node));
+    }
+    assert_eq!(a.facet_value_count(), b.facet_value_count(), "{what}: facet values");
+    for v in 0..a.facet_value_count() as u32 {
+        assert_eq!(a.facet_value(v), b.facet_value(v), "{what}: facet value {v}");
+    }
+    for (x, y) in a.iter().zip(b.iter()) {
+        let i = x.index();
+        assert_eq!((x.id(), x.title(), x.category()), (y.id(), y.title(), y.category()), "{what}");
+        assert_eq!(x.facet_value_ids(), y.facet_value_ids(), "{what}: {}", x.id());
+        assert_eq!(
+            (x.price(), x.currency(), x.available()),
+            (y.price(), y.currency(), y.available())
+        );
+        assert_eq!(
+            (x.popularity(), x.released(), x.released_day()),
+            (y.popularity(), y.released(), y.released_day())
+        );
+        assert_eq!((x.sensitive(), x.url(), x.image()), (y.sensitive(), y.url(), y.image()));
+        assert_eq!(a.vectors().get(i), b.vectors().get(i), "{what}: vector of {}", x.id());
+        assert_eq!(a.bought_with(i), b.bought_with(i), "{what}: bought with {}", x.id());
+        assert_eq!(a.repurchase(i), b.repurchase(i), "{what}: prior of {}", x.id());
+        assert_eq!(b.index_of(x.id()), Some(i), "{what}: found by id");
+    }
+    assert_eq!(a.vectors().codes(), b.vectors().codes(), "{what}: rows in the same order");
+    assert_eq!(a.vectors().scales(), b.vectors().scales());
+    assert_eq!(
+        (a.repurchase_categories(), a.repurchase_items()),
+        (b.repurchase_categories(), b.repurchase_items())
+    );
+    assert_eq!(
+        (a.has_release_dates(), a.has_bought_with()),
+        (b.has_release_dates(), b.has_bought_with())
+    );
+    assert_eq!(a.sequence_model(), b.sequence_model(), "{what}: the model");
+}
+
+#[test]
+fn shards_joined_in_place_in_any_order_give_the_catalog_of_every_part_joined_at_once() {
+    let varied = |json: &mut flaneur::catalog::CatalogJson| {
+        for (k, item) in json.items.iter_mut().enumerate() {
+            item.currency = (k % 5 != 0).then(|| ["EUR", "USD", "CHF"][k % 3].to_owned());
+            item.released = (k % 4 == 0).then(|| format!("2026-0{}-1{}", 1 + k % 9, k % 10));
+            item.sensitive = (k % 23 == 0).then(|| ["health", "intimate"][k % 2].to_owned());
+            item.url = (k % 3 != 0).then(|| format!("/p/{}", item.id));
+            item.image = (k % 7 == 0).then(|| format!("/i/{}.jpg", k % 11));
+            // Titles shared across departments, and one equal to a facet value.
+            item.title = if k % 9 == 0 { "Gift card".into() } else { item.title.clone() };
+        }
+        json.items[3].title = "health".into();
+    };
+    let mut whole = whole_with(varied);
+    let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 1, events: true };
+    with_random_sequence_model(&mut whole, shape, 5).unwrap();
+    for depth in [1, 2] {
+        let parts = whole.split(depth, 30).unwrap();
+        let at_once = Catalog::from_parts(&parts).unwrap();
+        let shards = parts.len() - 1;
+        assert!(shards >= 3, "depth {depth}: {shards} shards");
+        let department = |k: usize| parts[k].part().unwrap().department.as_deref();
+        // In department order, in reverse, and every other then the rest.
+        let reverse: Vec<usize> = (1..=shards).rev().collect();
+        let mut interleaved: Vec<usize> = (1..=shards).step_by(2).collect();
+        interleaved.extend((2..=shards).step_by(2));
+        for order in [(1..=shards).collect::<Vec<_>>(), reverse, interleaved] {
+            let mut joined = Catalog::from_parts(&parts[..1]).unwrap();
+            let mut layout = vec![(None, parts[0].len())];
+            for &k in &order {
+                let reference = joined.join_shard(&layout, &parts[k]).unwrap();
+                joined.join_shard_in_place(&layout, &parts[k]).unwrap();
+                let at = layout.partition_point(|(d, _)| d.is_none_or(|d| Some(d) < department(k)));
+                layout.insert(at, (department(k), parts[k].len()));
+                assert_alike(&joined, &reference, &format!("depth {depth}, after shard {k}"));
+            }
+            assert_alike(&joined, &at_once, &format!("depth {depth}, order {order:?}"));
+            assert!(joined.part().is_none());
+            // Its bytes are the same catalog's too, once read back.
+            assert_alike(
+                &Catalog::from_binary(&joined.to_binary()).unwrap(),
+                &at_once,
+                "read back",
+            );
+        }
+    }
+}
+
+#[test]
+fn an_in_place_join_refused_leaves_the_catalog_as_it_was() {
+    let parts = whole().split(1, 30).unwrap();
+    let mut joined = Catalog::from_parts(&parts[..2]).unwrap();
+    let before = joined.to_binary();
+    let layout =
+        [(None, parts[0].len()), (parts[1].part().unwrap().department.as_deref(), parts[1].len())];
+    let err = |r: Result<(), Error>| match r {
+        Err(e) => e.to_string(),
+        Ok(()) => panic!("refused"),
+    };
+    assert!(err(joined.join_shard_in_place(&layout, &parts[1])).contains("held already"));
+    assert!(err(joined.join_shard_in_place(&layout, &parts[0])).contains("only a shard"));
+    assert!(err(joined.join_shard_in_place(&layout[1..], &parts[2])).contains("layout"));
+    // A shard with an item the catalog holds (of another build, where two ids
+    // swapped places) is refused by id.
+    let (core_id, shard_id) = (parts[0].item(0).id().to_owned(), parts[2].item(0).id().to_owned());
+    let swapped = whole_with(|json| {
+        for item in &mut json.items {
+            if item.id == core_id {
+                item.id = shard_id.clone();
+            } else if item.id == shard_id {
+                item.id = core_id.clone();
+            }
+        }
+    });
+    let department = parts[2].part().unwrap().department.clone();
+    let other = swapped
+        .split(1, 30)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.part().unwrap().department == department)
+        .unwrap();
+    assert!(other.index_of(&core_id).is_some(), "the shard holds the core's item");
+    assert!(err(joined.join_shard_in_place(&layout, &other)).contains("duplicate id"));
+    assert!(joined.to_binary() == before, "unchanged");
 }

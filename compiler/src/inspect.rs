@@ -151,7 +151,7 @@ fn repurchase(c: &Catalog, out: &mut String) {
 /// catalog's parts, each checked against its manifest, and what a first
 /// visit costs on the wire: the manifest, the core and one shard, gzipped.
 pub fn run_manifest(path: &Path) -> ExitCode {
-    use flaneur::catalog::Manifest;
+    use flaneur::catalog::{Catalog, Manifest};
     let (dir, file) = if path.is_dir() {
         (path.to_path_buf(), path.join(crate::shards::MANIFEST_FILE))
     } else {
@@ -172,6 +172,9 @@ pub fn run_manifest(path: &Path) -> ExitCode {
         }
     };
     let mut sizes = Vec::with_capacity(1 + manifest.shards.len());
+    let mut joined: Option<Catalog> = None;
+    let mut layout: Vec<(Option<String>, usize)> = Vec::new();
+    let mut links = 0;
     for part in std::iter::once(&manifest.core).chain(&manifest.shards) {
         let path = dir.join(&part.file);
         let bytes = match std::fs::read(&path) {
@@ -181,13 +184,49 @@ pub fn run_manifest(path: &Path) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        if let Err(e) = manifest.open_part(&part.file, &bytes) {
-            eprintln!("flaneur: {}: {e}", path.display());
-            return ExitCode::from(1);
-        }
+        let mut opened = match manifest.open_part(&part.file, &bytes) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("flaneur: {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        };
         sizes.push((bytes.len(), gzipped(&bytes)));
+        // Joined as a page joins it: its links out, each shard joined in place.
+        links += opened.take_links().text.len();
+        let result = match joined.take() {
+            None => Catalog::from_parts(std::slice::from_ref(&opened)),
+            Some(mut catalog) => {
+                let held: Vec<(Option<&str>, usize)> =
+                    layout.iter().map(|(d, n)| (d.as_deref(), *n)).collect();
+                catalog.join_shard_in_place(&held, &opened).map(|()| catalog)
+            }
+        };
+        match result {
+            Ok(catalog) => joined = Some(catalog),
+            Err(e) => {
+                eprintln!("flaneur: {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        }
+        let department = opened.part().and_then(|p| p.department.clone());
+        let at = layout.partition_point(|(d, _)| d.is_none() || *d < department);
+        layout.insert(at, (department, opened.len()));
     }
     print!("{}", manifest_report(&manifest, text.len(), gzipped(text.as_bytes()), &sizes));
+    if let Some(catalog) = &joined {
+        let f = catalog.footprint();
+        println!(
+            "in a page's memory, every part joined: {} bytes (strings {}, columns {}, vectors {}, \
+             indexes {}, other {}); {links} bytes of links kept outside it",
+            f.total(),
+            f.strings,
+            f.columns,
+            f.vectors,
+            f.indexes,
+            f.other
+        );
+    }
     ExitCode::SUCCESS
 }
 

@@ -18,6 +18,11 @@ pub(crate) struct IdTable {
 }
 
 impl IdTable {
+    /// The bytes its slots hold.
+    pub(crate) fn held_bytes(&self) -> usize {
+        4 * self.slots.capacity()
+    }
+
     /// The table of `ids` (item `i`'s id is `strings.get(ids[i])`). A
     /// repeated id keeps its first position (a validated catalog has none).
     pub(crate) fn new(strings: &Strings, ids: &[StrId]) -> Self {

@@ -285,6 +285,7 @@ impl CatalogBuilder {
     /// Room for `count` more strings of `bytes` bytes in all, if it can be
     /// had (a hint, never an error): joining parts knows what they hold, so
     /// the arena is not grown by doubling (a copy of it beside itself).
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn reserve_strings(&mut self, count: usize, bytes: usize, items: usize) {
         self.strings.reserve(count, bytes);
         // Every string but the items' ids is interned.
@@ -461,6 +462,7 @@ impl CatalogBuilder {
     /// what [`CatalogBuilder::push`] stores for the item as JSON, strings
     /// interned in the same order (so the catalog built is byte for byte the
     /// same), without the JSON copy or the checks its catalog passed already.
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn push_item(
         &mut self,
         item: super::ItemRef<'_>,
@@ -501,6 +503,7 @@ impl CatalogBuilder {
     }
 
     /// Whether an item pushed is in the category of `path` or under it.
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn holds_category(&self, path: &str) -> bool {
         self.taxonomy.find(path).is_some()
     }

@@ -22,6 +22,11 @@ pub(crate) struct Members {
 }
 
 impl Members {
+    /// The bytes its lists hold.
+    pub(crate) fn held_bytes(&self) -> usize {
+        4 * (self.start.capacity() + self.items.capacity())
+    }
+
     /// Groups the items, given each one's node, over `nodes` taxonomy nodes.
     /// A node id out of range is ignored (a validated catalog has none).
     pub(crate) fn new(categories: &[CategoryId], nodes: usize) -> Self {

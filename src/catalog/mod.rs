@@ -26,11 +26,15 @@
 //! assert_eq!(a.attributes().collect::<Vec<_>>(), [(0, "red")]);
 //! ```
 
+#[cfg(not(target_arch = "wasm32"))]
+mod assemble;
 mod binary;
 mod bought_with;
 pub mod dates;
+mod footprint;
 mod id_table;
 mod item;
+mod join;
 mod json;
 pub mod link;
 pub mod links;
@@ -45,6 +49,7 @@ pub mod strings;
 mod taxonomy;
 
 pub use bought_with::MAX_BOUGHT_WITH;
+pub use footprint::Footprint;
 pub use item::{Facet, FacetValueId, ItemRef};
 pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,

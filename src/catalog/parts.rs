@@ -1,14 +1,11 @@
 //! A catalog cut into parts that follow the pages (docs/FORMATS.md, "Sharded
 //! catalog v1"): a core every shopper gets (the most popular items, the
 //! sequence model) and one shard per department, each a binary catalog that
-//! says which part it is ([`Part`]). [`Catalog::split`] cuts (the compiler),
-//! [`Catalog::from_parts`] joins whichever parts a page has fetched.
+//! says which part it is ([`Part`]). [`Catalog::split`] cuts (the compiler,
+//! `assemble.rs`), [`Catalog::from_parts`] joins whichever parts a page has
+//! fetched, each shard in place (`join.rs`).
 
-use std::collections::BTreeMap;
-
-use super::json::{CatalogBuilder, FacetJson};
-use super::repurchase_json::RepurchaseJson;
-use super::{Catalog, SequenceModel, VectorKind};
+use super::Catalog;
 use crate::error::{Error, Result};
 use crate::util::sort::sort_by;
 
@@ -54,64 +51,17 @@ impl Catalog {
         &path[..end]
     }
 
-    /// Cuts the catalog into a core, its `core_items` most popular items
-    /// (ties by position) with the sequence model and the category priors,
-    /// and one shard per department at `depth` levels with its other items,
-    /// in department order. Each part lists as bought with an item only items
-    /// of the same part; a category prior goes to every part holding an item
-    /// under it, an item prior to its item's part.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::CatalogCorrupt`] when the cut would need more than
-    /// [`MAX_PARTS`] parts; a part that cannot be built gives its builder's error.
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn split(&self, depth: usize, core_items: usize) -> Result<Vec<Catalog>> {
-        let build = crate::util::hash::content_hash(&self.to_binary());
-        let mut by_popularity: Vec<u32> = (0..self.len() as u32).collect();
-        sort_by(&mut by_popularity, |&a, &b| {
-            let (pa, pb) = (self.item(a as usize).popularity(), self.item(b as usize).popularity());
-            pb.total_cmp(&pa).then(a.cmp(&b))
-        });
-        let mut core: Vec<u32> = by_popularity.into_iter().take(core_items).collect();
-        crate::util::sort::sort(&mut core);
-        let mut in_core = vec![false; self.len()];
-        for &i in &core {
-            in_core[i as usize] = true;
-        }
-        let mut departments: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-        for item in self.iter().filter(|item| !in_core[item.index()]) {
-            let department = Self::department(item.category_path(), depth);
-            departments.entry(department).or_default().push(item.index() as u32);
-        }
-        if departments.len() >= MAX_PARTS {
-            return Err(Error::CatalogCorrupt {
-                reason: format!(
-                    "{} departments at depth {depth}: a sharded catalog has at most {} shards",
-                    departments.len(),
-                    MAX_PARTS - 1
-                ),
-            });
-        }
-        let model = self.sequence_model.as_deref();
-        let core_part = Part { build, department: None };
-        let mut parts = vec![assemble(self, &[(self, &core)], model, core_part)?];
-        for (department, items) in departments {
-            let part = Part { build, department: Some(department.to_owned()) };
-            parts.push(assemble(self, &[(self, &items)], None, part)?);
-        }
-        Ok(parts)
-    }
-
     /// Joins the parts of one sharded catalog that a page has: exactly one
     /// core and any of its shards, in any order, into one catalog (the core's
-    /// items, then each shard's in department order).
+    /// items, then each shard's in department order), each shard joined in
+    /// place ([`Catalog::join_shard_in_place`]).
     ///
     /// # Errors
     ///
     /// [`Error::CatalogCorrupt`] for a whole catalog among them, no core or
     /// two, parts of different builds, shops, vectors or facets, a department
-    /// twice, more than [`MAX_PARTS`] parts, or an item in two parts.
+    /// twice, or more than [`MAX_PARTS`] parts; [`Error::CatalogInvalid`] for
+    /// an item in two parts.
     pub fn from_parts(parts: &[Catalog]) -> Result<Catalog> {
         let bad = |reason: String| Error::CatalogCorrupt { reason };
         if parts.len() > MAX_PARTS {
@@ -150,180 +100,14 @@ impl Catalog {
         if let Some(twice) = shards.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(bad(format!("the shard of {:?} is given twice", twice[0].0)));
         }
-        let all: Vec<u32> = (0..core.len() as u32).collect();
-        let mut sources: Vec<(&Catalog, Vec<u32>)> = vec![(core, all)];
-        sources.extend(shards.iter().map(|&(_, s)| (s, (0..s.len() as u32).collect())));
-        let sources: Vec<(&Catalog, &[u32])> =
-            sources.iter().map(|(c, items)| (*c, items.as_slice())).collect();
-        let model = core.sequence_model.as_deref();
-        let mut joined = assemble(core, &sources, model, Part { build, department: None })?;
+        // The core as a joined catalog, then each shard joined into it in place.
+        let mut joined = core.clone();
         joined.part = None;
+        let mut layout: Vec<(Option<&str>, usize)> = vec![(None, core.len())];
+        for &(department, shard) in &shards {
+            joined.join_shard_in_place(&layout, shard)?;
+            layout.push((Some(department), shard.len()));
+        }
         Ok(joined)
-    }
-}
-
-impl Catalog {
-    /// Joins `shard` into `self`, a catalog [`Catalog::from_parts`] joined,
-    /// whose parts hold, in their order, `layout`'s item counts by department
-    /// (`None` for the core, first): the catalog `from_parts` would join from
-    /// those parts and `shard`, without holding the parts. A page keeps the
-    /// joined catalog alone and joins each shard it fetches into it.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::CatalogCorrupt`] when `shard` is not a shard, its department
-    /// is held already, it differs from `self` in shop, facets or vectors, or
-    /// `layout` does not count `self`'s items.
-    pub fn join_shard(&self, layout: &[(Option<&str>, usize)], shard: &Catalog) -> Result<Catalog> {
-        let bad = |reason: String| Error::CatalogCorrupt { reason };
-        let Some(department) = shard.part.as_ref().and_then(|p| p.department.as_deref()) else {
-            return Err(bad("only a shard joins a joined catalog".into()));
-        };
-        if layout.iter().map(|(_, n)| n).sum::<usize>() != self.len() || layout.len() >= MAX_PARTS {
-            return Err(bad("the layout does not count the joined catalog's items".into()));
-        }
-        if layout.iter().any(|(d, _)| *d == Some(department)) {
-            return Err(bad(format!("the shard of {department:?} is held already")));
-        }
-        let same_vectors =
-            shard.vectors.dims() == self.vectors.dims() && shard.vector_kind == self.vector_kind;
-        if shard.shop != self.shop || shard.facets != self.facets || !same_vectors {
-            return Err(bad(format!(
-                "the part {department:?} differs from its core in shop, facets or vectors"
-            )));
-        }
-        // The shards follow the core in department order.
-        let before: usize = layout
-            .iter()
-            .take_while(|(d, _)| d.is_none_or(|d| d < department))
-            .map(|(_, n)| n)
-            .sum();
-        let (head, tail): (Vec<u32>, Vec<u32>) =
-            ((0..before as u32).collect(), (before as u32..self.len() as u32).collect());
-        let all: Vec<u32> = (0..shard.len() as u32).collect();
-        let sources = [(self, head.as_slice()), (shard, all.as_slice()), (self, tail.as_slice())];
-        let build = shard.part.as_ref().map_or(0, |p| p.build);
-        let model = self.sequence_model.as_deref();
-        let mut joined = assemble(self, &sources, model, Part { build, department: None })?;
-        joined.part = None;
-        Ok(joined)
-    }
-}
-
-/// A catalog of the items `sources` list, each `(catalog, positions)`, in
-/// that order, with `first`'s header (shop, facets, vectors), `model` and
-/// `part`: every field and vector code as its source holds it, bought-with
-/// lists within one source, and the priors of the categories and items kept.
-fn assemble(
-    first: &Catalog,
-    sources: &[(&Catalog, &[u32])],
-    model: Option<&SequenceModel>,
-    part: Part,
-) -> Result<Catalog> {
-    let facets: BTreeMap<String, FacetJson> = first
-        .facets
-        .iter()
-        .map(|f| (f.name.clone(), FacetJson { divergence: f.divergence }))
-        .collect();
-    // The builder refuses sequence vectors without a model: they are
-    // factors to it, and the kind is set back once it is done.
-    let kind = match first.vector_kind {
-        VectorKind::Sequence => VectorKind::Factors,
-        kind => kind,
-    };
-    let dims = first.vectors.dims();
-    let mut builder = CatalogBuilder::new(1, first.shop.clone(), dims, kind, &facets)?;
-    let taken: usize = sources.iter().map(|(_, items)| items.len()).sum();
-    builder.reserve(taken);
-    // The strings of the items taken: all of a source's when all are, else
-    // its share and an eighth more (strings shared by items are stored once).
-    let (mut count, mut bytes) = (0usize, 0usize);
-    for (catalog, items) in sources {
-        let (n, len) = (items.len(), catalog.len().max(1));
-        let share = |total: usize| {
-            let part = total.saturating_mul(n) / len;
-            if n >= len { total } else { part + part / 8 }
-        };
-        count += share(catalog.strings.len());
-        bytes += share(catalog.strings.text.len());
-    }
-    builder.reserve_strings(count, bytes, taken);
-    // Per source, each item's position in the result (u32::MAX: not taken).
-    let mut positions: Vec<Vec<u32>> = Vec::with_capacity(sources.len());
-    let mut next = 0u32;
-    for (catalog, items) in sources {
-        let mut at = vec![u32::MAX; catalog.len()];
-        for &i in *items {
-            if let Some(slot) = at.get_mut(i as usize) {
-                *slot = next;
-                next += 1;
-            }
-        }
-        positions.push(at);
-    }
-    let mut priors = RepurchaseJson::default();
-    for (catalog, items) in sources {
-        for &i in *items {
-            let item = catalog.item(i as usize);
-            let (codes, scale) =
-                if dims > 0 { catalog.vectors.get(i as usize) } else { (&[][..], 0.0) };
-            builder.push_item(item, codes, scale)?;
-        }
-    }
-    for ((catalog, items), at) in sources.iter().zip(&positions) {
-        for &i in *items {
-            let taken = |&n: &u32| at.get(n as usize).copied().filter(|&p| p != u32::MAX);
-            let neighbours: Vec<u32> =
-                catalog.bought_with(i as usize).iter().filter_map(taken).collect();
-            if !neighbours.is_empty() {
-                builder.set_bought_with(at[i as usize] as usize, &neighbours)?;
-            }
-        }
-        for &(node, prior) in catalog.repurchase_categories() {
-            let path = catalog.taxonomy.path(node);
-            // A prior of a category some item taken is under (its builder holds the lineages).
-            if builder.holds_category(path) {
-                priors.categories.entry(path.to_owned()).or_insert_with(|| prior.into());
-            }
-        }
-        for &(index, prior) in catalog.repurchase_items() {
-            if at.get(index as usize).is_some_and(|&p| p != u32::MAX) {
-                let id = catalog.item(index as usize).id().to_owned();
-                priors.items.entry(id).or_insert_with(|| prior.into());
-            }
-        }
-    }
-    builder.set_repurchase(priors);
-    let mut catalog = builder.finish()?;
-    catalog.vector_kind = first.vector_kind;
-    catalog.sequence_model = model.map(|m| Box::new(m.clone()));
-    catalog.part = Some(part);
-    Ok(catalog)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testkit::{Shape, catalog};
-
-    /// Every item of a catalog assembled in its order is the catalog again,
-    /// byte for byte: `push_item` stores what `push` stored from the JSON.
-    #[test]
-    fn assembling_every_item_in_order_gives_the_catalog_back() {
-        let mut json = catalog(3, Shape { items: 300, dims: 8, leaves: 12, facets: 3 });
-        for (k, item) in json.items.iter_mut().enumerate() {
-            item.currency = (k % 3 != 0).then(|| ["EUR", "USD"][k % 2].to_owned());
-            item.sensitive = (k % 17 == 0).then(|| "health".to_owned());
-            item.released = (k % 5 == 0).then(|| format!("2026-0{}-1{}", 1 + k % 9, k % 10));
-            item.url = (k % 4 != 0).then(|| format!("/p/{}", item.id));
-            item.image = (k % 6 != 0).then(|| format!("https://cdn.example/{}.jpg", k % 50));
-            item.available = k % 7 != 0;
-        }
-        let whole = Catalog::from_json(json).unwrap();
-        let all: Vec<u32> = (0..whole.len() as u32).collect();
-        let part = Part { build: 1, department: None };
-        let mut again = assemble(&whole, &[(&whole, &all)], None, part).unwrap();
-        again.part = None;
-        assert!(again.to_binary() == whole.to_binary(), "the same catalog, byte for byte");
     }
 }

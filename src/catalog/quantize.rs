@@ -31,6 +31,12 @@ pub struct QuantizedVectors {
 }
 
 impl QuantizedVectors {
+    /// The bytes its allocations hold: codes, scales and row maps.
+    pub fn held_bytes(&self) -> usize {
+        self.codes.capacity()
+            + 4 * (self.scales.capacity() + self.rows.capacity() + self.items.capacity())
+    }
+
     /// An empty set of `dims`-dimensional vectors.
     pub fn new(dims: usize) -> Self {
         Self { dims, ..Self::default() }
@@ -115,11 +121,41 @@ impl QuantizedVectors {
 
     /// Appends one vector as `codes` (`dims` of them) and `scale`, as they
     /// are (joining the parts of a sharded catalog).
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn push_quantized(&mut self, codes: &[i8], scale: f32) {
         debug_assert_eq!(codes.len(), self.dims);
         self.codes.extend_from_slice(codes);
         self.scales.push(scale);
         self.note_new_row();
+    }
+
+    /// Splices `other`'s vectors in as items `at..at + other.len()` (the items
+    /// from `at` on move up by as many), its rows added after the held ones,
+    /// then puts the rows in `order` as [`Self::arrange`] does: in place, the
+    /// codes grown once.
+    pub(crate) fn splice_items(&mut self, at: usize, other: &QuantizedVectors, order: &[u32]) {
+        if self.dims == 0 || other.dims != self.dims {
+            return;
+        }
+        let (held, n) = (self.len(), other.len());
+        let _ = self.codes.try_reserve_exact(other.codes.len());
+        let _ = self.scales.try_reserve_exact(n);
+        self.codes.extend_from_slice(&other.codes);
+        self.scales.extend_from_slice(&other.scales);
+        let total = held + n;
+        let rows: Vec<u32> = (0..total)
+            .map(|q| match q {
+                q if q < at => self.row(q),
+                q if q < at + n => held + other.row(q - at),
+                q => self.row(q - n),
+            } as u32)
+            .collect();
+        let mut items = vec![0u32; total];
+        for (q, &row) in rows.iter().enumerate() {
+            items[row as usize] = q as u32;
+        }
+        (self.rows, self.items) = (rows, items);
+        self.arrange(order);
     }
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).

@@ -31,6 +31,14 @@ pub struct Taxonomy {
 }
 
 impl Taxonomy {
+    /// About the bytes it holds: each node, its path twice (the node's and
+    /// the lookup's), and the lookup's slots.
+    pub fn held_bytes(&self) -> usize {
+        let paths: usize = self.nodes.iter().map(|n| n.path.capacity()).sum();
+        let node = std::mem::size_of::<Node>();
+        self.nodes.capacity() * node + 2 * paths + self.by_path.capacity() * (node + 8)
+    }
+
     /// Adds a path (and its prefixes) and returns its leaf. `None` when a level is empty.
     pub fn intern(&mut self, path: &str) -> Option<CategoryId> {
         // A path as this taxonomy writes it, held already (every item after its category's first).

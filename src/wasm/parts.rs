@@ -8,8 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{check_keys, field_names};
 use super::error::bad_argument;
-use crate::Error;
 use crate::catalog::{Catalog, Links, Manifest, PartFile, PatchFile};
+use crate::{Engine, Error};
 
 /// The manifest a personalizer was opened on and the parts it holds, the
 /// core first, then the shards in department order: their files and item
@@ -90,45 +90,36 @@ impl Sharded {
         self.manifest.shard_for(path).map(|shard| shard.file.as_str())
     }
 
-    /// Opens the part `file` against the manifest and joins it into
-    /// `joined`, the catalog of the parts held: the catalog of them all.
-    /// On any error nothing changes.
+    /// Opens the part `file` against the manifest and joins it into the
+    /// catalog `engine` holds, that of the parts held, in place. On any error
+    /// nothing changes.
     pub(crate) fn add(
         &mut self,
         file: &str,
         bytes: &[u8],
-        joined: &Catalog,
-    ) -> Result<Catalog, Error> {
+        engine: &mut Engine,
+    ) -> Result<(), Error> {
+        self.join(file, bytes, |layout, part| engine.join_shard(layout, part))
+    }
+
+    /// Opens the shard `file` against the manifest, takes its links out and
+    /// has `join` join it (given the parts held), then holds it.
+    fn join(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        join: impl FnOnce(&[(Option<&str>, usize)], &Catalog) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let mut part = self.manifest.open_part(file, bytes)?;
         let links = part.take_links();
         let layout: Vec<(Option<&str>, usize)> =
             self.held.iter().map(|h| (h.department.as_deref(), h.items)).collect();
-        let catalog = joined.join_shard(&layout, &part)?;
+        join(&layout, &part)?;
         let department = part.part().and_then(|p| p.department.clone());
         let at = self.held.partition_point(|h| h.department.is_none() || h.department < department);
         let links = HeldLinks::new(&links);
         self.held.insert(at, Held { department, file: file.to_owned(), items: part.len(), links });
-        Ok(catalog)
-    }
-
-    /// The parts opened at `open` (files `names`, their links taken out as
-    /// `links`), held: their files, item counts and links, in the order
-    /// `Catalog::from_parts` joined them.
-    fn hold(manifest: Manifest, names: &[String], parts: &[Catalog], links: &[Links]) -> Self {
-        let mut held: Vec<Held> = names
-            .iter()
-            .zip(parts)
-            .zip(links)
-            .map(|((file, part), links)| Held {
-                department: part.part().and_then(|p| p.department.clone()),
-                file: file.clone(),
-                items: part.len(),
-                links: HeldLinks::new(links),
-            })
-            .collect();
-        // `None` (the core) sorts first, then the departments.
-        crate::util::sort::sort_by(&mut held, |a, b| a.department.cmp(&b.department));
-        Sharded { manifest, held }
+        Ok(())
     }
 }
 
@@ -162,29 +153,34 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     let mut files = Vec::with_capacity(entries.length() as usize);
     for entry in entries.iter() {
         let entry: js_sys::Array = entry.unchecked_into();
-        let file = entry.get(0).as_string().unwrap_or_default();
-        let bytes = read_bytes(&entry.get(1)).ok_or_else(|| {
-            bad_argument(
+        let (file, bytes) = (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
+        if !is_bytes(&bytes) {
+            return Err(bad_argument(
                 &format!("options.catalog.parts[{file:?}]"),
                 "expected a Uint8Array or an ArrayBuffer",
-            )
-        })?;
+            ));
+        }
         files.push((file, bytes));
     }
     let core = manifest.core.file.clone();
-    if !files.iter().any(|(file, _)| *file == core) {
+    let Some(at) = files.iter().position(|(file, _)| *file == core) else {
         return Err(bad_argument("options.catalog.parts", format!("must hold the core, {core}")));
-    }
-    let mut names = Vec::with_capacity(files.len());
-    let (mut parts, mut links) = (Vec::with_capacity(files.len()), Vec::with_capacity(files.len()));
+    };
+    // The core, then each shard joined into it in place and dropped.
+    // One part's bytes in WebAssembly memory at a time.
+    let (core_file, core_bytes) = files.swap_remove(at);
+    let mut core_part =
+        manifest.open_part(&core_file, &read_bytes(&core_bytes).unwrap_or_default())?;
+    let links = HeldLinks::new(&core_part.take_links());
+    let mut catalog = Catalog::from_parts(std::slice::from_ref(&core_part))?;
+    drop(core_part);
+    let core = Held { department: None, file: core_file, items: catalog.len(), links };
+    let mut sharded = Sharded { manifest, held: vec![core] };
     for (file, bytes) in files {
-        let mut part = manifest.open_part(&file, &bytes)?;
-        links.push(part.take_links());
-        parts.push(part);
-        names.push(file);
+        let bytes = read_bytes(&bytes).unwrap_or_default();
+        sharded.join(&file, &bytes, |layout, part| catalog.join_shard_in_place(layout, part))?;
     }
-    let catalog = Catalog::from_parts(&parts)?;
-    Ok((Sharded::hold(manifest, &names, &parts, &links), catalog))
+    Ok((sharded, catalog))
 }
 
 /// Applies the patch `file` (its `bytes`) that `manifest` names to the earlier
@@ -246,7 +242,10 @@ fn read_manifest(value: JsValue) -> Result<Manifest, Error> {
 /// The bytes of a `Uint8Array` or an `ArrayBuffer` (copied once into
 /// WebAssembly memory); `None` for anything else.
 pub(crate) fn read_bytes(value: &JsValue) -> Option<Vec<u8>> {
-    let is_bytes = value.is_instance_of::<js_sys::ArrayBuffer>()
-        || value.is_instance_of::<js_sys::Uint8Array>();
-    is_bytes.then(|| js_sys::Uint8Array::new(value).to_vec())
+    is_bytes(value).then(|| js_sys::Uint8Array::new(value).to_vec())
+}
+
+/// Whether `value` is a `Uint8Array` or an `ArrayBuffer`.
+fn is_bytes(value: &JsValue) -> bool {
+    value.is_instance_of::<js_sys::ArrayBuffer>() || value.is_instance_of::<js_sys::Uint8Array>()
 }

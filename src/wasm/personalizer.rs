@@ -137,8 +137,7 @@ impl Personalizer {
         }
         let bytes = read_bytes(&bytes)
             .ok_or_else(|| bad_argument("bytes", "expected a Uint8Array or an ArrayBuffer"))?;
-        let catalog = sharded.add(&file, &bytes, state.engine.catalog())?;
-        state.engine.replace_catalog(catalog);
+        sharded.add(&file, &bytes, &mut state.engine)?;
         Ok(true)
     }
 
