@@ -2,7 +2,8 @@
 //! even, the input is a manifest (JSON) whose named files are then opened
 //! with the valid parts' bytes; odd, a valid shard XORed with the input (its
 //! checksum fixed, and the manifest naming its new hash and size, so the
-//! decoder reads it all) is opened and joined with the core.
+//! decoder reads it all) is opened and joined with the core, and in place
+//! beside another shard.
 #![no_main]
 use flaneur::catalog::{Catalog, Manifest};
 use flaneur::util::bytes::crc32;
@@ -35,7 +36,16 @@ fuzz_target!(|data: &[u8]| {
     forged.shards[0].bytes = bytes.len() as u64;
     let Ok(part) = forged.open_part(&forged.shards[0].file, &bytes) else { return };
     let Ok(core) = forged.open_part(&files[0].0, &files[0].1) else { return };
-    if let Ok(catalog) = Catalog::from_parts(&[core, part]) {
+    if let Ok(catalog) = Catalog::from_parts(&[core.clone(), part.clone()]) {
         flaneur_fuzz::round_trip(&catalog);
+    }
+    // Joined in place between the core and another shard, in either order.
+    let Some(other) = files.get(2).and_then(|(name, b)| forged.open_part(name, b).ok()) else {
+        return;
+    };
+    for parts in [[core.clone(), other.clone(), part.clone()], [core, part, other]] {
+        if let Ok(catalog) = Catalog::from_parts(&parts) {
+            flaneur_fuzz::round_trip(&catalog);
+        }
     }
 });
