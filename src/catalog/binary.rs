@@ -163,7 +163,10 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     write_facet_values(&mut w, &catalog.facet_values);
     write_columns(&mut w, &catalog.columns);
     write_vectors(&mut w, &catalog.vectors);
-    write_array(&mut w, &catalog.by_id);
+    // The id order, sorted here: a page holds no copy of it (the id table finds items).
+    let by_id =
+        super::json::sorted_by_id(&catalog.strings, &catalog.columns.id).unwrap_or_default();
+    write_array(&mut w, &by_id);
     if !catalog.bought_with.is_empty() {
         write_array(&mut w, &catalog.bought_with.start);
         write_array(&mut w, &catalog.bought_with.items);
@@ -197,7 +200,8 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let facet_values = d.facet_values(facets.len(), &strings)?;
     let columns = d.columns(&strings, &taxonomy, &facet_values)?;
     let vectors = d.vectors(dims, columns.id.len())?;
-    let by_id = d.id_order(&strings, &columns.id)?;
+    // Checked (it is how a file proves its ids unique), then not kept.
+    drop(d.id_order(&strings, &columns.id)?);
     let bought_with = if flags & FLAG_BOUGHT_WITH != 0 {
         d.bought_with(columns.id.len())?
     } else {
@@ -240,7 +244,6 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         strings,
         facet_values,
         columns,
-        by_id,
         ids,
         released_days,
         taxonomy,

@@ -13,7 +13,7 @@ pub struct Footprint {
     pub columns: usize,
     /// Vector codes, scales and their row maps.
     pub vectors: usize,
-    /// Lookups derived on load: the id order and table, each category's items.
+    /// Lookups derived on load: the id table, each category's items.
     pub indexes: usize,
     /// The taxonomy, neighbours, priors, release days and the sequence model.
     pub other: usize,
@@ -55,7 +55,7 @@ impl Catalog {
             + held(&c.popularity)
             + held(&self.facet_values);
         let vectors = self.vectors.held_bytes();
-        let indexes = held(&self.by_id) + self.ids.held_bytes() + self.members.held_bytes();
+        let indexes = self.ids.held_bytes() + self.members.held_bytes();
         let model = self.sequence_model.as_ref().map_or(0, |m| m.shape().value_count() * 4);
         let other = self.taxonomy.held_bytes()
             + held(&self.bought_with.start)

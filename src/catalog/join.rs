@@ -92,7 +92,7 @@ impl Catalog {
         self.join_neighbours(shard, splice);
         self.join_priors(shard, splice, &taxonomy, nodes);
         self.taxonomy = taxonomy;
-        self.join_ids(shard, splice);
+        self.join_ids();
         self.part = None;
         Ok(())
     }
@@ -121,16 +121,32 @@ impl Catalog {
             shared.into_iter().map(|(text, id)| (text.to_owned(), id)).collect();
         let mut shared = shared;
         let mut map = vec![NO_STR; shard.strings.len()];
-        let text_bytes = shard.strings.text.len();
+        // Room for the strings the shard's items use, exactly: its arena also
+        // holds its links (taken out), and a held arena grown by doubling
+        // would keep the slack for good.
+        let sc = &shard.columns;
+        let mut used = vec![false; shard.strings.len()];
+        let columns = [&sc.id, &sc.title, &sc.url, &sc.image, &sc.currency, &sc.released];
+        let ids = columns.into_iter().chain([&sc.sensitive]).flatten();
+        for &id in ids.chain(shard.facet_values.iter().map(|(_, id)| id)) {
+            if let Some(slot) = used.get_mut(id as usize) {
+                *slot = true;
+            }
+        }
+        let (mut count, mut bytes) = (0, 0);
+        for (id, _) in used.iter().enumerate().filter(|(_, used)| **used) {
+            count += 1;
+            bytes += shard.strings.get(id as StrId).len();
+        }
+        drop(used);
         let strings = &mut self.strings;
-        let _ = strings.text.try_reserve_exact(text_bytes);
-        let _ = strings.ends.try_reserve_exact(shard.strings.len());
+        let _ = strings.text.try_reserve_exact(bytes);
+        let _ = strings.ends.try_reserve_exact(count);
         let add = |strings: &mut Strings, text: &str| {
             strings.text.push_str(text);
             strings.ends.push(strings.text.len() as u32);
             (strings.ends.len() - 1) as StrId
         };
-        let sc = &shard.columns;
         let mut intern_shared = |strings: &mut Strings, map: &mut Vec<StrId>, id: StrId| {
             if id == NO_STR || map[id as usize] != NO_STR {
                 return;
@@ -436,31 +452,8 @@ impl Catalog {
         self.repurchase = Priors::new(categories, items, taxonomy);
     }
 
-    /// The id order and the id table of the joined items.
-    fn join_ids(&mut self, shard: &Catalog, splice: Splice) {
-        let held = std::mem::take(&mut self.by_id);
-        let strings = &self.strings;
-        let ids = &self.columns.id;
-        let text = |q: u32| strings.get(ids[q as usize]);
-        let theirs: Vec<u32> = shard.by_id.iter().map(|&j| splice.shard(j)).collect();
-        let mut by_id = Vec::with_capacity(splice.total);
-        let (mut i, mut j) = (0, 0);
-        while i < held.len() || j < theirs.len() {
-            let take_held = match (held.get(i), theirs.get(j)) {
-                (Some(&a), Some(&b)) => text(splice.held(a)) < text(b),
-                (Some(_), None) => true,
-                _ => false,
-            };
-            if take_held {
-                by_id.push(splice.held(held[i]));
-                i += 1;
-            } else {
-                by_id.push(theirs[j]);
-                j += 1;
-            }
-        }
-        drop(held);
-        self.by_id = by_id;
+    /// The id table of the joined items.
+    fn join_ids(&mut self) {
         self.ids = id_table::IdTable::default();
         self.ids = id_table::IdTable::new(&self.strings, &self.columns.id);
     }

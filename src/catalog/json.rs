@@ -654,7 +654,6 @@ impl CatalogBuilder {
             strings,
             facet_values,
             columns: cols,
-            by_id,
             ids,
             released_days,
             taxonomy,

@@ -82,8 +82,6 @@ pub struct Catalog {
     /// Distinct `(facet index, value)` pairs, sorted; a pair's position is its [`FacetValueId`].
     facet_values: Vec<(u16, StrId)>,
     columns: Columns,
-    /// Item positions sorted by id (the binary format's id order).
-    by_id: Vec<u32>,
     /// Item positions by id, for lookups.
     ids: id_table::IdTable,
     /// Release day of each item's row (days since 1970-01-01), [`NO_DAY`]
