@@ -122,16 +122,30 @@ fn after_a_replace_the_slates_equal_a_fresh_engines_so_no_stale_cache_survives()
         check(&engine, T0 + n as i64 * 60_000 + 1, &mut slates);
     }
     assert!(engine.profile_view(T0 + 300_000).sequence_steps > 0);
-    let one_shard = Catalog::from_parts(&[parts[0].clone(), parts[shard].clone()]).unwrap();
-    engine.replace_catalog(one_shard);
+    // The shard joined in place, as a page joins it (`Engine::join_shard`).
+    let department = |k: usize| parts[k].part().unwrap().department.clone();
+    let mut layout: Vec<(Option<String>, usize)> = vec![(None, parts[0].len())];
+    let mut join = |engine: &mut Engine, k: usize| {
+        let held: Vec<(Option<&str>, usize)> =
+            layout.iter().map(|(d, n)| (d.as_deref(), *n)).collect();
+        engine.join_shard(&held, &parts[k]).unwrap();
+        let at = layout.partition_point(|(d, _)| d.is_none() || *d < department(k));
+        layout.insert(at, (department(k), parts[k].len()));
+    };
+    join(&mut engine, shard);
+    assert_eq!(engine.catalog().len(), parts[0].len() + parts[shard].len());
     check(&engine, T0 + 300_001, &mut slates);
     // A step on an item of the shard, then every shard.
     let shard_item = parts[shard].item(0).id().to_owned();
     view(&mut engine, &shard_item, T0 + 400_000);
     check(&engine, T0 + 400_001, &mut slates);
-    engine.replace_catalog(Catalog::from_parts(&parts).unwrap());
+    for k in (1..parts.len()).rev().filter(|&k| k != shard) {
+        join(&mut engine, k);
+    }
     assert_eq!(engine.catalog().len(), 300);
     check(&engine, T0 + 500_001, &mut slates);
+    engine.replace_catalog(Catalog::from_parts(&parts).unwrap());
+    check(&engine, T0 + 500_002, &mut slates);
 }
 
 #[test]
