@@ -312,7 +312,7 @@ fn shards_joined_one_at_a_time_give_the_catalog_of_every_part_joined_at_once() {
 }
 
 #[test]
-fn parts_whose_links_are_taken_join_into_the_catalog_without_links_and_keep_them_by_part() {
+fn parts_whose_shelf_text_is_taken_join_into_a_catalog_without_it_and_keep_it_by_part() {
     let with_links = |json: &mut flaneur::catalog::CatalogJson| {
         for (k, item) in json.items.iter_mut().enumerate() {
             item.url = (k % 4 != 0).then(|| format!("/p/{}", item.id));
@@ -321,7 +321,7 @@ fn parts_whose_links_are_taken_join_into_the_catalog_without_links_and_keep_them
     };
     let full = Catalog::from_parts(&whole_with(with_links).split(1, 30).unwrap()).unwrap();
     let mut parts = whole_with(with_links).split(1, 30).unwrap();
-    let links: Vec<_> = parts.iter_mut().map(|part| part.take_links()).collect();
+    let links: Vec<_> = parts.iter_mut().map(|part| part.take_shelf_text()).collect();
     let joined = Catalog::from_parts(&parts).unwrap();
     assert_eq!(joined.len(), full.len());
     // The items in the same order, as they were but for their links, which
@@ -331,9 +331,10 @@ fn parts_whose_links_are_taken_join_into_the_catalog_without_links_and_keep_them
         assert_eq!(links.len(), part.len());
         for local in 0..part.len() {
             let (a, b) = (full.item(at), joined.item(at));
-            assert_eq!((a.id(), a.title(), a.price()), (b.id(), b.title(), b.price()));
-            assert_eq!((b.url(), b.image()), (None, None), "the joined catalog holds no link");
+            assert_eq!((a.id(), a.price()), (b.id(), b.price()));
+            assert_eq!((b.title(), b.url(), b.image()), ("", None, None), "the joined holds none");
             assert_eq!((links.url(local), links.image(local)), (a.url(), a.image()), "{}", a.id());
+            assert_eq!(links.title(local), Some(a.title()));
             at += 1;
         }
     }

@@ -450,6 +450,7 @@ fn signal(kind: SignalKind, count: Option<u32>) -> Signal {
         contribution: 0.5,
         count,
         last_seen: count.map(|_| 1_700_000_000_000),
+        item: None,
     }
 }
 

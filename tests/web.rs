@@ -1418,7 +1418,7 @@ async fn items_gives_the_display_data_of_the_parts_held_and_null_for_the_others(
                 continue;
             }
             found += 1;
-            // Links too, kept out of WebAssembly memory: present, empty or absent as listed.
+            // Titles and links, kept out of WebAssembly memory: present, empty or absent.
             for key in ["id", "title", "category", "url", "image"] {
                 assert_eq!(get(&card, key).as_string(), get(&item, key).as_string(), "{key}");
             }

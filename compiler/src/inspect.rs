@@ -174,7 +174,7 @@ pub fn run_manifest(path: &Path) -> ExitCode {
     let mut sizes = Vec::with_capacity(1 + manifest.shards.len());
     let mut joined: Option<Catalog> = None;
     let mut layout: Vec<(Option<String>, usize)> = Vec::new();
-    let mut links = 0;
+    let mut shelf = 0;
     for part in std::iter::once(&manifest.core).chain(&manifest.shards) {
         let path = dir.join(&part.file);
         let bytes = match std::fs::read(&path) {
@@ -192,8 +192,8 @@ pub fn run_manifest(path: &Path) -> ExitCode {
             }
         };
         sizes.push((bytes.len(), gzipped(&bytes)));
-        // Joined as a page joins it: its links out, each shard joined in place.
-        links += opened.take_links().text.len();
+        // Joined as a page joins it: its titles and links out, each shard joined in place.
+        shelf += opened.take_shelf_text().text.len();
         let result = match joined.take() {
             None => Catalog::from_parts(std::slice::from_ref(&opened)),
             Some(mut catalog) => {
@@ -218,7 +218,7 @@ pub fn run_manifest(path: &Path) -> ExitCode {
         let f = catalog.footprint();
         println!(
             "in a page's memory, every part joined: {} bytes (strings {}, columns {}, vectors {}, \
-             indexes {}, other {}); {links} bytes of links kept outside it",
+             indexes {}, other {}); {shelf} bytes of titles and links kept outside it",
             f.total(),
             f.strings,
             f.columns,

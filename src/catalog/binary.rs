@@ -343,7 +343,7 @@ fn write_facet_values(w: &mut ByteWriter, facet_values: &[(u16, StrId)]) {
 fn write_columns(w: &mut ByteWriter, c: &Columns) {
     w.u32(len_u32(c.id.len()));
     write_array(w, &c.id);
-    write_array(w, &c.title);
+    write_array(w, &c.optional_by_item(&c.title));
     // Item after item, whatever order the rows are kept in.
     write_array(w, &c.by_item(&c.category));
     let (attr_start, attrs) = c.attrs_by_item();

@@ -164,7 +164,8 @@ impl<'a> ItemRef<'a> {
 
     /// Display title.
     pub fn title(&self) -> &'a str {
-        self.strings().get(self.cols().title[self.index])
+        // `""` when the catalog's shelf text was taken out (`Catalog::take_shelf_text`).
+        self.strings().get(optional(&self.cols().title, self.index))
     }
 
     /// Leaf of the item's category path.

@@ -37,7 +37,6 @@ mod item;
 mod join;
 mod json;
 pub mod link;
-pub mod links;
 pub mod manifest;
 mod members;
 mod parts;
@@ -45,6 +44,7 @@ pub mod quantize;
 mod repurchase;
 mod repurchase_json;
 pub mod sequence_model;
+pub mod shelf_text;
 pub mod strings;
 mod taxonomy;
 
@@ -55,13 +55,13 @@ pub use json::{
     CatalogBuilder, CatalogJson, FacetJson, ItemJson, MAX_FIELD_BYTES, MAX_RESERVED_ITEMS,
     SUPPORTED_VERSION, VectorKind,
 };
-pub use links::Links;
 pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
 pub use quantize::QuantizedVectors;
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};
 pub use sequence_model::{ModelShape, SequenceModel};
+pub use shelf_text::ShelfText;
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;

@@ -67,6 +67,7 @@ pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
                 contribution: 1.0,
                 count: Some(due.occasions),
                 last_seen: Some(due.last),
+                item: None,
             };
             let reason = Reason { signals: vec![signal], divergence: None };
             Recommendation::new(catalog, index, score, Kind::BuyAgain, reason)

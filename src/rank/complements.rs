@@ -37,11 +37,7 @@ pub(super) fn slate(inputs: &Inputs<'_>, request: &Request) -> Result<Slate> {
         .take(request.k)
         .map(|(score, index, source)| {
             let reason = Reason {
-                signals: vec![Signal::of_item(
-                    SignalKind::BoughtWith,
-                    catalog.item(source).title(),
-                    score,
-                )],
+                signals: vec![Signal::naming(SignalKind::BoughtWith, catalog, source, score)],
                 divergence: None,
             };
             Recommendation::new(catalog, index, score, Kind::Complement, reason)

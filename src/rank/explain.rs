@@ -41,13 +41,32 @@ pub struct Signal {
     /// When it was last reinforced (ms since the epoch), where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_seen: Option<i64>,
+    /// The catalog position of the item the label names ("often bought
+    /// with …", "often viewed after …"), so that a page whose catalog holds
+    /// no titles (`Catalog::take_shelf_text`) can name it; not serialized.
+    #[serde(skip)]
+    pub item: Option<u32>,
 }
 
 impl Signal {
     /// A signal about the item itself (similarity, popularity, freshness): no
     /// count or date of the shopper's to cite.
     pub fn of_item(kind: SignalKind, label: &str, contribution: f32) -> Self {
-        Self { kind, label: label.to_owned(), contribution, count: None, last_seen: None }
+        Self {
+            kind,
+            label: label.to_owned(),
+            contribution,
+            count: None,
+            last_seen: None,
+            item: None,
+        }
+    }
+
+    /// A signal that names the catalog's item `index` by its title (`""`
+    /// when the catalog holds no titles: [`Signal::item`] says which).
+    pub fn naming(kind: SignalKind, catalog: &Catalog, index: usize, contribution: f32) -> Self {
+        let title = catalog.item(index).title();
+        Self { item: Some(index as u32), ..Self::of_item(kind, title, contribution) }
     }
 
     /// Plain-language wording of the signal and its provenance, at the level
@@ -62,6 +81,7 @@ impl Signal {
     ///     contribution: 0.3,
     ///     count: Some(3),
     ///     last_seen: Some(1_778_544_000_000),
+    ///     item: None,
     /// };
     /// let expected = "you often look at Knitwear (3 interactions, last on 12 May 2026)";
     /// assert_eq!(s.describe(), expected);
@@ -169,6 +189,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
             contribution: weights.category * signals.category * signals.penalty,
             count: affinity.map(|a| a.count),
             last_seen: affinity.and_then(day_of_a_taste),
+            item: None,
         });
     }
     let values = item.facet_value_ids();
@@ -185,15 +206,15 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
                 contribution: facet_share * evidence * signals.penalty,
                 count: affinity.map(|a| a.count),
                 last_seen: affinity.and_then(day_of_a_taste),
+                item: None,
             });
         }
     }
     let anchor = scorer.sequence_anchor().filter(|_| scorer.uses_sequence());
     if let Some(anchor) = anchor.filter(|_| signals.vector > 0.0) {
         // What the model attended to most, named: "Often viewed after …".
-        let title = catalog.item(anchor as usize).title();
         let contribution = weights.vector * signals.vector * signals.penalty;
-        out.push(Signal::of_item(SignalKind::ViewedAfter, title, contribution));
+        out.push(Signal::naming(SignalKind::ViewedAfter, catalog, anchor as usize, contribution));
     } else if signals.vector > 0.0 {
         let label = if scorer.uses_sequence() {
             "follows what you looked at"
@@ -211,8 +232,8 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     if let Some(source) = scorer.co_purchase_source(index).filter(|_| signals.co_purchase > 0.0) {
         // "Often bought with" the bought item that adds most to it.
         let contribution = super::relevance::CO_PURCHASE_WEIGHT * signals.co_purchase;
-        let title = catalog.item(source).title();
-        out.push(Signal::of_item(SignalKind::BoughtWith, title, contribution * signals.penalty));
+        let contribution = contribution * signals.penalty;
+        out.push(Signal::naming(SignalKind::BoughtWith, catalog, source, contribution));
     }
     if signals.popularity > 0.0 {
         let contribution = weights.popularity * signals.popularity * signals.penalty;

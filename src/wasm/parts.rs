@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{check_keys, field_names};
 use super::error::bad_argument;
-use crate::catalog::{Catalog, Links, Manifest, PartFile, PatchFile};
+use crate::catalog::{Catalog, Manifest, PartFile, PatchFile, ShelfText};
+use crate::rank::explain::Reason;
 use crate::{Engine, Error};
 
 /// The manifest a personalizer was opened on and the parts it holds, the
@@ -24,32 +25,33 @@ struct Held {
     department: Option<String>,
     file: String,
     items: usize,
-    /// Its items' links, kept in JavaScript memory (the catalog holds none).
-    links: HeldLinks,
+    /// Its items' titles and links, kept in JavaScript memory (the catalog holds none).
+    shelf: HeldShelfText,
 }
 
-/// A part's [`Links`] as JavaScript typed arrays: out of WebAssembly memory,
-/// read a link at a time when a shelf shows an item.
-struct HeldLinks {
+/// A part's [`ShelfText`] as JavaScript typed arrays: out of WebAssembly
+/// memory, read a text at a time when a shelf shows an item.
+struct HeldShelfText {
     text: js_sys::Uint8Array,
     ends: js_sys::Uint32Array,
 }
 
-impl HeldLinks {
-    fn new(links: &Links) -> Self {
-        HeldLinks {
-            text: js_sys::Uint8Array::from(links.text.as_slice()),
-            ends: js_sys::Uint32Array::from(links.ends.as_slice()),
+impl HeldShelfText {
+    fn new(shelf: &ShelfText) -> Self {
+        HeldShelfText {
+            text: js_sys::Uint8Array::from(shelf.text.as_slice()),
+            ends: js_sys::Uint32Array::from(shelf.ends.as_slice()),
         }
     }
 
-    /// The link in slot `slot` (item `i`'s url is slot `2i`, its image `2i + 1`).
-    fn link(&self, slot: u32) -> Option<String> {
+    /// The text in slot `slot` (item `i`'s title is slot `3i`, its url
+    /// `3i + 1`, its image `3i + 2`).
+    fn slot(&self, slot: u32) -> Option<String> {
         if slot >= self.ends.length() {
             return None;
         }
         let before = slot.checked_sub(1).map(|s| self.ends.get_index(s));
-        let span = Links::span(before, self.ends.get_index(slot))?;
+        let span = ShelfText::span(before, self.ends.get_index(slot))?;
         if span.end > self.text.length() as usize {
             return None;
         }
@@ -70,19 +72,30 @@ impl Sharded {
         self.held.iter().any(|h| h.file == file)
     }
 
-    /// The url and image of the engine's item `index`, from the links of the
-    /// part that holds it (the catalog's items are the core's, then each
-    /// shard's in department order, as the parts are held).
-    pub(crate) fn links(&self, index: usize) -> [Option<String>; 2] {
+    /// The title, url and image of the engine's item `index`, from the shelf
+    /// text of the part that holds it (the catalog's items are the core's,
+    /// then each shard's in department order, as the parts are held).
+    pub(crate) fn shelf_text(&self, index: usize) -> [Option<String>; 3] {
         let mut first = 0;
         for held in &self.held {
             if index < first + held.items {
-                let slot = ((index - first) * 2) as u32;
-                return [held.links.link(slot), held.links.link(slot + 1)];
+                let slot = ((index - first) * ShelfText::SLOTS) as u32;
+                return [0, 1, 2].map(|k| held.shelf.slot(slot + k));
             }
             first += held.items;
         }
-        [None, None]
+        [None, None, None]
+    }
+
+    /// Names the items `reason` cites by their titles (the engine's catalog
+    /// holds none: `Signal::item` says which item a label names).
+    pub(crate) fn name_items(&self, reason: &mut Reason) {
+        for signal in &mut reason.signals {
+            if let Some(index) = signal.item {
+                let [title, _, _] = self.shelf_text(index as usize);
+                signal.label = title.unwrap_or_default();
+            }
+        }
     }
 
     /// The file of the shard holding the items of category path `path`.
@@ -111,14 +124,14 @@ impl Sharded {
         join: impl FnOnce(&[(Option<&str>, usize)], &Catalog) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let mut part = self.manifest.open_part(file, bytes)?;
-        let links = part.take_links();
+        let shelf = part.take_shelf_text();
         let layout: Vec<(Option<&str>, usize)> =
             self.held.iter().map(|h| (h.department.as_deref(), h.items)).collect();
         join(&layout, &part)?;
         let department = part.part().and_then(|p| p.department.clone());
         let at = self.held.partition_point(|h| h.department.is_none() || h.department < department);
-        let links = HeldLinks::new(&links);
-        self.held.insert(at, Held { department, file: file.to_owned(), items: part.len(), links });
+        let shelf = HeldShelfText::new(&shelf);
+        self.held.insert(at, Held { department, file: file.to_owned(), items: part.len(), shelf });
         Ok(())
     }
 }
@@ -171,10 +184,10 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     let (core_file, core_bytes) = files.swap_remove(at);
     let mut core_part =
         manifest.open_part(&core_file, &read_bytes(&core_bytes).unwrap_or_default())?;
-    let links = HeldLinks::new(&core_part.take_links());
+    let shelf = HeldShelfText::new(&core_part.take_shelf_text());
     let mut catalog = Catalog::from_parts(std::slice::from_ref(&core_part))?;
     drop(core_part);
-    let core = Held { department: None, file: core_file, items: catalog.len(), links };
+    let core = Held { department: None, file: core_file, items: catalog.len(), shelf };
     let mut sharded = Sharded { manifest, held: vec![core] };
     for (file, bytes) in files {
         let bytes = read_bytes(&bytes).unwrap_or_default();

@@ -195,7 +195,16 @@ impl Personalizer {
                 js_sys::Reflect::set(&card, &JsValue::from_str(key), &value).map(|_| ())
             };
             set("id", JsValue::from_str(item.id()))?;
-            set("title", JsValue::from_str(item.title()))?;
+            // A sharded catalog's titles and links are kept out of WebAssembly memory, by part.
+            let [title, url, image] = match &state.sharded {
+                Some(sharded) => {
+                    sharded.shelf_text(index).map(|t| t.as_deref().map(JsValue::from_str))
+                }
+                None => {
+                    [Some(item.title()), item.url(), item.image()].map(|t| t.map(JsValue::from_str))
+                }
+            };
+            set("title", title.unwrap_or_else(|| JsValue::from_str("")))?;
             set("category", JsValue::from_str(item.category_path()))?;
             let attributes = js_sys::Object::new();
             for (facet, value) in item.attributes() {
@@ -206,11 +215,6 @@ impl Personalizer {
             set("attributes", attributes.into())?;
             set("available", JsValue::from_bool(item.available()))?;
             let text = |value: Option<&str>| value.map(JsValue::from_str);
-            // A sharded catalog's links are kept out of WebAssembly memory, by part.
-            let [url, image] = match &state.sharded {
-                Some(sharded) => sharded.links(index).map(|l| l.as_deref().map(JsValue::from_str)),
-                None => [text(item.url()), text(item.image())],
-            };
             let fields = [
                 ("price", item.price().map(JsValue::from_f64)),
                 ("currency", text(item.currency())),
@@ -289,7 +293,14 @@ impl Personalizer {
         let request: Request =
             from_js_strict(request, "request", &[("context", field_names::<Context>())])?;
         let at = now();
-        let slate = self.borrow()?.engine.recommend(&request, at)?;
+        let slate = {
+            let state = self.borrow()?;
+            let mut slate = state.engine.recommend(&request, at)?;
+            if let Some(sharded) = &state.sharded {
+                slate.items.iter_mut().for_each(|item| sharded.name_items(&mut item.reason));
+            }
+            slate
+        };
         commit(&self.state, Change::Shown { items: slate.impressions(), at })?;
         Ok(to_js(&slate)?)
     }
@@ -302,7 +313,12 @@ impl Personalizer {
         #[wasm_bindgen(js_name = itemId)] item_id: JsValue,
     ) -> Result<JsValue, JsValue> {
         let id = item_id.as_string().ok_or_else(|| bad_argument("itemId", "expected a string"))?;
-        let explanation = self.borrow()?.engine.explain(&id, now())?;
+        let state = self.borrow()?;
+        let mut explanation = state.engine.explain(&id, now())?;
+        if let Some(sharded) = &state.sharded {
+            sharded.name_items(&mut explanation.reason);
+            explanation.text = explanation.reason.describe();
+        }
         Ok(to_js(&explanation)?)
     }
 
