@@ -172,8 +172,7 @@ pub fn run_manifest(path: &Path) -> ExitCode {
         }
     };
     let mut sizes = Vec::with_capacity(1 + manifest.shards.len());
-    let mut joined: Option<Catalog> = None;
-    let mut layout: Vec<(Option<String>, usize)> = Vec::new();
+    let mut opened_parts = Vec::with_capacity(1 + manifest.shards.len());
     let mut shelf = 0;
     for part in std::iter::once(&manifest.core).chain(&manifest.shards) {
         let path = dir.join(&part.file);
@@ -192,29 +191,21 @@ pub fn run_manifest(path: &Path) -> ExitCode {
             }
         };
         sizes.push((bytes.len(), gzipped(&bytes)));
-        // Joined as a page joins it: its titles and links out, each shard joined in place.
+        // Held as a page holds it: its titles and links out.
         shelf += opened.take_shelf_text().text.len();
-        let result = match joined.take() {
-            None => Catalog::from_parts(std::slice::from_ref(&opened)),
-            Some(mut catalog) => {
-                let held: Vec<(Option<&str>, usize)> =
-                    layout.iter().map(|(d, n)| (d.as_deref(), *n)).collect();
-                catalog.join_shard_in_place(&held, &opened).map(|()| catalog)
-            }
-        };
-        match result {
-            Ok(catalog) => joined = Some(catalog),
-            Err(e) => {
-                eprintln!("flaneur: {}: {e}", path.display());
-                return ExitCode::from(1);
-            }
-        }
-        let department = opened.part().and_then(|p| p.department.clone());
-        let at = layout.partition_point(|(d, _)| d.is_none() || *d < department);
-        layout.insert(at, (department, opened.len()));
+        opened_parts.push(opened);
     }
+    // Every part joined as a page joins them: the core, then each shard in place.
+    let catalog = match Catalog::from_parts(&opened_parts) {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("flaneur: {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    drop(opened_parts);
     print!("{}", manifest_report(&manifest, text.len(), gzipped(text.as_bytes()), &sizes));
-    if let Some(catalog) = &joined {
+    {
         let f = catalog.footprint();
         println!(
             "in a page's memory, every part joined: {} bytes (strings {}, columns {}, vectors {}, \

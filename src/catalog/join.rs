@@ -102,8 +102,7 @@ impl Catalog {
     /// dates, sensitive classes) found among the held ones first. Returns the
     /// shard's string ids in the held arena, by the shard's.
     fn intern_shard_strings(&mut self, shard: &Catalog) -> Vec<StrId> {
-        let mut shared: HashMap<&str, StrId> = HashMap::new();
-        let held = &self.strings;
+        let mut shared: HashMap<String, StrId> = HashMap::new();
         let columns = &self.columns;
         let values = self.facet_values.iter().map(|&(_, s)| s);
         let ids = values
@@ -112,14 +111,12 @@ impl Catalog {
             .chain(columns.sensitive.iter().copied());
         let mut last = NO_STR;
         for id in ids.filter(|&id| id != NO_STR) {
-            if id != last {
-                shared.entry(held.get(id)).or_insert(id);
-                last = id;
+            let text = self.strings.get(id);
+            if id != last && !shared.contains_key(text) {
+                shared.insert(text.to_owned(), id);
             }
+            last = id;
         }
-        let shared: HashMap<String, StrId> =
-            shared.into_iter().map(|(text, id)| (text.to_owned(), id)).collect();
-        let mut shared = shared;
         let mut map = vec![NO_STR; shard.strings.len()];
         // Room for the strings the shard's items use, exactly: its arena also
         // holds its links (taken out), and a held arena grown by doubling
@@ -308,17 +305,17 @@ impl Catalog {
                 Source::Shard(j) => (true, shard.columns.row(j) as u32),
             })
             .collect();
-        let pick = |held: &[u32], theirs: &[u32], map: [&[u32]; 2]| -> Vec<u32> {
-            sources
-                .iter()
-                .map(|&(s, r)| {
-                    let v = if s { theirs[r as usize] } else { held[r as usize] };
-                    map[usize::from(s)].get(v as usize).copied().unwrap_or(v)
-                })
-                .collect()
-        };
         let (c, sc) = (&mut self.columns, &shard.columns);
-        c.category = pick(&c.category, &sc.category, nodes);
+        c.category = sources
+            .iter()
+            .map(|&(s, r)| {
+                if s {
+                    nodes[1][sc.category[r as usize] as usize]
+                } else {
+                    nodes[0][c.category[r as usize] as usize]
+                }
+            })
+            .collect();
         let theirs = |id: StrId| if id == NO_STR { NO_STR } else { shared[id as usize] };
         c.sensitive = sources
             .iter()

@@ -231,8 +231,8 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     }
     if let Some(source) = scorer.co_purchase_source(index).filter(|_| signals.co_purchase > 0.0) {
         // "Often bought with" the bought item that adds most to it.
-        let contribution = super::relevance::CO_PURCHASE_WEIGHT * signals.co_purchase;
-        let contribution = contribution * signals.penalty;
+        let contribution =
+            super::relevance::CO_PURCHASE_WEIGHT * signals.co_purchase * signals.penalty;
         out.push(Signal::naming(SignalKind::BoughtWith, catalog, source, contribution));
     }
     if signals.popularity > 0.0 {

@@ -76,15 +76,19 @@ impl Sharded {
     /// text of the part that holds it (the catalog's items are the core's,
     /// then each shard's in department order, as the parts are held).
     pub(crate) fn shelf_text(&self, index: usize) -> [Option<String>; 3] {
+        [0, 1, 2].map(|k| self.text_of(index, k))
+    }
+
+    /// Text `k` (0 title, 1 url, 2 image) of the engine's item `index`.
+    fn text_of(&self, index: usize, k: usize) -> Option<String> {
         let mut first = 0;
         for held in &self.held {
             if index < first + held.items {
-                let slot = ((index - first) * ShelfText::SLOTS) as u32;
-                return [0, 1, 2].map(|k| held.shelf.slot(slot + k));
+                return held.shelf.slot(((index - first) * ShelfText::SLOTS + k) as u32);
             }
             first += held.items;
         }
-        [None, None, None]
+        None
     }
 
     /// Names the items `reason` cites by their titles (the engine's catalog
@@ -92,8 +96,7 @@ impl Sharded {
     pub(crate) fn name_items(&self, reason: &mut Reason) {
         for signal in &mut reason.signals {
             if let Some(index) = signal.item {
-                let [title, _, _] = self.shelf_text(index as usize);
-                signal.label = title.unwrap_or_default();
+                signal.label = self.text_of(index as usize, 0).unwrap_or_default();
             }
         }
     }
@@ -115,7 +118,7 @@ impl Sharded {
         self.join(file, bytes, |layout, part| engine.join_shard(layout, part))
     }
 
-    /// Opens the shard `file` against the manifest, takes its links out and
+    /// Opens the shard `file` against the manifest, takes its titles and links out and
     /// has `join` join it (given the parts held), then holds it.
     fn join(
         &mut self,
