@@ -14,7 +14,10 @@
 //   5. WebAssembly memory with the whole catalog, and with every shard loaded three ways (added
 //      one at a time in department order, in reverse, and every part opened at once: the largest
 //      is the measure), and how long a shard takes to join, at ITEMS and at 1,000,000 items
-//      (scripts/bench-scale-memory.mjs).
+//      (scripts/bench-scale-memory.mjs);
+//   6. the same with product-quantized vectors (`--vector-codes pq`, issue #22 "Compact vectors"):
+//      the bytes whole and at the deepest depth, `recommend({k: 24})` over ITEMS in Node against
+//      the int8 build (scripts/bench-scale-recommend.mjs), and the memory at 1,000,000 items.
 // Merges the `scale` keys of issue #22 into target/bench/report.json (keeping what bench-peers
 // wrote there; `recommend_100k_ms` is its heavy profile's recommend over 100,000 items,
 // `cold_first_slate_demo_ms` bench-wire's on the demo, `recall_at_24` and `ndcg10_relative_change`
@@ -63,6 +66,26 @@ if (!existsSync(wasm)) throw new Error("www/pkg/flaneur_bg.wasm is missing: run 
 const js = [join(repo, "www/pkg/flaneur.js"), ...readdirSync(join(repo, "www/components")).filter((f) => f.endsWith(".js")).map((f) => join(repo, "www/components", f))];
 const code = { wasm_gzip_bytes: gz(wasm), js_gzip_bytes: js.reduce((s, f) => s + gz(f), 0) };
 const result = { items: ITEMS, whole: { bytes: statSync(whole).size, gzip_bytes: gz(whole) }, ...code, depths: {} };
+// Product codes: the same feed, whole and at the deepest depth.
+const wholePq = join(dir, "whole-pq.bin");
+flaneur("catalog", "build", feed, "-o", wholePq, "--vector-codes", "pq");
+const deepest = Math.max(...DEPTHS);
+const pqParts = join(dir, `shards${deepest}-pq`);
+rmSync(pqParts, { recursive: true, force: true });
+flaneur("catalog", "build", feed, "-o", pqParts, "--shards", String(deepest), "--core-items", String(CORE), "--vector-codes", "pq");
+const firstVisit = (parts) => {
+  const m = JSON.parse(readFileSync(join(parts, "manifest.json"), "utf8"));
+  return gz(join(parts, "manifest.json")) + gz(join(parts, m.core.file)) + Math.max(...m.shards.map((s) => gz(join(parts, s.file))));
+};
+const recommend = execFileSync(process.execPath, [join(repo, "scripts/bench-scale-recommend.mjs"), whole, wholePq], { cwd: repo })
+  .toString().trim().split("\n").map((l) => JSON.parse(l));
+result.product_codes = {
+  whole: { bytes: statSync(wholePq).size, gzip_bytes: gz(wholePq) },
+  catalog_first_visit_gzip_bytes: firstVisit(pqParts),
+  recommend_int8_ms: recommend[0].median_ms,
+  recommend_pq_ms: recommend[1].median_ms,
+};
+log(`product codes: whole ${result.product_codes.whole.bytes} B; recommend int8 ${recommend[0].median_ms} ms, pq ${recommend[1].median_ms} ms`);
 
 for (const depth of DEPTHS) {
   const [a, b] = [`shards${depth}`, `shards${depth}-changed`].map((d) => join(dir, d));
@@ -131,16 +154,22 @@ if (process.env.MILLION !== "0") {
   flaneur("catalog", "split", join(big, "whole.bin"), "-o", parts, "--shards", String(Math.max(...DEPTHS)), "--core-items", String(CORE));
   result.memory_1m = memories(parts);
   log(`1,000,000 items: wasm memory ${shown(result.memory_1m)}`);
+  flaneur("catalog", "build", bigFeed, "-o", join(big, "whole-pq.bin"), "--vector-codes", "pq");
+  const pq = join(big, `shards${Math.max(...DEPTHS)}-pq`);
+  rmSync(pq, { recursive: true, force: true });
+  flaneur("catalog", "split", join(big, "whole-pq.bin"), "-o", pq, "--shards", String(Math.max(...DEPTHS)), "--core-items", String(CORE));
+  result.memory_1m_pq = memories(pq);
+  log(`1,000,000 items, product codes: wasm memory ${shown(result.memory_1m_pq)}`);
 }
 
 const reportPath = join(repo, "target/bench/report.json");
 const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, "utf8")) : {};
 const readJson = (p) => { try { return JSON.parse(readFileSync(join(repo, p), "utf8")); } catch { return null; } };
 const wire = readJson("target/bench/wire.json");
-// The compact vectors chosen (docs/EVALUATION.md): PQ 32 × 256 on rotated vectors, on ML-1M.
+// The compact vectors shipped (docs/EVALUATION.md): `--vector-codes pq`, on ML-1M.
 const chosen = readJson("target/eval/vectors/vectors-report.json")
   ?.find((d) => d.dataset === "ml-1m")
-  ?.codecs.find((c) => c.codec === "PQ 32 × 256, rotated");
+  ?.codecs.find((c) => c.codec === "PQ 32 × 256, rotated, int8 centroids (shipped)");
 const best = result.depths[Math.max(...DEPTHS)];
 report.scale = {
   ...(report.scale?.error ? {} : report.scale),
@@ -151,7 +180,11 @@ report.scale = {
   cold_first_slate_ms: browser.cold_first_slate_ms,
   first_visit_browser_bytes: browser.first_visit_bytes,
   cold_first_slate_demo_ms: wire?.median?.compressed?.first_slate_ms ?? null,
-  memory_1m_bytes: result.memory_1m?.sharded_all_bytes ?? null,
+  // At 1,000,000 items with product codes (what a shop that size ships); int8 beside it.
+  memory_1m_bytes: result.memory_1m_pq?.sharded_all_bytes ?? null,
+  memory_1m_int8_bytes: result.memory_1m?.sharded_all_bytes ?? null,
+  recommend_100k_pq_node_ms: result.product_codes.recommend_pq_ms,
+  recommend_100k_int8_node_ms: result.product_codes.recommend_int8_ms,
   memory_bytes: result.memory.sharded_all_bytes,
   memory_whole_bytes: result.memory.whole_bytes,
   recommend_100k_ms: report.scale?.recommend_100k_heavy_ms ?? null,

@@ -193,7 +193,7 @@ fn items_keep_their_own_rows_whatever_order_they_are_kept_in() {
         assert_eq!((vectors.item_at(0), vectors.item_at(1)), (0, 7));
         for (i, (vector, colour, size)) in expected.iter().enumerate() {
             let (codes, scale) = flaneur::catalog::quantize::quantize(vector);
-            assert_eq!(vectors.get(i), (codes.as_slice(), scale), "vector of item {i}");
+            assert_eq!(vectors.stored(i), (codes.as_slice(), scale), "vector of item {i}");
             let values: Vec<(u16, &str)> = catalog.item(i).attributes().collect();
             let mut want = vec![(0u16, colour.as_str())];
             if !size.is_empty() {
@@ -335,8 +335,12 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    // Bit 4: bits 0 to 3 are bought-with, repurchase, the sequence model and the part section.
-    bytes[10] = 16;
+    // Bit 5: bits 0 to 4 are bought-with, repurchase, the sequence model, the
+    // part section and product codes.
+    bytes[10] = 32;
+    assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
+    bytes[10] = 0x80;
+    bytes[11] = 1;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
 
     let mut raw = Raw::small();

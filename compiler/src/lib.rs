@@ -31,6 +31,7 @@ pub mod ldp;
 pub mod model;
 pub mod orders;
 pub mod problem;
+pub mod product_codes;
 pub mod repurchase;
 pub mod sequence_model;
 pub mod shards;

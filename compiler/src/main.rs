@@ -31,7 +31,7 @@ use flaneur_compiler::compile::{self, Compiler, Options};
 use flaneur_compiler::feeds::{self, Format};
 use flaneur_compiler::problem::At;
 use flaneur_compiler::repurchase::parse_replenish;
-use flaneur_compiler::{generate, inspect, ldp, model, sequence_model, shards};
+use flaneur_compiler::{generate, inspect, ldp, model, product_codes, sequence_model, shards};
 
 #[derive(Parser)]
 #[command(
@@ -216,12 +216,26 @@ struct FeedArgs {
     /// to be used; without `support`, every listed item counts as supported.
     #[arg(long, default_value_t = 5, value_name = "N")]
     min_support: u64,
+    /// How the vectors are stored: `int8` (64 bytes an item at 64 dims, and a scale) or `pq`,
+    /// product-quantized (32 bytes an item at 64 dims, ranking within 1% on MovieLens-1M: docs/
+    /// EVALUATION.md); not with --sequence-model.
+    #[arg(long, value_enum, default_value_t = VectorCodes::Int8)]
+    vector_codes: VectorCodes,
     /// Currency when the feed gives none (Shopify exports carry none).
     #[arg(long)]
     currency: Option<String>,
     /// Prefix of Shopify product links (`{base}/products/{handle}`).
     #[arg(long, default_value = "")]
     base_url: String,
+}
+
+/// `--vector-codes`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum VectorCodes {
+    /// One int8 code per dimension and a scale per item.
+    Int8,
+    /// Product quantization: a byte per two dimensions, decoded by a shared codebook.
+    Pq,
 }
 
 /// `--vector-kind`: `content` or `factors`.
@@ -402,6 +416,20 @@ fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) ->
             p.below_support,
             args.min_support
         );
+    }
+    if args.vector_codes == VectorCodes::Pq {
+        match product_codes::compact(&mut catalog, product_codes::SEED) {
+            Ok(c) => println!(
+                "vector codes: product-quantized, {} sub-spaces of 256 centroids, relative \
+                 error {:.4}",
+                c.subspaces, c.relative_error
+            ),
+            Err(e) => {
+                println!("{}: {e}", path.display());
+                eprintln!("flaneur: 1 problem(s) in {}", path.display());
+                return ExitCode::from(1);
+            }
+        }
     }
     if let (Some(dir), Some((depth, core_items))) = (output, split) {
         return match shards::write(&catalog, dir, depth, core_items) {

@@ -1256,3 +1256,45 @@ fn the_demo_serves_the_split_of_its_own_binary_catalog() {
         assert!(std::fs::read(entry.path()).unwrap() == again, "{name:?}: run `make demo-shards`");
     }
 }
+
+#[test]
+fn product_codes_are_trained_deterministically_and_keep_dot_products() {
+    let (int8, _) = build("merchant.csv", "merchant-int8.bin", &[]);
+    let (pq, bytes) = build("merchant.csv", "merchant-pq.bin", &["--vector-codes", "pq"]);
+    let book = pq.vectors().codebook().expect("product-quantized");
+    assert_eq!((book.subspaces(), book.width()), (32, 2));
+    assert!(int8.vectors().codebook().is_none());
+    let (_, again) = build("merchant.csv", "merchant-pq-again.bin", &["--vector-codes", "pq"]);
+    assert!(again == bytes, "the same feed, the same bytes");
+    // The rotation changes every vector but no dot product (nor norm): with
+    // fewer items than centroids, each item is near a centroid of its own.
+    let ids: Vec<String> = int8.iter().map(|i| i.id().to_owned()).collect();
+    let mut rotated = 0;
+    for a in &ids {
+        let (ia, pa) = (int8.index_of(a).unwrap(), pq.index_of(a).unwrap());
+        if int8.vectors().dequantize(ia) != pq.vectors().dequantize(pa) {
+            rotated += 1;
+        }
+        for b in &ids {
+            let (want, got) = (dot(&int8, a, b), dot(&pq, a, b));
+            assert!((want - got).abs() < 0.03, "{a}·{b}: int8 {want}, pq {got}");
+        }
+    }
+    assert!(rotated > ids.len() / 2, "{rotated} of {} vectors rotated", ids.len());
+    // Nothing to compact without vectors.
+    let input = feed("merchant.csv");
+    let out = tmp("merchant-pq-0.bin");
+    let o = run(&[
+        "catalog",
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--dims",
+        "0",
+        "--vector-codes",
+        "pq",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("--vector-codes pq needs vectors"), "{}", stdout(&o));
+}

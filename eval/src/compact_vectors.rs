@@ -15,6 +15,9 @@
 //! = x · y`) or a per-dimension scale spreads them. Items without factors
 //! (zero vectors) stay exactly zero under every codec.
 
+use flaneur::catalog::CENTROIDS;
+pub use flaneur_compiler::product_codes::{kmeans, nearest, rotation};
+
 /// Vectors, row after row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
@@ -109,10 +112,15 @@ pub enum Codec {
     /// items keep int8 at full dimensions, the others the first `dims`
     /// principal components (int8); all in the principal axes' basis.
     Tail { head_percent: u32, dims: usize },
+    /// What ships (`catalog build --vector-codes pq`, `flaneur_compiler::product_codes`):
+    /// PQ 32 × 256 on rotated vectors with int8 centroids of one scale, the
+    /// items' codes chosen among the centroids as stored. The identity here:
+    /// the compiler codes the catalog and the device decodes it.
+    Shipped,
 }
 
 /// The codecs `flaneur-eval vectors` measures, today's first.
-pub const CODECS: [Codec; 18] = [
+pub const CODECS: [Codec; 19] = [
     Codec::Int8,
     Codec::Scalar { bits: 6, spread: Spread::None },
     Codec::Scalar { bits: 6, spread: Spread::Rotate },
@@ -131,10 +139,9 @@ pub const CODECS: [Codec; 18] = [
     Codec::Pca { dims: 32 },
     Codec::Tail { head_percent: 20, dims: 32 },
     Codec::Tail { head_percent: 20, dims: 16 },
+    Codec::Shipped,
 ];
 
-/// Lloyd iterations of the k-means of product quantization.
-pub const KMEANS_ITERATIONS: usize = 20;
 /// Bytes of one per-item scale.
 const SCALE_BYTES: f64 = 4.0;
 
@@ -161,6 +168,7 @@ impl Codec {
             Codec::Tail { head_percent, dims } => {
                 format!("top {head_percent}% int8, the rest PCA {dims} dims int8")
             }
+            Codec::Shipped => "PQ 32 × 256, rotated, int8 centroids (shipped)".into(),
         }
     }
 
@@ -180,6 +188,7 @@ impl Codec {
             }
             Codec::Pca { dims } => format!("pca{dims}"),
             Codec::Tail { head_percent, dims } => format!("tail{head_percent}-{dims}"),
+            Codec::Shipped => "pq32-shipped".into(),
         }
     }
 
@@ -196,6 +205,7 @@ impl Codec {
                 let head = f64::from(head_percent) / 100.0;
                 head * (d + SCALE_BYTES) + (1.0 - head) * (k.min(dims) as f64 + SCALE_BYTES)
             }
+            Codec::Shipped => d / 2.0,
         }
     }
 
@@ -211,6 +221,7 @@ impl Codec {
                 if b >= 1024 { format!("{} KB", b / 1024) } else { format!("{b} B") }
             }
             Codec::Pca { .. } | Codec::Tail { .. } => "–".into(),
+            Codec::Shipped => format!("{} KB", CENTROIDS * dims / 1024),
         }
     }
 
@@ -222,7 +233,7 @@ impl Codec {
         let d = y.dims;
         // The codec's basis (`d × cols`, orthonormal columns), when it is not `y`'s.
         let (vectors, basis, cols) = match *self {
-            Codec::Int8 => (y.clone(), None, d),
+            Codec::Int8 | Codec::Shipped => (y.clone(), None, d),
             Codec::Scalar { bits, spread: Spread::Rotate } => {
                 let r = rotation(d, seed);
                 (scalar(&y.times(&r, d), bits, Spread::None), Some(r), d)
@@ -368,74 +379,6 @@ fn pq(y: &Matrix, subspaces: usize, bits: u32, seed: u64) -> Matrix {
     out
 }
 
-fn distance(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
-}
-
-/// The index of the centroid nearest `point` (the first on a tie).
-fn nearest(centroids: &[f32], w: usize, point: &[f32]) -> usize {
-    let mut best = (f32::INFINITY, 0);
-    for (c, centroid) in centroids.chunks_exact(w).enumerate() {
-        let dist = distance(centroid, point);
-        if dist < best.0 {
-            best = (dist, c);
-        }
-    }
-    best.1
-}
-
-/// `k` centroids (`k × w` values) of `points`: the first fixed at zero, the
-/// others seeded by k-means++ and refined by [`KMEANS_ITERATIONS`] Lloyd
-/// steps (an emptied cluster keeps its centroid). With fewer distinct points
-/// than `k`, the spare centroids repeat zero.
-pub fn kmeans(points: &[&[f32]], w: usize, k: usize, seed: u64) -> Vec<f32> {
-    let mut rng = Rng::new(seed);
-    let mut centroids = vec![0.0f32; k * w];
-    // k-means++: each next centroid drawn with probability ∝ its squared distance to the nearest.
-    let mut near: Vec<f32> = points.iter().map(|p| distance(p, &centroids[..w])).collect();
-    for c in 1..k {
-        let total: f64 = near.iter().map(|&x| f64::from(x)).sum();
-        if total <= 0.0 {
-            break;
-        }
-        let mut target = rng.uniform() * total;
-        let mut pick = near.len() - 1;
-        for (i, &x) in near.iter().enumerate() {
-            target -= f64::from(x);
-            if target < 0.0 {
-                pick = i;
-                break;
-            }
-        }
-        centroids[c * w..(c + 1) * w].copy_from_slice(points[pick]);
-        for (n, p) in near.iter_mut().zip(points) {
-            *n = n.min(distance(p, &centroids[c * w..(c + 1) * w]));
-        }
-    }
-    let mut assigned = vec![0usize; points.len()];
-    for _ in 0..KMEANS_ITERATIONS {
-        for (a, p) in assigned.iter_mut().zip(points) {
-            *a = nearest(&centroids, w, p);
-        }
-        let mut sums = vec![0.0f64; k * w];
-        let mut counts = vec![0usize; k];
-        for (&a, p) in assigned.iter().zip(points) {
-            counts[a] += 1;
-            for (s, &x) in sums[a * w..(a + 1) * w].iter_mut().zip(p.iter()) {
-                *s += f64::from(x);
-            }
-        }
-        for c in 1..k {
-            if counts[c] > 0 {
-                for (x, s) in centroids[c * w..(c + 1) * w].iter_mut().zip(&sums[c * w..]) {
-                    *x = (s / counts[c] as f64) as f32;
-                }
-            }
-        }
-    }
-    centroids
-}
-
 /// The long tail at lower dimensions (see [`Codec::Tail`]), `rotated` in the
 /// principal axes' basis: int8 for the head, the first `dims` components
 /// (int8, the rest zero) for the others.
@@ -531,58 +474,10 @@ fn jacobi(a: &mut [f64], d: usize) -> (Vec<f64>, Vec<f64>) {
     ((0..d).map(|i| a[i * d + i]).collect(), v)
 }
 
-/// A seeded random `d × d` rotation (row-major, orthonormal rows): Gaussian
-/// entries made orthonormal by Gram–Schmidt.
-pub fn rotation(d: usize, seed: u64) -> Vec<f64> {
-    let mut rng = Rng::new(seed ^ 0x0005_EED0_F07A_7E00);
-    let mut m: Vec<f64> = (0..d * d).map(|_| rng.gaussian()).collect();
-    for r in 0..d {
-        for p in 0..r {
-            let dot: f64 = (0..d).map(|k| m[r * d + k] * m[p * d + k]).sum();
-            for k in 0..d {
-                m[r * d + k] -= dot * m[p * d + k];
-            }
-        }
-        let norm = (0..d).map(|k| m[r * d + k] * m[r * d + k]).sum::<f64>().sqrt();
-        for k in 0..d {
-            m[r * d + k] /= norm;
-        }
-    }
-    m
-}
-
-/// SplitMix64: small, seeded, deterministic on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    fn gaussian(&mut self) -> f64 {
-        let u = 1.0 - self.uniform();
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use flaneur_compiler::product_codes::Rng;
 
     /// `rows × dims` seeded values whose dimensions fall off like a catalog's
     /// factors (dimension `j` scaled by `1 / (1 + j)`, rows by a popularity-like

@@ -35,7 +35,9 @@ use flaneur::preferences::Preferences;
 use flaneur::profile::{Event, EventKind, Profile};
 use flaneur::rank::foldin::FoldIn;
 
-use super::compact_vectors::{CODECS, Codec, Matrix};
+use flaneur_compiler::product_codes;
+
+use super::compact_vectors::{CODECS, Codec, Matrix, rotation};
 use super::movielens::parallel;
 use super::movielens_catalog as catalog;
 use super::movielens_data::{self as data, Dataset, Rating};
@@ -192,10 +194,29 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
         let (mut command, out) =
             catalog::command(&d, &popularity, &codec_dir, Some(&counts), 0, 0.0)?;
         command.arg("--vectors").arg(&file).args(["--vector-kind", "factors"]);
+        if codec == Codec::Shipped {
+            command.args(["--vector-codes", "pq"]);
+        }
         let compiled = catalog::build_with(&mut command, &out)?;
         let (lists, _) = rank::flaneur(&d, &compiled, 0.0, defaults.intensity, defaults.diversity)?;
         let seconds = started.elapsed().as_secs_f64();
-        let error = y.relative_error(&coded.reconstructed);
+        let error = match codec {
+            // The compiler's codes decode to rotated vectors: compared with `y` rotated alike.
+            Codec::Shipped => {
+                let r = &rotation(DIMS, product_codes::SEED);
+                let rotated: Vec<f32> = (0..y.rows)
+                    .flat_map(|i| {
+                        let row = y.row(i);
+                        (0..DIMS).map(move |c| {
+                            (0..DIMS).map(|k| f64::from(row[k]) * r[c * DIMS + k]).sum::<f64>()
+                                as f32
+                        })
+                    })
+                    .collect();
+                Matrix::new(y.rows, DIMS, rotated).relative_error(&movie_vectors(&d, &compiled)?)
+            }
+            _ => y.relative_error(&coded.reconstructed),
+        };
         eprintln!("{name}: {}: compiled and ranked in {seconds:.1} s", codec.label());
         Ok((codec, compiled, lists, error, seconds))
     })?;

@@ -3,7 +3,8 @@
 //! with the valid parts' bytes; odd, a valid shard XORed with the input (its
 //! checksum fixed, and the manifest naming its new hash and size, so the
 //! decoder reads it all) is opened and joined with the core, and in place
-//! beside another shard.
+//! beside another shard. Bit 1 of the first byte picks parts with product
+//! codes (`--vector-codes pq`) instead of int8 vectors.
 #![no_main]
 use flaneur::catalog::{Catalog, Manifest};
 use flaneur::util::bytes::crc32;
@@ -12,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
-    let (manifest, files) = flaneur_fuzz::sharded();
+    let (manifest, files) = flaneur_fuzz::sharded(mode & 2 != 0);
     if mode % 2 == 0 {
         let Ok(text) = std::str::from_utf8(rest) else { return };
         let Ok(manifest) = Manifest::from_json_str(text) else { return };

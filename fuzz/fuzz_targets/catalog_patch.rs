@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
-    let (_, files) = flaneur_fuzz::sharded();
+    let (_, files) = flaneur_fuzz::sharded(false);
     let old = &files[0].1;
     if mode % 2 == 0 {
         let _ = apply_within(old, rest, 1 << 20);

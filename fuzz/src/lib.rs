@@ -151,12 +151,17 @@ pub fn run_model(catalog: &Catalog) {
 
 /// A small sharded catalog (issue #22): its manifest and files, a core of two
 /// items with the sequence model of [`catalog_with_model`]'s shape and one
-/// shard per department, as `flaneur catalog build --shards 1` writes them.
-pub fn sharded() -> &'static (flaneur::catalog::Manifest, Vec<(String, Vec<u8>)>) {
+/// shard per department, as `flaneur catalog build --shards 1` writes them;
+/// with `product_codes`, its vectors product-quantized first (`--vector-codes pq`).
+pub fn sharded(
+    product_codes: bool,
+) -> &'static (flaneur::catalog::Manifest, Vec<(String, Vec<u8>)>) {
     use flaneur::catalog::Manifest;
-    static PARTS: std::sync::OnceLock<(Manifest, Vec<(String, Vec<u8>)>)> =
-        std::sync::OnceLock::new();
-    PARTS.get_or_init(|| {
+    type Parts = (Manifest, Vec<(String, Vec<u8>)>);
+    static INT8: std::sync::OnceLock<Parts> = std::sync::OnceLock::new();
+    static CODED: std::sync::OnceLock<Parts> = std::sync::OnceLock::new();
+    let cell = if product_codes { &CODED } else { &INT8 };
+    cell.get_or_init(|| {
         let items: Vec<String> = (0..12)
             .map(|i| {
                 format!(
@@ -172,7 +177,10 @@ pub fn sharded() -> &'static (flaneur::catalog::Manifest, Vec<(String, Vec<u8>)>
             r#"{{"version":1,"shop":"s","dims":4,"vector_kind":"factors","items":[{}]}}"#,
             items.join(",")
         );
-        let catalog = Catalog::from_json_str(&text).expect("a valid catalog");
+        let mut catalog = Catalog::from_json_str(&text).expect("a valid catalog");
+        if product_codes {
+            flaneur_compiler::product_codes::compact(&mut catalog, 1).expect("product codes");
+        }
         let parts = catalog.split(1, 2).expect("a valid cut");
         Manifest::for_parts(&parts, 1).expect("a valid manifest")
     })

@@ -113,6 +113,7 @@ fn assemble(
     };
     let dims = first.vectors.dims();
     let mut builder = CatalogBuilder::new(1, first.shop.clone(), dims, kind, &facets)?;
+    builder.store_vectors_like(&first.vectors);
     let taken: usize = sources.iter().map(|(_, items)| items.len()).sum();
     builder.reserve(taken);
     // The strings of the items taken: all of a source's when all are, else
@@ -146,7 +147,7 @@ fn assemble(
         for &i in *items {
             let item = catalog.item(i as usize);
             let (codes, scale) =
-                if dims > 0 { catalog.vectors.get(i as usize) } else { (&[][..], 0.0) };
+                if dims > 0 { catalog.vectors.stored(i as usize) } else { (&[][..], 0.0) };
             builder.push_item(item, codes, scale)?;
         }
     }
@@ -177,6 +178,10 @@ fn assemble(
     let mut catalog = builder.finish()?;
     catalog.vector_kind = first.vector_kind;
     catalog.sequence_model = model.map(|m| Box::new(m.clone()));
+    if part.department.is_some() {
+        // A shard names its core's codebook; the core holds the centroids.
+        catalog.vectors.keep_codebook_reference();
+    }
     catalog.part = Some(part);
     Ok(catalog)
 }

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 model, bit 3 part; others 0 |
+//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 model, bit 3 part, bit 4 product codes; others 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -39,8 +39,9 @@
 //! | available | `[u8]` × n | 0 or 1 |
 //! | popularity | `[f32]` × n | in [0, 1] |
 //! | released, sensitive, url, image | `[u32]` × n each | string id or `NO_STR` |
-//! | codes | `[i8]` × (n · dims) | in [-127, 127]; item after item |
-//! | scales | `[f32]` × (n if dims > 0, else 0) | finite, ≥ 0 |
+//! | codes | `[i8]` × (n · dims), without bit 4 | in [-127, 127]; item after item |
+//! | scales | `[f32]` × (n if dims > 0, else 0), without bit 4 | finite, ≥ 0 |
+//! | sub-spaces `m`, centroids, codebook scale, check, product codes | with bit 4 instead: u32, `[i8]`, f32, u32, `[u8]` × (n · m) | note (j) |
 //! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
 //! | bought-with start | `[u32]` × (n + 1), only with flag bit 0 | note (f) |
 //! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
@@ -82,6 +83,13 @@
 //!   shard of a department (a non-blank path of at most 4,096 bytes). A
 //!   shard carries no sequence model; its vectors may still be the model's
 //!   item embeddings (kind 2), which its core's model reads.
+//! - (j) product codes (`codebook.rs`): `m` divides dims (1 to 256); the
+//!   centroids are `dims × 256` int8 codes in ±127 (sub-space `s`, centroid
+//!   `c` at `(s · 256 + c) · dims / m`), none in a shard and only there (it
+//!   joins its core's); the scale is finite and above 0; the check is the
+//!   CRC-32 of the centroids then the scale's 4 bytes, and equals it when the
+//!   centroids are stored; item `i`'s `m` code bytes name its centroids. Not
+//!   with kind 2 (a sequence model's embeddings stay int8).
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists,
 //! repurchase priors or a sequence model has flags 0 and reads in builds older than the flags;
@@ -109,7 +117,9 @@ use super::link::is_safe_link;
 use super::repurchase::{self, Priors, Repurchase};
 use super::sequence_model::{ModelShape, SequenceModel};
 use super::strings::{NO_STR, StrId, Strings};
-use super::{Catalog, Facet, Part, QuantizedVectors, Taxonomy, VectorKind};
+use super::{
+    CENTROIDS, Catalog, Codebook, Facet, MAX_PQ_DIMS, Part, QuantizedVectors, Taxonomy, VectorKind,
+};
 use crate::error::{Error, Result};
 use crate::util::bytes::{ByteReader, ByteWriter, crc32};
 use crate::util::f16::{f16_to_f32, f32_to_f16};
@@ -126,6 +136,11 @@ const FLAG_REPURCHASE: u16 = 2;
 const FLAG_SEQUENCE_MODEL: u16 = 4;
 /// Flag bit: the part section follows, last: the catalog is a part of a sharded one.
 const FLAG_PART: u16 = 8;
+/// Flag bit: the vectors are product-quantized (the codebook section replaces codes and scales).
+const FLAG_PRODUCT_CODES: u16 = 16;
+/// Every flag v1 defines.
+const FLAGS: u16 =
+    FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL | FLAG_PART | FLAG_PRODUCT_CODES;
 /// Bytes of the model section's sizes: heads, blocks, window, ffn (u32 each), events (u8).
 const MODEL_SIZES_BYTES: usize = 17;
 /// Bytes of one stored repurchase prior: position, share, interval, buyers.
@@ -154,6 +169,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     }
     if catalog.part.is_some() {
         flags |= FLAG_PART;
+    }
+    if catalog.vectors.codebook().is_some() {
+        flags |= FLAG_PRODUCT_CODES;
     }
     w.u16(flags);
     w.u32(0); // CRC, patched below
@@ -199,7 +217,11 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let taxonomy = d.taxonomy()?;
     let facet_values = d.facet_values(facets.len(), &strings)?;
     let columns = d.columns(&strings, &taxonomy, &facet_values)?;
-    let vectors = d.vectors(dims, columns.id.len())?;
+    let vectors = if flags & FLAG_PRODUCT_CODES != 0 {
+        d.product_codes(dims, columns.id.len())?
+    } else {
+        d.vectors(dims, columns.id.len())?
+    };
     // Checked (it is how a file proves its ids unique), then not kept.
     drop(d.id_order(&strings, &columns.id)?);
     let bought_with = if flags & FLAG_BOUGHT_WITH != 0 {
@@ -220,6 +242,20 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
     let part = if flags & FLAG_PART != 0 { Some(d.part()?) } else { None };
     d.finish()?;
     let shard = part.as_ref().is_some_and(|p| p.department.is_some());
+    if let Some(book) = vectors.codebook() {
+        if vector_kind == VectorKind::Sequence {
+            return Err(corrupt(
+                "product-quantized vectors of kind 2: a sequence model's are int8",
+            ));
+        }
+        if book.has_centroids() == shard {
+            return Err(corrupt(if shard {
+                "a shard carries centroids: only its core does"
+            } else {
+                "no centroids: only a shard leaves them to its core"
+            }));
+        }
+    }
     if shard && sequence_model.is_some() {
         return Err(corrupt("a shard carries a sequence model: only the core of a catalog does"));
     }
@@ -399,8 +435,18 @@ fn write_part(w: &mut ByteWriter, part: &Part) {
     }
 }
 
-/// Item after item, whatever order the rows are kept in.
+/// Item after item, whatever order the rows are kept in: int8 codes and
+/// scales, or the codebook (note (j)) and each item's code bytes.
 fn write_vectors(w: &mut ByteWriter, v: &QuantizedVectors) {
+    if let Some(book) = v.codebook() {
+        w.u32(len_u32(book.subspaces()));
+        write_array(w, book.centroids());
+        w.f32(book.scale());
+        w.u32(book.check());
+        let codes: Vec<u8> = v.codes_by_item().into_iter().map(|c| c as u8).collect();
+        write_array(w, &codes);
+        return;
+    }
     write_array(w, &v.codes_by_item());
     write_array(w, &v.scales_by_item());
 }
@@ -426,10 +472,10 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
         return Err(Error::CatalogVersion { found: version.into(), supported: VERSION.into() });
     }
     let flags = r.u16().unwrap_or_default();
-    if flags & !(FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL | FLAG_PART) != 0 {
+    if flags & !FLAGS != 0 {
         return Err(corrupt(format!(
             "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, bit 1, \
-             repurchase, bit 2, sequence model, and bit 3, part)"
+             repurchase, bit 2, sequence model, bit 3, part, and bit 4, product codes)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -867,6 +913,54 @@ impl<'a> Decoder<'a> {
         let scales = self.array::<f32>("scales", Some(if dims > 0 { n } else { 0 }))?;
         scales.check("scales", || "not finite and ≥ 0".into(), |s| s.is_finite() && s >= 0.0)?;
         Ok(QuantizedVectors::from_parts(dims, codes.values, scales.values))
+    }
+
+    /// The product-quantized vectors of `n` items of `dims` dimensions: note (j).
+    fn product_codes(&mut self, dims: usize, n: usize) -> Result<QuantizedVectors> {
+        let at = self.at();
+        let subspaces = self.u32("sub-spaces")? as usize;
+        if dims == 0 || dims > MAX_PQ_DIMS || subspaces == 0 || dims % subspaces != 0 {
+            return Err(corrupt(format!(
+                "product codes at byte {at}: {subspaces} sub-spaces of {dims} dims (they must \
+                 divide dims, 1 to {MAX_PQ_DIMS})"
+            )));
+        }
+        let width = dims / subspaces;
+        let centroids = self.array::<i8>("centroids", None)?;
+        if !centroids.values.is_empty() && centroids.values.len() != dims * CENTROIDS {
+            return Err(corrupt(format!(
+                "centroids at byte {}: {} codes, not 0 or {}",
+                centroids.at,
+                centroids.values.len(),
+                dims * CENTROIDS
+            )));
+        }
+        centroids.check("centroids", || "-128 is not a code".into(), |c| c != i8::MIN)?;
+        let at = self.at();
+        let scale = f32::from_le_bytes(self.u32("codebook scale")?.to_le_bytes());
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(corrupt(format!("codebook scale at byte {at}: not finite and above 0")));
+        }
+        let at = self.at();
+        let check = self.u32("codebook check")?;
+        let book = if centroids.values.is_empty() {
+            Codebook::reference(subspaces, width, scale, check)
+        } else {
+            let book = Codebook::new(subspaces, width, centroids.values, scale)
+                .ok_or_else(|| corrupt("centroids: not a codebook"))?;
+            if book.check() != check {
+                return Err(corrupt(format!(
+                    "codebook check at byte {at}: {check:#010x}, the centroids give {:#010x}",
+                    book.check()
+                )));
+            }
+            book
+        };
+        let Some(count) = n.checked_mul(subspaces) else {
+            return Err(corrupt(format!("{n} items × {subspaces} sub-spaces overflow")));
+        };
+        let codes = self.array::<u8>("product codes", Some(count))?;
+        Ok(QuantizedVectors::product_quantized(book, codes.values))
     }
 
     /// The stored id order: a permutation of the positions with ids strictly

@@ -382,7 +382,7 @@ impl Catalog {
             return Err(bad(format!("the shard of {department:?} is held already")));
         }
         let same_vectors =
-            shard.vectors.dims() == self.vectors.dims() && shard.vector_kind == self.vector_kind;
+            shard.vectors.stored_alike(&self.vectors) && shard.vector_kind == self.vector_kind;
         if shard.shop != self.shop || shard.facets != self.facets || !same_vectors {
             return Err(bad(format!(
                 "the part {department:?} differs from its core in shop, facets or vectors"

@@ -282,6 +282,15 @@ impl CatalogBuilder {
         self.strings.reserve(items.saturating_mul(2), items.saturating_mul(32));
     }
 
+    /// Stores vectors as `like` stores them (int8, or codes of its codebook):
+    /// before any item is pushed, to assemble parts of a catalog.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn store_vectors_like(&mut self, like: &QuantizedVectors) {
+        if self.vectors.is_empty() && like.dims() == self.dims {
+            self.vectors = like.empty_like();
+        }
+    }
+
     /// Room for `count` more strings of `bytes` bytes in all, if it can be
     /// had (a hint, never an error): joining parts knows what they hold, so
     /// the arena is not grown by doubling (a copy of it beside itself).
@@ -479,10 +488,10 @@ impl CatalogBuilder {
         }
         crate::util::sort::sort(&mut attrs);
         if self.dims > 0 {
-            if codes.len() != self.dims {
+            if codes.len() != self.vectors.stride() {
                 return Err(Error::item_field(item.id(), "vector", "codes of another length"));
             }
-            self.vectors.push_quantized(codes, scale);
+            self.vectors.push_stored(codes, scale);
         }
         let strings = &mut self.strings;
         let cols = &mut self.cols;

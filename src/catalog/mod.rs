@@ -30,6 +30,7 @@
 mod assemble;
 mod binary;
 mod bought_with;
+mod codebook;
 pub mod dates;
 mod footprint;
 mod id_table;
@@ -49,6 +50,7 @@ pub mod strings;
 mod taxonomy;
 
 pub use bought_with::MAX_BOUGHT_WITH;
+pub use codebook::{CENTROIDS, Codebook, Codes, MAX_PQ_DIMS};
 pub use footprint::Footprint;
 pub use item::{Facet, FacetValueId, ItemRef};
 pub use json::{
@@ -57,7 +59,7 @@ pub use json::{
 };
 pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
-pub use quantize::QuantizedVectors;
+pub use quantize::{QuantizedVectors, Scratch};
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};
 pub use sequence_model::{ModelShape, SequenceModel};
@@ -406,6 +408,53 @@ impl Catalog {
         self.vector_kind = VectorKind::Sequence;
         self.sequence_model = Some(Box::new(model));
         Ok(())
+    }
+}
+
+impl Catalog {
+    /// Replaces the int8 vectors with product-quantized ones: `codebook`'s
+    /// centroids and each item's `codebook.subspaces()` code bytes, item after
+    /// item (the catalog compiler's `--vector-codes pq`, which trains them).
+    /// Refused with [`Error::CatalogInvalid`], the catalog unchanged, for a
+    /// sequence model's vectors (they stay int8), a codebook of other dims or
+    /// without centroids, or a wrong count of codes.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_product_codes(&mut self, codebook: Codebook, codes: Vec<u8>) -> Result<()> {
+        let bad =
+            |reason: String| Error::CatalogInvalid { item: None, field: "vectors".into(), reason };
+        if self.vector_kind == VectorKind::Sequence {
+            return Err(bad("a sequence model's item embeddings stay int8".into()));
+        }
+        if codebook.dims() != self.vectors.dims() || !codebook.has_centroids() {
+            return Err(bad(format!(
+                "a codebook of {} dims for vectors of {}",
+                codebook.dims(),
+                self.vectors.dims()
+            )));
+        }
+        if codes.len() != self.len() * codebook.subspaces() {
+            return Err(bad(format!(
+                "{} codes for {} items of {} sub-spaces",
+                codes.len(),
+                self.len(),
+                codebook.subspaces()
+            )));
+        }
+        let mut vectors = QuantizedVectors::product_quantized(codebook, codes);
+        // Rows grouped by category, as every loaded catalog keeps them.
+        vectors.arrange(self.members.order());
+        self.vectors = vectors;
+        Ok(())
+    }
+
+    /// Product-quantized vectors made int8 rows again, each the decoded row
+    /// the engine scores, with the codebook's scale (for tools and tests that
+    /// compare the two); int8 vectors stay as they are.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn expand_product_codes(&mut self) {
+        let mut vectors = self.vectors.expanded();
+        vectors.arrange(self.members.order());
+        self.vectors = vectors;
     }
 }
 

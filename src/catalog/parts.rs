@@ -85,7 +85,7 @@ impl Catalog {
                 )));
             }
             let same_vectors =
-                part.vectors.dims() == core.vectors.dims() && part.vector_kind == core.vector_kind;
+                part.vectors.stored_alike(&core.vectors) && part.vector_kind == core.vector_kind;
             if part.shop != core.shop || part.facets != core.facets || !same_vectors {
                 return Err(bad(format!(
                     "the part {:?} differs from its core in shop, facets or vectors",

@@ -1,4 +1,8 @@
-//! Item vectors, L2-normalised and quantized to int8 with one scale per item.
+//! Item vectors, L2-normalised and quantized to int8 with one scale per item,
+//! or held as product-quantized codes (`codebook.rs`) and decoded to int8 rows
+//! as they are read.
+
+use super::codebook::{Codebook, Codes, MAX_PQ_DIMS};
 
 /// All item vectors of a catalog, struct-of-arrays: one row of `dims` codes
 /// and one scale per item, and `codes · scale ≈` the item's unit vector.
@@ -28,13 +32,18 @@ pub struct QuantizedVectors {
     rows: Vec<u32>,
     /// Per row, its item (empty: row `r` is item `r`).
     items: Vec<u32>,
+    /// With product-quantized vectors: their codebook. `codes` then holds
+    /// `subspaces` code bytes (centroid indexes, as `i8`) per row and
+    /// `scales` is empty (every decoded row has the codebook's scale).
+    codebook: Option<Codebook>,
 }
 
 impl QuantizedVectors {
-    /// The bytes its allocations hold: codes, scales and row maps.
+    /// The bytes its allocations hold: codes, scales, row maps and codebook.
     pub fn held_bytes(&self) -> usize {
         self.codes.capacity()
             + 4 * (self.scales.capacity() + self.rows.capacity() + self.items.capacity())
+            + self.codebook.as_ref().map_or(0, Codebook::held_bytes)
     }
 
     /// An empty set of `dims`-dimensional vectors.
@@ -49,6 +58,61 @@ impl QuantizedVectors {
         Self { dims, codes, scales, ..Self::default() }
     }
 
+    /// Product-quantized vectors from their codebook and stored codes
+    /// (`codebook.subspaces()` bytes per item, item after item; the binary
+    /// loader and the compiler check them first).
+    pub fn product_quantized(codebook: Codebook, codes: Vec<u8>) -> Self {
+        let codes = codes.into_iter().map(|c| c as i8).collect();
+        Self { dims: codebook.dims(), codes, codebook: Some(codebook), ..Self::default() }
+    }
+
+    /// No vectors, stored as these are (the same dims and codebook).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn empty_like(&self) -> Self {
+        Self { dims: self.dims, codebook: self.codebook.clone(), ..Self::default() }
+    }
+
+    /// The codebook, when the vectors are product-quantized.
+    pub fn codebook(&self) -> Option<&Codebook> {
+        self.codebook.as_ref()
+    }
+
+    /// Keeps only the check of the codebook (a shard's vectors: its core holds the centroids).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn keep_codebook_reference(&mut self) {
+        if let Some(book) = &mut self.codebook {
+            *book = book.as_reference();
+        }
+    }
+
+    /// The same vectors as int8 rows, item after item: each product-quantized
+    /// row decoded, with the codebook's scale (what the engine scores).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn expanded(&self) -> Self {
+        let mut out = Self::new(self.dims);
+        for i in 0..self.len() {
+            let (codes, scale) = self.get(i);
+            out.codes.extend_from_slice(&codes);
+            out.scales.push(scale);
+            out.note_new_row();
+        }
+        out
+    }
+
+    /// Whether `other`'s rows can join these: the same dims and the same
+    /// storage (int8, or codes of the same codebook).
+    pub(crate) fn stored_alike(&self, other: &QuantizedVectors) -> bool {
+        self.dims == other.dims
+            && self.codebook.as_ref().map(Codebook::check)
+                == other.codebook.as_ref().map(Codebook::check)
+    }
+
+    /// Stored values per row: `dims` int8 codes, or `subspaces` code bytes.
+    #[inline(always)]
+    pub fn stride(&self) -> usize {
+        self.codebook.as_ref().map_or(self.dims, Codebook::subspaces)
+    }
+
     /// Dimensions per vector; 0 when the catalog has no vectors.
     pub fn dims(&self) -> usize {
         self.dims
@@ -56,16 +120,23 @@ impl QuantizedVectors {
 
     /// Number of vectors.
     pub fn len(&self) -> usize {
-        self.scales.len()
+        match &self.codebook {
+            Some(book) => self.codes.len() / book.subspaces().max(1),
+            None => self.scales.len(),
+        }
     }
 
     /// Whether there are no vectors.
     pub fn is_empty(&self) -> bool {
-        self.scales.is_empty()
+        self.len() == 0
     }
 
     /// Appends one vector (length `dims`, finite); a zero vector is kept as zeros.
+    /// Int8 vectors only: nothing happens to product-quantized ones.
     pub fn push(&mut self, vector: &[f32]) {
+        if self.codebook.is_some() {
+            return;
+        }
         let (codes, scale) = quantize(vector);
         self.codes.extend_from_slice(&codes);
         self.scales.push(scale);
@@ -75,7 +146,7 @@ impl QuantizedVectors {
     /// A row just appended is its own item's.
     fn note_new_row(&mut self) {
         if !self.rows.is_empty() {
-            let last = (self.scales.len() - 1) as u32;
+            let last = self.len().saturating_sub(1) as u32;
             self.rows.push(last);
             self.items.push(last);
         }
@@ -85,6 +156,9 @@ impl QuantizedVectors {
     /// whose length carries meaning): `code · scale` recovers each component
     /// within `scale / 2`.
     pub fn push_raw(&mut self, vector: &[f32]) {
+        if self.codebook.is_some() {
+            return;
+        }
         let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
         let scale = if max_abs > 0.0 { max_abs / 127.0 } else { 0.0 };
         self.codes.extend(
@@ -108,6 +182,9 @@ impl QuantizedVectors {
     /// assert_eq!(v.get(0).0, &[0, 127]);
     /// ```
     pub fn replace(&mut self, i: usize, vector: &[f32], raw: bool) {
+        if self.codebook.is_some() {
+            return;
+        }
         let mut one = Self::new(self.dims);
         if raw {
             one.push_raw(vector)
@@ -119,13 +196,16 @@ impl QuantizedVectors {
         self.scales[row] = one.scales[0];
     }
 
-    /// Appends one vector as `codes` (`dims` of them) and `scale`, as they
-    /// are (joining the parts of a sharded catalog).
+    /// Appends one vector as stored elsewhere ([`Self::stored`]: int8 codes
+    /// and a scale, or product-quantized code bytes), as it is (joining the
+    /// parts of a sharded catalog).
     #[cfg(not(target_arch = "wasm32"))]
-    pub(crate) fn push_quantized(&mut self, codes: &[i8], scale: f32) {
-        debug_assert_eq!(codes.len(), self.dims);
-        self.codes.extend_from_slice(codes);
-        self.scales.push(scale);
+    pub(crate) fn push_stored(&mut self, stored: &[i8], scale: f32) {
+        debug_assert_eq!(stored.len(), self.stride());
+        self.codes.extend_from_slice(stored);
+        if self.codebook.is_none() {
+            self.scales.push(scale);
+        }
         self.note_new_row();
     }
 
@@ -134,12 +214,14 @@ impl QuantizedVectors {
     /// then puts the rows in `order` as [`Self::arrange`] does: in place, the
     /// codes grown once.
     pub(crate) fn splice_items(&mut self, at: usize, other: &QuantizedVectors, order: &[u32]) {
-        if self.dims == 0 || other.dims != self.dims {
+        if self.dims == 0 || !self.stored_alike(other) {
             return;
         }
         let (held, n) = (self.len(), other.len());
         let _ = self.codes.try_reserve_exact(other.codes.len());
-        let _ = self.scales.try_reserve_exact(n);
+        if self.codebook.is_none() {
+            let _ = self.scales.try_reserve_exact(n);
+        }
         self.codes.extend_from_slice(&other.codes);
         self.scales.extend_from_slice(&other.scales);
         let total = held + n;
@@ -160,8 +242,10 @@ impl QuantizedVectors {
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).
     pub fn reserve(&mut self, n: usize) {
-        let _ = self.codes.try_reserve(n.saturating_mul(self.dims));
-        let _ = self.scales.try_reserve(n);
+        let _ = self.codes.try_reserve(n.saturating_mul(self.stride()));
+        if self.codebook.is_none() {
+            let _ = self.scales.try_reserve(n);
+        }
     }
 
     /// Euclidean length of vector `i` (about 1 for content vectors).
@@ -172,11 +256,62 @@ impl QuantizedVectors {
         (codes.iter().map(|&c| c as i32 * c as i32).sum::<i32>() as f32).sqrt() * scale
     }
 
-    /// Codes and scale of item `i`'s vector.
+    /// Codes and scale of item `i`'s vector (decoded when product-quantized).
     #[inline(always)]
-    pub fn get(&self, i: usize) -> (&[i8], f32) {
+    pub fn get(&self, i: usize) -> (Codes<'_>, f32) {
         let row = self.row(i);
-        (&self.codes[row * self.dims..(row + 1) * self.dims], self.scales[row])
+        match &self.codebook {
+            None => {
+                (Codes::Held(&self.codes[row * self.dims..(row + 1) * self.dims]), self.scales[row])
+            }
+            Some(book) => {
+                let m = book.subspaces();
+                let mut codes = [0i8; MAX_PQ_DIMS];
+                let len = self.dims.min(MAX_PQ_DIMS);
+                book.decode_into(&self.codes[row * m..(row + 1) * m], &mut codes[..len]);
+                (Codes::Decoded { codes, len }, book.scale())
+            }
+        }
+    }
+
+    /// Item `i`'s vector as stored: its int8 codes and scale, or its
+    /// product-quantized code bytes and the codebook's scale.
+    pub fn stored(&self, i: usize) -> (&[i8], f32) {
+        let (row, m) = (self.row(i), self.stride());
+        let scale = match &self.codebook {
+            None => self.scales[row],
+            Some(book) => book.scale(),
+        };
+        (&self.codes[row * m..(row + 1) * m], scale)
+    }
+
+    /// The int8 codes and scales of `rows` (consecutive rows, in the order
+    /// they are kept): borrowed when held as int8, decoded into `scratch`
+    /// when product-quantized. Empty when out of range.
+    pub fn rows<'a>(
+        &'a self,
+        rows: std::ops::Range<usize>,
+        scratch: &'a mut Scratch,
+    ) -> (&'a [i8], &'a [f32]) {
+        if rows.start > rows.end || rows.end > self.len() {
+            return (&[], &[]);
+        }
+        let d = self.dims;
+        match &self.codebook {
+            None => (&self.codes[rows.start * d..rows.end * d], &self.scales[rows]),
+            Some(book) => {
+                let (m, n) = (book.subspaces(), rows.len());
+                scratch.codes.clear();
+                scratch.codes.resize(n * d, 0);
+                let stored = &self.codes[rows.start * m..rows.end * m];
+                for (row, out) in stored.chunks_exact(m).zip(scratch.codes.chunks_exact_mut(d)) {
+                    book.decode_into(row, out);
+                }
+                scratch.scales.clear();
+                scratch.scales.resize(n, book.scale());
+                (&scratch.codes, &scratch.scales)
+            }
+        }
     }
 
     /// The codes and scales of the vectors of `items`, when they sit in
@@ -191,11 +326,16 @@ impl QuantizedVectors {
     ///     v.push(&[x]);
     /// }
     /// v.arrange(&[2, 0, 1]);
-    /// let (codes, scales) = v.block(&[0, 1]).unwrap();
+    /// let mut scratch = Default::default();
+    /// let (codes, scales) = v.block(&[0, 1], &mut scratch).unwrap();
     /// assert_eq!((codes, scales.len()), (&[127i8, -127][..], 2));
-    /// assert!(v.block(&[1, 2]).is_none()); // rows 2 and 0
+    /// assert!(v.block(&[1, 2], &mut scratch).is_none()); // rows 2 and 0
     /// ```
-    pub fn block(&self, items: &[u32]) -> Option<(&[i8], &[f32])> {
+    pub fn block<'a>(
+        &'a self,
+        items: &[u32],
+        scratch: &'a mut Scratch,
+    ) -> Option<(&'a [i8], &'a [f32])> {
         let &first_item = items.first()?;
         if first_item as usize >= self.len() {
             return None;
@@ -207,11 +347,10 @@ impl QuantizedVectors {
         } else {
             self.items.get(first..end)? == items
         };
-        if !consecutive {
+        if !consecutive || end > self.len() {
             return None;
         }
-        let d = self.dims;
-        Some((self.codes.get(first * d..end * d)?, self.scales.get(first..end)?))
+        Some(self.rows(first..end, scratch))
     }
 
     /// The row that holds item `i`'s vector.
@@ -237,23 +376,27 @@ impl QuantizedVectors {
         if self.items.is_empty() { row } else { self.items[row] as usize }
     }
 
-    /// All codes, row after row (row `r` is item [`Self::item_at`]`(r)`'s).
+    /// All stored codes, row after row (row `r` is item [`Self::item_at`]`(r)`'s):
+    /// `dims` int8 codes or `subspaces` code bytes per row.
     pub fn codes(&self) -> &[i8] {
         &self.codes
     }
 
-    /// All scales, one per row.
+    /// All scales, one per row (none when product-quantized).
     pub fn scales(&self) -> &[f32] {
         &self.scales
     }
 
-    /// The codes of every item, item after item (as a file stores them).
+    /// The stored codes of every item, item after item (as a file stores them).
     pub fn codes_by_item(&self) -> Vec<i8> {
-        (0..self.len()).flat_map(|i| self.get(i).0.iter().copied()).collect()
+        (0..self.len()).flat_map(|i| self.stored(i).0.iter().copied()).collect()
     }
 
-    /// The scale of every item, item after item.
+    /// The scale of every item, item after item (none when product-quantized).
     pub fn scales_by_item(&self) -> Vec<f32> {
+        if self.codebook.is_some() {
+            return Vec::new();
+        }
         (0..self.len()).map(|i| self.get(i).1).collect()
     }
 
@@ -271,7 +414,8 @@ impl QuantizedVectors {
         // From the current arrangement to the new one: row r takes the row
         // now holding item order[r].
         let from: Vec<u32> = order.iter().map(|&i| self.row(i as usize) as u32).collect();
-        let d = self.dims;
+        let d = self.stride();
+        let scaled = self.codebook.is_none();
         let mut spare = vec![0i8; d];
         let mut done = vec![false; n];
         for start in 0..n {
@@ -281,18 +425,22 @@ impl QuantizedVectors {
             }
             // Follow the cycle: each row takes its source's content, the last the start's.
             spare.copy_from_slice(&self.codes[start * d..(start + 1) * d]);
-            let spare_scale = self.scales[start];
+            let spare_scale = if scaled { self.scales[start] } else { 0.0 };
             let mut at = start;
             loop {
                 done[at] = true;
                 let source = from[at] as usize;
                 if source == start {
                     self.codes[at * d..(at + 1) * d].copy_from_slice(&spare);
-                    self.scales[at] = spare_scale;
+                    if scaled {
+                        self.scales[at] = spare_scale;
+                    }
                     break;
                 }
                 self.codes.copy_within(source * d..(source + 1) * d, at * d);
-                self.scales[at] = self.scales[source];
+                if scaled {
+                    self.scales[at] = self.scales[source];
+                }
                 at = source;
             }
         }
@@ -309,6 +457,14 @@ impl QuantizedVectors {
         let (codes, scale) = self.get(i);
         codes.iter().map(|&c| c as f32 * scale).collect()
     }
+}
+
+/// Room to decode product-quantized rows into ([`QuantizedVectors::rows`]),
+/// reused from one block to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    codes: Vec<i8>,
+    scales: Vec<f32>,
 }
 
 /// L2-normalises `vector` and maps it to int8 codes with a symmetric scale:
@@ -358,7 +514,7 @@ mod tests {
         let order: Vec<u32> = (0..50).map(|r| (r * 7 % 50) as u32).collect();
         assert!(v.arrange(&order));
         for (i, (codes, scale)) in before.iter().enumerate() {
-            assert_eq!(v.get(i), (codes.as_slice(), *scale), "item {i}");
+            assert_eq!((&*v.get(i).0, v.get(i).1), (codes.as_slice(), *scale), "item {i}");
         }
         for r in 0..50 {
             assert_eq!(v.item_at(r), order[r] as usize);
@@ -378,6 +534,6 @@ mod tests {
         }
         // A row pushed after arranging is its own item's.
         v.push(&[1.0, 0.0, 0.0]);
-        assert_eq!((v.item_at(50), v.get(50).0), (50, &[127i8, 0, 0][..]));
+        assert_eq!((v.item_at(50), &*v.get(50).0), (50, &[127i8, 0, 0][..]));
     }
 }

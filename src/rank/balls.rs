@@ -47,7 +47,7 @@ impl NodeBalls {
             sum.iter_mut().for_each(|s| *s = 0.0);
             for &i in items {
                 let (codes, scale) = vectors.get(i as usize);
-                for (s, &c) in sum.iter_mut().zip(codes) {
+                for (s, &c) in sum.iter_mut().zip(codes.iter()) {
                     *s += f64::from(c) * f64::from(scale);
                 }
             }

@@ -1,6 +1,6 @@
 //! Diversity re-ranking: maximal marginal relevance over vectors and facets.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Codes};
 
 use super::kernel::dot_i8;
 
@@ -26,12 +26,12 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
 
 /// What [`similarity`] reads of an item, looked up once: the re-rank
 /// compares each candidate with every pick.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Features<'c> {
     leaf: u32,
     facets: &'c [u32],
     /// Codes, scale and length of its vector (empty without vectors).
-    codes: &'c [i8],
+    codes: Codes<'c>,
     scale: f32,
     norm: f32,
 }
@@ -41,7 +41,7 @@ impl<'c> Features<'c> {
         let item = catalog.item(index);
         let vectors = catalog.vectors();
         let (codes, scale, norm) = if vectors.dims() == 0 {
-            (&[][..], 0.0, 0.0)
+            (Codes::Held(&[]), 0.0, 0.0)
         } else {
             let (codes, scale) = vectors.get(index);
             (codes, scale, vectors.norm(index))
@@ -67,7 +67,7 @@ impl<'c> Features<'c> {
         }
         let norms = self.norm * other.norm;
         let cosine = if norms > 0.0 {
-            let dot = dot_i8(self.codes, other.codes) as f32;
+            let dot = dot_i8(&self.codes, &other.codes) as f32;
             (dot * self.scale * other.scale / norms).clamp(0.0, 1.0)
         } else {
             0.0

@@ -43,7 +43,7 @@ impl FoldIn {
         let mut y = vec![0.0f64; d];
         for i in 0..vectors.len() {
             let (codes, scale) = vectors.get(i);
-            for (yk, &c) in y.iter_mut().zip(codes) {
+            for (yk, &c) in y.iter_mut().zip(codes.iter()) {
                 *yk = c as f64 * scale as f64;
             }
             for r in 0..d {
@@ -99,7 +99,7 @@ impl FoldIn {
             any = true;
             let confidence = 1.0 + ALPHA as f64 * weight;
             let (codes, scale) = vectors.get(index);
-            for (yk, &c) in y.iter_mut().zip(codes) {
+            for (yk, &c) in y.iter_mut().zip(codes.iter()) {
                 *yk = c as f64 * scale as f64;
             }
             for r in 0..d {

@@ -267,6 +267,7 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
     // A category's vector signals in one batch ([`BATCH_AFTER`]): its
     // vectors sit in consecutive rows.
     let mut signals: Vec<f32> = Vec::new();
+    let mut scratch = crate::catalog::Scratch::default();
     for node in nodes {
         let bound = by_category[node as usize];
         // Later categories have lower bounds, and the floor only rises.
@@ -321,7 +322,9 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             }
             needed += 1;
             if batch.is_none() && needed >= BATCH_AFTER && 4 * needed >= 3 * (at + 1) {
-                batch = Some(scorer.vector_signals(&listed[at..], &mut signals).then_some(at));
+                batch = Some(
+                    scorer.vector_signals(&listed[at..], &mut signals, &mut scratch).then_some(at),
+                );
             }
             let vector = match batch.flatten().and_then(|from| signals.get(at - from)) {
                 Some(&vector) => vector,
@@ -642,6 +645,7 @@ mod tests {
             );
             let scorer = Scorer::for_shopper(&built, engine.profile(), now, factor.as_deref());
             let mut signals = Vec::new();
+            let mut scratch = crate::catalog::Scratch::default();
             let mut compared = 0;
             for node in 0..built.taxonomy().len() as u32 {
                 let items = built.items_in(node);
@@ -649,7 +653,10 @@ mod tests {
                     continue;
                 }
                 for from in [0, items.len() / 2] {
-                    assert!(scorer.vector_signals(&items[from..], &mut signals), "node {node}");
+                    assert!(
+                        scorer.vector_signals(&items[from..], &mut signals, &mut scratch),
+                        "node {node}"
+                    );
                     for (&index, &batched) in items[from..].iter().zip(&signals) {
                         let own = scorer.vector_of(index as usize);
                         assert_eq!(batched.to_bits(), own.to_bits(), "item {index}");
@@ -660,7 +667,7 @@ mod tests {
             assert!(compared > 500, "{compared} positive signals compared");
             // Items whose rows are not one block: no batch.
             let a = built.items_in(built.item(0).category());
-            assert!(!scorer.vector_signals(&[a[0], a[2]], &mut signals));
+            assert!(!scorer.vector_signals(&[a[0], a[2]], &mut signals, &mut scratch));
         }
     }
 

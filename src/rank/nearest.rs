@@ -13,8 +13,8 @@
 //! item only when int8 rounding reorders items across a margin of ~1% of the
 //! score range.
 
-use crate::catalog::Catalog;
 use crate::catalog::quantize::quantize;
+use crate::catalog::{Catalog, Scratch};
 use crate::error::{Error, Result};
 
 use super::kernel::dot_i8_rows;
@@ -63,17 +63,15 @@ pub fn nearest(catalog: &Catalog, query: &[f32], k: usize) -> Result<Vec<(usize,
     let keep = (k * RERANK).min(vectors.len());
     // Pass 1: approximate scores, the best `keep` kept by a streaming pool.
     let mut pool = Pool::new(keep);
-    let codes = vectors.codes();
-    let scales = vectors.scales();
-    // Blocks of rows (in the order the catalog keeps them): the kernel widens
-    // the query once per block.
+    // Blocks of rows (in the order the catalog keeps them, decoded a block
+    // at a time when product-quantized): the kernel widens the query once per block.
     let mut dots = [0i32; BLOCK];
-    for (b, (rows, block_scales)) in
-        codes.chunks(BLOCK * dims).zip(scales.chunks(BLOCK)).enumerate()
-    {
+    let mut scratch = Scratch::default();
+    for first in (0..vectors.len()).step_by(BLOCK) {
+        let end = (first + BLOCK).min(vectors.len());
+        let (rows, block_scales) = vectors.rows(first..end, &mut scratch);
         let dots = &mut dots[..block_scales.len()];
         dot_i8_rows(&q, rows, dots);
-        let first = b * BLOCK;
         pool.extend(
             dots.iter()
                 .zip(block_scales)

@@ -8,7 +8,7 @@
 use crate::catalog::ItemRef;
 use crate::catalog::dates::day_of;
 use crate::catalog::{
-    Catalog, CategoryId, FacetValueId,
+    Catalog, CategoryId, FacetValueId, Scratch,
     quantize::{quantize, quantize_as_is},
 };
 use crate::profile::{Profile, evidence};
@@ -668,15 +668,23 @@ impl<'a> Scorer<'a> {
     /// of dot products over one block of vector rows. False, and `out`
     /// untouched, when their vectors do not sit in one block or the profile
     /// gives no vector signal.
-    pub(crate) fn vector_signals(&self, items: &[u32], out: &mut Vec<f32>) -> bool {
-        let Some((codes, scales)) = self.catalog.vectors().block(items) else { return false };
+    pub(crate) fn vector_signals(
+        &self,
+        items: &[u32],
+        out: &mut Vec<f32>,
+        scratch: &mut Scratch,
+    ) -> bool {
+        let no_signal = self.user_factor.is_none() && self.interest_weights.is_empty();
+        if self.sequence.is_none() && no_signal {
+            return false;
+        }
+        let Some((codes, scales)) = self.catalog.vectors().block(items, scratch) else {
+            return false;
+        };
         out.clear();
         if let Some(scores) = self.sequence {
             out.extend(items.iter().map(|&i| scores.signal(self.catalog, i as usize)));
             return true;
-        }
-        if self.user_factor.is_none() && self.interest_weights.is_empty() {
-            return false;
         }
         let mut dots = vec![0i32; scales.len()];
         if let Some((x, x_scale)) = &self.user_factor {
@@ -711,7 +719,7 @@ impl<'a> Scorer<'a> {
         }
         if let Some((x, x_scale)) = &self.user_factor {
             let (codes, scale) = self.catalog.vectors().get(index);
-            return self.factor_signal(dot_i8(codes, x) as f32 * scale * x_scale);
+            return self.factor_signal(dot_i8(&codes, x) as f32 * scale * x_scale);
         }
         if self.interest_weights.is_empty() {
             return 0.0;
@@ -719,7 +727,7 @@ impl<'a> Scorer<'a> {
         let (codes, scale) = self.catalog.vectors().get(index);
         let mut dots = [0i32; MAX_INTERESTS];
         let dots = &mut dots[..self.interest_weights.len()];
-        dot_i8_many(codes, &self.centroids, dots);
+        dot_i8_many(&codes, &self.centroids, dots);
         // A comparison, not `f32::max` (which WebAssembly builds call out to
         // `fmaxf` for, to ignore NaN: none can arise here, scales being finite).
         let mut best = 0.0f32;

@@ -3,8 +3,8 @@
 //! vectors) and kept until the sequence changes, so that every slate and
 //! explanation in between looks signals up.
 
-use crate::catalog::Catalog;
 use crate::catalog::quantize::quantize_as_is;
+use crate::catalog::{Catalog, Scratch};
 
 use super::kernel::dot_i8_rows;
 
@@ -47,9 +47,11 @@ impl SequenceScores {
         }
         let (codes, scale) = quantize_as_is(h)?;
         let mut dots = vec![0i32; vectors.len()];
-        dot_i8_rows(&codes, vectors.codes(), &mut dots);
+        let mut scratch = Scratch::default();
+        let (rows, scales) = vectors.rows(0..vectors.len(), &mut scratch);
+        dot_i8_rows(&codes, rows, &mut dots);
         let mut by_row: Vec<f32> =
-            dots.iter().zip(vectors.scales()).map(|(&dot, &s)| dot as f32 * s * scale).collect();
+            dots.iter().zip(scales).map(|(&dot, &s)| dot as f32 * s * scale).collect();
         // Comparisons rather than `f32::max`, which WebAssembly builds call
         // `fmaxf` for, once per item (a NaN never compares greater).
         let top = by_row.iter().fold(f32::NEG_INFINITY, |top, &s| if s > top { s } else { top });

@@ -80,7 +80,7 @@ pub fn relu(x: &mut [f32]) {
 /// `out = E[item]`: the item's vector from the catalog, codes × scale.
 pub fn item_embedding(vectors: &QuantizedVectors, item: usize, out: &mut [f32]) {
     let (codes, scale) = vectors.get(item);
-    for (o, &c) in out.iter_mut().zip(codes) {
+    for (o, &c) in out.iter_mut().zip(codes.iter()) {
         *o = f32::from(c) * scale;
     }
 }
