@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // WebAssembly memory of a catalog opened in the engine (issue #22), in Node (the same .wasm as the
-// browser's, www/pkg/, storage "memory"): `whole` opens DIR/../whole.bin, `sharded` opens the
+// browser's, www/pkg/, storage "memory"): `whole` opens WHOLE (DIR/../whole.bin), `sharded` opens the
 // manifest of DIR with its core and then adds every shard in department order (`sharded-reverse`:
 // in the reverse order), `returning` opens it with every part at once (a returning shopper whose
 // cache holds them all). Prints the bytes of wasm memory after, and how long each shard took to
 // join (`addPart`). WebAssembly memory never shrinks, so this is the peak of the whole run; where
 // the allocator finds room for each join's new columns moves it by several percent from one
 // order (or build) to another.
-//   node scripts/bench-scale-memory.mjs whole|sharded|sharded-reverse|returning DIR
+//   node scripts/bench-scale-memory.mjs whole|sharded|sharded-reverse|returning DIR [WHOLE]
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +19,8 @@ const wasm = engine.initSync({ module: readFileSync(join(repo, "www/pkg/flaneur_
 let p;
 const joins = [];
 if (mode === "whole") {
-  p = await engine.Personalizer.open({ catalog: readFileSync(join(dir, "../whole.bin")), storage: "memory", seed: 1 });
+  const file = process.argv[4] ?? join(dir, "../whole.bin");
+  p = await engine.Personalizer.open({ catalog: readFileSync(file), storage: "memory", seed: 1 });
 } else if (mode === "returning") {
   const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
   const parts = {};

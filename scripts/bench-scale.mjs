@@ -121,15 +121,15 @@ const browser = JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/b
 }).toString());
 result.browser = browser;
 // WebAssembly memory at ITEMS: the whole catalog, and every shard of the sharded one added.
-const memory = (mode, parts) => JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-memory.mjs"), mode,
-  parts], { cwd: repo }).toString());
+const memory = (mode, parts, whole) => JSON.parse(execFileSync(process.execPath, [join(repo, "scripts/bench-scale-memory.mjs"), mode,
+  parts, ...(whole ? [whole] : [])], { cwd: repo }).toString());
 // Every shard loaded three ways: added in department order, in reverse, and opened with every
 // part at once. Where the allocator finds room for each join moves the peak by tens of percent
 // from one way (or build) to another: the largest of the three is the measure.
-const memories = (parts) => {
+const memories = (parts, whole) => {
   const [forward, reverse, returning] = ["sharded", "sharded-reverse", "returning"].map((m) => memory(m, parts));
   return {
-    whole_bytes: memory("whole", parts).wasm_memory_bytes,
+    whole_bytes: memory("whole", parts, whole).wasm_memory_bytes,
     sharded_all_bytes: Math.max(forward.wasm_memory_bytes, reverse.wasm_memory_bytes, returning.wasm_memory_bytes),
     sharded_forward_bytes: forward.wasm_memory_bytes,
     sharded_reverse_bytes: reverse.wasm_memory_bytes,
@@ -158,7 +158,7 @@ if (process.env.MILLION !== "0") {
   const pq = join(big, `shards${Math.max(...DEPTHS)}-pq`);
   rmSync(pq, { recursive: true, force: true });
   flaneur("catalog", "split", join(big, "whole-pq.bin"), "-o", pq, "--shards", String(Math.max(...DEPTHS)), "--core-items", String(CORE));
-  result.memory_1m_pq = memories(pq);
+  result.memory_1m_pq = memories(pq, join(big, "whole-pq.bin"));
   log(`1,000,000 items, product codes: wasm memory ${shown(result.memory_1m_pq)}`);
 }
 

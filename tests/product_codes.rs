@@ -241,3 +241,22 @@ fn shards_name_their_cores_codebook_and_join_as_the_whole() {
         assert!(held.to_binary() == before, "refused, unchanged");
     }
 }
+
+/// The page's fixtures (tests/web.rs): `catalog-60-pq.bin` is `flaneur catalog
+/// build tests/fixtures/catalog-60.json --vector-codes pq` (the compiler's
+/// tests check that), and `catalog-60-pq-expanded.bin` the same catalog with
+/// its codes expanded to int8 rows, which must rank alike in the page too.
+/// `FLANEUR_WRITE_FIXTURES=1` writes the second again.
+#[test]
+fn the_pages_product_code_fixtures_are_in_step() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let pq = Catalog::from_binary(&std::fs::read(dir.join("catalog-60-pq.bin")).unwrap()).unwrap();
+    assert_eq!(pq.vectors().codebook().map(|b| (b.subspaces(), b.width())), Some((8, 2)));
+    let mut expanded = pq.clone();
+    expanded.expand_product_codes();
+    let path = dir.join("catalog-60-pq-expanded.bin");
+    if std::env::var_os("FLANEUR_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, expanded.to_binary()).unwrap();
+    }
+    assert!(std::fs::read(&path).unwrap() == expanded.to_binary(), "{} is stale", path.display());
+}

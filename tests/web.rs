@@ -1437,3 +1437,40 @@ async fn items_gives_the_display_data_of_the_parts_held_and_null_for_the_others(
     let mixed = js_sys::Array::of2(&"tee".into(), &JsValue::from_f64(2.0));
     assert_eq!(code_of(p.items(mixed.into()).err().unwrap()), "BAD_ARGUMENT");
 }
+
+// ---- Product codes (`catalog build --vector-codes pq`) ----
+// tests/fixtures/catalog-60-pq.bin and its codes expanded to int8 rows
+// (tests/product_codes.rs keeps the two in step): the page decodes the codes and
+// scores them with the same kernels, so both rank alike, to the last bit.
+
+async fn open_binary(bytes: &[u8]) -> Personalizer {
+    let options = js_sys::Object::new();
+    let catalog = js_sys::Uint8Array::from(bytes);
+    js_sys::Reflect::set(&options, &"catalog".into(), &catalog).unwrap();
+    js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+    js_sys::Reflect::set(&options, &"seed".into(), &JsValue::from(7)).unwrap();
+    Personalizer::open(options.into()).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn product_codes_rank_in_the_page_as_their_int8_rows() {
+    let coded: &[u8] = include_bytes!("fixtures/catalog-60-pq.bin");
+    let expanded: &[u8] = include_bytes!("fixtures/catalog-60-pq-expanded.bin");
+    let catalog = flaneur::catalog::Catalog::from_binary(coded).unwrap();
+    assert!(catalog.vectors().codebook().is_some());
+    let (a, b) = (open_binary(coded).await, open_binary(expanded).await);
+    let ids: Vec<String> = catalog.iter().step_by(7).map(|i| i.id().to_owned()).collect();
+    for p in [&a, &b] {
+        for id in &ids {
+            p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+        }
+    }
+    let text = |v: JsValue| js_sys::JSON::stringify(&v).unwrap().as_string().unwrap();
+    for request in [r#"{"k":6}"#, r#"{"k":24,"includeSeen":true}"#] {
+        let (sa, sb) = (a.recommend(js(request)).unwrap(), b.recommend(js(request)).unwrap());
+        assert!(!slate_ids(&a, request).is_empty());
+        assert_eq!(text(sa), text(sb), "{request}");
+    }
+    let query: Vec<f32> = (0..16).map(|j| (j as f32 * 0.9).cos()).collect();
+    assert_eq!(text(a.nearest(&query, 8).unwrap()), text(b.nearest(&query, 8).unwrap()));
+}

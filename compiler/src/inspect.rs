@@ -78,13 +78,18 @@ fn report(c: &Catalog, size: usize) -> String {
             VectorKind::Factors => "factors",
             VectorKind::Sequence => "sequence-model item embeddings",
         };
-        let _ = writeln!(
-            out,
-            "vectors: {} x {} dims, {kind}, int8 with one f32 scale per item ({} bytes)",
-            v.len(),
-            v.dims(),
-            v.len() * (v.dims() + 4)
-        );
+        let codes = match v.codebook() {
+            Some(book) => format!(
+                "product codes, {} bytes per item and {} of centroids ({} bytes)",
+                book.subspaces(),
+                book.centroids().len(),
+                v.len() * book.subspaces() + book.centroids().len()
+            ),
+            None => {
+                format!("int8 with one f32 scale per item ({} bytes)", v.len() * (v.dims() + 4))
+            }
+        };
+        let _ = writeln!(out, "vectors: {} x {} dims, {kind}, {codes}", v.len(), v.dims());
         let _ = writeln!(
             out,
             "  norm: mean {mean:.4}, min {min:.4}, max {max:.4}, {zero} zero vectors"

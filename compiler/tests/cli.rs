@@ -1266,6 +1266,28 @@ fn product_codes_are_trained_deterministically_and_keep_dot_products() {
     assert!(int8.vectors().codebook().is_none());
     let (_, again) = build("merchant.csv", "merchant-pq-again.bin", &["--vector-codes", "pq"]);
     assert!(again == bytes, "the same feed, the same bytes");
+    let o = run(&["catalog", "inspect", tmp("merchant-pq.bin").to_str().unwrap()]);
+    let report = stdout(&o);
+    let want = format!("product codes, 32 bytes per item and 16384 of centroids ({} bytes)", {
+        pq.len() * 32 + 16384
+    });
+    assert!(report.contains(&want), "{report}");
+    // The page's fixture (tests/web.rs, tests/product_codes.rs) is this command's output.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let json = root.join("tests/fixtures/catalog-60.json");
+    let out = tmp("catalog-60-pq.bin");
+    let o = run(&[
+        "catalog",
+        "build",
+        json.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--vector-codes",
+        "pq",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fixture = std::fs::read(root.join("tests/fixtures/catalog-60-pq.bin")).unwrap();
+    assert!(std::fs::read(&out).unwrap() == fixture, "tests/fixtures/catalog-60-pq.bin is stale");
     // The rotation changes every vector but no dot product (nor norm): with
     // fewer items than centroids, each item is near a centroid of its own.
     let ids: Vec<String> = int8.iter().map(|i| i.id().to_owned()).collect();

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bit 0 bought-with, bit 1 repurchase, bit 2 model, bit 3 part, bit 4 product codes; others 0 |
+//! | 10 | 2 | flags, u16: bits 0 bought-with, 1 repurchase, 2 model, 3 part, 4 codes; others 0 |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -41,7 +41,7 @@
 //! | released, sensitive, url, image | `[u32]` × n each | string id or `NO_STR` |
 //! | codes | `[i8]` × (n · dims), without bit 4 | in [-127, 127]; item after item |
 //! | scales | `[f32]` × (n if dims > 0, else 0), without bit 4 | finite, ≥ 0 |
-//! | sub-spaces `m`, centroids, codebook scale, check, product codes | with bit 4 instead: u32, `[i8]`, f32, u32, `[u8]` × (n · m) | note (j) |
+//! | product codes (bit 4, instead) | `m` u32, `[i8]`, scale f32, check u32, `[u8]` | (j) |
 //! | id order | `[u32]` × n | a permutation of the item positions: note (e) |
 //! | bought-with start | `[u32]` × (n + 1), only with flag bit 0 | note (f) |
 //! | bought-with | `[u32]`, only with flag bit 0 | note (f) |
@@ -83,7 +83,8 @@
 //!   shard of a department (a non-blank path of at most 4,096 bytes). A
 //!   shard carries no sequence model; its vectors may still be the model's
 //!   item embeddings (kind 2), which its core's model reads.
-//! - (j) product codes (`codebook.rs`): `m` divides dims (1 to 256); the
+//! - (j) product codes (`codebook.rs`): sub-spaces `m`, the centroids, the
+//!   codebook scale and check, then `n · m` code bytes. `m` divides dims (1 to 256); the
 //!   centroids are `dims × 256` int8 codes in ±127 (sub-space `s`, centroid
 //!   `c` at `(s · 256 + c) · dims / m`), none in a shard and only there (it
 //!   joins its core's); the scale is finite and above 0; the check is the

@@ -264,14 +264,20 @@ impl QuantizedVectors {
             None => {
                 (Codes::Held(&self.codes[row * self.dims..(row + 1) * self.dims]), self.scales[row])
             }
-            Some(book) => {
-                let m = book.subspaces();
-                let mut codes = [0i8; MAX_PQ_DIMS];
-                let len = self.dims.min(MAX_PQ_DIMS);
-                book.decode_into(&self.codes[row * m..(row + 1) * m], &mut codes[..len]);
-                (Codes::Decoded { codes, len }, book.scale())
-            }
+            Some(book) => self.decoded(book, row),
         }
+    }
+
+    /// Row `row` decoded by `book` (apart from [`Self::get`], which is inlined where it is read).
+    #[inline(never)]
+    fn decoded(&self, book: &Codebook, row: usize) -> (Codes<'_>, f32) {
+        let m = book.subspaces();
+        let mut codes = [0i8; MAX_PQ_DIMS];
+        let len = self.dims.min(MAX_PQ_DIMS);
+        if let Some(stored) = self.codes.get(row * m..(row + 1) * m) {
+            book.decode_into(stored, &mut codes[..len]);
+        }
+        (Codes::Decoded { codes, len }, book.scale())
     }
 
     /// Item `i`'s vector as stored: its int8 codes and scale, or its
