@@ -7,13 +7,15 @@
 //! one scale (`flaneur::catalog::Codebook`), and each item's nearest centroid
 //! per sub-space: 32 bytes an item at 64 dimensions instead of 68.
 //!
-//! Everything is deterministic (SplitMix64 seeds, a fixed sample), so the same
+//! Everything is deterministic (`model::rng`'s SplitMix64, a fixed sample), so the same
 //! catalog and seed give the same bytes. The sub-spaces are trained on both
 //! cores (rayon), each from its own seed.
 
 use rayon::prelude::*;
 
 use flaneur::catalog::{CENTROIDS, Catalog, Codebook, MAX_PQ_DIMS, VectorKind};
+
+pub use crate::model::rng::Rng;
 
 /// Lloyd iterations after the k-means++ seeding.
 pub const KMEANS_ITERATIONS: usize = 20;
@@ -131,7 +133,7 @@ pub fn nearest(centroids: &[f32], w: usize, point: &[f32]) -> usize {
 /// refined by [`KMEANS_ITERATIONS`] Lloyd steps (an emptied cluster keeps its
 /// centroid). With fewer distinct points than `k`, the spare centroids repeat zero.
 pub fn kmeans(points: &[&[f32]], w: usize, k: usize, seed: u64) -> Vec<f32> {
-    let mut rng = Rng::new(seed);
+    let mut rng = Rng::from_state(seed);
     let mut centroids = vec![0.0f32; k * w];
     // k-means++: each next centroid drawn with probability ∝ its squared distance to the nearest.
     let mut near: Vec<f32> = points.iter().map(|p| distance(p, &centroids[..w])).collect();
@@ -181,7 +183,7 @@ pub fn kmeans(points: &[&[f32]], w: usize, k: usize, seed: u64) -> Vec<f32> {
 /// A seeded random `d × d` rotation (row-major, orthonormal rows): Gaussian
 /// entries made orthonormal by Gram–Schmidt.
 pub fn rotation(d: usize, seed: u64) -> Vec<f64> {
-    let mut rng = Rng::new(seed ^ 0x0005_EED0_F07A_7E00);
+    let mut rng = Rng::from_state(seed ^ 0x0005_EED0_F07A_7E00);
     let mut m: Vec<f64> = (0..d * d).map(|_| rng.gaussian()).collect();
     for r in 0..d {
         for p in 0..r {
@@ -196,37 +198,6 @@ pub fn rotation(d: usize, seed: u64) -> Vec<f64> {
         }
     }
     m
-}
-
-/// SplitMix64: small, seeded, deterministic on every platform.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn uniform(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Standard normal (Box–Muller).
-    pub fn gaussian(&mut self) -> f64 {
-        let u = 1.0 - self.uniform();
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
 }
 
 #[cfg(test)]

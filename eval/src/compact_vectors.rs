@@ -483,7 +483,7 @@ mod tests {
     /// factors (dimension `j` scaled by `1 / (1 + j)`, rows by a popularity-like
     /// norm), with `zeros` leading zero rows.
     fn factors(rows: usize, dims: usize, zeros: usize, seed: u64) -> Matrix {
-        let mut rng = Rng::new(seed);
+        let mut rng = Rng::from_state(seed);
         let mut values = vec![0.0f32; rows * dims];
         for i in zeros..rows {
             let norm = 0.2 + 2.0 * rng.uniform();
@@ -560,7 +560,7 @@ mod tests {
         let y = factors(400, 8, 0, 5);
         let coded = Codec::Pq { subspaces: 4, bits: 4, rotate: false }.apply(&y, &[], 7);
         // The same number of centroids drawn at random among the sub-vectors, no k-means.
-        let mut rng = Rng::new(9);
+        let mut rng = Rng::from_state(9);
         let mut random = y.clone();
         for s in 0..4 {
             let mut centroids = vec![0.0f32; 16 * 2];

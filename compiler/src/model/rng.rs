@@ -11,6 +11,12 @@ impl Rng {
         Rng(seed ^ 0x5851_f42d_4c95_7f2d)
     }
 
+    /// A generator whose state starts at `state` itself (what the product
+    /// codes' rotation and k-means draw from: `catalog build --vector-codes pq`).
+    pub fn from_state(state: u64) -> Self {
+        Rng(state)
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -30,11 +36,21 @@ impl Rng {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
+    /// Uniform in [0, 1), with 53 bits.
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Standard normal (Box–Muller), in `f64`.
+    pub fn gaussian(&mut self) -> f64 {
+        let u = self.uniform();
+        let v = self.uniform();
+        (-2.0 * (1.0 - u).ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
     /// Standard normal (Box–Muller).
     pub fn normal(&mut self) -> f32 {
-        let u = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        let v = (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        ((-2.0 * (1.0 - u).ln()).sqrt() * (std::f64::consts::TAU * v).cos()) as f32
+        self.gaussian() as f32
     }
 
     /// Fisher–Yates shuffle.
