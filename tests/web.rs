@@ -1452,8 +1452,21 @@ async fn open_binary(bytes: &[u8]) -> Personalizer {
     Personalizer::open(options.into()).await.unwrap()
 }
 
+#[wasm_bindgen(inline_js = r#"
+const pageNow = Date.now;
+export function freeze_clock(at) { Date.now = () => at; }
+export function thaw_clock() { Date.now = pageNow; }
+"#)]
+extern "C" {
+    fn freeze_clock(at: f64);
+    fn thaw_clock();
+}
+
 #[wasm_bindgen_test]
 async fn product_codes_rank_in_the_page_as_their_int8_rows() {
+    // One clock for both engines: evidence decays with age, to the millisecond.
+    const NOW: f64 = 1_780_000_000_000.0;
+    freeze_clock(NOW);
     let coded: &[u8] = include_bytes!("fixtures/catalog-60-pq.bin");
     let expanded: &[u8] = include_bytes!("fixtures/catalog-60-pq-expanded.bin");
     let catalog = flaneur::catalog::Catalog::from_binary(coded).unwrap();
@@ -1461,8 +1474,9 @@ async fn product_codes_rank_in_the_page_as_their_int8_rows() {
     let (a, b) = (open_binary(coded).await, open_binary(expanded).await);
     let ids: Vec<String> = catalog.iter().step_by(7).map(|i| i.id().to_owned()).collect();
     for p in [&a, &b] {
-        for id in &ids {
-            p.record(js(&format!(r#"{{"type":"view","itemId":"{id}"}}"#))).unwrap();
+        for (n, id) in ids.iter().enumerate() {
+            let at = NOW - 60_000.0 * (ids.len() - n) as f64;
+            p.record(js(&format!(r#"{{"type":"view","itemId":"{id}","at":{at}}}"#))).unwrap();
         }
     }
     let text = |v: JsValue| js_sys::JSON::stringify(&v).unwrap().as_string().unwrap();
@@ -1473,4 +1487,5 @@ async fn product_codes_rank_in_the_page_as_their_int8_rows() {
     }
     let query: Vec<f32> = (0..16).map(|j| (j as f32 * 0.9).cos()).collect();
     assert_eq!(text(a.nearest(&query, 8).unwrap()), text(b.nearest(&query, 8).unwrap()));
+    thaw_clock();
 }

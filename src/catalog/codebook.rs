@@ -28,6 +28,9 @@ pub struct Codebook {
     /// `subspaces × 256 × width` codes: sub-space `s`, centroid `c` at
     /// `(s · 256 + c) · width`. Empty in a shard.
     centroids: Vec<i8>,
+    /// The same centroids as pairs when `width` is 2 (the shipped shape),
+    /// each copied as one: empty otherwise.
+    pairs: Vec<[i8; 2]>,
     /// One scale for every centroid code.
     scale: f32,
     /// CRC-32 of the centroids (as bytes) then the scale (little-endian):
@@ -51,13 +54,17 @@ impl Codebook {
             && scale > 0.0;
         fits.then(|| {
             let check = Self::check_of(&centroids, scale);
-            Self { subspaces, width, centroids, scale, check }
+            let pairs = match width {
+                2 => centroids.chunks_exact(2).map(|p| [p[0], p[1]]).collect(),
+                _ => Vec::new(),
+            };
+            Self { subspaces, width, centroids, pairs, scale, check }
         })
     }
 
     /// A shard's codebook: the sizes, scale and check of its core's, no centroids.
     pub(crate) fn reference(subspaces: usize, width: usize, scale: f32, check: u32) -> Self {
-        Self { subspaces, width, centroids: Vec::new(), scale, check }
+        Self { subspaces, width, centroids: Vec::new(), pairs: Vec::new(), scale, check }
     }
 
     /// The same codebook without its centroids (what a shard stores).
@@ -111,7 +118,7 @@ impl Codebook {
 
     /// Bytes it holds.
     pub(crate) fn held_bytes(&self) -> usize {
-        self.centroids.capacity()
+        self.centroids.capacity() + 2 * self.pairs.capacity()
     }
 
     /// Decodes one stored row (`subspaces` code bytes) into `out`
@@ -124,14 +131,11 @@ impl Codebook {
             return;
         }
         if w == 2 {
-            // The shipped shape: two codes a centroid, copied as such (a
+            // The shipped shape: two codes a centroid, copied as one pair (a
             // slice copy of a length unknown here would call `memcpy`).
-            let table = &self.centroids[..self.subspaces * CENTROIDS * 2];
             for (s, (&code, run)) in stored.iter().zip(out.chunks_exact_mut(2)).enumerate() {
-                let at = (s * CENTROIDS + code as u8 as usize) * 2;
-                if let (Some(&a), Some(&b)) = (table.get(at), table.get(at + 1)) {
-                    run[0] = a;
-                    run[1] = b;
+                if let Some(pair) = self.pairs.get(s * CENTROIDS + code as u8 as usize) {
+                    run.copy_from_slice(pair);
                 }
             }
             return;
