@@ -98,9 +98,11 @@ pub fn compact(catalog: &mut Catalog, seed: u64) -> Result<Compacted, String> {
         })
         .collect();
     let (mut err, mut norm) = (0.0f64, 0.0f64);
-    let mut row = vec![0i8; d];
-    for (y, stored) in rotated.chunks_exact(d).zip(codes.chunks_exact(subspaces)) {
-        let stored: Vec<i8> = stored.iter().map(|&c| c as i8).collect();
+    let (mut row, mut stored) = (vec![0i8; d], vec![0i8; subspaces]);
+    for (y, item) in rotated.chunks_exact(d).zip(codes.chunks_exact(subspaces)) {
+        for (s, &c) in stored.iter_mut().zip(item) {
+            *s = c as i8;
+        }
         book.decode_into(&stored, &mut row);
         for (&a, &b) in y.iter().zip(&row) {
             let e = f64::from(a) - f64::from(b) * f64::from(scale);

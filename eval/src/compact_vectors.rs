@@ -59,7 +59,7 @@ impl Matrix {
     }
 
     /// `self · m` (`m`: `self.dims × cols`, row-major).
-    fn times(&self, m: &[f64], cols: usize) -> Matrix {
+    pub fn times(&self, m: &[f64], cols: usize) -> Matrix {
         let mut values = vec![0.0f32; self.rows * cols];
         for i in 0..self.rows {
             let row = self.row(i);
@@ -273,7 +273,7 @@ pub struct Coded {
 }
 
 /// The transpose of the `rows × cols` row-major `m`.
-fn transpose(m: &[f64], rows: usize, cols: usize) -> Vec<f64> {
+pub fn transpose(m: &[f64], rows: usize, cols: usize) -> Vec<f64> {
     let mut t = vec![0.0f64; rows * cols];
     for r in 0..rows {
         for c in 0..cols {

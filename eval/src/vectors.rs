@@ -37,7 +37,7 @@ use flaneur::rank::foldin::FoldIn;
 
 use flaneur_compiler::product_codes;
 
-use super::compact_vectors::{CODECS, Codec, Matrix, rotation};
+use super::compact_vectors::{CODECS, Codec, Matrix, rotation, transpose};
 use super::movielens::parallel;
 use super::movielens_catalog as catalog;
 use super::movielens_data::{self as data, Dataset, Rating};
@@ -201,19 +201,11 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
         let (lists, _) = rank::flaneur(&d, &compiled, 0.0, defaults.intensity, defaults.diversity)?;
         let seconds = started.elapsed().as_secs_f64();
         let error = match codec {
-            // The compiler's codes decode to rotated vectors: compared with `y` rotated alike.
+            // The compiler's codes decode to rotated vectors (`y Rᵀ`, R's rows
+            // orthonormal): compared with `y` rotated alike.
             Codec::Shipped => {
-                let r = &rotation(DIMS, product_codes::SEED);
-                let rotated: Vec<f32> = (0..y.rows)
-                    .flat_map(|i| {
-                        let row = y.row(i);
-                        (0..DIMS).map(move |c| {
-                            (0..DIMS).map(|k| f64::from(row[k]) * r[c * DIMS + k]).sum::<f64>()
-                                as f32
-                        })
-                    })
-                    .collect();
-                Matrix::new(y.rows, DIMS, rotated).relative_error(&movie_vectors(&d, &compiled)?)
+                let r = transpose(&rotation(DIMS, product_codes::SEED), DIMS, DIMS);
+                y.times(&r, DIMS).relative_error(&movie_vectors(&d, &compiled)?)
             }
             _ => y.relative_error(&coded.reconstructed),
         };

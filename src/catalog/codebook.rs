@@ -26,10 +26,10 @@ pub struct Codebook {
     /// Dimensions per sub-space.
     width: usize,
     /// `subspaces × 256 × width` codes: sub-space `s`, centroid `c` at
-    /// `(s · 256 + c) · width`. Empty in a shard.
+    /// `(s · 256 + c) · width`, when `width` is not 2. Empty in a shard.
     centroids: Vec<i8>,
-    /// The same centroids as pairs when `width` is 2 (the shipped shape),
-    /// each copied as one: empty otherwise.
+    /// The same when `width` is 2 (the shipped shape), as pairs, each copied
+    /// as one when decoding. Empty in a shard.
     pairs: Vec<[i8; 2]>,
     /// One scale for every centroid code.
     scale: f32,
@@ -54,9 +54,9 @@ impl Codebook {
             && scale > 0.0;
         fits.then(|| {
             let check = Self::check_of(&centroids, scale);
-            let pairs = match width {
-                2 => centroids.chunks_exact(2).map(|p| [p[0], p[1]]).collect(),
-                _ => Vec::new(),
+            let (centroids, pairs) = match width {
+                2 => (Vec::new(), centroids.chunks_exact(2).map(|p| [p[0], p[1]]).collect()),
+                _ => (centroids, Vec::new()),
             };
             Self { subspaces, width, centroids, pairs, scale, check }
         })
@@ -97,7 +97,7 @@ impl Codebook {
 
     /// The centroids' codes (empty in a shard).
     pub fn centroids(&self) -> &[i8] {
-        &self.centroids
+        if self.width == 2 { self.pairs.as_flattened() } else { &self.centroids }
     }
 
     /// The scale of every centroid code, and so of every decoded row.
@@ -113,7 +113,7 @@ impl Codebook {
     /// Whether it holds its centroids (a core's or a whole catalog's), not
     /// only their check (a shard's).
     pub fn has_centroids(&self) -> bool {
-        !self.centroids.is_empty()
+        !self.centroids().is_empty()
     }
 
     /// Bytes it holds.
@@ -126,7 +126,7 @@ impl Codebook {
     #[inline]
     pub fn decode_into(&self, stored: &[i8], out: &mut [i8]) {
         let w = self.width;
-        if self.centroids.len() < self.subspaces * CENTROIDS * w {
+        if self.centroids().len() < self.subspaces * CENTROIDS * w {
             out.fill(0);
             return;
         }

@@ -251,9 +251,7 @@ impl QuantizedVectors {
     /// Euclidean length of vector `i` (about 1 for content vectors).
     pub fn norm(&self, i: usize) -> f32 {
         let (codes, scale) = self.get(i);
-        // Summed in integers (exact, and vectorised by the compiler): the
-        // same value the f32 sum of these integers gave up to 1,040 dimensions.
-        (codes.iter().map(|&c| c as i32 * c as i32).sum::<i32>() as f32).sqrt() * scale
+        norm_of(&codes, scale)
     }
 
     /// Codes and scale of item `i`'s vector (decoded when product-quantized).
@@ -463,6 +461,13 @@ impl QuantizedVectors {
         let (codes, scale) = self.get(i);
         codes.iter().map(|&c| c as f32 * scale).collect()
     }
+}
+
+/// The Euclidean length of `codes · scale`, summed in integers (exact, and
+/// vectorised by the compiler): the same value the f32 sum of these integers
+/// gave up to 1,040 dimensions.
+pub(crate) fn norm_of(codes: &[i8], scale: f32) -> f32 {
+    (codes.iter().map(|&c| c as i32 * c as i32).sum::<i32>() as f32).sqrt() * scale
 }
 
 /// Room to decode product-quantized rows into ([`QuantizedVectors::rows`]),

@@ -1,5 +1,6 @@
 //! Diversity re-ranking: maximal marginal relevance over vectors and facets.
 
+use crate::catalog::quantize::norm_of;
 use crate::catalog::{Catalog, Codes};
 
 use super::kernel::dot_i8;
@@ -43,8 +44,10 @@ impl<'c> Features<'c> {
         let (codes, scale, norm) = if vectors.dims() == 0 {
             (Codes::Held(&[]), 0.0, 0.0)
         } else {
+            // Read (and, product-quantized, decoded) once for the codes and the norm.
             let (codes, scale) = vectors.get(index);
-            (codes, scale, vectors.norm(index))
+            let norm = norm_of(&codes, scale);
+            (codes, scale, norm)
         };
         Self { leaf: item.category(), facets: item.facet_value_ids(), codes, scale, norm }
     }
