@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compare the release profile at opt-level "z", "s" and 3 on the shipped .wasm
+# Compare the shipped .wasm's profile (Cargo.toml's [profile.wasm-release]) at opt-level "z", "s" and 3
 # (after wasm-bindgen and wasm-opt, as scripts/build-wasm.sh makes it): size
 # raw and gzipped, and the scoring micro-benchmark (scripts/bench-scoring.mjs).
 # Each level builds in its own target dir; nothing in www/pkg changes.
@@ -12,9 +12,9 @@ items="${ITEMS:-20000}"
 printf '%-9s %12s %12s %12s %10s\n' opt-level raw_bytes gzip_bytes median_ms p95_ms
 for level in z s 3; do
   dir="target/opt-levels/$level"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL="$level" cargo build -q -p flaneur --lib --release \
+  CARGO_PROFILE_WASM_RELEASE_OPT_LEVEL="$level" cargo build -q -p flaneur --lib --profile wasm-release \
     --target wasm32-unknown-unknown --target-dir "$dir/cargo"
-  wasm-bindgen "$dir/cargo/wasm32-unknown-unknown/release/flaneur.wasm" --target web --out-dir "$dir/pkg" --out-name flaneur
+  wasm-bindgen "$dir/cargo/wasm32-unknown-unknown/wasm-release/flaneur.wasm" --target web --out-dir "$dir/pkg" --out-name flaneur
   wasm-opt "${opt_flags[@]}" "$dir/pkg/flaneur_bg.wasm" -o "$dir/pkg/flaneur_bg.wasm"
   raw=$(wc -c <"$dir/pkg/flaneur_bg.wasm")
   gz=$(gzip -9 -c "$dir/pkg/flaneur_bg.wasm" | wc -c)

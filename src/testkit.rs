@@ -2,7 +2,7 @@
 //! evaluations (the `testkit` feature, or the core's unit tests: never part
 //! of the WebAssembly build).
 
-use std::collections::BTreeMap;
+use crate::util::sorted_map::SortedMap;
 
 use crate::catalog::{CatalogJson, FacetJson, ItemJson, VectorKind};
 
@@ -103,7 +103,7 @@ pub fn catalog(seed: u64, shape: Shape) -> CatalogJson {
         facets: facet_names
             .into_iter()
             .map(|f| (f, FacetJson { divergence: true }))
-            .collect::<BTreeMap<_, _>>(),
+            .collect::<SortedMap<_, _>>(),
         items,
     }
 }

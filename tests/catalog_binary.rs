@@ -3,7 +3,7 @@
 //! decoding that refuses every truncated, corrupt or hostile input without panicking.
 
 use flaneur::testkit::Rng;
-use std::collections::BTreeMap;
+use flaneur::util::sorted_map::SortedMap;
 use std::time::Instant;
 
 use flaneur::Error;
@@ -812,7 +812,7 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
     );
     prop::collection::vec(item, 0..12).prop_map(|items| {
         let len = items.len();
-        let facets: BTreeMap<String, FacetJson> = [("a", true), ("b", false)]
+        let facets: SortedMap<String, FacetJson> = [("a", true), ("b", false)]
             .iter()
             .map(|&(n, d)| (n.to_owned(), FacetJson { divergence: d }))
             .collect();
@@ -820,7 +820,7 @@ fn small_catalog() -> impl Strategy<Value = Catalog> {
             .into_iter()
             .enumerate()
             .map(|(i, (cat, colour, price, popularity, available, vector))| {
-                let mut attributes = BTreeMap::new();
+                let mut attributes = SortedMap::new();
                 if let Some(c) = colour {
                     attributes.insert("a".to_owned(), format!("v{c}"));
                 }
@@ -872,7 +872,7 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
     const DEPARTMENTS: [&str; 4] = ["Women", "Men", "Kids", "Home"];
     const KINDS: [&str; 8] =
         ["Knitwear", "Shoes", "Dresses", "Coats", "Denim", "Shirts", "Bags", "Lamps"];
-    let facets: BTreeMap<String, FacetJson> = ["brand", "colour", "material", "style"]
+    let facets: SortedMap<String, FacetJson> = ["brand", "colour", "material", "style"]
         .iter()
         .map(|&name| (name.to_owned(), FacetJson { divergence: name != "brand" }))
         .collect();
@@ -883,7 +883,7 @@ fn synthetic(n: usize, dims: usize) -> CatalogJson {
             let sku = (i as u64).wrapping_mul(2_654_435_761) % 1_000_003;
             let colour = COLOURS[rng.below(12)];
             let kind = KINDS[rng.below(8)];
-            let mut attributes = BTreeMap::new();
+            let mut attributes = SortedMap::new();
             attributes.insert("colour".to_owned(), colour.to_owned());
             attributes.insert("brand".to_owned(), format!("Brand {}", rng.below(300)));
             attributes.insert("material".to_owned(), format!("material-{}", rng.below(20)));

@@ -2,13 +2,14 @@
 //! row goes through (checks, sensitive class, popularity, vector, then the
 //! core's [`CatalogBuilder`]). The problems it reports are in [`crate::problem`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use flaneur::catalog::{
     Catalog, CatalogBuilder, CategoryId, FacetJson, ItemJson, MAX_BOUGHT_WITH, RepurchaseJson,
     Taxonomy, VectorKind,
 };
+use flaneur::util::sorted_map::SortedMap;
 
 use crate::copurchase;
 use crate::delimited;
@@ -250,7 +251,7 @@ impl Compiler {
         dims: usize,
         kind: VectorKind,
     ) {
-        let mut facets = BTreeMap::new();
+        let mut facets = SortedMap::new();
         for name in facet_names {
             facets.insert(name.clone(), FacetJson { divergence: false });
         }

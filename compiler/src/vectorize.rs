@@ -2,7 +2,7 @@
 //! character n-grams, projected to `dims` dimensions by signed feature
 //! hashing (FNV-1a, 64-bit; never a randomly keyed hasher), L2-normalised.
 
-use std::collections::BTreeMap;
+use flaneur::util::sorted_map::SortedMap;
 
 /// FNV-1a over a namespace byte and the token's bytes.
 pub fn fnv1a(namespace: u8, token: &str) -> u64 {
@@ -57,7 +57,7 @@ impl Vectorizer {
         title: &str,
         description: &str,
         category: &str,
-        attributes: &BTreeMap<String, String>,
+        attributes: &SortedMap<String, String>,
         extra: &[String],
     ) -> Vec<f32> {
         self.acc.iter_mut().for_each(|x| *x = 0.0);
@@ -103,12 +103,12 @@ mod tests {
 
     #[test]
     fn deterministic_normalised_and_similar_for_similar_items() {
-        let attrs = BTreeMap::from([("color".to_string(), "red".to_string())]);
+        let attrs = SortedMap::from([("color".to_string(), "red".to_string())]);
         let mut v = Vectorizer::new(64);
         let a = v.item("Red wool sweater", "Warm", "Women > Knitwear", &attrs, &[]);
         let a2 = v.item("Red wool sweater", "Warm", "Women > Knitwear", &attrs, &[]);
         let b = v.item("Red merino sweater", "Soft", "Women > Knitwear", &attrs, &[]);
-        let c = v.item("Garden hose 20 m", "Green", "Home > Garden", &BTreeMap::new(), &[]);
+        let c = v.item("Garden hose 20 m", "Green", "Home > Garden", &SortedMap::new(), &[]);
         assert_eq!(a, a2);
         let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>();
         assert!((dot(&a, &a) - 1.0).abs() < 1e-5);

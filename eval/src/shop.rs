@@ -8,7 +8,7 @@
 //! plus noise: items of one leaf cluster, items of one colour within it
 //! cluster tighter, and a sibling leaf is closer than another department.
 
-use std::collections::BTreeMap;
+use flaneur::util::sorted_map::SortedMap;
 
 use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
 use flaneur::testkit::Rng;
@@ -224,7 +224,7 @@ pub fn shop_with(seed: u64, items: usize, dims: usize, colours: Colours) -> Shop
             (0..dims).map(|d| parts.iter().map(|(v, w)| v[d] * w).sum()).collect();
         let path = leaf_path(item.leaf);
         let noun = path.rsplit(" > ").next().unwrap_or("item").to_owned();
-        let attributes = BTreeMap::from([
+        let attributes = SortedMap::from([
             ("colour".to_owned(), COLOURS[item.colour as usize].to_owned()),
             ("material".to_owned(), MATERIALS[item.material as usize].to_owned()),
             ("style".to_owned(), STYLES[item.style as usize].to_owned()),
@@ -253,7 +253,7 @@ pub fn shop_with(seed: u64, items: usize, dims: usize, colours: Colours) -> Shop
         by_leaf_colour[item.leaf as usize * COLOURS.len() + item.colour as usize].push(i);
         facts.push(item);
     }
-    let facets = BTreeMap::from([
+    let facets = SortedMap::from([
         ("colour".to_owned(), FacetJson { divergence: true }),
         ("material".to_owned(), FacetJson { divergence: true }),
         ("style".to_owned(), FacetJson { divergence: true }),

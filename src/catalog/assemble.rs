@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::util::sorted_map::SortedMap;
+
 use super::json::{CatalogBuilder, FacetJson};
 use super::parts::{MAX_PARTS, Part};
 use super::repurchase_json::RepurchaseJson;
@@ -100,7 +102,7 @@ fn assemble(
     model: Option<&SequenceModel>,
     part: Part,
 ) -> Result<Catalog> {
-    let facets: BTreeMap<String, FacetJson> = first
+    let facets: SortedMap<String, FacetJson> = first
         .facets
         .iter()
         .map(|f| (f.name.clone(), FacetJson { divergence: f.divergence }))

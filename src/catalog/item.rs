@@ -55,13 +55,17 @@ impl Columns {
     /// The row of item `i`.
     #[inline(always)]
     pub(crate) fn row(&self, i: usize) -> usize {
-        if self.row.is_empty() { i } else { self.row[i] as usize }
+        // Slices, not `Vec`s, are indexed here and below: indexing a `Vec`
+        // is a call in a `.wasm` built for size, and these run for every item scored.
+        let rows = self.row.as_slice();
+        if rows.is_empty() { i } else { rows[i] as usize }
     }
 
     /// Ids of row `r`'s `(facet, value)` pairs, sorted by facet.
     #[inline(always)]
     pub(crate) fn facet_values_at(&self, r: usize) -> &[FacetValueId] {
-        &self.attrs[self.attr_start[r] as usize..self.attr_start[r + 1] as usize]
+        let (start, attrs) = (self.attr_start.as_slice(), self.attrs.as_slice());
+        &attrs[start[r] as usize..start[r + 1] as usize]
     }
 
     /// Empties the optional columns no item has a value in (currency,
@@ -153,6 +157,7 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Position in the catalog: the item's rank in the shop's default order.
+    #[inline(always)]
     pub fn index(&self) -> usize {
         self.index
     }
@@ -169,9 +174,9 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Leaf of the item's category path.
-    #[inline]
+    #[inline(always)]
     pub fn category(&self) -> CategoryId {
-        self.cols().category[self.row]
+        self.cols().category.as_slice()[self.row]
     }
 
     /// The item's full category path.
@@ -180,7 +185,7 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Ids of the item's `(facet, value)` pairs, sorted by facet.
-    #[inline]
+    #[inline(always)]
     pub fn facet_value_ids(&self) -> &'a [FacetValueId] {
         self.cols().facet_values_at(self.row)
     }
@@ -203,15 +208,15 @@ impl<'a> ItemRef<'a> {
     }
 
     /// Whether the item can be bought now.
-    #[inline]
+    #[inline(always)]
     pub fn available(&self) -> bool {
-        self.cols().available[self.row]
+        self.cols().available.as_slice()[self.row]
     }
 
     /// Aggregate, non-personal popularity prior in [0, 1].
-    #[inline]
+    #[inline(always)]
     pub fn popularity(&self) -> f32 {
-        self.cols().popularity[self.row]
+        self.cols().popularity.as_slice()[self.row]
     }
 
     /// Release date, `YYYY-MM-DD`.
@@ -228,7 +233,7 @@ impl<'a> ItemRef<'a> {
     /// Whether it has a sensitive class ([`Self::sensitive`]), without reading it.
     #[inline(always)]
     pub fn is_sensitive(&self) -> bool {
-        self.cols().sensitive[self.row] != super::strings::NO_STR
+        self.cols().sensitive.as_slice()[self.row] != super::strings::NO_STR
     }
 
     /// Sensitive class (`health`, …): learned from only with the shopper's opt-in.

@@ -7,7 +7,9 @@
 //! so are the optional `repurchase` priors ([`RepurchaseJson`]), which name
 //! category paths and item ids.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use crate::util::sorted_map::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -66,7 +68,7 @@ pub struct CatalogJson {
     pub vector_kind: VectorKind,
     /// Declared facets, by name.
     #[serde(default)]
-    pub facets: BTreeMap<String, FacetJson>,
+    pub facets: SortedMap<String, FacetJson>,
     /// Items in the shop's default order.
     pub items: Vec<ItemJson>,
 }
@@ -106,7 +108,7 @@ pub struct ItemJson {
     pub category: String,
     /// Facet values by facet name.
     #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
+    pub attributes: SortedMap<String, String>,
     /// Price in `currency`.
     #[serde(default)]
     pub price: Option<f64>,
@@ -164,9 +166,9 @@ pub(super) fn build(json: CatalogJson, repurchase: Option<RepurchaseJson>) -> Re
 /// catalog compiler can stream a large feed in bounded memory.
 ///
 /// ```
-/// use std::collections::BTreeMap;
 /// use flaneur::catalog::{CatalogBuilder, FacetJson, ItemJson, VectorKind};
-/// let facets = BTreeMap::from([("colour".to_string(), FacetJson { divergence: true })]);
+/// use flaneur::util::sorted_map::SortedMap;
+/// let facets = SortedMap::from([("colour".to_string(), FacetJson { divergence: true })]);
 /// let mut b = CatalogBuilder::new(1, "demo".into(), 0, VectorKind::Content, &facets).unwrap();
 /// let json = r#"{"id":"a","title":"Red","category":"Knitwear"}"#;
 /// let item: ItemJson = serde_json::from_str(json).unwrap();
@@ -187,7 +189,7 @@ pub struct CatalogBuilder {
     pairs: Vec<(u16, StrId)>,
     pair_ids: HashMap<(u16, StrId), u32, crate::util::hash::FastHash>,
     /// Neighbour lists by item position, resolved in [`CatalogBuilder::finish`].
-    neighbours: BTreeMap<u32, Neighbours>,
+    neighbours: SortedMap<u32, Neighbours>,
     /// Repurchase priors by path and id, resolved in [`CatalogBuilder::finish`].
     repurchase: RepurchaseJson,
 }
@@ -208,7 +210,7 @@ impl CatalogBuilder {
         shop: String,
         dims: usize,
         vector_kind: VectorKind,
-        facets: &BTreeMap<String, FacetJson>,
+        facets: &SortedMap<String, FacetJson>,
     ) -> Result<Self> {
         if version == 0 || version > SUPPORTED_VERSION {
             return Err(Error::CatalogVersion { found: version, supported: SUPPORTED_VERSION });
@@ -247,7 +249,7 @@ impl CatalogBuilder {
             cols: Columns { attr_start: vec![0], ..Columns::default() },
             pairs: Vec::new(),
             pair_ids: HashMap::default(),
-            neighbours: BTreeMap::new(),
+            neighbours: SortedMap::new(),
             repurchase: RepurchaseJson::default(),
         })
     }
@@ -545,9 +547,9 @@ impl CatalogBuilder {
     /// [`CatalogBuilder::finish`], so they may name items pushed later.
     ///
     /// ```
-    /// use std::collections::BTreeMap;
     /// use flaneur::catalog::{CatalogBuilder, ItemJson, Repurchase, RepurchaseJson, VectorKind};
-    /// let mut b = CatalogBuilder::new(1, "s".into(), 0, VectorKind::Content, &BTreeMap::new())
+    /// use flaneur::util::sorted_map::SortedMap;
+    /// let mut b = CatalogBuilder::new(1, "s".into(), 0, VectorKind::Content, &SortedMap::new())
     ///     .unwrap();
     /// let item: ItemJson =
     ///     serde_json::from_str(r#"{"id":"milk","title":"Milk","category":"Grocery > Milk"}"#)
@@ -701,7 +703,7 @@ fn resolve_bought_with(
     strings: &Strings,
     ids: &[StrId],
     by_id: &[u32],
-    neighbours: BTreeMap<u32, Neighbours>,
+    neighbours: SortedMap<u32, Neighbours>,
 ) -> Result<BoughtWith> {
     let index_of = |text: &str| {
         by_id

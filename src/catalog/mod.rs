@@ -168,7 +168,7 @@ impl Catalog {
 
     /// The positions of the items filed under taxonomy node `node` (their
     /// own category, not an ancestor), ascending; empty for an unknown node.
-    #[inline]
+    #[inline(always)]
     pub fn items_in(&self, node: CategoryId) -> &[u32] {
         self.members.of(node)
     }
@@ -268,24 +268,29 @@ impl Catalog {
     /// The item at `index` (its position in the shop's default order).
     ///
     /// Panics if `index >= len()`; indices come from [`Catalog::index_of`] or iteration.
-    #[inline]
+    #[inline(always)]
     pub fn item(&self, index: usize) -> ItemRef<'_> {
-        assert!(index < self.len(), "item index {index} out of range");
+        if index >= self.len() {
+            item_out_of_range(index);
+        }
         ItemRef { catalog: self, index, row: self.columns.row(index) }
     }
 
-    /// The `at`-th item of taxonomy node `node` ([`Self::items_in`]), if
-    /// any: a loaded catalog keeps a node's rows together, in that order, so
-    /// a scan of a node reads its rows in order and looks none up.
+    /// The row of taxonomy node `node`'s first item ([`Self::items_in`]) when
+    /// a loaded catalog keeps a node's rows together in that order: its
+    /// `at`-th item is then at row `first + at`, and a scan of a node reads
+    /// its rows in order and looks none up ([`Self::item_at_row`]). `None`
+    /// when rows are items (a catalog being built) or for an unknown node.
     #[inline(always)]
-    pub(crate) fn item_in(&self, node: CategoryId, at: usize) -> Option<ItemRef<'_>> {
-        let index = *self.items_in(node).get(at)? as usize;
-        // Rows follow the members' order once arranged (the row map is set).
-        let row = match self.members.start_of(node) {
-            Some(first) if !self.columns.row.is_empty() => first + at,
-            _ => self.columns.row(index),
-        };
-        Some(ItemRef { catalog: self, index, row })
+    pub(crate) fn first_row_of(&self, node: CategoryId) -> Option<usize> {
+        if self.columns.row.is_empty() { None } else { self.members.start_of(node) }
+    }
+
+    /// The item at position `index` whose row is known to be `row` (from
+    /// [`Self::first_row_of`]).
+    #[inline(always)]
+    pub(crate) fn item_at_row(&self, index: usize, row: usize) -> ItemRef<'_> {
+        ItemRef { catalog: self, index, row }
     }
 
     /// All items, in the shop's default order.
@@ -493,4 +498,11 @@ fn released_days(strings: &Strings, released: &[StrId]) -> std::result::Result<V
             Some(text) => dates::parse_day(text).ok_or(i),
         })
         .collect()
+}
+
+/// [`Catalog::item`]'s panic, apart: the accessor is inlined everywhere.
+#[cold]
+#[inline(never)]
+fn item_out_of_range(index: usize) -> ! {
+    panic!("item index {index} out of range")
 }

@@ -2,7 +2,7 @@
 //! and by item id, resolved to taxonomy nodes and item positions once every
 //! item is known ([`resolve`]).
 
-use std::collections::BTreeMap;
+use crate::util::sorted_map::SortedMap;
 use std::fmt;
 
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
@@ -20,18 +20,18 @@ use crate::util::text::prefix;
 /// let json = r#"{"categories": {"Household": {"share": 1.0, "interval_days": 14}},
 ///                "items": {"sku-1": {"share": 0.62, "interval_days": 9.5, "buyers": 140}}}"#;
 /// let r: RepurchaseJson = serde_json::from_str(json).unwrap();
-/// assert_eq!(r.items["sku-1"].buyers, 140);
-/// assert_eq!(r.categories["Household"].buyers, 0);
+/// assert_eq!(r.items.get("sku-1").map(|p| p.buyers), Some(140));
+/// assert_eq!(r.categories.get("Household").map(|p| p.buyers), Some(0));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RepurchaseJson {
     /// Priors of taxonomy nodes, by full path ("Grocery > Dairy > Milk").
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub categories: BTreeMap<String, PriorJson>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub categories: SortedMap<String, PriorJson>,
     /// Priors of items, by id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub items: BTreeMap<String, PriorJson>,
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    pub items: SortedMap<String, PriorJson>,
 }
 
 /// One prior as JSON: `{"share": 0.71, "interval_days": 8.5, "buyers": 412}`,

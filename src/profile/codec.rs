@@ -641,7 +641,6 @@ mod v2 {
     use crate::profile::divergence::{
         Direction, MAX_BLOCKED, MAX_DIRECTIONS, MAX_PENDING, Outcome,
     };
-    use std::collections::BTreeSet;
 
     /// Smallest outcome entry: three string indices, two f32, one time.
     const MIN_OUTCOME: usize = 3 + 4 + 4 + 1;
@@ -672,10 +671,11 @@ mod v2 {
     fn write_divergence(w: &mut ByteWriter, d: &DivergenceState, t: i64) {
         let directions =
             d.outcomes.keys().chain(d.blocked.keys()).chain(d.pending.values().map(|(dir, _)| dir));
-        let table: BTreeSet<&str> = directions
+        let mut table: Vec<&str> = directions
             .flat_map(|dir| [dir.anchor.as_str(), dir.axis.as_str(), dir.to.as_str()])
             .collect();
-        let table: Vec<&str> = table.into_iter().collect();
+        crate::util::sort::sort(&mut table);
+        table.dedup();
         let index = |s: &str| table.binary_search(&s).unwrap_or(0) as u64;
         let write_direction = |w: &mut ByteWriter, dir: &Direction| {
             w.varint(index(&dir.anchor));

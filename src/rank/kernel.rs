@@ -19,10 +19,20 @@ pub fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
     }
 }
 
-/// The portable reference: over the common length of `a` and `b`.
+/// The portable reference: over the common length of `a` and `b`. A plain
+/// indexed loop, which every optimisation level (the `.wasm` is built for
+/// size) compiles to a loop without calls.
 #[inline]
 pub fn dot_i8_scalar(a: &[i8], b: &[i8]) -> i32 {
-    a.iter().zip(b).map(|(&x, &y)| x as i32 * y as i32).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut sum = 0;
+    let mut i = 0;
+    while i < n {
+        sum += a[i] as i32 * b[i] as i32;
+        i += 1;
+    }
+    sum
 }
 
 /// 16 lanes at a time with wasm `simd128`: widen to i16, multiply-add pairs
@@ -33,22 +43,44 @@ pub fn dot_i8_scalar(a: &[i8], b: &[i8]) -> i32 {
 pub fn dot_i8_simd(a: &[i8], b: &[i8]) -> i32 {
     use core::arch::wasm32::*;
     let len = a.len().min(b.len());
-    let (a, b) = (&a[..len], &b[..len]);
+    let full = len / 16 * 16;
     let mut acc = i32x4_splat(0);
-    let mut chunks_a = a.chunks_exact(16);
-    let mut chunks_b = b.chunks_exact(16);
-    for (ca, cb) in (&mut chunks_a).zip(&mut chunks_b) {
-        // SAFETY: each chunk is exactly 16 bytes; v128_load has no alignment requirement.
-        let (va, vb) = unsafe { (v128_load(ca.as_ptr().cast()), v128_load(cb.as_ptr().cast())) };
-        let lo = i32x4_dot_i16x8(i16x8_extend_low_i8x16(va), i16x8_extend_low_i8x16(vb));
-        let hi = i32x4_dot_i16x8(i16x8_extend_high_i8x16(va), i16x8_extend_high_i8x16(vb));
-        acc = i32x4_add(acc, i32x4_add(lo, hi));
+    let mut c = 0;
+    while c < full {
+        // SAFETY: c + 16 ≤ full ≤ len ≤ both lengths; v128_load needs no alignment.
+        let (va, vb) =
+            unsafe { (v128_load(a.as_ptr().add(c).cast()), v128_load(b.as_ptr().add(c).cast())) };
+        acc = i32x4_add(acc, dot16(va, i16x8_extend_low_i8x16(vb), i16x8_extend_high_i8x16(vb)));
+        c += 16;
     }
-    let lanes = i32x4_extract_lane::<0>(acc)
-        + i32x4_extract_lane::<1>(acc)
-        + i32x4_extract_lane::<2>(acc)
-        + i32x4_extract_lane::<3>(acc);
-    lanes + dot_i8_scalar(chunks_a.remainder(), chunks_b.remainder())
+    lane_sum(acc) + dot_i8_scalar(&a[full..len], &b[full..len])
+}
+
+/// The i32 lanes of `v · (low, high)` for 16 int8 codes `v` against 16 codes
+/// already widened to i16 (`low`, `high`): exact for every code, −128 included.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn dot16(
+    v: core::arch::wasm32::v128,
+    low: core::arch::wasm32::v128,
+    high: core::arch::wasm32::v128,
+) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    i32x4_add(
+        i32x4_dot_i16x8(i16x8_extend_low_i8x16(v), low),
+        i32x4_dot_i16x8(i16x8_extend_high_i8x16(v), high),
+    )
+}
+
+/// The sum of the four i32 lanes of `v`.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn lane_sum(v: core::arch::wasm32::v128) -> i32 {
+    use core::arch::wasm32::*;
+    i32x4_extract_lane::<0>(v)
+        + i32x4_extract_lane::<1>(v)
+        + i32x4_extract_lane::<2>(v)
+        + i32x4_extract_lane::<3>(v)
 }
 
 /// Dot products of one item vector with several rows at once: `out[j] =
@@ -81,14 +113,15 @@ pub fn dot_i8_many_scalar(item: &[i8], rows: &[i8], out: &mut [i32]) {
     }
 }
 
-/// [`dot_i8_many`] with wasm `simd128`: up to four rows per pass over the
-/// item, whose 16-code chunks are loaded and widened to i16 once for all of
-/// them; each row's chunk is widened and multiplied into an i32 accumulator
-/// (`i32x4.dot_i16x8`: exact for every code, −128 included). The rows' lengths
-/// are checked once per call, not per chunk, and a group of a fixed size keeps
-/// its accumulators in registers.
+/// [`dot_i8_many`] with wasm `simd128`: four rows per pass over the item,
+/// whose 16-code chunks are loaded and widened to i16 once for all four;
+/// each row's chunk is widened and multiplied into its own i32 accumulator
+/// (`i32x4.dot_i16x8`: exact for every code, −128 included). The rows left
+/// over (fewer than four) go one by one. Written as plain indexed loops with
+/// four named accumulators, so that a build for size keeps them in registers.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
+    use core::arch::wasm32::*;
     let d = item.len();
     // Rows present in full; the others give 0.
     let n = rows.len().checked_div(d).map_or(out.len(), |whole| out.len().min(whole));
@@ -98,54 +131,41 @@ pub fn dot_i8_many_simd(item: &[i8], rows: &[i8], out: &mut [i32]) {
         present.fill(0);
         return;
     }
-    let mut groups = present.chunks_mut(4);
-    let mut first = 0;
-    for outs in &mut groups {
-        let block = &rows[first * d..(first + outs.len()) * d];
-        match outs.len() {
-            4 => many_group::<4>(item, block, outs),
-            3 => many_group::<3>(item, block, outs),
-            2 => many_group::<2>(item, block, outs),
-            _ => many_group::<1>(item, block, outs),
-        }
-        first += outs.len();
-    }
-}
-
-/// `out[r] = item · block[r·d .. (r+1)·d]` for `M` rows (`block.len() == M · d`).
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-#[inline(always)]
-fn many_group<const M: usize>(item: &[i8], block: &[i8], out: &mut [i32]) {
-    use core::arch::wasm32::*;
-    let d = item.len();
     let full = d / 16 * 16;
-    if block.len() != M * d || out.len() != M {
-        return dot_i8_many_scalar(item, block, out);
-    }
-    let mut acc = [i32x4_splat(0); M];
-    let mut c = 0;
-    while c < full {
-        // SAFETY: c + 16 ≤ full ≤ d = item.len(), and r·d + c + 16 ≤ M·d =
-        // block.len() for r < M (checked above); v128_load needs no alignment.
-        let v = unsafe { v128_load(item.as_ptr().add(c).cast()) };
-        let (lo, hi) = (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v));
-        for (r, a) in acc.iter_mut().enumerate() {
-            // SAFETY: as above.
-            let w = unsafe { v128_load(block.as_ptr().add(r * d + c).cast()) };
-            let sum = i32x4_add(
-                i32x4_dot_i16x8(lo, i16x8_extend_low_i8x16(w)),
-                i32x4_dot_i16x8(hi, i16x8_extend_high_i8x16(w)),
-            );
-            *a = i32x4_add(*a, sum);
+    let mut j = 0;
+    while j + 4 <= n {
+        let block = &rows[j * d..(j + 4) * d];
+        let (mut a0, mut a1, mut a2, mut a3) =
+            (i32x4_splat(0), i32x4_splat(0), i32x4_splat(0), i32x4_splat(0));
+        let mut c = 0;
+        while c < full {
+            // SAFETY: c + 16 ≤ full ≤ d = item.len(), and r·d + c + 16 ≤ 4·d =
+            // block.len() for r < 4; v128_load needs no alignment.
+            let (v, w0, w1, w2, w3) = unsafe {
+                let at = |r: usize| v128_load(block.as_ptr().add(r * d + c).cast());
+                (v128_load(item.as_ptr().add(c).cast()), at(0), at(1), at(2), at(3))
+            };
+            let (lo, hi) = (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v));
+            a0 = i32x4_add(a0, dot16(w0, lo, hi));
+            a1 = i32x4_add(a1, dot16(w1, lo, hi));
+            a2 = i32x4_add(a2, dot16(w2, lo, hi));
+            a3 = i32x4_add(a3, dot16(w3, lo, hi));
+            c += 16;
         }
-        c += 16;
+        let sums = [lane_sum(a0), lane_sum(a1), lane_sum(a2), lane_sum(a3)];
+        let mut r = 0;
+        while r < 4 {
+            present[j + r] = sums[r];
+            if full < d {
+                present[j + r] += dot_i8_scalar(&item[full..], &block[r * d + full..(r + 1) * d]);
+            }
+            r += 1;
+        }
+        j += 4;
     }
-    for (r, (o, a)) in out.iter_mut().zip(acc).enumerate() {
-        let lanes = i32x4_extract_lane::<0>(a)
-            + i32x4_extract_lane::<1>(a)
-            + i32x4_extract_lane::<2>(a)
-            + i32x4_extract_lane::<3>(a);
-        *o = lanes + dot_i8_scalar(&item[full..], &block[r * d + full..(r + 1) * d]);
+    while j < n {
+        present[j] = dot_i8_simd(item, &rows[j * d..(j + 1) * d]);
+        j += 1;
     }
 }
 
@@ -198,55 +218,73 @@ pub fn dot_i8_rows_simd(query: &[i8], rows: &[i8], out: &mut [i32]) {
     }
     let full = d / 16 * 16;
     // Each 16 query codes as two vectors of 8 i16.
-    let q: Vec<(v128, v128)> = query[..full]
-        .chunks_exact(16)
-        .map(|c| {
-            let v = unsafe { v128_load(c.as_ptr().cast()) };
-            (i16x8_extend_low_i8x16(v), i16x8_extend_high_i8x16(v))
-        })
-        .collect();
+    let mut q: Vec<v128> = Vec::with_capacity(full / 8);
+    let mut c = 0;
+    while c < full {
+        // SAFETY: c + 16 ≤ full ≤ d; v128_load needs no alignment.
+        let v = unsafe { v128_load(query.as_ptr().add(c).cast()) };
+        q.push(i16x8_extend_low_i8x16(v));
+        q.push(i16x8_extend_high_i8x16(v));
+        c += 16;
+    }
+    let q = q.as_slice();
+    /// The i32 lanes of the widened query `q` times the row starting at `row`.
+    ///
+    /// SAFETY: `row` must have `8 · q.len()` readable bytes.
     #[inline(always)]
-    fn accumulate(q: &[(v128, v128)], row: &[i8]) -> v128 {
+    unsafe fn accumulate(q: &[v128], row: *const i8) -> v128 {
         let mut acc = i32x4_splat(0);
-        for (chunk, &(low, high)) in row.chunks_exact(16).zip(q) {
-            let r = unsafe { v128_load(chunk.as_ptr().cast()) };
-            let sum = i32x4_add(
-                i32x4_dot_i16x8(i16x8_extend_low_i8x16(r), low),
-                i32x4_dot_i16x8(i16x8_extend_high_i8x16(r), high),
-            );
-            acc = i32x4_add(acc, sum);
+        let mut k = 0;
+        while k + 1 < q.len() {
+            // SAFETY: k / 2 · 16 + 16 ≤ 8 · q.len() readable bytes (the caller's promise).
+            let r = unsafe { v128_load(row.add(k * 8).cast()) };
+            acc = i32x4_add(acc, dot16(r, q[k], q[k + 1]));
+            k += 2;
         }
         acc
     }
-    let tail = |row: &[i8]| dot_i8_scalar(&query[full..], &row[full..]);
     // As many rows as both sides hold, so the blocks of four line up.
     let n = (rows.len() / d).min(out.len());
     let (rows, out) = (&rows[..n * d], &mut out[..n]);
-    let mut rows4 = rows.chunks_exact(4 * d);
-    let mut out4 = out.chunks_exact_mut(4);
-    for (block, o) in (&mut rows4).zip(&mut out4) {
-        let (r0, rest) = block.split_at(d);
-        let (r1, rest) = rest.split_at(d);
-        let (r2, r3) = rest.split_at(d);
-        let (a0, a1, a2, a3) =
-            (accumulate(&q, r0), accumulate(&q, r1), accumulate(&q, r2), accumulate(&q, r3));
+    let mut j = 0;
+    while j + 4 <= n {
+        let (r0, r1, r2, r3) = (
+            &rows[j * d..(j + 1) * d],
+            &rows[(j + 1) * d..(j + 2) * d],
+            &rows[(j + 2) * d..(j + 3) * d],
+            &rows[(j + 3) * d..(j + 4) * d],
+        );
+        // SAFETY: each row holds d ≥ full = 8 · q.len() bytes.
+        let (a0, a1, a2, a3) = unsafe {
+            (
+                accumulate(q, r0.as_ptr()),
+                accumulate(q, r1.as_ptr()),
+                accumulate(q, r2.as_ptr()),
+                accumulate(q, r3.as_ptr()),
+            )
+        };
         // Transpose-and-add: lane i of the result is the sum of row i's accumulator.
         let t0 =
             i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a0, a1), i32x4_shuffle::<2, 6, 3, 7>(a0, a1));
         let t1 =
             i32x4_add(i32x4_shuffle::<0, 4, 1, 5>(a2, a3), i32x4_shuffle::<2, 6, 3, 7>(a2, a3));
         let sums = i32x4_add(i64x2_shuffle::<0, 2>(t0, t1), i64x2_shuffle::<1, 3>(t0, t1));
-        o[0] = i32x4_extract_lane::<0>(sums) + tail(r0);
-        o[1] = i32x4_extract_lane::<1>(sums) + tail(r1);
-        o[2] = i32x4_extract_lane::<2>(sums) + tail(r2);
-        o[3] = i32x4_extract_lane::<3>(sums) + tail(r3);
+        out[j] = i32x4_extract_lane::<0>(sums);
+        out[j + 1] = i32x4_extract_lane::<1>(sums);
+        out[j + 2] = i32x4_extract_lane::<2>(sums);
+        out[j + 3] = i32x4_extract_lane::<3>(sums);
+        if full < d {
+            for (o, row) in out[j..j + 4].iter_mut().zip([r0, r1, r2, r3]) {
+                *o += dot_i8_scalar(&query[full..], &row[full..]);
+            }
+        }
+        j += 4;
     }
-    for (row, o) in rows4.remainder().chunks_exact(d).zip(out4.into_remainder()) {
-        let acc = accumulate(&q, row);
-        let lanes = i32x4_extract_lane::<0>(acc)
-            + i32x4_extract_lane::<1>(acc)
-            + i32x4_extract_lane::<2>(acc)
-            + i32x4_extract_lane::<3>(acc);
-        *o = lanes + tail(row);
+    while j < n {
+        let row = &rows[j * d..(j + 1) * d];
+        // SAFETY: the row holds d ≥ full = 8 · q.len() bytes.
+        out[j] = lane_sum(unsafe { accumulate(q, row.as_ptr()) })
+            + dot_i8_scalar(&query[full..], &row[full..]);
+        j += 1;
     }
 }

@@ -291,7 +291,11 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         let mut batch: Option<Option<usize>> = None;
         let mut needed = 0usize;
         // A node's own list: its items come with their rows.
-        let whole = listed.len() == catalog.items_in(node).len();
+        let first_row = if listed.len() == catalog.items_in(node).len() {
+            catalog.first_row_of(node)
+        } else {
+            None
+        };
         for (at, &index) in listed.iter().enumerate() {
             let index = index as usize;
             let floor = match (bounded, &category) {
@@ -306,8 +310,8 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
             if blend(bound, index) < floor {
                 continue;
             }
-            let item = match catalog.item_in(node, at).filter(|_| whole) {
-                Some(item) => item,
+            let item = match first_row {
+                Some(first) => catalog.item_at_row(index, first + at),
                 None => catalog.item(index),
             };
             if !relevances.admits_item(item) {
@@ -372,6 +376,20 @@ fn recommend_with(inputs: &Inputs<'_>, request: &Request, scan: Scan) -> Result<
         items.extend(fill);
     }
     Ok(Slate::new(items, withheld, intent, spread))
+}
+
+/// Whether `x` is among `xs`, a slate's few items: a plain loop, which no
+/// optimisation level turns into a call per item looked at.
+#[inline(always)]
+fn among(xs: &[usize], x: usize) -> bool {
+    let mut i = 0;
+    while i < xs.len() {
+        if xs[i] == x {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Whether slates keep to the shop's own order and use nothing of the
@@ -474,14 +492,11 @@ fn add_divergence(
         return;
     }
     let taken: Vec<usize> = items.iter().map(|r| r.index).collect();
-    let mut taken_sorted = taken.clone();
-    crate::util::sort::sort(&mut taken_sorted);
     let floor = prefs.threshold * DIVERGENT_FLOOR;
     let relevance = |i: usize| relevances.get(i);
     // Not eligible: false. Most items need no dot product to tell.
-    let plausible = |item: ItemRef<'_>| {
-        taken_sorted.binary_search(&item.index()).is_err() && relevances.item_at_least(item, floor)
-    };
+    let plausible =
+        |item: ItemRef<'_>| !among(&taken, item.index()) && relevances.item_at_least(item, floor);
     let allowed = |item: ItemRef<'_>| relevances.admits_item(item);
     let listed = |node| relevances.items_in(node);
     let farther = state.accepted_total() > 0;

@@ -191,55 +191,53 @@ impl<'a> ByteReader<'a> {
 }
 
 /// CRC-32 (IEEE 802.3, the one zip and PNG use) of `data`, eight bytes at a
-/// time ("slicing-by-8": eight 256-entry tables built at compile time).
+/// time ("slicing-by-8": eight 256-entry tables).
 ///
 /// ```
 /// assert_eq!(flaneur::util::bytes::crc32(b"123456789"), 0xCBF4_3926);
 /// ```
 pub fn crc32(data: &[u8]) -> u32 {
-    static TABLES: [[u32; 256]; 8] = {
-        let mut t = [[0u32; 256]; 8];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-                k += 1;
-            }
-            t[0][i] = c;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 256 {
-            let mut s = 1;
-            while s < 8 {
-                let prev = t[s - 1][i];
-                t[s][i] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
-                s += 1;
-            }
-            i += 1;
-        }
-        t
-    };
+    // Built on first use (some 16,000 shifts), not at compile time: 8 KB of
+    // tables in the .wasm's data would cost 7 KB gzipped on the wire.
+    static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(crc32_tables);
     let mut crc = !0u32;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
         let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
         let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
-        crc = TABLES[7][(lo & 0xff) as usize]
-            ^ TABLES[6][((lo >> 8) & 0xff) as usize]
-            ^ TABLES[5][((lo >> 16) & 0xff) as usize]
-            ^ TABLES[4][(lo >> 24) as usize]
-            ^ TABLES[3][(hi & 0xff) as usize]
-            ^ TABLES[2][((hi >> 8) & 0xff) as usize]
-            ^ TABLES[1][((hi >> 16) & 0xff) as usize]
-            ^ TABLES[0][(hi >> 24) as usize];
+        crc = tables[7][(lo & 0xff) as usize]
+            ^ tables[6][((lo >> 8) & 0xff) as usize]
+            ^ tables[5][((lo >> 16) & 0xff) as usize]
+            ^ tables[4][(lo >> 24) as usize]
+            ^ tables[3][(hi & 0xff) as usize]
+            ^ tables[2][((hi >> 8) & 0xff) as usize]
+            ^ tables[1][((hi >> 16) & 0xff) as usize]
+            ^ tables[0][(hi >> 24) as usize];
     }
     for &b in chunks.remainder() {
-        crc = TABLES[0][((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
+        crc = tables[0][((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
     }
     !crc
+}
+
+/// [`crc32`]'s tables: `t[0]` byte by byte, `t[s]` the same shifted `s` bytes on.
+fn crc32_tables() -> [[u32; 256]; 8] {
+    let mut t = [[0u32; 256]; 8];
+    for (i, entry) in t[0].iter_mut().enumerate() {
+        let mut c = i as u32;
+        for _ in 0..8 {
+            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+        }
+        *entry = c;
+    }
+    for s in 1..8 {
+        for i in 0..256 {
+            let prev = t[s - 1][i];
+            t[s][i] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
+        }
+    }
+    t
 }
 
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

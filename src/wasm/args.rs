@@ -3,7 +3,7 @@
 //! `BAD_ARGUMENT` error (a serde derive for these tagged shapes would cost
 //! tens of kilobytes of WebAssembly).
 
-use std::collections::BTreeMap;
+use crate::util::sorted_map::SortedMap;
 
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -203,7 +203,7 @@ struct Header {
     #[serde(default)]
     vector_kind: VectorKind,
     #[serde(default)]
-    facets: BTreeMap<String, FacetJson>,
+    facets: SortedMap<String, FacetJson>,
     /// The shop's repurchase priors, checked against the items by `finish`.
     #[serde(default)]
     repurchase: Option<RepurchaseJson>,

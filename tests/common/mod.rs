@@ -90,7 +90,7 @@ pub fn sequence_case() -> (flaneur::catalog::Catalog, Vec<flaneur::sequence::Ste
     use flaneur::catalog::{CatalogBuilder, ItemJson, ModelShape, SequenceModel, VectorKind};
     use flaneur::sequence::Step;
     // Built item by item (no JSON text: the browser build has no JSON parser of its own).
-    let facets = std::collections::BTreeMap::new();
+    let facets = flaneur::util::sorted_map::SortedMap::new();
     let mut builder = CatalogBuilder::new(1, "golden".into(), 0, VectorKind::Content, &facets)
         .expect("the case's catalog");
     for i in 0..40 {

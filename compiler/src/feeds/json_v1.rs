@@ -6,7 +6,7 @@
 //! in any order (our writer puts `items` last, `jq -S` sorts it first) and
 //! memory stays bounded either way.
 
-use std::collections::BTreeMap;
+use flaneur::util::sorted_map::SortedMap;
 use std::path::Path;
 
 use flaneur::catalog::{FacetJson, ItemJson, RepurchaseJson, SUPPORTED_VERSION, VectorKind};
@@ -24,7 +24,7 @@ struct Header {
     shop: Option<String>,
     dims: Option<usize>,
     vector_kind: Option<VectorKind>,
-    facets: Option<BTreeMap<String, FacetJson>>,
+    facets: Option<SortedMap<String, FacetJson>>,
     repurchase: Option<RepurchaseJson>,
     items: bool,
 }

@@ -1,12 +1,12 @@
 //! Merchant Center CSV/TSV feeds, streamed row by row (field mapping in
 //! docs/FORMATS.md, "Merchant Center CSV / TSV").
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use flaneur::catalog::{ItemJson, SUPPORTED_VERSION, VectorKind};
+use flaneur::util::sorted_map::SortedMap;
 
 use super::common::{parse_availability, parse_price, shop_name};
 use crate::compile::{Compiler, Draft, Locator};
@@ -167,7 +167,7 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         };
         let category =
             if get(product_type).is_empty() { get(google_category) } else { get(product_type) };
-        let mut attributes = BTreeMap::new();
+        let mut attributes = SortedMap::new();
         for (i, facet) in &facet_cols {
             let value = get(Some(*i));
             if !value.is_empty() {

@@ -1,10 +1,10 @@
 //! Shopify `products.json` exports: one catalog item per product, streamed in
 //! two passes (field mapping in docs/FORMATS.md, "Shopify `products.json`").
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use flaneur::catalog::{ItemJson, SUPPORTED_VERSION, VectorKind};
+use flaneur::util::sorted_map::SortedMap;
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -270,7 +270,7 @@ fn shopify_product(c: &mut Compiler, i: usize, p: ShopifyProduct) {
     }
     let available = p.variants.is_empty() || p.variants.iter().any(|v| v.available.unwrap_or(true));
     // Attributes: the option values of the first available variant (else the first).
-    let mut attributes = BTreeMap::new();
+    let mut attributes = SortedMap::new();
     if let Some(vendor) = p.vendor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         attributes.insert(rename("brand"), vendor.to_string());
     }

@@ -80,11 +80,15 @@ pub fn ways<'c>(
     for (node, place) in reachable {
         let listed = listed(node);
         // A node's own list: its items come with their rows.
-        let whole = listed.len() == catalog.items_in(node).len();
+        let first_row = if listed.len() == catalog.items_in(node).len() {
+            catalog.first_row_of(node)
+        } else {
+            None
+        };
         for (at, &index) in listed.iter().enumerate() {
             let index = index as usize;
-            let item = match catalog.item_in(node, at).filter(|_| whole) {
-                Some(item) => item,
+            let item = match first_row {
+                Some(first) => catalog.item_at_row(index, first + at),
                 None => catalog.item(index),
             };
             if !allowed(item) {
