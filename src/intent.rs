@@ -521,28 +521,47 @@ fn refinements(steps: &[Step<'_>]) -> usize {
 }
 
 /// Whether the query `b` refines `a`: they share a word, or one extends the
-/// other ("boo" → "boots"). How the engine marks a search it keeps without
-/// its text ([`EventKind::SearchStep`]).
+/// other ("boo" → "boots"), whatever their case and punctuation (both are
+/// compared [folded](fold_query)). How the engine marks a search it keeps
+/// without its text ([`EventKind::SearchStep`]).
+///
+/// In the page the browser folds a query as it arrives (the boundary, with
+/// `String.prototype.toLowerCase` and the `\p{Alphabetic}`/`\p{N}` classes),
+/// so the `.wasm` carries no Unicode case tables of its own: there, `a` and
+/// `b` are folded already. Native builds fold them here.
 ///
 /// ```
 /// assert!(flaneur::intent::refines("boots", "leather boots"));
+/// assert!(flaneur::intent::refines("Leather BOOTS!", "boots, brown"));
 /// assert!(!flaneur::intent::refines("boots", "scarf"));
 /// ```
 pub fn refines(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim(), b.trim());
-    let extends = !a.is_empty() && !b.is_empty() && (is_prefix(a, b) || is_prefix(b, a));
-    extends || words(a).any(|x| words(b).any(|y| is_prefix(x, y) || is_prefix(y, x)))
+    #[cfg(not(target_arch = "wasm32"))]
+    let (a, b) = (&fold_query(a), &fold_query(b));
+    let extends = !a.is_empty() && !b.is_empty() && (b.starts_with(a) || a.starts_with(b));
+    extends || words(a).any(|x| words(b).any(|y| y.starts_with(x) || x.starts_with(y)))
 }
 
-/// The query's words of at least [`MIN_WORD_CHARS`] characters.
-fn words(query: &str) -> impl Iterator<Item = &str> {
-    query.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= MIN_WORD_CHARS)
+/// A search query as [`refines`] compares it: its words (runs of Unicode
+/// letters and digits, `char::is_alphanumeric`) lowercased (`str::to_lowercase`),
+/// separated by single spaces. The page folds a query the same way with the
+/// browser's tables (`tests/fixtures/query-folds.json` holds the cases both
+/// builds are tested on).
+///
+/// ```
+/// assert_eq!(flaneur::intent::fold_query("  Leather BOOTS, size 42! "), "leather boots size 42");
+/// assert_eq!(flaneur::intent::fold_query("ÉTÉ—Sandales"), "été sandales");
+/// ```
+pub fn fold_query(query: &str) -> String {
+    let words = query.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
+    // Split first, then lowercase the whole (as the page does): lowercasing can
+    // add marks ("İ" → "i̇") that splitting would otherwise cut off.
+    words.collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// Whether `short` begins `long`, ignoring case (without allocating).
-fn is_prefix(short: &str, long: &str) -> bool {
-    let mut long = long.chars().flat_map(char::to_lowercase);
-    short.chars().flat_map(char::to_lowercase).all(|c| long.next() == Some(c))
+/// A folded query's words of at least [`MIN_WORD_CHARS`] characters.
+fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(' ').filter(|w| w.chars().count() >= MIN_WORD_CHARS)
 }
 
 /// The median gap between consecutive events in ms (the upper of the two middle

@@ -378,3 +378,20 @@ proptest! {
         prop_assert_eq!(estimate, classify(&catalog, events.iter()));
     }
 }
+
+/// The query folds both builds are held to (`tests/fixtures/query-folds.tsv`):
+/// here the native fold, in tests/web.rs the page's, with the browser's tables.
+#[test]
+fn queries_fold_as_the_shared_cases_say() {
+    let cases = include_str!("fixtures/query-folds.tsv");
+    let mut checked = 0;
+    for line in cases.lines().filter(|l| !l.starts_with('#')) {
+        let (input, folded) = line.split_once('\t').expect("input, a tab, the folded query");
+        assert_eq!(flaneur::intent::fold_query(input), folded, "{input:?}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} cases");
+    // Folding is what lets differently written searches refine each other.
+    assert!(flaneur::intent::refines("T-SHIRT", "t shirt polo"));
+    assert!(flaneur::intent::refines("ÉTÉ", "été sandales"));
+}

@@ -676,6 +676,22 @@ fn simd_and_scalar_kernels_agree_exactly() {
     }
 }
 
+/// The page folds search queries with the browser's Unicode tables exactly as
+/// the native build does with Rust's (`tests/fixtures/query-folds.tsv`, which
+/// tests/intent.rs checks natively): the `.wasm` carries no case tables.
+#[wasm_bindgen_test]
+fn queries_fold_in_the_page_as_the_shared_cases_say() {
+    let cases = include_str!("fixtures/query-folds.tsv");
+    let mut checked = 0;
+    for line in cases.lines().filter(|l| !l.starts_with('#')) {
+        let (input, folded) = line.split_once('\t').expect("input, a tab, the folded query");
+        let got = flaneur::wasm::fold_query(&js_sys::JsString::from(input));
+        assert_eq!(got, folded, "{input:?}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} cases");
+}
+
 #[wasm_bindgen(inline_js = r#"
 export function collector() {
   const got = []; const send = (r) => { got.push(r); }; send.got = got; return send;

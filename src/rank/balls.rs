@@ -76,6 +76,7 @@ impl NodeBalls {
     /// An upper bound of `u · yᵢ` for item `i` alone, given `|u|`: `|u| |yᵢ|`
     /// (+∞ when unknown). Item factors' lengths vary (a rarely bought item's
     /// is short), so it rules out many items a category's ball lets through.
+    #[inline(always)]
     pub fn item_bound(&self, index: usize, norm: f32) -> f32 {
         match self.norms.get(index) {
             Some(&length) => {

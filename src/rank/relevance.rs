@@ -431,7 +431,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// A bound of the vector signal of every item of taxonomy node `node`.
-    #[inline]
+    #[inline(always)]
     pub fn node_vector_bound(&self, node: u32) -> f32 {
         if let Some(bound) = self.sequence.and_then(|scores| scores.node_bound(node)) {
             return bound;
@@ -460,6 +460,7 @@ impl<'a> Scorer<'a> {
     }
 
     /// Evidence for one facet value, in [0, 1).
+    #[inline(always)]
     pub fn facet_evidence(&self, value: FacetValueId) -> f32 {
         self.facets.get(value as usize).copied().unwrap_or(0.0)
     }

@@ -49,6 +49,16 @@ pub(crate) fn random_seed() -> Result<u64, Error> {
     Ok(u64::from_le_bytes(bytes))
 }
 
+/// `query` folded as [`flaneur::intent::fold_query`](crate::intent::fold_query)
+/// folds it, with the browser's Unicode tables rather than tables of the
+/// `.wasm`'s own: its runs of letters and digits (`\p{Alphabetic}`, `\p{N}`:
+/// what `char::is_alphanumeric` accepts) separated by single spaces, then
+/// lowercased (`toLowerCase`, `str::to_lowercase`'s mapping).
+pub fn fold_query(query: &js_sys::JsString) -> String {
+    let separators = js_sys::RegExp::new(r"[^\p{Alphabetic}\p{N}]+", "gu");
+    String::from(query.replace_by_pattern(&separators, " ").trim().to_lower_case())
+}
+
 /// Reads `{ type, itemId | query, ms?, at? }` field by field (a serde derive
 /// for this tagged shape costs tens of kilobytes of WebAssembly).
 pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Error> {
@@ -83,7 +93,8 @@ pub(crate) fn read_event(event: &JsValue) -> Result<(EventKind, Option<i64>), Er
         }
         "search" => EventKind::Search {
             query: get("query")
-                .as_string()
+                .dyn_ref::<js_sys::JsString>()
+                .map(fold_query)
                 .ok_or_else(|| bad_argument("event.query", "expected a string"))?,
         },
         other => {

@@ -15,4 +15,5 @@ mod store;
 mod sync;
 mod types;
 
+pub use args::fold_query;
 pub use personalizer::Personalizer;
