@@ -9,6 +9,60 @@ use crate::catalog::sequence_model::{LAYER_NORM_EPSILON, Linear, Norm};
 /// `Σ a[i] · b[i]` over the shorter length, in eight interleaved partial sums.
 #[inline]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        dot_simd(a, b)
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        dot_scalar(a, b)
+    }
+}
+
+/// [`dot`]'s eight partial sums as two `f32x4` accumulators, written out:
+/// the `.wasm` is built for size, which vectorizes no loop by itself. The
+/// same products and sums in the same order (wasm has no fused multiply-add),
+/// so it computes what [`dot_scalar`] computes.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline]
+pub fn dot_simd(a: &[f32], b: &[f32]) -> f32 {
+    use core::arch::wasm32::*;
+    let n = a.len().min(b.len());
+    let full = n / 8 * 8;
+    let (mut lo, mut hi) = (f32x4_splat(0.0), f32x4_splat(0.0));
+    let mut i = 0;
+    while i < full {
+        // SAFETY: i + 8 ≤ full ≤ n ≤ both lengths; v128_load needs no alignment.
+        let (x0, x1, y0, y1) = unsafe {
+            let (pa, pb) = (a.as_ptr().add(i), b.as_ptr().add(i));
+            (
+                v128_load(pa.cast()),
+                v128_load(pa.add(4).cast()),
+                v128_load(pb.cast()),
+                v128_load(pb.add(4).cast()),
+            )
+        };
+        lo = f32x4_add(lo, f32x4_mul(x0, y0));
+        hi = f32x4_add(hi, f32x4_mul(x1, y1));
+        i += 8;
+    }
+    // The tail as `dot_scalar` sums it (the same iterator sum, its start included).
+    let tail: f32 = a[full..n].iter().zip(&b[full..n]).map(|(x, y)| x * y).sum();
+    let lane = |v: v128, k: usize| match k {
+        0 => f32x4_extract_lane::<0>(v),
+        1 => f32x4_extract_lane::<1>(v),
+        2 => f32x4_extract_lane::<2>(v),
+        _ => f32x4_extract_lane::<3>(v),
+    };
+    ((lane(lo, 0) + lane(hi, 0)) + (lane(lo, 1) + lane(hi, 1)))
+        + ((lane(lo, 2) + lane(hi, 2)) + (lane(lo, 3) + lane(hi, 3)))
+        + tail
+}
+
+/// The portable [`dot`].
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "simd128"), allow(dead_code))]
+#[inline]
+pub fn dot_scalar(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = [0.0f32; 8];
@@ -27,11 +81,29 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
 }
 
-/// `out += w · x`, component by component.
+/// `out += w · x`, component by component (four at a time with simd128:
+/// the same product and sum per component).
 #[inline]
 pub fn add_scaled(out: &mut [f32], w: f32, x: &[f32]) {
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o += w * v;
+    let n = out.len().min(x.len());
+    let mut i = 0;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use core::arch::wasm32::*;
+        let ws = f32x4_splat(w);
+        while i + 4 <= n {
+            // SAFETY: i + 4 ≤ n ≤ both lengths; v128 loads and stores need no alignment.
+            unsafe {
+                let (po, px) = (out.as_mut_ptr().add(i), x.as_ptr().add(i));
+                let sum = f32x4_add(v128_load(po.cast()), f32x4_mul(ws, v128_load(px.cast())));
+                v128_store(po.cast(), sum);
+            }
+            i += 4;
+        }
+    }
+    while i < n {
+        out[i] += w * x[i];
+        i += 1;
     }
 }
 
