@@ -1,6 +1,8 @@
 //! Session intent: scripted sessions on the demo catalog, and properties.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use flaneur::catalog::Catalog;
 use flaneur::intent::{Intent, IntentEstimate, MIN_CONFIDENCE, classify};
 use flaneur::profile::{Event, EventKind, Profile};
@@ -383,14 +385,9 @@ proptest! {
 /// here the native fold, in tests/web.rs the page's, with the browser's tables.
 #[test]
 fn queries_fold_as_the_shared_cases_say() {
-    let cases = include_str!("fixtures/query-folds.tsv");
-    let mut checked = 0;
-    for line in cases.lines().filter(|l| !l.starts_with('#')) {
-        let (input, folded) = line.split_once('\t').expect("input, a tab, the folded query");
+    for (input, folded) in common::query_fold_cases() {
         assert_eq!(flaneur::intent::fold_query(input), folded, "{input:?}");
-        checked += 1;
     }
-    assert!(checked >= 10, "only {checked} cases");
     // Folding is what lets differently written searches refine each other.
     assert!(flaneur::intent::refines("T-SHIRT", "t shirt polo"));
     assert!(flaneur::intent::refines("ÉTÉ", "été sandales"));

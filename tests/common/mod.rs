@@ -154,3 +154,15 @@ pub fn sequence_golden() -> (Vec<f32>, Vec<f32>) {
     };
     (numbers("\"h\""), numbers("\"scores\""))
 }
+
+/// The search queries both builds fold alike (`tests/fixtures/query-folds.tsv`):
+/// `(input, folded)`, at least ten.
+pub fn query_fold_cases() -> Vec<(&'static str, &'static str)> {
+    let cases: Vec<(&str, &str)> = include_str!("../fixtures/query-folds.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| line.split_once('\t').expect("input, a tab, the folded query"))
+        .collect();
+    assert!(cases.len() >= 10, "only {} cases", cases.len());
+    cases
+}
