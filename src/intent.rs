@@ -545,7 +545,7 @@ pub fn refines(a: &str, b: &str) -> bool {
 /// A search query as [`refines`] compares it: its words (runs of Unicode
 /// letters and digits, `char::is_alphanumeric`) lowercased (`str::to_lowercase`),
 /// separated by single spaces. The page folds a query the same way with the
-/// browser's tables (`tests/fixtures/query-folds.json` holds the cases both
+/// browser's tables (`tests/fixtures/query-folds.tsv` holds the cases both
 /// builds are tested on).
 ///
 /// ```

@@ -55,17 +55,13 @@ impl Columns {
     /// The row of item `i`.
     #[inline(always)]
     pub(crate) fn row(&self, i: usize) -> usize {
-        // Slices, not `Vec`s, are indexed here and below: indexing a `Vec`
-        // is a call in a `.wasm` built for size, and these run for every item scored.
-        let rows = self.row.as_slice();
-        if rows.is_empty() { i } else { rows[i] as usize }
+        if self.row.is_empty() { i } else { self.row[i] as usize }
     }
 
     /// Ids of row `r`'s `(facet, value)` pairs, sorted by facet.
     #[inline(always)]
     pub(crate) fn facet_values_at(&self, r: usize) -> &[FacetValueId] {
-        let (start, attrs) = (self.attr_start.as_slice(), self.attrs.as_slice());
-        &attrs[start[r] as usize..start[r + 1] as usize]
+        &self.attrs[self.attr_start[r] as usize..self.attr_start[r + 1] as usize]
     }
 
     /// Empties the optional columns no item has a value in (currency,
@@ -176,7 +172,7 @@ impl<'a> ItemRef<'a> {
     /// Leaf of the item's category path.
     #[inline(always)]
     pub fn category(&self) -> CategoryId {
-        self.cols().category.as_slice()[self.row]
+        self.cols().category[self.row]
     }
 
     /// The item's full category path.
@@ -210,13 +206,13 @@ impl<'a> ItemRef<'a> {
     /// Whether the item can be bought now.
     #[inline(always)]
     pub fn available(&self) -> bool {
-        self.cols().available.as_slice()[self.row]
+        self.cols().available[self.row]
     }
 
     /// Aggregate, non-personal popularity prior in [0, 1].
     #[inline(always)]
     pub fn popularity(&self) -> f32 {
-        self.cols().popularity.as_slice()[self.row]
+        self.cols().popularity[self.row]
     }
 
     /// Release date, `YYYY-MM-DD`.
@@ -233,7 +229,7 @@ impl<'a> ItemRef<'a> {
     /// Whether it has a sensitive class ([`Self::sensitive`]), without reading it.
     #[inline(always)]
     pub fn is_sensitive(&self) -> bool {
-        self.cols().sensitive.as_slice()[self.row] != super::strings::NO_STR
+        self.cols().sensitive[self.row] != super::strings::NO_STR
     }
 
     /// Sensitive class (`health`, …): learned from only with the shopper's opt-in.

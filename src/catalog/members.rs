@@ -64,9 +64,8 @@ impl Members {
     #[inline(always)]
     pub(crate) fn of(&self, node: CategoryId) -> &[u32] {
         let n = node as usize;
-        let (start, items) = (self.start.as_slice(), self.items.as_slice());
-        match (start.get(n), start.get(n + 1)) {
-            (Some(&a), Some(&b)) => &items[a as usize..b as usize],
+        match (self.start.get(n), self.start.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
             _ => &[],
         }
     }

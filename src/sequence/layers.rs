@@ -48,14 +48,10 @@ pub fn dot_simd(a: &[f32], b: &[f32]) -> f32 {
     }
     // The tail as `dot_scalar` sums it (the same iterator sum, its start included).
     let tail: f32 = a[full..n].iter().zip(&b[full..n]).map(|(x, y)| x * y).sum();
-    let lane = |v: v128, k: usize| match k {
-        0 => f32x4_extract_lane::<0>(v),
-        1 => f32x4_extract_lane::<1>(v),
-        2 => f32x4_extract_lane::<2>(v),
-        _ => f32x4_extract_lane::<3>(v),
-    };
-    ((lane(lo, 0) + lane(hi, 0)) + (lane(lo, 1) + lane(hi, 1)))
-        + ((lane(lo, 2) + lane(hi, 2)) + (lane(lo, 3) + lane(hi, 3)))
+    // `dot_scalar`'s reduction: lane k of `lo` is its sum k, of `hi` its sum k + 4.
+    let pairs = f32x4_add(lo, hi);
+    ((f32x4_extract_lane::<0>(pairs) + f32x4_extract_lane::<1>(pairs))
+        + (f32x4_extract_lane::<2>(pairs) + f32x4_extract_lane::<3>(pairs)))
         + tail
 }
 
