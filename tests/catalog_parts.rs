@@ -410,6 +410,43 @@ fn shards_joined_in_place_in_any_order_give_the_catalog_of_every_part_joined_at_
     let mut whole = whole_with(varied);
     let shape = ModelShape { dims: 16, heads: 2, max_len: 12, ffn: 24, blocks: 1, events: true };
     with_random_sequence_model(&mut whole, shape, 5).unwrap();
+    assert_joins_alike(&whole);
+}
+
+#[test]
+fn a_currency_or_sensitive_class_one_part_alone_has_joins_as_the_whole_catalog_holds_it() {
+    // Every item in euros but department 1's, in francs, and department 2's, in none;
+    // only department 1 has sensitive items; the core is department 0's.
+    let by_department = |json: &mut flaneur::catalog::CatalogJson| {
+        for (k, item) in json.items.iter_mut().enumerate() {
+            let department = item.category.split(" > ").next().unwrap_or_default().to_owned();
+            item.currency = match department.as_str() {
+                "Dept 1" => Some("CHF".into()),
+                "Dept 2" => None,
+                _ => Some("EUR".into()),
+            };
+            if department != "Dept 0" {
+                item.popularity = 0.0; // so that the core is department 0's
+            }
+            if department == "Dept 1" {
+                item.sensitive = (k % 3 == 0).then(|| "health".to_owned());
+            }
+        }
+    };
+    let whole = whole_with(by_department);
+    let parts = whole.split(1, 30).unwrap();
+    let core = &parts[0];
+    assert!(core.iter().all(|item| item.currency() == Some("EUR") && item.sensitive().is_none()));
+    assert!(whole.iter().any(|item| item.currency() == Some("CHF")));
+    assert!(whole.iter().any(|item| item.currency().is_none()));
+    assert!(whole.iter().any(|item| item.sensitive() == Some("health")));
+    assert_joins_alike(&whole);
+}
+
+/// Joins `whole`'s parts one at a time, in place, in three orders at two
+/// depths, and checks each step against [`Catalog::join_shard`] and the end
+/// against every part joined at once, and read back from its bytes.
+fn assert_joins_alike(whole: &Catalog) {
     for depth in [1, 2] {
         let parts = whole.split(depth, 30).unwrap();
         let at_once = Catalog::from_parts(&parts).unwrap();

@@ -290,6 +290,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         repurchase,
         sequence_model,
         part,
+        expected_items: 0,
     })
 }
 
@@ -382,19 +383,19 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     write_array(w, &c.id);
     write_array(w, &c.optional_by_item(&c.title));
     // Item after item, whatever order the rows are kept in.
-    write_array(w, &c.by_item(&c.category));
+    write_array(w, &c.by_item(&c.category, 0));
     let (attr_start, attrs) = c.attrs_by_item();
     write_array(w, &attr_start);
     write_array(w, &attrs);
     write_array(w, &c.price);
-    write_array(w, &c.optional_by_item(&c.currency));
+    write_array(w, &c.currency_by_item());
     w.u32(len_u32(c.available.len()));
-    for available in c.by_item(&c.available) {
+    for available in c.by_item(&c.available, false) {
         w.u8(u8::from(available));
     }
-    write_array(w, &c.by_item(&c.popularity));
+    write_array(w, &c.by_item(&c.popularity, 0.0));
     write_array(w, &c.optional_by_item(&c.released));
-    write_array(w, &c.by_item(&c.sensitive));
+    write_array(w, &c.by_item(&c.sensitive, NO_STR));
     write_array(w, &c.optional_by_item(&c.url));
     write_array(w, &c.optional_by_item(&c.image));
 }
@@ -806,9 +807,10 @@ impl<'a> Decoder<'a> {
             category: category.values,
             attr_start,
             attrs,
-            row: Vec::new(),
+            row: Default::default(),
             price: price.values,
             currency,
+            currency_all: None,
             available: available.values.iter().map(|&a| a == 1).collect(),
             popularity: popularity.values,
             released,

@@ -65,3 +65,69 @@ impl Catalog {
         Footprint { strings, columns, vectors, indexes, other }
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::testkit::{Shape, catalog};
+
+    #[test]
+    fn a_catalog_holds_its_row_maps_once_built_loaded_or_joined() {
+        let whole =
+            Catalog::from_json(catalog(3, Shape { items: 400, dims: 4, leaves: 9, facets: 2 }))
+                .unwrap();
+        let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
+        let joined = Catalog::from_parts(&whole.split(1, 30).unwrap()).unwrap();
+        for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
+            assert!(!c.columns.row.is_empty(), "{what}: rows grouped by category");
+            assert!(c.vectors.shares_maps(c.members.order_map(), &c.columns.row), "{what}");
+            // Only the codes and scales are the vectors' own.
+            let own = c.vectors.codes().len() + 4 * c.vectors.scales().len();
+            assert!(c.vectors.held_bytes() < own + 64, "{what}: {}", c.vectors.held_bytes());
+        }
+    }
+
+    #[test]
+    fn one_currency_for_every_item_and_no_sensitive_class_or_popularity_cost_no_column() {
+        let mut json = catalog(4, Shape { items: 200, dims: 2, leaves: 5, facets: 1 });
+        json.items.iter_mut().for_each(|item| item.popularity = 0.0);
+        let whole = Catalog::from_json(json).unwrap();
+        let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
+        let joined = Catalog::from_parts(&whole.split(1, 20).unwrap()).unwrap();
+        for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
+            let columns = &c.columns;
+            let held = [&columns.currency, &columns.sensitive].map(|c| c.capacity());
+            assert_eq!((held, columns.popularity.capacity()), ([0, 0], 0), "{what}");
+            assert!(c.iter().all(|item| item.currency() == Some("EUR")
+                && !item.is_sensitive()
+                && item.popularity() == 0.0));
+        }
+    }
+
+    #[test]
+    fn joins_toward_every_part_end_with_no_spare_room_and_never_hold_twice_what_they_need() {
+        let whole =
+            Catalog::from_json(catalog(6, Shape { items: 900, dims: 8, leaves: 40, facets: 2 }))
+                .unwrap();
+        let parts = whole.split(2, 30).unwrap();
+        let every = Catalog::from_parts(&parts).unwrap();
+        // One shard after another, toward the catalog the parts make.
+        let mut joined = Catalog::from_parts(&parts[..1]).unwrap();
+        joined.expect_items(whole.len());
+        let mut layout = vec![(None, parts[0].len())];
+        for shard in &parts[1..] {
+            joined.join_shard_in_place(&layout, shard).unwrap();
+            layout.push((shard.part().and_then(|p| p.department.as_deref()), shard.len()));
+            let c = &joined.columns;
+            assert!(c.category.capacity() <= 2 * joined.len(), "{}", c.category.capacity());
+            assert!(c.attrs.capacity() <= 2 * c.attrs.len());
+        }
+        for c in [&joined, &every] {
+            let columns = &c.columns;
+            assert_eq!((columns.category.capacity(), columns.row.capacity()), (c.len(), c.len()));
+            assert_eq!(columns.attrs.capacity(), columns.attrs.len());
+            let own = c.vectors.codes().len() + 4 * c.vectors.scales().len();
+            assert_eq!(c.vectors.held_bytes(), own);
+        }
+    }
+}

@@ -1,10 +1,11 @@
 //! Item lookup by id in constant time: an open-addressing hash table of
-//! item positions, built on load (4 bytes per slot, at most two slots per
-//! item). Every page event names an item by id, and so does every entry of
+//! item positions, built on load (4 bytes per slot, three slots for every
+//! two items). Every page event names an item by id, and so does every entry of
 //! a profile: a slate resolves hundreds of them, each in one or two probes
 //! rather than the seventeen string comparisons of a binary search over
 //! 100,000 ids.
 
+use super::row_merge::Room;
 use super::strings::{StrId, Strings};
 
 /// Marks an empty slot.
@@ -13,7 +14,8 @@ const EMPTY: u32 = u32::MAX;
 /// Item positions by the hash of their id; linear probing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdTable {
-    /// A power of two of slots (or none for an empty catalog).
+    /// Half again as many slots as items (none for an empty catalog): any
+    /// number, a hash placed by multiplying rather than masking.
     slots: Vec<u32>,
 }
 
@@ -26,15 +28,27 @@ impl IdTable {
     /// The table of `ids` (item `i`'s id is `strings.get(ids[i])`). A
     /// repeated id keeps its first position (a validated catalog has none).
     pub(crate) fn new(strings: &Strings, ids: &[StrId]) -> Self {
+        let mut table = Self::default();
+        table.rebuild(strings, ids, Room { items: ids.len(), expected: 0 });
+        table
+    }
+
+    /// The table of `ids` in this one's slots, grown as `room` says (a join
+    /// rebuilds it where it lies rather than leave a hole in memory that
+    /// never shrinks).
+    pub(crate) fn rebuild(&mut self, strings: &Strings, ids: &[StrId], room: Room) {
+        let slots = &mut self.slots;
+        slots.clear();
         if ids.is_empty() {
-            return Self::default();
+            *slots = Vec::new();
+            return;
         }
-        let size = (ids.len() + ids.len() / 2).next_power_of_two().max(2);
-        let mut slots = vec![EMPTY; size];
-        let mask = size - 1;
+        let size = ids.len() + ids.len() / 2 + 1;
+        room.grow(slots, size);
+        slots.resize(size, EMPTY);
         for (index, &id) in ids.iter().enumerate() {
             let text = strings.get(id);
-            let mut at = hash(text) as usize & mask;
+            let mut at = place(hash(text), size);
             loop {
                 let held = slots[at];
                 if held == EMPTY {
@@ -44,10 +58,9 @@ impl IdTable {
                 if strings.get(ids[held as usize]) == text {
                     break;
                 }
-                at = (at + 1) & mask;
+                at = if at + 1 == size { 0 } else { at + 1 };
             }
         }
-        Self { slots }
     }
 
     /// The position of the item with id `id`: `text_of(i)` gives item `i`'s id.
@@ -56,8 +69,8 @@ impl IdTable {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let mut at = hash(id) as usize & mask;
+        let size = self.slots.len();
+        let mut at = place(hash(id), size);
         // At most every slot; the table is never full, so an empty slot ends it sooner.
         for _ in 0..self.slots.len() {
             let held = self.slots[at];
@@ -67,10 +80,19 @@ impl IdTable {
             if text_of(held) == id {
                 return Some(held as usize);
             }
-            at = (at + 1) & mask;
+            at = if at + 1 == size { 0 } else { at + 1 };
         }
         None
     }
+}
+
+/// The slot of `size` where a probe for `hash` starts: the hash mixed
+/// (Fibonacci hashing: FNV-1a leaves ids that differ in their last digits
+/// close together, and linear probing would queue them), its top 32 bits
+/// scaled to the table (Lemire's multiply-shift).
+#[inline]
+fn place(hash: u64, size: usize) -> usize {
+    (((hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) * size as u64) >> 32) as usize
 }
 
 /// FNV-1a, 64 bits, folded: fast for the short ids shops use, and no

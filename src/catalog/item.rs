@@ -29,17 +29,21 @@ pub(crate) struct Columns {
     pub attr_start: Vec<u32>,
     pub attrs: Vec<FacetValueId>,
     /// Per item, its row (empty: item `i` is row `i`). A loaded catalog
-    /// keeps its rows in the order of [`Catalog::items_in`], node after node.
-    pub row: Vec<u32>,
+    /// keeps its rows in the order of [`Catalog::items_in`], node after node,
+    /// and shares this map with its vectors ([`super::members::RowMap`]).
+    pub row: super::members::RowMap,
     /// `NaN` when the item has no price.
     pub price: Vec<f64>,
+    /// Empty when every item has the same currency, [`Self::currency_all`].
     pub currency: Vec<StrId>,
+    /// Every item's currency when `currency` is empty (`None`: no item has one).
+    pub currency_all: Option<StrId>,
     /// By row.
     pub available: Vec<bool>,
-    /// By row.
+    /// By row; empty when every item's is 0 (a feed without one).
     pub popularity: Vec<f32>,
     pub released: Vec<StrId>,
-    /// By row.
+    /// By row; empty when no item has a sensitive class.
     pub sensitive: Vec<StrId>,
     pub url: Vec<StrId>,
     pub image: Vec<StrId>,
@@ -65,14 +69,50 @@ impl Columns {
     }
 
     /// Empties the optional columns no item has a value in (currency,
-    /// release date, links): a catalog without links, as a page holding them
-    /// outside WebAssembly memory joins, then spends nothing on them.
+    /// release date, links, sensitive class, popularity), and the currency column when
+    /// every item has the same one (a shop's usual case): a catalog without
+    /// links, as a page holding them outside WebAssembly memory joins, then
+    /// spends nothing on them.
     pub(crate) fn drop_absent(&mut self) {
-        for column in [&mut self.currency, &mut self.released, &mut self.url, &mut self.image] {
-            if column.iter().all(|&s| s == super::strings::NO_STR) {
+        let absent = |column: &[StrId]| column.iter().all(|&s| s == super::strings::NO_STR);
+        for column in [&mut self.released, &mut self.url, &mut self.image, &mut self.sensitive] {
+            if absent(column) {
                 *column = Vec::new();
             }
         }
+        if self.popularity.iter().all(|&p| p == 0.0) {
+            self.popularity = Vec::new();
+        }
+        if let Some(&first) = self.currency.first()
+            && self.currency.iter().all(|&s| s == first)
+        {
+            self.currency_all = (first != super::strings::NO_STR).then_some(first);
+            self.currency = Vec::new();
+        }
+    }
+
+    /// Item `i`'s currency, [`super::strings::NO_STR`] for none.
+    #[inline]
+    pub(crate) fn currency_of(&self, i: usize) -> StrId {
+        match self.currency.get(i) {
+            Some(&id) => id,
+            None => self.currency_all.unwrap_or(super::strings::NO_STR),
+        }
+    }
+
+    /// The currency column item after item, as a file stores it.
+    pub(crate) fn currency_by_item(&self) -> std::borrow::Cow<'_, [StrId]> {
+        if self.currency.is_empty() {
+            vec![self.currency_of(0); self.id.len()].into()
+        } else {
+            self.currency.as_slice().into()
+        }
+    }
+
+    /// Row `r`'s sensitive class, [`super::strings::NO_STR`] for none.
+    #[inline(always)]
+    pub(crate) fn sensitive_at(&self, r: usize) -> StrId {
+        self.sensitive.get(r).copied().unwrap_or(super::strings::NO_STR)
     }
 
     /// An optional column item after item, as a file stores it: its values,
@@ -88,9 +128,10 @@ impl Columns {
         }
     }
 
-    /// A by-row column item after item (as a file stores it).
-    pub(crate) fn by_item<T: Copy>(&self, column: &[T]) -> Vec<T> {
-        (0..self.id.len()).map(|i| column[self.row(i)]).collect()
+    /// A by-row column item after item (as a file stores it); `absent` for
+    /// every item when the column is empty.
+    pub(crate) fn by_item<T: Copy>(&self, column: &[T], absent: T) -> Vec<T> {
+        (0..self.id.len()).map(|i| column.get(self.row(i)).copied().unwrap_or(absent)).collect()
     }
 
     /// `attr_start` and `attrs` item after item, whatever order the rows are
@@ -124,12 +165,19 @@ impl Columns {
         for (row, &item) in order.iter().enumerate() {
             rows[item as usize] = row as u32;
         }
-        let pick = |column: &[u32]| order.iter().map(|&i| column[i as usize]).collect();
+        let pick = |column: &[u32]| {
+            if column.is_empty() {
+                return Vec::new(); // an optional column no item has a value in
+            }
+            order.iter().map(|&i| column[i as usize]).collect()
+        };
         self.category = pick(&self.category);
         self.sensitive = pick(&self.sensitive);
         self.available = order.iter().map(|&i| self.available[i as usize]).collect();
-        self.popularity = order.iter().map(|&i| self.popularity[i as usize]).collect();
-        (self.attr_start, self.attrs, self.row) = (start, attrs, rows);
+        if !self.popularity.is_empty() {
+            self.popularity = order.iter().map(|&i| self.popularity[i as usize]).collect();
+        }
+        (self.attr_start, self.attrs, self.row) = (start, attrs, std::sync::Arc::new(rows));
         true
     }
 }
@@ -200,7 +248,7 @@ impl<'a> ItemRef<'a> {
 
     /// ISO 4217 currency code.
     pub fn currency(&self) -> Option<&'a str> {
-        self.strings().opt(optional(&self.cols().currency, self.index))
+        self.strings().opt(self.cols().currency_of(self.index))
     }
 
     /// Whether the item can be bought now.
@@ -212,7 +260,7 @@ impl<'a> ItemRef<'a> {
     /// Aggregate, non-personal popularity prior in [0, 1].
     #[inline(always)]
     pub fn popularity(&self) -> f32 {
-        self.cols().popularity[self.row]
+        self.cols().popularity.get(self.row).copied().unwrap_or(0.0)
     }
 
     /// Release date, `YYYY-MM-DD`.
@@ -229,12 +277,12 @@ impl<'a> ItemRef<'a> {
     /// Whether it has a sensitive class ([`Self::sensitive`]), without reading it.
     #[inline(always)]
     pub fn is_sensitive(&self) -> bool {
-        self.cols().sensitive[self.row] != super::strings::NO_STR
+        self.cols().sensitive_at(self.row) != super::strings::NO_STR
     }
 
     /// Sensitive class (`health`, …): learned from only with the shopper's opt-in.
     pub fn sensitive(&self) -> Option<&'a str> {
-        self.strings().opt(self.cols().sensitive[self.row])
+        self.strings().opt(self.cols().sensitive_at(self.row))
     }
 
     /// Product page.

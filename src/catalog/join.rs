@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use super::bought_with::BoughtWith;
 use super::members::Members;
 use super::repurchase::{Priors, Repurchase};
+use super::row_merge::{Room, RowPlan, RowSource};
 use super::strings::{NO_STR, StrId, Strings};
-use super::{Catalog, CategoryId, NO_DAY, Taxonomy, id_table};
+use super::{Catalog, CategoryId, NO_DAY, Taxonomy};
 use crate::error::{Error, Result};
 
 /// Where an item of the joined catalog comes from.
@@ -106,6 +107,7 @@ impl Catalog {
         let columns = &self.columns;
         let values = self.facet_values.iter().map(|&(_, s)| s);
         let ids = values
+            .chain(columns.currency_all)
             .chain(columns.currency.iter().copied())
             .chain(columns.released.iter().copied())
             .chain(columns.sensitive.iter().copied());
@@ -124,8 +126,9 @@ impl Catalog {
         let sc = &shard.columns;
         let mut used = vec![false; shard.strings.len()];
         let columns = [&sc.id, &sc.title, &sc.url, &sc.image, &sc.currency, &sc.released];
-        let ids = columns.into_iter().chain([&sc.sensitive]).flatten();
-        for &id in ids.chain(shard.facet_values.iter().map(|(_, id)| id)) {
+        let ids = columns.into_iter().chain([&sc.sensitive]).flatten().copied();
+        let ids = ids.chain(sc.currency_all).chain(shard.facet_values.iter().map(|&(_, id)| id));
+        for id in ids {
             if let Some(slot) = used.get_mut(id as usize) {
                 *slot = true;
             }
@@ -136,9 +139,11 @@ impl Catalog {
             bytes += shard.strings.get(id as StrId).len();
         }
         drop(used);
+        let room = Room { items: self.len() + shard.len(), expected: self.expected_items };
         let strings = &mut self.strings;
-        let _ = strings.text.try_reserve_exact(bytes);
-        let _ = strings.ends.try_reserve_exact(count);
+        let (text, ends) = (strings.text.len() + bytes, strings.ends.len() + count);
+        room.grow_text(&mut strings.text, text);
+        room.grow(&mut strings.ends, ends);
         let add = |strings: &mut Strings, text: &str| {
             strings.text.push_str(text);
             strings.ends.push(strings.text.len() as u32);
@@ -165,6 +170,9 @@ impl Catalog {
             for &id in column {
                 intern_shared(strings, &mut map, id);
             }
+        }
+        if let Some(id) = sc.currency_all {
+            intern_shared(strings, &mut map, id);
         }
         for column in [&sc.id, &sc.title, &sc.url, &sc.image] {
             for &id in column {
@@ -247,13 +255,23 @@ impl Catalog {
     /// Splices the shard's values into the columns kept item after item.
     fn splice_item_columns(&mut self, shard: &Catalog, splice: Splice, shared: &[StrId]) {
         let (held_len, at) = (self.len(), splice.at);
+        let room = Room { items: splice.total, expected: self.expected_items };
         let c = &mut self.columns;
         let sc = &shard.columns;
         let map = |id: StrId| if id == NO_STR { NO_STR } else { shared[id as usize] };
+        // One currency for every item on both sides stays one; else the column is spelled out.
+        let same = c.currency.is_empty()
+            && sc.currency.is_empty()
+            && c.currency_all == sc.currency_all.map(map);
+        if !same && c.currency.is_empty() {
+            c.currency = vec![c.currency_of(0); held_len];
+            c.currency_all = None;
+        }
+        let their_currency = if same { Vec::new().into() } else { sc.currency_by_item() };
         let pairs = [
-            (&mut c.id, &sc.id),
+            (&mut c.id, sc.id.as_slice()),
             (&mut c.title, &sc.title),
-            (&mut c.currency, &sc.currency),
+            (&mut c.currency, &their_currency),
             (&mut c.released, &sc.released),
             (&mut c.url, &sc.url),
             (&mut c.image, &sc.image),
@@ -266,11 +284,10 @@ impl Catalog {
                 *column = vec![NO_STR; held_len];
             }
             let values = (0..shard.len()).map(|j| map(theirs.get(j).copied().unwrap_or(NO_STR)));
-            // Exactly as much room: in memory that never shrinks, doubling's slack stays.
-            column.reserve_exact(shard.len());
+            room.grow(column, splice.total);
             column.splice(at..at, values);
         }
-        c.price.reserve_exact(shard.len());
+        room.grow(&mut c.price, splice.total);
         c.price.splice(at..at, (0..shard.len()).map(|j| sc.price[j]));
         c.drop_absent();
     }
@@ -278,7 +295,8 @@ impl Catalog {
     /// Puts every column kept by row (category, facet values, availability,
     /// popularity, sensitive class, release day, vector) in the joined
     /// catalog's row order: its taxonomy's nodes one after another, each
-    /// node's items by position. One column at a time.
+    /// node's items by position. Each column is merged where it lies
+    /// (`row_merge.rs`), one at a time.
     fn rearrange_rows(
         &mut self,
         shard: &Catalog,
@@ -288,74 +306,107 @@ impl Catalog {
         values: [&[u32]; 2],
         shared: &[StrId],
     ) {
-        let categories: Vec<CategoryId> = (0..splice.total)
-            .map(|q| match splice.source(q) {
-                Source::Held(p) => nodes[0][self.item(p).category() as usize],
-                Source::Shard(j) => nodes[1][shard.item(j).category() as usize],
-            })
-            .collect();
-        let members = Members::new(&categories, taxonomy.len());
-        drop(categories);
-        // Where each joined row's values are: (from the shard, the source's row).
-        let sources: Vec<(bool, u32)> = members
-            .order()
-            .iter()
-            .map(|&q| match splice.source(q as usize) {
-                Source::Held(p) => (false, self.columns.row(p) as u32),
-                Source::Shard(j) => (true, shard.columns.row(j) as u32),
-            })
-            .collect();
+        let room = Room { items: splice.total, expected: self.expected_items };
+        // The joined lists are written into the held lists' allocations, grown
+        // as the columns are: memory that never shrinks keeps no hole of them.
+        let (vector_order, vector_rows) = self.vectors.release_maps();
+        let (held_order, held_rows) =
+            (std::mem::take(&mut self.members), std::mem::take(&mut self.columns.row));
+        drop((vector_order, vector_rows));
+        let mut list = held_order.into_allocation();
+        room.grow(&mut list, splice.total);
+        // Each joined item's node, from the held rows' categories (not yet merged).
+        let node_of = |q: usize| match splice.source(q) {
+            Source::Held(p) => {
+                let row = held_rows.get(p).map_or(p, |&h| h as usize);
+                nodes[0][self.columns.category[row] as usize]
+            }
+            Source::Shard(j) => nodes[1][shard.item(j).category() as usize],
+        };
+        let members = Members::grouping_in(list, splice.total, taxonomy.len(), node_of);
+        let order = members.order();
+        let plan = RowPlan::new(splice.total, |r| match splice.source(order[r] as usize) {
+            Source::Held(p) => RowSource::Held(held_rows.get(p).map_or(p, |&h| h as usize)),
+            Source::Shard(j) => RowSource::Shard(shard.columns.row(j)),
+        });
         let (c, sc) = (&mut self.columns, &shard.columns);
-        c.category = sources
-            .iter()
-            .map(|&(s, r)| {
-                if s {
-                    nodes[1][sc.category[r as usize] as usize]
-                } else {
-                    nodes[0][c.category[r as usize] as usize]
-                }
-            })
-            .collect();
+        let [held_nodes, shard_nodes] = nodes;
+        plan.merge(
+            &mut c.category,
+            1,
+            room,
+            0,
+            |n| held_nodes[n as usize],
+            |s, out| {
+                out[0] = shard_nodes[sc.category[s] as usize];
+            },
+        );
         let theirs = |id: StrId| if id == NO_STR { NO_STR } else { shared[id as usize] };
-        c.sensitive = sources
-            .iter()
-            .map(
-                |&(s, r)| {
-                    if s { theirs(sc.sensitive[r as usize]) } else { c.sensitive[r as usize] }
+        if !c.sensitive.is_empty() || !sc.sensitive.is_empty() {
+            if c.sensitive.is_empty() {
+                c.sensitive = vec![NO_STR; splice.total - splice.n];
+            }
+            plan.merge(
+                &mut c.sensitive,
+                1,
+                room,
+                NO_STR,
+                |v| v,
+                |s, out| {
+                    out[0] = theirs(sc.sensitive_at(s));
                 },
-            )
-            .collect();
-        c.available = sources
-            .iter()
-            .map(|&(s, r)| if s { sc.available[r as usize] } else { c.available[r as usize] })
-            .collect();
-        c.popularity = sources
-            .iter()
-            .map(|&(s, r)| if s { sc.popularity[r as usize] } else { c.popularity[r as usize] })
-            .collect();
-        let mut attr_start = Vec::with_capacity(splice.total + 1);
-        let mut attrs = Vec::with_capacity(c.attrs.len() + sc.attrs.len());
-        attr_start.push(0);
-        for &(s, r) in &sources {
-            let (from, map) = if s { (sc, values[1]) } else { (&*c, values[0]) };
-            attrs.extend(from.facet_values_at(r as usize).iter().map(|&v| map[v as usize]));
-            attr_start.push(attrs.len() as u32);
+            );
         }
-        (c.attr_start, c.attrs) = (attr_start, attrs);
-        let days = (&self.released_days, &shard.released_days);
-        if !days.0.is_empty() || !days.1.is_empty() {
-            let day = |d: &Vec<i32>, r: u32| d.get(r as usize).copied().unwrap_or(NO_DAY);
-            self.released_days = sources
-                .iter()
-                .map(|&(s, r)| if s { day(days.1, r) } else { day(days.0, r) })
-                .collect();
+        plan.merge(&mut c.available, 1, room, false, |v| v, |s, out| out[0] = sc.available[s]);
+        if !c.popularity.is_empty() || !sc.popularity.is_empty() {
+            if c.popularity.is_empty() {
+                c.popularity = vec![0.0; splice.total - splice.n];
+            }
+            plan.merge(
+                &mut c.popularity,
+                1,
+                room,
+                0.0,
+                |v| v,
+                |s, out| {
+                    out[0] = sc.popularity.get(s).copied().unwrap_or(0.0);
+                },
+            );
         }
-        drop(sources);
-        self.vectors.splice_items(splice.at, &shard.vectors, members.order());
-        let mut rows = vec![0u32; splice.total];
+        let [held_values, shard_values] = values;
+        plan.merge_ragged(
+            &mut c.attr_start,
+            &mut c.attrs,
+            room,
+            |v| held_values[v as usize],
+            |v| shard_values[v as usize],
+            |s| sc.facet_values_at(s),
+        );
+        if !self.released_days.is_empty() || !shard.released_days.is_empty() {
+            if self.released_days.is_empty() {
+                self.released_days = vec![NO_DAY; splice.total - splice.n];
+            }
+            let days = &shard.released_days;
+            plan.merge(
+                &mut self.released_days,
+                1,
+                room,
+                NO_DAY,
+                |d| d,
+                |s, out| {
+                    out[0] = days.get(s).copied().unwrap_or(NO_DAY);
+                },
+            );
+        }
+        self.vectors.merge_rows(&shard.vectors, &plan, room);
+        let mut rows = std::sync::Arc::try_unwrap(held_rows).unwrap_or_default();
+        room.grow(&mut rows, splice.total);
+        rows.resize(splice.total, 0);
         for (row, &q) in members.order().iter().enumerate() {
             rows[q as usize] = row as u32;
         }
+        let rows = std::sync::Arc::new(rows);
+        self.vectors.keep_maps(members.order_map(), &rows);
         self.columns.row = rows;
         self.members = members;
     }
@@ -451,7 +502,7 @@ impl Catalog {
 
     /// The id table of the joined items.
     fn join_ids(&mut self) {
-        self.ids = id_table::IdTable::default();
-        self.ids = id_table::IdTable::new(&self.strings, &self.columns.id);
+        let room = Room { items: self.len(), expected: self.expected_items };
+        self.ids.rebuild(&self.strings, &self.columns.id, room);
     }
 }

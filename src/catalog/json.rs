@@ -671,6 +671,7 @@ impl CatalogBuilder {
             vectors,
             sequence_model: None,
             part: None,
+            expected_items: 0,
         })
     }
 }

@@ -44,6 +44,7 @@ mod parts;
 pub mod quantize;
 mod repurchase;
 mod repurchase_json;
+mod row_merge;
 pub mod sequence_model;
 pub mod shelf_text;
 pub mod strings;
@@ -103,6 +104,9 @@ pub struct Catalog {
     sequence_model: Option<Box<SequenceModel>>,
     /// Which part of a sharded catalog this is (`None`: a whole catalog).
     part: Option<Part>,
+    /// The items it will hold once every part is joined (0: unknown), which
+    /// its joins grow the columns toward ([`Catalog::expect_items`]).
+    expected_items: usize,
 }
 
 impl Catalog {
@@ -408,7 +412,7 @@ impl Catalog {
             vectors.push_raw(row);
         }
         // Rows grouped by category, as every loaded catalog keeps them.
-        vectors.arrange(self.members.order());
+        self.arrange_like_columns(&mut vectors);
         self.vectors = vectors;
         self.vector_kind = VectorKind::Sequence;
         self.sequence_model = Some(Box::new(model));
@@ -447,7 +451,7 @@ impl Catalog {
         }
         let mut vectors = QuantizedVectors::product_quantized(codebook, codes);
         // Rows grouped by category, as every loaded catalog keeps them.
-        vectors.arrange(self.members.order());
+        self.arrange_like_columns(&mut vectors);
         self.vectors = vectors;
         Ok(())
     }
@@ -458,8 +462,20 @@ impl Catalog {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn expand_product_codes(&mut self) {
         let mut vectors = self.vectors.expanded();
-        vectors.arrange(self.members.order());
+        self.arrange_like_columns(&mut vectors);
         self.vectors = vectors;
+    }
+}
+
+impl Catalog {
+    /// Puts `vectors`' rows in the order the columns keep theirs, sharing
+    /// the columns' row maps.
+    fn arrange_like_columns(&self, vectors: &mut QuantizedVectors) {
+        if self.columns.row.is_empty() {
+            vectors.arrange(self.members.order());
+        } else {
+            vectors.arrange_as(self.members.order_map(), &self.columns.row);
+        }
     }
 }
 
@@ -477,8 +493,12 @@ fn derive_on_load(
     let members = members::Members::new(&columns.category, taxonomy.len());
     let ids = id_table::IdTable::new(strings, &columns.id);
     let order = members.order();
-    vectors.arrange(order);
     let arranged = columns.arrange_rows(order);
+    if arranged {
+        vectors.arrange_as(members.order_map(), &columns.row);
+    } else {
+        vectors.arrange(order);
+    }
     if released_days.iter().all(|&d| d == NO_DAY) {
         *released_days = Vec::new();
     } else if arranged {

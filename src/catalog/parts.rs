@@ -29,6 +29,17 @@ impl Catalog {
         self.part.as_ref()
     }
 
+    /// Tells a joined catalog how many items it will hold once every part
+    /// it may join is joined (a page's manifest counts them). Each join then
+    /// grows the columns toward that size, by half again at most, rather
+    /// than to exactly the items joined so far: a page adding shard after
+    /// shard moves its columns a few times instead of at every join, and
+    /// WebAssembly memory, which never shrinks, keeps fewer holes. A hint:
+    /// the catalog is the same either way.
+    pub fn expect_items(&mut self, items: usize) {
+        self.expected_items = items;
+    }
+
     /// The department of category path `path` at `depth` levels: its first
     /// `depth` levels (the whole path when it has fewer; at least one level).
     ///
@@ -103,6 +114,7 @@ impl Catalog {
         // The core as a joined catalog, then each shard joined into it in place.
         let mut joined = core.clone();
         joined.part = None;
+        joined.expected_items = shards.iter().map(|(_, s)| s.len()).sum::<usize>() + core.len();
         let mut layout: Vec<(Option<&str>, usize)> = vec![(None, core.len())];
         for &(department, shard) in &shards {
             joined.join_shard_in_place(&layout, shard)?;

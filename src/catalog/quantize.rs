@@ -2,7 +2,11 @@
 //! or held as product-quantized codes (`codebook.rs`) and decoded to int8 rows
 //! as they are read.
 
+use std::sync::Arc;
+
 use super::codebook::{Codebook, Codes, MAX_PQ_DIMS};
+use super::members::RowMap;
+use super::row_merge::{Room, RowPlan, RowSource};
 
 /// All item vectors of a catalog, struct-of-arrays: one row of `dims` codes
 /// and one scale per item, and `codes · scale ≈` the item's unit vector.
@@ -28,10 +32,11 @@ pub struct QuantizedVectors {
     codes: Vec<i8>,
     /// One scale per row.
     scales: Vec<f32>,
-    /// Per item, its row (empty: item `i` is row `i`).
-    rows: Vec<u32>,
-    /// Per row, its item (empty: row `r` is item `r`).
-    items: Vec<u32>,
+    /// Per item, its row (empty: item `i` is row `i`). A catalog's vectors
+    /// share it with the catalog's columns ([`RowMap`]).
+    rows: RowMap,
+    /// Per row, its item (empty: row `r` is item `r`); shared as `rows` is.
+    items: RowMap,
     /// With product-quantized vectors: their codebook. `codes` then holds
     /// `subspaces` code bytes (centroid indexes, as `i8`) per row and
     /// `scales` is empty (every decoded row has the codebook's scale).
@@ -39,10 +44,14 @@ pub struct QuantizedVectors {
 }
 
 impl QuantizedVectors {
-    /// The bytes its allocations hold: codes, scales, row maps and codebook.
+    /// The bytes its allocations hold: codes, scales, codebook, and the row
+    /// maps it holds alone (not those it shares with a catalog's columns).
     pub fn held_bytes(&self) -> usize {
+        let alone = |map: &RowMap| if Arc::strong_count(map) == 1 { 4 * map.capacity() } else { 0 };
         self.codes.capacity()
-            + 4 * (self.scales.capacity() + self.rows.capacity() + self.items.capacity())
+            + 4 * self.scales.capacity()
+            + alone(&self.rows)
+            + alone(&self.items)
             + self.codebook.as_ref().map_or(0, Codebook::held_bytes)
     }
 
@@ -147,8 +156,8 @@ impl QuantizedVectors {
     fn note_new_row(&mut self) {
         if !self.rows.is_empty() {
             let last = self.len().saturating_sub(1) as u32;
-            self.rows.push(last);
-            self.items.push(last);
+            Arc::make_mut(&mut self.rows).push(last);
+            Arc::make_mut(&mut self.items).push(last);
         }
     }
 
@@ -209,35 +218,34 @@ impl QuantizedVectors {
         self.note_new_row();
     }
 
-    /// Splices `other`'s vectors in as items `at..at + other.len()` (the items
-    /// from `at` on move up by as many), its rows added after the held ones,
-    /// then puts the rows in `order` as [`Self::arrange`] does: in place, the
-    /// codes grown once.
-    pub(crate) fn splice_items(&mut self, at: usize, other: &QuantizedVectors, order: &[u32]) {
-        if self.dims == 0 || !self.stored_alike(other) {
+    /// Joins `other`'s rows in as `plan` places them among the held ones,
+    /// in place, grown as `room` says ([`Self::keep_maps`] then names the
+    /// joined catalog's rows).
+    pub(crate) fn merge_rows<F: Fn(usize) -> RowSource>(
+        &mut self,
+        other: &QuantizedVectors,
+        plan: &RowPlan<F>,
+        room: Room,
+    ) {
+        if self.dims == 0 || !self.stored_alike(other) || plan.rows() != self.len() + other.len() {
             return;
         }
-        let (held, n) = (self.len(), other.len());
-        let _ = self.codes.try_reserve_exact(other.codes.len());
+        let m = self.stride();
+        let theirs =
+            |s: usize, out: &mut [i8]| out.copy_from_slice(&other.codes[s * m..(s + 1) * m]);
+        plan.merge(&mut self.codes, m, room, 0, |c| c, theirs);
         if self.codebook.is_none() {
-            let _ = self.scales.try_reserve_exact(n);
+            plan.merge(&mut self.scales, 1, room, 0.0, |x| x, |s, out| out[0] = other.scales[s]);
         }
-        self.codes.extend_from_slice(&other.codes);
-        self.scales.extend_from_slice(&other.scales);
-        let total = held + n;
-        let rows: Vec<u32> = (0..total)
-            .map(|q| match q {
-                q if q < at => self.row(q),
-                q if q < at + n => held + other.row(q - at),
-                q => self.row(q - n),
-            } as u32)
-            .collect();
-        let mut items = vec![0u32; total];
-        for (q, &row) in rows.iter().enumerate() {
-            items[row as usize] = q as u32;
+    }
+
+    /// Keeps the rows by a catalog's maps, `order` (per row, its item) and
+    /// its inverse `rows`, shared with its columns: the vectors' rows must
+    /// be in that order already (as [`Self::merge_rows`] leaves them).
+    pub(crate) fn keep_maps(&mut self, order: &RowMap, rows: &RowMap) {
+        if self.dims > 0 && order.len() == self.len() && rows.len() == self.len() {
+            (self.items, self.rows) = (order.clone(), rows.clone());
         }
-        (self.rows, self.items) = (rows, items);
-        self.arrange(order);
     }
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).
@@ -408,21 +416,52 @@ impl QuantizedVectors {
     /// must be a permutation of the items; anything else leaves the rows as
     /// they are (and returns false). Moves the rows in place, one spare row.
     pub fn arrange(&mut self, order: &[u32]) -> bool {
-        let n = self.len();
-        if !super::members::is_permutation(order, n) {
-            return false;
+        let mut rows = vec![0; order.len()];
+        for (row, &item) in order.iter().enumerate() {
+            if let Some(slot) = rows.get_mut(item as usize) {
+                *slot = row as u32;
+            }
         }
-        if n == 0 {
-            return true;
+        self.arrange_as(&Arc::new(order.to_vec()), &Arc::new(rows))
+    }
+
+    /// [`Self::arrange`] with the maps a catalog's columns keep: `order` (per
+    /// row, its item) and its inverse `rows`, which the vectors then share
+    /// rather than copy.
+    pub(crate) fn arrange_as(&mut self, order: &RowMap, rows: &RowMap) -> bool {
+        let n = self.len();
+        if !super::members::is_permutation(order, n) || rows.len() != n {
+            return false;
         }
         // From the current arrangement to the new one: row r takes the row
         // now holding item order[r].
         let from: Vec<u32> = order.iter().map(|&i| self.row(i as usize) as u32).collect();
+        self.permute(&from);
+        (self.items, self.rows) = (order.clone(), rows.clone());
+        true
+    }
+
+    /// Lets go of the row maps it shares (a join then reuses their
+    /// allocations) until [`Self::merge_rows`] or [`Self::arrange_as`] sets new ones.
+    pub(crate) fn release_maps(&mut self) -> (RowMap, RowMap) {
+        (std::mem::take(&mut self.items), std::mem::take(&mut self.rows))
+    }
+
+    /// Whether these vectors keep their rows by the maps `order` and `rows`
+    /// themselves (shared, not copies).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn shares_maps(&self, order: &RowMap, rows: &RowMap) -> bool {
+        Arc::ptr_eq(&self.items, order) && Arc::ptr_eq(&self.rows, rows)
+    }
+
+    /// Moves row `from[r]` to row `r` for every row, in place (one spare row):
+    /// `from` is a permutation of the rows.
+    fn permute(&mut self, from: &[u32]) {
         let d = self.stride();
         let scaled = self.codebook.is_none();
         let mut spare = vec![0i8; d];
-        let mut done = vec![false; n];
-        for start in 0..n {
+        let mut done = vec![false; from.len()];
+        for start in 0..from.len() {
             if done[start] || from[start] as usize == start {
                 done[start] = true;
                 continue;
@@ -448,12 +487,6 @@ impl QuantizedVectors {
                 at = source;
             }
         }
-        self.items = order.to_vec();
-        self.rows = vec![0; n];
-        for (row, &item) in order.iter().enumerate() {
-            self.rows[item as usize] = row as u32;
-        }
-        true
     }
 
     /// Vector `i` as a unit-length `f32` vector (approximately).

@@ -190,6 +190,9 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     let shelf = HeldShelfText::new(&core_part.take_shelf_text());
     let mut catalog = Catalog::from_parts(std::slice::from_ref(&core_part))?;
     drop(core_part);
+    // Joins grow the columns toward the whole catalog the manifest counts.
+    let every_item = manifest.shards.iter().map(|s| s.items as usize).sum::<usize>();
+    catalog.expect_items(every_item + catalog.len());
     let core = Held { department: None, file: core_file, items: catalog.len(), shelf };
     let mut sharded = Sharded { manifest, held: vec![core] };
     for (file, bytes) in files {
