@@ -69,13 +69,34 @@ impl Catalog {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::testkit::{Shape, catalog};
+
+    /// A shop of `items` items in euros over three departments of seven
+    /// categories, popular or not.
+    fn shop(items: usize, popular: bool) -> Catalog {
+        let item = |i: usize| {
+            let popularity = if popular { (i % 10) as f32 / 10.0 } else { 0.0 };
+            let vector = [(i * 7 % 11) as f32 - 5.0, (i * 3 % 13) as f32 - 6.0];
+            format!(
+                r#"{{"id":"sku-{i}","title":"Item {i}","category":"Dept {} > Leaf {}",
+                "price":{}.5,"currency":"EUR","popularity":{popularity},
+                "attributes":{{"colour":"c{}"}},"vector":{vector:?}}}"#,
+                i % 3,
+                i % 7,
+                10 + i % 50,
+                i % 5
+            )
+        };
+        let items: Vec<String> = (0..items).map(item).collect();
+        Catalog::from_json_str(&format!(
+            r#"{{"version":1,"shop":"s","dims":2,"facets":{{"colour":{{}}}},"items":[{}]}}"#,
+            items.join(",")
+        ))
+        .unwrap()
+    }
 
     #[test]
     fn a_catalog_holds_its_row_maps_once_built_loaded_or_joined() {
-        let whole =
-            Catalog::from_json(catalog(3, Shape { items: 400, dims: 4, leaves: 9, facets: 2 }))
-                .unwrap();
+        let whole = shop(400, true);
         let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
         let joined = Catalog::from_parts(&whole.split(1, 30).unwrap()).unwrap();
         for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
@@ -89,9 +110,7 @@ mod tests {
 
     #[test]
     fn one_currency_for_every_item_and_no_sensitive_class_or_popularity_cost_no_column() {
-        let mut json = catalog(4, Shape { items: 200, dims: 2, leaves: 5, facets: 1 });
-        json.items.iter_mut().for_each(|item| item.popularity = 0.0);
-        let whole = Catalog::from_json(json).unwrap();
+        let whole = shop(200, false);
         let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
         let joined = Catalog::from_parts(&whole.split(1, 20).unwrap()).unwrap();
         for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
@@ -106,9 +125,7 @@ mod tests {
 
     #[test]
     fn joins_toward_every_part_end_with_no_spare_room_and_never_hold_twice_what_they_need() {
-        let whole =
-            Catalog::from_json(catalog(6, Shape { items: 900, dims: 8, leaves: 40, facets: 2 }))
-                .unwrap();
+        let whole = shop(900, true);
         let parts = whole.split(2, 30).unwrap();
         let every = Catalog::from_parts(&parts).unwrap();
         // One shard after another, toward the catalog the parts make.
