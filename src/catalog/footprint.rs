@@ -94,12 +94,17 @@ mod tests {
         .unwrap()
     }
 
+    /// `whole` as built, read back from its bytes, and joined from its parts
+    /// (a core of `core` items and a shard per department).
+    fn built_loaded_joined(whole: Catalog, core: usize) -> [(&'static str, Catalog); 3] {
+        let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
+        let joined = Catalog::from_parts(&whole.split(1, core).unwrap()).unwrap();
+        [("built", whole), ("loaded", loaded), ("joined", joined)]
+    }
+
     #[test]
     fn a_catalog_holds_its_row_maps_once_built_loaded_or_joined() {
-        let whole = shop(400, true);
-        let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
-        let joined = Catalog::from_parts(&whole.split(1, 30).unwrap()).unwrap();
-        for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
+        for (what, c) in &built_loaded_joined(shop(400, true), 30) {
             assert!(!c.columns.row.is_empty(), "{what}: rows grouped by category");
             assert!(c.vectors.shares_maps(c.members.order_map(), &c.columns.row), "{what}");
             // Only the codes and scales are the vectors' own.
@@ -110,10 +115,7 @@ mod tests {
 
     #[test]
     fn one_currency_for_every_item_and_no_sensitive_class_or_popularity_cost_no_column() {
-        let whole = shop(200, false);
-        let loaded = Catalog::from_binary(&whole.to_binary()).unwrap();
-        let joined = Catalog::from_parts(&whole.split(1, 20).unwrap()).unwrap();
-        for (what, c) in [("built", &whole), ("loaded", &loaded), ("joined", &joined)] {
+        for (what, c) in &built_loaded_joined(shop(200, false), 20) {
             let columns = &c.columns;
             let held = [&columns.currency, &columns.sensitive].map(|c| c.capacity());
             assert_eq!((held, columns.popularity.capacity()), ([0, 0], 0), "{what}");

@@ -26,12 +26,14 @@ enum Source {
     Shard(usize),
 }
 
-/// The positions of a join: `n` shard items spliced in before held item `at`.
+/// The positions of a join: `n` shard items spliced in before held item
+/// `at`; and how its columns grow.
 #[derive(Clone, Copy)]
 struct Splice {
     at: usize,
     n: usize,
     total: usize,
+    room: Room,
 }
 
 impl Splice {
@@ -82,8 +84,10 @@ impl Catalog {
             return Err(Error::item_field(item.id(), "id", "duplicate id"));
         }
         // Nothing below fails.
-        let splice = Splice { at, n: shard.len(), total: self.len() + shard.len() };
-        let shared = self.intern_shard_strings(shard);
+        let total = self.len() + shard.len();
+        let room = Room { items: total, expected: self.expected_items };
+        let splice = Splice { at, n: shard.len(), total, room };
+        let shared = self.intern_shard_strings(shard, room);
         let (taxonomy, held_nodes, shard_nodes) = self.joined_taxonomy(shard, splice);
         let (held_values, shard_values) = self.join_facet_values(shard, &shared);
         self.splice_item_columns(shard, splice, &shared);
@@ -93,7 +97,7 @@ impl Catalog {
         self.join_neighbours(shard, splice);
         self.join_priors(shard, splice, &taxonomy, nodes);
         self.taxonomy = taxonomy;
-        self.join_ids();
+        self.join_ids(room);
         self.part = None;
         Ok(())
     }
@@ -102,7 +106,7 @@ impl Catalog {
     /// appended, the values items share (facet values, currencies, release
     /// dates, sensitive classes) found among the held ones first. Returns the
     /// shard's string ids in the held arena, by the shard's.
-    fn intern_shard_strings(&mut self, shard: &Catalog) -> Vec<StrId> {
+    fn intern_shard_strings(&mut self, shard: &Catalog, room: Room) -> Vec<StrId> {
         let mut shared: HashMap<String, StrId> = HashMap::new();
         let columns = &self.columns;
         let values = self.facet_values.iter().map(|&(_, s)| s);
@@ -139,7 +143,6 @@ impl Catalog {
             bytes += shard.strings.get(id as StrId).len();
         }
         drop(used);
-        let room = Room { items: self.len() + shard.len(), expected: self.expected_items };
         let strings = &mut self.strings;
         let (text, ends) = (strings.text.len() + bytes, strings.ends.len() + count);
         room.grow_text(&mut strings.text, text);
@@ -255,7 +258,7 @@ impl Catalog {
     /// Splices the shard's values into the columns kept item after item.
     fn splice_item_columns(&mut self, shard: &Catalog, splice: Splice, shared: &[StrId]) {
         let (held_len, at) = (self.len(), splice.at);
-        let room = Room { items: splice.total, expected: self.expected_items };
+        let room = splice.room;
         let c = &mut self.columns;
         let sc = &shard.columns;
         let map = |id: StrId| if id == NO_STR { NO_STR } else { shared[id as usize] };
@@ -306,27 +309,24 @@ impl Catalog {
         values: [&[u32]; 2],
         shared: &[StrId],
     ) {
-        let room = Room { items: splice.total, expected: self.expected_items };
+        let room = splice.room;
         // The joined lists are written into the held lists' allocations, grown
         // as the columns are: memory that never shrinks keeps no hole of them.
-        let (vector_order, vector_rows) = self.vectors.release_maps();
-        let (held_order, held_rows) =
-            (std::mem::take(&mut self.members), std::mem::take(&mut self.columns.row));
-        drop((vector_order, vector_rows));
+        self.vectors.release_maps();
+        let held_order = std::mem::take(&mut self.members);
+        let held_rows = std::mem::take(&mut self.columns.row);
+        let held_row = |p: usize| held_rows.get(p).map_or(p, |&h| h as usize);
         let mut list = held_order.into_allocation();
         room.grow(&mut list, splice.total);
         // Each joined item's node, from the held rows' categories (not yet merged).
         let node_of = |q: usize| match splice.source(q) {
-            Source::Held(p) => {
-                let row = held_rows.get(p).map_or(p, |&h| h as usize);
-                nodes[0][self.columns.category[row] as usize]
-            }
+            Source::Held(p) => nodes[0][self.columns.category[held_row(p)] as usize],
             Source::Shard(j) => nodes[1][shard.item(j).category() as usize],
         };
         let members = Members::grouping_in(list, splice.total, taxonomy.len(), node_of);
         let order = members.order();
         let plan = RowPlan::new(splice.total, |r| match splice.source(order[r] as usize) {
-            Source::Held(p) => RowSource::Held(held_rows.get(p).map_or(p, |&h| h as usize)),
+            Source::Held(p) => RowSource::Held(held_row(p)),
             Source::Shard(j) => RowSource::Shard(shard.columns.row(j)),
         });
         let (c, sc) = (&mut self.columns, &shard.columns);
@@ -501,8 +501,7 @@ impl Catalog {
     }
 
     /// The id table of the joined items.
-    fn join_ids(&mut self) {
-        let room = Room { items: self.len(), expected: self.expected_items };
+    fn join_ids(&mut self, room: Room) {
         self.ids.rebuild(&self.strings, &self.columns.id, room);
     }
 }

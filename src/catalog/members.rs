@@ -49,21 +49,13 @@ impl Members {
     /// Groups the items, given each one's node, over `nodes` taxonomy nodes.
     /// A node id out of range is ignored (a validated catalog has none).
     pub(crate) fn new(categories: &[CategoryId], nodes: usize) -> Self {
-        Self::grouping(categories.len(), nodes, |i| categories[i])
+        Self::grouping_in(Vec::new(), categories.len(), nodes, |i| categories[i])
     }
 
     /// [`Self::new`] of `count` items, item `i` filed under `node_of(i)`
-    /// (asked twice per item), without a list of their nodes.
-    pub(crate) fn grouping(
-        count: usize,
-        nodes: usize,
-        node_of: impl Fn(usize) -> CategoryId,
-    ) -> Self {
-        Self::grouping_in(Vec::new(), count, nodes, node_of)
-    }
-
-    /// [`Self::grouping`] into `items`' allocation (a join reuses the held
-    /// list's rather than leave a hole in memory that never shrinks).
+    /// (asked twice per item), without a list of their nodes, into `items`'
+    /// allocation (a join reuses the held list's rather than leave a hole in
+    /// memory that never shrinks).
     pub(crate) fn grouping_in(
         mut items: Vec<u32>,
         count: usize,

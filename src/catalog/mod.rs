@@ -68,6 +68,7 @@ pub use shelf_text::ShelfText;
 pub use taxonomy::{CategoryId, Taxonomy};
 
 use item::Columns;
+use members::RowMap;
 
 /// Marks an item without a release date in [`Catalog::released_day`].
 pub const NO_DAY: i32 = i32::MIN;
@@ -468,14 +469,19 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// Puts `vectors`' rows in the order the columns keep theirs, sharing
-    /// the columns' row maps.
+    /// Puts `vectors`' rows in the order the columns keep theirs.
     fn arrange_like_columns(&self, vectors: &mut QuantizedVectors) {
-        if self.columns.row.is_empty() {
-            vectors.arrange(self.members.order());
-        } else {
-            vectors.arrange_as(self.members.order_map(), &self.columns.row);
-        }
+        arrange_vectors(vectors, &self.members, &self.columns.row);
+    }
+}
+
+/// Puts `vectors`' rows in the order of `members`, sharing the row maps
+/// with the columns when they keep theirs by row (`rows` is not empty).
+fn arrange_vectors(vectors: &mut QuantizedVectors, members: &members::Members, rows: &RowMap) {
+    if rows.is_empty() {
+        vectors.arrange(members.order());
+    } else {
+        vectors.arrange_as(members.order_map(), rows);
     }
 }
 
@@ -494,11 +500,7 @@ fn derive_on_load(
     let ids = id_table::IdTable::new(strings, &columns.id);
     let order = members.order();
     let arranged = columns.arrange_rows(order);
-    if arranged {
-        vectors.arrange_as(members.order_map(), &columns.row);
-    } else {
-        vectors.arrange(order);
-    }
+    arrange_vectors(vectors, &members, &columns.row);
     if released_days.iter().all(|&d| d == NO_DAY) {
         *released_days = Vec::new();
     } else if arranged {

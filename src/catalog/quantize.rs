@@ -442,9 +442,9 @@ impl QuantizedVectors {
     }
 
     /// Lets go of the row maps it shares (a join then reuses their
-    /// allocations) until [`Self::merge_rows`] or [`Self::arrange_as`] sets new ones.
-    pub(crate) fn release_maps(&mut self) -> (RowMap, RowMap) {
-        (std::mem::take(&mut self.items), std::mem::take(&mut self.rows))
+    /// allocations) until [`Self::keep_maps`] or [`Self::arrange_as`] sets new ones.
+    pub(crate) fn release_maps(&mut self) {
+        (self.items, self.rows) = (RowMap::default(), RowMap::default());
     }
 
     /// Whether these vectors keep their rows by the maps `order` and `rows`
