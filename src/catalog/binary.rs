@@ -34,7 +34,7 @@
 //! | category | `[u32]` × n | < taxonomy node count |
 //! | attr_start | `[u32]` × (n + 1) | 0 first, non-decreasing, attrs count last |
 //! | attrs | `[u32]` | facet value ids; within an item, facets strictly ascending |
-//! | price | `[f64]` × n | NaN (no price) or finite ≥ 0 |
+//! | price | `[f64]` × n | NaN (no price, bits `0x7ff8000000000000`) or finite ≥ 0 |
 //! | currency | `[u32]` × n | string id or `NO_STR` |
 //! | available | `[u8]` × n | 0 or 1 |
 //! | popularity | `[f32]` × n | in [0, 1] |
@@ -291,6 +291,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         sequence_model,
         part,
         expected_items: 0,
+        expected_at_hand: false,
     })
 }
 
@@ -387,7 +388,7 @@ fn write_columns(w: &mut ByteWriter, c: &Columns) {
     let (attr_start, attrs) = c.attrs_by_item();
     write_array(w, &attr_start);
     write_array(w, &attrs);
-    write_array(w, &c.price);
+    write_array(w, &c.price.values());
     write_array(w, &c.currency_by_item());
     w.u32(len_u32(c.available.len()));
     for available in c.by_item(&c.available, false) {
@@ -789,8 +790,8 @@ impl<'a> Decoder<'a> {
         let price = self.array::<f64>("price", Some(n))?;
         price.check(
             "price",
-            || "neither NaN (no price) nor finite and ≥ 0".into(),
-            |p| p.is_nan() || (p.is_finite() && p >= 0.0),
+            || "neither the one NaN (no price) nor finite and ≥ 0".into(),
+            |p| p.to_bits() == f64::NAN.to_bits() || (p.is_finite() && p >= 0.0),
         )?;
         let currency = self.optional_strings("currency", n, strings)?;
         let available = self.array::<u8>("available", Some(n))?;
@@ -808,7 +809,7 @@ impl<'a> Decoder<'a> {
             attr_start,
             attrs,
             row: Default::default(),
-            price: price.values,
+            price: super::prices::Prices::from_values(price.values),
             currency,
             currency_all: None,
             available: available.values.iter().map(|&a| a == 1).collect(),

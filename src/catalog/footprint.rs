@@ -50,7 +50,7 @@ impl Catalog {
             .chain([&c.currency, &c.released, &c.sensitive, &c.url, &c.image])
             .map(held)
             .sum::<usize>()
-            + held(&c.price)
+            + c.price.held_bytes()
             + held(&c.available)
             + held(&c.popularity)
             + held(&self.facet_values);
@@ -126,7 +126,7 @@ mod tests {
     }
 
     #[test]
-    fn joins_toward_every_part_end_with_no_spare_room_and_never_hold_twice_what_they_need() {
+    fn joins_end_with_no_spare_room_never_hold_twice_what_they_need_and_at_hand_move_nothing() {
         let whole = shop(900, true);
         let parts = whole.split(2, 30).unwrap();
         let every = Catalog::from_parts(&parts).unwrap();
@@ -141,7 +141,21 @@ mod tests {
             assert!(c.category.capacity() <= 2 * joined.len(), "{}", c.category.capacity());
             assert!(c.attrs.capacity() <= 2 * c.attrs.len());
         }
-        for c in [&joined, &every] {
+        // The same parts at hand: each column grown once, at the first join.
+        let mut at_hand = Catalog::from_parts(&parts[..1]).unwrap();
+        at_hand.expect_items_at_hand(whole.len());
+        let mut layout = vec![(None, parts[0].len())];
+        let mut places = None;
+        for shard in &parts[1..] {
+            at_hand.join_shard_in_place(&layout, shard).unwrap();
+            layout.push((shard.part().and_then(|p| p.department.as_deref()), shard.len()));
+            let c = &at_hand.columns;
+            let here = (c.category.as_ptr(), c.id.as_ptr(), at_hand.vectors.codes().as_ptr());
+            assert_eq!(*places.get_or_insert(here), here, "a column moved");
+            assert_eq!(c.category.capacity(), whole.len());
+        }
+        assert_eq!(at_hand.to_binary(), every.to_binary());
+        for c in [&joined, &every, &at_hand] {
             let columns = &c.columns;
             assert_eq!((columns.category.capacity(), columns.row.capacity()), (c.len(), c.len()));
             assert_eq!(columns.attrs.capacity(), columns.attrs.len());

@@ -29,7 +29,7 @@ impl IdTable {
     /// repeated id keeps its first position (a validated catalog has none).
     pub(crate) fn new(strings: &Strings, ids: &[StrId]) -> Self {
         let mut table = Self::default();
-        table.rebuild(strings, ids, Room { items: ids.len(), expected: 0 });
+        table.rebuild(strings, ids, Room { items: ids.len(), expected: 0, at_once: false });
         table
     }
 

@@ -32,8 +32,8 @@ pub(crate) struct Columns {
     /// keeps its rows in the order of [`Catalog::items_in`], node after node,
     /// and shares this map with its vectors ([`super::members::RowMap`]).
     pub row: super::members::RowMap,
-    /// `NaN` when the item has no price.
-    pub price: Vec<f64>,
+    /// Each item's price.
+    pub price: super::prices::Prices,
     /// Empty when every item has the same currency, [`Self::currency_all`].
     pub currency: Vec<StrId>,
     /// Every item's currency when `currency` is empty (`None`: no item has one).
@@ -242,8 +242,7 @@ impl<'a> ItemRef<'a> {
 
     /// Price in `currency()`, if the shop gives one.
     pub fn price(&self) -> Option<f64> {
-        let p = self.cols().price[self.index];
-        (!p.is_nan()).then_some(p)
+        self.cols().price.get(self.index)
     }
 
     /// ISO 4217 currency code.

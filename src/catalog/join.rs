@@ -85,7 +85,8 @@ impl Catalog {
         }
         // Nothing below fails.
         let total = self.len() + shard.len();
-        let room = Room { items: total, expected: self.expected_items };
+        let room =
+            Room { items: total, expected: self.expected_items, at_once: self.expected_at_hand };
         let splice = Splice { at, n: shard.len(), total, room };
         let shared = self.intern_shard_strings(shard, room);
         let (taxonomy, held_nodes, shard_nodes) = self.joined_taxonomy(shard, splice);
@@ -98,6 +99,10 @@ impl Catalog {
         self.join_priors(shard, splice, &taxonomy, nodes);
         self.taxonomy = taxonomy;
         self.join_ids(room);
+        // Columns of values per item reckoned from the parts joined first.
+        room.fit(&mut self.columns.attrs);
+        room.fit(&mut self.strings.ends);
+        room.fit_text(&mut self.strings.text);
         self.part = None;
         Ok(())
     }
@@ -290,8 +295,7 @@ impl Catalog {
             room.grow(column, splice.total);
             column.splice(at..at, values);
         }
-        room.grow(&mut c.price, splice.total);
-        c.price.splice(at..at, (0..shard.len()).map(|j| sc.price[j]));
+        c.price.splice(at, &sc.price, room);
         c.drop_absent();
     }
 

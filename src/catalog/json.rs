@@ -277,7 +277,7 @@ impl CatalogBuilder {
         let _ = c.category.try_reserve(items);
         let _ = c.attr_start.try_reserve(items);
         let _ = c.attrs.try_reserve(items.saturating_mul(self.facets.len().min(16)));
-        let _ = c.price.try_reserve(items);
+        c.price.reserve(items);
         let _ = c.available.try_reserve(items);
         let _ = c.popularity.try_reserve(items);
         self.vectors.reserve(items);
@@ -672,6 +672,7 @@ impl CatalogBuilder {
             sequence_model: None,
             part: None,
             expected_items: 0,
+            expected_at_hand: false,
         })
     }
 }

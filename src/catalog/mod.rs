@@ -41,6 +41,7 @@ pub mod link;
 pub mod manifest;
 mod members;
 mod parts;
+mod prices;
 pub mod quantize;
 mod repurchase;
 mod repurchase_json;
@@ -108,6 +109,9 @@ pub struct Catalog {
     /// The items it will hold once every part is joined (0: unknown), which
     /// its joins grow the columns toward ([`Catalog::expect_items`]).
     expected_items: usize,
+    /// Whether the parts of `expected_items` are at hand, joined now
+    /// ([`Catalog::expect_items_at_hand`]).
+    expected_at_hand: bool,
 }
 
 impl Catalog {

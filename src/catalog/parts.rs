@@ -38,6 +38,36 @@ impl Catalog {
     /// fewer holes. A hint: the catalog is the same either way.
     pub fn expect_items(&mut self, items: usize) {
         self.expected_items = items;
+        self.expected_at_hand = false;
+    }
+
+    /// Tells a joined catalog that the parts of `items` items in all are at
+    /// hand and joined one after another now (a page opening every part it
+    /// kept): the first join grows each column to all of them, so that no
+    /// column moves again and leaves its earlier copy as a hole in memory
+    /// that never shrinks. [`Catalog::expect_items`] then tells it about the
+    /// parts still to come. A hint: the catalog is the same either way.
+    ///
+    /// ```
+    /// use flaneur::catalog::Catalog;
+    /// let whole = Catalog::from_json_str(r#"{"version":1,"shop":"s","items":[
+    ///   {"id":"a","title":"A","category":"Knit > Cardigans"},
+    ///   {"id":"b","title":"B","category":"Denim > Jeans"},
+    ///   {"id":"c","title":"C","category":"Denim > Skirts"}]}"#).unwrap();
+    /// let parts = whole.split(1, 1).unwrap();
+    /// let mut joined = Catalog::from_parts(&parts[..1]).unwrap();
+    /// joined.expect_items_at_hand(whole.len());
+    /// let mut layout = vec![(None, parts[0].len())];
+    /// for shard in &parts[1..] {
+    ///     joined.join_shard_in_place(&layout, shard).unwrap();
+    ///     layout.push((shard.part().and_then(|p| p.department.as_deref()), shard.len()));
+    /// }
+    /// assert_eq!(joined.len(), 3);
+    /// assert_eq!(joined.item(joined.index_of("c").unwrap()).category_path(), "Denim > Skirts");
+    /// ```
+    pub fn expect_items_at_hand(&mut self, items: usize) {
+        self.expected_items = items;
+        self.expected_at_hand = true;
     }
 
     /// The department of category path `path` at `depth` levels: its first
@@ -114,12 +144,14 @@ impl Catalog {
         // The core as a joined catalog, then each shard joined into it in place.
         let mut joined = core.clone();
         joined.part = None;
-        joined.expected_items = shards.iter().map(|(_, s)| s.len()).sum::<usize>() + core.len();
+        joined
+            .expect_items_at_hand(shards.iter().map(|(_, s)| s.len()).sum::<usize>() + core.len());
         let mut layout: Vec<(Option<&str>, usize)> = vec![(None, core.len())];
         for &(department, shard) in &shards {
             joined.join_shard_in_place(&layout, shard)?;
             layout.push((Some(department), shard.len()));
         }
+        joined.expect_items(0);
         Ok(joined)
     }
 }

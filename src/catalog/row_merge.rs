@@ -147,13 +147,20 @@ impl<F: Fn(usize) -> RowSource> RowPlan<F> {
 /// ([`super::Catalog::expect_items`]), by half again and never past that
 /// size, and to all of it once half is held, so that a page adding shard
 /// after shard moves each column a few times, not at every join, ends with
-/// no spare room, and never holds more than twice what it needs.
+/// no spare room, and never holds more than twice what it needs. Parts at
+/// hand, joined one after another at once ([`super::Catalog::join_at_once`]),
+/// grow each column to all of them at the first join: a column moved is a
+/// hole memory that never shrinks keeps, and nothing is held for long that
+/// the next joins do not fill.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Room {
     /// Items the catalog holds after this join.
     pub(crate) items: usize,
     /// Items it will hold with every part (0: unknown).
     pub(crate) expected: usize,
+    /// Whether the parts of `expected` items are at hand, joined one after
+    /// another now: the first join grows to all of them.
+    pub(crate) at_once: bool,
 }
 
 impl Room {
@@ -171,6 +178,22 @@ impl Room {
         }
     }
 
+    /// Gives back the room a column of values per item holds beyond its
+    /// values once every part is joined: a column whose size per item was
+    /// reckoned from the parts joined first may have grown past it.
+    pub(crate) fn fit<T>(self, column: &mut Vec<T>) {
+        if self.expected > 0 && self.items >= self.expected {
+            column.shrink_to_fit();
+        }
+    }
+
+    /// [`Self::fit`] for text.
+    pub(crate) fn fit_text(self, text: &mut String) {
+        if self.expected > 0 && self.items >= self.expected {
+            text.shrink_to_fit();
+        }
+    }
+
     /// The capacity a column of `capacity` grows to, to hold `needed`.
     fn target(self, capacity: usize, needed: usize) -> usize {
         if self.expected <= self.items || self.items == 0 {
@@ -179,8 +202,8 @@ impl Room {
         // The column's size with every part, in proportion to its items.
         let full = (needed as u128 * self.expected as u128).div_ceil(self.items as u128);
         let full: usize = full.try_into().unwrap_or(usize::MAX);
-        if needed.saturating_mul(2) >= full {
-            return full; // half of it held: one last move, to all of it
+        if self.at_once || needed.saturating_mul(2) >= full {
+            return full; // at hand, or half of it held: one last move, to all of it
         }
         needed.max((capacity + capacity / 2).min(full))
     }
@@ -215,7 +238,7 @@ mod tests {
         shuffled.swap(1, 2); // held rows 0 and 1 swap places: rebuilt
         let out_of_order = RowPlan::new(shuffled.len(), |r| shuffled[r]);
         assert!(!out_of_order.in_order);
-        let room = Room { items: 10, expected: 0 };
+        let room = Room { items: 10, expected: 0, at_once: false };
         let held: Vec<u32> = (0..12).map(|v| v * 10).collect(); // 6 rows, stride 2
         let shard_row =
             |s: usize, out: &mut [u32]| out.iter_mut().for_each(|v| *v = 1000 + s as u32);
@@ -243,7 +266,7 @@ mod tests {
             let sources = plan(4, shard_at);
             let p = RowPlan::new(sources.len(), |r| sources[r]);
             let (mut s, mut v) = (start.clone(), values.clone());
-            let room = Room { items: 7, expected: 0 };
+            let room = Room { items: 7, expected: 0, at_once: false };
             p.merge_ragged(&mut s, &mut v, room, |x| x * 2, |x| x + 1, |k| theirs[k]);
             let mut want = vec![];
             let mut want_start = vec![0u32];
@@ -263,7 +286,7 @@ mod tests {
         RowPlan::new(5, |r| sources[r]).merge_ragged(
             &mut start,
             &mut values,
-            Room { items: 5, expected: 0 },
+            Room { items: 5, expected: 0, at_once: false },
             |x| x,
             |x| x,
             |_| &[9, 9][..],
@@ -272,23 +295,32 @@ mod tests {
     }
 
     #[test]
-    fn room_grows_by_half_again_toward_the_expected_size_and_to_it_from_half() {
+    fn room_grows_by_half_again_toward_the_expected_size_to_it_from_half_or_parts_at_hand() {
         let mut v: Vec<u8> = vec![0; 100];
-        Room { items: 101, expected: 0 }.grow(&mut v, 101);
+        Room { items: 101, expected: 0, at_once: false }.grow(&mut v, 101);
         assert_eq!(v.capacity(), 101, "unknown size: exactly");
-        Room { items: 102, expected: 1000 }.grow(&mut v, 102);
+        Room { items: 102, expected: 1000, at_once: false }.grow(&mut v, 102);
         assert_eq!(v.capacity(), 151, "half again");
         v.resize(151, 0);
-        Room { items: 152, expected: 1000 }.grow(&mut v, 151);
+        Room { items: 152, expected: 1000, at_once: false }.grow(&mut v, 151);
         assert_eq!(v.capacity(), 151, "room enough: unchanged");
         let mut w: Vec<u8> = vec![0; 400];
-        Room { items: 401, expected: 1000 }.grow(&mut w, 401);
+        Room { items: 401, expected: 1000, at_once: false }.grow(&mut w, 401);
         assert_eq!(w.capacity(), 600, "half again, under half of every part");
         w.resize(600, 0);
-        Room { items: 601, expected: 1000 }.grow(&mut w, 601);
+        Room { items: 601, expected: 1000, at_once: false }.grow(&mut w, 601);
         assert_eq!(w.capacity(), 1000, "half held: all of it, never past it");
         let mut twice: Vec<u8> = vec![0; 10]; // two values per item
-        Room { items: 6, expected: 20 }.grow(&mut twice, 12);
+        Room { items: 6, expected: 20, at_once: false }.grow(&mut twice, 12);
         assert_eq!(twice.capacity(), 15, "half again, under 40 with every part");
+        let mut at_hand: Vec<u8> = vec![0; 10];
+        Room { items: 6, expected: 20, at_once: true }.grow(&mut at_hand, 12);
+        assert_eq!(at_hand.capacity(), 40, "parts at hand: all of them at once");
+        let mut over: Vec<u8> = Vec::with_capacity(50);
+        over.resize(45, 0);
+        Room { items: 19, expected: 20, at_once: true }.fit(&mut over);
+        assert_eq!(over.capacity(), 50, "parts still to come: the room stays");
+        Room { items: 20, expected: 20, at_once: true }.fit(&mut over);
+        assert_eq!(over.capacity(), 45, "every part joined: no spare room");
     }
 }

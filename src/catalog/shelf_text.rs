@@ -3,6 +3,7 @@
 //! memory: nearly half of what a part holds, read a few items at a time.
 
 use super::Catalog;
+use super::strings::{NO_STR, StrId};
 
 /// Marks an absent text in [`ShelfText::ends`]; the other bits are where it
 /// would end (the previous one's end), so that the next one starts there.
@@ -93,9 +94,8 @@ impl ShelfText {
 
 impl Catalog {
     /// Takes every item's title and links out of the catalog, item after
-    /// item: the items then have none (a title is `""`), and a catalog
-    /// joined from this one holds none (its strings keep them until it is
-    /// dropped, as a part opened only to be joined is). A page keeps them
+    /// item: the items then have none (a title is `""`), and the catalog's
+    /// string arena keeps only the strings it still uses. A page keeps them
     /// where a shelf reads them (`Personalizer.items`) and names from them
     /// the items an explanation cites ([`crate::rank::explain::Signal::item`]).
     /// Such a catalog is a page's; it is not written to a file.
@@ -115,7 +115,39 @@ impl Catalog {
         shelf.text.shrink_to_fit();
         let c = &mut self.columns;
         (c.title, c.url, c.image) = (Vec::new(), Vec::new(), Vec::new());
+        self.keep_used_strings();
         shelf
+    }
+
+    /// Rebuilds the string arena with only the strings the catalog uses:
+    /// the facet values, then each item's id, currency, release date and
+    /// sensitive class, in that order (the facet values' order by text is
+    /// kept, their ids change).
+    fn keep_used_strings(&mut self) {
+        let old = std::mem::take(&mut self.strings);
+        let mut map = vec![NO_STR; old.len()];
+        let kept = &mut self.strings;
+        let mut keep = |id: &mut StrId| {
+            let Some(slot) = map.get_mut(*id as usize) else { return };
+            if *slot == NO_STR {
+                kept.text.push_str(old.get(*id));
+                kept.ends.push(kept.text.len() as u32);
+                *slot = (kept.ends.len() - 1) as StrId;
+            }
+            *id = *slot;
+        };
+        for (_, value) in &mut self.facet_values {
+            keep(value);
+        }
+        let c = &mut self.columns;
+        for column in [&mut c.id, &mut c.currency, &mut c.released, &mut c.sensitive] {
+            column.iter_mut().for_each(&mut keep);
+        }
+        if let Some(currency) = &mut c.currency_all {
+            keep(currency);
+        }
+        self.strings.text.shrink_to_fit();
+        self.strings.ends.shrink_to_fit();
     }
 }
 
@@ -153,10 +185,18 @@ mod tests {
             assert_eq!((c.title.capacity(), c.url.capacity(), c.image.capacity()), (0, 0, 0));
         }
         assert_eq!(whole.columns.url.len(), whole.len(), "the catalog with links has the column");
-        // Everything else is the catalog's still.
+        // Everything else is the catalog's still, and its arena holds no title or link.
         assert!(whole.iter().zip(taken.iter()).all(|(a, b)| a.id() == b.id()
             && a.category() == b.category()
-            && a.price() == b.price()));
+            && a.price() == b.price()
+            && a.currency() == b.currency()
+            && a.attributes().eq(b.attributes())
+            && taken.index_of(a.id()) == Some(a.index())));
+        let title = whole.item(0).title();
+        assert!(!title.is_empty() && whole.strings.text.contains(title));
+        assert!(!taken.strings.text.contains(title) && !taken.strings.text.contains("/p/"));
+        let ids: usize = whole.iter().map(|item| item.id().len()).sum();
+        assert!(taken.strings.text.len() < ids + 400, "{} bytes", taken.strings.text.len());
     }
 
     #[test]

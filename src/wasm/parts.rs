@@ -190,15 +190,20 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     let shelf = HeldShelfText::new(&core_part.take_shelf_text());
     let mut catalog = Catalog::from_parts(std::slice::from_ref(&core_part))?;
     drop(core_part);
-    // Joins grow the columns toward the whole catalog the manifest counts.
+    // The parts at hand grow the columns to all of them at the first join;
+    // the shards added later, toward the whole catalog the manifest counts.
+    let items_of = |file: &str| manifest.shards.iter().find(|s| s.file == file).map(|s| s.items);
+    let at_hand = files.iter().filter_map(|(file, _)| items_of(file)).map(|n| n as usize).sum();
+    let core_items = catalog.len();
+    catalog.expect_items_at_hand(core_items.saturating_add(at_hand));
     let every_item = manifest.shards.iter().map(|s| s.items as usize).sum::<usize>();
-    catalog.expect_items(every_item + catalog.len());
     let core = Held { department: None, file: core_file, items: catalog.len(), shelf };
     let mut sharded = Sharded { manifest, held: vec![core] };
     for (file, bytes) in files {
         let bytes = read_bytes(&bytes).unwrap_or_default();
         sharded.join(&file, &bytes, |layout, part| catalog.join_shard_in_place(layout, part))?;
     }
+    catalog.expect_items(core_items.saturating_add(every_item));
     Ok((sharded, catalog))
 }
 
