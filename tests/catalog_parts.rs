@@ -516,3 +516,45 @@ fn an_in_place_join_refused_leaves_the_catalog_as_it_was() {
     assert!(err(joined.join_shard_in_place(&layout, &other)).contains("duplicate id"));
     assert!(joined.to_binary() == before, "unchanged");
 }
+
+/// More distinct facet values than 16-bit ids hold, and prices finer than a
+/// cent: the joins that cross 65,536 pairs widen the ids, and every part joined
+/// holds each item as the whole catalog does.
+#[test]
+fn joins_past_65536_facet_values_and_prices_finer_than_a_cent_hold_every_item_alike() {
+    let items: Vec<String> = (0..33_000)
+        .map(|i| {
+            let price =
+                if i == 20_000 { "0.125".to_owned() } else { format!("{}.{:02}", i % 90, i % 100) };
+            let (department, leaf) = (i % 4, i % 3);
+            let attributes = format!(r#""attributes":{{"a":"a{i}","b":"b{i}"}}"#);
+            let category = format!(r#""category":"D{department} > L{leaf}""#);
+            format!(r#"{{"id":"i{i}","title":"T",{category},"price":{price},{attributes}}}"#)
+        })
+        .collect();
+    let text = format!(
+        r#"{{"version":1,"shop":"s","facets":{{"a":{{}},"b":{{}}}},"items":[{}]}}"#,
+        items.join(",")
+    );
+    let whole = Catalog::from_json_str(&text).unwrap();
+    assert!(whole.facet_value_count() > 65_536);
+    let parts = whole.split(1, 30).unwrap();
+    assert_eq!(parts.len(), 5);
+    let mut joined = Catalog::from_parts(&parts[..1]).unwrap();
+    let mut layout = vec![(None, parts[0].len())];
+    for part in &parts[1..] {
+        joined.join_shard_in_place(&layout, part).unwrap();
+        layout.push((part.part().unwrap().department.as_deref(), part.len()));
+    }
+    let every = Catalog::from_parts(&parts).unwrap();
+    assert_alike(&joined, &every, "one shard after another");
+    assert_alike(&Catalog::from_binary(&joined.to_binary()).unwrap(), &every, "read back");
+    for item in whole.iter() {
+        let there = joined.item(joined.index_of(item.id()).unwrap());
+        assert!(there.attributes().eq(item.attributes()), "{}", item.id());
+        assert_eq!(there.price(), item.price(), "{}", item.id());
+    }
+    let odd = joined.item(joined.index_of("i20000").unwrap());
+    assert_eq!(odd.price(), Some(0.125));
+    assert!(odd.attributes().eq([(0, "a20000"), (1, "b20000")]));
+}

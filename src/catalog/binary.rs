@@ -807,7 +807,7 @@ impl<'a> Decoder<'a> {
             title,
             category: category.values,
             attr_start,
-            attrs,
+            attrs: super::facet_ids::FacetIdColumn::fitted(attrs, facet_values.len()),
             row: Default::default(),
             price: super::prices::Prices::from_values(price.values),
             currency,

@@ -45,12 +45,13 @@ impl Catalog {
     pub fn footprint(&self) -> Footprint {
         let c = &self.columns;
         let strings = self.strings.text.capacity() + held(&self.strings.ends);
-        let columns = [&c.id, &c.title, &c.category, &c.attr_start, &c.attrs, &c.row]
+        let columns = [&c.id, &c.title, &c.category, &c.attr_start, &c.row]
             .into_iter()
             .chain([&c.currency, &c.released, &c.sensitive, &c.url, &c.image])
             .map(held)
             .sum::<usize>()
             + c.price.held_bytes()
+            + c.attrs.held_bytes()
             + held(&c.available)
             + held(&c.popularity)
             + held(&self.facet_values);

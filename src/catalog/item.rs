@@ -1,5 +1,6 @@
 //! Items stored column by column, and a borrowed view of one item.
 
+use super::facet_ids::FacetIds;
 use super::strings::{StrId, Strings};
 use super::{Catalog, CategoryId};
 
@@ -27,7 +28,7 @@ pub(crate) struct Columns {
     pub category: Vec<CategoryId>,
     /// Row `r`'s facet values are `attrs[attr_start[r]..attr_start[r + 1]]`.
     pub attr_start: Vec<u32>,
-    pub attrs: Vec<FacetValueId>,
+    pub attrs: super::facet_ids::FacetIdColumn,
     /// Per item, its row (empty: item `i` is row `i`). A loaded catalog
     /// keeps its rows in the order of [`Catalog::items_in`], node after node,
     /// and shares this map with its vectors ([`super::members::RowMap`]).
@@ -64,8 +65,8 @@ impl Columns {
 
     /// Ids of row `r`'s `(facet, value)` pairs, sorted by facet.
     #[inline(always)]
-    pub(crate) fn facet_values_at(&self, r: usize) -> &[FacetValueId] {
-        &self.attrs[self.attr_start[r] as usize..self.attr_start[r + 1] as usize]
+    pub(crate) fn facet_values_at(&self, r: usize) -> FacetIds<'_> {
+        self.attrs.slice(self.attr_start[r] as usize, self.attr_start[r + 1] as usize)
     }
 
     /// Empties the optional columns no item has a value in (currency,
@@ -141,7 +142,7 @@ impl Columns {
         let mut attrs = Vec::with_capacity(self.attrs.len());
         start.push(0);
         for i in 0..self.id.len() {
-            attrs.extend_from_slice(self.facet_values_at(self.row(i)));
+            attrs.extend(self.facet_values_at(self.row(i)).iter());
             start.push(attrs.len() as u32);
         }
         (start, attrs)
@@ -154,13 +155,7 @@ impl Columns {
         if !self.row.is_empty() || !super::members::is_permutation(order, self.id.len()) {
             return false;
         }
-        let mut start = Vec::with_capacity(order.len() + 1);
-        let mut attrs = Vec::with_capacity(self.attrs.len());
-        start.push(0);
-        for &item in order {
-            attrs.extend_from_slice(self.facet_values_at(item as usize));
-            start.push(attrs.len() as u32);
-        }
+        let (start, attrs) = self.attrs.arranged(&self.attr_start, order);
         let mut rows = vec![0u32; order.len()];
         for (row, &item) in order.iter().enumerate() {
             rows[item as usize] = row as u32;
@@ -230,14 +225,14 @@ impl<'a> ItemRef<'a> {
 
     /// Ids of the item's `(facet, value)` pairs, sorted by facet.
     #[inline(always)]
-    pub fn facet_value_ids(&self) -> &'a [FacetValueId] {
+    pub fn facet_value_ids(&self) -> FacetIds<'a> {
         self.cols().facet_values_at(self.row)
     }
 
     /// The item's `(facet index, value)` pairs, sorted by facet.
     pub fn attributes(&self) -> impl Iterator<Item = (u16, &'a str)> + 'a {
         let catalog = self.catalog;
-        self.facet_value_ids().iter().map(move |&v| catalog.facet_value(v))
+        self.facet_value_ids().iter().map(move |v| catalog.facet_value(v))
     }
 
     /// Price in `currency()`, if the shop gives one.

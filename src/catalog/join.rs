@@ -100,7 +100,7 @@ impl Catalog {
         self.taxonomy = taxonomy;
         self.join_ids(room);
         // Columns of values per item reckoned from the parts joined first.
-        room.fit(&mut self.columns.attrs);
+        self.columns.attrs.fit(room);
         room.fit(&mut self.strings.ends);
         room.fit_text(&mut self.strings.text);
         self.part = None;
@@ -333,6 +333,7 @@ impl Catalog {
             Source::Held(p) => RowSource::Held(held_row(p)),
             Source::Shard(j) => RowSource::Shard(shard.columns.row(j)),
         });
+        let pairs = self.facet_values.len();
         let (c, sc) = (&mut self.columns, &shard.columns);
         let [held_nodes, shard_nodes] = nodes;
         plan.merge(
@@ -378,14 +379,8 @@ impl Catalog {
             );
         }
         let [held_values, shard_values] = values;
-        plan.merge_ragged(
-            &mut c.attr_start,
-            &mut c.attrs,
-            room,
-            |v| held_values[v as usize],
-            |v| shard_values[v as usize],
-            |s| sc.facet_values_at(s),
-        );
+        let their_ids = (sc.attr_start.as_slice(), &sc.attrs);
+        c.attrs.merge(&mut c.attr_start, &plan, room, pairs, held_values, their_ids, shard_values);
         if !self.released_days.is_empty() || !shard.released_days.is_empty() {
             if self.released_days.is_empty() {
                 self.released_days = vec![NO_DAY; splice.total - splice.n];

@@ -276,7 +276,7 @@ impl CatalogBuilder {
         }
         let _ = c.category.try_reserve(items);
         let _ = c.attr_start.try_reserve(items);
-        let _ = c.attrs.try_reserve(items.saturating_mul(self.facets.len().min(16)));
+        c.attrs.reserve(items.saturating_mul(self.facets.len().min(16)));
         c.price.reserve(items);
         let _ = c.available.try_reserve(items);
         let _ = c.popularity.try_reserve(items);
@@ -439,8 +439,11 @@ impl CatalogBuilder {
         cols.id.push(strings.add(id));
         cols.title.push(strings.intern(&raw.title));
         cols.category.push(category);
-        cols.attrs.extend(attrs.iter().map(|&(_, tmp)| tmp));
-        cols.attr_start.push(cols.attrs.len() as u32);
+        let count = cols.attrs.with_wide(|ids| {
+            ids.extend(attrs.iter().map(|&(_, tmp)| tmp));
+            ids.len()
+        });
+        cols.attr_start.push(count as u32);
         cols.price.push(raw.price.unwrap_or(f64::NAN));
         cols.currency.push(strings.intern_opt(raw.currency.as_deref()));
         cols.available.push(raw.available);
@@ -500,8 +503,11 @@ impl CatalogBuilder {
         cols.id.push(strings.add(item.id()));
         cols.title.push(strings.intern(item.title()));
         cols.category.push(category);
-        cols.attrs.extend(attrs.iter().map(|&(_, tmp)| tmp));
-        cols.attr_start.push(cols.attrs.len() as u32);
+        let count = cols.attrs.with_wide(|ids| {
+            ids.extend(attrs.iter().map(|&(_, tmp)| tmp));
+            ids.len()
+        });
+        cols.attr_start.push(count as u32);
         cols.price.push(item.price().unwrap_or(f64::NAN));
         cols.currency.push(strings.intern_opt(item.currency()));
         cols.available.push(item.available());
@@ -632,9 +638,8 @@ impl CatalogBuilder {
         }
         let facet_values: Vec<(u16, StrId)> =
             order.iter().map(|&tmp| pairs[tmp as usize]).collect();
-        for a in &mut cols.attrs {
-            *a = remap[*a as usize];
-        }
+        cols.attrs.with_wide(|ids| ids.iter_mut().for_each(|a| *a = remap[*a as usize]));
+        cols.attrs.fit_width(facet_values.len());
 
         let by_id = sorted_by_id(&strings, &cols.id)
             .map_err(|dup| Error::item_field(dup, "id", "duplicate id"))?;

@@ -32,6 +32,7 @@ mod binary;
 mod bought_with;
 mod codebook;
 pub mod dates;
+mod facet_ids;
 mod footprint;
 mod id_table;
 mod item;
@@ -53,6 +54,7 @@ mod taxonomy;
 
 pub use bought_with::MAX_BOUGHT_WITH;
 pub use codebook::{CENTROIDS, Codebook, Codes, MAX_PQ_DIMS};
+pub use facet_ids::FacetIds;
 pub use footprint::Footprint;
 pub use item::{Facet, FacetValueId, ItemRef};
 pub use json::{

@@ -267,8 +267,10 @@ impl QuantizedVectors {
     pub fn get(&self, i: usize) -> (Codes<'_>, f32) {
         let row = self.row(i);
         match &self.codebook {
+            // A catalog without vectors (or `i` out of range) has none: empty codes.
             None => {
-                (Codes::Held(&self.codes[row * self.dims..(row + 1) * self.dims]), self.scales[row])
+                let codes = self.codes.get(row * self.dims..(row + 1) * self.dims).unwrap_or(&[]);
+                (Codes::Held(codes), self.scales.get(row).copied().unwrap_or(0.0))
             }
             Some(book) => self.decoded(book, row),
         }
@@ -542,6 +544,13 @@ pub fn quantize_as_is(vector: &[f32]) -> Option<(Vec<i8>, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vectors_of_no_dimension_are_empty_codes_not_a_panic() {
+        let none = QuantizedVectors::new(0);
+        let (codes, scale) = none.get(3);
+        assert!(codes.is_empty() && scale == 0.0);
+    }
 
     /// Arranging moves every row to where `order` says and keeps each item's
     /// codes and scale; arranging again from an arranged state works too, and

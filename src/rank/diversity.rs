@@ -1,7 +1,7 @@
 //! Diversity re-ranking: maximal marginal relevance over vectors and facets.
 
 use crate::catalog::quantize::norm_of;
-use crate::catalog::{Catalog, Codes};
+use crate::catalog::{Catalog, Codes, FacetIds};
 
 use super::kernel::dot_i8;
 
@@ -30,7 +30,7 @@ pub fn similarity(catalog: &Catalog, a: usize, b: usize) -> f32 {
 #[derive(Clone)]
 pub(crate) struct Features<'c> {
     leaf: u32,
-    facets: &'c [u32],
+    facets: FacetIds<'c>,
     /// Codes, scale and length of its vector (empty without vectors).
     codes: Codes<'c>,
     scale: f32,
@@ -64,7 +64,12 @@ impl<'c> Features<'c> {
     /// [`similarity`] of the two items.
     fn similarity(&self, other: &Self) -> f32 {
         let same_leaf = if self.leaf == other.leaf { 1.0 } else { 0.0 };
-        let facets = jaccard(self.facets, other.facets);
+        let facets = match (self.facets, other.facets) {
+            (FacetIds::Narrow(a), FacetIds::Narrow(b)) => jaccard(a, b),
+            (FacetIds::Wide(a), FacetIds::Wide(b)) => jaccard(a, b),
+            // Never within one catalog, whose ids all have one width.
+            (a, b) => jaccard(&a.to_vec(), &b.to_vec()),
+        };
         if self.codes.is_empty() {
             return LEAF_ONLY * same_leaf + FACETS_ONLY * facets;
         }
@@ -111,7 +116,7 @@ pub fn is_similar(catalog: &Catalog, a: usize, b: usize, threshold: f32) -> bool
 }
 
 /// |A ∩ B| / |A ∪ B| of two sorted id lists (0 when both are empty).
-fn jaccard(a: &[u32], b: &[u32]) -> f32 {
+fn jaccard<T: Copy + Ord>(a: &[T], b: &[T]) -> f32 {
     let (mut i, mut j, mut common) = (0, 0, 0);
     // Without branches on the values: ids of unrelated items interleave
     // unpredictably, and the re-rank compares thousands of pairs.

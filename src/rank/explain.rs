@@ -194,7 +194,7 @@ pub fn explain(scorer: &Scorer<'_>, catalog: &Catalog, profile: &Profile, index:
     }
     let values = item.facet_value_ids();
     let facet_share = weights.facets / values.len().max(1) as f32;
-    for &id in values {
+    for id in values.iter() {
         let evidence = scorer.facet_evidence(id);
         if evidence > 0.0 {
             let (facet, value) = catalog.facet_value(id);

@@ -97,7 +97,7 @@ pub fn ways<'c>(
             // Divergence facets on which the item leaves the bubble: how many, and the first.
             let mut changed = 0usize;
             let mut first: Option<(u16, u32)> = None;
-            for &value in item.facet_value_ids() {
+            for value in item.facet_value_ids().iter() {
                 if outward.get(value as usize).copied().unwrap_or(false) {
                     changed += 1;
                     first = first.or_else(|| Some((catalog.facet_value(value).0, value)));
@@ -235,5 +235,5 @@ pub fn covered(catalog: &Catalog, way: &Way, personal: &[usize]) -> bool {
         return false;
     };
     let Some(value) = catalog.find_facet_value(facet, &direction.to) else { return false };
-    personal.iter().any(|&i| under(i, anchor) && catalog.item(i).facet_value_ids().contains(&value))
+    personal.iter().any(|&i| under(i, anchor) && catalog.item(i).facet_value_ids().contains(value))
 }
