@@ -31,8 +31,8 @@ impl Catalog {
 
     /// Tells a joined catalog how many items it will hold once every part
     /// it may join is joined (a page's manifest counts them). Each join then
-    /// grows the columns toward that size, by half again and to all of it
-    /// once half is held, rather than to exactly the items joined so far: a
+    /// grows the columns toward that size, by half again up to half of it and
+    /// then to all of it, rather than to exactly the items joined so far: a
     /// page adding shard after shard moves its columns a few times instead
     /// of at every join, and WebAssembly memory, which never shrinks, keeps
     /// fewer holes. A hint: the catalog is the same either way.

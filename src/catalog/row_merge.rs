@@ -144,10 +144,12 @@ impl<F: Fn(usize) -> RowSource> RowPlan<F> {
 
 /// How a join grows a column: to exactly what it needs, or, when the
 /// catalog knows how many items it will hold once every part is joined
-/// ([`super::Catalog::expect_items`]), by half again and never past that
-/// size, and to all of it once half is held, so that a page adding shard
-/// after shard moves each column a few times, not at every join, ends with
-/// no spare room, and never holds more than twice what it needs. Parts at
+/// ([`super::Catalog::expect_items`]), by half again but never past half of
+/// that size, and to all of it once more than half is needed, so that a
+/// page adding shard after shard moves each column a few times, not at
+/// every join, its last move copies at most half of it (the hole a move
+/// leaves in memory that never shrinks is the size of what it copied),
+/// it ends with no spare room, and never holds more than twice what it needs. Parts at
 /// hand, joined one after another at once ([`super::Catalog::join_at_once`]),
 /// grow each column to all of them at the first join: a column moved is a
 /// hole memory that never shrinks keeps, and nothing is held for long that
@@ -203,9 +205,9 @@ impl Room {
         let full = (needed as u128 * self.expected as u128).div_ceil(self.items as u128);
         let full: usize = full.try_into().unwrap_or(usize::MAX);
         if self.at_once || needed.saturating_mul(2) >= full {
-            return full; // at hand, or half of it held: one last move, to all of it
+            return full; // at hand, or past half: one last move, to all of it
         }
-        needed.max((capacity + capacity / 2).min(full))
+        needed.max((capacity + capacity / 2).min(full.div_ceil(2)))
     }
 }
 
@@ -295,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn room_grows_by_half_again_toward_the_expected_size_to_it_from_half_or_parts_at_hand() {
+    fn room_grows_by_half_again_to_half_the_expected_size_then_to_it_or_at_once_at_hand() {
         let mut v: Vec<u8> = vec![0; 100];
         Room { items: 101, expected: 0, at_once: false }.grow(&mut v, 101);
         assert_eq!(v.capacity(), 101, "unknown size: exactly");
@@ -306,10 +308,10 @@ mod tests {
         assert_eq!(v.capacity(), 151, "room enough: unchanged");
         let mut w: Vec<u8> = vec![0; 400];
         Room { items: 401, expected: 1000, at_once: false }.grow(&mut w, 401);
-        assert_eq!(w.capacity(), 600, "half again, under half of every part");
-        w.resize(600, 0);
-        Room { items: 601, expected: 1000, at_once: false }.grow(&mut w, 601);
-        assert_eq!(w.capacity(), 1000, "half held: all of it, never past it");
+        assert_eq!(w.capacity(), 500, "half again, but never past half of every part");
+        w.resize(500, 0);
+        Room { items: 501, expected: 1000, at_once: false }.grow(&mut w, 501);
+        assert_eq!(w.capacity(), 1000, "past half: all of it, never past it");
         let mut twice: Vec<u8> = vec![0; 10]; // two values per item
         Room { items: 6, expected: 20, at_once: false }.grow(&mut twice, 12);
         assert_eq!(twice.capacity(), 15, "half again, under 40 with every part");
