@@ -112,28 +112,31 @@ impl Sharded {
     pub(crate) fn add(
         &mut self,
         file: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         engine: &mut Engine,
     ) -> Result<(), Error> {
         self.join(file, bytes, |layout, part| engine.join_shard(layout, part))
     }
 
     /// Opens the shard `file` against the manifest, takes its titles and links out and
-    /// has `join` join it (given the parts held), then holds it.
+    /// has `join` join it (given the parts held), then holds it. Its bytes, once
+    /// read, and its titles and links, once in JavaScript memory, take no room
+    /// in WebAssembly memory during the join: a page's peak is the catalog's
+    /// and one decoded part's.
     fn join(
         &mut self,
         file: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
         join: impl FnOnce(&[(Option<&str>, usize)], &Catalog) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let mut part = self.manifest.open_part(file, bytes)?;
-        let shelf = part.take_shelf_text();
+        let mut part = self.manifest.open_part(file, &bytes)?;
+        drop(bytes);
+        let shelf = HeldShelfText::new(&part.take_shelf_text());
         let layout: Vec<(Option<&str>, usize)> =
             self.held.iter().map(|h| (h.department.as_deref(), h.items)).collect();
         join(&layout, &part)?;
         let department = part.part().and_then(|p| p.department.clone());
         let at = self.held.partition_point(|h| h.department.is_none() || h.department < department);
-        let shelf = HeldShelfText::new(&shelf);
         self.held.insert(at, Held { department, file: file.to_owned(), items: part.len(), shelf });
         Ok(())
     }
@@ -201,7 +204,7 @@ pub(crate) fn read_sharded(value: &JsValue) -> Result<(Sharded, Catalog), Error>
     let mut sharded = Sharded { manifest, held: vec![core] };
     for (file, bytes) in files {
         let bytes = read_bytes(&bytes).unwrap_or_default();
-        sharded.join(&file, &bytes, |layout, part| catalog.join_shard_in_place(layout, part))?;
+        sharded.join(&file, bytes, |layout, part| catalog.join_shard_in_place(layout, part))?;
     }
     catalog.expect_items(core_items.saturating_add(every_item));
     Ok((sharded, catalog))

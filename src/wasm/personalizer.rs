@@ -137,7 +137,7 @@ impl Personalizer {
         }
         let bytes = read_bytes(&bytes)
             .ok_or_else(|| bad_argument("bytes", "expected a Uint8Array or an ArrayBuffer"))?;
-        sharded.add(&file, &bytes, &mut state.engine)?;
+        sharded.add(&file, bytes, &mut state.engine)?;
         Ok(true)
     }
 
