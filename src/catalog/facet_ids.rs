@@ -175,12 +175,12 @@ impl FacetIdColumn {
         *self = Self::fitted(ids, pairs);
     }
 
-    /// Room for `n` more ids, if it can be had.
+    /// Room for `n` more ids in 32 bits, where a builder gathers them
+    /// ([`Self::with_wide`]), if it can be had.
     pub(crate) fn reserve(&mut self, n: usize) {
-        let _ = match self {
-            FacetIdColumn::Narrow(ids) => ids.try_reserve(n),
-            FacetIdColumn::Wide(ids) => ids.try_reserve(n),
-        };
+        self.with_wide(|ids| {
+            let _ = ids.try_reserve(n);
+        });
     }
 
     /// Gives back the room past its ids once every part is joined ([`Room::fit`]).
