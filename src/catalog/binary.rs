@@ -115,6 +115,7 @@ use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
+use super::pages::Pages;
 use super::repurchase::{self, Priors, Repurchase};
 use super::sequence_model::{ModelShape, SequenceModel};
 use super::strings::{NO_STR, StrId, Strings};
@@ -323,7 +324,7 @@ fn encoded_len_hint(c: &Catalog) -> usize {
         + 6 * c.facet_values.len()
         + (MIN_ITEM_BYTES + 4) * c.len()
         + 4 * c.columns.attrs.len()
-        + c.vectors.codes().len()
+        + c.vectors.code_count()
         + 4 * c.vectors.len()
         + 4 * (c.bought_with.start.len() + c.bought_with.items.len())
         + PRIOR_BYTES * (c.repurchase.categories.len() + c.repurchase.items.len())
@@ -628,6 +629,19 @@ impl<'a> Decoder<'a> {
         Ok(Array { at, values: bytes.chunks_exact(T::SIZE).map(T::read).collect() })
     }
 
+    /// An array of `expected` bytes, where it starts, and its bytes as they lie.
+    fn bytes_of(&mut self, what: &str, expected: usize) -> Result<(usize, &'a [u8])> {
+        let count_at = self.at();
+        let count = self.count(what, 1)?;
+        if count != expected {
+            return Err(corrupt(format!(
+                "{what}: count {count} at byte {count_at}, expected {expected}"
+            )));
+        }
+        let at = self.at();
+        Ok((at, self.take(what, count)?))
+    }
+
     fn shop(&mut self) -> Result<String> {
         let at = self.at();
         let shop = self.field("shop")?;
@@ -908,15 +922,17 @@ impl<'a> Decoder<'a> {
         let Some(code_count) = n.checked_mul(dims) else {
             return Err(corrupt(format!("{n} items × {dims} dims overflow")));
         };
-        let codes = self.array::<i8>("codes", Some(code_count))?;
-        codes.check(
-            "codes",
-            || "-128 is not a code (codes are symmetric, ±127)".into(),
-            |c| c != i8::MIN,
-        )?;
+        let (at, bytes) = self.bytes_of("codes", code_count)?;
+        if let Some(i) = bytes.iter().position(|&b| b as i8 == i8::MIN) {
+            return Err(corrupt(format!(
+                "codes[{i}] = -128 at byte {}: -128 is not a code (codes are symmetric, ±127)",
+                at + i
+            )));
+        }
+        let codes = Pages::from_bytes(dims, bytes);
         let scales = self.array::<f32>("scales", Some(if dims > 0 { n } else { 0 }))?;
         scales.check("scales", || "not finite and ≥ 0".into(), |s| s.is_finite() && s >= 0.0)?;
-        Ok(QuantizedVectors::from_parts(dims, codes.values, scales.values))
+        Ok(QuantizedVectors::from_parts(dims, codes, scales.values))
     }
 
     /// The product-quantized vectors of `n` items of `dims` dimensions: note (j).
@@ -963,8 +979,8 @@ impl<'a> Decoder<'a> {
         let Some(count) = n.checked_mul(subspaces) else {
             return Err(corrupt(format!("{n} items × {subspaces} sub-spaces overflow")));
         };
-        let codes = self.array::<u8>("product codes", Some(count))?;
-        Ok(QuantizedVectors::product_quantized(book, codes.values))
+        let (_, bytes) = self.bytes_of("product codes", count)?;
+        Ok(QuantizedVectors::product_quantized_pages(book, Pages::from_bytes(subspaces, bytes)))
     }
 
     /// The stored id order: a permutation of the positions with ids strictly

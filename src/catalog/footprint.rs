@@ -135,12 +135,16 @@ mod tests {
         let mut joined = Catalog::from_parts(&parts[..1]).unwrap();
         joined.expect_items(whole.len());
         let mut layout = vec![(None, parts[0].len())];
+        let mut codes = None;
         for shard in &parts[1..] {
             joined.join_shard_in_place(&layout, shard).unwrap();
             layout.push((shard.part().and_then(|p| p.department.as_deref()), shard.len()));
             let c = &joined.columns;
             assert!(c.category.capacity() <= 2 * joined.len(), "{}", c.category.capacity());
             assert!(c.attrs.capacity() <= 2 * c.attrs.len());
+            // The codes' page has the room of every row it will hold: it never moves.
+            let here = joined.vectors.codes_address();
+            assert_eq!(*codes.get_or_insert(here), here, "the codes moved");
         }
         // The same parts at hand: each column grown once, at the first join.
         let mut at_hand = Catalog::from_parts(&parts[..1]).unwrap();
@@ -151,7 +155,7 @@ mod tests {
             at_hand.join_shard_in_place(&layout, shard).unwrap();
             layout.push((shard.part().and_then(|p| p.department.as_deref()), shard.len()));
             let c = &at_hand.columns;
-            let here = (c.category.as_ptr(), c.id.as_ptr(), at_hand.vectors.codes().as_ptr());
+            let here = (c.category.as_ptr(), c.id.as_ptr(), at_hand.vectors.codes_address());
             assert_eq!(*places.get_or_insert(here), here, "a column moved");
             assert_eq!(c.category.capacity(), whole.len());
         }
@@ -161,7 +165,8 @@ mod tests {
             assert_eq!((columns.category.capacity(), columns.row.capacity()), (c.len(), c.len()));
             assert_eq!(columns.attrs.capacity(), columns.attrs.len());
             let own = c.vectors.codes().len() + 4 * c.vectors.scales().len();
-            assert_eq!(c.vectors.held_bytes(), own);
+            let pages = c.len().div_ceil(super::super::pages::PAGE_ROWS);
+            assert_eq!(c.vectors.held_bytes(), own + pages * std::mem::size_of::<Vec<i8>>());
         }
     }
 }

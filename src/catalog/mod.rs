@@ -41,6 +41,7 @@ mod json;
 pub mod link;
 pub mod manifest;
 mod members;
+mod pages;
 mod parts;
 mod prices;
 pub mod quantize;

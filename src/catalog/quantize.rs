@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::codebook::{Codebook, Codes, MAX_PQ_DIMS};
 use super::members::RowMap;
+use super::pages::Pages;
 use super::row_merge::{Room, RowPlan, RowSource};
 
 /// All item vectors of a catalog, struct-of-arrays: one row of `dims` codes
@@ -28,8 +29,8 @@ use super::row_merge::{Room, RowPlan, RowSource};
 #[derive(Debug, Clone, Default)]
 pub struct QuantizedVectors {
     dims: usize,
-    /// `dims` codes per row, row after row.
-    codes: Vec<i8>,
+    /// `dims` codes per row, row after row, in pages that never move.
+    codes: Pages<i8>,
     /// One scale per row.
     scales: Vec<f32>,
     /// Per item, its row (empty: item `i` is row `i`). A catalog's vectors
@@ -48,7 +49,7 @@ impl QuantizedVectors {
     /// maps it holds alone (not those it shares with a catalog's columns).
     pub fn held_bytes(&self) -> usize {
         let alone = |map: &RowMap| if Arc::strong_count(map) == 1 { 4 * map.capacity() } else { 0 };
-        self.codes.capacity()
+        self.codes.held_bytes()
             + 4 * self.scales.capacity()
             + alone(&self.rows)
             + alone(&self.items)
@@ -57,13 +58,13 @@ impl QuantizedVectors {
 
     /// An empty set of `dims`-dimensional vectors.
     pub fn new(dims: usize) -> Self {
-        Self { dims, ..Self::default() }
+        Self { dims, codes: Pages::new(dims), ..Self::default() }
     }
 
     /// Vectors from their stored parts (the binary catalog loader validates them first):
-    /// `codes` holds `scales.len() * dims` codes, item after item.
-    pub(super) fn from_parts(dims: usize, codes: Vec<i8>, scales: Vec<f32>) -> Self {
-        debug_assert_eq!(codes.len(), scales.len() * dims);
+    /// `codes` holds `scales.len()` rows of `dims` codes, item after item.
+    pub(super) fn from_parts(dims: usize, codes: Pages<i8>, scales: Vec<f32>) -> Self {
+        debug_assert_eq!((codes.len(), codes.stride()), (scales.len(), dims));
         Self { dims, codes, scales, ..Self::default() }
     }
 
@@ -71,14 +72,20 @@ impl QuantizedVectors {
     /// (`codebook.subspaces()` bytes per item, item after item; the binary
     /// loader and the compiler check them first).
     pub fn product_quantized(codebook: Codebook, codes: Vec<u8>) -> Self {
-        let codes = codes.into_iter().map(|c| c as i8).collect();
+        let codes = Pages::from_bytes(codebook.subspaces(), &codes);
+        Self::product_quantized_pages(codebook, codes)
+    }
+
+    /// [`Self::product_quantized`] from codes already in pages.
+    pub(super) fn product_quantized_pages(codebook: Codebook, codes: Pages<i8>) -> Self {
         Self { dims: codebook.dims(), codes, codebook: Some(codebook), ..Self::default() }
     }
 
     /// No vectors, stored as these are (the same dims and codebook).
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn empty_like(&self) -> Self {
-        Self { dims: self.dims, codebook: self.codebook.clone(), ..Self::default() }
+        let codes = Pages::new(self.stride());
+        Self { dims: self.dims, codes, codebook: self.codebook.clone(), ..Self::default() }
     }
 
     /// The codebook, when the vectors are product-quantized.
@@ -101,7 +108,7 @@ impl QuantizedVectors {
         let mut out = Self::new(self.dims);
         for i in 0..self.len() {
             let (codes, scale) = self.get(i);
-            out.codes.extend_from_slice(&codes);
+            out.codes.extend_rows(&codes);
             out.scales.push(scale);
             out.note_new_row();
         }
@@ -130,7 +137,7 @@ impl QuantizedVectors {
     /// Number of vectors.
     pub fn len(&self) -> usize {
         match &self.codebook {
-            Some(book) => self.codes.len() / book.subspaces().max(1),
+            Some(_) => self.codes.len(),
             None => self.scales.len(),
         }
     }
@@ -147,7 +154,7 @@ impl QuantizedVectors {
             return;
         }
         let (codes, scale) = quantize(vector);
-        self.codes.extend_from_slice(&codes);
+        self.codes.extend_rows(&codes);
         self.scales.push(scale);
         self.note_new_row();
     }
@@ -170,11 +177,11 @@ impl QuantizedVectors {
         }
         let max_abs = vector.iter().fold(0.0f32, |m, x| m.max(x.abs()));
         let scale = if max_abs > 0.0 { max_abs / 127.0 } else { 0.0 };
-        self.codes.extend(
-            vector.iter().map(|x| {
-                if scale > 0.0 { (x / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 }
-            }),
-        );
+        let codes: Vec<i8> = vector
+            .iter()
+            .map(|x| if scale > 0.0 { (x / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 })
+            .collect();
+        self.codes.extend_rows(&codes);
         self.scales.push(scale);
         self.note_new_row();
     }
@@ -201,7 +208,9 @@ impl QuantizedVectors {
             one.push(vector)
         }
         let row = self.row(i);
-        self.codes[row * self.dims..(row + 1) * self.dims].copy_from_slice(&one.codes);
+        if let (Some(out), Some(codes)) = (self.codes.row_mut(row), one.codes.row(0)) {
+            out.copy_from_slice(codes);
+        }
         self.scales[row] = one.scales[0];
     }
 
@@ -211,7 +220,7 @@ impl QuantizedVectors {
     #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn push_stored(&mut self, stored: &[i8], scale: f32) {
         debug_assert_eq!(stored.len(), self.stride());
-        self.codes.extend_from_slice(stored);
+        self.codes.extend_rows(stored);
         if self.codebook.is_none() {
             self.scales.push(scale);
         }
@@ -230,10 +239,13 @@ impl QuantizedVectors {
         if self.dims == 0 || !self.stored_alike(other) || plan.rows() != self.len() + other.len() {
             return;
         }
-        let m = self.stride();
-        let theirs =
-            |s: usize, out: &mut [i8]| out.copy_from_slice(&other.codes[s * m..(s + 1) * m]);
-        plan.merge(&mut self.codes, m, room, 0, |c| c, theirs);
+        let theirs = |s: usize, out: &mut [i8]| {
+            if let Some(codes) = other.codes.row(s) {
+                out.copy_from_slice(codes);
+            }
+        };
+        plan.merge_pages(&mut self.codes, room, 0, |c| c, theirs);
+        self.codes.fit(room);
         if self.codebook.is_none() {
             plan.merge(&mut self.scales, 1, room, 0.0, |x| x, |s, out| out[0] = other.scales[s]);
         }
@@ -250,7 +262,7 @@ impl QuantizedVectors {
 
     /// Room for `n` more vectors, if it can be had (a hint, never an error).
     pub fn reserve(&mut self, n: usize) {
-        let _ = self.codes.try_reserve(n.saturating_mul(self.stride()));
+        self.codes.reserve(n);
         if self.codebook.is_none() {
             let _ = self.scales.try_reserve(n);
         }
@@ -269,7 +281,7 @@ impl QuantizedVectors {
         match &self.codebook {
             // A catalog without vectors (or `i` out of range) has none: empty codes.
             None => {
-                let codes = self.codes.get(row * self.dims..(row + 1) * self.dims).unwrap_or(&[]);
+                let codes = self.codes.row(row).unwrap_or(&[]);
                 (Codes::Held(codes), self.scales.get(row).copied().unwrap_or(0.0))
             }
             Some(book) => self.decoded(book, row),
@@ -279,10 +291,9 @@ impl QuantizedVectors {
     /// Row `row` decoded by `book` (apart from [`Self::get`], which is inlined where it is read).
     #[inline(never)]
     fn decoded(&self, book: &Codebook, row: usize) -> (Codes<'_>, f32) {
-        let m = book.subspaces();
         let mut codes = [0i8; MAX_PQ_DIMS];
         let len = self.dims.min(MAX_PQ_DIMS);
-        if let Some(stored) = self.codes.get(row * m..(row + 1) * m) {
+        if let Some(stored) = self.codes.row(row) {
             book.decode_into(stored, &mut codes[..len]);
         }
         (Codes::Decoded { codes, len }, book.scale())
@@ -291,12 +302,12 @@ impl QuantizedVectors {
     /// Item `i`'s vector as stored: its int8 codes and scale, or its
     /// product-quantized code bytes and the codebook's scale.
     pub fn stored(&self, i: usize) -> (&[i8], f32) {
-        let (row, m) = (self.row(i), self.stride());
+        let row = self.row(i);
         let scale = match &self.codebook {
-            None => self.scales[row],
+            None => self.scales.get(row).copied().unwrap_or(0.0),
             Some(book) => book.scale(),
         };
-        (&self.codes[row * m..(row + 1) * m], scale)
+        (self.codes.row(row).unwrap_or(&[]), scale)
     }
 
     /// The int8 codes and scales of `rows` (consecutive rows, in the order
@@ -312,14 +323,33 @@ impl QuantizedVectors {
         }
         let d = self.dims;
         match &self.codebook {
-            None => (&self.codes[rows.start * d..rows.end * d], &self.scales[rows]),
+            None => match self.codes.span(rows.clone()) {
+                Some(codes) => (codes, &self.scales[rows]),
+                // Rows on two pages are copied out.
+                None => {
+                    scratch.codes.clear();
+                    for r in rows.clone() {
+                        scratch.codes.extend_from_slice(self.codes.row(r).unwrap_or(&[]));
+                    }
+                    (&scratch.codes, &self.scales[rows])
+                }
+            },
             Some(book) => {
                 let (m, n) = (book.subspaces(), rows.len());
                 scratch.codes.clear();
                 scratch.codes.resize(n * d, 0);
-                let stored = &self.codes[rows.start * m..rows.end * m];
-                for (row, out) in stored.chunks_exact(m).zip(scratch.codes.chunks_exact_mut(d)) {
-                    book.decode_into(row, out);
+                let out = scratch.codes.chunks_exact_mut(d);
+                match self.codes.span(rows.clone()) {
+                    Some(stored) => {
+                        for (row, out) in stored.chunks_exact(m).zip(out) {
+                            book.decode_into(row, out);
+                        }
+                    }
+                    None => {
+                        for (r, out) in rows.zip(out) {
+                            book.decode_into(self.codes.row(r).unwrap_or(&[]), out);
+                        }
+                    }
                 }
                 scratch.scales.clear();
                 scratch.scales.resize(n, book.scale());
@@ -391,9 +421,21 @@ impl QuantizedVectors {
     }
 
     /// All stored codes, row after row (row `r` is item [`Self::item_at`]`(r)`'s):
-    /// `dims` int8 codes or `subspaces` code bytes per row.
-    pub fn codes(&self) -> &[i8] {
-        &self.codes
+    /// `dims` int8 codes or `subspaces` code bytes per row, copied out of
+    /// the pages that hold them.
+    pub fn codes(&self) -> Vec<i8> {
+        self.codes.to_vec()
+    }
+
+    /// How many codes are stored: rows × [`Self::stride`].
+    pub fn code_count(&self) -> usize {
+        self.codes.len() * self.codes.stride()
+    }
+
+    /// Where the first page of codes lies (tests: pages never move).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn codes_address(&self) -> Option<*const i8> {
+        self.codes.first_page()
     }
 
     /// All scales, one per row (none when product-quantized).
@@ -469,20 +511,22 @@ impl QuantizedVectors {
                 continue;
             }
             // Follow the cycle: each row takes its source's content, the last the start's.
-            spare.copy_from_slice(&self.codes[start * d..(start + 1) * d]);
+            spare.copy_from_slice(self.codes.row(start).unwrap_or(&[]));
             let spare_scale = if scaled { self.scales[start] } else { 0.0 };
             let mut at = start;
             loop {
                 done[at] = true;
                 let source = from[at] as usize;
                 if source == start {
-                    self.codes[at * d..(at + 1) * d].copy_from_slice(&spare);
+                    if let Some(row) = self.codes.row_mut(at) {
+                        row.copy_from_slice(&spare);
+                    }
                     if scaled {
                         self.scales[at] = spare_scale;
                     }
                     break;
                 }
-                self.codes.copy_within(source * d..(source + 1) * d, at * d);
+                self.codes.copy_row(source, at);
                 if scaled {
                     self.scales[at] = self.scales[source];
                 }

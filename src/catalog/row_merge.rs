@@ -44,6 +44,17 @@ impl<F: Fn(usize) -> RowSource> RowPlan<F> {
         self.rows
     }
 
+    /// Where joined row `r` takes its values from.
+    #[inline]
+    pub(crate) fn source(&self, r: usize) -> RowSource {
+        (self.source)(r)
+    }
+
+    /// Whether the held rows come in their own order (else they are read from a copy).
+    pub(crate) fn in_order(&self) -> bool {
+        self.in_order
+    }
+
     /// Puts a column of `stride` values per row in the joined order: a held
     /// row's values through `held`, a shard row's written by `shard`. `room`
     /// grows the column.
@@ -178,6 +189,12 @@ impl Room {
         if text.capacity() < needed {
             let _ = text.try_reserve_exact(self.target(text.capacity(), needed) - text.len());
         }
+    }
+
+    /// Whether more items are to come: the catalog holds fewer than the
+    /// manifest counts.
+    pub(crate) fn expects_more(self) -> bool {
+        self.expected > self.items
     }
 
     /// Gives back the room a column of values per item holds beyond its

@@ -15,6 +15,9 @@ use super::kernel::dot_i8_rows;
 /// threshold; the order among items is the model's whatever the temperature).
 pub const SEQUENCE_TEMPERATURE: f32 = 3.0;
 
+/// Rows scored at a time: a divisor of the rows a page of codes holds.
+const BLOCK: usize = 1024;
+
 /// A sequence model's vector signal of every item of one catalog: the item's
 /// probability relative to the best item's, `exp((score − top) / T)`, times
 /// the confidence the sequence's length gives; and per taxonomy node its best
@@ -48,10 +51,14 @@ impl SequenceScores {
         let (codes, scale) = quantize_as_is(h)?;
         let mut dots = vec![0i32; vectors.len()];
         let mut scratch = Scratch::default();
-        let (rows, scales) = vectors.rows(0..vectors.len(), &mut scratch);
-        dot_i8_rows(&codes, rows, &mut dots);
-        let mut by_row: Vec<f32> =
-            dots.iter().zip(scales).map(|(&dot, &s)| dot as f32 * s * scale).collect();
+        let mut by_row = Vec::with_capacity(vectors.len());
+        // A block of rows at a time: blocks never straddle two pages of codes.
+        for (b, dots) in dots.chunks_mut(BLOCK).enumerate() {
+            let first = b * BLOCK;
+            let (rows, scales) = vectors.rows(first..first + dots.len(), &mut scratch);
+            dot_i8_rows(&codes, rows, dots);
+            by_row.extend(dots.iter().zip(scales).map(|(&dot, &s)| dot as f32 * s * scale));
+        }
         // Comparisons rather than `f32::max`, which WebAssembly builds call
         // `fmaxf` for, once per item (a NaN never compares greater).
         let top = by_row.iter().fold(f32::NEG_INFINITY, |top, &s| if s > top { s } else { top });
