@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test fuzz bench bench-browser bench-peers bench-sequence bench-wire bench-scale opt-levels demo-catalog demo-model demo-shards eval clean
+.PHONY: demo test build package serve install-build install-test install-bench fuzz bench bench-browser bench-peers bench-sequence bench-wire bench-scale opt-levels demo-catalog demo-model demo-shards eval clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -32,6 +32,10 @@ install-build:
 install-test:
 	@scripts/install.sh test
 
+# What the benchmarks in headless Chromium need beside the build: the browsers.
+install-bench:
+	@scripts/install.sh bench
+
 # The long fuzz runs: every cargo-fuzz target for MINUTES (default 10), two at a time
 # (docs/RELIABILITY.md). `make test` runs a 30-second smoke of each.
 MINUTES ?= 10
@@ -46,27 +50,27 @@ bench: bench-peers bench-sequence bench-wire bench-scale
 	@scripts/bench-compiler.sh
 
 # What keeping the profile costs a page, per store, in headless Chromium (scripts/bench-storage.mjs).
-bench-browser: build
+bench-browser: build install-bench
 	@node scripts/bench-storage.mjs
 
 # flaneur against its peers (tfjs-core wasm, Orama, voy and a plain JS loop) in headless Chromium
 # (scripts/bench-peers.mjs, issue #9): top-24 search and recommend() on 10,000 and 100,000 items
 # (BENCH_1M=1 adds 1,000,000). The peers are pinned in bench-peers/package.json, apart from the root's
 # so make test never installs them. Writes target/bench/report.json and docs/BENCHMARKS.md.
-bench-peers: build
+bench-peers: build install-bench
 	@npm ci --prefix bench-peers --no-audit --no-fund --loglevel=error
 	@node scripts/bench-peers.mjs > /dev/null
 
 # The sequence model in headless Chromium (scripts/bench-sequence.mjs, issue #21): recommend() and
 # record() on binary catalogs carrying a model of the evaluation's shape, at 3,416 and 100,000 items.
-bench-sequence: build
+bench-sequence: build install-bench
 	@cargo run --release --example sequence_catalogs -- target/bench > /dev/null
 	@node scripts/bench-sequence.mjs
 
 # The demo on the wire (scripts/bench-wire.mjs, issue #22): scripts/serve.mjs with compression (br or
 # gzip as accepted) and without (COMPRESS=0), in headless Chromium over an emulated 10 Mbit/s, 40 ms link:
 # bytes received and time to the first personalized slate. Writes target/bench/wire.json and docs/BENCHMARKS.md.
-bench-wire: build
+bench-wire: build install-bench
 	@node scripts/bench-wire.mjs
 
 # The evaluations (scripts/eval.sh): the seeded divergence simulation, quality
@@ -118,5 +122,5 @@ clean:
 # visit (one department page, then home) and a returning shopper after 1% of prices and availability
 # changed, in gzipped bytes; then in headless Chromium at 10 Mbit/s (scripts/bench-scale-browser.mjs): a first
 # visit's bytes and the cold first personalized slate; merged into target/bench/report.json under `scale`.
-bench-scale: build
+bench-scale: build install-bench
 	@node scripts/bench-scale.mjs > /dev/null

@@ -65,6 +65,8 @@ const MODULE = "/components/flaneur-elements.js";
 const server = spawn(process.execPath, [join(repo, "scripts/serve.mjs")], {
   cwd: repo, env: { ...process.env, PORT: String(PORT), ROOT: site, COMPRESS: "1" }, stdio: ["ignore", "pipe", "inherit"],
 });
+// The server goes with this script, whatever ends it (a browser that fails to launch too).
+process.on("exit", () => server.kill("SIGTERM"));
 await new Promise((ok, no) => {
   server.stdout.on("data", (d) => String(d).includes("http://") && ok());
   server.on("exit", (code) => no(new Error(`serve.mjs exited with ${code}`)));

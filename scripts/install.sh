@@ -5,6 +5,7 @@
 #   scripts/install.sh test    # all of the above, plus headless Chromium/Firefox and their drivers,
 #                              # and the nightly toolchain with cargo-fuzz for the fuzz smoke, and the Python
 #                              # venv the sequence-model tests write their models with (target/model-venv)
+#   scripts/install.sh bench   # build's, plus headless Chromium/Firefox (the benchmarks in a browser)
 #   scripts/install.sh model-venv  # that venv alone: pinned numpy and safetensors, binary wheels only
 #
 # Everything comes from the package registries (Debian packages, Rust crates, npm packages); no step
@@ -126,6 +127,7 @@ EOF
 case "${1:-build}" in
   build) install_rust_wasm; install_node_deps ;;
   test)  install_rust_wasm; install_node_deps; install_browsers; install_fuzz; install_lint; install_model_venv ;;
+  bench) install_rust_wasm; install_node_deps; install_browsers ;;
   model-venv) install_model_venv ;;
-  *) echo "usage: $0 build|test|model-venv" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|model-venv" >&2; exit 2 ;;
 esac
