@@ -60,6 +60,9 @@ pub struct Options {
     pub replenish: Vec<(String, f32)>,
     /// Distinct buyers a learned repurchase prior needs (`--min-buyers`, at least 2).
     pub min_buyers: u32,
+    /// The moment the catalog is built for, ms since the epoch (`--at`; default: now): a
+    /// Merchant Center `sale_price` is the price when its effective dates hold it.
+    pub at: i64,
 }
 
 /// Vectors that are known only once every item is: they replace zero placeholders.

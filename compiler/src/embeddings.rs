@@ -37,7 +37,8 @@ fn one(v: &[f32], field: &str) -> Result<f32, String> {
 impl Embeddings {
     /// Opens the file and reads the length of its first vector.
     pub fn open(path: &Path) -> Result<Self, String> {
-        let mut reader = delimited::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (mut reader, lines) =
+            delimited::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut record = csv::StringRecord::new();
         loop {
             match reader.read_record(&mut record) {
@@ -45,7 +46,7 @@ impl Embeddings {
                 Ok(true) => {}
                 Err(e) => return Err(format!("{}: {e}", path.display())),
             }
-            let line = record.position().map_or(0, |p| p.line());
+            let line = lines.of(record.position());
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

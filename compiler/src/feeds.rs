@@ -18,8 +18,10 @@ use std::io::Read;
 use std::path::Path;
 
 mod common;
+mod item_groups;
 mod json_v1;
 mod merchant;
+mod sale_price;
 mod shopify;
 
 pub use json_v1::read_json;

@@ -42,5 +42,6 @@ mod eigen;
 mod embeddings;
 mod gzip;
 mod json_stream;
+mod physical_lines;
 mod vector_text;
 mod vectorize;

@@ -227,6 +227,16 @@ struct FeedArgs {
     /// Prefix of Shopify product links (`{base}/products/{handle}`).
     #[arg(long, default_value = "")]
     base_url: String,
+    /// The moment the catalog is built for (ms since the epoch or ISO 8601; default: now): a
+    /// Merchant Center sale_price is the price while its sale_price_effective_date holds it.
+    #[arg(long, value_parser = parse_at, value_name = "TIME")]
+    at: Option<i64>,
+}
+
+/// `--at`: ms since the epoch or an ISO 8601 date or time.
+fn parse_at(arg: &str) -> Result<i64, String> {
+    flaneur_compiler::orders::parse_timestamp(arg)
+        .ok_or_else(|| format!("{arg:?} is neither ms since the epoch nor an ISO 8601 time"))
 }
 
 /// `--vector-codes`.
@@ -354,6 +364,10 @@ fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) ->
         orders: args.orders.clone(),
         replenish: args.replenish.clone(),
         min_buyers: args.min_buyers,
+        at: args.at.unwrap_or_else(|| {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        }),
     };
     let path = &args.feed;
     let format = match args.format.map_or_else(|| feeds::sniff(path), Ok) {

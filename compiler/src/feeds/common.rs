@@ -13,10 +13,12 @@ pub fn shop_name(path: &Path) -> String {
     path.file_stem().map_or_else(|| "shop".into(), |s| s.to_string_lossy().into_owned())
 }
 
-/// Parses a Merchant Center price: `"49.90 EUR"`, `"EUR 49.90"` or `"49.90"`.
+/// Parses a Merchant Center price: `"49.90 EUR"`, `"EUR 49.90"` or `"49.90"`,
+/// as shops export them too: a decimal comma (`"49,90 EUR"`) and thousands
+/// grouped by commas or points (`"1,299.00"`, `"1.299,00"`, `"1,299"`); a
+/// lone point is always the decimal mark (`"1.234 KWD"`).
 pub fn parse_price(text: &str) -> Result<(f64, Option<String>), String> {
     let bad = || format!("{text:?} is not a price like \"49.90 EUR\"");
-    let number = |s: &str| s.parse::<f64>().ok().filter(|p| p.is_finite() && *p >= 0.0);
     let parts: Vec<&str> = text.split_whitespace().collect();
     let (price, currency) = match parts.as_slice() {
         [n] => (number(n).ok_or_else(bad)?, None),
@@ -33,6 +35,44 @@ pub fn parse_price(text: &str) -> Result<(f64, Option<String>), String> {
         }
     }
     Ok((price, currency.map(str::to_ascii_uppercase)))
+}
+
+/// An amount, `.` or `,` its decimal mark: the last of them when both are
+/// there (the other groups thousands), a lone one (but a comma before three
+/// digits, which groups them, as several points do: `1,299`, `1.299.000`).
+fn number(text: &str) -> Option<f64> {
+    if !text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return None; // no sign, exponent, NaN or infinity
+    }
+    let marks: Vec<usize> = text.match_indices(['.', ',']).map(|(at, _)| at).collect();
+    let (whole, fraction) = match marks.last() {
+        None => (text, ""),
+        Some(&last) => {
+            let (head, tail) = (&text[..last], &text[last + 1..]);
+            let grouping = |head: &str, mark: char| {
+                let mut groups = head.split(mark);
+                let first = groups.next().unwrap_or("");
+                (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3)
+            };
+            let mark = text[last..].chars().next().unwrap_or('.');
+            let other = if mark == '.' { ',' } else { '.' };
+            // A lone point is the decimal mark the specification asks for (`1.234 KWD`).
+            let groups = mark == ',' || marks.len() > 1;
+            if groups && tail.len() == 3 && grouping(text, mark) && !head.contains(other) {
+                // `1,299`, `1.299.000`: every mark groups thousands.
+                (text, "")
+            } else if !head.contains(mark) && (!head.contains(other) || grouping(head, other)) {
+                (head, tail)
+            } else {
+                return None;
+            }
+        }
+    };
+    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
+    if (digits.is_empty() && fraction.is_empty()) || fraction.contains(['.', ',']) {
+        return None;
+    }
+    format!("0{digits}.{fraction}0").parse::<f64>().ok().filter(|p| p.is_finite())
 }
 
 /// Merchant Center availability → whether the item can be ordered now.
@@ -76,7 +116,38 @@ mod tests {
         assert_eq!(parse_price("49.90 EUR"), Ok((49.9, Some("EUR".into()))));
         assert_eq!(parse_price("usd 12"), Ok((12.0, Some("USD".into()))));
         assert_eq!(parse_price("7.5"), Ok((7.5, None)));
-        for bad in ["", "forty EUR", "49,90 EUR", "-1 EUR", "12 EURO", "1 2 3", "NaN EUR", "inf"] {
+        // As shops export them: decimal commas, thousands grouped either way.
+        for (text, want) in [
+            ("49,90 EUR", 49.9),
+            ("EUR 49,9", 49.9),
+            ("1,299.00 USD", 1299.0),
+            ("1.299,00 EUR", 1299.0),
+            ("1,299 JPY", 1299.0),
+            ("1.299.000 IDR", 1_299_000.0),
+            ("1 EUR", 1.0),
+            ("0,5 EUR", 0.5),
+            (".5 EUR", 0.5),
+            ("1.234 KWD", 1.234),
+            ("1.234,5 EUR", 1234.5),
+        ] {
+            assert_eq!(parse_price(text).map(|p| p.0), Ok(want), "{text:?}");
+        }
+        for bad in [
+            "",
+            "forty EUR",
+            "-1 EUR",
+            "12 EURO",
+            "1 2 3",
+            "NaN EUR",
+            "inf",
+            "1e3 EUR",
+            "1,2,3 EUR",
+            "12.34.56 EUR",
+            "1.299,00.00 EUR",
+            "1,23.45 EUR",
+            ", EUR",
+            "+5 EUR",
+        ] {
             assert!(parse_price(bad).is_err(), "{bad:?}");
         }
     }

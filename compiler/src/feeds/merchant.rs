@@ -9,20 +9,174 @@ use flaneur::catalog::{ItemJson, SUPPORTED_VERSION, VectorKind};
 use flaneur::util::sorted_map::SortedMap;
 
 use super::common::{parse_availability, parse_price, shop_name};
+use super::item_groups::ItemGroups;
+use super::sale_price::on_sale;
 use crate::compile::{Compiler, Draft, Locator};
+use crate::physical_lines::{Counted, Lines};
 use crate::vector_text::parse_vector;
 
 /// The default facets of a Merchant Center feed, when their columns exist.
 const MERCHANT_FACETS: [&str; 5] = ["brand", "color", "material", "size", "gender"];
 
-/// Streams a Merchant Center CSV or TSV feed.
-pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Result<()> {
-    let mut reader = csv::ReaderBuilder::new()
+/// The columns flaneur reads of a Merchant Center feed, besides the facets,
+/// `custom_label_0`…`4` and `--vector-column`.
+const READ: [&str; 13] = [
+    "id",
+    "title",
+    "description",
+    "link",
+    "image_link",
+    "additional_image_link",
+    "price",
+    "sale_price",
+    "sale_price_effective_date",
+    "availability",
+    "product_type",
+    "google_product_category",
+    "item_group_id",
+];
+
+/// A csv reader over the feed with its header read, and the lines of what it reads.
+fn open(path: &Path, tsv: bool) -> std::io::Result<(csv::Reader<Counted<BufReader<File>>>, Lines)> {
+    let (file, lines) = Counted::new(BufReader::with_capacity(1 << 20, File::open(path)?));
+    let reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         .quoting(!tsv)
         .flexible(true)
         .has_headers(true)
-        .from_reader(BufReader::with_capacity(1 << 20, File::open(path)?));
+        .from_reader(file);
+    Ok((reader, lines))
+}
+
+/// Where a row's offer is: the columns of its price, sale and availability.
+#[derive(Clone, Copy)]
+struct OfferColumns {
+    price: Option<usize>,
+    sale: Option<usize>,
+    sale_dates: Option<usize>,
+    availability: Option<usize>,
+}
+
+/// A row's offer: its price now (the sale price while the sale is on) and
+/// whether it can be ordered, or the problems of the columns that say so.
+struct Offer {
+    price: Option<(f64, Option<String>)>,
+    available: bool,
+    on_sale: bool,
+    problems: Vec<(&'static str, String)>,
+}
+
+impl OfferColumns {
+    fn read(&self, get: &dyn Fn(Option<usize>) -> String, at: i64) -> Offer {
+        let mut offer =
+            Offer { price: None, available: true, on_sale: false, problems: Vec::new() };
+        let sale = get(self.sale);
+        if !sale.is_empty() {
+            match on_sale(&get(self.sale_dates), at) {
+                Ok(on) => offer.on_sale = on,
+                Err(e) => offer.problems.push(("sale_price_effective_date", e)),
+            }
+        }
+        let (column, text) =
+            if offer.on_sale { ("sale_price", sale) } else { ("price", get(self.price)) };
+        if !text.is_empty() {
+            match parse_price(&text) {
+                Ok(price) => offer.price = Some(price),
+                Err(e) => offer.problems.push((column, e)),
+            }
+        }
+        match parse_availability(&get(self.availability)) {
+            Ok(a) => offer.available = a,
+            Err(e) => offer.problems.push(("availability", e)),
+        }
+        offer
+    }
+}
+
+/// What a feed used that flaneur could not, or took in its own way: told
+/// once, after the rows, not at every line.
+#[derive(Default)]
+struct Summary {
+    /// Columns flaneur does not read, and the rows giving each a value.
+    unread: Vec<(String, u64)>,
+    /// Rows whose category is a numeric `google_product_category`.
+    numeric_categories: u64,
+    /// Sale prices in effect, and those not.
+    sales: (u64, u64),
+}
+
+impl Summary {
+    fn print(&self, path: &Path, groups: &ItemGroups) {
+        let file = path.display();
+        let unread: Vec<String> = self
+            .unread
+            .iter()
+            .filter(|(_, rows)| *rows > 0)
+            .map(|(name, rows)| format!("{name} ({rows} rows)"))
+            .collect();
+        if !unread.is_empty() {
+            eprintln!("flaneur: note: {file}: columns flaneur does not use: {}", unread.join(", "));
+        }
+        let (merged, rows) = groups.merged();
+        if merged > 0 {
+            eprintln!(
+                "flaneur: note: {file}: {rows} rows in {merged} item groups (item_group_id), one \
+                 item each: its first orderable row at the group's lowest price"
+            );
+        }
+        if self.numeric_categories > 0 {
+            eprintln!(
+                "flaneur: note: {file}: {} items take their category from a numeric \
+                 google_product_category, one flat category per number: a product_type or the \
+                 category's path gives them names and a hierarchy",
+                self.numeric_categories
+            );
+        }
+        if self.sales != (0, 0) {
+            eprintln!(
+                "flaneur: note: {file}: {} sale prices in effect, {} not at the time of the build",
+                self.sales.0, self.sales.1
+            );
+        }
+    }
+}
+
+/// The first pass of a feed with `item_group_id`: each group's offer.
+fn read_groups(
+    path: &Path,
+    tsv: bool,
+    group: usize,
+    offers: OfferColumns,
+    at: i64,
+) -> std::io::Result<ItemGroups> {
+    let (mut reader, lines) = open(path, tsv)?;
+    let mut groups = ItemGroups::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(groups),
+            Ok(true) => {}
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(std::io::Error::other(e.to_string()));
+            }
+            Err(_) => continue, // reported by the second pass
+        }
+        let get =
+            |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim).to_string();
+        let id = get(Some(group));
+        if id.is_empty() {
+            continue;
+        }
+        let offer = offers.read(&get, at);
+        let ok = offer.problems.is_empty();
+        let line = lines.of(record.position());
+        groups.note(&id, line, offer.price.filter(|_| ok), ok.then_some(offer.available));
+    }
+}
+
+/// Streams a Merchant Center CSV or TSV feed.
+pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Result<()> {
+    let (mut reader, lines) = open(path, tsv)?;
     let header: Vec<String> = match reader.headers() {
         Ok(h) => {
             h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect()
@@ -75,10 +229,36 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         return Ok(()); // the header is wrong: the rows cannot be read
     }
     let (id, title) = (col("id").unwrap_or(0), col("title").unwrap_or(0));
-    let (description, link, image, price, availability) =
-        (col("description"), col("link"), col("image_link"), col("price"), col("availability"));
+    let (description, link, image) = (col("description"), col("link"), col("image_link"));
+    let more_images = col("additional_image_link");
     let (product_type, google_category) = (col("product_type"), col("google_product_category"));
     let labels: Vec<usize> = (0..5).filter_map(|i| col(&format!("custom_label_{i}"))).collect();
+    let offers = OfferColumns {
+        price: col("price"),
+        sale: col("sale_price"),
+        sale_dates: col("sale_price_effective_date"),
+        availability: col("availability"),
+    };
+    let at = c.options.at;
+    let group_col = col("item_group_id");
+    let groups = match group_col {
+        Some(group) => read_groups(path, tsv, group, offers, at)?,
+        None => ItemGroups::default(),
+    };
+    let mut summary = Summary::default();
+    let read: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(i, name)| {
+            READ.contains(&name.as_str())
+                || name.starts_with("custom_label_")
+                || facet_cols.iter().any(|(j, _)| j == i)
+                || vector_col == Some(*i)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let unread: Vec<usize> = (0..header.len()).filter(|i| !read.contains(i)).collect();
+    summary.unread = unread.iter().map(|&i| (header[i].clone(), 0)).collect();
 
     // The first row fixes the vector length when the shop supplies vectors.
     let mut dims = c.options.dims;
@@ -92,12 +272,12 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
                 if let csv::ErrorKind::Io(_) = e.kind() {
                     return Err(std::io::Error::other(e.to_string()));
                 }
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.of(e.position());
                 c.problems.line(line, "(row)", e.to_string());
                 continue;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.of(record.position());
         if record.len() == 1 && record.get(0).is_some_and(|f| f.trim().is_empty()) {
             continue; // blank line
         }
@@ -110,12 +290,28 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             continue;
         }
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
+        for (k, &i) in unread.iter().enumerate() {
+            if !get(Some(i)).is_empty() {
+                summary.unread[k].1 += 1;
+            }
+        }
         let category_column = if get(product_type).is_empty() && !get(google_category).is_empty() {
             "google_product_category"
         } else {
             "product_type"
         };
-        let at = Locator::Line(line, category_column);
+        let at_line = Locator::Line(line, category_column);
+        let offer = offers.read(&|i| get(i).to_string(), at);
+        // A group's other rows give only their offer (read in the first pass).
+        let group = group_col.map(|g| get(Some(g))).filter(|g| !g.is_empty());
+        let group = group.and_then(|g| groups.get(g).map(|found| (g, found)));
+        if group.is_some_and(|(_, found)| found.line != line) {
+            for (column, message) in offer.problems {
+                at_line.report(&mut c.problems, column, message);
+            }
+            continue;
+        }
+        let at = at_line;
         let mut bad = false;
         let mut vector = None;
         if let Some(i) = vector_col {
@@ -145,28 +341,41 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             started = true;
         }
         let (mut price_value, mut currency) = (None, c.options.currency.clone());
-        if !get(price).is_empty() {
-            match parse_price(get(price)) {
-                Ok((p, cur)) => {
-                    price_value = Some(p);
-                    currency = cur.or(currency);
-                }
-                Err(e) => {
-                    at.report(&mut c.problems, "price", e);
-                    bad = true;
-                }
-            }
+        bad |= !offer.problems.is_empty();
+        for (column, message) in offer.problems {
+            at.report(&mut c.problems, column, message);
         }
-        let available = match parse_availability(get(availability)) {
-            Ok(a) => a,
-            Err(e) => {
-                at.report(&mut c.problems, "availability", e);
-                bad = true;
-                true
-            }
-        };
+        if !get(offers.sale).is_empty() {
+            let (on, off) = &mut summary.sales;
+            *(if offer.on_sale { on } else { off }) += 1;
+        }
+        let (mut offered, mut available) = (offer.price, offer.available);
+        let mut item_id = get(Some(id)).to_string();
+        if let Some((group_id, found)) = group {
+            // The group is the item: its id, its lowest price, orderable if any row is.
+            (item_id, offered, available) =
+                (group_id.to_string(), found.price.clone(), found.available);
+        }
+        if let Some((p, cur)) = offered {
+            price_value = Some(p);
+            currency = cur.or(currency);
+        }
         let category =
             if get(product_type).is_empty() { get(google_category) } else { get(product_type) };
+        // A numeric Google category names no path: one flat category per number.
+        let numeric = category_column == "google_product_category"
+            && category.bytes().all(|b| b.is_ascii_digit());
+        let category = if numeric {
+            summary.numeric_categories += 1;
+            format!("Google product category {category}")
+        } else {
+            category.to_string()
+        };
+        // The first additional image when there is no image_link.
+        let image_link = match get(image) {
+            "" => get(more_images).split(',').map(str::trim).find(|l| !l.is_empty()).unwrap_or(""),
+            main => main,
+        };
         let mut attributes = SortedMap::new();
         for (i, facet) in &facet_cols {
             let value = get(Some(*i));
@@ -177,9 +386,9 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         let extra: Vec<String> =
             labels.iter().map(|&i| get(Some(i)).to_string()).filter(|s| !s.is_empty()).collect();
         let item = ItemJson {
-            id: get(Some(id)).to_string(),
+            id: item_id,
             title: get(Some(title)).to_string(),
-            category: category.to_string(),
+            category,
             attributes,
             price: price_value,
             currency,
@@ -189,7 +398,7 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             sensitive: None,
             vector,
             url: Some(get(link)).filter(|s| !s.is_empty()).map(str::to_string),
-            image: Some(get(image)).filter(|s| !s.is_empty()).map(str::to_string),
+            image: Some(image_link).filter(|s| !s.is_empty()).map(str::to_string),
             bought_with: Vec::new(),
         };
         let draft = Draft { item, description: get(description).to_string(), extra, at };
@@ -203,5 +412,6 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
     if !started && c.problems.is_empty() {
         c.start(SUPPORTED_VERSION, &shop_name(path), &names, dims, VectorKind::Content);
     }
+    summary.print(path, &groups);
     Ok(())
 }

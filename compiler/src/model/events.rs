@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::orders::parse_timestamp;
+use crate::physical_lines::Counted;
 use crate::problem::{At, Problem};
 
 /// Event type 0: a view (and an event line without an `event` column).
@@ -64,6 +65,7 @@ pub fn parse(reader: impl Read, name: &str) -> Result<Sequences, Problem> {
         at: At::File(name.to_string(), line, column.to_string()),
         message,
     };
+    let (reader, lines) = Counted::new(reader);
     let mut csv = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
     let header = csv.headers().map_err(|e| problem(1, "(header)", e.to_string()))?.clone();
     let find = |column: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(column));
@@ -79,8 +81,11 @@ pub fn parse(reader: impl Read, name: &str) -> Result<Sequences, Problem> {
     let mut user_rows: HashMap<String, usize> = HashMap::new();
     // Per user: (timestamp, item row, type), in file order.
     let mut events: Vec<Vec<(i64, u32, u8)>> = Vec::new();
-    for (index, record) in csv.records().enumerate() {
-        let line = index as u64 + 2;
+    for record in csv.records() {
+        let line = match &record {
+            Ok(record) => lines.of(record.position()),
+            Err(e) => lines.of(e.position()),
+        };
         let record = record.map_err(|e| problem(line, "(row)", e.to_string()))?;
         let field = |at: usize, column: &str| -> Result<&str, Problem> {
             match record.get(at).map(str::trim) {
@@ -164,5 +169,14 @@ mod tests {
         assert!(e.to_string().starts_with("e.csv: line 3, column timestamp: \"soon\""), "{e}");
         let e = parse("user,item,timestamp,event\nu,a,1,zap\n".as_bytes(), "e.csv").unwrap_err();
         assert!(e.to_string().starts_with("e.csv: line 2, column event: unknown"), "{e}");
+        // The file's lines, whatever ends them, past blank lines and a quoted item over two.
+        for ending in ["\n", "\r\n", "\r"] {
+            let text = "user,item,timestamp\nu,\"a\nb\",1\n\nu,b,soon\n".replace('\n', ending);
+            let e = parse(text.as_bytes(), "e.csv").unwrap_err();
+            assert!(
+                e.to_string().starts_with("e.csv: line 5, column timestamp"),
+                "{ending:?}: {e}"
+            );
+        }
     }
 }
