@@ -42,6 +42,7 @@ mod eigen;
 mod embeddings;
 mod gzip;
 mod json_stream;
+mod parquet_vectors;
 mod physical_lines;
 mod vector_text;
 mod vectorize;

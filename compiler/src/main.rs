@@ -393,7 +393,7 @@ fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) ->
         Err(problems) => {
             for p in &problems.0 {
                 match p.at {
-                    At::File(..) => println!("{p}"),
+                    At::File(..) | At::Row(..) => println!("{p}"),
                     _ => println!("{}: {p}", path.display()),
                 }
             }

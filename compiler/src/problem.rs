@@ -17,6 +17,8 @@ pub enum At {
     Path(String),
     /// A line of another input file (popularity, embeddings, co-purchases); line 0: the whole file.
     File(String, u64, String),
+    /// A 1-based row and a column of another input file that has rows, not lines (Parquet).
+    Row(String, u64, String),
     /// The command line or the whole feed.
     Feed,
 }
@@ -38,6 +40,9 @@ impl fmt::Display for Problem {
             At::File(file, 0, _) => write!(f, "{file}: {}", self.message),
             At::File(file, line, column) => {
                 write!(f, "{file}: line {line}, column {column}: {}", self.message)
+            }
+            At::Row(file, row, column) => {
+                write!(f, "{file}: row {row}, column {column}: {}", self.message)
             }
             At::Feed => write!(f, "{}", self.message),
         }

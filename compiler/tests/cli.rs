@@ -415,6 +415,167 @@ fn shop_embeddings_are_read_from_a_separate_file() {
     assert!(given.iter().zip(&stored).all(|(g, s)| (g - s).abs() < 0.01), "{stored:?}");
 }
 
+/// The rows of `embeddings.csv`: each item's id and vector.
+fn embedding_rows() -> Vec<(String, Vec<f32>)> {
+    let text = std::fs::read_to_string(feed("embeddings.csv")).unwrap();
+    let rows = text.lines().skip(1).map(|line| {
+        let mut fields = line.split(',');
+        let id = fields.next().unwrap().to_string();
+        (id, fields.map(|x| x.parse().unwrap()).collect())
+    });
+    rows.collect()
+}
+
+/// Writes `rows` as Parquet: `schema` names an id column and either a list of
+/// floats or one double column per dimension (`one_column_per_dimension`).
+fn write_parquet(path: &Path, schema: &str, ids: Ids, rows: &[Vec<f32>], per_dimension: bool) {
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, FloatType, Int32Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = std::sync::Arc::new(parquet::schema::parser::parse_message_type(schema).unwrap());
+    let props = WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::SNAPPY)
+        .set_max_row_group_size(7) // several row groups
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, schema, std::sync::Arc::new(props)).unwrap();
+    for chunk in (0..rows.len()).collect::<Vec<_>>().chunks(7) {
+        let mut group = writer.next_row_group().unwrap();
+        let mut column = group.next_column().unwrap().unwrap();
+        match &ids {
+            Ids::Text(ids) => {
+                let ids: Vec<ByteArray> = chunk.iter().map(|&r| ids[r].as_str().into()).collect();
+                let defined = vec![1i16; ids.len()];
+                column.typed::<ByteArrayType>().write_batch(&ids, Some(&defined), None).unwrap();
+            }
+            Ids::Numbers(ids) => {
+                let ids: Vec<i32> = chunk.iter().map(|&r| ids[r]).collect();
+                column.typed::<Int32Type>().write_batch(&ids, None, None).unwrap();
+            }
+        }
+        column.close().unwrap();
+        if per_dimension {
+            let dimension = |d: usize| chunk.iter().map(|&r| f64::from(rows[r][d])).collect();
+            for values in (0..rows[0].len()).map(dimension) {
+                let values: Vec<f64> = values;
+                let mut column = group.next_column().unwrap().unwrap();
+                let defined = vec![1i16; values.len()];
+                column.typed::<DoubleType>().write_batch(&values, Some(&defined), None).unwrap();
+                column.close().unwrap();
+            }
+        } else {
+            // An optional list of required floats: definition level 2, a new row at repetition 0.
+            let mut column = group.next_column().unwrap().unwrap();
+            let values: Vec<f32> = chunk.iter().flat_map(|&r| rows[r].clone()).collect();
+            let defined = vec![2i16; values.len()];
+            let repeated: Vec<i16> =
+                chunk.iter().flat_map(|&r| (0..rows[r].len()).map(|k| i16::from(k > 0))).collect();
+            let typed = column.typed::<FloatType>();
+            typed.write_batch(&values, Some(&defined), Some(&repeated)).unwrap();
+            column.close().unwrap();
+        }
+        group.close().unwrap();
+    }
+    writer.close().unwrap();
+}
+
+/// The ids of [`write_parquet`]'s rows: text (pandas, polars) or integers (Spark).
+enum Ids {
+    Text(Vec<String>),
+    Numbers(Vec<i32>),
+}
+
+const LIST_OF_FLOATS: &str = "message spark_schema { optional binary id (STRING); \
+     optional group features (LIST) { repeated group list { required float element; } } }";
+
+#[test]
+fn embeddings_are_read_from_parquet_as_a_distributed_trainer_writes_them() {
+    let rows = embedding_rows();
+    let ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let vectors: Vec<Vec<f32>> = rows.iter().map(|r| r.1.clone()).collect();
+    let csv = feed("embeddings.csv");
+    let (_, from_csv) = build("merchant.csv", "pq-csv.bin", &["--vectors", csv.to_str().unwrap()]);
+    // A list column (Spark's itemFactors, pyarrow's list<float>), and a column per dimension.
+    let columns = "message schema { optional binary id (STRING); optional double e1; \
+         optional double e2; optional double e3; optional double e4; optional double e5; \
+         optional double e6; }";
+    for (name, schema, per_dimension) in
+        [("list", LIST_OF_FLOATS, false), ("columns", columns, true)]
+    {
+        let path = tmp(&format!("vectors-{name}.parquet"));
+        write_parquet(&path, schema, Ids::Text(ids.clone()), &vectors, per_dimension);
+        let out = format!("pq-{name}.bin");
+        let (_, bytes) = build("merchant.csv", &out, &["--vectors", path.to_str().unwrap()]);
+        assert!(bytes == from_csv, "{name}: the catalog the CSV file gives");
+    }
+    // Spark's own: integer ids, `required int32 id`.
+    let feed_path = tmp("numeric-ids.csv");
+    std::fs::write(&feed_path, "id,title,product_type\n7,Seven,Toys\n8,Eight,Toys\n9,Nine,Books\n")
+        .unwrap();
+    let spark = tmp("item-factors.parquet");
+    let schema = LIST_OF_FLOATS.replace("optional binary id (STRING)", "required int32 id");
+    let factors = vec![vec![1.0, 0.0, 0.5], vec![0.9, 0.1, 0.4], vec![0.0, 1.0, 0.0]];
+    write_parquet(&spark, &schema, Ids::Numbers(vec![7, 8, 9]), &factors, false);
+    let out = tmp("numeric-ids.bin");
+    let o = run(&[
+        "catalog",
+        "build",
+        feed_path.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--vectors",
+        spark.to_str().unwrap(),
+        "--vector-kind",
+        "factors",
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    let c = Catalog::from_binary(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!((c.vector_kind(), c.vectors().dims()), (VectorKind::Factors, 3));
+    let seven = c.vectors().dequantize(c.index_of("7").unwrap());
+    assert!(seven.iter().zip([1.0, 0.0, 0.5]).all(|(s, g)| (s - g).abs() < 0.01), "{seven:?}");
+}
+
+#[test]
+fn parquet_vector_problems_name_the_row() {
+    let rows = embedding_rows();
+    let mut ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let mut vectors: Vec<Vec<f32>> = rows.iter().map(|r| r.1.clone()).collect();
+    vectors[2].pop(); // row 3: too short
+    ids[4] = ids[0].clone(); // row 5: the first row's id again
+    let path = tmp("bad-vectors.parquet");
+    write_parquet(&path, LIST_OF_FLOATS, Ids::Text(ids.clone()), &vectors, false);
+    let input = feed("merchant.csv");
+    let validate = |vectors: &Path| {
+        let args = ["catalog", "validate", input.to_str().unwrap(), "--vectors"];
+        run(&[&args[..], &[vectors.to_str().unwrap()]].concat())
+    };
+    let o = validate(&path);
+    assert_eq!(o.status.code(), Some(1));
+    let (out, v) = (stdout(&o), path.display());
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("{v}: row 3, column vector: has 5 values, the first vector has 6")
+    );
+    let twice = format!("{v}: row 5, column id: \"{}\" already has a vector (row 1)", ids[0]);
+    assert_eq!(lines[1], twice);
+    // A truncated file: one clear error, nothing built.
+    let bytes = std::fs::read(&path).unwrap();
+    let cut = tmp("cut-vectors.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let o = validate(&cut);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned() + &stdout(&o);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err.contains("not readable Parquet"), "{err}");
+    // Metadata the parquet crate's reader panics on (found by the `side_files` fuzz
+    // target): the same one problem, and the compiler lives on to say it.
+    let o = validate(&feed("corrupt-metadata.parquet"));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned() + &stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("not readable Parquet: the reader failed on it"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[test]
 fn embedding_file_problems_are_all_reported() {
     let vectors = tmp("bad-embeddings.tsv");
