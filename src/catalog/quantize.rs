@@ -335,21 +335,11 @@ impl QuantizedVectors {
                 }
             },
             Some(book) => {
-                let (m, n) = (book.subspaces(), rows.len());
+                let n = rows.len();
                 scratch.codes.clear();
                 scratch.codes.resize(n * d, 0);
-                let out = scratch.codes.chunks_exact_mut(d);
-                match self.codes.span(rows.clone()) {
-                    Some(stored) => {
-                        for (row, out) in stored.chunks_exact(m).zip(out) {
-                            book.decode_into(row, out);
-                        }
-                    }
-                    None => {
-                        for (r, out) in rows.zip(out) {
-                            book.decode_into(self.codes.row(r).unwrap_or(&[]), out);
-                        }
-                    }
+                for (r, out) in rows.zip(scratch.codes.chunks_exact_mut(d)) {
+                    book.decode_into(self.codes.row(r).unwrap_or(&[]), out);
                 }
                 scratch.scales.clear();
                 scratch.scales.resize(n, book.scale());

@@ -49,13 +49,14 @@ impl SequenceScores {
             return None;
         }
         let (codes, scale) = quantize_as_is(h)?;
-        let mut dots = vec![0i32; vectors.len()];
+        let mut dots = [0i32; BLOCK];
         let mut scratch = Scratch::default();
         let mut by_row = Vec::with_capacity(vectors.len());
         // A block of rows at a time: blocks never straddle two pages of codes.
-        for (b, dots) in dots.chunks_mut(BLOCK).enumerate() {
-            let first = b * BLOCK;
-            let (rows, scales) = vectors.rows(first..first + dots.len(), &mut scratch);
+        for first in (0..vectors.len()).step_by(BLOCK) {
+            let end = (first + BLOCK).min(vectors.len());
+            let dots = &mut dots[..end - first];
+            let (rows, scales) = vectors.rows(first..end, &mut scratch);
             dot_i8_rows(&codes, rows, dots);
             by_row.extend(dots.iter().zip(scales).map(|(&dot, &s)| dot as f32 * s * scale));
         }

@@ -12,6 +12,7 @@ use super::common::{parse_availability, parse_price, shop_name};
 use super::item_groups::ItemGroups;
 use super::sale_price::on_sale;
 use crate::compile::{Compiler, Draft, Locator};
+use crate::delimited::FileReader;
 use crate::physical_lines::{Counted, Lines};
 use crate::vector_text::parse_vector;
 
@@ -36,8 +37,8 @@ const READ: [&str; 13] = [
     "item_group_id",
 ];
 
-/// A csv reader over the feed with its header read, and the lines of what it reads.
-fn open(path: &Path, tsv: bool) -> std::io::Result<(csv::Reader<Counted<BufReader<File>>>, Lines)> {
+/// A csv reader over the feed, its first line the header, and the lines of what it reads.
+fn open(path: &Path, tsv: bool) -> std::io::Result<(FileReader, Lines)> {
     let (file, lines) = Counted::new(BufReader::with_capacity(1 << 20, File::open(path)?));
     let reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
@@ -67,12 +68,12 @@ struct Offer {
 }
 
 impl OfferColumns {
-    fn read(&self, get: &dyn Fn(Option<usize>) -> String, at: i64) -> Offer {
+    fn read<'r>(&self, get: &dyn Fn(Option<usize>) -> &'r str, at: i64) -> Offer {
         let mut offer =
             Offer { price: None, available: true, on_sale: false, problems: Vec::new() };
         let sale = get(self.sale);
         if !sale.is_empty() {
-            match on_sale(&get(self.sale_dates), at) {
+            match on_sale(get(self.sale_dates), at) {
                 Ok(on) => offer.on_sale = on,
                 Err(e) => offer.problems.push(("sale_price_effective_date", e)),
             }
@@ -80,12 +81,12 @@ impl OfferColumns {
         let (column, text) =
             if offer.on_sale { ("sale_price", sale) } else { ("price", get(self.price)) };
         if !text.is_empty() {
-            match parse_price(&text) {
+            match parse_price(text) {
                 Ok(price) => offer.price = Some(price),
                 Err(e) => offer.problems.push((column, e)),
             }
         }
-        match parse_availability(&get(self.availability)) {
+        match parse_availability(get(self.availability)) {
             Ok(a) => offer.available = a,
             Err(e) => offer.problems.push(("availability", e)),
         }
@@ -161,8 +162,7 @@ fn read_groups(
             }
             Err(_) => continue, // reported by the second pass
         }
-        let get =
-            |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim).to_string();
+        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).map_or("", str::trim);
         let id = get(Some(group));
         if id.is_empty() {
             continue;
@@ -170,7 +170,7 @@ fn read_groups(
         let offer = offers.read(&get, at);
         let ok = offer.problems.is_empty();
         let line = lines.of(record.position());
-        groups.note(&id, line, offer.price.filter(|_| ok), ok.then_some(offer.available));
+        groups.note(id, line, offer.price.filter(|_| ok), ok.then_some(offer.available));
     }
 }
 
@@ -239,10 +239,10 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         sale_dates: col("sale_price_effective_date"),
         availability: col("availability"),
     };
-    let at = c.options.at;
+    let now = c.options.at;
     let group_col = col("item_group_id");
     let groups = match group_col {
-        Some(group) => read_groups(path, tsv, group, offers, at)?,
+        Some(group) => read_groups(path, tsv, group, offers, now)?,
         None => ItemGroups::default(),
     };
     let mut summary = Summary::default();
@@ -300,18 +300,17 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
         } else {
             "product_type"
         };
-        let at_line = Locator::Line(line, category_column);
-        let offer = offers.read(&|i| get(i).to_string(), at);
+        let at = Locator::Line(line, category_column);
+        let offer = offers.read(&get, now);
         // A group's other rows give only their offer (read in the first pass).
         let group = group_col.map(|g| get(Some(g))).filter(|g| !g.is_empty());
         let group = group.and_then(|g| groups.get(g).map(|found| (g, found)));
         if group.is_some_and(|(_, found)| found.line != line) {
             for (column, message) in offer.problems {
-                at_line.report(&mut c.problems, column, message);
+                at.report(&mut c.problems, column, message);
             }
             continue;
         }
-        let at = at_line;
         let mut bad = false;
         let mut vector = None;
         if let Some(i) = vector_col {
@@ -340,7 +339,6 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             c.start(SUPPORTED_VERSION, &shop_name(path), &names, dims, VectorKind::Content);
             started = true;
         }
-        let (mut price_value, mut currency) = (None, c.options.currency.clone());
         bad |= !offer.problems.is_empty();
         for (column, message) in offer.problems {
             at.report(&mut c.problems, column, message);
@@ -356,10 +354,8 @@ pub fn read_merchant(path: &Path, tsv: bool, c: &mut Compiler) -> std::io::Resul
             (item_id, offered, available) =
                 (group_id.to_string(), found.price.clone(), found.available);
         }
-        if let Some((p, cur)) = offered {
-            price_value = Some(p);
-            currency = cur.or(currency);
-        }
+        let price_value = offered.as_ref().map(|(p, _)| *p);
+        let currency = offered.and_then(|(_, cur)| cur).or_else(|| c.options.currency.clone());
         let category =
             if get(product_type).is_empty() { get(google_category) } else { get(product_type) };
         // A numeric Google category names no path: one flat category per number.
