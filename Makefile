@@ -1,6 +1,6 @@
 # flaneur — the two commands a newcomer needs, and a few more.
 #   make demo   install what is missing, build the WASM package, serve the demo on http://127.0.0.1:8080
-#   make test   install what is missing, run every test suite (native, wasm in Chromium and Firefox, Playwright, fuzz smoke)
+#   make test   install what is missing, run every test suite (native, wasm and Playwright end to end in Chromium and Firefox, fuzz smoke)
 #   make package  build the npm package into pkg/ (ES module glue, .wasm, .d.ts, package.json), bundler or not
 # Build settings live in wasm-pack.toml; installs in scripts/install.sh.
 

@@ -2,7 +2,8 @@
 # Run every test suite, even after one fails, and end with one summary line:
 #   native cargo test · wasm-bindgen-test in headless Chromium · the same in
 #   headless Firefox · Playwright end-to-end in headless Chromium (the demo, and the
-#   npm package without and with a bundler) · the package's TypeScript
+#   npm package without and with a bundler) · the same specs in headless Firefox ESR
+#   over WebDriver BiDi · the package's TypeScript
 #   declarations under tsc --strict · a fuzz smoke: every cargo-fuzz target for
 #   30 s over its committed corpus (scripts/fuzz.sh) · lint: cargo fmt, 100 columns,
 #   clippy -D warnings natively and for wasm32, nothing shop-side in the .wasm (scripts/lint.sh).
@@ -93,7 +94,9 @@ run wasm-firefox count_cargo -- env -u CHROMEDRIVER -u SAFARIDRIVER GECKODRIVER=
   bash -c "$(declare -f wasm_test); wasm_test"
 # package.sh runs build-wasm.sh (www/pkg, for the demo) and then packs pkg/, which the
 # package tests load from a plain page and from a Vite build.
-run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test"
+run e2e-chromium count_playwright -- bash -c "scripts/package.sh && scripts/build-package-fixtures.sh && playwright test --project chromium"
+# The same specs in Debian's firefox-esr over WebDriver BiDi (playwright.config.mjs).
+run e2e-firefox count_playwright -- playwright test --project firefox
 run types count_types -- scripts/check-types.sh
 run fuzz-smoke count_fuzz -- scripts/fuzz.sh smoke 30
 run lint count_lint -- scripts/lint.sh

@@ -8,7 +8,7 @@
 // bought through the shop's own cart, then the home page a week after the last one.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { seriousA11yViolations, shot, watchPage } from "./page.mjs";
+import { axeRunsHere, seriousA11yViolations, shot, watchPage } from "./page.mjs";
 import { expectOnlyStaticGets } from "./requests.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
@@ -292,7 +292,7 @@ test("a month of weekly household baskets: a week later, Buy again lists them wi
   const order = await page.locator("main flaneur-shelf").evaluateAll((els) => els.map((e) => e.getAttribute("context") ?? "for-you"));
   expect(order.indexOf("buy-again")).toBeLessThan(order.indexOf("for-you"));
   await shot(page, testInfo, "buy-again-home.png", shelf);
-  expect(await seriousA11yViolations(page), "axe, home with Buy again").toEqual([]);
+  if (axeRunsHere()) expect(await seriousA11yViolations(page), "axe, home with Buy again").toEqual([]);
 
   // The panel lists them under "Bought regularly"; forgetting the detergent takes it off the shelf.
   let dialog = await openPanel(page);
@@ -301,7 +301,7 @@ test("a month of weekly household baskets: a week later, Buy again lists them wi
   await expect(row.locator(".fl-bought__meta")).toHaveText(/^Bought 5 times, about every \d+ days?; last on .+\.$/);
   await row.scrollIntoViewIfNeeded();
   await shot(page, testInfo, "buy-again-panel.png");
-  expect(await seriousA11yViolations(page), "axe, panel with Bought regularly").toEqual([]);
+  if (axeRunsHere()) expect(await seriousA11yViolations(page), "axe, panel with Bought regularly").toEqual([]);
   await row.getByRole("button", { name: "Forget", exact: true }).click();
   await expect(row).toHaveCount(0);
   await page.keyboard.press("Escape");

@@ -6,6 +6,7 @@
 // attached to the test's results.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { seriousA11yViolations, shot } from "./page.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
 const SWEATERS = "Women > Knitwear > Sweaters";
@@ -14,11 +15,13 @@ const redSweaters = catalog.items.filter((i) => i.category === SWEATERS && i.att
 const redElsewhere = catalog.items.find(
   (i) => i.attributes.colour === "red" && !i.category.startsWith("Women") && !i.sensitive && i.available,
 );
-const axeSource = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
 
 // Runs in the page before any of its scripts: records every way data could leave the page
 // or be written down, and every CSP violation.
 function instrument() {
+  // Not a page of the shop (Firefox runs init scripts in a new tab's first, blank document
+  // too, where storage is off limits): nothing to record.
+  if (!/^https?:$/.test(location.protocol)) return;
   const log = (window.__flaneurLog = { sent: [], writes: [], violations: [] });
   const wrap = (target, name, kind) => {
     const original = target[name];
@@ -57,7 +60,8 @@ function instrument() {
       return original.call(this, value, key);
     };
   }
-  document.addEventListener("securitypolicyviolation", (e) => log.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  document.addEventListener("securitypolicyviolation", (e) =>
+    log.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
 }
 
 const forYou = (page) => page.locator('flaneur-shelf[heading="For you"] [data-item-id]');
@@ -77,19 +81,6 @@ async function home(page) {
 // In the page: the components' personalizer explains an item.
 const explain = (page, id) =>
   page.evaluate(async (id) => (await (await import("/components/flaneur-elements.js")).ready).personalizer.explain(id), id);
-
-// Saves a screenshot in the test's output folder (target/e2e/results/…) and attaches it.
-async function shot(page, testInfo, name) {
-  const path = testInfo.outputPath(name);
-  await page.screenshot({ path });
-  await testInfo.attach(name, { path, contentType: "image/png" });
-}
-
-async function seriousA11yViolations(page) {
-  await page.evaluate(axeSource);
-  const { violations } = await page.evaluate(() => window.axe.run());
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.length}`);
-}
 
 test("the journey moves the shelf, explains itself, obeys the panel, and keeps every byte on the device", async ({ page, context }, testInfo) => {
   test.setTimeout(90_000);

@@ -7,7 +7,7 @@
 // against a fixed slate; the journeys run the real engine over the demo catalog.
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { seriousA11yViolations, shot, watchPage } from "./page.mjs";
+import { axeRunsHere, seriousA11yViolations, shot, watchPage } from "./page.mjs";
 import { readRecord } from "./idb.mjs";
 
 const catalog = JSON.parse(readFileSync(new URL("../../www/demo/catalog.json", import.meta.url), "utf8"));
@@ -192,7 +192,7 @@ test("four views from Women › Knitwear: For you echoes none of them and spread
   await expect(recent.locator(".fl-card__reason")).toHaveText(Array(4).fill("Recently viewed"));
   await expect(recentShelf(page).getByRole("region", { name: "Recently viewed" })).toBeVisible();
   await shot(page, testInfo, "four-views-recently-viewed.png", recentShelf(page));
-  expect(await seriousA11yViolations(page), "axe, home").toEqual([]);
+  if (axeRunsHere()) expect(await seriousA11yViolations(page), "axe, home").toEqual([]);
 });
 
 // The cart journey's item: one the catalog lists others as bought with (the catalog's
@@ -224,7 +224,7 @@ test("view, add to cart, open the cart: Often bought with <that item>, and nothi
   await expect(withIt.first(), "the catalog lists items bought with it (bought_with)").toBeVisible();
   expect(await cardIds(shelf.locator("[data-item-id]"))).not.toContain(item.id);
   await shot(page, testInfo, "cart-often-bought-together.png", shelf);
-  expect(await seriousA11yViolations(page), "axe, cart").toEqual([]);
+  if (axeRunsHere()) expect(await seriousA11yViolations(page), "axe, cart").toEqual([]);
 
   // The cart changes, the shelf follows: emptied, it says what would fill it.
   await page.getByRole("button", { name: `Remove ${item.title}` }).click();

@@ -50,7 +50,34 @@ function tinyBinaryCatalog() {
   return [...header, ...body];
 }
 
+// The worker's clock is frozen from the page over a BroadcastChannel (Firefox over WebDriver
+// BiDi cannot evaluate in a worker): the test serves the worker's script with a prelude that
+// listens on CLOCK for the instant to freeze at, and says so once it has.
+const CLOCK = "flaneur-test-clock";
+const CLOCK_PRELUDE = `{
+  const now = Date.now;
+  let frozen;
+  const clock = new BroadcastChannel(${JSON.stringify(CLOCK)});
+  clock.onmessage = (e) => { frozen = e.data; clock.postMessage("frozen"); };
+  Date.now = () => frozen ?? now();
+}
+`;
+
+/** Freezes `Date.now` at `now` in the page and in its engine's worker. */
+async function freezeClocks(page, now) {
+  await page.evaluate(({ now, name }) => new Promise((resolve) => {
+    const clock = new BroadcastChannel(name);
+    clock.onmessage = (e) => e.data === "frozen" && (clock.close(), resolve());
+    clock.postMessage(now);
+    Date.now = () => now;
+  }), { now, name: CLOCK });
+}
+
 test.beforeEach(async ({ page }) => {
+  await page.route("**/pkg/worker-host.js", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: CLOCK_PRELUDE + (await response.text()) });
+  });
   page.on("pageerror", (err) => {
     throw err;
   });
@@ -80,8 +107,7 @@ test("worker mode gives the same slates as main-thread mode", async ({ page }) =
   // (scores decay with time, so slates are compared at one instant).
   const workers = page.workers().filter((w) => w.url().endsWith("/pkg/worker-host.js"));
   expect(workers).toHaveLength(1);
-  await workers[0].evaluate((now) => (Date.now = () => now), NOW);
-  await page.evaluate((now) => (Date.now = () => now), NOW);
+  await freezeClocks(page, NOW);
 
   const byCategory = (c) => opened.items.filter((i) => i.category === c).map((i) => i.id);
   const sweaters = byCategory("Women > Knitwear > Sweaters");
@@ -276,8 +302,7 @@ test("a sharded catalog in the worker: patched as on the main thread, opened on 
 
   // The patching workers are gone; both engines read the same frozen clock.
   await expect.poll(() => page.workers().length).toBe(1);
-  await page.workers()[0].evaluate((now) => (Date.now = () => now), NOW);
-  await page.evaluate((now) => (Date.now = () => now), NOW);
+  await freezeClocks(page, NOW);
   result.slates = await page.evaluate(async (now) => {
     const { p, reference } = window.sharded;
     // The same views in both (a slate counts as shown: both are asked it), then the same slates.
