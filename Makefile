@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 PORT ?= 8080
 
-.PHONY: demo test build package serve install-build install-test install-bench fuzz bench bench-browser bench-peers bench-sequence bench-wire bench-scale opt-levels demo-catalog demo-model demo-shards eval clean
+.PHONY: demo test build package serve install-build install-test install-bench fuzz bench bench-browser bench-peers bench-sequence bench-wire bench-scale opt-levels demo-catalog demo-model demo-shards eval eval-spark clean
 
 demo: build
 	@PORT=$(PORT) node scripts/serve.mjs
@@ -84,6 +84,15 @@ bench-wire: build install-bench
 # target/eval/sequential-report.json.
 eval:
 	@scripts/eval.sh
+
+# Item factors from a Spark job (scripts/eval-spark.sh, issue #23; not part of make eval or make test):
+# PySpark's ALS (implicit preferences, pinned from PyPI into target/eval/spark-venv, Java 17) trained on
+# local[2] on the ML-1M training split of make eval's movielens protocol, its itemFactors written to
+# Parquet, compiled by `flaneur catalog build --vectors`, scored by the same device replay; prepares
+# what it needs of make eval itself. The row "Spark ALS factors → flaneur fold-in" goes into the ML-1M
+# table of docs/EVALUATION.md, the report into target/eval/ml-1m/spark/report.json (17 minutes here).
+eval-spark:
+	@scripts/eval-spark.sh
 
 # Size and speed of the .wasm at opt-level "z", "s" and 3 (see docs/ARCHITECTURE.md).
 opt-levels: install-build

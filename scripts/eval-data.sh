@@ -73,16 +73,9 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -m pip --version >/dev/nu
   rm -f "$EVAL/venv.err"
 fi
 
-# The pins are checked, not only the import: a venv left by an older version of this script gets the right versions.
-want_versions=$(printf '%s\n' "${PY_PINS[@]}" | LC_ALL=C sort | tr '\n' ' ')
-have_versions=$("$VENV/bin/python" - "${PY_PINS[@]}" 2>/dev/null <<'EOF' || true
-import sys
-from importlib.metadata import version
-import implicit  # fails when implicit (or its compiled extension) is missing
-print(" ".join(sorted(f"{p.split('==')[0]}=={version(p.split('==')[0])}" for p in sys.argv[1:])))
-EOF
-)
-if [ "$have_versions " != "$want_versions" ]; then
+# shellcheck source=scripts/eval/pins.sh
+. scripts/eval/pins.sh
+if ! pinned "$VENV" implicit "${PY_PINS[@]}"; then
   say "pip install --only-binary :all: ${PY_PINS[*]}"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --only-binary :all: "${PY_PINS[@]}"
   "$VENV/bin/python" -c 'import implicit' || die "implicit does not import in $VENV"

@@ -32,6 +32,8 @@
 #    vectors passed through each lossy codec (fewer bits, product quantization,
 #    fewer dimensions), ranks every user as the movielens step does and writes
 #    target/eval/vectors/vectors-report.json and its table (about 9 minutes).
+# Apart: `make eval-spark` (scripts/eval-spark.sh) adds the row of item factors trained by PySpark's
+# ALS to the movielens table; step 2 keeps scoring it while its Parquet file is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bins

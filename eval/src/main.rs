@@ -12,7 +12,9 @@
 //!     [--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]
 //! target/release/flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
 //!     [--seed N]
+//! target/release/flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]
 //! make eval
+//! make eval-spark
 //! ```
 //!
 //! - `bubble`: does divergence (the `surprise` preference) discover latent
@@ -39,6 +41,12 @@
 //!   product quantization, fewer dimensions), NDCG@10, HR@10 and recall@24
 //!   against today's int8 (see `vectors.rs`); writes
 //!   `target/eval/vectors/vectors-report.json`.
+//! - `spark`: flaneur on item factors from PySpark's ALS (issue #23, `make
+//!   eval-spark`): `--prepare-only` writes the training log the Spark job
+//!   reads, then the `movielens` replay scores the catalog compiled from its
+//!   `itemFactors` Parquet (see `spark.rs`); writes
+//!   `target/eval/ml-1m/spark/report.json` and the row into the `movielens`
+//!   table.
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -66,6 +74,7 @@ mod sequential;
 mod sequential_data;
 mod sequential_report;
 mod shop;
+mod spark;
 mod transition;
 mod vectors;
 
@@ -80,7 +89,8 @@ const USAGE: &str = concat!(
     "       flaneur-eval grocery [--data DIR] [--households even|odd] [--orders-only]\n",
     "       flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] ",
     "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]\n",
-    "       flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] [--seed N]",
+    "       flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] [--seed N]\n",
+    "       flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -122,6 +132,13 @@ fn main() -> ExitCode {
         },
         Some("vectors") => match parse_vectors(&args[1..]) {
             Ok(config) => run_vectors(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("spark") => match parse_spark(&args[1..]) {
+            Ok(config) => run_spark(config),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -194,13 +211,7 @@ fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
         match flag.as_str() {
             "--data" => config.data = value.into(),
             "--out" => config.out = value.into(),
-            "--datasets" => {
-                config.datasets = value
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            }
+            "--datasets" => config.datasets = dataset_names(value)?,
             "--dims" => {
                 config.dims = value
                     .parse()
@@ -210,9 +221,6 @@ fn parse_movielens(args: &[String]) -> Result<movielens::Config, String> {
             }
             _ => return Err(format!("unknown option {flag:?}")),
         }
-    }
-    if config.datasets.is_empty() {
-        return Err("--datasets names no dataset".into());
     }
     Ok(config)
 }
@@ -316,21 +324,12 @@ fn parse_sequential(args: &[String]) -> Result<sequential::Config, String> {
         match flag.as_str() {
             "--data" => config.data = value.into(),
             "--out" => config.out = value.into(),
-            "--datasets" => {
-                config.datasets = value
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            }
+            "--datasets" => config.datasets = dataset_names(value)?,
             "--seed" => {
                 config.seed = value.parse().map_err(|_| format!("--seed: {value:?}"))?;
             }
             _ => return Err(format!("unknown option {flag:?}")),
         }
-    }
-    if config.datasets.is_empty() {
-        return Err("--datasets names no dataset".into());
     }
     Ok(config)
 }
@@ -372,21 +371,12 @@ fn parse_vectors(args: &[String]) -> Result<vectors::Config, String> {
         match flag.as_str() {
             "--data" => config.data = value.into(),
             "--out" => config.out = value.into(),
-            "--datasets" => {
-                config.datasets = value
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            }
+            "--datasets" => config.datasets = dataset_names(value)?,
             "--seed" => {
                 config.seed = value.parse().map_err(|_| format!("--seed: {value:?}"))?;
             }
             _ => return Err(format!("unknown option {flag:?}")),
         }
-    }
-    if config.datasets.is_empty() {
-        return Err("--datasets names no dataset".into());
     }
     Ok(config)
 }
@@ -409,6 +399,89 @@ fn run_vectors(config: vectors::Config) -> ExitCode {
     }
     eprintln!("vectors: report written to {}", config.report().display());
     publish("vectors", &table, config == vectors::Config::default())
+}
+
+/// The names of `--datasets a,b` (at least one).
+fn dataset_names(value: &str) -> Result<Vec<String>, String> {
+    let names: Vec<String> =
+        value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+    if names.is_empty() {
+        return Err("--datasets names no dataset".into());
+    }
+    Ok(names)
+}
+
+/// Parses `--data DIR --out DIR --datasets a,b --prepare-only`, each optional.
+fn parse_spark(args: &[String]) -> Result<spark::Config, String> {
+    let mut config = spark::Config::default();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        if flag == "--prepare-only" {
+            config.prepare_only = true;
+            continue;
+        }
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--data" => config.data = value.into(),
+            "--out" => config.out = value.into(),
+            "--datasets" => config.datasets = dataset_names(value)?,
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    Ok(config)
+}
+
+/// `--prepare-only`: the training logs; else the Spark rows, their reports
+/// and, with the defaults, the rows in the `movielens` section of [`DOC`].
+fn run_spark(config: spark::Config) -> ExitCode {
+    let started = Instant::now();
+    let result = if config.prepare_only {
+        spark::prepare(&config).map(|()| None)
+    } else {
+        spark::run(&config).map(Some)
+    };
+    let reports = match result {
+        Ok(Some(reports)) => reports,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", spark::render(&reports));
+    eprintln!("spark: {:.1} s", started.elapsed().as_secs_f64());
+    match spark::write_json(&config, &reports) {
+        Ok(paths) => {
+            paths.iter().for_each(|p| eprintln!("spark: report written to {}", p.display()))
+        }
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if config != spark::Config::default() {
+        eprintln!("spark: non-default parameters, {DOC} left unchanged");
+        return ExitCode::SUCCESS;
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(DOC);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let updated = section(&text, "movielens").and_then(|s| spark::with_rows(s, &reports));
+    match updated {
+        Some(body) => publish("movielens", &body, true),
+        None => {
+            eprintln!("spark: {DOC} has no movielens table with an ALS row; left unchanged");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// What lies between `<!-- name:begin -->` and `<!-- name:end -->` in `text`, if both are there.
+fn section<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let begin = format!("<!-- {name}:begin -->\n");
+    let end = format!("<!-- {name}:end -->");
+    let from = text.find(&begin)? + begin.len();
+    let to = text[from..].find(&end)? + from;
+    Some(&text[from..to])
 }
 
 /// Writes an evaluation's tables into its section of [`DOC`], when it ran
@@ -531,6 +604,19 @@ mod tests {
         assert!(parse_vectors(&args(&["--seed", "x"])).is_err());
         assert!(parse_vectors(&args(&["--bits", "4"])).is_err());
         assert!(vectors::Config::default().report().ends_with("vectors/vectors-report.json"));
+    }
+
+    #[test]
+    fn spark_options_parse() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_spark(&[]).unwrap(), spark::Config::default());
+        let c = parse_spark(&args(&["--prepare-only", "--datasets", "ml-100k"])).unwrap();
+        assert_eq!((c.datasets, c.prepare_only), (vec!["ml-100k".to_string()], true));
+        assert!(parse_spark(&args(&["--datasets", ""])).is_err());
+        assert!(parse_spark(&args(&["--rank", "8"])).is_err());
+        let text = "a\n<!-- movielens:begin -->\nbody\n<!-- movielens:end -->\n";
+        assert_eq!(section(text, "movielens"), Some("body\n"));
+        assert_eq!(section(text, "grocery"), None);
     }
 
     #[test]

@@ -22,9 +22,9 @@ use super::movielens_rank::{self as rank, SlateMix};
 /// coverage sweep, which chose today's default, 1.
 const DEFAULT_INTENSITY: f32 = 0.8;
 /// The `intensity` preference's default since issue #20, chosen by the coverage sweep.
-const INTENSITY: f32 = 1.0;
+pub const INTENSITY: f32 = 1.0;
 /// The `diversity` preference's default.
-const DEFAULT_DIVERSITY: f32 = 0.15;
+pub const DEFAULT_DIVERSITY: f32 = 0.15;
 /// The coverage sweep: every `intensity` × `diversity`, co-purchase factors, no divergence.
 pub const SWEEP_INTENSITY: [f32; 3] = [0.8, 0.9, 1.0];
 /// See [`SWEEP_INTENSITY`].
@@ -81,6 +81,10 @@ pub struct DatasetReport {
     /// Lines of aggregate co-purchase counts the shop side compiled.
     pub co_purchase_lines: usize,
     pub methods: Vec<MethodResult>,
+    /// flaneur on item factors from PySpark's ALS (`make eval-spark`, see
+    /// `spark.rs`), when they were trained: shown after the ALS row, in no ratio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spark: Option<MethodResult>,
     /// The ALS anchor's tuning, as `scripts/eval/als.py` reported it.
     pub als: serde_json::Value,
     /// Best flaneur NDCG@10 over the best server-side anchor's (1.0 = no privacy tax).
@@ -178,6 +182,10 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
         .unwrap_or(serde_json::Value::Null);
     let als_seconds = als.get("total_seconds").and_then(serde_json::Value::as_f64).unwrap_or(0.0);
     add("ALS (implicit, tuned)", "server, everyone's data", &als_lists, None, als_seconds);
+    let spark = super::spark::row(&d, &popularity, &config.out)?.map(|(m, _)| m);
+    if let Some(m) = &spark {
+        eprintln!("{name}: {}: NDCG@10 {:.4}", m.method, m.metrics.ndcg10);
+    }
 
     let (content, s) = timed(|| catalog::build(&d, &popularity, &out, None, config.dims, 0.0))?;
     eprintln!("{name}: content catalog compiled in {s:.1} s");
@@ -287,6 +295,7 @@ fn run_dataset(config: &Config, name: &str) -> Result<DatasetReport, String> {
         best_anchor: best_anchor.method.clone(),
         best_flaneur: best_flaneur.method.clone(),
         methods,
+        spark,
         als,
         sweep,
         sweep_seconds,
@@ -642,26 +651,10 @@ pub fn render(reports: &[DatasetReport]) -> String {
             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         );
         for m in &r.methods {
-            let x = &m.metrics;
-            let (fill, divergent) = m.slates.map_or(("–".into(), "–".into()), |s| {
-                (format!("{:.1}%", s.popular_fill * 100.0), format!("{:.1}%", s.divergent * 100.0))
-            });
-            let time = match m.slates {
-                Some(s) => format!("{:.2} ms/user", s.ms_per_user),
-                None => format!("{:.1} s", m.seconds),
-            };
-            out.push_str(&format!(
-                "| {} | {} | {:.4} | {:.4} | {:.1}% | {:.3} | {:.2} | {:.1}% | {fill} | \
-                 {divergent} | {time} |\n",
-                m.method,
-                m.runs,
-                x.hr10,
-                x.ndcg10,
-                x.coverage10 * 100.0,
-                x.diversity10,
-                x.novelty10,
-                x.hits_outside_top_genres * 100.0
-            ));
+            out.push_str(&row(m));
+            if let Some(spark) = r.spark.as_ref().filter(|_| m.method.starts_with("ALS")) {
+                out.push_str(&row(spark));
+            }
         }
         let best = r.als.get("best");
         let als = best.map_or(String::from("(no tuning report)"), |b| {
@@ -679,6 +672,30 @@ pub fn render(reports: &[DatasetReport]) -> String {
         ));
     }
     out
+}
+
+/// One method's line of the main table.
+pub fn row(m: &MethodResult) -> String {
+    let x = &m.metrics;
+    let (fill, divergent) = m.slates.map_or(("–".into(), "–".into()), |s| {
+        (format!("{:.1}%", s.popular_fill * 100.0), format!("{:.1}%", s.divergent * 100.0))
+    });
+    let time = match m.slates {
+        Some(s) => format!("{:.2} ms/user", s.ms_per_user),
+        None => format!("{:.1} s", m.seconds),
+    };
+    format!(
+        "| {} | {} | {:.4} | {:.4} | {:.1}% | {:.3} | {:.2} | {:.1}% | {fill} | {divergent} | \
+         {time} |\n",
+        m.method,
+        m.runs,
+        x.hr10,
+        x.ndcg10,
+        x.coverage10 * 100.0,
+        x.diversity10,
+        x.novelty10,
+        x.hits_outside_top_genres * 100.0
+    )
 }
 
 /// Writes the report as JSON.
