@@ -1,5 +1,7 @@
 //! `flaneur ldp aggregate`: estimates per question from a file of LDP reports,
-//! one JSON object per line (docs/FORMATS.md, "LDP report v2").
+//! one JSON object per line (docs/FORMATS.md, "LDP report v2"), and with
+//! `--priors` the crowd priors of divergence they support
+//! (docs/FORMATS.md, "Divergence priors v1").
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -8,7 +10,30 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use flaneur::Error;
-use flaneur::ldp::{Aggregator, Estimate, Report};
+use flaneur::ldp::{
+    Aggregator, CrowdPrior, Estimate, MAX_STRENGTH, MIN_STRENGTH, Report, crowd_priors,
+};
+use serde::Serialize;
+
+/// The priors file's `format`.
+pub const PRIORS_FORMAT: &str = "flaneur-divergence-priors";
+/// The priors file's `version`.
+pub const PRIORS_VERSION: u32 = 1;
+
+/// A priors file (docs/FORMATS.md, "Divergence priors v1").
+#[derive(Debug, Serialize)]
+pub struct PriorsFile<'a> {
+    /// [`PRIORS_FORMAT`].
+    pub format: &'a str,
+    /// [`PRIORS_VERSION`].
+    pub version: u32,
+    /// The fewest pseudo-outcomes a published prior is worth.
+    pub min_strength: f64,
+    /// The most pseudo-outcomes a prior is worth.
+    pub max_strength: f64,
+    /// One per axis with enough reports, sorted by axis.
+    pub priors: &'a [CrowdPrior],
+}
 
 /// Reads every line of `path`, then prints the estimates of its valid reports
 /// (two-stage estimator, [`Aggregator`]; a table, or a JSON array with
@@ -17,8 +42,10 @@ use flaneur::ldp::{Aggregator, Estimate, Report};
 /// stderr as `FILE: line L: reason` (`FILE: line L, column C: reason` for JSON
 /// that does not parse), then `flaneur: skipped N malformed line(s) of FILE:
 /// L1, L2, …`. Exit code 0 when some report was counted, 1 when none was, 2
-/// for a file that cannot be read.
-pub fn aggregate(path: &Path, json: bool) -> ExitCode {
+/// for a file that cannot be read. With `priors`, the crowd priors the
+/// estimates support are written there ([`crowd_priors`]; an axis with too few
+/// reports gets none, and stderr says which).
+pub fn aggregate(path: &Path, json: bool, priors: Option<&Path>) -> ExitCode {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -99,6 +126,46 @@ pub fn aggregate(path: &Path, json: bool) -> ExitCode {
         }
     } else {
         print!("{}", table(&estimates));
+    }
+    match priors {
+        Some(out) => write_priors(&estimates, out),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// Writes the crowd priors of `estimates` to `out` and says on stderr which
+/// axes asked about got none.
+fn write_priors(estimates: &[Estimate], out: &Path) -> ExitCode {
+    let priors = crowd_priors(estimates);
+    let file = PriorsFile {
+        format: PRIORS_FORMAT,
+        version: PRIORS_VERSION,
+        min_strength: MIN_STRENGTH,
+        max_strength: MAX_STRENGTH,
+        priors: &priors,
+    };
+    let text = match serde_json::to_string_pretty(&file) {
+        Ok(text) => text + "\n",
+        Err(e) => {
+            eprintln!("flaneur: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = std::fs::write(out, text) {
+        eprintln!("flaneur: {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    let without: Vec<&str> = estimates
+        .iter()
+        .filter_map(|e| e.question.strip_prefix("divergent.shown."))
+        .filter(|axis| !priors.iter().any(|p| p.group == *axis))
+        .collect();
+    eprintln!("flaneur: {} divergence prior(s) written to {}", priors.len(), out.display());
+    if !without.is_empty() {
+        eprintln!(
+            "flaneur: no prior for {} (too few reports for one worth {MIN_STRENGTH} outcomes)",
+            without.join(", ")
+        );
     }
     ExitCode::SUCCESS
 }

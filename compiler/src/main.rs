@@ -11,7 +11,8 @@
 //!                       [--sequence-model model.safetensors [--min-support 5]]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
-//! flaneur ldp aggregate reports.jsonl [--json]  # estimates per question from LDP reports
+//! flaneur ldp aggregate reports.jsonl [--json] [--priors priors.json]  # estimates per question
+//!                                             # from LDP reports; divergence priors from them
 //! flaneur model train events.csv -o model.safetensors [--seed 1] [--dims 64] [--negatives 256]
 //! ```
 //!
@@ -74,6 +75,10 @@ enum LdpCommand {
         /// Print the estimates as a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+        /// Also write the crowd priors of divergence the estimates support, per axis (a
+        /// "flaneur-divergence-priors" v1 file, docs/FORMATS.md).
+        #[arg(long, value_name = "FILE")]
+        priors: Option<PathBuf>,
     },
 }
 
@@ -269,7 +274,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = match cli.command {
         Top::Catalog(command) => *command,
-        Top::Ldp(LdpCommand::Aggregate { reports, json }) => return ldp::aggregate(&reports, json),
+        Top::Ldp(LdpCommand::Aggregate { reports, json, priors }) => {
+            return ldp::aggregate(&reports, json, priors.as_deref());
+        }
         Top::Model(ModelCommand::Train(args)) => return model::command::run(&args),
     };
     match command {

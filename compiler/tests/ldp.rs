@@ -223,3 +223,65 @@ fn flaneur_ldp_aggregate_skips_every_malformed_line_with_its_number_and_a_count(
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
 }
+
+/// Reports from `shoppers` simulated shoppers of a shop diverging along colour and material,
+/// whose periods show a divergent item along an axis with the chance `shown` and, when they
+/// do, take it up with the chance `take_up` (per axis, in the order category, colour, material).
+fn simulate_take_up(shoppers: usize, shown: [f64; 3], take_up: [f64; 3], seed: u64) -> Vec<Report> {
+    let schema = schema();
+    let axes = ["category", "colour", "material"];
+    let mut truth = SmallRng::seed_from_u64(seed);
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed);
+    (0..shoppers)
+        .map(|_| {
+            let counts = axes.iter().enumerate().map(|(i, axis)| {
+                let seen = truth.random_bool(shown[i]);
+                let accepted = seen && truth.random_bool(take_up[i]);
+                (*axis, AxisCounter { shown: u64::from(seen), accepted: u64::from(accepted) })
+            });
+            let kinds = [(KINDS[1], Counter { impressions: 1, engagements: 0 })];
+            let period = Indicators::from_counts(kinds, counts.collect::<Vec<_>>());
+            let mut permanent = Permanent::default();
+            randomize(&period, &schema, 1.0, TODAY, &mut permanent, &mut rng).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn priors_follow_the_take_up_and_need_enough_reports() {
+    let priors_of = |shoppers: usize, name: &str| {
+        let reports = simulate_take_up(shoppers, [0.02, 0.5, 0.5], [0.5, 0.3, 0.05], 7);
+        let path = tmp(&format!("{name}.jsonl"));
+        let lines: Vec<String> =
+            reports.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let out = tmp(&format!("{name}-priors.json"));
+        let o =
+            run(&["ldp", "aggregate", path.to_str().unwrap(), "--priors", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(
+            (file["format"].as_str(), file["version"].as_u64()),
+            (Some("flaneur-divergence-priors"), Some(1))
+        );
+        (file["priors"].as_array().unwrap().clone(), stderr)
+    };
+    // 24,000 shoppers, one report each, about 2,000 on each of the 12 questions.
+    let (priors, stderr) = priors_of(24_000, "crowd");
+    let groups: Vec<&str> = priors.iter().map(|p| p["group"].as_str().unwrap()).collect();
+    assert_eq!(groups, ["colour", "material"], "category, seldom shown, gets none: {stderr}");
+    assert!(stderr.contains("no prior for category"), "{stderr}");
+    let take_up = |p: &serde_json::Value| p["take_up"].as_f64().unwrap();
+    let (colour, material) = (&priors[0], &priors[1]);
+    let margin = 3.0 * colour["std_error"].as_f64().unwrap();
+    assert!((take_up(colour) - 0.3).abs() < margin, "{colour}");
+    assert!(take_up(material) < take_up(colour), "{material} vs {colour}");
+    let strength = colour["accepted"].as_f64().unwrap() + colour["rejected"].as_f64().unwrap();
+    assert!((strength - flaneur::ldp::MAX_STRENGTH).abs() < 1e-9, "{colour}");
+    // Ten times fewer: the same shares, nothing trustworthy enough to publish.
+    let (few, stderr) = priors_of(2_400, "few");
+    assert_eq!(few, Vec::<serde_json::Value>::new(), "{stderr}");
+    assert!(stderr.contains("no prior for category, colour, material"), "{stderr}");
+}

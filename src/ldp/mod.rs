@@ -14,6 +14,9 @@
 //!    the ledger and the permanent answers), stored in the shop's record.
 //! 6. [`Aggregator`]: on the shop's side, an unbiased [`Estimate`] per question
 //!    from many reports (`flaneur ldp aggregate reports.jsonl`).
+//! 7. [`crowd_priors`]: from those estimates, a Beta prior per divergence axis
+//!    of how often shoppers take up its divergent items, for the catalog to
+//!    carry to new shoppers' devices (`flaneur ldp aggregate --priors FILE`).
 //!
 //! ```
 //! use flaneur::ldp::{
@@ -40,6 +43,7 @@ mod ledger;
 mod mechanism;
 mod period;
 mod permanent;
+mod priors;
 mod question;
 mod report;
 mod reporting;
@@ -52,6 +56,7 @@ pub use ledger::{DEFAULT_DAILY_BUDGET, LEDGER_BYTES, LEDGER_V1_BYTES, LEDGER_VER
 pub use mechanism::{keep_probability, probability, randomize};
 pub use period::{MAX_AXES, Period};
 pub use permanent::{MAX_PERMANENT, Permanent};
+pub use priors::{CrowdPrior, MAX_STRENGTH, MIN_STRENGTH, TAKE_UP_FLOOR, crowd_priors};
 pub use question::{AxisCounter, Indicators, KINDS, Question, questions};
 pub use report::{REPORT_VERSION, Report};
 pub use reporting::{REPORTING_VERSION, Reporting, check_request, report_epsilon};
