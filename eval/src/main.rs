@@ -69,6 +69,7 @@ mod movielens_catalog;
 mod movielens_data;
 mod movielens_metrics;
 mod movielens_rank;
+mod movielens_row;
 mod sequence_model;
 mod sequential;
 mod sequential_data;

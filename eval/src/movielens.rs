@@ -15,16 +15,13 @@ use flaneur::catalog::Catalog;
 use super::movielens_catalog as catalog;
 use super::movielens_data::{self as data, Dataset};
 use super::movielens_metrics::{self as metrics, Metrics};
-use super::movielens_rank::{self as rank, SlateMix};
+use super::movielens_rank::{self as rank, DEFAULT_DIVERSITY, INTENSITY, SlateMix};
+pub use super::movielens_row::{MethodResult, row};
 
 /// The `intensity` preference's default before issue #20 (relevance blended
 /// with 20% of the shop's own order): the reference ("the defaults") of the
 /// coverage sweep, which chose today's default, 1.
 const DEFAULT_INTENSITY: f32 = 0.8;
-/// The `intensity` preference's default since issue #20, chosen by the coverage sweep.
-pub const INTENSITY: f32 = 1.0;
-/// The `diversity` preference's default.
-pub const DEFAULT_DIVERSITY: f32 = 0.15;
 /// The coverage sweep: every `intensity` × `diversity`, co-purchase factors, no divergence.
 pub const SWEEP_INTENSITY: [f32; 3] = [0.8, 0.9, 1.0];
 /// See [`SWEEP_INTENSITY`].
@@ -64,9 +61,6 @@ impl Default for Config {
         }
     }
 }
-
-/// One method's line of the table.
-pub type MethodResult = super::method::MethodResult<Metrics, SlateMix>;
 
 /// One dataset's results.
 #[derive(Debug, Clone, Serialize)]
@@ -672,30 +666,6 @@ pub fn render(reports: &[DatasetReport]) -> String {
         ));
     }
     out
-}
-
-/// One method's line of the main table.
-pub fn row(m: &MethodResult) -> String {
-    let x = &m.metrics;
-    let (fill, divergent) = m.slates.map_or(("–".into(), "–".into()), |s| {
-        (format!("{:.1}%", s.popular_fill * 100.0), format!("{:.1}%", s.divergent * 100.0))
-    });
-    let time = match m.slates {
-        Some(s) => format!("{:.2} ms/user", s.ms_per_user),
-        None => format!("{:.1} s", m.seconds),
-    };
-    format!(
-        "| {} | {} | {:.4} | {:.4} | {:.1}% | {:.3} | {:.2} | {:.1}% | {fill} | {divergent} | \
-         {time} |\n",
-        m.method,
-        m.runs,
-        x.hr10,
-        x.ndcg10,
-        x.coverage10 * 100.0,
-        x.diversity10,
-        x.novelty10,
-        x.hits_outside_top_genres * 100.0
-    )
 }
 
 /// Writes the report as JSON.

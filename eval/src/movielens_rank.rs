@@ -15,6 +15,11 @@ use flaneur::rank::{Kind, Request, Scorer};
 use super::movielens_data::{Dataset, User};
 use super::movielens_metrics::K;
 
+/// The `intensity` preference's default since issue #20, chosen by the coverage sweep.
+pub const INTENSITY: f32 = 1.0;
+/// The `diversity` preference's default.
+pub const DEFAULT_DIVERSITY: f32 = 0.15;
+
 /// Training interactions per movie.
 pub fn popularity(data: &Dataset) -> Vec<u32> {
     let mut counts = vec![0u32; data.movies.len()];

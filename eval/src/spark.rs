@@ -22,11 +22,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::movielens::{self, INTENSITY, MethodResult};
 use super::movielens_catalog as catalog;
 use super::movielens_data::{self as data, Dataset};
 use super::movielens_metrics::{self as metrics, Metrics};
-use super::movielens_rank as rank;
+use super::movielens_rank::{self as rank, DEFAULT_DIVERSITY, INTENSITY};
+use super::movielens_row::{MethodResult, row as table_row};
 
 /// The row's method, in the `movielens` table.
 pub const METHOD: &str = "Spark ALS factors → flaneur fold-in";
@@ -167,7 +167,7 @@ pub fn row(
     command.arg("--vectors").arg(&factors).args(["--vector-kind", "factors"]);
     let compiled = catalog::build_with(&mut command, &file)?;
     let started = Instant::now();
-    let (lists, mix) = rank::flaneur(d, &compiled, 0.0, INTENSITY, movielens::DEFAULT_DIVERSITY)?;
+    let (lists, mix) = rank::flaneur(d, &compiled, 0.0, INTENSITY, DEFAULT_DIVERSITY)?;
     let seconds = started.elapsed().as_secs_f64();
     let fit = settings(&dir).get("fit_seconds").and_then(serde_json::Value::as_f64);
     let runs = match fit {
@@ -274,7 +274,7 @@ pub fn with_rows(section: &str, reports: &[Report]) -> Option<String> {
             end -= 1;
         }
         let als = lines[start..end].iter().position(|l| l.starts_with("| ALS "))? + start;
-        lines.insert(als + 1, movielens::row(&r.row).trim_end().to_owned());
+        lines.insert(als + 1, table_row(&r.row).trim_end().to_owned());
     }
     let mut text = lines.join("\n");
     if section.ends_with('\n') {
