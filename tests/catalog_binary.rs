@@ -335,9 +335,9 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    // Bit 5: bits 0 to 4 are bought-with, repurchase, the sequence model, the
-    // part section and product codes.
-    bytes[10] = 32;
+    // Bit 6: bits 0 to 5 are bought-with, repurchase, the sequence model, the
+    // part section, product codes and divergence priors.
+    bytes[10] = 64;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
     bytes[10] = 0x80;
     bytes[11] = 1;
@@ -961,4 +961,55 @@ fn a_binary_catalog_may_carry_only_http_or_relative_links() {
     let err = Catalog::from_binary(&with_fixed_crc(hostile)).unwrap_err();
     assert_eq!(err.code(), "CATALOG_INVALID");
     assert!(err.to_string().contains("url[0]"), "{err}");
+}
+
+/// A catalog diverging along colour with the crowd's priors of two axes, as binary.
+fn with_divergence_priors() -> Vec<u8> {
+    let text = r#"{"version":1,"shop":"s","facets":{"colour":{"divergence":true}},
+        "divergence_priors":{"category":{"accepted":1.0,"rejected":7.0},
+                             "colour":{"accepted":2.5,"rejected":5.5}},
+        "items":[{"id":"a","title":"A","category":"Knitwear","attributes":{"colour":"red"}}]}"#;
+    Catalog::from_json_str(text).unwrap().to_binary()
+}
+
+#[test]
+fn divergence_priors_round_trip_and_every_rule_of_their_section_is_checked() {
+    let bytes = with_divergence_priors();
+    let catalog = Catalog::from_binary(&bytes).unwrap();
+    assert_eq!(
+        catalog.divergence_prior("colour").map(|p| (p.accepted, p.rejected)),
+        Some((2.5, 5.5))
+    );
+    assert_eq!(catalog.to_binary(), bytes, "a decoded catalog encodes to the same bytes");
+    // The section is last: count, then per prior the axis, accepted, rejected.
+    let section = bytes.len() - (4 + (4 + 8 + 8) + (4 + 6 + 8));
+    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = bytes.clone();
+        edit(&mut b);
+        let crc = crc32(&b[16..]);
+        b[12..16].copy_from_slice(&crc.to_le_bytes());
+        corrupt_reason(Catalog::from_binary(&b))
+    };
+    let no_prior = resealed(&|b| {
+        b.truncate(section);
+        b.extend_from_slice(&0u32.to_le_bytes());
+    });
+    assert!(no_prior.contains("no prior"), "{no_prior}");
+    // "colour" before "category": not ascending.
+    let unordered = resealed(&|b| {
+        let tail = b.split_off(section + 4);
+        let (category, colour) = tail.split_at(4 + 8 + 8);
+        b.extend_from_slice(colour);
+        b.extend_from_slice(category);
+    });
+    assert!(unordered.contains("is not after"), "{unordered}");
+    // accepted NaN.
+    let nan = resealed(&|b| {
+        let at = b.len() - 8;
+        b[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+    });
+    assert!(nan.contains("finite"), "{nan}");
+    // The flag without the section.
+    let missing = resealed(&|b| b.truncate(section));
+    assert!(missing.contains("divergence priors"), "{missing}");
 }

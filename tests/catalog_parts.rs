@@ -11,7 +11,8 @@ use flaneur::{Engine, Error};
 
 const T0: i64 = 1_780_000_000_000;
 
-/// 300 items over three departments, with bought-with lists and priors.
+/// 300 items over three departments, with bought-with lists, repurchase priors and the
+/// crowd's divergence prior of sibling-category steps.
 fn whole() -> Catalog {
     whole_with(|_| {})
 }
@@ -30,6 +31,7 @@ fn whole_with(edit: impl Fn(&mut flaneur::catalog::CatalogJson)) -> Catalog {
         "categories": {"Dept 1": {"share": 0.4, "interval_days": 30.0, "buyers": 12}},
         "items": {"sku-0000007": {"share": 0.8, "interval_days": 9.0, "buyers": 40}}
     });
+    text["divergence_priors"] = serde_json::json!({"category": {"accepted": 1.5, "rejected": 4.5}});
     Catalog::from_json_str(&text.to_string()).unwrap()
 }
 
@@ -74,6 +76,11 @@ fn joining_every_part_gives_every_item_as_the_whole_catalog_holds_it() {
     let joined = Catalog::from_parts(&opened).unwrap();
     assert_eq!(joined.part(), None);
     assert_eq!(joined.len(), whole.len());
+    // The crowd's divergence priors travel in the core alone and come back whole.
+    assert!(!whole.divergence_priors().is_empty());
+    assert_eq!(parts[0].divergence_priors(), whole.divergence_priors());
+    assert!(parts[1..].iter().all(|shard| shard.divergence_priors().is_empty()));
+    assert_eq!(joined.divergence_priors(), whole.divergence_priors());
     for item in whole.iter() {
         let j = joined.item(joined.index_of(item.id()).unwrap());
         assert_eq!(
@@ -557,4 +564,21 @@ fn joins_past_65536_facet_values_and_prices_finer_than_a_cent_hold_every_item_al
     let odd = joined.item(joined.index_of("i20000").unwrap());
     assert_eq!(odd.price(), Some(0.125));
     assert!(odd.attributes().eq([(0, "a20000"), (1, "b20000")]));
+}
+
+#[test]
+fn a_shard_carrying_divergence_priors_is_refused() {
+    let parts = whole().split(1, 30).unwrap();
+    let mut bytes = parts[1].to_binary();
+    assert!(parts[1].part().is_some_and(|p| p.department.is_some()));
+    bytes[10] |= 32;
+    bytes.extend_from_slice(&1u32.to_le_bytes());
+    bytes.extend_from_slice(&8u32.to_le_bytes());
+    bytes.extend_from_slice(b"category");
+    bytes.extend_from_slice(&1.0f32.to_le_bytes());
+    bytes.extend_from_slice(&7.0f32.to_le_bytes());
+    let crc = flaneur::util::bytes::crc32(&bytes[16..]);
+    bytes[12..16].copy_from_slice(&crc.to_le_bytes());
+    let reason = corrupt(Catalog::from_binary(&bytes));
+    assert!(reason.contains("a shard carries divergence priors"), "{reason}");
 }

@@ -15,6 +15,11 @@ const MATERIALS: [&str; 4] = ["wool", "cotton", "cashmere", "linen"];
 /// Sweaters in every colour × material (twice; red wool six times), their
 /// sibling cardigans, and unrelated mugs.
 fn shop() -> Catalog {
+    Catalog::from_json_str(&shop_json("")).unwrap()
+}
+
+/// [`shop`] as JSON, with `extra` top-level fields (each followed by a comma).
+fn shop_json(extra: &str) -> String {
     let mut items = Vec::new();
     for (leaf, noun) in
         [("Women > Knitwear > Sweaters", "sweater"), ("Women > Knitwear > Cardigans", "cardigan")]
@@ -41,15 +46,15 @@ fn shop() -> Catalog {
                 "attributes":{{"colour":"white","material":"stoneware"}}}}"#
         ));
     }
-    let text = format!(
+    format!(
         concat!(
-            r#"{{"version":1,"shop":"s","#,
+            r#"{{"version":1,"shop":"s",{}"#,
             r#""facets":{{"colour":{{"divergence":true}},"material":{{"divergence":true}}}},"#,
             r#""items":[{}]}}"#,
         ),
+        extra,
         items.join(",")
-    );
-    Catalog::from_json_str(&text).unwrap()
+    )
 }
 
 fn record(engine: &mut Engine, kind: EventKind, at: i64) {
@@ -505,4 +510,63 @@ fn a_shelf_drawn_again_in_one_session_counts_its_divergent_item_once() {
     // Shown again in a later session, ignored again: a second rejection.
     state.shown("navy-sweater", &way, 10 * DAY, 10 * DAY);
     assert_eq!(state.outcome(&way).rejected, 2.0);
+}
+
+/// The axes of the divergent items a fresh red-wool fan is shown, over many seeds.
+fn divergent_axes(catalog: &Catalog) -> Vec<String> {
+    let mut axes = Vec::new();
+    for seed in 0..40 {
+        let mut engine = Engine::with_seed(catalog.clone(), seed);
+        for copy in 0..2 {
+            let view = EventKind::View { item_id: format!("sweater-red-wool-{copy}") };
+            record(&mut engine, view, copy);
+        }
+        // Fewer divergent slots than ways to fill them: the posteriors choose.
+        engine.set_preferences(patch(|p| p.surprise = Some(0.2))).unwrap();
+        let slate = engine.recommend(&Request { k: 12, ..Request::default() }, LATER).unwrap();
+        axes.extend(
+            slate.items.iter().filter_map(|r| r.reason.divergence.as_ref()).map(|d| d.axis.clone()),
+        );
+    }
+    axes
+}
+
+#[test]
+fn the_crowds_priors_steer_a_new_shoppers_divergence_and_their_own_outcomes_still_win() {
+    let share = |axes: &[String], axis: &str| {
+        axes.iter().filter(|a| *a == axis).count() as f64 / axes.len().max(1) as f64
+    };
+    let plain = divergent_axes(&shop());
+    // The crowd takes material steps up and ignores colour ones.
+    let priors = r#""divergence_priors":{"colour":{"accepted":0.1,"rejected":7.9},
+        "material":{"accepted":7.9,"rejected":0.1}},"#;
+    let crowd = Catalog::from_json_str(&shop_json(priors)).unwrap();
+    assert_eq!(crowd.divergence_prior("material").map(|p| p.accepted), Some(7.9));
+    let steered = divergent_axes(&crowd);
+    assert!(!plain.is_empty() && !steered.is_empty());
+    assert!(
+        share(&steered, "material") > share(&plain, "material") + 0.2,
+        "material: {:.2} with the crowd's priors, {:.2} without",
+        share(&steered, "material"),
+        share(&plain, "material")
+    );
+    assert!(share(&steered, "colour") < share(&plain, "colour"));
+    // The binary catalog carries them unchanged.
+    let again = Catalog::from_binary(&crowd.to_binary()).unwrap();
+    assert_eq!(again.divergence_priors(), crowd.divergence_priors());
+    // A shopper's own rejections outweigh the crowd's prior in a few outcomes.
+    use flaneur::catalog::TakeUpPrior;
+    use flaneur::profile::divergence::Outcome;
+    let prior = TakeUpPrior { accepted: 7.9, rejected: 0.1 };
+    let own = Outcome { accepted: 0.0, rejected: 12.0, last_at: 0 };
+    assert!(divergence::Posterior::from_prior(prior, &own).mean() < 0.5);
+}
+
+#[test]
+fn a_prior_for_an_axis_the_catalog_does_not_diverge_along_is_refused() {
+    // The catalog's name of the sibling-category axis is divergence's.
+    assert_eq!(flaneur::catalog::CATEGORY_AXIS, flaneur::profile::divergence::CATEGORY_AXIS);
+    let priors = r#""divergence_priors":{"size":{"accepted":1.0,"rejected":1.0}},"#;
+    let err = Catalog::from_json_str(&shop_json(priors)).unwrap_err().to_string();
+    assert!(err.contains("divergence_priors") && err.contains("size"), "{err}");
 }

@@ -1230,6 +1230,28 @@ async fn a_catalog_objects_repurchase_priors_reach_the_buy_again_shelf() {
     assert_eq!(code_of(err), "CATALOG_INVALID");
 }
 
+#[wasm_bindgen_test]
+async fn a_catalog_objects_divergence_priors_are_read_and_checked() {
+    // The JSON object path reads the crowd's priors: a good one opens, and one for an axis the
+    // catalog does not diverge along is the catalog's fault, with its code and the field.
+    let open = |priors: &str| {
+        let catalog = CATALOG.replacen(
+            r#""shop":"web-test","#,
+            &format!(r#""shop":"web-test","divergence_priors":{priors},"#),
+            1,
+        );
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"catalog".into(), &js(&catalog)).unwrap();
+        js_sys::Reflect::set(&options, &"storage".into(), &"memory".into()).unwrap();
+        Personalizer::open(options.into())
+    };
+    assert!(open(r#"{"category":{"accepted":2,"rejected":6}}"#).await.is_ok());
+    let err = open(r#"{"shoesize":{"accepted":2,"rejected":6}}"#).await.err().unwrap();
+    let message = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("divergence_priors") && message.contains("shoesize"), "{message}");
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+}
+
 /// The sequence model in the browser equals it natively: the case of
 /// `tests/common` (a model and 30 steps, across two half-drops of the window)
 /// gives the golden outputs `tests/sequence_golden.rs` holds the native build to.

@@ -60,6 +60,9 @@ pub struct Options {
     pub replenish: Vec<(String, f32)>,
     /// Distinct buyers a learned repurchase prior needs (`--min-buyers`, at least 2).
     pub min_buyers: u32,
+    /// The crowd's divergence priors (`--divergence-priors`, from `flaneur ldp aggregate
+    /// --priors`).
+    pub divergence_priors: Option<PathBuf>,
     /// The moment the catalog is built for, ms since the epoch (`--at`; default: now): a
     /// Merchant Center `sale_price` is the price when its effective dates hold it.
     pub at: i64,
@@ -419,6 +422,12 @@ impl Compiler {
         }
         if self.items > 0 && (self.options.orders.is_some() || !self.options.replenish.is_empty()) {
             self.learn_repurchase(&orders, &mut builder);
+        }
+        if let Some(path) = &self.options.divergence_priors {
+            match crate::divergence_priors::read(path) {
+                Ok(priors) => builder.set_divergence_priors(priors),
+                Err(reason) => self.problems.path(path.display().to_string(), reason),
+            }
         }
         if !self.problems.is_empty() {
             return Err(self.problems);

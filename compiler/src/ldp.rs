@@ -15,10 +15,7 @@ use flaneur::ldp::{
 };
 use serde::Serialize;
 
-/// The priors file's `format`.
-pub const PRIORS_FORMAT: &str = "flaneur-divergence-priors";
-/// The priors file's `version`.
-pub const PRIORS_VERSION: u32 = 1;
+use crate::divergence_priors::{PRIORS_FORMAT, PRIORS_VERSION};
 
 /// A priors file (docs/FORMATS.md, "Divergence priors v1").
 #[derive(Debug, Serialize)]

@@ -11,7 +11,8 @@
 //!
 //! - leaves: `problem` (what is wrong and where), `delimited` (CSV/TSV side
 //!   files), `vector_text` (a vector written as text), `vectorize` (vectors
-//!   computed from text), `eigen`, `json_stream`;
+//!   computed from text), `eigen`, `json_stream`, `divergence_priors` (the
+//!   crowd priors file `ldp` writes and `compile` reads);
 //! - the side files, which report into `problem`: `embeddings`
 //!   (`--vectors`), `copurchase` (`--co-purchases`, over `eigen`), `orders`
 //!   (`--orders`), and `repurchase`, the priors learned from the orders;
@@ -24,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod compile;
+pub mod divergence_priors;
 pub mod feeds;
 pub mod generate;
 pub mod inspect;

@@ -9,6 +9,7 @@
 //!                       [--co-purchases pairs.csv [--bought-with 8]]
 //!                       [--orders orders.csv [--min-buyers 20]] [--replenish "Grocery=7d,Pet=4w"]
 //!                       [--sequence-model model.safetensors [--min-support 5]]
+//!                       [--divergence-priors priors.json]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json] [--priors priors.json]  # estimates per question
@@ -236,6 +237,10 @@ struct FeedArgs {
     /// Merchant Center sale_price is the price while its sale_price_effective_date holds it.
     #[arg(long, value_parser = parse_at, value_name = "TIME")]
     at: Option<i64>,
+    /// The crowd's priors of divergence take-up per axis, as `flaneur ldp aggregate --priors`
+    /// writes them: new shoppers' devices start each axis's directions from them.
+    #[arg(long, value_name = "FILE")]
+    divergence_priors: Option<PathBuf>,
 }
 
 /// `--at`: ms since the epoch or an ISO 8601 date or time.
@@ -371,6 +376,7 @@ fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) ->
         orders: args.orders.clone(),
         replenish: args.replenish.clone(),
         min_buyers: args.min_buyers,
+        divergence_priors: args.divergence_priors.clone(),
         at: args.at.unwrap_or_else(|| {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
             now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

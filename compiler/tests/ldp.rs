@@ -285,3 +285,77 @@ fn priors_follow_the_take_up_and_need_enough_reports() {
     assert_eq!(few, Vec::<serde_json::Value>::new(), "{stderr}");
     assert!(stderr.contains("no prior for category, colour, material"), "{stderr}");
 }
+
+#[test]
+fn the_priors_reach_the_catalog_and_a_prior_it_cannot_use_is_refused() {
+    // Colour steps are shown and taken up; material ones never shown: a prior for colour only.
+    let reports = simulate_take_up(24_000, [0.02, 0.5, 0.0], [0.5, 0.3, 0.0], 11);
+    let path = tmp("link.jsonl");
+    let lines: Vec<String> = reports.iter().map(|r| serde_json::to_string(r).unwrap()).collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let priors = tmp("link-priors.json");
+    let o =
+        run(&["ldp", "aggregate", path.to_str().unwrap(), "--priors", priors.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&priors).unwrap()).unwrap();
+    let [colour] = file["priors"].as_array().unwrap().as_slice() else { panic!("{file}") };
+    assert_eq!(colour["group"], "colour");
+
+    // The catalog compiler carries it, as the file has it; the catalog (diverging along colour)
+    // gives it to the engine.
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds/catalog-v1.json");
+    let build = |priors: &Path, out: &str| {
+        let out = tmp(out);
+        let args = [
+            "catalog",
+            "build",
+            feed.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--divergence-priors",
+            priors.to_str().unwrap(),
+        ];
+        let o = run(&args);
+        // Problems go to stdout, the summary to stderr.
+        let said = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        (o.status.success(), said, out)
+    };
+    let (ok, stderr, out) = build(&priors, "link.bin");
+    assert!(ok, "{stderr}");
+    let catalog = flaneur::catalog::Catalog::from_binary(&std::fs::read(out).unwrap()).unwrap();
+    let carried = catalog.divergence_prior("colour").expect("the colour prior");
+    assert_eq!(carried.accepted, colour["accepted"].as_f64().unwrap() as f32);
+    assert_eq!(carried.rejected, colour["rejected"].as_f64().unwrap() as f32);
+    assert_eq!(catalog.divergence_priors().len(), 1);
+
+    // A prior for an axis the catalog does not diverge along, another format, another version:
+    // refused, naming what is wrong.
+    let bad = [
+        (r#""group": "material", "accepted": 1.0, "rejected": 3.0"#, "material"),
+        (r#""group": "colour", "accepted": -1.0, "rejected": 3.0"#, "finite and ≥ 0"),
+    ];
+    for (i, (entry, says)) in bad.iter().enumerate() {
+        let text = format!(
+            r#"{{"format": "flaneur-divergence-priors", "version": 1, "priors": [{{{entry}}}]}}"#
+        );
+        let path = tmp(&format!("bad-priors-{i}.json"));
+        std::fs::write(&path, text).unwrap();
+        let (ok, stderr, _) = build(&path, "bad.bin");
+        assert!(!ok && stderr.contains("divergence_priors") && stderr.contains(says), "{stderr}");
+    }
+    for (i, text) in [
+        r#"{"format": "flaneur-divergence-priors", "version": 2, "priors": []}"#,
+        r#"{"format": "something else", "version": 1, "priors": []}"#,
+        "not json",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let path = tmp(&format!("foreign-priors-{i}.json"));
+        std::fs::write(&path, text).unwrap();
+        let (ok, stderr, _) = build(&path, "foreign.bin");
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert!(!ok && stderr.contains(name), "{stderr}");
+    }
+}

@@ -34,6 +34,8 @@ pub enum Side {
     CoPurchases,
     /// `--orders orders.csv --min-buyers 2 --replenish "Shoes=30d"`.
     Orders,
+    /// `--divergence-priors priors.json` (the small feed diverges along color).
+    DivergencePriors,
 }
 
 /// A file of this process holding `bytes` (the readers take paths).
@@ -84,6 +86,10 @@ pub fn compile_with_side_file(side: Side, bytes: &[u8]) {
             options.orders = Some(extra);
             options.min_buyers = 2;
             options.replenish = vec![("Shoes".into(), 30.0)];
+        }
+        Side::DivergencePriors => {
+            options.divergence_priors = Some(extra);
+            options.divergence = vec!["color".into()];
         }
     }
     run(Feed::Csv, &feed, options);

@@ -95,7 +95,8 @@ impl Catalog {
 /// A catalog of the items `sources` list, each `(catalog, positions)`, in
 /// that order, with `first`'s header (shop, facets, vectors), `model` and
 /// `part`: every field and vector code as its source holds it, bought-with
-/// lists within one source, and the priors of the categories and items kept.
+/// lists within one source, the priors of the categories and items kept, and
+/// `first`'s divergence priors in a core.
 fn assemble(
     first: &Catalog,
     sources: &[(&Catalog, &[u32])],
@@ -177,6 +178,10 @@ fn assemble(
         }
     }
     builder.set_repurchase(priors);
+    if part.department.is_none() {
+        // The crowd's priors are the whole catalog's: its core carries them.
+        builder.set_divergence_priors(first.divergence_priors.clone());
+    }
     let mut catalog = builder.finish()?;
     catalog.vector_kind = first.vector_kind;
     catalog.sequence_model = model.map(|m| Box::new(m.clone()));

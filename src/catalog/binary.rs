@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bits 0 bought-with, 1 repurchase, 2 model, 3 part, 4 codes; others 0 |
+//! | 10 | 2 | flags, u16: bits 0 bought-with, 1 repurchase, 2 model, 3 part, 4 codes, 5 priors |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -51,6 +51,7 @@
 //! | model values | u32 count, then that many f16, only with flag bit 2 | note (h) |
 //! | part build | u64, only with flag bit 3 | note (i) |
 //! | part role | u8: 0 core, 1 shard, then for a shard its department `str`; bit 3 | (i) |
+//! | divergence priors | u32 count, per prior: axis `str`, accepted and rejected f32; bit 5 | (k) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -91,6 +92,10 @@
 //!   CRC-32 of the centroids then the scale's 4 bytes, and equals it when the
 //!   centroids are stored; item `i`'s `m` code bytes name its centroids. Not
 //!   with kind 2 (a sequence model's embeddings stay int8).
+//! - (k) divergence priors (issue #24, `divergence_priors.rs`): axes strictly
+//!   ascending, each `category` or a divergence facet; accepted and rejected
+//!   finite, ≥ 0, summing to more than 0 and at most 64; at least one prior
+//!   (the flag is set exactly when the catalog has one); never in a shard.
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists,
 //! repurchase priors or a sequence model has flags 0 and reads in builds older than the flags;
@@ -112,6 +117,7 @@
 use std::fmt::Debug;
 
 use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
+use super::divergence_priors::{DivergencePriors, TakeUpPrior, why_not_divergence_priors};
 use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
@@ -140,9 +146,15 @@ const FLAG_SEQUENCE_MODEL: u16 = 4;
 const FLAG_PART: u16 = 8;
 /// Flag bit: the vectors are product-quantized (the codebook section replaces codes and scales).
 const FLAG_PRODUCT_CODES: u16 = 16;
+/// Flag bit: the divergence priors section follows, last (issue #24).
+const FLAG_DIVERGENCE_PRIORS: u16 = 32;
 /// Every flag v1 defines.
-const FLAGS: u16 =
-    FLAG_BOUGHT_WITH | FLAG_REPURCHASE | FLAG_SEQUENCE_MODEL | FLAG_PART | FLAG_PRODUCT_CODES;
+const FLAGS: u16 = FLAG_BOUGHT_WITH
+    | FLAG_REPURCHASE
+    | FLAG_SEQUENCE_MODEL
+    | FLAG_PART
+    | FLAG_PRODUCT_CODES
+    | FLAG_DIVERGENCE_PRIORS;
 /// Bytes of the model section's sizes: heads, blocks, window, ffn (u32 each), events (u8).
 const MODEL_SIZES_BYTES: usize = 17;
 /// Bytes of one stored repurchase prior: position, share, interval, buyers.
@@ -175,6 +187,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if catalog.vectors.codebook().is_some() {
         flags |= FLAG_PRODUCT_CODES;
     }
+    if !catalog.divergence_priors.is_empty() {
+        flags |= FLAG_DIVERGENCE_PRIORS;
+    }
     w.u16(flags);
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
@@ -200,6 +215,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     }
     if let Some(part) = &catalog.part {
         write_part(&mut w, part);
+    }
+    if !catalog.divergence_priors.is_empty() {
+        write_divergence_priors(&mut w, &catalog.divergence_priors);
     }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
@@ -242,8 +260,16 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         None
     };
     let part = if flags & FLAG_PART != 0 { Some(d.part()?) } else { None };
+    let divergence_priors = if flags & FLAG_DIVERGENCE_PRIORS != 0 {
+        d.divergence_priors(&facets)?
+    } else {
+        DivergencePriors::new()
+    };
     d.finish()?;
     let shard = part.as_ref().is_some_and(|p| p.department.is_some());
+    if shard && !divergence_priors.is_empty() {
+        return Err(corrupt("a shard carries divergence priors: only the core of a catalog does"));
+    }
     if let Some(book) = vectors.codebook() {
         if vector_kind == VectorKind::Sequence {
             return Err(corrupt(
@@ -289,6 +315,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         members,
         bought_with,
         repurchase,
+        divergence_priors,
         sequence_model,
         part,
         expected_items: 0,
@@ -428,6 +455,16 @@ fn write_sequence_model(w: &mut ByteWriter, model: &SequenceModel) {
 }
 
 /// The part section: note (i) of the layout.
+/// Note (k): the count, then per axis in order its name and pseudo-outcomes.
+fn write_divergence_priors(w: &mut ByteWriter, priors: &DivergencePriors) {
+    w.u32(priors.len() as u32);
+    for (axis, prior) in priors.iter() {
+        write_str(w, axis);
+        w.f32(prior.accepted);
+        w.f32(prior.rejected);
+    }
+}
+
 fn write_part(w: &mut ByteWriter, part: &Part) {
     w.u64(part.build);
     match &part.department {
@@ -479,7 +516,8 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
     if flags & !FLAGS != 0 {
         return Err(corrupt(format!(
             "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, bit 1, \
-             repurchase, bit 2, sequence model, bit 3, part, and bit 4, product codes)"
+             repurchase, bit 2, sequence model, bit 3, part, bit 4, product codes, and bit 5, \
+             divergence priors)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -1140,6 +1178,39 @@ impl<'a> Decoder<'a> {
     }
 
     /// The part section: note (i).
+    /// The divergence priors section: note (k) of the layout.
+    fn divergence_priors(&mut self, facets: &[Facet]) -> Result<DivergencePriors> {
+        let at = self.at();
+        let count = self.count("divergence priors", 12)?;
+        if count == 0 {
+            return Err(corrupt(format!(
+                "divergence priors at byte {at}: the flag is set but there is no prior"
+            )));
+        }
+        let mut priors = DivergencePriors::new();
+        let mut last: Option<&str> = None;
+        for _ in 0..count {
+            let at = self.at();
+            let axis = self.field("divergence prior axis")?;
+            if last.is_some_and(|l| l >= axis) {
+                return Err(corrupt(format!(
+                    "divergence prior axis at byte {at}: {axis:?} is not after {:?}",
+                    last.unwrap_or_default()
+                )));
+            }
+            last = Some(axis);
+            let accepted = f32::read(self.take("divergence prior", 4)?);
+            let rejected = f32::read(self.take("divergence prior", 4)?);
+            priors.insert(axis.to_owned(), TakeUpPrior { accepted, rejected });
+        }
+        let axes: Vec<&str> =
+            facets.iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
+        if let Some(reason) = why_not_divergence_priors(&priors, &axes) {
+            return Err(corrupt(format!("divergence priors at byte {at}: {reason}")));
+        }
+        Ok(priors)
+    }
+
     fn part(&mut self) -> Result<Part> {
         let build = u64::read(self.take("part build", 8)?);
         let at = self.at();

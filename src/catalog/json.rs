@@ -14,6 +14,7 @@ use crate::util::sorted_map::SortedMap;
 use serde::{Deserialize, Serialize};
 
 use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
+use super::divergence_priors::{DivergencePriors, why_not_divergence_priors};
 use super::item::Columns;
 use super::link::is_safe_link;
 use super::repurchase::Priors;
@@ -147,12 +148,19 @@ fn default_true() -> bool {
 }
 
 /// Validates `json` (and its `repurchase` priors, when given) and builds the scoring form.
-pub(super) fn build(json: CatalogJson, repurchase: Option<RepurchaseJson>) -> Result<Catalog> {
+pub(super) fn build(
+    json: CatalogJson,
+    repurchase: Option<RepurchaseJson>,
+    divergence_priors: Option<DivergencePriors>,
+) -> Result<Catalog> {
     let mut builder =
         CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     builder.reserve(json.items.len());
     for (position, raw) in json.items.iter().enumerate() {
         builder.push_at(position, raw)?;
+    }
+    if let Some(priors) = divergence_priors {
+        builder.set_divergence_priors(priors);
     }
     if let Some(repurchase) = repurchase {
         builder.set_repurchase(repurchase);
@@ -192,6 +200,8 @@ pub struct CatalogBuilder {
     neighbours: SortedMap<u32, Neighbours>,
     /// Repurchase priors by path and id, resolved in [`CatalogBuilder::finish`].
     repurchase: RepurchaseJson,
+    /// The crowd's divergence priors, checked in [`CatalogBuilder::finish`].
+    divergence_priors: DivergencePriors,
 }
 
 /// One item's "bought with" list as given.
@@ -251,6 +261,7 @@ impl CatalogBuilder {
             pair_ids: HashMap::default(),
             neighbours: SortedMap::new(),
             repurchase: RepurchaseJson::default(),
+            divergence_priors: DivergencePriors::new(),
         })
     }
 
@@ -572,6 +583,14 @@ impl CatalogBuilder {
         self.repurchase = repurchase;
     }
 
+    /// Sets the catalog's divergence priors (a JSON v1 catalog's
+    /// `divergence_priors`, from `flaneur ldp aggregate --priors`), replacing
+    /// any set before; [`CatalogBuilder::finish`] checks them against the
+    /// catalog's divergence facets ([`why_not_divergence_priors`]).
+    pub fn set_divergence_priors(&mut self, priors: DivergencePriors) {
+        self.divergence_priors = priors;
+    }
+
     /// Replaces the vector of the `index`-th pushed item (for vectors known only
     /// after every item is: a separate embeddings file, factors learned from
     /// co-purchase counts). The vector is checked as [`CatalogBuilder::push`] checks it.
@@ -616,6 +635,7 @@ impl CatalogBuilder {
             pairs,
             neighbours,
             repurchase,
+            divergence_priors,
             ..
         } = self;
         if vector_kind == VectorKind::Sequence {
@@ -623,6 +643,11 @@ impl CatalogBuilder {
                 "vector_kind",
                 "\"sequence\" needs the sequence model, which only a binary catalog carries",
             ));
+        }
+        let axes: Vec<&str> =
+            facets.iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
+        if let Some(reason) = why_not_divergence_priors(&divergence_priors, &axes) {
+            return Err(Error::header_field("divergence_priors", reason));
         }
         let strings = strings.finish();
 
@@ -664,6 +689,7 @@ impl CatalogBuilder {
             members,
             bought_with,
             repurchase,
+            divergence_priors,
             shop,
             vector_kind,
             facets,

@@ -32,6 +32,7 @@ mod binary;
 mod bought_with;
 mod codebook;
 pub mod dates;
+mod divergence_priors;
 mod facet_ids;
 mod footprint;
 mod id_table;
@@ -55,6 +56,10 @@ mod taxonomy;
 
 pub use bought_with::MAX_BOUGHT_WITH;
 pub use codebook::{CENTROIDS, Codebook, Codes, MAX_PQ_DIMS};
+pub use divergence_priors::{
+    CATEGORY_AXIS, DivergencePriors, MAX_DIVERGENCE_PRIORS, MAX_PRIOR_OUTCOMES, TakeUpPrior,
+    why_not_divergence_priors,
+};
 pub use facet_ids::FacetIds;
 pub use footprint::Footprint;
 pub use item::{Facet, FacetValueId, ItemRef};
@@ -104,6 +109,8 @@ pub struct Catalog {
     bought_with: bought_with::BoughtWith,
     /// Repurchase priors of taxonomy nodes and items, resolved per node on load.
     repurchase: repurchase::Priors,
+    /// The crowd's priors of divergence take-up, by axis (a sharded catalog's core carries them).
+    divergence_priors: DivergencePriors,
     /// The sequence model whose item embeddings are `vectors`: present exactly
     /// when `vector_kind` is [`VectorKind::Sequence`].
     sequence_model: Option<Box<SequenceModel>>,
@@ -119,35 +126,51 @@ pub struct Catalog {
 
 impl Catalog {
     /// Validates a parsed JSON v1 catalog and builds the scoring form.
-    /// A [`CatalogJson`] holds no `repurchase` priors: [`Catalog::from_json_str`]
-    /// reads them, or [`CatalogBuilder::set_repurchase`] sets them.
+    /// A [`CatalogJson`] holds no `repurchase` nor `divergence_priors`:
+    /// [`Catalog::from_json_str`] reads them, or [`CatalogBuilder::set_repurchase`]
+    /// and [`CatalogBuilder::set_divergence_priors`] set them.
     pub fn from_json(json: CatalogJson) -> Result<Self> {
-        json::build(json, None)
+        json::build(json, None, None)
     }
 
-    /// Parses and validates a JSON v1 catalog, its `repurchase` priors too
+    /// Parses and validates a JSON v1 catalog, its `repurchase` and `divergence_priors` too
     /// (native builds; in the browser the page's `JSON.parse` result arrives
     /// as a [`CatalogJson`] instead).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json_str(text: &str) -> Result<Self> {
-        /// The one top-level field [`CatalogJson`] does not hold (adding it there would
-        /// break every struct literal of it), read in a second, allocation-free pass.
+        /// The top-level fields [`CatalogJson`] does not hold (adding them there would break
+        /// every struct literal of it), each read in a pass of its own, allocation-free but
+        /// for the field, when the text names it.
         #[derive(serde::Deserialize)]
-        struct Extra {
+        struct RepurchaseField {
             #[serde(default)]
             repurchase: Option<RepurchaseJson>,
+        }
+        #[derive(serde::Deserialize)]
+        struct PriorsField {
+            #[serde(default)]
+            divergence_priors: Option<DivergencePriors>,
         }
         let document =
             |e: serde_json::Error| crate::Error::header_field("(document)", e.to_string());
         let json: CatalogJson = serde_json::from_str(text).map_err(document)?;
+        let field =
+            |name: &str, e: serde_json::Error| crate::Error::header_field(name, e.to_string());
         let repurchase = if text.contains("\"repurchase\"") {
-            serde_json::from_str::<Extra>(text)
-                .map_err(|e| crate::Error::header_field("repurchase", e.to_string()))?
+            serde_json::from_str::<RepurchaseField>(text)
+                .map_err(|e| field("repurchase", e))?
                 .repurchase
         } else {
             None
         };
-        json::build(json, repurchase)
+        let priors = if text.contains("\"divergence_priors\"") {
+            serde_json::from_str::<PriorsField>(text)
+                .map_err(|e| field("divergence_priors", e))?
+                .divergence_priors
+        } else {
+            None
+        };
+        json::build(json, repurchase, priors)
     }
 
     /// Encodes the catalog in the compact binary format v1 (specified in
@@ -249,6 +272,17 @@ impl Catalog {
     /// ascending by position.
     pub fn repurchase_items(&self) -> &[(u32, Repurchase)] {
         &self.repurchase.items
+    }
+
+    /// The crowd's prior of divergence take-up along `axis` (`category` or a
+    /// divergence facet), when the catalog carries one.
+    pub fn divergence_prior(&self, axis: &str) -> Option<TakeUpPrior> {
+        self.divergence_priors.get(axis).copied()
+    }
+
+    /// Every crowd prior of divergence the catalog carries, by axis.
+    pub fn divergence_priors(&self) -> &DivergencePriors {
+        &self.divergence_priors
     }
 
     /// Whether the catalog has any repurchase prior.

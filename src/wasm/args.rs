@@ -11,7 +11,9 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::check_keys;
 use super::error::bad_argument;
-use crate::catalog::{Catalog, CatalogBuilder, FacetJson, ItemJson, RepurchaseJson, VectorKind};
+use crate::catalog::{
+    Catalog, CatalogBuilder, DivergencePriors, FacetJson, ItemJson, RepurchaseJson, VectorKind,
+};
 use crate::profile::EventKind;
 use crate::{Error, Forget};
 
@@ -168,6 +170,9 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
     if let Some(repurchase) = header.repurchase {
         builder.set_repurchase(repurchase);
     }
+    if let Some(priors) = header.divergence_priors {
+        builder.set_divergence_priors(priors);
+    }
     builder.reserve(items.length() as usize);
     for position in 0..items.length() {
         let (item, vector) = typed_vector(items.get(position));
@@ -218,6 +223,9 @@ struct Header {
     /// The shop's repurchase priors, checked against the items by `finish`.
     #[serde(default)]
     repurchase: Option<RepurchaseJson>,
+    /// The crowd's divergence priors, checked against the facets by `finish`.
+    #[serde(default)]
+    divergence_priors: Option<DivergencePriors>,
 }
 
 /// The ε of `report`'s options (`undefined` or `{ epsilon? }`), read field by

@@ -82,6 +82,8 @@ test("without the opt-in nothing is handed to the page's send and no request car
   const toggle = dialog.getByRole("switch", { name: SWITCH });
   await expect(toggle).not.toBeChecked();
   await expect(dialog.getByText("Nothing else is sent: no identifier, no products, no profile.")).toBeVisible();
+  // …and of what the shop does with the totals (crowd priors, issue #24): kinds, never who.
+  await expect(toggle).toHaveAccessibleDescription(/learns which kinds of surprise suggestion people take up .*never who/);
 
   expect(requests.length).toBeGreaterThan(5);
   for (const r of requests) {

@@ -290,7 +290,9 @@ export class FlaneurPreferences extends HTMLElement {
         "Off unless you turn it on. When on, at most once a day this browser sends the shop one yes-or-no " +
           "answer about the suggestions shown here (for example “did you click a surprise suggestion?”) " +
           "and the date. At least 1 time in 4 (27%) the answer is flipped at random, so it says nothing " +
-          "reliable about you: only totals over many shoppers mean something. Nothing else is sent: no " +
+          "reliable about you: only totals over many shoppers mean something. From them the shop learns " +
+          "which kinds of surprise suggestion people take up (another colour, say, rather than another " +
+          "material), never who, and may start new shoppers' suggestions from that. Nothing else is sent: no " +
           "identifier, no products, no profile. Turning it off discards what was counted for the next answer.",
         { role: "switch" },
       ),

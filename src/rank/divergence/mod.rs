@@ -6,9 +6,11 @@
 //!    divergence facet to a value outside the bubble (red → navy sweaters), or
 //!    move to a sibling category; two steps only after a divergence was accepted.
 //! 3. Each direction (anchor, axis, value) has a Beta [`Posterior`] of this
-//!    shopper's acceptance, with a prior from the catalog's aggregate
-//!    popularity; [`choose`] draws from each (Thompson sampling, seeded RNG)
-//!    and weighs the draw by the plausibility of the direction's best item.
+//!    shopper's acceptance, with a prior from the crowd's take-up of the
+//!    direction's axis when the catalog carries one (issue #24), else from
+//!    the catalog's aggregate popularity; [`choose`] draws from each
+//!    (Thompson sampling, seeded RNG) and weighs the draw by the plausibility
+//!    of the direction's best item.
 //! 4. [`divergent_slots`] and [`positions`]: the budget (the `surprise` share
 //!    of the slate, never the first slot, spread out, fewer when buying, a
 //!    per-session cap), of which this shopper's divergence earns a share
@@ -123,7 +125,11 @@ pub fn choose<R: Rng + ?Sized>(
             let popularity =
                 way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>()
                     / way.items.len() as f32;
-            let posterior = Posterior::new(popularity, &state.outcome(&way.direction));
+            let outcome = state.outcome(&way.direction);
+            let posterior = match catalog.divergence_prior(&way.direction.axis) {
+                Some(crowd) => Posterior::from_prior(crowd, &outcome),
+                None => Posterior::new(popularity, &outcome),
+            };
             let draw = posterior.sample(rng);
             let (plausibility, index, steps) = relevance.best(&way.items)?;
             let distance = if steps > 1 { 0.5 } else { 1.0 };
