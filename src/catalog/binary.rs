@@ -454,7 +454,6 @@ fn write_sequence_model(w: &mut ByteWriter, model: &SequenceModel) {
     }
 }
 
-/// The part section: note (i) of the layout.
 /// Note (k): the count, then per axis in order its name and pseudo-outcomes.
 fn write_divergence_priors(w: &mut ByteWriter, priors: &DivergencePriors) {
     w.u32(priors.len() as u32);
@@ -465,6 +464,7 @@ fn write_divergence_priors(w: &mut ByteWriter, priors: &DivergencePriors) {
     }
 }
 
+/// The part section: note (i) of the layout.
 fn write_part(w: &mut ByteWriter, part: &Part) {
     w.u64(part.build);
     match &part.department {
@@ -1177,7 +1177,6 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    /// The part section: note (i).
     /// The divergence priors section: note (k) of the layout.
     fn divergence_priors(&mut self, facets: &[Facet]) -> Result<DivergencePriors> {
         let at = self.at();
@@ -1203,14 +1202,13 @@ impl<'a> Decoder<'a> {
             let rejected = f32::read(self.take("divergence prior", 4)?);
             priors.insert(axis.to_owned(), TakeUpPrior { accepted, rejected });
         }
-        let axes: Vec<&str> =
-            facets.iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
-        if let Some(reason) = why_not_divergence_priors(&priors, &axes) {
+        if let Some(reason) = why_not_divergence_priors(&priors, facets) {
             return Err(corrupt(format!("divergence priors at byte {at}: {reason}")));
         }
         Ok(priors)
     }
 
+    /// The part section: note (i).
     fn part(&mut self) -> Result<Part> {
         let build = u64::read(self.take("part build", 8)?);
         let at = self.at();

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::item::Facet;
 use crate::util::sorted_map::SortedMap;
 
 /// The axis of a step to a sibling category, beside the divergence facets: the
@@ -34,24 +35,27 @@ pub struct TakeUpPrior {
 /// A catalog's divergence priors, by axis (`category` or a divergence facet's name).
 pub type DivergencePriors = SortedMap<String, TakeUpPrior>;
 
-/// Why `priors` cannot be a catalog's, given its divergence facets' names
-/// (`None`: they can). Checks: at most [`MAX_DIVERGENCE_PRIORS`]; each axis
-/// `category` or a divergence facet; both values finite and ≥ 0, summing to
-/// more than 0 and at most [`MAX_PRIOR_OUTCOMES`].
+/// Why `priors` cannot be a catalog's with `facets` (`None`: they can).
+/// Checks: at most [`MAX_DIVERGENCE_PRIORS`]; each axis `category` or a
+/// divergence facet; both values finite and ≥ 0, summing to more than 0 and
+/// at most [`MAX_PRIOR_OUTCOMES`].
 ///
 /// ```
-/// use flaneur::catalog::{TakeUpPrior, why_not_divergence_priors, DivergencePriors};
+/// use flaneur::catalog::{DivergencePriors, Facet, TakeUpPrior, why_not_divergence_priors};
+/// let facet = |name: &str, divergence| Facet { name: name.into(), divergence };
 /// let mut priors = DivergencePriors::new();
 /// priors.insert("colour".into(), TakeUpPrior { accepted: 2.4, rejected: 5.6 });
-/// assert_eq!(why_not_divergence_priors(&priors, &["colour"]), None);
-/// assert!(why_not_divergence_priors(&priors, &["material"]).unwrap().contains("colour"));
+/// assert_eq!(why_not_divergence_priors(&priors, &[facet("colour", true)]), None);
+/// let not_diverging = [facet("colour", false), facet("material", true)];
+/// assert!(why_not_divergence_priors(&priors, &not_diverging).unwrap().contains("colour"));
 /// ```
-pub fn why_not_divergence_priors(priors: &DivergencePriors, axes: &[&str]) -> Option<String> {
+pub fn why_not_divergence_priors(priors: &DivergencePriors, facets: &[Facet]) -> Option<String> {
+    let diverges = |axis: &str| facets.iter().any(|f| f.divergence && f.name == axis);
     if priors.len() > MAX_DIVERGENCE_PRIORS {
         return Some(format!("{} priors, at most {MAX_DIVERGENCE_PRIORS}", priors.len()));
     }
     for (axis, prior) in priors.iter() {
-        if axis != CATEGORY_AXIS && !axes.contains(&axis.as_str()) {
+        if axis != CATEGORY_AXIS && !diverges(axis) {
             return Some(format!(
                 "{axis:?}: not \"category\" nor a divergence facet of the catalog"
             ));
@@ -81,9 +85,13 @@ mod tests {
         priors
     }
 
+    fn diverging(names: &[String]) -> Vec<Facet> {
+        names.iter().map(|name| Facet { name: name.clone(), divergence: true }).collect()
+    }
+
     #[test]
     fn every_rule_is_checked() {
-        let axes = ["colour"];
+        let axes = diverging(&["colour".into()]);
         assert_eq!(why_not_divergence_priors(&one("category", 1.0, 1.0), &axes), None);
         assert_eq!(why_not_divergence_priors(&one("colour", 0.0, 8.0), &axes), None);
         for bad in [
@@ -99,8 +107,7 @@ mod tests {
         let many: DivergencePriors = (0..=MAX_DIVERGENCE_PRIORS)
             .map(|i| (format!("a{i:03}"), TakeUpPrior { accepted: 1.0, rejected: 1.0 }))
             .collect();
-        let names: Vec<String> = many.keys().cloned().collect();
-        let axes: Vec<&str> = names.iter().map(String::as_str).collect();
+        let axes = diverging(&many.keys().cloned().collect::<Vec<_>>());
         assert!(why_not_divergence_priors(&many, &axes).unwrap().contains("at most"));
     }
 }

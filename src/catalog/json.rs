@@ -644,9 +644,7 @@ impl CatalogBuilder {
                 "\"sequence\" needs the sequence model, which only a binary catalog carries",
             ));
         }
-        let axes: Vec<&str> =
-            facets.iter().filter(|f| f.divergence).map(|f| f.name.as_str()).collect();
-        if let Some(reason) = why_not_divergence_priors(&divergence_priors, &axes) {
+        if let Some(reason) = why_not_divergence_priors(&divergence_priors, &facets) {
             return Err(Error::header_field("divergence_priors", reason));
         }
         let strings = strings.finish();

@@ -122,13 +122,15 @@ pub fn choose<R: Rng + ?Sized>(
         .into_iter()
         .filter(|w| !w.items.is_empty() && !state.is_blocked(&w.direction))
         .filter_map(|way| {
-            let popularity =
-                way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>()
-                    / way.items.len() as f32;
             let outcome = state.outcome(&way.direction);
             let posterior = match catalog.divergence_prior(&way.direction.axis) {
                 Some(crowd) => Posterior::from_prior(crowd, &outcome),
-                None => Posterior::new(popularity, &outcome),
+                None => {
+                    let popularity =
+                        way.items.iter().map(|&(i, _)| catalog.item(i).popularity()).sum::<f32>()
+                            / way.items.len() as f32;
+                    Posterior::new(popularity, &outcome)
+                }
             };
             let draw = posterior.sample(rng);
             let (plausibility, index, steps) = relevance.best(&way.items)?;
