@@ -68,13 +68,17 @@ const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? "127.0.0.1";
 const reports = resolve(process.env.REPORTS ?? fileURLToPath(new URL("../target/ldp/reports.jsonl", import.meta.url)));
 const REPORT_KEYS = ["answer", "day", "epsilon", "question", "v"];
-// The question schema (src/ldp/question.rs): slot kinds, and the demo catalog's divergence axes.
-const axes = await readFile(new URL("../www/demo/catalog.json", import.meta.url), "utf8")
-  .then((text) => Object.entries(JSON.parse(text).facets ?? {}).filter(([, f]) => f.divergence).map(([name]) => name))
+// The question schema (src/ldp/question.rs): slot kinds, and the demo catalog's divergence axes,
+// each alone and within each of its report departments (`colour@Women`).
+const demo = await readFile(new URL("../www/demo/catalog.json", import.meta.url), "utf8")
+  .then((text) => JSON.parse(text))
   .catch(() => null);
+const axes = demo && Object.entries(demo.facets ?? {}).filter(([, f]) => f.divergence).map(([name]) => name);
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const AXIS = axes ? ["category", ...axes].map(escape).join("|") : "[A-Za-z0-9_-]+";
-const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.(${AXIS}))$`);
+const DEPARTMENTS = (demo?.report_departments ?? []).map(escape);
+const GROUP = DEPARTMENTS.length ? `(${AXIS})(@(${DEPARTMENTS.join("|")}))?` : `(${AXIS})`;
+const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.${GROUP})$`);
 const EPSILONS = [0.5, 1];
 
 /** Whether `day` is a real YYYY-MM-DD date, not after today (UTC). */

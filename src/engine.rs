@@ -26,7 +26,7 @@ use crate::catalog::{Catalog, VectorKind};
 use crate::error::{Error, Result};
 use crate::intent::{Intent, IntentEstimate, classify, refines};
 use crate::journal::Change;
-use crate::ldp::{Report, Reporting, questions};
+use crate::ldp::{Report, Reporting, grouped_questions};
 use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
 use crate::profile::divergence::CATEGORY_AXIS;
 use crate::profile::{
@@ -367,7 +367,9 @@ impl Engine {
             .filter(|f| f.divergence)
             .map(|f| f.name.as_str())
             .collect();
-        let schema = questions(&axes);
+        let departments: Vec<&str> =
+            self.catalog.report_departments().iter().map(String::as_str).collect();
+        let schema = grouped_questions(&axes, &departments);
         if !self.preferences.reports {
             // The same argument errors either way; nothing is drawn.
             crate::ldp::check_request(&schema, epsilon, today)?;
@@ -498,8 +500,12 @@ impl Engine {
     /// a divergent item awaiting a reaction (before the profile settles both).
     fn count_engagement(&mut self, item_id: &str) {
         let Some(kind) = self.profile.shown().get(item_id).map(|s| s.kind) else { return };
-        let axis = self.profile.divergence().pending().get(item_id).map(|(d, _)| d.axis.as_str());
-        self.reporting.period.engaged(kind, axis.filter(|_| kind == Kind::Divergent));
+        let direction = self.profile.divergence().pending().get(item_id).map(|(d, _)| d);
+        let direction = direction.filter(|_| kind == Kind::Divergent);
+        self.reporting.period.engaged(kind, direction.map(|d| d.axis.as_str()));
+        if let Some(group) = direction.and_then(|d| self.catalog.report_group(&d.axis, &d.anchor)) {
+            self.reporting.period.in_group(&group, true);
+        }
     }
 
     /// Whether the item at `index` is in a sensitive class the shopper has not opted into.
@@ -522,9 +528,13 @@ impl Engine {
         for item in shown.iter().filter(|item| item.kind.is_recommendation()) {
             self.profile.mark_shown(&item.item_id, item.kind, now);
             if self.preferences.reports {
-                self.reporting
-                    .period
-                    .shown(item.kind, item.direction.as_ref().map(|d| d.axis.as_str()));
+                let direction = item.direction.as_ref();
+                self.reporting.period.shown(item.kind, direction.map(|d| d.axis.as_str()));
+                if let Some(group) =
+                    direction.and_then(|d| self.catalog.report_group(&d.axis, &d.anchor))
+                {
+                    self.reporting.period.in_group(&group, false);
+                }
             }
             if let Some(direction) = &item.direction {
                 self.profile.note_divergent_shown(&item.item_id, direction, now);

@@ -335,9 +335,9 @@ fn a_newer_version_is_refused_as_such() {
 #[test]
 fn unknown_flags_and_trailing_bytes_are_corrupt() {
     let mut bytes = small().to_binary();
-    // Bit 6: bits 0 to 5 are bought-with, repurchase, the sequence model, the
-    // part section, product codes and divergence priors.
-    bytes[10] = 64;
+    // Bit 7: bits 0 to 6 are bought-with, repurchase, the sequence model, the
+    // part section, product codes, divergence priors and report departments.
+    bytes[10] = 128;
     assert!(corrupt_reason(Catalog::from_binary(&bytes)).contains("flags"));
     bytes[10] = 0x80;
     bytes[11] = 1;
@@ -1012,4 +1012,58 @@ fn divergence_priors_round_trip_and_every_rule_of_their_section_is_checked() {
     // The flag without the section.
     let missing = resealed(&|b| b.truncate(section));
     assert!(missing.contains("divergence priors"), "{missing}");
+}
+
+/// A catalog asking about two departments apart, with a prior for one group, as binary.
+fn with_report_departments() -> Vec<u8> {
+    let text = r#"{"version":1,"shop":"s","facets":{"colour":{"divergence":true}},
+        "report_departments":["Women","Men"],
+        "divergence_priors":{"colour@Women":{"accepted":2.5,"rejected":5.5}},
+        "items":[{"id":"a","title":"A","category":"Women > Knitwear",
+                  "attributes":{"colour":"red"}}]}"#;
+    Catalog::from_json_str(text).unwrap().to_binary()
+}
+
+#[test]
+fn report_departments_round_trip_and_every_rule_of_their_section_is_checked() {
+    let bytes = with_report_departments();
+    let catalog = Catalog::from_binary(&bytes).unwrap();
+    assert_eq!(catalog.report_departments(), ["Men", "Women"]);
+    let prior = catalog.divergence_prior_for("colour", "Women > Knitwear");
+    assert_eq!(prior.map(|p| p.accepted), Some(2.5));
+    assert_eq!(catalog.divergence_prior_for("colour", "Men > Shirts"), None);
+    assert_eq!(catalog.to_binary(), bytes, "a decoded catalog encodes to the same bytes");
+    // The section is last: count, then each department.
+    let section = bytes.len() - (4 + (4 + 3) + (4 + 5));
+    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = bytes.clone();
+        edit(&mut b);
+        let crc = crc32(&b[16..]);
+        b[12..16].copy_from_slice(&crc.to_le_bytes());
+        corrupt_reason(Catalog::from_binary(&b))
+    };
+    let none = resealed(&|b| {
+        b.truncate(section);
+        b.extend_from_slice(&0u32.to_le_bytes());
+    });
+    assert!(none.contains("there is none"), "{none}");
+    let unordered = resealed(&|b| {
+        let tail = b.split_off(section + 4);
+        let (men, women) = tail.split_at(4 + 3);
+        b.extend_from_slice(women);
+        b.extend_from_slice(men);
+    });
+    assert!(unordered.contains("is not after"), "{unordered}");
+    // "Women" renamed "Wo>en": not a department's name.
+    let malformed = resealed(&|b| {
+        let at = b.len() - 3;
+        b[at] = b'>';
+    });
+    assert!(malformed.contains("top-level category"), "{malformed}");
+    // Without the departments, the group's prior names nothing the catalog asks about.
+    let orphan = resealed(&|b| {
+        b.truncate(section);
+        b[10] &= !64;
+    });
+    assert!(orphan.contains("colour@Women"), "{orphan}");
 }

@@ -11,8 +11,9 @@ use flaneur::{Engine, Error};
 
 const T0: i64 = 1_780_000_000_000;
 
-/// 300 items over three departments, with bought-with lists, repurchase priors and the
-/// crowd's divergence prior of sibling-category steps.
+/// 300 items over three departments, with bought-with lists, repurchase priors, the
+/// crowd's divergence priors of sibling-category steps (overall and in Dept 1) and two report
+/// departments.
 fn whole() -> Catalog {
     whole_with(|_| {})
 }
@@ -31,7 +32,11 @@ fn whole_with(edit: impl Fn(&mut flaneur::catalog::CatalogJson)) -> Catalog {
         "categories": {"Dept 1": {"share": 0.4, "interval_days": 30.0, "buyers": 12}},
         "items": {"sku-0000007": {"share": 0.8, "interval_days": 9.0, "buyers": 40}}
     });
-    text["divergence_priors"] = serde_json::json!({"category": {"accepted": 1.5, "rejected": 4.5}});
+    text["divergence_priors"] = serde_json::json!({
+        "category": {"accepted": 1.5, "rejected": 4.5},
+        "category@Dept 1": {"accepted": 2.5, "rejected": 3.5}
+    });
+    text["report_departments"] = serde_json::json!(["Dept 1", "Dept 2"]);
     Catalog::from_json_str(&text.to_string()).unwrap()
 }
 
@@ -81,6 +86,11 @@ fn joining_every_part_gives_every_item_as_the_whole_catalog_holds_it() {
     assert_eq!(parts[0].divergence_priors(), whole.divergence_priors());
     assert!(parts[1..].iter().all(|shard| shard.divergence_priors().is_empty()));
     assert_eq!(joined.divergence_priors(), whole.divergence_priors());
+    // So do the report departments: every shopper is asked the same questions.
+    assert_eq!(whole.report_departments(), ["Dept 1", "Dept 2"]);
+    assert_eq!(parts[0].report_departments(), whole.report_departments());
+    assert!(parts[1..].iter().all(|shard| shard.report_departments().is_empty()));
+    assert_eq!(joined.report_departments(), whole.report_departments());
     for item in whole.iter() {
         let j = joined.item(joined.index_of(item.id()).unwrap());
         assert_eq!(

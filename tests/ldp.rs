@@ -506,6 +506,48 @@ mod engine {
     }
 
     #[test]
+    fn a_catalog_listing_report_departments_counts_each_step_in_its_department_too() {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/demo/catalog.json"))
+                .unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        json["report_departments"] = serde_json::json!(["Women", "Men"]);
+        let catalog = Catalog::from_json_str(&json.to_string()).unwrap();
+        assert_eq!(catalog.report_departments(), ["Men", "Women"]);
+        let mut engine = Engine::with_seed(catalog, 11);
+        opt(&mut engine, true);
+        let slate = browse(&mut engine, NOON);
+        let item = slate.items.iter().find(|i| i.kind == Kind::Divergent).unwrap();
+        let direction = item.reason.divergence.clone().unwrap();
+        assert!(direction.anchor.starts_with("Women > "), "{}", direction.anchor);
+        let group = format!("{}@Women", direction.axis);
+        let answers = engine.reporting().period.indicators();
+        assert!(answers.answer(&Question::DivergentShown(group.clone())));
+        assert!(answers.answer(&Question::DivergentShown(direction.axis.clone())));
+        assert!(!answers.answer(&Question::DivergentAccepted(group.clone())));
+        assert!(!answers.answer(&Question::DivergentShown(format!("{}@Men", direction.axis))));
+        let id = item.item_id.clone();
+        engine.record(&Event { kind: EventKind::Click { item_id: id }, at: NOON + 20 }).unwrap();
+        let answers = engine.reporting().period.indicators();
+        assert!(answers.answer(&Question::DivergentAccepted(group)));
+        // Reports draw their question from the grouped schema, which every shopper shares.
+        let axes: Vec<&str> = engine
+            .catalog()
+            .facets()
+            .iter()
+            .filter(|f| f.divergence)
+            .map(|f| f.name.as_str())
+            .collect();
+        let schema = flaneur::ldp::grouped_questions(&axes, &["Men", "Women"]);
+        assert_eq!(schema.len(), 6 + 2 * 3 * (axes.len() + 1));
+        let made: Vec<String> =
+            (0..40).filter_map(|d| report(&mut engine, DAY + d)).map(|r| r.question).collect();
+        assert_eq!(made.len(), 40);
+        assert!(made.iter().all(|q| schema.contains(q)), "{made:?}");
+        assert!(made.iter().any(|q| q.contains('@')), "{made:?}");
+    }
+
+    #[test]
     fn opting_out_discards_the_period_and_keeps_the_spent_budget() {
         let mut engine = demo();
         opt(&mut engine, true);

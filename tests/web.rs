@@ -1231,9 +1231,10 @@ async fn a_catalog_objects_repurchase_priors_reach_the_buy_again_shelf() {
 }
 
 #[wasm_bindgen_test]
-async fn a_catalog_objects_divergence_priors_are_read_and_checked() {
-    // The JSON object path reads the crowd's priors: a good one opens, and one for an axis the
-    // catalog does not diverge along is the catalog's fault, with its code and the field.
+async fn a_catalog_objects_divergence_priors_and_report_departments_are_read_and_checked() {
+    // The JSON object path reads the crowd's priors and report departments: good ones open, and
+    // a prior for an axis the catalog does not diverge along, or a malformed department, is the
+    // catalog's fault, with its code and the field.
     let open = |priors: &str| {
         let catalog = CATALOG.replacen(
             r#""shop":"web-test","#,
@@ -1249,6 +1250,16 @@ async fn a_catalog_objects_divergence_priors_are_read_and_checked() {
     let err = open(r#"{"shoesize":{"accepted":2,"rejected":6}}"#).await.err().unwrap();
     let message = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
     assert!(message.contains("divergence_priors") && message.contains("shoesize"), "{message}");
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    // The report departments too: a group's prior needs its department listed.
+    let grouped =
+        r#"{"category@Women":{"accepted":2,"rejected":6}},"report_departments":["Women"]"#;
+    assert!(open(grouped).await.is_ok());
+    let err = open(r#"{"category@Women":{"accepted":2,"rejected":6}}"#).await.err().unwrap();
+    assert_eq!(code_of(err), "CATALOG_INVALID");
+    let err = open(r#"{},"report_departments":["Women > Tops"]"#).await.err().unwrap();
+    let message = js_sys::Reflect::get(&err, &"message".into()).unwrap().as_string().unwrap();
+    assert!(message.contains("report_departments"), "{message}");
     assert_eq!(code_of(err), "CATALOG_INVALID");
 }
 

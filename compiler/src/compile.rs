@@ -63,6 +63,9 @@ pub struct Options {
     /// The crowd's divergence priors (`--divergence-priors`, from `flaneur ldp aggregate
     /// --priors`).
     pub divergence_priors: Option<PathBuf>,
+    /// The departments (top-level categories) the reports ask about apart
+    /// (`--report-departments`): the granularity at which the shop learns divergence take-up.
+    pub report_departments: Vec<String>,
     /// The moment the catalog is built for, ms since the epoch (`--at`; default: now): a
     /// Merchant Center `sale_price` is the price when its effective dates hold it.
     pub at: i64,
@@ -429,6 +432,7 @@ impl Compiler {
                 Err(reason) => self.problems.path(path.display().to_string(), reason),
             }
         }
+        builder.set_report_departments(self.options.report_departments.clone());
         if !self.problems.is_empty() {
             return Err(self.problems);
         }

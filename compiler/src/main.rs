@@ -9,7 +9,7 @@
 //!                       [--co-purchases pairs.csv [--bought-with 8]]
 //!                       [--orders orders.csv [--min-buyers 20]] [--replenish "Grocery=7d,Pet=4w"]
 //!                       [--sequence-model model.safetensors [--min-support 5]]
-//!                       [--divergence-priors priors.json]
+//!                       [--divergence-priors priors.json] [--report-departments Women,Men]
 //! flaneur catalog validate FEED        # every problem of the feed, with line and column
 //! flaneur catalog inspect catalog.bin  # counts, facets, vectors, size
 //! flaneur ldp aggregate reports.jsonl [--json] [--priors priors.json]  # estimates per question
@@ -241,6 +241,11 @@ struct FeedArgs {
     /// writes them: new shoppers' devices start each axis's directions from them.
     #[arg(long, value_name = "FILE")]
     divergence_priors: Option<PathBuf>,
+    /// Departments (top-level categories, comma-separated) whose divergence take-up the
+    /// anonymous reports ask about apart, beside each axis's: finer crowd priors, fewer reports
+    /// per question (docs/PRIVACY.md).
+    #[arg(long, value_delimiter = ',', value_name = "DEPARTMENTS")]
+    report_departments: Vec<String>,
 }
 
 /// `--at`: ms since the epoch or an ISO 8601 date or time.
@@ -377,6 +382,12 @@ fn build(args: &FeedArgs, output: Option<&Path>, split: Option<(u32, usize)>) ->
         replenish: args.replenish.clone(),
         min_buyers: args.min_buyers,
         divergence_priors: args.divergence_priors.clone(),
+        report_departments: args
+            .report_departments
+            .iter()
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .collect(),
         at: args.at.unwrap_or_else(|| {
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
             now.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))

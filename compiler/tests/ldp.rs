@@ -359,3 +359,46 @@ fn the_priors_reach_the_catalog_and_a_prior_it_cannot_use_is_refused() {
         assert!(!ok && stderr.contains(name), "{stderr}");
     }
 }
+
+#[test]
+fn report_departments_reach_the_catalog_and_a_group_prior_needs_its_department() {
+    let feed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds/catalog-v1.json");
+    let priors = tmp("grouped-priors.json");
+    std::fs::write(
+        &priors,
+        r#"{"format": "flaneur-divergence-priors", "version": 1, "priors": [
+            {"group": "colour", "accepted": 1.0, "rejected": 7.0},
+            {"group": "colour@Women", "accepted": 3.0, "rejected": 5.0}]}"#,
+    )
+    .unwrap();
+    let build = |departments: Option<&str>, out: &str| {
+        let out = tmp(out);
+        let mut args = vec![
+            "catalog".to_owned(),
+            "build".to_owned(),
+            feed.to_str().unwrap().to_owned(),
+            "-o".to_owned(),
+            out.to_str().unwrap().to_owned(),
+            "--divergence-priors".to_owned(),
+            priors.to_str().unwrap().to_owned(),
+        ];
+        if let Some(departments) = departments {
+            args.extend(["--report-departments".to_owned(), departments.to_owned()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        let said = format!("{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+        (o.status.success(), said, out)
+    };
+    let (ok, said, out) = build(Some("Women, Men"), "grouped.bin");
+    assert!(ok, "{said}");
+    let catalog = flaneur::catalog::Catalog::from_binary(&std::fs::read(out).unwrap()).unwrap();
+    assert_eq!(catalog.report_departments(), ["Men", "Women"]);
+    let at = |anchor: &str| catalog.divergence_prior_for("colour", anchor).map(|p| p.accepted);
+    assert_eq!((at("Women > Knitwear"), at("Men > Denim")), (Some(3.0), Some(1.0)));
+    // Without the department the group's prior names a question nobody is asked.
+    let (ok, said, _) = build(None, "ungrouped.bin");
+    assert!(!ok && said.contains("colour@Women"), "{said}");
+    let (ok, said, _) = build(Some("Women > Knitwear"), "malformed.bin");
+    assert!(!ok && said.contains("report_departments"), "{said}");
+}

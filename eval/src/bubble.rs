@@ -53,12 +53,16 @@
 //! sibling leaf in the same colour — for 25 sessions of slates of [`K_NEAR`].
 
 use flaneur::Engine;
+use flaneur::catalog::Catalog;
 use flaneur::intent::Intent;
+use flaneur::ldp::Report as LdpReport;
 use flaneur::preferences::PreferencesPatch;
 use flaneur::profile::{Event, EventKind, evidence};
 use flaneur::rank::divergence::{ANCHOR_EVIDENCE, INSIDE_EVIDENCE};
 use flaneur::rank::{Kind, Request};
 use flaneur::testkit::Rng;
+use rand::SeedableRng;
+use rand::rngs::SmallRng;
 
 use crate::shop::{
     self, COLOURS, LEAVES, LEAVES_PER_CATEGORY, STYLES, Shop, category_of, department_of, leaf_path,
@@ -433,10 +437,15 @@ pub struct Totals {
     pub intents: [u64; 4],
     /// Per session (first first): impressions and divergent impressions.
     pub by_session: Vec<(u64, u64)>,
+    /// Per session (first first): clicks on divergent slots.
+    pub divergent_clicks_by_session: Vec<u64>,
+    /// The reports the shopper's device made, one a day at most (with [`Run::reports`]).
+    pub reports: Vec<LdpReport>,
 }
 
 impl Totals {
-    fn add(&mut self, other: &Totals) {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &Totals) {
         self.slates += other.slates;
         for k in 0..4 {
             self.impressions[k] += other.impressions[k];
@@ -458,6 +467,14 @@ impl Totals {
             mine.0 += theirs.0;
             mine.1 += theirs.1;
         }
+        let clicks = &mut self.divergent_clicks_by_session;
+        if clicks.len() < other.divergent_clicks_by_session.len() {
+            clicks.resize(other.divergent_clicks_by_session.len(), 0);
+        }
+        for (mine, theirs) in clicks.iter_mut().zip(&other.divergent_clicks_by_session) {
+            *mine += theirs;
+        }
+        self.reports.extend_from_slice(&other.reports);
     }
 
     fn impressions_total(&self) -> u64 {
@@ -483,15 +500,25 @@ pub struct Run {
     /// Exclude every hit of a latent taste from every slate (for tests: a
     /// shopper never exposed to a latent taste).
     pub hide_latent: bool,
+    /// The shopper opts into the anonymous reports: the device reports (ε = 1)
+    /// at the end of each session, a day apart ([`Totals::reports`]).
+    pub reports: bool,
 }
 
 /// Simulates one shopper for `run.sessions` sessions.
 pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
+    simulate_in(shop, &shop.catalog, shopper, run)
+}
+
+/// [`simulate`] with `catalog` in the engine: the shop's own, or it with the
+/// crowd's priors (the same items in the same order).
+pub fn simulate_in(shop: &Shop, catalog: &Catalog, shopper: &Shopper, run: Run) -> Totals {
     let seed = run.seed;
-    let mut engine = Engine::with_seed(shop.catalog.clone(), mix(&[seed, shopper.id, 0xE9]));
+    let mut engine = Engine::with_seed(catalog.clone(), mix(&[seed, shopper.id, 0xE9]));
     engine
         .set_preferences(PreferencesPatch {
             surprise: Some(run.surprise),
+            reports: Some(run.reports),
             ..PreferencesPatch::default()
         })
         .expect("surprise is in [0, 1]");
@@ -520,8 +547,18 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
     let record = |engine: &mut Engine, kind: EventKind, at: i64| {
         engine.record(&Event { kind, at }).expect("every simulated event names a catalog item");
     };
+    let mut reports = Vec::new();
     let mut t = START;
     for session in 0..run.sessions {
+        if run.reports && session > 0 {
+            // The last session's report, made when the page next opens, a day later (the
+            // device's own randomness: seeded here, never the page's seed).
+            let today = (t / DAY) as i32;
+            let mut rng = SmallRng::seed_from_u64(mix(&[seed, shopper.id, session as u64, 0x1D]));
+            if let Some(report) = engine.report(today, 1.0, &mut rng).expect("ε = 1 is allowed") {
+                reports.push(report);
+            }
+        }
         t = START + session as i64 * DAY;
         let mut browsing = Rng::new(mix(&[seed, shopper.id, session as u64, 0xB0]));
         let own = if session == 0 { 5 } else { 3 };
@@ -573,6 +610,11 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
                     t += SECOND;
                     record(&mut engine, EventKind::View { item_id: shown.item_id.clone() }, t);
                     totals.engagements[kind.code() as usize] += 1;
+                    if kind == Kind::Divergent {
+                        let clicks = &mut totals.divergent_clicks_by_session;
+                        clicks.resize(clicks.len().max(session + 1), 0);
+                        clicks[session] += 1;
+                    }
                     if shopper.expressed().any(|e| e.is_hit(item)) {
                         totals.expressed_engagements += 1;
                     }
@@ -609,8 +651,17 @@ pub fn simulate(shop: &Shop, shopper: &Shopper, run: Run) -> Totals {
             }
         }
     }
+    if run.reports {
+        // The last session's report, the next day.
+        let today = (t / DAY) as i32 + 1;
+        let mut rng = SmallRng::seed_from_u64(mix(&[seed, shopper.id, run.sessions as u64, 0x1D]));
+        if let Some(report) = engine.report(today, 1.0, &mut rng).expect("ε = 1 is allowed") {
+            reports.push(report);
+        }
+    }
     let profile = engine.profile();
     let half_life = profile.half_life_ms();
+    totals.reports = reports;
     for (n, l) in &mut latent {
         let taste = shopper.tastes[*n];
         let leaf = profile
@@ -711,6 +762,7 @@ pub fn run(config: Config) -> Report {
                     sessions: config.sessions,
                     seed: config.seed,
                     hide_latent: false,
+                    reports: false,
                 };
                 totals.add(&simulate(&shop, shopper, run));
             }
@@ -950,7 +1002,14 @@ mod tests {
     fn a_latent_taste_never_shown_is_never_discovered() {
         let shop = small_shop();
         for shopper in shoppers(World::Today, &shop, 5, 3) {
-            let run = Run { surprise: 0.5, k: K, sessions: 3, seed: 5, hide_latent: true };
+            let run = Run {
+                surprise: 0.5,
+                k: K,
+                sessions: 3,
+                seed: 5,
+                hide_latent: true,
+                reports: false,
+            };
             let totals = simulate(&shop, &shopper, run);
             assert!(totals.slates > 0);
             assert!(!totals.latent.is_empty());
@@ -963,7 +1022,14 @@ mod tests {
         let exposed: usize = shoppers(World::Today, &shop, 5, 3)
             .iter()
             .map(|s| {
-                let run = Run { surprise: 0.5, k: K, sessions: 3, seed: 5, hide_latent: false };
+                let run = Run {
+                    surprise: 0.5,
+                    k: K,
+                    sessions: 3,
+                    seed: 5,
+                    hide_latent: false,
+                    reports: false,
+                };
                 simulate(&shop, s, run)
             })
             .map(|t| t.latent.iter().filter(|l| l.exposed).count())

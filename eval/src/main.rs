@@ -13,6 +13,8 @@
 //! target/release/flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
 //!     [--seed N]
 //! target/release/flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]
+//! target/release/flaneur-eval crowd [--cohort N] [--second N] [--sessions N] \
+//!     [--reporters N,N] [--seed N] [--out DIR]
 //! make eval
 //! make eval-spark
 //! ```
@@ -47,6 +49,10 @@
 //!   `itemFactors` Parquet (see `spark.rs`); writes
 //!   `target/eval/ml-1m/spark/report.json` and the row into the `movielens`
 //!   table.
+//! - `crowd`: the crowd loop (issue #24): one cohort's anonymous reports,
+//!   aggregated into divergence priors, carried by the catalog to a second
+//!   cohort's devices (see `crowd.rs`); reports and priors files under
+//!   `target/eval/crowd/`.
 //!
 //! Each evaluation prints a Markdown table and, when run with its default
 //! parameters, writes it into `docs/EVALUATION.md` between its markers
@@ -55,6 +61,7 @@
 
 mod bubble;
 mod compact_vectors;
+mod crowd;
 mod grocery;
 mod grocery_baselines;
 mod grocery_catalog;
@@ -91,7 +98,9 @@ const USAGE: &str = concat!(
     "       flaneur-eval sequential [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] ",
     "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]\n",
     "       flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] [--seed N]\n",
-    "       flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]",
+    "       flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]\n",
+    "       flaneur-eval crowd [--cohort N] [--second N] [--sessions N] [--reporters N,N] ",
+    "[--seed N] [--out DIR]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -140,6 +149,13 @@ fn main() -> ExitCode {
         },
         Some("spark") => match parse_spark(&args[1..]) {
             Ok(config) => run_spark(config),
+            Err(message) => {
+                eprintln!("flaneur-eval: {message}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some("crowd") => match parse_crowd(&args[1..]) {
+            Ok((config, defaults)) => run_crowd(&config, defaults),
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -497,6 +513,50 @@ fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
         Ok(()) => {
             eprintln!("{name}: tables written to {DOC}");
             ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("flaneur-eval: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses the `crowd` options, each optional, from the published run's
+/// parameters; also whether they are those.
+fn parse_crowd(args: &[String]) -> Result<(crowd::Config, bool), String> {
+    let published = crowd::Config::published("target/eval/crowd".into());
+    let mut config = published.clone();
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let count = |v: &str| match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("{flag} needs a positive whole number, not {v:?}")),
+        };
+        match flag.as_str() {
+            "--cohort" => config.cohort = count(value)?,
+            "--second" => config.second = count(value)?,
+            "--sessions" => config.sessions = count(value)?,
+            "--reporters" => {
+                config.reporters = value.split(',').map(count).collect::<Result<_, _>>()?;
+            }
+            "--seed" => config.seed = value.parse().map_err(|_| format!("--seed {value:?}"))?,
+            "--out" => config.dir = value.into(),
+            _ => return Err(format!("unknown option {flag:?}")),
+        }
+    }
+    let defaults = config == published;
+    Ok((config, defaults))
+}
+
+fn run_crowd(config: &crowd::Config, defaults: bool) -> ExitCode {
+    let started = Instant::now();
+    match crowd::run(config) {
+        Ok(report) => {
+            let table = crowd::render(&report);
+            println!("{table}");
+            eprintln!("crowd: {:.1} s", started.elapsed().as_secs_f64());
+            publish("crowd", &table, defaults)
         }
         Err(message) => {
             eprintln!("flaneur-eval: {message}");

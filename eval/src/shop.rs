@@ -10,7 +10,9 @@
 
 use flaneur::util::sorted_map::SortedMap;
 
-use flaneur::catalog::{Catalog, CatalogJson, FacetJson, ItemJson, VectorKind};
+use flaneur::catalog::{
+    Catalog, CatalogBuilder, CatalogJson, DivergencePriors, FacetJson, ItemJson, VectorKind,
+};
 use flaneur::testkit::Rng;
 
 /// A category and its leaves.
@@ -123,9 +125,28 @@ pub struct Shop {
     pub items: Vec<Item>,
     /// Catalog positions of each (leaf, colour), for the shoppers' own browsing.
     pub by_leaf_colour: Vec<Vec<usize>>,
+    /// The catalog's JSON form, for [`Shop::catalog_with`].
+    pub json: CatalogJson,
 }
 
 impl Shop {
+    /// The shop's catalog asking the reports about `departments` apart and
+    /// carrying the crowd's divergence `priors` (what `flaneur catalog build
+    /// --report-departments … --divergence-priors FILE` sets): the same items
+    /// in the same order.
+    pub fn catalog_with(&self, priors: DivergencePriors, departments: &[String]) -> Catalog {
+        let j = &self.json;
+        let mut builder =
+            CatalogBuilder::new(j.version, j.shop.clone(), j.dims, j.vector_kind, &j.facets)
+                .expect("the synthetic shop's header is valid");
+        for item in &j.items {
+            builder.push(item).expect("the synthetic shop's items are valid");
+        }
+        builder.set_divergence_priors(priors);
+        builder.set_report_departments(departments.to_vec());
+        builder.finish().expect("the aggregator's priors fit the shop's catalog")
+    }
+
     /// Catalog positions of the items of `leaf` in `colour`.
     pub fn of(&self, leaf: u16, colour: u8) -> &[usize] {
         &self.by_leaf_colour[leaf as usize * COLOURS.len() + colour as usize]
@@ -267,6 +288,7 @@ pub fn shop_with(seed: u64, items: usize, dims: usize, colours: Colours) -> Shop
         facets,
         items: json,
     };
+    let json = catalog.clone();
     let catalog = Catalog::from_json(catalog).expect("the synthetic shop is a valid catalog");
-    Shop { catalog, items: facts, by_leaf_colour }
+    Shop { catalog, items: facts, by_leaf_colour, json }
 }

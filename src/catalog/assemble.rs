@@ -96,7 +96,7 @@ impl Catalog {
 /// that order, with `first`'s header (shop, facets, vectors), `model` and
 /// `part`: every field and vector code as its source holds it, bought-with
 /// lists within one source, the priors of the categories and items kept, and
-/// `first`'s divergence priors in a core.
+/// `first`'s divergence priors and report departments in a core.
 fn assemble(
     first: &Catalog,
     sources: &[(&Catalog, &[u32])],
@@ -179,8 +179,10 @@ fn assemble(
     }
     builder.set_repurchase(priors);
     if part.department.is_none() {
-        // The crowd's priors are the whole catalog's: its core carries them.
+        // The crowd's priors and the report questions are the whole catalog's: its core
+        // carries them.
         builder.set_divergence_priors(first.divergence_priors.clone());
+        builder.set_report_departments(first.report_departments.clone());
     }
     let mut catalog = builder.finish()?;
     catalog.vector_kind = first.vector_kind;

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `b"FLNRCAT\0"` |
 //! | 8 | 2 | format version, u16 = 1 |
-//! | 10 | 2 | flags, u16: bits 0 bought-with, 1 repurchase, 2 model, 3 part, 4 codes, 5 priors |
+//! | 10 | 2 | flags, u16: bits 0–6 bought-with, repurchase, model, part, codes, priors, depts |
 //! | 12 | 4 | CRC-32 (IEEE) of every byte from offset 16 to the end |
 //!
 //! Body, from offset 16, in this order:
@@ -51,7 +51,8 @@
 //! | model values | u32 count, then that many f16, only with flag bit 2 | note (h) |
 //! | part build | u64, only with flag bit 3 | note (i) |
 //! | part role | u8: 0 core, 1 shard, then for a shard its department `str`; bit 3 | (i) |
-//! | divergence priors | u32 count, per prior: axis `str`, accepted and rejected f32; bit 5 | (k) |
+//! | divergence priors | u32 count, per prior: group `str`, accepted, rejected f32; bit 5 | (k) |
+//! | report departments | u32 count, then that many `str`; flag bit 6 | note (l) |
 //!
 //! Notes to the rules checked on load:
 //!
@@ -92,10 +93,16 @@
 //!   CRC-32 of the centroids then the scale's 4 bytes, and equals it when the
 //!   centroids are stored; item `i`'s `m` code bytes name its centroids. Not
 //!   with kind 2 (a sequence model's embeddings stay int8).
-//! - (k) divergence priors (issue #24, `divergence_priors.rs`): axes strictly
-//!   ascending, each `category` or a divergence facet; accepted and rejected
-//!   finite, ≥ 0, summing to more than 0 and at most 64; at least one prior
-//!   (the flag is set exactly when the catalog has one); never in a shard.
+//! - (k) divergence priors (issue #24, `divergence_priors.rs`): groups strictly
+//!   ascending, each `category` or a divergence facet, alone or followed by
+//!   `@` and a report department (note (l)); accepted and rejected finite,
+//!   ≥ 0, summing to more than 0 and at most 64; at least one prior (the flag
+//!   is set exactly when the catalog has one); never in a shard.
+//! - (l) report departments (issue #24, `report_departments.rs`): strictly
+//!   ascending, at least one and at most 16, each a trimmed top-level
+//!   category name of 1 to 128 bytes without `>` or `@`; with them, no
+//!   divergence facet name holds `@` and (axes + 1) × (departments + 1) ≤ 256;
+//!   never in a shard.
 //!
 //! Nothing may follow the last section. A catalog without bought-with lists,
 //! repurchase priors or a sequence model has flags 0 and reads in builds older than the flags;
@@ -122,6 +129,7 @@ use super::item::Columns;
 use super::json::{MAX_DIMS, MAX_FIELD_BYTES};
 use super::link::is_safe_link;
 use super::pages::Pages;
+use super::report_departments::why_not_report_departments;
 use super::repurchase::{self, Priors, Repurchase};
 use super::sequence_model::{ModelShape, SequenceModel};
 use super::strings::{NO_STR, StrId, Strings};
@@ -146,15 +154,18 @@ const FLAG_SEQUENCE_MODEL: u16 = 4;
 const FLAG_PART: u16 = 8;
 /// Flag bit: the vectors are product-quantized (the codebook section replaces codes and scales).
 const FLAG_PRODUCT_CODES: u16 = 16;
-/// Flag bit: the divergence priors section follows, last (issue #24).
+/// Flag bit: the divergence priors section follows (issue #24).
 const FLAG_DIVERGENCE_PRIORS: u16 = 32;
+/// Flag bit: the report departments section follows, last (issue #24).
+const FLAG_REPORT_DEPARTMENTS: u16 = 64;
 /// Every flag v1 defines.
 const FLAGS: u16 = FLAG_BOUGHT_WITH
     | FLAG_REPURCHASE
     | FLAG_SEQUENCE_MODEL
     | FLAG_PART
     | FLAG_PRODUCT_CODES
-    | FLAG_DIVERGENCE_PRIORS;
+    | FLAG_DIVERGENCE_PRIORS
+    | FLAG_REPORT_DEPARTMENTS;
 /// Bytes of the model section's sizes: heads, blocks, window, ffn (u32 each), events (u8).
 const MODEL_SIZES_BYTES: usize = 17;
 /// Bytes of one stored repurchase prior: position, share, interval, buyers.
@@ -190,6 +201,9 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     if !catalog.divergence_priors.is_empty() {
         flags |= FLAG_DIVERGENCE_PRIORS;
     }
+    if !catalog.report_departments.is_empty() {
+        flags |= FLAG_REPORT_DEPARTMENTS;
+    }
     w.u16(flags);
     w.u32(0); // CRC, patched below
     write_header_fields(&mut w, catalog);
@@ -218,6 +232,12 @@ pub(super) fn encode(catalog: &Catalog) -> Vec<u8> {
     }
     if !catalog.divergence_priors.is_empty() {
         write_divergence_priors(&mut w, &catalog.divergence_priors);
+    }
+    if !catalog.report_departments.is_empty() {
+        w.u32(catalog.report_departments.len() as u32);
+        for department in &catalog.report_departments {
+            write_str(&mut w, department);
+        }
     }
     let crc = crc32(&w.as_slice()[HEADER_LEN..]);
     w.patch_u32(CRC_AT, crc);
@@ -260,15 +280,28 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         None
     };
     let part = if flags & FLAG_PART != 0 { Some(d.part()?) } else { None };
-    let divergence_priors = if flags & FLAG_DIVERGENCE_PRIORS != 0 {
-        d.divergence_priors(&facets)?
+    let (priors_at, divergence_priors) = if flags & FLAG_DIVERGENCE_PRIORS != 0 {
+        (d.at(), d.divergence_priors()?)
     } else {
-        DivergencePriors::new()
+        (0, DivergencePriors::new())
+    };
+    let report_departments = if flags & FLAG_REPORT_DEPARTMENTS != 0 {
+        d.report_departments(&facets)?
+    } else {
+        Vec::new()
     };
     d.finish()?;
+    if let Some(reason) =
+        why_not_divergence_priors(&divergence_priors, &facets, &report_departments)
+    {
+        return Err(corrupt(format!("divergence priors at byte {priors_at}: {reason}")));
+    }
     let shard = part.as_ref().is_some_and(|p| p.department.is_some());
-    if shard && !divergence_priors.is_empty() {
-        return Err(corrupt("a shard carries divergence priors: only the core of a catalog does"));
+    if shard && !(divergence_priors.is_empty() && report_departments.is_empty()) {
+        return Err(corrupt(
+            "a shard carries divergence priors or report departments: only the core of a \
+             catalog does",
+        ));
     }
     if let Some(book) = vectors.codebook() {
         if vector_kind == VectorKind::Sequence {
@@ -316,6 +349,7 @@ pub(super) fn decode(bytes: &[u8]) -> Result<Catalog> {
         bought_with,
         repurchase,
         divergence_priors,
+        report_departments,
         sequence_model,
         part,
         expected_items: 0,
@@ -516,8 +550,8 @@ fn check_header(bytes: &[u8]) -> Result<u16> {
     if flags & !FLAGS != 0 {
         return Err(corrupt(format!(
             "unknown flags {flags:#06x} at byte 10 (v1 defines bit 0, bought-with, bit 1, \
-             repurchase, bit 2, sequence model, bit 3, part, bit 4, product codes, and bit 5, \
-             divergence priors)"
+             repurchase, bit 2, sequence model, bit 3, part, bit 4, product codes, bit 5, \
+             divergence priors, and bit 6, report departments)"
         )));
     }
     let stored = r.u32().unwrap_or_default();
@@ -1177,8 +1211,9 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    /// The divergence priors section: note (k) of the layout.
-    fn divergence_priors(&mut self, facets: &[Facet]) -> Result<DivergencePriors> {
+    /// The divergence priors section: note (k) of the layout (checked against
+    /// the facets and departments once the departments are read).
+    fn divergence_priors(&mut self) -> Result<DivergencePriors> {
         let at = self.at();
         let count = self.count("divergence priors", 12)?;
         if count == 0 {
@@ -1202,10 +1237,33 @@ impl<'a> Decoder<'a> {
             let rejected = f32::read(self.take("divergence prior", 4)?);
             priors.insert(axis.to_owned(), TakeUpPrior { accepted, rejected });
         }
-        if let Some(reason) = why_not_divergence_priors(&priors, facets) {
-            return Err(corrupt(format!("divergence priors at byte {at}: {reason}")));
-        }
         Ok(priors)
+    }
+
+    /// The report departments section: note (l) of the layout.
+    fn report_departments(&mut self, facets: &[Facet]) -> Result<Vec<String>> {
+        let at = self.at();
+        let count = self.count("report departments", 5)?;
+        if count == 0 {
+            return Err(corrupt(format!(
+                "report departments at byte {at}: the flag is set but there is none"
+            )));
+        }
+        let mut departments: Vec<String> = Vec::with_capacity(count);
+        for _ in 0..count {
+            let at = self.at();
+            let department = self.field("report department")?;
+            if departments.last().is_some_and(|l| l.as_str() >= department) {
+                return Err(corrupt(format!(
+                    "report department at byte {at}: {department:?} is not after the one before"
+                )));
+            }
+            departments.push(department.to_owned());
+        }
+        if let Some(reason) = why_not_report_departments(&departments, facets) {
+            return Err(corrupt(format!("report departments at byte {at}: {reason}")));
+        }
+        Ok(departments)
     }
 
     /// The part section: note (i).

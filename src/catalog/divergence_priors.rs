@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::item::Facet;
+use super::report_departments::GROUP_SEPARATOR;
 use crate::util::sorted_map::SortedMap;
 
 /// The axis of a step to a sibling category, beside the divergence facets: the
@@ -32,32 +33,52 @@ pub struct TakeUpPrior {
     pub rejected: f32,
 }
 
-/// A catalog's divergence priors, by axis (`category` or a divergence facet's name).
+/// A catalog's divergence priors, by group: an axis (`category` or a
+/// divergence facet's name), or an axis within one of the catalog's report
+/// departments (`colour@Women`, [`report_group`](super::report_group)).
 pub type DivergencePriors = SortedMap<String, TakeUpPrior>;
 
-/// Why `priors` cannot be a catalog's with `facets` (`None`: they can).
-/// Checks: at most [`MAX_DIVERGENCE_PRIORS`]; each axis `category` or a
-/// divergence facet; both values finite and ≥ 0, summing to more than 0 and
-/// at most [`MAX_PRIOR_OUTCOMES`].
+/// Why `priors` cannot be a catalog's with `facets` and report `departments`
+/// (`None`: they can). Checks: at most [`MAX_DIVERGENCE_PRIORS`]; each group
+/// `category` or a divergence facet, alone or followed by `@` and a listed
+/// department; both values finite and ≥ 0, summing to more than 0 and at
+/// most [`MAX_PRIOR_OUTCOMES`].
 ///
 /// ```
 /// use flaneur::catalog::{DivergencePriors, Facet, TakeUpPrior, why_not_divergence_priors};
 /// let facet = |name: &str, divergence| Facet { name: name.into(), divergence };
 /// let mut priors = DivergencePriors::new();
 /// priors.insert("colour".into(), TakeUpPrior { accepted: 2.4, rejected: 5.6 });
-/// assert_eq!(why_not_divergence_priors(&priors, &[facet("colour", true)]), None);
+/// let colour = [facet("colour", true)];
+/// assert_eq!(why_not_divergence_priors(&priors, &colour, &[]), None);
 /// let not_diverging = [facet("colour", false), facet("material", true)];
-/// assert!(why_not_divergence_priors(&priors, &not_diverging).unwrap().contains("colour"));
+/// assert!(why_not_divergence_priors(&priors, &not_diverging, &[]).unwrap().contains("colour"));
+/// priors.insert("colour@Women".into(), TakeUpPrior { accepted: 4.0, rejected: 4.0 });
+/// assert!(why_not_divergence_priors(&priors, &colour, &[]).is_some());
+/// assert_eq!(why_not_divergence_priors(&priors, &colour, &["Women".into()]), None);
 /// ```
-pub fn why_not_divergence_priors(priors: &DivergencePriors, facets: &[Facet]) -> Option<String> {
-    let diverges = |axis: &str| facets.iter().any(|f| f.divergence && f.name == axis);
+pub fn why_not_divergence_priors(
+    priors: &DivergencePriors,
+    facets: &[Facet],
+    departments: &[String],
+) -> Option<String> {
+    let diverges =
+        |axis: &str| axis == CATEGORY_AXIS || facets.iter().any(|f| f.divergence && f.name == axis);
+    let listed = |department: &str| departments.iter().any(|d| d == department);
     if priors.len() > MAX_DIVERGENCE_PRIORS {
         return Some(format!("{} priors, at most {MAX_DIVERGENCE_PRIORS}", priors.len()));
     }
     for (axis, prior) in priors.iter() {
-        if axis != CATEGORY_AXIS && !diverges(axis) {
+        let known = match axis.split_once(GROUP_SEPARATOR) {
+            Some((axis, department)) if !departments.is_empty() => {
+                diverges(axis) && listed(department)
+            }
+            _ => diverges(axis),
+        };
+        if !known {
             return Some(format!(
-                "{axis:?}: not \"category\" nor a divergence facet of the catalog"
+                "{axis:?}: not \"category\" nor a divergence facet of the catalog, alone or \
+                 within a report department"
             ));
         }
         let values = [prior.accepted, prior.rejected];
@@ -92,22 +113,28 @@ mod tests {
     #[test]
     fn every_rule_is_checked() {
         let axes = diverging(&["colour".into()]);
-        assert_eq!(why_not_divergence_priors(&one("category", 1.0, 1.0), &axes), None);
-        assert_eq!(why_not_divergence_priors(&one("colour", 0.0, 8.0), &axes), None);
+        assert_eq!(why_not_divergence_priors(&one("category", 1.0, 1.0), &axes, &[]), None);
+        assert_eq!(why_not_divergence_priors(&one("colour", 0.0, 8.0), &axes, &[]), None);
+        let women = ["Women".to_owned()];
+        let grouped = one("category@Women", 1.0, 1.0);
+        assert_eq!(why_not_divergence_priors(&grouped, &axes, &women), None);
+        assert!(why_not_divergence_priors(&grouped, &axes, &[]).is_some(), "no department listed");
         for bad in [
             one("size", 1.0, 1.0),
+            one("colour@Men", 1.0, 1.0),
+            one("size@Women", 1.0, 1.0),
             one("colour", -1.0, 3.0),
             one("colour", f32::NAN, 3.0),
             one("colour", f32::INFINITY, 3.0),
             one("colour", 0.0, 0.0),
             one("colour", 40.0, 40.0),
         ] {
-            assert!(why_not_divergence_priors(&bad, &axes).is_some(), "{bad:?}");
+            assert!(why_not_divergence_priors(&bad, &axes, &women).is_some(), "{bad:?}");
         }
         let many: DivergencePriors = (0..=MAX_DIVERGENCE_PRIORS)
             .map(|i| (format!("a{i:03}"), TakeUpPrior { accepted: 1.0, rejected: 1.0 }))
             .collect();
         let axes = diverging(&many.keys().cloned().collect::<Vec<_>>());
-        assert!(why_not_divergence_priors(&many, &axes).unwrap().contains("at most"));
+        assert!(why_not_divergence_priors(&many, &axes, &[]).unwrap().contains("at most"));
     }
 }

@@ -17,6 +17,7 @@ use super::bought_with::{BoughtWith, MAX_BOUGHT_WITH, why_not};
 use super::divergence_priors::{DivergencePriors, why_not_divergence_priors};
 use super::item::Columns;
 use super::link::is_safe_link;
+use super::report_departments::why_not_report_departments;
 use super::repurchase::Priors;
 use super::repurchase_json::{RepurchaseJson, resolve};
 use super::strings::{StrId, Strings, StringsBuilder};
@@ -147,12 +148,20 @@ fn default_true() -> bool {
     true
 }
 
-/// Validates `json` (and its `repurchase` priors, when given) and builds the scoring form.
-pub(super) fn build(
-    json: CatalogJson,
-    repurchase: Option<RepurchaseJson>,
-    divergence_priors: Option<DivergencePriors>,
-) -> Result<Catalog> {
+/// The top-level fields of a JSON v1 catalog that [`CatalogJson`] does not hold.
+#[derive(Debug, Default)]
+pub(super) struct Extras {
+    /// `repurchase`.
+    pub repurchase: Option<RepurchaseJson>,
+    /// `divergence_priors`.
+    pub priors: Option<DivergencePriors>,
+    /// `report_departments`.
+    pub departments: Option<Vec<String>>,
+}
+
+/// Validates `json` (and its `extras`, when given) and builds the scoring form.
+pub(super) fn build(json: CatalogJson, extras: Extras) -> Result<Catalog> {
+    let Extras { repurchase, priors: divergence_priors, departments } = extras;
     let mut builder =
         CatalogBuilder::new(json.version, json.shop, json.dims, json.vector_kind, &json.facets)?;
     builder.reserve(json.items.len());
@@ -161,6 +170,9 @@ pub(super) fn build(
     }
     if let Some(priors) = divergence_priors {
         builder.set_divergence_priors(priors);
+    }
+    if let Some(departments) = departments {
+        builder.set_report_departments(departments);
     }
     if let Some(repurchase) = repurchase {
         builder.set_repurchase(repurchase);
@@ -202,6 +214,8 @@ pub struct CatalogBuilder {
     repurchase: RepurchaseJson,
     /// The crowd's divergence priors, checked in [`CatalogBuilder::finish`].
     divergence_priors: DivergencePriors,
+    /// The departments the reports ask about apart, checked in [`CatalogBuilder::finish`].
+    report_departments: Vec<String>,
 }
 
 /// One item's "bought with" list as given.
@@ -262,6 +276,7 @@ impl CatalogBuilder {
             neighbours: SortedMap::new(),
             repurchase: RepurchaseJson::default(),
             divergence_priors: DivergencePriors::new(),
+            report_departments: Vec::new(),
         })
     }
 
@@ -591,6 +606,32 @@ impl CatalogBuilder {
         self.divergence_priors = priors;
     }
 
+    /// Sets the departments the catalog's reports ask about apart (a JSON v1
+    /// catalog's `report_departments`: the granularity at which the shop
+    /// learns divergence take-up), replacing any set before; none keeps the
+    /// questions per axis. [`CatalogBuilder::finish`] checks them
+    /// ([`why_not_report_departments`]) and sorts them.
+    ///
+    /// ```
+    /// use flaneur::catalog::{CatalogBuilder, DivergencePriors, TakeUpPrior, VectorKind};
+    /// use flaneur::util::sorted_map::SortedMap;
+    /// let mut b = CatalogBuilder::new(1, "s".into(), 0, VectorKind::Content, &SortedMap::new())?;
+    /// let prior = |accepted| TakeUpPrior { accepted, rejected: 4.0 };
+    /// let priors: DivergencePriors =
+    ///     [("category".to_owned(), prior(1.0)), ("category@Women".to_owned(), prior(3.0))].into();
+    /// b.set_report_departments(vec!["Women".into(), "Men".into()]);
+    /// b.set_divergence_priors(priors);
+    /// let catalog = b.finish()?;
+    /// assert_eq!(catalog.report_departments(), ["Men", "Women"]);
+    /// let at = |anchor| catalog.divergence_prior_for("category", anchor).map(|p| p.accepted);
+    /// assert_eq!(at("Women > Tops"), Some(3.0));
+    /// assert_eq!(at("Men > Shirts"), Some(1.0));
+    /// # Ok::<(), flaneur::Error>(())
+    /// ```
+    pub fn set_report_departments(&mut self, departments: Vec<String>) {
+        self.report_departments = departments;
+    }
+
     /// Replaces the vector of the `index`-th pushed item (for vectors known only
     /// after every item is: a separate embeddings file, factors learned from
     /// co-purchase counts). The vector is checked as [`CatalogBuilder::push`] checks it.
@@ -636,6 +677,7 @@ impl CatalogBuilder {
             neighbours,
             repurchase,
             divergence_priors,
+            mut report_departments,
             ..
         } = self;
         if vector_kind == VectorKind::Sequence {
@@ -644,7 +686,12 @@ impl CatalogBuilder {
                 "\"sequence\" needs the sequence model, which only a binary catalog carries",
             ));
         }
-        if let Some(reason) = why_not_divergence_priors(&divergence_priors, &facets) {
+        if let Some(reason) = why_not_report_departments(&report_departments, &facets) {
+            return Err(Error::header_field("report_departments", reason));
+        }
+        crate::util::sort::sort(&mut report_departments);
+        let departments = &report_departments;
+        if let Some(reason) = why_not_divergence_priors(&divergence_priors, &facets, departments) {
             return Err(Error::header_field("divergence_priors", reason));
         }
         let strings = strings.finish();
@@ -688,6 +735,7 @@ impl CatalogBuilder {
             bought_with,
             repurchase,
             divergence_priors,
+            report_departments,
             shop,
             vector_kind,
             facets,

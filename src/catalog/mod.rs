@@ -46,6 +46,7 @@ mod pages;
 mod parts;
 mod prices;
 pub mod quantize;
+mod report_departments;
 mod repurchase;
 mod repurchase_json;
 mod row_merge;
@@ -70,6 +71,10 @@ pub use json::{
 pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
 pub use quantize::{QuantizedVectors, Scratch};
+pub use report_departments::{
+    GROUP_SEPARATOR, MAX_DEPARTMENT_BYTES, MAX_REPORT_DEPARTMENTS, department_of, report_group,
+    why_not_report_departments,
+};
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};
 pub use sequence_model::{ModelShape, SequenceModel};
@@ -109,8 +114,11 @@ pub struct Catalog {
     bought_with: bought_with::BoughtWith,
     /// Repurchase priors of taxonomy nodes and items, resolved per node on load.
     repurchase: repurchase::Priors,
-    /// The crowd's priors of divergence take-up, by axis (a sharded catalog's core carries them).
+    /// The crowd's priors of divergence take-up, by group (a sharded catalog's core carries them).
     divergence_priors: DivergencePriors,
+    /// The departments the reports ask about apart, ascending (a sharded catalog's core
+    /// carries them).
+    report_departments: Vec<String>,
     /// The sequence model whose item embeddings are `vectors`: present exactly
     /// when `vector_kind` is [`VectorKind::Sequence`].
     sequence_model: Option<Box<SequenceModel>>,
@@ -126,14 +134,16 @@ pub struct Catalog {
 
 impl Catalog {
     /// Validates a parsed JSON v1 catalog and builds the scoring form.
-    /// A [`CatalogJson`] holds no `repurchase` nor `divergence_priors`:
-    /// [`Catalog::from_json_str`] reads them, or [`CatalogBuilder::set_repurchase`]
-    /// and [`CatalogBuilder::set_divergence_priors`] set them.
+    /// A [`CatalogJson`] holds no `repurchase`, `divergence_priors` nor
+    /// `report_departments`: [`Catalog::from_json_str`] reads them, or
+    /// [`CatalogBuilder::set_repurchase`], [`CatalogBuilder::set_divergence_priors`]
+    /// and [`CatalogBuilder::set_report_departments`] set them.
     pub fn from_json(json: CatalogJson) -> Result<Self> {
-        json::build(json, None, None)
+        json::build(json, json::Extras::default())
     }
 
-    /// Parses and validates a JSON v1 catalog, its `repurchase` and `divergence_priors` too
+    /// Parses and validates a JSON v1 catalog, its `repurchase`, `divergence_priors` and
+    /// `report_departments` too
     /// (native builds; in the browser the page's `JSON.parse` result arrives
     /// as a [`CatalogJson`] instead).
     #[cfg(not(target_arch = "wasm32"))]
@@ -150,6 +160,11 @@ impl Catalog {
         struct PriorsField {
             #[serde(default)]
             divergence_priors: Option<DivergencePriors>,
+        }
+        #[derive(serde::Deserialize)]
+        struct DepartmentsField {
+            #[serde(default)]
+            report_departments: Option<Vec<String>>,
         }
         let document =
             |e: serde_json::Error| crate::Error::header_field("(document)", e.to_string());
@@ -170,7 +185,14 @@ impl Catalog {
         } else {
             None
         };
-        json::build(json, repurchase, priors)
+        let departments = if text.contains("\"report_departments\"") {
+            serde_json::from_str::<DepartmentsField>(text)
+                .map_err(|e| field("report_departments", e))?
+                .report_departments
+        } else {
+            None
+        };
+        json::build(json, json::Extras { repurchase, priors, departments })
     }
 
     /// Encodes the catalog in the compact binary format v1 (specified in
@@ -274,15 +296,41 @@ impl Catalog {
         &self.repurchase.items
     }
 
-    /// The crowd's prior of divergence take-up along `axis` (`category` or a
-    /// divergence facet), when the catalog carries one.
-    pub fn divergence_prior(&self, axis: &str) -> Option<TakeUpPrior> {
-        self.divergence_priors.get(axis).copied()
+    /// The crowd's prior of divergence take-up of the group `group` (an axis,
+    /// `category` or a divergence facet, or an axis within a report
+    /// department, `colour@Women`), when the catalog carries one.
+    pub fn divergence_prior(&self, group: &str) -> Option<TakeUpPrior> {
+        self.divergence_priors.get(group).copied()
     }
 
-    /// Every crowd prior of divergence the catalog carries, by axis.
+    /// The crowd's prior for a step along `axis` from the category `anchor`:
+    /// the prior of the axis within the anchor's department when the catalog
+    /// carries one, else the axis's own (see [`CatalogBuilder::set_report_departments`]).
+    pub fn divergence_prior_for(&self, axis: &str, anchor: &str) -> Option<TakeUpPrior> {
+        self.report_group(axis, anchor)
+            .and_then(|group| self.divergence_prior(&group))
+            .or_else(|| self.divergence_prior(axis))
+    }
+
+    /// Every crowd prior of divergence the catalog carries, by group.
     pub fn divergence_priors(&self) -> &DivergencePriors {
         &self.divergence_priors
+    }
+
+    /// The departments the reports ask about apart, ascending (none: the
+    /// questions are per divergence axis only).
+    pub fn report_departments(&self) -> &[String] {
+        &self.report_departments
+    }
+
+    /// The report group of a step along `axis` from the category `anchor`
+    /// (`colour@Women`), when the anchor's department is a report department.
+    pub fn report_group(&self, axis: &str, anchor: &str) -> Option<String> {
+        let department = department_of(anchor);
+        self.report_departments
+            .binary_search_by(|d| d.as_str().cmp(department))
+            .is_ok()
+            .then(|| report_group(axis, department))
     }
 
     /// Whether the catalog has any repurchase prior.

@@ -2,7 +2,9 @@
 //! its slots are received, without learning anything reliable about one shopper.
 //!
 //! 1. [`questions`]: the public schema, yes/no questions built from shop-level
-//!    names only (`shown.divergent`, `divergent.accepted.colour`, …).
+//!    names only (`shown.divergent`, `divergent.accepted.colour`, …), per
+//!    divergence axis and, with [`grouped_questions`], per axis within the
+//!    departments the catalog lists (`divergent.accepted.colour@Women`).
 //! 2. [`Indicators`]: the true answers of one reporting period, from the local
 //!    counters' increases since the last report; they stay on the device.
 //! 3. [`Ledger`]: the daily and lifetime ε budget, spent before each report.
@@ -57,6 +59,6 @@ pub use mechanism::{keep_probability, probability, randomize};
 pub use period::{MAX_AXES, Period};
 pub use permanent::{MAX_PERMANENT, Permanent};
 pub use priors::{CrowdPrior, MAX_STRENGTH, MIN_STRENGTH, TAKE_UP_FLOOR, crowd_priors};
-pub use question::{AxisCounter, Indicators, KINDS, Question, questions};
+pub use question::{AxisCounter, Indicators, KINDS, Question, grouped_questions, questions};
 pub use report::{REPORT_VERSION, Report};
 pub use reporting::{REPORTING_VERSION, Reporting, check_request, report_epsilon};

@@ -7,9 +7,10 @@ use crate::slot::Kind;
 use crate::util::bytes::{ByteReader, ByteWriter};
 use crate::util::sorted_map::SortedMap;
 
-/// Most divergence axes a period keeps (a bound for hostile stored bytes;
-/// a catalog's axes are its divergence facets and `category`).
-pub const MAX_AXES: usize = 64;
+/// Most divergence groups a period keeps (a bound for hostile stored bytes;
+/// a catalog's groups are its divergence facets and `category`, alone and
+/// within each report department: at most this many).
+pub const MAX_AXES: usize = crate::catalog::MAX_DIVERGENCE_PRIORS;
 
 /// Slots shown and engaged with per kind, and divergent items shown and
 /// accepted per axis, since the last report. Counting happens only while
@@ -59,6 +60,27 @@ impl Period {
         }
         if let Some(counter) = axis.and_then(|a| self.axis(a)) {
             counter.accepted = counter.accepted.saturating_add(1);
+        }
+    }
+
+    /// Counts one divergent item of `group` (an axis within a report
+    /// department, `colour@Women`) shown, or accepted when `accepted`; its
+    /// axis and its kind are counted by [`Period::shown`] and [`Period::engaged`].
+    ///
+    /// ```
+    /// use flaneur::ldp::{Period, Question};
+    /// use flaneur::slot::Kind;
+    /// let mut period = Period::default();
+    /// period.shown(Kind::Divergent, Some("colour"));
+    /// period.in_group("colour@Women", false);
+    /// let answers = period.indicators();
+    /// assert!(answers.answer(&Question::DivergentShown("colour@Women".into())));
+    /// assert!(!answers.answer(&Question::DivergentAccepted("colour@Women".into())));
+    /// ```
+    pub fn in_group(&mut self, group: &str, accepted: bool) {
+        if let Some(counter) = self.axis(group) {
+            let count = if accepted { &mut counter.accepted } else { &mut counter.shown };
+            *count = count.saturating_add(1);
         }
     }
 

@@ -107,15 +107,41 @@ fn kind_name(kind: Kind) -> &'static str {
 /// ]);
 /// ```
 pub fn questions(axes: &[&str]) -> Vec<String> {
+    grouped_questions(axes, &[])
+}
+
+/// The schema of a shop whose catalog diverges along `axes` and asks about
+/// its report `departments` apart (the catalog's `report_departments`):
+/// [`questions`]`(axes)`, each axis's pair followed by the pair of the axis
+/// within each department in byte order (`divergent.shown.colour@Men`, …).
+/// Every question is still one yes/no question about one period.
+///
+/// ```
+/// use flaneur::ldp::grouped_questions;
+/// let schema = grouped_questions(&["colour"], &["Women", "Men"]);
+/// assert_eq!(schema.len(), 6 + 2 * 2 * 3);
+/// assert_eq!(schema[6..10], [
+///     "divergent.shown.category", "divergent.accepted.category",
+///     "divergent.shown.category@Men", "divergent.accepted.category@Men",
+/// ]);
+/// ```
+pub fn grouped_questions(axes: &[&str], departments: &[&str]) -> Vec<String> {
     let mut axes: Vec<&str> =
         axes.iter().copied().chain([CATEGORY_AXIS]).filter(|a| !a.is_empty()).collect();
     crate::util::sort::sort(&mut axes);
     axes.dedup();
+    let mut departments: Vec<&str> =
+        departments.iter().copied().filter(|d| !d.is_empty()).collect();
+    crate::util::sort::sort(&mut departments);
+    departments.dedup();
     let kinds =
         KINDS.into_iter().map(Question::Shown).chain(KINDS.into_iter().map(Question::Engaged));
-    let divergent = axes.into_iter().flat_map(|a| {
-        [Question::DivergentShown(a.to_owned()), Question::DivergentAccepted(a.to_owned())]
+    let groups = axes.into_iter().flat_map(|a| {
+        std::iter::once(a.to_owned())
+            .chain(departments.iter().map(move |d| crate::catalog::report_group(a, d)))
     });
+    let divergent =
+        groups.flat_map(|g| [Question::DivergentShown(g.clone()), Question::DivergentAccepted(g)]);
     kinds.chain(divergent).map(|q| q.key()).collect()
 }
 

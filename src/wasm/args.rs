@@ -173,6 +173,9 @@ pub(crate) fn read_catalog(value: JsValue) -> Result<Catalog, Error> {
     if let Some(priors) = header.divergence_priors {
         builder.set_divergence_priors(priors);
     }
+    if let Some(departments) = header.report_departments {
+        builder.set_report_departments(departments);
+    }
     builder.reserve(items.length() as usize);
     for position in 0..items.length() {
         let (item, vector) = typed_vector(items.get(position));
@@ -226,6 +229,9 @@ struct Header {
     /// The crowd's divergence priors, checked against the facets by `finish`.
     #[serde(default)]
     divergence_priors: Option<DivergencePriors>,
+    /// The departments the reports ask about apart, checked by `finish`.
+    #[serde(default)]
+    report_departments: Option<Vec<String>>,
 }
 
 /// The ε of `report`'s options (`undefined` or `{ epsilon? }`), read field by

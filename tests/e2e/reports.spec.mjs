@@ -13,9 +13,12 @@ const SWEATERS = "Women > Knitwear > Sweaters";
 const sweaters = catalog.items.filter((i) => i.category === SWEATERS && i.available && !i.sensitive);
 const PANEL = "Your privacy & personalization";
 const SWITCH = "Send the shop anonymous, randomized answers";
-// The schema's shape (src/ldp/question.rs); the axes are the catalog's divergence facets and category.
+// The schema's shape (src/ldp/question.rs); the axes are the catalog's divergence facets and
+// category, each alone and within each of the catalog's report departments.
 const axes = ["category", ...Object.entries(catalog.facets ?? {}).filter(([, f]) => f.divergence).map(([name]) => name)];
-const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.(${axes.join("|")}))$`);
+const departments = catalog.report_departments ?? [];
+const group = `(${axes.join("|")})${departments.length ? `(@(${departments.join("|")}))?` : ""}`;
+const QUESTION = new RegExp(`^((shown|engaged)\\.(personal|divergent|popular)|divergent\\.(shown|accepted)\\.${group})$`);
 
 // Days before today (the demo server refuses a report dated after its own today).
 const now = new Date();

@@ -123,7 +123,9 @@ pub fn choose<R: Rng + ?Sized>(
         .filter(|w| !w.items.is_empty() && !state.is_blocked(&w.direction))
         .filter_map(|way| {
             let outcome = state.outcome(&way.direction);
-            let posterior = match catalog.divergence_prior(&way.direction.axis) {
+            let posterior = match catalog
+                .divergence_prior_for(&way.direction.axis, &way.direction.anchor)
+            {
                 Some(crowd) => Posterior::from_prior(crowd, &outcome),
                 None => {
                     let popularity =
