@@ -3,9 +3,9 @@
 #
 # 1. bubble: the seeded divergence simulation (flaneur-eval bubble), in both
 #    worlds: today's and the near world (latent tastes similarity reaches).
-#    Then crowd: the crowd loop of issue #24 (flaneur-eval crowd, about 2
-#    minutes): cohort 1's anonymous reports, aggregated into divergence priors,
-#    carried by the catalog to cohort 2's devices.
+#    Then crowd: the crowd loop of issue #24 (flaneur-eval crowd, in both
+#    worlds, about 7 minutes): cohort 1's anonymous reports, aggregated into
+#    divergence priors, carried by the catalog to cohort 2's devices.
 # 2. movielens: recommendation quality on MovieLens-100k and -1M. The data and
 #    a Python venv with `implicit` come from scripts/eval-data.sh (cached under
 #    target/eval/); the ALS anchor is trained and tuned by scripts/eval/als.py

@@ -441,6 +441,8 @@ pub struct Totals {
     pub divergent_clicks_by_session: Vec<u64>,
     /// The reports the shopper's device made, one a day at most (with [`Run::reports`]).
     pub reports: Vec<LdpReport>,
+    /// Divergent impressions and clicks by axis, in the first three sessions.
+    pub early_by_axis: std::collections::BTreeMap<String, (u64, u64)>,
 }
 
 impl Totals {
@@ -475,6 +477,11 @@ impl Totals {
             *mine += theirs;
         }
         self.reports.extend_from_slice(&other.reports);
+        for (axis, (shown, clicked)) in &other.early_by_axis {
+            let mine = self.early_by_axis.entry(axis.clone()).or_default();
+            mine.0 += shown;
+            mine.1 += clicked;
+        }
     }
 
     fn impressions_total(&self) -> u64 {
@@ -594,6 +601,10 @@ pub fn simulate_in(shop: &Shop, catalog: &Catalog, shopper: &Shopper, run: Run) 
                     l.exposed |= shopper.tastes[*n].is_hit(item);
                 }
                 let odds = reaction(shopper.appeal(item), position);
+                let early_axis = shown.reason.divergence.as_ref().filter(|_| session < 3);
+                if let Some(d) = early_axis {
+                    totals.early_by_axis.entry(d.axis.clone()).or_default().0 += 1;
+                }
                 let draws = |purpose: u64| {
                     draw(&[
                         seed,
@@ -610,6 +621,9 @@ pub fn simulate_in(shop: &Shop, catalog: &Catalog, shopper: &Shopper, run: Run) 
                     t += SECOND;
                     record(&mut engine, EventKind::View { item_id: shown.item_id.clone() }, t);
                     totals.engagements[kind.code() as usize] += 1;
+                    if let Some(d) = early_axis {
+                        totals.early_by_axis.entry(d.axis.clone()).or_default().1 += 1;
+                    }
                     if kind == Kind::Divergent {
                         let clicks = &mut totals.divergent_clicks_by_session;
                         clicks.resize(clicks.len().max(session + 1), 0);

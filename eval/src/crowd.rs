@@ -16,6 +16,10 @@
 //!    same distribution, other reaction draws) browse with each catalog, with
 //!    no priors (the control: cohort 1's policy on cohort 2's shoppers) and at
 //!    surprise 0 (the cost of divergence in clicks).
+//! 4. **Finer questions**: cohort 1 again, its catalog listing the shop's
+//!    departments as report departments (`colour@Women`, …), the priors of
+//!    the largest count of reporters, per axis and per axis within each
+//!    department, and cohort 2 with them.
 //!
 //! Measured per condition: the take-up of divergent slots (clicks per
 //! divergent impression) in the first three sessions and in all, the clicks
@@ -29,6 +33,7 @@ use flaneur::rank::Kind;
 
 use crate::bubble::{ARMS, Run, Shopper, Totals, World, mix, shoppers, simulate_in};
 use crate::shop::{self, Shop};
+use std::collections::BTreeMap;
 
 /// Sessions whose divergent take-up the bar is about.
 pub const FIRST_SESSIONS: usize = 3;
@@ -54,14 +59,17 @@ pub struct Config {
     pub items: usize,
     /// Where the reports and priors files go.
     pub dir: PathBuf,
+    /// Also run the loop with the shop's departments as report departments.
+    pub departments: bool,
 }
 
 impl Config {
-    /// The published run: 20,000 shoppers in cohort 1, half of them reporting
-    /// (and ten times fewer), 4,000 in cohort 2, 14 sessions.
-    pub fn published(dir: PathBuf) -> Self {
+    /// The published run in `world`: 20,000 shoppers in cohort 1, half of
+    /// them reporting (and ten times fewer), 4,000 in cohort 2, 14 sessions,
+    /// with the finer questions too.
+    pub fn published(world: World, dir: PathBuf) -> Self {
         Self {
-            world: World::Today,
+            world,
             cohort: 20_000,
             second: 4_000,
             sessions: 14,
@@ -69,6 +77,15 @@ impl Config {
             seed: 1,
             items: shop::DEFAULT_ITEMS,
             dir,
+            departments: true,
+        }
+    }
+
+    /// The section of docs/EVALUATION.md its tables go to.
+    pub fn section(&self) -> &'static str {
+        match self.world {
+            World::Today => "crowd",
+            World::Near => "crowd-near",
         }
     }
 }
@@ -116,6 +133,8 @@ impl Outcome {
 /// The priors learned from one count of reporters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Learned {
+    /// Per axis, or per axis and department too.
+    pub grouped: bool,
     /// Reporting shoppers.
     pub reporters: usize,
     /// Their reports.
@@ -176,16 +195,28 @@ pub fn run(config: &Config) -> Result<Report, String> {
     let baseline = second(&shop.catalog, 0.0, "cohort 2, surprise 0".into());
     let control = second(&shop.catalog, surprise, "cohort 2, no crowd priors".into());
 
-    std::fs::create_dir_all(&config.dir)
-        .map_err(|e| format!("cannot create {}: {e}", config.dir.display()))?;
+    let dir = config.dir.join(world.name());
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut with_priors = Vec::new();
     for &reporters in &config.reporters {
         let reporters = reporters.min(config.cohort);
-        let learned = learn(&first.totals, &first_shoppers, reporters, &config.dir)?;
+        let learned = learn(&first.totals, first_shoppers.len(), reporters, &dir, false)?;
         let catalog = shop.catalog_with(learned.carried.clone(), &[]);
         let label = format!("cohort 2, priors from {reporters} reporters");
         let outcome = second(&catalog, surprise, label);
         with_priors.push((learned, outcome));
+    }
+    if config.departments {
+        let departments: Vec<String> =
+            shop::TAXONOMY.iter().map(|(name, _)| (*name).to_owned()).collect();
+        let asking = shop.catalog_with(DivergencePriors::new(), &departments);
+        let run = run(config.seed, surprise, true);
+        let grouped_first = browse(&shop, &asking, &first_shoppers, run);
+        let reporters = config.reporters.iter().copied().max().unwrap_or(0).min(config.cohort);
+        let learned = learn(&grouped_first, first_shoppers.len(), reporters, &dir, true)?;
+        let catalog = shop.catalog_with(learned.carried.clone(), &departments);
+        let label = format!("cohort 2, priors per axis and department from {reporters} reporters");
+        with_priors.push((learned, second(&catalog, surprise, label)));
     }
     Ok(Report { config: config.clone(), first, baseline, control, with_priors })
 }
@@ -216,14 +247,19 @@ fn browse(shop: &Shop, catalog: &Catalog, shoppers: &[Shopper], run: Run) -> Tot
 /// through the aggregator and the priors file.
 fn learn(
     first: &Totals,
-    shoppers: &[Shopper],
+    shoppers: usize,
     reporters: usize,
     dir: &Path,
+    grouped: bool,
 ) -> Result<Learned, String> {
-    // Reports are in the shoppers' order; each shopper's count is known from a re-count.
-    let per_shopper = first.reports.len() / shoppers.len().max(1);
+    // Reports are in the shoppers' order, as many from each (one a day, budget to spare).
+    let per_shopper = first.reports.len() / shoppers.max(1);
+    if per_shopper * shoppers != first.reports.len() {
+        return Err(format!("{} reports from {shoppers} shoppers", first.reports.len()));
+    }
     let kept = &first.reports[..(reporters * per_shopper).min(first.reports.len())];
-    let path = dir.join(format!("reports-{reporters}.jsonl"));
+    let name = if grouped { format!("{reporters}-departments") } else { reporters.to_string() };
+    let path = dir.join(format!("reports-{name}.jsonl"));
     let mut text = String::with_capacity(kept.len() * 80);
     for report in kept {
         let line = serde_json::to_string(report).map_err(|e| e.to_string())?;
@@ -231,7 +267,7 @@ fn learn(
         text.push('\n');
     }
     std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let out = dir.join(format!("priors-{reporters}.json"));
+    let out = dir.join(format!("priors-{name}.json"));
     let _ = std::fs::remove_file(&out);
     // `flaneur ldp aggregate reports.jsonl --priors out`: the estimates go to stdout.
     let _ = flaneur_compiler::ldp::aggregate(&path, false, Some(&out));
@@ -251,7 +287,7 @@ fn learn(
         })
         .unwrap_or_default();
     let carried = flaneur_compiler::divergence_priors::read(&out)?;
-    Ok(Learned { reporters, reports: kept.len(), priors, carried })
+    Ok(Learned { grouped, reporters, reports: kept.len(), priors, carried })
 }
 
 fn percent(x: Option<f64>) -> String {
@@ -263,6 +299,43 @@ fn times(x: Option<f64>, base: Option<f64>) -> String {
         (Some(x), Some(b)) if b > 0.0 => format!("{:.2}×", x / b),
         _ => "–".to_owned(),
     }
+}
+
+/// Where the first sessions' divergent slots went, by axis, and how each
+/// axis was taken up there: the ceiling of what per-axis priors can do.
+fn by_axis(report: &Report) -> String {
+    let outcomes: Vec<&Outcome> = [&report.first, &report.control]
+        .into_iter()
+        .chain(report.with_priors.iter().map(|(_, o)| o))
+        .collect();
+    let mut axes: Vec<&String> =
+        outcomes.iter().flat_map(|o| o.totals.early_by_axis.keys()).collect();
+    axes.sort();
+    axes.dedup();
+    let mut out = format!(
+        "**By axis**, sessions 1–{FIRST_SESSIONS}: each axis's share of the divergent \
+         impressions, and its take-up (clicks per impression) in parentheses.\n\n| cohort |"
+    );
+    for axis in &axes {
+        out.push_str(&format!(" {axis} |"));
+    }
+    out.push_str("\n| --- |");
+    out.push_str(&" ---: |".repeat(axes.len()));
+    out.push('\n');
+    for o in outcomes {
+        let split: &BTreeMap<String, (u64, u64)> = &o.totals.early_by_axis;
+        let all: u64 = split.values().map(|v| v.0).sum();
+        out.push_str(&format!("| {} |", o.label));
+        for axis in &axes {
+            let (shown, clicked) = split.get(*axis).copied().unwrap_or_default();
+            let share = (all > 0).then(|| shown as f64 / all as f64);
+            let take_up = (shown > 0).then(|| clicked as f64 / shown as f64);
+            out.push_str(&format!(" {} ({}) |", percent(share), percent(take_up)));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    out
 }
 
 /// Reporting shoppers a group's prior needs to be worth `strength`
@@ -280,9 +353,9 @@ pub fn render(report: &Report) -> String {
     let mut out = format!(
         "Cohort 1: {} shoppers × {} sessions a day apart (the {} world, k = {}, seed {}, {} \
          items), every device opted into reports (ε = 1, one a day); the reports of the first \
-         {} of them (ten times fewer, then half the cohort) aggregated by `flaneur ldp aggregate \
-         --priors`. Cohort 2: {} new shoppers of the same distribution, with each catalog; \
-         surprise {} throughout, the cost against surprise 0 on the same shoppers and draws.\n\n",
+         {} of them aggregated by `flaneur ldp aggregate --priors`{}. Cohort 2: {} new shoppers \
+         of the same distribution, with each catalog; surprise {} throughout, the cost against \
+         surprise 0 on the same shoppers and draws.\n\n",
         c.cohort,
         c.sessions,
         c.world.name(),
@@ -290,6 +363,12 @@ pub fn render(report: &Report) -> String {
         c.seed,
         c.items,
         c.reporters.iter().map(|r| format!("{r}")).collect::<Vec<_>>().join(" and "),
+        if c.departments {
+            "; then cohort 1 again, its catalog listing the shop's departments as report \
+             departments, for priors per axis and per axis within each department"
+        } else {
+            ""
+        },
         c.second,
         ARMS[1],
     );
@@ -326,6 +405,7 @@ pub fn render(report: &Report) -> String {
         "\nBar: cohort 2's divergent take-up in its first {FIRST_SESSIONS} sessions at least \
          {BAR}× cohort 1's, at no loss of discovery.\n\n"
     ));
+    out.push_str(&by_axis(report));
     out.push_str(
         "**The priors** (take-up per reporting day that showed the axis; strength in \
          pseudo-outcomes, published from 2, capped at 8) and the reporting shoppers a prior \
@@ -336,16 +416,20 @@ pub fn render(report: &Report) -> String {
          | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for (learned, _) in &report.with_priors {
+        let who = if learned.grouped {
+            format!("{} (departments)", learned.reporters)
+        } else {
+            learned.reporters.to_string()
+        };
         if learned.priors.is_empty() {
             out.push_str(&format!(
-                "| {} | {} | (none published) | | | | | |\n",
-                learned.reporters, learned.reports
+                "| {who} | {} | (none published) | | | | | |\n",
+                learned.reports
             ));
         }
         for (group, take_up, error, strength) in &learned.priors {
             out.push_str(&format!(
-                "| {} | {} | {group} | {:.1}% | {:.1}% | {strength:.1} | {:.0} | {:.0} |\n",
-                learned.reporters,
+                "| {who} | {} | {group} | {:.1}% | {:.1}% | {strength:.1} | {:.0} | {:.0} |\n",
                 learned.reports,
                 100.0 * take_up,
                 100.0 * error,
@@ -376,6 +460,7 @@ mod tests {
             seed: 1,
             items: shop::DEFAULT_ITEMS,
             dir: dir.clone(),
+            departments: false,
         };
         let report = run(&config).unwrap();
         // One report a day from every device of cohort 1, none from cohort 2.

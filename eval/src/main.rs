@@ -13,8 +13,8 @@
 //! target/release/flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] \
 //!     [--seed N]
 //! target/release/flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]
-//! target/release/flaneur-eval crowd [--cohort N] [--second N] [--sessions N] \
-//!     [--reporters N,N] [--seed N] [--out DIR]
+//! target/release/flaneur-eval crowd [--world today|near] [--cohort N] [--second N] \
+//!     [--sessions N] [--reporters N,N] [--seed N] [--out DIR] [--no-departments]
 //! make eval
 //! make eval-spark
 //! ```
@@ -99,8 +99,8 @@ const USAGE: &str = concat!(
     "[--seed N] [--prepare-only] [--no-sequence-model] [--reuse-models]\n",
     "       flaneur-eval vectors [--data DIR] [--out DIR] [--datasets ml-1m,ml-100k] [--seed N]\n",
     "       flaneur-eval spark [--data DIR] [--out DIR] [--datasets ml-1m] [--prepare-only]\n",
-    "       flaneur-eval crowd [--cohort N] [--second N] [--sessions N] [--reporters N,N] ",
-    "[--seed N] [--out DIR]",
+    "       flaneur-eval crowd [--world today|near] [--cohort N] [--second N] [--sessions N] ",
+    "[--reporters N,N] [--seed N] [--out DIR] [--no-departments]",
 );
 
 /// The evaluations' shared document, in the repository (this crate's parent directory).
@@ -155,7 +155,11 @@ fn main() -> ExitCode {
             }
         },
         Some("crowd") => match parse_crowd(&args[1..]) {
-            Ok((config, defaults)) => run_crowd(&config, defaults),
+            Ok(configs) => {
+                let codes: Vec<ExitCode> =
+                    configs.iter().map(|(config, defaults)| run_crowd(config, *defaults)).collect();
+                codes.into_iter().find(|c| *c != ExitCode::SUCCESS).unwrap_or(ExitCode::SUCCESS)
+            }
             Err(message) => {
                 eprintln!("flaneur-eval: {message}\n{USAGE}");
                 ExitCode::from(2)
@@ -522,12 +526,17 @@ fn publish(name: &str, table: &str, defaults: bool) -> ExitCode {
 }
 
 /// Parses the `crowd` options, each optional, from the published run's
-/// parameters; also whether they are those.
-fn parse_crowd(args: &[String]) -> Result<(crowd::Config, bool), String> {
-    let published = crowd::Config::published("target/eval/crowd".into());
-    let mut config = published.clone();
+/// parameters: the run of each world (both without `--world`), and whether
+/// it is the published one.
+fn parse_crowd(args: &[String]) -> Result<Vec<(crowd::Config, bool)>, String> {
+    let mut worlds = bubble::World::ALL.to_vec();
+    let mut config = crowd::Config::published(bubble::World::Today, "target/eval/crowd".into());
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--no-departments" {
+            config.departments = false;
+            continue;
+        }
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let count = |v: &str| match v.trim().parse::<usize>() {
             Ok(n) if n > 0 => Ok(n),
@@ -542,11 +551,24 @@ fn parse_crowd(args: &[String]) -> Result<(crowd::Config, bool), String> {
             }
             "--seed" => config.seed = value.parse().map_err(|_| format!("--seed {value:?}"))?,
             "--out" => config.dir = value.into(),
+            "--world" => {
+                worlds = vec![
+                    bubble::World::parse(value)
+                        .ok_or_else(|| format!("--world {value:?}: today or near"))?,
+                ];
+            }
             _ => return Err(format!("unknown option {flag:?}")),
         }
     }
-    let defaults = config == published;
-    Ok((config, defaults))
+    Ok(worlds
+        .into_iter()
+        .map(|world| {
+            let config = crowd::Config { world, ..config.clone() };
+            let published = crowd::Config::published(world, "target/eval/crowd".into());
+            let defaults = config == published;
+            (config, defaults)
+        })
+        .collect())
 }
 
 fn run_crowd(config: &crowd::Config, defaults: bool) -> ExitCode {
@@ -555,8 +577,9 @@ fn run_crowd(config: &crowd::Config, defaults: bool) -> ExitCode {
         Ok(report) => {
             let table = crowd::render(&report);
             println!("{table}");
-            eprintln!("crowd: {:.1} s", started.elapsed().as_secs_f64());
-            publish("crowd", &table, defaults)
+            let name = config.section();
+            eprintln!("{name}: {:.1} s", started.elapsed().as_secs_f64());
+            publish(name, &table, defaults)
         }
         Err(message) => {
             eprintln!("flaneur-eval: {message}");
