@@ -963,6 +963,15 @@ fn a_binary_catalog_may_carry_only_http_or_relative_links() {
     assert!(err.to_string().contains("url[0]"), "{err}");
 }
 
+/// Why `bytes` edited by `edit`, its checksum made right again, is refused.
+fn resealed_reason(bytes: &[u8], edit: &dyn Fn(&mut Vec<u8>)) -> String {
+    let mut b = bytes.to_vec();
+    edit(&mut b);
+    let crc = crc32(&b[16..]);
+    b[12..16].copy_from_slice(&crc.to_le_bytes());
+    corrupt_reason(Catalog::from_binary(&b))
+}
+
 /// A catalog diverging along colour with the crowd's priors of two axes, as binary.
 fn with_divergence_priors() -> Vec<u8> {
     let text = r#"{"version":1,"shop":"s","facets":{"colour":{"divergence":true}},
@@ -983,13 +992,7 @@ fn divergence_priors_round_trip_and_every_rule_of_their_section_is_checked() {
     assert_eq!(catalog.to_binary(), bytes, "a decoded catalog encodes to the same bytes");
     // The section is last: count, then per prior the axis, accepted, rejected.
     let section = bytes.len() - (4 + (4 + 8 + 8) + (4 + 6 + 8));
-    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| {
-        let mut b = bytes.clone();
-        edit(&mut b);
-        let crc = crc32(&b[16..]);
-        b[12..16].copy_from_slice(&crc.to_le_bytes());
-        corrupt_reason(Catalog::from_binary(&b))
-    };
+    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| resealed_reason(&bytes, edit);
     let no_prior = resealed(&|b| {
         b.truncate(section);
         b.extend_from_slice(&0u32.to_le_bytes());
@@ -1035,13 +1038,7 @@ fn report_departments_round_trip_and_every_rule_of_their_section_is_checked() {
     assert_eq!(catalog.to_binary(), bytes, "a decoded catalog encodes to the same bytes");
     // The section is last: count, then each department.
     let section = bytes.len() - (4 + (4 + 3) + (4 + 5));
-    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| {
-        let mut b = bytes.clone();
-        edit(&mut b);
-        let crc = crc32(&b[16..]);
-        b[12..16].copy_from_slice(&crc.to_le_bytes());
-        corrupt_reason(Catalog::from_binary(&b))
-    };
+    let resealed = |edit: &dyn Fn(&mut Vec<u8>)| resealed_reason(&bytes, edit);
     let none = resealed(&|b| {
         b.truncate(section);
         b.extend_from_slice(&0u32.to_le_bytes());

@@ -631,6 +631,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn crowd_arguments_give_each_world_and_say_when_they_are_the_published_ones() {
+        let args = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+        let both = parse_crowd(&[]).unwrap();
+        assert_eq!(both.len(), 2);
+        assert!(both.iter().all(|(_, published)| *published));
+        assert_eq!(both[1].0.section(), "crowd-near");
+        let small = parse_crowd(&args(&["--world", "near", "--reporters", "10,100"])).unwrap();
+        assert_eq!(small.len(), 1);
+        assert_eq!((small[0].0.reporters.clone(), small[0].1), (vec![10, 100], false));
+        assert!(!parse_crowd(&args(&["--no-departments"])).unwrap()[0].1);
+        for bad in [&["--cohort", "0"][..], &["--world", "far"], &["--second"], &["--x", "1"]] {
+            assert!(parse_crowd(&args(bad)).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn options_parse() {
         let args: Vec<String> =
             ["--shoppers", "5", "--seed", "9"].iter().map(|s| s.to_string()).collect();

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::item::Facet;
-use super::report_departments::GROUP_SEPARATOR;
+use super::report_departments::{GROUP_SEPARATOR, MAX_REPORT_GROUPS};
 use crate::util::sorted_map::SortedMap;
 
 /// The axis of a step to a sibling category, beside the divergence facets: the
@@ -15,9 +15,8 @@ use crate::util::sorted_map::SortedMap;
 /// not import (`tests/divergence.rs` holds the two equal).
 pub const CATEGORY_AXIS: &str = "category";
 
-/// Most priors a catalog carries (one per axis: a catalog has at most this
-/// many divergence facets worth a prior).
-pub const MAX_DIVERGENCE_PRIORS: usize = 256;
+/// Most priors a catalog carries (one per group its reports may ask about).
+pub const MAX_DIVERGENCE_PRIORS: usize = MAX_REPORT_GROUPS;
 /// Most pseudo-outcomes one prior may be worth in a catalog. The aggregator
 /// caps them far lower ([`crate::ldp::MAX_STRENGTH`]); this bounds what a
 /// hand-made or hostile catalog can make a device believe.

@@ -72,8 +72,8 @@ pub use manifest::{Manifest, PartFile, PatchFile};
 pub use parts::{MAX_PARTS, Part};
 pub use quantize::{QuantizedVectors, Scratch};
 pub use report_departments::{
-    GROUP_SEPARATOR, MAX_DEPARTMENT_BYTES, MAX_REPORT_DEPARTMENTS, department_of, report_group,
-    why_not_report_departments,
+    GROUP_SEPARATOR, MAX_DEPARTMENT_BYTES, MAX_REPORT_DEPARTMENTS, MAX_REPORT_GROUPS,
+    department_of, report_group, why_not_report_departments,
 };
 pub use repurchase::{MAX_INTERVAL_DAYS, REPLENISHABLE_SHARE, Repurchase};
 pub use repurchase_json::{PriorJson, RepurchaseJson};

@@ -5,7 +5,6 @@
 //! department (`colour@Women`), a *group*. A department is a top-level
 //! category, the first level of a category path.
 
-use super::divergence_priors::MAX_DIVERGENCE_PRIORS;
 use super::item::Facet;
 use super::taxonomy::SEPARATOR;
 
@@ -15,6 +14,9 @@ use super::taxonomy::SEPARATOR;
 pub const MAX_REPORT_DEPARTMENTS: usize = 16;
 /// Most bytes of a listed department's name.
 pub const MAX_DEPARTMENT_BYTES: usize = 128;
+/// Most groups a catalog's reports may ask about, axes included (and so
+/// most crowd priors a catalog carries, one per group).
+pub const MAX_REPORT_GROUPS: usize = 256;
 /// Between an axis and a department in a group's name (`colour@Women`).
 pub const GROUP_SEPARATOR: char = '@';
 
@@ -39,7 +41,7 @@ pub fn report_group(axis: &str, department: &str) -> String {
 /// each non-empty, at most [`MAX_DEPARTMENT_BYTES`], trimmed, without `>` or
 /// [`GROUP_SEPARATOR`], and given once; with any listed, no divergence facet
 /// name holding [`GROUP_SEPARATOR`] (a group's name must say which axis it
-/// is) and at most [`MAX_DIVERGENCE_PRIORS`] groups in all, axes included.
+/// is) and at most [`MAX_REPORT_GROUPS`] groups in all, axes included.
 ///
 /// ```
 /// use flaneur::catalog::{Facet, why_not_report_departments};
@@ -83,10 +85,10 @@ pub fn why_not_report_departments(departments: &[String], facets: &[Facet]) -> O
         ));
     }
     let groups = (axes.len() + 1) * (departments.len() + 1);
-    (groups > MAX_DIVERGENCE_PRIORS).then(|| {
+    (groups > MAX_REPORT_GROUPS).then(|| {
         format!(
             "{} divergence axes × {} departments make {groups} groups, at most \
-             {MAX_DIVERGENCE_PRIORS}",
+             {MAX_REPORT_GROUPS}",
             axes.len() + 1,
             departments.len() + 1
         )
