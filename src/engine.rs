@@ -26,9 +26,9 @@ use crate::catalog::{Catalog, VectorKind};
 use crate::error::{Error, Result};
 use crate::intent::{Intent, IntentEstimate, classify, refines};
 use crate::journal::Change;
-use crate::ldp::{Report, Reporting, grouped_questions};
+use crate::ldp::{Period, Report, Reporting, grouped_questions};
 use crate::preferences::{IntentSetting, Preferences, PreferencesPatch};
-use crate::profile::divergence::CATEGORY_AXIS;
+use crate::profile::divergence::{CATEGORY_AXIS, Direction};
 use crate::profile::{
     Dropped, Event, EventKind, Evidence, Forget, ImportSummary, Impression, MAX_QUERY_BYTES,
     MAX_SESSION_EVENTS, Profile, ProfileExport, ProfileImport, ProfileView, SESSION_GAP_MS,
@@ -502,10 +502,7 @@ impl Engine {
         let Some(kind) = self.profile.shown().get(item_id).map(|s| s.kind) else { return };
         let direction = self.profile.divergence().pending().get(item_id).map(|(d, _)| d);
         let direction = direction.filter(|_| kind == Kind::Divergent);
-        self.reporting.period.engaged(kind, direction.map(|d| d.axis.as_str()));
-        if let Some(group) = direction.and_then(|d| self.catalog.report_group(&d.axis, &d.anchor)) {
-            self.reporting.period.in_group(&group, true);
-        }
+        count_for_report(&self.catalog, &mut self.reporting.period, kind, direction, true);
     }
 
     /// Whether the item at `index` is in a sensitive class the shopper has not opted into.
@@ -528,13 +525,8 @@ impl Engine {
         for item in shown.iter().filter(|item| item.kind.is_recommendation()) {
             self.profile.mark_shown(&item.item_id, item.kind, now);
             if self.preferences.reports {
-                let direction = item.direction.as_ref();
-                self.reporting.period.shown(item.kind, direction.map(|d| d.axis.as_str()));
-                if let Some(group) =
-                    direction.and_then(|d| self.catalog.report_group(&d.axis, &d.anchor))
-                {
-                    self.reporting.period.in_group(&group, false);
-                }
+                let (period, direction) = (&mut self.reporting.period, item.direction.as_ref());
+                count_for_report(&self.catalog, period, item.kind, direction, false);
             }
             if let Some(direction) = &item.direction {
                 self.profile.note_divergent_shown(&item.item_id, direction, now);
@@ -804,6 +796,28 @@ impl Engine {
             };
             recommend_in(&inputs, request)
         })
+    }
+}
+
+/// Counts one slot of `kind` for the next report in `period`: shown, or
+/// engaged with when `accepted`; for a divergent step (`direction`), along its
+/// axis and, when the catalog lists the anchor's department as a report
+/// department, within it too (`colour@Women`).
+fn count_for_report(
+    catalog: &Catalog,
+    period: &mut Period,
+    kind: Kind,
+    direction: Option<&Direction>,
+    accepted: bool,
+) {
+    let axis = direction.map(|d| d.axis.as_str());
+    if accepted {
+        period.engaged(kind, axis);
+    } else {
+        period.shown(kind, axis);
+    }
+    if let Some(group) = direction.and_then(|d| catalog.report_group(&d.axis, &d.anchor)) {
+        period.in_group(&group, accepted);
     }
 }
 

@@ -508,7 +508,7 @@ pub struct Run {
     /// shopper never exposed to a latent taste).
     pub hide_latent: bool,
     /// The shopper opts into the anonymous reports: the device reports (ε = 1)
-    /// at the end of each session, a day apart ([`Totals::reports`]).
+    /// at the end of each session, sessions a day apart ([`Totals::reports`]).
     pub reports: bool,
 }
 
@@ -557,15 +557,6 @@ pub fn simulate_in(shop: &Shop, catalog: &Catalog, shopper: &Shopper, run: Run) 
     let mut reports = Vec::new();
     let mut t = START;
     for session in 0..run.sessions {
-        if run.reports && session > 0 {
-            // The last session's report, made when the page next opens, a day later (the
-            // device's own randomness: seeded here, never the page's seed).
-            let today = (t / DAY) as i32;
-            let mut rng = SmallRng::seed_from_u64(mix(&[seed, shopper.id, session as u64, 0x1D]));
-            if let Some(report) = engine.report(today, 1.0, &mut rng).expect("ε = 1 is allowed") {
-                reports.push(report);
-            }
-        }
         t = START + session as i64 * DAY;
         let mut browsing = Rng::new(mix(&[seed, shopper.id, session as u64, 0xB0]));
         let own = if session == 0 { 5 } else { 3 };
@@ -664,13 +655,15 @@ pub fn simulate_in(shop: &Shop, catalog: &Catalog, shopper: &Shopper, run: Run) 
                 t += MINUTE;
             }
         }
-    }
-    if run.reports {
-        // The last session's report, the next day.
-        let today = (t / DAY) as i32 + 1;
-        let mut rng = SmallRng::seed_from_u64(mix(&[seed, shopper.id, run.sessions as u64, 0x1D]));
-        if let Some(report) = engine.report(today, 1.0, &mut rng).expect("ε = 1 is allowed") {
-            reports.push(report);
+        if run.reports {
+            // The session's report, the same day (the device's own randomness: seeded here,
+            // never the page's seed).
+            let today = (t / DAY) as i32;
+            let draw = mix(&[seed, shopper.id, session as u64 + 1, 0x1D]);
+            let mut rng = SmallRng::seed_from_u64(draw);
+            if let Some(report) = engine.report(today, 1.0, &mut rng).expect("ε = 1 is allowed") {
+                reports.push(report);
+            }
         }
     }
     let profile = engine.profile();
